@@ -1,0 +1,164 @@
+"""Input validation and the internal numeric view of a DEA data set.
+
+Every public entry point passes the user's DataFrame through :func:`validate_frame`, which raises a
+``ValueError`` naming the offending column and rows, and returns a :class:`DEAData`: read-only float
+arrays copied out of the frame. The user's DataFrame is never modified.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+ZERO_POLICIES = ("error", "small_positive", "drop_term")
+
+
+def _rows(labels: Iterable, limit: int = 8) -> str:
+    labels = list(labels)
+    shown = ", ".join(repr(v) if isinstance(v, str) else str(v) for v in labels[:limit])
+    more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
+    return f"[{shown}{more}]"
+
+
+def as_column_list(value, role: str) -> list[str]:
+    """Normalise a column argument (None, a name, or a list of names) to a list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    try:
+        out = list(value)
+    except TypeError:
+        raise ValueError(f"{role} must be a column name or a list of column names, got {value!r}") from None
+    return out
+
+
+@dataclass(frozen=True)
+class DEAData:
+    """Numeric view of the variables of a DEA problem (n DMUs).
+
+    ``X`` (n x m) inputs, ``Y`` (n x s1) desirable outputs, ``B`` (n x s2) undesirable outputs.
+    Arrays are read-only copies; ``labels`` is the DMU index of the user's frame.
+    """
+
+    labels: pd.Index
+    X: np.ndarray
+    Y: np.ndarray
+    B: np.ndarray
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    bad_outputs: tuple[str, ...]
+
+    @property
+    def n(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return self.inputs + self.outputs + self.bad_outputs
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """All variables side by side, n x (m + s1 + s2), in the order inputs, outputs, bad outputs."""
+        return np.hstack([self.X, self.Y, self.B])
+
+
+def validate_frame(
+    data: pd.DataFrame,
+    inputs,
+    outputs,
+    bad_outputs=None,
+    *,
+    other_columns: Sequence[str] = (),
+    min_dmus: int = 2,
+) -> DEAData:
+    """Check a DataFrame for DEA and return its numeric view.
+
+    Raises ``ValueError`` (naming columns and rows) for: a non-DataFrame, no inputs or no outputs, missing
+    columns, a column given in two roles, non-numeric columns, NaN or infinite values, negative values,
+    duplicate index labels and fewer than ``min_dmus`` rows.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    inputs = as_column_list(inputs, "inputs")
+    outputs = as_column_list(outputs, "outputs")
+    bad_outputs = as_column_list(bad_outputs, "bad_outputs")
+    if not inputs:
+        raise ValueError("no inputs given: pass at least one input column, e.g. inputs=['K', 'L']")
+    if not outputs:
+        raise ValueError("no outputs given: pass at least one desirable output column, e.g. outputs=['Y']")
+
+    roles: dict[str, str] = {}
+    for role, cols in (("inputs", inputs), ("outputs", outputs), ("bad_outputs", bad_outputs),
+                       ("other", list(other_columns))):
+        for col in cols:
+            if col in roles:
+                where = "twice in " + role if roles[col] == role else f"in both {roles[col]} and {role}"
+                raise ValueError(f"column {col!r} is given {where}; each column can play one role only")
+            roles[col] = role
+    missing = [c for c in roles if c not in data.columns]
+    if missing:
+        raise ValueError(f"column(s) {missing} not found in data; available columns: {list(data.columns)}")
+    if len(data) < min_dmus:
+        raise ValueError(f"DEA needs at least {min_dmus} DMUs (rows); data has {len(data)}")
+    dup = data.index[data.index.duplicated(keep=False)]
+    if len(dup):
+        raise ValueError(f"duplicate DMU labels in the index: {_rows(pd.unique(dup))}; "
+                         "each row must be one DMU (use entity/period columns for panels)")
+
+    variables = inputs + outputs + bad_outputs
+    arrays = []
+    for col in variables:
+        series = data[col]
+        if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
+            bad = series[pd.to_numeric(series, errors="coerce").isna() & series.notna()].index
+            raise ValueError(f"column {col!r} is not numeric (dtype {series.dtype}); "
+                             f"non-numeric values in rows {_rows(bad) if len(bad) else '(dtype)'}")
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        nan = ~np.isfinite(values)
+        if nan.any():
+            kind = "NaN" if np.isnan(values[nan]).all() else "NaN or infinite"
+            raise ValueError(f"column {col!r} has {kind} values in rows {_rows(data.index[nan])}; "
+                             "drop or impute them before DEA")
+        neg = values < 0
+        if neg.any():
+            raise ValueError(f"column {col!r} has negative values in rows {_rows(data.index[neg])}; "
+                             "DEA needs non-negative data (translate the variable first if that is intended)")
+        arrays.append(values)
+
+    def block(k0, k1):
+        arr = np.column_stack(arrays[k0:k1]) if k1 > k0 else np.zeros((len(data), 0))
+        arr = np.ascontiguousarray(arr, dtype=float)
+        arr.setflags(write=False)
+        return arr
+
+    m, s1 = len(inputs), len(outputs)
+    return DEAData(
+        labels=data.index.copy(),
+        X=block(0, m),
+        Y=block(m, m + s1),
+        B=block(m + s1, len(variables)),
+        inputs=tuple(inputs),
+        outputs=tuple(outputs),
+        bad_outputs=tuple(bad_outputs),
+    )
+
+
+def check_zero_policy(zeros: str) -> str:
+    if zeros not in ZERO_POLICIES:
+        raise ValueError(f"zeros must be one of {ZERO_POLICIES}, got {zeros!r}")
+    return zeros
+
+
+def zero_error(names: Sequence[str], values: np.ndarray, labels: pd.Index, model: str) -> None:
+    """Raise the standard error for zeros in columns that ``model`` divides by (values: n x len(names))."""
+    for k, col in enumerate(names):
+        zero = values[:, k] == 0
+        if zero.any():
+            raise ValueError(
+                f"column {col!r} has zero values in rows {_rows(labels[zero])}, and {model} divides by it. "
+                "Pass zeros='small_positive' (Tone 2001: replace by 1/100 of the column's smallest positive "
+                "value) or zeros='drop_term' (leave that term out of the score's average)."
+            )

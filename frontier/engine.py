@@ -1,0 +1,547 @@
+"""The LP engine: one HiGHS model per stage and reference set, patched per DMU, solved exactly over a
+restricted set of reference columns.
+
+How one stage is solved for a batch of DMUs
+-------------------------------------------
+1. A HiGHS model is built once with the stage's own columns, its rows, and a small *active set* of reference
+   columns. For each DMU only the :class:`~frontier.models.base.Patch` is applied (row bounds, the stage's own
+   columns' coefficients, costs and bounds); HiGHS keeps the previous basis, so each solve is warm-started.
+2. **Exact column generation.** After the restricted LP is optimal, every other reference column is priced
+   with the row duals ``pi``: reduced cost ``c_j - a_j' pi``, vectorised over the reference data. Columns with a
+   negative reduced cost join the active set and the LP is re-solved, until none remain: the restricted
+   optimum is then the full LP's optimum. The active set is shared by the DMUs solved in sequence.
+3. **Infeasible restricted LPs** are never reported as such without proof: the dual ray (Farkas certificate)
+   of the restricted LP is priced the same way; columns that break the certificate join the active set. Only
+   when no reference column can break it is the LP declared infeasible (a certificate for the full LP).
+   A restricted LP that is unbounded implies the full LP is unbounded (its feasible set is larger).
+4. **Dominance screening.** A reference column whose data is dominated by another column's in every
+   freely-disposable row (no larger input or strongly disposable bad output, no smaller output) can be
+   replaced by the dominating one without losing feasibility or objective value, so only the non-dominated
+   columns need pricing. Blocks with an equality row (weakly disposable bad outputs) are priced in full.
+   For super-efficiency the evaluated DMU leaves its own reference set, so two Pareto layers are kept:
+   anything outside both is dominated by a column that is not the evaluated DMU.
+
+``method="full"`` puts every reference column in the model from the start (no pricing); it is the
+baseline the restricted path is tested and benchmarked against.
+
+Every LP's HiGHS model status is mapped to a string (``"optimal"``, ``"infeasible"``, ``"unbounded"``,
+``"numerical_error"``, ...); a stage that is not optimal yields NaN values, never a number.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from .models.base import ModelSpec, Patch, ReferenceBlock, Stage, StageSolution
+
+HINF = highspy.kHighsInf
+MS = highspy.HighsModelStatus
+PRICING_TOL = 1e-9
+MAX_ADD_PER_ROUND = 64
+METHODS = ("auto", "restricted", "full")
+
+_STATUS_NAMES = {
+    MS.kOptimal: "optimal",
+    MS.kInfeasible: "infeasible",
+    MS.kUnbounded: "unbounded",
+    MS.kIterationLimit: "iteration_limit",
+    MS.kTimeLimit: "time_limit",
+    MS.kSolveError: "numerical_error",
+    MS.kUnknown: "numerical_error",
+}
+
+
+def status_name(ms) -> str:
+    return _STATUS_NAMES.get(ms, f"solver_error:{str(ms).split('.')[-1]}")
+
+
+# ----------------------------------------------------------------------------------------------------
+# dominance screening
+# ----------------------------------------------------------------------------------------------------
+
+def pareto_front(P: np.ndarray) -> np.ndarray:
+    """Positions of a superset of the non-dominated rows of ``P`` (smaller is better in every column).
+
+    Rows are visited in order of their sum; a row is dropped when an earlier kept row is <= it in every
+    column (so of two identical rows the later one is dropped). Rounding can only keep extra rows, which is
+    safe: pricing over a superset of the non-dominated set is still exact.
+    """
+    n = P.shape[0]
+    if n == 0 or P.shape[1] == 0:
+        return np.arange(min(n, 1))
+    span = P.max(axis=0) - P.min(axis=0)
+    span[span == 0] = 1.0
+    order = np.lexsort((np.arange(n), (P / span).sum(axis=1)))
+    kept = np.empty(n, dtype=np.int64)
+    front = np.empty_like(P)
+    size = 0
+    for i in order:
+        p = P[i]
+        if size and np.any(np.all(front[:size] <= p, axis=1)):
+            continue
+        front[size] = p
+        kept[size] = i
+        size += 1
+    return np.sort(kept[:size])
+
+
+def pricing_set(ref_data: np.ndarray, block: ReferenceBlock, layers: int) -> np.ndarray:
+    """Reference positions that pricing must consider for ``block`` (all of them if a row has no disposal)."""
+    used = block.variables & (block.sense != 0)
+    if np.any(block.variables & (block.sense == 0)) or not used.any():
+        return np.arange(ref_data.shape[0])
+    P = -ref_data[:, used] * block.sense[used]
+    keep = pareto_front(P)
+    if layers > 1:
+        rest = np.setdiff1d(np.arange(ref_data.shape[0]), keep)
+        if rest.size:
+            keep = np.union1d(keep, rest[pareto_front(P[rest])])
+    return keep
+
+
+def seed_columns(ref_data: np.ndarray, block: ReferenceBlock, candidates: np.ndarray, size: int = 24) -> np.ndarray:
+    """A small starting active set: the best candidate in each variable's sense plus the best composite."""
+    if candidates.size <= size:
+        return candidates
+    D = ref_data[candidates]
+    picks = []
+    for v in np.flatnonzero(block.variables):
+        col = D[:, v]
+        if block.sense[v] >= 0:
+            picks.append(np.argmax(col))
+        if block.sense[v] <= 0:
+            picks.append(np.argmin(col))
+    scale = D.mean(axis=0)
+    scale[scale == 0] = 1
+    sense = np.where(block.variables, block.sense, 0)
+    composite = (D / scale) @ sense
+    picks.extend(np.argsort(-composite)[: max(size - len(picks), 0)])
+    return candidates[np.unique(np.asarray(picks, dtype=np.int64))]
+
+
+# ----------------------------------------------------------------------------------------------------
+# one stage, one reference set: a patched, warm-started HiGHS model
+# ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class StagePlan:
+    """What every worker needs to solve a stage against one reference set (computed once, shipped)."""
+
+    pricing: list[np.ndarray]
+    seeds: list[np.ndarray]
+
+
+def plan_stage(stage: Stage, ref_data: np.ndarray, method: str) -> StagePlan:
+    n_ref = ref_data.shape[0]
+    if method == "full":
+        everything = [np.arange(n_ref) for _ in stage.blocks]
+        return StagePlan(pricing=everything, seeds=everything)
+    layers = 2 if stage.exclude_self else 1
+    pricing = [pricing_set(ref_data, b, layers) for b in stage.blocks]
+    seeds = [seed_columns(ref_data, b, p) for b, p in zip(stage.blocks, pricing)]
+    return StagePlan(pricing=pricing, seeds=seeds)
+
+
+class StageSolver:
+    """A HiGHS model for one stage against one reference set, reused for many DMUs."""
+
+    def __init__(self, stage: Stage, ref_data: np.ndarray, plan: StagePlan, method: str):
+        self.stage = stage
+        self.ref = ref_data
+        self.full = method == "full"
+        self.d = stage.d
+        self.n_rows = stage.n_rows
+        self.n_extra = stage.n_extra_cols
+        self.conv_row = stage.d if stage.convexity else -1
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("threads", 1)
+        self.h = h
+        E = self.n_extra
+        h.addCols(E, np.zeros(E), np.zeros(E), np.full(E, HINF), 0,
+                  np.zeros(E, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+        R = self.n_rows
+        h.addRows(R, np.full(R, -HINF), np.full(R, HINF), 0,
+                  np.zeros(R, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+        self.E_cur = np.zeros((R, E))
+        self.row_lower = np.full(R, -np.inf)
+        self.row_upper = np.full(R, np.inf)
+        self.extra_lower = np.zeros(E)
+        self.extra_upper = np.full(E, np.inf)
+        self.costs = [b.costs(ref_data) for b in stage.blocks]
+        self.pricing = plan.pricing
+        self.pricing_data = [np.ascontiguousarray(ref_data[p]) for p in plan.pricing]
+        self.pricing_cost = [c[p] for c, p in zip(self.costs, plan.pricing)]
+        self.is_active = [np.zeros(ref_data.shape[0], dtype=bool) for _ in stage.blocks]
+        self.col_block: list[int] = []
+        self.col_pos: list[int] = []
+        self.col_of: list[dict[int, int]] = [{} for _ in stage.blocks]
+        for b, seed in enumerate(plan.seeds):
+            self._add_columns(b, seed)
+
+    # -- model edits ---------------------------------------------------------------------------------
+    def _add_columns(self, b: int, positions: np.ndarray) -> None:
+        positions = np.asarray(positions, dtype=np.int64)
+        positions = positions[~self.is_active[b][positions]]
+        if positions.size == 0:
+            return
+        block = self.stage.blocks[b]
+        rows = np.flatnonzero(block.variables)
+        vals = self.ref[np.ix_(positions, rows)]
+        if block.convexity:
+            rows = np.append(rows, self.conv_row)
+            vals = np.hstack([vals, np.ones((positions.size, 1))])
+        k, per = vals.shape
+        starts = (np.arange(k) * per).astype(np.int32)
+        index = np.tile(rows, k).astype(np.int32)
+        first = self.n_extra + len(self.col_block)
+        self.h.addCols(k, self.costs[b][positions], np.zeros(k), np.full(k, HINF), k * per,
+                       starts, index, vals.ravel())
+        for i, pos in enumerate(positions):
+            self.col_of[b][int(pos)] = first + i
+        self.col_block.extend([b] * k)
+        self.col_pos.extend(int(p) for p in positions)
+        self.is_active[b][positions] = True
+
+    def _apply(self, patch: Patch, i: int) -> None:
+        h = self.h
+        E_new = patch.extra_matrix[i]
+        changed = np.argwhere(E_new != self.E_cur)
+        for r, c in changed:
+            h.changeCoeff(int(r), int(c), float(E_new[r, c]))
+        self.E_cur = E_new.copy()
+        lo, up = patch.row_lower[i], patch.row_upper[i]
+        self.row_lower, self.row_upper = lo, up
+        R = self.n_rows
+        h.changeRowsBounds(R, np.arange(R, dtype=np.int32), np.where(np.isinf(lo), -HINF, lo),
+                           np.where(np.isinf(up), HINF, up))
+        E = self.n_extra
+        if E:
+            idx = np.arange(E, dtype=np.int32)
+            h.changeColsCost(E, idx, patch.extra_cost[i])
+            el, eu = patch.extra_lower[i], patch.extra_upper[i]
+            self.extra_lower, self.extra_upper = el, eu
+            h.changeColsBounds(E, idx, np.where(np.isinf(el), -HINF, el), np.where(np.isinf(eu), HINF, eu))
+
+    def _set_own_bound(self, own: int, upper: float) -> None:
+        for b in range(len(self.stage.blocks)):
+            col = self.col_of[b].get(own)
+            if col is not None:
+                self.h.changeColBounds(col, 0.0, upper)
+
+    # -- pricing ---------------------------------------------------------------------------------------
+    def _column_products(self, b: int, y: np.ndarray) -> np.ndarray:
+        """a_j' y for the pricing candidates of block b."""
+        block = self.stage.blocks[b]
+        yd = np.where(block.variables, y[: self.d], 0.0)
+        q = self.pricing_data[b] @ yd
+        if block.convexity:
+            q = q + y[self.conv_row]
+        return q
+
+    def _eligible(self, b: int, own: int) -> np.ndarray:
+        ok = ~self.is_active[b][self.pricing[b]]
+        if own >= 0:
+            ok &= self.pricing[b] != own
+        return ok
+
+    def _price(self, duals: np.ndarray, own: int) -> bool:
+        added = False
+        for b in range(len(self.stage.blocks)):
+            rc = self.pricing_cost[b] - self._column_products(b, duals)
+            cand = np.flatnonzero((rc < -PRICING_TOL) & self._eligible(b, own))
+            if cand.size:
+                if cand.size > MAX_ADD_PER_ROUND:
+                    cand = cand[np.argpartition(rc[cand], MAX_ADD_PER_ROUND)[:MAX_ADD_PER_ROUND]]
+                self._add_columns(b, self.pricing[b][cand])
+                added = True
+        return added
+
+    def _farkas(self, own: int) -> bool | None:
+        """Add columns that break the restricted LP's infeasibility certificate.
+
+        Returns True if columns were added, False if none can (the full LP is infeasible), None if no usable
+        certificate was available (the caller then falls back to all pricing columns).
+        """
+        _, has_ray, ray = self.h.getDualRay()
+        if not has_ray:
+            return None
+        y = np.asarray(ray, dtype=float)
+        # a' y over the columns in the model, and the extreme values of (A x)' y and r' y over the boxes
+        q_extra = self.E_cur.T @ y if self.n_extra else np.zeros(0)
+        q_ref = np.zeros(len(self.col_block))
+        for j, (b, pos) in enumerate(zip(self.col_block, self.col_pos)):
+            block = self.stage.blocks[b]
+            q_ref[j] = self.ref[pos] @ np.where(block.variables, y[: self.d], 0.0)
+            if block.convexity:
+                q_ref[j] += y[self.conv_row]
+        upper_ref = np.full(len(self.col_block), np.inf)
+        for b in range(len(self.stage.blocks)):
+            col = self.col_of[b].get(own)
+            if col is not None:
+                upper_ref[col - self.n_extra] = 0.0
+        q = np.concatenate([q_extra, q_ref])
+        lo = np.concatenate([self.extra_lower, np.zeros(len(self.col_block))])
+        up = np.concatenate([self.extra_upper, upper_ref])
+        with np.errstate(invalid="ignore"):
+            ax_max = np.sum(np.where(q > 0, q * up, np.where(q < 0, q * lo, 0.0)))
+            ax_min = np.sum(np.where(q > 0, q * lo, np.where(q < 0, q * up, 0.0)))
+            r_min = np.sum(np.where(y > 0, y * self.row_lower, np.where(y < 0, y * self.row_upper, 0.0)))
+            r_max = np.sum(np.where(y > 0, y * self.row_upper, np.where(y < 0, y * self.row_lower, 0.0)))
+        if ax_max < r_min:
+            sign = 1.0     # (Ax)'y can never reach the rows: columns with a'y > 0 can help
+        elif ax_min > r_max:
+            sign = -1.0
+        else:
+            return None
+        added = False
+        for b in range(len(self.stage.blocks)):
+            qb = sign * self._column_products(b, y)
+            cand = np.flatnonzero((qb > PRICING_TOL) & self._eligible(b, own))
+            if cand.size:
+                if cand.size > MAX_ADD_PER_ROUND:
+                    cand = cand[np.argpartition(-qb[cand], MAX_ADD_PER_ROUND)[:MAX_ADD_PER_ROUND]]
+                self._add_columns(b, self.pricing[b][cand])
+                added = True
+        return added
+
+    def _add_all(self, own: int) -> bool:
+        added = False
+        for b in range(len(self.stage.blocks)):
+            cand = np.flatnonzero(self._eligible(b, own))
+            if cand.size:
+                self._add_columns(b, self.pricing[b][cand])
+                added = True
+        return added
+
+    def _classify_unbounded_or_infeasible(self) -> str:
+        """Tell infeasible from unbounded by solving the feasibility problem (zero costs)."""
+        h = self.h
+        n = h.getNumCol()
+        idx = np.arange(n, dtype=np.int32)
+        lp = h.getLp()
+        saved = np.asarray(lp.col_cost_, dtype=float).copy()
+        h.changeColsCost(n, idx, np.zeros(n))
+        h.run()
+        feasible = h.getModelStatus() == MS.kOptimal
+        h.changeColsCost(n, idx, saved)
+        return "unbounded" if feasible else "infeasible"
+
+    # -- the per-DMU loop ---------------------------------------------------------------------------------
+    def solve(self, patch: Patch, i: int, own: int):
+        """Solve DMU ``i`` of ``patch``; ``own`` is its position in the reference set (-1 if absent)."""
+        self._apply(patch, i)
+        exclude = self.stage.exclude_self and own >= 0
+        if exclude:
+            self._set_own_bound(own, 0.0)
+        own_for_pricing = own if exclude else -1
+        retried = False
+        while True:
+            self.h.run()
+            ms = self.h.getModelStatus()
+            if ms == MS.kOptimal:
+                if self.full:
+                    status = "optimal"
+                    break
+                duals = np.asarray(self.h.getSolution().row_dual, dtype=float)
+                if self._price(duals, own_for_pricing):
+                    continue
+                status = "optimal"
+                break
+            if ms == MS.kInfeasible:
+                if self.full:
+                    status = "infeasible"
+                    break
+                added = self._farkas(own_for_pricing)
+                if added is None:
+                    added = self._add_all(own_for_pricing)
+                if added:
+                    continue
+                status = "infeasible"
+                break
+            if ms == MS.kUnboundedOrInfeasible:
+                status = self._classify_unbounded_or_infeasible()
+                if status == "infeasible" and not self.full:
+                    if self._add_all(own_for_pricing):
+                        continue
+                break
+            if ms == MS.kUnbounded:
+                status = "unbounded"
+                break
+            if not retried:          # numerical trouble: drop the basis and try once more from scratch
+                retried = True
+                self.h.clearSolver()
+                continue
+            status = status_name(ms)
+            break
+        if status == "optimal":
+            values = np.asarray(self.h.getSolution().col_value, dtype=float)
+            objective = self.h.getInfo().objective_function_value
+        else:
+            values, objective = None, np.nan
+        if exclude:
+            self._set_own_bound(own, HINF)
+        return status, objective, values
+
+    def intensities(self, values: np.ndarray):
+        """Reference intensities summed over blocks, and the reference combination per data row."""
+        lam = values[self.n_extra:]
+        nz = np.flatnonzero(np.abs(lam) > 1e-12)
+        sums = np.zeros(self.d)
+        agg: dict[int, float] = {}
+        for j in nz:
+            b, pos, v = self.col_block[j], self.col_pos[j], lam[j]
+            mask = self.stage.blocks[b].variables
+            sums += np.where(mask, self.ref[pos], 0.0) * v
+            agg[pos] = agg.get(pos, 0.0) + v
+        pos = np.fromiter(agg.keys(), dtype=np.int64, count=len(agg))
+        val = np.fromiter(agg.values(), dtype=float, count=len(agg))
+        order = np.argsort(pos)
+        return pos[order], val[order], sums
+
+
+def solve_stage_batch(stage: Stage, solver: StageSolver, data0: np.ndarray, own: np.ndarray,
+                      prev: dict) -> StageSolution:
+    """Solve one stage for k DMUs with one solver (sequentially, warm-started)."""
+    k = data0.shape[0]
+    patch = stage.patch(data0, prev)
+    status = np.empty(k, dtype=object)
+    objective = np.full(k, np.nan)
+    extras = np.full((k, stage.n_extra_cols), np.nan)
+    sums = np.full((k, stage.d), np.nan)
+    ptr = np.zeros(k + 1, dtype=np.int64)
+    idx_parts, val_parts = [], []
+    for i in range(k):
+        st, obj, values = solver.solve(patch, i, int(own[i]))
+        status[i] = st
+        if values is not None:
+            objective[i] = obj
+            extras[i] = values[: stage.n_extra_cols]
+            pos, val, s = solver.intensities(values)
+            sums[i] = s
+            idx_parts.append(pos)
+            val_parts.append(val)
+            ptr[i + 1] = ptr[i] + pos.size
+        else:
+            ptr[i + 1] = ptr[i]
+    lam_idx = np.concatenate(idx_parts) if idx_parts else np.zeros(0, dtype=np.int64)
+    lam_val = np.concatenate(val_parts) if val_parts else np.zeros(0)
+    return StageSolution(status, objective, extras, sums, ptr, lam_idx, lam_val)
+
+
+# ----------------------------------------------------------------------------------------------------
+# a whole model for a batch of DMUs, in chunks, optionally in parallel
+# ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class BatchResult:
+    """Per-DMU outputs of a model: arrays keyed by name, plus intensities in CSR form."""
+
+    values: dict
+    lam_ptr: np.ndarray
+    lam_idx: np.ndarray
+    lam_val: np.ndarray
+
+
+def _merge_lambda(k, old, new_sol: StageSolution, rows: np.ndarray, scale: np.ndarray):
+    """Replace the intensities of ``rows`` by those of a later stage (scaled, e.g. by 1/t)."""
+    old_lists = [(old[1][old[0][i]:old[0][i + 1]], old[2][old[0][i]:old[0][i + 1]]) for i in range(k)]
+    for r_local, i in enumerate(rows):
+        a, b = new_sol.lam_ptr[r_local], new_sol.lam_ptr[r_local + 1]
+        if new_sol.status[r_local] == "optimal":
+            old_lists[i] = (new_sol.lam_idx[a:b], new_sol.lam_val[a:b] * scale[r_local])
+    ptr = np.zeros(k + 1, dtype=np.int64)
+    for i, (p, _) in enumerate(old_lists):
+        ptr[i + 1] = ptr[i] + p.size
+    idx = np.concatenate([p for p, _ in old_lists]) if k else np.zeros(0, dtype=np.int64)
+    val = np.concatenate([v for _, v in old_lists]) if k else np.zeros(0)
+    return ptr, idx.astype(np.int64), val
+
+
+def solve_chunk(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], data0: np.ndarray,
+                own: np.ndarray, method: str) -> BatchResult:
+    """Run every stage of ``spec`` for the DMUs ``data0`` (one chunk, one process)."""
+    k = data0.shape[0]
+    values: dict = {"status": np.full(k, "not_solved", dtype=object)}
+    lam = (np.zeros(k + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+    for stage, plan in zip(spec.stages, plans):
+        sel = np.flatnonzero(stage.select(values))
+        if sel.size == 0:
+            continue
+        solver = StageSolver(stage, ref_data, plan, method)
+        prev = {key: val[sel] for key, val in values.items()}
+        sol = solve_stage_batch(stage, solver, data0[sel], own[sel], prev)
+        out = stage.decode(sol, data0[sel], prev)
+        for key, val in out.items():
+            if key.startswith("_"):
+                continue
+            if key not in values:
+                shape = (k,) + np.shape(val)[1:]
+                values[key] = np.full(shape, np.nan) if np.asarray(val).dtype != object else np.full(shape, None, dtype=object)
+            values[key][sel] = val
+        if "_intensity_scale" in out:
+            lam = _merge_lambda(k, lam, sol, sel, out["_intensity_scale"])
+    return BatchResult(values, *lam)
+
+
+def _concat(parts: list[BatchResult]) -> BatchResult:
+    keys = parts[0].values.keys()
+    values = {k: np.concatenate([p.values[k] for p in parts]) for k in keys}
+    ptr = [np.zeros(1, dtype=np.int64)]
+    offset = 0
+    for p in parts:
+        ptr.append(p.lam_ptr[1:] + offset)
+        offset += p.lam_ptr[-1]
+    return BatchResult(values, np.concatenate(ptr), np.concatenate([p.lam_idx for p in parts]),
+                       np.concatenate([p.lam_val for p in parts]))
+
+
+DEFAULT_CHUNK = 512
+
+
+def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.ndarray, *,
+              method: str = "auto", n_jobs: int = 1, chunk_size: int | None = None,
+              progress=None) -> BatchResult:
+    """Solve ``spec`` for every row of ``data0`` against the reference set ``ref_data`` (scaled data).
+
+    DMUs are cut into chunks of ``chunk_size`` (default 512); each chunk builds its own HiGHS models from the
+    same seed, so results do not depend on ``n_jobs`` or on the joblib backend (including Dask). ``progress``
+    is an optional callable receiving the number of DMUs finished.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    method = "full" if method == "full" else "restricted"
+    ref_data = np.ascontiguousarray(ref_data, dtype=float)
+    plans = [plan_stage(stage, ref_data, method) for stage in spec.stages]
+    k = data0.shape[0]
+    size = chunk_size or DEFAULT_CHUNK
+    bounds = [(a, min(a + size, k)) for a in range(0, k, size)] or [(0, 0)]
+    if effective_jobs(n_jobs) == 1 or len(bounds) == 1:
+        parts = []
+        for a, b in bounds:
+            parts.append(solve_chunk(spec, ref_data, plans, data0[a:b], own[a:b], method))
+            if progress:
+                progress(b - a)
+        return _concat(parts)
+    from joblib import Parallel, delayed
+
+    tasks = (delayed(solve_chunk)(spec, ref_data, plans, data0[a:b], own[a:b], method) for a, b in bounds)
+    parts = []
+    for (a, b), part in zip(bounds, Parallel(n_jobs=n_jobs, return_as="generator")(tasks)):
+        parts.append(part)
+        if progress:
+            progress(b - a)
+    return _concat(parts)
+
+
+def effective_jobs(n_jobs: int | None) -> int:
+    """joblib's convention: -1 = all cores, None = 1."""
+    if n_jobs is None:
+        return 1
+    if n_jobs < 0:
+        return max(1, (os.cpu_count() or 1) + 1 + n_jobs)
+    return max(1, int(n_jobs))

@@ -1,0 +1,210 @@
+"""The contract between a model family and the LP engine.
+
+Every DEA model in ``frontier`` is a sequence of *stages* (for example a radial score, then the
+max-slack second stage). Each stage is one LP per evaluated DMU with a fixed shape:
+
+* rows ``0 .. d-1`` are the *data rows*, one per variable (inputs, outputs, bad outputs, in that order);
+* row ``d`` is the convexity row when the returns to scale need one (VRS, NIRS, NDRS);
+* further rows are the stage's own (``n_extra_rows``), e.g. the SBM normalisation row;
+* columns ``0 .. n_extra_cols-1`` are the stage's own variables (theta, beta, t, slacks);
+* after them come the *reference columns*, one per reference DMU and :class:`ReferenceBlock`.
+
+A reference column's coefficients depend only on that reference DMU's data, never on the evaluated DMU, so
+one HiGHS model serves every DMU: the stage describes each DMU by a :class:`Patch` (row bounds and its own
+columns' coefficients, costs and bounds), and the engine may solve over a subset of the reference columns
+and price the rest with the duals (see :mod:`frontier.engine`).
+
+All data handed to a stage is already divided by per-variable scale factors; stages work in those units
+and the engine's caller multiplies slacks and targets back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+INF = np.inf
+
+
+@dataclass(frozen=True)
+class ReferenceBlock:
+    """One block of reference columns (one column per reference DMU).
+
+    Column j has coefficient ``data[j, v]`` in data row ``v`` for each variable v in ``variables`` (a boolean
+    mask over the d variables), 1 in the convexity row when ``convexity``, and cost ``data[j] @ cost``.
+
+    ``sense`` tells the engine which direction is "better" for each variable in this block, for the
+    dominance filter of pricing: -1 where smaller is better and the row has free disposal (inputs, strongly
+    disposable bad outputs), +1 where larger is better (desirable outputs), 0 where the row is an equality
+    without disposal (weakly disposable bad outputs) so no dominance argument applies.
+    """
+
+    variables: np.ndarray
+    sense: np.ndarray
+    convexity: bool
+    cost: np.ndarray | None = None
+
+    def costs(self, data: np.ndarray) -> np.ndarray:
+        if self.cost is None:
+            return np.zeros(data.shape[0])
+        return data @ self.cost
+
+
+@dataclass
+class Patch:
+    """What distinguishes one evaluated DMU's LP from another's, for k DMUs at once."""
+
+    row_lower: np.ndarray      # (k, n_rows)
+    row_upper: np.ndarray      # (k, n_rows)
+    extra_matrix: np.ndarray   # (k, n_rows, n_extra_cols)
+    extra_cost: np.ndarray     # (k, n_extra_cols)
+    extra_lower: np.ndarray    # (k, n_extra_cols)
+    extra_upper: np.ndarray    # (k, n_extra_cols)
+
+
+@dataclass
+class StageSolution:
+    """The engine's answer for k DMUs of one stage."""
+
+    status: np.ndarray          # (k,) object array of status strings
+    objective: np.ndarray       # (k,)
+    extras: np.ndarray          # (k, n_extra_cols) values of the stage's own columns
+    sums: np.ndarray            # (k, d) reference combination per data row: sum over blocks of coef * lambda
+    lam_ptr: np.ndarray         # CSR row pointer of the reference intensities (summed over blocks)
+    lam_idx: np.ndarray         # reference positions
+    lam_val: np.ndarray
+
+
+@dataclass
+class Stage:
+    """One LP stage of a model. Subclasses implement :meth:`patch` and :meth:`decode`."""
+
+    d: int
+    blocks: list[ReferenceBlock]
+    convexity: bool
+    n_extra_rows: int
+    n_extra_cols: int
+    exclude_self: bool = False
+    name: str = "score"
+
+    @property
+    def n_rows(self) -> int:
+        return self.d + int(self.convexity) + self.n_extra_rows
+
+    def select(self, prev: dict) -> np.ndarray:
+        """Boolean mask of the DMUs (rows of ``prev``) that need this stage."""
+        return np.ones(len(prev["status"]), dtype=bool)
+
+    def patch(self, data0: np.ndarray, prev: dict) -> Patch:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def decode(self, sol: StageSolution, data0: np.ndarray, prev: dict) -> dict:  # pragma: no cover
+        raise NotImplementedError
+
+    def empty_patch(self, k: int) -> Patch:
+        r, e = self.n_rows, self.n_extra_cols
+        return Patch(
+            row_lower=np.full((k, r), -INF),
+            row_upper=np.full((k, r), INF),
+            extra_matrix=np.zeros((k, r, e)),
+            extra_cost=np.zeros((k, e)),
+            extra_lower=np.zeros((k, e)),
+            extra_upper=np.full((k, e), INF),
+        )
+
+
+@dataclass
+class ModelSpec:
+    """A whole model: its stages, the variable layout, and labels for the result."""
+
+    stages: list[Stage]
+    d: int
+    description: str
+    options: dict = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------------------------------
+# helpers shared by the model families
+# ----------------------------------------------------------------------------------------------------
+
+RTS = ("crs", "vrs", "nirs", "ndrs")
+DISPOSABILITY = ("weak", "strong", "apz")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Positions of the variables in the data rows: inputs, then desirable, then undesirable outputs."""
+
+    m: int
+    s1: int
+    s2: int
+
+    @property
+    def d(self) -> int:
+        return self.m + self.s1 + self.s2
+
+    @property
+    def inputs(self) -> slice:
+        return slice(0, self.m)
+
+    @property
+    def goods(self) -> slice:
+        return slice(self.m, self.m + self.s1)
+
+    @property
+    def bads(self) -> slice:
+        return slice(self.m + self.s1, self.d)
+
+    def mask(self, inputs=False, goods=False, bads=False) -> np.ndarray:
+        out = np.zeros(self.d, dtype=bool)
+        out[self.inputs] = inputs
+        out[self.goods] = goods
+        out[self.bads] = bads
+        return out
+
+
+def convexity_bounds(rts: str, t_scaled: bool = False) -> tuple[float, float]:
+    """Bounds of the convexity row: sum(lambda) (or sum(Lambda) - t in Charnes-Cooper form)."""
+    one = 0.0 if t_scaled else 1.0
+    return {"vrs": (one, one), "nirs": (-INF, one), "ndrs": (one, INF)}[rts]
+
+
+def dominance_sense(layout: Layout, bads_disposable: bool) -> np.ndarray:
+    """-1 smaller is better (inputs, disposable bads), +1 larger is better (outputs), 0 equality rows."""
+    sense = np.zeros(layout.d)
+    sense[layout.inputs] = -1
+    sense[layout.goods] = 1
+    sense[layout.bads] = -1 if bads_disposable else 0
+    return sense
+
+
+def envelopment_blocks(layout: Layout, rts: str, bads_weak: bool, slack_cost: np.ndarray | None = None,
+                       kuosmanen: bool = True) -> list[ReferenceBlock]:
+    """Reference blocks of an envelopment LP (radial, DDF, NDDF).
+
+    With weakly disposable bad outputs and a convexity constraint, Kuosmanen's (2005) technology is used:
+    lambda = z + u, where z spans inputs, outputs and bad outputs and u only inputs (abatement by scaling
+    activity down), both in the convexity row. ``slack_cost`` (per variable) gives each column the cost
+    ``data_j @ slack_cost`` (the max-slack second stage).
+    """
+    sense = dominance_sense(layout, not bads_weak)
+    convex = rts != "crs"
+    every = layout.mask(True, True, True)
+    blocks = [ReferenceBlock(every, sense, convex, slack_cost)]
+    if bads_weak and convex and kuosmanen and layout.s2 > 0:
+        inputs_only = layout.mask(inputs=True)
+        cost_u = None if slack_cost is None else np.where(inputs_only, slack_cost, 0.0)
+        blocks.append(ReferenceBlock(inputs_only, np.where(inputs_only, -1.0, 0.0), True, cost_u))
+    return blocks
+
+
+def bad_row_bounds(disposability: str, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row bounds of the bad-output rows: equality (weak) or at most (strong, APZ)."""
+    if disposability == "weak":
+        return rhs, rhs
+    return np.full_like(rhs, -INF), rhs
+
+
+def status_after_detail_stage(sol_status: np.ndarray, stage_name: str) -> np.ndarray:
+    """A failed detail stage (slacks) keeps the score; the status says what failed."""
+    return np.array([s if s == "optimal" else f"{stage_name}_{s}" for s in sol_status], dtype=object)

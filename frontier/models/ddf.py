@@ -1,0 +1,163 @@
+r"""Directional distance functions with undesirable outputs: radial DDF and non-radial DDF.
+
+Directions are non-negative magnitudes g = (g_x, g_y, g_b): the DMU moves to (x0 - beta g_x, y0 + beta g_y,
+b0 - beta g_b). (gtfpch writes the same direction as (-g_x, g_y, -g_b).)
+
+Radial DDF (Chambers, Chung & Färe 1996; with bad outputs Chung, Färe & Grosskopf 1997)::
+
+    D = max beta   s.t.  X'lambda <= x0 - beta g_x,   Y'lambda >= y0 + beta g_y,
+                         B'lambda  = b0 - beta g_b   (weak; "strong": <=),   lambda >= 0,   beta free
+
+beta is free (as in gtfpch and DEAMATLAB), so an observation outside the reference technology gets D < 0
+instead of an infeasible LP. ``bad_disposability="apz"`` is Aparicio, Pastor & Zofío (2013): the bad-output
+rows are inequalities and ``b0 - beta g_b <= max_j b_j`` (the maximum over all rows of the data). Under a
+convexity constraint, weak disposability uses Kuosmanen's (2005) form. ``super_efficiency=True`` removes the
+DMU from its own reference set (super-DDF, efficient DMUs get D < 0). A second stage maximises the slacks
+(in data units) with beta fixed, as DEAMATLAB does. 0 = efficient; larger = more inefficient.
+
+Non-radial DDF (Zhou, Ang & Wang 2012; teddf/gtfpch ``nonradial``)::
+
+    Dv = max sum_v w_v beta_v   s.t.  X'lambda <= x0 - diag(beta_x) g_x,  Y'lambda >= y0 + diag(beta_y) g_y,
+                                      B'lambda  = b0 - diag(beta_b) g_b,  beta >= 0,  lambda >= 0
+
+with raw (not normalised) weights, default 1. A beta whose direction component is 0 is fixed at 0.
+Slacks are what remains after the directional move (e.g. ``x0 - beta_x g_x - X'lambda``); targets are the
+reference combination.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import (INF, Layout, ModelSpec, Stage, bad_row_bounds, convexity_bounds, envelopment_blocks,
+                   status_after_detail_stage)
+
+
+class _Directional(Stage):
+    """Envelopment rows with a direction; data0 rows are [data (d), direction (d)]."""
+
+    def __init__(self, layout: Layout, rts: str, disposability: str, n_extra_cols: int, super_eff: bool,
+                 bad_cap: np.ndarray, name: str, slack_cost=None):
+        blocks = envelopment_blocks(layout, rts, disposability == "weak", slack_cost=slack_cost)
+        extra_rows = layout.s2 if disposability == "apz" else 0
+        super().__init__(d=layout.d, blocks=blocks, convexity=rts != "crs", n_extra_rows=extra_rows,
+                         n_extra_cols=n_extra_cols, exclude_self=super_eff, name=name)
+        self.layout, self.rts, self.disposability, self.bad_cap = layout, rts, disposability, bad_cap
+
+    def envelopment_rows(self, data0):
+        L, k = self.layout, data0.shape[0]
+        p = self.empty_patch(k)
+        x = data0[:, : L.d]
+        p.row_upper[:, L.inputs] = x[:, L.inputs]
+        p.row_lower[:, L.goods] = x[:, L.goods]
+        p.row_lower[:, L.bads], p.row_upper[:, L.bads] = bad_row_bounds(self.disposability, x[:, L.bads])
+        if self.convexity:
+            p.row_lower[:, L.d], p.row_upper[:, L.d] = convexity_bounds(self.rts)
+        if self.disposability == "apz":       # -beta g_b <= max_j b_j - b0, one row per bad output
+            first = L.d + int(self.convexity)
+            for j in range(L.s2):
+                p.row_upper[:, first + j] = self.bad_cap[j] - x[:, L.m + L.s1 + j]
+        return p
+
+    def direction_signs(self) -> np.ndarray:
+        """Sign of beta's coefficient in each data row: +g (inputs, bads), -g (outputs)."""
+        signs = np.ones(self.layout.d)
+        signs[self.layout.goods] = -1
+        return signs
+
+
+class DDFScore(_Directional):
+    def __init__(self, layout, rts, disposability, super_eff, bad_cap):
+        super().__init__(layout, rts, disposability, 1, super_eff, bad_cap, "score")
+
+    def beta_column(self, data0):
+        L = self.layout
+        p = self.envelopment_rows(data0)
+        g = data0[:, L.d: 2 * L.d]
+        p.extra_matrix[:, : L.d, 0] = g * self.direction_signs()
+        if self.disposability == "apz":
+            first = L.d + int(self.convexity)
+            p.extra_matrix[:, first: first + L.s2, 0] = -g[:, L.bads]
+        p.extra_lower[:, 0] = -INF
+        return p
+
+    def patch(self, data0, prev):
+        p = self.beta_column(data0)
+        p.extra_cost[:, 0] = -1.0
+        return p
+
+    def decode(self, sol, data0, prev):
+        return {"status": sol.status, "score": sol.extras[:, 0]}
+
+
+class DDFSlacks(DDFScore):
+    def __init__(self, layout, rts, disposability, super_eff, bad_cap, scale):
+        super().__init__(layout, rts, disposability, super_eff, bad_cap)
+        cost = np.zeros(layout.d)
+        cost[layout.inputs] = scale[layout.inputs]
+        cost[layout.goods] = -scale[layout.goods]
+        if disposability != "weak":
+            cost[layout.bads] = scale[layout.bads]
+        self.blocks = envelopment_blocks(layout, rts, disposability == "weak", slack_cost=cost)
+        self.name = "slacks"
+
+    def select(self, prev):
+        return prev["status"] == "optimal"
+
+    def patch(self, data0, prev):
+        p = self.beta_column(data0)
+        p.extra_lower[:, 0] = prev["score"]
+        p.extra_upper[:, 0] = prev["score"]
+        return p
+
+    def decode(self, sol, data0, prev):
+        L = self.layout
+        x, g = data0[:, : L.d], data0[:, L.d: 2 * L.d]
+        moved = x - prev["score"][:, None] * g * self.direction_signs()
+        slacks = moved - sol.sums
+        slacks[:, L.goods] = -slacks[:, L.goods]
+        return {"status": status_after_detail_stage(sol.status, "slacks"), "slacks": slacks,
+                "targets": sol.sums, "_intensity_scale": np.ones(len(sol.status))}
+
+
+class NDDFScore(_Directional):
+    def __init__(self, layout, rts, disposability, weights, bad_cap):
+        super().__init__(layout, rts, disposability, layout.d, False, bad_cap, "score")
+        self.weights = weights
+
+    def patch(self, data0, prev):
+        L = self.layout
+        p = self.envelopment_rows(data0)
+        g = data0[:, L.d: 2 * L.d]
+        own = np.arange(L.d)
+        p.extra_matrix[:, own, own] = g * self.direction_signs()
+        if self.disposability == "apz":
+            first = L.d + int(self.convexity)
+            for j in range(L.s2):
+                v = L.m + L.s1 + j
+                p.extra_matrix[:, first + j, v] = -g[:, v]
+        p.extra_cost[:] = -self.weights
+        p.extra_upper[:] = np.where(g > 0, INF, 0.0)
+        return p
+
+    def decode(self, sol, data0, prev):
+        L = self.layout
+        x, g = data0[:, : L.d], data0[:, L.d: 2 * L.d]
+        betas = sol.extras
+        moved = x - betas * g * self.direction_signs()
+        slacks = moved - sol.sums
+        slacks[:, L.goods] = -slacks[:, L.goods]
+        return {"status": sol.status, "score": -sol.objective, "betas": betas, "slacks": slacks,
+                "targets": sol.sums, "_intensity_scale": np.ones(len(sol.status))}
+
+
+def build_ddf(layout: Layout, *, rts: str, disposability: str, super_efficiency: bool, bad_cap: np.ndarray,
+              scale: np.ndarray) -> ModelSpec:
+    stages = [DDFScore(layout, rts, disposability, super_efficiency, bad_cap),
+              DDFSlacks(layout, rts, disposability, super_efficiency, bad_cap, scale)]
+    return ModelSpec(stages=stages, d=layout.d, description="radial directional distance function, score = beta (0 = efficient)")
+
+
+def build_nddf(layout: Layout, *, rts: str, disposability: str, weights: np.ndarray, bad_cap: np.ndarray) -> ModelSpec:
+    stages = [NDDFScore(layout, rts, disposability, weights, bad_cap)]
+    return ModelSpec(stages=stages, d=layout.d,
+                     description="non-radial directional distance function, score = sum_v w_v beta_v (0 = efficient)")

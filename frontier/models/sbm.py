@@ -1,0 +1,212 @@
+r"""Slacks-based measure (SBM) and super-SBM, with undesirable outputs.
+
+SBM (Tone 2001; with bad outputs Tone 2004 / Cooper, Seiford & Tone 2007 ch. 13), non-oriented::
+
+    rho* = min [1 - (1/m) sum_i s-_i / x_i0] / [1 + (1/(s1+s2)) (sum_r sg_r / y_r0 + sum_k sb_k / b_k0)]
+    s.t.  x0 = X'lambda + s-,  y0 = Y'lambda - sg,  b0 = B'lambda + sb,  lambda, s >= 0
+
+solved in its Charnes-Cooper linearisation (t = 1 / denominator, Lambda = t lambda, S = t s)::
+
+    min t - (1/m) sum S-_i / x_i0
+    s.t. t + (1/(s1+s2)) (sum Sg_r / y_r0 + sum Sb_k / b_k0) = 1
+         X'Lambda + S- = t x0,  Y'Lambda - Sg = t y0,  B'Lambda + Sb = t b0
+         sum Lambda = t (VRS; <= t NIRS; >= t NDRS)    -- not "= 1": see kerrydu/sbmeff#2
+
+Input orientation drops the output terms (rho = 1 - (1/m) sum s-/x0), output orientation the input term
+(rho = 1 / (1 + ...)). Score rho in (0, 1]; 1 = Pareto efficient.
+
+Super-SBM (Tone 2002, with bad outputs in the slack form of formulations.md §2.5): the evaluated DMU leaves
+the reference set and the score is the distance to the nearest point of the remaining technology that it
+dominates::
+
+    delta* = min [1 + (1/m) sum s-/x0] / [1 - (1/(s1+s2)) (sum sg/y0 + sum sb/b0)]
+    s.t.  X'lambda - s- <= x0,  Y'lambda + sg >= y0,  B'lambda - sb <= b0,  sg <= y0,  lambda, s >= 0
+
+``super_efficiency=True`` reports the hybrid score applied work uses (MaxDEA style): rho where the DMU is
+SBM-inefficient, delta >= 1 where rho = 1 (within ``EFFICIENT_TOL``) or where the DMU lies outside the
+reference technology (the SBM LP is infeasible, e.g. a cross-period evaluation). Because delta = 1 exactly
+for an inefficient DMU, the threshold can only move a score by less than ``EFFICIENT_TOL``.
+
+Slacks are signed as improvements: input and bad-output excess, output shortfall (>= 0). For super-efficient
+DMUs they are the super-slacks with a minus sign: the target input is ``x0 + s-``, reported as slack ``-s-``.
+Targets are ``x0 - slack_x``, ``y0 + slack_y``, ``b0 - slack_b``.
+
+Zero data: the terms divide by x_i0, y_r0, b_k0. ``zeros="drop_term"`` leaves a zero's term out of its
+average (the average is over the remaining terms); ``zeros="small_positive"`` divides by 1/100 of the
+column's smallest positive value instead (Tone 2001, case 2; deaR's rule).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
+
+ORIENTATIONS = ("nonoriented", "input", "output")
+EFFICIENT_TOL = 1e-6
+
+
+def term_weights(values: np.ndarray, base: np.ndarray, zeros: str, small: np.ndarray):
+    """Weights and divisors of the terms ``s_v / value_v`` of one side of the SBM ratio, per DMU.
+
+    ``base`` are the user's relative weights (default all 1); weights are normalised to sum to 1 over the
+    terms kept. Returns ``(weights, divisors)``, both shaped like ``values`` (k x terms).
+    """
+    k, n = values.shape
+    if n == 0:
+        return np.zeros((k, 0)), np.ones((k, 0))
+    w = np.broadcast_to(base, (k, n)).astype(float).copy()
+    div = values.astype(float).copy()
+    zero = div == 0
+    if zeros == "drop_term":
+        w[zero] = 0.0
+        div[zero] = 1.0
+    elif zeros == "small_positive":
+        div = np.where(zero, np.broadcast_to(small, (k, n)), div)
+    total = w.sum(axis=1, keepdims=True)
+    w = np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+    return w, div
+
+
+class _SBMStage(Stage):
+    """Common layout: own columns [t, S- (m), Sg (s1), Sb (s2)], extra rows [normalisation (+ caps)]."""
+
+    def __init__(self, layout: Layout, rts: str, orientation: str, weights: np.ndarray, zeros: str,
+                 small: np.ndarray, n_extra_rows: int, exclude_self: bool, name: str):
+        block = ReferenceBlock(layout.mask(True, True, True), dominance_sense(layout, True), rts != "crs")
+        super().__init__(d=layout.d, blocks=[block], convexity=rts != "crs", n_extra_rows=n_extra_rows,
+                         n_extra_cols=1 + layout.d, exclude_self=exclude_self, name=name)
+        self.layout, self.rts, self.orientation = layout, rts, orientation
+        self.weights, self.zeros, self.small = weights, zeros, small
+
+    @property
+    def norm_row(self) -> int:
+        return self.d + int(self.convexity)
+
+    def weights_for(self, data0):
+        L = self.layout
+        wi, di = term_weights(data0[:, L.inputs], self.weights[L.inputs], self.zeros, self.small[L.inputs])
+        out = slice(L.m, L.d)
+        wo, do = term_weights(data0[:, out], self.weights[out], self.zeros, self.small[out])
+        if self.orientation == "input":
+            wo = np.zeros_like(wo)
+        if self.orientation == "output":
+            wi = np.zeros_like(wi)
+        return wi / di, wo / do
+
+    def base_patch(self, data0, sign: float):
+        """Rows  X'L + sign*S- - t x0,  Y'L - sign*Sg - t y0,  B'L + sign*Sb - t b0, convexity, normalisation."""
+        L, k = self.layout, data0.shape[0]
+        p = self.empty_patch(k)
+        x0 = data0[:, : L.d]
+        p.extra_matrix[:, : L.d, 0] = -x0
+        own = np.arange(L.d)
+        signs = np.ones(L.d) * sign
+        signs[L.goods] = -sign
+        p.extra_matrix[:, own, 1 + own] = signs
+        if self.convexity:
+            p.extra_matrix[:, L.d, 0] = -1.0
+            p.row_lower[:, L.d], p.row_upper[:, L.d] = convexity_bounds(self.rts, t_scaled=True)
+        p.extra_lower[:, 0] = 0.0
+        return p
+
+
+class SBMScore(_SBMStage):
+    """Tone's SBM in Charnes-Cooper form."""
+
+    def __init__(self, layout, rts, orientation, weights, zeros, small):
+        super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1,
+                         exclude_self=False, name="score")
+
+    def patch(self, data0, prev):
+        L = self.layout
+        p = self.base_patch(data0, sign=1.0)
+        p.row_lower[:, : L.d] = 0.0
+        p.row_upper[:, : L.d] = 0.0
+        cin, cout = self.weights_for(data0)
+        r = self.norm_row
+        p.extra_matrix[:, r, 0] = 1.0
+        p.extra_matrix[:, r, 1 + L.m: 1 + L.d] = cout
+        p.row_lower[:, r] = p.row_upper[:, r] = 1.0
+        p.extra_cost[:, 0] = 1.0
+        p.extra_cost[:, 1: 1 + L.m] = -cin
+        return p
+
+    def decode(self, sol, data0, prev):
+        L = self.layout
+        t = sol.extras[:, 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slacks = sol.extras[:, 1:] / t[:, None]
+            scale = 1.0 / t
+        targets = data0[:, : L.d] - slacks
+        targets[:, L.goods] = data0[:, L.goods] + slacks[:, L.goods]
+        return {"status": sol.status, "score": sol.objective, "slacks": slacks, "targets": targets,
+                "_intensity_scale": scale}
+
+
+class SuperSBMScore(_SBMStage):
+    """Tone's (2002) super-SBM with bad outputs, slack form, linearised (t >= 1 automatically)."""
+
+    def __init__(self, layout, rts, orientation, weights, zeros, small, only_where_efficient: bool):
+        super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1 + layout.s1,
+                         exclude_self=True, name="super")
+        self.only_where_efficient = only_where_efficient
+
+    def select(self, prev):
+        if not self.only_where_efficient:
+            return np.ones(len(prev["status"]), dtype=bool)
+        status, score = prev["status"], prev["score"]
+        with np.errstate(invalid="ignore"):
+            efficient = (status == "optimal") & (score >= 1.0 - EFFICIENT_TOL)
+        return efficient | (status == "infeasible")
+
+    def patch(self, data0, prev):
+        L = self.layout
+        p = self.base_patch(data0, sign=-1.0)
+        p.row_upper[:, L.inputs] = 0.0          # X'L - S- - t x0 <= 0
+        p.row_lower[:, L.goods] = 0.0           # Y'L + Sg - t y0 >= 0
+        p.row_upper[:, L.bads] = 0.0            # B'L - Sb - t b0 <= 0
+        cin, cout = self.weights_for(data0)
+        r = self.norm_row
+        p.extra_matrix[:, r, 0] = 1.0
+        p.extra_matrix[:, r, 1 + L.m: 1 + L.d] = -cout
+        p.row_lower[:, r] = p.row_upper[:, r] = 1.0
+        for j in range(L.s1):                   # Sg_r - t y_r0 <= 0  (target output stays >= 0)
+            row = r + 1 + j
+            p.extra_matrix[:, row, 0] = -data0[:, L.m + j]
+            p.extra_matrix[:, row, 1 + L.m + j] = 1.0
+            p.row_upper[:, row] = 0.0
+        p.extra_cost[:, 0] = 1.0
+        p.extra_cost[:, 1: 1 + L.m] = cin
+        if self.orientation == "input":
+            p.extra_upper[:, 1 + L.m: 1 + L.d] = 0.0
+        if self.orientation == "output":
+            p.extra_upper[:, 1: 1 + L.m] = 0.0
+        return p
+
+    def decode(self, sol, data0, prev):
+        L = self.layout
+        t = sol.extras[:, 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = sol.extras[:, 1:] / t[:, None]
+            scale = 1.0 / t
+        targets = data0[:, : L.d] + s
+        targets[:, L.goods] = data0[:, L.goods] - s[:, L.goods]
+        return {"status": sol.status, "score": sol.objective, "slacks": -s, "targets": targets,
+                "_intensity_scale": scale}
+
+
+def divided_columns(layout: Layout, orientation: str) -> np.ndarray:
+    """Mask of the variables whose observed value the SBM score divides by."""
+    return layout.mask(inputs=orientation != "output", goods=orientation != "input",
+                       bads=orientation != "input")
+
+
+def build(layout: Layout, *, rts: str, orientation: str, super_efficiency: bool, weights: np.ndarray,
+          zeros: str, small: np.ndarray) -> ModelSpec:
+    if orientation not in ORIENTATIONS:
+        raise ValueError(f"SBM takes orientation 'nonoriented', 'input' or 'output', got {orientation!r}")
+    stages: list[Stage] = [SBMScore(layout, rts, orientation, weights, zeros, small)]
+    if super_efficiency:
+        stages.append(SuperSBMScore(layout, rts, orientation, weights, zeros, small, only_where_efficient=True))
+    what = "hybrid SBM / super-SBM (rho < 1 inefficient, delta >= 1 efficient)" if super_efficiency else "rho in (0, 1]"
+    return ModelSpec(stages=stages, d=layout.d, description=f"SBM ({orientation}), score = {what}")

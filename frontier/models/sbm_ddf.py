@@ -1,0 +1,69 @@
+r"""SBM directional distance function (slacks-based inefficiency) — Fukuyama & Weber (2009);
+Färe & Grosskopf (2010); gtfpch2's ``sbmdf``.
+
+::
+
+    S = max  sum_v w_v s_v / g_v
+    s.t.  X'lambda + s_x = x0,   Y'lambda - s_y = y0,   B'lambda + s_b = b0,   lambda, s >= 0   (VRS: sum lambda = 1)
+
+Default weights w = 1/2 (1/m, ..., 1/(s1+s2), ...) (inputs share one half, good and bad outputs the other);
+custom weights replace them per variable. The LP is already linear. A variable whose direction component is
+0 keeps its slack (free disposal) but earns nothing: its term is left out. ``betas`` are ``s_v / g_v`` (0
+where g_v = 0); ``slacks`` are the s_v; targets ``x0 - s_x``, ``y0 + s_y``, ``b0 - s_b``. S = 0 exactly for
+Pareto-efficient DMUs; with the observed direction S is unit-invariant.
+
+With equality constraints an observation outside the reference technology has no feasible point: the LP is
+infeasible and the score NaN (use a global or biennial technology to avoid this in productivity indices).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
+
+
+def default_weights(layout: Layout) -> np.ndarray:
+    w = np.zeros(layout.d)
+    w[layout.inputs] = 0.5 / layout.m
+    w[layout.m:] = 0.5 / (layout.s1 + layout.s2)
+    return w
+
+
+class SBMDDFScore(Stage):
+    def __init__(self, layout: Layout, rts: str, weights: np.ndarray):
+        block = ReferenceBlock(layout.mask(True, True, True), dominance_sense(layout, True), rts != "crs")
+        super().__init__(d=layout.d, blocks=[block], convexity=rts != "crs", n_extra_rows=0,
+                         n_extra_cols=layout.d, exclude_self=False, name="score")
+        self.layout, self.rts, self.weights = layout, rts, weights
+
+    def patch(self, data0, prev):
+        L = self.layout
+        p = self.empty_patch(data0.shape[0])
+        x, g = data0[:, : L.d], data0[:, L.d: 2 * L.d]
+        p.row_lower[:, : L.d] = x
+        p.row_upper[:, : L.d] = x
+        own = np.arange(L.d)
+        signs = np.ones(L.d)
+        signs[L.goods] = -1
+        p.extra_matrix[:, own, own] = signs
+        if self.convexity:
+            p.row_lower[:, L.d], p.row_upper[:, L.d] = convexity_bounds(self.rts)
+        with np.errstate(divide="ignore"):
+            p.extra_cost[:] = np.where(g > 0, -self.weights / np.where(g > 0, g, 1.0), 0.0)
+        return p
+
+    def decode(self, sol, data0, prev):
+        L = self.layout
+        x, g = data0[:, : L.d], data0[:, L.d: 2 * L.d]
+        s = sol.extras
+        betas = np.where(g > 0, s / np.where(g > 0, g, 1.0), 0.0)
+        betas[~np.isfinite(s)] = np.nan
+        targets = x - s
+        targets[:, L.goods] = x[:, L.goods] + s[:, L.goods]
+        return {"status": sol.status, "score": -sol.objective, "betas": betas, "slacks": s,
+                "targets": targets, "_intensity_scale": np.ones(len(sol.status))}
+
+
+def build(layout: Layout, *, rts: str, weights: np.ndarray) -> ModelSpec:
+    return ModelSpec(stages=[SBMDDFScore(layout, rts, weights)], d=layout.d,
+                     description="SBM directional distance function, score = sum_v w_v s_v / g_v (0 = efficient)")

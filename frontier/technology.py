@@ -1,0 +1,42 @@
+"""Reference technologies over periods (formulations.md §2.1, after gtfpch's Γ_t).
+
+For evaluation "against the technology of period t" the reference set is every observation whose period is
+in Γ_t:
+
+==================  ======================  ===========================================
+technology          Γ_t                     source
+==================  ======================  ===========================================
+contemporaneous     {t}                     standard; gtfpch default
+sequential          {τ <= t}                Shestalova (2003); Oh & Heshmati (2010)
+window (h)          {t-h, ..., t+h}         gtfpch ``window()`` (bandwidth h on each side)
+biennial            {t, t+1}                Pastor, Asmild & Lovell (2011) (pair-specific)
+global              all periods             Pastor & Lovell (2005); Oh (2010)
+==================  ======================  ===========================================
+
+Periods are compared by their order (the sorted distinct values), so years, integers or dates all work.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+TECHNOLOGIES = ("contemporaneous", "sequential", "global", "window", "biennial")
+
+
+def reference_mask(periods: np.ndarray, t, technology: str, window: int | None = None,
+                   order: dict | None = None) -> np.ndarray:
+    """Boolean mask over observations (their ``periods``) forming the reference set of period ``t``."""
+    if technology == "contemporaneous":
+        return periods == t
+    if technology == "global":
+        return np.ones(len(periods), dtype=bool)
+    if order is None:
+        order = {p: i for i, p in enumerate(sorted(set(periods.tolist())))}
+    rank = np.array([order[p] for p in periods.tolist()])
+    r = order[t]
+    if technology == "sequential":
+        return rank <= r
+    if technology == "window":
+        if window is None or window < 0:
+            raise ValueError("technology='window' needs window=h >= 0 (periods on each side)")
+        return np.abs(rank - r) <= window
+    raise ValueError(f"technology must be one of {TECHNOLOGIES}, got {technology!r}")
