@@ -2,9 +2,12 @@
 
 >>> import frontier as fr
 >>> res = fr.efficiency(df, inputs=["K", "L", "E"], outputs=["Y"], bad_outputs=["SO2"], model="sbm")
+>>> pr = fr.productivity(panel, entity="city", period="year", inputs=["K", "L", "E"], outputs=["Y"],
+...                      bad_outputs=["SO2"], index="gml")
 """
 from .efficiency import efficiency
+from .productivity import ProductivityResult, productivity
 from .results import EfficiencyResult
 
-__all__ = ["efficiency", "EfficiencyResult"]
+__all__ = ["efficiency", "productivity", "EfficiencyResult", "ProductivityResult"]
 __version__ = "0.1.0"

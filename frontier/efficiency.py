@@ -124,13 +124,13 @@ class Problem:
         names = [v for v, keep in zip(d.variables, mask) if keep]
         zero_error(names, values[np.ix_(rows, np.flatnonzero(mask))], frame_labels[rows], f"model={self.model!r}")
 
-    def spec(self, super_efficiency: bool) -> ModelSpec:
-        key = bool(super_efficiency)
+    def spec(self, super_efficiency: bool, score_outside: bool = False) -> ModelSpec:
+        key = (bool(super_efficiency), bool(score_outside))
         if key not in self._specs:
-            self._specs[key] = self._build(key)
+            self._specs[key] = self._build(*key)
         return self._specs[key]
 
-    def _build(self, super_efficiency: bool) -> ModelSpec:
+    def _build(self, super_efficiency: bool, score_outside: bool) -> ModelSpec:
         L, m = self.layout, self.model
         if m == "radial":
             return radial.build(L, rts=self.rts, orientation=self.orientation,
@@ -139,7 +139,7 @@ class Problem:
         if m == "sbm":
             w = _weights_vector(self.weights, self.data, np.ones(L.d))
             return sbm.build(L, rts=self.rts, orientation=self.orientation, super_efficiency=super_efficiency,
-                             weights=w, zeros=self.zeros, small=self.small)
+                             weights=w, zeros=self.zeros, small=self.small, score_outside=score_outside)
         if m == "ddf":
             return ddf.build_ddf(L, rts=self.rts, disposability=self.bad_disposability,
                                  super_efficiency=super_efficiency, bad_cap=self.bad_cap, scale=self.scale)
@@ -151,8 +151,9 @@ class Problem:
         return sbm_ddf.build(L, rts=self.rts, weights=w)
 
     # -- solving -------------------------------------------------------------------------------------
-    def solve(self, eval_idx: np.ndarray, ref_idx: np.ndarray, *, super_efficiency: bool, n_jobs: int = 1,
-              method: str = "auto", chunk_size: int | None = None, progress=None) -> engine.BatchResult:
+    def solve(self, eval_idx: np.ndarray, ref_idx: np.ndarray, *, super_efficiency: bool,
+              score_outside: bool = False, n_jobs: int = 1, method: str = "auto", chunk_size: int | None = None,
+              progress=None) -> engine.BatchResult:
         """Evaluate the rows ``eval_idx`` against the reference rows ``ref_idx`` (positions in the data)."""
         ref_idx = np.asarray(ref_idx, dtype=np.int64)
         eval_idx = np.asarray(eval_idx, dtype=np.int64)
@@ -161,7 +162,7 @@ class Problem:
         found = np.clip(found, 0, max(len(ref_idx) - 1, 0))
         own = np.where((len(ref_idx) > 0) & (ref_idx[order][found] == eval_idx), order[found], -1)
         ref_data = self.rows[ref_idx, : self.layout.d]
-        out = engine.run_model(self.spec(super_efficiency), ref_data, self.rows[eval_idx], own,
+        out = engine.run_model(self.spec(super_efficiency, score_outside), ref_data, self.rows[eval_idx], own,
                                method=method, n_jobs=n_jobs, chunk_size=chunk_size, progress=progress)
         for key in ("slacks", "targets"):
             if key in out.values:

@@ -202,11 +202,17 @@ def divided_columns(layout: Layout, orientation: str) -> np.ndarray:
 
 
 def build(layout: Layout, *, rts: str, orientation: str, super_efficiency: bool, weights: np.ndarray,
-          zeros: str, small: np.ndarray) -> ModelSpec:
+          zeros: str, small: np.ndarray, score_outside: bool = False) -> ModelSpec:
+    """The SBM stages. ``super_efficiency`` adds the super-SBM stage for efficient DMUs, which leave their
+    own reference set. ``score_outside`` adds it (without self-exclusion when ``super_efficiency`` is False)
+    so that observations outside the reference technology get delta >= 1 instead of an infeasible LP, as
+    the cross-period distances of a productivity index need (Tone 2004)."""
     if orientation not in ORIENTATIONS:
         raise ValueError(f"SBM takes orientation 'nonoriented', 'input' or 'output', got {orientation!r}")
     stages: list[Stage] = [SBMScore(layout, rts, orientation, weights, zeros, small)]
-    if super_efficiency:
-        stages.append(SuperSBMScore(layout, rts, orientation, weights, zeros, small, only_where_efficient=True))
+    if super_efficiency or score_outside:
+        super_stage = SuperSBMScore(layout, rts, orientation, weights, zeros, small, only_where_efficient=True)
+        super_stage.exclude_self = bool(super_efficiency)
+        stages.append(super_stage)
     what = "hybrid SBM / super-SBM (rho < 1 inefficient, delta >= 1 efficient)" if super_efficiency else "rho in (0, 1]"
     return ModelSpec(stages=stages, d=layout.d, description=f"SBM ({orientation}), score = {what}")

@@ -1,0 +1,496 @@
+r"""Productivity indices over panels: Malmquist, Malmquist-Luenberger (ML), global ML (GML), sequential ML
+(SML), biennial, window and Luenberger, with their decompositions and cumulative (GTFP) series.
+
+Every index is algebra over a cache of distances ``D(observation, reference technology)``; each such LP is
+solved once whichever index uses it, and all of them are returned in ``ProductivityResult.distances``.
+
+Distances and the efficiency measure E (larger = better) used by the ratio ("malmquist") form:
+
+=================  =========================  ==============================================
+model              distance reported          E
+=================  =========================  ==============================================
+radial, input      theta (Farrell)            theta
+radial, output     phi (Farrell, >= 1)        1 / phi  (Shephard output distance)
+sbm                rho (hybrid super-SBM)     rho
+ddf, nddf, sbm_ddf D (inefficiency, 0 = eff.)  1 / (1 + D)   (Chung, Färe & Grosskopf 1997)
+=================  =========================  ==============================================
+
+For a pair of an entity's observations at periods a < b, with E^τ(t) the measure of the period-t observation
+against the technology of period τ (formulations.md §2.7-2.9)::
+
+    contemporaneous / sequential / window:
+        index = sqrt[ (E^a(b) / E^a(a)) (E^b(b) / E^b(a)) ]     (Malmquist; ML with a DDF)
+        ec    = E^b(b) / E^a(a)
+        tc    = index / ec
+    global (Pastor & Lovell 2005; Oh 2010):   index = E^G(b) / E^G(a),  ec contemporaneous,  tc = index / ec
+                                              (tc is the best-practice gap change, BPC)
+    biennial (Pastor, Asmild & Lovell 2011):  index = E^B(b) / E^B(a) with B = periods {a, b},  tc = index / ec
+
+The Luenberger form (Chambers, Chung & Färe 1996) uses the inefficiency D (ddf family: D; radial input:
+1 - theta; radial output: phi - 1; sbm: 1 - rho) and differences: ``L = 1/2 [(D^b(a) - D^b(b)) + (D^a(a) -
+D^a(b))]``, ``ec = D^a(a) - D^b(b)``, ``tc = L - ec`` (global: ``L = D^G(a) - D^G(b)``). Ratio indices > 1
+and Luenberger indicators > 0 mean progress.
+
+``decomposition="fgnz"`` (Färe, Grosskopf, Norris & Zhang 1994): index and tc from CRS distances, and ec
+split into pec (pure efficiency change under the chosen ``rts``) times sec (scale efficiency change,
+ec_crs / pec); for Luenberger the split is additive.
+
+Cross-period SBM distances of observations outside a reference technology come from super-SBM (Tone 2004),
+so the ratio index is defined. With ``super_efficiency=True`` an observation always leaves any reference set
+that contains it (the "super-SBM ML" of applied work); otherwise only outside observations get delta >= 1.
+
+Pairs are each entity's consecutive observed periods (``adjacency="observed"``); ``adjacency="calendar"``
+only pairs periods adjacent in the panel's sorted periods (a gap yields a NaN row with status ``"gap"``).
+``base="first"`` compares every period with the entity's first (fixed base, DEAMATLAB's ``fixbaset``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .data import _rows, check_zero_policy, validate_frame
+from .efficiency import DIRECTIONAL, Problem, _direction_matrix, make_progress, normalise_options
+from .technology import reference_mask
+
+INDEX_ALIASES = {
+    "ml": ("malmquist", "contemporaneous"),
+    "gml": ("malmquist", "global"),
+    "sml": ("malmquist", "sequential"),
+    "malmquist": ("malmquist", None),
+    "luenberger": ("luenberger", None),
+}
+TECHNOLOGIES = ("contemporaneous", "sequential", "global", "biennial", "window")
+
+
+# ----------------------------------------------------------------------------------------------------
+# the distance cache
+# ----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TechKey:
+    """A reference technology: ``kind`` in TECHNOLOGIES, ``period`` (or the pair for biennial), ``rts``."""
+
+    kind: str
+    period: object
+    rts: str
+
+    def label(self) -> str:
+        if self.kind == "global":
+            return "global"
+        if self.kind == "biennial":
+            return f"biennial:{self.period[0]}-{self.period[1]}"
+        return f"{self.kind}:{self.period}"
+
+
+class DistanceCache:
+    """Collects (observation, technology) requests, solves each technology's batch once, serves values."""
+
+    def __init__(self, problems: dict, periods: np.ndarray, order: dict, super_efficiency: bool, window, options):
+        self.problems = problems                  # rts -> Problem
+        self.periods = periods
+        self.order = order
+        self.super_efficiency = super_efficiency
+        self.window = window
+        self.options = options
+        self.requests: dict[TechKey, set] = {}
+        self.values: dict[tuple[int, TechKey], tuple[float, str]] = {}
+
+    def request(self, obs: int, key: TechKey) -> None:
+        self.requests.setdefault(key, set()).add(int(obs))
+
+    def reference_rows(self, key: TechKey) -> np.ndarray:
+        if key.kind == "biennial":
+            mask = np.isin(self.periods, list(key.period))
+        else:
+            mask = reference_mask(self.periods, key.period, key.kind, self.window, self.order)
+        return np.flatnonzero(mask)
+
+    def solve(self, progress=None) -> None:
+        for key, obs in self.requests.items():
+            ev = np.array(sorted(obs), dtype=np.int64)
+            out = self.problems[key.rts].solve(ev, self.reference_rows(key), super_efficiency=self.super_efficiency,
+                                               score_outside=True, progress=progress, **self.options)
+            status = out.values["status"]
+            score = np.where(status == "optimal", out.values["score"], np.nan)
+            for i, o in enumerate(ev):
+                self.values[(int(o), key)] = (float(score[i]), str(status[i]))
+
+    def get(self, obs: int, key: TechKey) -> float:
+        return self.values[(int(obs), key)][0]
+
+    def frame(self, entity: np.ndarray, period: np.ndarray, entity_name: str, period_name: str) -> pd.DataFrame:
+        rows = [(entity[o], period[o], key.label(), key.rts, v, s) for (o, key), (v, s) in self.values.items()]
+        out = pd.DataFrame(rows, columns=[entity_name, period_name, "technology", "rts", "value", "status"])
+        return out.sort_values([entity_name, period_name, "rts", "technology"], kind="stable").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------------
+# from distances to indices
+# ----------------------------------------------------------------------------------------------------
+
+def efficiency_measure(value: np.ndarray, model: str, orientation: str | None) -> np.ndarray:
+    """E (larger = better) from the model's reported distance (NaN where undefined)."""
+    value = np.asarray(value, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if model == "radial":
+            return value if orientation == "input" else 1.0 / value
+        if model == "sbm":
+            return value
+        out = 1.0 / (1.0 + value)
+    return np.where(1.0 + value > 0, out, np.nan)
+
+
+def inefficiency_measure(value: np.ndarray, model: str, orientation: str | None) -> np.ndarray:
+    """D (0 = efficient, larger = worse) for the Luenberger form."""
+    value = np.asarray(value, dtype=float)
+    if model == "radial":
+        return 1.0 - value if orientation == "input" else value - 1.0
+    if model == "sbm":
+        return 1.0 - value
+    return value
+
+
+def _combine(kind: str, form: str, own_a, own_b, cross_ab, cross_ba, pool_a, pool_b):
+    """index, ec, tc from the measures of one pair (arrays over pairs).
+
+    own_a = M^a(a), own_b = M^b(b), cross_ab = M^a(b) (period-b obs against technology a), cross_ba = M^b(a);
+    pool_a/pool_b are the global or biennial measures of the two observations.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if form == "malmquist":
+            ec = own_b / own_a
+            if kind in ("global", "biennial"):
+                index = pool_b / pool_a
+            else:
+                index = np.sqrt((cross_ab / own_a) * (own_b / cross_ba))
+            return index, ec, index / ec
+        ec = own_a - own_b
+        if kind in ("global", "biennial"):
+            index = pool_a - pool_b
+        else:
+            index = 0.5 * ((cross_ba - own_b) + (own_a - cross_ab))
+        return index, ec, index - ec
+
+
+# ----------------------------------------------------------------------------------------------------
+# result
+# ----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProductivityResult:
+    """The outcome of :func:`frontier.productivity`.
+
+    indices : DataFrame indexed by (entity, period) with period the later period of each pair: columns
+        ``period_from, index, ec, tc`` (plus ``pec, sec`` with ``decomposition="fgnz"``) and ``status``
+        (``"optimal"``, or which LP failed, or ``"gap"``).
+    distances : every distance the indices used: entity, period, technology, rts, value, LP status.
+    spec : the specification.
+    """
+
+    indices: pd.DataFrame
+    distances: pd.DataFrame
+    spec: dict
+    single_period_entities: tuple
+
+    def cumulative(self, policy: str = "propagate", base_level: float = 1.0) -> pd.DataFrame:
+        """Chain the indices into level series per entity: ``gtfp`` and cumulative ``ec``, ``tc`` (, pec, sec).
+
+        Ratio indices multiply (each entity's first period = ``base_level``); Luenberger indicators add
+        (first period = 0). A missing link (NaN) never counts as no change: ``policy="propagate"`` (default)
+        leaves every later level NaN, ``policy="restart"`` re-bases the chain after the gap and flags those
+        rows in the column ``restarted``. With ``base="first"`` the indices already compare every period with
+        the first, so the levels are the indices themselves.
+        """
+        if policy not in ("propagate", "restart"):
+            raise ValueError("policy must be 'propagate' or 'restart'")
+        ent, per = self.spec["entity"], self.spec["period"]
+        ratio = self.spec["index"] == "malmquist"
+        start = base_level if ratio else 0.0
+        comps = [c for c in ("index", "ec", "tc", "pec", "sec") if c in self.indices.columns]
+        rows = []
+        for e, g in self.indices.groupby(level=0, sort=False):
+            first_period = g["period_from"].iloc[0]
+            level = {c: start for c in comps}
+            rows.append((e, first_period, *[start for _ in comps], False))
+            broken = False
+            for (_, p), r in g.iterrows():
+                restarted = False
+                if self.spec["base"] == "first":
+                    level = {c: (start * r[c] if ratio else start + r[c]) for c in comps}
+                else:
+                    missing = any(pd.isna(r[c]) for c in comps)
+                    if missing and policy == "restart":
+                        level = {c: start for c in comps}
+                        broken, restarted = False, True
+                    elif missing or broken:
+                        broken = True
+                        level = {c: np.nan for c in comps}
+                    else:
+                        level = {c: (level[c] * r[c] if ratio else level[c] + r[c]) for c in comps}
+                rows.append((e, p, *[level[c] for c in comps], restarted))
+        names = ["gtfp" if c == "index" else c for c in comps]
+        out = pd.DataFrame(rows, columns=[ent, per, *names, "restarted"]).set_index([ent, per])
+        if policy == "propagate":
+            out = out.drop(columns="restarted")
+        return out
+
+    def summary(self) -> str:
+        s = self.spec
+        idx = self.indices
+        label = {"malmquist": "Malmquist (ratio)", "luenberger": "Luenberger (difference)"}[s["index"]]
+        lines = [f"frontier productivity: {label} index, {s['technology']} technology, model {s['model']}"]
+        for key in ("orientation", "rts", "super_efficiency", "bad_disposability", "direction", "decomposition",
+                    "adjacency", "base", "zeros"):
+            if s.get(key) is not None:
+                lines.append(f"  {key:<18} {s[key]}")
+        lines.append(f"  {'observations':<18} {s['n_observations']} ({s['n_entities']} entities, "
+                     f"{s['n_periods']} periods)")
+        lines.append(f"  {'index rows':<18} {len(idx)}, of which NaN: {int(idx['index'].isna().sum())}")
+        if self.single_period_entities:
+            lines.append(f"  {'no index':<18} {len(self.single_period_entities)} entities observed once: "
+                         f"{list(self.single_period_entities[:5])}")
+        dist = self.distances
+        bad = dist[dist["status"] != "optimal"]
+        lines.append(f"  {'LPs':<18} {len(dist)}, not optimal: {len(bad)}")
+        if len(bad):
+            by = bad.groupby([s["period"], "technology"]).size()
+            lines.append("  failed LPs by (period, technology): "
+                         + ", ".join(f"{k}: {v}" for k, v in list(by.items())[:8]))
+        comps = [c for c in ("index", "ec", "tc", "pec", "sec") if c in idx.columns]
+        agg = "geometric" if s["index"] == "malmquist" else "arithmetic"
+        by_period = idx.groupby(level=1)[comps].agg(_geo_mean if agg == "geometric" else "mean")
+        lines.append(f"  {agg} mean by period:")
+        lines.append("    " + by_period.round(4).to_string().replace("\n", "\n    "))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<ProductivityResult {self.spec['index']} {self.spec['technology']} rows={len(self.indices)}>"
+
+
+def _geo_mean(x: pd.Series) -> float:
+    x = x.dropna()
+    return float(np.exp(np.log(x[x > 0]).mean())) if len(x) and (x > 0).all() else np.nan
+
+
+# ----------------------------------------------------------------------------------------------------
+# the public function
+# ----------------------------------------------------------------------------------------------------
+
+def productivity(
+    data: pd.DataFrame,
+    entity: str,
+    period: str,
+    inputs,
+    outputs,
+    bad_outputs=None,
+    *,
+    index: str = "gml",
+    technology: str | None = None,
+    window: int | None = None,
+    decomposition: str | None = None,
+    model: str = "sbm",
+    orientation: str | None = None,
+    rts: str = "vrs",
+    super_efficiency: bool | None = None,
+    direction=None,
+    weights: dict | None = None,
+    bad_disposability: str | None = None,
+    adjacency: str = "observed",
+    base: str = "previous",
+    zeros: str = "error",
+    n_jobs: int = 1,
+    method: str = "auto",
+    chunk_size: int | None = None,
+    progress: bool | None = None,
+) -> ProductivityResult:
+    """Productivity change of every entity between its consecutive periods, and the distances behind it.
+
+    Parameters
+    ----------
+    data : long panel, one row per (entity, period); unbalanced panels are fine.
+    entity, period : column names identifying the entity and the period.
+    inputs, outputs, bad_outputs : as in :func:`frontier.efficiency`.
+    index : ``"malmquist"`` (ratio form: Malmquist, or Malmquist-Luenberger with a directional model),
+        ``"luenberger"`` (difference form), or the aliases ``"ml"`` (malmquist, contemporaneous),
+        ``"gml"`` (malmquist, global), ``"sml"`` (malmquist, sequential).
+    technology : ``"contemporaneous"``, ``"sequential"``, ``"global"``, ``"biennial"`` or ``"window"``
+        (with ``window=h`` periods on each side). Default: from the alias, else contemporaneous.
+    decomposition : None, or ``"fgnz"`` (ec = pec x sec, index and tc on CRS distances).
+    model, orientation, rts, direction, weights, bad_disposability, zeros : as in :func:`frontier.efficiency`;
+        the directional models default to ``direction="output"`` here (gtfpch's default, (0, y, b)),
+        except sbm_ddf which keeps ``"observed"``.
+    super_efficiency : observations leave reference sets that contain them. Default True for sbm (the
+        super-SBM ML/GML of applied work), False otherwise.
+    adjacency : ``"observed"`` (consecutive observed periods of each entity) or ``"calendar"``.
+    base : ``"previous"`` (chained pairs) or ``"first"`` (every period against the entity's first).
+    n_jobs, method, chunk_size, progress : engine options as in :func:`frontier.efficiency`.
+    """
+    if index not in INDEX_ALIASES:
+        raise ValueError(f"index must be one of {tuple(INDEX_ALIASES)}, got {index!r}")
+    form, implied = INDEX_ALIASES[index]
+    if technology is None:
+        technology = implied or "contemporaneous"
+    elif implied is not None and technology != implied:
+        raise ValueError(f"index={index!r} means the {implied} technology; got technology={technology!r} "
+                         "(use index='malmquist' with an explicit technology instead)")
+    if technology not in TECHNOLOGIES:
+        raise ValueError(f"technology must be one of {TECHNOLOGIES}, got {technology!r}")
+    if technology == "window" and (window is None or window < 0):
+        raise ValueError("technology='window' needs window=h >= 0")
+    if decomposition not in (None, "fgnz"):
+        raise ValueError(f"decomposition must be None or 'fgnz', got {decomposition!r}")
+    if adjacency not in ("observed", "calendar"):
+        raise ValueError("adjacency must be 'observed' or 'calendar'")
+    if base not in ("previous", "first"):
+        raise ValueError("base must be 'previous' or 'first'")
+    if super_efficiency is None:
+        super_efficiency = model == "sbm"
+    if direction is None and model in ("ddf", "nddf"):
+        direction = "output"
+    check_zero_policy(zeros)
+
+    frame = data
+    if isinstance(frame, pd.DataFrame) and (entity not in frame.columns or period not in frame.columns):
+        names = [n for n in frame.index.names if n is not None]
+        if entity in names or period in names:
+            frame = frame.reset_index()
+    for col, role in ((entity, "entity"), (period, "period")):
+        if not isinstance(frame, pd.DataFrame) or col not in frame.columns:
+            raise ValueError(f"{role} column {col!r} not found in data")
+        if frame[col].isna().any():
+            raise ValueError(f"{role} column {col!r} has missing values in rows {_rows(frame.index[frame[col].isna().to_numpy()])}")
+    dup = frame.duplicated([entity, period], keep=False).to_numpy()
+    if dup.any():
+        pairs = list(dict.fromkeys(zip(frame[entity][dup], frame[period][dup])))
+        raise ValueError(f"duplicate ({entity}, {period}) rows: {_rows(pairs)}; each entity-period must appear once")
+    panel = frame.set_index([entity, period], drop=False)
+    panel.index.names = [None, None]
+    work = panel.drop(columns=[entity, period])
+    work.index = pd.RangeIndex(len(work))
+    dea = validate_frame(work, inputs, outputs, bad_outputs)
+    orientation, bad_disposability, direction = normalise_options(
+        model, orientation, rts, bad_disposability, direction, super_efficiency, weights)
+    G = _direction_matrix(direction, dea, work) if model in DIRECTIONAL else None
+
+    rts_needed = {rts} | ({"crs"} if decomposition == "fgnz" else set())
+    problems = {r: Problem(dea, model, orientation, r, bad_disposability, direction, weights, zeros, G)
+                for r in rts_needed}
+    next(iter(problems.values())).check_zeros(panel.index, np.arange(len(work)))
+
+    ent = panel[entity].to_numpy()
+    per = panel[period].to_numpy()
+    order = {p: i for i, p in enumerate(sorted(pd.unique(per)))}
+    rank = np.array([order[p] for p in per.tolist()])
+
+    # pairs (a, b) of observation positions per entity
+    pairs, gaps, single = [], [], []
+    for e, pos in pd.Series(np.arange(len(per))).groupby(ent, sort=False):
+        pos = pos.to_numpy()
+        pos = pos[np.argsort(rank[pos], kind="stable")]
+        if len(pos) < 2:
+            single.append(e)
+            continue
+        if base == "first":
+            cand = [(pos[0], q) for q in pos[1:]]
+        else:
+            cand = list(zip(pos[:-1], pos[1:]))
+        for a, b in cand:
+            if adjacency == "calendar" and base == "previous" and rank[b] - rank[a] != 1:
+                gaps.append((a, b))
+            else:
+                pairs.append((a, b))
+
+    options = dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size)
+    cache = DistanceCache(problems, per, order, super_efficiency, window, options)
+    main_kind = technology if technology in ("sequential", "window") else "contemporaneous"
+    ec_rts = "crs" if decomposition == "fgnz" else rts
+
+    def own(o, tech_of, r):
+        """The period-``o`` observation against the (sequential/window/contemporaneous) technology of obs ``tech_of``."""
+        return (int(o), TechKey(main_kind, per[tech_of], r))
+
+    def pool(o, a, b):
+        key = TechKey("global", None, ec_rts) if technology == "global" else TechKey("biennial", (per[a], per[b]), ec_rts)
+        return (int(o), key)
+
+    def pair_terms(a, b) -> dict:
+        """Every distance a pair's index uses, by role."""
+        terms = {"own_a": own(a, a, ec_rts), "own_b": own(b, b, ec_rts)}
+        if technology in ("global", "biennial"):
+            terms.update(pool_a=pool(a, a, b), pool_b=pool(b, a, b))
+        else:
+            terms.update(cross_ab=own(b, a, ec_rts), cross_ba=own(a, b, ec_rts))
+        if decomposition == "fgnz":
+            terms.update(pure_a=own(a, a, rts), pure_b=own(b, b, rts))
+        return terms
+
+    terms = [pair_terms(a, b) for a, b in pairs]
+    for t in terms:
+        for o, key in t.values():
+            cache.request(o, key)
+    bar = make_progress(progress, sum(len(v) for v in cache.requests.values()))
+    cache.solve(progress=bar.update if bar else None)
+    if bar:
+        bar.close()
+
+    measure = efficiency_measure if form == "malmquist" else inefficiency_measure
+
+    def m(role):
+        if not terms or role not in terms[0]:
+            return None
+        return measure(np.array([cache.get(*t[role]) for t in terms]), model, orientation)
+
+    A = np.array([p[0] for p in pairs], dtype=np.int64)
+    Bp = np.array([p[1] for p in pairs], dtype=np.int64)
+    idx_val, ec, tc = _combine(technology, form, m("own_a"), m("own_b"), m("cross_ab"), m("cross_ba"),
+                               m("pool_a"), m("pool_b"))
+    columns = {"period_from": per[A], "index": idx_val, "ec": ec, "tc": tc}
+    if decomposition == "fgnz":
+        pa, pb = m("pure_a"), m("pure_b")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pec = pb / pa if form == "malmquist" else pa - pb
+            sec = ec / pec if form == "malmquist" else ec - pec
+        columns.update(pec=pec, sec=sec)
+
+    status = []
+    for t, val in zip(terms, idx_val):
+        failed = sorted({f"{cache.values[k][1]} ({k[1].label()}, {k[1].rts})" for k in t.values()
+                         if cache.values[k][1] != "optimal"})
+        if failed:
+            status.append("; ".join(failed))
+        elif not np.isfinite(val):
+            status.append("undefined (1 + D <= 0 or a zero distance)")
+        else:
+            status.append("optimal")
+    columns["status"] = status
+    indices = pd.DataFrame(columns, index=pd.MultiIndex.from_arrays([ent[Bp], per[Bp]], names=[entity, period]))
+    if gaps:
+        ga = np.array([g[0] for g in gaps]); gb = np.array([g[1] for g in gaps])
+        gap_frame = pd.DataFrame({"period_from": per[ga], "index": np.nan, "ec": np.nan, "tc": np.nan,
+                                  **({"pec": np.nan, "sec": np.nan} if decomposition == "fgnz" else {}),
+                                  "status": "gap"},
+                                 index=pd.MultiIndex.from_arrays([ent[gb], per[gb]], names=[entity, period]))
+        indices = pd.concat([indices, gap_frame])
+    if len(indices):
+        sort_rank = pd.Series(range(len(order)), index=list(order)).reindex(indices.index.get_level_values(1)).to_numpy()
+        ent_first = pd.Series(range(len(pd.unique(ent))), index=pd.unique(ent))
+        ent_rank = ent_first.reindex(indices.index.get_level_values(0)).to_numpy()
+        indices = indices.iloc[np.lexsort((sort_rank, ent_rank))]
+
+    spec = {
+        "index": form, "alias": index, "technology": technology, "window": window, "decomposition": decomposition,
+        "model": model, "orientation": orientation, "rts": rts, "super_efficiency": bool(super_efficiency),
+        "bad_disposability": bad_disposability if len(dea.bad_outputs) else None,
+        "direction": "custom" if isinstance(direction, pd.DataFrame) else direction,
+        "weights": dict(weights) if weights else None, "zeros": zeros, "adjacency": adjacency, "base": base,
+        "entity": entity, "period": period, "inputs": list(dea.inputs), "outputs": list(dea.outputs),
+        "bad_outputs": list(dea.bad_outputs), "n_observations": len(work), "n_entities": len(pd.unique(ent)),
+        "n_periods": len(order),
+    }
+    distances = cache.frame(ent, per, entity, period)
+    return ProductivityResult(indices=indices, distances=distances, spec=spec, single_period_entities=tuple(single))
