@@ -1,0 +1,145 @@
+"""Validation of frontier against published / oracle DEA results (cases in the shared validation folder).
+
+One test per registered case: every hard check must pass at the tolerance stated in the case's case.md; soft
+checks (quantities case.md marks as non-unique, e.g. some slacks) are reported as warnings, never failures.
+"""
+from __future__ import annotations
+
+import importlib.util
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from frontier import validation as V
+
+# the cross-sectional cases the registry must cover (productivity cases are added by registering more)
+CROSS_SECTIONAL = [
+    "radial_ccr_bcc_fls1993", "super_radial_ap_fls1993", "radial_bcc_electric_plants_simar_wilson_1998",
+    "radial_ccr_bcc_coelli_1998", "radial_undesirable_translation_hua_bian_2007", "sbm_tone2001",
+    "sbm_erg_8dmu_single_io", "sbm_undesirable_tone2003", "super_sbm_tone2002_table1",
+    "super_sbm_tone2002_power_plants", "ddf_fls1993", "ddf_undesirable_radial_china",
+    "ddf_undesirable_radial_china_outputdir", "nddf_undesirable_china_w1111", "nddf_undesirable_china_w0505",
+    "ddf_undesirable_apz_toy_abz2016",
+]
+
+
+def _describe(rows) -> str:
+    return "\n".join(f"  {r.check} [{r.model}]: max abs error {r.max_abs_error:.3g} > tolerance {r.tolerance:g}"
+                     for r in rows)
+
+
+@pytest.mark.parametrize("case", sorted(V.CASES))
+def test_validation_case(case, validation_dir):
+    rows = V.run_case(case, validation_dir)
+    assert rows, f"{case}: no checks"
+    assert all(r.case == case for r in rows)
+    for r in rows:
+        assert r.tolerance > 0, f"{case}: {r.check} has no tolerance"
+        assert not math.isnan(r.max_abs_error), f"{case}: {r.check} compared nothing"
+    hard = [r for r in rows if not r.soft]
+    assert hard, f"{case}: every case needs at least one hard (score) check"
+    failed = [r for r in hard if not r.passed]
+    assert not failed, f"{case}: hard checks failed\n" + _describe(failed)
+    soft_failed = [r for r in rows if r.soft and not r.passed]
+    if soft_failed:  # alternative optima (case.md): report, do not fail
+        warnings.warn(f"{case}: soft checks differ (non-unique per case.md)\n" + _describe(soft_failed))
+
+
+def test_cross_sectional_cases_registered():
+    missing = [c for c in CROSS_SECTIONAL if c not in V.CASES]
+    assert not missing, f"validation cases without a registered function: {missing}"
+
+
+def test_registered_cases_have_folders(validation_dir):
+    present = set(V.available_cases(validation_dir))
+    assert set(V.CASES) <= present, f"registered but no folder: {sorted(set(V.CASES) - present)}"
+
+
+def test_run_validation_lists_every_folder(validation_dir):
+    df = V.run_validation(validation_dir)
+    assert list(df.columns) == V.COLUMNS
+    assert set(df["case"]) == set(V.available_cases(validation_dir))
+    not_run = df[df["passed"].isna()]
+    assert set(not_run["case"]) == set(V.available_cases(validation_dir)) - set(V.CASES)
+    assert (not_run["check"] == "not run").all()
+    assert V.hard_failures(df).empty, V.format_table(V.hard_failures(df))
+
+
+# ---- the machinery, on synthetic case folders (no published data involved) ----------------------------
+
+def _fake_case(root: Path, name: str) -> Path:
+    folder = root / name
+    folder.mkdir()
+    (folder / "case.md").write_text(f"# {name}\n", encoding="utf-8")
+    return folder
+
+
+def test_unregistered_missing_and_erroring_cases(tmp_path, monkeypatch):
+    _fake_case(tmp_path, "zz_future_productivity_case")
+    _fake_case(tmp_path, "zz_broken")
+    (tmp_path / "not_a_case").mkdir()                   # no case.md: ignored
+
+    def broken(folder):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(V.CASES, "zz_broken", broken)
+    df = V.run_validation(tmp_path)
+    assert set(df["case"]) == {"zz_future_productivity_case", "zz_broken"}
+    row = df.set_index("case").loc["zz_future_productivity_case"]
+    assert row["check"] == "not run" and pd.isna(row["passed"])
+    row = df.set_index("case").loc["zz_broken"]
+    assert row["check"] == "error" and row["passed"] == False and "boom" in row["model"]  # noqa: E712
+    assert list(V.hard_failures(df)["case"]) == ["zz_broken"]
+
+    df = V.run_validation(tmp_path, cases=["zz_absent"])
+    assert df["check"].tolist() == ["missing"] and df["passed"].tolist() == [False]
+
+    text = V.format_table(V.run_validation(tmp_path))
+    assert "not run" in text and "FAIL" in text
+
+
+def test_soft_failure_does_not_fail(tmp_path, monkeypatch):
+    _fake_case(tmp_path, "zz_soft")
+    monkeypatch.setitem(V.CASES, "zz_soft", lambda folder: [
+        V.check(folder.name, "scores", "toy", pd.Series([1.0]), pd.Series([1.0]), 1e-6),
+        V.check(folder.name, "slacks", "toy", pd.Series([0.0]), pd.Series([2.0]), 1e-6, soft=True),
+    ])
+    df = V.run_validation(tmp_path)
+    assert df["passed"].tolist() == [True, False]
+    assert V.hard_failures(df).empty
+    assert "soft-fail" in V.format_table(df)
+
+
+def test_max_abs_error_rules():
+    exp = pd.Series([1.0, np.nan, 3.0], index=["a", "b", "c"])
+    assert V.max_abs_error(pd.Series([1.5, 99.0, 3.0], index=["a", "b", "c"]), exp) == pytest.approx(0.5)
+    assert V.max_abs_error(pd.Series([1.0, 2.0, np.nan], index=["a", "b", "c"]), exp) == math.inf  # failed LP
+    assert V.max_abs_error(pd.Series([1.0], index=["a"]), exp) == math.inf                         # lost row
+    with pytest.raises(ValueError):
+        V.max_abs_error(pd.Series([1.0], index=["a"]), pd.Series([np.nan], index=["a"]))
+    with pytest.raises(KeyError):
+        V.max_abs_error(pd.DataFrame({"u": [1.0]}), pd.DataFrame({"v": [1.0]}))
+
+
+def _runner():
+    path = Path(__file__).resolve().parent.parent / "validation" / "run.py"
+    spec = importlib.util.spec_from_file_location("frontier_validation_run", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_runner_exit_codes(tmp_path, monkeypatch, capsys):
+    run = _runner()
+    _fake_case(tmp_path, "zz_unregistered")
+    assert run.main([str(tmp_path)]) == 0                      # "not run" is listed, not a failure
+    assert "not run" in capsys.readouterr().out
+    _fake_case(tmp_path, "zz_fails")
+    monkeypatch.setitem(V.CASES, "zz_fails", lambda folder: [
+        V.check(folder.name, "scores", "toy", pd.Series([1.0]), pd.Series([2.0]), 1e-6)])
+    assert run.main([str(tmp_path)]) == 1
+    assert run.main([str(tmp_path / "nowhere")]) == 2
