@@ -285,6 +285,8 @@ class StageSolver:
             if col is not None:
                 upper_ref[col - self.n_extra] = 0.0
         q = np.concatenate([q_extra, q_ref])
+        q[np.abs(q) <= 1e-9 * max(1.0, np.abs(q).max(initial=0.0))] = 0.0   # the ray is numerical
+        y = np.where(np.abs(y) <= 1e-12 * max(1.0, np.abs(y).max(initial=0.0)), 0.0, y)
         lo = np.concatenate([self.extra_lower, np.zeros(len(self.col_block))])
         up = np.concatenate([self.extra_upper, upper_ref])
         with np.errstate(invalid="ignore"):
