@@ -160,6 +160,7 @@ class StageSolver:
         h.setOptionValue("output_flag", False)
         h.setOptionValue("presolve", "off")
         h.setOptionValue("threads", 1)
+        h.setOptionValue("simplex_strategy", 1)   # dual simplex: RHS and column patches keep the basis dual feasible
         self.h = h
         E = self.n_extra
         h.addCols(E, np.zeros(E), np.zeros(E), np.full(E, HINF), 0,
@@ -172,6 +173,9 @@ class StageSolver:
         self.row_upper = np.full(R, np.inf)
         self.extra_lower = np.zeros(E)
         self.extra_upper = np.full(E, np.inf)
+        self.extra_cost = np.zeros(E)
+        self.extra_idx = np.arange(E, dtype=np.int32)
+        self.row_idx = np.arange(R, dtype=np.int32)
         self.costs = [b.costs(ref_data) for b in stage.blocks]
         self.pricing = plan.pricing
         self.pricing_data = [np.ascontiguousarray(ref_data[p]) for p in plan.pricing]
@@ -180,6 +184,9 @@ class StageSolver:
         self.col_block: list[int] = []
         self.col_pos: list[int] = []
         self.col_of: list[dict[int, int]] = [{} for _ in stage.blocks]
+        self.block_arr = np.zeros(0, dtype=np.int64)
+        self.pos_arr = np.zeros(0, dtype=np.int64)
+        self.block_masks = np.array([b.variables for b in stage.blocks], dtype=float)
         for b, seed in enumerate(plan.seeds):
             self._add_columns(b, seed)
 
@@ -205,6 +212,8 @@ class StageSolver:
             self.col_of[b][int(pos)] = first + i
         self.col_block.extend([b] * k)
         self.col_pos.extend(int(p) for p in positions)
+        self.block_arr = np.asarray(self.col_block, dtype=np.int64)
+        self.pos_arr = np.asarray(self.col_pos, dtype=np.int64)
         self.is_active[b][positions] = True
 
     def _apply(self, patch: Patch, i: int) -> None:
@@ -216,16 +225,19 @@ class StageSolver:
         self.E_cur = E_new.copy()
         lo, up = patch.row_lower[i], patch.row_upper[i]
         self.row_lower, self.row_upper = lo, up
-        R = self.n_rows
-        h.changeRowsBounds(R, np.arange(R, dtype=np.int32), np.where(np.isinf(lo), -HINF, lo),
+        h.changeRowsBounds(self.n_rows, self.row_idx, np.where(np.isinf(lo), -HINF, lo),
                            np.where(np.isinf(up), HINF, up))
         E = self.n_extra
         if E:
-            idx = np.arange(E, dtype=np.int32)
-            h.changeColsCost(E, idx, patch.extra_cost[i])
+            idx = self.extra_idx
+            cost = patch.extra_cost[i]
+            if not np.array_equal(cost, self.extra_cost):
+                h.changeColsCost(E, idx, cost)
+                self.extra_cost = cost
             el, eu = patch.extra_lower[i], patch.extra_upper[i]
-            self.extra_lower, self.extra_upper = el, eu
-            h.changeColsBounds(E, idx, np.where(np.isinf(el), -HINF, el), np.where(np.isinf(eu), HINF, eu))
+            if not (np.array_equal(el, self.extra_lower) and np.array_equal(eu, self.extra_upper)):
+                h.changeColsBounds(E, idx, np.where(np.isinf(el), -HINF, el), np.where(np.isinf(eu), HINF, eu))
+                self.extra_lower, self.extra_upper = el, eu
 
     def _set_own_bound(self, own: int, upper: float) -> None:
         for b in range(len(self.stage.blocks)):
@@ -273,12 +285,10 @@ class StageSolver:
         y = np.asarray(ray, dtype=float)
         # a' y over the columns in the model, and the extreme values of (A x)' y and r' y over the boxes
         q_extra = self.E_cur.T @ y if self.n_extra else np.zeros(0)
-        q_ref = np.zeros(len(self.col_block))
-        for j, (b, pos) in enumerate(zip(self.col_block, self.col_pos)):
-            block = self.stage.blocks[b]
-            q_ref[j] = self.ref[pos] @ np.where(block.variables, y[: self.d], 0.0)
-            if block.convexity:
-                q_ref[j] += y[self.conv_row]
+        conv = np.array([blk.convexity for blk in self.stage.blocks], dtype=float)[self.block_arr]
+        q_ref = (self.ref[self.pos_arr] * self.block_masks[self.block_arr]) @ y[: self.d]
+        if self.conv_row >= 0:
+            q_ref = q_ref + conv * y[self.conv_row]
         upper_ref = np.full(len(self.col_block), np.inf)
         for b in range(len(self.stage.blocks)):
             col = self.col_of[b].get(own)
@@ -393,17 +403,15 @@ class StageSolver:
         """Reference intensities summed over blocks, and the reference combination per data row."""
         lam = values[self.n_extra:]
         nz = np.flatnonzero(np.abs(lam) > 1e-12)
-        sums = np.zeros(self.d)
-        agg: dict[int, float] = {}
-        for j in nz:
-            b, pos, v = self.col_block[j], self.col_pos[j], lam[j]
-            mask = self.stage.blocks[b].variables
-            sums += np.where(mask, self.ref[pos], 0.0) * v
-            agg[pos] = agg.get(pos, 0.0) + v
-        pos = np.fromiter(agg.keys(), dtype=np.int64, count=len(agg))
-        val = np.fromiter(agg.values(), dtype=float, count=len(agg))
+        blocks = self.block_arr[nz]
+        pos = self.pos_arr[nz]
+        v = lam[nz]
+        sums = ((self.ref[pos] * self.block_masks[blocks]) * v[:, None]).sum(axis=0)
+        if len(self.stage.blocks) > 1:
+            upos, inverse = np.unique(pos, return_inverse=True)
+            return upos, np.bincount(inverse, weights=v, minlength=upos.size), sums
         order = np.argsort(pos)
-        return pos[order], val[order], sums
+        return pos[order], v[order], sums
 
 
 def solve_stage_batch(stage: Stage, solver: StageSolver, data0: np.ndarray, own: np.ndarray,
@@ -465,8 +473,11 @@ def _merge_lambda(k, old, new_sol: StageSolution, rows: np.ndarray, scale: np.nd
 
 
 def solve_chunk(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], data0: np.ndarray,
-                own: np.ndarray, method: str) -> BatchResult:
-    """Run every stage of ``spec`` for the DMUs ``data0`` (one chunk, one process)."""
+                own: np.ndarray, method: str, active_sets: list | None = None) -> BatchResult:
+    """Run every stage of ``spec`` for the DMUs ``data0`` (one chunk, one process).
+
+    If ``active_sets`` is a list, each stage's final active set (per block) is appended to it.
+    """
     k = data0.shape[0]
     values: dict = {"status": np.full(k, "not_solved", dtype=object)}
     lam = (np.zeros(k + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
@@ -477,6 +488,8 @@ def solve_chunk(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], d
         solver = StageSolver(stage, ref_data, plan, method)
         prev = {key: val[sel] for key, val in values.items()}
         sol = solve_stage_batch(stage, solver, data0[sel], own[sel], prev)
+        if active_sets is not None:
+            active_sets.append((stage, [np.flatnonzero(a) for a in solver.is_active]))
         out = stage.decode(sol, data0[sel], prev)
         for key, val in out.items():
             if key.startswith("_"):
@@ -502,7 +515,7 @@ def _concat(parts: list[BatchResult]) -> BatchResult:
                        np.concatenate([p.lam_val for p in parts]))
 
 
-DEFAULT_CHUNK = 512
+DEFAULT_CHUNK = 1024
 
 
 def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.ndarray, *,
@@ -522,7 +535,9 @@ def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.
     k = data0.shape[0]
     size = chunk_size or DEFAULT_CHUNK
     bounds = [(a, min(a + size, k)) for a in range(0, k, size)] or [(0, 0)]
-    if effective_jobs(n_jobs) == 1 or len(bounds) == 1:
+    if method == "restricted" and len(bounds) > 1:
+        plans = pilot_seeds(spec, ref_data, plans, data0, own)
+    if effective_jobs(n_jobs) == 1 or len(bounds) == 1 or (chunk_size is None and k < PARALLEL_MIN):
         parts = []
         for a, b in bounds:
             parts.append(solve_chunk(spec, ref_data, plans, data0[a:b], own[a:b], method))
@@ -538,6 +553,32 @@ def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.
         if progress:
             progress(b - a)
     return _concat(parts)
+
+
+PILOT_SIZE = 96
+PARALLEL_MIN = 2000
+
+
+def pilot_seeds(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], data0: np.ndarray,
+                own: np.ndarray) -> list[StagePlan]:
+    """Seed every chunk with the active sets that solving an evenly spread sample of DMUs ends with.
+
+    This is the "efficient frame found on a sample": chunks then start close to the columns they need, and
+    since every chunk starts from the same seed, results still do not depend on how chunks are scheduled.
+    """
+    k = data0.shape[0]
+    sample = np.unique(np.linspace(0, k - 1, min(PILOT_SIZE, k)).astype(np.int64))
+    found: list = []
+    solve_chunk(spec, ref_data, plans, data0[sample], own[sample], "restricted", active_sets=found)
+    seeds = {id(stage): active for stage, active in found}
+    out = []
+    for stage, plan in zip(spec.stages, plans):
+        active = seeds.get(id(stage))
+        if active is None:
+            out.append(plan)
+            continue
+        out.append(StagePlan(plan.pricing, [np.union1d(s, a) for s, a in zip(plan.seeds, active)]))
+    return out
 
 
 def effective_jobs(n_jobs: int | None) -> int:

@@ -1,0 +1,150 @@
+"""Speed of frontier's VRS SBM with undesirable outputs (and super-SBM, DDF models) against baselines.
+
+For each size n it prints: frontier's wall time (n_jobs as given), the speed ratio against
+(a) a plain per-DMU ``scipy.optimize.linprog`` loop (Charnes-Cooper SBM LP over all n columns) timed on a
+sample of DMUs and scaled to n, and (b) the package's own full-column path (every reference column in every
+LP, warm-started patching, no column generation; also sampled and scaled above --full-max), the max score
+difference against both, and the process's peak memory. Ratios are measured in the same process on the same
+data, so they are meaningful on a noisy machine; the absolute seconds are not.
+
+    python benchmarks/bench_efficiency.py --sizes 1000 3000 --models sbm
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+
+import numpy as np
+from scipy.optimize import linprog
+
+import frontier as fr
+from frontier.datasets import synthetic_firms
+
+INPUTS, OUTPUTS, BADS = ["K", "L", "E"], ["Y"], ["SO2", "COD"]
+
+
+def sbm_linprog(X, Y, B, o, vrs=True):
+    """Tone's SBM with bad outputs for DMU o: the Charnes-Cooper LP written for scipy, all n columns."""
+    n, m = X.shape
+    s1, s2 = Y.shape[1], B.shape[1]
+    x0, y0, b0 = X[o], Y[o], B[o]
+    # variables: t, Lambda (n), S- (m), Sg (s1), Sb (s2)
+    nv = 1 + n + m + s1 + s2
+    c = np.zeros(nv)
+    c[0] = 1.0
+    c[1 + n: 1 + n + m] = -1.0 / (m * x0)
+    rows, rhs = [], []
+    norm = np.zeros(nv)
+    norm[0] = 1.0
+    norm[1 + n + m: 1 + n + m + s1] = 1.0 / ((s1 + s2) * y0)
+    norm[1 + n + m + s1:] = 1.0 / ((s1 + s2) * b0)
+    rows.append(norm); rhs.append(1.0)
+    for i in range(m):
+        r = np.zeros(nv); r[0] = -x0[i]; r[1:1 + n] = X[:, i]; r[1 + n + i] = 1.0
+        rows.append(r); rhs.append(0.0)
+    for j in range(s1):
+        r = np.zeros(nv); r[0] = -y0[j]; r[1:1 + n] = Y[:, j]; r[1 + n + m + j] = -1.0
+        rows.append(r); rhs.append(0.0)
+    for k in range(s2):
+        r = np.zeros(nv); r[0] = -b0[k]; r[1:1 + n] = B[:, k]; r[1 + n + m + s1 + k] = 1.0
+        rows.append(r); rhs.append(0.0)
+    if vrs:
+        r = np.zeros(nv); r[0] = -1.0; r[1:1 + n] = 1.0
+        rows.append(r); rhs.append(0.0)
+    res = linprog(c, A_eq=np.array(rows), b_eq=np.array(rhs), bounds=(0, None), method="highs")
+    return res.fun if res.status == 0 else np.nan
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024.0
+
+
+def sample_positions(n: int, size: int) -> np.ndarray:
+    return np.unique(np.linspace(0, n - 1, min(size, n)).astype(int))
+
+
+def run(n: int, model: str, n_jobs: int, scipy_sample: int, full_max: int, full_sample: int) -> dict:
+    data = synthetic_firms(n, seed=n)
+    kwargs = dict(rts="vrs")
+    if model == "super_sbm":
+        kwargs.update(model="sbm", super_efficiency=True)
+    else:
+        kwargs.update(model=model)
+    t0 = time.perf_counter()
+    res = fr.efficiency(data, INPUTS, OUTPUTS, BADS, n_jobs=n_jobs, **kwargs)
+    t_frontier = time.perf_counter() - t0
+    assert (res.status == "optimal").all(), res.status.value_counts()
+    out = {"n": n, "model": model, "frontier_s": t_frontier, "n_jobs": n_jobs}
+
+    # (b) the package's own full-column path
+    if n <= full_max:
+        t0 = time.perf_counter()
+        full = fr.efficiency(data, INPUTS, OUTPUTS, BADS, n_jobs=n_jobs, method="full", **kwargs)
+        out["full_s"] = time.perf_counter() - t0
+        out["full_note"] = "all DMUs"
+        out["diff_full"] = float(np.nanmax(np.abs(full.scores - res.scores)))
+    else:
+        pos = sample_positions(n, full_sample)
+        t0 = time.perf_counter()
+        sub_scores = _full_sample(data, pos, n_jobs, kwargs)
+        out["full_s"] = (time.perf_counter() - t0) * n / len(pos)
+        out["full_note"] = f"{len(pos)} DMUs scaled to n"
+        out["diff_full"] = float(np.nanmax(np.abs(sub_scores - res.scores.to_numpy()[pos])))
+
+    # (a) the plain scipy loop, SBM models only
+    if model == "sbm":
+        pos = sample_positions(n, scipy_sample)
+        X, Y, B = (data[c].to_numpy() for c in (INPUTS, OUTPUTS, BADS))
+        t0 = time.perf_counter()
+        ref = np.array([sbm_linprog(X, Y, B, o) for o in pos])
+        out["scipy_s"] = (time.perf_counter() - t0) * n / len(pos)
+        out["scipy_note"] = "all DMUs" if len(pos) == n else f"{len(pos)} DMUs scaled to n"
+        out["diff_scipy"] = float(np.nanmax(np.abs(ref - res.scores.to_numpy()[pos])))
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def _full_sample(data, pos, n_jobs, kwargs):
+    """Full-column scores of the DMUs ``pos`` against all rows, through the package's Problem API."""
+    from frontier.efficiency import Problem
+    from frontier.data import validate_frame
+
+    dea = validate_frame(data, INPUTS, OUTPUTS, BADS)
+    problem = Problem(dea, kwargs["model"], "nonoriented" if kwargs["model"] == "sbm" else None, "vrs",
+                      "slacks" if kwargs["model"] in ("sbm", "sbm_ddf") else "weak",
+                      "observed" if kwargs["model"] in ("ddf", "nddf", "sbm_ddf") else None, None, "error",
+                      dea.matrix.copy() if kwargs["model"] in ("ddf", "nddf", "sbm_ddf") else None)
+    out = problem.solve(pos, np.arange(len(data)), super_efficiency=kwargs.get("super_efficiency", False),
+                        n_jobs=n_jobs, method="full")
+    return np.where(out.values["status"] == "optimal", out.values["score"], np.nan)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000])
+    ap.add_argument("--models", nargs="+", default=["sbm"], choices=["sbm", "super_sbm", "ddf", "nddf", "sbm_ddf"])
+    ap.add_argument("--n-jobs", type=int, default=2)
+    ap.add_argument("--scipy-sample", type=int, default=200, help="DMUs timed in the scipy loop (scaled to n)")
+    ap.add_argument("--full-max", type=int, default=3000, help="largest n whose full-column path runs on all DMUs")
+    ap.add_argument("--full-sample", type=int, default=300)
+    args = ap.parse_args(argv)
+    header = f"{'model':<10}{'n':>8}{'frontier s':>12}{'vs scipy':>10}{'vs full':>10}{'diff scipy':>12}{'diff full':>11}{'peak MB':>9}"
+    print(header)
+    print("-" * len(header))
+    for model in args.models:
+        for n in args.sizes:
+            r = run(n, model, args.n_jobs, args.scipy_sample, args.full_max, args.full_sample)
+            vs_scipy = f"{r['scipy_s'] / r['frontier_s']:.0f}x" if "scipy_s" in r else "-"
+            diff_scipy = f"{r['diff_scipy']:.1e}" if "diff_scipy" in r else "-"
+            print(f"{model:<10}{n:>8}{r['frontier_s']:>12.2f}{vs_scipy:>10}{r['full_s'] / r['frontier_s']:>9.1f}x"
+                  f"{diff_scipy:>12}{r['diff_full']:>11.1e}{r['peak_rss_mb']:>9.0f}", flush=True)
+    print("\nscipy and full-column baselines above their sample size are timed on a sample of DMUs and scaled to n;"
+          " score differences are over the timed DMUs.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
