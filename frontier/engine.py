@@ -14,12 +14,12 @@ How one stage is solved for a batch of DMUs
    of the restricted LP is priced the same way; columns that break the certificate join the active set. Only
    when no reference column can break it is the LP declared infeasible (a certificate for the full LP).
    A restricted LP that is unbounded implies the full LP is unbounded (its feasible set is larger).
-4. **Dominance screening.** A reference column whose data is dominated by another column's in every
+4. **Dominance screening.** A reference column whose data is strictly dominated by another column's in every
    freely-disposable row (no larger input or strongly disposable bad output, no smaller output) can be
-   replaced by the dominating one without losing feasibility or objective value, so only the non-dominated
-   columns need pricing. Blocks with an equality row (weakly disposable bad outputs) are priced in full.
-   For super-efficiency the evaluated DMU leaves its own reference set, so two Pareto layers are kept:
-   anything outside both is dominated by a column that is not the evaluated DMU.
+   replaced by the dominating one without losing feasibility or objective value, so it never needs pricing
+   (:func:`dominance_screen`). Blocks with an equality row (weakly disposable bad outputs) are priced in
+   full. For super-efficiency a column is only left out when two columns dominate it, so one remains when
+   the evaluated DMU leaves its own reference set.
 
 ``method="full"`` puts every reference column in the model from the start (no pricing); it is the
 baseline the restricted path is tested and benchmarked against.
@@ -43,6 +43,11 @@ PRICING_TOL = 1e-9
 MAX_ADD_PER_ROUND = 64
 METHODS = ("auto", "restricted", "full")
 
+# presolve off (tiny LPs, solved thousands of times); dual simplex (patches keep the basis dual feasible)
+DEFAULT_OPTIONS = {"presolve": "off", "simplex_strategy": 1, "solver": "simplex"}
+# on a numerical failure: drop the basis and retry, then primal simplex, then interior point with crossover
+RETRY_OPTIONS = [{}, {"simplex_strategy": 4}, {"solver": "ipm", "run_crossover": "on"}]
+
 _STATUS_NAMES = {
     MS.kOptimal: "optimal",
     MS.kInfeasible: "infeasible",
@@ -62,30 +67,28 @@ def status_name(ms) -> str:
 # dominance screening
 # ----------------------------------------------------------------------------------------------------
 
-def pareto_front(P: np.ndarray) -> np.ndarray:
-    """Positions of a superset of the non-dominated rows of ``P`` (smaller is better in every column).
+def dominance_screen(P: np.ndarray, layers: int = 1, n_strong: int = 128) -> np.ndarray:
+    """Positions of the rows of ``P`` (smaller is better in every column) that pricing must consider.
 
-    Rows are visited in order of their sum; a row is dropped when an earlier kept row is <= it in every
-    column (so of two identical rows the later one is dropped). Rounding can only keep extra rows, which is
-    safe: pricing over a superset of the non-dominated set is still exact.
+    A row can be left out when it is strictly dominated (<= in every column, < in one) by ``layers``
+    distinct rows of a small set of strong rows (the ``n_strong`` smallest by normalised sum): with one
+    dominator it never prices below it, and with two it still has a dominator when one of them, the
+    evaluated DMU, leaves its own reference set (super-efficiency). The result is a superset of the
+    non-dominated rows, found in O(n x n_strong) vectorised comparisons.
     """
     n = P.shape[0]
-    if n == 0 or P.shape[1] == 0:
-        return np.arange(min(n, 1))
+    if n <= n_strong:
+        return np.arange(n)
     span = P.max(axis=0) - P.min(axis=0)
     span[span == 0] = 1.0
-    order = np.lexsort((np.arange(n), (P / span).sum(axis=1)))
-    kept = np.empty(n, dtype=np.int64)
-    front = np.empty_like(P)
-    size = 0
-    for i in order:
-        p = P[i]
-        if size and np.any(np.all(front[:size] <= p, axis=1)):
-            continue
-        front[size] = p
-        kept[size] = i
-        size += 1
-    return np.sort(kept[:size])
+    strong = P[np.argsort((P / span).sum(axis=1), kind="stable")[:n_strong]]
+    keep = np.ones(n, dtype=bool)
+    for a in range(0, n, 2048):
+        R = P[a: a + 2048]
+        le = np.all(strong[None, :, :] <= R[:, None, :], axis=2)
+        lt = np.any(strong[None, :, :] < R[:, None, :], axis=2)
+        keep[a: a + 2048] = (le & lt).sum(axis=1) < layers
+    return np.flatnonzero(keep)
 
 
 def pricing_set(ref_data: np.ndarray, block: ReferenceBlock, layers: int) -> np.ndarray:
@@ -93,13 +96,7 @@ def pricing_set(ref_data: np.ndarray, block: ReferenceBlock, layers: int) -> np.
     used = block.variables & (block.sense != 0)
     if np.any(block.variables & (block.sense == 0)) or not used.any():
         return np.arange(ref_data.shape[0])
-    P = -ref_data[:, used] * block.sense[used]
-    keep = pareto_front(P)
-    if layers > 1:
-        rest = np.setdiff1d(np.arange(ref_data.shape[0]), keep)
-        if rest.size:
-            keep = np.union1d(keep, rest[pareto_front(P[rest])])
-    return keep
+    return dominance_screen(-ref_data[:, used] * block.sense[used], layers)
 
 
 def seed_columns(ref_data: np.ndarray, block: ReferenceBlock, candidates: np.ndarray, size: int = 24) -> np.ndarray:
@@ -157,10 +154,8 @@ class StageSolver:
         self.n_extra = stage.n_extra_cols
         self.conv_row = stage.d if stage.convexity else -1
         h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("presolve", "off")
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("simplex_strategy", 1)   # dual simplex: RHS and column patches keep the basis dual feasible
+        for key, value in {"output_flag": False, "threads": 1, **DEFAULT_OPTIONS}.items():
+            h.setOptionValue(key, value)
         self.h = h
         E = self.n_extra
         h.addCols(E, np.zeros(E), np.zeros(E), np.full(E, HINF), 0,
@@ -351,7 +346,7 @@ class StageSolver:
         if exclude:
             self._set_own_bound(own, 0.0)
         own_for_pricing = own if exclude else -1
-        retried = False
+        retries = 0
         while True:
             self.h.run()
             ms = self.h.getModelStatus()
@@ -384,12 +379,17 @@ class StageSolver:
             if ms == MS.kUnbounded:
                 status = "unbounded"
                 break
-            if not retried:          # numerical trouble: drop the basis and try once more from scratch
-                retried = True
+            if retries < len(RETRY_OPTIONS):   # numerical trouble: drop the basis, then change the algorithm
+                for key, value in RETRY_OPTIONS[retries].items():
+                    self.h.setOptionValue(key, value)
+                retries += 1
                 self.h.clearSolver()
                 continue
             status = status_name(ms)
             break
+        if retries:
+            for key, value in DEFAULT_OPTIONS.items():
+                self.h.setOptionValue(key, value)
         if status == "optimal":
             values = np.asarray(self.h.getSolution().col_value, dtype=float)
             objective = self.h.getInfo().objective_function_value
