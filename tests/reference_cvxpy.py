@@ -1,0 +1,326 @@
+"""Independent reference formulations of every ``frontier`` model, written with cvxpy straight from
+``docs/formulations.md`` (§2.2 radial, §2.3 DDF / NDDF, §2.4 SBM, §2.5 super-SBM, §2.6 SBM-DDF).
+
+Nothing here is imported from ``frontier``: every LP is written out per evaluated DMU on the raw data
+(no scaling, no column generation, no patches), so agreement with ``frontier.efficiency`` is a genuine
+cross-check of the formulations, the engine and the result decoding.
+
+Conventions shared by every function
+------------------------------------
+``X`` (n x m), ``Y`` (n x s1), ``B`` (n x s2; may have 0 columns) are numpy arrays; ``o`` is the row of the
+evaluated DMU; ``ref`` the rows spanning the frontier (default: all rows); ``super_eff=True`` removes ``o``
+from ``ref`` (Andersen-Petersen / Tone 2002). ``rts`` is ``"crs" | "vrs" | "nirs" | "ndrs"``.
+Every function returns ``(status, score)`` with status ``"optimal"``, ``"infeasible"`` or ``"unbounded"``
+and score NaN unless optimal.
+"""
+from __future__ import annotations
+
+import warnings
+
+import cvxpy as cp
+import numpy as np
+
+SOLVER = "CLARABEL" if "CLARABEL" in cp.installed_solvers() else "HIGHS"
+# interior point, tightened so that agreement to ~1e-7 is meaningful
+SOLVER_OPTS = ({"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10, "tol_ktratio": 1e-8}
+               if SOLVER == "CLARABEL" else {})
+
+
+# ----------------------------------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------------------------------
+
+def _ref_rows(n: int, o: int, ref, super_eff: bool) -> np.ndarray:
+    rows = np.arange(n) if ref is None else np.asarray(ref, dtype=int)
+    if super_eff:
+        rows = rows[rows != o]
+    return rows
+
+
+def _rts(total, rts: str, scale=1.0) -> list:
+    """Returns-to-scale constraint on sum(lambda) (``scale`` = t in Charnes-Cooper form)."""
+    if rts == "crs":
+        return []
+    if rts == "vrs":
+        return [total == scale]
+    if rts == "nirs":
+        return [total <= scale]
+    if rts == "ndrs":
+        return [total >= scale]
+    raise ValueError(rts)
+
+
+def _solve(objective, constraints, value=None):
+    prob = cp.Problem(objective, constraints)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)      # "solution may be inaccurate": handled below
+            prob.solve(solver=SOLVER, **SOLVER_OPTS)
+        retry = prob.status in cp.settings.INACCURATE
+    except cp.error.SolverError:
+        retry = True
+    if retry and SOLVER != "HIGHS":       # an inaccurate interior-point answer: re-solve by simplex
+        prob.solve(solver="HIGHS")
+    if prob.status in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
+        return "optimal", float(prob.value if value is None else value())
+    if prob.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
+        return "infeasible", np.nan
+    if prob.status in (cp.UNBOUNDED, cp.UNBOUNDED_INACCURATE):
+        return "unbounded", np.nan
+    return prob.status, np.nan
+
+
+def _split(X, Y, B, rows):
+    B = np.zeros((X.shape[0], 0)) if B is None else B
+    return X[rows], Y[rows], B[rows], B
+
+
+# ----------------------------------------------------------------------------------------------------
+# §2.2 radial (CCR / BCC), input or output oriented, bad outputs weak (Kuosmanen) or strong
+# ----------------------------------------------------------------------------------------------------
+
+def radial(X, Y, B, o, *, rts="crs", orientation="input", disposability="weak", super_eff=False, ref=None):
+    """theta = min theta (input) or phi = max phi (output).
+
+    Weak disposability: B'z = b0; under CRS lambda = z; otherwise Kuosmanen (2005): lambda = z + u with u
+    entering only the input rows and the returns-to-scale row. Strong: B'lambda <= b0 (bads not contracted).
+    """
+    rows = _ref_rows(X.shape[0], o, ref, super_eff)
+    Xr, Yr, Br, B = _split(X, Y, B, rows)
+    x0, y0, b0 = X[o], Y[o], B[o]
+    k = len(rows)
+    z = cp.Variable(k, nonneg=True)
+    kuosmanen = disposability == "weak" and rts != "crs" and B.shape[1] > 0
+    u = cp.Variable(k, nonneg=True) if kuosmanen else None
+    lam_x = z + u if kuosmanen else z
+    score = cp.Variable()
+    cons = []
+    if orientation == "input":
+        cons += [Xr.T @ lam_x <= score * x0, Yr.T @ z >= y0]
+        objective = cp.Minimize(score)
+    else:
+        cons += [Xr.T @ lam_x <= x0, Yr.T @ z >= score * y0]
+        objective = cp.Maximize(score)
+    if B.shape[1]:
+        cons += [Br.T @ z == b0] if disposability == "weak" else [Br.T @ z <= b0]
+    cons += _rts(cp.sum(lam_x), rts)
+    return _solve(objective, cons)
+
+
+# ----------------------------------------------------------------------------------------------------
+# §2.4 SBM (Tone 2001/2004) and §2.5 super-SBM (Tone 2002, slack form)
+# ----------------------------------------------------------------------------------------------------
+
+def _sbm_weights(m, s, weights):
+    """Normalised weights: inputs share 1, good and bad outputs share 1 (default: equal)."""
+    if weights is None:
+        return np.full(m, 1.0 / m), (np.full(s, 1.0 / s) if s else np.zeros(0))
+    w = np.asarray(weights, dtype=float)
+    wi, wo = w[:m], w[m:]
+    return wi / wi.sum(), (wo / wo.sum() if s else np.zeros(0))
+
+
+def sbm(X, Y, B, o, *, rts="crs", orientation="nonoriented", weights=None, ref=None):
+    """Tone's SBM rho in (0, 1].
+
+    * non-oriented: the fractional program solved through its Charnes-Cooper LP (t, Lambda, S);
+    * input: rho = min 1 - (1/m) sum s-/x0 (a plain LP over lambda, s);
+    * output: rho = 1 / (1 + max (1/(s1+s2)) (sum sg/y0 + sum sb/b0)) (a plain LP, then the reciprocal).
+    """
+    rows = _ref_rows(X.shape[0], o, ref, False)
+    Xr, Yr, Br, B = _split(X, Y, B, rows)
+    x0, y0, b0 = X[o], Y[o], B[o]
+    m, s1, s2 = X.shape[1], Y.shape[1], B.shape[1]
+    wi, wo = _sbm_weights(m, s1 + s2, weights)
+    wy, wb = wo[:s1], wo[s1:]
+    k = len(rows)
+    if orientation == "nonoriented":
+        t = cp.Variable(nonneg=True)
+        L = cp.Variable(k, nonneg=True)
+        Sm, Sg = cp.Variable(m, nonneg=True), cp.Variable(s1, nonneg=True)
+        cons = [Xr.T @ L + Sm == t * x0, Yr.T @ L - Sg == t * y0]
+        denom = t + (wy / y0) @ Sg
+        if s2:
+            Sb = cp.Variable(s2, nonneg=True)
+            cons.append(Br.T @ L + Sb == t * b0)
+            denom = denom + (wb / b0) @ Sb
+        cons.append(denom == 1)
+        cons += _rts(cp.sum(L), rts, t)
+        return _solve(cp.Minimize(t - (wi / x0) @ Sm), cons)
+    lam = cp.Variable(k, nonneg=True)
+    sm, sg = cp.Variable(m, nonneg=True), cp.Variable(s1, nonneg=True)
+    cons = [Xr.T @ lam + sm == x0, Yr.T @ lam - sg == y0] + _rts(cp.sum(lam), rts)
+    out_terms = (wy / y0) @ sg
+    if s2:
+        sb = cp.Variable(s2, nonneg=True)
+        cons.append(Br.T @ lam + sb == b0)
+        out_terms = out_terms + (wb / b0) @ sb
+    if orientation == "input":
+        return _solve(cp.Minimize(1 - (wi / x0) @ sm), cons)
+    status, best = _solve(cp.Maximize(out_terms), cons)
+    return status, (1.0 / (1.0 + best) if status == "optimal" else np.nan)
+
+
+def super_sbm(X, Y, B, o, *, rts="crs", orientation="nonoriented", weights=None, ref=None):
+    """Tone's (2002) super-SBM delta >= 1, slack form of §2.5 (DMU o excluded from the reference set).
+
+    * non-oriented: Charnes-Cooper LP of  [1 + avg s-/x0] / [1 - avg(sg/y0, sb/b0)];
+    * input: delta = 1 + min avg s-/x0 with outputs and bads held (Y'l >= y0, B'l <= b0);
+    * output: delta = 1 / (1 - min avg(sg/y0, sb/b0)) with inputs held (X'l <= x0).
+    """
+    rows = _ref_rows(X.shape[0], o, ref, True)
+    Xr, Yr, Br, B = _split(X, Y, B, rows)
+    x0, y0, b0 = X[o], Y[o], B[o]
+    m, s1, s2 = X.shape[1], Y.shape[1], B.shape[1]
+    wi, wo = _sbm_weights(m, s1 + s2, weights)
+    wy, wb = wo[:s1], wo[s1:]
+    k = len(rows)
+    if orientation == "nonoriented":
+        t = cp.Variable(nonneg=True)
+        L = cp.Variable(k, nonneg=True)
+        Sm, Sg = cp.Variable(m, nonneg=True), cp.Variable(s1, nonneg=True)
+        cons = [Xr.T @ L - Sm <= t * x0, Yr.T @ L + Sg >= t * y0, Sg <= t * y0]
+        denom = t - (wy / y0) @ Sg
+        if s2:
+            Sb = cp.Variable(s2, nonneg=True)
+            cons.append(Br.T @ L - Sb <= t * b0)
+            denom = denom - (wb / b0) @ Sb
+        cons.append(denom == 1)
+        cons += _rts(cp.sum(L), rts, t)
+        return _solve(cp.Minimize(t + (wi / x0) @ Sm), cons)
+    lam = cp.Variable(k, nonneg=True)
+    cons = _rts(cp.sum(lam), rts)
+    if orientation == "input":
+        sm = cp.Variable(m, nonneg=True)
+        cons += [Xr.T @ lam - sm <= x0, Yr.T @ lam >= y0]
+        if s2:
+            cons.append(Br.T @ lam <= b0)
+        return _solve(cp.Minimize(1 + (wi / x0) @ sm), cons)
+    sg = cp.Variable(s1, nonneg=True)
+    cons += [Xr.T @ lam <= x0, Yr.T @ lam + sg >= y0, sg <= y0]
+    terms = (wy / y0) @ sg
+    if s2:
+        sb = cp.Variable(s2, nonneg=True)
+        cons.append(Br.T @ lam - sb <= b0)
+        terms = terms + (wb / b0) @ sb
+    status, best = _solve(cp.Minimize(terms), cons)
+    return status, (1.0 / (1.0 - best) if status == "optimal" else np.nan)
+
+
+def hybrid_super_sbm(X, Y, B, o, *, tol=1e-6, **kw):
+    """The hybrid score: SBM rho if rho < 1 - tol, otherwise the super-SBM delta."""
+    status, rho = sbm(X, Y, B, o, **kw)
+    if status == "optimal" and rho < 1 - tol:
+        return status, rho
+    return super_sbm(X, Y, B, o, **kw)
+
+
+# ----------------------------------------------------------------------------------------------------
+# §2.3 directional distance functions: radial DDF (beta free) and non-radial DDF (beta >= 0)
+# ----------------------------------------------------------------------------------------------------
+
+def _ddf_constraints(Xr, Yr, Br, x0, y0, b0, mx, my, mb, rts, disposability, bmax):
+    """Envelopment rows for the moved point (mx, my, mb) (cvxpy expressions)."""
+    k = Xr.shape[0]
+    z = cp.Variable(k, nonneg=True)
+    s2 = Br.shape[1]
+    kuosmanen = disposability == "weak" and rts != "crs" and s2 > 0
+    lam_x = z + cp.Variable(k, nonneg=True) if kuosmanen else z
+    cons = [Xr.T @ lam_x <= mx, Yr.T @ z >= my]
+    if s2:
+        if disposability == "weak":
+            cons.append(Br.T @ z == mb)
+        else:
+            cons.append(Br.T @ z <= mb)
+            if disposability == "apz":
+                cons.append(mb <= bmax)
+    cons += _rts(cp.sum(lam_x), rts)
+    return cons
+
+
+def ddf(X, Y, B, o, g, *, rts="crs", disposability="weak", super_eff=False, ref=None):
+    """D = max beta (free) s.t. X'l <= x0 - beta gx, Y'l >= y0 + beta gy, B'l (=, <=) b0 - beta gb.
+
+    ``g`` is the direction (length m + s1 + s2, non-negative magnitudes). ``"apz"``: bads as inequalities
+    plus b0 - beta gb <= max_j b_j (maximum over every row of the data).
+    """
+    rows = _ref_rows(X.shape[0], o, ref, super_eff)
+    Xr, Yr, Br, B = _split(X, Y, B, rows)
+    m, s1 = X.shape[1], Y.shape[1]
+    g = np.asarray(g, dtype=float)
+    gx, gy, gb = g[:m], g[m:m + s1], g[m + s1:]
+    beta = cp.Variable()
+    bmax = B.max(axis=0) if B.shape[1] else None
+    cons = _ddf_constraints(Xr, Yr, Br, X[o], Y[o], B[o], X[o] - beta * gx, Y[o] + beta * gy,
+                            B[o] - beta * gb, rts, disposability, bmax)
+    return _solve(cp.Maximize(beta), cons)
+
+
+def nddf(X, Y, B, o, g, *, rts="crs", disposability="weak", weights=None, ref=None):
+    """Non-radial DDF: max sum w_v beta_v, beta >= 0 (beta_v = 0 where g_v = 0), raw weights (default 1)."""
+    rows = _ref_rows(X.shape[0], o, ref, False)
+    Xr, Yr, Br, B = _split(X, Y, B, rows)
+    m, s1 = X.shape[1], Y.shape[1]
+    d = m + s1 + B.shape[1]
+    g = np.asarray(g, dtype=float)
+    w = np.ones(d) if weights is None else np.asarray(weights, dtype=float)
+    beta = cp.Variable(d, nonneg=True)
+    move = cp.multiply(beta, g)
+    bmax = B.max(axis=0) if B.shape[1] else None
+    cons = _ddf_constraints(Xr, Yr, Br, X[o], Y[o], B[o], X[o] - move[:m], Y[o] + move[m:m + s1],
+                            B[o] - move[m + s1:], rts, disposability, bmax)
+    zero = np.flatnonzero(g == 0)
+    if zero.size:
+        cons.append(beta[zero] == 0)
+    return _solve(cp.Maximize(w @ beta), cons)
+
+
+# ----------------------------------------------------------------------------------------------------
+# §2.6 SBM-DDF (Fukuyama & Weber 2009), slack form
+# ----------------------------------------------------------------------------------------------------
+
+def sbm_ddf_default_weights(m, s1, s2):
+    return np.concatenate([np.full(m, 0.5 / m), np.full(s1 + s2, 0.5 / (s1 + s2))])
+
+
+def sbm_ddf(X, Y, B, o, g, *, rts="crs", weights=None, ref=None):
+    """S = max sum_v w_v s_v / g_v (terms with g_v = 0 left out)
+    s.t. X'l + sx = x0, Y'l - sy = y0, B'l + sb = b0, l, s >= 0."""
+    rows = _ref_rows(X.shape[0], o, ref, False)
+    Xr, Yr, Br, B = _split(X, Y, B, rows)
+    m, s1, s2 = X.shape[1], Y.shape[1], B.shape[1]
+    g = np.asarray(g, dtype=float)
+    w = sbm_ddf_default_weights(m, s1, s2) if weights is None else np.asarray(weights, dtype=float)
+    coef = np.where(g > 0, w / np.where(g > 0, g, 1.0), 0.0)
+    lam = cp.Variable(len(rows), nonneg=True)
+    s = cp.Variable(m + s1 + s2, nonneg=True)
+    cons = [Xr.T @ lam + s[:m] == X[o], Yr.T @ lam - s[m:m + s1] == Y[o]]
+    if s2:
+        cons.append(Br.T @ lam + s[m + s1:] == B[o])
+    cons += _rts(cp.sum(lam), rts)
+    return _solve(cp.Maximize(coef @ s), cons)
+
+
+# ----------------------------------------------------------------------------------------------------
+# directions, as the frontier docs define them (non-negative magnitudes)
+# ----------------------------------------------------------------------------------------------------
+
+def direction(kind: str, X, Y, B) -> np.ndarray:
+    """Direction matrix (n x d) for ``"observed" | "output" | "input" | "ones" | "mean"``."""
+    B = np.zeros((X.shape[0], 0)) if B is None else B
+    M = np.hstack([X, Y, B])
+    m = X.shape[1]
+    if kind == "observed":
+        return M.copy()
+    if kind == "ones":
+        return np.ones_like(M)
+    if kind == "mean":
+        return np.tile(M.mean(axis=0), (M.shape[0], 1))
+    G = M.copy()
+    if kind == "output":
+        G[:, :m] = 0.0
+    elif kind == "input":
+        G[:, m:] = 0.0
+    else:
+        raise ValueError(kind)
+    return G
