@@ -6,15 +6,17 @@ relative to the repository root, or from the directory named by the environment 
 ``FRONTIER_VALIDATION_DIR``. No case data is copied into the package.
 
 Each case is checked by one function registered with :func:`register` under the case folder's name. It loads
-the case's files, runs :func:`frontier.efficiency` with the options stated in ``case.md`` and returns a list
-of :class:`Check` rows (one per compared quantity: scores, slacks, ...). A check is *soft* when ``case.md``
-says the quantity is not unique (alternative optima of some slacks): a soft check is reported, but a soft
-failure does not fail the validation.
+the case's files, runs :func:`frontier.efficiency` (cross-sectional cases) or :func:`frontier.productivity`
+(Malmquist, ML, GML and Luenberger cases, compared on (entity, period_from, period_to) rows) with the options
+stated in ``case.md`` and returns a list of :class:`Check` rows (one per compared quantity: scores, slacks,
+index components, ...; published and oracle columns separately, each at its own tolerance). A check is *soft*
+when ``case.md`` says the quantity is not unique (alternative optima of some slacks): a soft check is reported,
+but a soft failure does not fail the validation.
 
-Productivity cases (Malmquist, ML, GML, Luenberger) are added by registering more functions::
+More cases are added by registering more functions::
 
-    @register("malmquist_toy_abz2016")
-    def _malmquist_toy(folder: Path) -> list[Check]:
+    @register("some_new_case")
+    def _some_new_case(folder: Path) -> list[Check]:
         ...
 
 A case folder without a registered function is listed by :func:`run_validation` as ``"not run"``, never
@@ -35,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .efficiency import efficiency
+from .productivity import productivity
 
 ENV_VAR = "FRONTIER_VALIDATION_DIR"
 COLUMNS = ["case", "check", "model", "max_abs_error", "tolerance", "passed", "soft"]
@@ -422,6 +425,153 @@ def _ddf_apz_toy(folder: Path) -> list[Check]:
     chung, chung_label = _run(data, ["x"], ["y"], ["b"], model="ddf", rts="crs", bad_disposability="weak",
                               direction="output")
     out.append(check(case, "Chung contrast betas (case.md)", chung_label, chung.scores, contrast, 1e-4))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# productivity indices (Malmquist, ML, GML, Luenberger)
+# ---------------------------------------------------------------------------------------------------------
+
+PAIR_KEY = ["entity", "period_from", "period_to"]
+
+
+def _run_productivity(data: pd.DataFrame, entity: str, period: str, inputs, outputs, bad_outputs=None,
+                      **options):
+    """productivity() with ``options``; returns (result, a short description of the model for the table)."""
+    res = productivity(data, entity, period, inputs, outputs, bad_outputs, **options)
+    return res, _model_label(**options)
+
+
+def _pairs(res) -> pd.DataFrame:
+    """The result's indices keyed by (entity, period_from, period_to), the layout of the expected files."""
+    spec = res.spec
+    rows = res.indices.reset_index()
+    rows = rows.rename(columns={spec["entity"]: "entity", spec["period"]: "period_to"})
+    return rows.set_index(PAIR_KEY)
+
+
+def _expected_pairs(frame: pd.DataFrame, entity: str, period_from: str = "period_from",
+                    period_to: str = "period_to") -> pd.DataFrame:
+    rows = frame.rename(columns={entity: "entity", period_from: "period_from", period_to: "period_to"})
+    return rows.set_index(PAIR_KEY)
+
+
+def _components(res, expected: pd.DataFrame, mapping: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(computed, expected) frames with the expected file's column names; ``mapping`` is expected -> computed."""
+    computed = _pairs(res)[list(mapping.values())].set_axis(list(mapping), axis=1)
+    return computed, expected[list(mapping)]
+
+
+MALMQUIST_COLUMNS = {"MI": "index", "EC": "ec", "TC": "tc"}
+FGNZ_COLUMNS = {**MALMQUIST_COLUMNS, "PECH": "pec", "SECH": "sec"}
+GTFPCH_COLUMNS = {"TFPCH": "index", "TECH": "ec", "TECCH": "tc"}
+
+
+def _china_productivity(folder: Path, **options) -> list[Check]:
+    # case.md: 30 provinces x 2013-2015, K, L -> Y : CO2 (E unused); CRS, CO2 weakly disposable (equality),
+    # direction (0, 0, +Y, -CO2). Oracle (gtfpch, all 60 rows) abs 1e-6; published (12 rows, 4 decimals) abs 1e-4.
+    case = folder.name
+    data = pd.read_csv(folder / "data.csv")
+    exp = _expected_pairs(pd.read_csv(folder / "expected.csv"), "Province", "year_from", "year_to")
+    res, label = _run_productivity(data, "Province", "year", CHINA_INPUTS, CHINA_OUTPUTS, CHINA_BADS, rts="crs",
+                                   bad_disposability="weak", direction="output", **options)
+    names = "/".join(GTFPCH_COLUMNS)
+    computed, oracle = _components(res, exp, GTFPCH_COLUMNS)
+    published = exp[["published_" + c for c in GTFPCH_COLUMNS]].set_axis(list(GTFPCH_COLUMNS), axis=1)
+    return [check(case, f"{names} (oracle:gtfpch)", label, computed, oracle, 1e-6),
+            check(case, f"{names} (published)", label, computed, published, 1e-4)]
+
+
+@register("gml_undesirable_china_global")
+def _gml_china_global(folder: Path) -> list[Check]:
+    # GML = (1 + D^G(t)) / (1 + D^G(t+1)); TECH = contemporaneous EC; TECCH = BPC = GML / EC
+    return _china_productivity(folder, index="gml", model="ddf")
+
+
+@register("luenberger_nddf_undesirable_china_global")
+def _luenberger_nddf_china_global(folder: Path) -> list[Check]:
+    # L = D^G(t) - D^G(t+1) with D = beta_Y + beta_CO2 (weights (0, 0, 1, 1) for (K, L, Y, CO2))
+    return _china_productivity(folder, index="luenberger", technology="global", model="nddf",
+                               weights={"K": 0.0, "L": 0.0})
+
+
+@register("malmquist_toy_abz2016")
+def _malmquist_toy(folder: Path) -> list[Check]:
+    # case.md: CRS radial Malmquist; base=previous input-oriented, base=first (fixbaset) output-oriented;
+    # published (4 decimals) abs 1e-4.
+    case = folder.name
+    data = pd.read_csv(folder / "data.csv")
+    exp = _expected_pairs(pd.read_csv(folder / "expected.csv"), "DMU")
+    mapping = {"M": "index", "EC": "ec", "TC": "tc"}
+    out = []
+    for (base, orientation), grp in exp.groupby(["base", "orientation"], sort=False):
+        res, label = _run_productivity(data, "DMU", "period", ["x"], ["y"], index="malmquist", model="radial",
+                                       orientation=orientation, rts="crs", base=base)
+        computed, expected = _components(res, grp, mapping)
+        out.append(check(case, f"M/EC/TC base={base} (published)", label, computed, expected, 1e-4))
+    return out
+
+
+WANG_LAN_SPECS = {                      # expected `spec` -> productivity() options (case.md), all radial input
+    "crs_io": dict(rts="crs"),
+    "vrs_io_fgnz": dict(rts="vrs", decomposition="fgnz"),
+    "seq_crs_io": dict(rts="crs", technology="sequential"),
+    "glob_crs_io": dict(rts="crs", technology="global"),
+}
+
+
+@register("malmquist_wang_lan_2011")
+def _malmquist_wang_lan(folder: Path) -> list[Check]:
+    # case.md: input-oriented radial Malmquist, adjacent periods; oracle:deaR abs 1e-6 for every spec.
+    case = folder.name
+    data = pd.read_csv(folder / "data.csv")
+    exp = _expected_pairs(pd.read_csv(folder / "expected.csv"), "DMU")
+    specs = set(exp["spec"])
+    if specs != set(WANG_LAN_SPECS):
+        raise ValueError(f"expected.csv specs {sorted(specs)} differ from the registered {sorted(WANG_LAN_SPECS)}")
+    out = []
+    for spec, options in WANG_LAN_SPECS.items():
+        res, label = _run_productivity(data, "DMU", "period", ["capital", "labor"], ["giov"], index="malmquist",
+                                       model="radial", orientation="input", **options)
+        mapping = FGNZ_COLUMNS if options.get("decomposition") == "fgnz" else MALMQUIST_COLUMNS
+        computed, expected = _components(res, exp[exp["spec"] == spec], mapping)
+        out.append(check(case, f"{spec} {'/'.join(mapping)} (oracle:deaR)", label, computed, expected, 1e-6))
+    return out
+
+
+@register("malmquist_fgnz_grifell_lovell_1999")
+def _malmquist_fgnz_grifell_lovell(folder: Path) -> list[Check]:
+    # case.md: output-oriented, CRS-based MI/TC, VRS PECH, SECH = EC/PECH; oracle:deaR abs 1e-6.
+    case = folder.name
+    data = pd.read_csv(folder / "data.csv")
+    exp = _expected_pairs(pd.read_csv(folder / "expected.csv"), "DMU")
+    res, label = _run_productivity(data, "DMU", "period", ["x"], ["y"], index="malmquist", model="radial",
+                                   orientation="output", rts="vrs", decomposition="fgnz")
+    computed, expected = _components(res, exp, FGNZ_COLUMNS)
+    return [check(case, "MI/EC/TC/PECH/SECH (oracle:deaR)", label, computed, expected, 1e-6)]
+
+
+@register("ml_undesirable_apz_toy_abz2016")
+def _ml_apz_toy(folder: Path) -> list[Check]:
+    # case.md: ML on the APZ (2013) DDF, CRS, direction (0, y, b), contemporaneous frontiers, adjacent periods.
+    # Rows `periods` 1-2 come from a run on periods 1-2 only, 1-3 from a run on all three periods.
+    # Published (4 decimals) abs 1e-4; oracle (DataEnvelopmentAnalysis.jl) abs 1e-5.
+    case = folder.name
+    data = pd.read_csv(folder / "data.csv")
+    exp = _expected_pairs(pd.read_csv(folder / "expected.csv"), "DMU")
+    mapping = {"ML": "index", "MLTEC": "ec", "MLTC": "tc"}
+    out = []
+    for periods, grp in exp.groupby("periods", sort=True):
+        first, last = (int(v) for v in periods.split("-"))
+        subset = data[data["period"].between(first, last)]
+        res, label = _run_productivity(subset, "DMU", "period", ["x"], ["y"], ["b"], index="ml", model="ddf",
+                                       rts="crs", bad_disposability="apz", direction="output")
+        label += f", periods {first}-{last}"
+        for source, rows in grp.groupby("source", sort=True):
+            kind = "published" if source.startswith("published") else source
+            tol = 1e-4 if kind == "published" else 1e-5
+            computed, expected = _components(res, rows, mapping)
+            out.append(check(case, f"ML/MLTEC/MLTC periods {periods} ({kind})", label, computed, expected, tol))
     return out
 
 

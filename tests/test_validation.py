@@ -26,6 +26,20 @@ CROSS_SECTIONAL = [
     "ddf_undesirable_apz_toy_abz2016",
 ]
 
+# the productivity cases, with the checks each must produce (published and oracle columns separately)
+PRODUCTIVITY = {
+    "gml_undesirable_china_global": ["TFPCH/TECH/TECCH (oracle:gtfpch)", "TFPCH/TECH/TECCH (published)"],
+    "luenberger_nddf_undesirable_china_global": ["TFPCH/TECH/TECCH (oracle:gtfpch)",
+                                                 "TFPCH/TECH/TECCH (published)"],
+    "malmquist_toy_abz2016": ["M/EC/TC base=previous (published)", "M/EC/TC base=first (published)"],
+    "malmquist_wang_lan_2011": ["crs_io MI/EC/TC (oracle:deaR)", "vrs_io_fgnz MI/EC/TC/PECH/SECH (oracle:deaR)",
+                                "seq_crs_io MI/EC/TC (oracle:deaR)", "glob_crs_io MI/EC/TC (oracle:deaR)"],
+    "malmquist_fgnz_grifell_lovell_1999": ["MI/EC/TC/PECH/SECH (oracle:deaR)"],
+    "ml_undesirable_apz_toy_abz2016": ["ML/MLTEC/MLTC periods 1-2 (oracle:DataEnvelopmentAnalysis.jl)",
+                                       "ML/MLTEC/MLTC periods 1-2 (published)",
+                                       "ML/MLTEC/MLTC periods 1-3 (oracle:DataEnvelopmentAnalysis.jl)"],
+}
+
 
 def _describe(rows) -> str:
     return "\n".join(f"  {r.check} [{r.model}]: max abs error {r.max_abs_error:.3g} > tolerance {r.tolerance:g}"
@@ -52,6 +66,35 @@ def test_validation_case(case, validation_dir):
 def test_cross_sectional_cases_registered():
     missing = [c for c in CROSS_SECTIONAL if c not in V.CASES]
     assert not missing, f"validation cases without a registered function: {missing}"
+
+
+def test_productivity_cases_registered():
+    missing = [c for c in PRODUCTIVITY if c not in V.CASES]
+    assert not missing, f"productivity cases without a registered function: {missing}"
+
+
+@pytest.mark.parametrize("case", sorted(PRODUCTIVITY))
+def test_productivity_case_checks(case, validation_dir):
+    rows = V.run_case(case, validation_dir)
+    assert sorted(r.check for r in rows) == sorted(PRODUCTIVITY[case])
+    for r in rows:                         # case.md tolerances: published 1e-4, oracle 1e-6 (DEA.jl 1e-5)
+        if "(published)" in r.check:
+            assert r.tolerance == 1e-4
+        else:
+            assert r.tolerance == (1e-5 if "DataEnvelopmentAnalysis.jl" in r.check else 1e-6)
+        assert not r.soft
+
+
+def test_productivity_check_catches_a_lost_pair(tmp_path, validation_dir):
+    """A productivity case whose expected pair is missing from the computed indices must fail, not pass."""
+    import shutil
+    case = "malmquist_fgnz_grifell_lovell_1999"
+    folder = tmp_path / case
+    shutil.copytree(validation_dir / case, folder)
+    data = pd.read_csv(folder / "data.csv")
+    data[~((data["DMU"] == "C") & (data["period"] == 2))].to_csv(folder / "data.csv", index=False)
+    rows = V.run_case(case, tmp_path)
+    assert rows[0].max_abs_error == math.inf and not rows[0].passed
 
 
 def test_registered_cases_have_folders(validation_dir):
