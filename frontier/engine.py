@@ -504,8 +504,20 @@ def solve_chunk(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], d
 
 
 def _concat(parts: list[BatchResult]) -> BatchResult:
-    keys = parts[0].values.keys()
-    values = {k: np.concatenate([p.values[k] for p in parts]) for k in keys}
+    # a later stage may have run in some chunks only (e.g. every DMU of a chunk infeasible in stage 1, so
+    # no slack stage there): such a chunk lacks that stage's keys, which are filled with NaN (None)
+    keys = list(dict.fromkeys(key for p in parts for key in p.values))
+    values = {}
+    for key in keys:
+        template = next(np.asarray(p.values[key]) for p in parts if key in p.values)
+        arrays = []
+        for p in parts:
+            if key in p.values:
+                arrays.append(p.values[key])
+                continue
+            shape = (len(p.values["status"]),) + template.shape[1:]
+            arrays.append(np.full(shape, None, dtype=object) if template.dtype == object else np.full(shape, np.nan))
+        values[key] = np.concatenate(arrays)
     ptr = [np.zeros(1, dtype=np.int64)]
     offset = 0
     for p in parts:
