@@ -173,7 +173,8 @@ class StageSolver:
         self.row_idx = np.arange(R, dtype=np.int32)
         self.costs = [b.costs(ref_data) for b in stage.blocks]
         self.pricing = plan.pricing
-        self.pricing_data = [np.ascontiguousarray(ref_data[p]) for p in plan.pricing]
+        self.pricing_data = [ref_data if p.size == ref_data.shape[0] else np.ascontiguousarray(ref_data[p])
+                             for p in plan.pricing]
         self.pricing_cost = [c[p] for c, p in zip(self.costs, plan.pricing)]
         self.is_active = [np.zeros(ref_data.shape[0], dtype=bool) for _ in stage.blocks]
         self.col_block: list[int] = []
@@ -250,17 +251,19 @@ class StageSolver:
             q = q + y[self.conv_row]
         return q
 
-    def _eligible(self, b: int, own: int) -> np.ndarray:
-        ok = ~self.is_active[b][self.pricing[b]]
+    def _eligible(self, b: int, cand: np.ndarray, own: int) -> np.ndarray:
+        """The candidates (indices into the pricing set) that are not yet active nor the excluded DMU."""
+        pos = self.pricing[b][cand]
+        ok = ~self.is_active[b][pos]
         if own >= 0:
-            ok &= self.pricing[b] != own
-        return ok
+            ok &= pos != own
+        return cand[ok]
 
     def _price(self, duals: np.ndarray, own: int) -> bool:
         added = False
         for b in range(len(self.stage.blocks)):
             rc = self.pricing_cost[b] - self._column_products(b, duals)
-            cand = np.flatnonzero((rc < -PRICING_TOL) & self._eligible(b, own))
+            cand = self._eligible(b, np.flatnonzero(rc < -PRICING_TOL), own)
             if cand.size:
                 if cand.size > MAX_ADD_PER_ROUND:
                     cand = cand[np.argpartition(rc[cand], MAX_ADD_PER_ROUND)[:MAX_ADD_PER_ROUND]]
@@ -308,7 +311,7 @@ class StageSolver:
         added = False
         for b in range(len(self.stage.blocks)):
             qb = sign * self._column_products(b, y)
-            cand = np.flatnonzero((qb > PRICING_TOL) & self._eligible(b, own))
+            cand = self._eligible(b, np.flatnonzero(qb > PRICING_TOL), own)
             if cand.size:
                 if cand.size > MAX_ADD_PER_ROUND:
                     cand = cand[np.argpartition(-qb[cand], MAX_ADD_PER_ROUND)[:MAX_ADD_PER_ROUND]]
@@ -319,7 +322,7 @@ class StageSolver:
     def _add_all(self, own: int) -> bool:
         added = False
         for b in range(len(self.stage.blocks)):
-            cand = np.flatnonzero(self._eligible(b, own))
+            cand = self._eligible(b, np.arange(self.pricing[b].size), own)
             if cand.size:
                 self._add_columns(b, self.pricing[b][cand])
                 added = True
@@ -414,9 +417,20 @@ class StageSolver:
         return pos[order], v[order], sums
 
 
-def solve_stage_batch(stage: Stage, solver: StageSolver, data0: np.ndarray, own: np.ndarray,
-                      prev: dict) -> StageSolution:
-    """Solve one stage for k DMUs with one solver (sequentially, warm-started)."""
+ACTIVE_CAP = 300        # rebuild the restricted model from recently used columns beyond this many columns
+RECENT = 256           # ... namely the support of the last RECENT solutions
+
+
+def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method: str, data0: np.ndarray,
+                      own: np.ndarray, prev: dict) -> StageSolution:
+    """Solve one stage for k DMUs with one warm-started solver.
+
+    Columns only ever join the shared active set; when it grows past ``ACTIVE_CAP`` the model is rebuilt
+    from the columns that the last ``RECENT`` solutions used, which keeps each simplex solve small.
+    """
+    solver = StageSolver(stage, ref_data, plan, method)
+    recent: list[np.ndarray] = []
+    cap = ACTIVE_CAP
     k = data0.shape[0]
     patch = stage.patch(data0, prev)
     status = np.empty(k, dtype=object)
@@ -436,8 +450,14 @@ def solve_stage_batch(stage: Stage, solver: StageSolver, data0: np.ndarray, own:
             idx_parts.append(pos)
             val_parts.append(val)
             ptr[i + 1] = ptr[i] + pos.size
+            recent.append(pos)
         else:
             ptr[i + 1] = ptr[i]
+        if method != "full" and len(solver.col_block) > cap:
+            used = np.unique(np.concatenate(recent[-RECENT:] or [np.zeros(0, dtype=np.int64)]))
+            seeds = [np.union1d(s, used) for s in plan.seeds]
+            solver = StageSolver(stage, ref_data, StagePlan(plan.pricing, seeds), method)
+            cap = max(ACTIVE_CAP, 2 * len(solver.col_block))     # never rebuild over and over
     lam_idx = np.concatenate(idx_parts) if idx_parts else np.zeros(0, dtype=np.int64)
     lam_val = np.concatenate(val_parts) if val_parts else np.zeros(0)
     return StageSolution(status, objective, extras, sums, ptr, lam_idx, lam_val)
@@ -473,11 +493,8 @@ def _merge_lambda(k, old, new_sol: StageSolution, rows: np.ndarray, scale: np.nd
 
 
 def solve_chunk(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], data0: np.ndarray,
-                own: np.ndarray, method: str, active_sets: list | None = None) -> BatchResult:
-    """Run every stage of ``spec`` for the DMUs ``data0`` (one chunk, one process).
-
-    If ``active_sets`` is a list, each stage's final active set (per block) is appended to it.
-    """
+                own: np.ndarray, method: str) -> BatchResult:
+    """Run every stage of ``spec`` for the DMUs ``data0`` (one chunk, one process)."""
     k = data0.shape[0]
     values: dict = {"status": np.full(k, "not_solved", dtype=object)}
     lam = (np.zeros(k + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
@@ -485,11 +502,8 @@ def solve_chunk(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], d
         sel = np.flatnonzero(stage.select(values))
         if sel.size == 0:
             continue
-        solver = StageSolver(stage, ref_data, plan, method)
         prev = {key: val[sel] for key, val in values.items()}
-        sol = solve_stage_batch(stage, solver, data0[sel], own[sel], prev)
-        if active_sets is not None:
-            active_sets.append((stage, [np.flatnonzero(a) for a in solver.is_active]))
+        sol = solve_stage_batch(stage, ref_data, plan, method, data0[sel], own[sel], prev)
         out = stage.decode(sol, data0[sel], prev)
         for key, val in out.items():
             if key.startswith("_"):
@@ -547,8 +561,6 @@ def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.
     k = data0.shape[0]
     size = chunk_size or DEFAULT_CHUNK
     bounds = [(a, min(a + size, k)) for a in range(0, k, size)] or [(0, 0)]
-    if method == "restricted" and len(bounds) > 1:
-        plans = pilot_seeds(spec, ref_data, plans, data0, own)
     if effective_jobs(n_jobs) == 1 or len(bounds) == 1 or (chunk_size is None and k < PARALLEL_MIN):
         parts = []
         for a, b in bounds:
@@ -567,30 +579,7 @@ def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.
     return _concat(parts)
 
 
-PILOT_SIZE = 96
 PARALLEL_MIN = 2000
-
-
-def pilot_seeds(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], data0: np.ndarray,
-                own: np.ndarray) -> list[StagePlan]:
-    """Seed every chunk with the active sets that solving an evenly spread sample of DMUs ends with.
-
-    This is the "efficient frame found on a sample": chunks then start close to the columns they need, and
-    since every chunk starts from the same seed, results still do not depend on how chunks are scheduled.
-    """
-    k = data0.shape[0]
-    sample = np.unique(np.linspace(0, k - 1, min(PILOT_SIZE, k)).astype(np.int64))
-    found: list = []
-    solve_chunk(spec, ref_data, plans, data0[sample], own[sample], "restricted", active_sets=found)
-    seeds = {id(stage): active for stage, active in found}
-    out = []
-    for stage, plan in zip(spec.stages, plans):
-        active = seeds.get(id(stage))
-        if active is None:
-            out.append(plan)
-            continue
-        out.append(StagePlan(plan.pricing, [np.union1d(s, a) for s, a in zip(plan.seeds, active)]))
-    return out
 
 
 def effective_jobs(n_jobs: int | None) -> int:
