@@ -91,7 +91,9 @@ class _SBMStage(Stage):
             wo = np.zeros_like(wo)
         if self.orientation == "output":
             wi = np.zeros_like(wi)
-        return wi / di, wo / do
+        # a side the orientation leaves out may hold zeros (not checked, not divided by): 0, not 0/0 = NaN
+        return (np.divide(wi, di, out=np.zeros_like(wi), where=wi != 0),
+                np.divide(wo, do, out=np.zeros_like(wo), where=wo != 0))
 
     def base_patch(self, data0, sign: float):
         """Rows  X'L + sign*S- - t x0,  Y'L - sign*Sg - t y0,  B'L + sign*Sb - t b0, convexity, normalisation."""
