@@ -150,13 +150,12 @@ def sbm(X, Y, B, o, *, rts="crs", orientation="nonoriented", weights=None, ref=N
     lam = cp.Variable(k, nonneg=True)
     sm, sg = cp.Variable(m, nonneg=True), cp.Variable(s1, nonneg=True)
     cons = [Xr.T @ lam + sm == x0, Yr.T @ lam - sg == y0] + _rts(cp.sum(lam), rts)
-    out_terms = (wy / y0) @ sg
     if s2:
         sb = cp.Variable(s2, nonneg=True)
         cons.append(Br.T @ lam + sb == b0)
-        out_terms = out_terms + (wb / b0) @ sb
     if orientation == "input":
         return _solve(cp.Minimize(1 - (wi / x0) @ sm), cons)
+    out_terms = (wy / y0) @ sg + ((wb / b0) @ sb if s2 else 0)
     status, best = _solve(cp.Maximize(out_terms), cons)
     return status, (1.0 / (1.0 + best) if status == "optimal" else np.nan)
 

@@ -1,0 +1,284 @@
+"""Bad input gives a clear ValueError that names the offending column(s) and row(s); good input is never
+modified; the zero-data policies run and are recorded."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import frontier as fr
+
+
+@pytest.fixture
+def df():
+    return pd.DataFrame(
+        {"K": [3.0, 5.0, 4.0, 6.0, 2.0], "L": [2.0, 3.0, 6.0, 4.0, 5.0], "Y": [4.0, 6.0, 5.0, 7.0, 3.0],
+         "CO2": [1.0, 2.0, 1.5, 3.0, 1.2], "year": [2001, 2001, 2002, 2002, 2002]},
+        index=pd.Index(["firmA", "firmB", "firmC", "firmD", "firmE"], name="firm"))
+
+
+def raises(*fragments):
+    """pytest.raises(ValueError) whose message contains every fragment (literally)."""
+    return pytest.raises(ValueError, match="".join(f"(?=[\\s\\S]*{re.escape(f)})" for f in fragments))
+
+
+# ----------------------------------------------------------------------------------------------------
+# the data
+# ----------------------------------------------------------------------------------------------------
+
+def test_missing_column(df):
+    with raises("'Energy'", "not found"):
+        fr.efficiency(df, ["K", "Energy"], "Y")
+    with raises("'SO2'"):
+        fr.efficiency(df, ["K", "L"], "Y", bad_outputs=["SO2"])
+
+
+def test_non_numeric_column_names_rows(df):
+    bad = df.astype({"L": object})
+    bad.loc["firmC", "L"] = "n/a"
+    with raises("'L'", "not numeric", "'firmC'"):
+        fr.efficiency(bad, ["K", "L"], "Y")
+
+
+def test_boolean_column_is_not_numeric(df):
+    with raises("'flag'", "not numeric"):
+        fr.efficiency(df.assign(flag=[True, False, True, True, False]), ["K"], "flag")
+
+
+@pytest.mark.parametrize("value,kind", [(np.nan, "NaN"), (np.inf, "infinite"), (-np.inf, "infinite")])
+def test_nan_and_inf(df, value, kind):
+    bad = df.copy()
+    bad.loc["firmB", "Y"] = value
+    bad.loc["firmD", "Y"] = value
+    with raises("'Y'", kind, "'firmB'", "'firmD'"):
+        fr.efficiency(bad, ["K", "L"], "Y")
+
+
+def test_nullable_missing_value(df):
+    bad = df.astype({"CO2": "Float64"})
+    bad.loc["firmE", "CO2"] = pd.NA
+    with raises("'CO2'", "NaN", "'firmE'"):
+        fr.efficiency(bad, ["K", "L"], "Y", "CO2", model="sbm")
+
+
+def test_negative_values(df):
+    bad = df.copy()
+    bad.loc["firmA", "CO2"] = -0.5
+    with raises("'CO2'", "negative", "'firmA'"):
+        fr.efficiency(bad, ["K", "L"], "Y", "CO2", model="ddf")
+
+
+def test_duplicate_index_labels(df):
+    bad = df.rename(index={"firmD": "firmB"})
+    with raises("duplicate", "'firmB'"):
+        fr.efficiency(bad, ["K", "L"], "Y")
+
+
+@pytest.mark.parametrize("inputs,outputs,bads,col", [
+    (["K", "L"], ["Y", "K"], None, "'K'"),
+    (["K", "L"], ["Y"], ["L"], "'L'"),
+    (["K", "K"], ["Y"], None, "'K'"),
+])
+def test_column_in_two_roles(df, inputs, outputs, bads, col):
+    with raises(col, "one role"):
+        fr.efficiency(df, inputs, outputs, bads)
+
+
+def test_period_column_cannot_be_a_variable(df):
+    with raises("'year'", "one role"):
+        fr.efficiency(df, ["K", "year"], "Y", period="year")
+
+
+def test_fewer_than_two_dmus(df):
+    with raises("at least 2", "1"):
+        fr.efficiency(df.iloc[:1], ["K", "L"], "Y")
+    with raises("at least 2", "0"):
+        fr.efficiency(df.iloc[:0], ["K", "L"], "Y")
+
+
+def test_no_inputs_no_outputs(df):
+    with raises("no inputs"):
+        fr.efficiency(df, [], "Y")
+    with raises("no inputs"):
+        fr.efficiency(df, None, "Y")
+    with raises("no outputs"):
+        fr.efficiency(df, ["K"], [])
+
+
+def test_not_a_dataframe(df):
+    with raises("DataFrame", "ndarray"):
+        fr.efficiency(df.to_numpy(), ["K"], ["Y"])
+
+
+# ----------------------------------------------------------------------------------------------------
+# zeros in the variables the SBM family divides by
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("model,col", [("sbm", "Y"), ("sbm", "K"), ("sbm", "CO2"), ("sbm_ddf", "L")])
+def test_zeros_in_divided_columns_are_an_error(df, model, col):
+    bad = df.copy()
+    bad.loc[["firmB", "firmE"], col] = 0.0
+    with raises(f"'{col}'", "zero", "'firmB'", "'firmE'", "zeros="):
+        fr.efficiency(bad, ["K", "L"], "Y", "CO2", model=model)
+
+
+def test_zeros_only_matter_where_the_model_divides(df):
+    """Input-oriented SBM never divides by outputs; radial and DDF never divide by data."""
+    bad = df.copy()
+    bad.loc["firmB", "Y"] = 0.0
+    res = fr.efficiency(bad, ["K", "L"], "Y", model="sbm", orientation="input")
+    assert (res.status == "optimal").all() and res.scores.between(1e-9, 1 + 1e-9).all()
+    bad_input = df.copy()
+    bad_input.loc["firmC", "K"] = 0.0
+    res = fr.efficiency(bad_input, ["K", "L"], "Y", model="sbm", orientation="output")
+    assert (res.status == "optimal").all() and res.scores.between(1e-9, 1 + 1e-9).all()
+    # output-oriented super-SBM holds inputs: X'lambda <= 0 in K forces lambda = 0 for firmC, so no target
+    # with a positive denominator exists (infeasible, NaN); every other DMU is scored
+    res = fr.efficiency(bad_input, ["K", "L"], "Y", model="sbm", orientation="output", super_efficiency=True,
+                        rts="crs")
+    assert res.status["firmC"] == "infeasible" and np.isnan(res.scores["firmC"])
+    assert (res.status.drop("firmC") == "optimal").all()
+    for model in ("radial", "ddf", "nddf"):
+        assert (fr.efficiency(bad, ["K", "L"], "Y", model=model).status == "optimal").all()
+
+
+def test_drop_term_and_small_positive_by_hand():
+    """Non-oriented VRS SBM with one input and two outputs; B has y2 = 0.
+
+    B is evaluated against the mix lambda_A = a, lambda_B = 1 - a: s- = a, sg1 = a, sg2 = 2a (a in [0, 1]).
+    * drop_term: the y2 term leaves the output average, rho(a) = (1 - a/2) / (1 + a), minimised at a = 1:
+      rho_B = 1/4.
+    * small_positive: y2 is divided by 1/100 of the column's smallest positive value, 2/100, so the output
+      average is (a + 2a/0.02)/2 = 50.5 a and rho_B = (1/2) / 51.5 = 1/103.
+    A is efficient either way."""
+    data = pd.DataFrame({"x": [1.0, 2.0], "y1": [2.0, 1.0], "y2": [2.0, 0.0]}, index=["A", "B"])
+    with raises("'y2'", "'B'"):
+        fr.efficiency(data, "x", ["y1", "y2"], model="sbm", rts="vrs")
+    drop = fr.efficiency(data, "x", ["y1", "y2"], model="sbm", rts="vrs", zeros="drop_term")
+    np.testing.assert_allclose(drop.scores.to_numpy(), [1.0, 0.25], atol=1e-10)
+    np.testing.assert_allclose(drop.slacks.loc["B"].to_numpy(), [1.0, 1.0, 2.0], atol=1e-9)
+    assert drop.spec["zeros"] == "drop_term"
+    small = fr.efficiency(data, "x", ["y1", "y2"], model="sbm", rts="vrs", zeros="small_positive")
+    np.testing.assert_allclose(small.scores.to_numpy(), [1.0, 1.0 / 103.0], atol=1e-10)
+    assert small.spec["zeros"] == "small_positive"
+    assert "small_positive" in small.summary()
+
+
+@pytest.mark.parametrize("policy", ["drop_term", "small_positive"])
+@pytest.mark.parametrize("kwargs", [dict(model="sbm"), dict(model="sbm", super_efficiency=True, rts="crs"),
+                                    dict(model="sbm", orientation="output"), dict(model="sbm_ddf")])
+def test_zero_policies_run_and_are_recorded(df, policy, kwargs):
+    bad = df.copy()
+    bad.loc["firmC", "CO2"] = 0.0
+    bad.loc["firmA", "L"] = 0.0
+    res = fr.efficiency(bad, ["K", "L"], "Y", "CO2", zeros=policy, **kwargs)
+    assert res.spec["zeros"] == policy
+    assert res.scores.notna().all() and (res.status == "optimal").all()
+    # without zeros the policies change nothing
+    plain = fr.efficiency(df, ["K", "L"], "Y", "CO2", **kwargs)
+    again = fr.efficiency(df, ["K", "L"], "Y", "CO2", zeros=policy, **kwargs)
+    np.testing.assert_allclose(again.scores.to_numpy(), plain.scores.to_numpy(), atol=1e-12)
+    assert plain.spec["zeros"] == "error"
+
+
+def test_unknown_zero_policy(df):
+    with raises("zeros", "'ignore'"):
+        fr.efficiency(df, ["K", "L"], "Y", zeros="ignore")
+
+
+# ----------------------------------------------------------------------------------------------------
+# options
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs,fragments", [
+    (dict(model="dea"), ("model", "'dea'")),
+    (dict(rts="irs"), ("rts", "'irs'")),
+    (dict(model="radial", orientation="nonoriented"), ("orientation", "'nonoriented'")),
+    (dict(model="sbm", orientation="sideways"), ("orientation", "'sideways'")),
+    (dict(model="ddf", orientation="input"), ("model='ddf'", "direction")),
+    (dict(model="sbm", bad_disposability="weak"), ("model='sbm'", "bad_disposability", "'weak'")),
+    (dict(model="sbm_ddf", bad_disposability="strong"), ("model='sbm_ddf'", "'strong'")),
+    (dict(model="radial", bad_disposability="apz"), ("bad_disposability", "'apz'")),
+    (dict(model="ddf", bad_disposability="free"), ("bad_disposability", "'free'")),
+    (dict(model="nddf", super_efficiency=True), ("super_efficiency", "model='nddf'")),
+    (dict(model="sbm_ddf", super_efficiency=True), ("super_efficiency", "model='sbm_ddf'")),
+    (dict(model="ddf", direction="sideways"), ("direction", "'sideways'")),
+    (dict(model="sbm", direction="observed"), ("direction", "model='sbm'")),
+    (dict(model="radial", weights={"K": 1.0}), ("weights", "'radial'")),
+    (dict(model="sbm", weights={"Energy": 1.0}), ("weights", "'Energy'")),
+    (dict(model="nddf", weights={"K": -1.0}), ("weight", "'K'")),
+    (dict(method="fast"), ("method", "'fast'")),
+    (dict(reference=["firmA", "firmZ"]), ("reference", "'firmZ'")),
+    (dict(reference=[]), ("reference set is empty",)),
+    (dict(reference=np.array([True, False])), ("reference", "5")),
+])
+def test_invalid_options(df, kwargs, fragments):
+    with raises(*fragments):
+        fr.efficiency(df, ["K", "L"], "Y", "CO2", **kwargs)
+
+
+def test_invalid_period_options(df):
+    with raises("'quarter'", "not found"):
+        fr.efficiency(df, ["K", "L"], "Y", period="quarter")
+    with raises("technology"):
+        fr.efficiency(df, ["K", "L"], "Y", period="year", technology="yesterday")
+    with raises("window"):
+        fr.efficiency(df, ["K", "L"], "Y", period="year", technology="window")
+    bad = df.astype({"year": "float"})
+    bad.loc["firmC", "year"] = np.nan
+    with raises("'year'", "missing", "'firmC'"):
+        fr.efficiency(bad, ["K", "L"], "Y", period="year")
+
+
+def test_direction_frame_with_missing_columns(df):
+    G = df[["K", "L", "Y"]]                  # no CO2 column
+    with raises("direction", "'CO2'"):
+        fr.efficiency(df, ["K", "L"], "Y", "CO2", model="ddf", direction=G)
+
+
+def test_direction_frame_with_missing_rows_or_bad_values(df):
+    G = df[["K", "L", "Y", "CO2"]]
+    with raises("direction", "'firmE'"):
+        fr.efficiency(df, ["K", "L"], "Y", "CO2", model="nddf", direction=G.drop(index="firmE"))
+    with raises("direction", "non-negative"):
+        fr.efficiency(df, ["K", "L"], "Y", "CO2", model="ddf", direction=-G)
+    bad = G.copy()
+    bad.loc["firmB", "Y"] = np.nan
+    with raises("direction", "'firmB'"):
+        fr.efficiency(df, ["K", "L"], "Y", "CO2", model="sbm_ddf", direction=bad)
+
+
+# ----------------------------------------------------------------------------------------------------
+# the user's data is never modified
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs", [
+    dict(model="sbm", super_efficiency=True),
+    dict(model="radial", orientation="output", rts="crs"),
+    dict(model="ddf", bad_disposability="apz", direction="mean"),
+    dict(model="nddf", weights={"K": 2.0}),
+    dict(model="sbm_ddf", period="year", technology="sequential"),
+    dict(model="sbm", period="year", technology="global", zeros="small_positive"),
+])
+def test_user_frame_is_not_modified(df, kwargs):
+    data = df.copy()
+    data.loc["firmC", "CO2"] = 0.0 if kwargs.get("zeros") else data.loc["firmC", "CO2"]
+    before = data.copy(deep=True)
+    mask = pd.Series([True, True, False, True, True], index=data.index)
+    mask_before = mask.copy(deep=True)
+    res = fr.efficiency(data, ["K", "L"], "Y", "CO2", reference=mask, **kwargs)
+    pd.testing.assert_frame_equal(data, before)
+    pd.testing.assert_series_equal(mask, mask_before)
+    assert res.scores.index.equals(data.index)
+    # results are independent copies too: editing them does not touch the data
+    res.targets.iloc[:, :] = -1.0
+    pd.testing.assert_frame_equal(data, before)
+
+
+def test_direction_frame_is_not_modified(df):
+    G = df[["K", "L", "Y", "CO2"]].iloc[::-1] * 1.0
+    G_before = G.copy(deep=True)
+    fr.efficiency(df, ["K", "L"], "Y", "CO2", model="ddf", direction=G)
+    pd.testing.assert_frame_equal(G, G_before)
