@@ -385,7 +385,7 @@ def make_progress(progress: bool | None, total: int):
     import sys
 
     if progress is None:
-        progress = total >= 20000 and sys.stderr.isatty()
+        progress = total >= 5000 and sys.stderr.isatty()
     if not progress:
         return None
     from tqdm.auto import tqdm

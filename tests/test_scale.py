@@ -1,0 +1,63 @@
+"""Scale-out paths: a real Dask cluster through joblib, chunking, and the progress bar."""
+import numpy as np
+import pandas as pd
+import pytest
+
+import frontier as fr
+from frontier.datasets import synthetic_city_panel, synthetic_firms
+
+INPUTS, OUTPUTS, BADS = ["K", "L", "E"], ["Y"], ["SO2", "COD"]
+
+
+@pytest.fixture(scope="module")
+def firms():
+    return synthetic_firms(240, seed=11)
+
+
+def test_dask_cluster_gives_identical_results(firms):
+    distributed = pytest.importorskip("distributed")
+    from joblib import parallel_config
+
+    base = fr.efficiency(firms, INPUTS, OUTPUTS, BADS, model="sbm", rts="vrs", super_efficiency=True, chunk_size=40)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        with distributed.get_task_stream(client) as stream, parallel_config(backend="dask"):
+            res = fr.efficiency(firms, INPUTS, OUTPUTS, BADS, model="sbm", rts="vrs", super_efficiency=True,
+                                chunk_size=40, n_jobs=-1)
+        workers = {task["worker"] for task in stream.data}
+    assert len(stream.data) >= 6, "the chunks did not run on the cluster"
+    assert len(workers) >= 1
+    pd.testing.assert_series_equal(res.scores, base.scores)
+    pd.testing.assert_series_equal(res.status, base.status)
+    pd.testing.assert_frame_equal(res.slacks, base.slacks)
+    pd.testing.assert_frame_equal(res.peers, base.peers)
+
+
+@pytest.mark.parametrize("chunk_size", [7, 64, 1000])
+def test_scores_do_not_depend_on_chunking(firms, chunk_size):
+    ref = fr.efficiency(firms, INPUTS, OUTPUTS, BADS, model="sbm", rts="vrs", method="full")
+    res = fr.efficiency(firms, INPUTS, OUTPUTS, BADS, model="sbm", rts="vrs", chunk_size=chunk_size)
+    np.testing.assert_allclose(res.scores, ref.scores, atol=1e-9, rtol=0)
+
+
+def test_productivity_on_dask_matches_local():
+    distributed = pytest.importorskip("distributed")
+    from joblib import parallel_config
+
+    panel = synthetic_city_panel(n_cities=20, n_years=3)
+    kw = dict(entity="city", period="year", inputs=["capital", "labour", "energy"], outputs=["value_added"],
+              bad_outputs=["so2"], index="gml", model="sbm", rts="vrs", chunk_size=16)
+    base = fr.productivity(panel, **kw)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+        with parallel_config(backend="dask"):
+            res = fr.productivity(panel, n_jobs=-1, **kw)
+    pd.testing.assert_frame_equal(res.indices, base.indices)
+
+
+def test_progress_bar_only_when_asked(firms, capsys):
+    fr.efficiency(firms, INPUTS, OUTPUTS, BADS, model="sbm", progress=True)
+    shown = capsys.readouterr().err
+    assert "DMU" in shown and "240" in shown
+    fr.efficiency(firms, INPUTS, OUTPUTS, BADS, model="sbm")      # default: off when not interactive
+    assert capsys.readouterr().err == ""
