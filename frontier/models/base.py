@@ -19,7 +19,7 @@ and the engine's caller multiplies slacks and targets back.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -120,7 +120,6 @@ class ModelSpec:
     stages: list[Stage]
     d: int
     description: str
-    options: dict = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------------------------------
