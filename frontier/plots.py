@@ -1,0 +1,416 @@
+"""Plots of efficiency scores and productivity series (matplotlib, the optional extra ``frontier[plot]``).
+
+* :func:`plot_gtfp` -- cumulative GTFP trajectories: the mean across entities with a quantile band, for one or
+  several series side by side, or the trajectories of chosen entities;
+* :func:`plot_decomposition` -- the index and its components (efficiency change, technical change / best-
+  practice gap change) by period, and chained over the periods;
+* :func:`plot_scores` -- the distribution of efficiency scores in each period (box plots), or a histogram.
+
+Each function returns the matplotlib ``Figure``; with ``path`` it also saves it (PNG, PDF, SVG... by the
+extension). Pass ``ax=`` to draw into an existing axes. matplotlib is imported only when a plot is drawn.
+"""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+MISSING = "plotting needs matplotlib: pip install matplotlib (or pip install 'frontier[plot]')"
+
+if importlib.util.find_spec("matplotlib") is None:   # fail at import, so callers can fall back cleanly
+    raise ImportError(MISSING)
+
+COMPONENT_NAMES = {"index": "index", "ec": "efficiency change (EC)", "tc": "technical change (TC)",
+                   "pec": "pure efficiency change (PEC)", "sec": "scale efficiency change (SEC)"}
+INDEX_NAMES = {"ml": "ML", "gml": "GML", "sml": "SML", "malmquist": "Malmquist", "luenberger": "Luenberger"}
+
+
+def _mpl():
+    try:
+        import matplotlib
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
+    except ImportError as exc:  # pragma: no cover - guarded at import
+        raise ImportError(MISSING) from exc
+    return matplotlib, Figure, MaxNLocator
+
+
+def _figure(ax, path, figsize, ncols=1):
+    """(fig, axes): the caller's axes, a pyplot figure (interactive use) or a bare Figure (saving only)."""
+    _, Figure, _ = _mpl()
+    if ax is not None:
+        axes = list(np.atleast_1d(ax))
+        return axes[0].figure, axes
+    if path is not None:
+        fig = Figure(figsize=figsize, layout="constrained")
+        axes = list(np.atleast_1d(fig.subplots(1, ncols)))
+        return fig, axes
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, ncols, figsize=figsize, layout="constrained")
+    return fig, list(np.atleast_1d(axes))
+
+
+def _finish(fig, path, dpi=150):
+    if path is not None:
+        path = Path(path)
+        if path.parent != Path("") and not path.parent.exists():
+            raise FileNotFoundError(f"folder {str(path.parent)!r} for the plot does not exist")
+        fig.savefig(path, dpi=dpi)
+    return fig
+
+
+def _period_axis(ax, periods):
+    """Positions of ``periods`` on the x axis: their values if numeric, else 0..k-1 with the labels."""
+    _, _, MaxNLocator = _mpl()
+    periods = list(periods)
+    if all(isinstance(p, (int, np.integer)) for p in periods):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=min(len(periods), 10)))
+        return {p: p for p in periods}
+    if all(isinstance(p, (float, np.floating)) for p in periods):
+        return {p: p for p in periods}
+    pos = {p: i for i, p in enumerate(periods)}
+    step = max(1, int(np.ceil(len(periods) / 12)))
+    ax.set_xticks([pos[p] for p in periods[::step]])
+    ax.set_xticklabels([str(p.date()) if isinstance(p, pd.Timestamp) else str(p) for p in periods[::step]],
+                       rotation=30 if len(periods) > 6 else 0, ha="right" if len(periods) > 6 else "center")
+    return pos
+
+
+def _sorted_periods(values) -> list:
+    vals = list(pd.unique(pd.Index(values)))
+    try:
+        return sorted(vals)
+    except TypeError:
+        return vals
+
+
+# ----------------------------------------------------------------------------------------------------
+# GTFP trajectories
+# ----------------------------------------------------------------------------------------------------
+
+def _as_levels(obj, column):
+    """(levels DataFrame indexed by (entity, period), label, baseline or None) from a result or a frame."""
+    from .productivity import ProductivityResult
+
+    if isinstance(obj, ProductivityResult):
+        s = obj.spec
+        tech = "" if s.get("alias") in ("ml", "gml", "sml") else f", {s['technology']}"
+        label = f"{INDEX_NAMES.get(s.get('alias'), s['index'])} ({s['model']}, {s['rts']}{tech})"
+        return obj.cumulative(), label, 1.0 if s["index"] == "malmquist" else 0.0
+    if isinstance(obj, pd.Series):
+        obj = obj.to_frame(column)
+    if not isinstance(obj, pd.DataFrame):
+        raise TypeError(f"expected a ProductivityResult or a DataFrame of levels (pr.cumulative()), "
+                        f"got {type(obj).__name__}")
+    if obj.index.nlevels != 2:
+        raise ValueError("levels need a two-level index (entity, period), as pr.cumulative() returns")
+    if column not in obj.columns:
+        raise ValueError(f"levels have no column {column!r}; columns: {list(obj.columns)}")
+    return obj, None, None
+
+
+def _baseline(levels: pd.DataFrame, column: str):
+    first = levels[column].groupby(level=0, sort=False).first().dropna()
+    if len(first) and np.allclose(first, 1.0):
+        return 1.0
+    if len(first) and np.allclose(first, 0.0):
+        return 0.0
+    return None
+
+
+def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, column: str = "gtfp",
+              center: str = "mean", ax=None, title: str | None = None, figsize=(8, 4.8)):
+    """Cumulative GTFP trajectories.
+
+    Parameters
+    ----------
+    levels : ``pr.cumulative()`` (a DataFrame indexed by (entity, period) with a ``gtfp`` column), a
+        ProductivityResult, or a dict ``{label: either}`` to compare several series in one plot.
+    path : save the figure there (``.png``, ``.pdf``, ``.svg``...).
+    entities : plot these entities' own trajectories instead of the cross-entity summary.
+    quantiles : the shaded band, e.g. ``(0.25, 0.75)`` (the interquartile range); ``None`` for no band.
+    column : the level column to plot (``"gtfp"``, or the cumulative ``"ec"``, ``"tc"``).
+    center : ``"mean"`` (default), ``"median"`` or ``"geomean"`` across entities in each period.
+    ax : draw into this matplotlib axes.
+
+    Returns the matplotlib Figure.
+    """
+    if center not in ("mean", "median", "geomean"):
+        raise ValueError("center must be 'mean', 'median' or 'geomean'")
+    if quantiles is not None:
+        quantiles = tuple(float(q) for q in quantiles)
+        if len(quantiles) != 2 or not 0 <= quantiles[0] < quantiles[1] <= 1:
+            raise ValueError("quantiles must be two numbers 0 <= low < high <= 1, e.g. (0.25, 0.75)")
+    items = levels.items() if isinstance(levels, dict) else [(None, levels)]
+    series = []
+    for label, obj in items:
+        frame, auto_label, base = _as_levels(obj, column)
+        label = label if label is not None else (auto_label or ("GTFP" if column == "gtfp" else column))
+        base = base if base is not None else _baseline(frame, column)
+        wide = frame[column].unstack(level=1)
+        series.append((str(label), wide, base))
+        pname = frame.index.names[1] if isinstance(frame.index.names[1], str) else "period"
+    if not series:
+        raise ValueError("nothing to plot")
+    periods = _sorted_periods(np.concatenate([s[1].columns.to_numpy(dtype=object) for s in series]))
+
+    fig, (ax,) = _figure(ax, path, figsize)
+    pos = _period_axis(ax, periods)
+    colors = [c["color"] for c in __import__("matplotlib").rcParams["axes.prop_cycle"]]
+    if entities is not None:
+        entities = [entities] if isinstance(entities, (str, int)) else list(entities)
+        styles = ["-", "--", ":", "-."]
+        for si, (label, wide, _) in enumerate(series):
+            missing = [e for e in entities if e not in wide.index]
+            if missing:
+                raise ValueError(f"entities not in the {label} series: {missing[:5]}")
+            for ei, e in enumerate(entities):
+                row = wide.loc[e].dropna()
+                row = row[[p for p in periods if p in row.index]]
+                name = str(e) if len(series) == 1 else f"{e}, {label}"
+                ax.plot([pos[p] for p in row.index], row.to_numpy(dtype=float), marker="o", ms=3, lw=1.6,
+                        color=colors[ei % len(colors)], ls=styles[si % len(styles)], label=name)
+        subtitle = "selected entities"
+    else:
+        for si, (label, wide, _) in enumerate(series):
+            color = colors[si % len(colors)]
+            cols = [p for p in periods if p in wide.columns]
+            w = wide[cols].astype(float)
+            if center == "mean":
+                mid = w.mean(axis=0)
+            elif center == "median":
+                mid = w.median(axis=0)
+            else:
+                mid = np.exp(np.log(w.where(w > 0)).mean(axis=0))
+            x = [pos[p] for p in cols]
+            n = int(w.notna().any(axis=1).sum())
+            ax.plot(x, mid.to_numpy(), color=color, lw=2.2, marker="o", ms=4, label=f"{label} (n = {n})")
+            if quantiles is not None:
+                lo, hi = w.quantile(quantiles[0], axis=0), w.quantile(quantiles[1], axis=0)
+                ax.fill_between(x, lo.to_numpy(), hi.to_numpy(), color=color, alpha=0.18, lw=0)
+        subtitle = f"{center} across entities"
+        if quantiles is not None:
+            subtitle += f"; band: {_pct(quantiles[0])} to {_pct(quantiles[1])} percentile"
+    bases = {s[2] for s in series if s[2] is not None}
+    if len(bases) == 1:
+        b = bases.pop()
+        ax.axhline(b, color="0.45", lw=0.9, ls="--", zorder=0)
+        ylabel = f"cumulative {'index' if b == 1 else 'indicator'} (first period = {b:g})"
+    else:
+        ylabel = "cumulative index"
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel(pname)
+    what = "GTFP" if column == "gtfp" else f"cumulative {column.upper()}"
+    ax.set_title(title or f"{what}: {subtitle}", fontsize=11)
+    ax.grid(True, alpha=0.3)
+    ax.legend(frameon=False, fontsize=9, loc="best", ncol=2 if entities is not None and len(entities) > 6 else 1)
+    return _finish(fig, path)
+
+
+def _pct(q: float) -> str:
+    v = round(100 * q)
+    suffix = "th" if 10 <= v % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(v % 10, "th")
+    return f"{v}{suffix}"
+
+
+# ----------------------------------------------------------------------------------------------------
+# decomposition
+# ----------------------------------------------------------------------------------------------------
+
+def _geo(x: pd.Series) -> float:
+    x = x.dropna()
+    x = x[x > 0]
+    return float(np.exp(np.log(x).mean())) if len(x) else np.nan
+
+
+def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = True, ax=None,
+                       title: str | None = None, figsize=None):
+    """The productivity index and its components by period.
+
+    Left: the mean index and components of each period's changes (geometric means for ratio indices, bars
+    drawn from 1; arithmetic means for Luenberger indicators, bars from 0). Right (``cumulative=True``): the
+    period means chained over the periods. ``components`` defaults to ``("ec", "tc")``; with the FGNZ
+    decomposition ``("pec", "sec", "tc")`` is also possible. The period on the axis is the later period of
+    each change. Returns the Figure.
+    """
+    from .productivity import ProductivityResult
+
+    if not isinstance(pr, ProductivityResult):
+        raise TypeError(f"plot_decomposition needs a ProductivityResult, got {type(pr).__name__}")
+    s = pr.spec
+    ratio = s["index"] == "malmquist"
+    components = list(components or ("ec", "tc"))
+    unknown = [c for c in components if c not in pr.indices.columns or c in ("index", "status", "period_from")]
+    if unknown:
+        raise ValueError(f"components {unknown} are not in the indices; available: "
+                         f"{[c for c in ('ec', 'tc', 'pec', 'sec') if c in pr.indices.columns]}")
+    idx = pr.indices[pr.indices["status"] != "gap"]
+    if idx.empty:
+        raise ValueError("no index values to plot")
+    cols = ["index"] + components
+    agg = _geo if ratio else (lambda x: float(x.dropna().mean()) if x.notna().any() else np.nan)
+    by = idx.groupby(level=1)[cols].agg(agg)
+    by = by.loc[_sorted_periods(by.index)]
+    base = 1.0 if ratio else 0.0
+    names = dict(COMPONENT_NAMES)
+    if s["technology"] == "global":
+        names["tc"] = "best-practice gap change (BPC)"
+    iname = INDEX_NAMES.get(s.get("alias"), s["index"])
+    names["index"] = f"{iname} index"
+
+    fig, axes = _figure(ax, path, figsize or ((12, 4.6) if cumulative else (7.5, 4.6)),
+                        ncols=2 if cumulative else 1)
+    if cumulative and len(axes) < 2:
+        raise ValueError("cumulative=True draws two panels: pass two axes, or cumulative=False")
+    colors = [c["color"] for c in __import__("matplotlib").rcParams["axes.prop_cycle"]]
+    a = axes[0]
+    periods = list(by.index)
+    x = np.arange(len(periods))
+    width = 0.8 / len(components)
+    for i, c in enumerate(components):
+        v = by[c].to_numpy(dtype=float)
+        a.bar(x - 0.4 + width * (i + 0.5), v - base, width=width * 0.92, bottom=base, color=colors[i + 1],
+              label=names.get(c, c), alpha=0.85)
+    a.plot(x, by["index"].to_numpy(dtype=float), color="black", marker="o", ms=5, lw=1.8, label=names["index"])
+    a.axhline(base, color="0.3", lw=0.9)
+    _category_ticks(a, x, periods)
+    mean_kind = "geometric mean" if ratio else "mean"
+    a.set_title(f"{iname} by period ({mean_kind} across entities)", fontsize=11)
+    a.set_xlabel(f"{s['period']} (change from the previous {s['period']})")
+    a.set_ylabel("index (> 1 = progress)" if ratio else "indicator (> 0 = progress)")
+    a.grid(True, axis="y", alpha=0.3)
+    a.legend(frameon=False, fontsize=9)
+    if cumulative:
+        b = axes[1]
+        chained = by.cumprod() if ratio else by.cumsum()
+        first = _first_period(pr)
+        xs = np.arange(len(periods) + 1)
+        for i, c in enumerate(["index"] + components):
+            vals = np.concatenate([[base], chained[c].to_numpy(dtype=float)])
+            style = dict(color="black", lw=2.2) if c == "index" else dict(color=colors[i], lw=1.6, ls="--")
+            b.plot(xs, vals, marker="o", ms=4, label=names.get(c, c) if c != "index" else f"{iname} (GTFP)",
+                   **style)
+        b.axhline(base, color="0.3", lw=0.9)
+        _category_ticks(b, xs, [first] + periods)
+        b.set_title(f"chained period {mean_kind}s (first period = {base:g})", fontsize=11)
+        b.set_xlabel(s["period"])
+        b.set_ylabel("cumulative index" if ratio else "cumulative indicator")
+        b.grid(True, alpha=0.3)
+        b.legend(frameon=False, fontsize=9)
+    if title:
+        fig.suptitle(title)
+    return _finish(fig, path)
+
+
+def _first_period(pr):
+    pf = pr.indices["period_from"].dropna()
+    return _sorted_periods(pf)[0] if len(pf) else ""
+
+
+def _category_ticks(ax, x, periods):
+    step = max(1, int(np.ceil(len(periods) / 12)))
+    ax.set_xticks(x[::step])
+    labels = [str(p.date()) if isinstance(p, pd.Timestamp) else str(p) for p in periods[::step]]
+    rotate = len(periods) > 8 or max((len(s) for s in labels), default=0) > 6
+    ax.set_xticklabels(labels, rotation=35 if rotate else 0, ha="right" if rotate else "center")
+
+
+# ----------------------------------------------------------------------------------------------------
+# efficiency scores
+# ----------------------------------------------------------------------------------------------------
+
+def plot_scores(res, path=None, *, ax=None, title: str | None = None, bins: int = 30, figsize=None):
+    """Distribution of efficiency scores: a box plot per period (results with ``period=``), else a histogram.
+
+    The dashed line marks the efficient score (1 for radial and SBM scores, 0 for the directional models);
+    diamonds are the period means; missing scores (failed LPs) are counted in the axis labels. Returns the
+    Figure.
+    """
+    from .results import EfficiencyResult
+
+    if not isinstance(res, EfficiencyResult):
+        raise TypeError(f"plot_scores needs an EfficiencyResult, got {type(res).__name__}")
+    spec = res.spec
+    scores = res.scores.astype(float)
+    efficient = 0.0 if spec["model"] in ("ddf", "nddf", "sbm_ddf") else 1.0
+    model = {"radial": "radial", "sbm": "SBM", "ddf": "DDF", "nddf": "NDDF", "sbm_ddf": "SBM-DDF"}[spec["model"]]
+    name = f"{'super-' if spec.get('super_efficiency') else ''}{model} ({spec['rts'].upper()})"
+    ylabel = "inefficiency (0 = efficient)" if efficient == 0 else "efficiency score (1 = efficient)"
+    colors = [c["color"] for c in __import__("matplotlib").rcParams["axes.prop_cycle"]]
+    if res.periods is not None:
+        per = res.periods.loc[scores.index] if not res.periods.index.equals(scores.index) else res.periods
+        periods = _sorted_periods(per)
+        fig, (ax,) = _figure(ax, path, figsize or (max(6.5, 0.55 * len(periods) + 3), 4.6))
+        groups = [scores[(per == p).to_numpy()] for p in periods]
+        data = [g.dropna().to_numpy() for g in groups]
+        keep = [i for i, d in enumerate(data) if len(d)]
+        x = np.arange(len(periods))
+        ax.boxplot([data[i] for i in keep], positions=x[keep], widths=0.6, patch_artist=True, showfliers=True,
+                   boxprops=dict(facecolor=colors[0], alpha=0.35), medianprops=dict(color=colors[0], lw=2),
+                   flierprops=dict(marker=".", ms=3, alpha=0.5))
+        means = [d.mean() if len(d) else np.nan for d in data]
+        ax.plot(x, means, ls="none", marker="D", ms=5, color=colors[1], label="mean")
+        labels = []
+        for p, g in zip(periods, groups):
+            lab = str(p.date()) if isinstance(p, pd.Timestamp) else str(p)
+            nan = int(g.isna().sum())
+            labels.append(f"{lab}\n({nan} NaN)" if nan else lab)
+        step = max(1, int(np.ceil(len(periods) / 15)))
+        ax.set_xticks(x[::step])
+        rotate = len(periods) > 10 and not any("\n" in s for s in labels)
+        ax.set_xticklabels(labels[::step], rotation=35 if rotate else 0, ha="right" if rotate else "center")
+        ax.set_xlim(-0.6, len(periods) - 0.4)
+        _clip_outliers(ax, x, data, efficient, colors[3])
+        pname = per.name if isinstance(per.name, str) else "period"
+        ax.set_xlabel(f"{pname} ({spec.get('technology') or 'contemporaneous'} frontier)")
+        ax.set_ylabel(ylabel)
+        ax.axhline(efficient, color="0.45", lw=0.9, ls="--", zorder=0, label="efficient")
+        ax.legend(frameon=False, fontsize=9, loc="best")
+        ax.set_title(title or f"{name} scores by period (n = {len(scores)})", fontsize=11)
+        ax.grid(True, axis="y", alpha=0.3)
+    else:
+        fig, (ax,) = _figure(ax, path, figsize or (7, 4.6))
+        ok = scores.dropna().to_numpy()
+        if len(ok):
+            ax.hist(ok, bins=bins, color=colors[0], alpha=0.75, edgecolor="white")
+        ax.axvline(efficient, color="0.45", lw=0.9, ls="--", label="efficient")
+        if len(ok):
+            ax.axvline(ok.mean(), color=colors[1], lw=1.6, label=f"mean {ok.mean():.3f}")
+        nan = int(scores.isna().sum())
+        ax.set_xlabel(ylabel.replace("efficiency score", "score") + (f"; {nan} NaN not shown" if nan else ""))
+        ax.set_ylabel("number of DMUs")
+        ax.legend(frameon=False, fontsize=9)
+        ax.set_title(title or f"{name} scores (n = {len(scores)})", fontsize=11)
+        ax.grid(True, axis="y", alpha=0.3)
+    return _finish(fig, path)
+
+
+def _clip_outliers(ax, x, data, efficient, color):
+    """Keep far-out scores (super-efficiency outliers) from squashing the boxes: cap the y axis above the
+    far fences and mark how many scores of each period lie above it."""
+    allv = np.concatenate([d for d in data if len(d)]) if any(len(d) for d in data) else np.zeros(0)
+    if len(allv) < 5:
+        return
+    q1, q3 = np.percentile(allv, [25, 75])
+    iqr = max(q3 - q1, 1e-9)
+    fence = max(q3 + 3 * iqr, efficient)
+    if allv.max() <= fence * 1.05 + 1e-12:
+        return
+    low = min(allv.min(), efficient)
+    top = fence + 0.08 * (fence - low)
+    ax.set_ylim(low - 0.04 * (top - low), top)
+    marked = False
+    for xi, d in zip(x, data):
+        k = int((d > top).sum())
+        if k:
+            ax.plot([xi], [top - 0.02 * (top - low)], marker="^", ms=6, color=color, ls="none",
+                    label=None if marked else "above the axis (count)")
+            ax.annotate(str(k), (xi, top - 0.02 * (top - low)), xytext=(6, -4), textcoords="offset points",
+                        fontsize=8, color=color)
+            marked = True
+
+
+__all__ = ["plot_decomposition", "plot_gtfp", "plot_scores"]
