@@ -268,6 +268,30 @@ class ProductivityResult:
     def __str__(self) -> str:
         return self.summary()
 
+    # -- export and plots (frontier.io, frontier.plots) ------------------------------------------------
+    def to_excel(self, path, policy: str = "propagate") -> None:
+        """Write indices and GTFP levels (sheet ``productivity``), the distances and a ``specification`` sheet."""
+        from .io import write_result
+
+        write_result(self, path, fmt="excel", policy=policy)
+
+    def to_stata(self, path, policy: str = "propagate") -> None:
+        """Write indices and GTFP levels to a Stata .dta file (variable labels; the specification as notes)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="stata", policy=policy)
+
+    def plot(self, kind: str = "gtfp", path=None, **kwargs):
+        """``kind="gtfp"``: cumulative GTFP trajectories (:func:`frontier.plots.plot_gtfp`);
+        ``kind="decomposition"``: the index and its components by period (:func:`frontier.plots.plot_decomposition`)."""
+        from .plots import plot_decomposition, plot_gtfp
+
+        if kind == "gtfp":
+            return plot_gtfp(self, path, **kwargs)
+        if kind == "decomposition":
+            return plot_decomposition(self, path, **kwargs)
+        raise ValueError(f"kind must be 'gtfp' or 'decomposition', got {kind!r}")
+
     def __repr__(self) -> str:
         return f"<ProductivityResult {self.spec['index']} {self.spec['technology']} rows={len(self.indices)}>"
 

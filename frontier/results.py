@@ -84,5 +84,30 @@ class EfficiencyResult:
     def __str__(self) -> str:
         return self.summary()
 
+    # -- export and plots (frontier.io, frontier.plots) ------------------------------------------------
+    def to_csv(self, path) -> None:
+        """Write :meth:`to_frame` with the DMU index as leading column(s) to a CSV file."""
+        from .io import write_result
+
+        write_result(self, path, fmt="csv")
+
+    def to_excel(self, path) -> None:
+        """Write the scores to an .xlsx file with a ``specification`` sheet (model, options, conventions)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="excel")
+
+    def to_stata(self, path) -> None:
+        """Write the scores to a Stata .dta file (variable labels; the specification as dataset notes)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="stata")
+
+    def plot(self, path=None, **kwargs):
+        """Distribution of the scores per period (box plots) or a histogram; see :func:`frontier.plots.plot_scores`."""
+        from .plots import plot_scores
+
+        return plot_scores(self, path, **kwargs)
+
     def __repr__(self) -> str:
         return f"<EfficiencyResult {self.spec['model']} n={len(self.scores)}>"
