@@ -354,11 +354,8 @@ class StageSolver:
             self.h.run()
             ms = self.h.getModelStatus()
             if ms == MS.kOptimal:
-                if self.full:
-                    status = "optimal"
-                    break
-                duals = np.asarray(self.h.getSolution().row_dual, dtype=float)
-                if self._price(duals, own_for_pricing):
+                solution = self.h.getSolution()
+                if not self.full and self._price(np.asarray(solution.row_dual, dtype=float), own_for_pricing):
                     continue
                 status = "optimal"
                 break
@@ -394,8 +391,8 @@ class StageSolver:
             for key, value in DEFAULT_OPTIONS.items():
                 self.h.setOptionValue(key, value)
         if status == "optimal":
-            values = np.asarray(self.h.getSolution().col_value, dtype=float)
-            objective = self.h.getInfo().objective_function_value
+            values = np.asarray(solution.col_value, dtype=float)
+            objective = self.h.getObjectiveValue()
         else:
             values, objective = None, np.nan
         if exclude:
