@@ -36,7 +36,10 @@ split into pec (pure efficiency change under the chosen ``rts``) times sec (scal
 ec_crs / pec); for Luenberger the split is additive.
 
 Cross-period SBM distances of observations outside a reference technology come from super-SBM (Tone 2004),
-so the ratio index is defined. With ``super_efficiency=True`` an observation always leaves any reference set
+so the ratio index is defined. Infeasible LPs remain possible (VRS cross-period radial and DDF LPs; SBM-DDF
+with its equality constraints; super-SBM with bad outputs under VRS, see :mod:`frontier.models.sbm`): the
+affected index, ec or tc is NaN and ``status`` names the LP. With ``super_efficiency=False`` every global
+(GML) distance is feasible, because each observation belongs to the global reference set. With ``super_efficiency=True`` an observation always leaves any reference set
 that contains it (the "super-SBM ML" of applied work); otherwise only outside observations get delta >= 1.
 
 Pairs are each entity's consecutive observed periods (``adjacency="observed"``); ``adjacency="calendar"``

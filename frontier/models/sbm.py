@@ -27,6 +27,13 @@ SBM-inefficient, delta >= 1 where rho = 1 (within ``EFFICIENT_TOL``) or where th
 reference technology (the SBM LP is infeasible, e.g. a cross-period evaluation). Because delta = 1 exactly
 for an inefficient DMU, the threshold can only move a score by less than ``EFFICIENT_TOL``.
 
+Feasibility (a correction to formulations.md §2.5, which calls the non-oriented super-SBM always feasible):
+with bad outputs the slack form's denominator ``1 - (sum sg/y0 + sum sb/b0)/(s1+s2)`` must stay positive. Under
+VRS (or NIRS/NDRS) a DMU whose bad outputs are far below every convex combination of the others (e.g. the
+smallest unit of a panel) can have no such point: the LP is infeasible, the DMU is reported NaN with status
+``"infeasible"`` rather than an arbitrary large number. Under CRS the combination can be scaled down, so the
+LP stays feasible.
+
 Slacks are signed as improvements: input and bad-output excess, output shortfall (>= 0). For super-efficient
 DMUs they are the super-slacks with a minus sign: the target input is ``x0 + s-``, reported as slack ``-s-``.
 Targets are ``x0 - slack_x``, ``y0 + slack_y``, ``b0 - slack_b``.
@@ -39,7 +46,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
+from .base import Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
 
 ORIENTATIONS = ("nonoriented", "input", "output")
 EFFICIENT_TOL = 1e-6
