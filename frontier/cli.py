@@ -1,22 +1,561 @@
-"""Command line: ``frontier demo`` (more commands in the command-line issue)."""
+"""The ``frontier`` command line: ``efficiency``, ``productivity``, ``validate`` and ``demo``.
+
+::
+
+    frontier efficiency firms.csv --inputs K L E --outputs Y --bad-outputs SO2 COD --model sbm --rts vrs \\
+        --super --id firm -o scores.csv
+    frontier productivity panel.dta --entity city --period year --inputs K L E --outputs Y \\
+        --bad-outputs SO2 --index gml -o gtfp.xlsx --plot gtfp.png
+    frontier validate [DIR]
+
+Files are read and written by extension (CSV, Excel, Stata, Parquet; see :mod:`frontier.io`). The options
+mirror the keyword arguments of :func:`frontier.efficiency` and :func:`frontier.productivity`. Errors print one
+line, ``frontier: error: ...``, and exit with status 2 (``--traceback`` shows the Python traceback).
+"""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import zipfile
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``frontier: error: ... (see 'frontier X --help')``."""
+
+    def error(self, message):  # noqa: D401 - argparse hook
+        self.exit(EXIT_USAGE, f"frontier: error: {message} (see '{self.prog} --help')\n")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog):
+        super().__init__(prog, max_help_position=30, width=min(100, _terminal_width()))
+
+
+def _terminal_width() -> int:
+    try:
+        return os.get_terminal_size().columns
+    except OSError:
+        return 100
+
+
+def _lower_name(text: str) -> str:
+    return text.strip().lower().replace("-", "_")
+
+
+def _weight(text: str):
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"weights are VARIABLE=NUMBER, got {text!r}")
+    try:
+        return name, float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"weight of {name!r} must be a number, got {value!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
+HELP = {
+    "file": "data file: .csv, .xlsx/.xls (Excel), .dta (Stata) or .parquet; one row per DMU "
+            "(per entity and period for panels)",
+    "inputs": "input columns (resources used), e.g. capital labour energy",
+    "outputs": "desirable output columns (more is better), e.g. GDP",
+    "bad_outputs": "undesirable output columns (less is better), e.g. SO2 COD CO2",
+    "model": "the DEA model. 'sbm': slacks-based measure (Tone), non-radial, accounts for every slack (default); "
+             "'radial': CCR/BCC, shrinks all inputs (or expands all outputs) in proportion; "
+             "'ddf': directional distance function, moves along --direction; 'nddf': non-radial DDF, "
+             "one step size per variable; 'sbm_ddf': slacks-based directional inefficiency "
+             "(Fukuyama-Weber). See docs/choosing-a-model.md",
+    "orientation": "which side the score improves. 'input': use less input for the same outputs "
+                   "(radial default; score theta <= 1); 'output': produce more for the same inputs "
+                   "(radial score phi >= 1); 'nonoriented': both at once (SBM default). "
+                   "The directional models use --direction instead",
+    "rts": "returns to scale of the frontier. 'vrs' variable (default): a DMU is compared with DMUs of "
+           "similar size; 'crs' constant: any DMU may be scaled up or down (size does not matter); "
+           "'nirs' non-increasing; 'ndrs' non-decreasing",
+    "super": "super-efficiency: each DMU leaves its own reference set, so efficient DMUs get scores beyond "
+             "the efficient value (SBM: delta >= 1; radial input: theta > 1) and can be ranked. "
+             "Some LPs may then be infeasible (radial/VRS): their score is left missing",
+    "bad_disposability": "how bad outputs can be cut (radial, ddf, nddf). 'weak' (default): only together "
+                         "with good outputs, by scaling activity down (Fare et al. 1989; Kuosmanen under VRS); "
+                         "'strong': freely, like an input; 'apz': Aparicio-Pastor-Zofio 2013 (ddf, nddf). "
+                         "SBM models treat bad outputs through their slacks",
+    "direction": "directional models (ddf, nddf, sbm_ddf): the direction a DMU moves to reach the frontier. "
+                 "'observed': its own (x, y, b), cut inputs and bad outputs and raise good outputs in "
+                 "proportion (default for sbm_ddf, and for ddf/nddf in 'frontier efficiency'); 'output': "
+                 "(0, y, b), raise good and cut bad outputs with inputs fixed (gtfpch's g = (0, y, -b); "
+                 "default for ddf/nddf in 'frontier productivity'); 'input': cut inputs only; 'ones': unit "
+                 "steps; 'mean': the column means",
+    "weights": "weights of the variables in the score (sbm, nddf, sbm_ddf), as VARIABLE=NUMBER, "
+               "e.g. --weights capital=1 labour=1 energy=2",
+    "zeros": "zeros in variables the SBM score divides by: 'error' (default, stop and name them), "
+             "'small_positive' (use 1/100 of the column's smallest positive value: Tone's rule, as deaR), "
+             "'drop_term' (leave that variable's term out)",
+    "n_jobs": "parallel worker processes (-1 = all cores); results do not depend on it",
+    "method": "LP strategy: 'auto' (exact column generation over a small active reference set; default), "
+              "'full' (every reference DMU in every LP; slower, for checking)",
+    "progress": "show a progress bar (default: for runs of 1000+ rows in a terminal)",
+    "output": "write the results here; the format follows the extension: .csv, .xlsx (with a "
+              "'specification' sheet), .dta (variable labels, the specification as notes) or .parquet; "
+              "'-' writes CSV to standard output",
+    "keep_data": "write all input columns followed by the results (default: only the identifying columns "
+                 "and the results, ready to merge back)",
+    "sheet": "the Excel sheet to read (name or number; default the first)",
+    "quiet": "do not print the summary",
+    "traceback": "on an error, show the full Python traceback (for bug reports)",
+    "window": "with --technology window: the bandwidth h, periods t-h..t+h form period t's frontier",
+}
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--traceback", action="store_true", help=HELP["traceback"])
+
+
+def _variables(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("variables")
+    g.add_argument("--inputs", "-x", nargs="+", required=True, metavar="COL", help=HELP["inputs"])
+    g.add_argument("--outputs", "-y", nargs="+", required=True, metavar="COL", help=HELP["outputs"])
+    g.add_argument("--bad-outputs", "-b", nargs="+", default=[], metavar="COL", help=HELP["bad_outputs"])
+
+
+def _model_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
+    g = parser.add_argument_group("model")
+    g.add_argument("--model", type=_lower_name, default="sbm", choices=("radial", "sbm", "ddf", "nddf", "sbm_ddf"),
+                   help=HELP["model"])
+    g.add_argument("--orientation", type=_lower_name, choices=("input", "output", "nonoriented"),
+                   help=HELP["orientation"])
+    g.add_argument("--rts", type=_lower_name, default="vrs", choices=("crs", "vrs", "nirs", "ndrs"),
+                   help=HELP["rts"])
+    if productivity:
+        g.add_argument("--super", dest="super_efficiency", action=argparse.BooleanOptionalAction, default=None,
+                       help=HELP["super"] + " (default: on for sbm, the super-SBM ML/GML of applied work; "
+                                            "off otherwise)")
+    else:
+        g.add_argument("--super", dest="super_efficiency", action=argparse.BooleanOptionalAction, default=False,
+                       help=HELP["super"] + " (default: off)")
+    g.add_argument("--bad-disposability", type=_lower_name, choices=("weak", "strong", "apz"),
+                   help=HELP["bad_disposability"])
+    g.add_argument("--direction", type=_lower_name, choices=("observed", "output", "input", "ones", "mean"),
+                   help=HELP["direction"])
+    g.add_argument("--weights", nargs="+", type=_weight, metavar="VAR=W", help=HELP["weights"])
+    g.add_argument("--zeros", type=_lower_name, default="error", choices=("error", "small_positive", "drop_term"),
+                   help=HELP["zeros"])
+
+
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("computation")
+    g.add_argument("--n-jobs", type=int, default=1, metavar="N", help=HELP["n_jobs"])
+    g.add_argument("--method", type=_lower_name, default="auto", choices=("auto", "restricted", "full"),
+                   help=HELP["method"])
+    g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help=HELP["progress"])
+
+
+def _output_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
+    g = parser.add_argument_group("input and output files")
+    g.add_argument("--sheet", default=None, help=HELP["sheet"])
+    g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
+    g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
+    if productivity:
+        g.add_argument("--plot", metavar="FILE.png",
+                       help="save a plot of the cumulative GTFP trajectories (mean and interquartile band, or "
+                            "the --plot-entities) (.png, .pdf, .svg; needs matplotlib)")
+        g.add_argument("--plot-decomposition", metavar="FILE.png",
+                       help="save a plot of the index, efficiency change and technical change by period")
+        g.add_argument("--plot-entities", nargs="+", metavar="ENTITY",
+                       help="plot these entities' own GTFP trajectories instead of the mean and band")
+    else:
+        g.add_argument("--plot", metavar="FILE.png",
+                       help="save a plot of the score distribution (box plots per period with --period, else "
+                            "a histogram) (.png, .pdf, .svg; needs matplotlib)")
+    g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
+
+
+EFFICIENCY_EPILOG = """\
+scores:
+  radial input theta in (0, 1] and sbm rho in (0, 1]: 1 = efficient; radial output phi >= 1 (1 = efficient);
+  with --super efficient DMUs score above 1 (sbm: delta >= 1). ddf, nddf, sbm_ddf: inefficiency, 0 = efficient.
+  A score is missing (never 0 or 1) when its LP failed; the status column says why.
+
+examples:
+  frontier efficiency firms.csv --inputs K L E --outputs Y --bad-outputs SO2 COD --model sbm --rts vrs --super \\
+      --id firm -o scores.csv
+  frontier efficiency panel.dta --inputs K L E --outputs Y --bad-outputs SO2 --id city --period year \\
+      --technology global --model ddf --direction output -o eff.dta --plot scores.png
+"""
+
+PRODUCTIVITY_EPILOG = """\
+output columns (one row per entity and period; merge on the entity and period columns):
+  period_from, index, ec, tc [, pec, sec], status: the change from period_from to period; ratio indices
+  (ml, gml, sml, malmquist) > 1 = progress and index = ec x tc; luenberger > 0 = progress, index = ec + tc.
+  With a global technology tc is the best-practice gap change (BPC). gtfp, cum_ec, cum_tc: the chained
+  levels (cumulative GTFP), each entity's first period = 1 (luenberger: 0).
+
+examples:
+  frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y \\
+      --bad-outputs SO2 COD --index ml --model sbm --super -o ml.xlsx --plot gtfp.png
+  frontier productivity panel.dta --entity id --period year --inputs K L E --outputs Y --bad-outputs SO2 \\
+      --index gml --model ddf --direction output -o gml.dta       # gtfpch K L E = Y : SO2, dmu(id) global
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="frontier", formatter_class=_Formatter,
+                     description="Green productivity with Data Envelopment Analysis: efficiency scores and "
+                                 "productivity indices (Malmquist, ML, GML, Luenberger) with undesirable "
+                                 "outputs.",
+                     epilog="Run 'frontier COMMAND --help' for the options of each command.")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"frontier {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    eff = sub.add_parser("efficiency", help="score every DMU (row) of a data file with one DEA model",
+                         formatter_class=_Formatter, epilog=EFFICIENCY_EPILOG,
+                         description="Score every DMU (row) of a data file with one DEA model, optionally "
+                                     "period by period (--period). Options mirror frontier.efficiency().")
+    eff.add_argument("file", metavar="FILE", help=HELP["file"])
+    _variables(eff)
+    g = eff.add_argument_group("DMUs and periods")
+    g.add_argument("--id", nargs="+", default=[], metavar="COL",
+                   help="column(s) identifying each DMU, copied to the output with --period (e.g. --id "
+                        "city); without --id all input columns are copied")
+    g.add_argument("--period", metavar="COL",
+                   help="score each period against its own frontier (see --technology)")
+    g.add_argument("--technology", type=_lower_name, default="contemporaneous",
+                   choices=("contemporaneous", "sequential", "global", "window"),
+                   help="with --period, which observations form period t's frontier: 'contemporaneous' period "
+                        "t only (default); 'sequential' all periods up to t; 'global' all periods (one "
+                        "common frontier); 'window' periods t-h..t+h (--window h)")
+    g.add_argument("--window", type=_positive_int, metavar="H", help=HELP["window"])
+    _model_options(eff, productivity=False)
+    _engine_options(eff)
+    _output_options(eff, productivity=False)
+    _common(eff)
+    eff.set_defaults(func=_run_efficiency)
+
+    pro = sub.add_parser("productivity", help="productivity change (ML, GML, SML, Malmquist, Luenberger) and "
+                                              "cumulative GTFP over a panel",
+                         formatter_class=_Formatter, epilog=PRODUCTIVITY_EPILOG,
+                         description="Productivity change of every entity between its consecutive periods, "
+                                     "its decomposition, and the cumulative (GTFP) series. Options mirror "
+                                     "frontier.productivity().")
+    pro.add_argument("file", metavar="FILE", help=HELP["file"] + " (long panel: one row per entity and period)")
+    g = pro.add_argument_group("panel")
+    g.add_argument("--entity", required=True, metavar="COL", help="column identifying the entity (city, firm...)")
+    g.add_argument("--period", required=True, metavar="COL", help="column identifying the period (year...)")
+    _variables(pro)
+    g = pro.add_argument_group("index")
+    g.add_argument("--index", type=_lower_name, default="gml",
+                   choices=("ml", "gml", "sml", "malmquist", "luenberger"),
+                   help="'gml' global Malmquist-Luenberger (Oh 2010): one frontier of all periods, always "
+                        "feasible, chains exactly (default); 'ml' Malmquist-Luenberger (Chung et al. 1997): "
+                        "each period's own frontier; 'sml' sequential ML (Oh & Heshmati 2010): frontier of all "
+                        "periods so far, no technical regress; 'malmquist': the ratio index with --technology; "
+                        "'luenberger': the difference indicator (> 0 = progress) with --technology")
+    g.add_argument("--technology", type=_lower_name, default=None,
+                   choices=("contemporaneous", "sequential", "global", "biennial", "window"),
+                   help="reference frontier for 'malmquist' and 'luenberger' (ml/gml/sml imply theirs): "
+                        "'contemporaneous' each period's own; 'sequential' all periods up to t; 'global' all "
+                        "periods; 'biennial' the two periods compared; 'window' t-h..t+h (--window h)")
+    g.add_argument("--window", type=_positive_int, metavar="H", help=HELP["window"])
+    g.add_argument("--decomposition", type=_lower_name, choices=("fgnz",),
+                   help="'fgnz': also split efficiency change into pure (pec) x scale (sec) efficiency change "
+                        "(Fare, Grosskopf, Norris & Zhang 1994); index and tc then use CRS distances")
+    g.add_argument("--adjacency", type=_lower_name, default="observed", choices=("observed", "calendar"),
+                   help="'observed': compare each entity's consecutive observed periods (default); 'calendar': "
+                        "only periods adjacent in the panel (a gap gives a missing index, status 'gap')")
+    g.add_argument("--base", type=_lower_name, default="previous", choices=("previous", "first"),
+                   help="'previous': year-on-year changes, chained into GTFP (default); 'first': every period "
+                        "against the entity's first (fixed base)")
+    g.add_argument("--chain", type=_lower_name, default="propagate", choices=("propagate", "restart"),
+                   help="a missing index (failed LP) in the cumulative GTFP: 'propagate' leaves every later "
+                        "level missing (default); 'restart' re-bases the chain after the gap (column "
+                        "restarted marks it)")
+    _model_options(pro, productivity=True)
+    _engine_options(pro)
+    _output_options(pro, productivity=True)
+    _common(pro)
+    pro.set_defaults(func=_run_productivity)
+
+    val = sub.add_parser("validate", help="reproduce the published DEA cases and print the comparison table",
+                         formatter_class=_Formatter,
+                         description="Run frontier on the published validation cases (one folder per case) and "
+                                     "print, for each check, the model, the max absolute error, the tolerance "
+                                     "and pass/fail. Exits with status 1 if any hard check fails.")
+    val.add_argument("directory", nargs="?", metavar="DIR",
+                     help="folder of validation cases (default: $FRONTIER_VALIDATION_DIR, else "
+                          "../shared/validation from the current folder, else beside the package's repository)")
+    val.add_argument("--case", action="append", dest="cases", metavar="NAME",
+                     help="run only this case (repeatable)")
+    _common(val)
+    val.set_defaults(func=_run_validate)
+
+    demo = sub.add_parser("demo", help="run the worked example on the bundled synthetic city panel",
+                          formatter_class=_Formatter,
+                          description="The worked example: SBM efficiency, a super-SBM ML and an SBM-DDF GML "
+                                      "index on a synthetic panel of 270 cities x 12 years, chained into GTFP "
+                                      "series; tables and a plot are written to the output folder.")
+    demo.add_argument("-o", "--out", default="frontier-demo", help="output folder (default: frontier-demo)")
+    demo.add_argument("--n-jobs", type=int, default=1, help="parallel workers (-1 = all cores)")
+    _common(demo)
+    demo.set_defaults(func=_run_demo)
+    return parser
+
+
+# ----------------------------------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------------------------------
+
+def _say(message: str) -> None:
+    print(f"frontier: {message}", file=sys.stderr)
+
+
+def _check_columns(frame, roles: dict) -> None:
+    """One clear error for every named column the file lacks."""
+    missing = []
+    for role, cols in roles.items():
+        for c in cols:
+            if c is not None and c not in frame.columns:
+                missing.append(f"{c!r} ({role})")
+    if missing:
+        shown = ", ".join(map(str, list(frame.columns)[:30])) + (" ..." if len(frame.columns) > 30 else "")
+        raise ValueError(f"column(s) not in the data: {', '.join(missing)}; the file has: {shown}")
+
+
+def _progress(args, n_rows: int):
+    if args.progress is not None:
+        return args.progress
+    return bool(sys.stderr.isatty() and n_rows >= 1000)
+
+
+def _weights(args):
+    return dict(args.weights) if args.weights else None
+
+
+def _extra(args, argv) -> dict:
+    cmd = "frontier " + " ".join(_quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+    return {"command": cmd, "data file": str(args.file)}
+
+
+def _quote(arg: str) -> str:
+    return f"'{arg}'" if (not arg or any(ch in arg for ch in " \"'$;&|<>*?")) else arg
+
+
+def _with_data(frame, table, key_cols: list[str]):
+    """All input columns (in the input's row order) followed by the result columns of ``table``."""
+    import pandas as pd
+
+    results = table.drop(columns=[c for c in key_cols if c in table.columns])
+    clash = [c for c in results.columns if c in frame.columns]
+    results = results.rename(columns={c: f"{c}_dea" for c in clash})
+    return pd.concat([frame.reset_index(drop=True), results.reset_index(drop=True)], axis=1)
+
+
+def _write(export, path, args) -> None:
+    from .io import write_table
+
+    write_table(export.table, path, export=export)
+    if str(path) != "-":
+        rows, cols = export.table.shape
+        _say(f"wrote {path} ({rows} rows x {cols} columns)")
+
+
+def _print_summary(text: str, args) -> None:
+    if args.quiet:
+        return
+    stream = sys.stderr if args.output == "-" else sys.stdout
+    print(text, file=stream)
+
+
+# ----------------------------------------------------------------------------------------------------
+# commands
+# ----------------------------------------------------------------------------------------------------
+
+def _run_efficiency(args, argv) -> int:
+    from . import io
+    from .efficiency import efficiency
+
+    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
+                           "id": args.id, "period": [args.period]})
+    if args.technology != "contemporaneous" and args.period is None:
+        raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
+    keys = list(args.id) + ([args.period] if args.id and args.period and args.period not in args.id else [])
+    if keys:
+        dup = frame.duplicated(keys, keep=False)
+        if dup.any():
+            example = frame.loc[dup, keys].head(3).to_dict("records")
+            raise ValueError(f"--id {' '.join(keys)} does not identify the rows: {int(dup.sum())} rows share "
+                             f"their values, e.g. {example}")
+        data = frame.set_index(keys, drop=False)
+    else:
+        data = frame
+    res = efficiency(data, args.inputs, args.outputs, args.bad_outputs, model=args.model,
+                     orientation=args.orientation, rts=args.rts, super_efficiency=args.super_efficiency,
+                     bad_disposability=args.bad_disposability, direction=args.direction, weights=_weights(args),
+                     period=args.period, technology=args.technology, window=args.window, zeros=args.zeros,
+                     n_jobs=args.n_jobs, method=args.method, progress=_progress(args, len(frame)))
+    _print_summary(res.summary(), args)
+    export = io.efficiency_export(res, _extra(args, argv))
+    if args.keep_data or not keys:
+        drop = keys if keys else ["row"]
+        export.table = _with_data(frame, export.table, drop)
+        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
+    if args.output:
+        _write(export, args.output, args)
+    elif not args.quiet:
+        _say("no -o FILE given: the scores were not saved")
+    if args.plot:
+        from .plots import plot_scores
+
+        plot_scores(res, args.plot)
+        _say(f"wrote {args.plot}")
+    return 0
+
+
+def _run_productivity(args, argv) -> int:
+    from . import io
+    from .productivity import productivity
+
+    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    _check_columns(frame, {"entity": [args.entity], "period": [args.period], "input": args.inputs,
+                           "output": args.outputs, "bad output": args.bad_outputs})
+    pr = productivity(frame, args.entity, args.period, args.inputs, args.outputs, args.bad_outputs,
+                      index=args.index, technology=args.technology, window=args.window,
+                      decomposition=args.decomposition, model=args.model, orientation=args.orientation,
+                      rts=args.rts, super_efficiency=args.super_efficiency, direction=args.direction,
+                      weights=_weights(args), bad_disposability=args.bad_disposability, adjacency=args.adjacency,
+                      base=args.base, zeros=args.zeros, n_jobs=args.n_jobs, method=args.method,
+                      progress=_progress(args, len(frame)))
+    _print_summary(pr.summary(), args)
+    export = io.productivity_export(pr, _extra(args, argv), policy=args.chain)
+    if args.keep_data:
+        table = frame.merge(export.table, on=[args.entity, args.period], how="left", suffixes=("", "_dea"))
+        export.table = table
+        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
+    if args.output:
+        _write(export, args.output, args)
+    elif not args.quiet:
+        _say("no -o FILE given: the indices were not saved")
+    if args.plot or args.plot_decomposition:
+        from .plots import plot_decomposition, plot_gtfp
+
+        if args.plot:
+            entities = _match_entities(args.plot_entities, pr) if args.plot_entities else None
+            plot_gtfp(pr.cumulative(policy=args.chain) if args.chain != "propagate" else pr, args.plot,
+                      entities=entities)
+            _say(f"wrote {args.plot}")
+        if args.plot_decomposition:
+            plot_decomposition(pr, args.plot_decomposition)
+            _say(f"wrote {args.plot_decomposition}")
+    return 0
+
+
+def _match_entities(names, pr) -> list:
+    """Entity labels from the command line (strings) matched to the panel's (maybe numeric) labels."""
+    labels = list(dict.fromkeys(pr.indices.index.get_level_values(0)))
+    by_text = {str(e): e for e in labels}
+    missing = [n for n in names if n not in by_text]
+    if missing:
+        raise ValueError(f"--plot-entities: no entity {missing[0]!r} with an index; e.g. "
+                         f"{', '.join(map(str, labels[:5]))}")
+    return [by_text[n] for n in names]
+
+
+def _sheet(sheet):
+    if sheet is None:
+        return None
+    return int(sheet) if str(sheet).isdigit() else sheet
+
+
+def validation_directory(directory=None) -> Path:
+    """DIR, else $FRONTIER_VALIDATION_DIR, else ../shared/validation from the current folder, else the
+    package default (beside the repository)."""
+    from .validation import ENV_VAR, default_directory
+
+    if directory:
+        return Path(directory)
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    here = Path.cwd().parent / "shared" / "validation"
+    if here.is_dir():
+        return here
+    return default_directory()
+
+
+def _run_validate(args, argv) -> int:
+    from .validation import ENV_VAR, format_table, hard_failures, run_validation
+
+    directory = validation_directory(args.directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"validation folder {str(directory)!r} not found (pass DIR or set {ENV_VAR})")
+    df = run_validation(directory, cases=args.cases)
+    print(f"validation cases: {directory}")
+    print(format_table(df))
+    failed = hard_failures(df)
+    if len(failed):
+        _say(f"{len(failed)} check(s) FAILED: " + "; ".join(f"{r['case']}: {r['check']}" for _, r in failed.iterrows()))
+        return 1
+    return 0
+
+
+def _run_demo(args, argv) -> int:
+    from .demo import run
+
+    run(args.out, n_jobs=args.n_jobs)
+    return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, KeyError) and exc.args:
+        text = f"{exc.args[0]!r} not found"
+    else:
+        text = str(exc) or type(exc).__name__
+    return " ".join(text.split())
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="frontier", description="Green productivity with DEA.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="run the worked example on the bundled synthetic city panel")
-    demo.add_argument("-o", "--out", default="frontier-demo", help="output folder (default: frontier-demo)")
-    demo.add_argument("--n-jobs", type=int, default=1, help="parallel workers (-1 = all cores)")
-    args = parser.parse_args(argv)
-    if args.command == "demo":
-        from .demo import run
-
-        run(args.out, n_jobs=args.n_jobs)
-    return 0
+    """Entry point of the ``frontier`` command; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error (already printed in one line)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        return args.func(args, argv)
+    except KeyboardInterrupt:
+        print("frontier: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `frontier ... -o - | head`: the reader left, which is fine
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 0
+    except (ValueError, KeyError, OSError, ImportError, zipfile.BadZipFile) as exc:
+        if args.traceback or os.environ.get("FRONTIER_TRACEBACK"):
+            raise
+        print(f"frontier: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # a bug: still one line, unless asked for the traceback
+        if args.traceback or os.environ.get("FRONTIER_TRACEBACK"):
+            raise
+        print(f"frontier: error: unexpected {type(exc).__name__}: {_one_line(exc)} "
+              "(run again with --traceback and report it)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -98,7 +98,7 @@ def _as_levels(obj, column):
     if isinstance(obj, ProductivityResult):
         s = obj.spec
         tech = "" if s.get("alias") in ("ml", "gml", "sml") else f", {s['technology']}"
-        label = f"{INDEX_NAMES.get(s.get('alias'), s['index'])} ({s['model']}, {s['rts']}{tech})"
+        label = f"{INDEX_NAMES.get(s.get('alias'), s['index'])} ({_model_name(s)}, {s['rts'].upper()}{tech})"
         return obj.cumulative(), label, 1.0 if s["index"] == "malmquist" else 0.0
     if isinstance(obj, pd.Series):
         obj = obj.to_frame(column)
@@ -110,6 +110,14 @@ def _as_levels(obj, column):
     if column not in obj.columns:
         raise ValueError(f"levels have no column {column!r}; columns: {list(obj.columns)}")
     return obj, None, None
+
+
+MODEL_NAMES = {"radial": "radial", "sbm": "SBM", "ddf": "DDF", "nddf": "NDDF", "sbm_ddf": "SBM-DDF"}
+
+
+def _model_name(spec: dict) -> str:
+    name = MODEL_NAMES.get(spec["model"], spec["model"])
+    return ("super-" + name) if spec.get("super_efficiency") else name
 
 
 def _baseline(levels: pd.DataFrame, column: str):
@@ -187,7 +195,7 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
                 mid = np.exp(np.log(w.where(w > 0)).mean(axis=0))
             x = [pos[p] for p in cols]
             n = int(w.notna().any(axis=1).sum())
-            ax.plot(x, mid.to_numpy(), color=color, lw=2.2, marker="o", ms=4, label=f"{label} (n = {n})")
+            ax.plot(x, mid.to_numpy(), color=color, lw=2.2, marker="o", ms=4, label=f"{label}, n = {n}")
             if quantiles is not None:
                 lo, hi = w.quantile(quantiles[0], axis=0), w.quantile(quantiles[1], axis=0)
                 ax.fill_between(x, lo.to_numpy(), hi.to_numpy(), color=color, alpha=0.18, lw=0)
@@ -336,8 +344,7 @@ def plot_scores(res, path=None, *, ax=None, title: str | None = None, bins: int 
     spec = res.spec
     scores = res.scores.astype(float)
     efficient = 0.0 if spec["model"] in ("ddf", "nddf", "sbm_ddf") else 1.0
-    model = {"radial": "radial", "sbm": "SBM", "ddf": "DDF", "nddf": "NDDF", "sbm_ddf": "SBM-DDF"}[spec["model"]]
-    name = f"{'super-' if spec.get('super_efficiency') else ''}{model} ({spec['rts'].upper()})"
+    name = f"{_model_name(spec)} ({spec['rts'].upper()})"
     ylabel = "inefficiency (0 = efficient)" if efficient == 0 else "efficiency score (1 = efficient)"
     colors = [c["color"] for c in __import__("matplotlib").rcParams["axes.prop_cycle"]]
     if res.periods is not None:
