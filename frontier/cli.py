@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -31,8 +32,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Wraps the option help and the description; keeps the epilog (examples) as written."""
+
     def __init__(self, prog):
         super().__init__(prog, max_help_position=30, width=min(100, _terminal_width()))
+
+    def add_text(self, text):
+        if text and text is not argparse.SUPPRESS and "\n" not in text:
+            text = textwrap.fill(text, width=max(self._width - self._current_indent, 40))
+        super().add_text(text)
 
 
 def _terminal_width() -> int:
@@ -67,8 +75,7 @@ def _positive_int(text: str) -> int:
 
 
 HELP = {
-    "file": "data file: .csv, .xlsx/.xls (Excel), .dta (Stata) or .parquet; one row per DMU "
-            "(per entity and period for panels)",
+    "file": "data file: .csv, .xlsx/.xls (Excel), .dta (Stata) or .parquet; one row per DMU",
     "inputs": "input columns (resources used), e.g. capital labour energy",
     "outputs": "desirable output columns (more is better), e.g. GDP",
     "bad_outputs": "undesirable output columns (less is better), e.g. SO2 COD CO2",
@@ -205,7 +212,7 @@ examples:
   frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y \\
       --bad-outputs SO2 COD --index ml --model sbm --super -o ml.xlsx --plot gtfp.png
   frontier productivity panel.dta --entity id --period year --inputs K L E --outputs Y --bad-outputs SO2 \\
-      --index gml --model ddf --direction output -o gml.dta       # gtfpch K L E = Y : SO2, dmu(id) global
+      --index gml --model ddf --rts crs -o gml.dta      # = gtfpch K L E = Y : SO2, dmu(id) global
 """
 
 
@@ -251,7 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Productivity change of every entity between its consecutive periods, "
                                      "its decomposition, and the cumulative (GTFP) series. Options mirror "
                                      "frontier.productivity().")
-    pro.add_argument("file", metavar="FILE", help=HELP["file"] + " (long panel: one row per entity and period)")
+    pro.add_argument("file", metavar="FILE", help="data file (.csv, .xlsx/.xls, .dta or .parquet): a long panel, "
+                                                  "one row per entity and period")
     g = pro.add_argument_group("panel")
     g.add_argument("--entity", required=True, metavar="COL", help="column identifying the entity (city, firm...)")
     g.add_argument("--period", required=True, metavar="COL", help="column identifying the period (year...)")
