@@ -40,6 +40,7 @@ from .models.base import ModelSpec, Patch, ReferenceBlock, Stage, StageSolution
 HINF = highspy.kHighsInf
 MS = highspy.HighsModelStatus
 PRICING_TOL = 1e-9
+FARKAS_TOL = 1e-12
 MAX_ADD_PER_ROUND = 64
 METHODS = ("auto", "restricted", "full")
 
@@ -311,7 +312,9 @@ class StageSolver:
         added = False
         for b in range(len(self.stage.blocks)):
             qb = sign * self._column_products(b, y)
-            cand = self._eligible(b, np.flatnonzero(qb > PRICING_TOL), own)
+            # any column that could break the certificate joins (near-exact threshold): a false
+            # "infeasible" must not come from the restriction
+            cand = self._eligible(b, np.flatnonzero(qb > FARKAS_TOL * max(1.0, np.abs(qb).max(initial=0.0))), own)
             if cand.size:
                 if cand.size > MAX_ADD_PER_ROUND:
                     cand = cand[np.argpartition(-qb[cand], MAX_ADD_PER_ROUND)[:MAX_ADD_PER_ROUND]]
