@@ -26,6 +26,7 @@ import json
 import re
 import struct
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -349,23 +350,37 @@ def export_of(result, extra: dict | None = None, policy: str = "propagate") -> E
 # ----------------------------------------------------------------------------------------------------
 
 def stata_names(columns) -> dict:
-    """Valid, unique Stata variable names (<= 32 characters of letters, digits, ``_``) for ``columns``."""
-    out, used = {}, set()
-    for col in columns:
-        name = re.sub(r"[^A-Za-z0-9_]", "_", str(col).strip())
+    """Valid, unique Stata variable names (<= 32 characters of letters, digits, ``_``) for ``columns``.
+
+    Names that are already valid are kept; the others are transliterated to ASCII, runs of other characters
+    become one ``_``, a leading digit gets a ``v``, reserved words a trailing ``_``, and clashes a suffix."""
+    def candidate(col) -> str:
+        text = unicodedata.normalize("NFKD", str(col).strip()).encode("ascii", "ignore").decode()
+        name = text if re.fullmatch(r"[A-Za-z0-9_]*", text) else re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_")
         if not name or not (name[0].isalpha() or name[0] == "_"):
-            name = "v" + name if name else "v"
+            name = "v" + name
         if name in STATA_RESERVED:
             name = name + "_"
-        name = name[:32]
-        base, k = name, 1
+        return name[:32]
+
+    columns = list(columns)
+    cand = {col: candidate(col) for col in columns}
+    out, used = {}, set()
+    for col in columns:                       # valid names first: they never change
+        if cand[col] == str(col) and cand[col].lower() not in used:
+            out[col] = cand[col]
+            used.add(cand[col].lower())
+    for col in columns:
+        if col in out:
+            continue
+        name, base, k = cand[col], cand[col], 1
         while name.lower() in used:
             k += 1
             suffix = f"_{k}"
             name = base[: 32 - len(suffix)] + suffix
         used.add(name.lower())
         out[col] = name
-    return out
+    return {col: out[col] for col in columns}
 
 
 def _spec_text(export: Export) -> list[str]:
