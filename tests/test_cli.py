@@ -1,0 +1,361 @@
+"""The ``frontier`` command line: every command, file formats, exit codes and one-line errors."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import frontier as fr
+from frontier import io
+from frontier.cli import build_parser, main, validation_directory
+from frontier.datasets import synthetic_city_panel, synthetic_firms
+
+INPUTS = ["capital", "labour", "energy"]
+OUTPUTS = ["value_added"]
+BADS = ["so2", "dust"]
+VARS = ["--inputs", *INPUTS, "--outputs", *OUTPUTS, "--bad-outputs", *BADS]
+PANEL = ["--entity", "city", "--period", "year"]
+
+
+@pytest.fixture(scope="module")
+def panel() -> pd.DataFrame:
+    return synthetic_city_panel(n_cities=12, n_years=4)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, panel) -> dict:
+    d = tmp_path_factory.mktemp("cli-data")
+    out = {}
+    for ext in ("csv", "xlsx", "dta", "parquet"):
+        out[ext] = d / f"panel.{ext}"
+        io.write_table(panel, out[ext])
+    firms = synthetic_firms(40)
+    out["firms"] = d / "firms.csv"
+    firms.reset_index().to_csv(out["firms"], index=False)
+    return out
+
+
+def run(argv, capsys) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def run_subprocess(argv, env=None, pre="") -> subprocess.CompletedProcess:
+    code = f"import sys; {pre}from frontier.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", code, *map(str, argv)], capture_output=True, text=True,
+                          env={**os.environ, "MPLBACKEND": "Agg", **(env or {})}, timeout=120)
+
+
+def assert_one_line_error(err: str, *fragments: str) -> None:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("frontier: error: "), err
+    assert "Traceback" not in err
+    for f in fragments:
+        assert f in lines[0], (f, lines[0])
+
+
+# ----------------------------------------------------------------------------------------------------
+# efficiency
+# ----------------------------------------------------------------------------------------------------
+
+def test_efficiency_cross_section_csv(tmp_path, files, capsys):
+    out = tmp_path / "scores.csv"
+    code, stdout, err = run(["efficiency", files["firms"], "--inputs", "K", "L", "E", "--outputs", "Y",
+                             "--bad-outputs", "SO2", "COD", "--model", "sbm", "--rts", "vrs", "--super",
+                             "-o", out], capsys)
+    assert code == 0, err
+    assert "frontier efficiency: SBM" in stdout and "DMUs               40" in stdout
+    assert f"wrote {out}" in err
+    table = pd.read_csv(out)
+    # no --id: all input columns, then the results, in the file's row order
+    assert list(table.columns[:7]) == ["firm", "K", "L", "E", "Y", "SO2", "COD"]
+    assert table.columns[7] == "score"
+    ref = fr.efficiency(synthetic_firms(40), ["K", "L", "E"], ["Y"], ["SO2", "COD"], model="sbm", rts="vrs",
+                        super_efficiency=True)
+    np.testing.assert_allclose(table["score"].to_numpy(), ref.scores.to_numpy(), rtol=1e-9)
+    assert (table["score"] > 1).any()                                   # super-efficiency
+
+
+@pytest.mark.parametrize("src", ["csv", "xlsx", "dta", "parquet"])
+def test_efficiency_reads_every_format(tmp_path, files, panel, src, capsys):
+    out = tmp_path / "eff.csv"
+    code, _, err = run(["efficiency", files[src], *VARS, "--id", "city", "--period", "year", "--model", "ddf",
+                        "--direction", "output", "--rts", "crs", "-q", "-o", out], capsys)
+    assert code == 0, err
+    table = pd.read_csv(out)
+    assert list(table.columns[:4]) == ["city", "year", "score", "status"]
+    ref = fr.efficiency(panel, INPUTS, OUTPUTS, BADS, model="ddf", direction="output", rts="crs", period="year")
+    np.testing.assert_allclose(table["score"].to_numpy(), ref.scores.to_numpy(), rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "dta", "parquet"])
+def test_efficiency_output_records_the_specification(tmp_path, files, ext, capsys):
+    out = tmp_path / f"eff.{ext}"
+    code, _, err = run(["efficiency", files["csv"], *VARS, "--id", "city", "--period", "year", "--technology",
+                        "global", "--model", "sbm", "--weights", "capital=1", "labour=2", "-q", "-o", out], capsys)
+    assert code == 0, err
+    spec = io.read_specification(out)
+    assert spec["command"].startswith("frontier efficiency ") and "--technology global" in spec["command"]
+    assert spec["data file"] == str(files["csv"])
+    assert spec["technology"] == "global" and spec["weights"] == "capital=1.0 labour=2.0"
+    assert "weights={'capital': 1.0, 'labour': 2.0}" in spec["call"]
+    back = io.read_table(out)
+    assert len(back) == 48 and {"city", "year", "score"} <= set(back.columns)
+
+
+def test_efficiency_keep_data_and_plot(tmp_path, files, capsys):
+    out, png = tmp_path / "eff.dta", tmp_path / "scores.png"
+    code, _, err = run(["efficiency", files["csv"], *VARS, "--id", "city", "--period", "year", "--keep-data",
+                        "--plot", png, "-q", "-o", out], capsys)
+    assert code == 0, err
+    back = io.read_table(out)
+    assert list(back.columns[:9]) == ["city", "year", *INPUTS, *OUTPUTS, "so2", "wastewater", "dust"]
+    assert "score" in back.columns
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+
+
+def test_efficiency_to_stdout(files, capsys):
+    code, out, err = run(["efficiency", files["csv"], *VARS, "--id", "city", "--period", "year", "-o", "-"], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("city,year,score,status") and len(lines) == 49
+    assert "frontier efficiency" in err                                  # the summary goes to stderr then
+
+
+def test_efficiency_progress_bar(files, capsys):
+    code, _, err = run(["efficiency", files["csv"], *VARS, "--period", "year", "--progress", "-q"], capsys)
+    assert code == 0
+    assert "48/48" in err                                                # tqdm's bar on stderr
+    code, _, err = run(["efficiency", files["csv"], *VARS, "--period", "year", "--no-progress", "-q"], capsys)
+    assert "48/48" not in err
+
+
+# ----------------------------------------------------------------------------------------------------
+# productivity
+# ----------------------------------------------------------------------------------------------------
+
+def test_productivity_gml_excel(tmp_path, files, panel, capsys):
+    out = tmp_path / "gtfp.xlsx"
+    code, stdout, err = run(["productivity", files["dta"], *PANEL, *VARS, "--index", "gml", "--model", "sbm_ddf",
+                             "-o", out], capsys)
+    assert code == 0, err
+    assert "frontier productivity: Malmquist (ratio) index, global technology" in stdout
+    assert pd.ExcelFile(out).sheet_names == ["productivity", "distances", "specification"]
+    table = pd.read_excel(out, sheet_name="productivity")
+    ref = fr.productivity(panel, "city", "year", INPUTS, OUTPUTS, BADS, index="gml", model="sbm_ddf")
+    np.testing.assert_allclose(table["gtfp"].to_numpy(), ref.cumulative()["gtfp"].to_numpy(), rtol=1e-9)
+    spec = io.read_specification(out)
+    assert spec["index"].startswith("global Malmquist-Luenberger (GML)")
+    assert "--index gml" in spec["command"]
+
+
+def test_productivity_stata_keep_data_merges(tmp_path, files, panel, capsys):
+    out = tmp_path / "ml.dta"
+    code, _, err = run(["productivity", files["csv"], *PANEL, *VARS, "--index", "ml", "--super", "--keep-data",
+                        "--chain", "restart", "-q", "-o", out], capsys)
+    assert code == 0, err
+    back = io.read_table(out)
+    assert len(back) == len(panel)
+    assert list(back.columns[:2]) == ["city", "year"] and {"gtfp", "index", "restarted"} <= set(back.columns)
+    notes = io.stata_notes(out)
+    assert "chain policy: restart" in notes and "super_efficiency: True" in notes
+
+
+def test_productivity_luenberger_fgnz_options(tmp_path, files, capsys):
+    out = tmp_path / "lu.parquet"
+    code, _, err = run(["productivity", files["parquet"], *PANEL, *VARS, "--index", "luenberger", "--technology",
+                        "sequential", "--model", "ddf", "--bad-disposability", "strong", "--direction", "output",
+                        "--decomposition", "fgnz", "--rts", "vrs", "-q", "-o", out], capsys)
+    assert code == 0, err
+    back = io.read_table(out)
+    assert {"pec", "sec", "cum_pec"} <= set(back.columns)
+    spec = io.read_specification(out)
+    assert spec["technology"] == "sequential" and spec["bad_disposability"] == "strong"
+    assert "indicator > 0 = progress" in spec["convention"]
+
+
+def test_productivity_plots(tmp_path, files, capsys):
+    gtfp_png, dec_png, ent_png = tmp_path / "gtfp.png", tmp_path / "dec.png", tmp_path / "ent.png"
+    code, _, err = run(["productivity", files["csv"], *PANEL, *VARS, "--index", "ml", "-q", "--plot", gtfp_png,
+                        "--plot-decomposition", dec_png], capsys)
+    assert code == 0, err
+    assert "no -o FILE given" not in err                                 # -q
+    for png in (gtfp_png, dec_png):
+        assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 10_000
+    code, _, err = run(["productivity", files["csv"], *PANEL, *VARS, "-q", "--plot", ent_png, "--plot-entities",
+                        "city001", "city002"], capsys)
+    assert code == 0, err and ent_png.exists()
+    code, _, err = run(["productivity", files["csv"], *PANEL, *VARS, "-q", "--plot", ent_png, "--plot-entities",
+                        "atlantis"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "atlantis")
+
+
+# ----------------------------------------------------------------------------------------------------
+# errors: one line, exit status 2, no traceback
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv, fragments", [
+    (["efficiency", "{csv}", "--inputs", "capital", "GDP", "--outputs", "value_added"],
+     ["'GDP' (input)", "the file has: city, year, capital"]),
+    (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--model", "dea"],
+     ["invalid choice: 'dea'", "frontier efficiency --help"]),
+    (["efficiency", "{missing}", "--inputs", "capital", "--outputs", "value_added"], ["not found"]),
+    (["efficiency", "{csv}", "--outputs", "value_added"], ["required: --inputs"]),
+    (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--model", "ddf",
+      "--orientation", "input"], ["has no orientation"]),
+    (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--technology", "global"],
+     ["needs --period"]),
+    (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--weights", "capital:1"],
+     ["VARIABLE=NUMBER"]),
+    (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--id", "year"],
+     ["does not identify the rows"]),
+    (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "-o", "{tmp}/scores.sav"],
+     ["cannot tell the file type", ".sav"]),
+    (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "-o", "{tmp}/nodir/x.csv"],
+     ["does not exist"]),
+    (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--model", "sbm", "--zeros",
+      "error", "--weights", "GDP=1"], ["weights names column 'GDP'"]),
+    (["productivity", "{csv}", "--entity", "town", "--period", "year", "--inputs", "capital", "--outputs",
+      "value_added"], ["'town' (entity)"]),
+    (["productivity", "{csv}", "--entity", "city", "--period", "year", "--inputs", "capital", "--outputs",
+      "value_added", "--index", "ml", "--technology", "global"], ["means the contemporaneous technology"]),
+    (["productivity", "{csv}", "--entity", "city", "--period", "year", "--inputs", "capital", "--outputs",
+      "value_added", "--sheet", "data"], []),
+    (["productivity", "{xlsx}", "--entity", "city", "--period", "year", "--inputs", "capital", "--outputs",
+      "value_added", "--sheet", "nope"], ["sheet 'nope' not found"]),
+    (["frobnicate"], ["invalid choice: 'frobnicate'"]),
+])
+def test_errors_are_one_line(argv, fragments, files, tmp_path, capsys):
+    subs = {"{csv}": str(files["csv"]), "{xlsx}": str(files["xlsx"]), "{missing}": str(tmp_path / "none.csv")}
+    argv = [subs.get(a, a).replace("{tmp}", str(tmp_path)) for a in argv]
+    code, _, err = run(argv, capsys)
+    if not fragments:      # --sheet on a CSV is ignored: not an error
+        assert code == 0
+        return
+    assert code == 2
+    assert_one_line_error(err, *fragments)
+
+
+def test_error_in_a_real_process_has_no_traceback(files, tmp_path):
+    proc = run_subprocess(["efficiency", files["csv"], "--inputs", "capital", "nope", "--outputs", "value_added"])
+    assert proc.returncode == 2
+    assert_one_line_error(proc.stderr, "'nope' (input)")
+    proc = run_subprocess(["efficiency", files["csv"], "--inputs", "capital", "nope", "--outputs", "value_added",
+                           "--traceback"])
+    assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+def test_bad_data_values_are_one_line(tmp_path, panel, capsys):
+    bad = panel.copy()
+    bad.loc[3, "capital"] = -1.0
+    bad.loc[5, "labour"] = np.nan
+    path = tmp_path / "bad.csv"
+    bad.to_csv(path, index=False)
+    code, _, err = run(["efficiency", path, "--inputs", "capital", "labour", "--outputs", "value_added"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "capital", "negative")
+
+
+def test_plot_without_matplotlib_is_a_clear_error(files, tmp_path):
+    proc = run_subprocess(["efficiency", files["csv"], "--inputs", "capital", "--outputs", "value_added", "-q",
+                           "--plot", tmp_path / "x.png"], pre="sys.modules['matplotlib'] = None; ")
+    assert proc.returncode == 2
+    assert_one_line_error(proc.stderr, "matplotlib", "pip install")
+
+
+@pytest.mark.skipif(shutil.which("frontier") is None, reason="the frontier script is not installed")
+def test_installed_script(files):
+    proc = subprocess.run(["frontier", "efficiency", str(files["csv"]), "--inputs", "capital", "--outputs",
+                           "value_added", "--model", "nope"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert_one_line_error(proc.stderr, "invalid choice")
+    proc = subprocess.run(["frontier", "--version"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.startswith("frontier ")
+
+
+# ----------------------------------------------------------------------------------------------------
+# help
+# ----------------------------------------------------------------------------------------------------
+
+def test_help_explains_every_option(capsys):
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0
+    for cmd in ("efficiency", "productivity", "validate", "demo"):
+        assert cmd in out
+    code, out, _ = run(["efficiency", "--help"], capsys)
+    assert code == 0
+    text = " ".join(out.split())
+    for phrase in ("returns to scale", "use less input for the same outputs", "the direction a DMU moves",
+                   "which observations form period t's frontier", "super-efficiency", "only together with good "
+                   "outputs", "1/100 of the column's smallest positive value", "'-' writes CSV to standard output",
+                   "--progress, --no-progress", "--weights VAR=W", "--n-jobs N", "--plot FILE.png"):
+        assert phrase in text, phrase
+    code, out, _ = run(["productivity", "--help"], capsys)
+    text = " ".join(out.split())
+    for phrase in ("global Malmquist-Luenberger (Oh 2010)", "'biennial' the two periods compared",
+                   "'restart' re-bases the chain", "pure (pec) x scale (sec)", "--adjacency", "--base",
+                   "--plot-decomposition", "gtfpch K L E = Y : SO2, dmu(id) global", "--super, --no-super"):
+        assert phrase in text, phrase
+    parser = build_parser()
+    for action in parser._subparsers._group_actions[0].choices["productivity"]._actions:
+        assert action.help, action.dest                                   # no option without an explanation
+
+
+# ----------------------------------------------------------------------------------------------------
+# validate and demo
+# ----------------------------------------------------------------------------------------------------
+
+def test_validate_prints_the_table(validation_dir, capsys):
+    code, out, err = run(["validate", validation_dir, "--case", "sbm_tone2001", "--case", "gml_undesirable_china_global"],
+                         capsys)
+    assert code == 0, err
+    assert f"validation cases: {validation_dir}" in out
+    assert "case" in out and "max abs error" in out and "tolerance" in out
+    assert "sbm_tone2001" in out and "gml_undesirable_china_global" in out
+    assert "2 cases" in out and "0 failed" in out
+
+
+def test_validate_all_cases(validation_dir, capsys):
+    code, out, _ = run(["validate", validation_dir], capsys)
+    assert code == 0
+    assert " 0 failed" in out
+
+
+def test_validate_fails_with_status_1(validation_dir, tmp_path, capsys):
+    case = tmp_path / "sbm_tone2001"
+    shutil.copytree(validation_dir / "sbm_tone2001", case)
+    expected = pd.read_csv(case / "expected.csv")
+    expected["sbm"] = expected["sbm"] * 0.9                               # a wrong expectation
+    expected.to_csv(case / "expected.csv", index=False)
+    code, out, err = run(["validate", tmp_path], capsys)
+    assert code == 1
+    assert "FAIL" in out
+    assert err.startswith("frontier: ") and "FAILED" in err
+
+
+def test_validate_directory_resolution(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FRONTIER_VALIDATION_DIR", str(tmp_path / "env"))
+    assert validation_directory() == tmp_path / "env"
+    assert validation_directory(tmp_path / "arg") == tmp_path / "arg"
+    monkeypatch.delenv("FRONTIER_VALIDATION_DIR")
+    (tmp_path / "shared" / "validation").mkdir(parents=True)
+    (tmp_path / "repo").mkdir()
+    monkeypatch.chdir(tmp_path / "repo")
+    assert validation_directory().resolve() == (tmp_path / "shared" / "validation").resolve()
+    code, _, err = run(["validate", tmp_path / "nowhere"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "not found")
+
+
+def test_demo_subcommand_is_kept(capsys):
+    code, out, _ = run(["demo", "--help"], capsys)
+    assert code == 0 and "--out" in out and "--n-jobs" in out
