@@ -255,13 +255,21 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
     if unknown:
         raise ValueError(f"components {unknown} are not in the indices; available: "
                          f"{[c for c in ('ec', 'tc', 'pec', 'sec') if c in pr.indices.columns]}")
-    idx = pr.indices[pr.indices["status"] != "gap"]
-    if idx.empty:
-        raise ValueError("no index values to plot")
     cols = ["index"] + components
-    agg = _geo if ratio else (lambda x: float(x.dropna().mean()) if x.notna().any() else np.nan)
-    by = idx.groupby(level=1)[cols].agg(agg)
-    by = by.loc[_sorted_periods(by.index)]
+    rows = pr.indices[pr.indices["status"] != "gap"]
+    if rows.empty:
+        raise ValueError("no index values to plot")
+    # complete cases only, so that the means decompose (index = ec x tc, or ec + tc) in every period
+    values = rows[cols].astype(float)
+    complete = np.isfinite(values).all(axis=1) & ((values > 0).all(axis=1) if ratio else True)
+    idx = rows[complete.to_numpy()]
+    if idx.empty:
+        raise ValueError("no pair has the index and all its components (every pair has a failed LP)")
+    agg = _geo if ratio else (lambda x: float(x.mean()))
+    periods_all = _sorted_periods(rows.index.get_level_values(1))
+    by = idx.groupby(level=1)[cols].agg(agg).reindex(periods_all)
+    used = idx.groupby(level=1).size().reindex(periods_all, fill_value=0)
+    total = rows.groupby(level=1).size().reindex(periods_all, fill_value=0)
     base = 1.0 if ratio else 0.0
     names = dict(COMPONENT_NAMES)
     if s["technology"] == "global":
@@ -284,16 +292,22 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
               label=names.get(c, c), alpha=0.85)
     a.plot(x, by["index"].to_numpy(dtype=float), color="black", marker="o", ms=5, lw=1.8, label=names["index"])
     a.axhline(base, color="0.3", lw=0.9)
-    _category_ticks(a, x, periods)
+    partial = bool((used < total).any())
+    if partial:
+        ticks = [f"{p}\n{used[p]}/{total[p]}" for p in periods]
+        _category_ticks(a, x, ticks)
+    else:
+        _category_ticks(a, x, periods)
     mean_kind = "geometric mean" if ratio else "mean"
     a.set_title(f"{iname} by period ({mean_kind} across entities)", fontsize=11)
-    a.set_xlabel(f"{s['period']} (change from the previous {s['period']})")
+    a.set_xlabel(f"{s['period']} (change from the previous {s['period']})"
+                 + ("; k/n: pairs with every LP solved" if partial else ""))
     a.set_ylabel("index (> 1 = progress)" if ratio else "indicator (> 0 = progress)")
     a.grid(True, axis="y", alpha=0.3)
-    a.legend(frameon=False, fontsize=9)
+    _legend_on_top(a)
     if cumulative:
         b = axes[1]
-        chained = by.cumprod() if ratio else by.cumsum()
+        chained = by.cumprod(skipna=False) if ratio else by.cumsum(skipna=False)   # a gap breaks the chain
         first = _first_period(pr)
         xs = np.arange(len(periods) + 1)
         for i, c in enumerate(["index"] + components):
@@ -302,15 +316,26 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
             b.plot(xs, vals, marker="o", ms=4, label=names.get(c, c) if c != "index" else f"{iname} (GTFP)",
                    **style)
         b.axhline(base, color="0.3", lw=0.9)
+        broken = [p for p in periods if not np.isfinite(by.loc[p, "index"])]
+        if broken:
+            b.text(0.5, 0.04, f"chain broken at {broken[0]}: no pair of that period has every LP solved",
+                   transform=b.transAxes, ha="center", va="bottom", fontsize=9, color="0.25")
         _category_ticks(b, xs, [first] + periods)
         b.set_title(f"chained period {mean_kind}s (first period = {base:g})", fontsize=11)
         b.set_xlabel(s["period"])
         b.set_ylabel("cumulative index" if ratio else "cumulative indicator")
         b.grid(True, alpha=0.3)
-        b.legend(frameon=False, fontsize=9)
+        _legend_on_top(b)
     if title:
         fig.suptitle(title)
     return _finish(fig, path)
+
+
+def _legend_on_top(ax):
+    """A two-column legend in head room added above the data, so it never hides a bar or a line."""
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + 0.25 * (hi - lo))
+    ax.legend(frameon=False, fontsize=9, ncol=2, loc="upper left")
 
 
 def _first_period(pr):
@@ -322,7 +347,8 @@ def _category_ticks(ax, x, periods):
     step = max(1, int(np.ceil(len(periods) / 12)))
     ax.set_xticks(x[::step])
     labels = [str(p.date()) if isinstance(p, pd.Timestamp) else str(p) for p in periods[::step]]
-    rotate = len(periods) > 8 or max((len(s) for s in labels), default=0) > 6
+    longest = max((len(line) for s in labels for line in s.split("\n")), default=0)
+    rotate = (len(periods) > 8 or longest > 6) and not any("\n" in s for s in labels)
     ax.set_xticklabels(labels, rotation=35 if rotate else 0, ha="right" if rotate else "center")
 
 

@@ -1,0 +1,209 @@
+"""frontier.plots: the pictures exist, are PNGs, and carry the expected axes, labels and legends."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+
+import frontier as fr  # noqa: E402
+from frontier.datasets import synthetic_city_panel, synthetic_firms  # noqa: E402
+from frontier.plots import plot_decomposition, plot_gtfp, plot_scores  # noqa: E402
+
+INPUTS = ["capital", "labour", "energy"]
+OUTPUTS = ["value_added"]
+BADS = ["so2", "wastewater", "dust"]
+
+
+@pytest.fixture(scope="module")
+def panel() -> pd.DataFrame:
+    return synthetic_city_panel(n_cities=12, n_years=5)
+
+
+@pytest.fixture(scope="module")
+def ml(panel):
+    return fr.productivity(panel, "city", "year", INPUTS, OUTPUTS, BADS, index="ml", model="sbm",
+                           super_efficiency=True)
+
+
+@pytest.fixture(scope="module")
+def gml(panel):
+    return fr.productivity(panel, "city", "year", INPUTS, OUTPUTS, BADS, index="gml", model="sbm_ddf")
+
+
+def is_png(path) -> bool:
+    return path.exists() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
+
+
+def legend_texts(ax) -> list[str]:
+    leg = ax.get_legend()
+    return [t.get_text() for t in leg.get_texts()] if leg else []
+
+
+def test_plot_gtfp_as_the_demo_calls_it(tmp_path, ml, gml):
+    path = tmp_path / "gtfp.png"
+    fig = plot_gtfp({"super-SBM ML": ml.cumulative(), "SBM-DDF GML": gml.cumulative()}, path)
+    assert is_png(path)
+    (ax,) = fig.axes
+    assert ax.get_title() == "GTFP: mean across entities; band: 25th to 75th percentile"
+    assert ax.get_xlabel() == "year" and ax.get_ylabel() == "cumulative index (first period = 1)"
+    assert legend_texts(ax) == ["super-SBM ML, n = 12", "SBM-DDF GML, n = 12"]
+    lines = [ln for ln in ax.get_lines() if ln.get_label() in ("super-SBM ML, n = 12", "SBM-DDF GML, n = 12")]
+    assert len(lines) == 2
+    np.testing.assert_allclose(lines[0].get_xdata(), [2010, 2011, 2012, 2013, 2014])
+    expected = ml.cumulative()["gtfp"].groupby(level="year").mean().to_numpy()
+    np.testing.assert_allclose(lines[0].get_ydata(), expected)
+    assert len(ax.collections) == 2                                       # one quantile band per series
+    assert all(float(t).is_integer() for t in ax.get_xticks())          # whole years on the axis
+
+
+def test_plot_gtfp_entities_and_options(tmp_path, ml, gml):
+    fig = plot_gtfp(ml, tmp_path / "ent.png", entities=["city003", "city007"])
+    (ax,) = fig.axes
+    assert legend_texts(ax) == ["city003", "city007"]
+    y = ax.get_lines()[0].get_ydata()
+    np.testing.assert_allclose(y, ml.cumulative().loc["city003", "gtfp"].to_numpy())
+    fig = plot_gtfp({"ML": ml, "GML": gml}, tmp_path / "ent2.png", entities=["city003"])
+    assert legend_texts(fig.axes[0]) == ["city003, ML", "city003, GML"]
+    fig = plot_gtfp(gml.cumulative(), tmp_path / "median.png", center="median", quantiles=None, column="tc")
+    ax = fig.axes[0]
+    assert ax.get_title() == "cumulative TC: median across entities" and len(ax.collections) == 0
+    with pytest.raises(ValueError, match="entities not in"):
+        plot_gtfp(ml, entities=["atlantis"])
+    with pytest.raises(ValueError, match="quantiles"):
+        plot_gtfp(ml, quantiles=(0.9, 0.1))
+    with pytest.raises(ValueError, match="two-level index"):
+        plot_gtfp(pd.DataFrame({"gtfp": [1.0, 1.1]}))
+    assert all(is_png(tmp_path / f) for f in ("ent.png", "ent2.png", "median.png"))
+
+
+def test_plot_gtfp_luenberger_and_text_periods(tmp_path, panel):
+    quarters = panel.assign(year=panel["year"].map({2010: "2010Q1", 2011: "2010Q2", 2012: "2010Q3",
+                                                      2013: "2010Q4", 2014: "2011Q1"}))
+    lu = fr.productivity(quarters, "city", "year", INPUTS, OUTPUTS, BADS, index="luenberger", technology="global",
+                         model="ddf")
+    path = tmp_path / "lu.png"
+    fig = lu.plot(path=path)
+    ax = fig.axes[0]
+    assert is_png(path)
+    assert ax.get_ylabel() == "cumulative indicator (first period = 0)"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2010Q1", "2010Q2", "2010Q3", "2010Q4", "2011Q1"]
+    assert any(np.allclose(ln.get_ydata(), 0.0) for ln in ax.get_lines())   # the dashed baseline at 0
+    assert legend_texts(ax)[0].startswith("Luenberger (DDF, VRS, global)")
+
+
+def test_plot_decomposition(tmp_path, ml, gml):
+    path = tmp_path / "dec.png"
+    fig = plot_decomposition(gml, path)
+    assert is_png(path)
+    left, right = fig.axes
+    assert left.get_title() == "GML by period (geometric mean across entities)"
+    assert legend_texts(left) == ["GML index", "efficiency change (EC)", "best-practice gap change (BPC)"]
+    assert len(left.patches) == 4 * 2                                     # 4 changes x (EC, BPC) bars
+    assert [t.get_text() for t in left.get_xticklabels()] == ["2011", "2012", "2013", "2014"]
+    assert right.get_title() == "chained period geometric means (first period = 1)"
+    assert [t.get_text() for t in right.get_xticklabels()][0] == "2010"
+    line = left.get_lines()[0]
+    geo = gml.indices["index"].groupby(level=1).apply(lambda x: np.exp(np.log(x).mean())).to_numpy()
+    np.testing.assert_allclose(line.get_ydata(), geo)
+    bars = left.patches[:4]                                               # EC bars drawn from 1
+    assert all(b.get_y() == 1.0 for b in bars)
+    fig = ml.plot("decomposition", tmp_path / "dec_ml.png", cumulative=False)
+    assert len(fig.axes) == 1 and "technical change (TC)" in legend_texts(fig.axes[0])
+    with pytest.raises(ValueError, match="components"):
+        plot_decomposition(ml, components=("pec",))
+    with pytest.raises(ValueError, match="kind"):
+        ml.plot("pie")
+
+
+def test_plot_decomposition_fgnz_luenberger(tmp_path, panel):
+    pr = fr.productivity(panel, "city", "year", INPUTS, OUTPUTS, BADS, index="luenberger", technology="global",
+                         model="ddf", decomposition="fgnz")
+    fig = plot_decomposition(pr, tmp_path / "fgnz.png", components=("pec", "sec", "tc"))
+    left, right = fig.axes
+    assert "pure efficiency change (PEC)" in legend_texts(left)
+    assert left.get_ylabel() == "indicator (> 0 = progress)"
+    assert all(b.get_y() == 0.0 for b in left.patches)
+    assert len(left.patches) == 4 * 3
+    # additive: the mean indicator is the sum of the mean components in every period
+    bars = np.array([b.get_height() for b in left.patches]).reshape(3, 4)
+    np.testing.assert_allclose(bars.sum(axis=0), left.get_lines()[0].get_ydata(), atol=1e-12)
+    assert is_png(tmp_path / "fgnz.png")
+
+
+def test_plot_decomposition_with_failed_lps(tmp_path, panel):
+    # contemporaneous VRS SBM-DDF: cross-period LPs outside the frontier are infeasible -> NaN indices
+    pr = fr.productivity(panel, "city", "year", INPUTS, OUTPUTS, BADS, index="ml", model="sbm_ddf")
+    assert pr.indices["index"].isna().any()
+    fig = plot_decomposition(pr, tmp_path / "failed.png")
+    left, right = fig.axes
+    labels = [t.get_text() for t in left.get_xticklabels()]
+    complete = pr.indices["index"].notna().groupby(level=1).sum()
+    assert labels == [f"{p}\n{k}/12" for p, k in complete.items()]
+    assert "k/n: pairs with every LP solved" in left.get_xlabel()
+    if (complete == 0).any():
+        assert any("chain broken" in t.get_text() for t in right.texts)
+    assert is_png(tmp_path / "failed.png")
+
+
+def test_plot_scores_by_period(tmp_path, panel):
+    res = fr.efficiency(panel, INPUTS, OUTPUTS, BADS, model="sbm", super_efficiency=True, period="year")
+    path = tmp_path / "scores.png"
+    fig = res.plot(path)
+    assert is_png(path)
+    ax = fig.axes[0]
+    assert ax.get_title() == "super-SBM (VRS) scores by period (n = 60)"
+    assert ax.get_xlabel() == "year (contemporaneous frontier)"
+    assert ax.get_ylabel() == "efficiency score (1 = efficient)"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2010", "2011", "2012", "2013", "2014"]
+    means = [ln for ln in ax.get_lines() if ln.get_label() == "mean"][0]
+    np.testing.assert_allclose(means.get_ydata(), res.scores.groupby(panel["year"]).mean().to_numpy())
+
+
+def test_plot_scores_marks_missing_and_outliers(tmp_path, panel):
+    res = fr.efficiency(panel, INPUTS, OUTPUTS, BADS, model="radial", rts="vrs", super_efficiency=True,
+                        period="year")
+    assert res.scores.isna().any()
+    fig = plot_scores(res, tmp_path / "radial.png")
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    nan = res.scores.isna().groupby(panel["year"]).sum()
+    for label, (year, k) in zip(labels, nan.items()):
+        assert label == (f"{year}\n({k} NaN)" if k else str(year))
+
+
+def test_plot_scores_histogram_for_a_cross_section(tmp_path):
+    res = fr.efficiency(synthetic_firms(80), ["K", "L", "E"], ["Y"], ["SO2"], model="ddf")
+    fig = plot_scores(res, tmp_path / "hist.png", bins=12)
+    ax = fig.axes[0]
+    assert is_png(tmp_path / "hist.png")
+    assert ax.get_xlabel() == "inefficiency (0 = efficient)" and ax.get_ylabel() == "number of DMUs"
+    assert len(ax.patches) == 12
+    assert legend_texts(ax)[0] == "efficient"
+
+
+def test_draw_into_given_axes(ml):
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2)
+    out = plot_gtfp(ml, ax=a)
+    plot_decomposition(ml, ax=b, cumulative=False)
+    assert out is fig and a.get_title().startswith("GTFP") and b.get_title().startswith("ML by period")
+    plt.close(fig)
+
+
+def test_missing_matplotlib_is_a_clear_error():
+    code = ("import sys; sys.modules['matplotlib'] = None\n"
+            "import frontier as fr\n"
+            "from frontier.datasets import synthetic_firms\n"
+            "res = fr.efficiency(synthetic_firms(10), ['K'], ['Y'])\n"
+            "try:\n    res.plot()\nexcept ImportError as e:\n    print('ERR', e)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "MPLBACKEND": "Agg"})
+    assert proc.returncode == 0, proc.stderr
+    assert "ERR plotting needs matplotlib: pip install matplotlib (or pip install 'frontier[plot]')" in proc.stdout
