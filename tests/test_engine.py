@@ -1,0 +1,297 @@
+"""The LP engine: failed LPs give NaN with an honest status, exact column generation equals the full LP on
+larger data (including Farkas-certified infeasibility of restricted LPs), and the dominance screen that
+limits pricing never drops a column that pricing needs."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import frontier as fr
+from frontier import engine
+from frontier.models.base import Layout
+from frontier.models import sbm as sbm_model
+
+
+def firms(n, seed, m=3, s2=2, spread=1.0):
+    """Firm-like data: a size factor drives inputs, Cobb-Douglas output with half-normal inefficiency,
+    bad outputs proportional to energy use; one to two orders of magnitude of spread."""
+    rng = np.random.default_rng(seed)
+    size = rng.lognormal(0.0, spread, n)
+    X = size[:, None] ** rng.uniform(0.8, 1.2, m) * rng.lognormal(0.0, 0.3, (n, m)) * [100, 50, 20][:m]
+    Y = (np.prod(X, axis=1) ** (1.0 / m) * np.exp(-np.abs(rng.normal(0, 0.3, n))))[:, None]
+    B = X[:, -1:] * rng.lognormal(0.0, 0.4, (n, s2)) * 0.05
+    cols = [f"x{i}" for i in range(m)], ["y"], [f"b{k}" for k in range(s2)]
+    df = pd.DataFrame(np.hstack([X, Y, B]), columns=sum(cols, []), index=[f"f{j:04d}" for j in range(n)])
+    return df, *cols
+
+
+def assert_same(full, auto, atol=1e-9):
+    np.testing.assert_array_equal(full.status.to_numpy(), auto.status.to_numpy())
+    np.testing.assert_allclose(full.scores.to_numpy(), auto.scores.to_numpy(), rtol=0, atol=atol, equal_nan=True)
+
+
+def assert_failed(res, labels, status):
+    """Failed LPs: the given status, NaN everywhere (score, slacks, targets), no peers - never 0 or 1."""
+    for label in labels:
+        assert res.status[label] == status
+        assert np.isnan(res.scores[label])
+        assert res.slacks.loc[label].isna().all() and res.targets.loc[label].isna().all()
+        assert label not in set(res.peers["dmu"])
+    assert res.n_failed >= len(labels)
+
+
+# ----------------------------------------------------------------------------------------------------
+# infeasible and unbounded LPs
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", ["auto", "full"])
+def test_infeasible_vrs_input_super_efficiency(method):
+    """Under VRS the input-oriented AP LP of the DMU with the largest output has no feasible point
+    (sum lambda = 1 cannot reach an output above every other DMU's)."""
+    df, inputs, outputs, bads = firms(40, 1)
+    top = df["y"].idxmax()
+    res = fr.efficiency(df, inputs, outputs, model="radial", rts="vrs", super_efficiency=True, method=method)
+    assert_failed(res, [top], "infeasible")
+    ok = res.status == "optimal"
+    assert ok.sum() >= 30 and res.scores[ok].gt(0).all()
+    assert "infeasible" in res.summary()
+    # the same DMU in the plain (not super) model is feasible and efficient
+    plain = fr.efficiency(df, inputs, outputs, model="radial", rts="vrs", method=method)
+    assert plain.status[top] == "optimal" and plain.scores[top] == pytest.approx(1.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("method", ["auto", "full"])
+def test_infeasible_sbm_ddf_outside_the_reference_frontier(method):
+    """SBM-DDF has equality constraints with non-negative slacks: a DMU whose output exceeds every
+    reference DMU's cannot be reached under VRS, so its LP is infeasible (cross-reference evaluation)."""
+    df, inputs, outputs, bads = firms(60, 2)
+    order = df["y"].sort_values().index
+    reference, outside = list(order[:45]), list(order[45:])
+    res = fr.efficiency(df, inputs, outputs, bads, model="sbm_ddf", rts="vrs", reference=reference, method=method)
+    assert_failed(res, outside, "infeasible")
+    assert (res.status.loc[reference] == "optimal").all()
+    assert res.scores.loc[reference].ge(-1e-12).all()
+
+
+@pytest.mark.parametrize("model,kwargs", [("ddf", dict(bad_disposability="weak")),
+                                          ("ddf", dict(bad_disposability="apz", super_efficiency=True))])
+def test_zero_direction_is_unbounded_for_ddf(model, kwargs):
+    """With g = 0 beta does not appear in any constraint: max beta is unbounded (free beta) as soon as the
+    DMU is inside the technology (take the least efficient one, also inside without itself). The engine
+    reports it as such, NaN, not a huge number."""
+    df, inputs, outputs, bads = firms(30, 3)
+    worst = fr.efficiency(df, inputs, outputs, bads, model=model, rts="vrs", **kwargs).scores.idxmax()
+    G = df.copy()
+    G.loc[worst] = 0.0
+    res = fr.efficiency(df, inputs, outputs, bads, model=model, rts="vrs", direction=G, **kwargs)
+    assert_failed(res, [worst], "unbounded")
+    others = res.status.drop(worst)
+    assert (others.isin(["optimal", "infeasible"])).all() and (others == "optimal").sum() >= 20
+
+
+def test_zero_direction_in_bounded_models_scores_zero():
+    """NDDF fixes a beta with g_v = 0 at 0 and SBM-DDF drops its term: an all-zero direction scores 0."""
+    df, inputs, outputs, bads = firms(30, 3)
+    G = df.copy()
+    G.loc["f0007"] = 0.0
+    for model in ("nddf", "sbm_ddf"):
+        res = fr.efficiency(df, inputs, outputs, bads, model=model, rts="vrs", direction=G)
+        assert res.status["f0007"] == "optimal"
+        assert res.scores["f0007"] == pytest.approx(0.0, abs=1e-12)
+
+
+# ----------------------------------------------------------------------------------------------------
+# restricted column generation = full LP on larger data
+# ----------------------------------------------------------------------------------------------------
+
+LARGE_CASES = {
+    "sbm-bads-vrs": dict(model="sbm", rts="vrs"),
+    "super-sbm-vrs": dict(model="sbm", rts="vrs", super_efficiency=True),
+    "super-sbm-crs-input": dict(model="sbm", rts="crs", orientation="input", super_efficiency=True),
+    "radial-weak-vrs-kuosmanen": dict(model="radial", rts="vrs", bad_disposability="weak"),
+    "radial-weak-vrs-output-super": dict(model="radial", rts="vrs", orientation="output", super_efficiency=True),
+    "radial-strong-nirs-super": dict(model="radial", rts="nirs", bad_disposability="strong", super_efficiency=True),
+    "ddf-apz-vrs": dict(model="ddf", rts="vrs", bad_disposability="apz"),
+    "ddf-weak-vrs-super": dict(model="ddf", rts="vrs", bad_disposability="weak", super_efficiency=True),
+    "nddf-strong-crs": dict(model="nddf", rts="crs", bad_disposability="strong"),
+    "sbm_ddf-vrs": dict(model="sbm_ddf", rts="vrs"),
+}
+
+
+@pytest.fixture(scope="module")
+def large():
+    return firms(300, 11)
+
+
+@pytest.mark.parametrize("name", list(LARGE_CASES))
+def test_restricted_equals_full_n300(large, name):
+    df, inputs, outputs, bads = large
+    kw = LARGE_CASES[name]
+    full = fr.efficiency(df, inputs, outputs, bads, method="full", **kw)
+    auto = fr.efficiency(df, inputs, outputs, bads, method="auto", **kw)
+    restricted = fr.efficiency(df, inputs, outputs, bads, method="restricted", chunk_size=70, **kw)
+    assert_same(full, auto)
+    assert_same(full, restricted)
+    assert (full.status == "optimal").mean() > 0.8
+
+
+def test_restricted_path_starts_small_and_screens(large):
+    """The restricted path under test really is restricted: the dominance screen leaves out dominated
+    reference columns and the starting active set is a small part of the reference set."""
+    df, inputs, outputs, bads = large
+    M = df[inputs + outputs + bads].to_numpy()
+    M = M / M.mean(axis=0)
+    L = Layout(3, 1, 2)
+    spec = sbm_model.build(L, rts="vrs", orientation="nonoriented", super_efficiency=True, weights=np.ones(L.d),
+                           zeros="error", small=np.ones(L.d))
+    for stage in spec.stages:
+        plan = engine.plan_stage(stage, M, "restricted")
+        assert plan.pricing[0].size < len(df)
+        assert plan.seeds[0].size <= 50
+        full_plan = engine.plan_stage(stage, M, "full")
+        assert full_plan.pricing[0].size == len(df)
+
+
+@pytest.mark.parametrize("name", ["super-sbm-vrs", "radial-weak-vrs-kuosmanen", "ddf-apz-vrs"])
+def test_restricted_equals_full_with_model_rebuilds(large, name, monkeypatch):
+    """A tiny active-set cap forces the restricted model to be rebuilt from recent columns many times."""
+    monkeypatch.setattr(engine, "ACTIVE_CAP", 20)
+    monkeypatch.setattr(engine, "RECENT", 3)
+    df, inputs, outputs, bads = large
+    kw = LARGE_CASES[name]
+    assert_same(fr.efficiency(df, inputs, outputs, bads, method="full", **kw),
+                fr.efficiency(df, inputs, outputs, bads, method="auto", **kw))
+
+
+# ----------------------------------------------------------------------------------------------------
+# infeasible restricted LPs (Farkas certificates) in cross-reference evaluation
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def two_groups():
+    """Group 'ref' (250 DMUs) spans the frontier; group 'new' (150 DMUs) is drawn wider, so some of its
+    DMUs lie outside the reference technology."""
+    a, inputs, outputs, bads = firms(250, 21, spread=0.8)
+    b = firms(150, 22, spread=1.4)[0]
+    b.index = [f"n{j:04d}" for j in range(len(b))]
+    b["y"] *= np.random.default_rng(5).uniform(0.7, 2.0, len(b))
+    df = pd.concat([a, b])
+    return df, inputs, outputs, bads, list(a.index), list(b.index)
+
+
+CROSS_CASES = {
+    "radial-vrs-input": dict(model="radial", rts="vrs", orientation="input", bad_disposability="strong"),
+    "radial-vrs-input-weak": dict(model="radial", rts="vrs", orientation="input", bad_disposability="weak"),
+    "radial-vrs-output": dict(model="radial", rts="vrs", orientation="output", bad_disposability="strong"),
+    "sbm-hybrid-vrs": dict(model="sbm", rts="vrs", super_efficiency=True),
+    "sbm_ddf-vrs": dict(model="sbm_ddf", rts="vrs"),
+    "ddf-weak-crs": dict(model="ddf", rts="crs", bad_disposability="weak"),
+}
+
+
+@pytest.mark.parametrize("name", list(CROSS_CASES))
+def test_cross_reference_full_equals_auto(two_groups, name):
+    df, inputs, outputs, bads, ref_labels, new_labels = two_groups
+    kw = CROSS_CASES[name]
+    full = fr.efficiency(df, inputs, outputs, bads, reference=ref_labels, method="full", **kw)
+    auto = fr.efficiency(df, inputs, outputs, bads, reference=ref_labels, method="auto", **kw)
+    assert_same(full, auto)
+    if name == "radial-vrs-input":
+        new = full.status.loc[new_labels]
+        assert (new == "infeasible").sum() >= 5, "the case must exercise infeasible restricted LPs"
+        assert (full.scores.loc[new_labels] > 1 + 1e-6).sum() >= 5, "and super-efficient (outside) DMUs"
+        assert (full.scores.loc[new_labels] < 1 - 1e-6).sum() >= 5
+        assert_failed(auto, list(new.index[new == "infeasible"]), "infeasible")
+
+
+def test_cross_reference_exercises_farkas_pricing(two_groups, monkeypatch):
+    """The case above is not vacuous: restricted LPs turn infeasible, their Farkas certificates are priced,
+    some are broken by new columns (the full LP is feasible) and others certify infeasibility."""
+    calls = {"rays": 0, "broken": 0}
+    original = engine.StageSolver._farkas
+
+    def spy(self, *args):
+        out = original(self, *args)
+        calls["rays"] += 1
+        calls["broken"] += bool(out)
+        return out
+
+    monkeypatch.setattr(engine.StageSolver, "_farkas", spy)
+    df, inputs, outputs, bads, ref_labels, new_labels = two_groups
+    res = fr.efficiency(df, inputs, outputs, bads, reference=ref_labels, method="auto",
+                        **CROSS_CASES["radial-vrs-input"])
+    n_infeasible = int((res.status == "infeasible").sum())
+    assert calls["broken"] >= 1 and calls["rays"] - calls["broken"] >= 1
+    assert n_infeasible >= 1
+
+
+# ----------------------------------------------------------------------------------------------------
+# the dominance screen against a brute-force O(n^2) filter
+# ----------------------------------------------------------------------------------------------------
+
+def strict_dominators(P):
+    """D[i, j] = row j strictly dominates row i (<= everywhere, < somewhere; smaller is better)."""
+    le = np.all(P[None, :, :] <= P[:, None, :], axis=2)
+    lt = np.any(P[None, :, :] < P[:, None, :], axis=2)
+    return le & lt
+
+
+def weak_dominators(P):
+    return np.all(P[None, :, :] <= P[:, None, :], axis=2)
+
+
+@st.composite
+def point_sets(draw):
+    seed = draw(st.integers(0, 2**32 - 1))
+    n = draw(st.integers(1, 160))
+    d = draw(st.integers(1, 4))
+    rng = np.random.default_rng(seed)
+    if draw(st.booleans()):
+        P = rng.integers(0, 4, (n, d)).astype(float)       # many ties and duplicates
+    else:
+        P = rng.lognormal(0, 1, (n, d))
+        P[rng.random(n) < 0.2] = P[0]                      # some duplicates of one row
+    return P, draw(st.sampled_from([1, 3, 8, 200]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=point_sets(), layers=st.sampled_from([1, 2]))
+def test_dominance_screen_against_brute_force(case, layers):
+    P, n_strong = case
+    n = P.shape[0]
+    keep = engine.dominance_screen(P, layers=layers, n_strong=n_strong)
+    assert np.all(np.diff(keep) > 0) and (keep.size == 0 or (keep[0] >= 0 and keep[-1] < n))
+    kept = np.zeros(n, dtype=bool)
+    kept[keep] = True
+    D = strict_dominators(P)
+    # 1. a superset of the non-dominated rows (duplicates of a non-dominated row included)
+    assert kept[~D.any(axis=1)].all()
+    if n <= n_strong:
+        assert kept.all()
+    # 2. every dropped row has at least `layers` distinct strict dominators
+    dropped = np.flatnonzero(~kept)
+    assert np.all(D[dropped].sum(axis=1) >= layers)
+    # 3. what exact pricing needs: a dropped row is weakly dominated by a kept row, and with two layers
+    #    still by a kept row other than any one excluded row (the evaluated DMU under super-efficiency)
+    #    (by induction over the dominance order: some dominator other than the excluded row is kept or is
+    #    itself dropped and so dominated by a kept row other than the excluded one)
+    W = weak_dominators(P) & ~np.eye(n, dtype=bool)
+    kept_dominators = (W & kept[None, :]).sum(axis=1)
+    assert np.all(kept_dominators[dropped] >= layers)
+
+
+def test_dominance_screen_drops_dominated_rows():
+    """A 2-D staircase front, points 0.5 behind each front point, and a duplicate of front point 1.
+    With n_strong = 8 the strong set is every row but (5.5, 1.5) (largest normalised sum, last in order)."""
+    front = np.array([[1.0, 5.0], [2.0, 3.0], [3.0, 2.0], [5.0, 1.0]])
+    P = np.vstack([front, front + 0.5, front[1:2]])
+    # one layer: every behind-point has a strictly dominating front point -> only the front (and the
+    # duplicate, which nothing strictly dominates) remains
+    np.testing.assert_array_equal(engine.dominance_screen(P, layers=1, n_strong=8), [0, 1, 2, 3, 8])
+    # two layers: only (2.5, 3.5) has two dominators (front point 1 and its duplicate)
+    np.testing.assert_array_equal(engine.dominance_screen(P, layers=2, n_strong=8), [0, 1, 2, 3, 4, 6, 7, 8])
+    # n <= n_strong: nothing is screened
+    np.testing.assert_array_equal(engine.dominance_screen(P, layers=1, n_strong=9), np.arange(9))
