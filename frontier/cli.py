@@ -84,7 +84,7 @@ HELP = {
              "'ddf': directional distance function, moves along --direction; 'nddf': non-radial DDF, "
              "one step size per variable; 'sbm_ddf': slacks-based directional inefficiency "
              "(Fukuyama-Weber). See docs/choosing-a-model.md",
-    "orientation": "which side the score improves. 'input': use less input for the same outputs "
+    "orientation": "which side of production the score improves. 'input': use less input for the same outputs "
                    "(radial default; score theta <= 1); 'output': produce more for the same inputs "
                    "(radial score phi >= 1); 'nonoriented': both at once (SBM default). "
                    "The directional models use --direction instead",
@@ -93,7 +93,8 @@ HELP = {
            "'nirs' non-increasing; 'ndrs' non-decreasing",
     "super": "super-efficiency: each DMU leaves its own reference set, so efficient DMUs get scores beyond "
              "the efficient value (SBM: delta >= 1; radial input: theta > 1) and can be ranked. "
-             "Some LPs may then be infeasible (radial/VRS): their score is left missing",
+             "Some LPs may then be infeasible (radial VRS, or bad outputs held at an equality): their "
+             "score is left missing",
     "bad_disposability": "how bad outputs can be cut (radial, ddf, nddf). 'weak' (default): only together "
                          "with good outputs, by scaling activity down (Fare et al. 1989; Kuosmanen under VRS); "
                          "'strong': freely, like an input; 'apz': Aparicio-Pastor-Zofio 2013 (ddf, nddf). "
@@ -110,8 +111,8 @@ HELP = {
              "'small_positive' (use 1/100 of the column's smallest positive value: Tone's rule, as deaR), "
              "'drop_term' (leave that variable's term out)",
     "n_jobs": "parallel worker processes (-1 = all cores); results do not depend on it",
-    "method": "LP strategy: 'auto' (exact column generation over a small active reference set; default), "
-              "'full' (every reference DMU in every LP; slower, for checking)",
+    "method": "LP strategy: 'auto' or 'restricted' (exact column generation over a small active reference "
+              "set; default 'auto'), 'full' (every reference DMU in every LP; slower, for checking)",
     "progress": "show a progress bar (default: for runs of 1000+ rows in a terminal)",
     "output": "write the results here; the format follows the extension: .csv, .xlsx (with a "
               "'specification' sheet), .dta (variable labels, the specification as notes) or .parquet; "
