@@ -27,7 +27,7 @@ EXIT_USAGE = 2
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors: ``frontier: error: ... (see 'frontier X --help')``."""
 
-    def error(self, message):  # noqa: D401 - argparse hook
+    def error(self, message):
         self.exit(EXIT_USAGE, f"frontier: error: {message} (see '{self.prog} --help')\n")
 
 

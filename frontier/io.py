@@ -22,7 +22,6 @@ Excel and Parquet (``openpyxl``, ``pyarrow``) are the optional extra ``frontier[
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import re
 import struct
 import sys
@@ -514,7 +513,7 @@ def _write_stata(export: Export, path: Path) -> None:
     writer.write_file()
 
 
-from pandas.io.stata import StataWriterUTF8 as _StataWriterUTF8  # noqa: E402  (Stata 14+ files)
+from pandas.io.stata import StataWriterUTF8 as _StataWriterUTF8
 
 
 class _NotesWriter(_StataWriterUTF8):

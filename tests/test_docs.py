@@ -8,7 +8,7 @@ import pytest
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
-BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
+BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
 def python_blocks(page: Path) -> list[tuple[int, str]]:
@@ -32,8 +32,8 @@ def test_model_and_index_pages_have_lp_source_convention_and_example(page):
     text = page.read_text(encoding="utf-8")
     if page.name != "cumulative-gtfp.md":
         assert "$$" in text, "the LP or formula in LaTeX"
-    assert re.search(r"^## Source", text, re.M), "a Source section"
-    assert re.search(r"^## (Score|Index) convention", text, re.M), "a convention section"
+    assert re.search(r"^## Source", text, re.MULTILINE), "a Source section"
+    assert re.search(r"^## (Score|Index) convention", text, re.MULTILINE), "a convention section"
     assert python_blocks(page), "a runnable example"
 
 

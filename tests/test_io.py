@@ -131,7 +131,7 @@ def test_productivity_result_round_trip(tmp_path, ml, ext):
 def test_reproduce_from_recorded_call(panel, ml):
     """The recorded call reproduces the result."""
     call = io.productivity_call(ml.spec)
-    again = eval(call.replace("frontier.", "fr."), {"fr": fr, "data": panel})  # noqa: S307 - our own string
+    again = eval(call.replace("frontier.", "fr."), {"fr": fr, "data": panel})
     pd.testing.assert_frame_equal(again.indices, ml.indices)
 
 

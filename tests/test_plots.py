@@ -12,9 +12,9 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-import frontier as fr  # noqa: E402
-from frontier.datasets import synthetic_city_panel, synthetic_firms  # noqa: E402
-from frontier.plots import plot_decomposition, plot_gtfp, plot_scores  # noqa: E402
+import frontier as fr
+from frontier.datasets import synthetic_city_panel, synthetic_firms
+from frontier.plots import plot_decomposition, plot_gtfp, plot_scores
 
 INPUTS = ["capital", "labour", "energy"]
 OUTPUTS = ["value_added"]
