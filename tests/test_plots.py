@@ -207,3 +207,21 @@ def test_missing_matplotlib_is_a_clear_error():
                           env={**os.environ, "MPLBACKEND": "Agg"})
     assert proc.returncode == 0, proc.stderr
     assert "ERR plotting needs matplotlib: pip install matplotlib (or pip install 'frontier[plot]')" in proc.stdout
+
+
+def test_demo_runs_without_matplotlib(tmp_path):
+    """frontier/demo.py imports plot_gtfp inside try/except ImportError: without matplotlib it skips the plot."""
+    code = ("import sys; sys.modules['matplotlib'] = None\n"
+            "from frontier.demo import run\n"
+            f"run({str(tmp_path)!r}, n_cities=8, n_years=3)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    written = {p.name for p in tmp_path.iterdir()}
+    assert "gml_sbm_ddf_gtfp.csv" in written and "gtfp.png" not in written
+
+
+def test_demo_plot_with_matplotlib(tmp_path):
+    from frontier.demo import run
+
+    run(tmp_path, n_cities=8, n_years=3)
+    assert is_png(tmp_path / "gtfp.png")
