@@ -452,10 +452,12 @@ def _write_excel(export: Export, path: Path) -> None:
             sheet = _excel_sheet_name(name, used)
             table.to_excel(xw, sheet_name=sheet, index=False)
             written.append((sheet, table))
-        sheet = _excel_sheet_name(SPEC_SHEET, used)
-        spec.to_excel(xw, sheet_name=sheet, index=False)
-        if len(cols):
-            cols.to_excel(xw, sheet_name=sheet, index=False, startrow=len(spec) + 2)
+        sheet = None
+        if export.specification or export.descriptions:      # plain tables get no specification sheet
+            sheet = _excel_sheet_name(SPEC_SHEET, used)
+            spec.to_excel(xw, sheet_name=sheet, index=False)
+            if len(cols):
+                cols.to_excel(xw, sheet_name=sheet, index=False, startrow=len(spec) + 2)
         book = xw.book
         for name, table in written:
             ws = book[name]
@@ -463,9 +465,10 @@ def _write_excel(export: Export, path: Path) -> None:
             for i, col in enumerate(table.columns, start=1):
                 width = max(len(str(col)), 10) + 2
                 ws.column_dimensions[_col_letter(i)].width = min(width, 40)
-        ws = book[sheet]
-        ws.column_dimensions["A"].width = 26
-        ws.column_dimensions["B"].width = 100
+        if sheet is not None:
+            ws = book[sheet]
+            ws.column_dimensions["A"].width = 26
+            ws.column_dimensions["B"].width = 100
 
 
 def _col_letter(i: int) -> str:
@@ -526,7 +529,7 @@ class _NotesWriter(_StataWriterUTF8):
         self._frontier_notes = [str(n) for n in notes]
 
     def _write_characteristics(self) -> None:
-        if not hasattr(self, "_update_map") or self._dta_version < 118:  # pragma: no cover
+        if not self._frontier_notes or self._dta_version < 118:
             return super()._write_characteristics()
         self._update_map("characteristics")
         entries = [("_dta", "note0", str(len(self._frontier_notes)))]
@@ -572,6 +575,8 @@ def read_specification(path) -> dict:
     metadata. Empty for CSV."""
     fmt = file_format(path)
     if fmt == "excel":
+        if SPEC_SHEET not in pd.ExcelFile(path).sheet_names:
+            return {}
         spec = pd.read_excel(path, sheet_name=SPEC_SHEET, header=0)
         out = {}
         for _, r in spec.iterrows():

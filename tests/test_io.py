@@ -49,6 +49,9 @@ def test_plain_table_round_trip(tmp_path, panel, ext):
     back = io.read_table(path)
     assert list(back.columns) == list(panel.columns)
     pd.testing.assert_frame_equal(back, panel, check_dtype=False, check_exact=False, rtol=1e-12)
+    assert io.read_specification(path) == {}                  # plain data: no specification block
+    if ext == "xlsx":
+        assert pd.ExcelFile(path).sheet_names == ["results"]
 
 
 def test_extension_decides_the_format(tmp_path, panel):
