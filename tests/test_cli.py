@@ -111,6 +111,7 @@ def test_efficiency_output_records_the_specification(tmp_path, files, ext, capsy
 
 
 def test_efficiency_keep_data_and_plot(tmp_path, files, capsys):
+    pytest.importorskip("matplotlib")
     out, png = tmp_path / "eff.dta", tmp_path / "scores.png"
     code, _, err = run(["efficiency", files["csv"], *VARS, "--id", "city", "--period", "year", "--keep-data",
                         "--plot", png, "-q", "-o", out], capsys)
@@ -182,6 +183,7 @@ def test_productivity_luenberger_fgnz_options(tmp_path, files, capsys):
 
 
 def test_productivity_plots(tmp_path, files, capsys):
+    pytest.importorskip("matplotlib")
     gtfp_png, dec_png, ent_png = tmp_path / "gtfp.png", tmp_path / "dec.png", tmp_path / "ent.png"
     code, _, err = run(["productivity", files["csv"], *PANEL, *VARS, "--index", "ml", "-q", "--plot", gtfp_png,
                         "--plot-decomposition", dec_png], capsys)
