@@ -93,8 +93,8 @@ HELP = {
            "'nirs' non-increasing; 'ndrs' non-decreasing",
     "super": "super-efficiency: each DMU leaves its own reference set, so efficient DMUs get scores beyond "
              "the efficient value (SBM: delta >= 1; radial input: theta > 1) and can be ranked. "
-             "Some LPs may then be infeasible (radial VRS, or bad outputs held at an equality): their "
-             "score is left missing",
+             "Some LPs may then be infeasible (under VRS, or with bad outputs held at an equality): "
+             "their score is left missing",
     "bad_disposability": "how bad outputs can be cut (radial, ddf, nddf). 'weak' (default): only together "
                          "with good outputs, by scaling activity down (Fare et al. 1989; Kuosmanen under VRS); "
                          "'strong': freely, like an input; 'apz': Aparicio-Pastor-Zofio 2013 (ddf, nddf). "
@@ -268,8 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     g = pro.add_argument_group("index")
     g.add_argument("--index", type=_lower_name, default="gml",
                    choices=("ml", "gml", "sml", "malmquist", "luenberger"),
-                   help="'gml' global Malmquist-Luenberger (Oh 2010): one frontier of all periods, always "
-                        "feasible, chains exactly (default); 'ml' Malmquist-Luenberger (Chung et al. 1997): "
+                   help="'gml' global Malmquist-Luenberger (Oh 2010): one frontier of all periods, chains "
+                        "exactly, no infeasible cross-period LPs (default); 'ml' Malmquist-Luenberger (Chung et al. 1997): "
                         "each period's own frontier; 'sml' sequential ML (Oh & Heshmati 2010): frontier of all "
                         "periods so far, no technical regress; 'malmquist': the ratio index with --technology; "
                         "'luenberger': the difference indicator (> 0 = progress) with --technology")
