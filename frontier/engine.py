@@ -30,6 +30,7 @@ Every LP's HiGHS model status is mapped to a string (``"optimal"``, ``"infeasibl
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 
 import highspy
@@ -48,6 +49,35 @@ METHODS = ("auto", "restricted", "full")
 DEFAULT_OPTIONS = {"presolve": "off", "simplex_strategy": 1, "solver": "simplex"}
 # on a numerical failure: drop the basis and retry, then primal simplex, then interior point with crossover
 RETRY_OPTIONS = [{}, {"simplex_strategy": 4}, {"solver": "ipm", "run_crossover": "on"}]
+
+_banner_shown = False
+
+
+def new_highs() -> highspy.Highs:
+    """A silent HiGHS instance.
+
+    highspy >= 1.16 prints a copyright banner to the C-level standard output the first time a ``Highs`` is
+    constructed in a process (before any option can switch output off). The first construction in each process
+    runs with file descriptor 1 pointed at the null device so the banner does not end up in the user's terminal
+    or in the CSV a shell redirect writes; later instances print nothing anyway.
+    """
+    global _banner_shown
+    if _banner_shown:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_shown = True
+    h.setOptionValue("output_flag", False)
+    return h
+
 
 _STATUS_NAMES = {
     MS.kOptimal: "optimal",
@@ -154,8 +184,8 @@ class StageSolver:
         self.n_rows = stage.n_rows
         self.n_extra = stage.n_extra_cols
         self.conv_row = stage.d if stage.convexity else -1
-        h = highspy.Highs()
-        for key, value in {"output_flag": False, "threads": 1, **DEFAULT_OPTIONS}.items():
+        h = new_highs()
+        for key, value in {"threads": 1, **DEFAULT_OPTIONS}.items():
             h.setOptionValue(key, value)
         self.h = h
         E = self.n_extra

@@ -130,6 +130,15 @@ def test_efficiency_to_stdout(files, capsys):
     assert "frontier efficiency" in err                                  # the summary goes to stderr then
 
 
+def test_stdout_of_a_real_process_is_only_the_table(files):
+    """No solver banner (highspy >= 1.16 prints one from C++ on its first instance) leaks into piped output."""
+    proc = run_subprocess(["efficiency", files["csv"], *VARS, "--id", "city", "--period", "year", "-o", "-"])
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("city,year,score,status") and len(lines) == 49
+    assert "HiGHS" not in proc.stdout + proc.stderr
+
+
 def test_efficiency_progress_bar(files, capsys):
     code, _, err = run(["efficiency", files["csv"], *VARS, "--period", "year", "--progress", "-q"], capsys)
     assert code == 0
