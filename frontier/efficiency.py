@@ -272,7 +272,8 @@ def efficiency(
     weights : ``{column: weight}`` for sbm (relative weights), nddf (raw weights, default 1) and sbm_ddf
         (default 1/(2m) per input, 1/(2(s1+s2)) per output).
     reference : rows spanning the frontier: a boolean mask or a list of labels (default all rows).
-    period, technology, window : score each period's rows against the frontier of that period
+    period, technology, window : a column (or an index level of a panel indexed by entity and period): score
+        each period's rows against the frontier of that period
         (``"contemporaneous"``), of all earlier and current periods (``"sequential"``), of all periods
         (``"global"``) or of a window of ``window`` periods on each side (``"window"``), in one call.
     zeros : what to do with zeros in variables the score divides by (SBM family): ``"error"`` (default),
@@ -288,7 +289,9 @@ def efficiency(
     """
     bad_outputs = [] if bad_outputs is None else bad_outputs
     frame = data
-    other = [period] if period is not None else []
+    period_values = _period_values(frame, period)
+    from_index = period is not None and period not in frame.columns and period in frame.index.names
+    other = [period] if period is not None and not from_index else []
     dea = validate_frame(frame, inputs, outputs, bad_outputs, other_columns=other)
     orientation, bad_disposability, direction = normalise_options(
         model, orientation, rts, bad_disposability, direction, super_efficiency, weights)
@@ -305,7 +308,7 @@ def efficiency(
     else:
         if technology not in ("contemporaneous", "sequential", "global", "window"):
             raise ValueError("technology for efficiency() must be 'contemporaneous', 'sequential', 'global' or 'window'")
-        per = frame[period]
+        per = period_values
         if per.isna().any():
             raise ValueError(f"period column {period!r} has missing values in rows {_rows(frame.index[per.isna().to_numpy()])}")
         periods = per.to_numpy()
@@ -376,8 +379,17 @@ def efficiency(
         peers=peers,
         betas=None if betas is None else pd.DataFrame(betas, index=labels, columns=variables),
         spec=spec,
-        periods=None if period is None else frame[period].copy(),
+        periods=period_values,
     )
+
+
+def _period_values(frame: pd.DataFrame, period: str | None) -> pd.Series | None:
+    """The period of each row, from a column or (for a panel indexed by entity and period) an index level."""
+    if period is None or period in frame.columns:
+        return None if period is None else frame[period].copy()
+    if period in frame.index.names:
+        return pd.Series(frame.index.get_level_values(period), index=frame.index, name=period)
+    return None  # validate_frame names the missing column
 
 
 def make_progress(progress: bool | None, total: int):

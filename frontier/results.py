@@ -44,9 +44,13 @@ class EfficiencyResult:
     periods: pd.Series | None = None
 
     def to_frame(self) -> pd.DataFrame:
-        """Scores, status, slacks (``slack_<var>``), targets (``target_<var>``) and betas in one tidy frame."""
+        """Scores, status, slacks (``slack_<var>``), targets (``target_<var>``) and betas in one tidy frame.
+
+        Indexed like the data; the period column is included unless it already is an index level, so the
+        frame merges straight back onto the user's panel on its index.
+        """
         parts = []
-        if self.periods is not None:
+        if self.periods is not None and self.periods.name not in self.scores.index.names:
             parts.append(self.periods)
         parts += [self.scores, self.status, self.slacks.add_prefix("slack_"), self.targets.add_prefix("target_")]
         if self.betas is not None:

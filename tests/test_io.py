@@ -238,6 +238,22 @@ def test_to_frame_is_aligned_to_the_data_index(panel):
     np.testing.assert_allclose(by_key.reindex(keyed.index).to_numpy(), res2.scores.to_numpy(), rtol=1e-9)
 
 
+def test_period_as_an_index_level(panel):
+    """A panel indexed by (city, year) names its period level; to_frame() joins back without a clash."""
+    keyed = panel.set_index(["city", "year"])                          # year only in the index
+    res = fr.efficiency(keyed, INPUTS, OUTPUTS, BADS, period="year", technology="sequential")
+    frame = res.to_frame()
+    assert "year" not in frame.columns and frame.index.names == ["city", "year"]
+    joined = keyed.join(frame)                                         # no overlapping columns
+    assert len(joined) == len(keyed) and joined["score"].notna().all()
+    flat = fr.efficiency(panel, INPUTS, OUTPUTS, BADS, period="year", technology="sequential")
+    np.testing.assert_allclose(res.scores.to_numpy(), flat.scores.to_numpy(), rtol=1e-12)
+    merged = panel.merge(frame.reset_index(), on=["city", "year"], validate="one_to_one")
+    assert len(merged) == len(panel)
+    with pytest.raises(ValueError, match="'period_x'"):
+        fr.efficiency(keyed, INPUTS, OUTPUTS, BADS, period="period_x")
+
+
 def test_efficiency_table_merges_by_key(panel, eff):
     merged = panel.merge(io.efficiency_table(eff), on=["city", "year"], how="left", validate="one_to_one")
     assert len(merged) == len(panel)
