@@ -292,6 +292,16 @@ def test_installed_script(files):
     assert proc.returncode == 0 and proc.stdout.startswith("frontier ")
 
 
+def test_python_dash_m(files, tmp_path):
+    out = tmp_path / "m.csv"
+    proc = subprocess.run([sys.executable, "-m", "frontier", "efficiency", str(files["firms"]), "--inputs", "K", "L",
+                           "--outputs", "Y", "--id", "firm", "-o", str(out), "-q"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    back = pd.read_csv(out)
+    assert len(back) == 40 and back["score"].between(0, 1 + 1e-9).all()
+
+
 # ----------------------------------------------------------------------------------------------------
 # help
 # ----------------------------------------------------------------------------------------------------
