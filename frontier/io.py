@@ -17,7 +17,8 @@ then the results (:func:`efficiency_table`, :func:`productivity_table`). Column 
 Python API (``score``, ``slack_<var>``, ``gtfp``...); for Stata they are made valid Stata names (at most 32
 characters, letters, digits and ``_``) and each variable gets a label saying what it is.
 
-Excel and Parquet (``openpyxl``, ``pyarrow``) are the optional extra ``frontier[io]``.
+Excel and Parquet (``openpyxl``, ``pyarrow``, and ``xlrd`` for old ``.xls`` files) are the optional extra
+``frontier[io]``.
 """
 from __future__ import annotations
 
