@@ -497,7 +497,8 @@ def productivity(
     columns["status"] = status
     indices = pd.DataFrame(columns, index=pd.MultiIndex.from_arrays([ent[Bp], per[Bp]], names=[entity, period]))
     if gaps:
-        ga = np.array([g[0] for g in gaps]); gb = np.array([g[1] for g in gaps])
+        ga = np.array([g[0] for g in gaps])
+        gb = np.array([g[1] for g in gaps])
         gap_frame = pd.DataFrame({"period_from": per[ga], "index": np.nan, "ec": np.nan, "tc": np.nan,
                                   **({"pec": np.nan, "sec": np.nan} if decomposition == "fgnz" else {}),
                                   "status": "gap"},

@@ -197,6 +197,18 @@ def envelopment_blocks(layout: Layout, rts: str, bads_weak: bool, slack_cost: np
     return blocks
 
 
+def max_slack_cost(layout: Layout, disposability: str, scale: np.ndarray) -> np.ndarray:
+    """Per-variable column cost of the max-slack second stage (radial, DDF): minimising
+    ``sum_j lambda_j data_j @ cost`` maximises the input excess, output shortfall and (unless bad outputs are
+    weakly disposable, where their rows are equalities) bad-output excess, each variable divided by ``scale``."""
+    cost = np.zeros(layout.d)
+    cost[layout.inputs] = scale[layout.inputs]
+    cost[layout.goods] = -scale[layout.goods]
+    if disposability != "weak":
+        cost[layout.bads] = scale[layout.bads]
+    return cost
+
+
 def bad_row_bounds(disposability: str, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Row bounds of the bad-output rows: equality (weak) or at most (strong, APZ)."""
     if disposability == "weak":

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import (INF, Layout, ModelSpec, Stage, bad_row_bounds, convexity_bounds, envelopment_blocks,
-                   status_after_detail_stage)
+                   max_slack_cost, status_after_detail_stage)
 
 
 class _Directional(Stage):
@@ -92,11 +92,7 @@ class DDFScore(_Directional):
 class DDFSlacks(DDFScore):
     def __init__(self, layout, rts, disposability, super_eff, bad_cap, scale):
         super().__init__(layout, rts, disposability, super_eff, bad_cap)
-        cost = np.zeros(layout.d)
-        cost[layout.inputs] = scale[layout.inputs]
-        cost[layout.goods] = -scale[layout.goods]
-        if disposability != "weak":
-            cost[layout.bads] = scale[layout.bads]
+        cost = max_slack_cost(layout, disposability, scale)
         self.blocks = envelopment_blocks(layout, rts, disposability == "weak", slack_cost=cost)
         self.name = "slacks"
 
@@ -154,7 +150,8 @@ def build_ddf(layout: Layout, *, rts: str, disposability: str, super_efficiency:
               scale: np.ndarray) -> ModelSpec:
     stages = [DDFScore(layout, rts, disposability, super_efficiency, bad_cap),
               DDFSlacks(layout, rts, disposability, super_efficiency, bad_cap, scale)]
-    return ModelSpec(stages=stages, d=layout.d, description="radial directional distance function, score = beta (0 = efficient)")
+    return ModelSpec(stages=stages, d=layout.d,
+                     description="radial directional distance function, score = beta (0 = efficient)")
 
 
 def build_nddf(layout: Layout, *, rts: str, disposability: str, weights: np.ndarray, bad_cap: np.ndarray) -> ModelSpec:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import (INF, Layout, ModelSpec, Stage, bad_row_bounds, convexity_bounds, envelopment_blocks,
-                   status_after_detail_stage)
+                   max_slack_cost, status_after_detail_stage)
 
 ORIENTATIONS = ("input", "output")
 
@@ -74,11 +74,7 @@ class RadialSlacks(RadialScore):
 
     def __init__(self, layout, rts, orientation, disposability, super_eff, scale: np.ndarray):
         super().__init__(layout, rts, orientation, disposability, super_eff)
-        cost = np.zeros(layout.d)
-        cost[layout.inputs] = scale[layout.inputs]          # min sum X'lambda  = max input slacks
-        cost[layout.goods] = -scale[layout.goods]            # max sum Y'lambda  = max output slacks
-        if disposability != "weak":
-            cost[layout.bads] = scale[layout.bads]
+        cost = max_slack_cost(layout, disposability, scale)
         self.blocks = envelopment_blocks(layout, rts, disposability == "weak", slack_cost=cost)
         self.name = "slacks"
 
