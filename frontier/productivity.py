@@ -212,29 +212,36 @@ class ProductivityResult:
         ratio = self.spec["index"] == "malmquist"
         start = base_level if ratio else 0.0
         comps = [c for c in ("index", "ec", "tc", "pec", "sec") if c in self.indices.columns]
-        rows = []
-        for e, g in self.indices.groupby(level=0, sort=False):
-            first_period = g["period_from"].iloc[0]
-            level = {c: start for c in comps}
-            rows.append((e, first_period, *[start for _ in comps], False))
-            broken = False
-            for (_, p), r in g.iterrows():
-                restarted = False
-                if self.spec["base"] == "first":
-                    level = {c: (start * r[c] if ratio else start + r[c]) for c in comps}
-                else:
-                    missing = any(pd.isna(r[c]) for c in comps)
-                    if missing and policy == "restart":
-                        level = {c: start for c in comps}
-                        broken, restarted = False, True
-                    elif missing or broken:
-                        broken = True
-                        level = {c: np.nan for c in comps}
-                    else:
-                        level = {c: (level[c] * r[c] if ratio else level[c] + r[c]) for c in comps}
-                rows.append((e, p, *[level[c] for c in comps], restarted))
-        names = ["gtfp" if c == "index" else c for c in comps]
-        out = pd.DataFrame(rows, columns=[ent, per, *names, "restarted"]).set_index([ent, per])
+        idx = self.indices
+        entities = idx.index.get_level_values(0)
+        values = idx[comps].to_numpy(float)
+        missing = np.isnan(values).any(axis=1)
+        restarted = np.zeros(len(idx), dtype=bool)
+        if self.spec["base"] == "first":
+            levels = start * values if ratio else start + values
+        else:
+            # one chain per entity; under "restart" a missing link starts a new segment at the base level
+            codes = pd.factorize(entities)[0]
+            chain = codes
+            if policy == "restart":
+                chain = codes * (len(idx) + 1) + pd.Series(missing).groupby(codes).cumsum().to_numpy()
+                restarted = missing
+            steps = pd.DataFrame(np.where(missing[:, None], 1.0 if ratio else 0.0, values)).groupby(chain, sort=False)
+            levels = (start * steps.cumprod() if ratio else start + steps.cumsum()).to_numpy(copy=True)
+            if policy == "propagate":
+                levels[pd.Series(missing).groupby(codes).cummax().to_numpy()] = np.nan
+        # each entity's chain starts at its first period_from, at the base level
+        first = ~entities.duplicated()
+        head = pd.DataFrame({ent: entities[first], per: idx["period_from"].to_numpy()[first],
+                             "_order": np.flatnonzero(first) - 0.5})
+        body = pd.DataFrame({ent: entities, per: idx.index.get_level_values(1),
+                             "_order": np.arange(len(idx), dtype=float)})
+        for c, col in enumerate(comps):
+            head[col] = start
+            body[col] = levels[:, c]
+        head["restarted"], body["restarted"] = False, restarted
+        out = pd.concat([head, body], ignore_index=True).sort_values("_order", kind="stable")
+        out = out.drop(columns="_order").rename(columns={"index": "gtfp"}).set_index([ent, per])
         if policy == "propagate":
             out = out.drop(columns="restarted")
         return out
