@@ -60,3 +60,17 @@ def test_examples_run(page, tmp_path, monkeypatch):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_readme_quick_start_runs(tmp_path, monkeypatch):
+    """The README's quick start is the first code a newcomer copies: it must run as printed."""
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"^## Quick start\n(.*?)(?=^## )", readme, re.DOTALL | re.MULTILINE).group(1)
+    blocks = BLOCK.findall(section)
+    assert blocks, "the quick start has a python block"
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {"__name__": "__readme__"}
+    for code in blocks:
+        exec(compile(code, "README.md: quick start", "exec"), namespace)  # noqa: S102
+    assert namespace["res"].status.eq("optimal").mean() > 0.99
+    assert namespace["gtfp"]["gtfp"].notna().all()
