@@ -351,6 +351,9 @@ def efficiency(
     targets[slack_failed] = np.nan
     if betas is not None:
         betas[failed] = np.nan
+    for values in (scores, slacks, targets, betas):  # -0.0 (an LP's signed zero) prints as 0
+        if values is not None:
+            values += 0.0
 
     labels = frame.index
     dmu = np.concatenate([p[0] for p in peer_rows]) if peer_rows else np.zeros(0, dtype=int)

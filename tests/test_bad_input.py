@@ -282,3 +282,16 @@ def test_direction_frame_is_not_modified(df):
     G_before = G.copy(deep=True)
     fr.efficiency(df, ["K", "L"], "Y", "CO2", model="ddf", direction=G)
     pd.testing.assert_frame_equal(G, G_before)
+
+
+@pytest.mark.parametrize("model, efficient", [("radial", 1.0), ("sbm", 1.0), ("ddf", 0.0), ("nddf", 0.0),
+                                              ("sbm_ddf", 0.0)])
+def test_identical_dmus_are_efficient_and_scores_have_no_signed_zero(df, model, efficient):
+    """Degenerate but legal data: every DMU the same. All are efficient, also as super-efficiency (a twin stays
+    in the reference set), and a zero score is +0.0, not the -0.0 an LP can return."""
+    same = pd.DataFrame([df.iloc[0].to_numpy()] * 4, columns=df.columns, index=list("abcd"))
+    for super_eff in (False, True) if model in ("radial", "sbm", "ddf") else (False,):
+        res = fr.efficiency(same, ["K", "L"], ["Y"], ["CO2"], model=model, super_efficiency=super_eff)
+        assert (res.status == "optimal").all()
+        np.testing.assert_allclose(res.scores.to_numpy(), efficient, atol=1e-9)
+        assert not np.signbit(res.scores.to_numpy()).any() and not np.signbit(res.slacks.to_numpy()).any()
