@@ -212,7 +212,7 @@ class ProductivityResult:
         ratio = self.spec["index"] == "malmquist"
         start = base_level if ratio else 0.0
         comps = [c for c in ("index", "ec", "tc", "pec", "sec") if c in self.indices.columns]
-        idx = self.indices
+        idx = self.indices                    # sorted by entity, then period (productivity() sorts it)
         entities = idx.index.get_level_values(0)
         values = idx[comps].to_numpy(float)
         missing = np.isnan(values).any(axis=1)
