@@ -167,6 +167,9 @@ class Problem:
         for key in ("slacks", "targets"):
             if key in out.values:
                 out.values[key] = out.values[key] * self.scale
+        for key, value in out.values.items():  # + 0.0 turns an LP's signed zero -0.0 into 0.0
+            if value.dtype.kind == "f":
+                out.values[key] = value + 0.0
         out.lam_idx = ref_idx[out.lam_idx]
         return out
 
@@ -289,10 +292,16 @@ def efficiency(
     """
     bad_outputs = [] if bad_outputs is None else bad_outputs
     frame = data
-    period_values = _period_values(frame, period)
+    # the period is a column (validated with the variables) or else an index level of an (entity, period) panel
     from_index = period is not None and period not in frame.columns and period in frame.index.names
     other = [period] if period is not None and not from_index else []
     dea = validate_frame(frame, inputs, outputs, bad_outputs, other_columns=other)
+    if period is None:
+        period_values = None
+    elif from_index:
+        period_values = pd.Series(frame.index.get_level_values(period), index=frame.index, name=period)
+    else:
+        period_values = frame[period].copy()
     orientation, bad_disposability, direction = normalise_options(
         model, orientation, rts, bad_disposability, direction, super_efficiency, weights)
     check_zero_policy(zeros)
@@ -351,9 +360,6 @@ def efficiency(
     targets[slack_failed] = np.nan
     if betas is not None:
         betas[failed] = np.nan
-    for values in (scores, slacks, targets, betas):  # -0.0 (an LP's signed zero) prints as 0
-        if values is not None:
-            values += 0.0
 
     labels = frame.index
     dmu = np.concatenate([p[0] for p in peer_rows]) if peer_rows else np.zeros(0, dtype=int)
@@ -384,15 +390,6 @@ def efficiency(
         spec=spec,
         periods=period_values,
     )
-
-
-def _period_values(frame: pd.DataFrame, period: str | None) -> pd.Series | None:
-    """The period of each row, from a column or (for a panel indexed by entity and period) an index level."""
-    if period is None or period in frame.columns:
-        return None if period is None else frame[period].copy()
-    if period in frame.index.names:
-        return pd.Series(frame.index.get_level_values(period), index=frame.index, name=period)
-    return None  # validate_frame names the missing column
 
 
 def make_progress(progress: bool | None, total: int):

@@ -116,7 +116,7 @@ class DistanceCache:
             out = self.problems[key.rts].solve(ev, self.reference_rows(key), super_efficiency=self.super_efficiency,
                                                score_outside=True, progress=progress, **self.options)
             status = out.values["status"]
-            score = np.where(status == "optimal", out.values["score"], np.nan) + 0.0  # no signed zeros
+            score = np.where(status == "optimal", out.values["score"], np.nan)
             for i, o in enumerate(ev):
                 self.values[(int(o), key)] = (float(score[i]), str(status[i]))
 
