@@ -83,15 +83,15 @@ def super_sbm_linprog(X, Y, B, o, vrs=True):
         eq.append(r); eq_rhs.append(0.0)
     ub = []
     for i in range(m):
-        r = np.zeros(nv); r[0] = -x0[i]; r[lam] = X[:, i]; r[1 + n + i] = -1.0
+        r = np.zeros(nv); r[0] = -x0[i]; r[lam] = X[:, i]; r[sx.start + i] = -1.0
         ub.append(r)
     for j in range(s1):
-        r = np.zeros(nv); r[0] = y0[j]; r[lam] = -Y[:, j]; r[1 + n + m + j] = -1.0
+        r = np.zeros(nv); r[0] = y0[j]; r[lam] = -Y[:, j]; r[sg.start + j] = -1.0
         ub.append(r)
-        r = np.zeros(nv); r[0] = -y0[j]; r[1 + n + m + j] = 1.0
+        r = np.zeros(nv); r[0] = -y0[j]; r[sg.start + j] = 1.0
         ub.append(r)
     for k in range(s2):
-        r = np.zeros(nv); r[0] = -b0[k]; r[lam] = B[:, k]; r[1 + n + m + s1 + k] = -1.0
+        r = np.zeros(nv); r[0] = -b0[k]; r[lam] = B[:, k]; r[sb.start + k] = -1.0
         ub.append(r)
     res = linprog(c, A_ub=np.array(ub), b_ub=np.zeros(len(ub)), A_eq=np.array(eq), b_eq=np.array(eq_rhs),
                   bounds=(0, None), method="highs")
