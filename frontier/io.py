@@ -17,16 +17,27 @@ then the results (:func:`efficiency_table`, :func:`productivity_table`). Column 
 Python API (``score``, ``slack_<var>``, ``gtfp``...); for Stata they are made valid Stata names (at most 32
 characters, letters, digits and ``_``) and each variable gets a label saying what it is.
 
+Every file is written to a temporary file in the target's folder and renamed over the target only when the
+write succeeded (:func:`atomic_write`): a failing export leaves an existing file as it was and no partial file.
+:func:`check_output` checks a destination (known format, existing writable folder, writer installed) before a
+long computation. Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return
+first) is written to ``.xlsx`` as text; in CSV it is kept as it is, with a warning.
+
 Excel and Parquet (``openpyxl``, ``pyarrow``, and ``xlrd`` for old ``.xls`` files) are the optional extra
 ``frontier[io]``.
 """
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
+import secrets
+import shutil
 import struct
 import sys
 import unicodedata
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +52,10 @@ FORMATS = {
 }
 EXTENSIONS = "CSV (.csv), Excel (.xlsx), Stata (.dta) or Parquet (.parquet)"
 SPEC_SHEET = "specification"
+FORMAT_NAMES = {"csv": "CSV", "tsv": "tab-separated text", "excel": "Excel", "stata": "Stata .dta",
+                "parquet": "Parquet"}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")     # OWASP's list of characters that start a formula
+EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters an .xlsx cannot hold
 STATA_RESERVED = {
     "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long", "_n", "_N", "_pi",
     "_pred", "_rc", "_skip", "str", "strL", "using", "with", "_weight",
@@ -73,7 +88,8 @@ def _need(module: str, extra: str, what: str):
 def read_table(path, sheet=None) -> pd.DataFrame:
     """Read a data file into a DataFrame, the reader chosen by the extension (``"-"`` reads CSV from stdin).
 
-    ``sheet``: the Excel sheet (name or 0-based number; default the first).
+    ``sheet``: the Excel sheet (name or 0-based number; default the first). A file the reader cannot parse
+    (damaged, truncated, or not of its extension's format) raises a ValueError naming the file and the format.
     """
     fmt = file_format(path)
     if str(path) == "-":
@@ -83,26 +99,48 @@ def read_table(path, sheet=None) -> pd.DataFrame:
         raise FileNotFoundError(f"input file {str(path)!r} not found")
     if p.is_dir():
         raise ValueError(f"input {str(path)!r} is a folder, not a data file")
-    if fmt == "csv":
-        return pd.read_csv(p)
-    if fmt == "tsv":
-        return pd.read_csv(p, sep="\t")
+    if fmt == "excel" and p.suffix.lower() == ".xls":
+        _need("xlrd", "io", "reading .xls files")
+    elif fmt == "excel":
+        _need("openpyxl", "io", "reading Excel files")
+    elif fmt == "parquet":
+        _need("pyarrow", "io", "reading Parquet files")
+    try:
+        with warnings.catch_warnings(record=True) as caught:     # a damaged file's reader warnings are noise
+            warnings.simplefilter("always")
+            frame = _read(p, fmt, sheet)
+    except (ImportError, MemoryError):
+        raise
+    except Exception as exc:
+        if fmt == "excel" and sheet is not None:
+            _raise_if_no_such_sheet(p, sheet)
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+        hint = "" if fmt in ("csv", "tsv") else \
+            f": it is damaged, truncated or not {'an' if fmt == 'excel' else 'a'} {FORMAT_NAMES[fmt]} file"
+        raise ValueError(f"cannot read {str(path)!r} as {FORMAT_NAMES[fmt]}{hint} ({detail[:300]})") from exc
+    for w in caught:
+        warnings.warn(w.message, w.category, stacklevel=2)
+    return frame
+
+
+def _read(p: Path, fmt: str, sheet) -> pd.DataFrame:
+    if fmt in ("csv", "tsv"):
+        return pd.read_csv(p, sep="\t" if fmt == "tsv" else ",")
     if fmt == "excel":
-        if p.suffix.lower() == ".xls":
-            _need("xlrd", "io", "reading .xls files")
-        else:
-            _need("openpyxl", "io", "reading Excel files")
-        try:
-            return pd.read_excel(p, sheet_name=0 if sheet is None else sheet)
-        except ValueError as exc:
-            if sheet is not None and "not found" in str(exc).lower():
-                names = pd.ExcelFile(p).sheet_names
-                raise ValueError(f"sheet {sheet!r} not found in {str(path)!r}; sheets: {names}") from None
-            raise
+        return pd.read_excel(p, sheet_name=0 if sheet is None else sheet)
     if fmt == "stata":
         return pd.read_stata(p)
-    _need("pyarrow", "io", "reading Parquet files")
     return pd.read_parquet(p)
+
+
+def _raise_if_no_such_sheet(path: Path, sheet) -> None:
+    """The clear error for a ``sheet`` the (readable) workbook does not have; nothing if the book is unreadable."""
+    try:
+        names = pd.ExcelFile(path).sheet_names
+    except Exception:
+        return
+    if sheet not in names and not (isinstance(sheet, int) and 0 <= sheet < len(names)):
+        raise ValueError(f"sheet {sheet!r} not found in {str(path)!r}; sheets: {names}") from None
 
 
 # ----------------------------------------------------------------------------------------------------

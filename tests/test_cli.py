@@ -379,3 +379,12 @@ def test_validate_directory_resolution(tmp_path, monkeypatch, capsys):
 def test_demo_subcommand_is_kept(capsys):
     code, out, _ = run(["demo", "--help"], capsys)
     assert code == 0 and "--out" in out and "--n-jobs" in out
+
+
+def test_damaged_stata_file_is_a_one_line_error(tmp_path, files, capsys):
+    """A truncated .dta used to end in 'unexpected error' (struct.error, exit 1)."""
+    damaged = tmp_path / "damaged.dta"
+    damaged.write_bytes(files["dta"].read_bytes()[:100])
+    code, _, err = run(["efficiency", damaged, "--inputs", "capital", "--outputs", "value_added"], capsys)
+    assert code == 2
+    assert_one_line_error(err, f"cannot read '{damaged}' as Stata .dta", "damaged, truncated")

@@ -298,3 +298,26 @@ def test_productivity_table_columns(gml):
     np.testing.assert_allclose(rest["index"].to_numpy(), gml.indices["index"].to_numpy())
     restart = io.productivity_table(gml, policy="restart")
     assert "restarted" in restart.columns
+
+
+# ----------------------------------------------------------------------------------------------------
+# damaged files: a clear error naming the file and its format
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ext, name", [("dta", "Stata .dta"), ("xlsx", "Excel"), ("parquet", "Parquet")])
+@pytest.mark.parametrize("damage", ["empty", "garbage", "truncated", "head_only"])
+def test_damaged_file_is_a_clear_error(tmp_path, panel, ext, name, damage):
+    path = tmp_path / f"panel.{ext}"
+    io.write_table(panel, path)
+    raw = path.read_bytes()
+    path.write_bytes({"empty": b"", "garbage": bytes(range(256)) * 4, "truncated": raw[: len(raw) // 2],
+                      "head_only": raw[:100]}[damage])    # each raised struct.error, KeyError, BadZipFile... before
+    with pytest.raises(ValueError, match=rf"cannot read '{path}' as {name}: it is damaged, truncated or not"):
+        io.read_table(path)
+
+
+def test_unreadable_csv_names_the_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    with pytest.raises(ValueError, match=rf"cannot read '{path}' as CSV \(EmptyDataError"):
+        io.read_table(path)
