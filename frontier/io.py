@@ -425,45 +425,118 @@ def _spec_text(export: Export) -> list[str]:
     return [f"{k}: {v}" for k, v in export.specification]
 
 
+def check_output(path, fmt: str | None = None, what: str = "output") -> str:
+    """Check that ``path`` can be written, before any long computation; returns its format.
+
+    Raises a clear error when the format is unknown (or the old ``.xls``), the writer's optional package is
+    missing, the folder does not exist or cannot be written to, or ``path`` is a folder or a read-only file.
+    ``"-"`` (standard output) is always fine.
+    """
+    if str(path) == "-":
+        return "csv"
+    fmt = fmt or file_format(path)
+    p = Path(path)
+    if fmt == "excel" and p.suffix.lower() == ".xls":
+        raise ValueError(f"cannot write the old .xls format ({str(path)!r}); save as .xlsx")
+    if fmt == "excel":
+        _need("openpyxl", "io", "writing Excel files")
+    elif fmt == "parquet":
+        _need("pyarrow", "io", "writing Parquet files")
+    check_writable(p, what)
+    return fmt
+
+
+def check_writable(path, what: str = "output") -> None:
+    """Check that a file can be created at ``path``: its folder exists and accepts a new file (tried with a
+    probe file, which also catches read-only file systems), and ``path`` is not a folder or a read-only file."""
+    p = Path(path)
+    folder = p.parent
+    if p.is_dir():
+        raise ValueError(f"{what} {str(path)!r} is a folder; give a file name")
+    if not folder.exists():
+        raise FileNotFoundError(f"{what} folder {str(folder)!r} does not exist")
+    if not folder.is_dir():
+        raise NotADirectoryError(f"{what} {str(path)!r}: {str(folder)!r} is not a folder")
+    if p.exists() and not os.access(p, os.W_OK):
+        raise PermissionError(f"{what} file {str(path)!r} is read-only")
+    probe = _temporary_name(p)
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except OSError as exc:
+        raise PermissionError(f"cannot write to the {what} folder {str(folder)!r}: {exc.strerror}") from None
+    probe.unlink()
+
+
+def _temporary_name(target: Path) -> Path:
+    """A hidden, unused name beside ``target`` that keeps its extension (writers such as matplotlib read it)."""
+    return target.with_name(f".~{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
+
+
+@contextmanager
+def atomic_write(path):
+    """Yield a temporary path beside ``path``; when the block succeeds it replaces ``path`` (``os.replace``,
+    atomic on one file system), when it fails it is removed and an existing ``path`` is left untouched.
+
+    The new file keeps an existing file's permissions; a symbolic link is followed (its target is replaced).
+    """
+    target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
+    tmp = _temporary_name(target)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))     # created with the user's umask
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:                 # on disk before it takes the target's name
+            os.fsync(fh.fileno())
+        if target.exists():
+            shutil.copymode(target, tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_table(frame: pd.DataFrame, path, *, export: Export | None = None, fmt: str | None = None) -> Path | None:
     """Write ``frame`` (or ``export.table``) to ``path`` in the format of its extension (or ``fmt``).
 
     With an :class:`Export`, Excel files get its extra tables as sheets and a ``specification`` sheet, Stata
-    files variable labels and notes, Parquet files the specification in their metadata.
+    files variable labels and notes, Parquet files the specification in their metadata. The file is written
+    whole or not at all (:func:`atomic_write`); an existing file survives a failing write unchanged.
     """
     if export is None:
         export = Export(table=frame)
-    fmt = fmt or file_format(path)
+    fmt = check_output(path, fmt)
     if str(path) == "-":
-        export.table.to_csv(sys.stdout, index=False)
+        notes = _csv_formula_notes(export.table)
+        if notes:
+            warnings.warn("standard output: " + "; ".join(notes), UserWarning, stacklevel=2)
+        export.table.to_csv(sys.stdout, index=False, lineterminator=_csv_line_end(export.table))
         return None
     p = Path(path)
-    if p.parent != Path("") and not p.parent.exists():
-        raise FileNotFoundError(f"output folder {str(p.parent)!r} does not exist")
-    if fmt == "csv":
-        export.table.to_csv(p, index=False)
-    elif fmt == "tsv":
-        export.table.to_csv(p, index=False, sep="\t")
-    elif fmt == "excel":
-        if p.suffix.lower() == ".xls":
-            raise ValueError(f"cannot write the old .xls format ({str(path)!r}); save as .xlsx")
-        _write_excel(export, p)
-    elif fmt == "stata":
-        _write_stata(export, p)
-    elif fmt == "parquet":
-        _need("pyarrow", "io", "writing Parquet files")
-        table = export.table.copy()
-        table.attrs = {"frontier": {"title": export.title, "specification": [list(r) for r in export.specification],
-                                    "columns": export.descriptions}}
-        table.to_parquet(p, index=False)
-    else:  # pragma: no cover - file_format guards this
-        raise ValueError(f"unknown format {fmt!r}")
+    notes: list[str] = []
+    with atomic_write(p) as tmp:
+        if fmt in ("csv", "tsv"):
+            notes = _csv_formula_notes(export.table)
+            export.table.to_csv(tmp, index=False, sep="\t" if fmt == "tsv" else ",",
+                                lineterminator=_csv_line_end(export.table))
+        elif fmt == "excel":
+            notes = _write_excel(export, tmp)
+        elif fmt == "stata":
+            notes = _write_stata(export, tmp)
+        elif fmt == "parquet":
+            table = export.table.copy()
+            table.attrs = {"frontier": {"title": export.title,
+                                        "specification": [list(r) for r in export.specification],
+                                        "columns": export.descriptions}}
+            table.to_parquet(tmp, index=False)
+        else:  # pragma: no cover - file_format guards this
+            raise ValueError(f"unknown format {fmt!r}")
+    if notes:
+        warnings.warn(f"{str(path)}: " + "; ".join(notes), UserWarning, stacklevel=2)
     return p
 
 
 def write_result(result, path, *, fmt: str | None = None, extra: dict | None = None,
                  policy: str = "propagate") -> Path | None:
     """Write an efficiency or productivity result (table, specification, labels) to ``path``."""
+    check_output(path, fmt)
     export = export_of(result, extra, policy)
     return write_table(export.table, path, export=export, fmt=fmt)
 
@@ -478,19 +551,27 @@ def _excel_sheet_name(name: str, used: set) -> str:
     return name
 
 
-def _write_excel(export: Export, path: Path) -> None:
+def _write_excel(export: Export, path: Path) -> list[str]:
+    """Write the sheets; returns notes on what had to be changed for Excel (control characters, time zones).
+
+    Text that starts like a formula is written as text (an inline string with Excel's quote prefix), never as
+    a formula, in every sheet and header: a result file must not run its data when opened.
+    """
     _need("openpyxl", "io", "writing Excel files")
     used: set = set()
+    notes: list[str] = []
     spec_rows = [("frontier", export.title)] + list(export.specification)
-    spec = pd.DataFrame(spec_rows, columns=["setting", "value"])
-    cols = pd.DataFrame(list(export.descriptions.items()), columns=["column", "description"])
+    spec, _ = _excel_ready(pd.DataFrame(spec_rows, columns=["setting", "value"]), SPEC_SHEET, notes)
+    cols, _ = _excel_ready(pd.DataFrame(list(export.descriptions.items()), columns=["column", "description"]),
+                           SPEC_SHEET, notes)
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         sheets = [(export.name, export.table)] + list(export.extra_tables.items())
         written = []
         for name, table in sheets:
             sheet = _excel_sheet_name(name, used)
+            table, text_columns = _excel_ready(table, sheet, notes)
             table.to_excel(xw, sheet_name=sheet, index=False)
-            written.append((sheet, table))
+            written.append((sheet, table, text_columns))
         sheet = None
         if export.specification or export.descriptions:      # plain tables get no specification sheet
             sheet = _excel_sheet_name(SPEC_SHEET, used)
@@ -498,16 +579,123 @@ def _write_excel(export: Export, path: Path) -> None:
             if len(cols):
                 cols.to_excel(xw, sheet_name=sheet, index=False, startrow=len(spec) + 2)
         book = xw.book
-        for name, table in written:
+        for name, table, text_columns in written:
             ws = book[name]
             ws.freeze_panes = "A2"
             for i, col in enumerate(table.columns, start=1):
                 width = max(len(str(col)), 10) + 2
                 ws.column_dimensions[_col_letter(i)].width = min(width, 40)
+            _cells_as_text(ws[1])                                          # the header row
+            for i in text_columns:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                    _cells_as_text([cell])
         if sheet is not None:
             ws = book[sheet]
             ws.column_dimensions["A"].width = 26
             ws.column_dimensions["B"].width = 100
+            for row in ws.iter_rows():
+                _cells_as_text(row)
+    return notes
+
+
+def _formula_like(value) -> bool:
+    """Text a spreadsheet would take for a formula (OWASP: it starts with =, +, -, @, tab or carriage return)."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def _cells_as_text(cells) -> None:
+    """Formula-like text cells become plain text: type ``s`` (openpyxl typed them ``f``) and Excel's quote
+    prefix, so that Excel shows the text and keeps it as text when the cell is edited."""
+    for cell in cells:
+        if _formula_like(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+def _is_text_column(values: pd.Series) -> bool:
+    return not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values))
+
+
+def _rows(mask: pd.Series) -> str:
+    rows = list(mask.index[mask.to_numpy()])
+    return f"rows {rows[:5]}" + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+
+
+def _naive_utc(value):
+    return pd.Timestamp(value).tz_convert("UTC").tz_localize(None)
+
+
+def _excel_ready(table: pd.DataFrame, sheet: str, notes: list) -> tuple[pd.DataFrame, list[int]]:
+    """``table`` as Excel can hold it, and the 1-based positions of its text columns.
+
+    Excel has no time zones and no control characters (openpyxl refuses both): timezone-aware times are written
+    as UTC without a zone, and control characters as visible ``\\xNN`` escapes; each change is described in
+    ``notes`` (sheet, column, rows). The caller's table is not modified.
+    """
+    out = table.copy()
+    renamed = {c: _escape_illegal(c) for c in out.columns if isinstance(c, str) and EXCEL_ILLEGAL.search(c)}
+    if renamed:
+        out = out.rename(columns=renamed)
+        notes.append(f"sheet {sheet!r}: control characters in column names {list(renamed)} written as \\xNN "
+                     "escapes (Excel cannot hold them)")
+    text_columns = []
+    for i, col in enumerate(out.columns, start=1):
+        values = out[col]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            out[col] = values.dt.tz_convert("UTC").dt.tz_localize(None)
+            notes.append(f"sheet {sheet!r}, column {col!r}: timezone-aware times written in UTC without a "
+                         f"time zone (Excel has none; was {values.dt.tz})")
+            continue
+        if not _is_text_column(values):
+            continue
+        text_columns.append(i)
+        values = values.astype(object)
+        aware = values.map(lambda v: isinstance(v, _dt.datetime) and v.tzinfo is not None)
+        illegal = values.map(lambda v: isinstance(v, str) and EXCEL_ILLEGAL.search(v) is not None)
+        if aware.any():
+            values = values.where(~aware, values[aware].map(_naive_utc))
+            notes.append(f"sheet {sheet!r}, column {col!r}, {_rows(aware)}: timezone-aware times written in UTC "
+                         "without a time zone (Excel has none)")
+        if illegal.any():
+            values = values.where(~illegal, values[illegal].map(_escape_illegal))
+            notes.append(f"sheet {sheet!r}, column {col!r}, {_rows(illegal)}: control characters written as "
+                         "\\xNN escapes (Excel cannot hold them)")
+        if aware.any() or illegal.any():
+            out[col] = values
+    return out, text_columns
+
+
+def _escape_illegal(text: str) -> str:
+    return EXCEL_ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _csv_line_end(table: pd.DataFrame) -> str | None:
+    """``"\\r\\n"`` when some text holds a carriage return, so that the CSV writer quotes it (it quotes only the
+    characters of its line end, and a bare CR splits the row when read back); else the platform's default."""
+    texts = [c for c in table.columns if isinstance(c, str)]
+    for col in table.columns:
+        if _is_text_column(table[col]):
+            texts.extend(v for v in table[col].astype(object) if isinstance(v, str))
+    return "\r\n" if any("\r" in t for t in texts) else None
+
+
+def _csv_formula_notes(table: pd.DataFrame) -> list[str]:
+    """One note when labels or column names start like a spreadsheet formula: CSV keeps the data as it is (Stata
+    and pandas read it back unchanged), so the user is told that a spreadsheet may run them."""
+    found = []
+    names = [c for c in table.columns if _formula_like(c)]
+    if names:
+        found.append(f"column names {names[:5]}")
+    for col in table.columns:
+        if _is_text_column(table[col]):
+            mask = table[col].astype(object).map(_formula_like)
+            if mask.any():
+                found.append(f"column {col!r} {_rows(mask)} (e.g. {table[col][mask].iloc[0]!r})")
+    if not found:
+        return []
+    return ["text beginning with =, +, -, @, tab or carriage return in " + ", ".join(found[:5])
+            + ("..." if len(found) > 5 else "") + " is written as it is; a spreadsheet program opening this CSV "
+            "may run it as a formula (import it as text, or write .xlsx, where frontier writes it as text)"]
 
 
 def _col_letter(i: int) -> str:
@@ -523,7 +711,9 @@ def _clip_label(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _stata_ready(table: pd.DataFrame) -> tuple[pd.DataFrame, dict, dict]:
+def _stata_ready(table: pd.DataFrame, notes: list) -> tuple[pd.DataFrame, dict, dict]:
+    """Stata names, booleans as 0/1, times as ``%tc`` (timezone-aware ones in UTC, said in ``notes``: Stata has no
+    time zones) and other non-numeric columns as strings."""
     names = stata_names(table.columns)
     out = table.rename(columns=names)
     convert = {}
@@ -532,14 +722,21 @@ def _stata_ready(table: pd.DataFrame) -> tuple[pd.DataFrame, dict, dict]:
         if pd.api.types.is_bool_dtype(s):
             out[col] = s.astype("int8")
         elif pd.api.types.is_datetime64_any_dtype(s):
+            if isinstance(s.dtype, pd.DatetimeTZDtype):
+                out[col] = s.dt.tz_convert("UTC").dt.tz_localize(None)
+                notes.append(f"column {col!r}: timezone-aware times written in UTC without a time zone (Stata has "
+                             f"none; was {s.dt.tz})")
             convert[col] = "tc"
         elif not pd.api.types.is_numeric_dtype(s):
             out[col] = s.astype(object).where(s.notna(), "").astype(str)
     return out, names, convert
 
 
-def _write_stata(export: Export, path: Path) -> None:
-    table, names, convert = _stata_ready(export.table)
+def _write_stata(export: Export, path: Path) -> list[str]:
+    """Write the table with variable labels, a data label and the specification as notes; returns notes on what
+    had to be changed for Stata (time zones)."""
+    notes_for_user: list[str] = []
+    table, names, convert = _stata_ready(export.table, notes_for_user)
     labels = {}
     for col, new in names.items():
         text = export.descriptions.get(col, "")
@@ -553,6 +750,7 @@ def _write_stata(export: Export, path: Path) -> None:
     writer = _NotesWriter(path, table, write_index=False, version=118, data_label=_clip_label(export.title),
                           variable_labels=labels, convert_dates=convert or None, notes=notes)
     writer.write_file()
+    return notes_for_user
 
 
 from pandas.io.stata import StataWriterUTF8 as _StataWriterUTF8
@@ -635,6 +833,7 @@ def read_specification(path) -> dict:
     return {}
 
 
-__all__ = ["EXTENSIONS", "Export", "efficiency_call", "efficiency_export", "efficiency_table", "export_of",
-           "file_format", "productivity_call", "productivity_export", "productivity_table", "read_specification",
-           "read_table", "stata_names", "stata_notes", "write_result", "write_table"]
+__all__ = ["EXTENSIONS", "atomic_write", "check_output", "check_writable", "efficiency_call", "efficiency_export",
+           "efficiency_table", "Export", "export_of", "file_format", "productivity_call", "productivity_export",
+           "productivity_table", "read_specification", "read_table", "stata_names", "stata_notes", "write_result",
+           "write_table"]

@@ -1,6 +1,9 @@
 """frontier.io: files by extension, result exports that record the specification, merges onto the user's panel."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -321,3 +324,197 @@ def test_unreadable_csv_names_the_file(tmp_path):
     path.write_text("")
     with pytest.raises(ValueError, match=rf"cannot read '{path}' as CSV \(EmptyDataError"):
         io.read_table(path)
+
+
+# ----------------------------------------------------------------------------------------------------
+# safe exports: whole files or none, checked before the work
+# ----------------------------------------------------------------------------------------------------
+
+class _Unprintable:
+    """A value no writer can turn into text: every format fails on it part-way through the write."""
+
+    def __str__(self):
+        raise RuntimeError("cannot be written")
+
+    __repr__ = __str__
+
+
+def _leftovers(folder) -> list:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.parametrize("ext", FORMATS)
+def test_failing_write_leaves_the_existing_file_untouched(tmp_path, panel, ext):
+    path = tmp_path / f"results.{ext}"
+    io.write_table(panel, path)
+    before = path.read_bytes()
+    bad = panel.head(4).astype({"city": object})
+    bad.loc[2, "city"] = _Unprintable()                     # the CSV writer had already written the rows above
+    with pytest.raises(Exception):
+        io.write_table(bad, path)
+    assert path.read_bytes() == before
+    assert _leftovers(tmp_path) == []
+    io.write_table(panel.head(3), path)                     # the next good write replaces it
+    assert len(io.read_table(path)) == 3 and _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("ext, writer", [("csv", "DataFrame.to_csv"), ("xlsx", "_write_excel"),
+                                         ("dta", "_write_stata"), ("parquet", "DataFrame.to_parquet")])
+def test_partial_write_never_reaches_the_target(tmp_path, panel, monkeypatch, ext, writer):
+    """A writer that dies half-way (disk full, killed) leaves the old file and no temporary file."""
+    path = tmp_path / f"results.{ext}"
+    io.write_table(panel, path)
+    before = path.read_bytes()
+
+    def dies_half_way(first, target, *args, **kwargs):
+        Path(target).write_bytes(b"partial")
+        raise OSError(28, "No space left on device")
+
+    owner, name = (pd.DataFrame, writer.split(".")[1]) if writer.startswith("DataFrame") else (io, writer)
+    monkeypatch.setattr(owner, name, dies_half_way)
+    with pytest.raises(OSError, match="No space left"):
+        io.write_table(panel, path)
+    assert path.read_bytes() == before and _leftovers(tmp_path) == []
+
+
+def test_new_file_gets_normal_permissions_and_keeps_existing_ones(tmp_path, panel):
+    path = tmp_path / "scores.csv"
+    io.write_table(panel, path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask        # not the 0600 of a mkstemp file
+    path.chmod(0o640)
+    io.write_table(panel, path)
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_output_is_checked_before_the_work(tmp_path, panel, eff):
+    assert io.check_output(tmp_path / "a.xlsx") == "excel" and io.check_output("-") == "csv"
+    with pytest.raises(FileNotFoundError, match="output folder .*nowhere' does not exist"):
+        io.check_output(tmp_path / "nowhere" / "a.csv")
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(ValueError, match="is a folder"):
+        io.check_output(tmp_path / "folder.csv")
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(NotADirectoryError, match="is not a folder"):
+        io.check_output(tmp_path / "file.txt" / "a.csv")
+    with pytest.raises(ValueError, match="cannot tell the file type"):
+        io.check_output(tmp_path / "a.sav")
+    with pytest.raises(ValueError, match=r"old \.xls"):
+        io.check_output(tmp_path / "a.xls")
+    assert _leftovers(tmp_path) == []                        # the probe file is gone
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        eff.to_excel(tmp_path / "nowhere" / "a.xlsx")
+
+
+def test_a_symbolic_link_keeps_pointing_at_the_new_file(tmp_path, panel):
+    real = tmp_path / "real.csv"
+    link = tmp_path / "link.csv"
+    io.write_table(panel.head(2), real)
+    link.symlink_to(real)
+    io.write_table(panel.head(5), link)
+    assert link.is_symlink() and len(pd.read_csv(real)) == 5
+
+
+# ----------------------------------------------------------------------------------------------------
+# what Excel cannot hold, and text that looks like a formula
+# ----------------------------------------------------------------------------------------------------
+
+def test_excel_control_characters_are_escaped_with_a_warning(tmp_path):
+    """openpyxl's IllegalCharacterError used to abort the write (and destroy the file at the path)."""
+    frame = pd.DataFrame({"dmu": ["A\x01", "B", "C\x1f\x00"], "x\x02": [1.0, 2.0, 3.0]})
+    path = tmp_path / "ctrl.xlsx"
+    with pytest.warns(UserWarning, match=r"column 'dmu', rows \[0, 2\]: control characters written as \\xNN"):
+        io.write_table(frame, path)
+    back = io.read_table(path)
+    assert back["dmu"].tolist() == ["A\\x01", "B", "C\\x1f\\x00"]
+    assert list(back.columns) == ["dmu", "x\\x02"]
+    assert frame["dmu"].tolist() == ["A\x01", "B", "C\x1f\x00"]         # the caller's table is not modified
+
+
+@pytest.mark.parametrize("as_object", [False, True])
+def test_timezone_aware_periods_are_written_in_utc_with_a_warning(tmp_path, as_object):
+    stamps = pd.to_datetime(["2020-01-01 00:30", "2021-06-01 12:00"]).tz_localize("Europe/Paris")
+    frame = pd.DataFrame({"period": stamps.astype(object) if as_object else stamps, "x": [1.0, 2.0]})
+    expected = [pd.Timestamp("2019-12-31 23:30"), pd.Timestamp("2021-06-01 10:00")]
+    for ext in ("xlsx", "dta"):
+        path = tmp_path / f"tz{'_obj' if as_object else ''}.{ext}"
+        if ext == "dta" and as_object:
+            continue                               # an object column of times is text for Stata, as before
+        with pytest.warns(UserWarning, match=r"column 'period'.*timezone-aware times written in UTC"):
+            io.write_table(frame, path)
+        assert io.read_table(path)["period"].tolist() == expected
+
+
+FORMULAS = ["=1+1", "=cmd|' /C calc'!A0", "+SUM(A1:A2)", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"x\")"]
+
+
+def _sheet_cells(path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(path)
+    return {ws.title: [cell for row in ws.iter_rows() for cell in row if cell.value is not None] for ws in book}
+
+
+def _no_formula_in_the_xml(path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
+
+
+def test_formula_like_labels_are_text_in_excel(tmp_path):
+    frame = pd.DataFrame({"dmu": FORMULAS, "=x": np.arange(len(FORMULAS), dtype=float),
+                          "-y": [-1.5] * len(FORMULAS)})
+    path = tmp_path / "inject.xlsx"
+    io.write_table(frame, path)
+    cells = _sheet_cells(path)["results"]
+    text = {c.value.replace("\n", "\r"): c for c in cells if isinstance(c.value, str)}   # XML reads CR as LF
+    for value in FORMULAS + ["=x", "-y"]:
+        assert value in text, value                                   # unchanged
+        assert text[value].data_type == "s" and text[value].quotePrefix, value
+    numbers = [c for c in cells if not isinstance(c.value, str)]
+    assert all(c.data_type == "n" for c in numbers) and -1.5 in [c.value for c in numbers]
+    _no_formula_in_the_xml(path)
+    assert io.read_table(path)["dmu"].str.replace("\n", "\r").tolist() == FORMULAS
+
+
+def test_formula_like_labels_are_text_in_every_sheet_of_a_result(tmp_path, panel):
+    """Entity labels reach the results and distances sheets; the data file's name and the column names the
+    specification sheet; none of them may become a formula."""
+    data = panel.copy()
+    cities = sorted(data["city"].unique())
+    labels = {c: FORMULAS[i % len(FORMULAS)] + ("" if i < len(FORMULAS) else str(i)) for i, c in enumerate(cities)}
+    data["city"] = data["city"].map(labels)
+    data = data.rename(columns={"dust": "=dust"})
+    pr = fr.productivity(data, "city", "year", INPUTS, OUTPUTS, ["so2", "=dust"], index="gml", model="sbm_ddf")
+    path = tmp_path / "gml.xlsx"
+    io.write_result(pr, path, extra={"data file": "=evil.csv"})
+    cells = _sheet_cells(path)
+    assert set(cells) == {"productivity", "distances", "specification"}
+    for sheet, found in cells.items():
+        risky = [c for c in found if isinstance(c.value, str) and c.value.startswith(io.FORMULA_PREFIXES)]
+        assert risky, sheet                                            # the test reaches every sheet
+        assert all(c.data_type == "s" for c in risky), sheet
+    spec_text = [c.value for c in cells["specification"]]
+    assert "=evil.csv" in spec_text and "so2 =dust" in spec_text
+    _no_formula_in_the_xml(path)
+    assert set(io.read_table(path)["city"].str.replace("\n", "\r")) == set(labels.values())
+
+
+def test_formula_like_labels_are_kept_in_csv_with_one_warning(tmp_path, recwarn):
+    frame = pd.DataFrame({"dmu": FORMULAS, "=x": np.arange(len(FORMULAS), dtype=float)})
+    path = tmp_path / "inject.csv"
+    io.write_table(frame, path)
+    found = [w for w in recwarn if issubclass(w.category, UserWarning)]
+    assert len(found) == 1
+    message = str(found[0].message)
+    assert "column names ['=x']" in message and "column 'dmu' rows [0, 1, 2, 3, 4] and 3 more" in message
+    assert "may run it as a formula" in message
+    back = pd.read_csv(path, keep_default_na=False)
+    assert back["dmu"].tolist() == FORMULAS and list(back.columns) == ["dmu", "=x"]   # the data as it is
+    recwarn.clear()
+    io.write_table(pd.DataFrame({"dmu": ["a\rb", "c"], "x": [-1.0, 2.0]}), tmp_path / "plain.csv")
+    assert pd.read_csv(tmp_path / "plain.csv")["dmu"].tolist() == ["a\rb", "c"]     # a bare CR split the row
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]            # negative numbers are data
