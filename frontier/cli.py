@@ -372,10 +372,54 @@ def _with_data(frame, table, key_cols: list[str]):
     return pd.concat([frame.reset_index(drop=True), results.reset_index(drop=True)], axis=1)
 
 
+def _check_outputs(args, plots: dict) -> None:
+    """Before the data are read and the LPs solved, check that every file to write can be written (known
+    format, existing writable folder, writer installed): a long run must not fail at its end and lose its
+    results. ``plots``: option name -> path (or None)."""
+    from .io import check_output, check_writable
+
+    if args.output:
+        check_output(args.output)
+    plots = {option: path for option, path in plots.items() if path is not None}
+    if not plots:
+        return
+    from .plots import _mpl
+
+    _mpl()                                        # the clear "needs matplotlib" error, before the work
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    kinds = FigureCanvasBase.get_supported_filetypes()
+    for option, path in plots.items():
+        ext = Path(path).suffix.lower().lstrip(".")
+        if ext not in kinds:
+            shown = f"extension {'.' + ext!r}" if ext else "no extension"
+            raise ValueError(f"{option} {str(path)!r}: cannot tell the image format ({shown}); use .png, .pdf "
+                             f"or .svg")
+        check_writable(path, what="plot")
+
+
+def _save_plot(draw, path) -> None:
+    """``draw(file)`` saves a figure; it goes to a temporary file renamed to ``path`` on success, so that a
+    failing plot leaves an existing file as it was."""
+    from .io import atomic_write
+
+    with atomic_write(path) as tmp:
+        draw(tmp)
+    _say(f"wrote {path}")
+
+
 def _write(export, path, args) -> None:
+    """Write the export; the writer's warnings (formula-like text in a CSV, characters Excel cannot hold)
+    become ``frontier: warning: ...`` lines on stderr."""
+    import warnings
+
     from .io import write_table
 
-    write_table(export.table, path, export=export)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write_table(export.table, path, export=export)
+    for w in caught:
+        _say("warning: " + " ".join(str(w.message).split()))
     if str(path) != "-":
         rows, cols = export.table.shape
         _say(f"wrote {path} ({rows} rows x {cols} columns)")
@@ -396,6 +440,7 @@ def _run_efficiency(args, argv) -> int:
     from . import io
     from .efficiency import efficiency
 
+    _check_outputs(args, {"--plot": args.plot})
     frame = io.read_table(args.file, sheet=_sheet(args.sheet))
     _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
                            "id": args.id, "period": [args.period]})
@@ -429,8 +474,7 @@ def _run_efficiency(args, argv) -> int:
     if args.plot:
         from .plots import plot_scores
 
-        plot_scores(res, args.plot)
-        _say(f"wrote {args.plot}")
+        _save_plot(lambda file: plot_scores(res, file), args.plot)
     return 0
 
 
@@ -438,6 +482,7 @@ def _run_productivity(args, argv) -> int:
     from . import io
     from .productivity import productivity
 
+    _check_outputs(args, {"--plot": args.plot, "--plot-decomposition": args.plot_decomposition})
     frame = io.read_table(args.file, sheet=_sheet(args.sheet))
     _check_columns(frame, {"entity": [args.entity], "period": [args.period], "input": args.inputs,
                            "output": args.outputs, "bad output": args.bad_outputs})
@@ -463,12 +508,10 @@ def _run_productivity(args, argv) -> int:
 
         if args.plot:
             entities = _match_entities(args.plot_entities, pr) if args.plot_entities else None
-            plot_gtfp(pr.cumulative(policy=args.chain) if args.chain != "propagate" else pr, args.plot,
-                      entities=entities)
-            _say(f"wrote {args.plot}")
+            levels = pr.cumulative(policy=args.chain) if args.chain != "propagate" else pr
+            _save_plot(lambda file: plot_gtfp(levels, file, entities=entities), args.plot)
         if args.plot_decomposition:
-            plot_decomposition(pr, args.plot_decomposition)
-            _say(f"wrote {args.plot_decomposition}")
+            _save_plot(lambda file: plot_decomposition(pr, file), args.plot_decomposition)
     return 0
 
 

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -388,3 +389,101 @@ def test_damaged_stata_file_is_a_one_line_error(tmp_path, files, capsys):
     code, _, err = run(["efficiency", damaged, "--inputs", "capital", "--outputs", "value_added"], capsys)
     assert code == 2
     assert_one_line_error(err, f"cannot read '{damaged}' as Stata .dta", "damaged, truncated")
+
+
+# ----------------------------------------------------------------------------------------------------
+# output files: checked before the work, written whole or not at all
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def no_solving(monkeypatch):
+    """Any LP solved fails the test: the command must stop before the work."""
+    import frontier.engine
+
+    def solved(*args, **kwargs):
+        raise AssertionError("an LP was solved")
+
+    monkeypatch.setattr(frontier.engine, "run_model", solved)
+
+
+@pytest.mark.parametrize("command", ["efficiency", "productivity"])
+@pytest.mark.parametrize("option, target, fragments", [
+    ("-o", "{tmp}/missing/scores.xlsx", ["output folder", "missing' does not exist"]),
+    ("-o", "{tmp}/scores.sav", ["cannot tell the file type", ".sav"]),
+    ("-o", "{tmp}/scores.xls", ["old .xls format"]),
+    ("-o", "{tmp}", ["is a folder"]),
+    ("--plot", "{tmp}/missing/plot.png", ["plot folder", "missing' does not exist"]),
+    ("--plot", "{tmp}/plot.xyz", ["--plot", "cannot tell the image format", ".xyz"]),
+])
+def test_unwritable_output_fails_before_solving(tmp_path, files, no_solving, capsys, command, option, target,
+                                                fragments):
+    """Before, a long run solved every LP and then failed on -o (its results lost)."""
+    if option == "--plot":
+        pytest.importorskip("matplotlib")
+    if target == "{tmp}":
+        target = str(tmp_path / "dir.csv")
+        os.mkdir(target)
+    target = target.replace("{tmp}", str(tmp_path))
+    argv = [command, files["csv"], *(PANEL if command == "productivity" else []), *VARS, "-q", option, target]
+    code, _, err = run(argv, capsys)
+    assert code == 2, err
+    assert_one_line_error(err, *fragments)
+
+
+def test_the_check_needs_no_solving_when_the_output_is_fine(tmp_path, files, no_solving, capsys):
+    """The fixture does catch a solve (the tests above would pass vacuously otherwise)."""
+    code, _, err = run(["efficiency", files["csv"], *VARS, "-q", "-o", tmp_path / "ok.csv"], capsys)
+    assert code == 1 and "an LP was solved" in err
+
+
+def test_failing_export_keeps_the_existing_file(tmp_path, files, monkeypatch, capsys):
+    out = tmp_path / "scores.xlsx"
+    out.write_bytes(b"yesterday's results")
+
+    def disk_full(export, path):
+        Path(path).write_bytes(b"partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(io, "_write_excel", disk_full)
+    code, _, err = run(["efficiency", files["csv"], *VARS, "-q", "-o", out], capsys)
+    assert code == 2
+    assert_one_line_error(err, "No space left on device")
+    assert out.read_bytes() == b"yesterday's results"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scores.xlsx"]
+
+
+def test_formula_like_labels_warn_on_csv_and_are_text_in_excel(tmp_path, panel, capsys):
+    data = panel.copy()
+    data["city"] = "=" + data["city"]                      # "=city001"...
+    src = tmp_path / "panel.csv"
+    data.to_csv(src, index=False)
+    code, _, err = run(["efficiency", src, *VARS, "--id", "city", "--period", "year", "-q", "-o",
+                        tmp_path / "scores.csv"], capsys)
+    assert code == 0, err
+    warning = [line for line in err.splitlines() if line.startswith("frontier: warning: ")]
+    assert len(warning) == 1 and "column 'city'" in warning[0] and "may run it as a formula" in warning[0]
+    assert pd.read_csv(tmp_path / "scores.csv")["city"].str.startswith("=city").all()     # kept as it is
+    code, _, err = run(["efficiency", src, *VARS, "--id", "city", "--period", "year", "-q", "-o",
+                        tmp_path / "scores.xlsx"], capsys)
+    assert code == 0 and "warning" not in err
+    openpyxl = pytest.importorskip("openpyxl")
+    ws = openpyxl.load_workbook(tmp_path / "scores.xlsx")["efficiency"]
+    cells = [c for c in ws["A"][1:]]
+    assert all(c.value.startswith("=city") and c.data_type == "s" for c in cells)
+
+
+def test_plots_are_written_whole(tmp_path, files, monkeypatch, capsys):
+    pytest.importorskip("matplotlib")
+    import frontier.plots
+
+    png = tmp_path / "scores.png"
+    png.write_bytes(b"old plot")
+
+    def broken(res, path, **kwargs):
+        Path(path).write_bytes(b"half a png")
+        raise ValueError("plot failed")
+
+    monkeypatch.setattr(frontier.plots, "plot_scores", broken)
+    code, _, err = run(["efficiency", files["csv"], *VARS, "-q", "--plot", png], capsys)
+    assert code == 2 and png.read_bytes() == b"old plot"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scores.png"]
