@@ -533,19 +533,10 @@ def _sheet(sheet):
 
 
 def validation_directory(directory=None) -> Path:
-    """DIR, else $FRONTIER_VALIDATION_DIR, else ../shared/validation from the current folder, else the
-    package default (beside the repository)."""
-    from .validation import ENV_VAR, default_directory
+    """The folder of validation cases, resolved by :func:`frontier.validation.validation_directory`."""
+    from .validation import validation_directory as resolve
 
-    if directory:
-        return Path(directory)
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env)
-    here = Path.cwd().parent / "shared" / "validation"
-    if here.is_dir():
-        return here
-    return default_directory()
+    return resolve(directory)
 
 
 def _run_validate(args, argv) -> int:

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from frontier.validation import ENV_VAR, default_directory
+from frontier.validation import ENV_VAR, validation_directory
 
 
 @pytest.fixture(scope="session")
 def validation_dir() -> Path:
     """The published validation cases ($FRONTIER_VALIDATION_DIR, else ../shared/validation); skip if absent."""
-    directory = default_directory()
+    directory = validation_directory()
     if not directory.is_dir():
         pytest.skip(f"validation directory {directory} not found (set {ENV_VAR} to the folder of cases)")
     return directory

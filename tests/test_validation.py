@@ -6,6 +6,7 @@ checks (quantities case.md marks as non-unique, e.g. some slacks) are reported a
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 import warnings
 from pathlib import Path
@@ -186,3 +187,156 @@ def test_runner_exit_codes(tmp_path, monkeypatch, capsys):
         V.check(folder.name, "scores", "toy", pd.Series([1.0]), pd.Series([2.0]), 1e-6)])
     assert run.main([str(tmp_path)]) == 1
     assert run.main([str(tmp_path / "nowhere")]) == 2
+
+
+# ---- the case descriptions (frontier/validation_cases.json) and the generic runner ----------------------
+
+NOT_AVAILABLE = {                      # the published cases whose model frontier does not have yet
+    "ebm_input_crs_tone_tsutsui2010_hospital", "ebm_input_crs_tone_tsutsui2010_examples12",
+    "cost_revenue_crs_cooper_seiford_tone2007", "cost_revenue_zofio_prieto2006", "profit_nerlovian_zpa2013",
+    "metafrontier_radial_analytic_deapack",
+}
+
+
+def test_every_case_folder_is_described(validation_dir):
+    present = set(V.available_cases(validation_dir))
+    described = set(V.CASE_DESCRIPTIONS)
+    assert present == described, (f"folders without a description: {sorted(present - described)}; "
+                                  f"descriptions without a folder: {sorted(described - present)}")
+
+
+def test_cases_whose_model_is_missing_are_listed_not_run(validation_dir):
+    assert NOT_AVAILABLE.isdisjoint(V.CASES)
+    assert {n for n, d in V.CASE_DESCRIPTIONS.items() if d.get("model_available") is False} == NOT_AVAILABLE
+    df = V.run_validation(validation_dir, cases=sorted(NOT_AVAILABLE))
+    assert sorted(df["case"]) == sorted(NOT_AVAILABLE)
+    assert (df["check"] == "not run").all() and df["passed"].isna().all()
+    assert df["model"].str.startswith("model not available: ").all()
+    assert V.hard_failures(df).empty
+    with pytest.raises(KeyError, match="model not available"):
+        V.run_case("profit_nerlovian_zpa2013", validation_dir)
+
+
+def test_dearun_panel_case_checks(validation_dir):
+    """Every score, Malmquist and cross-period column of the Dearun panel is compared, as a hard check."""
+    rows = V.run_case("super_sbm_undesirable_dearun_panel12x3", validation_dir)
+    names = [r.check for r in rows]
+    assert sum(n.endswith(" scores") for n in names) == 8                    # sbm/hybrid x contemp/global x crs/vrs
+    assert sum("effch/techch/tfpch (relative)" in n for n in names) == 8     # sbm/super x adj/glob x crs/vrs
+    assert sum(n.startswith("cross-period scores") for n in names) == 4
+    assert all(not r.soft and r.passed and r.tolerance == 1e-6 for r in rows)
+
+
+def test_tone2003_weights_case_checks(validation_dir):
+    rows = {r.check: r for r in V.run_case("sbm_undesirable_tone2003_table2_weights", validation_dir)}
+    for ratio in ("1:0.3", "1:1", "1:3"):
+        rho = rows[f"rho good:bad = {ratio} (published)"]
+        assert rho.passed and not rho.soft and rho.tolerance == 5e-4
+        assert rows[f"projections good:bad = {ratio} (published)"].soft   # alternative optima (case.md)
+
+
+def _describe_case(tmp_path: Path, description: dict, name: str = "zz_toy") -> Path:
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps({"cases": {name: description}}), encoding="utf-8")
+    return path
+
+
+TOY = {
+    "key": ["DMU"], "variables": {"inputs": ["x"], "outputs": ["y"]}, "tolerance": 1e-9,
+    "runs": {"crs": {"call": "efficiency", "options": {"model": "radial", "rts": "crs", "orientation": "input"}},
+             "vrs": {"call": "efficiency", "options": {"model": "radial", "rts": "vrs", "orientation": "input"}}},
+    "checks": [{"name": "theta", "run": "crs", "compare": {"theta": "score"}, "rows": {"kind": "crs"}},
+               {"name": "1/theta", "run": "crs", "compare": {"theta": "score"}, "rows": {"kind": "inverse"},
+                "transform": "reciprocal"},
+               {"name": "scale efficiency", "run": "crs", "compare": {"theta": ["crs:score", "vrs:score"]},
+                "rows": {"kind": "scale"}, "transform": "ratio", "error": "relative"}],
+}
+
+
+def _toy_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "zz_toy"
+    folder.mkdir()
+    (folder / "case.md").write_text("# toy\n", encoding="utf-8")
+    pd.DataFrame({"DMU": ["A", "B", "C"], "x": [1.0, 2.0, 3.0], "y": [1.0, 1.0, 1.0]}).to_csv(folder / "data.csv",
+                                                                                              index=False)
+    # one output level, so CRS and VRS input theta agree: A (x = 1) is the frontier, theta = 1, 1/2, 1/3
+    expected = pd.DataFrame({"kind": ["crs"] * 3 + ["inverse"] * 3 + ["scale"] * 3, "DMU": list("ABC") * 3,
+                             "theta": [1, 0.5, 1 / 3, 1, 2, 3, 1, 1, 1]})
+    expected.to_csv(folder / "expected.csv", index=False)
+    return folder
+
+
+def test_generic_runner_on_a_toy_case(tmp_path):
+    folder = _toy_folder(tmp_path)
+    desc = V.load_case_descriptions(_describe_case(tmp_path, TOY))["zz_toy"]
+    rows = V.DescribedCase("zz_toy", desc)(folder)
+    assert [r.check for r in rows] == ["theta", "1/theta", "scale efficiency"]
+    assert all(r.passed and r.max_abs_error < 1e-9 for r in rows), rows
+    assert rows[0].model == "model=radial, rts=crs, orientation=input"
+
+    wrong = pd.read_csv(folder / "expected.csv")
+    wrong.loc[1, "theta"] = 0.6                                         # B's theta, a wrong expectation
+    wrong.to_csv(folder / "expected.csv", index=False)
+    rows = V.DescribedCase("zz_toy", desc)(folder)
+    assert not rows[0].passed and rows[0].max_abs_error == pytest.approx(0.1)
+
+
+def test_generic_runner_refuses_an_expected_row_no_check_compares(tmp_path):
+    folder = _toy_folder(tmp_path)
+    expected = pd.read_csv(folder / "expected.csv")
+    pd.concat([expected, pd.DataFrame({"kind": ["new block"], "DMU": ["A"], "theta": [1.0]})]).to_csv(
+        folder / "expected.csv", index=False)
+    desc = V.load_case_descriptions(_describe_case(tmp_path, TOY))["zz_toy"]
+    with pytest.raises(ValueError, match=r"row\(s\) \[11\] are compared by no check"):
+        V.DescribedCase("zz_toy", desc)(folder)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["checks"][0].update(transform="square"), "transform must be one of"),
+    (lambda d: d["runs"]["crs"]["options"].update(rts_typo="crs"), r"efficiency\(\) has no option\(s\) \['rts_typo'\]"),
+    (lambda d: d.pop("tolerance"), "needs a positive tolerance"),
+    (lambda d: d["checks"][0].update(compare={"theta": "scores"}), "a efficiency result offers"),
+    (lambda d: d["checks"][0].update(run="nowhere"), "needs a 'name' and a 'run'"),
+    (lambda d: d["checks"][2].update(compare={"theta": "crs:score"}), r"with \[numerator, denominator\]"),
+    (lambda d: d.update(model_available=False), "names it in 'requires'"),
+])
+def test_case_descriptions_are_validated(tmp_path, change, message):
+    desc = json.loads(json.dumps(TOY))
+    change(desc)
+    with pytest.raises(ValueError, match=message) as info:
+        V.load_case_descriptions(_describe_case(tmp_path, desc))
+    assert "'zz_toy'" in str(info.value)
+
+
+def test_unavailable_description_keeps_future_options(tmp_path):
+    """A case whose model is not in frontier yet may name options and quantities the package does not have."""
+    desc = json.loads(json.dumps(TOY))
+    desc.update(model_available=False, requires="EBM")
+    desc["runs"]["crs"]["options"]["epsilon"] = 0.5
+    desc["checks"][0]["compare"] = {"theta": "theta"}
+    assert "zz_toy" in V.load_case_descriptions(_describe_case(tmp_path, desc))
+
+
+def test_max_rel_error_rules():
+    exp = pd.Series([2.0, np.nan, 4.0], index=["a", "b", "c"])
+    assert V.max_rel_error(pd.Series([2.2, 9.0, 4.0], index=["a", "b", "c"]), exp) == pytest.approx(0.1)
+    assert V.max_rel_error(pd.Series([2.0, 9.0, np.nan], index=["a", "b", "c"]), exp) == math.inf
+    assert V.max_rel_error(pd.Series([0.0], index=["a"]), pd.Series([0.0], index=["a"])) == math.inf
+    assert V.check("c", "n", "m", pd.Series([2.0 + 1e-7]), pd.Series([2.0]), 1e-7, relative=True).passed
+
+
+def test_validation_directory_resolution(tmp_path, monkeypatch):
+    monkeypatch.setenv(V.ENV_VAR, str(tmp_path / "env"))
+    assert V.validation_directory() == tmp_path / "env"
+    assert V.validation_directory(tmp_path / "arg") == tmp_path / "arg"
+    monkeypatch.delenv(V.ENV_VAR)
+    monkeypatch.chdir(tmp_path)                       # no ../shared/validation beside the current folder
+    assert V.validation_directory() == Path(V.__file__).resolve().parent.parent.parent / "shared" / "validation"
+
+
+def test_case_file_is_package_data():
+    """The descriptions ship with the package (pyproject package-data), or an installed `frontier validate` breaks."""
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    package_data = pyproject.split("[tool.setuptools.package-data]")[1].split("\n[")[0]
+    assert '"validation_cases.json"' in package_data
+    assert V.CASE_FILE.is_file() and V.CASE_FILE.parent == Path(V.__file__).parent

@@ -5,9 +5,10 @@ Usage::
 
     python validation/run.py [DIR] [--case NAME ...]
 
-DIR is the folder of validation cases (default: $FRONTIER_VALIDATION_DIR, else ../shared/validation relative to
-the repository root). Exits with status 1 if any hard check fails (soft checks, for quantities that case.md marks
-as non-unique, are reported but do not fail), 2 if the directory does not exist.
+DIR is the folder of validation cases (default: $FRONTIER_VALIDATION_DIR, else ../shared/validation beside the
+checkout; see frontier.validation.validation_directory). What each case runs and compares is described in
+frontier/validation_cases.json. Exits with status 1 if any hard check fails (soft checks, for quantities that
+case.md marks as non-unique, are reported but do not fail), 2 if the directory does not exist.
 """
 from __future__ import annotations
 
@@ -20,17 +21,17 @@ try:
 except ImportError:  # running from a source checkout without installing the package
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from frontier.validation import default_directory, format_table, hard_failures, run_validation
+from frontier.validation import format_table, hard_failures, run_validation, validation_directory
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Compare frontier against published DEA results.")
     parser.add_argument("directory", nargs="?", default=None,
-                        help=f"folder of validation cases (default: {default_directory()})")
+                        help=f"folder of validation cases (default: {validation_directory()})")
     parser.add_argument("--case", action="append", dest="cases", metavar="NAME",
                         help="run only this case (repeatable)")
     args = parser.parse_args(argv)
-    directory = Path(args.directory) if args.directory else default_directory()
+    directory = validation_directory(args.directory)
     if not directory.is_dir():
         print(f"validation directory {directory} not found", file=sys.stderr)
         return 2
