@@ -85,6 +85,9 @@ class DDFScore(_Directional):
         p.extra_cost[:, 0] = -1.0
         return p
 
+    def objective_range(self, in_reference):
+        return -INF, 0.0 if in_reference else INF     # the DMU itself gives beta = 0; the objective is -beta
+
     def decode(self, sol, data0, prev):
         return {"status": sol.status, "score": sol.extras[:, 0]}
 
@@ -98,6 +101,9 @@ class DDFSlacks(DDFScore):
 
     def select(self, prev):
         return prev["status"] == "optimal"
+
+    def objective_range(self, in_reference):
+        return -INF, INF
 
     def patch(self, data0, prev):
         p = self.beta_column(data0)
@@ -119,6 +125,9 @@ class NDDFScore(_Directional):
     def __init__(self, layout, rts, disposability, weights, bad_cap):
         super().__init__(layout, rts, disposability, layout.d, False, bad_cap, "score")
         self.weights = weights
+
+    def objective_range(self, in_reference):
+        return -INF, 0.0      # -sum w_v beta_v with beta >= 0
 
     def patch(self, data0, prev):
         L = self.layout

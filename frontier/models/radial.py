@@ -65,6 +65,13 @@ class RadialScore(Stage):
         p.extra_cost[:, 0] = 1.0 if self.orientation == "input" else -1.0
         return p
 
+    def objective_range(self, in_reference):
+        # theta = max_i (X'lambda)_i / x_i0 >= 0 and phi = min_r (Y'lambda)_r / y_r0 >= 0; the DMU itself
+        # (lambda = e_0) gives theta <= 1, phi >= 1. The objective is theta, or -phi.
+        if self.orientation == "input":
+            return 0.0, 1.0 if in_reference else INF
+        return -INF, -1.0 if in_reference else 0.0
+
     def decode(self, sol, data0, prev):
         return {"status": sol.status, "score": sol.extras[:, 0]}
 
@@ -80,6 +87,9 @@ class RadialSlacks(RadialScore):
 
     def select(self, prev):
         return prev["status"] == "optimal"
+
+    def objective_range(self, in_reference):
+        return -INF, INF
 
     def patch(self, data0, prev):
         p = self.rows_and_column(data0)

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
+from .base import INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
 
 ORIENTATIONS = ("nonoriented", "input", "output")
 EFFICIENT_TOL = 1e-6
@@ -126,6 +126,9 @@ class SBMScore(_SBMStage):
         super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1,
                          exclude_self=False, name="score")
 
+    def objective_range(self, in_reference):
+        return 0.0, 1.0       # rho in [0, 1] whatever the reference set (slacks never exceed the data)
+
     def patch(self, data0, prev):
         L = self.layout
         p = self.base_patch(data0, sign=1.0)
@@ -159,6 +162,9 @@ class SuperSBMScore(_SBMStage):
         super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1 + layout.s1,
                          exclude_self=True, name="super")
         self.only_where_efficient = only_where_efficient
+
+    def objective_range(self, in_reference):
+        return 1.0, INF       # t >= 1 by the normalisation row, so delta >= 1
 
     def select(self, prev):
         if not self.only_where_efficient:
