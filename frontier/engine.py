@@ -537,13 +537,14 @@ def equilibrate(A: np.ndarray, passes: int = 10) -> tuple[np.ndarray, np.ndarray
 def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int):
     """Solve DMU ``i`` of ``patch`` with every reference column in one equilibrated, tightly toleranced LP.
 
-    The rare path for the LPs the fast path could not solve or whose answer failed verification. Rows are
-    first divided by the evaluated DMU's own magnitude in them (row scaling never changes an LP), then rows and
-    columns are equilibrated, so entries far below the column means are not lost to the solver's absolute
-    tolerances. Returns ``(status, objective, Columns | None)``; an optimal answer that still fails
-    verification is reported as ``"numerical_error"``.
+    The rare path for the LPs the fast path could not solve or whose answer failed verification. Rows and
+    columns are equilibrated (:func:`equilibrate`; row scaling never changes an LP and column scaling is a
+    change of units), so entries far below the column means are not lost to the solver's absolute tolerances.
+    Two equilibrations are tried, the matrix alone and with the objective balanced as a further row; the first
+    answer that passes verification is taken. Returns ``(status, objective, Columns | None)``; an optimal
+    answer that fails verification both times is reported as ``"numerical_error"``.
     """
-    E, R = stage.n_extra_cols, stage.n_rows
+    E = stage.n_extra_cols
     exclude = stage.exclude_self and own >= 0
     positions, blocks, costs = [], [], [patch.extra_cost[i]]
     for b, block in enumerate(stage.blocks):
@@ -562,21 +563,47 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int):
     shift = A[:, fixed] @ col_lo[fixed]
     row_lo, row_up = patch.row_lower[i] - shift, patch.row_upper[i] - shift
     A[:, fixed] = 0.0
-    row_factor, col_factor = equilibrate(np.vstack([A, cost]))     # the objective balanced like a row
-    row_factor, cost_factor = row_factor[:-1], row_factor[-1]
-    As = A * row_factor[:, None] * col_factor[None, :]
-    cs = cost * col_factor
+    status = "numerical_error"
+    for balance_objective in (False, True):
+        status, x, objective = _solve_equilibrated(A, cost, col_lo, col_up, row_lo, row_up, balance_objective)
+        if status != "optimal":
+            if status in ("infeasible", "unbounded"):
+                return status, np.nan, None
+            continue
+        lam = x[E:]
+        nz = np.flatnonzero(lam > 1e-12 * max(1.0, lam.max(initial=0.0)))
+        cols = Columns(x[:E], every.pos[nz], every.blk[nz], lam[nz]).clipped(patch, i)
+        if accepted(stage, ref, patch, i, own, objective, cols):
+            return "optimal", objective, cols
+        status = "numerical_error"
+    return status, np.nan, None
+
+
+def _solve_equilibrated(A, cost, col_lo, col_up, row_lo, row_up, balance_objective: bool):
+    """Solve ``min cost'x, row_lo <= A x <= row_up, col_lo <= x <= col_up`` after equilibration.
+
+    Returns ``(status, x, objective)`` in the original units (``x`` None unless optimal).
+    """
+    if balance_objective:
+        row_factor, col_factor = equilibrate(np.vstack([A, cost]))
+        row_factor, cost_factor = row_factor[:-1], row_factor[-1]
+    else:
+        row_factor, col_factor = equilibrate(A)
+        top = np.abs(cost * col_factor).max(initial=0.0)
+        cost_factor = np.exp2(-np.round(np.log2(top))) if top > 0 else 1.0
+    As = (A * row_factor[:, None] * col_factor[None, :]).T       # column-major for addCols
+    R, C = A.shape
     h = new_highs()
     for key, value in {"threads": 1, **ROBUST_OPTIONS}.items():
         h.setOptionValue(key, value)
     rlo, rup = row_lo * row_factor, row_up * row_factor
     h.addRows(R, np.where(np.isinf(rlo), -HINF, rlo), np.where(np.isinf(rup), HINF, rup), 0,
               np.zeros(R, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
-    col_idx, row_idx = np.nonzero(As.T)
-    starts = np.searchsorted(col_idx, np.arange(As.shape[1])).astype(np.int32)
+    col_idx, row_idx = np.nonzero(As)
+    starts = np.searchsorted(col_idx, np.arange(C)).astype(np.int32)
     clo, cup = col_lo / col_factor, col_up / col_factor
-    h.addCols(As.shape[1], cs * cost_factor, np.where(np.isinf(clo), -HINF, clo), np.where(np.isinf(cup), HINF, cup),
-              col_idx.size, starts, row_idx.astype(np.int32), As.T[As.T != 0])
+    h.addCols(C, cost * col_factor * cost_factor, np.where(np.isinf(clo), -HINF, clo),
+              np.where(np.isinf(cup), HINF, cup), col_idx.size, starts, row_idx.astype(np.int32), As[As != 0])
     for options in RETRY_OPTIONS[1:] + [None]:   # dual simplex, then primal simplex, then interior point
         h.run()
         ms = h.getModelStatus()
@@ -586,20 +613,13 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int):
             h.setOptionValue(key, value)
         h.clearSolver()
     if ms == MS.kUnboundedOrInfeasible:
-        n = h.getNumCol()
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+        h.changeColsCost(C, np.arange(C, dtype=np.int32), np.zeros(C))
         h.run()
-        return ("unbounded" if h.getModelStatus() == MS.kOptimal else "infeasible"), np.nan, None
+        return ("unbounded" if h.getModelStatus() == MS.kOptimal else "infeasible"), None, np.nan
     if ms != MS.kOptimal:
-        return status_name(ms), np.nan, None
+        return status_name(ms), None, np.nan
     x = np.asarray(h.getSolution().col_value, dtype=float) * col_factor
-    objective = h.getObjectiveValue() / cost_factor
-    lam = x[E:]
-    nz = np.flatnonzero(lam > 1e-12 * max(1.0, lam.max(initial=0.0)))
-    cols = Columns(x[:E], every.pos[nz], every.blk[nz], lam[nz]).clipped(patch, i)
-    if not accepted(stage, ref, patch, i, own, objective, cols):
-        return "numerical_error", np.nan, None
-    return "optimal", objective, cols
+    return "optimal", x, h.getObjectiveValue() / cost_factor
 
 
 ACTIVE_CAP = 300        # rebuild the restricted model from recently used columns beyond this many columns

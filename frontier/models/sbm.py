@@ -144,14 +144,24 @@ class SBMScore(_SBMStage):
         return p
 
     def decode(self, sol, data0, prev):
+        """Targets are the reference combination ``X'lambda = X'Lambda / t``, slacks their distance to the data,
+        and the score is computed without cancellation: ``1 - sum w_i s_i / x_i0 = sum w_i target_i / x_i0``
+        (an efficient-looking DMU at 1e-20 of its column comes out as 1e-20, not as 1 - 1 = 0)."""
         L = self.layout
         t = sol.extras[:, 0]
+        x0 = data0[:, : L.d]
         with np.errstate(divide="ignore", invalid="ignore"):
-            slacks = sol.extras[:, 1:] / t[:, None]
+            targets = sol.sums / t[:, None]
+            output_slacks = sol.extras[:, 1 + L.m:] / t[:, None]
             scale = 1.0 / t
-        targets = data0[:, : L.d] - slacks
-        targets[:, L.goods] = data0[:, L.goods] + slacks[:, L.goods]
-        return {"status": sol.status, "score": sol.objective, "slacks": slacks, "targets": targets,
+        slacks = x0 - targets
+        slacks[:, L.goods] = -slacks[:, L.goods]
+        cin, cout = self.weights_for(data0)
+        # a zero input (zeros="small_positive") has target and slack 0: its term (small - 0) / small is 1
+        kept = np.where(x0[:, L.inputs] > 0, targets[:, L.inputs], self.small[L.inputs])
+        numerator = np.where((cin > 0).any(axis=1), (cin * kept).sum(axis=1), 1.0)
+        score = numerator / (1.0 + (cout * output_slacks).sum(axis=1))
+        return {"status": sol.status, "score": score, "slacks": slacks, "targets": targets,
                 "_intensity_scale": scale}
 
 
