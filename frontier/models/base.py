@@ -230,6 +230,14 @@ def bad_row_bounds(disposability: str, rhs: np.ndarray) -> tuple[np.ndarray, np.
     return np.full_like(rhs, -INF), rhs
 
 
+def nonnegative_slacks(layout: Layout, slacks: np.ndarray, targets: np.ndarray):
+    """Slacks of inequality rows clipped at 0 (a negative one is the LP's tolerance, verified to be relatively
+    tiny), with the targets moved alike so that ``target = observed - slack`` (outputs ``+ slack``) still holds."""
+    clipped = np.maximum(slacks, 0.0)
+    sign = np.where(layout.mask(goods=True), 1.0, -1.0)
+    return clipped, targets + sign * (clipped - slacks)
+
+
 def status_after_detail_stage(sol_status: np.ndarray, stage_name: str) -> np.ndarray:
     """A failed detail stage (slacks) keeps the score; the status says what failed."""
     return np.array([s if s == "optimal" else f"{stage_name}_{s}" for s in sol_status], dtype=object)

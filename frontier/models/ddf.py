@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import (INF, Layout, ModelSpec, Stage, bad_row_bounds, convexity_bounds, envelopment_blocks,
-                   max_slack_cost, status_after_detail_stage)
+                   max_slack_cost, nonnegative_slacks, status_after_detail_stage)
 
 
 class _Directional(Stage):
@@ -117,8 +117,9 @@ class DDFSlacks(DDFScore):
         moved = x - prev["score"][:, None] * g * self.direction_signs()
         slacks = moved - sol.sums
         slacks[:, L.goods] = -slacks[:, L.goods]
+        slacks, targets = nonnegative_slacks(L, slacks, sol.sums)
         return {"status": status_after_detail_stage(sol.status, "slacks"), "slacks": slacks,
-                "targets": sol.sums, "_intensity_scale": np.ones(len(sol.status))}
+                "targets": targets, "_intensity_scale": np.ones(len(sol.status))}
 
 
 class NDDFScore(_Directional):
@@ -159,11 +160,11 @@ def build_ddf(layout: Layout, *, rts: str, disposability: str, super_efficiency:
               scale: np.ndarray) -> ModelSpec:
     stages = [DDFScore(layout, rts, disposability, super_efficiency, bad_cap),
               DDFSlacks(layout, rts, disposability, super_efficiency, bad_cap, scale)]
-    return ModelSpec(stages=stages, d=layout.d,
+    return ModelSpec(stages=stages, d=layout.d, efficient_value=0.0,
                      description="radial directional distance function, score = beta (0 = efficient)")
 
 
 def build_nddf(layout: Layout, *, rts: str, disposability: str, weights: np.ndarray, bad_cap: np.ndarray) -> ModelSpec:
     stages = [NDDFScore(layout, rts, disposability, weights, bad_cap)]
-    return ModelSpec(stages=stages, d=layout.d,
+    return ModelSpec(stages=stages, d=layout.d, efficient_value=0.0,
                      description="non-radial directional distance function, score = sum_v w_v beta_v (0 = efficient)")

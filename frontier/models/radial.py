@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import (INF, Layout, ModelSpec, Stage, bad_row_bounds, convexity_bounds, envelopment_blocks,
-                   max_slack_cost, status_after_detail_stage)
+                   max_slack_cost, nonnegative_slacks, status_after_detail_stage)
 
 ORIENTATIONS = ("input", "output")
 
@@ -110,10 +110,11 @@ class RadialSlacks(RadialScore):
             slacks[:, L.inputs] = x0 - sums[:, L.inputs]
             slacks[:, L.goods] = sums[:, L.goods] - score * y0
         slacks[:, L.bads] = b0 - sums[:, L.bads]
+        slacks, targets = nonnegative_slacks(L, slacks, sums)   # every row is an inequality (or equality)
         return {
             "status": status_after_detail_stage(sol.status, "slacks"),
             "slacks": slacks,
-            "targets": sums,
+            "targets": targets,
             "_intensity_scale": np.ones(len(sol.status)),
         }
 

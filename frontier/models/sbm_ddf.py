@@ -68,5 +68,5 @@ class SBMDDFScore(Stage):
 
 
 def build(layout: Layout, *, rts: str, weights: np.ndarray) -> ModelSpec:
-    return ModelSpec(stages=[SBMDDFScore(layout, rts, weights)], d=layout.d,
+    return ModelSpec(stages=[SBMDDFScore(layout, rts, weights)], d=layout.d, efficient_value=0.0,
                      description="SBM directional distance function, score = sum_v w_v s_v / g_v (0 = efficient)")
