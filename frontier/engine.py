@@ -540,8 +540,8 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int):
     The rare path for the LPs the fast path could not solve or whose answer failed verification. Rows and
     columns are equilibrated (:func:`equilibrate`; row scaling never changes an LP and column scaling is a
     change of units), so entries far below the column means are not lost to the solver's absolute tolerances.
-    Two equilibrations are tried, the matrix alone and with the objective balanced as a further row; the first
-    answer that passes verification is taken. Returns ``(status, objective, Columns | None)``; an optimal
+    Two equilibrations are tried, the matrix alone and with the objective balanced as a further row; of the
+    answers that pass verification the one with the smaller objective is taken. Returns ``(status, objective, Columns | None)``; an optimal
     answer that fails verification both times is reported as ``"numerical_error"``.
     """
     E = stage.n_extra_cols
@@ -563,20 +563,24 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int):
     shift = A[:, fixed] @ col_lo[fixed]
     row_lo, row_up = patch.row_lower[i] - shift, patch.row_upper[i] - shift
     A[:, fixed] = 0.0
-    status = "numerical_error"
+    verdicts, best = set(), None
     for balance_objective in (False, True):
         status, x, objective = _solve_equilibrated(A, cost, col_lo, col_up, row_lo, row_up, balance_objective)
-        if status != "optimal":
-            if status in ("infeasible", "unbounded"):
-                return status, np.nan, None
-            continue
-        lam = x[E:]
-        nz = np.flatnonzero(lam > 1e-12 * max(1.0, lam.max(initial=0.0)))
-        cols = Columns(x[:E], every.pos[nz], every.blk[nz], lam[nz]).clipped(patch, i)
-        if accepted(stage, ref, patch, i, own, objective, cols):
-            return "optimal", objective, cols
-        status = "numerical_error"
-    return status, np.nan, None
+        if status == "optimal":
+            lam = x[E:]
+            nz = np.flatnonzero(lam > 1e-12 * max(1.0, lam.max(initial=0.0)))
+            cols = Columns(x[:E], every.pos[nz], every.blk[nz], lam[nz]).clipped(patch, i)
+            if accepted(stage, ref, patch, i, own, objective, cols):
+                # both verified answers are feasible: the smaller objective is the closer to the optimum
+                if best is None or objective < best[0]:
+                    best = (objective, cols)
+                continue
+            status = "numerical_error"
+        verdicts.add(status)
+    if best is not None:
+        return "optimal", best[0], best[1]
+    # infeasible or unbounded only when both equilibrations say so; anything else is a numerical failure
+    return (verdicts.pop() if len(verdicts) == 1 else "numerical_error"), np.nan, None
 
 
 def _solve_equilibrated(A, cost, col_lo, col_up, row_lo, row_up, balance_objective: bool):
