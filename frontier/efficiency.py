@@ -21,6 +21,9 @@ from .technology import reference_mask
 MODELS = ("radial", "sbm", "ddf", "nddf", "sbm_ddf")
 DIRECTIONS = ("observed", "output", "input", "ones", "mean")
 DIRECTIONAL = ("ddf", "nddf", "sbm_ddf")
+# scores within SNAP_TOL (absolute) of the efficient value are reported as exactly that value, and slacks below
+# SNAP_TOL relative to the DMU's own value as exactly 0: LP solutions carry noise of about 1e-12
+SNAP_TOL = 1e-9
 
 
 def _direction_matrix(direction, data: DEAData, frame: pd.DataFrame) -> np.ndarray:
@@ -151,6 +154,28 @@ class Problem:
         return sbm_ddf.build(L, rts=self.rts, weights=w)
 
     # -- solving -------------------------------------------------------------------------------------
+    def _snap(self, values: dict, efficient_value: float, observed: np.ndarray) -> None:
+        """Exact efficient values and clean slacks (see ``SNAP_TOL``), in place.
+
+        A score within ``SNAP_TOL`` of the efficient value (1 for ratio scores, 0 for distances) becomes exactly
+        that value, and so does a beta within ``SNAP_TOL`` of 0. A slack whose magnitude is at most ``SNAP_TOL``
+        times the DMU's own value of the variable (the column mean where that value is 0) is solver noise and
+        becomes 0; the target moves by the same amount, so ``target = observed -/+ slack`` still holds.
+        """
+        if "score" in values:
+            score = values["score"]
+            values["score"] = np.where(np.abs(score - efficient_value) <= SNAP_TOL, efficient_value, score)
+        if "betas" in values:
+            values["betas"] = np.where(np.abs(values["betas"]) <= SNAP_TOL, 0.0, values["betas"])
+        if "slacks" in values:
+            slacks = values["slacks"]
+            magnitude = np.where(observed > 0, observed, self.scale)
+            noise = np.abs(slacks) <= SNAP_TOL * magnitude
+            if "targets" in values:
+                sign = np.where(self.layout.mask(goods=True), 1.0, -1.0)    # target = observed + sign * slack
+                values["targets"] = np.where(noise, values["targets"] - sign * slacks, values["targets"])
+            values["slacks"] = np.where(noise, 0.0, slacks)
+
     def solve(self, eval_idx: np.ndarray, ref_idx: np.ndarray, *, super_efficiency: bool,
               score_outside: bool = False, n_jobs: int = 1, method: str = "auto", chunk_size: int | None = None,
               progress=None) -> engine.BatchResult:
@@ -167,6 +192,8 @@ class Problem:
         for key in ("slacks", "targets"):
             if key in out.values:
                 out.values[key] = out.values[key] * self.scale
+        spec = self.spec(super_efficiency, score_outside)
+        self._snap(out.values, spec.efficient_value, self.data.matrix[eval_idx])
         for key, value in out.values.items():  # + 0.0 turns an LP's signed zero -0.0 into 0.0
             if value.dtype.kind == "f":
                 out.values[key] = value + 0.0

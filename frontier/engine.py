@@ -26,6 +26,20 @@ baseline the restricted path is tested and benchmarked against.
 
 Every LP's HiGHS model status is mapped to a string (``"optimal"``, ``"infeasible"``, ``"unbounded"``,
 ``"numerical_error"``, ...); a stage that is not optimal yields NaN values, never a number.
+
+Verification and the robust path
+--------------------------------
+HiGHS works to absolute tolerances (1e-7 feasibility) and drops matrix entries below 1e-9. Data are scaled by
+column means, so a DMU whose value is tiny relative to its column (a bad output of 1e-6 among values near 100, a
+1e-8 placeholder for a zero, a column spanning 1e-8..1e12) enters its LP as coefficients the solver treats as
+zero, and an "optimal" answer can be meaningless (an efficient DMU scored 0 or -1e-7, negative targets). So every
+optimal solution is verified before it is reported (:func:`relative_violation`): with the variables clipped to
+their bounds, each row's residual must be below ``VERIFY_TOL`` relative to the magnitude of its terms, and the
+objective must lie in the stage's documented range (:meth:`Stage.objective_range`). A solution that fails, and
+any LP the fast path calls unbounded or fails to solve, is solved again on the robust path
+(:func:`solve_robust`): one dense LP with every reference column, rows and columns equilibrated by powers of
+two around the evaluated DMU's own values, and tighter HiGHS tolerances. If that answer fails the same check
+too, the DMU gets NaN with status ``"numerical_error"``, never a number.
 """
 from __future__ import annotations
 
@@ -44,11 +58,16 @@ PRICING_TOL = 1e-9
 FARKAS_TOL = 1e-12
 MAX_ADD_PER_ROUND = 64
 METHODS = ("auto", "restricted", "full")
+VERIFY_TOL = 1e-7       # largest accepted row residual, relative to the magnitude of the row's terms
+RANGE_TOL = 1e-9        # slack on an objective's documented range, times max(1, |bound|)
 
 # presolve off (tiny LPs, solved thousands of times); dual simplex (patches keep the basis dual feasible)
 DEFAULT_OPTIONS = {"presolve": "off", "simplex_strategy": 1, "solver": "simplex"}
 # on a numerical failure: drop the basis and retry, then primal simplex, then interior point with crossover
 RETRY_OPTIONS = [{}, {"simplex_strategy": 4}, {"solver": "ipm", "run_crossover": "on"}]
+# the robust path: an equilibrated model, the tightest tolerances HiGHS accepts, no entry dropped as "small"
+ROBUST_OPTIONS = {"presolve": "off", "solver": "simplex", "primal_feasibility_tolerance": 1e-10,
+                  "dual_feasibility_tolerance": 1e-10, "small_matrix_value": 1e-12, "large_matrix_value": 1e30}
 
 _banner_shown = False
 
@@ -432,19 +451,179 @@ class StageSolver:
             self._set_own_bound(own, HINF)
         return status, objective, values
 
-    def intensities(self, values: np.ndarray):
-        """Reference intensities summed over blocks, and the reference combination per data row."""
+    def columns(self, values: np.ndarray) -> "Columns":
+        """The solution as the stage's own column values and the nonzero reference intensities."""
         lam = values[self.n_extra:]
-        nz = np.flatnonzero(np.abs(lam) > 1e-12)
-        blocks = self.block_arr[nz]
-        pos = self.pos_arr[nz]
-        v = lam[nz]
-        sums = ((self.ref[pos] * self.block_masks[blocks]) * v[:, None]).sum(axis=0)
-        if len(self.stage.blocks) > 1:
-            upos, inverse = np.unique(pos, return_inverse=True)
-            return upos, np.bincount(inverse, weights=v, minlength=upos.size), sums
-        order = np.argsort(pos)
-        return pos[order], v[order], sums
+        nz = np.flatnonzero(lam > 1e-12 * max(1.0, lam.max(initial=0.0)))
+        return Columns(values[: self.n_extra], self.pos_arr[nz], self.block_arr[nz], lam[nz])
+
+
+@dataclass
+class Columns:
+    """One LP solution: the stage's own column values, and the nonzero intensities with their blocks."""
+
+    own: np.ndarray
+    pos: np.ndarray
+    blk: np.ndarray
+    lam: np.ndarray
+
+    def clipped(self, patch: Patch, i: int) -> "Columns":
+        """The solution with every variable moved inside its bounds (solvers return them up to a tolerance)."""
+        own = np.clip(self.own, patch.extra_lower[i], patch.extra_upper[i])
+        return Columns(own, self.pos, self.blk, np.maximum(self.lam, 0.0))
+
+    def reference_matrix(self, stage: Stage, ref: np.ndarray) -> np.ndarray:
+        """Coefficients of the used reference columns in every row (n_rows x used columns)."""
+        A = np.zeros((stage.n_rows, self.pos.size))
+        masks = np.array([b.variables for b in stage.blocks], dtype=float)
+        A[: stage.d] = (ref[self.pos] * masks[self.blk]).T
+        if stage.convexity:
+            A[stage.d] = np.array([b.convexity for b in stage.blocks], dtype=float)[self.blk]
+        return A
+
+    def intensities(self, stage: Stage, ref: np.ndarray):
+        """Reference intensities summed over blocks (sorted positions), and the reference combination per data row."""
+        sums = self.reference_matrix(stage, ref)[: stage.d] @ self.lam
+        upos, inverse = np.unique(self.pos, return_inverse=True)
+        return upos, np.bincount(inverse, weights=self.lam, minlength=upos.size), sums
+
+
+def relative_violation(stage: Stage, ref: np.ndarray, patch: Patch, i: int, cols: Columns) -> float:
+    """The largest row residual of a (clipped) solution relative to the magnitude of the row's terms.
+
+    Each row's violation of its bounds is divided by ``sum |a_rj x_j| + |bound|``: a row whose terms are all
+    about 1e-20 is judged on its own scale, which an absolute tolerance cannot do.
+    """
+    A = reference_matrix = cols.reference_matrix(stage, ref)
+    E = patch.extra_matrix[i]
+    activity = E @ cols.own + reference_matrix @ cols.lam
+    magnitude = np.abs(E) @ np.abs(cols.own) + np.abs(A) @ cols.lam
+    lo, up = patch.row_lower[i], patch.row_upper[i]
+    bound = np.maximum(np.where(np.isfinite(lo), np.abs(lo), 0.0), np.where(np.isfinite(up), np.abs(up), 0.0))
+    violation = np.maximum(np.maximum(lo - activity, activity - up), 0.0)
+    scale = magnitude + bound
+    relative = np.where(scale > 0, violation / np.where(scale > 0, scale, 1.0), np.where(violation > 0, np.inf, 0.0))
+    return float(relative.max(initial=0.0))
+
+
+def accepted(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, objective: float,
+             cols: Columns) -> bool:
+    """Whether a clipped solution passes verification: relative residuals and the objective's range."""
+    lo, up = stage.objective_range(own >= 0 and not stage.exclude_self)
+    if not np.isfinite(objective):
+        return False
+    if objective < lo - RANGE_TOL * max(1.0, abs(lo)) or objective > up + RANGE_TOL * max(1.0, abs(up)):
+        return False
+    return relative_violation(stage, ref, patch, i, cols) <= VERIFY_TOL
+
+
+def equilibrate(A: np.ndarray, passes: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column factors (powers of two, so scaling is exact) that bring the nonzero entries of ``A``
+    towards 1: alternately centre each row's and each column's log-range (geometric scaling)."""
+    nonzero = A != 0
+    log_a = np.where(nonzero, np.log2(np.where(nonzero, np.abs(A), 1.0)), 0.0)
+    row = np.zeros(A.shape[0])
+    col = np.zeros(A.shape[1])
+    for _ in range(passes):
+        for axis, shift in ((1, row), (0, col)):
+            M = log_a + row[:, None] + col[None, :]
+            top = np.where(nonzero, M, -np.inf).max(axis=axis, initial=-np.inf)
+            bottom = np.where(nonzero, M, np.inf).min(axis=axis, initial=np.inf)
+            shift -= np.where(np.isfinite(top), (np.where(np.isfinite(top), top, 0.0) + np.where(
+                np.isfinite(bottom), bottom, 0.0)) / 2.0, 0.0)
+    return np.exp2(np.round(row)), np.exp2(np.round(col))
+
+
+def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int):
+    """Solve DMU ``i`` of ``patch`` with every reference column in one equilibrated, tightly toleranced LP.
+
+    The rare path for the LPs the fast path could not solve or whose answer failed verification. Rows and
+    columns are equilibrated (:func:`equilibrate`; row scaling never changes an LP and column scaling is a
+    change of units), so entries far below the column means are not lost to the solver's absolute tolerances.
+    Two equilibrations are tried, the matrix alone and with the objective balanced as a further row; of the
+    answers that pass verification the one with the smaller objective is taken. Returns ``(status, objective, Columns | None)``; an optimal
+    answer that fails verification both times is reported as ``"numerical_error"``.
+    """
+    E = stage.n_extra_cols
+    exclude = stage.exclude_self and own >= 0
+    positions, blocks, costs = [], [], [patch.extra_cost[i]]
+    for b, block in enumerate(stage.blocks):
+        p = np.arange(ref.shape[0])
+        if exclude:
+            p = p[p != own]
+        positions.append(p)
+        blocks.append(np.full(p.size, b))
+        costs.append(block.costs(ref)[p])
+    every = Columns(np.zeros(E), np.concatenate(positions), np.concatenate(blocks), np.zeros(0))
+    A = np.hstack([patch.extra_matrix[i], every.reference_matrix(stage, ref)])
+    cost = np.concatenate(costs)
+    col_lo = np.concatenate([patch.extra_lower[i], np.zeros(every.pos.size)])
+    col_up = np.concatenate([patch.extra_upper[i], np.full(every.pos.size, np.inf)])
+    fixed = np.flatnonzero(col_lo == col_up)     # fixed columns (a score held in a slack stage) move to the bounds
+    shift = A[:, fixed] @ col_lo[fixed]
+    row_lo, row_up = patch.row_lower[i] - shift, patch.row_upper[i] - shift
+    A[:, fixed] = 0.0
+    verdicts, best = set(), None
+    for balance_objective in (False, True):
+        status, x, objective = _solve_equilibrated(A, cost, col_lo, col_up, row_lo, row_up, balance_objective)
+        if status == "optimal":
+            lam = x[E:]
+            nz = np.flatnonzero(lam > 1e-12 * max(1.0, lam.max(initial=0.0)))
+            cols = Columns(x[:E], every.pos[nz], every.blk[nz], lam[nz]).clipped(patch, i)
+            if accepted(stage, ref, patch, i, own, objective, cols):
+                # both verified answers are feasible: the smaller objective is the closer to the optimum
+                if best is None or objective < best[0]:
+                    best = (objective, cols)
+                continue
+            status = "numerical_error"
+        verdicts.add(status)
+    if best is not None:
+        return "optimal", best[0], best[1]
+    # infeasible or unbounded only when both equilibrations say so; anything else is a numerical failure
+    return (verdicts.pop() if len(verdicts) == 1 else "numerical_error"), np.nan, None
+
+
+def _solve_equilibrated(A, cost, col_lo, col_up, row_lo, row_up, balance_objective: bool):
+    """Solve ``min cost'x, row_lo <= A x <= row_up, col_lo <= x <= col_up`` after equilibration.
+
+    Returns ``(status, x, objective)`` in the original units (``x`` None unless optimal).
+    """
+    if balance_objective:
+        row_factor, col_factor = equilibrate(np.vstack([A, cost]))
+        row_factor, cost_factor = row_factor[:-1], row_factor[-1]
+    else:
+        row_factor, col_factor = equilibrate(A)
+        top = np.abs(cost * col_factor).max(initial=0.0)
+        cost_factor = np.exp2(-np.round(np.log2(top))) if top > 0 else 1.0
+    As = (A * row_factor[:, None] * col_factor[None, :]).T       # column-major for addCols
+    R, C = A.shape
+    h = new_highs()
+    for key, value in {"threads": 1, **ROBUST_OPTIONS}.items():
+        h.setOptionValue(key, value)
+    rlo, rup = row_lo * row_factor, row_up * row_factor
+    h.addRows(R, np.where(np.isinf(rlo), -HINF, rlo), np.where(np.isinf(rup), HINF, rup), 0,
+              np.zeros(R, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+    col_idx, row_idx = np.nonzero(As)
+    starts = np.searchsorted(col_idx, np.arange(C)).astype(np.int32)
+    clo, cup = col_lo / col_factor, col_up / col_factor
+    h.addCols(C, cost * col_factor * cost_factor, np.where(np.isinf(clo), -HINF, clo),
+              np.where(np.isinf(cup), HINF, cup), col_idx.size, starts, row_idx.astype(np.int32), As[As != 0])
+    for options in RETRY_OPTIONS[1:] + [None]:   # dual simplex, then primal simplex, then interior point
+        h.run()
+        ms = h.getModelStatus()
+        if ms in (MS.kOptimal, MS.kInfeasible, MS.kUnbounded, MS.kUnboundedOrInfeasible) or options is None:
+            break
+        for key, value in options.items():
+            h.setOptionValue(key, value)
+        h.clearSolver()
+    if ms == MS.kUnboundedOrInfeasible:
+        h.changeColsCost(C, np.arange(C, dtype=np.int32), np.zeros(C))
+        h.run()
+        return ("unbounded" if h.getModelStatus() == MS.kOptimal else "infeasible"), None, np.nan
+    if ms != MS.kOptimal:
+        return status_name(ms), None, np.nan
+    x = np.asarray(h.getSolution().col_value, dtype=float) * col_factor
+    return "optimal", x, h.getObjectiveValue() / cost_factor
 
 
 ACTIVE_CAP = 300        # rebuild the restricted model from recently used columns beyond this many columns
@@ -471,11 +650,18 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
     idx_parts, val_parts = [], []
     for i in range(k):
         st, obj, values = solver.solve(patch, i, int(own[i]))
+        cols = None
+        if st == "optimal":
+            cols = solver.columns(values).clipped(patch, i)
+            if not accepted(stage, ref_data, patch, i, int(own[i]), obj, cols):
+                st = "unverified"
+        if st not in ("optimal", "infeasible"):     # unverified, unbounded or a solver failure
+            st, obj, cols = solve_robust(stage, ref_data, patch, i, int(own[i]))
         status[i] = st
-        if values is not None:
+        if cols is not None:
             objective[i] = obj
-            extras[i] = values[: stage.n_extra_cols]
-            pos, val, s = solver.intensities(values)
+            extras[i] = cols.own
+            pos, val, s = cols.intensities(stage, ref_data)
             sums[i] = s
             idx_parts.append(pos)
             val_parts.append(val)

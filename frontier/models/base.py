@@ -16,6 +16,11 @@ and price the rest with the duals (see :mod:`frontier.engine`).
 
 All data handed to a stage is already divided by per-variable scale factors; stages work in those units
 and the engine's caller multiplies slacks and targets back.
+
+Verification: the engine checks every optimal solution before it is reported (see
+:func:`frontier.engine.relative_violation`): each row's residual relative to the magnitude of its terms, with
+the variables clipped to their bounds, and the objective inside :meth:`Stage.objective_range`, a fact of the
+model. A stage only states that range; the check itself is generic.
 """
 from __future__ import annotations
 
@@ -91,6 +96,14 @@ class Stage:
     def n_rows(self) -> int:
         return self.d + int(self.convexity) + self.n_extra_rows
 
+    def objective_range(self, in_reference: bool) -> tuple[float, float]:
+        """The range the LP objective must lie in, as a fact of the model (used to verify solutions).
+
+        ``in_reference`` is True when the evaluated DMU is one of the reference columns of this LP (it is in
+        the reference set and the stage does not exclude it). The default checks nothing.
+        """
+        return -INF, INF
+
     def select(self, prev: dict) -> np.ndarray:
         """Boolean mask of the DMUs (rows of ``prev``) that need this stage."""
         return np.ones(len(prev["status"]), dtype=bool)
@@ -120,6 +133,7 @@ class ModelSpec:
     stages: list[Stage]
     d: int
     description: str
+    efficient_value: float = 1.0    # the score of an efficient DMU: 1 for ratio scores, 0 for distances
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -214,6 +228,14 @@ def bad_row_bounds(disposability: str, rhs: np.ndarray) -> tuple[np.ndarray, np.
     if disposability == "weak":
         return rhs, rhs
     return np.full_like(rhs, -INF), rhs
+
+
+def nonnegative_slacks(layout: Layout, slacks: np.ndarray, targets: np.ndarray):
+    """Slacks of inequality rows clipped at 0 (a negative one is the LP's tolerance, verified to be relatively
+    tiny), with the targets moved alike so that ``target = observed - slack`` (outputs ``+ slack``) still holds."""
+    clipped = np.maximum(slacks, 0.0)
+    sign = np.where(layout.mask(goods=True), 1.0, -1.0)
+    return clipped, targets + sign * (clipped - slacks)
 
 
 def status_after_detail_stage(sol_status: np.ndarray, stage_name: str) -> np.ndarray:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import (INF, Layout, ModelSpec, Stage, bad_row_bounds, convexity_bounds, envelopment_blocks,
-                   max_slack_cost, status_after_detail_stage)
+                   max_slack_cost, nonnegative_slacks, status_after_detail_stage)
 
 
 class _Directional(Stage):
@@ -85,6 +85,9 @@ class DDFScore(_Directional):
         p.extra_cost[:, 0] = -1.0
         return p
 
+    def objective_range(self, in_reference):
+        return -INF, 0.0 if in_reference else INF     # the DMU itself gives beta = 0; the objective is -beta
+
     def decode(self, sol, data0, prev):
         return {"status": sol.status, "score": sol.extras[:, 0]}
 
@@ -99,6 +102,9 @@ class DDFSlacks(DDFScore):
     def select(self, prev):
         return prev["status"] == "optimal"
 
+    def objective_range(self, in_reference):
+        return -INF, INF
+
     def patch(self, data0, prev):
         p = self.beta_column(data0)
         p.extra_lower[:, 0] = prev["score"]
@@ -111,14 +117,18 @@ class DDFSlacks(DDFScore):
         moved = x - prev["score"][:, None] * g * self.direction_signs()
         slacks = moved - sol.sums
         slacks[:, L.goods] = -slacks[:, L.goods]
+        slacks, targets = nonnegative_slacks(L, slacks, sol.sums)
         return {"status": status_after_detail_stage(sol.status, "slacks"), "slacks": slacks,
-                "targets": sol.sums, "_intensity_scale": np.ones(len(sol.status))}
+                "targets": targets, "_intensity_scale": np.ones(len(sol.status))}
 
 
 class NDDFScore(_Directional):
     def __init__(self, layout, rts, disposability, weights, bad_cap):
         super().__init__(layout, rts, disposability, layout.d, False, bad_cap, "score")
         self.weights = weights
+
+    def objective_range(self, in_reference):
+        return -INF, 0.0      # -sum w_v beta_v with beta >= 0
 
     def patch(self, data0, prev):
         L = self.layout
@@ -150,11 +160,11 @@ def build_ddf(layout: Layout, *, rts: str, disposability: str, super_efficiency:
               scale: np.ndarray) -> ModelSpec:
     stages = [DDFScore(layout, rts, disposability, super_efficiency, bad_cap),
               DDFSlacks(layout, rts, disposability, super_efficiency, bad_cap, scale)]
-    return ModelSpec(stages=stages, d=layout.d,
+    return ModelSpec(stages=stages, d=layout.d, efficient_value=0.0,
                      description="radial directional distance function, score = beta (0 = efficient)")
 
 
 def build_nddf(layout: Layout, *, rts: str, disposability: str, weights: np.ndarray, bad_cap: np.ndarray) -> ModelSpec:
     stages = [NDDFScore(layout, rts, disposability, weights, bad_cap)]
-    return ModelSpec(stages=stages, d=layout.d,
+    return ModelSpec(stages=stages, d=layout.d, efficient_value=0.0,
                      description="non-radial directional distance function, score = sum_v w_v beta_v (0 = efficient)")

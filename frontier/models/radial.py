@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import (INF, Layout, ModelSpec, Stage, bad_row_bounds, convexity_bounds, envelopment_blocks,
-                   max_slack_cost, status_after_detail_stage)
+                   max_slack_cost, nonnegative_slacks, status_after_detail_stage)
 
 ORIENTATIONS = ("input", "output")
 
@@ -65,6 +65,13 @@ class RadialScore(Stage):
         p.extra_cost[:, 0] = 1.0 if self.orientation == "input" else -1.0
         return p
 
+    def objective_range(self, in_reference):
+        # theta = max_i (X'lambda)_i / x_i0 >= 0 and phi = min_r (Y'lambda)_r / y_r0 >= 0; the DMU itself
+        # (lambda = e_0) gives theta <= 1, phi >= 1. The objective is theta, or -phi.
+        if self.orientation == "input":
+            return 0.0, 1.0 if in_reference else INF
+        return -INF, -1.0 if in_reference else 0.0
+
     def decode(self, sol, data0, prev):
         return {"status": sol.status, "score": sol.extras[:, 0]}
 
@@ -80,6 +87,9 @@ class RadialSlacks(RadialScore):
 
     def select(self, prev):
         return prev["status"] == "optimal"
+
+    def objective_range(self, in_reference):
+        return -INF, INF
 
     def patch(self, data0, prev):
         p = self.rows_and_column(data0)
@@ -100,10 +110,11 @@ class RadialSlacks(RadialScore):
             slacks[:, L.inputs] = x0 - sums[:, L.inputs]
             slacks[:, L.goods] = sums[:, L.goods] - score * y0
         slacks[:, L.bads] = b0 - sums[:, L.bads]
+        slacks, targets = nonnegative_slacks(L, slacks, sums)   # every row is an inequality (or equality)
         return {
             "status": status_after_detail_stage(sol.status, "slacks"),
             "slacks": slacks,
-            "targets": sums,
+            "targets": targets,
             "_intensity_scale": np.ones(len(sol.status)),
         }
 

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
+from .base import INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
 
 ORIENTATIONS = ("nonoriented", "input", "output")
 EFFICIENT_TOL = 1e-6
@@ -126,6 +126,9 @@ class SBMScore(_SBMStage):
         super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1,
                          exclude_self=False, name="score")
 
+    def objective_range(self, in_reference):
+        return 0.0, 1.0       # rho in [0, 1] whatever the reference set (slacks never exceed the data)
+
     def patch(self, data0, prev):
         L = self.layout
         p = self.base_patch(data0, sign=1.0)
@@ -141,14 +144,24 @@ class SBMScore(_SBMStage):
         return p
 
     def decode(self, sol, data0, prev):
+        """Targets are the reference combination ``X'lambda = X'Lambda / t``, slacks their distance to the data,
+        and the score is computed without cancellation: ``1 - sum w_i s_i / x_i0 = sum w_i target_i / x_i0``
+        (an efficient-looking DMU at 1e-20 of its column comes out as 1e-20, not as 1 - 1 = 0)."""
         L = self.layout
         t = sol.extras[:, 0]
+        x0 = data0[:, : L.d]
         with np.errstate(divide="ignore", invalid="ignore"):
-            slacks = sol.extras[:, 1:] / t[:, None]
+            targets = sol.sums / t[:, None]
+            output_slacks = sol.extras[:, 1 + L.m:] / t[:, None]
             scale = 1.0 / t
-        targets = data0[:, : L.d] - slacks
-        targets[:, L.goods] = data0[:, L.goods] + slacks[:, L.goods]
-        return {"status": sol.status, "score": sol.objective, "slacks": slacks, "targets": targets,
+        slacks = x0 - targets
+        slacks[:, L.goods] = -slacks[:, L.goods]
+        cin, cout = self.weights_for(data0)
+        # a zero input (zeros="small_positive") has target and slack 0: its term (small - 0) / small is 1
+        kept = np.where(x0[:, L.inputs] > 0, targets[:, L.inputs], self.small[L.inputs])
+        numerator = np.where((cin > 0).any(axis=1), (cin * kept).sum(axis=1), 1.0)
+        score = numerator / (1.0 + (cout * output_slacks).sum(axis=1))
+        return {"status": sol.status, "score": score, "slacks": slacks, "targets": targets,
                 "_intensity_scale": scale}
 
 
@@ -159,6 +172,9 @@ class SuperSBMScore(_SBMStage):
         super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1 + layout.s1,
                          exclude_self=True, name="super")
         self.only_where_efficient = only_where_efficient
+
+    def objective_range(self, in_reference):
+        return 1.0, INF       # t >= 1 by the normalisation row, so delta >= 1
 
     def select(self, prev):
         if not self.only_where_efficient:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
+from .base import INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
 
 
 def default_weights(layout: Layout) -> np.ndarray:
@@ -35,6 +35,9 @@ class SBMDDFScore(Stage):
         super().__init__(d=layout.d, blocks=[block], convexity=rts != "crs", n_extra_rows=0,
                          n_extra_cols=layout.d, exclude_self=False, name="score")
         self.layout, self.rts, self.weights = layout, rts, weights
+
+    def objective_range(self, in_reference):
+        return -INF, 0.0      # -sum w_v s_v / g_v with s >= 0
 
     def patch(self, data0, prev):
         L = self.layout
@@ -65,5 +68,5 @@ class SBMDDFScore(Stage):
 
 
 def build(layout: Layout, *, rts: str, weights: np.ndarray) -> ModelSpec:
-    return ModelSpec(stages=[SBMDDFScore(layout, rts, weights)], d=layout.d,
+    return ModelSpec(stages=[SBMDDFScore(layout, rts, weights)], d=layout.d, efficient_value=0.0,
                      description="SBM directional distance function, score = sum_v w_v s_v / g_v (0 = efficient)")
