@@ -76,7 +76,8 @@ def _build_family(layout: Layout, options, constants, super_efficiency: bool, sc
 
 def _divides_by(layout: Layout, options) -> np.ndarray | None:
     """With the observed direction the terms s_v / g_v divide by the data."""
-    return layout.mask(True, True, True) if options.direction == "observed" else None
+    observed = isinstance(options.direction, str) and options.direction == "observed"
+    return layout.mask(True, True, True) if observed else None
 
 
 FAMILY = register(ModelFamily(
