@@ -21,6 +21,8 @@ import textwrap
 import zipfile
 from pathlib import Path
 
+from .models import model_names
+
 EXIT_USAGE = 2
 
 
@@ -139,7 +141,7 @@ def _variables(parser: argparse.ArgumentParser) -> None:
 
 def _model_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
     g = parser.add_argument_group("model")
-    g.add_argument("--model", type=_lower_name, default="sbm", choices=("radial", "sbm", "ddf", "nddf", "sbm_ddf"),
+    g.add_argument("--model", type=_lower_name, default="sbm", choices=model_names(),
                    help=HELP["model"])
     g.add_argument("--orientation", type=_lower_name, choices=("input", "output", "nonoriented"),
                    help=HELP["orientation"])

@@ -6,235 +6,14 @@ them to the engine (:mod:`frontier.engine`) once per reference set.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
-from . import engine
-from .data import DEAData, _rows, check_zero_policy, validate_frame, zero_error
-from .models import base, ddf, radial, sbm, sbm_ddf
-from .models.base import Layout, ModelSpec
+from .data import _rows, validate_frame
+from .models import resolve_options
+from .problem import Problem, custom_direction
 from .results import EfficiencyResult
 from .technology import reference_mask
-
-MODELS = ("radial", "sbm", "ddf", "nddf", "sbm_ddf")
-DIRECTIONS = ("observed", "output", "input", "ones", "mean")
-DIRECTIONAL = ("ddf", "nddf", "sbm_ddf")
-# scores within SNAP_TOL (absolute) of the efficient value are reported as exactly that value, and slacks below
-# SNAP_TOL relative to the DMU's own value as exactly 0: LP solutions carry noise of about 1e-12
-SNAP_TOL = 1e-9
-
-
-def _direction_matrix(direction, data: DEAData, frame: pd.DataFrame) -> np.ndarray:
-    M = data.matrix
-    L = Layout(len(data.inputs), len(data.outputs), len(data.bad_outputs))
-    if isinstance(direction, pd.DataFrame):
-        missing = [c for c in data.variables if c not in direction.columns]
-        if missing:
-            raise ValueError(f"direction DataFrame lacks column(s) {missing}; it needs one column per variable")
-        aligned = direction.reindex(frame.index)
-        absent = frame.index[aligned[list(data.variables)].isna().any(axis=1).to_numpy()]
-        if len(absent):
-            raise ValueError(f"direction DataFrame has no (or NaN) values for rows {_rows(absent)}")
-        G = aligned[list(data.variables)].to_numpy(dtype=float)
-        if not np.isfinite(G).all() or (G < 0).any():
-            raise ValueError("direction values must be finite and non-negative magnitudes "
-                             "(the DMU moves to x - beta g_x, y + beta g_y, b - beta g_b)")
-        return G
-    if direction not in DIRECTIONS:
-        raise ValueError(f"direction must be one of {DIRECTIONS} or a DataFrame, got {direction!r}")
-    if direction == "observed":
-        return M.copy()
-    if direction == "ones":
-        return np.ones_like(M)
-    if direction == "mean":
-        return np.broadcast_to(M.mean(axis=0), M.shape).copy()
-    G = M.copy()
-    if direction == "output":
-        G[:, L.inputs] = 0.0
-    else:
-        G[:, L.m:] = 0.0
-    return G
-
-
-def _weights_vector(weights, data: DEAData, default: np.ndarray) -> np.ndarray:
-    w = default.astype(float).copy()
-    if weights is None:
-        return w
-    if not isinstance(weights, dict):
-        raise ValueError("weights must be a dict {column: weight}")
-    for col, val in weights.items():
-        if col not in data.variables:
-            raise ValueError(f"weights names column {col!r}, which is not an input, output or bad output")
-        if not np.isfinite(val) or val < 0:
-            raise ValueError(f"weight of {col!r} must be finite and >= 0, got {val!r}")
-        w[data.variables.index(col)] = float(val)
-    return w
-
-
-@dataclass
-class Problem:
-    """A validated data set and one model specification, ready to solve against any reference set."""
-
-    data: DEAData
-    model: str
-    orientation: str | None
-    rts: str
-    bad_disposability: str
-    direction: object
-    weights: dict | None
-    zeros: str
-    direction_matrix: np.ndarray | None = None
-    layout: Layout = field(init=False)
-    scale: np.ndarray = field(init=False)
-    rows: np.ndarray = field(init=False)
-    _specs: dict = field(init=False, default_factory=dict)
-
-    def __post_init__(self):
-        d = self.data
-        self.layout = Layout(len(d.inputs), len(d.outputs), len(d.bad_outputs))
-        M = d.matrix
-        scale = M.mean(axis=0)
-        scale[scale <= 0] = 1.0
-        self.scale = scale
-        positive = np.where(M > 0, M, np.inf).min(axis=0)
-        self.small = np.where(np.isfinite(positive), positive / 100.0, 1.0) / scale
-        parts = [M / scale]
-        if self.model in DIRECTIONAL:
-            G = self.direction_matrix / scale
-            if self.model == "sbm_ddf" and self.zeros == "small_positive" and isinstance(self.direction, str) \
-                    and self.direction == "observed":
-                G = np.where(G == 0, self.small, G)
-            parts.append(G)
-        self.rows = np.ascontiguousarray(np.hstack(parts))
-        self.bad_cap = M[:, self.layout.bads].max(axis=0) / scale[self.layout.bads] if self.layout.s2 else np.zeros(0)
-
-    # -- set-up --------------------------------------------------------------------------------------
-    def check_zeros(self, frame_labels: pd.Index, rows: np.ndarray) -> None:
-        """Raise for zeros in the variables this model divides by (policy ``"error"``)."""
-        if self.zeros != "error":
-            return
-        L, d = self.layout, self.data
-        if self.model == "sbm":
-            mask = sbm.divided_columns(L, self.orientation)
-            values = d.matrix
-        elif self.model == "sbm_ddf" and isinstance(self.direction, str) and self.direction == "observed":
-            mask = np.ones(L.d, dtype=bool)
-            values = d.matrix
-        else:
-            return
-        names = [v for v, keep in zip(d.variables, mask) if keep]
-        zero_error(names, values[np.ix_(rows, np.flatnonzero(mask))], frame_labels[rows], f"model={self.model!r}")
-
-    def spec(self, super_efficiency: bool, score_outside: bool = False) -> ModelSpec:
-        key = (bool(super_efficiency), bool(score_outside))
-        if key not in self._specs:
-            self._specs[key] = self._build(*key)
-        return self._specs[key]
-
-    def _build(self, super_efficiency: bool, score_outside: bool) -> ModelSpec:
-        L, m = self.layout, self.model
-        if m == "radial":
-            return radial.build(L, rts=self.rts, orientation=self.orientation,
-                                disposability=self.bad_disposability, super_efficiency=super_efficiency,
-                                scale=self.scale)
-        if m == "sbm":
-            w = _weights_vector(self.weights, self.data, np.ones(L.d))
-            return sbm.build(L, rts=self.rts, orientation=self.orientation, super_efficiency=super_efficiency,
-                             weights=w, zeros=self.zeros, small=self.small, score_outside=score_outside)
-        if m == "ddf":
-            return ddf.build_ddf(L, rts=self.rts, disposability=self.bad_disposability,
-                                 super_efficiency=super_efficiency, bad_cap=self.bad_cap, scale=self.scale)
-        if m == "nddf":
-            w = _weights_vector(self.weights, self.data, np.ones(L.d))
-            return ddf.build_nddf(L, rts=self.rts, disposability=self.bad_disposability, weights=w,
-                                  bad_cap=self.bad_cap)
-        w = _weights_vector(self.weights, self.data, sbm_ddf.default_weights(L))
-        return sbm_ddf.build(L, rts=self.rts, weights=w)
-
-    # -- solving -------------------------------------------------------------------------------------
-    def _snap(self, values: dict, efficient_value: float, observed: np.ndarray) -> None:
-        """Exact efficient values and clean slacks (see ``SNAP_TOL``), in place.
-
-        A score within ``SNAP_TOL`` of the efficient value (1 for ratio scores, 0 for distances) becomes exactly
-        that value, and so does a beta within ``SNAP_TOL`` of 0. A slack whose magnitude is at most ``SNAP_TOL``
-        times the DMU's own value of the variable (the column mean where that value is 0) is solver noise and
-        becomes 0; the target moves by the same amount, so ``target = observed -/+ slack`` still holds.
-        """
-        if "score" in values:
-            score = values["score"]
-            values["score"] = np.where(np.abs(score - efficient_value) <= SNAP_TOL, efficient_value, score)
-        if "betas" in values:
-            values["betas"] = np.where(np.abs(values["betas"]) <= SNAP_TOL, 0.0, values["betas"])
-        if "slacks" in values:
-            slacks = values["slacks"]
-            magnitude = np.where(observed > 0, observed, self.scale)
-            noise = np.abs(slacks) <= SNAP_TOL * magnitude
-            if "targets" in values:
-                sign = np.where(self.layout.mask(goods=True), 1.0, -1.0)    # target = observed + sign * slack
-                values["targets"] = np.where(noise, values["targets"] - sign * slacks, values["targets"])
-            values["slacks"] = np.where(noise, 0.0, slacks)
-
-    def solve(self, eval_idx: np.ndarray, ref_idx: np.ndarray, *, super_efficiency: bool,
-              score_outside: bool = False, n_jobs: int = 1, method: str = "auto", chunk_size: int | None = None,
-              progress=None) -> engine.BatchResult:
-        """Evaluate the rows ``eval_idx`` against the reference rows ``ref_idx`` (positions in the data)."""
-        ref_idx = np.asarray(ref_idx, dtype=np.int64)
-        eval_idx = np.asarray(eval_idx, dtype=np.int64)
-        order = np.argsort(ref_idx)
-        found = np.searchsorted(ref_idx[order], eval_idx)
-        found = np.clip(found, 0, max(len(ref_idx) - 1, 0))
-        own = np.where((len(ref_idx) > 0) & (ref_idx[order][found] == eval_idx), order[found], -1)
-        ref_data = self.rows[ref_idx, : self.layout.d]
-        out = engine.run_model(self.spec(super_efficiency, score_outside), ref_data, self.rows[eval_idx], own,
-                               method=method, n_jobs=n_jobs, chunk_size=chunk_size, progress=progress)
-        for key in ("slacks", "targets"):
-            if key in out.values:
-                out.values[key] = out.values[key] * self.scale
-        spec = self.spec(super_efficiency, score_outside)
-        self._snap(out.values, spec.efficient_value, self.data.matrix[eval_idx])
-        for key, value in out.values.items():  # + 0.0 turns an LP's signed zero -0.0 into 0.0
-            if value.dtype.kind == "f":
-                out.values[key] = value + 0.0
-        out.lam_idx = ref_idx[out.lam_idx]
-        return out
-
-
-def normalise_options(model, orientation, rts, bad_disposability, direction, super_efficiency, weights):
-    """Check the option combination; return (orientation, bad_disposability, direction) with defaults."""
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {MODELS}, got {model!r}")
-    if rts not in base.RTS:
-        raise ValueError(f"rts must be one of {base.RTS}, got {rts!r}")
-    if model == "radial":
-        orientation = orientation or "input"
-    elif model == "sbm":
-        orientation = orientation or "nonoriented"
-    elif orientation is not None:
-        raise ValueError(f"model={model!r} has no orientation; choose the direction instead "
-                         "(direction='output' is output oriented, 'input' input oriented)")
-    if model in ("radial", "ddf", "nddf"):
-        bad_disposability = bad_disposability or "weak"
-        allowed = ("weak", "strong") if model == "radial" else base.DISPOSABILITY
-        if bad_disposability not in allowed:
-            raise ValueError(f"bad_disposability for model={model!r} must be one of {allowed}, got {bad_disposability!r}")
-    else:
-        if bad_disposability not in (None, "slacks"):
-            raise ValueError(f"model={model!r} treats bad outputs through their slacks; bad_disposability "
-                             f"{bad_disposability!r} does not apply (leave it None)")
-        bad_disposability = "slacks"
-    if model in DIRECTIONAL:
-        direction = "observed" if direction is None else direction
-    elif direction is not None:
-        raise ValueError(f"direction applies to the directional models {DIRECTIONAL}, not model={model!r}")
-    if super_efficiency and model in ("nddf", "sbm_ddf"):
-        raise ValueError(f"super_efficiency is not defined for model={model!r}: with beta >= 0 (or equality "
-                         "constraints) an efficient DMU has no feasible point once it leaves its reference set")
-    if weights is not None and model not in ("sbm", "nddf", "sbm_ddf"):
-        raise ValueError(f"weights apply to models 'sbm', 'nddf' and 'sbm_ddf', not {model!r}")
-    return orientation, bad_disposability, direction
-
 
 def _reference_positions(reference, frame: pd.DataFrame) -> np.ndarray:
     n = len(frame)
@@ -329,11 +108,10 @@ def efficiency(
         period_values = pd.Series(frame.index.get_level_values(period), index=frame.index, name=period)
     else:
         period_values = frame[period].copy()
-    orientation, bad_disposability, direction = normalise_options(
-        model, orientation, rts, bad_disposability, direction, super_efficiency, weights)
-    check_zero_policy(zeros)
-    G = _direction_matrix(direction, dea, frame) if model in DIRECTIONAL else None
-    problem = Problem(dea, model, orientation, rts, bad_disposability, direction, weights, zeros, G)
+    options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
+                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros)
+    G = custom_direction(direction, dea, frame.index) if options.direction_label == "custom" else None
+    problem = Problem(dea, options, G)
     ref_mask = _reference_positions(reference, frame)
     if ref_mask.sum() < 1:
         raise ValueError("the reference set is empty")
@@ -359,34 +137,21 @@ def efficiency(
 
     problem.check_zeros(frame.index, np.arange(n))
     bar = make_progress(progress, n)
-    scores = np.full(n, np.nan)
-    status = np.full(n, "not_solved", dtype=object)
-    slacks = np.full((n, problem.layout.d), np.nan)
-    targets = np.full((n, problem.layout.d), np.nan)
-    betas = np.full((n, problem.layout.d), np.nan) if model in ("nddf", "sbm_ddf") else None
-    peer_rows = []
-    for ev, ref in groups:
-        out = problem.solve(ev, ref, super_efficiency=super_efficiency, n_jobs=n_jobs, method=method,
-                            chunk_size=chunk_size, progress=bar.update if bar else None)
-        v = out.values
-        scores[ev] = np.where(v["status"] == "optimal", v["score"], np.where(
-            np.char.startswith(v["status"].astype(str), "slacks_"), v["score"], np.nan))
-        status[ev] = v["status"]
-        for key, target in (("slacks", slacks), ("targets", targets), ("betas", betas)):
-            if target is not None and key in v:
-                target[ev] = v[key]
-        counts = np.diff(out.lam_ptr)
-        peer_rows.append((np.repeat(ev, counts), out.lam_idx, out.lam_val))
+    evaluations = problem.evaluate_many(groups, super_efficiency=super_efficiency, n_jobs=n_jobs, method=method,
+                                        chunk_size=chunk_size, progress=bar.update if bar else None)
     if bar:
         bar.close()
-    # a failed LP gives NaN everywhere, never a number
-    failed = ~np.isin(status, ["optimal"]) & ~np.char.startswith(status.astype(str), "slacks_")
-    scores[failed] = np.nan
-    slack_failed = status != "optimal"
-    slacks[slack_failed] = np.nan
-    targets[slack_failed] = np.nan
-    if betas is not None:
-        betas[failed] = np.nan
+    d = problem.layout.d
+    scores = np.full(n, np.nan)
+    status = np.full(n, "not_solved", dtype=object)
+    slacks, targets = np.full((n, d), np.nan), np.full((n, d), np.nan)
+    betas = np.full((n, d), np.nan) if problem.family.has_betas else None
+    peer_rows = []
+    for (ev, _), out in zip(groups, evaluations):
+        scores[ev], status[ev], slacks[ev], targets[ev] = out.score, out.status, out.slacks, out.targets
+        if betas is not None:
+            betas[ev] = out.betas
+        peer_rows.append((np.repeat(ev, np.diff(out.lam_ptr)), out.lam_idx, out.lam_val))
 
     labels = frame.index
     dmu = np.concatenate([p[0] for p in peer_rows]) if peer_rows else np.zeros(0, dtype=int)
@@ -396,15 +161,16 @@ def efficiency(
     peers = pd.DataFrame({"dmu": labels[dmu[keep]], "peer": labels[peer[keep]], "weight": weight[keep]})
 
     spec = {
-        "model": model, "orientation": orientation, "rts": rts, "super_efficiency": bool(super_efficiency),
-        "bad_disposability": bad_disposability if len(dea.bad_outputs) else None,
-        "direction": "custom" if isinstance(direction, pd.DataFrame) else direction,
-        "weights": dict(weights) if weights else None, "zeros": zeros,
+        "model": options.model, "orientation": options.orientation, "rts": options.rts,
+        "super_efficiency": bool(super_efficiency),
+        "bad_disposability": options.bad_disposability if len(dea.bad_outputs) else None,
+        "direction": options.direction_label or options.direction,
+        "weights": options.weights, "zeros": zeros,
         "period": period, "technology": technology if period is not None else None,
         "window": window if technology == "window" else None,
         "reference": "all rows" if reference is None else f"{int(ref_mask.sum())} rows",
         "inputs": list(dea.inputs), "outputs": list(dea.outputs), "bad_outputs": list(dea.bad_outputs),
-        "description": problem.spec(super_efficiency).description,
+        "description": problem.description(super_efficiency),
     }
     variables = list(dea.variables)
     return EfficiencyResult(

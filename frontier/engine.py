@@ -760,39 +760,72 @@ def _concat(parts: list[BatchResult]) -> BatchResult:
 DEFAULT_CHUNK = 1024
 
 
-def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.ndarray, *,
-              method: str = "auto", n_jobs: int = 1, chunk_size: int | None = None,
-              progress=None) -> BatchResult:
-    """Solve ``spec`` for every row of ``data0`` against the reference set ``ref_data`` (scaled data).
+@dataclass
+class Job:
+    """One reference set and the DMUs evaluated against it (scaled data; ``own``: each DMU's position in the
+    reference set, -1 if absent)."""
 
-    DMUs are cut into chunks of ``chunk_size`` (default 512); each chunk builds its own HiGHS models from the
-    same seed, so results do not depend on ``n_jobs`` or on the joblib backend (including Dask). ``progress``
-    is an optional callable receiving the number of DMUs finished.
+    spec: ModelSpec
+    ref_data: np.ndarray
+    data0: np.ndarray
+    own: np.ndarray
+
+
+def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_size: int | None = None,
+             progress=None) -> list[BatchResult]:
+    """Solve every job, as one parallel map over all (reference set x chunk) tasks.
+
+    The natural units of work are reference sets (periods, technologies, groups, bootstrap replicates) and, within
+    a large one, chunks of its DMUs: every chunk of every job is one task, so a period-by-period evaluation or an
+    index's many technologies use every worker, not only the chunks of one large reference set. Chunks are fixed
+    by ``chunk_size`` (default ``DEFAULT_CHUNK``) and each builds its HiGHS models from the same seed, so the results
+    do not depend on ``n_jobs`` or on the joblib backend (including Dask). ``progress`` is an optional callable
+    receiving the number of DMUs finished.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     method = "full" if method == "full" else "restricted"
-    ref_data = np.ascontiguousarray(ref_data, dtype=float)
-    plans = [plan_stage(stage, ref_data, method) for stage in spec.stages]
-    k = data0.shape[0]
     size = chunk_size or DEFAULT_CHUNK
-    bounds = [(a, min(a + size, k)) for a in range(0, k, size)] or [(0, 0)]
-    if effective_jobs(n_jobs) == 1 or len(bounds) == 1 or (chunk_size is None and k < PARALLEL_MIN):
-        parts = []
-        for a, b in bounds:
-            parts.append(solve_chunk(spec, ref_data, plans, data0[a:b], own[a:b], method))
+    prepared, tasks = [], []
+    for j, job in enumerate(jobs):
+        ref_data = np.ascontiguousarray(job.ref_data, dtype=float)
+        plans = [plan_stage(stage, ref_data, method) for stage in job.spec.stages]
+        prepared.append((ref_data, plans))
+        k = job.data0.shape[0]
+        tasks.extend((j, a, min(a + size, k)) for a in range(0, k, size))
+        if k == 0:
+            tasks.append((j, 0, 0))
+    total = sum(b - a for _, a, b in tasks)
+
+    def task(j, a, b):
+        job, (ref_data, plans) = jobs[j], prepared[j]
+        return solve_chunk(job.spec, ref_data, plans, job.data0[a:b], job.own[a:b], method)
+
+    parts: list[list[BatchResult]] = [[] for _ in jobs]
+    if effective_jobs(n_jobs) == 1 or len(tasks) == 1 or (chunk_size is None and total < PARALLEL_MIN):
+        for j, a, b in tasks:
+            parts[j].append(task(j, a, b))
             if progress:
                 progress(b - a)
-        return _concat(parts)
-    from joblib import Parallel, delayed
+    else:
+        from joblib import Parallel, delayed
 
-    tasks = (delayed(solve_chunk)(spec, ref_data, plans, data0[a:b], own[a:b], method) for a, b in bounds)
-    parts = []
-    for (a, b), part in zip(bounds, Parallel(n_jobs=n_jobs, return_as="generator")(tasks)):
-        parts.append(part)
-        if progress:
-            progress(b - a)
-    return _concat(parts)
+        calls = (delayed(solve_chunk)(jobs[j].spec, prepared[j][0], prepared[j][1], jobs[j].data0[a:b],
+                                      jobs[j].own[a:b], method) for j, a, b in tasks)
+        for (j, a, b), part in zip(tasks, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
+            parts[j].append(part)
+            if progress:
+                progress(b - a)
+    return [_concat(p) for p in parts]
+
+
+def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.ndarray, *,
+              method: str = "auto", n_jobs: int = 1, chunk_size: int | None = None,
+              progress=None) -> BatchResult:
+    """Solve ``spec`` for every row of ``data0`` against the reference set ``ref_data`` (scaled data): one job of
+    :func:`run_jobs`."""
+    return run_jobs([Job(spec, ref_data, data0, own)], method=method, n_jobs=n_jobs, chunk_size=chunk_size,
+                    progress=progress)[0]
 
 
 PARALLEL_MIN = 2000

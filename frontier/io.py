@@ -44,6 +44,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .models import family as model_family
+
 FORMATS = {
     ".csv": "csv", ".txt": "csv", ".tsv": "tsv",
     ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel",
@@ -245,15 +247,6 @@ def _index_to_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-EFFICIENCY_CONVENTIONS = {
-    "radial": "radial score: input orientation theta <= 1 (1 = efficient); output orientation phi >= 1",
-    "sbm": "SBM score rho in (0, 1], 1 = efficient; with super-efficiency delta >= 1 for efficient DMUs",
-    "ddf": "directional distance beta: 0 = efficient, larger = more inefficient (negative = outside)",
-    "nddf": "non-radial directional distance sum w_v beta_v: 0 = efficient, larger = more inefficient",
-    "sbm_ddf": "SBM-DDF inefficiency: 0 = efficient, larger = more inefficient",
-}
-
-
 def efficiency_table(res) -> pd.DataFrame:
     """``res.to_frame()`` with the DMU index as leading column(s): one row per DMU, in the data's order."""
     return _index_to_columns(res.to_frame())
@@ -266,7 +259,7 @@ def efficiency_export(res, extra: dict | None = None) -> Export:
     rows = _header(extra)
     rows.append(("call", efficiency_call(spec)))
     rows.append(("score", spec.get("description", "")))
-    rows.append(("convention", EFFICIENCY_CONVENTIONS.get(spec.get("model"), "")))
+    rows.append(("convention", model_family(spec["model"]).convention))
     for key in ("model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights",
                 "period", "technology", "window", "reference", "zeros", "inputs", "outputs", "bad_outputs"):
         value = spec.get(key)

@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .models import family as model_family
+
 MISSING = "plotting needs matplotlib: pip install matplotlib (or pip install 'frontier[plot]')"
 
 if importlib.util.find_spec("matplotlib") is None:   # fail at import, so callers can fall back cleanly
@@ -112,12 +114,8 @@ def _as_levels(obj, column):
     return obj, None, None
 
 
-MODEL_NAMES = {"radial": "radial", "sbm": "SBM", "ddf": "DDF", "nddf": "NDDF", "sbm_ddf": "SBM-DDF"}
-
-
 def _model_name(spec: dict) -> str:
-    name = MODEL_NAMES.get(spec["model"], spec["model"])
-    return ("super-" + name) if spec.get("super_efficiency") else name
+    return model_family(spec["model"]).display_name(bool(spec.get("super_efficiency")))
 
 
 def _baseline(levels: pd.DataFrame, column: str):
@@ -369,7 +367,7 @@ def plot_scores(res, path=None, *, ax=None, title: str | None = None, bins: int 
         raise TypeError(f"plot_scores needs an EfficiencyResult, got {type(res).__name__}")
     spec = res.spec
     scores = res.scores.astype(float)
-    efficient = 0.0 if spec["model"] in ("ddf", "nddf", "sbm_ddf") else 1.0
+    efficient = model_family(spec["model"]).efficient_value(spec.get("orientation"))
     name = f"{_model_name(spec)} ({spec['rts'].upper()})"
     ylabel = "inefficiency (0 = efficient)" if efficient == 0 else "efficiency score (1 = efficient)"
     colors = [c["color"] for c in __import__("matplotlib").rcParams["axes.prop_cycle"]]

@@ -48,13 +48,17 @@ only pairs periods adjacent in the panel's sorted periods (a gap yields a NaN ro
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .data import _rows, check_zero_policy, validate_frame
-from .efficiency import DIRECTIONAL, Problem, _direction_matrix, make_progress, normalise_options
+from .data import _rows, validate_frame
+from .efficiency import make_progress
+from .models import family as model_family
+from .models import resolve_options
+from .problem import Problem, custom_direction
 from .technology import reference_mask
 
 INDEX_ALIASES = {
@@ -111,14 +115,16 @@ class DistanceCache:
         return np.flatnonzero(mask)
 
     def solve(self, progress=None) -> None:
-        for key, obs in self.requests.items():
-            ev = np.array(sorted(obs), dtype=np.int64)
-            out = self.problems[key.rts].solve(ev, self.reference_rows(key), super_efficiency=self.super_efficiency,
-                                               score_outside=True, progress=progress, **self.options)
-            status = out.values["status"]
-            score = np.where(status == "optimal", out.values["score"], np.nan)
-            for i, o in enumerate(ev):
-                self.values[(int(o), key)] = (float(score[i]), str(status[i]))
+        """Every requested technology's batch, as one parallel map; scores only (no max-slack stage)."""
+        for r in sorted({key.rts for key in self.requests}):
+            keys = [key for key in self.requests if key.rts == r]
+            batches = [np.array(sorted(self.requests[key]), dtype=np.int64) for key in keys]
+            outs = self.problems[r].evaluate_many([(ev, self.reference_rows(key)) for ev, key in zip(batches, keys)],
+                                                  super_efficiency=self.super_efficiency, score_outside=True,
+                                                  detail=False, progress=progress, **self.options)
+            for key, ev, out in zip(keys, batches, outs):
+                for o, value, status in zip(ev, out.score, out.status):
+                    self.values[(int(o), key)] = (float(value), str(status))
 
     def get(self, obs: int, key: TechKey) -> float:
         return self.values[(int(obs), key)][0]
@@ -132,28 +138,6 @@ class DistanceCache:
 # ----------------------------------------------------------------------------------------------------
 # from distances to indices
 # ----------------------------------------------------------------------------------------------------
-
-def efficiency_measure(value: np.ndarray, model: str, orientation: str | None) -> np.ndarray:
-    """E (larger = better) from the model's reported distance (NaN where undefined)."""
-    value = np.asarray(value, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if model == "radial":
-            return value if orientation == "input" else 1.0 / value
-        if model == "sbm":
-            return value
-        out = 1.0 / (1.0 + value)
-    return np.where(1.0 + value > 0, out, np.nan)
-
-
-def inefficiency_measure(value: np.ndarray, model: str, orientation: str | None) -> np.ndarray:
-    """D (0 = efficient, larger = worse) for the Luenberger form."""
-    value = np.asarray(value, dtype=float)
-    if model == "radial":
-        return 1.0 - value if orientation == "input" else value - 1.0
-    if model == "sbm":
-        return 1.0 - value
-    return value
-
 
 def _combine(kind: str, form: str, own_a, own_b, cross_ab, cross_ba, pool_a, pool_b):
     """index, ec, tc from the measures of one pair (arrays over pairs).
@@ -383,10 +367,7 @@ def productivity(
     if base not in ("previous", "first"):
         raise ValueError("base must be 'previous' or 'first'")
     if super_efficiency is None:
-        super_efficiency = model == "sbm"
-    if direction is None and model in ("ddf", "nddf"):
-        direction = "output"
-    check_zero_policy(zeros)
+        super_efficiency = model_family(model).name == "sbm"
 
     frame = data
     if isinstance(frame, pd.DataFrame) and (entity not in frame.columns or period not in frame.columns):
@@ -407,13 +388,13 @@ def productivity(
     work = panel.drop(columns=[entity, period])
     work.index = pd.RangeIndex(len(work))
     dea = validate_frame(work, inputs, outputs, bad_outputs)
-    orientation, bad_disposability, direction = normalise_options(
-        model, orientation, rts, bad_disposability, direction, super_efficiency, weights)
-    G = _direction_matrix(direction, dea, work) if model in DIRECTIONAL else None
-
-    rts_needed = {rts} | ({"crs"} if decomposition == "fgnz" else set())
-    problems = {r: Problem(dea, model, orientation, r, bad_disposability, direction, weights, zeros, G)
-                for r in rts_needed}
+    options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
+                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
+                              productivity=True)
+    fam = model_family(options.model)
+    G = custom_direction(direction, dea, work.index) if options.direction_label == "custom" else None
+    rts_needed = {options.rts} | ({"crs"} if decomposition == "fgnz" else set())
+    problems = {r: Problem(dea, dataclasses.replace(options, rts=r), G) for r in rts_needed}
     next(iter(problems.values())).check_zeros(panel.index, np.arange(len(work)))
 
     ent = panel[entity].to_numpy()
@@ -439,10 +420,10 @@ def productivity(
             else:
                 pairs.append((a, b))
 
-    options = dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size)
-    cache = DistanceCache(problems, per, order, super_efficiency, window, options)
+    engine_options = dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size)
+    cache = DistanceCache(problems, per, order, super_efficiency, window, engine_options)
     main_kind = technology if technology in ("sequential", "window") else "contemporaneous"
-    ec_rts = "crs" if decomposition == "fgnz" else rts
+    ec_rts = "crs" if decomposition == "fgnz" else options.rts
 
     def own(o, tech_of, r):
         """The period-``o`` observation against the (sequential/window/contemporaneous) technology of obs ``tech_of``."""
@@ -460,7 +441,7 @@ def productivity(
         else:
             terms.update(cross_ab=own(b, a, ec_rts), cross_ba=own(a, b, ec_rts))
         if decomposition == "fgnz":
-            terms.update(pure_a=own(a, a, rts), pure_b=own(b, b, rts))
+            terms.update(pure_a=own(a, a, options.rts), pure_b=own(b, b, options.rts))
         return terms
 
     terms = [pair_terms(a, b) for a, b in pairs]
@@ -472,12 +453,12 @@ def productivity(
     if bar:
         bar.close()
 
-    measure = efficiency_measure if form == "malmquist" else inefficiency_measure
+    measure = fam.to_efficiency if form == "malmquist" else fam.to_inefficiency
 
     def m(role):
         if not terms or role not in terms[0]:
             return None
-        return measure(np.array([cache.get(*t[role]) for t in terms]), model, orientation)
+        return measure(np.array([cache.get(*t[role]) for t in terms]), options.orientation)
 
     A = np.array([p[0] for p in pairs], dtype=np.int64)
     Bp = np.array([p[1] for p in pairs], dtype=np.int64)
@@ -519,10 +500,11 @@ def productivity(
 
     spec = {
         "index": form, "alias": index, "technology": technology, "window": window, "decomposition": decomposition,
-        "model": model, "orientation": orientation, "rts": rts, "super_efficiency": bool(super_efficiency),
-        "bad_disposability": bad_disposability if len(dea.bad_outputs) else None,
-        "direction": "custom" if isinstance(direction, pd.DataFrame) else direction,
-        "weights": dict(weights) if weights else None, "zeros": zeros, "adjacency": adjacency, "base": base,
+        "model": options.model, "orientation": options.orientation, "rts": options.rts,
+        "super_efficiency": bool(super_efficiency),
+        "bad_disposability": options.bad_disposability if len(dea.bad_outputs) else None,
+        "direction": options.direction_label or options.direction,
+        "weights": options.weights, "zeros": zeros, "adjacency": adjacency, "base": base,
         "entity": entity, "period": period, "inputs": list(dea.inputs), "outputs": list(dea.outputs),
         "bad_outputs": list(dea.bad_outputs), "n_observations": len(work), "n_entities": len(pd.unique(ent)),
         "n_periods": len(order),

@@ -6,7 +6,7 @@ import pandas as pd
 
 import frontier as fr
 from frontier.datasets import synthetic_firms
-from frontier.efficiency import SNAP_TOL
+from frontier.problem import SNAP_TOL
 
 INPUTS, OUTPUTS, BADS = ["K", "L", "E"], ["Y"], ["SO2", "COD"]
 

@@ -91,6 +91,7 @@ class Stage:
     n_extra_cols: int
     exclude_self: bool = False
     name: str = "score"
+    detail: bool = False        # a detail stage (slacks) is skipped when only scores are asked for
 
     @property
     def n_rows(self) -> int:
@@ -133,7 +134,10 @@ class ModelSpec:
     stages: list[Stage]
     d: int
     description: str
-    efficient_value: float = 1.0    # the score of an efficient DMU: 1 for ratio scores, 0 for distances
+
+    def score_only(self) -> "ModelSpec":
+        """The same model without its detail stages (the max-slack second stage): what indices need."""
+        return ModelSpec([s for s in self.stages if not s.detail], self.d, self.description)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -241,3 +245,42 @@ def nonnegative_slacks(layout: Layout, slacks: np.ndarray, targets: np.ndarray):
 def status_after_detail_stage(sol_status: np.ndarray, stage_name: str) -> np.ndarray:
     """A failed detail stage (slacks) keeps the score; the status says what failed."""
     return np.array([s if s == "optimal" else f"{stage_name}_{s}" for s in sol_status], dtype=object)
+
+
+class MaxSlackStage(Stage):
+    """The generic max-slack second stage of an envelopment model (radial, DDF).
+
+    The score stage's LP with its score column fixed at the stage-1 optimum, and reference column costs that
+    maximise the input excess, output shortfall and (unless bad outputs are weakly disposable) bad-output excess,
+    in the data's own units (Ali & Seiford 1993; as DEAMATLAB and DataEnvelopmentAnalysis.jl). The score stage
+    supplies ``moved(data0, score)``: the point after its radial or directional move, from which the slacks are
+    measured; targets are the reference combination.
+    """
+
+    def __init__(self, score_stage: Stage, slack_cost: np.ndarray, bads_weak: bool):
+        super().__init__(d=score_stage.d, blocks=[], convexity=score_stage.convexity,
+                         n_extra_rows=score_stage.n_extra_rows, n_extra_cols=score_stage.n_extra_cols,
+                         exclude_self=score_stage.exclude_self, name="slacks", detail=True)
+        self.score_stage = score_stage
+        layout = score_stage.layout
+        self.layout = layout
+        rts = "vrs" if score_stage.convexity else "crs"
+        self.blocks = envelopment_blocks(layout, rts, bads_weak, slack_cost=slack_cost)
+
+    def select(self, prev):
+        return prev["status"] == "optimal"
+
+    def patch(self, data0, prev):
+        p = self.score_stage.patch(data0, prev)
+        p.extra_cost[:] = 0.0
+        p.extra_lower[:, 0] = prev["score"]
+        p.extra_upper[:, 0] = prev["score"]
+        return p
+
+    def decode(self, sol, data0, prev):
+        L = self.layout
+        slacks = self.score_stage.moved(data0, prev["score"]) - sol.sums
+        slacks[:, L.goods] = -slacks[:, L.goods]
+        slacks, targets = nonnegative_slacks(L, slacks, sol.sums)   # every row is an inequality (or equality)
+        return {"status": status_after_detail_stage(sol.status, "slacks"), "slacks": slacks,
+                "targets": targets, "_intensity_scale": np.ones(len(sol.status))}

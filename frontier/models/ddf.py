@@ -28,16 +28,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import (INF, Layout, ModelSpec, Stage, bad_row_bounds, convexity_bounds, envelopment_blocks,
-                   max_slack_cost, nonnegative_slacks, status_after_detail_stage)
+from .base import (DISPOSABILITY, INF, Layout, MaxSlackStage, ModelSpec, Stage, bad_row_bounds,
+                   convexity_bounds, envelopment_blocks, max_slack_cost)
+from .registry import ModelFamily, register
 
 
 class _Directional(Stage):
     """Envelopment rows with a direction; data0 rows are [data (d), direction (d)]."""
 
     def __init__(self, layout: Layout, rts: str, disposability: str, n_extra_cols: int, super_eff: bool,
-                 bad_cap: np.ndarray, name: str, slack_cost=None):
-        blocks = envelopment_blocks(layout, rts, disposability == "weak", slack_cost=slack_cost)
+                 bad_cap: np.ndarray, name: str):
+        blocks = envelopment_blocks(layout, rts, disposability == "weak")
         extra_rows = layout.s2 if disposability == "apz" else 0
         super().__init__(d=layout.d, blocks=blocks, convexity=rts != "crs", n_extra_rows=extra_rows,
                          n_extra_cols=n_extra_cols, exclude_self=super_eff, name=name)
@@ -91,35 +92,10 @@ class DDFScore(_Directional):
     def decode(self, sol, data0, prev):
         return {"status": sol.status, "score": sol.extras[:, 0]}
 
-
-class DDFSlacks(DDFScore):
-    def __init__(self, layout, rts, disposability, super_eff, bad_cap, scale):
-        super().__init__(layout, rts, disposability, super_eff, bad_cap)
-        cost = max_slack_cost(layout, disposability, scale)
-        self.blocks = envelopment_blocks(layout, rts, disposability == "weak", slack_cost=cost)
-        self.name = "slacks"
-
-    def select(self, prev):
-        return prev["status"] == "optimal"
-
-    def objective_range(self, in_reference):
-        return -INF, INF
-
-    def patch(self, data0, prev):
-        p = self.beta_column(data0)
-        p.extra_lower[:, 0] = prev["score"]
-        p.extra_upper[:, 0] = prev["score"]
-        return p
-
-    def decode(self, sol, data0, prev):
+    def moved(self, data0, score):
+        """The point after the directional move, (x0 - beta g_x, y0 + beta g_y, b0 - beta g_b)."""
         L = self.layout
-        x, g = data0[:, : L.d], data0[:, L.d: 2 * L.d]
-        moved = x - prev["score"][:, None] * g * self.direction_signs()
-        slacks = moved - sol.sums
-        slacks[:, L.goods] = -slacks[:, L.goods]
-        slacks, targets = nonnegative_slacks(L, slacks, sol.sums)
-        return {"status": status_after_detail_stage(sol.status, "slacks"), "slacks": slacks,
-                "targets": targets, "_intensity_scale": np.ones(len(sol.status))}
+        return data0[:, : L.d] - score[:, None] * data0[:, L.d: 2 * L.d] * self.direction_signs()
 
 
 class NDDFScore(_Directional):
@@ -158,13 +134,38 @@ class NDDFScore(_Directional):
 
 def build_ddf(layout: Layout, *, rts: str, disposability: str, super_efficiency: bool, bad_cap: np.ndarray,
               scale: np.ndarray) -> ModelSpec:
-    stages = [DDFScore(layout, rts, disposability, super_efficiency, bad_cap),
-              DDFSlacks(layout, rts, disposability, super_efficiency, bad_cap, scale)]
-    return ModelSpec(stages=stages, d=layout.d, efficient_value=0.0,
+    score = DDFScore(layout, rts, disposability, super_efficiency, bad_cap)
+    stages = [score, MaxSlackStage(score, max_slack_cost(layout, disposability, scale), disposability == "weak")]
+    return ModelSpec(stages=stages, d=layout.d,
                      description="radial directional distance function, score = beta (0 = efficient)")
 
 
 def build_nddf(layout: Layout, *, rts: str, disposability: str, weights: np.ndarray, bad_cap: np.ndarray) -> ModelSpec:
     stages = [NDDFScore(layout, rts, disposability, weights, bad_cap)]
-    return ModelSpec(stages=stages, d=layout.d, efficient_value=0.0,
+    return ModelSpec(stages=stages, d=layout.d,
                      description="non-radial directional distance function, score = sum_v w_v beta_v (0 = efficient)")
+
+
+def _build_ddf(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
+    return build_ddf(layout, rts=options.rts, disposability=options.bad_disposability,
+                     super_efficiency=super_efficiency, bad_cap=constants.bad_cap, scale=constants.scale)
+
+
+def _build_nddf(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
+    return build_nddf(layout, rts=options.rts, disposability=options.bad_disposability, weights=constants.weights,
+                      bad_cap=constants.bad_cap)
+
+
+DDF = register(ModelFamily(
+    name="ddf", label="radial directional distance function (Chambers, Chung & Färe 1996; Chung et al. 1997)",
+    short_name="DDF", build=_build_ddf, disposabilities=DISPOSABILITY, directional=True,
+    productivity_direction="output", super_efficiency=True, score_kind="inefficiency",
+    convention="directional distance beta: 0 = efficient, larger = more inefficient (negative = outside)",
+))
+NDDF = register(ModelFamily(
+    name="nddf", label="non-radial directional distance function (Zhou, Ang & Wang 2012)", short_name="NDDF",
+    build=_build_nddf, disposabilities=DISPOSABILITY, directional=True, productivity_direction="output",
+    weights="raw", score_kind="inefficiency", has_betas=True,
+    super_efficiency_note="with beta >= 0 an efficient DMU has no feasible point once it leaves its reference set",
+    convention="non-radial directional distance sum w_v beta_v: 0 = efficient, larger = more inefficient",
+))

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import (INF, Layout, ModelSpec, Stage, bad_row_bounds, convexity_bounds, envelopment_blocks,
-                   max_slack_cost, nonnegative_slacks, status_after_detail_stage)
+from .base import (INF, Layout, MaxSlackStage, ModelSpec, Stage, bad_row_bounds, convexity_bounds,
+                   envelopment_blocks, max_slack_cost)
+from .registry import ModelFamily, register
 
 ORIENTATIONS = ("input", "output")
 
@@ -75,48 +76,13 @@ class RadialScore(Stage):
     def decode(self, sol, data0, prev):
         return {"status": sol.status, "score": sol.extras[:, 0]}
 
-
-class RadialSlacks(RadialScore):
-    """Stage 2: the score fixed, the sum of slacks (in data units) maximised."""
-
-    def __init__(self, layout, rts, orientation, disposability, super_eff, scale: np.ndarray):
-        super().__init__(layout, rts, orientation, disposability, super_eff)
-        cost = max_slack_cost(layout, disposability, scale)
-        self.blocks = envelopment_blocks(layout, rts, disposability == "weak", slack_cost=cost)
-        self.name = "slacks"
-
-    def select(self, prev):
-        return prev["status"] == "optimal"
-
-    def objective_range(self, in_reference):
-        return -INF, INF
-
-    def patch(self, data0, prev):
-        p = self.rows_and_column(data0)
-        p.extra_lower[:, 0] = prev["score"]
-        p.extra_upper[:, 0] = prev["score"]
-        return p
-
-    def decode(self, sol, data0, prev):
+    def moved(self, data0, score):
+        """The radially contracted (input) or expanded (output) point, from which the slacks are measured."""
         L = self.layout
-        score = prev["score"][:, None]
-        x0, y0, b0 = data0[:, L.inputs], data0[:, L.goods], data0[:, L.bads]
-        sums = sol.sums
-        slacks = np.empty_like(sums)
-        if self.orientation == "input":
-            slacks[:, L.inputs] = score * x0 - sums[:, L.inputs]
-            slacks[:, L.goods] = sums[:, L.goods] - y0
-        else:
-            slacks[:, L.inputs] = x0 - sums[:, L.inputs]
-            slacks[:, L.goods] = sums[:, L.goods] - score * y0
-        slacks[:, L.bads] = b0 - sums[:, L.bads]
-        slacks, targets = nonnegative_slacks(L, slacks, sums)   # every row is an inequality (or equality)
-        return {
-            "status": status_after_detail_stage(sol.status, "slacks"),
-            "slacks": slacks,
-            "targets": targets,
-            "_intensity_scale": np.ones(len(sol.status)),
-        }
+        point = data0[:, : L.d].copy()
+        side = L.inputs if self.orientation == "input" else L.goods
+        point[:, side] *= score[:, None]
+        return point
 
 
 def build(layout: Layout, *, rts: str, orientation: str, disposability: str, super_efficiency: bool,
@@ -125,7 +91,20 @@ def build(layout: Layout, *, rts: str, orientation: str, disposability: str, sup
         raise ValueError(f"radial models take orientation 'input' or 'output', got {orientation!r}")
     if disposability not in ("weak", "strong"):
         raise ValueError(f"radial models take bad_disposability 'weak' or 'strong', got {disposability!r}")
-    stages = [RadialScore(layout, rts, orientation, disposability, super_efficiency),
-              RadialSlacks(layout, rts, orientation, disposability, super_efficiency, scale)]
+    score = RadialScore(layout, rts, orientation, disposability, super_efficiency)
+    stages = [score, MaxSlackStage(score, max_slack_cost(layout, disposability, scale), disposability == "weak")]
     what = "theta (input, <= 1 unless super-efficient)" if orientation == "input" else "phi (output, >= 1)"
     return ModelSpec(stages=stages, d=layout.d, description=f"radial DEA, score = {what}")
+
+
+def _build_family(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
+    return build(layout, rts=options.rts, orientation=options.orientation, disposability=options.bad_disposability,
+                 super_efficiency=super_efficiency, scale=constants.scale)
+
+
+FAMILY = register(ModelFamily(
+    name="radial", label="radial DEA (CCR / BCC, Andersen-Petersen super-efficiency)", short_name="radial",
+    build=_build_family, orientations=ORIENTATIONS, disposabilities=("weak", "strong"), super_efficiency=True,
+    output_expansion=("output",),
+    convention="radial score: input orientation theta <= 1 (1 = efficient); output orientation phi >= 1",
+))

@@ -47,6 +47,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
+from .registry import ModelFamily, register
 
 ORIENTATIONS = ("nonoriented", "input", "output")
 EFFICIENT_TOL = 1e-6
@@ -241,3 +242,16 @@ def build(layout: Layout, *, rts: str, orientation: str, super_efficiency: bool,
         stages.append(super_stage)
     what = "hybrid SBM / super-SBM (rho < 1 inefficient, delta >= 1 efficient)" if super_efficiency else "rho in (0, 1]"
     return ModelSpec(stages=stages, d=layout.d, description=f"SBM ({orientation}), score = {what}")
+
+
+def _build_family(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
+    return build(layout, rts=options.rts, orientation=options.orientation, super_efficiency=super_efficiency,
+                 weights=constants.weights, zeros=options.zeros, small=constants.small, score_outside=score_outside)
+
+
+FAMILY = register(ModelFamily(
+    name="sbm", label="slacks-based measure (Tone 2001; bad outputs Tone 2004), hybrid super-SBM (Tone 2002)",
+    short_name="SBM", build=_build_family, orientations=ORIENTATIONS, weights="relative", super_efficiency=True,
+    convention="SBM score rho in (0, 1], 1 = efficient; with super-efficiency delta >= 1 for efficient DMUs",
+    divides_by=lambda layout, options: divided_columns(layout, options.orientation),
+))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
+from .registry import ModelFamily, register
 
 
 def default_weights(layout: Layout) -> np.ndarray:
@@ -68,5 +69,25 @@ class SBMDDFScore(Stage):
 
 
 def build(layout: Layout, *, rts: str, weights: np.ndarray) -> ModelSpec:
-    return ModelSpec(stages=[SBMDDFScore(layout, rts, weights)], d=layout.d, efficient_value=0.0,
+    return ModelSpec(stages=[SBMDDFScore(layout, rts, weights)], d=layout.d,
                      description="SBM directional distance function, score = sum_v w_v s_v / g_v (0 = efficient)")
+
+
+def _build_family(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
+    return build(layout, rts=options.rts, weights=constants.weights)
+
+
+def _divides_by(layout: Layout, options) -> np.ndarray | None:
+    """With the observed direction the terms s_v / g_v divide by the data."""
+    observed = isinstance(options.direction, str) and options.direction == "observed"
+    return layout.mask(True, True, True) if observed else None
+
+
+FAMILY = register(ModelFamily(
+    name="sbm_ddf", label="SBM directional distance function (Fukuyama & Weber 2009)", short_name="SBM-DDF",
+    build=_build_family, directional=True, weights="relative", score_kind="inefficiency", has_betas=True,
+    default_weights=default_weights, divides_by=_divides_by,
+    super_efficiency_note="with its equality constraints an efficient DMU has no feasible point once it leaves "
+                          "its reference set",
+    convention="SBM-DDF inefficiency: 0 = efficient, larger = more inefficient",
+))

@@ -1,0 +1,205 @@
+"""The model registry: every model family declares its facts once, next to its LP stages.
+
+A :class:`ModelFamily` says what a model is (name, label, score convention), which options it takes (orientations,
+bad-output disposabilities, a direction, weights, super-efficiency) with their defaults, which variables its score
+divides by (the zero-data policy applies to those), how to turn its score into an efficiency ``E`` (larger is
+better; ratio indices) and an inefficiency ``D`` (0 = efficient; difference indices), and how to build its LP stages
+from the data-derived constants a :class:`frontier.problem.Problem` computes.
+
+Each model module ends with ``register(ModelFamily(...))``; :mod:`frontier.models` imports every module, so the
+registry is complete once the package is imported. ``efficiency()``, ``productivity()``, the exports, the plots
+and the command line read the registry; nothing else switches on a model name, and an unknown name fails in
+:func:`family` with one message.
+
+Adding a model: write its module (stages, ``build``, docstring with the LP and its source) ending with its
+``register(...)`` call, add the module to ``frontier/models/__init__.py``, an independent cvxpy formulation to
+``tests/reference_cvxpy.py`` and a page to ``docs/models/``. The contract tests (``tests/test_contract.py``) run
+over every registered family.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .base import RTS, Layout, ModelSpec
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """A model's options after defaults and validation (what a :class:`frontier.problem.Problem` is bound to)."""
+
+    model: str
+    orientation: str | None
+    rts: str
+    bad_disposability: str
+    direction: object            # a direction name, or the user's DataFrame (``direction_label`` names it)
+    weights: dict | None
+    zeros: str
+
+    @property
+    def direction_label(self) -> str | None:
+        return None if self.direction is None or isinstance(self.direction, str) else "custom"
+
+
+@dataclass(frozen=True)
+class Constants:
+    """Data-derived constants a model's stages may need, in the LP's scaled units.
+
+    ``scale``: the per-variable scale factors (data = LP units x scale); ``small``: Tone's small positive value
+    per variable (1/100 of the column's smallest positive value); ``bad_cap``: the largest observed value of each
+    bad output (the APZ cap); ``weights``: the model's weight vector (user weights over its defaults).
+    """
+
+    scale: np.ndarray
+    small: np.ndarray
+    bad_cap: np.ndarray
+    weights: np.ndarray
+
+
+def _ones(layout: Layout) -> np.ndarray:
+    return np.ones(layout.d)
+
+
+@dataclass(frozen=True)
+class ModelFamily:
+    """Everything about one model family that the layers above the engine need.
+
+    ``score_kind`` is ``"efficiency"`` (1 = efficient; E = score, D = 1 - score) or ``"inefficiency"``
+    (0 = efficient; D = score, E = 1 / (1 + D), Chung, Färe & Grosskopf 1997). ``output_expansion`` lists the
+    orientations whose score is a Farrell output expansion factor phi >= 1 (E = 1 / phi, D = phi - 1).
+    ``weights`` is ``None`` (the model takes none), ``"relative"`` (normalised within each side) or ``"raw"``.
+    ``divides_by(layout, options)`` is the mask of the variables the score divides by (the zero policy applies
+    to them), or None when it divides by none.
+    """
+
+    name: str
+    label: str
+    build: Callable[[Layout, ModelOptions, Constants, bool, bool], ModelSpec]
+    convention: str
+    orientations: tuple = (None,)
+    disposabilities: tuple = ("slacks",)
+    directional: bool = False
+    weights: str | None = None
+    super_efficiency: bool = False
+    super_efficiency_note: str = ""
+    score_kind: str = "efficiency"
+    output_expansion: tuple = ()
+    has_betas: bool = False
+    default_weights: Callable[[Layout], np.ndarray] = _ones
+    divides_by: Callable[[Layout, ModelOptions], np.ndarray | None] = lambda layout, options: None
+    productivity_direction: str | None = None
+    short_name: str = ""
+    aliases: tuple = field(default=())
+
+    # -- options -----------------------------------------------------------------------------------------
+    @property
+    def default_orientation(self) -> str | None:
+        return self.orientations[0]
+
+    @property
+    def default_disposability(self) -> str:
+        return self.disposabilities[0]
+
+    def efficient_value(self, orientation: str | None = None) -> float:
+        """The score of an efficient DMU (1 for efficiency scores, 0 for inefficiencies)."""
+        return 1.0 if self.score_kind == "efficiency" else 0.0
+
+    # -- score conversions for the indices ------------------------------------------------------------------
+    def to_efficiency(self, score, orientation: str | None):
+        """E, larger = better, 1 = efficient: the measure ratio indices divide (NaN where undefined)."""
+        value = np.asarray(score, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self.score_kind == "efficiency":
+                return 1.0 / value if orientation in self.output_expansion else value
+            return np.where(1.0 + value > 0, 1.0 / (1.0 + value), np.nan)
+
+    def to_inefficiency(self, score, orientation: str | None):
+        """D, 0 = efficient, larger = worse: the measure difference (Luenberger) indicators subtract."""
+        value = np.asarray(score, dtype=float)
+        if self.score_kind == "efficiency":
+            return value - 1.0 if orientation in self.output_expansion else 1.0 - value
+        return value
+
+    def display_name(self, super_efficiency: bool = False) -> str:
+        name = self.short_name or self.name
+        return ("super-" + name) if super_efficiency else name
+
+
+REGISTRY: dict[str, ModelFamily] = {}
+
+
+def register(family: ModelFamily) -> ModelFamily:
+    """Add a family to the registry (its name must be new)."""
+    if family.name in REGISTRY:
+        raise ValueError(f"model {family.name!r} is registered twice")
+    REGISTRY[family.name] = family
+    return family
+
+
+def model_names() -> tuple[str, ...]:
+    return tuple(REGISTRY)
+
+
+def family(name) -> ModelFamily:
+    """The registered family called ``name`` (case-insensitive); the one place an unknown model name fails."""
+    key = name.lower() if isinstance(name, str) else name
+    if key not in REGISTRY:
+        raise ValueError(f"model must be one of {model_names()}, got {name!r}")
+    return REGISTRY[key]
+
+
+def _choice(value, allowed: tuple, what: str, model: str):
+    key = value.lower() if isinstance(value, str) else value
+    if key not in allowed:
+        raise ValueError(f"{what} for model={model!r} must be one of {allowed}, got {value!r}")
+    return key
+
+
+def resolve_options(model, *, orientation=None, rts="vrs", bad_disposability=None, direction=None,
+                    super_efficiency=False, weights=None, zeros="error", productivity=False) -> ModelOptions:
+    """Validate an option combination against the model's declared facts and fill in its defaults.
+
+    Every public entry point goes through here, so an unsupported combination fails in one place with one message.
+    """
+    from ..data import check_zero_policy
+
+    fam = family(model)
+    if not isinstance(super_efficiency, (bool, np.bool_)):
+        raise ValueError(f"super_efficiency must be True or False, got {super_efficiency!r}")
+    rts = _choice(rts, RTS, "rts", fam.name)
+    if fam.orientations == (None,):
+        if orientation is not None:
+            raise ValueError(f"model={fam.name!r} has no orientation; choose the direction instead "
+                             "(direction='output' is output oriented, 'input' input oriented)")
+    else:
+        orientation = fam.default_orientation if orientation is None else \
+            _choice(orientation, fam.orientations, "orientation", fam.name)
+    if fam.disposabilities == ("slacks",):
+        if bad_disposability not in (None, "slacks"):
+            raise ValueError(f"model={fam.name!r} treats bad outputs through their slacks; bad_disposability "
+                             f"{bad_disposability!r} does not apply (leave it None)")
+        bad_disposability = "slacks"
+    else:
+        bad_disposability = fam.default_disposability if bad_disposability is None else \
+            _choice(bad_disposability, fam.disposabilities, "bad_disposability", fam.name)
+    if fam.directional:
+        if direction is None:
+            direction = (fam.productivity_direction if productivity else None) or "observed"
+        elif isinstance(direction, str):
+            direction = direction.lower()
+    elif direction is not None:
+        directional = tuple(n for n, f in REGISTRY.items() if f.directional)
+        raise ValueError(f"direction applies to the directional models {directional}, not model={fam.name!r}")
+    if super_efficiency and not fam.super_efficiency:
+        raise ValueError(f"super_efficiency is not defined for model={fam.name!r}: {fam.super_efficiency_note}")
+    if weights is not None:
+        if fam.weights is None:
+            takes = tuple(n for n, f in REGISTRY.items() if f.weights)
+            raise ValueError(f"weights apply to models {takes}, not {fam.name!r}")
+        if not isinstance(weights, dict):
+            raise ValueError("weights must be a dict {column: weight}")
+    check_zero_policy(zeros)
+    return ModelOptions(fam.name, orientation, rts, bad_disposability, direction,
+                        dict(weights) if weights else None, zeros)

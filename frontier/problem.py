@@ -1,0 +1,288 @@
+"""The evaluation primitive: a data set bound to one model's options, evaluating any points against any reference.
+
+A :class:`Problem` owns the transformation between the user's units and the LP's (each variable divided by its
+column mean; every model here is invariant to that, and directions, caps and costs are scaled alike) together with
+its inverse, the data-derived constants the model needs (:class:`frontier.models.registry.Constants`) and the rule
+that turns LP statuses into NaN. Everything above it (``efficiency()``, the productivity indices, metafrontiers,
+bootstraps) is a composition of :meth:`Problem.evaluate` calls:
+
+* ``points``: rows of the data (an integer array of positions) **or** arbitrary points in data units (a k x d
+  array, columns in the order inputs, outputs, bad outputs), e.g. inputs of one period with outputs of another;
+* ``reference``: rows of the data **or** an arbitrary n_ref x d matrix in data units (e.g. a bootstrap's pseudo
+  data);
+* ``detail=False`` solves the score stages only (no max-slack stage): what the indices need.
+
+The NaN rule, applied here once for every caller: a DMU whose score LP is not optimal gets NaN everywhere and the
+LP's status (``"infeasible"``, ``"unbounded"``, ``"numerical_error"``, ...); when only the detail (max-slack) stage
+failed, the status is ``"slacks_<status>"``, the score is kept and its slacks and targets are NaN.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import engine
+from .data import DEAData, _rows, zero_error
+from .models import family as model_family
+from .models.base import Layout, ModelSpec
+from .models.registry import Constants, ModelOptions
+
+DIRECTIONS = ("observed", "output", "input", "ones", "mean")
+DETAIL_FAILED = "slacks_"
+# scores within SNAP_TOL (absolute) of the efficient value are reported as exactly that value, and slacks below
+# SNAP_TOL relative to the DMU's own value as exactly 0: LP solutions carry noise of about 1e-12
+SNAP_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The outcome of :meth:`Problem.evaluate` for k points, in the user's units.
+
+    ``score`` and ``status`` (k,); ``slacks``, ``targets`` (k x d, NaN without detail for models whose slacks come
+    from a second stage); ``betas`` (k x d) for models with one beta per variable, else None; the intensities in
+    CSR form (``lam_ptr``, ``lam_idx``, ``lam_val``), ``lam_idx`` being data rows when the reference was given as
+    rows, positions in the reference matrix otherwise.
+    """
+
+    score: np.ndarray
+    status: np.ndarray
+    slacks: np.ndarray
+    targets: np.ndarray
+    betas: np.ndarray | None
+    lam_ptr: np.ndarray
+    lam_idx: np.ndarray
+    lam_val: np.ndarray
+
+    @property
+    def score_ok(self) -> np.ndarray:
+        """Where the score is defined: optimal, or only the detail stage failed."""
+        return (self.status == "optimal") | np.char.startswith(self.status.astype(str), DETAIL_FAILED)
+
+
+def direction_matrix(direction, points: np.ndarray, layout: Layout, data_means: np.ndarray) -> np.ndarray:
+    """The direction (non-negative magnitudes, one column per variable) of each point for a named direction."""
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {DIRECTIONS} or a DataFrame, got {direction!r}")
+    if direction == "observed":
+        return points.copy()
+    if direction == "ones":
+        return np.ones_like(points)
+    if direction == "mean":
+        return np.broadcast_to(data_means, points.shape).copy()
+    G = points.copy()
+    if direction == "output":
+        G[:, layout.inputs] = 0.0
+    else:
+        G[:, layout.m:] = 0.0
+    return G
+
+
+def custom_direction(direction: pd.DataFrame, data: DEAData, frame_index: pd.Index) -> np.ndarray:
+    """A user's direction DataFrame aligned to the data rows (one column per variable)."""
+    missing = [c for c in data.variables if c not in direction.columns]
+    if missing:
+        raise ValueError(f"direction DataFrame lacks column(s) {missing}; it needs one column per variable")
+    aligned = direction.reindex(frame_index)
+    absent = frame_index[aligned[list(data.variables)].isna().any(axis=1).to_numpy()]
+    if len(absent):
+        raise ValueError(f"direction DataFrame has no (or NaN) values for rows {_rows(absent)}")
+    G = aligned[list(data.variables)].to_numpy(dtype=float)
+    if not np.isfinite(G).all() or (G < 0).any():
+        raise ValueError("direction values must be finite and non-negative magnitudes "
+                         "(the DMU moves to x - beta g_x, y + beta g_y, b - beta g_b)")
+    return G
+
+
+def weights_vector(weights: dict | None, data: DEAData, default: np.ndarray) -> np.ndarray:
+    """The model's weight per variable: the user's ``{column: weight}`` over the model's defaults."""
+    w = default.astype(float).copy()
+    if weights is None:
+        return w
+    for col, val in weights.items():
+        if col not in data.variables:
+            raise ValueError(f"weights names column {col!r}, which is not an input, output or bad output")
+        if isinstance(val, (bool, np.bool_)) or not isinstance(val, (int, float, np.integer, np.floating)):
+            raise ValueError(f"weight of {col!r} must be a number, got {val!r}")
+        if not np.isfinite(val) or val < 0:
+            raise ValueError(f"weight of {col!r} must be finite and >= 0, got {val!r}")
+        w[data.variables.index(col)] = float(val)
+    if not (w > 0).any():
+        raise ValueError("weights are all zero: every DMU would score as efficient; give at least one "
+                         "variable a positive weight")
+    return w
+
+
+@dataclass
+class Problem:
+    """A validated data set bound to one model's options, ready to evaluate any points against any reference.
+
+    ``direction_data`` is the user's direction DataFrame aligned to the rows (directional models with a custom
+    direction), else None.
+    """
+
+    data: DEAData
+    options: ModelOptions
+    direction_data: np.ndarray | None = None
+    layout: Layout = field(init=False)
+    constants: Constants = field(init=False)
+    rows: np.ndarray = field(init=False)
+    _specs: dict = field(init=False, default_factory=dict)
+
+    def __post_init__(self):
+        self.family = model_family(self.options.model)
+        d = self.data
+        L = self.layout = Layout(len(d.inputs), len(d.outputs), len(d.bad_outputs))
+        M = d.matrix
+        scale = M.mean(axis=0)
+        scale[scale <= 0] = 1.0
+        positive = np.where(M > 0, M, np.inf).min(axis=0)
+        small = np.where(np.isfinite(positive), positive / 100.0, 1.0) / scale
+        bad_cap = M[:, L.bads].max(axis=0) / scale[L.bads] if L.s2 else np.zeros(0)
+        weights = weights_vector(self.options.weights, d, self.family.default_weights(L))
+        self.constants = Constants(scale=scale, small=small, bad_cap=bad_cap, weights=weights)
+        self.means = M.mean(axis=0)
+        self.rows = np.ascontiguousarray(self._scaled(M, self.direction_data))
+
+    @property
+    def scale(self) -> np.ndarray:
+        return self.constants.scale
+
+    def _scaled(self, points: np.ndarray, direction: np.ndarray | None = None) -> np.ndarray:
+        """Points in data units -> the LP's rows: scaled data, then (directional models) the scaled direction."""
+        scale = self.constants.scale
+        if not self.family.directional:
+            return points / scale
+        if direction is None:
+            if self.options.direction_label == "custom":
+                raise ValueError("a custom direction is given per data row; it cannot be applied to other points")
+            direction = direction_matrix(self.options.direction, points, self.layout, self.means)
+        G = direction / scale
+        if self.options.zeros == "small_positive" and self.family.divides_by(self.layout, self.options) is not None:
+            G = np.where(G == 0, self.constants.small, G)
+        return np.hstack([points / scale, G])
+
+    # -- set-up --------------------------------------------------------------------------------------
+    def check_zeros(self, labels: pd.Index, rows: np.ndarray) -> None:
+        """Raise for zeros in the variables this model divides by (zero policy ``"error"``)."""
+        if self.options.zeros != "error":
+            return
+        mask = self.family.divides_by(self.layout, self.options)
+        if mask is None:
+            return
+        names = [v for v, keep in zip(self.data.variables, mask) if keep]
+        zero_error(names, self.data.matrix[np.ix_(rows, np.flatnonzero(mask))], labels[rows],
+                   f"model={self.options.model!r}")
+
+    def spec(self, super_efficiency: bool = False, score_outside: bool = False, detail: bool = True) -> ModelSpec:
+        """The model's LP stages (cached); ``detail=False`` leaves out the max-slack stage."""
+        key = (bool(super_efficiency), bool(score_outside), bool(detail))
+        if key not in self._specs:
+            full = self.family.build(self.layout, self.options, self.constants, bool(super_efficiency),
+                                     bool(score_outside))
+            self._specs[key] = full if detail else full.score_only()
+        return self._specs[key]
+
+    def description(self, super_efficiency: bool = False) -> str:
+        return self.spec(super_efficiency).description
+
+    # -- evaluation ------------------------------------------------------------------------------------
+    def _job(self, points, reference, super_efficiency, score_outside, detail):
+        rows_given = np.asarray(points).ndim == 1
+        ref_given = np.asarray(reference).ndim == 1
+        if ref_given:
+            ref_idx = np.asarray(reference, dtype=np.int64)
+            ref_data = self.rows[ref_idx, : self.layout.d]
+        else:
+            ref_idx = None
+            ref_data = self._reference_matrix(reference)
+        if rows_given:
+            eval_idx = np.asarray(points, dtype=np.int64)
+            data0 = self.rows[eval_idx]
+        else:
+            eval_idx = None
+            data0 = self._scaled(self._point_matrix(points))
+        own = np.full(data0.shape[0], -1, dtype=np.int64)
+        if rows_given and ref_given and len(ref_idx):
+            order = np.argsort(ref_idx)
+            found = np.clip(np.searchsorted(ref_idx[order], eval_idx), 0, len(ref_idx) - 1)
+            own = np.where(ref_idx[order][found] == eval_idx, order[found], -1)
+        spec = self.spec(super_efficiency, score_outside, detail)
+        observed = data0[:, : self.layout.d] * self.constants.scale
+        return engine.Job(spec, ref_data, data0, own), ref_idx, observed
+
+    def _point_matrix(self, points) -> np.ndarray:
+        P = np.asarray(points, dtype=float)
+        if P.ndim != 2 or P.shape[1] != self.layout.d:
+            raise ValueError(f"points must be data rows (positions) or a k x {self.layout.d} matrix in data units")
+        if not np.isfinite(P).all() or (P < 0).any():
+            raise ValueError("points must be finite and non-negative")
+        return P
+
+    def _reference_matrix(self, reference) -> np.ndarray:
+        return np.ascontiguousarray(self._point_matrix(reference) / self.constants.scale)
+
+    def _snap(self, score, slacks, targets, betas, observed: np.ndarray) -> None:
+        """Exact efficient values and clean slacks (see ``SNAP_TOL``), in place.
+
+        A score within ``SNAP_TOL`` of the efficient value (1 for ratio scores, 0 for distances) becomes exactly
+        that value, and so does a beta within ``SNAP_TOL`` of 0. A slack whose magnitude is at most ``SNAP_TOL``
+        times the DMU's own value of the variable (the column mean where that value is 0) is solver noise and
+        becomes 0; the target moves by the same amount, so ``target = observed -/+ slack`` still holds.
+        """
+        efficient = self.family.efficient_value(self.options.orientation)
+        score[np.abs(score - efficient) <= SNAP_TOL] = efficient
+        if betas is not None:
+            betas[np.abs(betas) <= SNAP_TOL] = 0.0
+        magnitude = np.where(observed > 0, observed, self.constants.scale)
+        noise = np.abs(slacks) <= SNAP_TOL * magnitude
+        sign = np.where(self.layout.mask(goods=True), 1.0, -1.0)    # target = observed + sign * slack
+        targets[noise] = (targets - sign * slacks)[noise]
+        slacks[noise] = 0.0
+
+    def _finish(self, out: engine.BatchResult, ref_idx, observed: np.ndarray) -> Evaluation:
+        """Back to the user's units; exact efficient values; the NaN rule."""
+        v = out.values
+        status = v["status"].astype(object)
+        k, d, scale = len(status), self.layout.d, self.constants.scale
+
+        def matrix(key, scaled):
+            value = v.get(key)
+            if value is None:
+                return np.full((k, d), np.nan)
+            value = np.asarray(value, dtype=float)
+            return value * scale if scaled else value.copy()
+
+        score = np.asarray(v.get("score", np.full(k, np.nan)), dtype=float).copy()
+        slacks, targets = matrix("slacks", True), matrix("targets", True)
+        betas = matrix("betas", False) if self.family.has_betas else None
+        self._snap(score, slacks, targets, betas, observed)
+        ok = status == "optimal"
+        score_ok = ok | np.char.startswith(status.astype(str), DETAIL_FAILED)
+        score[~score_ok] = np.nan
+        slacks[~ok] = np.nan
+        targets[~ok] = np.nan
+        if betas is not None:
+            betas[~score_ok] = np.nan
+        lam_idx = out.lam_idx if ref_idx is None else ref_idx[out.lam_idx]
+        # + 0.0 turns an LP's signed zero -0.0 into 0.0
+        return Evaluation(score + 0.0, status, slacks + 0.0, targets + 0.0, None if betas is None else betas + 0.0,
+                          out.lam_ptr, lam_idx, out.lam_val + 0.0)
+
+    def evaluate(self, points, reference, *, super_efficiency: bool = False, score_outside: bool = False,
+                 detail: bool = True, n_jobs: int = 1, method: str = "auto", chunk_size: int | None = None,
+                 progress=None) -> Evaluation:
+        """Evaluate ``points`` against ``reference`` (see the module docstring)."""
+        return self.evaluate_many([(points, reference)], super_efficiency=super_efficiency,
+                                  score_outside=score_outside, detail=detail, n_jobs=n_jobs, method=method,
+                                  chunk_size=chunk_size, progress=progress)[0]
+
+    def evaluate_many(self, requests, *, super_efficiency: bool = False, score_outside: bool = False,
+                      detail: bool = True, n_jobs: int = 1, method: str = "auto", chunk_size: int | None = None,
+                      progress=None) -> list[Evaluation]:
+        """Several (points, reference) evaluations as one parallel map over the workers."""
+        built = [self._job(p, r, super_efficiency, score_outside, detail) for p, r in requests]
+        outs = engine.run_jobs([job for job, _, _ in built], method=method, n_jobs=n_jobs, chunk_size=chunk_size,
+                               progress=progress)
+        return [self._finish(out, ref_idx, observed) for out, (_, ref_idx, observed) in zip(outs, built)]
