@@ -16,6 +16,7 @@ from .data import DEAData, _rows, check_zero_policy, validate_frame, zero_error
 from .models import base, ddf, radial, sbm, sbm_ddf
 from .models.base import Layout, ModelSpec
 from .results import EfficiencyResult
+from .panel import period_order
 from .technology import reference_mask
 
 MODELS = ("radial", "sbm", "ddf", "nddf", "sbm_ddf")
@@ -321,7 +322,8 @@ def efficiency(
         if per.isna().any():
             raise ValueError(f"period column {period!r} has missing values in rows {_rows(frame.index[per.isna().to_numpy()])}")
         periods = per.to_numpy()
-        order = {p: i for i, p in enumerate(sorted(pd.unique(periods)))}
+        # only sequential and window frontiers depend on the time order (text periods without one are refused)
+        order = period_order(per, period) if technology in ("sequential", "window") else list(pd.unique(periods))
         groups = []
         for t in order:
             ev = np.flatnonzero(periods == t)

@@ -55,6 +55,7 @@ import pandas as pd
 
 from .data import _rows, check_zero_policy, validate_frame
 from .efficiency import DIRECTIONAL, Problem, _direction_matrix, make_progress, normalise_options
+from .panel import period_order, period_ranks
 from .technology import reference_mask
 
 INDEX_ALIASES = {
@@ -90,7 +91,7 @@ class TechKey:
 class DistanceCache:
     """Collects (observation, technology) requests, solves each technology's batch once, serves values."""
 
-    def __init__(self, problems: dict, periods: np.ndarray, order: dict, super_efficiency: bool, window, options):
+    def __init__(self, problems: dict, periods: np.ndarray, order: list, super_efficiency: bool, window, options):
         self.problems = problems                  # rts -> Problem
         self.periods = periods
         self.order = order
@@ -124,9 +125,12 @@ class DistanceCache:
         return self.values[(int(obs), key)][0]
 
     def frame(self, entity: np.ndarray, period: np.ndarray, entity_name: str, period_name: str) -> pd.DataFrame:
+        """Every distance solved, sorted by entity, period (in time order), rts and technology."""
         rows = [(entity[o], period[o], key.label(), key.rts, v, s) for (o, key), (v, s) in self.values.items()]
         out = pd.DataFrame(rows, columns=[entity_name, period_name, "technology", "rts", "value", "status"])
-        return out.sort_values([entity_name, period_name, "rts", "technology"], kind="stable").reset_index(drop=True)
+        out["_rank"] = period_ranks(out[period_name].to_numpy(), self.order) if len(out) else np.zeros(0, int)
+        out = out.sort_values([entity_name, "_rank", "rts", "technology"], kind="stable")
+        return out.drop(columns="_rank").reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -190,12 +194,16 @@ class ProductivityResult:
         (``"optimal"``, or which LP failed, or ``"gap"``).
     distances : every distance the indices used: entity, period, technology, rts, value, LP status.
     spec : the specification.
+    single_period_entities : entities observed in one period only (they have no index).
+    period_order : the panel's distinct periods from the earliest (:func:`frontier.panel.period_order`),
+        the order of the pairs, the chains, the summary and the plots.
     """
 
     indices: pd.DataFrame
     distances: pd.DataFrame
     spec: dict
     single_period_entities: tuple
+    period_order: tuple = ()
 
     def cumulative(self, policy: str = "propagate", base_level: float = 1.0) -> pd.DataFrame:
         """Chain the indices into level series per entity: ``gtfp`` and cumulative ``ec``, ``tc`` (, pec, sec).
@@ -271,6 +279,8 @@ class ProductivityResult:
         comps = [c for c in ("index", "ec", "tc", "pec", "sec") if c in idx.columns]
         agg = "geometric" if s["index"] == "malmquist" else "arithmetic"
         by_period = idx.groupby(level=1)[comps].agg(_geo_mean if agg == "geometric" else "mean")
+        if self.period_order:
+            by_period = by_period.reindex([p for p in self.period_order if p in by_period.index])
         lines.append(f"  {agg} mean by period:")
         lines.append("    " + by_period.round(4).to_string().replace("\n", "\n    "))
         return "\n".join(lines)
@@ -418,8 +428,8 @@ def productivity(
 
     ent = panel[entity].to_numpy()
     per = panel[period].to_numpy()
-    order = {p: i for i, p in enumerate(sorted(pd.unique(per)))}
-    rank = np.array([order[p] for p in per.tolist()])
+    order = period_order(panel[period], period)
+    rank = period_ranks(per, order)
 
     # pairs (a, b) of observation positions per entity
     pairs, gaps, single = [], [], []
@@ -512,7 +522,7 @@ def productivity(
                                  index=pd.MultiIndex.from_arrays([ent[gb], per[gb]], names=[entity, period]))
         indices = pd.concat([indices, gap_frame])
     if len(indices):
-        sort_rank = pd.Series(range(len(order)), index=list(order)).reindex(indices.index.get_level_values(1)).to_numpy()
+        sort_rank = period_ranks(indices.index.get_level_values(1), order)
         ent_first = pd.Series(range(len(pd.unique(ent))), index=pd.unique(ent))
         ent_rank = ent_first.reindex(indices.index.get_level_values(0)).to_numpy()
         indices = indices.iloc[np.lexsort((sort_rank, ent_rank))]
@@ -528,4 +538,5 @@ def productivity(
         "n_periods": len(order),
     }
     distances = cache.frame(ent, per, entity, period)
-    return ProductivityResult(indices=indices, distances=distances, spec=spec, single_period_entities=tuple(single))
+    return ProductivityResult(indices=indices, distances=distances, spec=spec, single_period_entities=tuple(single),
+                              period_order=tuple(order))
