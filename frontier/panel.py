@@ -133,7 +133,7 @@ def _order_text(distinct: list[str], name: str) -> list[str]:
             raise ValueError(f"period column {name!r} holds text ({shown}) whose time order cannot be read from "
                              "the text, and alphabetical order is not time order. " + _HOW_TO_FIX.format(name=name))
     if len(set(keys)) < len(keys):
-        clash = [s for s, key in zip(distinct, keys) if keys.count(key) > 1]
+        clash = sorted(s for s, key in zip(distinct, keys) if keys.count(key) > 1)
         raise ValueError(f"period column {name!r}: the text periods {clash} read {how} as the same period. "
                          + _HOW_TO_FIX.format(name=name))
     return [s for _, s in sorted(zip(keys, distinct), key=lambda pair: pair[0])]
