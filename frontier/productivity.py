@@ -209,10 +209,14 @@ class ProductivityResult:
         """Chain the indices into level series per entity: ``gtfp`` and cumulative ``ec``, ``tc`` (, pec, sec).
 
         Ratio indices multiply (each entity's first period = ``base_level``); Luenberger indicators add
-        (first period = 0). A missing link (NaN) never counts as no change: ``policy="propagate"`` (default)
-        leaves every later level NaN, ``policy="restart"`` re-bases the chain after the gap and flags those
-        rows in the column ``restarted``. With ``base="first"`` the indices already compare every period with
-        the first, so the levels are the indices themselves.
+        (first period = 0). Each column chains on its own: the ``gtfp`` level needs only the index, so a
+        failed contemporaneous LP that leaves ``ec`` and ``tc`` NaN in a GML row (the global index is still
+        defined) breaks the cumulative ec and tc but not gtfp. A missing link (NaN) never counts as no
+        change: ``policy="propagate"`` (default) leaves every later level of that column NaN,
+        ``policy="restart"`` re-bases that column's chain at the gap, and the column ``restarted`` flags the
+        rows where the ``gtfp`` chain restarted (a component restarts where its own index column is NaN).
+        With ``base="first"`` the indices already compare every period with the first, so the levels are the
+        indices themselves.
         """
         if policy not in ("propagate", "restart"):
             raise ValueError("policy must be 'propagate' or 'restart'")
@@ -223,21 +227,26 @@ class ProductivityResult:
         idx = self.indices                    # sorted by entity, then period (productivity() sorts it)
         entities = idx.index.get_level_values(0)
         values = idx[comps].to_numpy(float)
-        missing = np.isnan(values).any(axis=1)
+        missing = np.isnan(values)            # per column: each level chains on its own index column only
         restarted = np.zeros(len(idx), dtype=bool)
         if self.spec["base"] == "first":
             levels = start * values if ratio else start + values
         else:
-            # one chain per entity; under "restart" a missing link starts a new segment at the base level
+            # one chain per entity and column; under "restart" a missing link starts a new segment at the base
             codes = pd.factorize(entities)[0]
-            chain = codes
+            levels = np.empty_like(values)
+            for c in range(len(comps)):
+                gap = pd.Series(missing[:, c])
+                chain = codes
+                if policy == "restart":
+                    chain = codes * (len(idx) + 1) + gap.groupby(codes).cumsum().to_numpy()
+                steps = pd.Series(np.where(missing[:, c], 1.0 if ratio else 0.0, values[:, c])).groupby(chain,
+                                                                                                       sort=False)
+                levels[:, c] = start * steps.cumprod() if ratio else start + steps.cumsum()
+                if policy == "propagate":
+                    levels[gap.groupby(codes).cummax().to_numpy(), c] = np.nan
             if policy == "restart":
-                chain = codes * (len(idx) + 1) + pd.Series(missing).groupby(codes).cumsum().to_numpy()
-                restarted = missing
-            steps = pd.DataFrame(np.where(missing[:, None], 1.0 if ratio else 0.0, values)).groupby(chain, sort=False)
-            levels = (start * steps.cumprod() if ratio else start + steps.cumsum()).to_numpy(copy=True)
-            if policy == "propagate":
-                levels[pd.Series(missing).groupby(codes).cummax().to_numpy()] = np.nan
+                restarted = missing[:, comps.index("index")]
         # each entity's chain starts at its first period_from, at the base level
         first = ~entities.duplicated()
         head = pd.DataFrame({ent: entities[first], per: idx["period_from"].to_numpy()[first],
