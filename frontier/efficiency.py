@@ -6,17 +6,18 @@ them to the engine (:mod:`frontier.engine`) once per reference set.
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from . import engine
-from .data import DEAData, _rows, check_zero_policy, validate_frame, zero_error
+from .data import DEAData, _rows, check_engine_options, check_flag, check_zero_policy, validate_frame, zero_error
 from .models import base, ddf, radial, sbm, sbm_ddf
 from .models.base import Layout, ModelSpec
-from .results import EfficiencyResult
 from .panel import period_order
+from .results import EfficiencyResult
 from .technology import reference_mask
 
 MODELS = ("radial", "sbm", "ddf", "nddf", "sbm_ddf")
@@ -65,10 +66,31 @@ def _weights_vector(weights, data: DEAData, default: np.ndarray) -> np.ndarray:
     for col, val in weights.items():
         if col not in data.variables:
             raise ValueError(f"weights names column {col!r}, which is not an input, output or bad output")
+        if isinstance(val, (bool, np.bool_)) or not isinstance(val, (numbers.Real, np.integer, np.floating)):
+            raise ValueError(f"weight of {col!r} must be a number, got {val!r} ({type(val).__name__})")
         if not np.isfinite(val) or val < 0:
             raise ValueError(f"weight of {col!r} must be finite and >= 0, got {val!r}")
         w[data.variables.index(col)] = float(val)
     return w
+
+
+def check_weights(weights, data: DEAData, model: str, orientation: str | None) -> None:
+    """Raise for weights the score cannot use: not numbers, negative, or zero on every term the score counts
+    (an objective of zero scores every DMU as efficient)."""
+    if weights is None:
+        return
+    L = Layout(len(data.inputs), len(data.outputs), len(data.bad_outputs))
+    default = sbm_ddf.default_weights(L) if model == "sbm_ddf" else np.ones(L.d)
+    w = _weights_vector(weights, data, default)
+    used = np.ones(L.d, dtype=bool)
+    if model == "sbm" and orientation == "input":
+        used[L.m:] = False
+    elif model == "sbm" and orientation == "output":
+        used[: L.m] = False
+    if not (w[used] > 0).any():
+        names = [v for v, u in zip(data.variables, used) if u]
+        raise ValueError(f"weights are zero for every variable the {model} score counts ({names}): every DMU "
+                         "would score as efficient. Give at least one of them a positive weight")
 
 
 @dataclass
@@ -179,6 +201,7 @@ def normalise_options(model, orientation, rts, bad_disposability, direction, sup
     """Check the option combination; return (orientation, bad_disposability, direction) with defaults."""
     if model not in MODELS:
         raise ValueError(f"model must be one of {MODELS}, got {model!r}")
+    check_flag(super_efficiency, "super_efficiency")
     if rts not in base.RTS:
         raise ValueError(f"rts must be one of {base.RTS}, got {rts!r}")
     if model == "radial":
@@ -246,7 +269,7 @@ def efficiency(
     weights: dict | None = None,
     reference=None,
     period: str | None = None,
-    technology: str = "contemporaneous",
+    technology: str | None = None,
     window: int | None = None,
     zeros: str = "error",
     n_jobs: int = 1,
@@ -280,6 +303,8 @@ def efficiency(
         each period's rows against the frontier of that period
         (``"contemporaneous"``), of all earlier and current periods (``"sequential"``), of all periods
         (``"global"``) or of a window of ``window`` periods on each side (``"window"``), in one call.
+        ``technology`` defaults to ``"contemporaneous"`` and needs ``period``. Periods are put in time order
+        by :func:`frontier.panel.period_order` (sequential and window frontiers depend on it).
     zeros : what to do with zeros in variables the score divides by (SBM family): ``"error"`` (default),
         ``"small_positive"`` or ``"drop_term"``. Recorded in the result.
     n_jobs : parallel workers (joblib; -1 = all cores). Results do not depend on it.
@@ -292,6 +317,10 @@ def efficiency(
     EfficiencyResult with ``scores``, ``status``, ``slacks``, ``targets``, ``peers`` (and ``betas``).
     """
     bad_outputs = [] if bad_outputs is None else bad_outputs
+    if technology is not None and period is None:
+        raise ValueError(f"technology={technology!r} needs period= (the column, or index level, of periods)")
+    technology = "contemporaneous" if technology is None else technology
+    check_engine_options(n_jobs, chunk_size)
     frame = data
     # the period is a column (validated with the variables) or else an index level of an (entity, period) panel
     from_index = period is not None and period not in frame.columns and period in frame.index.names
@@ -306,6 +335,7 @@ def efficiency(
     orientation, bad_disposability, direction = normalise_options(
         model, orientation, rts, bad_disposability, direction, super_efficiency, weights)
     check_zero_policy(zeros)
+    check_weights(weights, dea, model, orientation)
     G = _direction_matrix(direction, dea, frame) if model in DIRECTIONAL else None
     problem = Problem(dea, model, orientation, rts, bad_disposability, direction, weights, zeros, G)
     ref_mask = _reference_positions(reference, frame)

@@ -602,11 +602,30 @@ def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.
 
     tasks = (delayed(solve_chunk)(spec, ref_data, plans, data0[a:b], own[a:b], method) for a, b in bounds)
     parts = []
-    for (a, b), part in zip(bounds, Parallel(n_jobs=n_jobs, return_as="generator")(tasks)):
-        parts.append(part)
-        if progress:
-            progress(b - a)
+    try:
+        for (a, b), part in zip(bounds, Parallel(n_jobs=n_jobs, return_as="generator")(tasks)):
+            parts.append(part)
+            if progress:
+                progress(b - a)
+    except Exception as exc:
+        if not is_lost_worker(exc):
+            raise
+        raise RuntimeError(
+            f"a parallel worker was lost while solving ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}). "
+            "No partial results are returned. Run again; if it recurs, check the workers' memory (a worker "
+            "killed for using too much memory is the usual cause): use fewer workers per machine, give them "
+            f"more memory, or a smaller chunk_size (now {size} DMUs per task)") from exc
     return _concat(parts)
+
+
+LOST_WORKER_ERRORS = ("KilledWorker", "FutureCancelledError", "TerminatedWorkerError", "WorkerLostError")
+
+
+def is_lost_worker(exc: BaseException) -> bool:
+    """Whether ``exc`` says a parallel worker process died: Dask's ``KilledWorker`` (the scheduler gave up on
+    a task whose workers kept dying) and ``FutureCancelledError`` (its future was forgotten with the worker),
+    loky's ``TerminatedWorkerError``. Matched by class name, so neither package has to be importable."""
+    return any(cls.__name__ in LOST_WORKER_ERRORS for cls in type(exc).__mro__)
 
 
 PARALLEL_MIN = 2000

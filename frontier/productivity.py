@@ -43,7 +43,7 @@ affected index, ec or tc is NaN and ``status`` names the LP. With ``super_effici
 that contains it (the "super-SBM ML" of applied work); otherwise only outside observations get delta >= 1.
 
 Pairs are each entity's consecutive observed periods (``adjacency="observed"``); ``adjacency="calendar"``
-only pairs periods adjacent in the panel's sorted periods (a gap yields a NaN row with status ``"gap"``).
+only pairs periods adjacent in the panel's period order (:func:`frontier.panel.period_order`) (a gap yields a NaN row with status ``"gap"``).
 ``base="first"`` compares every period with the entity's first (fixed base, DEAMATLAB's ``fixbaset``).
 """
 from __future__ import annotations
@@ -53,8 +53,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .data import _rows, check_zero_policy, validate_frame
-from .efficiency import DIRECTIONAL, Problem, _direction_matrix, make_progress, normalise_options
+from .data import _rows, check_engine_options, check_unique_columns, check_zero_policy, validate_frame
+from .efficiency import DIRECTIONAL, Problem, _direction_matrix, check_weights, make_progress, normalise_options
 from .panel import period_order, period_ranks
 from .technology import reference_mask
 
@@ -403,6 +403,7 @@ def productivity(
         raise ValueError("base must be 'previous' or 'first'")
     if super_efficiency is None:
         super_efficiency = model == "sbm"
+    check_engine_options(n_jobs, chunk_size)
     if direction is None and model in ("ddf", "nddf"):
         direction = "output"
     check_zero_policy(zeros)
@@ -415,6 +416,8 @@ def productivity(
     for col, role in ((entity, "entity"), (period, "period")):
         if not isinstance(frame, pd.DataFrame) or col not in frame.columns:
             raise ValueError(f"{role} column {col!r} not found in data")
+    check_unique_columns(frame, [entity, period])
+    for col, role in ((entity, "entity"), (period, "period")):
         if frame[col].isna().any():
             raise ValueError(f"{role} column {col!r} has missing values in rows {_rows(frame.index[frame[col].isna().to_numpy()])}")
     dup = frame.duplicated([entity, period], keep=False).to_numpy()
@@ -428,6 +431,7 @@ def productivity(
     dea = validate_frame(work, inputs, outputs, bad_outputs)
     orientation, bad_disposability, direction = normalise_options(
         model, orientation, rts, bad_disposability, direction, super_efficiency, weights)
+    check_weights(weights, dea, model, orientation)
     G = _direction_matrix(direction, dea, work) if model in DIRECTIONAL else None
 
     rts_needed = {rts} | ({"crs"} if decomposition == "fgnz" else set())
@@ -457,6 +461,10 @@ def productivity(
                 gaps.append((a, b))
             else:
                 pairs.append((a, b))
+    if not pairs and not gaps:
+        raise ValueError(f"no entity is observed in two periods (the panel has {len(order)} period(s) of "
+                         f"{period!r} and {len(single)} entities of {entity!r}, each observed once), so there is "
+                         "no pair to compare; productivity needs a panel, efficiency() scores a cross-section")
 
     options = dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size)
     cache = DistanceCache(problems, per, order, super_efficiency, window, options)
@@ -494,7 +502,9 @@ def productivity(
     measure = efficiency_measure if form == "malmquist" else inefficiency_measure
 
     def m(role):
-        if not terms or role not in terms[0]:
+        if not terms:                      # every pair is a calendar gap: nothing to solve
+            return np.zeros(0)
+        if role not in terms[0]:
             return None
         return measure(np.array([cache.get(*t[role]) for t in terms]), model, orientation)
 

@@ -224,6 +224,8 @@ def test_productivity_plots(tmp_path, files, capsys):
       "--orientation", "input"], ["has no orientation"]),
     (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--technology", "global"],
      ["needs --period"]),
+    (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--technology", "contemporaneous"],
+     ["needs --period"]),
     (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--weights", "capital:1"],
      ["VARIABLE=NUMBER"]),
     (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--id", "year"],
@@ -379,3 +381,11 @@ def test_validate_directory_resolution(tmp_path, monkeypatch, capsys):
 def test_demo_subcommand_is_kept(capsys):
     code, out, _ = run(["demo", "--help"], capsys)
     assert code == 0 and "--out" in out and "--n-jobs" in out
+
+
+def test_productivity_of_a_single_period_is_a_clear_error(tmp_path, panel, capsys):
+    path = tmp_path / "one_year.csv"
+    panel[panel["year"] == panel["year"].min()].to_csv(path, index=False)
+    code, _, err = run(["productivity", path, *PANEL, *VARS], capsys)
+    assert code == 2
+    assert_one_line_error(err, "no entity is observed in two periods", "'city'", "'year'")
