@@ -243,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "city); without --id all input columns are copied")
     g.add_argument("--period", metavar="COL",
                    help="score each period against its own frontier (see --technology)")
-    g.add_argument("--technology", type=_lower_name, default="contemporaneous",
+    g.add_argument("--technology", type=_lower_name, default=None,
                    choices=("contemporaneous", "sequential", "global", "window"),
                    help="with --period, which observations form period t's frontier: 'contemporaneous' period "
                         "t only (default); 'sequential' all periods up to t; 'global' all periods (one "
@@ -446,7 +446,7 @@ def _run_efficiency(args, argv) -> int:
     frame = io.read_table(args.file, sheet=_sheet(args.sheet))
     _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
                            "id": args.id, "period": [args.period]})
-    if args.technology != "contemporaneous" and args.period is None:
+    if args.technology is not None and args.period is None:
         raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
     keys = list(args.id) + ([args.period] if args.id and args.period and args.period not in args.id else [])
     if keys:

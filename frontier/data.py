@@ -101,6 +101,7 @@ def validate_frame(
     missing = [c for c in roles if c not in data.columns]
     if missing:
         raise ValueError(f"column(s) {missing} not found in data; available columns: {list(data.columns)}")
+    check_unique_columns(data, list(roles))
     if len(data) < min_dmus:
         raise ValueError(f"DEA needs at least {min_dmus} DMUs (rows); data has {len(data)}")
     dup = data.index[data.index.duplicated(keep=False)]
@@ -144,6 +145,35 @@ def validate_frame(
         outputs=tuple(outputs),
         bad_outputs=tuple(bad_outputs),
     )
+
+
+def check_unique_columns(data: pd.DataFrame, names: Sequence) -> None:
+    """Raise if a column the analysis uses appears more than once in ``data`` (``data[name]`` would be a
+    DataFrame, not one variable)."""
+    counts = pd.Series(list(data.columns)).value_counts()
+    twice = [c for c in dict.fromkeys(names) if counts.get(c, 0) > 1]
+    if twice:
+        raise ValueError(f"column name(s) {twice} appear more than once in data "
+                         f"({', '.join(f'{c!r}: {int(counts[c])} columns' for c in twice)}); rename or drop the "
+                         "duplicates, e.g. data.loc[:, ~data.columns.duplicated()]")
+
+
+def check_engine_options(n_jobs, chunk_size) -> None:
+    """Raise for engine options of the wrong type or range (before any LP is solved)."""
+    if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0:
+        raise ValueError(f"n_jobs must be a non-zero whole number (1 = no parallelism, -1 = all cores), "
+                         f"got {n_jobs!r} ({type(n_jobs).__name__})")
+    if chunk_size is not None and (isinstance(chunk_size, (bool, np.bool_))
+                                   or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1):
+        raise ValueError(f"chunk_size must be a whole number >= 1 (DMUs per parallel task) or None (the "
+                         f"default), got {chunk_size!r} ({type(chunk_size).__name__})")
+
+
+def check_flag(value, name: str) -> bool:
+    """``value`` as a bool; only True/False (Python or NumPy) are accepted, so ``"no"`` is not read as True."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
 
 
 def check_zero_policy(zeros: str) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import _rows, validate_frame
+from .data import _rows, check_engine_options, validate_frame
 from .models import resolve_options
+from .panel import period_order
 from .problem import Problem, custom_direction
 from .results import EfficiencyResult
 from .technology import reference_mask
@@ -51,7 +52,7 @@ def efficiency(
     weights: dict | None = None,
     reference=None,
     period: str | None = None,
-    technology: str = "contemporaneous",
+    technology: str | None = None,
     window: int | None = None,
     zeros: str = "error",
     n_jobs: int = 1,
@@ -85,6 +86,8 @@ def efficiency(
         each period's rows against the frontier of that period
         (``"contemporaneous"``), of all earlier and current periods (``"sequential"``), of all periods
         (``"global"``) or of a window of ``window`` periods on each side (``"window"``), in one call.
+        ``technology`` defaults to ``"contemporaneous"`` and needs ``period``. Periods are put in time order
+        by :func:`frontier.panel.period_order` (sequential and window frontiers depend on it).
     zeros : what to do with zeros in variables the score divides by (SBM family): ``"error"`` (default),
         ``"small_positive"`` or ``"drop_term"``. Recorded in the result.
     n_jobs : parallel workers (joblib; -1 = all cores). Results do not depend on it.
@@ -97,6 +100,10 @@ def efficiency(
     EfficiencyResult with ``scores``, ``status``, ``slacks``, ``targets``, ``peers`` (and ``betas``).
     """
     bad_outputs = [] if bad_outputs is None else bad_outputs
+    if technology is not None and period is None:
+        raise ValueError(f"technology={technology!r} needs period= (the column, or index level, of periods)")
+    technology = "contemporaneous" if technology is None else technology
+    check_engine_options(n_jobs, chunk_size)
     frame = data
     # the period is a column (validated with the variables) or else an index level of an (entity, period) panel
     from_index = period is not None and period not in frame.columns and period in frame.index.names
@@ -126,7 +133,8 @@ def efficiency(
         if per.isna().any():
             raise ValueError(f"period column {period!r} has missing values in rows {_rows(frame.index[per.isna().to_numpy()])}")
         periods = per.to_numpy()
-        order = {p: i for i, p in enumerate(sorted(pd.unique(periods)))}
+        # only sequential and window frontiers depend on the time order (text periods without one are refused)
+        order = period_order(per, period) if technology in ("sequential", "window") else list(pd.unique(periods))
         groups = []
         for t in order:
             ev = np.flatnonzero(periods == t)

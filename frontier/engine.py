@@ -812,10 +812,20 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
 
         calls = (delayed(solve_chunk)(jobs[j].spec, prepared[j][0], prepared[j][1], jobs[j].data0[a:b],
                                       jobs[j].own[a:b], method) for j, a, b in tasks)
-        for (j, a, b), part in zip(tasks, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
-            parts[j].append(part)
-            if progress:
-                progress(b - a)
+        try:
+            for (j, a, b), part in zip(tasks, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
+                parts[j].append(part)
+                if progress:
+                    progress(b - a)
+        except Exception as exc:
+            if not is_lost_worker(exc):
+                raise
+            raise RuntimeError(
+                f"a parallel worker was lost while solving ({type(exc).__name__}: "
+                f"{' '.join(str(exc).split())[:200]}). No partial results are returned. Run again; if it recurs, "
+                "check the workers' memory (a worker killed for using too much memory is the usual cause): use "
+                f"fewer workers per machine, give them more memory, or a smaller chunk_size (now {size} DMUs per "
+                "task)") from exc
     return [_concat(p) for p in parts]
 
 
@@ -826,6 +836,16 @@ def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.
     :func:`run_jobs`."""
     return run_jobs([Job(spec, ref_data, data0, own)], method=method, n_jobs=n_jobs, chunk_size=chunk_size,
                     progress=progress)[0]
+
+
+LOST_WORKER_ERRORS = ("KilledWorker", "FutureCancelledError", "TerminatedWorkerError", "WorkerLostError")
+
+
+def is_lost_worker(exc: BaseException) -> bool:
+    """Whether ``exc`` says a parallel worker process died: Dask's ``KilledWorker`` (the scheduler gave up on
+    a task whose workers kept dying) and ``FutureCancelledError`` (its future was forgotten with the worker),
+    loky's ``TerminatedWorkerError``. Matched by class name, so neither package has to be importable."""
+    return any(cls.__name__ in LOST_WORKER_ERRORS for cls in type(exc).__mro__)
 
 
 PARALLEL_MIN = 2000

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .models import family as model_family
+from .panel import display_order
 
 MISSING = "plotting needs matplotlib: pip install matplotlib (or pip install 'frontier[plot]')"
 
@@ -81,12 +82,16 @@ def _period_axis(ax, periods):
     return pos
 
 
-def _sorted_periods(values) -> list:
-    vals = list(pd.unique(pd.Index(values)))
-    try:
-        return sorted(vals)
-    except TypeError:
-        return vals
+def _sorted_periods(values, known=()) -> list:
+    """The distinct ``values`` in time order: a result's ``known`` period order where it has one, else
+    :func:`frontier.panel.display_order` (the panel's period order, or first appearance for text periods
+    without one)."""
+    distinct = pd.Index(pd.unique(pd.Index(values)))
+    if len(known):
+        known = pd.Index(list(known))
+        ordered = list(known[known.isin(distinct)])
+        return ordered + list(distinct[~distinct.isin(known)])
+    return list(pd.Index(display_order(values)))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -94,14 +99,15 @@ def _sorted_periods(values) -> list:
 # ----------------------------------------------------------------------------------------------------
 
 def _as_levels(obj, column):
-    """(levels DataFrame indexed by (entity, period), label, baseline or None) from a result or a frame."""
+    """(levels DataFrame indexed by (entity, period), label, baseline or None, period order) from a result or
+    a frame."""
     from .productivity import ProductivityResult
 
     if isinstance(obj, ProductivityResult):
         s = obj.spec
         tech = "" if s.get("alias") in ("ml", "gml", "sml") else f", {s['technology']}"
         label = f"{INDEX_NAMES.get(s.get('alias'), s['index'])} ({_model_name(s)}, {s['rts'].upper()}{tech})"
-        return obj.cumulative(), label, 1.0 if s["index"] == "malmquist" else 0.0
+        return obj.cumulative(), label, 1.0 if s["index"] == "malmquist" else 0.0, obj.period_order
     if isinstance(obj, pd.Series):
         obj = obj.to_frame(column)
     if not isinstance(obj, pd.DataFrame):
@@ -111,7 +117,7 @@ def _as_levels(obj, column):
         raise ValueError("levels need a two-level index (entity, period), as pr.cumulative() returns")
     if column not in obj.columns:
         raise ValueError(f"levels have no column {column!r}; columns: {list(obj.columns)}")
-    return obj, None, None
+    return obj, None, None, display_order(obj.index.get_level_values(1), str(obj.index.names[1] or "period"))
 
 
 def _model_name(spec: dict) -> str:
@@ -151,9 +157,10 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
         if len(quantiles) != 2 or not 0 <= quantiles[0] < quantiles[1] <= 1:
             raise ValueError("quantiles must be two numbers 0 <= low < high <= 1, e.g. (0.25, 0.75)")
     items = levels.items() if isinstance(levels, dict) else [(None, levels)]
-    series = []
+    series, known = [], []
     for label, obj in items:
-        frame, auto_label, base = _as_levels(obj, column)
+        frame, auto_label, base, order = _as_levels(obj, column)
+        known += [p for p in order if p not in known]
         label = label if label is not None else (auto_label or ("GTFP" if column == "gtfp" else column))
         base = base if base is not None else _baseline(frame, column)
         wide = frame[column].unstack(level=1)
@@ -161,7 +168,7 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
         pname = frame.index.names[1] if isinstance(frame.index.names[1], str) else "period"
     if not series:
         raise ValueError("nothing to plot")
-    periods = _sorted_periods(np.concatenate([s[1].columns.to_numpy(dtype=object) for s in series]))
+    periods = _sorted_periods(np.concatenate([s[1].columns.to_numpy(dtype=object) for s in series]), known)
 
     fig, (ax,) = _figure(ax, path, figsize)
     pos = _period_axis(ax, periods)
@@ -264,7 +271,7 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
     if idx.empty:
         raise ValueError("no pair has the index and all its components (every pair has a failed LP)")
     agg = _geo if ratio else (lambda x: float(x.mean()))
-    periods_all = _sorted_periods(rows.index.get_level_values(1))
+    periods_all = _sorted_periods(rows.index.get_level_values(1), pr.period_order)
     by = idx.groupby(level=1)[cols].agg(agg).reindex(periods_all)
     used = idx.groupby(level=1).size().reindex(periods_all, fill_value=0)
     total = rows.groupby(level=1).size().reindex(periods_all, fill_value=0)
@@ -338,7 +345,7 @@ def _legend_on_top(ax):
 
 def _first_period(pr):
     pf = pr.indices["period_from"].dropna()
-    return _sorted_periods(pf)[0] if len(pf) else ""
+    return _sorted_periods(pf, pr.period_order)[0] if len(pf) else ""
 
 
 def _category_ticks(ax, x, periods):

@@ -108,9 +108,6 @@ def weights_vector(weights: dict | None, data: DEAData, default: np.ndarray) -> 
         if not np.isfinite(val) or val < 0:
             raise ValueError(f"weight of {col!r} must be finite and >= 0, got {val!r}")
         w[data.variables.index(col)] = float(val)
-    if not (w > 0).any():
-        raise ValueError("weights are all zero: every DMU would score as efficient; give at least one "
-                         "variable a positive weight")
     return w
 
 
@@ -141,6 +138,11 @@ class Problem:
         small = np.where(np.isfinite(positive), positive / 100.0, 1.0) / scale
         bad_cap = M[:, L.bads].max(axis=0) / scale[L.bads] if L.s2 else np.zeros(0)
         weights = weights_vector(self.options.weights, d, self.family.default_weights(L))
+        counted = self.family.counted(L, self.options)
+        if self.options.weights is not None and not (weights[counted] > 0).any():
+            names = [v for v, c in zip(d.variables, counted) if c]
+            raise ValueError(f"weights are zero for every variable the {self.options.model} score counts ({names}): "
+                             "every DMU would score as efficient. Give at least one of them a positive weight")
         self.constants = Constants(scale=scale, small=small, bad_cap=bad_cap, weights=weights)
         self.means = M.mean(axis=0)
         self.rows = np.ascontiguousarray(self._scaled(M, self.direction_data))

@@ -43,7 +43,7 @@ affected index, ec or tc is NaN and ``status`` names the LP. With ``super_effici
 that contains it (the "super-SBM ML" of applied work); otherwise only outside observations get delta >= 1.
 
 Pairs are each entity's consecutive observed periods (``adjacency="observed"``); ``adjacency="calendar"``
-only pairs periods adjacent in the panel's sorted periods (a gap yields a NaN row with status ``"gap"``).
+only pairs periods adjacent in the panel's period order (:func:`frontier.panel.period_order`) (a gap yields a NaN row with status ``"gap"``).
 ``base="first"`` compares every period with the entity's first (fixed base, DEAMATLAB's ``fixbaset``).
 """
 from __future__ import annotations
@@ -54,10 +54,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .data import _rows, validate_frame
+from .data import _rows, check_engine_options, check_unique_columns, validate_frame
 from .efficiency import make_progress
 from .models import family as model_family
 from .models import resolve_options
+from .panel import period_order, period_ranks
 from .problem import Problem, custom_direction
 from .technology import reference_mask
 
@@ -94,7 +95,7 @@ class TechKey:
 class DistanceCache:
     """Collects (observation, technology) requests, solves each technology's batch once, serves values."""
 
-    def __init__(self, problems: dict, periods: np.ndarray, order: dict, super_efficiency: bool, window, options):
+    def __init__(self, problems: dict, periods: np.ndarray, order: list, super_efficiency: bool, window, options):
         self.problems = problems                  # rts -> Problem
         self.periods = periods
         self.order = order
@@ -130,9 +131,12 @@ class DistanceCache:
         return self.values[(int(obs), key)][0]
 
     def frame(self, entity: np.ndarray, period: np.ndarray, entity_name: str, period_name: str) -> pd.DataFrame:
+        """Every distance solved, sorted by entity, period (in time order), rts and technology."""
         rows = [(entity[o], period[o], key.label(), key.rts, v, s) for (o, key), (v, s) in self.values.items()]
         out = pd.DataFrame(rows, columns=[entity_name, period_name, "technology", "rts", "value", "status"])
-        return out.sort_values([entity_name, period_name, "rts", "technology"], kind="stable").reset_index(drop=True)
+        out["_rank"] = period_ranks(out[period_name].to_numpy(), self.order) if len(out) else np.zeros(0, int)
+        out = out.sort_values([entity_name, "_rank", "rts", "technology"], kind="stable")
+        return out.drop(columns="_rank").reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -174,21 +178,29 @@ class ProductivityResult:
         (``"optimal"``, or which LP failed, or ``"gap"``).
     distances : every distance the indices used: entity, period, technology, rts, value, LP status.
     spec : the specification.
+    single_period_entities : entities observed in one period only (they have no index).
+    period_order : the panel's distinct periods from the earliest (:func:`frontier.panel.period_order`),
+        the order of the pairs, the chains, the summary and the plots.
     """
 
     indices: pd.DataFrame
     distances: pd.DataFrame
     spec: dict
     single_period_entities: tuple
+    period_order: tuple = ()
 
     def cumulative(self, policy: str = "propagate", base_level: float = 1.0) -> pd.DataFrame:
         """Chain the indices into level series per entity: ``gtfp`` and cumulative ``ec``, ``tc`` (, pec, sec).
 
         Ratio indices multiply (each entity's first period = ``base_level``); Luenberger indicators add
-        (first period = 0). A missing link (NaN) never counts as no change: ``policy="propagate"`` (default)
-        leaves every later level NaN, ``policy="restart"`` re-bases the chain after the gap and flags those
-        rows in the column ``restarted``. With ``base="first"`` the indices already compare every period with
-        the first, so the levels are the indices themselves.
+        (first period = 0). Each column chains on its own: the ``gtfp`` level needs only the index, so a
+        failed contemporaneous LP that leaves ``ec`` and ``tc`` NaN in a GML row (the global index is still
+        defined) breaks the cumulative ec and tc but not gtfp. A missing link (NaN) never counts as no
+        change: ``policy="propagate"`` (default) leaves every later level of that column NaN,
+        ``policy="restart"`` re-bases that column's chain at the gap, and the column ``restarted`` flags the
+        rows where the ``gtfp`` chain restarted (a component restarts where its own index column is NaN).
+        With ``base="first"`` the indices already compare every period with the first, so the levels are the
+        indices themselves.
         """
         if policy not in ("propagate", "restart"):
             raise ValueError("policy must be 'propagate' or 'restart'")
@@ -199,21 +211,26 @@ class ProductivityResult:
         idx = self.indices                    # sorted by entity, then period (productivity() sorts it)
         entities = idx.index.get_level_values(0)
         values = idx[comps].to_numpy(float)
-        missing = np.isnan(values).any(axis=1)
+        missing = np.isnan(values)            # per column: each level chains on its own index column only
         restarted = np.zeros(len(idx), dtype=bool)
         if self.spec["base"] == "first":
             levels = start * values if ratio else start + values
         else:
-            # one chain per entity; under "restart" a missing link starts a new segment at the base level
+            # one chain per entity and column; under "restart" a missing link starts a new segment at the base
             codes = pd.factorize(entities)[0]
-            chain = codes
+            levels = np.empty_like(values)
+            for c in range(len(comps)):
+                gap = pd.Series(missing[:, c])
+                chain = codes
+                if policy == "restart":
+                    chain = codes * (len(idx) + 1) + gap.groupby(codes).cumsum().to_numpy()
+                steps = pd.Series(np.where(missing[:, c], 1.0 if ratio else 0.0, values[:, c])).groupby(chain,
+                                                                                                       sort=False)
+                levels[:, c] = start * steps.cumprod() if ratio else start + steps.cumsum()
+                if policy == "propagate":
+                    levels[gap.groupby(codes).cummax().to_numpy(), c] = np.nan
             if policy == "restart":
-                chain = codes * (len(idx) + 1) + pd.Series(missing).groupby(codes).cumsum().to_numpy()
-                restarted = missing
-            steps = pd.DataFrame(np.where(missing[:, None], 1.0 if ratio else 0.0, values)).groupby(chain, sort=False)
-            levels = (start * steps.cumprod() if ratio else start + steps.cumsum()).to_numpy(copy=True)
-            if policy == "propagate":
-                levels[pd.Series(missing).groupby(codes).cummax().to_numpy()] = np.nan
+                restarted = missing[:, comps.index("index")]
         # each entity's chain starts at its first period_from, at the base level
         first = ~entities.duplicated()
         head = pd.DataFrame({ent: entities[first], per: idx["period_from"].to_numpy()[first],
@@ -255,6 +272,8 @@ class ProductivityResult:
         comps = [c for c in ("index", "ec", "tc", "pec", "sec") if c in idx.columns]
         agg = "geometric" if s["index"] == "malmquist" else "arithmetic"
         by_period = idx.groupby(level=1)[comps].agg(_geo_mean if agg == "geometric" else "mean")
+        if self.period_order:
+            by_period = by_period.reindex([p for p in self.period_order if p in by_period.index])
         lines.append(f"  {agg} mean by period:")
         lines.append("    " + by_period.round(4).to_string().replace("\n", "\n    "))
         return "\n".join(lines)
@@ -368,6 +387,7 @@ def productivity(
         raise ValueError("base must be 'previous' or 'first'")
     if super_efficiency is None:
         super_efficiency = model_family(model).name == "sbm"
+    check_engine_options(n_jobs, chunk_size)
 
     frame = data
     if isinstance(frame, pd.DataFrame) and (entity not in frame.columns or period not in frame.columns):
@@ -377,6 +397,8 @@ def productivity(
     for col, role in ((entity, "entity"), (period, "period")):
         if not isinstance(frame, pd.DataFrame) or col not in frame.columns:
             raise ValueError(f"{role} column {col!r} not found in data")
+    check_unique_columns(frame, [entity, period])
+    for col, role in ((entity, "entity"), (period, "period")):
         if frame[col].isna().any():
             raise ValueError(f"{role} column {col!r} has missing values in rows {_rows(frame.index[frame[col].isna().to_numpy()])}")
     dup = frame.duplicated([entity, period], keep=False).to_numpy()
@@ -399,8 +421,8 @@ def productivity(
 
     ent = panel[entity].to_numpy()
     per = panel[period].to_numpy()
-    order = {p: i for i, p in enumerate(sorted(pd.unique(per)))}
-    rank = np.array([order[p] for p in per.tolist()])
+    order = period_order(panel[period], period)
+    rank = period_ranks(per, order)
 
     # pairs (a, b) of observation positions per entity
     pairs, gaps, single = [], [], []
@@ -419,6 +441,10 @@ def productivity(
                 gaps.append((a, b))
             else:
                 pairs.append((a, b))
+    if not pairs and not gaps:
+        raise ValueError(f"no entity is observed in two periods (the panel has {len(order)} period(s) of "
+                         f"{period!r} and {len(single)} entities of {entity!r}, each observed once), so there is "
+                         "no pair to compare; productivity needs a panel, efficiency() scores a cross-section")
 
     engine_options = dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size)
     cache = DistanceCache(problems, per, order, super_efficiency, window, engine_options)
@@ -456,7 +482,9 @@ def productivity(
     measure = fam.to_efficiency if form == "malmquist" else fam.to_inefficiency
 
     def m(role):
-        if not terms or role not in terms[0]:
+        if not terms:                      # every pair is a calendar gap: nothing to solve
+            return np.zeros(0)
+        if role not in terms[0]:
             return None
         return measure(np.array([cache.get(*t[role]) for t in terms]), options.orientation)
 
@@ -493,7 +521,7 @@ def productivity(
                                  index=pd.MultiIndex.from_arrays([ent[gb], per[gb]], names=[entity, period]))
         indices = pd.concat([indices, gap_frame])
     if len(indices):
-        sort_rank = pd.Series(range(len(order)), index=list(order)).reindex(indices.index.get_level_values(1)).to_numpy()
+        sort_rank = period_ranks(indices.index.get_level_values(1), order)
         ent_first = pd.Series(range(len(pd.unique(ent))), index=pd.unique(ent))
         ent_rank = ent_first.reindex(indices.index.get_level_values(0)).to_numpy()
         indices = indices.iloc[np.lexsort((sort_rank, ent_rank))]
@@ -510,4 +538,5 @@ def productivity(
         "n_periods": len(order),
     }
     distances = cache.frame(ent, per, entity, period)
-    return ProductivityResult(indices=indices, distances=distances, spec=spec, single_period_entities=tuple(single))
+    return ProductivityResult(indices=indices, distances=distances, spec=spec, single_period_entities=tuple(single),
+                              period_order=tuple(order))

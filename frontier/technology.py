@@ -13,26 +13,34 @@ biennial            {t, t+1}                Pastor, Asmild & Lovell (2011) (pair
 global              all periods             Pastor & Lovell (2005); Oh (2010)
 ==================  ======================  ===========================================
 
-Periods are compared by their order (the sorted distinct values), so years, integers or dates all work.
+Periods are compared by their time order, decided once by :func:`frontier.panel.period_order` (numbers and
+dates in their natural order, Categoricals in their categories' order, numeric text by number; ambiguous text
+is refused).
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .panel import period_order, period_ranks
+
 TECHNOLOGIES = ("contemporaneous", "sequential", "global", "window", "biennial")
 
 
 def reference_mask(periods: np.ndarray, t, technology: str, window: int | None = None,
-                   order: dict | None = None) -> np.ndarray:
-    """Boolean mask over observations (their ``periods``) forming the reference set of period ``t``."""
+                   order: list | None = None) -> np.ndarray:
+    """Boolean mask over observations (their ``periods``) forming the reference set of period ``t``.
+
+    ``order``: the distinct periods from the earliest (:func:`frontier.panel.period_order`, computed from
+    ``periods`` when not given).
+    """
     if technology == "contemporaneous":
         return periods == t
     if technology == "global":
         return np.ones(len(periods), dtype=bool)
     if order is None:
-        order = {p: i for i, p in enumerate(sorted(set(periods.tolist())))}
-    rank = np.array([order[p] for p in periods.tolist()])
-    r = order[t]
+        order = period_order(periods)
+    rank = period_ranks(periods, order)
+    r = period_ranks([t], order)[0]
     if technology == "sequential":
         return rank <= r
     if technology == "window":

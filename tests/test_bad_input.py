@@ -295,3 +295,155 @@ def test_identical_dmus_are_efficient_and_scores_have_no_signed_zero(df, model, 
         assert (res.status == "optimal").all()
         np.testing.assert_allclose(res.scores.to_numpy(), efficient, atol=1e-9)
         assert not np.signbit(res.scores.to_numpy()).any() and not np.signbit(res.slacks.to_numpy()).any()
+
+
+# ----------------------------------------------------------------------------------------------------
+# arguments that used to raise an internal exception (or were silently ignored): a clear ValueError
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def once_each(df):
+    return df.reset_index().assign(year=[2001, 2002, 2001, 2002, 2001])    # firmA..E, each observed once
+
+
+def test_panel_without_a_pair(df, once_each):
+    for data in (once_each, once_each.assign(year=2001)):                   # every entity once; a single period
+        with raises("no entity is observed in two periods", "'firm'", "'year'"):
+            fr.productivity(data, "firm", "year", ["K", "L"], "Y")
+
+
+def test_panel_whose_only_pairs_are_calendar_gaps(df):
+    data = df.reset_index().assign(firm=["A", "A", "B", "B", "C"], year=[2001, 2003, 2001, 2003, 2002])
+    res = fr.productivity(data, "firm", "year", ["K", "L"], "Y", adjacency="calendar")
+    assert list(res.indices["status"]) == ["gap", "gap"] and res.indices["index"].isna().all()
+
+
+def test_duplicate_column_names(df):
+    doubled = pd.concat([df, df[["K"]]], axis=1)
+    with raises("['K']", "more than once"):
+        fr.efficiency(doubled, ["K", "L"], "Y")
+    panel = pd.concat([df.reset_index(), df[["year"]].reset_index(drop=True)], axis=1)
+    with raises("['year']", "more than once"):
+        fr.productivity(panel, "firm", "year", ["K", "L"], "Y")
+
+
+@pytest.mark.parametrize("chunk_size", [-1, 0, 2.5, "10", True])
+def test_chunk_size(df, chunk_size):
+    with raises("chunk_size", repr(chunk_size)):
+        fr.efficiency(df, ["K", "L"], "Y", chunk_size=chunk_size)
+
+
+@pytest.mark.parametrize("n_jobs", ["2", 2.0, 0, True])
+def test_n_jobs(df, n_jobs):
+    with raises("n_jobs", repr(n_jobs)):
+        fr.efficiency(df, ["K", "L"], "Y", n_jobs=n_jobs)
+    with raises("n_jobs", repr(n_jobs)):
+        fr.productivity(df.reset_index().assign(firm=list("ABABC")), "firm", "year", ["K", "L"], "Y", n_jobs=n_jobs)
+
+
+@pytest.mark.parametrize("value", ["a", None, True, [1.0]])
+def test_non_numeric_weight(df, value):
+    with raises("weight of 'K'", "must be a number"):
+        fr.efficiency(df, ["K", "L"], "Y", model="sbm", weights={"K": value})
+
+
+@pytest.mark.parametrize("model, orientation, weights", [
+    ("sbm", None, {"K": 0, "L": 0, "Y": 0}), ("sbm", "input", {"K": 0, "L": 0}), ("sbm", "output", {"Y": 0.0}),
+    ("nddf", None, {"K": 0, "L": 0, "Y": 0}), ("sbm_ddf", None, {"K": 0, "L": 0, "Y": 0})])
+def test_all_zero_weights_are_refused(df, model, orientation, weights):
+    with raises("weights are zero for every variable", "would score as efficient"):
+        fr.efficiency(df, ["K", "L"], "Y", model=model, orientation=orientation, weights=weights)
+    with raises("weights are zero for every variable"):
+        fr.productivity(df.reset_index().assign(firm=list("ABABC")), "firm", "year", ["K", "L"], "Y", model=model,
+                        orientation=orientation, weights=weights, index="gml")
+
+
+def test_zero_weights_on_one_side_are_allowed(df):
+    """Nonoriented SBM with zero input weights scores output slacks only: a model, not a degenerate one."""
+    res = fr.efficiency(df, ["K", "L"], "Y", model="sbm", weights={"K": 0, "L": 0})
+    assert res.status.eq("optimal").all()
+
+
+@pytest.mark.parametrize("value", ["no", "False", 0, 1, None])
+def test_super_efficiency_must_be_a_bool(df, value):
+    with raises("super_efficiency must be True or False", repr(value)):
+        fr.efficiency(df, ["K", "L"], "Y", super_efficiency=value)
+    if value is not None:                         # productivity's None means "the model's default"
+        with raises("super_efficiency must be True or False"):
+            fr.productivity(df.reset_index().assign(firm=list("ABABC")), "firm", "year", ["K", "L"], "Y",
+                            super_efficiency=value)
+    assert fr.efficiency(df, ["K", "L"], "Y", super_efficiency=np.bool_(True)).spec["super_efficiency"] is True
+
+
+@pytest.mark.parametrize("technology", ["sequential", "global", "window", "contemporaneous"])
+def test_technology_needs_a_period(df, technology):
+    with raises(f"technology={technology!r} needs period="):
+        fr.efficiency(df, ["K", "L"], "Y", technology=technology)
+    assert fr.efficiency(df, ["K", "L"], "Y", period="year").spec["technology"] == "contemporaneous"
+
+
+# ----------------------------------------------------------------------------------------------------
+# a lost parallel worker: a clear RuntimeError, no partial result
+# ----------------------------------------------------------------------------------------------------
+
+def _lost_worker_errors():
+    """The exceptions joblib's backends raise when a worker process dies (real classes where installed)."""
+    errors = []
+    try:
+        from distributed.client import FutureCancelledError
+        from distributed.scheduler import KilledWorker
+
+        from types import SimpleNamespace
+
+        errors.append(KilledWorker("solve_chunk-123", SimpleNamespace(address="tcp://127.0.0.1:4000"), 0))
+        errors.append(FutureCancelledError("solve_chunk-123", reason="already forgotten"))
+    except ImportError:
+        pass
+    from joblib.externals.loky.process_executor import TerminatedWorkerError
+
+    errors.append(TerminatedWorkerError("A worker process managed by the executor was unexpectedly terminated."))
+    return errors
+
+
+@pytest.mark.parametrize("error", _lost_worker_errors(), ids=lambda e: type(e).__name__)
+def test_lost_parallel_worker_is_a_clear_error(monkeypatch, error):
+    """The parallel map translates a dead worker into one RuntimeError that says what happened and what to do.
+
+    The worker's death is simulated by the exception its backend raises (a real kill of a Dask worker is
+    timing-dependent: the nanny restarts it and the scheduler may re-run the task elsewhere)."""
+    import joblib
+
+    from frontier.datasets import synthetic_firms
+
+    class DyingParallel:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __call__(self, tasks):
+            next(iter(tasks))
+            raise error
+
+    monkeypatch.setattr(joblib, "Parallel", DyingParallel)
+    firms = synthetic_firms(40, seed=1)
+    with pytest.raises(RuntimeError, match="worker was lost") as info:
+        fr.efficiency(firms, ["K", "L", "E"], ["Y"], chunk_size=10, n_jobs=2)
+    message = str(info.value)
+    assert type(error).__name__ in message and "No partial results" in message and "memory" in message
+    assert info.value.__cause__ is error
+
+
+def test_other_parallel_errors_are_not_called_a_lost_worker(monkeypatch):
+    import joblib
+
+    from frontier.datasets import synthetic_firms
+
+    class FailingParallel:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __call__(self, tasks):
+            raise MemoryError("in the caller")
+
+    monkeypatch.setattr(joblib, "Parallel", FailingParallel)
+    with pytest.raises(MemoryError):
+        fr.efficiency(synthetic_firms(40, seed=1), ["K", "L", "E"], ["Y"], chunk_size=10, n_jobs=2)

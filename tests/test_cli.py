@@ -225,6 +225,8 @@ def test_productivity_plots(tmp_path, files, capsys):
       "--orientation", "input"], ["has no orientation"]),
     (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--technology", "global"],
      ["needs --period"]),
+    (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--technology", "contemporaneous"],
+     ["needs --period"]),
     (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--weights", "capital:1"],
      ["VARIABLE=NUMBER"]),
     (["efficiency", "{csv}", "--inputs", "capital", "--outputs", "value_added", "--id", "year"],
@@ -403,7 +405,7 @@ def no_solving(monkeypatch):
     def solved(*args, **kwargs):
         raise AssertionError("an LP was solved")
 
-    monkeypatch.setattr(frontier.engine, "run_model", solved)
+    monkeypatch.setattr(frontier.engine, "run_jobs", solved)
 
 
 @pytest.mark.parametrize("command", ["efficiency", "productivity"])
@@ -487,3 +489,11 @@ def test_plots_are_written_whole(tmp_path, files, monkeypatch, capsys):
     code, _, err = run(["efficiency", files["csv"], *VARS, "-q", "--plot", png], capsys)
     assert code == 2 and png.read_bytes() == b"old plot"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scores.png"]
+
+
+def test_productivity_of_a_single_period_is_a_clear_error(tmp_path, panel, capsys):
+    path = tmp_path / "one_year.csv"
+    panel[panel["year"] == panel["year"].min()].to_csv(path, index=False)
+    code, _, err = run(["productivity", path, *PANEL, *VARS], capsys)
+    assert code == 2
+    assert_one_line_error(err, "no entity is observed in two periods", "'city'", "'year'")

@@ -594,3 +594,47 @@ def test_super_sbm_vrs_infeasible_own_lp():
     crs = productivity(data, "firm", "t", ["x"], ["y"], ["b"], index="ml", model="sbm", rts="crs",
                        super_efficiency=True)
     assert crs.indices["index"].notna().all()
+
+
+@pytest.fixture(scope="module")
+def ec_hole_panel() -> pd.DataFrame:
+    """3 firms x 4 periods, 1 input, 1 output, for the super-efficient radial output GML under VRS. Some
+    observations have the smallest input of their period (A1, C2, A3, B4), so their contemporaneous
+    super-efficiency LP is infeasible (the ec of every pair using it is NaN); every input is matched or
+    undercut in another period (A1 and A3 tie at the global minimum), so every global LP, hence every GML
+    index, is feasible."""
+    x = {1: dict(A=1, B=2, C=3), 2: dict(A=2, B=3, C=1.5), 3: dict(A=1, B=2.5, C=2), 4: dict(A=1.5, B=1.2, C=2)}
+    y = {1: dict(A=1, B=3, C=3.5), 2: dict(A=2.5, B=3.2, C=2), 3: dict(A=1.5, B=3.1, C=3.9),
+         4: dict(A=2, B=2.7, C=4.2)}
+    rows = [(f, t, float(x[t][f]), float(y[t][f])) for t in (1, 2, 3, 4) for f in "ABC"]
+    return pd.DataFrame(rows, columns=["firm", "t", "x", "y"])
+
+
+def test_gml_chain_survives_a_failed_component(ec_hole_panel):
+    """cumulative(): the gtfp level needs only the index; ec and tc chain (and break, or restart) on their own."""
+    res = productivity(ec_hole_panel, "firm", "t", ["x"], ["y"], index="gml", model="radial", orientation="output",
+                       super_efficiency=True)
+    ix = res.indices
+    assert ix["index"].notna().all()
+    assert ix["ec"].isna().sum() == 6 and ix.loc[("C", 4), ["ec", "tc"]].notna().all()
+    assert (res.distances["status"] != "optimal").sum() == 4
+    assert (res.distances.loc[res.distances["technology"] == "global", "status"] == "optimal").all()
+
+    glob = res.distances[res.distances["technology"] == "global"].set_index(["firm", "t"])["value"]
+    for policy in ("propagate", "restart"):
+        cum = res.cumulative(policy=policy)
+        assert cum["gtfp"].notna().all()
+        for (firm, t), level in cum["gtfp"].items():     # the chain telescopes: E^G(t) / E^G(1), E = 1 / phi
+            assert level == pytest.approx(glob[(firm, 1)] / glob[(firm, t)], rel=1e-12)
+    prop = res.cumulative()
+    # B's ec is known up to period 3, then its chain breaks; A's and C's break at their first missing ec
+    np.testing.assert_allclose(prop.loc["B", "ec"].to_numpy()[:3], np.cumprod([1.0, *ix.loc["B", "ec"][:2]]),
+                               rtol=1e-12)
+    assert np.isnan(prop.loc[("B", 4), "ec"]) and np.isnan(prop.loc[("B", 4), "tc"])
+    assert prop.loc["A", ["ec", "tc"]].iloc[1:].isna().all().all()
+    assert prop.loc["C", ["ec", "tc"]].iloc[1:].isna().all().all()
+    rs = res.cumulative(policy="restart")
+    assert not rs["restarted"].any()                     # the gtfp chain never restarted
+    assert rs.loc[("C", 3), "ec"] == 1.0                 # C's ec chain restarts at its missing links...
+    assert rs.loc[("C", 4), "ec"] == pytest.approx(ix.loc[("C", 4), "ec"], rel=1e-12)   # ...and goes on
+    assert rs.loc[("C", 4), "tc"] == pytest.approx(ix.loc[("C", 4), "tc"], rel=1e-12)

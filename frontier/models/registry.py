@@ -71,7 +71,8 @@ class ModelFamily:
     orientations whose score is a Farrell output expansion factor phi >= 1 (E = 1 / phi, D = phi - 1).
     ``weights`` is ``None`` (the model takes none), ``"relative"`` (normalised within each side) or ``"raw"``.
     ``divides_by(layout, options)`` is the mask of the variables the score divides by (the zero policy applies
-    to them), or None when it divides by none.
+    to them), or None when it divides by none; ``counted(layout, options)`` the mask of the variables whose
+    weighted terms make up the score (weights that are zero on all of them are refused).
     """
 
     name: str
@@ -89,6 +90,7 @@ class ModelFamily:
     has_betas: bool = False
     default_weights: Callable[[Layout], np.ndarray] = _ones
     divides_by: Callable[[Layout, ModelOptions], np.ndarray | None] = lambda layout, options: None
+    counted: Callable[[Layout, ModelOptions], np.ndarray] = lambda layout, options: np.ones(layout.d, dtype=bool)
     productivity_direction: str | None = None
     short_name: str = ""
     aliases: tuple = field(default=())

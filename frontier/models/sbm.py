@@ -254,4 +254,5 @@ FAMILY = register(ModelFamily(
     short_name="SBM", build=_build_family, orientations=ORIENTATIONS, weights="relative", super_efficiency=True,
     convention="SBM score rho in (0, 1], 1 = efficient; with super-efficiency delta >= 1 for efficient DMUs",
     divides_by=lambda layout, options: divided_columns(layout, options.orientation),
+    counted=lambda layout, options: divided_columns(layout, options.orientation),
 ))

@@ -1,0 +1,139 @@
+"""The time order of a panel's periods, decided once for every function that compares periods.
+
+Sequential and window frontiers, productivity pairs, GTFP chains and plots all depend on which period comes
+first, so they all take it from :func:`period_order`. Python's ``sorted()`` is not enough: it puts the
+text periods ``"9", "10", "11"`` in the order 10, 11, 9 and Stata's value-labelled months in alphabetical
+order (Apr, Aug, Dec...), silently pairing the wrong periods. The rules:
+
+* an **ordered Categorical** (Stata value labels read by pandas are one): its categories' order;
+* an **unordered Categorical**: its categories' order as well (the order pandas itself sorts it by), unless
+  its categories are text in alphabetical order -- pandas' default, which carries no time order -- in which
+  case its values follow the rules for text below;
+* **numbers, dates and times** (``datetime64``, ``Timestamp``, ``Period``...): their natural order;
+* **text** that all reads as numbers (``"9", "10", "11"``): numeric order; text that is one common prefix,
+  an integer and one common suffix (``"Y1" ... "Y12"``, ``"t9", "t10"``): the integer's order; text in one
+  common layout that starts with a four-digit year (``"2010Q1"``, Stata's ``"2010m3"``, ``"2010-03-15"``):
+  the order of (year, then each following number). Any other text (``"Jan", "Feb"``, ``"03/2001"``,
+  ``"Q1 2010"``) is refused with a ``ValueError`` that says how to give the order (numbers, dates, or an
+  ordered Categorical), because its alphabetical order is not time order;
+* values of **mixed types** (``2001`` and ``"2002"``) are refused with a ``ValueError``.
+"""
+from __future__ import annotations
+
+import datetime
+import numbers
+import re
+
+import numpy as np
+import pandas as pd
+
+_HOW_TO_FIX = ("Give the periods as numbers (e.g. df[{name!r}] = df[{name!r}].astype(int)), as dates "
+               "(pd.to_datetime or pd.PeriodIndex), or as an ordered Categorical listing them in time order: "
+               "pd.Categorical(df[{name!r}], categories=[...], ordered=True) (in Stata: a numeric period "
+               "variable with value labels)")
+
+
+def period_order(values, name: str = "period") -> list:
+    """The distinct periods of ``values`` (a Series, Index or array) from the earliest to the latest.
+
+    ``name`` (the period column) is used in error messages. Raises ``ValueError`` for text whose time order
+    cannot be told from the text and for values of mixed types; see the module docstring for the rules.
+    """
+    values = pd.Series(values) if not isinstance(values, (pd.Series, pd.Index)) else values
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        present = pd.unique(np.asarray(values.cat.codes if isinstance(values, pd.Series) else values.codes))
+        in_order = [dtype.categories[c] for c in np.sort(present[present >= 0])]
+        categories = list(dtype.categories)
+        default_alphabetical = all(isinstance(c, str) for c in categories) and categories == sorted(categories)
+        if dtype.ordered or not default_alphabetical:
+            return in_order
+        return _order_plain(in_order, name)
+    distinct = pd.unique(values.to_numpy())               # in the representation callers compare with
+    if dtype != object and not pd.api.types.is_string_dtype(dtype):
+        return list(np.sort(distinct))                    # numbers, datetimes, timedeltas, Periods
+    return _order_plain(list(distinct), name)
+
+
+def display_order(values, name: str = "period") -> list:
+    """:func:`period_order` where it is defined, else the order of first appearance.
+
+    For showing results (summaries, plots) of computations whose numbers do not depend on the time order
+    (contemporaneous and global frontiers), so that text periods without a time order are shown, not refused.
+    """
+    try:
+        return period_order(values, name)
+    except ValueError:
+        values = pd.Series(values) if not isinstance(values, (pd.Series, pd.Index)) else values
+        return list(pd.unique(values.to_numpy()))
+
+
+def period_ranks(periods, order: list) -> np.ndarray:
+    """The position of each of ``periods`` (an array of period values) in ``order`` (0 = earliest)."""
+    rank = pd.Index(order).get_indexer(periods)
+    if (rank < 0).any():
+        raise ValueError(f"period(s) {list(pd.unique(np.asarray(periods)[rank < 0]))[:5]} are not in the "
+                         "period order")
+    return rank.astype(np.int64)
+
+
+def _kind(value) -> str:
+    """The family of a period value; periods of different families cannot be ordered together."""
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, numbers.Number):
+        return "number"
+    if isinstance(value, (datetime.datetime, np.datetime64)):
+        return "datetime"
+    if isinstance(value, datetime.date):
+        return "date"
+    return type(value).__name__
+
+
+def _order_plain(distinct: list, name: str) -> list:
+    """Order distinct period values that carry no order of their own (object or text columns)."""
+    if len(distinct) <= 1:
+        return list(distinct)
+    kinds = {}
+    for v in distinct:
+        kinds.setdefault(_kind(v), v)
+    if len(kinds) > 1:
+        examples = ", ".join(f"{v!r} ({k})" for k, v in kinds.items())
+        raise ValueError(f"period column {name!r} mixes value types: {examples}; their time order is undefined. "
+                         f"Convert the column to one type, e.g. df[{name!r}] = df[{name!r}].astype(int)")
+    if "text" in kinds:
+        return _order_text(distinct, name)
+    try:
+        return sorted(distinct)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"period column {name!r}: its values cannot be put in time order ({exc}). "
+                         + _HOW_TO_FIX.format(name=name)) from None
+
+
+def _order_text(distinct: list[str], name: str) -> list[str]:
+    """Text periods: numeric text by number; text in one layout (one number, or a leading year) by its numbers."""
+    as_numbers = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce")
+    if as_numbers.notna().all():
+        keys = as_numbers.astype(float).tolist()
+        how = "as numbers"
+    else:
+        pieces = [re.split(r"(\d+)", s) for s in distinct]       # text, number, text, ..., number, text
+        layouts = {tuple(p[0::2]) for p in pieces}
+        fields = {len(p) // 2 for p in pieces}
+        one_number = fields == {1}
+        year_first = (len(fields) == 1 and all(p[0] == "" and len(p) > 1 and len(p[1]) == 4 for p in pieces))
+        if len(layouts) == 1 and (one_number or year_first):
+            keys = [tuple(int(n) for n in p[1::2]) for p in pieces]
+            how = "by the numbers in them"
+        else:
+            alphabetical = sorted(distinct)
+            shown = ", ".join(repr(s) for s in alphabetical[:6]) + (", ..." if len(alphabetical) > 6 else "")
+            raise ValueError(f"period column {name!r} holds text ({shown}) whose time order cannot be read from "
+                             "the text, and alphabetical order is not time order. " + _HOW_TO_FIX.format(name=name))
+    if len(set(keys)) < len(keys):
+        clash = sorted(s for s, key in zip(distinct, keys) if keys.count(key) > 1)
+        raise ValueError(f"period column {name!r}: the text periods {clash} read {how} as the same period. "
+                         + _HOW_TO_FIX.format(name=name))
+    return [s for _, s in sorted(zip(keys, distinct), key=lambda pair: pair[0])]
