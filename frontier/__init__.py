@@ -6,8 +6,8 @@
 ...                      bad_outputs=["SO2"], index="gml")
 """
 from .efficiency import efficiency
-from .productivity import ProductivityResult, productivity
-from .results import EfficiencyResult
+from .productivity import productivity
+from .results import EfficiencyResult, ProductivityResult, Specification
 
-__all__ = ["efficiency", "productivity", "EfficiencyResult", "ProductivityResult"]
+__all__ = ["efficiency", "productivity", "EfficiencyResult", "ProductivityResult", "Specification"]
 __version__ = "0.1.0"

@@ -13,7 +13,7 @@ from .data import _rows, check_engine_options, validate_frame
 from .models import resolve_options
 from .panel import period_order
 from .problem import Problem, custom_direction
-from .results import EfficiencyResult
+from .results import EfficiencyResult, Specification
 from .technology import reference_mask
 
 def _reference_positions(reference, frame: pd.DataFrame) -> np.ndarray:
@@ -168,7 +168,7 @@ def efficiency(
     keep = np.abs(weight) > 1e-10
     peers = pd.DataFrame({"dmu": labels[dmu[keep]], "peer": labels[peer[keep]], "weight": weight[keep]})
 
-    spec = {
+    spec = Specification(**{
         "model": options.model, "orientation": options.orientation, "rts": options.rts,
         "super_efficiency": bool(super_efficiency),
         "bad_disposability": options.bad_disposability if len(dea.bad_outputs) else None,
@@ -177,9 +177,9 @@ def efficiency(
         "period": period, "technology": technology if period is not None else None,
         "window": window if technology == "window" else None,
         "reference": "all rows" if reference is None else f"{int(ref_mask.sum())} rows",
-        "inputs": list(dea.inputs), "outputs": list(dea.outputs), "bad_outputs": list(dea.bad_outputs),
+        "inputs": dea.inputs, "outputs": dea.outputs, "bad_outputs": dea.bad_outputs,
         "description": problem.description(super_efficiency),
-    }
+    })
     variables = list(dea.variables)
     return EfficiencyResult(
         scores=pd.Series(scores, index=labels, name="score"),

@@ -314,7 +314,7 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
     """The tables, specification and column descriptions of a :class:`~frontier.ProductivityResult`."""
     spec = pr.spec
     table = productivity_table(pr, policy)
-    ratio = spec["index"] == "malmquist"
+    ratio = spec.ratio
     tech = spec["technology"]
     name = {"ml": "Malmquist-Luenberger (ML)", "gml": "global Malmquist-Luenberger (GML)",
             "sml": "sequential Malmquist-Luenberger (SML)"}.get(spec.get("alias"),
@@ -366,7 +366,7 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
 
 def export_of(result, extra: dict | None = None, policy: str = "propagate") -> Export:
     """The :class:`Export` of an efficiency or productivity result."""
-    from .productivity import ProductivityResult
+    from .results import ProductivityResult
     from .results import EfficiencyResult
 
     if isinstance(result, EfficiencyResult):

@@ -101,13 +101,13 @@ def _sorted_periods(values, known=()) -> list:
 def _as_levels(obj, column):
     """(levels DataFrame indexed by (entity, period), label, baseline or None, period order) from a result or
     a frame."""
-    from .productivity import ProductivityResult
+    from .results import ProductivityResult
 
     if isinstance(obj, ProductivityResult):
         s = obj.spec
         tech = "" if s.get("alias") in ("ml", "gml", "sml") else f", {s['technology']}"
         label = f"{INDEX_NAMES.get(s.get('alias'), s['index'])} ({_model_name(s)}, {s['rts'].upper()}{tech})"
-        return obj.cumulative(), label, 1.0 if s["index"] == "malmquist" else 0.0, obj.period_order
+        return obj.cumulative(), label, 1.0 if s.ratio else 0.0, obj.period_order
     if isinstance(obj, pd.Series):
         obj = obj.to_frame(column)
     if not isinstance(obj, pd.DataFrame):
@@ -249,12 +249,12 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
     decomposition ``("pec", "sec", "tc")`` is also possible. The period on the axis is the later period of
     each change. Returns the Figure.
     """
-    from .productivity import ProductivityResult
+    from .results import ProductivityResult
 
     if not isinstance(pr, ProductivityResult):
         raise TypeError(f"plot_decomposition needs a ProductivityResult, got {type(pr).__name__}")
     s = pr.spec
-    ratio = s["index"] == "malmquist"
+    ratio = s.ratio
     components = list(components or ("ec", "tc"))
     unknown = [c for c in components if c not in pr.indices.columns or c in ("index", "status", "period_from")]
     if unknown:

@@ -60,6 +60,7 @@ from .models import family as model_family
 from .models import resolve_options
 from .panel import period_order, period_ranks
 from .problem import Problem, custom_direction
+from .results import ProductivityResult, Specification
 from .technology import reference_mask
 
 INDEX_ALIASES = {
@@ -163,155 +164,6 @@ def _combine(kind: str, form: str, own_a, own_b, cross_ab, cross_ba, pool_a, poo
         else:
             index = 0.5 * ((cross_ba - own_b) + (own_a - cross_ab))
         return index, ec, index - ec
-
-
-# ----------------------------------------------------------------------------------------------------
-# result
-# ----------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ProductivityResult:
-    """The outcome of :func:`frontier.productivity`.
-
-    indices : DataFrame indexed by (entity, period) with period the later period of each pair: columns
-        ``period_from, index, ec, tc`` (plus ``pec, sec`` with ``decomposition="fgnz"``) and ``status``
-        (``"optimal"``, or which LP failed, or ``"gap"``).
-    distances : every distance the indices used: entity, period, technology, rts, value, LP status.
-    spec : the specification.
-    single_period_entities : entities observed in one period only (they have no index).
-    period_order : the panel's distinct periods from the earliest (:func:`frontier.panel.period_order`),
-        the order of the pairs, the chains, the summary and the plots.
-    """
-
-    indices: pd.DataFrame
-    distances: pd.DataFrame
-    spec: dict
-    single_period_entities: tuple
-    period_order: tuple = ()
-
-    def cumulative(self, policy: str = "propagate", base_level: float = 1.0) -> pd.DataFrame:
-        """Chain the indices into level series per entity: ``gtfp`` and cumulative ``ec``, ``tc`` (, pec, sec).
-
-        Ratio indices multiply (each entity's first period = ``base_level``); Luenberger indicators add
-        (first period = 0). Each column chains on its own: the ``gtfp`` level needs only the index, so a
-        failed contemporaneous LP that leaves ``ec`` and ``tc`` NaN in a GML row (the global index is still
-        defined) breaks the cumulative ec and tc but not gtfp. A missing link (NaN) never counts as no
-        change: ``policy="propagate"`` (default) leaves every later level of that column NaN,
-        ``policy="restart"`` re-bases that column's chain at the gap, and the column ``restarted`` flags the
-        rows where the ``gtfp`` chain restarted (a component restarts where its own index column is NaN).
-        With ``base="first"`` the indices already compare every period with the first, so the levels are the
-        indices themselves.
-        """
-        if policy not in ("propagate", "restart"):
-            raise ValueError("policy must be 'propagate' or 'restart'")
-        ent, per = self.spec["entity"], self.spec["period"]
-        ratio = self.spec["index"] == "malmquist"
-        start = base_level if ratio else 0.0
-        comps = [c for c in ("index", "ec", "tc", "pec", "sec") if c in self.indices.columns]
-        idx = self.indices                    # sorted by entity, then period (productivity() sorts it)
-        entities = idx.index.get_level_values(0)
-        values = idx[comps].to_numpy(float)
-        missing = np.isnan(values)            # per column: each level chains on its own index column only
-        restarted = np.zeros(len(idx), dtype=bool)
-        if self.spec["base"] == "first":
-            levels = start * values if ratio else start + values
-        else:
-            # one chain per entity and column; under "restart" a missing link starts a new segment at the base
-            codes = pd.factorize(entities)[0]
-            levels = np.empty_like(values)
-            for c in range(len(comps)):
-                gap = pd.Series(missing[:, c])
-                chain = codes
-                if policy == "restart":
-                    chain = codes * (len(idx) + 1) + gap.groupby(codes).cumsum().to_numpy()
-                steps = pd.Series(np.where(missing[:, c], 1.0 if ratio else 0.0, values[:, c])).groupby(chain,
-                                                                                                       sort=False)
-                levels[:, c] = start * steps.cumprod() if ratio else start + steps.cumsum()
-                if policy == "propagate":
-                    levels[gap.groupby(codes).cummax().to_numpy(), c] = np.nan
-            if policy == "restart":
-                restarted = missing[:, comps.index("index")]
-        # each entity's chain starts at its first period_from, at the base level
-        first = ~entities.duplicated()
-        head = pd.DataFrame({ent: entities[first], per: idx["period_from"].to_numpy()[first],
-                             "_order": np.flatnonzero(first) - 0.5})
-        body = pd.DataFrame({ent: entities, per: idx.index.get_level_values(1),
-                             "_order": np.arange(len(idx), dtype=float)})
-        for c, col in enumerate(comps):
-            head[col] = start
-            body[col] = levels[:, c]
-        head["restarted"], body["restarted"] = False, restarted
-        out = pd.concat([head, body], ignore_index=True).sort_values("_order", kind="stable")
-        out = out.drop(columns="_order").rename(columns={"index": "gtfp"}).set_index([ent, per])
-        if policy == "propagate":
-            out = out.drop(columns="restarted")
-        return out
-
-    def summary(self) -> str:
-        s = self.spec
-        idx = self.indices
-        label = {"malmquist": "Malmquist (ratio)", "luenberger": "Luenberger (difference)"}[s["index"]]
-        lines = [f"frontier productivity: {label} index, {s['technology']} technology, model {s['model']}"]
-        for key in ("orientation", "rts", "super_efficiency", "bad_disposability", "direction", "decomposition",
-                    "adjacency", "base", "zeros"):
-            if s.get(key) is not None:
-                lines.append(f"  {key:<18} {s[key]}")
-        lines.append(f"  {'observations':<18} {s['n_observations']} ({s['n_entities']} entities, "
-                     f"{s['n_periods']} periods)")
-        lines.append(f"  {'index rows':<18} {len(idx)}, of which NaN: {int(idx['index'].isna().sum())}")
-        if self.single_period_entities:
-            lines.append(f"  {'no index':<18} {len(self.single_period_entities)} entities observed once: "
-                         f"{list(self.single_period_entities[:5])}")
-        dist = self.distances
-        bad = dist[dist["status"] != "optimal"]
-        lines.append(f"  {'LPs':<18} {len(dist)}, not optimal: {len(bad)}")
-        if len(bad):
-            by = bad.groupby([s["period"], "technology"]).size()
-            lines.append("  failed LPs by (period, technology): "
-                         + ", ".join(f"{k}: {v}" for k, v in list(by.items())[:8]))
-        comps = [c for c in ("index", "ec", "tc", "pec", "sec") if c in idx.columns]
-        agg = "geometric" if s["index"] == "malmquist" else "arithmetic"
-        by_period = idx.groupby(level=1)[comps].agg(_geo_mean if agg == "geometric" else "mean")
-        if self.period_order:
-            by_period = by_period.reindex([p for p in self.period_order if p in by_period.index])
-        lines.append(f"  {agg} mean by period:")
-        lines.append("    " + by_period.round(4).to_string().replace("\n", "\n    "))
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    # -- export and plots (frontier.io, frontier.plots) ------------------------------------------------
-    def to_excel(self, path, policy: str = "propagate") -> None:
-        """Write indices and GTFP levels (sheet ``productivity``), the distances and a ``specification`` sheet."""
-        from .io import write_result
-
-        write_result(self, path, fmt="excel", policy=policy)
-
-    def to_stata(self, path, policy: str = "propagate") -> None:
-        """Write indices and GTFP levels to a Stata .dta file (variable labels; the specification as notes)."""
-        from .io import write_result
-
-        write_result(self, path, fmt="stata", policy=policy)
-
-    def plot(self, kind: str = "gtfp", path=None, **kwargs):
-        """``kind="gtfp"``: cumulative GTFP trajectories (:func:`frontier.plots.plot_gtfp`);
-        ``kind="decomposition"``: the index and its components by period (:func:`frontier.plots.plot_decomposition`)."""
-        from .plots import plot_decomposition, plot_gtfp
-
-        if kind == "gtfp":
-            return plot_gtfp(self, path, **kwargs)
-        if kind == "decomposition":
-            return plot_decomposition(self, path, **kwargs)
-        raise ValueError(f"kind must be 'gtfp' or 'decomposition', got {kind!r}")
-
-    def __repr__(self) -> str:
-        return f"<ProductivityResult {self.spec['index']} {self.spec['technology']} rows={len(self.indices)}>"
-
-
-def _geo_mean(x: pd.Series) -> float:
-    x = x.dropna()
-    return float(np.exp(np.log(x[x > 0]).mean())) if len(x) and (x > 0).all() else np.nan
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -526,17 +378,19 @@ def productivity(
         ent_rank = ent_first.reindex(indices.index.get_level_values(0)).to_numpy()
         indices = indices.iloc[np.lexsort((sort_rank, ent_rank))]
 
-    spec = {
-        "index": form, "alias": index, "technology": technology, "window": window, "decomposition": decomposition,
+    spec = Specification(**{
+        "index": form, "alias": index, "form": "ratio" if form == "malmquist" else "difference",
+        "components": tuple(c for c in ("index", "ec", "tc", "pec", "sec") if c in columns),
+        "technology": technology, "window": window, "decomposition": decomposition,
         "model": options.model, "orientation": options.orientation, "rts": options.rts,
         "super_efficiency": bool(super_efficiency),
         "bad_disposability": options.bad_disposability if len(dea.bad_outputs) else None,
         "direction": options.direction_label or options.direction,
         "weights": options.weights, "zeros": zeros, "adjacency": adjacency, "base": base,
-        "entity": entity, "period": period, "inputs": list(dea.inputs), "outputs": list(dea.outputs),
-        "bad_outputs": list(dea.bad_outputs), "n_observations": len(work), "n_entities": len(pd.unique(ent)),
+        "entity": entity, "period": period, "inputs": dea.inputs, "outputs": dea.outputs,
+        "bad_outputs": dea.bad_outputs, "n_observations": len(work), "n_entities": len(pd.unique(ent)),
         "n_periods": len(order),
-    }
+    })
     distances = cache.frame(ent, per, entity, period)
     return ProductivityResult(indices=indices, distances=distances, spec=spec, single_period_entities=tuple(single),
                               period_order=tuple(order))
