@@ -174,6 +174,12 @@ class EfficiencyResult:
 
         write_result(self, path, fmt="stata")
 
+    def to_parquet(self, path) -> None:
+        """Write the scores to a Parquet file (the specification in its metadata)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="parquet")
+
     def plot(self, path=None, **kwargs):
         """Distribution of the scores per period (box plots) or a histogram; see :func:`frontier.plots.plot_scores`."""
         from .plots import plot_scores
@@ -297,6 +303,26 @@ class ProductivityResult:
         return self.summary()
 
     # -- export and plots (frontier.io, frontier.plots) ------------------------------------------------
+    def to_frame(self, policy: str = "propagate") -> pd.DataFrame:
+        """Indices and their chained levels in one tidy frame, one row per (entity, period), each entity's first
+        period included (no index there, levels at their base): ``period_from``, the index and its components,
+        ``status``, then ``gtfp`` and the cumulative components ``cum_ec``, ``cum_tc`` (...)."""
+        from .io import productivity_table
+
+        return productivity_table(self, policy).set_index([self.spec.entity, self.spec.period])
+
+    def to_csv(self, path, policy: str = "propagate") -> None:
+        """Write :meth:`to_frame` to a CSV file (entity and period as leading columns)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="csv", policy=policy)
+
+    def to_parquet(self, path, policy: str = "propagate") -> None:
+        """Write :meth:`to_frame` to a Parquet file (the specification in its metadata)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="parquet", policy=policy)
+
     def to_excel(self, path, policy: str = "propagate") -> None:
         """Write indices and GTFP levels (sheet ``productivity``), the distances and a ``specification`` sheet."""
         from .io import write_result
