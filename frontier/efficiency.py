@@ -14,7 +14,7 @@ from .models import resolve_options
 from .panel import period_order
 from .problem import Problem, custom_direction
 from .results import EfficiencyResult, Specification
-from .technology import reference_mask
+from .technology import ReferenceSets, Technology
 
 def _reference_positions(reference, frame: pd.DataFrame) -> np.ndarray:
     n = len(frame)
@@ -135,10 +135,11 @@ def efficiency(
         periods = per.to_numpy()
         # only sequential and window frontiers depend on the time order (text periods without one are refused)
         order = period_order(per, period) if technology in ("sequential", "window") else list(pd.unique(periods))
+        references = ReferenceSets(n, periods, tuple(order), window, allowed=ref_mask)
         groups = []
         for t in order:
             ev = np.flatnonzero(periods == t)
-            ref = np.flatnonzero(reference_mask(periods, t, technology, window, order) & ref_mask)
+            ref = references.rows(Technology(technology, t))
             if ref.size == 0:
                 raise ValueError(f"period {t!r} has an empty reference set")
             groups.append((ev, ref))

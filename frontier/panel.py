@@ -21,6 +21,7 @@ order (Apr, Aug, Dec...), silently pairing the wrong periods. The rules:
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 import numbers
 import re
 
@@ -137,3 +138,91 @@ def _order_text(distinct: list[str], name: str) -> list[str]:
         raise ValueError(f"period column {name!r}: the text periods {clash} read {how} as the same period. "
                          + _HOW_TO_FIX.format(name=name))
     return [s for _, s in sorted(zip(keys, distinct), key=lambda pair: pair[0])]
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """The pairs an index compares: positions ``(a, b)`` of one entity's observations, a before b.
+
+    ``gaps`` are consecutive observations that ``adjacency="calendar"`` does not pair (a period is missing
+    between them); ``single`` the entities observed once (no pair at all).
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+    gap_a: np.ndarray
+    gap_b: np.ndarray
+    single: tuple
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A long panel's identifiers, decided once: one entity and one period per observation, the periods' time
+    order and each observation's rank in it, and the pairs that indices compare."""
+
+    entity: np.ndarray
+    period: np.ndarray
+    entity_name: str
+    period_name: str
+    order: tuple
+    rank: np.ndarray
+
+    @classmethod
+    def from_frame(cls, data: pd.DataFrame, entity: str, period: str) -> tuple["Panel", pd.DataFrame]:
+        """The panel of ``data`` (entity and period as columns or index levels) and its other columns on a
+        RangeIndex (row i = observation i). Raises ``ValueError`` naming the column and rows for a missing
+        column, missing identifiers or duplicate (entity, period) rows."""
+        from .data import _rows, check_unique_columns
+
+        frame = data
+        if isinstance(frame, pd.DataFrame) and (entity not in frame.columns or period not in frame.columns):
+            names = [n for n in frame.index.names if n is not None]
+            if entity in names or period in names:
+                frame = frame.reset_index()
+        for col, role in ((entity, "entity"), (period, "period")):
+            if not isinstance(frame, pd.DataFrame) or col not in frame.columns:
+                raise ValueError(f"{role} column {col!r} not found in data")
+        check_unique_columns(frame, [entity, period])
+        for col, role in ((entity, "entity"), (period, "period")):
+            missing = frame[col].isna().to_numpy()
+            if missing.any():
+                raise ValueError(f"{role} column {col!r} has missing values in rows {_rows(frame.index[missing])}")
+        dup = frame.duplicated([entity, period], keep=False).to_numpy()
+        if dup.any():
+            pairs = list(dict.fromkeys(zip(frame[entity][dup], frame[period][dup])))
+            raise ValueError(f"duplicate ({entity}, {period}) rows: {_rows(pairs)}; each entity-period must "
+                             "appear once")
+        order = tuple(period_order(frame[period], period))
+        per = frame[period].to_numpy()
+        panel = cls(frame[entity].to_numpy(), per, entity, period, order, period_ranks(per, list(order)))
+        work = frame.drop(columns=[entity, period])
+        work.index = pd.RangeIndex(len(work))
+        return panel, work
+
+    @property
+    def n_entities(self) -> int:
+        return len(pd.unique(self.entity))
+
+    def pairs(self, adjacency: str = "observed", base: str = "previous") -> Pairs:
+        """Each entity's pairs: consecutive observations (``base="previous"``) or every observation with the
+        entity's first (``"first"``); ``adjacency="calendar"`` leaves consecutive observations more than one
+        period apart unpaired (as gaps)."""
+        pairs, gaps, single = [], [], []
+        for e, pos in pd.Series(np.arange(len(self.period))).groupby(self.entity, sort=False):
+            pos = pos.to_numpy()
+            pos = pos[np.argsort(self.rank[pos], kind="stable")]
+            if len(pos) < 2:
+                single.append(e)
+                continue
+            cand = [(pos[0], q) for q in pos[1:]] if base == "first" else list(zip(pos[:-1], pos[1:]))
+            for a, b in cand:
+                calendar_gap = adjacency == "calendar" and base == "previous" and self.rank[b] - self.rank[a] != 1
+                (gaps if calendar_gap else pairs).append((a, b))
+
+        def split(items):
+            arr = np.array(items, dtype=np.int64).reshape(-1, 2)
+            return arr[:, 0], arr[:, 1]
+
+        a, b = split(pairs)
+        ga, gb = split(gaps)
+        return Pairs(a, b, ga, gb, tuple(single))

@@ -54,14 +54,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .data import _rows, check_engine_options, check_unique_columns, validate_frame
+from .data import check_engine_options, validate_frame
 from .efficiency import make_progress
 from .models import family as model_family
 from .models import resolve_options
-from .panel import period_order, period_ranks
+from .panel import Panel, period_ranks
 from .problem import Problem, custom_direction
 from .results import ProductivityResult, Specification
-from .technology import reference_mask
+from .technology import TECHNOLOGIES, ReferenceSets, Technology
 
 INDEX_ALIASES = {
     "ml": ("malmquist", "contemporaneous"),
@@ -70,100 +70,148 @@ INDEX_ALIASES = {
     "malmquist": ("malmquist", None),
     "luenberger": ("luenberger", None),
 }
-TECHNOLOGIES = ("contemporaneous", "sequential", "global", "biennial", "window")
 
 
 # ----------------------------------------------------------------------------------------------------
 # the distance cache
 # ----------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class TechKey:
-    """A reference technology: ``kind`` in TECHNOLOGIES, ``period`` (or the pair for biennial), ``rts``."""
-
-    kind: str
-    period: object
-    rts: str
-
-    def label(self) -> str:
-        if self.kind == "global":
-            return "global"
-        if self.kind == "biennial":
-            return f"biennial:{self.period[0]}-{self.period[1]}"
-        return f"{self.kind}:{self.period}"
-
-
 class DistanceCache:
     """Collects (observation, technology) requests, solves each technology's batch once, serves values."""
 
-    def __init__(self, problems: dict, periods: np.ndarray, order: list, super_efficiency: bool, window, options):
+    def __init__(self, problems: dict, references: ReferenceSets, super_efficiency: bool, engine_options: dict):
         self.problems = problems                  # rts -> Problem
-        self.periods = periods
-        self.order = order
+        self.references = references
         self.super_efficiency = super_efficiency
-        self.window = window
-        self.options = options
-        self.requests: dict[TechKey, set] = {}
-        self.values: dict[tuple[int, TechKey], tuple[float, str]] = {}
+        self.engine_options = engine_options
+        self.requests: dict[Technology, set] = {}
+        self.values: dict[tuple[int, Technology], tuple[float, str]] = {}
 
-    def request(self, obs: int, key: TechKey) -> None:
-        self.requests.setdefault(key, set()).add(int(obs))
-
-    def reference_rows(self, key: TechKey) -> np.ndarray:
-        if key.kind == "biennial":
-            mask = np.isin(self.periods, list(key.period))
-        else:
-            mask = reference_mask(self.periods, key.period, key.kind, self.window, self.order)
-        return np.flatnonzero(mask)
+    def request(self, obs: int, tech: Technology) -> None:
+        self.requests.setdefault(tech, set()).add(int(obs))
 
     def solve(self, progress=None) -> None:
         """Every requested technology's batch, as one parallel map; scores only (no max-slack stage)."""
-        for r in sorted({key.rts for key in self.requests}):
-            keys = [key for key in self.requests if key.rts == r]
-            batches = [np.array(sorted(self.requests[key]), dtype=np.int64) for key in keys]
-            outs = self.problems[r].evaluate_many([(ev, self.reference_rows(key)) for ev, key in zip(batches, keys)],
+        for r in sorted({tech.rts for tech in self.requests}):
+            techs = [tech for tech in self.requests if tech.rts == r]
+            batches = [np.array(sorted(self.requests[tech]), dtype=np.int64) for tech in techs]
+            outs = self.problems[r].evaluate_many([(ev, self.references.rows(tech)) for ev, tech in zip(batches, techs)],
                                                   super_efficiency=self.super_efficiency, score_outside=True,
-                                                  detail=False, progress=progress, **self.options)
-            for key, ev, out in zip(keys, batches, outs):
+                                                  detail=False, progress=progress, **self.engine_options)
+            for tech, ev, out in zip(techs, batches, outs):
                 for o, value, status in zip(ev, out.score, out.status):
-                    self.values[(int(o), key)] = (float(value), str(status))
+                    self.values[(int(o), tech)] = (float(value), str(status))
 
-    def get(self, obs: int, key: TechKey) -> float:
-        return self.values[(int(obs), key)][0]
+    def get(self, obs: int, tech: Technology) -> float:
+        return self.values[(int(obs), tech)][0]
 
-    def frame(self, entity: np.ndarray, period: np.ndarray, entity_name: str, period_name: str) -> pd.DataFrame:
+    def frame(self, panel: Panel) -> pd.DataFrame:
         """Every distance solved, sorted by entity, period (in time order), rts and technology."""
-        rows = [(entity[o], period[o], key.label(), key.rts, v, s) for (o, key), (v, s) in self.values.items()]
-        out = pd.DataFrame(rows, columns=[entity_name, period_name, "technology", "rts", "value", "status"])
-        out["_rank"] = period_ranks(out[period_name].to_numpy(), self.order) if len(out) else np.zeros(0, int)
-        out = out.sort_values([entity_name, "_rank", "rts", "technology"], kind="stable")
+        rows = [(panel.entity[o], panel.period[o], tech.label(), tech.rts, v, s)
+                for (o, tech), (v, s) in self.values.items()]
+        out = pd.DataFrame(rows, columns=[panel.entity_name, panel.period_name, "technology", "rts", "value",
+                                          "status"])
+        out["_rank"] = panel.rank[[o for o, _ in self.values]] if len(out) else np.zeros(0, int)
+        out = out.sort_values([panel.entity_name, "_rank", "rts", "technology"], kind="stable")
         return out.drop(columns="_rank").reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------------
-# from distances to indices
+# index definitions: which distances an index requests for a pair, and how it combines them
 # ----------------------------------------------------------------------------------------------------
 
-def _combine(kind: str, form: str, own_a, own_b, cross_ab, cross_ba, pool_a, pool_b):
-    """index, ec, tc from the measures of one pair (arrays over pairs).
+@dataclass(frozen=True)
+class Form:
+    """Ratio (Malmquist family: efficiencies E, changes are quotients, means geometric) or difference
+    (Luenberger: inefficiencies D, changes are differences, means arithmetic). ``change(x_from, x_to)`` is > 1
+    (ratio) or > 0 (difference) for progress."""
 
-    own_a = M^a(a), own_b = M^b(b), cross_ab = M^a(b) (period-b obs against technology a), cross_ba = M^b(a);
-    pool_a/pool_b are the global or biennial measures of the two observations.
-    """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if form == "malmquist":
-            ec = own_b / own_a
-            if kind in ("global", "biennial"):
-                index = pool_b / pool_a
-            else:
-                index = np.sqrt((cross_ab / own_a) * (own_b / cross_ba))
-            return index, ec, index / ec
-        ec = own_a - own_b
-        if kind in ("global", "biennial"):
-            index = pool_a - pool_b
-        else:
-            index = 0.5 * ((cross_ba - own_b) + (own_a - cross_ab))
-        return index, ec, index - ec
+    name: str
+
+    @property
+    def ratio(self) -> bool:
+        return self.name == "ratio"
+
+    def measure(self, family, values, orientation):
+        return family.to_efficiency(values, orientation) if self.ratio else family.to_inefficiency(values, orientation)
+
+    def change(self, x_from, x_to):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return x_to / x_from if self.ratio else x_from - x_to
+
+    def mean(self, u, v):
+        with np.errstate(invalid="ignore"):
+            return np.sqrt(u * v) if self.ratio else 0.5 * (u + v)
+
+    def residual(self, total, part):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return total / part if self.ratio else total - part
+
+
+FORMS = {"malmquist": Form("ratio"), "luenberger": Form("difference")}
+
+
+@dataclass(frozen=True)
+class AdjacentTechnologies:
+    """Each period against its own technology and the other period's (contemporaneous, sequential, window):
+    index = mean[change(M^a(a) -> M^a(b)), change(M^b(a) -> M^b(b))] (Caves, Christensen & Diewert 1982; Färe
+    et al. 1994; Chung, Färe & Grosskopf 1997), ec = change(M^a(a) -> M^b(b)), tc = index / ec."""
+
+    kind: str
+
+    def terms(self, panel: Panel, a: int, b: int, rts: str) -> dict:
+        own = lambda o, t: (int(o), Technology(self.kind, panel.period[t], rts))  # noqa: E731
+        return {"own_a": own(a, a), "own_b": own(b, b), "cross_ab": own(b, a), "cross_ba": own(a, b)}
+
+    def combine(self, form: Form, m: dict) -> dict:
+        index = form.mean(form.change(m["own_a"], m["cross_ab"]), form.change(m["cross_ba"], m["own_b"]))
+        ec = form.change(m["own_a"], m["own_b"])
+        return {"index": index, "ec": ec, "tc": form.residual(index, ec)}
+
+
+@dataclass(frozen=True)
+class PooledTechnology:
+    """Both periods against one technology spanning them: global (Pastor & Lovell 2005; Oh 2010) or biennial
+    (Pastor, Asmild & Lovell 2011): index = change(M^P(a) -> M^P(b)), ec contemporaneous, tc = index / ec (the
+    best-practice gap change)."""
+
+    kind: str
+
+    def terms(self, panel: Panel, a: int, b: int, rts: str) -> dict:
+        pooled = Technology("global", None, rts) if self.kind == "global" else \
+            Technology("biennial", (panel.period[a], panel.period[b]), rts)
+        own = lambda o: (int(o), Technology("contemporaneous", panel.period[o], rts))  # noqa: E731
+        return {"own_a": own(a), "own_b": own(b), "pool_a": (int(a), pooled), "pool_b": (int(b), pooled)}
+
+    def combine(self, form: Form, m: dict) -> dict:
+        index = form.change(m["pool_a"], m["pool_b"])
+        ec = form.change(m["own_a"], m["own_b"])
+        return {"index": index, "ec": ec, "tc": form.residual(index, ec)}
+
+
+@dataclass(frozen=True)
+class FGNZ:
+    """Färe, Grosskopf, Norris & Zhang (1994): the index and tc on CRS distances, and ec split into pure
+    efficiency change (under the chosen returns to scale) and scale efficiency change, sec = ec / pec."""
+
+    inner: object
+    rts: str
+
+    def terms(self, panel: Panel, a: int, b: int, rts: str) -> dict:
+        terms = self.inner.terms(panel, a, b, "crs")
+        pure = self.inner.terms(panel, a, b, self.rts)
+        return {**terms, "pure_a": pure["own_a"], "pure_b": pure["own_b"]}
+
+    def combine(self, form: Form, m: dict) -> dict:
+        out = self.inner.combine(form, m)
+        pec = form.change(m["pure_a"], m["pure_b"])
+        return {**out, "pec": pec, "sec": form.residual(out["ec"], pec)}
+
+
+def index_definition(technology: str, decomposition: str | None, rts: str):
+    """The definition of an index over the given technology (and decomposition)."""
+    inner = PooledTechnology(technology) if technology in ("global", "biennial") else AdjacentTechnologies(technology)
+    return FGNZ(inner, rts) if decomposition == "fgnz" else inner
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -219,9 +267,11 @@ def productivity(
     base : ``"previous"`` (chained pairs) or ``"first"`` (every period against the entity's first).
     n_jobs, method, chunk_size, progress : engine options as in :func:`frontier.efficiency`.
     """
-    if index not in INDEX_ALIASES:
+    if not isinstance(index, str) or index.lower() not in INDEX_ALIASES:
         raise ValueError(f"index must be one of {tuple(INDEX_ALIASES)}, got {index!r}")
-    form, implied = INDEX_ALIASES[index]
+    index = index.lower()
+    family_name, implied = INDEX_ALIASES[index]
+    form = FORMS[family_name]
     if technology is None:
         technology = implied or "contemporaneous"
     elif implied is not None and technology != implied:
@@ -241,26 +291,8 @@ def productivity(
         super_efficiency = model_family(model).name == "sbm"
     check_engine_options(n_jobs, chunk_size)
 
-    frame = data
-    if isinstance(frame, pd.DataFrame) and (entity not in frame.columns or period not in frame.columns):
-        names = [n for n in frame.index.names if n is not None]
-        if entity in names or period in names:
-            frame = frame.reset_index()
-    for col, role in ((entity, "entity"), (period, "period")):
-        if not isinstance(frame, pd.DataFrame) or col not in frame.columns:
-            raise ValueError(f"{role} column {col!r} not found in data")
-    check_unique_columns(frame, [entity, period])
-    for col, role in ((entity, "entity"), (period, "period")):
-        if frame[col].isna().any():
-            raise ValueError(f"{role} column {col!r} has missing values in rows {_rows(frame.index[frame[col].isna().to_numpy()])}")
-    dup = frame.duplicated([entity, period], keep=False).to_numpy()
-    if dup.any():
-        pairs = list(dict.fromkeys(zip(frame[entity][dup], frame[period][dup])))
-        raise ValueError(f"duplicate ({entity}, {period}) rows: {_rows(pairs)}; each entity-period must appear once")
-    panel = frame.set_index([entity, period], drop=False)
-    panel.index.names = [None, None]
-    work = panel.drop(columns=[entity, period])
-    work.index = pd.RangeIndex(len(work))
+    panel, work = Panel.from_frame(data, entity, period)
+    labels = pd.MultiIndex.from_arrays([panel.entity, panel.period])
     dea = validate_frame(work, inputs, outputs, bad_outputs)
     options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
                               direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
@@ -269,91 +301,37 @@ def productivity(
     G = custom_direction(direction, dea, work.index) if options.direction_label == "custom" else None
     rts_needed = {options.rts} | ({"crs"} if decomposition == "fgnz" else set())
     problems = {r: Problem(dea, dataclasses.replace(options, rts=r), G) for r in rts_needed}
-    next(iter(problems.values())).check_zeros(panel.index, np.arange(len(work)))
+    next(iter(problems.values())).check_zeros(labels, np.arange(len(work)))
 
-    ent = panel[entity].to_numpy()
-    per = panel[period].to_numpy()
-    order = period_order(panel[period], period)
-    rank = period_ranks(per, order)
+    pairs = panel.pairs(adjacency, base)
+    if not len(pairs.a) and not len(pairs.gap_a):
+        raise ValueError(f"no entity is observed in two periods (the panel has {len(panel.order)} period(s) of "
+                         f"{period!r} and {len(pairs.single)} entities of {entity!r}, each observed once), so there "
+                         "is no pair to compare; productivity needs a panel, efficiency() scores a cross-section")
 
-    # pairs (a, b) of observation positions per entity
-    pairs, gaps, single = [], [], []
-    for e, pos in pd.Series(np.arange(len(per))).groupby(ent, sort=False):
-        pos = pos.to_numpy()
-        pos = pos[np.argsort(rank[pos], kind="stable")]
-        if len(pos) < 2:
-            single.append(e)
-            continue
-        if base == "first":
-            cand = [(pos[0], q) for q in pos[1:]]
-        else:
-            cand = list(zip(pos[:-1], pos[1:]))
-        for a, b in cand:
-            if adjacency == "calendar" and base == "previous" and rank[b] - rank[a] != 1:
-                gaps.append((a, b))
-            else:
-                pairs.append((a, b))
-    if not pairs and not gaps:
-        raise ValueError(f"no entity is observed in two periods (the panel has {len(order)} period(s) of "
-                         f"{period!r} and {len(single)} entities of {entity!r}, each observed once), so there is "
-                         "no pair to compare; productivity needs a panel, efficiency() scores a cross-section")
-
-    engine_options = dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size)
-    cache = DistanceCache(problems, per, order, super_efficiency, window, engine_options)
-    main_kind = technology if technology in ("sequential", "window") else "contemporaneous"
-    ec_rts = "crs" if decomposition == "fgnz" else options.rts
-
-    def own(o, tech_of, r):
-        """The period-``o`` observation against the (sequential/window/contemporaneous) technology of obs ``tech_of``."""
-        return (int(o), TechKey(main_kind, per[tech_of], r))
-
-    def pool(o, a, b):
-        key = TechKey("global", None, ec_rts) if technology == "global" else TechKey("biennial", (per[a], per[b]), ec_rts)
-        return (int(o), key)
-
-    def pair_terms(a, b) -> dict:
-        """Every distance a pair's index uses, by role."""
-        terms = {"own_a": own(a, a, ec_rts), "own_b": own(b, b, ec_rts)}
-        if technology in ("global", "biennial"):
-            terms.update(pool_a=pool(a, a, b), pool_b=pool(b, a, b))
-        else:
-            terms.update(cross_ab=own(b, a, ec_rts), cross_ba=own(a, b, ec_rts))
-        if decomposition == "fgnz":
-            terms.update(pure_a=own(a, a, options.rts), pure_b=own(b, b, options.rts))
-        return terms
-
-    terms = [pair_terms(a, b) for a, b in pairs]
+    definition = index_definition(technology, decomposition, options.rts)
+    references = ReferenceSets(len(work), panel.period, panel.order, window)
+    cache = DistanceCache(problems, references, super_efficiency,
+                          dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size))
+    main_rts = "crs" if decomposition == "fgnz" else options.rts
+    terms = [definition.terms(panel, a, b, main_rts) for a, b in zip(pairs.a, pairs.b)]
     for t in terms:
-        for o, key in t.values():
-            cache.request(o, key)
+        for o, tech in t.values():
+            cache.request(o, tech)
     bar = make_progress(progress, sum(len(v) for v in cache.requests.values()))
     cache.solve(progress=bar.update if bar else None)
     if bar:
         bar.close()
 
-    measure = fam.to_efficiency if form == "malmquist" else fam.to_inefficiency
-
-    def m(role):
-        if not terms:                      # every pair is a calendar gap: nothing to solve
-            return np.zeros(0)
-        if role not in terms[0]:
-            return None
-        return measure(np.array([cache.get(*t[role]) for t in terms]), options.orientation)
-
-    A = np.array([p[0] for p in pairs], dtype=np.int64)
-    Bp = np.array([p[1] for p in pairs], dtype=np.int64)
-    idx_val, ec, tc = _combine(technology, form, m("own_a"), m("own_b"), m("cross_ab"), m("cross_ba"),
-                               m("pool_a"), m("pool_b"))
-    columns = {"period_from": per[A], "index": idx_val, "ec": ec, "tc": tc}
-    if decomposition == "fgnz":
-        pa, pb = m("pure_a"), m("pure_b")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pec = pb / pa if form == "malmquist" else pa - pb
-            sec = ec / pec if form == "malmquist" else ec - pec
-        columns.update(pec=pec, sec=sec)
+    roles = terms[0].keys() if terms else ()
+    measures = {role: form.measure(fam, np.array([cache.get(*t[role]) for t in terms]), options.orientation)
+                for role in roles}
+    components = definition.combine(form, measures) if terms else \
+        {c: np.zeros(0) for c in ("index", "ec", "tc") + (("pec", "sec") if decomposition == "fgnz" else ())}
+    columns = {"period_from": panel.period[pairs.a], **components}
 
     status = []
-    for t, val in zip(terms, idx_val):
+    for t, val in zip(terms, components["index"]):
         failed = sorted({f"{cache.values[k][1]} ({k[1].label()}, {k[1].rts})" for k in t.values()
                          if cache.values[k][1] != "optimal"})
         if failed:
@@ -363,34 +341,30 @@ def productivity(
         else:
             status.append("optimal")
     columns["status"] = status
-    indices = pd.DataFrame(columns, index=pd.MultiIndex.from_arrays([ent[Bp], per[Bp]], names=[entity, period]))
-    if gaps:
-        ga = np.array([g[0] for g in gaps])
-        gb = np.array([g[1] for g in gaps])
-        gap_frame = pd.DataFrame({"period_from": per[ga], "index": np.nan, "ec": np.nan, "tc": np.nan,
-                                  **({"pec": np.nan, "sec": np.nan} if decomposition == "fgnz" else {}),
+    names = [entity, period]
+    indices = pd.DataFrame(columns, index=pd.MultiIndex.from_arrays([panel.entity[pairs.b], panel.period[pairs.b]],
+                                                                    names=names))
+    if len(pairs.gap_a):
+        gap_frame = pd.DataFrame({"period_from": panel.period[pairs.gap_a], **{c: np.nan for c in components},
                                   "status": "gap"},
-                                 index=pd.MultiIndex.from_arrays([ent[gb], per[gb]], names=[entity, period]))
+                                 index=pd.MultiIndex.from_arrays([panel.entity[pairs.gap_b],
+                                                                  panel.period[pairs.gap_b]], names=names))
         indices = pd.concat([indices, gap_frame])
     if len(indices):
-        sort_rank = period_ranks(indices.index.get_level_values(1), order)
-        ent_first = pd.Series(range(len(pd.unique(ent))), index=pd.unique(ent))
-        ent_rank = ent_first.reindex(indices.index.get_level_values(0)).to_numpy()
-        indices = indices.iloc[np.lexsort((sort_rank, ent_rank))]
+        sort_rank = period_ranks(indices.index.get_level_values(1), list(panel.order))
+        first_seen = pd.unique(panel.entity)
+        ent_rank = pd.Series(range(len(first_seen)), index=first_seen).reindex(indices.index.get_level_values(0))
+        indices = indices.iloc[np.lexsort((sort_rank, ent_rank.to_numpy()))]
 
-    spec = Specification(**{
-        "index": form, "alias": index, "form": "ratio" if form == "malmquist" else "difference",
-        "components": tuple(c for c in ("index", "ec", "tc", "pec", "sec") if c in columns),
-        "technology": technology, "window": window, "decomposition": decomposition,
-        "model": options.model, "orientation": options.orientation, "rts": options.rts,
-        "super_efficiency": bool(super_efficiency),
-        "bad_disposability": options.bad_disposability if len(dea.bad_outputs) else None,
-        "direction": options.direction_label or options.direction,
-        "weights": options.weights, "zeros": zeros, "adjacency": adjacency, "base": base,
-        "entity": entity, "period": period, "inputs": dea.inputs, "outputs": dea.outputs,
-        "bad_outputs": dea.bad_outputs, "n_observations": len(work), "n_entities": len(pd.unique(ent)),
-        "n_periods": len(order),
-    })
-    distances = cache.frame(ent, per, entity, period)
-    return ProductivityResult(indices=indices, distances=distances, spec=spec, single_period_entities=tuple(single),
-                              period_order=tuple(order))
+    spec = Specification(
+        index=family_name, alias=index, form=form.name, components=tuple(components), technology=technology,
+        window=window, decomposition=decomposition, model=options.model, orientation=options.orientation,
+        rts=options.rts, super_efficiency=bool(super_efficiency),
+        bad_disposability=options.bad_disposability if len(dea.bad_outputs) else None,
+        direction=options.direction_label or options.direction, weights=options.weights, zeros=zeros,
+        adjacency=adjacency, base=base, entity=entity, period=period, inputs=dea.inputs, outputs=dea.outputs,
+        bad_outputs=dea.bad_outputs, n_observations=len(work), n_entities=panel.n_entities,
+        n_periods=len(panel.order),
+    )
+    return ProductivityResult(indices=indices, distances=cache.frame(panel), spec=spec,
+                              single_period_entities=pairs.single, period_order=panel.order)
