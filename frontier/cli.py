@@ -115,7 +115,7 @@ HELP = {
     "n_jobs": "parallel worker processes (-1 = all cores); results do not depend on it",
     "method": "LP strategy: 'auto' or 'restricted' (exact column generation over a small active reference "
               "set; default 'auto'), 'full' (every reference DMU in every LP; slower, for checking)",
-    "progress": "show a progress bar (default: for runs of 1000+ rows in a terminal)",
+    "progress": "show a progress bar (default: for runs of 5,000+ LPs in a terminal)",
     "output": "write the results here; the format follows the extension: .csv, .xlsx (with a "
               "'specification' sheet), .dta (variable labels, the specification as notes) or .parquet; "
               "'-' writes CSV to standard output",
@@ -345,12 +345,6 @@ def _check_columns(frame, roles: dict) -> None:
         raise ValueError(f"column(s) not in the data: {', '.join(missing)}; the file has: {shown}")
 
 
-def _progress(args, n_rows: int):
-    if args.progress is not None:
-        return args.progress
-    return bool(sys.stderr.isatty() and n_rows >= 1000)
-
-
 def _weights(args):
     return dict(args.weights) if args.weights else None
 
@@ -462,7 +456,7 @@ def _run_efficiency(args, argv) -> int:
                      orientation=args.orientation, rts=args.rts, super_efficiency=args.super_efficiency,
                      bad_disposability=args.bad_disposability, direction=args.direction, weights=_weights(args),
                      period=args.period, technology=args.technology, window=args.window, zeros=args.zeros,
-                     n_jobs=args.n_jobs, method=args.method, progress=_progress(args, len(frame)))
+                     n_jobs=args.n_jobs, method=args.method, progress=args.progress)
     _print_summary(res.summary(), args)
     export = io.efficiency_export(res, _extra(args, argv))
     if args.keep_data or not keys:
@@ -494,7 +488,7 @@ def _run_productivity(args, argv) -> int:
                       rts=args.rts, super_efficiency=args.super_efficiency, direction=args.direction,
                       weights=_weights(args), bad_disposability=args.bad_disposability, adjacency=args.adjacency,
                       base=args.base, zeros=args.zeros, n_jobs=args.n_jobs, method=args.method,
-                      progress=_progress(args, len(frame)))
+                      progress=args.progress)
     _print_summary(pr.summary(), args)
     export = io.productivity_export(pr, _extra(args, argv), policy=args.chain)
     if args.keep_data:

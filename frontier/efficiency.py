@@ -194,12 +194,15 @@ def efficiency(
     )
 
 
+PROGRESS_MIN = 5000     # LPs: smaller runs finish in seconds, a bar would only flicker
+
+
 def make_progress(progress: bool | None, total: int):
     """A tqdm bar when asked for, or by default for large interactive runs; None otherwise."""
     import sys
 
     if progress is None:
-        progress = total >= 5000 and sys.stderr.isatty()
+        progress = total >= PROGRESS_MIN and sys.stderr.isatty()
     if not progress:
         return None
     from tqdm.auto import tqdm

@@ -16,7 +16,8 @@ ddf, nddf, sbm_ddf D (inefficiency, 0 = eff.)  1 / (1 + D)   (Chung, Färe & Gro
 =================  =========================  ==============================================
 
 For a pair of an entity's observations at periods a < b, with E^τ(t) the measure of the period-t observation
-against the technology of period τ (formulations.md §2.7-2.9)::
+against the technology of period τ (Färe, Grosskopf, Norris & Zhang 1994; Chung, Färe & Grosskopf 1997; Oh
+2010)::
 
     contemporaneous / sequential / window:
         index = sqrt[ (E^a(b) / E^a(a)) (E^b(b) / E^b(a)) ]     (Malmquist; ML with a DDF)

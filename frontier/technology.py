@@ -1,4 +1,4 @@
-"""Reference technologies over periods (formulations.md §2.1, after gtfpch's Γ_t).
+"""Reference technologies over periods (after gtfpch's Γ_t, Wang, Du & Zhang 2022) and groups.
 
 For evaluation "against the technology of period t" the reference set is every observation whose period is
 in Γ_t:

@@ -15,7 +15,7 @@ solved in its Charnes-Cooper linearisation (t = 1 / denominator, Lambda = t lamb
 Input orientation drops the output terms (rho = 1 - (1/m) sum s-/x0), output orientation the input term
 (rho = 1 / (1 + ...)). Score rho in (0, 1]; 1 = Pareto efficient.
 
-Super-SBM (Tone 2002, with bad outputs in the slack form of formulations.md §2.5): the evaluated DMU leaves
+Super-SBM (Tone 2002; with bad outputs in its slack form, the super-efficiency counterpart of Tone 2004): the evaluated DMU leaves
 the reference set and the score is the distance to the nearest point of the remaining technology that it
 dominates::
 
@@ -27,7 +27,7 @@ SBM-inefficient, delta >= 1 where rho = 1 (within ``EFFICIENT_TOL``) or where th
 reference technology (the SBM LP is infeasible, e.g. a cross-period evaluation). Because delta = 1 exactly
 for an inefficient DMU, the threshold can only move a score by less than ``EFFICIENT_TOL``.
 
-Feasibility (a correction to formulations.md §2.5, which calls the non-oriented super-SBM always feasible):
+Feasibility (the non-oriented super-SBM is often called always feasible; with bad outputs it is not):
 with bad outputs the slack form's denominator ``1 - (sum sg/y0 + sum sb/b0)/(s1+s2)`` must stay positive. Under
 VRS (or NIRS/NDRS) a DMU whose bad outputs are far below every convex combination of the others (e.g. the
 smallest unit of a panel) can have no such point: the LP is infeasible, the DMU is reported NaN with status
