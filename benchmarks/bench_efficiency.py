@@ -153,16 +153,14 @@ def run(n: int, model: str, n_jobs: int, scipy_sample: int, full_max: int, full_
 def _full_sample(data, pos, n_jobs, kwargs):
     """Full-column scores of the DMUs ``pos`` against all rows, through the package's Problem API."""
     from frontier.data import validate_frame
-    from frontier.efficiency import Problem
+    from frontier.models import resolve_options
+    from frontier.problem import Problem
 
     dea = validate_frame(data, INPUTS, OUTPUTS, BADS)
-    problem = Problem(dea, kwargs["model"], "nonoriented" if kwargs["model"] == "sbm" else None, "vrs",
-                      "slacks" if kwargs["model"] in ("sbm", "sbm_ddf") else "weak",
-                      "observed" if kwargs["model"] in ("ddf", "nddf", "sbm_ddf") else None, None, "error",
-                      dea.matrix.copy() if kwargs["model"] in ("ddf", "nddf", "sbm_ddf") else None)
-    out = problem.solve(pos, np.arange(len(data)), super_efficiency=kwargs.get("super_efficiency", False),
-                        n_jobs=n_jobs, method="full")
-    return np.where(out.values["status"] == "optimal", out.values["score"], np.nan)
+    problem = Problem(dea, resolve_options(kwargs["model"], rts="vrs"))
+    out = problem.evaluate(pos, np.arange(len(data)), super_efficiency=kwargs.get("super_efficiency", False),
+                           n_jobs=n_jobs, method="full")
+    return out.score
 
 
 def main(argv=None):
