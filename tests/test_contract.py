@@ -241,3 +241,128 @@ def test_efficient_value_converts_to_e_1_and_d_0(name, orientation):
     worse = efficient + _inefficient_side(fam, orientation) * 0.25
     assert fam.to_efficiency(worse, orientation) < 1.0
     assert fam.to_inefficiency(worse, orientation) > 0.0
+
+
+# ----------------------------------------------------------------------------------------------------
+# the NaN rule (frontier.problem): one rule for efficiency() and the productivity distances
+# ----------------------------------------------------------------------------------------------------
+
+def fail_stage(monkeypatch, stage_name: str, status: str = "iteration_limit", dmu: int = 0) -> list:
+    """Make the engine report ``status`` for the ``dmu``-th DMU of every batch of the stage called ``stage_name``.
+
+    The stage's numbers are left as the solver returned them, so only the NaN rule can hide them. Returns the list
+    of the names of the stages solved (appended to as the engine runs).
+    """
+    real = engine.solve_stage_batch
+    solved = []
+
+    def solve(stage, ref_data, plan, method, data0, own, prev):
+        sol = real(stage, ref_data, plan, method, data0, own, prev)
+        solved.append(stage.name)
+        if stage.name == stage_name and len(sol.status) > dmu:
+            sol.status = sol.status.copy()
+            sol.status[dmu] = status
+        return sol
+
+    monkeypatch.setattr(engine, "solve_stage_batch", solve)
+    return solved
+
+
+def _efficiency(name, **kwargs):
+    return fr.efficiency(DATA, INPUTS, OUTPUTS, BADS, model=name, **kwargs)
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_failed_score_lp_is_nan_everywhere_with_its_status(name, monkeypatch):
+    fail_stage(monkeypatch, "score")
+    res = _efficiency(name)
+    first = DATA.index[0]
+    assert res.status[first] == "iteration_limit"
+    assert np.isnan(res.scores[first])
+    assert res.slacks.loc[first].isna().all() and res.targets.loc[first].isna().all()
+    if res.betas is not None:
+        assert res.betas.loc[first].isna().all()
+    assert first not in set(res.peers["dmu"])
+    # every other DMU is untouched
+    rest = res.status.index[1:]
+    assert (res.status[rest] == "optimal").all() and res.scores[rest].notna().all()
+    assert res.targets.loc[rest].notna().all().all()
+
+
+def test_infeasible_score_lp_is_nan_everywhere():
+    """A real failure: with its equality constraints SBM-DDF has no feasible point for a DMU outside its reference
+    set (the one with the largest output, against the others under VRS)."""
+    top = DATA["y1"].idxmax()
+    res = _efficiency("sbm_ddf", reference=DATA.index.drop(top))
+    assert res.status[top] == "infeasible"
+    assert np.isnan(res.scores[top])
+    for table in (res.slacks, res.targets, res.betas):
+        assert table.loc[top].isna().all()
+    assert res.scores.drop(top).notna().all()
+
+
+def test_failed_super_efficiency_stage_is_nan_with_its_status(monkeypatch):
+    """The hybrid super-SBM score of an efficient DMU comes from its second (super-SBM) stage: when that LP fails
+    the score is undefined (NaN with the LP's status), never the first stage's rho = 1."""
+    plain = _efficiency("sbm", super_efficiency=True)
+    first_efficient = plain.scores[plain.scores >= 1].index[0]
+    fail_stage(monkeypatch, "super")
+    res = _efficiency("sbm", super_efficiency=True)
+    assert res.status[first_efficient] == "iteration_limit"
+    assert np.isnan(res.scores[first_efficient])
+    assert res.targets.loc[first_efficient].isna().all() and res.slacks.loc[first_efficient].isna().all()
+    pd.testing.assert_series_equal(res.scores.drop(first_efficient), plain.scores.drop(first_efficient))
+
+
+DETAILED = [name for name, fam in REGISTRY.items() if any(s.detail for s in _problem(
+    dict(model=name, orientation=None, bad_disposability=None, rts="vrs", direction=None,
+         super_efficiency=False)).spec().stages)]
+
+
+@pytest.mark.parametrize("name", DETAILED)
+def test_failed_detail_stage_keeps_the_score(name, monkeypatch):
+    plain = _efficiency(name)
+    fail_stage(monkeypatch, "slacks")
+    res = _efficiency(name)
+    first = DATA.index[0]
+    assert res.status[first] == "slacks_iteration_limit"
+    assert res.scores[first] == plain.scores[first]
+    assert res.slacks.loc[first].isna().all() and res.targets.loc[first].isna().all()
+    pd.testing.assert_series_equal(res.scores, plain.scores)
+    pd.testing.assert_frame_equal(res.targets.iloc[1:], plain.targets.iloc[1:])
+
+
+def _panel(periods: int = 3, entities: int = 12) -> pd.DataFrame:
+    frames = []
+    for t in range(periods):
+        frame = _data(seed=100 + t, n=entities)
+        frame.insert(0, "id", [f"e{i:02d}" for i in range(entities)])
+        frame.insert(1, "year", 2000 + t)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_productivity_distances_follow_the_nan_rule(name, monkeypatch):
+    """A failed distance LP is NaN with its status in ``distances``; every index component that uses it is NaN and
+    the row's status names the LP. The indices ask for scores only: no detail (max-slack) stage is ever solved."""
+    panel = _panel()
+    kwargs = dict(index="malmquist", technology="global", super_efficiency=False)
+    plain = fr.productivity(panel, "id", "year", INPUTS, OUTPUTS, BADS, model=name, **kwargs)
+    solved = fail_stage(monkeypatch, "score")
+    res = fr.productivity(panel, "id", "year", INPUTS, OUTPUTS, BADS, model=name, **kwargs)
+    assert solved and not any(s == "slacks" for s in solved)
+    dist = res.distances
+    failed = dist["status"] != "optimal"          # the first DMU of each technology's batch
+    assert failed.any() and (dist.loc[failed, "status"] == "iteration_limit").all()
+    assert dist.loc[failed, "value"].isna().all() and dist.loc[~failed, "value"].notna().all()
+    pd.testing.assert_series_equal(dist.loc[~failed, "value"], plain.distances.loc[~failed, "value"])
+    hit = res.indices["status"] != "optimal"
+    assert hit.any()
+    # a row is NaN in the components that use the failed distance (a global index with a failed contemporaneous
+    # distance keeps its index, loses ec and tc), and only there
+    components = res.indices[["index", "ec", "tc"]]
+    assert (components.isna().any(axis=1) == hit).all()
+    assert res.indices.loc[hit, "status"].str.startswith("iteration_limit (").all()
+    kept = res.indices.loc[~hit, ["index", "ec", "tc"]]
+    pd.testing.assert_frame_equal(kept, plain.indices.loc[~hit, ["index", "ec", "tc"]])
