@@ -146,7 +146,7 @@ def model_names() -> tuple[str, ...]:
 
 def family(name) -> ModelFamily:
     """The registered family called ``name`` (case-insensitive); the one place an unknown model name fails."""
-    key = name.lower() if isinstance(name, str) else name
+    key = name.lower() if isinstance(name, str) else None     # a non-string (even an unhashable one) is no name
     if key not in REGISTRY:
         raise ValueError(f"model must be one of {model_names()}, got {name!r}")
     return REGISTRY[key]
