@@ -223,6 +223,21 @@ def test_a_new_distance_family_works_with_difference_and_ratio_algebra(registere
         assert mine.spec["direction"] == "output"        # its declared productivity default, as ddf's
 
 
+def test_command_line_offers_the_orientations_and_disposabilities_families_declare(registered):
+    """The CLI's --orientation and --bad-disposability choices are the union of the registered families' declared
+    values (a new model with a new orientation needs no edit of the CLI); each model still refuses the others."""
+    args = ["efficiency", "f.csv", "--inputs", "x1", "--outputs", "y"]
+    assert build_parser().parse_args(args + ["--orientation", "nonoriented"]).orientation == "nonoriented"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(args + ["--orientation", "graph"])
+    registered(dataclasses.replace(RADIAL, name="toy_graph", orientations=("graph", "input"),
+                                   disposabilities=("weak", "costly")))
+    parsed = build_parser().parse_args(args + ["--model", "toy_graph", "--orientation", "graph",
+                                               "--bad-disposability", "costly"])
+    assert (parsed.model, parsed.orientation, parsed.bad_disposability) == ("toy_graph", "graph", "costly")
+    assert "orientation" in _message(lambda: resolve_options("sbm", orientation="graph"))
+
+
 def test_registry_is_left_as_it_was():
     """The fixture removed the test families (this test runs after them in file order)."""
     assert not [n for n in REGISTRY if n.startswith("toy_")]
