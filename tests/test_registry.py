@@ -223,6 +223,15 @@ def test_a_new_distance_family_works_with_difference_and_ratio_algebra(registere
         assert mine.spec["direction"] == "output"        # its declared productivity default, as ddf's
 
 
+def test_productivity_defaults_come_from_the_declared_facts(registered):
+    """A copy of SBM under a new name keeps SBM's productivity default (super-efficiency on), which it declares;
+    productivity() does not switch on the name 'sbm'."""
+    registered(dataclasses.replace(REGISTRY["sbm"], name="toy_sbm"))
+    mine, sbm = productivity(model="toy_sbm", rts="crs"), productivity(model="sbm", rts="crs")
+    assert mine.spec["super_efficiency"] is True
+    pd.testing.assert_frame_equal(mine.indices, sbm.indices)
+
+
 def test_command_line_offers_the_orientations_and_disposabilities_families_declare(registered):
     """The CLI's --orientation and --bad-disposability choices are the union of the registered families' declared
     values (a new model with a new orientation needs no edit of the CLI); each model still refuses the others."""

@@ -73,6 +73,8 @@ class ModelFamily:
     ``divides_by(layout, options)`` is the mask of the variables the score divides by (the zero policy applies
     to them), or None when it divides by none; ``counted(layout, options)`` the mask of the variables whose
     weighted terms make up the score (weights that are zero on all of them are refused).
+    ``productivity_direction`` and ``productivity_super_efficiency`` are the defaults ``productivity()`` uses when
+    the caller leaves ``direction`` or ``super_efficiency`` out.
     """
 
     name: str
@@ -92,6 +94,7 @@ class ModelFamily:
     divides_by: Callable[[Layout, ModelOptions], np.ndarray | None] = lambda layout, options: None
     counted: Callable[[Layout, ModelOptions], np.ndarray] = lambda layout, options: np.ones(layout.d, dtype=bool)
     productivity_direction: str | None = None
+    productivity_super_efficiency: bool = False
     short_name: str = ""
     aliases: tuple = field(default=())
 
