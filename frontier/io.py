@@ -297,8 +297,7 @@ def productivity_table(pr, policy: str = "propagate") -> pd.DataFrame:
     panel with ``panel.merge(productivity_table(pr), on=[entity, period], how="left")``.
     """
     ent, per = pr.spec["entity"], pr.spec["period"]
-    levels = pr.cumulative(policy=policy)
-    levels = levels.rename(columns={c: f"cum_{c}" for c in levels.columns if c not in ("gtfp", "restarted")})
+    levels = pr.cumulative(policy=policy)                # gtfp, cum_ec, cum_tc (...), as exported
     out = levels.join(pr.indices, how="outer")
     cols = [c for c in pr.indices.columns] + [c for c in levels.columns]
     out = out[cols]

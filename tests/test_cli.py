@@ -157,7 +157,7 @@ def test_productivity_gml_excel(tmp_path, files, panel, capsys):
     code, stdout, err = run(["productivity", files["dta"], *PANEL, *VARS, "--index", "gml", "--model", "sbm_ddf",
                              "-o", out], capsys)
     assert code == 0, err
-    assert "frontier productivity: Malmquist (ratio) index, global technology" in stdout
+    assert "frontier productivity: GML (global Malmquist-Luenberger, ratio form) index, global technology" in stdout
     assert pd.ExcelFile(out).sheet_names == ["productivity", "distances", "specification"]
     table = pd.read_excel(out, sheet_name="productivity")
     ref = fr.productivity(panel, "city", "year", INPUTS, OUTPUTS, BADS, index="gml", model="sbm_ddf")

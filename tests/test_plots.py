@@ -51,13 +51,13 @@ def test_plot_gtfp_as_the_demo_calls_it(tmp_path, ml, gml):
     fig = plot_gtfp({"super-SBM ML": ml.cumulative(), "SBM-DDF GML": gml.cumulative()}, path)
     assert is_png(path)
     (ax,) = fig.axes
-    assert ax.get_title() == "GTFP: mean across entities; band: 25th to 75th percentile"
+    assert ax.get_title() == "GTFP: geometric mean across cities; band: 25th to 75th percentile"
     assert ax.get_xlabel() == "year" and ax.get_ylabel() == "cumulative index (first period = 1)"
     assert legend_texts(ax) == ["super-SBM ML, n = 12", "SBM-DDF GML, n = 12"]
     lines = [ln for ln in ax.get_lines() if ln.get_label() in ("super-SBM ML, n = 12", "SBM-DDF GML, n = 12")]
     assert len(lines) == 2
     np.testing.assert_allclose(lines[0].get_xdata(), [2010, 2011, 2012, 2013, 2014])
-    expected = ml.cumulative()["gtfp"].groupby(level="year").mean().to_numpy()
+    expected = np.exp(np.log(ml.cumulative()["gtfp"]).groupby(level="year").mean()).to_numpy()   # ratio: geometric
     np.testing.assert_allclose(lines[0].get_ydata(), expected)
     assert len(ax.collections) == 2                                       # one quantile band per series
     assert all(float(t).is_integer() for t in ax.get_xticks())          # whole years on the axis
@@ -71,9 +71,9 @@ def test_plot_gtfp_entities_and_options(tmp_path, ml, gml):
     np.testing.assert_allclose(y, ml.cumulative().loc["city003", "gtfp"].to_numpy())
     fig = plot_gtfp({"ML": ml, "GML": gml}, tmp_path / "ent2.png", entities=["city003"])
     assert legend_texts(fig.axes[0]) == ["city003, ML", "city003, GML"]
-    fig = plot_gtfp(gml.cumulative(), tmp_path / "median.png", center="median", quantiles=None, column="tc")
+    fig = plot_gtfp(gml.cumulative(), tmp_path / "median.png", center="median", quantiles=None, column="cum_tc")
     ax = fig.axes[0]
-    assert ax.get_title() == "cumulative TC: median across entities" and len(ax.collections) == 0
+    assert ax.get_title() == "cumulative TC: median across cities" and len(ax.collections) == 0
     with pytest.raises(ValueError, match="entities not in"):
         plot_gtfp(ml, entities=["atlantis"])
     with pytest.raises(ValueError, match="quantiles"):

@@ -41,7 +41,7 @@ def test_index_form_and_components_are_data(gml, luenberger):
     # the chains follow the stored form: products for ratios, sums for differences
     levels = luenberger.cumulative()
     first = levels.groupby(level=0).head(1)
-    assert (first[["gtfp", "ec", "tc", "pec", "sec"]] == 0.0).all().all()
+    assert (first[["gtfp", "cum_ec", "cum_tc", "cum_pec", "cum_sec"]] == 0.0).all().all()
 
 
 def test_productivity_to_frame_and_files(gml, tmp_path):
