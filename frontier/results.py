@@ -384,7 +384,8 @@ class ProductivityResult:
         counts = ", ".join(f"{p} for {k}" for p, k in at.items())
         return (f"gtfp chains {what} for {len(first)} of {self.spec.n_entities} {_plural(ent_name)}, from "
                 f"{counts}: a missing index (failed LP or gap) is never read as no change. "
-                f"{_plural(ent_name).capitalize()} behind each period's mean: {_n_path(n)}; pr.summary() gives n per period.")
+                f"{_plural(ent_name).capitalize()} behind each period's mean: {_n_path(n)}; pr.summary() gives n "
+                "per period.")
 
     def level_means(self, levels: pd.DataFrame | None = None, column: str = "gtfp") -> pd.DataFrame:
         """The mean level of ``column`` across entities in each period and ``n``, the entities behind it.
@@ -413,10 +414,9 @@ class ProductivityResult:
         rows = [(key, s[key]) for key in ("orientation", "rts", "super_efficiency", "bad_disposability", "direction",
                                           "decomposition", "adjacency", "base", "zeros") if s.get(key) is not None]
         if s.decomposition == "fgnz":
-            rows.append(("index rts", f"{s.index_rts} (decomposition='fgnz': the index and tc use CRS distances; "
-                                      f"ec = pec x sec with pec under rts={s.rts})" if s.ratio else
-                                      f"{s.index_rts} (decomposition='fgnz': the indicator and tc use CRS distances; "
-                                      f"ec = pec + sec with pec under rts={s.rts})"))
+            op = "x" if s.ratio else "+"
+            rows.append(("index rts", f"{s.index_rts} (decomposition='fgnz': the index, ec and tc use CRS distances; "
+                                      f"ec = pec {op} sec with pec under rts={s.rts})"))
         rows.append(("observations", f"{s['n_observations']} ({s['n_entities']} entities, {s['n_periods']} periods)"))
         rows.append(("index rows", f"{len(idx)}, of which NaN: {int(idx['index'].isna().sum())}"))
         if self.single_period_entities:
