@@ -172,7 +172,7 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
 
     Survivorship: each point's mean rests on the entities with a level in that period. The legend gives that
     ``n`` (``n = 40`` when constant, ``n = 40 → 1`` when chains break) and, when it changes, the ``n`` of every
-    point is written along the bottom of the plot; periods where no entity has a level are not drawn.
+    period is written along the bottom of the plot (``n=0`` where no entity has a level and nothing is drawn).
 
     Returns the matplotlib Figure.
     """
@@ -224,13 +224,13 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
             kind = center or ("geomean" if base == 1.0 else "mean")
             kinds.add(kind)
             means = _center(frame, column, kind, known)
-            means = means[means["n"] > 0]
-            cols = [p for p in periods if p in means.index]
+            everyone = [p for p in periods if p in means.index]
+            counts.append(([pos[p] for p in everyone], means.loc[everyone, "n"].astype(int), color))
+            cols = [p for p in everyone if means.loc[p, "n"] > 0]      # a period without a level is not drawn
             x = [pos[p] for p in cols]
             n = means.loc[cols, "n"].astype(int)
             ax.plot(x, means.loc[cols, column].to_numpy(dtype=float), color=color, lw=2.2, marker="o", ms=4,
                     label=f"{label}, n = {_n_range(n)}")
-            counts.append((x, n, color))
             if quantiles is not None:
                 w = wide[cols].astype(float)
                 lo, hi = w.quantile(quantiles[0], axis=0), w.quantile(quantiles[1], axis=0)
@@ -283,6 +283,11 @@ def _annotate_counts(ax, counts):
     """Write the number of entities behind every point along the bottom of the axes (one row per series)."""
     from matplotlib.transforms import blended_transform_factory
 
+    xs = [xi for x, _, _ in counts for xi in x]
+    left, right = ax.get_xlim()
+    if xs and (min(xs) < left or max(xs) > right):       # periods where no entity has a level: still on the axis
+        pad = 0.05 * max(max(xs) - min(xs), 1)
+        ax.set_xlim(min(min(xs) - pad, left), max(max(xs) + pad, right))
     lo, hi = ax.get_ylim()
     rows = len(counts)
     ax.set_ylim(lo - (0.07 * rows + 0.03) * (hi - lo), hi)         # head room at the bottom for the counts

@@ -225,3 +225,82 @@ def test_demo_plot_with_matplotlib(tmp_path):
 
     run(tmp_path, n_cities=8, n_years=3)
     assert is_png(tmp_path / "gtfp.png")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# survivorship and notebooks
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def broken():
+    """DDF ML, weak disposability, VRS: infeasible cross-period LPs break most chains (n = 24, 2, 1, 0)."""
+    return fr.productivity(synthetic_city_panel(n_cities=24, n_years=4), "city", "year", INPUTS, OUTPUTS, BADS, index="ml", model="ddf", rts="vrs",
+                           bad_disposability="weak")
+
+
+def test_gtfp_plot_draws_the_summary_numbers_with_n_per_point(tmp_path, broken):
+    path = tmp_path / "broken.png"
+    with pytest.warns(UserWarning, match="gtfp chains break"):
+        fig = broken.plot(path=path)
+    assert is_png(path)
+    (ax,) = fig.axes
+    assert ax.get_title() == "GTFP: geometric mean across cities; band: 25th to 75th percentile"
+    summary = broken.summary()
+    levels = summary.tables["GTFP level by period (geometric mean across cities)"]
+    drawn = levels[levels["n"] > 0]
+    (line,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("ML (DDF, VRS)")]
+    np.testing.assert_allclose(line.get_xdata(), drawn.index.to_numpy())
+    np.testing.assert_allclose(line.get_ydata(), drawn["gtfp"].to_numpy(), rtol=1e-12)   # the summary's numbers
+    n = drawn["n"].astype(int).tolist()
+    assert n[0] == 24 and len(n) >= 3 and n[-1] < n[0]
+    assert legend_texts(ax) == [f"ML (DDF, VRS), n = {n[0]} → {n[-1]}"]
+    assert [t.get_text() for t in ax.texts] == [f"n={k}" for k in levels["n"]]         # every period's count
+    assert levels["n"].iloc[-1] == 0 and ax.texts[-1].get_position()[0] == levels.index[-1]   # n=0 written too
+    block = summary.split("GTFP level by period")[1].split("\n")[3:]                # the text agrees too
+    printed = {int(r.split()[0]): (float(r.split()[1]), int(r.split()[2])) for r in block if r.strip()}
+    for year, (value, count) in printed.items():
+        if count:
+            assert value == pytest.approx(drawn.loc[year, "gtfp"], abs=5e-5) and count == drawn.loc[year, "n"]
+    assert len(printed) == len(levels)
+
+
+def test_luenberger_plot_uses_the_arithmetic_mean(panel):
+    lu = fr.productivity(panel, "city", "year", INPUTS, OUTPUTS, BADS, index="luenberger", technology="global",
+                         model="ddf")
+    fig = plot_gtfp(lu)
+    ax = fig.axes[0]
+    assert ax.get_title().startswith("GTFP: mean across cities")
+    line = ax.get_lines()[0]
+    np.testing.assert_allclose(line.get_ydata(), lu.level_means()["gtfp"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(line.get_ydata(), lu.cumulative()["gtfp"].groupby(level=1).mean().to_numpy())
+    assert not ax.texts                                       # whole chains: n in the legend only
+    with pytest.raises(ValueError, match="named cum_tc"):
+        plot_gtfp(lu, column="tc")
+
+
+def test_plot_is_shown_once_in_jupyter_inline(tmp_path):
+    """Under the inline backend the figure is closed to pyplot (so the kernel does not draw it at the end of the
+    cell) and returned (so IPython draws it once, as the cell's value); elsewhere pyplot keeps it for plt.show()."""
+    pytest.importorskip("matplotlib_inline")
+    script = tmp_path / "inline.py"
+    script.write_text(
+        "import matplotlib\n"
+        "matplotlib.use('module://matplotlib_inline.backend_inline')\n"
+        "import matplotlib.pyplot as plt\n"
+        "import frontier as fr\n"
+        "from frontier.datasets import synthetic_city_panel\n"
+        "pr = fr.productivity(synthetic_city_panel(5, 3), 'city', 'year', ['capital', 'labour'], ['value_added'],"
+        " index='gml', model='ddf')\n"
+        "for fig in (pr.plot(), pr.plot('decomposition')):\n"
+        "    assert type(fig).__name__ == 'Figure' and fig.axes\n"
+        "    assert not plt.fignum_exists(fig.number), 'still open: the kernel would draw it a second time'\n"
+        "print('ok')\n")
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+    import matplotlib.pyplot as plt
+
+    fig = plot_gtfp(fr.productivity(synthetic_city_panel(4, 3), "city", "year", ["capital", "labour"],
+                                    ["value_added"], index="gml", model="ddf"))
+    assert plt.fignum_exists(fig.number)                     # Agg / scripts: pyplot keeps it for plt.show()
+    plt.close(fig)
