@@ -431,13 +431,14 @@ class ProductivityResult:
             lines.append("  failed LPs by (period, technology): "
                          + ", ".join(f"{k}: {v}" for k, v in list(by.items())[:8]))
         by_period = self.period_means()
-        levels = self.level_means(self.cumulative())           # warns when chains break
+        chained = self.cumulative()                             # warns when chains break
+        levels = self.level_means(chained)
         agg = "geometric" if s.ratio else "arithmetic"
-        identity = " x ".join(c for c in s.components if c in ("ec", "tc")) if s.ratio else \
-            " + ".join(c for c in s.components if c in ("ec", "tc"))
-        whole = int((levels["n"] == levels["n"].max()).all()) if len(levels) else 1
-        if not whole:
-            lines.append(f"  {'chains':<18} broken: GTFP rests on n = {_n_path(levels['n'])} {_plural(s.entity)}")
+        identity = "ec x tc" if s.ratio else "ec + tc"
+        broken = chained.index[chained["gtfp"].isna().to_numpy()].get_level_values(0).nunique()
+        if broken:
+            lines.append(f"  {'chains':<18} {broken} of {s.n_entities} {_plural(s.entity)} break (later levels NaN): "
+                         f"GTFP rests on n = {_n_path(levels['n'])}")
         lines.append(f"  {agg} mean by period, over the pairs with the index and every component "
                      f"(n of pairs; index = {identity}):")
         lines.append("    " + by_period.round(4).to_string().replace("\n", "\n    "))

@@ -105,7 +105,9 @@ def test_broken_chains_warn_and_every_mean_has_its_n(broken):
     np.testing.assert_allclose(means["gtfp"].dropna(), geo.dropna(), rtol=1e-12)   # geometric for a ratio index
     text = str(broken.summary())
     assert "GTFP level by period, geometric mean across cities (n with a level)" in text
-    assert "chains             broken: GTFP rests on n = 16 (2010) -> " in text
+    broken_entities = levels.index[levels["gtfp"].isna().to_numpy()].get_level_values(0).nunique()
+    assert f"chains             {broken_entities} of 16 cities break (later levels NaN): GTFP rests on n = 16 (2010) -> " \
+        in text
 
 
 def test_whole_chains_do_not_warn(gml):
