@@ -205,6 +205,6 @@ def resolve_options(model, *, orientation=None, rts="vrs", bad_disposability=Non
             raise ValueError(f"weights apply to models {takes}, not {fam.name!r}")
         if not isinstance(weights, dict):
             raise ValueError("weights must be a dict {column: weight}")
-    check_zero_policy(zeros)
+    zeros = check_zero_policy(zeros)
     return ModelOptions(fam.name, orientation, rts, bad_disposability, direction,
                         dict(weights) if weights else None, zeros)
