@@ -37,6 +37,33 @@ def _reference_positions(reference, frame: pd.DataFrame) -> np.ndarray:
     return frame.index.isin(labels)
 
 
+def evaluation_groups(labels: pd.Index, period: str | None, period_values: pd.Series | None, technology: str,
+                      window: int | None, ref_mask: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (evaluated rows, reference rows) of each reference set: one for a cross-section, else one per period
+    under ``technology`` (contemporaneous, sequential, global or window), every reference restricted to
+    ``ref_mask``. Shared by :func:`efficiency` and :func:`frontier.economic.economic`."""
+    n = len(labels)
+    if period is None:
+        return [(np.arange(n), np.flatnonzero(ref_mask))]
+    if technology not in ("contemporaneous", "sequential", "global", "window"):
+        raise ValueError("technology must be 'contemporaneous', 'sequential', 'global' or 'window'")
+    if period_values.isna().any():
+        raise ValueError(f"period column {period!r} has missing values in rows "
+                         f"{_rows(labels[period_values.isna().to_numpy()])}")
+    periods = period_values.to_numpy()
+    # only sequential and window frontiers depend on the time order (text periods without one are refused)
+    order = period_order(period_values, period) if technology in ("sequential", "window") \
+        else list(pd.unique(periods))
+    references = ReferenceSets(n, periods, tuple(order), window, allowed=ref_mask)
+    groups = []
+    for t in order:
+        ref = references.rows(Technology(technology, t))
+        if ref.size == 0:
+            raise ValueError(f"period {t!r} has an empty reference set")
+        groups.append((np.flatnonzero(periods == t), ref))
+    return groups
+
+
 def efficiency(
     data: pd.DataFrame,
     inputs,
@@ -124,25 +151,7 @@ def efficiency(
         raise ValueError("the reference set is empty")
 
     n = len(frame)
-    if period is None:
-        groups = [(np.arange(n), np.flatnonzero(ref_mask))]
-    else:
-        if technology not in ("contemporaneous", "sequential", "global", "window"):
-            raise ValueError("technology for efficiency() must be 'contemporaneous', 'sequential', 'global' or 'window'")
-        per = period_values
-        if per.isna().any():
-            raise ValueError(f"period column {period!r} has missing values in rows {_rows(frame.index[per.isna().to_numpy()])}")
-        periods = per.to_numpy()
-        # only sequential and window frontiers depend on the time order (text periods without one are refused)
-        order = period_order(per, period) if technology in ("sequential", "window") else list(pd.unique(periods))
-        references = ReferenceSets(n, periods, tuple(order), window, allowed=ref_mask)
-        groups = []
-        for t in order:
-            ev = np.flatnonzero(periods == t)
-            ref = references.rows(Technology(technology, t))
-            if ref.size == 0:
-                raise ValueError(f"period {t!r} has an empty reference set")
-            groups.append((ev, ref))
+    groups = evaluation_groups(frame.index, period, period_values, technology, window, ref_mask)
 
     problem.check_zeros(frame.index, np.arange(n))
     bar = make_progress(progress, n)
