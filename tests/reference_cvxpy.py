@@ -323,3 +323,26 @@ def direction(kind: str, X, Y, B) -> np.ndarray:
     else:
         raise ValueError(kind)
     return G
+
+
+# ----------------------------------------------------------------------------------------------------
+# formulations §3.4: minimum cost, maximum revenue, maximum profit (prices of the evaluated DMU)
+# ----------------------------------------------------------------------------------------------------
+
+def min_cost(X, Y, o, w, *, rts="crs"):
+    """C* = min_{x, l} w'x  s.t.  X'l <= x,  Y'l >= y0,  l >= 0 (+ RTS)."""
+    lam, x = cp.Variable(X.shape[0], nonneg=True), cp.Variable(X.shape[1], nonneg=True)
+    return _solve(cp.Minimize(w @ x), [X.T @ lam <= x, Y.T @ lam >= Y[o]] + _rts(cp.sum(lam), rts))
+
+
+def max_revenue(X, Y, o, p, *, rts="crs"):
+    """R* = max_{y, l} p'y  s.t.  X'l <= x0,  Y'l >= y,  l >= 0 (+ RTS)."""
+    lam, y = cp.Variable(X.shape[0], nonneg=True), cp.Variable(Y.shape[1], nonneg=True)
+    return _solve(cp.Maximize(p @ y), [X.T @ lam <= X[o], Y.T @ lam >= y] + _rts(cp.sum(lam), rts))
+
+
+def max_profit(X, Y, w, p, *, rts="vrs"):
+    """Pi* = max_{x, y, l} p'y - w'x  s.t.  X'l <= x,  Y'l >= y,  l >= 0 (+ RTS)."""
+    lam = cp.Variable(X.shape[0], nonneg=True)
+    x, y = cp.Variable(X.shape[1], nonneg=True), cp.Variable(Y.shape[1], nonneg=True)
+    return _solve(cp.Maximize(p @ y - w @ x), [X.T @ lam <= x, Y.T @ lam >= y] + _rts(cp.sum(lam), rts))
