@@ -200,6 +200,7 @@ def efficiency(
         betas=None if betas is None else pd.DataFrame(betas, index=labels, columns=variables),
         spec=spec,
         periods=period_values,
+        observed=pd.DataFrame(dea.matrix, index=labels, columns=variables),
     )
 
 

@@ -99,6 +99,7 @@ class EfficiencyResult:
     peers : tidy DataFrame ``(dmu, peer, weight)`` of the nonzero intensities lambda.
     betas : DataFrame of the individual betas (nddf, sbm_ddf), else None.
     spec : :class:`Specification` of the model (including the zero-data policy).
+    observed : DataFrame of the observed values of the variables (what :meth:`factor_efficiency` divides by).
     """
 
     scores: pd.Series
@@ -109,6 +110,7 @@ class EfficiencyResult:
     betas: pd.DataFrame | None
     spec: Specification
     periods: pd.Series | None = None
+    observed: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Scores, status, slacks (``slack_<var>``), targets (``target_<var>``) and betas in one tidy frame.
@@ -127,6 +129,69 @@ class EfficiencyResult:
     @property
     def n_failed(self) -> int:
         return int(self.scores.isna().sum())
+
+    def factor_efficiency(self) -> pd.DataFrame:
+        """Variable-level (factor) efficiency from the targets: energy, emission and output efficiency.
+
+        Per DMU (rows aligned to the data) and variable (Hu & Wang 2006; Zhou, Ang & Wang 2012):
+
+        * ``efficiency_<v>``: target / observed for inputs and bad outputs (e.g. the total-factor energy
+          efficiency TFEE = target energy / actual energy, the emission efficiency = target / actual emission),
+          observed / target for desirable outputs; 1 = no improvement possible in that variable, lower = worse;
+        * ``redundancy_<v>`` = (observed - target) / observed for inputs and bad outputs (the excess rate) and
+          ``shortfall_<v>`` = (target - observed) / observed for desirable outputs;
+        * SBM only, ``share_<v>``: the variable's share of its side of the SBM ratio, w_v s_v / v_o over the sum
+          of these terms on the input side (numerator deficit) or on the output side, good and bad outputs
+          together (denominator excess); NaN where that side has no slack (or is not part of an oriented score).
+
+        The targets are the model's projection (for radial models theta x_o less the max-slack stage's slacks,
+        Hu & Wang's radial + slack target; for the non-radial DDF with ``direction="observed"`` and a positive
+        weight the input and bad-output ratio is 1 - beta_v, Zhou, Ang & Wang's measure). Super-efficient DMUs
+        can score above 1. NaN where the LP failed or where the ratio divides by 0 (an observed input or bad
+        output of 0, a desirable output whose target is 0).
+        """
+        if self.observed is None:
+            raise ValueError("this result does not carry the observed data; factor efficiency needs it "
+                             "(results of frontier.efficiency() carry it)")
+        obs = self.observed.to_numpy(dtype=float)
+        tgt = self.targets.to_numpy(dtype=float)
+        spec = self.spec
+        names = list(spec.inputs) + list(spec.outputs) + list(spec.bad_outputs)
+        good = np.zeros(len(names), dtype=bool)
+        good[len(spec.inputs): len(spec.inputs) + len(spec.outputs)] = True
+        with np.errstate(divide="ignore", invalid="ignore"):
+            efficiency = np.where(good, obs / tgt, tgt / obs)
+            efficiency[~np.isfinite(efficiency)] = np.nan
+            rate = np.where(good, tgt - obs, obs - tgt) / obs
+            rate[~np.isfinite(rate)] = np.nan
+        index = self.scores.index
+        parts = [pd.DataFrame(efficiency, index=index, columns=[f"efficiency_{v}" for v in names]),
+                 pd.DataFrame(rate, index=index,
+                              columns=[f"{'shortfall' if g else 'redundancy'}_{v}" for v, g in zip(names, good)])]
+        if spec.model == "sbm":
+            parts.append(pd.DataFrame(self._sbm_shares(obs, good), index=index,
+                                      columns=[f"share_{v}" for v in names]))
+        return pd.concat(parts, axis=1)
+
+    def _sbm_shares(self, obs: np.ndarray, good: np.ndarray) -> np.ndarray:
+        """Each SBM term w_v s_v / v_o as a share of its side's sum (inputs; good and bad outputs together)."""
+        spec = self.spec
+        m = len(spec.inputs)
+        names = list(self.targets.columns)
+        weights = np.ones(len(names))
+        for name, value in (spec.weights or {}).items():
+            weights[names.index(name)] = float(value)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = weights * self.slacks.to_numpy(dtype=float) / obs
+            shares = np.full_like(terms, np.nan)
+            # an oriented SBM's score has one side only; the other side's slacks are not part of it
+            sides = {"input": [slice(0, m)], "output": [slice(m, len(names))]}.get(
+                spec.orientation, [slice(0, m), slice(m, len(names))])
+            for side in sides:
+                total = terms[:, side].sum(axis=1, keepdims=True)
+                shares[:, side] = np.where(total != 0, terms[:, side] / total, np.nan)
+        shares[~np.isfinite(shares)] = np.nan
+        return shares
 
     def summary(self) -> str:
         s = self.scores

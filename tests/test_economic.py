@@ -176,3 +176,55 @@ def test_bad_options_raise():
     with pytest.raises(ValueError, match="normalisation p'g_y \\+ w'g_x is not positive"):
         fr.economic(df, INPUTS, OUTPUTS, kind="profit", prices=ALL_PRICES,
                     direction={"x1": 0.0, "x2": 0.0, "y1": 0.0, "y2": 0.0})
+
+
+# ---- factor (variable-level) efficiency: formulations §3.5 ------------------------------------------------
+
+HAND = pd.DataFrame({"K": [2.0, 4.0, 4.0, 2.0], "E": [2.0, 4.0, 8.0, 2.0], "Y": [1.0, 1.0, 1.0, 0.5]},
+                    index=["A", "B", "C", "D"])
+
+
+def test_factor_efficiency_radial_hand_computed():
+    """Radial CRS: B contracts to A (theta 0.5); C contracts to (2, 4) and keeps an energy slack of 2, so its
+    Hu-Wang target energy is 2 of 8 (TFEE 0.25); D contracts to (1, 1)."""
+    fe = fr.efficiency(HAND, ["K", "E"], ["Y"], model="radial", rts="crs").factor_efficiency()
+    np.testing.assert_allclose(fe["efficiency_E"], [1.0, 0.5, 0.25, 0.5], atol=1e-9)
+    np.testing.assert_allclose(fe["efficiency_K"], [1.0, 0.5, 0.5, 0.5], atol=1e-9)
+    np.testing.assert_allclose(fe["redundancy_E"], [0.0, 0.5, 0.75, 0.5], atol=1e-9)
+    np.testing.assert_allclose(fe["efficiency_Y"], 1.0, atol=1e-9)
+    np.testing.assert_allclose(fe["shortfall_Y"], 0.0, atol=1e-9)
+    assert not any(c.startswith("share_") for c in fe.columns)
+
+
+def test_factor_efficiency_sbm_shares_hand_computed():
+    """SBM VRS: C's only projection is A, slacks (2, 6): terms 2/4 and 6/8 share the input deficit 0.4 : 0.6."""
+    res = fr.efficiency(HAND, ["K", "E"], ["Y"], model="sbm", rts="vrs")
+    assert res.scores["C"] == pytest.approx(0.375)
+    fe = res.factor_efficiency()
+    assert fe.loc["C", "share_K"] == pytest.approx(0.4) and fe.loc["C", "share_E"] == pytest.approx(0.6)
+    assert np.isnan(fe.loc["C", "share_Y"])              # no output slack: nothing to share
+    assert fe.loc["A", ["share_K", "share_E"]].isna().all()   # efficient: no inefficiency to share
+
+
+def test_factor_efficiency_nddf_is_one_minus_beta():
+    """Zhou, Ang & Wang (2012): with direction (x, y, b) the energy and emission efficiency is 1 - beta_v."""
+    rng = np.random.default_rng(12)
+    n = 14
+    df = pd.DataFrame({"K": rng.uniform(1, 10, n), "E": rng.uniform(1, 10, n)})
+    df["Y"] = (df.K * df.E) ** 0.5 * rng.uniform(0.5, 1, n)
+    df["CO2"] = df.E * rng.uniform(0.5, 1.5, n)
+    res = fr.efficiency(df, ["K", "E"], ["Y"], ["CO2"], model="nddf", rts="vrs")
+    fe = res.factor_efficiency()
+    for v in ("K", "E", "CO2"):
+        np.testing.assert_allclose(fe[f"efficiency_{v}"], 1.0 - res.betas[v], atol=1e-7)
+    np.testing.assert_allclose(fe["efficiency_Y"], 1.0 / (1.0 + res.betas["Y"]), atol=1e-7)
+
+
+def test_factor_efficiency_nan_where_lp_failed_or_zero():
+    df = HAND.assign(E=[2.0, 4.0, 8.0, 0.0])
+    fe = fr.efficiency(df, ["K", "E"], ["Y"], model="radial", rts="crs").factor_efficiency()
+    assert np.isnan(fe.loc["D", "efficiency_E"])          # target / 0
+    bare = fr.EfficiencyResult(**{**fr.efficiency(HAND, ["K", "E"], ["Y"], model="radial").__dict__,
+                                  "observed": None})
+    with pytest.raises(ValueError, match="observed data"):
+        bare.factor_efficiency()
