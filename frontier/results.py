@@ -100,6 +100,9 @@ class EfficiencyResult:
     betas : DataFrame of the individual betas (nddf, sbm_ddf), else None.
     spec : :class:`Specification` of the model (including the zero-data policy).
     observed : DataFrame of the observed values of the variables (what :meth:`factor_efficiency` divides by).
+    score_gradient : DataFrame (DDF family: ``ddf``, ``nddf``), the derivative of the score with respect to each
+        observed value of the DMU, from the LP duals (direction and reference set held fixed); else None. Read it
+        through :attr:`multipliers` and :meth:`shadow_prices`.
     """
 
     scores: pd.Series
@@ -111,6 +114,7 @@ class EfficiencyResult:
     spec: Specification
     periods: pd.Series | None = None
     observed: pd.DataFrame | None = None
+    score_gradient: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Scores, status, slacks (``slack_<var>``), targets (``target_<var>``) and betas in one tidy frame.
@@ -172,6 +176,61 @@ class EfficiencyResult:
             parts.append(pd.DataFrame(self._sbm_shares(obs, good), index=index,
                                       columns=[f"share_{v}" for v in names]))
         return pd.concat(parts, axis=1)
+
+    @property
+    def multipliers(self) -> pd.DataFrame:
+        """The dual weights (v, u, mu) of the DDF family's multiplier form, in the user's units.
+
+        D(x_o, y_o, b_o) = v'x_o - u'y_o + mu'b_o (+ omega under VRS) at the optimum, with v = dD/dx >= 0 (inputs),
+        u = -dD/dy >= 0 (desirable outputs) and mu = dD/db (bad outputs; free in sign under weak disposability,
+        where the bad-output row is an equality). One column per variable; NaN where the LP failed. Where the
+        dual is degenerate (typically a DMU on the frontier, at a vertex) the multipliers are one of several
+        optimal sets (the one the solver's basis gives).
+        """
+        gradient = self._gradient()
+        sign = np.ones(gradient.shape[1])
+        sign[len(self.spec.inputs): len(self.spec.inputs) + len(self.spec.outputs)] = -1.0
+        return (gradient * sign).rename_axis(columns=None) + 0.0
+
+    def shadow_prices(self, numeraire: str, price: float = 1.0, tol: float = 1e-9) -> pd.DataFrame:
+        """Shadow price of each bad output in units of the numeraire's (a desirable output's) price.
+
+        Färe, Grosskopf, Noh & Weber (2005); Lee, Park & Kim (2002): q_k = -price * (dD/db_k) / (dD/dy_r) =
+        price * mu_k / u_r, positive for a pollutant whose reduction is costly in forgone output. Returns one
+        column per bad output and ``status``: ``"optimal"``; ``"on_frontier"`` (D = 0: the DMU is itself on the
+        frontier, where the supporting prices are generally not unique; the value is the solver's basis's);
+        ``"numeraire_dual_zero"`` (u_r <= tol x max multiplier: the numeraire's row is not binding, the ratio
+        is undefined, NaN); or the LP's status where it failed (NaN). A negative price says the bad output's
+        constraint has positive marginal value at that point (possible under weak disposability).
+        """
+        spec = self.spec
+        if numeraire not in spec.outputs:
+            raise ValueError(f"numeraire must be a desirable output {list(spec.outputs)}, got {numeraire!r}")
+        if not spec.bad_outputs:
+            raise ValueError("shadow prices are for bad outputs; this model has none")
+        if isinstance(price, (bool, np.bool_)) or not isinstance(price, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(price) or price <= 0:
+            raise ValueError(f"price (of the numeraire {numeraire!r}) must be a positive number, got {price!r}")
+        mult = self.multipliers
+        u = mult[numeraire].to_numpy(dtype=float)
+        largest = mult.abs().max(axis=1).to_numpy(dtype=float)
+        defined = u > tol * largest
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = price * mult[list(spec.bad_outputs)].to_numpy(dtype=float) / u[:, None]
+        values[~defined] = np.nan
+        lp_ok = self.scores.notna().to_numpy()
+        status = np.where(~lp_ok, self.status.to_numpy(dtype=object),
+                          np.where(~defined, "numeraire_dual_zero",
+                                   np.where(self.scores.to_numpy() == 0.0, "on_frontier", "optimal")))
+        out = pd.DataFrame(values + 0.0, index=self.scores.index, columns=list(spec.bad_outputs))
+        out["status"] = status.astype(str)
+        return out
+
+    def _gradient(self) -> pd.DataFrame:
+        if self.score_gradient is None:
+            raise ValueError(f"multipliers and shadow prices come from the DDF family's duals (model 'ddf' or "
+                             f"'nddf'); model {self.spec.model!r} does not provide them")
+        return self.score_gradient
 
     def _sbm_shares(self, obs: np.ndarray, good: np.ndarray) -> np.ndarray:
         """Each SBM term w_v s_v / v_o as a share of its side's sum (inputs; good and bad outputs together)."""

@@ -346,3 +346,29 @@ def max_profit(X, Y, w, p, *, rts="vrs"):
     lam = cp.Variable(X.shape[0], nonneg=True)
     x, y = cp.Variable(X.shape[1], nonneg=True), cp.Variable(Y.shape[1], nonneg=True)
     return _solve(cp.Maximize(p @ y - w @ x), [X.T @ lam <= x, Y.T @ lam >= y] + _rts(cp.sum(lam), rts))
+
+
+# ----------------------------------------------------------------------------------------------------
+# formulations §3.6: the DDF at an arbitrary point, with the duals of its output and bad-output rows
+# ----------------------------------------------------------------------------------------------------
+
+def ddf_at_point(X, Y, B, x0, y0, b0, g, *, rts="crs", disposability="weak"):
+    """D = max beta s.t. X'l <= x0 - beta gx, Y'l >= y0 + beta gy, B'l (=, <=) b0 - beta gb over the reference
+    rows X, Y, B (the point (x0, y0, b0) is separate, so its right-hand side can be perturbed alone).
+
+    Returns ``(status, D, dual_y, dual_b)``: cvxpy's duals of the desirable-output rows (>= 0) and the bad-output
+    rows. cvxpy solves max beta as min -beta with the Lagrangian -beta + sum(dual * constraint residual), so
+    dD/dy0 = -dual_y and dD/db0 = dual_b, and the shadow price of bad k in units of output r's price p is
+    -p (dD/db_k)/(dD/dy_r) = p dual_b_k / dual_y_r.
+    """
+    m, s1 = X.shape[1], Y.shape[1]
+    g = np.asarray(g, dtype=float)
+    gx, gy, gb = g[:m], g[m:m + s1], g[m + s1:]
+    beta = cp.Variable()
+    lam = cp.Variable(X.shape[0], nonneg=True)
+    goods = Y.T @ lam >= y0 + beta * gy
+    bads = (B.T @ lam == b0 - beta * gb) if disposability == "weak" else (B.T @ lam <= b0 - beta * gb)
+    status, value = _solve(cp.Maximize(beta), [X.T @ lam <= x0 - beta * gx, goods, bads] + _rts(cp.sum(lam), rts))
+    if status != "optimal":
+        return status, np.nan, None, None
+    return status, value, np.asarray(goods.dual_value, dtype=float), np.asarray(bads.dual_value, dtype=float)

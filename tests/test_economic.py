@@ -228,3 +228,78 @@ def test_factor_efficiency_nan_where_lp_failed_or_zero():
                                   "observed": None})
     with pytest.raises(ValueError, match="observed data"):
         bare.factor_efficiency()
+
+
+# ---- multipliers and shadow prices of bad outputs: formulations §3.6 ---------------------------------------
+
+def polluters(seed: int, n: int = 15) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"K": rng.uniform(1, 10, n), "E": rng.uniform(1, 10, n)})
+    df["Y"] = (df.K ** 0.5 * df.E ** 0.4) * rng.uniform(0.4, 1.0, n)
+    df["SO2"] = df.E * rng.uniform(0.3, 1.2, n)
+    df["CO2"] = df.E * rng.uniform(0.8, 1.2, n)
+    return df
+
+
+@pytest.mark.parametrize("rts, disposability", [("crs", "weak"), ("crs", "strong"), ("vrs", "strong")])
+def test_shadow_prices_against_cvxpy_duals_and_finite_differences(rts, disposability):
+    """Where D is differentiable in b and y (the two one-sided differences agree, so the dual is unique), the
+    shadow price equals the cvxpy dual ratio and the finite-difference ratio -p (dD/db)/(dD/dy)."""
+    df = polluters(21)
+    cols = ["K", "E", "Y", "SO2", "CO2"]
+    res = fr.efficiency(df, ["K", "E"], ["Y"], ["SO2", "CO2"], model="ddf", rts=rts, bad_disposability=disposability)
+    prices = res.shadow_prices("Y", price=2.0)
+    M = df[cols].to_numpy()
+    X, Y, B = M[:, :2], M[:, 2:3], M[:, 3:]
+    checked = 0
+    for o in np.flatnonzero(prices["status"] == "optimal"):
+        point = (X[o], Y[o], B[o])
+
+        def D(shift):
+            moved = [v + shift[i] for i, v in enumerate(point)]
+            return ref.ddf_at_point(X, Y, B, *moved, M[o], rts=rts, disposability=disposability)[1]
+
+        status, beta, dual_y, dual_b = ref.ddf_at_point(X, Y, B, *point, M[o], rts=rts, disposability=disposability)
+        assert res.scores.iloc[o] == pytest.approx(beta, abs=1e-7)
+        h = 1e-4
+        zero = [np.zeros(2), np.zeros(1), np.zeros(2)]
+        dy = [(D([zero[0], zero[1] + s * h, zero[2]]) - beta) / (s * h) for s in (1, -1)]
+        db = [[(D([zero[0], zero[1], zero[2] + s * h * np.eye(2)[k]]) - beta) / (s * h) for s in (1, -1)]
+              for k in range(2)]
+        if abs(dy[0] - dy[1]) > 1e-5 or any(abs(a - b) > 1e-5 for a, b in db):
+            continue                                         # a kink: the dual (and the price) is not unique
+        for k, bad in enumerate(["SO2", "CO2"]):
+            assert prices[bad].iloc[o] == pytest.approx(2.0 * dual_b[k] / dual_y[0], abs=1e-5)
+            assert prices[bad].iloc[o] == pytest.approx(-2.0 * db[k][0] / dy[0], abs=1e-4)
+        checked += 1
+    assert checked >= 3
+
+
+def test_multipliers_reproduce_the_distance_and_normalisation():
+    """CRS strong duality: D = v'x - u'y + mu'b, and the normalisation v'g_x + u'g_y + mu'g_b = 1."""
+    df = polluters(22)
+    res = fr.efficiency(df, ["K", "E"], ["Y"], ["SO2", "CO2"], model="ddf", rts="crs")
+    mult = res.multipliers
+    data = df[["K", "E", "Y", "SO2", "CO2"]]
+    sign = np.array([1, 1, -1, 1, 1])
+    np.testing.assert_allclose((mult * data * sign).sum(axis=1), res.scores, atol=1e-8)
+    np.testing.assert_allclose((mult * data).sum(axis=1), 1.0, atol=1e-8)     # g = observed (x, y, b)
+    assert (mult[["K", "E", "Y"]] >= -1e-12).all().all()
+
+
+def test_shadow_price_statuses_and_errors():
+    df = polluters(23)
+    res = fr.efficiency(df, ["K", "E"], ["Y"], ["SO2"], model="ddf", rts="vrs")
+    prices = res.shadow_prices("Y")
+    assert set(prices["status"]) <= {"optimal", "on_frontier", "numeraire_dual_zero"}
+    assert (prices["status"][res.scores == 0] != "optimal").all()
+    assert prices.loc[prices["status"] == "numeraire_dual_zero", "SO2"].isna().all()
+    with pytest.raises(ValueError, match="numeraire must be a desirable output"):
+        res.shadow_prices("SO2")
+    with pytest.raises(ValueError, match="positive number"):
+        res.shadow_prices("Y", price=-1.0)
+    sbm = fr.efficiency(df, ["K", "E"], ["Y"], ["SO2"], model="sbm")
+    with pytest.raises(ValueError, match="DDF family"):
+        sbm.shadow_prices("Y")
+    nddf = fr.efficiency(df, ["K", "E"], ["Y"], ["SO2"], model="nddf")
+    assert nddf.multipliers.shape == (len(df), 4)
