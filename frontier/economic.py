@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import engine
 from .data import _rows, check_engine_options, validate_frame
-from .efficiency import _reference_positions, efficiency, evaluation_groups
+from .efficiency import efficiency, evaluation_groups
 from .models.base import RTS, Layout
 from .models.economic import KINDS, build
 from .problem import SNAP_TOL, custom_direction, direction_matrix
@@ -262,7 +262,7 @@ def economic(
     coefficient = np.where(priced, np.nan_to_num(P) * scale, 0.0) / denominator[:, None]
     rows = np.hstack([M / scale, coefficient])
     spec = build(L, rts=rts, kind=kind)
-    groups = evaluation_groups(labels, period, period_values, technology, window, _reference_positions(None, frame))
+    groups = evaluation_groups(labels, period, period_values, technology, window, np.ones(len(frame), dtype=bool))
     jobs = []
     for ev, ref in groups:
         own = np.full(ev.size, -1, dtype=np.int64)
