@@ -5,9 +5,11 @@
 >>> pr = fr.productivity(panel, entity="city", period="year", inputs=["K", "L", "E"], outputs=["Y"],
 ...                      bad_outputs=["SO2"], index="gml")
 """
+from .economic import EconomicResult, economic
 from .efficiency import efficiency
 from .productivity import productivity
 from .results import EfficiencyResult, ProductivityResult, Specification
 
-__all__ = ["efficiency", "productivity", "EfficiencyResult", "ProductivityResult", "Specification"]
+__all__ = ["efficiency", "productivity", "economic", "EfficiencyResult", "ProductivityResult", "EconomicResult",
+           "Specification"]
 __version__ = "0.1.0"

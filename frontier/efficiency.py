@@ -37,6 +37,33 @@ def _reference_positions(reference, frame: pd.DataFrame) -> np.ndarray:
     return frame.index.isin(labels)
 
 
+def evaluation_groups(labels: pd.Index, period: str | None, period_values: pd.Series | None, technology: str,
+                      window: int | None, ref_mask: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (evaluated rows, reference rows) of each reference set: one for a cross-section, else one per period
+    under ``technology`` (contemporaneous, sequential, global or window), every reference restricted to
+    ``ref_mask``. Shared by :func:`efficiency` and :func:`frontier.economic.economic`."""
+    n = len(labels)
+    if period is None:
+        return [(np.arange(n), np.flatnonzero(ref_mask))]
+    if technology not in ("contemporaneous", "sequential", "global", "window"):
+        raise ValueError("technology must be 'contemporaneous', 'sequential', 'global' or 'window'")
+    if period_values.isna().any():
+        raise ValueError(f"period column {period!r} has missing values in rows "
+                         f"{_rows(labels[period_values.isna().to_numpy()])}")
+    periods = period_values.to_numpy()
+    # only sequential and window frontiers depend on the time order (text periods without one are refused)
+    order = period_order(period_values, period) if technology in ("sequential", "window") \
+        else list(pd.unique(periods))
+    references = ReferenceSets(n, periods, tuple(order), window, allowed=ref_mask)
+    groups = []
+    for t in order:
+        ref = references.rows(Technology(technology, t))
+        if ref.size == 0:
+            raise ValueError(f"period {t!r} has an empty reference set")
+        groups.append((np.flatnonzero(periods == t), ref))
+    return groups
+
+
 def efficiency(
     data: pd.DataFrame,
     inputs,
@@ -125,25 +152,7 @@ def efficiency(
         raise ValueError("the reference set is empty")
 
     n = len(frame)
-    if period is None:
-        groups = [(np.arange(n), np.flatnonzero(ref_mask))]
-    else:
-        if technology not in ("contemporaneous", "sequential", "global", "window"):
-            raise ValueError("technology for efficiency() must be 'contemporaneous', 'sequential', 'global' or 'window'")
-        per = period_values
-        if per.isna().any():
-            raise ValueError(f"period column {period!r} has missing values in rows {_rows(frame.index[per.isna().to_numpy()])}")
-        periods = per.to_numpy()
-        # only sequential and window frontiers depend on the time order (text periods without one are refused)
-        order = period_order(per, period) if technology in ("sequential", "window") else list(pd.unique(periods))
-        references = ReferenceSets(n, periods, tuple(order), window, allowed=ref_mask)
-        groups = []
-        for t in order:
-            ev = np.flatnonzero(periods == t)
-            ref = references.rows(Technology(technology, t))
-            if ref.size == 0:
-                raise ValueError(f"period {t!r} has an empty reference set")
-            groups.append((ev, ref))
+    groups = evaluation_groups(frame.index, period, period_values, technology, window, ref_mask)
 
     problem.check_zeros(frame.index, np.arange(n))
     bar = make_progress(progress, n)
@@ -156,11 +165,14 @@ def efficiency(
     status = np.full(n, "not_solved", dtype=object)
     slacks, targets = np.full((n, d), np.nan), np.full((n, d), np.nan)
     betas = np.full((n, d), np.nan) if problem.family.has_betas else None
+    gradient = np.full((n, d), np.nan) if evaluations and evaluations[0].score_gradient is not None else None
     peer_rows = []
     for (ev, _), out in zip(groups, evaluations):
         scores[ev], status[ev], slacks[ev], targets[ev] = out.score, out.status, out.slacks, out.targets
         if betas is not None:
             betas[ev] = out.betas
+        if gradient is not None:
+            gradient[ev] = out.score_gradient
         peer_rows.append((np.repeat(ev, np.diff(out.lam_ptr)), out.lam_idx, out.lam_val))
 
     labels = frame.index
@@ -192,6 +204,8 @@ def efficiency(
         betas=None if betas is None else pd.DataFrame(betas, index=labels, columns=variables),
         spec=spec,
         periods=period_values,
+        observed=pd.DataFrame(dea.matrix, index=labels, columns=variables),
+        score_gradient=None if gradient is None else pd.DataFrame(gradient, index=labels, columns=variables),
     )
 
 

@@ -174,6 +174,10 @@ class EfficiencyResult:
     peers : tidy DataFrame ``(dmu, peer, weight)`` of the nonzero intensities lambda.
     betas : DataFrame of the individual betas (nddf, sbm_ddf), else None.
     spec : :class:`Specification` of the model (including the zero-data policy).
+    observed : DataFrame of the observed values of the variables (what :meth:`factor_efficiency` divides by).
+    score_gradient : DataFrame (DDF family: ``ddf``, ``nddf``), the derivative of the score with respect to each
+        observed value of the DMU, from the LP duals (direction and reference set held fixed); else None. Read it
+        through :attr:`multipliers` and :meth:`shadow_prices`.
     """
 
     scores: pd.Series
@@ -184,6 +188,8 @@ class EfficiencyResult:
     betas: pd.DataFrame | None
     spec: Specification
     periods: pd.Series | None = None
+    observed: pd.DataFrame | None = None
+    score_gradient: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Scores, status, slacks (``slack_<var>``), targets (``target_<var>``) and betas in one tidy frame.
@@ -202,6 +208,124 @@ class EfficiencyResult:
     @property
     def n_failed(self) -> int:
         return int(self.scores.isna().sum())
+
+    def factor_efficiency(self) -> pd.DataFrame:
+        """Variable-level (factor) efficiency from the targets: energy, emission and output efficiency.
+
+        Per DMU (rows aligned to the data) and variable (Hu & Wang 2006; Zhou, Ang & Wang 2012):
+
+        * ``efficiency_<v>``: target / observed for inputs and bad outputs (e.g. the total-factor energy
+          efficiency TFEE = target energy / actual energy, the emission efficiency = target / actual emission),
+          observed / target for desirable outputs; 1 = no improvement possible in that variable, lower = worse;
+        * ``redundancy_<v>`` = (observed - target) / observed for inputs and bad outputs (the excess rate) and
+          ``shortfall_<v>`` = (target - observed) / observed for desirable outputs;
+        * SBM only, ``share_<v>``: the variable's share of its side of the SBM ratio, w_v s_v / v_o over the sum
+          of these terms on the input side (numerator deficit) or on the output side, good and bad outputs
+          together (denominator excess); NaN where that side has no slack (or is not part of an oriented score).
+
+        The targets are the model's projection (for radial models theta x_o less the max-slack stage's slacks,
+        Hu & Wang's radial + slack target; for the non-radial DDF with ``direction="observed"`` and a positive
+        weight the input and bad-output ratio is 1 - beta_v, Zhou, Ang & Wang's measure). Super-efficient DMUs
+        can score above 1. NaN where the LP failed or where the ratio divides by 0 (an observed input or bad
+        output of 0, a desirable output whose target is 0).
+        """
+        if self.observed is None:
+            raise ValueError("this result does not carry the observed data; factor efficiency needs it "
+                             "(results of frontier.efficiency() carry it)")
+        obs = self.observed.to_numpy(dtype=float)
+        tgt = self.targets.to_numpy(dtype=float)
+        spec = self.spec
+        names = list(spec.inputs) + list(spec.outputs) + list(spec.bad_outputs)
+        good = np.zeros(len(names), dtype=bool)
+        good[len(spec.inputs): len(spec.inputs) + len(spec.outputs)] = True
+        with np.errstate(divide="ignore", invalid="ignore"):
+            efficiency = np.where(good, obs / tgt, tgt / obs)
+            efficiency[~np.isfinite(efficiency)] = np.nan
+            rate = np.where(good, tgt - obs, obs - tgt) / obs
+            rate[~np.isfinite(rate)] = np.nan
+        index = self.scores.index
+        parts = [pd.DataFrame(efficiency, index=index, columns=[f"efficiency_{v}" for v in names]),
+                 pd.DataFrame(rate, index=index,
+                              columns=[f"{'shortfall' if g else 'redundancy'}_{v}" for v, g in zip(names, good)])]
+        if spec.model == "sbm":
+            parts.append(pd.DataFrame(self._sbm_shares(obs, good), index=index,
+                                      columns=[f"share_{v}" for v in names]))
+        return pd.concat(parts, axis=1)
+
+    @property
+    def multipliers(self) -> pd.DataFrame:
+        """The dual weights (v, u, mu) of the DDF family's multiplier form, in the user's units.
+
+        D(x_o, y_o, b_o) = v'x_o - u'y_o + mu'b_o (+ omega under VRS) at the optimum, with v = dD/dx >= 0 (inputs),
+        u = -dD/dy >= 0 (desirable outputs) and mu = dD/db (bad outputs; free in sign under weak disposability,
+        where the bad-output row is an equality). One column per variable; NaN where the LP failed. Where the
+        dual is degenerate (typically a DMU on the frontier, at a vertex) the multipliers are one of several
+        optimal sets (the one the solver's basis gives).
+        """
+        gradient = self._gradient()
+        sign = np.ones(gradient.shape[1])
+        sign[len(self.spec.inputs): len(self.spec.inputs) + len(self.spec.outputs)] = -1.0
+        return (gradient * sign).rename_axis(columns=None) + 0.0
+
+    def shadow_prices(self, numeraire: str, price: float = 1.0, tol: float = 1e-9) -> pd.DataFrame:
+        """Shadow price of each bad output in units of the numeraire's (a desirable output's) price.
+
+        Färe, Grosskopf, Noh & Weber (2005); Lee, Park & Kim (2002): q_k = -price * (dD/db_k) / (dD/dy_r) =
+        price * mu_k / u_r, positive for a pollutant whose reduction is costly in forgone output. Returns one
+        column per bad output and ``status``: ``"optimal"``; ``"on_frontier"`` (D = 0: the DMU is itself on the
+        frontier, where the supporting prices are generally not unique; the value is the solver's basis's);
+        ``"numeraire_dual_zero"`` (u_r <= tol x max multiplier: the numeraire's row is not binding, the ratio
+        is undefined, NaN); or the LP's status where it failed (NaN). A negative price says the bad output's
+        constraint has positive marginal value at that point (possible under weak disposability).
+        """
+        spec = self.spec
+        if numeraire not in spec.outputs:
+            raise ValueError(f"numeraire must be a desirable output {list(spec.outputs)}, got {numeraire!r}")
+        if not spec.bad_outputs:
+            raise ValueError("shadow prices are for bad outputs; this model has none")
+        if isinstance(price, (bool, np.bool_)) or not isinstance(price, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(price) or price <= 0:
+            raise ValueError(f"price (of the numeraire {numeraire!r}) must be a positive number, got {price!r}")
+        mult = self.multipliers
+        u = mult[numeraire].to_numpy(dtype=float)
+        largest = mult.abs().max(axis=1).to_numpy(dtype=float)
+        defined = u > tol * largest
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = price * mult[list(spec.bad_outputs)].to_numpy(dtype=float) / u[:, None]
+        values[~defined] = np.nan
+        lp_ok = self.scores.notna().to_numpy()
+        status = np.where(~lp_ok, self.status.to_numpy(dtype=object),
+                          np.where(~defined, "numeraire_dual_zero",
+                                   np.where(self.scores.to_numpy() == 0.0, "on_frontier", "optimal")))
+        out = pd.DataFrame(values + 0.0, index=self.scores.index, columns=list(spec.bad_outputs))
+        out["status"] = status.astype(str)
+        return out
+
+    def _gradient(self) -> pd.DataFrame:
+        if self.score_gradient is None:
+            raise ValueError(f"multipliers and shadow prices come from the DDF family's duals (model 'ddf' or "
+                             f"'nddf'); model {self.spec.model!r} does not provide them")
+        return self.score_gradient
+
+    def _sbm_shares(self, obs: np.ndarray, good: np.ndarray) -> np.ndarray:
+        """Each SBM term w_v s_v / v_o as a share of its side's sum (inputs; good and bad outputs together)."""
+        spec = self.spec
+        m = len(spec.inputs)
+        names = list(self.targets.columns)
+        weights = np.ones(len(names))
+        for name, value in (spec.weights or {}).items():
+            weights[names.index(name)] = float(value)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = weights * self.slacks.to_numpy(dtype=float) / obs
+            shares = np.full_like(terms, np.nan)
+            # an oriented SBM's score has one side only; the other side's slacks are not part of it
+            sides = {"input": [slice(0, m)], "output": [slice(m, len(names))]}.get(
+                spec.orientation, [slice(0, m), slice(m, len(names))])
+            for side in sides:
+                total = terms[:, side].sum(axis=1, keepdims=True)
+                shares[:, side] = np.where(total != 0, terms[:, side] / total, np.nan)
+        shares[~np.isfinite(shares)] = np.nan
+        return shares
 
     def summary(self) -> Summary:
         """The specification, LP outcomes and score statistics (mean score and n by period with ``period=``).
