@@ -6,8 +6,10 @@
 ...                      bad_outputs=["SO2"], index="gml")
 """
 from .efficiency import efficiency
+from .metafrontier import metafrontier
 from .productivity import productivity
-from .results import EfficiencyResult, ProductivityResult, Specification
+from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, Specification
 
-__all__ = ["efficiency", "productivity", "EfficiencyResult", "ProductivityResult", "Specification"]
+__all__ = ["efficiency", "metafrontier", "productivity", "EfficiencyResult", "MetafrontierResult",
+           "ProductivityResult", "Specification"]
 __version__ = "0.1.0"
