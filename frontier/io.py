@@ -364,16 +364,63 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
                   extra_tables=extra_tables, title=label)
 
 
+def metafrontier_call(spec: dict) -> str:
+    """The ``frontier.metafrontier(...)`` call that reproduces a result, from its ``spec``."""
+    s = dict(spec)
+    if s.get("bad_disposability") == "slacks":
+        s["bad_disposability"] = None
+    return _call("metafrontier", s, ["data"],
+                 ["group", "inputs", "outputs", "bad_outputs", "meta", "model", "orientation", "rts",
+                  "super_efficiency", "bad_disposability", "direction", "weights", "period", "technology", "window",
+                  "zeros"],
+                 {"meta": "pooled", "super_efficiency": False, "technology": "contemporaneous", "zeros": "error"})
+
+
+def metafrontier_export(res, extra: dict | None = None) -> Export:
+    """The tables, specification and column descriptions of a :class:`~frontier.MetafrontierResult`."""
+    spec = res.spec
+    table = _index_to_columns(res.to_frame())
+    rows = _header(extra)
+    rows.append(("call", metafrontier_call(spec)))
+    rows.append(("score", spec.get("description", "")))
+    rows.append(("convention", model_family(spec["model"]).convention))
+    rows.append(("technology gap", "tgr = E*/E^g in (0, 1], 1 = the group frontier touches the metafrontier"
+                 if res.ratio else "gap = D* - D^g >= 0, 0 = the group frontier touches the metafrontier"))
+    for key in ("group", "meta", "model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction",
+                "weights", "period", "technology", "window", "zeros", "inputs", "outputs", "bad_outputs"):
+        value = spec.get(key)
+        if value is None or value == []:
+            continue
+        rows.append((key, _fmt_value(value)))
+    rows.append(("DMUs", f"{len(res.groups)} in {res.groups.nunique()} groups"))
+    rows.append(("group LP status", _status_counts(res.group_status)))
+    rows.append(("meta LP status", _status_counts(res.meta_status)))
+    meta = f"{spec['meta']} metafrontier" + (" (convex hull of all groups)" if spec["meta"] == "pooled"
+                                             else " (union of the group technologies)")
+    desc = {spec["group"]: "group of the DMU", "group_score": f"score against the group frontier: "
+            f"{spec.get('description', '')}", "group_status": "LP status of the group score",
+            "meta_score": f"score against the {meta}", "meta_status": "LP status of the meta score",
+            "tgr": "technology gap ratio E*/E^g (meta over group efficiency)",
+            "gap": "technology gap D* - D^g (meta minus group inefficiency)"}
+    if spec.get("period"):
+        desc[spec["period"]] = "period"
+    desc = {c: desc[c] for c in table.columns if c in desc}
+    label = f"frontier metafrontier: {spec['meta']}, {spec['model']} {spec['rts']}"
+    return Export(table=table, name="metafrontier", specification=rows, descriptions=desc, title=label)
+
+
 def export_of(result, extra: dict | None = None, policy: str = "propagate") -> Export:
-    """The :class:`Export` of an efficiency or productivity result."""
-    from .results import ProductivityResult
-    from .results import EfficiencyResult
+    """The :class:`Export` of an efficiency, productivity or metafrontier result."""
+    from .results import EfficiencyResult, MetafrontierResult, ProductivityResult
 
     if isinstance(result, EfficiencyResult):
         return efficiency_export(result, extra)
     if isinstance(result, ProductivityResult):
         return productivity_export(result, extra, policy)
-    raise TypeError(f"expected an EfficiencyResult or ProductivityResult, got {type(result).__name__}")
+    if isinstance(result, MetafrontierResult):
+        return metafrontier_export(result, extra)
+    raise TypeError(f"expected an EfficiencyResult, ProductivityResult or MetafrontierResult, "
+                    f"got {type(result).__name__}")
 
 
 # ----------------------------------------------------------------------------------------------------
