@@ -203,7 +203,7 @@ def productivity_call(spec: dict) -> str:
     if alias in ("ml", "gml", "sml"):
         s["technology"] = None
     return _call("productivity", s, ["data"],
-                 ["entity", "period", "inputs", "outputs", "bad_outputs", "index", "technology", "window",
+                 ["entity", "period", "inputs", "outputs", "bad_outputs", "index", "group", "technology", "window",
                   "decomposition", "model", "orientation", "rts", "super_efficiency", "direction", "weights",
                   "bad_disposability", "adjacency", "base", "zeros"],
                  {"adjacency": "observed", "base": "previous", "zeros": "error"})
@@ -320,17 +320,20 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
             "sml": "sequential Malmquist-Luenberger (SML)"}.get(spec.get("alias"),
                                                                   "Malmquist" if ratio else "Luenberger")
     tc_name = "best-practice gap change (BPC)" if tech == "global" else "technical change"
+    parts = ("ec", "bpc", "tgc") if "tgc" in spec.components else ("ec", "tc")
+    if spec.get("group") is not None:
+        name = f"metafrontier {name} over the groups of {spec['group']!r} (Oh & Lee 2010)"
     rows = _header(extra)
     rows.append(("call", productivity_call(spec)))
     rows.append(("index", f"{name}, {'ratio' if ratio else 'difference'} form, {tech} technology"))
     if ratio:
-        rows.append(("convention", "index > 1 = progress; index = ec x tc; gtfp = cumulative product of the "
-                                   "index, each entity's first period = 1"))
+        rows.append(("convention", f"index > 1 = progress; index = {' x '.join(parts)}; gtfp = cumulative product "
+                                   "of the index, each entity's first period = 1"))
     else:
-        rows.append(("convention", "indicator > 0 = progress; index = ec + tc; gtfp = cumulative sum, "
-                                   "each entity's first period = 0"))
+        rows.append(("convention", f"indicator > 0 = progress; index = {' + '.join(parts)}; gtfp = cumulative "
+                                   "sum, each entity's first period = 0"))
     rows.append(("chain policy", policy))
-    for key in ("technology", "window", "decomposition", "model", "orientation", "rts", "super_efficiency",
+    for key in ("group", "technology", "window", "decomposition", "model", "orientation", "rts", "super_efficiency",
                 "bad_disposability", "direction", "weights", "adjacency", "base", "zeros", "entity", "period",
                 "inputs", "outputs", "bad_outputs", "n_observations", "n_entities", "n_periods"):
         value = spec.get(key)
@@ -350,6 +353,9 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
             "ec": "efficiency change (catching up with the frontier)",
             "tc": tc_name + " (frontier shift)",
             "pec": "pure efficiency change (FGNZ)", "sec": "scale efficiency change (FGNZ)",
+            "bpc": "best-practice change (intertemporal vs contemporaneous group frontier; metafrontier index)",
+            "tgc": "technology-gap change (global metafrontier vs intertemporal group frontier)",
+            "cum_bpc": f"cumulative best-practice change ({op})", "cum_tgc": f"cumulative technology-gap change ({op})",
             "status": "LP status of the pair: optimal, or which LP failed, or gap",
             "gtfp": f"cumulative index (GTFP level; {'product' if ratio else 'sum'} of the index since the "
                     "entity's first period)",

@@ -276,6 +276,9 @@ class ProductivityResult:
         idx = self.indices
         label = {"malmquist": "Malmquist (ratio)", "luenberger": "Luenberger (difference)"}[s["index"]]
         lines = [f"frontier productivity: {label} index, {s['technology']} technology, model {s['model']}"]
+        if s.get("group") is not None:
+            lines.append(f"  {'group':<18} {s['group']} (metafrontier index = "
+                         + ("ec x bpc x tgc)" if s.ratio else "ec + bpc + tgc)"))
         for key in ("orientation", "rts", "super_efficiency", "bad_disposability", "direction", "decomposition",
                     "adjacency", "base", "zeros"):
             if s.get(key) is not None:
