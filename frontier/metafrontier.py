@@ -65,6 +65,11 @@ def _identifier(frame: pd.DataFrame, name, role: str) -> tuple[pd.Series, bool]:
     return values.copy(), from_index
 
 
+def _plain(value):
+    """A numpy scalar as the Python value it holds (for messages: 2002, not np.int64(2002))."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _union_meta(family, orientation, candidates: dict) -> tuple[np.ndarray, np.ndarray]:
     """The meta score over the union of group technologies from each group's (score, status) per DMU.
 
@@ -88,7 +93,7 @@ def _union_meta(family, orientation, candidates: dict) -> tuple[np.ndarray, np.n
     meta_status[none] = "infeasible"
     for j in np.flatnonzero(failed.any(axis=0)):
         meta[j] = np.nan
-        meta_status[j] = "; ".join(sorted({f"{status[i, j]} (group {labels[i]!r})" for i in np.flatnonzero(failed[:, j])}))
+        meta_status[j] = "; ".join(sorted({f"{status[i, j]} (group {_plain(labels[i])!r})" for i in np.flatnonzero(failed[:, j])}))
     return meta, meta_status
 
 
@@ -193,7 +198,7 @@ def metafrontier(
                 continue
             ref = references.rows(technology_of(t, g))
             if len(ref) < 2:
-                too_small.append(f"{g!r}" + ("" if t is None else f" (period {t!r})"))
+                too_small.append(f"{_plain(g)!r}" + ("" if t is None else f" (period {_plain(t)!r})"))
             group_requests.append((ev, ref))
             if meta == "union":
                 for other_group in group_labels:
