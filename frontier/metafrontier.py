@@ -74,8 +74,9 @@ def _union_meta(family, orientation, candidates: dict) -> tuple[np.ndarray, np.n
     """The meta score over the union of group technologies from each group's (score, status) per DMU.
 
     ``candidates`` maps each group to its frontier's (score, status) arrays over all DMUs, NaN /
-    ``"not_solved"`` where a DMU was not evaluated against it. Per DMU: the lowest efficiency E (= the largest DDF inefficiency) over the
-    groups whose LP is optimal; an infeasible LP drops out; any other failure makes the score NaN.
+    ``"not_solved"`` where a DMU was not evaluated against it (the group has no observation in its period's
+    technology). Per DMU: the lowest efficiency E (= the largest DDF inefficiency) over the groups whose LP is
+    optimal; an infeasible LP drops out; any other failure makes the score NaN.
     """
     labels = list(candidates)
     scores = np.vstack([candidates[g][0] for g in labels])
@@ -93,7 +94,8 @@ def _union_meta(family, orientation, candidates: dict) -> tuple[np.ndarray, np.n
     meta_status[none] = "infeasible"
     for j in np.flatnonzero(failed.any(axis=0)):
         meta[j] = np.nan
-        meta_status[j] = "; ".join(sorted({f"{status[i, j]} (group {_plain(labels[i])!r})" for i in np.flatnonzero(failed[:, j])}))
+        meta_status[j] = "; ".join(sorted({f"{status[i, j]} (group {_plain(labels[i])!r})"
+                                           for i in np.flatnonzero(failed[:, j])}))
     return meta, meta_status
 
 
@@ -202,8 +204,9 @@ def metafrontier(
             group_requests.append((ev, ref))
             if meta == "union":
                 for other_group in group_labels:
-                    if other_group != g:
-                        cross_requests.append((ev, references.rows(technology_of(t, other_group)), other_group))
+                    other_rows = references.rows(technology_of(t, other_group))
+                    if other_group != g and len(other_rows):     # a group absent from the technology adds nothing
+                        cross_requests.append((ev, other_rows, other_group))
         if meta == "pooled":
             meta_requests.append((np.flatnonzero(in_t), references.rows(technology_of(t))))
     if too_small:

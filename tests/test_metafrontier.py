@@ -380,3 +380,15 @@ def test_metafrontier_index_bad_input():
     thin = panel[~((panel.region == "east") & (panel.year == 2) & (panel.city != "c1"))]
     with pytest.raises(ValueError, match="single observation"):
         fr.productivity(thin, "city", "year", ["K", "L"], ["Y"], group="region")
+
+
+def test_union_skips_a_group_absent_from_a_period():
+    """A group with no observation in a period's technology adds nothing to that period's union."""
+    panel = panel_with_groups()
+    north = panel[panel.year == 2001].head(2).assign(city=["n1", "n2"], region="north")
+    data = pd.concat([panel, north], ignore_index=True)
+    res = fr.metafrontier(data, "region", ["K", "L"], ["Y"], model="radial", period="year", meta="union")
+    assert (res.meta_status == "optimal").all()
+    later = data[data.year == 2002]
+    alone = fr.metafrontier(later, "region", ["K", "L"], ["Y"], model="radial", meta="union")
+    np.testing.assert_allclose(res.meta_scores[later.index], alone.meta_scores, atol=1e-12)
