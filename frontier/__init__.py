@@ -7,9 +7,10 @@
 """
 from .economic import EconomicResult, economic
 from .efficiency import efficiency
+from .metafrontier import metafrontier
 from .productivity import productivity
-from .results import EfficiencyResult, ProductivityResult, Specification
+from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, Specification
 
-__all__ = ["efficiency", "productivity", "economic", "EfficiencyResult", "ProductivityResult", "EconomicResult",
-           "Specification"]
+__all__ = ["efficiency", "productivity", "economic", "metafrontier", "EfficiencyResult", "ProductivityResult",
+           "EconomicResult", "MetafrontierResult", "Specification"]
 __version__ = "0.1.0"

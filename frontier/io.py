@@ -203,7 +203,7 @@ def productivity_call(spec: dict) -> str:
     if alias in ("ml", "gml", "sml"):
         s["technology"] = None
     return _call("productivity", s, ["data"],
-                 ["entity", "period", "inputs", "outputs", "bad_outputs", "index", "technology", "window",
+                 ["entity", "period", "inputs", "outputs", "bad_outputs", "index", "group", "technology", "window",
                   "decomposition", "model", "orientation", "rts", "super_efficiency", "direction", "weights",
                   "bad_disposability", "adjacency", "base", "zeros"],
                  {"adjacency": "observed", "base": "previous", "zeros": "error"})
@@ -319,22 +319,25 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
             "sml": "sequential Malmquist-Luenberger (SML)"}.get(spec.get("alias"),
                                                                   "Malmquist" if ratio else "Luenberger")
     tc_name = "best-practice gap change (BPC)" if tech == "global" else "technical change"
+    parts = ("ec", "bpc", "tgc") if "tgc" in spec.components else ("ec", "tc")
+    if spec.get("group") is not None:
+        name = f"metafrontier {name} over the groups of {spec['group']!r} (Oh & Lee 2010)"
     rows = _header(extra)
     rows.append(("call", productivity_call(spec)))
     rows.append(("index", f"{name}, {'ratio' if ratio else 'difference'} form, {tech} technology"))
     if ratio:
-        rows.append(("convention", "index > 1 = progress; index = ec x tc; gtfp = cumulative product of the "
-                                   "index, each entity's first period = 1"))
+        rows.append(("convention", f"index > 1 = progress; index = {' x '.join(parts)}; gtfp = cumulative product "
+                                   "of the index, each entity's first period = 1"))
     else:
-        rows.append(("convention", "indicator > 0 = progress; index = ec + tc; gtfp = cumulative sum, "
-                                   "each entity's first period = 0"))
+        rows.append(("convention", f"indicator > 0 = progress; index = {' + '.join(parts)}; gtfp = cumulative "
+                                   "sum, each entity's first period = 0"))
     op_word = "x" if ratio else "+"
     rows.append(("chain policy", policy))
     if spec.get("decomposition") == "fgnz":
         rows.append(("index rts", f"{spec.index_rts}: with decomposition='fgnz' the index, ec and tc use CRS distances "
                                   f"(FGNZ 1994); ec = pec {op_word} sec, pec under "
                                   f"rts={spec['rts']}"))
-    for key in ("technology", "window", "decomposition", "model", "orientation", "rts", "super_efficiency",
+    for key in ("group", "technology", "window", "decomposition", "model", "orientation", "rts", "super_efficiency",
                 "bad_disposability", "direction", "weights", "adjacency", "base", "zeros", "entity", "period",
                 "inputs", "outputs", "bad_outputs", "n_observations", "n_entities", "n_periods"):
         value = spec.get(key)
@@ -354,6 +357,9 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
             "ec": "efficiency change (catching up with the frontier)",
             "tc": tc_name + " (frontier shift)",
             "pec": "pure efficiency change (FGNZ)", "sec": "scale efficiency change (FGNZ)",
+            "bpc": "best-practice change (intertemporal vs contemporaneous group frontier; metafrontier index)",
+            "tgc": "technology-gap change (global metafrontier vs intertemporal group frontier)",
+            "cum_bpc": f"cumulative best-practice change ({op})", "cum_tgc": f"cumulative technology-gap change ({op})",
             "status": "LP status of the pair: optimal, or which LP failed, or gap",
             "gtfp": f"cumulative index (GTFP level; {'product' if ratio else 'sum'} of the index since the "
                     "entity's first period)",
@@ -368,16 +374,63 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
                   extra_tables=extra_tables, title=label)
 
 
+def metafrontier_call(spec: dict) -> str:
+    """The ``frontier.metafrontier(...)`` call that reproduces a result, from its ``spec``."""
+    s = dict(spec)
+    if s.get("bad_disposability") == "slacks":
+        s["bad_disposability"] = None
+    return _call("metafrontier", s, ["data"],
+                 ["group", "inputs", "outputs", "bad_outputs", "meta", "model", "orientation", "rts",
+                  "super_efficiency", "bad_disposability", "direction", "weights", "period", "technology", "window",
+                  "zeros"],
+                 {"meta": "pooled", "super_efficiency": False, "technology": "contemporaneous", "zeros": "error"})
+
+
+def metafrontier_export(res, extra: dict | None = None) -> Export:
+    """The tables, specification and column descriptions of a :class:`~frontier.MetafrontierResult`."""
+    spec = res.spec
+    table = _index_to_columns(res.to_frame())
+    rows = _header(extra)
+    rows.append(("call", metafrontier_call(spec)))
+    rows.append(("score", spec.get("description", "")))
+    rows.append(("convention", model_family(spec["model"]).convention))
+    rows.append(("technology gap", "tgr = E*/E^g in (0, 1], 1 = the group frontier touches the metafrontier"
+                 if res.ratio else "gap = D* - D^g >= 0, 0 = the group frontier touches the metafrontier"))
+    for key in ("group", "meta", "model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction",
+                "weights", "period", "technology", "window", "zeros", "inputs", "outputs", "bad_outputs"):
+        value = spec.get(key)
+        if value is None or value == []:
+            continue
+        rows.append((key, _fmt_value(value)))
+    rows.append(("DMUs", f"{len(res.groups)} in {res.groups.nunique()} groups"))
+    rows.append(("group LP status", _status_counts(res.group_status)))
+    rows.append(("meta LP status", _status_counts(res.meta_status)))
+    meta = f"{spec['meta']} metafrontier" + (" (convex hull of all groups)" if spec["meta"] == "pooled"
+                                             else " (union of the group technologies)")
+    desc = {spec["group"]: "group of the DMU", "group_score": f"score against the group frontier: "
+            f"{spec.get('description', '')}", "group_status": "LP status of the group score",
+            "meta_score": f"score against the {meta}", "meta_status": "LP status of the meta score",
+            "tgr": "technology gap ratio E*/E^g (meta over group efficiency)",
+            "gap": "technology gap D* - D^g (meta minus group inefficiency)"}
+    if spec.get("period"):
+        desc[spec["period"]] = "period"
+    desc = {c: desc[c] for c in table.columns if c in desc}
+    label = f"frontier metafrontier: {spec['meta']}, {spec['model']} {spec['rts']}"
+    return Export(table=table, name="metafrontier", specification=rows, descriptions=desc, title=label)
+
+
 def export_of(result, extra: dict | None = None, policy: str = "propagate") -> Export:
-    """The :class:`Export` of an efficiency or productivity result."""
-    from .results import ProductivityResult
-    from .results import EfficiencyResult
+    """The :class:`Export` of an efficiency, productivity or metafrontier result."""
+    from .results import EfficiencyResult, MetafrontierResult, ProductivityResult
 
     if isinstance(result, EfficiencyResult):
         return efficiency_export(result, extra)
     if isinstance(result, ProductivityResult):
         return productivity_export(result, extra, policy)
-    raise TypeError(f"expected an EfficiencyResult or ProductivityResult, got {type(result).__name__}")
+    if isinstance(result, MetafrontierResult):
+        return metafrontier_export(result, extra)
+    raise TypeError(f"expected an EfficiencyResult, ProductivityResult or MetafrontierResult, "
+                    f"got {type(result).__name__}")
 
 
 # ----------------------------------------------------------------------------------------------------

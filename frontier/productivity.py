@@ -159,6 +159,7 @@ class AdjacentTechnologies:
     et al. 1994; Chung, Färe & Grosskopf 1997), ec = change(M^a(a) -> M^b(b)), tc = index / ec."""
 
     kind: str
+    components = ("index", "ec", "tc")
 
     def terms(self, panel: Panel, a: int, b: int, rts: str) -> dict:
         own = lambda o, t: (int(o), Technology(self.kind, panel.period[t], rts))  # noqa: E731
@@ -177,6 +178,7 @@ class PooledTechnology:
     best-practice gap change)."""
 
     kind: str
+    components = ("index", "ec", "tc")
 
     def terms(self, panel: Panel, a: int, b: int, rts: str) -> dict:
         pooled = Technology("global", None, rts) if self.kind == "global" else \
@@ -198,6 +200,10 @@ class FGNZ:
     inner: object
     rts: str
 
+    @property
+    def components(self) -> tuple:
+        return self.inner.components + ("pec", "sec")
+
     def terms(self, panel: Panel, a: int, b: int, rts: str) -> dict:
         terms = self.inner.terms(panel, a, b, "crs")
         pure = self.inner.terms(panel, a, b, self.rts)
@@ -207,6 +213,70 @@ class FGNZ:
         out = self.inner.combine(form, m)
         pec = form.change(m["pure_a"], m["pure_b"])
         return {**out, "pec": pec, "sec": form.residual(out["ec"], pec)}
+
+
+@dataclass(frozen=True)
+class MetafrontierTechnologies:
+    """The metafrontier Malmquist(-Luenberger) index of Oh & Lee (2010) and Oh (2010): each observation of group g
+    in period t against three technologies, the contemporaneous group frontier C_g(t), the intertemporal group
+    frontier I_g (group g, all periods) and the global metafrontier G (all groups, all periods)::
+
+        index = change(M^G(a) -> M^G(b))                                (the GML on the global metafrontier)
+        ec    = change(M^C(a) -> M^C(b))                                (catching up with the group frontier)
+        bpc   = change(M^I(a) -> M^I(b)) / ec                           (best-practice change of the group)
+        tgc   = index / change(M^I(a) -> M^I(b))                        (technology-gap change)
+
+    so index = ec x bpc x tgc (ratio form; differences add up in the Luenberger form). The index telescopes
+    like the GML: its chain is E^G(t) / E^G(first). ``groups`` holds each observation's group label.
+    """
+
+    groups: tuple
+    components = ("index", "ec", "bpc", "tgc")
+
+    def terms(self, panel: Panel, a: int, b: int, rts: str) -> dict:
+        out = {}
+        for role, o in (("a", a), ("b", b)):
+            g = self.groups[o]
+            out[f"own_{role}"] = (int(o), Technology("contemporaneous", panel.period[o], rts, g))
+            out[f"inter_{role}"] = (int(o), Technology("global", None, rts, g))
+            out[f"meta_{role}"] = (int(o), Technology("global", None, rts))
+        return out
+
+    def combine(self, form: Form, m: dict) -> dict:
+        index = form.change(m["meta_a"], m["meta_b"])
+        ec = form.change(m["own_a"], m["own_b"])
+        group_change = form.change(m["inter_a"], m["inter_b"])
+        return {"index": index, "ec": ec, "bpc": form.residual(group_change, ec),
+                "tgc": form.residual(index, group_change)}
+
+
+def entity_groups(panel: Panel, work: pd.DataFrame, group: str) -> np.ndarray:
+    """Each observation's group for the metafrontier index, checked: the column exists, has no missing values,
+    each entity stays in one group, and every group has at least two observations in each period it appears in
+    (a contemporaneous group frontier of one observation scores it efficient by construction)."""
+    from .data import _rows
+
+    if group not in work.columns:
+        raise ValueError(f"group column {group!r} not found in data; available columns: "
+                         f"{[c for c in work.columns]}")
+    values = work[group]
+    missing = values.isna().to_numpy()
+    if missing.any():
+        where = list(zip(panel.entity[missing], panel.period[missing]))
+        raise ValueError(f"group column {group!r} has missing values in rows {_rows(where)}")
+    frame = pd.DataFrame({"entity": panel.entity, "period": panel.period, "group": values.to_numpy()})
+    per_entity = frame.groupby("entity", sort=False)["group"].nunique()
+    moving = per_entity.index[per_entity > 1]
+    if len(moving):
+        raise ValueError(f"group column {group!r}: entities {_rows(moving)} change group over time; the "
+                         "metafrontier index compares each entity with one group's frontier")
+    sizes = frame.groupby(["group", "period"], sort=False).size()
+    small = sizes[sizes < 2]
+    if len(small):
+        raise ValueError(f"group column {group!r}: (group, period) {_rows(list(small.index))} have a single "
+                         "observation; a group frontier of one observation scores it efficient by construction. "
+                         "Merge small groups or drop them")
+    return values.to_numpy()
 
 
 def index_definition(technology: str, decomposition: str | None, rts: str):
@@ -228,6 +298,7 @@ def productivity(
     bad_outputs=None,
     *,
     index: str = "gml",
+    group: str | None = None,
     technology: str | None = None,
     window: int | None = None,
     decomposition: str | None = None,
@@ -258,6 +329,13 @@ def productivity(
     index : ``"malmquist"`` (ratio form: Malmquist, or Malmquist-Luenberger with a directional model),
         ``"luenberger"`` (difference form), or the aliases ``"ml"`` (malmquist, contemporaneous),
         ``"gml"`` (malmquist, global), ``"sml"`` (malmquist, sequential).
+    group : a column naming each entity's group (region, industry): the metafrontier index of Oh & Lee (2010)
+        and Oh (2010) on the global metafrontier, components ``ec`` (contemporaneous group frontier), ``bpc``
+        (best-practice change: intertemporal vs contemporaneous group frontier) and ``tgc`` (technology-gap
+        change: global metafrontier vs intertemporal group frontier); index = ec x bpc x tgc (Luenberger:
+        ec + bpc + tgc). Needs the global technology (``index="gml"``, or ``"malmquist"`` / ``"luenberger"``
+        with ``technology`` None or ``"global"``); each entity stays in one group; every group needs two
+        observations in each period it appears in.
     technology : ``"contemporaneous"``, ``"sequential"``, ``"global"``, ``"biennial"`` or ``"window"``
         (with ``window=h`` periods on each side). Default: from the alias, else contemporaneous.
     decomposition : None, or ``"fgnz"`` (ec = pec x sec, index and tc on CRS distances whatever ``rts``: the
@@ -277,6 +355,15 @@ def productivity(
         raise ValueError(f"index must be one of {tuple(INDEX_ALIASES)}, got {index!r}")
     family_name, implied = INDEX_ALIASES[index]
     form = FORMS[family_name]
+    if group is not None:
+        if implied not in (None, "global") or technology not in (None, "global"):
+            raise ValueError(f"the metafrontier index (group={group!r}) is defined on the global metafrontier; "
+                             f"got index={index!r}, technology={technology or implied!r} (use index='gml', or "
+                             "'malmquist' / 'luenberger' with technology='global')")
+        if decomposition is not None:
+            raise ValueError("decomposition='fgnz' does not apply to the metafrontier index (group=), whose "
+                             "components are ec, bpc and tgc")
+        technology = "global"
     if technology is None:
         technology = implied or "contemporaneous"
     elif implied is not None and technology != implied:
@@ -298,7 +385,8 @@ def productivity(
 
     panel, work = Panel.from_frame(data, entity, period)
     labels = pd.MultiIndex.from_arrays([panel.entity, panel.period])
-    dea = validate_frame(work, inputs, outputs, bad_outputs)
+    groups = None if group is None else entity_groups(panel, work, group)
+    dea = validate_frame(work, inputs, outputs, bad_outputs, other_columns=[group] if group is not None else [])
     options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
                               direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
                               productivity=True)
@@ -314,8 +402,9 @@ def productivity(
                          f"{period!r} and {len(pairs.single)} entities of {entity!r}, each observed once), so there "
                          "is no pair to compare; productivity needs a panel, efficiency() scores a cross-section")
 
-    definition = index_definition(technology, decomposition, options.rts)
-    references = ReferenceSets(len(work), panel.period, panel.order, window)
+    definition = index_definition(technology, decomposition, options.rts) if groups is None else \
+        MetafrontierTechnologies(tuple(groups))
+    references = ReferenceSets(len(work), panel.period, panel.order, window, groups=groups)
     cache = DistanceCache(problems, references, super_efficiency,
                           dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size))
     main_rts = "crs" if decomposition == "fgnz" else options.rts
@@ -331,8 +420,7 @@ def productivity(
     roles = terms[0].keys() if terms else ()
     measures = {role: form.measure(fam, np.array([cache.get(*t[role]) for t in terms]), options.orientation)
                 for role in roles}
-    components = definition.combine(form, measures) if terms else \
-        {c: np.zeros(0) for c in ("index", "ec", "tc") + (("pec", "sec") if decomposition == "fgnz" else ())}
+    components = definition.combine(form, measures) if terms else {c: np.zeros(0) for c in definition.components}
     columns = {"period_from": panel.period[pairs.a], **components}
 
     status = []
@@ -369,7 +457,7 @@ def productivity(
         direction=options.direction_label or options.direction, weights=options.weights, zeros=options.zeros,
         adjacency=adjacency, base=base, entity=entity, period=period, inputs=dea.inputs, outputs=dea.outputs,
         bad_outputs=dea.bad_outputs, n_observations=len(work), n_entities=panel.n_entities,
-        n_periods=len(panel.order),
+        n_periods=len(panel.order), group=group,
     )
     return ProductivityResult(indices=indices, distances=cache.frame(panel), spec=spec,
                               single_period_entities=pairs.single, period_order=panel.order)

@@ -51,6 +51,9 @@ class Specification(Mapping):
     n_observations: int | None = None
     n_entities: int | None = None
     n_periods: int | None = None
+    # metafrontiers (and the metafrontier productivity index)
+    group: str | None = None            # the column naming each DMU's group
+    meta: str | None = None             # "pooled" or "union" (metafrontier efficiency)
 
     def __getitem__(self, key):
         if key not in self._names():
@@ -535,7 +538,9 @@ class ProductivityResult:
         s = self.spec
         idx = self.indices
         title = f"frontier productivity: {s.index_name} index, {s['technology']} technology, model {s['model']}"
-        rows = [(key, s[key]) for key in ("orientation", "rts", "super_efficiency", "bad_disposability", "direction",
+        rows = [("group", f"{s.group} (metafrontier index = " + ("ec x bpc x tgc)" if s.ratio else "ec + bpc + tgc)"))]
+        rows = rows if s.get("group") is not None else []
+        rows += [(key, s[key]) for key in ("orientation", "rts", "super_efficiency", "bad_disposability", "direction",
                                           "decomposition", "adjacency", "base", "zeros") if s.get(key) is not None]
         if s.decomposition == "fgnz":
             op = "x" if s.ratio else "+"
@@ -649,6 +654,134 @@ class ProductivityResult:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)        # the tables show n per period
             return self.summary()._repr_html_()
+
+
+@dataclass(frozen=True)
+class MetafrontierResult:
+    """The outcome of :func:`frontier.metafrontier`, one row per DMU (aligned to the data's index).
+
+    Attributes
+    ----------
+    groups : Series, each DMU's group (named after the group column).
+    group_scores, group_status : the score against the DMU's group frontier and its LP status.
+    meta_scores, meta_status : the score against the metafrontier (``spec.meta``: pooled or union) and its
+        status (for the union: ``"infeasible"`` when no group's LP is feasible, or which group's LP failed).
+    technology_gap : Series named ``"tgr"`` (technology gap ratio E*/E^g in (0, 1], models scored as
+        efficiencies) or ``"gap"`` (D* - D^g >= 0, the DDF family's inefficiencies); NaN where a score is.
+    spec : :class:`Specification` (``group``, ``meta`` and the model's options).
+    periods : the period of each DMU, or None.
+    """
+
+    groups: pd.Series
+    group_scores: pd.Series
+    group_status: pd.Series
+    meta_scores: pd.Series
+    meta_status: pd.Series
+    technology_gap: pd.Series
+    spec: Specification
+    periods: pd.Series | None = None
+
+    @property
+    def ratio(self) -> bool:
+        """True when the gap is the ratio TGR (efficiency scores), False for the additive gap (DDF family)."""
+        return self.technology_gap.name == "tgr"
+
+    @property
+    def tgr(self) -> pd.Series:
+        """The technology gap ratio E*/E^g (models scored as efficiencies)."""
+        if not self.ratio:
+            raise AttributeError(f"model {self.spec.model!r} scores inefficiencies: its technology gap is the "
+                                 "difference .gap = meta_score - group_score, not a ratio")
+        return self.technology_gap
+
+    @property
+    def gap(self) -> pd.Series:
+        """The additive technology gap D* - D^g (DDF family)."""
+        if self.ratio:
+            raise AttributeError(f"model {self.spec.model!r} scores efficiencies: its technology gap is the "
+                                 "ratio .tgr = E*/E^g")
+        return self.technology_gap
+
+    def to_frame(self) -> pd.DataFrame:
+        """Period (unless an index level), group, ``group_score``, ``group_status``, ``meta_score``,
+        ``meta_status`` and ``tgr`` or ``gap``, indexed like the data (merges straight back onto it)."""
+        index_names = self.group_scores.index.names
+        parts = [s for s in (self.periods, self.groups) if s is not None and s.name not in index_names]
+        parts += [self.group_scores, self.group_status, self.meta_scores, self.meta_status, self.technology_gap]
+        return pd.concat(parts, axis=1)
+
+    def by(self, level: str = "group") -> pd.DataFrame:
+        """Mean scores and technology gap by ``"group"``, ``"period"`` or ``"group_period"``, each mean with
+        its count beside it (``n_group``, ``n_meta``, ``n_tgr`` / ``n_gap``: the DMUs whose value is defined)."""
+        keys = {"group": [self.groups], "period": [self.periods], "group_period": [self.groups, self.periods]}
+        if level not in keys or any(k is None for k in keys[level]):
+            raise ValueError("level must be 'group', or with periods 'period' or 'group_period'")
+        gap = self.technology_gap.name
+        frame = pd.DataFrame({"group_score": self.group_scores, "meta_score": self.meta_scores,
+                              gap: self.technology_gap})
+        grouped = frame.groupby([k.to_numpy() for k in keys[level]], sort=False)
+        means, counts = grouped.mean(), grouped.count()
+        out = pd.DataFrame({"group_score": means["group_score"], "n_group": counts["group_score"],
+                            "meta_score": means["meta_score"], "n_meta": counts["meta_score"],
+                            gap: means[gap], f"n_{gap}": counts[gap]})
+        out.index.names = [k.name for k in keys[level]]
+        return out
+
+    def summary(self) -> str:
+        s = self.spec
+        gap = self.technology_gap.name
+        what = "TGR = E*/E^g (1 = on the metafrontier)" if self.ratio else "gap = D* - D^g (0 = on the metafrontier)"
+        lines = [f"frontier metafrontier: {s['meta']} metafrontier over the groups of {s['group']!r}"]
+        lines.append(f"  {'score':<18} {s['description']}")
+        lines += [_row_line(key, value) for key, value in _spec_rows(s, [
+            "model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights",
+            "technology", "window", "zeros"])]
+        lines.append(f"  {'variables':<18} inputs {s['inputs']}, outputs {s['outputs']}"
+                     + (f", bad outputs {s['bad_outputs']}" if s['bad_outputs'] else ""))
+        lines.append(f"  {'DMUs':<18} {len(self.groups)} in {self.groups.nunique()} groups")
+        for name, status in (("group LP status", self.group_status), ("meta LP status", self.meta_status)):
+            lines.append(f"  {name:<18} " + ", ".join(f"{k}: {v}" for k, v in status.value_counts().items()))
+        lines.append(f"  {gap:<18} {what}")
+        for level in ["group"] + (["period"] if self.periods is not None else []):
+            lines.append(f"  mean by {level} (n = DMUs with a defined value):")
+            lines.append("    " + self.by(level).round(4).to_string().replace("\n", "\n    "))
+        ok = self.technology_gap.dropna()
+        if len(ok):
+            lines.append(f"  {gap + ' overall':<18} mean {ok.mean():.4f} (n={len(ok)}), min {ok.min():.4f}, "
+                         f"max {ok.max():.4f}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    # -- export (frontier.io) --------------------------------------------------------------------------
+    def to_csv(self, path) -> None:
+        """Write :meth:`to_frame` with the DMU index as leading column(s) to a CSV file."""
+        from .io import write_result
+
+        write_result(self, path, fmt="csv")
+
+    def to_excel(self, path) -> None:
+        """Write the scores to an .xlsx file with a ``specification`` sheet."""
+        from .io import write_result
+
+        write_result(self, path, fmt="excel")
+
+    def to_stata(self, path) -> None:
+        """Write the scores to a Stata .dta file (variable labels; the specification as dataset notes)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="stata")
+
+    def to_parquet(self, path) -> None:
+        """Write the scores to a Parquet file (the specification in its metadata)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="parquet")
+
+    def __repr__(self) -> str:
+        return (f"<MetafrontierResult {self.spec['meta']} {self.spec['model']} n={len(self.groups)} "
+                f"groups={self.groups.nunique()}>")
 
 
 def _geo_mean(x: pd.Series) -> float:
