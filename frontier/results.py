@@ -36,7 +36,7 @@ class Specification(Mapping):
     window: int | None = None
     reference: str | None = None
     # productivity indices
-    index: str | None = None            # "malmquist" or "luenberger" (the family of the index)
+    index: str | None = None            # "malmquist", "luenberger", "hicks_moorsteen" or "lhm"
     alias: str | None = None            # the name the user asked for: "gml", "ml", "sml", ...
     form: str | None = None             # "ratio" or "difference"
     components: tuple = ()              # e.g. ("index", "ec", "tc") or with ("pec", "sec")
@@ -271,7 +271,9 @@ class ProductivityResult:
     def summary(self) -> str:
         s = self.spec
         idx = self.indices
-        label = {"malmquist": "Malmquist (ratio)", "luenberger": "Luenberger (difference)"}[s["index"]]
+        label = {"malmquist": "Malmquist (ratio)", "luenberger": "Luenberger (difference)",
+                 "hicks_moorsteen": "Hicks-Moorsteen (ratio: output / input quantity)",
+                 "lhm": "Luenberger-Hicks-Moorsteen (difference: output - input quantity)"}[s["index"]]
         lines = [f"frontier productivity: {label} index, {s['technology']} technology, model {s['model']}"]
         for key in ("orientation", "rts", "super_efficiency", "bad_disposability", "direction", "decomposition",
                     "adjacency", "base", "zeros"):
