@@ -317,13 +317,19 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
     ratio = spec.ratio
     tech = spec["technology"]
     name = {"ml": "Malmquist-Luenberger (ML)", "gml": "global Malmquist-Luenberger (GML)",
-            "sml": "sequential Malmquist-Luenberger (SML)"}.get(spec.get("alias"),
-                                                                  "Malmquist" if ratio else "Luenberger")
+            "sml": "sequential Malmquist-Luenberger (SML)", "hicks_moorsteen": "Hicks-Moorsteen (HM)",
+            "lhm": "Luenberger-Hicks-Moorsteen (LHM)"}.get(spec.get("alias"), "Malmquist" if ratio else "Luenberger")
+    quantity = "output_quantity" in spec.components
     tc_name = "best-practice gap change (BPC)" if tech == "global" else "technical change"
     rows = _header(extra)
     rows.append(("call", productivity_call(spec)))
     rows.append(("index", f"{name}, {'ratio' if ratio else 'difference'} form, {tech} technology"))
-    if ratio:
+    if quantity:
+        rows.append(("convention", f"index {'> 1' if ratio else '> 0'} = progress; index = output quantity index "
+                                   f"{'/' if ratio else '-'} input quantity index; gtfp = cumulative "
+                                   f"{'product' if ratio else 'sum'} of the index, each entity's first period = "
+                                   f"{1 if ratio else 0}"))
+    elif ratio:
         rows.append(("convention", "index > 1 = progress; index = ec x tc; gtfp = cumulative product of the "
                                    "index, each entity's first period = 1"))
     else:
@@ -356,6 +362,10 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
             "cum_ec": f"cumulative efficiency change ({op})", "cum_tc": f"cumulative {tc_name} ({op})",
             "cum_pec": f"cumulative pure efficiency change ({op})",
             "cum_sec": f"cumulative scale efficiency change ({op})",
+            "output_quantity": "output quantity index (growth of the outputs at fixed inputs)",
+            "input_quantity": "input quantity index (growth of the inputs at fixed outputs)",
+            "cum_output_quantity": f"cumulative output quantity index ({op})",
+            "cum_input_quantity": f"cumulative input quantity index ({op})",
             "restarted": "the chain was re-based after a missing link"}
     desc = {c: desc[c] for c in table.columns if c in desc}
     extra_tables = {"distances": dist}

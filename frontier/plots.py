@@ -26,8 +26,10 @@ if importlib.util.find_spec("matplotlib") is None:   # fail at import, so caller
     raise ImportError(MISSING)
 
 COMPONENT_NAMES = {"index": "index", "ec": "efficiency change (EC)", "tc": "technical change (TC)",
-                   "pec": "pure efficiency change (PEC)", "sec": "scale efficiency change (SEC)"}
-INDEX_NAMES = {"ml": "ML", "gml": "GML", "sml": "SML", "malmquist": "Malmquist", "luenberger": "Luenberger"}
+                   "pec": "pure efficiency change (PEC)", "sec": "scale efficiency change (SEC)",
+                   "output_quantity": "output quantity index", "input_quantity": "input quantity index"}
+INDEX_NAMES = {"ml": "ML", "gml": "GML", "sml": "SML", "malmquist": "Malmquist", "luenberger": "Luenberger",
+               "hicks_moorsteen": "Hicks-Moorsteen", "lhm": "Luenberger-Hicks-Moorsteen"}
 
 
 def _mpl():
@@ -245,7 +247,8 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
 
     Left: the mean index and components of each period's changes (geometric means for ratio indices, bars
     drawn from 1; arithmetic means for Luenberger indicators, bars from 0). Right (``cumulative=True``): the
-    period means chained over the periods. ``components`` defaults to ``("ec", "tc")``; with the FGNZ
+    period means chained over the periods. ``components`` defaults to ``("ec", "tc")`` (the output and input
+    quantity indices for Hicks-Moorsteen, whose index is their quotient, or difference); with the FGNZ
     decomposition ``("pec", "sec", "tc")`` is also possible. The period on the axis is the later period of
     each change. Returns the Figure.
     """
@@ -255,11 +258,11 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
         raise TypeError(f"plot_decomposition needs a ProductivityResult, got {type(pr).__name__}")
     s = pr.spec
     ratio = s.ratio
-    components = list(components or ("ec", "tc"))
+    default = ("ec", "tc") if "ec" in s.components else tuple(s.components[1:])
+    components = list(components or default)
     unknown = [c for c in components if c not in pr.indices.columns or c in ("index", "status", "period_from")]
     if unknown:
-        raise ValueError(f"components {unknown} are not in the indices; available: "
-                         f"{[c for c in ('ec', 'tc', 'pec', 'sec') if c in pr.indices.columns]}")
+        raise ValueError(f"components {unknown} are not in the indices; available: {list(s.components[1:])}")
     cols = ["index"] + components
     rows = pr.indices[pr.indices["status"] != "gap"]
     if rows.empty:
