@@ -7,7 +7,9 @@
 """
 from .efficiency import efficiency
 from .productivity import productivity
-from .results import EfficiencyResult, ProductivityResult, Specification
+from .results import EfficiencyResult, ProductivityResult, Specification, WindowAnalysisResult
+from .window import window_analysis
 
-__all__ = ["efficiency", "productivity", "EfficiencyResult", "ProductivityResult", "Specification"]
+__all__ = ["efficiency", "productivity", "window_analysis", "EfficiencyResult", "ProductivityResult",
+           "Specification", "WindowAnalysisResult"]
 __version__ = "0.1.0"

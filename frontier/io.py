@@ -374,16 +374,63 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
                   extra_tables=extra_tables, title=label)
 
 
+def window_call(spec: dict) -> str:
+    """The ``frontier.window_analysis(...)`` call that reproduces a result, from its ``spec``."""
+    s = dict(spec)
+    if s.get("bad_disposability") == "slacks":
+        s["bad_disposability"] = None
+    s["width"] = s.get("window")
+    return _call("window_analysis", s, ["data"],
+                 ["entity", "period", "inputs", "outputs", "bad_outputs", "width", "model", "orientation", "rts",
+                  "super_efficiency", "bad_disposability", "direction", "weights", "zeros"],
+                 {"super_efficiency": False, "zeros": "error"})
+
+
+def window_export(res, extra: dict | None = None) -> Export:
+    """The tables, specification and column descriptions of a :class:`~frontier.results.WindowAnalysisResult`:
+    the scores (one row per entity, window, period) and, as extra sheets, the paper's table, the per-entity
+    statistics and the row and column views."""
+    spec = res.spec
+    ent, per = spec["entity"], spec["period"]
+    rows = _header(extra)
+    rows.append(("call", window_call(spec)))
+    rows.append(("analysis", f"window analysis (Charnes, Clark, Cooper & Golany 1985): width {spec['window']}, "
+                             f"{len(res.windows)} windows; every observation scored against the pooled periods of "
+                             "each window that contains it"))
+    rows.append(("score", spec.get("description", "")))
+    rows.append(("convention", model_family(spec["model"]).convention))
+    for key in ("model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights",
+                "zeros", "entity", "period", "inputs", "outputs", "bad_outputs", "n_observations", "n_entities",
+                "n_periods"):
+        value = spec.get(key)
+        if value is None or value == []:
+            continue
+        rows.append((key, _fmt_value(value)))
+    rows.append(("LP status", _status_counts(res.scores["status"])))
+    table = res.table()
+    table.columns = [str(c) for c in table.columns]
+    extra_tables = {"window table": table.reset_index(), "by entity": res.by_entity.reset_index(),
+                    "row view": res.row_view.reset_index(), "column view": res.column_view.reset_index()}
+    desc = {ent: "entity", "window": "the window (its first and last period)", per: "period",
+            "score": f"score against the window's pooled frontier: {spec.get('description', '')}",
+            "status": "LP status: optimal, or why the score is missing (infeasible, ...)"}
+    return Export(table=res.scores.copy(), name="window scores", specification=rows, descriptions=desc,
+                  extra_tables=extra_tables, title=f"frontier window analysis: {spec['model']} {spec['rts']}, "
+                                                    f"width {spec['window']}")
+
+
 def export_of(result, extra: dict | None = None, policy: str = "propagate") -> Export:
-    """The :class:`Export` of an efficiency or productivity result."""
-    from .results import ProductivityResult
-    from .results import EfficiencyResult
+    """The :class:`Export` of an efficiency, productivity or window-analysis result."""
+    from .results import EfficiencyResult, ProductivityResult, WindowAnalysisResult
 
     if isinstance(result, EfficiencyResult):
         return efficiency_export(result, extra)
     if isinstance(result, ProductivityResult):
         return productivity_export(result, extra, policy)
-    raise TypeError(f"expected an EfficiencyResult or ProductivityResult, got {type(result).__name__}")
+    if isinstance(result, WindowAnalysisResult):
+        return window_export(result, extra)
+    raise TypeError(f"expected an EfficiencyResult, ProductivityResult or WindowAnalysisResult, "
+                    f"got {type(result).__name__}")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -538,7 +585,7 @@ def write_table(frame: pd.DataFrame, path, *, export: Export | None = None, fmt:
 
 def write_result(result, path, *, fmt: str | None = None, extra: dict | None = None,
                  policy: str = "propagate") -> Path | None:
-    """Write an efficiency or productivity result (table, specification, labels) to ``path``."""
+    """Write an efficiency, productivity or window-analysis result (table, specification, labels) to ``path``."""
     check_output(path, fmt)
     export = export_of(result, extra, policy)
     return write_table(export.table, path, export=export, fmt=fmt)
