@@ -410,7 +410,7 @@ def _hicks_moorsteen(data, entity, period, inputs, outputs, bad_outputs, *, inde
     definition = HicksMoorsteenTransitive() if technology == "global" else HicksMoorsteenAdjacent(technology)
     references = ReferenceSets(len(work), panel.period, panel.order, window)
     engine_options = dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size)
-    caches = {side: DistanceCache({rts_: problem for rts_ in [options.rts]}, references, False, engine_options)
+    caches = {side: DistanceCache({options.rts: problem}, references, False, engine_options)
               for side, (options, problem) in sides.items()}
     terms = [definition.terms(panel, a, b, sides["output"][0].rts) for a, b in zip(pairs.a, pairs.b)]
     for t in terms:
