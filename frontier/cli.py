@@ -1,4 +1,4 @@
-"""The ``frontier`` command line: ``efficiency``, ``productivity``, ``validate`` and ``demo``.
+"""The ``frontier`` command line: ``efficiency``, ``productivity``, ``window``, ``validate`` and ``demo``.
 
 ::
 
@@ -148,8 +148,9 @@ def _declared(fact: str, leave_out: tuple = (None,)) -> tuple:
 
 def _model_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
     g = parser.add_argument_group("model")
-    g.add_argument("--model", type=_lower_name, default="sbm", choices=model_names(),
-                   help=HELP["model"])
+    g.add_argument("--model", type=_lower_name, default=None if productivity else "sbm", choices=model_names(),
+                   help=HELP["model"] + (" (default: sbm; radial for --index hicks_moorsteen, ddf for lhm)"
+                                         if productivity else ""))
     g.add_argument("--orientation", type=_lower_name, choices=_declared("orientations"),
                    help=HELP["orientation"])
     g.add_argument("--rts", type=_lower_name, default="vrs", choices=("crs", "vrs", "nirs", "ndrs"),
@@ -218,12 +219,27 @@ output columns (one row per entity and period; merge on the entity and period co
   (ml, gml, sml, malmquist) > 1 = progress and index = ec x tc; luenberger > 0 = progress, index = ec + tc.
   With a global technology tc is the best-practice gap change (BPC). gtfp, cum_ec, cum_tc: the chained
   levels (cumulative GTFP), each entity's first period = 1 (luenberger: 0).
+  hicks_moorsteen, lhm: index, output_quantity, input_quantity, with index = output_quantity / input_quantity
+  (lhm: output_quantity - input_quantity); cum_output_quantity, cum_input_quantity their chained levels.
 
 examples:
   frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y \\
       --bad-outputs SO2 COD --index ml --model sbm --super -o ml.xlsx --plot gtfp.png
   frontier productivity panel.dta --entity id --period year --inputs K L E --outputs Y --bad-outputs SO2 \\
       --index gml --model ddf --rts crs -o gml.dta      # = gtfpch K L E = Y : SO2, dmu(id) global
+  frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y \
+      --index hicks_moorsteen --technology global --rts vrs -o hm.xlsx
+"""
+
+WINDOW_EPILOG = """\
+output columns (one row per entity, window and period; merge on the entity and period columns):
+  window (its first and last period), score, status. An Excel file adds the sheets 'window table' (entity x
+  window rows, period columns), 'by entity' (mean, column_range, total_range, n, n_nan), 'row view' and
+  'column view'. Not the centred window technology of 'efficiency --technology window'.
+
+examples:
+  frontier window panel.csv --entity city --period year --inputs K L E --outputs Y --bad-outputs SO2 \
+      --width 3 --model radial -o windows.xlsx --plot windows.png
 """
 
 
@@ -277,12 +293,16 @@ def build_parser() -> argparse.ArgumentParser:
     _variables(pro)
     g = pro.add_argument_group("index")
     g.add_argument("--index", type=_lower_name, default="gml",
-                   choices=("ml", "gml", "sml", "malmquist", "luenberger"),
+                   choices=("ml", "gml", "sml", "malmquist", "luenberger", "hicks_moorsteen", "lhm"),
                    help="'gml' global Malmquist-Luenberger (Oh 2010): one frontier of all periods, chains "
                         "exactly, no infeasible cross-period LPs (default); 'ml' Malmquist-Luenberger (Chung et al. 1997): "
                         "each period's own frontier; 'sml' sequential ML (Oh & Heshmati 2010): frontier of all "
                         "periods so far, no technical regress; 'malmquist': the ratio index with --technology; "
-                        "'luenberger': the difference indicator (> 0 = progress) with --technology")
+                        "'luenberger': the difference indicator (> 0 = progress) with --technology; "
+                        "'hicks_moorsteen' (Bjurek 1996; model radial) output over input quantity index, and "
+                        "'lhm' Luenberger-Hicks-Moorsteen (Briec & Kerstens 2004; model ddf, directions (0, y, b) "
+                        "and (x, 0, 0)) with --technology contemporaneous, sequential, window or global "
+                        "(transitive)")
     g.add_argument("--technology", type=_lower_name, default=None,
                    choices=("contemporaneous", "sequential", "global", "biennial", "window"),
                    help="reference frontier for 'malmquist' and 'luenberger' (ml/gml/sml imply theirs): "
@@ -307,6 +327,33 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(pro, productivity=True)
     _common(pro)
     pro.set_defaults(func=_run_productivity)
+
+    win = sub.add_parser("window", help="classic window analysis (Charnes, Clark, Cooper & Golany 1985)",
+                         formatter_class=_Formatter, epilog=WINDOW_EPILOG,
+                         description="Window analysis: every window of --width consecutive periods pools its "
+                                     "periods into one frontier and scores every observation in it. Options "
+                                     "mirror frontier.window_analysis().")
+    win.add_argument("file", metavar="FILE", help="data file (.csv, .xlsx/.xls, .dta or .parquet): a long panel, "
+                                                  "one row per entity and period")
+    g = win.add_argument_group("panel")
+    g.add_argument("--entity", required=True, metavar="COL", help="column identifying the entity (city, firm...)")
+    g.add_argument("--period", required=True, metavar="COL", help="column identifying the period (year...)")
+    g.add_argument("--width", type=_positive_int, default=3, metavar="W",
+                   help="periods per window (default 3); windows 1..T-W+1 slide by one period")
+    _variables(win)
+    _model_options(win, productivity=False)
+    _engine_options(win)
+    g = win.add_argument_group("input and output files")
+    g.add_argument("--sheet", default=None, help=HELP["sheet"])
+    g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
+    g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
+    g.add_argument("--plot", metavar="FILE.png",
+                   help="save a plot of each window's mean score by period (or the --plot-entities' own rows) "
+                        "(.png, .pdf, .svg; needs matplotlib)")
+    g.add_argument("--plot-entities", nargs="+", metavar="ENTITY", help="plot these entities' own rows")
+    g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
+    _common(win)
+    win.set_defaults(func=_run_window)
 
     val = sub.add_parser("validate", help="reproduce the published DEA cases and print the comparison table",
                          formatter_class=_Formatter,
@@ -511,7 +558,8 @@ def _run_productivity(args, argv) -> int:
         from .plots import plot_decomposition, plot_gtfp
 
         if args.plot:
-            entities = _match_entities(args.plot_entities, pr) if args.plot_entities else None
+            entities = _match_entities(args.plot_entities, pr.indices.index.get_level_values(0)) \
+                if args.plot_entities else None
             levels = pr.cumulative(policy=args.chain) if args.chain != "propagate" else pr
             _save_plot(lambda file: plot_gtfp(levels, file, entities=entities), args.plot)
         if args.plot_decomposition:
@@ -519,13 +567,43 @@ def _run_productivity(args, argv) -> int:
     return 0
 
 
-def _match_entities(names, pr) -> list:
-    """Entity labels from the command line (strings) matched to the panel's (maybe numeric) labels."""
-    labels = list(dict.fromkeys(pr.indices.index.get_level_values(0)))
+def _run_window(args, argv) -> int:
+    from . import io
+    from .window import window_analysis
+
+    _check_outputs(args, {"--plot": args.plot})
+    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    _check_columns(frame, {"entity": [args.entity], "period": [args.period], "input": args.inputs,
+                           "output": args.outputs, "bad output": args.bad_outputs})
+    res = window_analysis(frame, args.entity, args.period, args.inputs, args.outputs, args.bad_outputs,
+                          width=args.width, model=args.model, orientation=args.orientation, rts=args.rts,
+                          super_efficiency=args.super_efficiency, bad_disposability=args.bad_disposability,
+                          direction=args.direction, weights=_weights(args), zeros=args.zeros, n_jobs=args.n_jobs,
+                          method=args.method, progress=args.progress)
+    _print_summary(res.summary(), args)
+    export = io.window_export(res, _extra(args, argv))
+    if args.keep_data:
+        export.table = frame.merge(export.table, on=[args.entity, args.period], how="right", suffixes=("", "_dea"))
+        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
+    if args.output:
+        _write(export, args.output, args)
+    elif not args.quiet:
+        _say("no -o FILE given: the scores were not saved")
+    if args.plot:
+        from .plots import plot_windows
+
+        entities = _match_entities(args.plot_entities, res.scores[res.spec.entity]) if args.plot_entities else None
+        _save_plot(lambda file: plot_windows(res, file, entities=entities), args.plot)
+    return 0
+
+
+def _match_entities(names, entities) -> list:
+    """Entity labels from the command line (strings) matched to the result's (maybe numeric) ``entities``."""
+    labels = list(dict.fromkeys(entities))
     by_text = {str(e): e for e in labels}
     missing = [n for n in names if n not in by_text]
     if missing:
-        raise ValueError(f"--plot-entities: no entity {missing[0]!r} with an index; e.g. "
+        raise ValueError(f"--plot-entities: no entity {missing[0]!r} with results; e.g. "
                          f"{', '.join(map(str, labels[:5]))}")
     return [by_text[n] for n in names]
 

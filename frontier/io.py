@@ -316,8 +316,9 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
     ratio = spec.ratio
     tech = spec["technology"]
     name = {"ml": "Malmquist-Luenberger (ML)", "gml": "global Malmquist-Luenberger (GML)",
-            "sml": "sequential Malmquist-Luenberger (SML)"}.get(spec.get("alias"),
-                                                                  "Malmquist" if ratio else "Luenberger")
+            "sml": "sequential Malmquist-Luenberger (SML)", "hicks_moorsteen": "Hicks-Moorsteen (HM)",
+            "lhm": "Luenberger-Hicks-Moorsteen (LHM)"}.get(spec.get("alias"), "Malmquist" if ratio else "Luenberger")
+    quantity = "output_quantity" in spec.components
     tc_name = "best-practice gap change (BPC)" if tech == "global" else "technical change"
     parts = ("ec", "bpc", "tgc") if "tgc" in spec.components else ("ec", "tc")
     if spec.get("group") is not None:
@@ -325,7 +326,12 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
     rows = _header(extra)
     rows.append(("call", productivity_call(spec)))
     rows.append(("index", f"{name}, {'ratio' if ratio else 'difference'} form, {tech} technology"))
-    if ratio:
+    if quantity:
+        rows.append(("convention", f"index {'> 1' if ratio else '> 0'} = progress; index = output quantity index "
+                                   f"{'/' if ratio else '-'} input quantity index; gtfp = cumulative "
+                                   f"{'product' if ratio else 'sum'} of the index, each entity's first period = "
+                                   f"{1 if ratio else 0}"))
+    elif ratio:
         rows.append(("convention", f"index > 1 = progress; index = {' x '.join(parts)}; gtfp = cumulative product "
                                    "of the index, each entity's first period = 1"))
     else:
@@ -366,6 +372,10 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
             "cum_ec": f"cumulative efficiency change ({op})", "cum_tc": f"cumulative {tc_name} ({op})",
             "cum_pec": f"cumulative pure efficiency change ({op})",
             "cum_sec": f"cumulative scale efficiency change ({op})",
+            "output_quantity": "output quantity index (growth of the outputs at fixed inputs)",
+            "input_quantity": "input quantity index (growth of the inputs at fixed outputs)",
+            "cum_output_quantity": f"cumulative output quantity index ({op})",
+            "cum_input_quantity": f"cumulative input quantity index ({op})",
             "restarted": "the chain was re-based after a missing link"}
     desc = {c: desc[c] for c in table.columns if c in desc}
     extra_tables = {"distances": dist}
@@ -419,9 +429,54 @@ def metafrontier_export(res, extra: dict | None = None) -> Export:
     return Export(table=table, name="metafrontier", specification=rows, descriptions=desc, title=label)
 
 
+def window_call(spec: dict) -> str:
+    """The ``frontier.window_analysis(...)`` call that reproduces a result, from its ``spec``."""
+    s = dict(spec)
+    if s.get("bad_disposability") == "slacks":
+        s["bad_disposability"] = None
+    s["width"] = s.get("window")
+    return _call("window_analysis", s, ["data"],
+                 ["entity", "period", "inputs", "outputs", "bad_outputs", "width", "model", "orientation", "rts",
+                  "super_efficiency", "bad_disposability", "direction", "weights", "zeros"],
+                 {"super_efficiency": False, "zeros": "error"})
+
+
+def window_export(res, extra: dict | None = None) -> Export:
+    """The tables, specification and column descriptions of a :class:`~frontier.results.WindowAnalysisResult`:
+    the scores (one row per entity, window, period) and, as extra sheets, the paper's table, the per-entity
+    statistics and the row and column views."""
+    spec = res.spec
+    ent, per = spec["entity"], spec["period"]
+    rows = _header(extra)
+    rows.append(("call", window_call(spec)))
+    rows.append(("analysis", f"window analysis (Charnes, Clark, Cooper & Golany 1985): width {spec['window']}, "
+                             f"{len(res.windows)} windows; every observation scored against the pooled periods of "
+                             "each window that contains it"))
+    rows.append(("score", spec.get("description", "")))
+    rows.append(("convention", model_family(spec["model"]).convention))
+    for key in ("model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights",
+                "zeros", "entity", "period", "inputs", "outputs", "bad_outputs", "n_observations", "n_entities",
+                "n_periods"):
+        value = spec.get(key)
+        if value is None or value == []:
+            continue
+        rows.append((key, _fmt_value(value)))
+    rows.append(("LP status", _status_counts(res.scores["status"])))
+    table = res.table()
+    table.columns = [str(c) for c in table.columns]
+    extra_tables = {"window table": table.reset_index(), "by entity": res.by_entity.reset_index(),
+                    "row view": res.row_view.reset_index(), "column view": res.column_view.reset_index()}
+    desc = {ent: "entity", "window": "the window (its first and last period)", per: "period",
+            "score": f"score against the window's pooled frontier: {spec.get('description', '')}",
+            "status": "LP status: optimal, or why the score is missing (infeasible, ...)"}
+    return Export(table=res.scores.copy(), name="window scores", specification=rows, descriptions=desc,
+                  extra_tables=extra_tables, title=f"frontier window analysis: {spec['model']} {spec['rts']}, "
+                                                    f"width {spec['window']}")
+
+
 def export_of(result, extra: dict | None = None, policy: str = "propagate") -> Export:
-    """The :class:`Export` of an efficiency, productivity or metafrontier result."""
-    from .results import EfficiencyResult, MetafrontierResult, ProductivityResult
+    """The :class:`Export` of an efficiency, productivity, metafrontier or window-analysis result."""
+    from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, WindowAnalysisResult
 
     if isinstance(result, EfficiencyResult):
         return efficiency_export(result, extra)
@@ -429,7 +484,9 @@ def export_of(result, extra: dict | None = None, policy: str = "propagate") -> E
         return productivity_export(result, extra, policy)
     if isinstance(result, MetafrontierResult):
         return metafrontier_export(result, extra)
-    raise TypeError(f"expected an EfficiencyResult, ProductivityResult or MetafrontierResult, "
+    if isinstance(result, WindowAnalysisResult):
+        return window_export(result, extra)
+    raise TypeError(f"expected an EfficiencyResult, ProductivityResult, MetafrontierResult or WindowAnalysisResult, "
                     f"got {type(result).__name__}")
 
 
@@ -585,7 +642,7 @@ def write_table(frame: pd.DataFrame, path, *, export: Export | None = None, fmt:
 
 def write_result(result, path, *, fmt: str | None = None, extra: dict | None = None,
                  policy: str = "propagate") -> Path | None:
-    """Write an efficiency or productivity result (table, specification, labels) to ``path``."""
+    """Write an efficiency, productivity or window-analysis result (table, specification, labels) to ``path``."""
     check_output(path, fmt)
     export = export_of(result, extra, policy)
     return write_table(export.table, path, export=export, fmt=fmt)

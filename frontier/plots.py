@@ -27,8 +27,10 @@ if importlib.util.find_spec("matplotlib") is None:   # fail at import, so caller
     raise ImportError(MISSING)
 
 COMPONENT_NAMES = {"index": "index", "ec": "efficiency change (EC)", "tc": "technical change (TC)",
-                   "pec": "pure efficiency change (PEC)", "sec": "scale efficiency change (SEC)"}
-INDEX_NAMES = {"ml": "ML", "gml": "GML", "sml": "SML", "malmquist": "Malmquist", "luenberger": "Luenberger"}
+                   "pec": "pure efficiency change (PEC)", "sec": "scale efficiency change (SEC)",
+                   "output_quantity": "output quantity index", "input_quantity": "input quantity index"}
+INDEX_NAMES = {"ml": "ML", "gml": "GML", "sml": "SML", "malmquist": "Malmquist", "luenberger": "Luenberger",
+               "hicks_moorsteen": "Hicks-Moorsteen", "lhm": "Luenberger-Hicks-Moorsteen"}
 
 
 def _mpl():
@@ -326,7 +328,8 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
 
     Left: the mean index and components of each period's changes (geometric means for ratio indices, bars
     drawn from 1; arithmetic means for Luenberger indicators, bars from 0). Right (``cumulative=True``): the
-    period means chained over the periods. ``components`` defaults to ``("ec", "tc")``; with the FGNZ
+    period means chained over the periods. ``components`` defaults to ``("ec", "tc")`` (the output and input
+    quantity indices for Hicks-Moorsteen, whose index is their quotient, or difference); with the FGNZ
     decomposition ``("pec", "sec", "tc")`` is also possible. The period on the axis is the later period of
     each change. Returns the Figure.
     """
@@ -336,11 +339,11 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
         raise TypeError(f"plot_decomposition needs a ProductivityResult, got {type(pr).__name__}")
     s = pr.spec
     ratio = s.ratio
-    components = list(components or ("ec", "tc"))
+    default = ("ec", "tc") if "ec" in s.components else tuple(s.components[1:])
+    components = list(components or default)
     unknown = [c for c in components if c not in pr.indices.columns or c in ("index", "status", "period_from")]
     if unknown:
-        raise ValueError(f"components {unknown} are not in the indices; available: "
-                         f"{[c for c in ('ec', 'tc', 'pec', 'sec') if c in pr.indices.columns]}")
+        raise ValueError(f"components {unknown} are not in the indices; available: {list(s.components[1:])}")
     cols = ["index"] + components
     rows = pr.indices[pr.indices["status"] != "gap"]
     if rows.empty:
@@ -533,3 +536,50 @@ def _clip_outliers(ax, x, data, efficient, color):
 
 
 __all__ = ["plot_decomposition", "plot_gtfp", "plot_scores"]
+
+
+# ----------------------------------------------------------------------------------------------------
+# window analysis
+# ----------------------------------------------------------------------------------------------------
+
+def plot_windows(res, path=None, *, entities=None, ax=None, title: str | None = None, figsize=None):
+    """Window analysis (Charnes, Clark, Cooper & Golany 1985): one line per window over its periods.
+
+    Without ``entities``, each line is the mean score over all entities of each period in that window (a
+    failed LP is left out of the mean); with ``entities`` (a list of entity labels), one panel per entity shows
+    its own rows of the paper's table. Where the lines of one period disagree, the period's score depends on
+    the window (the paper's "column view"). Returns the Figure.
+    """
+    from .results import WindowAnalysisResult
+
+    if not isinstance(res, WindowAnalysisResult):
+        raise TypeError(f"plot_windows needs a WindowAnalysisResult, got {type(res).__name__}")
+    spec = res.spec
+    ent, per = spec.entity, spec.period
+    periods = list(res.period_order)
+    x_of = {p: i for i, p in enumerate(periods)}
+    efficient = model_family(spec.model).efficient_value(spec.orientation)
+    if entities is None:
+        panels = [("all entities (mean)", res.scores.groupby(["window", per], sort=False)["score"].mean())]
+    else:
+        known = set(res.scores[ent])
+        missing = [e for e in entities if e not in known]
+        if missing:
+            raise ValueError(f"entities {missing[:5]} are not in the window analysis")
+        panels = [(str(e), res.scores[res.scores[ent] == e].set_index(["window", per])["score"]) for e in entities]
+    fig, axes = _figure(ax, path, figsize or (min(5.5 * len(panels), 16), 4.4), ncols=len(panels))
+    for axis, (name, values) in zip(axes, panels):
+        for w in dict.fromkeys(values.index.get_level_values(0)):
+            line = values.xs(w, level=0)
+            xs = [x_of[p] for p in line.index]
+            axis.plot(xs, line.to_numpy(float), marker="o", ms=4, lw=1.4, label=str(w))
+        axis.axhline(efficient, color="0.45", lw=0.9, ls="--", zorder=0)
+        _category_ticks(axis, np.arange(len(periods)), periods)
+        axis.set_xlabel(per)
+        axis.set_title(name, fontsize=10)
+        axis.grid(True, axis="y", alpha=0.3)
+    axes[0].set_ylabel("inefficiency (0 = efficient)" if efficient == 0 else "efficiency score (1 = efficient)")
+    axes[-1].legend(title="window", frameon=False, fontsize=8, loc="best")
+    fig.suptitle(title or f"Window analysis: {_model_name(spec)} ({spec.rts.upper()}), width {spec.window}",
+                 fontsize=11)
+    return _finish(fig, path)

@@ -40,7 +40,7 @@ class Specification(Mapping):
     window: int | None = None
     reference: str | None = None
     # productivity indices
-    index: str | None = None            # "malmquist" or "luenberger" (the family of the index)
+    index: str | None = None            # "malmquist", "luenberger", "hicks_moorsteen" or "lhm"
     alias: str | None = None            # the name the user asked for: "gml", "ml", "sml", ...
     form: str | None = None             # "ratio" or "difference"
     components: tuple = ()              # e.g. ("index", "ec", "tc") or with ("pec", "sec")
@@ -85,6 +85,9 @@ class Specification(Mapping):
             return None
         if self.alias in ("ml", "gml", "sml"):
             return self.alias.upper()
+        if self.alias in ("hicks_moorsteen", "lhm"):
+            name = "Hicks-Moorsteen" if self.alias == "hicks_moorsteen" else "Luenberger-Hicks-Moorsteen"
+            return name if self.technology in (None, "contemporaneous") else f"{self.technology} {name}"
         family = "Malmquist" if self.ratio else "Luenberger"
         if self.technology in (None, "contemporaneous"):
             return family
@@ -563,7 +566,11 @@ class ProductivityResult:
         chained = self.cumulative()                             # warns when chains break
         levels = self.level_means(chained)
         agg = "geometric" if s.ratio else "arithmetic"
-        identity = "ec x tc" if s.ratio else "ec + tc"
+        parts = [c for c in s.components if c not in ("index", "pec", "sec")]
+        if "output_quantity" in parts:
+            identity = "output_quantity / input_quantity" if s.ratio else "output_quantity - input_quantity"
+        else:
+            identity = (" x " if s.ratio else " + ").join(parts)
         broken = chained.index[chained["gtfp"].isna().to_numpy()].get_level_values(0).nunique()
         if broken:
             lines.append(f"  {'chains':<18} {broken} of {s.n_entities} {_plural(s.entity)} break (later levels NaN): "
@@ -782,6 +789,146 @@ class MetafrontierResult:
     def __repr__(self) -> str:
         return (f"<MetafrontierResult {self.spec['meta']} {self.spec['model']} n={len(self.groups)} "
                 f"groups={self.groups.nunique()}>")
+
+
+@dataclass(frozen=True)
+class WindowAnalysisResult:
+    """The outcome of :func:`frontier.window_analysis` (Charnes, Clark, Cooper & Golany 1985).
+
+    scores : tidy DataFrame, one row per (entity, window, period): ``score`` and LP ``status`` of the
+        observation of that entity and period scored against the pooled reference set of that window. Sorted by
+        entity (first appearance), window, period.
+    spec : the specification (``technology="window_analysis"``, ``window`` = the width).
+    windows : the periods of each window, in order.
+    period_order : the panel's periods from the earliest.
+
+    Views (each a DataFrame computed from ``scores``; NaN scores are skipped and counted):
+    :meth:`table` (entity x window rows, period columns: the paper's table), :attr:`by_entity` (mean, column
+    range, total range per entity), :attr:`row_view` (per entity and window), :attr:`column_view` (per entity and
+    period).
+    """
+
+    scores: pd.DataFrame
+    spec: Specification
+    windows: tuple
+    period_order: tuple = ()
+
+    @property
+    def _keys(self) -> tuple[str, str]:
+        return self.spec.entity, self.spec.period
+
+    def _entities(self) -> list:
+        return list(pd.unique(self.scores[self.spec.entity]))
+
+    def table(self) -> pd.DataFrame:
+        """The paper's table: one row per (entity, window), one column per period (NaN where the window does not
+        contain the period or the LP failed)."""
+        ent, per = self._keys
+        wide = self.scores.pivot(index=[ent, "window"], columns=per, values="score")
+        rows = pd.MultiIndex.from_frame(self.scores[[ent, "window"]].drop_duplicates())
+        return wide.reindex(index=rows, columns=[p for p in self.period_order if p in wide.columns])
+
+    @property
+    def row_view(self) -> pd.DataFrame:
+        """Per (entity, window): ``mean``, ``min``, ``max``, ``range`` of the window's scores over its periods,
+        and ``n`` (scores) and ``n_nan`` (failed LPs)."""
+        ent, _ = self._keys
+        return self._stats([ent, "window"])
+
+    @property
+    def column_view(self) -> pd.DataFrame:
+        """Per (entity, period): ``mean``, ``min``, ``max``, ``range`` of the period's scores across the windows
+        that contain it, ``n`` and ``n_nan``."""
+        return self._stats(list(self._keys))
+
+    @property
+    def by_entity(self) -> pd.DataFrame:
+        """Per entity: ``mean`` of all its scores, ``column_range`` (the largest range of one period's scores
+        across windows, Cooper, Seiford & Tone's LDY), ``total_range`` (max - min of all its scores, their LDT),
+        ``n`` and ``n_nan``."""
+        ent, _ = self._keys
+        total = self._stats([ent])
+        columns = self.column_view["range"].groupby(level=0, sort=False).max()
+        out = pd.DataFrame({"mean": total["mean"], "column_range": columns.reindex(total.index),
+                            "total_range": total["range"], "n": total["n"], "n_nan": total["n_nan"]})
+        return out
+
+    def _stats(self, keys: list) -> pd.DataFrame:
+        grouped = self.scores.groupby(keys, sort=False)["score"]
+        out = grouped.agg(["mean", "min", "max", "count", "size"])
+        out["range"] = out["max"] - out["min"]
+        out["n_nan"] = out["size"] - out["count"]
+        out = out.rename(columns={"count": "n"})[["mean", "min", "max", "range", "n", "n_nan"]]
+        if self.spec.period in keys:
+            rank = pd.Index(self.period_order).get_indexer(out.index.get_level_values(self.spec.period))
+            ent_rank = pd.Index(self._entities()).get_indexer(out.index.get_level_values(0))
+            out = out.iloc[np.lexsort((rank, ent_rank))]
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """``scores`` indexed by (entity, window, period)."""
+        ent, per = self._keys
+        return self.scores.set_index([ent, "window", per])
+
+    def summary(self) -> str:
+        s = self.spec
+        sc = self.scores
+        lines = [f"frontier window analysis: width {s.window}, {len(self.windows)} window(s), model {s.model}",
+                 f"  {'score':<18} {s.description}"]
+        lines += [_row_line(key, value) for key, value in _spec_rows(s, [
+            "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights", "zeros"])]
+        lines.append(f"  {'observations':<18} {s.n_observations} ({s.n_entities} entities, {s.n_periods} periods); "
+                     f"{len(sc)} scores (each observation in up to {s.window} windows)")
+        lines.append("  LP status          " + ", ".join(f"{k}: {v}" for k, v in sc["status"].value_counts().items()))
+        by_window = self._stats(["window"])
+        lines.append("  by window (mean score, n scores, n NaN):")
+        for w, r in by_window.iterrows():
+            lines.append(f"    {w:<16} {r['mean']:.4f}  n={int(r['n'])}  NaN={int(r['n_nan'])}")
+        ent = self.by_entity
+        ok = ent.dropna(subset=["mean"])
+        if len(ok):
+            lines.append(f"  per entity         mean of means {ok['mean'].mean():.4f} (n={len(ok)}), mean column range "
+                         f"{ok['column_range'].mean():.4f}, mean total range {ok['total_range'].mean():.4f}; "
+                         f"largest total range {ok['total_range'].max():.4f} ({ok['total_range'].idxmax()})")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    # -- export and plots (frontier.io, frontier.plots) ------------------------------------------------
+    def to_csv(self, path) -> None:
+        """Write the scores (one row per entity, window and period) to a CSV file."""
+        from .io import write_result
+
+        write_result(self, path, fmt="csv")
+
+    def to_excel(self, path) -> None:
+        """Write the scores, the paper's table, the per-entity statistics, the row and column views and a
+        ``specification`` sheet to an .xlsx file."""
+        from .io import write_result
+
+        write_result(self, path, fmt="excel")
+
+    def to_stata(self, path) -> None:
+        """Write the scores to a Stata .dta file (variable labels; the specification as dataset notes)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="stata")
+
+    def to_parquet(self, path) -> None:
+        """Write the scores to a Parquet file (the specification in its metadata)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="parquet")
+
+    def plot(self, path=None, **kwargs):
+        """Mean score of each window by period (one line per window); see :func:`frontier.plots.plot_windows`."""
+        from .plots import plot_windows
+
+        return plot_windows(self, path, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<WindowAnalysisResult {self.spec.model} width={self.spec.window} windows={len(self.windows)}>"
 
 
 def _geo_mean(x: pd.Series) -> float:

@@ -508,3 +508,44 @@ def test_option_values_are_case_insensitive(tmp_path, files, capsys):
     assert code == 0, err
     assert "frontier productivity: global Malmquist (ratio form) index" in stdout
     assert {"cum_ec", "cum_pec", "restarted"} <= set(pd.read_csv(out).columns)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Hicks-Moorsteen and window analysis
+# ----------------------------------------------------------------------------------------------------
+
+def test_productivity_hicks_moorsteen_and_lhm(tmp_path, files, panel, capsys):
+    out = tmp_path / "hm.csv"
+    code, stdout, err = run(["productivity", files["csv"], *PANEL, "--inputs", *INPUTS, "--outputs", *OUTPUTS,
+                             "--index", "hicks_moorsteen", "--technology", "global", "-o", out], capsys)
+    assert code == 0, err
+    assert "Hicks-Moorsteen" in stdout
+    table = pd.read_csv(out)
+    api = fr.productivity(panel, "city", "year", INPUTS, OUTPUTS, index="hicks_moorsteen", technology="global")
+    got = table.dropna(subset=["index"]).set_index(["city", "year"])["index"]
+    np.testing.assert_allclose(got.to_numpy(), api.indices["index"].reindex(got.index).to_numpy(), rtol=1e-12)
+    assert {"output_quantity", "input_quantity", "cum_output_quantity"} <= set(table.columns)
+    png = tmp_path / "lhm.png"
+    code, _, err = run(["productivity", files["csv"], *PANEL, *VARS, "--index", "lhm", "--rts", "crs", "-q",
+                        "--plot-decomposition", png], capsys)
+    assert code == 0, err and png.exists()
+    code, _, err = run(["productivity", files["csv"], *PANEL, *VARS, "--index", "hicks_moorsteen",
+                        "--model", "sbm"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "defined on the 'radial' model only")
+
+
+def test_window_command(tmp_path, files, panel, capsys):
+    out, png = tmp_path / "w.xlsx", tmp_path / "w.png"
+    code, stdout, err = run(["window", files["dta"], *PANEL, *VARS, "--width", "2", "--model", "radial",
+                             "-o", out, "--plot", png, "--plot-entities", "city001"], capsys)
+    assert code == 0, err
+    assert "frontier window analysis: width 2, 3 window(s)" in stdout
+    sheets = pd.read_excel(out, sheet_name=None)
+    api = fr.window_analysis(panel, "city", "year", INPUTS, OUTPUTS, BADS, width=2, model="radial")
+    np.testing.assert_allclose(sheets["window scores"]["score"].to_numpy(), api.scores["score"].to_numpy(),
+                               rtol=1e-12)
+    assert "by entity" in sheets and png.read_bytes()[:4] == b"\x89PNG"
+    code, _, err = run(["window", files["csv"], *PANEL, *VARS, "--width", "9"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "width=9 exceeds the 4 period")
