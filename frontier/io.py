@@ -15,7 +15,8 @@ Results are written as flat tables that merge straight back onto the user's data
 (the DMU index of ``efficiency()``'s data, or ``entity`` and ``period`` of ``productivity()``) come first,
 then the results (:func:`efficiency_table`, :func:`productivity_table`). Column names are kept as in the
 Python API (``score``, ``slack_<var>``, ``gtfp``...); for Stata they are made valid Stata names (at most 32
-characters, letters, digits and ``_``) and each variable gets a label saying what it is.
+characters: letters, Unicode letters included, so 城市 and 年份 stay as they are, digits and ``_``;
+:func:`stata_names`) and each variable gets a label saying what it is (with the original name if it changed).
 
 Every file is written to a temporary file in the target's folder and renamed over the target only when the
 write succeeded (:func:`atomic_write`): a failing export leaves an existing file as it was and no partial file.
@@ -384,17 +385,31 @@ def export_of(result, extra: dict | None = None, policy: str = "propagate") -> E
 # writers
 # ----------------------------------------------------------------------------------------------------
 
-def stata_names(columns) -> dict:
-    """Valid, unique Stata variable names (<= 32 characters of letters, digits, ``_``) for ``columns``.
+def _stata_character(ch: str) -> bool:
+    """Whether Stata 14+ accepts ``ch`` in a variable name: ASCII letters, digits and ``_``, and Unicode letters
+    (with their combining marks) beyond Latin-1's symbols (pandas' format-118 writer replaces code points below
+    192 and the signs x and / with ``_``, so those are not kept here either)."""
+    if ch.isascii():
+        return ch.isalnum() or ch == "_"
+    return ord(ch) >= 192 and ch not in "\u00d7\u00f7" and unicodedata.category(ch)[0] in "LM"
 
-    Names that are already valid are kept; the others are transliterated to ASCII, runs of other characters
-    become one ``_``, a leading digit gets a ``v``, reserved words a trailing ``_``, and clashes a suffix."""
+
+def stata_names(columns) -> dict:
+    """Valid, unique Stata variable names for ``columns`` (Stata 14+, the format-118 files written here).
+
+    A Stata name is 1 to 32 characters: letters (ASCII or any Unicode letter, so 城市, 年份, 二氧化硫 and Ümlaut
+    are valid as they are), digits and ``_``, not starting with a digit, not a reserved word. Names that are
+    already valid are kept; in the others each run of characters Stata cannot hold (spaces, punctuation,
+    symbols) becomes one ``_``, a leading digit gets a ``v``, reserved words a trailing ``_``, names are cut to
+    32 characters, and clashes (compared without case) get a suffix ``_2``, ``_3``..."""
     def candidate(col) -> str:
-        text = unicodedata.normalize("NFKD", str(col).strip()).encode("ascii", "ignore").decode()
-        name = text if re.fullmatch(r"[A-Za-z0-9_]*", text) else re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_")
+        text = unicodedata.normalize("NFC", str(col).strip())
+        name = text
+        if not all(_stata_character(ch) for ch in text):
+            name = "_".join("".join(ch if _stata_character(ch) else " " for ch in text).split())
         if not name or not (name[0].isalpha() or name[0] == "_"):
             name = "v" + name
-        if name in STATA_RESERVED:
+        if name in STATA_RESERVED or re.fullmatch(r"str[0-9]+", name):
             name = name + "_"
         return name[:32]
 

@@ -192,7 +192,7 @@ def test_stata_safe_names(tmp_path):
     assert names["x" * 40] != names["x" * 40 + "y"]
     assert names["_n"] == "_n_"
     assert names["a-b"] != names["a_b"]
-    assert names["Ümlaut"] == "Umlaut"
+    assert names["Ümlaut"] == "Ümlaut"                          # a Unicode letter: valid in Stata 14+
     assert all(len(v) <= 32 and " " not in v for v in names.values())
     frame = pd.DataFrame({"GDP growth (%)": [1.0, 2.0], "x" * 40: [3.0, 4.0]})
     path = tmp_path / "odd.dta"
@@ -203,6 +203,43 @@ def test_stata_safe_names(tmp_path):
     assert list(back.columns) == ["GDP_growth", "x" * 32]
     assert labels["GDP_growth"] == "GDP growth (%)"            # the original name survives in the label
     assert any("renamed for Stata" in n for n in io.stata_notes(path))
+
+
+def test_stata_keeps_unicode_names_and_replaces_only_what_stata_cannot_hold():
+    names = io.stata_names(["城市", "年份", "二氧化硫", "二氧化硫 (吨)", "GDP growth (%)", "1期", "人均" * 20, "城市 ",
+                            "µ", "str5", "ÉNERGIE"])
+    assert names["城市"] == "城市" and names["年份"] == "年份" and names["二氧化硫"] == "二氧化硫"
+    assert names["二氧化硫 (吨)"] == "二氧化硫_吨" and names["GDP growth (%)"] == "GDP_growth"
+    assert names["1期"] == "v1期"                                # may not start with a digit
+    assert names["人均" * 20] == "人均" * 16                      # 32 characters (at most 128 bytes in UTF-8)
+    assert names["城市 "] == "城市_2"                             # unique: the clash gets a suffix
+    assert names["µ"] == "v" and names["str5"] == "str5_"         # below code point 192; reserved word
+    assert names["ÉNERGIE"] == "ÉNERGIE"
+
+
+def test_stata_round_trip_of_chinese_names_and_code_strings(tmp_path, panel):
+    """城市/年份 survive a Stata export (pandas and ReadStat read them back), the codes "001" stay strings, and
+    the file merges onto the panel on its own names."""
+    cn = panel.rename(columns={"city": "城市", "year": "年份", "so2": "二氧化硫"})
+    codes = {c: f"{i:03d}" for i, c in enumerate(pd.unique(cn["城市"]), start=1)}
+    cn["城市"] = cn["城市"].map(codes)
+    pr = fr.productivity(cn, "城市", "年份", INPUTS, OUTPUTS, ["二氧化硫"], index="gml", model="sbm_ddf")
+    path = tmp_path / "gml.dta"
+    pr.to_stata(path)
+    back = pd.read_stata(path)
+    assert list(back.columns[:2]) == ["城市", "年份"]
+    assert back["城市"].iloc[0] == "001" and back["城市"].map(type).eq(str).all()
+    merged = cn.merge(back, on=["城市", "年份"], how="left", validate="1:1", indicator=True)
+    assert (merged["_merge"] == "both").sum() == len(back) == len(cn)
+    assert not any("renamed for Stata" in n for n in io.stata_notes(path))
+    raw = pd.DataFrame({"城市": ["001", "002"], "二氧化硫 (吨)": [1.5, 2.5]})
+    io.write_table(raw, tmp_path / "raw.dta")
+    pyreadstat = pytest.importorskip("pyreadstat")
+    df, meta = pyreadstat.read_dta(str(tmp_path / "raw.dta"))
+    assert list(df.columns) == ["城市", "二氧化硫_吨"] and df["城市"].tolist() == ["001", "002"]
+    assert meta.column_names_to_labels["二氧化硫_吨"] == "二氧化硫 (吨)"     # the label keeps the original name
+    df, _ = pyreadstat.read_dta(str(path))
+    assert list(df.columns[:2]) == ["城市", "年份"] and df["城市"].iloc[0] == "001"
 
 
 def test_csv_and_to_csv(tmp_path, eff):
