@@ -66,6 +66,24 @@ def _weight(text: str):
         raise argparse.ArgumentTypeError(f"weight of {name!r} must be a number, got {value!r}") from None
 
 
+def _separator(text: str) -> str:
+    if text.lower() in ("tab", "\\t", "\t"):
+        return "\t"
+    if not text:
+        raise argparse.ArgumentTypeError("the separator is empty")
+    return text
+
+
+def _encoding(text: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(text).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown text encoding {text!r} (e.g. utf-8, gbk, gb18030, "
+                                         "latin-1)") from None
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -122,6 +140,12 @@ HELP = {
     "keep_data": "write all input columns followed by the results (default: only the identifying columns "
                  "and the results, ready to merge back)",
     "sheet": "the Excel sheet to read (name or number; default the first)",
+    "sep": "CSV field separator (default ',' for .csv, tab for .tsv; 'tab' or '\\t' for a tab, e.g. --sep ';')",
+    "decimal": "CSV decimal mark (default '.'; e.g. --decimal , for files with European settings)",
+    "encoding": "CSV text encoding (default utf-8, with or without a byte-order mark); a CSV saved by Excel on "
+                "Chinese Windows is usually gbk or gb18030",
+    "na_values": "cell texts that mean 'missing' in CSV and Excel files, besides empty cells (the default: only "
+                 "empty cells, so that an entity called NA keeps its name), e.g. --na-values NA . -",
     "quiet": "do not print the summary",
     "traceback": "on an error, show the full Python traceback (for bug reports)",
     "window": "with --technology window: the bandwidth h, periods t-h..t+h form period t's frontier",
@@ -182,6 +206,10 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
 def _output_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
     g = parser.add_argument_group("input and output files")
     g.add_argument("--sheet", default=None, help=HELP["sheet"])
+    g.add_argument("--sep", type=_separator, default=None, metavar="CHAR", help=HELP["sep"])
+    g.add_argument("--decimal", default=".", metavar="CHAR", help=HELP["decimal"])
+    g.add_argument("--encoding", type=_encoding, default=None, metavar="NAME", help=HELP["encoding"])
+    g.add_argument("--na-values", nargs="+", default=[], metavar="TEXT", help=HELP["na_values"])
     g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
     g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
     if productivity:
@@ -445,7 +473,7 @@ def _run_efficiency(args, argv) -> int:
     from .efficiency import efficiency
 
     _check_outputs(args, {"--plot": args.plot})
-    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    frame = _read(args, text_columns=args.id)
     _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
                            "id": args.id, "period": [args.period]})
     if args.technology is not None and args.period is None:
@@ -487,7 +515,7 @@ def _run_productivity(args, argv) -> int:
     from .productivity import productivity
 
     _check_outputs(args, {"--plot": args.plot, "--plot-decomposition": args.plot_decomposition})
-    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    frame = _read(args, text_columns=[args.entity])
     _check_columns(frame, {"entity": [args.entity], "period": [args.period], "input": args.inputs,
                            "output": args.outputs, "bad output": args.bad_outputs})
     pr = productivity(frame, args.entity, args.period, args.inputs, args.outputs, args.bad_outputs,
@@ -528,6 +556,15 @@ def _match_entities(names, pr) -> list:
         raise ValueError(f"--plot-entities: no entity {missing[0]!r} with an index; e.g. "
                          f"{', '.join(map(str, labels[:5]))}")
     return [by_text[n] for n in names]
+
+
+def _read(args, text_columns):
+    """The data file, parsed with the command's --sheet, --sep, --decimal, --encoding and --na-values; the
+    identifier columns of a CSV are read as text (codes such as 001 keep their leading zeros)."""
+    from .io import read_table
+
+    return read_table(args.file, sheet=_sheet(args.sheet), sep=args.sep, decimal=args.decimal,
+                      encoding=args.encoding, na_values=args.na_values, text_columns=text_columns)
 
 
 def _sheet(sheet):

@@ -88,15 +88,50 @@ def _need(module: str, extra: str, what: str):
                           f"(or pip install 'frontier[{extra}]')") from None
 
 
-def read_table(path, sheet=None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _TextOptions:
+    """How a file is parsed: the ``sep``, ``decimal``, ``encoding`` and ``na_values`` of :func:`read_table`."""
+
+    sep: str | None = None
+    decimal: str = "."
+    encoding: str | None = None
+    na_values: tuple = ()
+
+    @property
+    def missing(self) -> list[str]:
+        return [""] + [str(v) for v in self.na_values]
+
+
+CODE_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")      # a whole number that reads back as the same text
+
+
+def read_table(path, sheet=None, *, sep: str | None = None, decimal: str = ".", encoding: str | None = None,
+               na_values=(), text_columns=()) -> pd.DataFrame:
     """Read a data file into a DataFrame, the reader chosen by the extension (``"-"`` reads CSV from stdin).
 
-    ``sheet``: the Excel sheet (name or 0-based number; default the first). A file the reader cannot parse
-    (damaged, truncated, or not of its extension's format) raises a ValueError naming the file and the format.
+    ``sheet``: the Excel sheet (name or 0-based number; default the first).
+
+    Text files (CSV, TSV): ``sep`` the field separator (default ``,``; tab for .tsv); ``decimal`` the decimal
+    mark (``","`` for files written with European settings); ``encoding`` the text encoding (default UTF-8,
+    with or without the byte-order mark Excel writes; a CSV saved by Excel on Chinese Windows is usually
+    ``"gbk"`` or ``"gb18030"``).
+
+    ``text_columns`` (CSV and Excel): identifier columns (entity, id), read as text so that codes such as
+    ``001`` keep their leading zeros; a column of plain whole numbers (none with a leading zero) is still read
+    as numbers, so that it merges with a numeric identifier.
+
+    Missing values (CSV and Excel): only empty cells, plus the ``na_values`` given (e.g. ``["NA", "-"]``), so
+    that a city or firm called ``NA`` or ``None`` keeps its name (pandas' default list would make it missing).
+
+    A file the reader cannot parse (damaged, truncated, not of its extension's format, or not in the encoding)
+    raises a ValueError naming the file and the format.
     """
+    options = _TextOptions(sep=sep, decimal=decimal, encoding=encoding,
+                           na_values=tuple([na_values] if isinstance(na_values, str) else na_values))
     fmt = file_format(path)
     if str(path) == "-":
-        return pd.read_csv(sys.stdin)
+        stream = sys.stdin if options.encoding is None else sys.stdin.buffer
+        return _codes(pd.read_csv(stream, **_csv_options(fmt, options, text_columns)), text_columns)
     p = Path(path)
     if not p.exists():
         raise FileNotFoundError(f"input file {str(path)!r} not found")
@@ -111,9 +146,14 @@ def read_table(path, sheet=None) -> pd.DataFrame:
     try:
         with warnings.catch_warnings(record=True) as caught:     # a damaged file's reader warnings are noise
             warnings.simplefilter("always")
-            frame = _read(p, fmt, sheet)
+            frame = _read(p, fmt, sheet, options, text_columns)
     except (ImportError, MemoryError):
         raise
+    except UnicodeDecodeError as exc:
+        encoding = options.encoding or "utf-8"
+        raise ValueError(f"cannot read {str(path)!r} as {encoding} text ({exc.reason} at byte {exc.start}): "
+                         "pass the file's encoding, e.g. --encoding gbk (or gb18030) for a CSV saved by Excel on "
+                         "Chinese Windows, or encoding='gbk' in frontier.io.read_table") from None
     except Exception as exc:
         if fmt == "excel" and sheet is not None:
             _raise_if_no_such_sheet(p, sheet)
@@ -126,11 +166,32 @@ def read_table(path, sheet=None) -> pd.DataFrame:
     return frame
 
 
-def _read(p: Path, fmt: str, sheet) -> pd.DataFrame:
+def _csv_options(fmt: str, options: _TextOptions, text_columns) -> dict:
+    return dict(sep=options.sep or ("\t" if fmt == "tsv" else ","), decimal=options.decimal,
+                encoding=options.encoding or "utf-8-sig", keep_default_na=False, na_values=options.missing,
+                dtype={c: str for c in text_columns})
+
+
+def _codes(frame: pd.DataFrame, text_columns) -> pd.DataFrame:
+    """Identifier columns read as text go back to whole numbers when every value is one written plainly (``17``,
+    not ``017`` or ``17.0``): codes with leading zeros stay text, numeric identifiers stay numeric."""
+    for col in text_columns:
+        if col not in frame.columns:
+            continue
+        values = frame[col]
+        present = values.dropna()
+        if len(present) == len(values) and len(present) and present.map(lambda v: CODE_INTEGER.fullmatch(v) is not None).all():
+            frame[col] = present.astype("int64")
+    return frame
+
+
+def _read(p: Path, fmt: str, sheet, options: _TextOptions, text_columns) -> pd.DataFrame:
     if fmt in ("csv", "tsv"):
-        return pd.read_csv(p, sep="\t" if fmt == "tsv" else ",")
+        return _codes(pd.read_csv(p, **_csv_options(fmt, options, text_columns)), text_columns)
     if fmt == "excel":
-        return pd.read_excel(p, sheet_name=0 if sheet is None else sheet)
+        frame = pd.read_excel(p, sheet_name=0 if sheet is None else sheet, keep_default_na=False,
+                              na_values=options.missing, dtype={c: str for c in text_columns})
+        return _codes(frame, text_columns)    # (pandas would read the text cell 001 as the number 1)
     if fmt == "stata":
         return pd.read_stata(p)
     return pd.read_parquet(p)

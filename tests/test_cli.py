@@ -192,6 +192,54 @@ def test_productivity_luenberger_fgnz_options(tmp_path, files, capsys):
     assert "indicator > 0 = progress" in spec["convention"]
 
 
+@pytest.fixture(scope="module")
+def chinese_csv(tmp_path_factory, panel) -> Path:
+    """The panel as Excel on Chinese Windows saves it with European number settings: GBK text, ';' between
+    fields, ',' as the decimal mark, Chinese column names, city codes with leading zeros and a city called NA."""
+    cn = panel.rename(columns={"city": "城市", "year": "年份", "so2": "二氧化硫"})
+    codes = {c: ("NA" if i == 2 else f"{i:03d}") for i, c in enumerate(pd.unique(cn["城市"]), start=1)}
+    cn["城市"] = cn["城市"].map(codes)
+    path = tmp_path_factory.mktemp("cn") / "面板.csv"
+    cn.to_csv(path, index=False, sep=";", decimal=",", encoding="gbk")
+    return path
+
+
+CN_VARS = ["--inputs", *INPUTS, "--outputs", *OUTPUTS, "--bad-outputs", "二氧化硫"]
+CN_CSV = ["--sep", ";", "--decimal", ",", "--encoding", "gbk"]
+
+
+def test_productivity_reads_a_chinese_csv_and_keeps_codes_as_text(tmp_path, chinese_csv, capsys):
+    out, csv = tmp_path / "gml.dta", tmp_path / "gml.csv"
+    argv = ["productivity", chinese_csv, "--entity", "城市", "--period", "年份", *CN_VARS, *CN_CSV, "-q"]
+    code, _, err = run([*argv, "-o", out], capsys)
+    assert code == 0, err
+    back = pd.read_stata(out)
+    assert list(back.columns[:2]) == ["城市", "年份"]
+    assert back["城市"].iloc[0] == "001" and "NA" in set(back["城市"])       # codes and the city NA survive
+    assert len(back) == 48 and back["gtfp"].notna().all()
+    code, _, err = run([*argv, "-o", csv], capsys)
+    assert code == 0, err
+    again = io.read_table(csv, text_columns=["城市"])
+    assert again["城市"].iloc[0] == "001" and "NA" in set(again["城市"])
+    code, _, err = run(["productivity", chinese_csv, "--entity", "城市", "--period", "年份", *CN_VARS, "-q"],
+                       capsys)
+    assert code == 2
+    assert_one_line_error(err, "--encoding gbk")
+
+
+def test_na_values_option_marks_more_missing_cells(tmp_path, capsys):
+    path = tmp_path / "firms.csv"
+    firms = synthetic_firms(10).reset_index()
+    firms["K"] = firms["K"].astype(object)
+    firms.loc[3, "K"] = "-"
+    firms.to_csv(path, index=False)
+    argv = ["efficiency", path, "--inputs", "K", "L", "--outputs", "Y", "-q"]
+    code, _, err = run(argv, capsys)
+    assert code == 2 and "column 'K' is not numeric" in err
+    code, _, err = run([*argv, "--na-values", "-"], capsys)
+    assert code == 2 and "column 'K' has NaN values in rows [3]" in err
+
+
 def test_productivity_plots(tmp_path, files, capsys):
     pytest.importorskip("matplotlib")
     gtfp_png, dec_png, ent_png = tmp_path / "gtfp.png", tmp_path / "dec.png", tmp_path / "ent.png"

@@ -45,6 +45,57 @@ def gml(panel):
 # plain tables
 # ----------------------------------------------------------------------------------------------------
 
+def test_csv_only_empty_cells_are_missing_by_default(tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_text("city,y\nNA,1\nNone,\nnull,-\n", encoding="utf-8")
+    back = io.read_table(path)
+    assert back["city"].tolist() == ["NA", "None", "null"]             # pandas' default would make these NaN
+    assert back["y"].isna().tolist() == [False, True, False]
+    back = io.read_table(path, na_values=["-"])
+    assert back["y"].isna().tolist() == [False, True, True] and back["y"].dtype == float
+    xlsx = tmp_path / "names.xlsx"
+    pd.DataFrame({"city": ["NA", "b"], "y": [1.0, None]}).to_excel(xlsx, index=False)
+    assert io.read_table(xlsx)["city"].tolist() == ["NA", "b"]
+
+
+def test_csv_separator_and_decimal_mark(tmp_path):
+    path = tmp_path / "euro.csv"
+    path.write_text("city;K;Y\na;1,5;2\nb;2,25;3,5\n", encoding="utf-8")
+    back = io.read_table(path, sep=";", decimal=",")
+    assert back["K"].tolist() == [1.5, 2.25] and back["Y"].tolist() == [2.0, 3.5]
+    tsv = tmp_path / "t.tsv"
+    tsv.write_text("a\tb\n1\t2\n", encoding="utf-8")
+    assert list(io.read_table(tsv).columns) == ["a", "b"]
+
+
+def test_csv_encodings_bom_and_gbk(tmp_path):
+    frame = pd.DataFrame({"城市": ["北京", "上海"], "年份": [2020, 2020], "二氧化硫": [1.5, 2.5]})
+    bom = tmp_path / "bom.csv"
+    frame.to_csv(bom, index=False, encoding="utf-8-sig")                # what Excel's "CSV UTF-8" writes
+    assert list(io.read_table(bom).columns) == ["城市", "年份", "二氧化硫"]
+    gbk = tmp_path / "gbk.csv"
+    frame.to_csv(gbk, index=False, encoding="gbk")                      # Excel on Chinese Windows
+    with pytest.raises(ValueError, match="--encoding gbk"):
+        io.read_table(gbk)
+    back = io.read_table(gbk, encoding="gb18030")
+    assert back["城市"].tolist() == ["北京", "上海"] and list(back.columns) == ["城市", "年份", "二氧化硫"]
+
+
+def test_csv_identifier_codes_keep_their_leading_zeros(tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_text("id,plain,year,x\n001,1,2020,1.0\n010,20,2021,2.0\n", encoding="utf-8")
+    back = io.read_table(path, text_columns=["id", "plain", "not_a_column"])
+    assert back["id"].tolist() == ["001", "010"]                       # codes stay text
+    assert back["plain"].tolist() == [1, 20] and back["plain"].dtype == np.int64   # plain numbers stay numbers
+    assert back["year"].dtype == np.int64
+    assert io.read_table(path)["id"].tolist() == [1, 10]                # without text_columns: pandas' inference
+    for ext in ("xlsx", "dta", "parquet", "csv"):
+        out = tmp_path / f"codes_out.{ext}"
+        io.write_table(back, out)
+        again = io.read_table(out, text_columns=["id"])
+        assert again["id"].tolist() == ["001", "010"], ext
+
+
 @pytest.mark.parametrize("ext", FORMATS)
 def test_plain_table_round_trip(tmp_path, panel, ext):
     path = tmp_path / f"panel.{ext}"
