@@ -275,8 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
     _variables(eff)
     g = eff.add_argument_group("DMUs and periods")
     g.add_argument("--id", nargs="+", default=[], metavar="COL",
-                   help="column(s) identifying each DMU, copied to the output with --period (e.g. --id "
-                        "city); without --id all input columns are copied")
+                   help="column(s) identifying each DMU (e.g. --id firm, or --id city with --period year), "
+                        "written first in the output (as efficiency(id=...)); codes such as 001 are kept as "
+                        "text. Without --id all input columns are copied to the output")
     g.add_argument("--period", metavar="COL",
                    help="score each period against its own frontier (see --technology)")
     g.add_argument("--technology", type=_lower_name, default=None,
@@ -478,26 +479,16 @@ def _run_efficiency(args, argv) -> int:
                            "id": args.id, "period": [args.period]})
     if args.technology is not None and args.period is None:
         raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
-    keys = list(args.id) + ([args.period] if args.id and args.period and args.period not in args.id else [])
-    if keys:
-        dup = frame.duplicated(keys, keep=False)
-        if dup.any():
-            example = frame.loc[dup, keys].head(3).to_dict("records")
-            raise ValueError(f"--id {' '.join(keys)} does not identify the rows: {int(dup.sum())} rows share "
-                             f"their values, e.g. {example}")
-        data = frame.set_index(keys, drop=False)
-    else:
-        data = frame
-    res = efficiency(data, args.inputs, args.outputs, args.bad_outputs, model=args.model,
+    res = efficiency(frame, args.inputs, args.outputs, args.bad_outputs, id=args.id or None, model=args.model,
                      orientation=args.orientation, rts=args.rts, super_efficiency=args.super_efficiency,
                      bad_disposability=args.bad_disposability, direction=args.direction, weights=_weights(args),
                      period=args.period, technology=args.technology, window=args.window, zeros=args.zeros,
                      n_jobs=args.n_jobs, method=args.method, progress=args.progress)
     _print_summary(res.summary(), args)
     export = io.efficiency_export(res, _extra(args, argv))
-    if args.keep_data or not keys:
-        drop = keys if keys else ["row"]
-        export.table = _with_data(frame, export.table, drop)
+    if args.keep_data or not args.id:         # without --id every input column is copied, to identify the rows
+        keys = list(args.id) + ([args.period] if args.period else []) if args.id else [io.ROW_POSITION]
+        export.table = _with_data(frame, export.table, keys)
         export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
     if args.output:
         _write(export, args.output, args)

@@ -250,7 +250,7 @@ def efficiency_call(spec: dict) -> str:
     if s.get("technology") is None:
         s["technology"] = None
     return _call("efficiency", s, ["data"],
-                 ["inputs", "outputs", "bad_outputs", "model", "orientation", "rts", "super_efficiency",
+                 ["inputs", "outputs", "bad_outputs", "id", "model", "orientation", "rts", "super_efficiency",
                   "bad_disposability", "direction", "weights", "period", "technology", "window", "zeros"],
                  {"super_efficiency": False, "technology": "contemporaneous", "zeros": "error"})
 
@@ -285,14 +285,25 @@ def _status_counts(status: pd.Series) -> str:
     return ", ".join(f"{k}: {v}" for k, v in status.value_counts().items())
 
 
-def _index_to_columns(frame: pd.DataFrame) -> pd.DataFrame:
+ROW_POSITION = "row"
+ROW_POSITION_LABEL = ("row number in the input data (1 = first row), not an identifier: pass id= (command "
+                      "line: --id) to write the identifying columns")
+
+
+def _index_to_columns(frame: pd.DataFrame, has_ids: bool = False) -> pd.DataFrame:
     """Turn the row index into leading columns (unnamed levels become ``dmu``); an index level that is also a
-    column with the same values (the ``period`` column of a panel indexed by (entity, period)) appears once."""
+    column with the same values (the ``period`` column of a panel indexed by (entity, period)) appears once.
+
+    With id columns (``has_ids``) an unnamed index (0, 1, 2..., or what is left of it after filtering or
+    shuffling rows) is left out: the ids identify the rows. Without them a default index becomes the column
+    ``row``, the 1-based row number in the input data, and another unnamed index the column ``dmu``."""
     out = frame.copy()
     names = list(out.index.names)
+    if len(names) == 1 and names[0] is None and has_ids:
+        return out.reset_index(drop=True)
     if len(names) == 1 and names[0] is None:
         if isinstance(out.index, pd.RangeIndex):
-            names = ["row"]
+            names = [ROW_POSITION]
             out.index = pd.RangeIndex(1, len(out) + 1)
         else:
             names = ["dmu"]
@@ -310,8 +321,10 @@ def _index_to_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def efficiency_table(res) -> pd.DataFrame:
-    """``res.to_frame()`` with the DMU index as leading column(s): one row per DMU, in the data's order."""
-    return _index_to_columns(res.to_frame())
+    """``res.to_frame()`` with the identifying columns first: the ``id`` columns, and the DMU index unless it is
+    the default 0, 1, 2... (without ``id`` that becomes ``row``, the 1-based row number in the data). One row
+    per DMU, in the data's order."""
+    return _index_to_columns(res.to_frame(), has_ids=res.ids is not None)
 
 
 def efficiency_export(res, extra: dict | None = None) -> Export:
@@ -323,7 +336,7 @@ def efficiency_export(res, extra: dict | None = None) -> Export:
     rows.append(("score", spec.get("description", "")))
     rows.append(("convention", model_family(spec["model"]).convention))
     for key in ("model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights",
-                "period", "technology", "window", "reference", "zeros", "inputs", "outputs", "bad_outputs"):
+                "period", "technology", "window", "reference", "zeros", "id", "inputs", "outputs", "bad_outputs"):
         value = spec.get(key)
         if value is None or value == []:
             continue
@@ -335,7 +348,10 @@ def efficiency_export(res, extra: dict | None = None) -> Export:
     role = {v: "input" for v in spec["inputs"]}
     role.update({v: "output" for v in spec["outputs"]})
     role.update({v: "bad output" for v in spec["bad_outputs"]})
-    desc = {c: "identifies the DMU (row of the input data)" for c in table.columns[: table.columns.get_loc("score")]}
+    desc = {c: "identifies the DMU" for c in table.columns[: table.columns.get_loc("score")]}
+    if res.ids is None and ROW_POSITION in desc and isinstance(res.scores.index, pd.RangeIndex) \
+            and res.scores.index.name is None:
+        desc[ROW_POSITION] = ROW_POSITION_LABEL
     if spec.get("period") in table.columns:
         desc[spec["period"]] = "period"
     desc["score"] = f"efficiency score: {spec.get('description', '')}"

@@ -39,6 +39,7 @@ class Specification(Mapping):
     technology: str | None = None
     window: int | None = None
     reference: str | None = None
+    id: tuple = ()                      # efficiency(): the identifying columns written with the results
     # productivity indices
     index: str | None = None            # "malmquist" or "luenberger" (the family of the index)
     alias: str | None = None            # the name the user asked for: "gml", "ml", "sml", ...
@@ -56,7 +57,7 @@ class Specification(Mapping):
         if key not in self._names():
             raise KeyError(key)
         value = getattr(self, key)
-        return list(value) if key in ("inputs", "outputs", "bad_outputs") else value
+        return list(value) if key in ("inputs", "outputs", "bad_outputs", "id") else value
 
     def __iter__(self):
         return iter(self._names())
@@ -174,6 +175,8 @@ class EfficiencyResult:
     peers : tidy DataFrame ``(dmu, peer, weight)`` of the nonzero intensities lambda.
     betas : DataFrame of the individual betas (nddf, sbm_ddf), else None.
     spec : :class:`Specification` of the model (including the zero-data policy).
+    periods : Series of the period of each DMU (with ``period=``), else None.
+    ids : DataFrame of the ``id`` columns (``efficiency(..., id=...)``), indexed like the data, else None.
     """
 
     scores: pd.Series
@@ -184,15 +187,21 @@ class EfficiencyResult:
     betas: pd.DataFrame | None
     spec: Specification
     periods: pd.Series | None = None
+    ids: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Scores, status, slacks (``slack_<var>``), targets (``target_<var>``) and betas in one tidy frame.
 
-        Indexed like the data; the period column is included unless it already is an index level, so the
-        frame merges straight back onto the user's panel on its index.
+        Indexed like the data, led by the ``id`` columns (when given) and the period column (unless it already
+        is an index level and no ``id`` was given), so the frame merges straight back onto the user's data on
+        its index or on the id columns.
         """
         parts = []
-        if self.periods is not None and self.periods.name not in self.scores.index.names:
+        id_names = [] if self.ids is None else list(self.ids.columns)
+        if self.ids is not None:
+            parts.append(self.ids)
+        if self.periods is not None and self.periods.name not in id_names and \
+                (self.ids is not None or self.periods.name not in self.scores.index.names):
             parts.append(self.periods)
         parts += [self.scores, self.status, self.slacks.add_prefix("slack_"), self.targets.add_prefix("target_")]
         if self.betas is not None:

@@ -227,6 +227,16 @@ def test_productivity_reads_a_chinese_csv_and_keeps_codes_as_text(tmp_path, chin
     assert_one_line_error(err, "--encoding gbk")
 
 
+def test_efficiency_id_keeps_codes_and_chinese_names(tmp_path, chinese_csv, capsys):
+    out = tmp_path / "eff.xlsx"
+    code, _, err = run(["efficiency", chinese_csv, *CN_VARS, *CN_CSV, "--id", "城市", "--period", "年份", "-q",
+                        "-o", out], capsys)
+    assert code == 0, err
+    back = io.read_table(out, text_columns=["城市"])
+    assert list(back.columns[:3]) == ["城市", "年份", "score"]
+    assert back["城市"].iloc[0] == "001" and "NA" in set(back["城市"]) and len(back) == 48
+
+
 def test_na_values_option_marks_more_missing_cells(tmp_path, capsys):
     path = tmp_path / "firms.csv"
     firms = synthetic_firms(10).reset_index()

@@ -310,6 +310,59 @@ def test_cross_section_without_named_index(tmp_path):
     assert io.efficiency_table(named).columns[0] == "firm"
 
 
+def test_id_columns_lead_the_frame_and_every_export(tmp_path):
+    firms = synthetic_firms(25).reset_index()                           # firm is a column, the index 0..24
+    res = fr.efficiency(firms, ["K", "L", "E"], ["Y"], ["SO2"], id="firm", model="radial", rts="crs")
+    assert res.scores.index.equals(firms.index)                         # the result stays aligned to the data
+    frame = res.to_frame()
+    assert frame.columns[0] == "firm" and frame["firm"].tolist() == firms["firm"].tolist()
+    table = io.efficiency_table(res)
+    assert list(table.columns[:2]) == ["firm", "score"] and "row" not in table.columns
+    assert "id=['firm']" in io.efficiency_call(res.spec)
+    for ext in FORMATS:
+        path = tmp_path / f"scores.{ext}"
+        io.write_result(res, path)
+        back = io.read_table(path)
+        assert list(back.columns[:2]) == ["firm", "score"], ext
+        assert back["firm"].tolist() == firms["firm"].tolist(), ext
+    with pd.io.stata.StataReader(tmp_path / "scores.dta") as reader:
+        assert reader.variable_labels()["firm"] == "identifies the DMU"
+
+
+def test_id_with_a_panel_merges_back_one_to_one(panel):
+    data = panel.sample(frac=1.0, random_state=5)                       # any order, a shuffled RangeIndex
+    res = fr.efficiency(data, INPUTS, OUTPUTS, BADS, id=["city", "year"], period="year", model="sbm")
+    table = io.efficiency_table(res)
+    assert list(table.columns[:3]) == ["city", "year", "score"]
+    merged = panel.merge(table, on=["city", "year"], how="left", validate="1:1")
+    np.testing.assert_allclose(merged["score"].to_numpy(), res.scores.reindex(panel.index).to_numpy())
+    per_year = fr.efficiency(data, INPUTS, OUTPUTS, BADS, id="city", period="year", model="sbm")
+    assert list(io.efficiency_table(per_year).columns[:3]) == ["city", "year", "score"]   # (city, year) keys
+
+
+def test_id_errors_name_the_problem(panel):
+    with pytest.raises(ValueError, match=r"id \['city'\] does not identify the rows.*id=\['city', 'year'\]"):
+        fr.efficiency(panel, INPUTS, OUTPUTS, id="city")
+    with pytest.raises(ValueError, match="'town'.* not found"):
+        fr.efficiency(panel, INPUTS, OUTPUTS, id="town")
+    with pytest.raises(ValueError, match="'capital' is given both as id and as a variable"):
+        fr.efficiency(panel, INPUTS, OUTPUTS, id=["capital"])
+    holes = panel.assign(city=panel["city"].where(panel.index != 5))
+    with pytest.raises(ValueError, match=r"id columns \['city'\] have missing values in rows \[5\]"):
+        fr.efficiency(holes, INPUTS, OUTPUTS, id="city", period="year")
+
+
+def test_row_position_is_labelled_as_a_row_number(tmp_path):
+    firms = synthetic_firms(10).reset_index(drop=True)
+    res = fr.efficiency(firms, ["K", "L", "E"], ["Y"], model="radial")
+    export = io.efficiency_export(res)
+    assert export.table.columns[0] == "row" and export.table["row"].tolist() == list(range(1, 11))
+    assert export.descriptions["row"].startswith("row number in the input data (1 = first row), not an identifier")
+    res.to_stata(tmp_path / "r.dta")
+    with pd.io.stata.StataReader(tmp_path / "r.dta") as reader:
+        assert reader.variable_labels()["row"].startswith("row number in the input data")
+
+
 # ----------------------------------------------------------------------------------------------------
 # merging results onto the user's data
 # ----------------------------------------------------------------------------------------------------
