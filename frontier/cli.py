@@ -24,6 +24,20 @@ from pathlib import Path
 from .models import REGISTRY, model_names
 
 EXIT_USAGE = 2
+DISTRIBUTION = "frontier-dea"           # the name on PyPI (pip install frontier-dea); the import name is frontier
+
+
+def distribution_version() -> str:
+    """The installed distribution's version (``pip show frontier-dea``), else the source tree's
+    ``frontier.__version__`` (run from a checkout that is not installed, or installed under an old name)."""
+    from importlib import metadata
+
+    from . import __version__
+
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return __version__
 
 
 class _Parser(argparse.ArgumentParser):
@@ -261,9 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  "productivity indices (Malmquist, ML, GML, Luenberger) with undesirable "
                                  "outputs.",
                      epilog="Run 'frontier COMMAND --help' for the options of each command.")
-    from . import __version__
-
-    parser.add_argument("--version", action="version", version=f"frontier {__version__}")
+    parser.add_argument("--version", action="version", version=f"frontier {distribution_version()} ({DISTRIBUTION})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 

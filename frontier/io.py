@@ -25,7 +25,7 @@ long computation. Text that a spreadsheet would run as a formula (``=``, ``+``, 
 first) is written to ``.xlsx`` as text; in CSV it is kept as it is, with a warning.
 
 Excel and Parquet (``openpyxl``, ``pyarrow``, and ``xlrd`` for old ``.xls`` files) are the optional extra
-``frontier[io]``.
+``frontier-dea[io]`` (``pip install "frontier-dea[io]"``).
 """
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def _need(module: str, extra: str, what: str):
         return __import__(module)
     except ImportError:
         raise ImportError(f"{what} needs the package {module!r}: pip install {module} "
-                          f"(or pip install 'frontier[{extra}]')") from None
+                          f"(or pip install 'frontier-dea[{extra}]')") from None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Plots of efficiency scores and productivity series (matplotlib, the optional extra ``frontier[plot]``).
+"""Plots of efficiency scores and productivity series (matplotlib, the optional extra ``frontier-dea[plot]``).
 
 * :func:`plot_gtfp` -- cumulative GTFP trajectories: the mean across entities with a quantile band, for one or
   several series side by side, or the trajectories of chosen entities;
@@ -23,7 +23,7 @@ import pandas as pd
 from .models import family as model_family
 from .panel import display_order
 
-MISSING = "plotting needs matplotlib: pip install matplotlib (or pip install 'frontier[plot]')"
+MISSING = "plotting needs matplotlib: pip install matplotlib (or pip install 'frontier-dea[plot]')"
 
 if importlib.util.find_spec("matplotlib") is None:   # fail at import, so callers can fall back cleanly
     raise ImportError(MISSING)

@@ -353,6 +353,37 @@ def test_installed_script(files):
     assert proc.returncode == 0 and proc.stdout.startswith("frontier ")
 
 
+def test_version_is_the_distributions(capsys, monkeypatch):
+    """``frontier --version`` prints the installed frontier-dea version (else the source tree's); the
+    distribution is named frontier-dea (``frontier`` on PyPI is another package) and takes its version from
+    frontier.__version__."""
+    import tomllib
+    from importlib import metadata
+
+    expected = metadata.version("frontier-dea") if _installed() else fr.__version__
+    code, out, _ = run(["--version"], capsys)
+    assert code == 0 and out.strip() == f"frontier {expected} (frontier-dea)"
+    monkeypatch.setattr(metadata, "version", lambda name: "9.8.7" if name == "frontier-dea" else "0")
+    code, out, _ = run(["--version"], capsys)
+    assert out.strip() == "frontier 9.8.7 (frontier-dea)"
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert project["project"]["name"] == "frontier-dea"
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "frontier.__version__"}
+    assert sorted(project["project"]["dependencies"]) == sorted(
+        ["numpy>=1.24", "scipy>=1.10", "highspy>=1.7", "pandas>=2.0", "joblib>=1.3", "tqdm>=4.60"])
+    assert project["project"]["optional-dependencies"]["full"] == ["frontier-dea[io,plot]"]
+
+
+def _installed() -> bool:
+    from importlib import metadata
+
+    try:
+        metadata.version("frontier-dea")
+        return True
+    except metadata.PackageNotFoundError:
+        return False
+
+
 def test_python_dash_m(files, tmp_path):
     out = tmp_path / "m.csv"
     proc = subprocess.run([sys.executable, "-m", "frontier", "efficiency", str(files["firms"]), "--inputs", "K", "L",
