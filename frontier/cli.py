@@ -24,6 +24,20 @@ from pathlib import Path
 from .models import REGISTRY, model_names
 
 EXIT_USAGE = 2
+DISTRIBUTION = "frontier-dea"           # the name on PyPI (pip install frontier-dea); the import name is frontier
+
+
+def distribution_version() -> str:
+    """The installed distribution's version (``pip show frontier-dea``), else the source tree's
+    ``frontier.__version__`` (run from a checkout that is not installed, or installed under an old name)."""
+    from importlib import metadata
+
+    from . import __version__
+
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return __version__
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,6 +78,24 @@ def _weight(text: str):
         return name, float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"weight of {name!r} must be a number, got {value!r}") from None
+
+
+def _separator(text: str) -> str:
+    if text.lower() in ("tab", "\\t", "\t"):
+        return "\t"
+    if not text:
+        raise argparse.ArgumentTypeError("the separator is empty")
+    return text
+
+
+def _encoding(text: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(text).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown text encoding {text!r} (e.g. utf-8, gbk, gb18030, "
+                                         "latin-1)") from None
 
 
 def _positive_int(text: str) -> int:
@@ -122,6 +154,12 @@ HELP = {
     "keep_data": "write all input columns followed by the results (default: only the identifying columns "
                  "and the results, ready to merge back)",
     "sheet": "the Excel sheet to read (name or number; default the first)",
+    "sep": "CSV field separator (default ',' for .csv, tab for .tsv; 'tab' or '\\t' for a tab, e.g. --sep ';')",
+    "decimal": "CSV decimal mark (default '.'; e.g. --decimal , for files with European settings)",
+    "encoding": "CSV text encoding (default utf-8, with or without a byte-order mark); a CSV saved by Excel on "
+                "Chinese Windows is usually gbk or gb18030",
+    "na_values": "cell texts that mean 'missing' in CSV and Excel files, besides empty cells (the default: only "
+                 "empty cells, so that an entity called NA keeps its name), e.g. --na-values NA . -",
     "quiet": "do not print the summary",
     "traceback": "on an error, show the full Python traceback (for bug reports)",
     "window": "with --technology window: the bandwidth h, periods t-h..t+h form period t's frontier",
@@ -183,6 +221,10 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
 def _output_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
     g = parser.add_argument_group("input and output files")
     g.add_argument("--sheet", default=None, help=HELP["sheet"])
+    g.add_argument("--sep", type=_separator, default=None, metavar="CHAR", help=HELP["sep"])
+    g.add_argument("--decimal", default=".", metavar="CHAR", help=HELP["decimal"])
+    g.add_argument("--encoding", type=_encoding, default=None, metavar="NAME", help=HELP["encoding"])
+    g.add_argument("--na-values", nargs="+", default=[], metavar="TEXT", help=HELP["na_values"])
     g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
     g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
     if productivity:
@@ -249,9 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  "productivity indices (Malmquist, ML, GML, Luenberger) with undesirable "
                                  "outputs.",
                      epilog="Run 'frontier COMMAND --help' for the options of each command.")
-    from . import __version__
-
-    parser.add_argument("--version", action="version", version=f"frontier {__version__}")
+    parser.add_argument("--version", action="version", version=f"frontier {distribution_version()} ({DISTRIBUTION})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -263,8 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
     _variables(eff)
     g = eff.add_argument_group("DMUs and periods")
     g.add_argument("--id", nargs="+", default=[], metavar="COL",
-                   help="column(s) identifying each DMU, copied to the output with --period (e.g. --id "
-                        "city); without --id all input columns are copied")
+                   help="column(s) identifying each DMU (e.g. --id firm, or --id city with --period year), "
+                        "written first in the output (as efficiency(id=...)); codes such as 001 are kept as "
+                        "text. Without --id all input columns are copied to the output")
     g.add_argument("--period", metavar="COL",
                    help="score each period against its own frontier (see --technology)")
     g.add_argument("--technology", type=_lower_name, default=None,
@@ -492,31 +533,21 @@ def _run_efficiency(args, argv) -> int:
     from .efficiency import efficiency
 
     _check_outputs(args, {"--plot": args.plot})
-    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    frame = _read(args, text_columns=args.id)
     _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
                            "id": args.id, "period": [args.period]})
     if args.technology is not None and args.period is None:
         raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
-    keys = list(args.id) + ([args.period] if args.id and args.period and args.period not in args.id else [])
-    if keys:
-        dup = frame.duplicated(keys, keep=False)
-        if dup.any():
-            example = frame.loc[dup, keys].head(3).to_dict("records")
-            raise ValueError(f"--id {' '.join(keys)} does not identify the rows: {int(dup.sum())} rows share "
-                             f"their values, e.g. {example}")
-        data = frame.set_index(keys, drop=False)
-    else:
-        data = frame
-    res = efficiency(data, args.inputs, args.outputs, args.bad_outputs, model=args.model,
+    res = efficiency(frame, args.inputs, args.outputs, args.bad_outputs, id=args.id or None, model=args.model,
                      orientation=args.orientation, rts=args.rts, super_efficiency=args.super_efficiency,
                      bad_disposability=args.bad_disposability, direction=args.direction, weights=_weights(args),
                      period=args.period, technology=args.technology, window=args.window, zeros=args.zeros,
                      n_jobs=args.n_jobs, method=args.method, progress=args.progress)
     _print_summary(res.summary(), args)
     export = io.efficiency_export(res, _extra(args, argv))
-    if args.keep_data or not keys:
-        drop = keys if keys else ["row"]
-        export.table = _with_data(frame, export.table, drop)
+    if args.keep_data or not args.id:         # without --id every input column is copied, to identify the rows
+        keys = list(args.id) + ([args.period] if args.period else []) if args.id else [io.ROW_POSITION]
+        export.table = _with_data(frame, export.table, keys)
         export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
     if args.output:
         _write(export, args.output, args)
@@ -534,7 +565,7 @@ def _run_productivity(args, argv) -> int:
     from .productivity import productivity
 
     _check_outputs(args, {"--plot": args.plot, "--plot-decomposition": args.plot_decomposition})
-    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    frame = _read(args, text_columns=[args.entity])
     _check_columns(frame, {"entity": [args.entity], "period": [args.period], "input": args.inputs,
                            "output": args.outputs, "bad output": args.bad_outputs})
     pr = productivity(frame, args.entity, args.period, args.inputs, args.outputs, args.bad_outputs,
@@ -606,6 +637,15 @@ def _match_entities(names, entities) -> list:
         raise ValueError(f"--plot-entities: no entity {missing[0]!r} with results; e.g. "
                          f"{', '.join(map(str, labels[:5]))}")
     return [by_text[n] for n in names]
+
+
+def _read(args, text_columns):
+    """The data file, parsed with the command's --sheet, --sep, --decimal, --encoding and --na-values; the
+    identifier columns of a CSV are read as text (codes such as 001 keep their leading zeros)."""
+    from .io import read_table
+
+    return read_table(args.file, sheet=_sheet(args.sheet), sep=args.sep, decimal=args.decimal,
+                      encoding=args.encoding, na_values=args.na_values, text_columns=text_columns)
 
 
 def _sheet(sheet):

@@ -15,7 +15,8 @@ Results are written as flat tables that merge straight back onto the user's data
 (the DMU index of ``efficiency()``'s data, or ``entity`` and ``period`` of ``productivity()``) come first,
 then the results (:func:`efficiency_table`, :func:`productivity_table`). Column names are kept as in the
 Python API (``score``, ``slack_<var>``, ``gtfp``...); for Stata they are made valid Stata names (at most 32
-characters, letters, digits and ``_``) and each variable gets a label saying what it is.
+characters: letters, Unicode letters included, so 城市 and 年份 stay as they are, digits and ``_``;
+:func:`stata_names`) and each variable gets a label saying what it is (with the original name if it changed).
 
 Every file is written to a temporary file in the target's folder and renamed over the target only when the
 write succeeded (:func:`atomic_write`): a failing export leaves an existing file as it was and no partial file.
@@ -24,7 +25,7 @@ long computation. Text that a spreadsheet would run as a formula (``=``, ``+``, 
 first) is written to ``.xlsx`` as text; in CSV it is kept as it is, with a warning.
 
 Excel and Parquet (``openpyxl``, ``pyarrow``, and ``xlrd`` for old ``.xls`` files) are the optional extra
-``frontier[io]``.
+``frontier-dea[io]`` (``pip install "frontier-dea[io]"``).
 """
 from __future__ import annotations
 
@@ -84,18 +85,53 @@ def _need(module: str, extra: str, what: str):
         return __import__(module)
     except ImportError:
         raise ImportError(f"{what} needs the package {module!r}: pip install {module} "
-                          f"(or pip install 'frontier[{extra}]')") from None
+                          f"(or pip install 'frontier-dea[{extra}]')") from None
 
 
-def read_table(path, sheet=None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _TextOptions:
+    """How a file is parsed: the ``sep``, ``decimal``, ``encoding`` and ``na_values`` of :func:`read_table`."""
+
+    sep: str | None = None
+    decimal: str = "."
+    encoding: str | None = None
+    na_values: tuple = ()
+
+    @property
+    def missing(self) -> list[str]:
+        return [""] + [str(v) for v in self.na_values]
+
+
+CODE_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")      # a whole number that reads back as the same text
+
+
+def read_table(path, sheet=None, *, sep: str | None = None, decimal: str = ".", encoding: str | None = None,
+               na_values=(), text_columns=()) -> pd.DataFrame:
     """Read a data file into a DataFrame, the reader chosen by the extension (``"-"`` reads CSV from stdin).
 
-    ``sheet``: the Excel sheet (name or 0-based number; default the first). A file the reader cannot parse
-    (damaged, truncated, or not of its extension's format) raises a ValueError naming the file and the format.
+    ``sheet``: the Excel sheet (name or 0-based number; default the first).
+
+    Text files (CSV, TSV): ``sep`` the field separator (default ``,``; tab for .tsv); ``decimal`` the decimal
+    mark (``","`` for files written with European settings); ``encoding`` the text encoding (default UTF-8,
+    with or without the byte-order mark Excel writes; a CSV saved by Excel on Chinese Windows is usually
+    ``"gbk"`` or ``"gb18030"``).
+
+    ``text_columns`` (CSV and Excel): identifier columns (entity, id), read as text so that codes such as
+    ``001`` keep their leading zeros; a column of plain whole numbers (none with a leading zero) is still read
+    as numbers, so that it merges with a numeric identifier.
+
+    Missing values (CSV and Excel): only empty cells, plus the ``na_values`` given (e.g. ``["NA", "-"]``), so
+    that a city or firm called ``NA`` or ``None`` keeps its name (pandas' default list would make it missing).
+
+    A file the reader cannot parse (damaged, truncated, not of its extension's format, or not in the encoding)
+    raises a ValueError naming the file and the format.
     """
+    options = _TextOptions(sep=sep, decimal=decimal, encoding=encoding,
+                           na_values=tuple([na_values] if isinstance(na_values, str) else na_values))
     fmt = file_format(path)
     if str(path) == "-":
-        return pd.read_csv(sys.stdin)
+        stream = sys.stdin if options.encoding is None else sys.stdin.buffer
+        return _codes(pd.read_csv(stream, **_csv_options(fmt, options, text_columns)), text_columns)
     p = Path(path)
     if not p.exists():
         raise FileNotFoundError(f"input file {str(path)!r} not found")
@@ -110,9 +146,14 @@ def read_table(path, sheet=None) -> pd.DataFrame:
     try:
         with warnings.catch_warnings(record=True) as caught:     # a damaged file's reader warnings are noise
             warnings.simplefilter("always")
-            frame = _read(p, fmt, sheet)
+            frame = _read(p, fmt, sheet, options, text_columns)
     except (ImportError, MemoryError):
         raise
+    except UnicodeDecodeError as exc:
+        encoding = options.encoding or "utf-8"
+        raise ValueError(f"cannot read {str(path)!r} as {encoding} text ({exc.reason} at byte {exc.start}): "
+                         "pass the file's encoding, e.g. --encoding gbk (or gb18030) for a CSV saved by Excel on "
+                         "Chinese Windows, or encoding='gbk' in frontier.io.read_table") from None
     except Exception as exc:
         if fmt == "excel" and sheet is not None:
             _raise_if_no_such_sheet(p, sheet)
@@ -125,11 +166,32 @@ def read_table(path, sheet=None) -> pd.DataFrame:
     return frame
 
 
-def _read(p: Path, fmt: str, sheet) -> pd.DataFrame:
+def _csv_options(fmt: str, options: _TextOptions, text_columns) -> dict:
+    return dict(sep=options.sep or ("\t" if fmt == "tsv" else ","), decimal=options.decimal,
+                encoding=options.encoding or "utf-8-sig", keep_default_na=False, na_values=options.missing,
+                dtype={c: str for c in text_columns})
+
+
+def _codes(frame: pd.DataFrame, text_columns) -> pd.DataFrame:
+    """Identifier columns read as text go back to whole numbers when every value is one written plainly (``17``,
+    not ``017`` or ``17.0``): codes with leading zeros stay text, numeric identifiers stay numeric."""
+    for col in text_columns:
+        if col not in frame.columns:
+            continue
+        values = frame[col]
+        present = values.dropna()
+        if len(present) == len(values) and len(present) and present.map(lambda v: CODE_INTEGER.fullmatch(v) is not None).all():
+            frame[col] = present.astype("int64")
+    return frame
+
+
+def _read(p: Path, fmt: str, sheet, options: _TextOptions, text_columns) -> pd.DataFrame:
     if fmt in ("csv", "tsv"):
-        return pd.read_csv(p, sep="\t" if fmt == "tsv" else ",")
+        return _codes(pd.read_csv(p, **_csv_options(fmt, options, text_columns)), text_columns)
     if fmt == "excel":
-        return pd.read_excel(p, sheet_name=0 if sheet is None else sheet)
+        frame = pd.read_excel(p, sheet_name=0 if sheet is None else sheet, keep_default_na=False,
+                              na_values=options.missing, dtype={c: str for c in text_columns})
+        return _codes(frame, text_columns)    # (pandas would read the text cell 001 as the number 1)
     if fmt == "stata":
         return pd.read_stata(p)
     return pd.read_parquet(p)
@@ -188,7 +250,7 @@ def efficiency_call(spec: dict) -> str:
     if s.get("technology") is None:
         s["technology"] = None
     return _call("efficiency", s, ["data"],
-                 ["inputs", "outputs", "bad_outputs", "model", "orientation", "rts", "super_efficiency",
+                 ["inputs", "outputs", "bad_outputs", "id", "model", "orientation", "rts", "super_efficiency",
                   "bad_disposability", "direction", "weights", "period", "technology", "window", "zeros"],
                  {"super_efficiency": False, "technology": "contemporaneous", "zeros": "error"})
 
@@ -223,14 +285,25 @@ def _status_counts(status: pd.Series) -> str:
     return ", ".join(f"{k}: {v}" for k, v in status.value_counts().items())
 
 
-def _index_to_columns(frame: pd.DataFrame) -> pd.DataFrame:
+ROW_POSITION = "row"
+ROW_POSITION_LABEL = ("row number in the input data (1 = first row), not an identifier: pass id= (command "
+                      "line: --id) to write the identifying columns")
+
+
+def _index_to_columns(frame: pd.DataFrame, has_ids: bool = False) -> pd.DataFrame:
     """Turn the row index into leading columns (unnamed levels become ``dmu``); an index level that is also a
-    column with the same values (the ``period`` column of a panel indexed by (entity, period)) appears once."""
+    column with the same values (the ``period`` column of a panel indexed by (entity, period)) appears once.
+
+    With id columns (``has_ids``) an unnamed index (0, 1, 2..., or what is left of it after filtering or
+    shuffling rows) is left out: the ids identify the rows. Without them a default index becomes the column
+    ``row``, the 1-based row number in the input data, and another unnamed index the column ``dmu``."""
     out = frame.copy()
     names = list(out.index.names)
+    if len(names) == 1 and names[0] is None and has_ids:
+        return out.reset_index(drop=True)
     if len(names) == 1 and names[0] is None:
         if isinstance(out.index, pd.RangeIndex):
-            names = ["row"]
+            names = [ROW_POSITION]
             out.index = pd.RangeIndex(1, len(out) + 1)
         else:
             names = ["dmu"]
@@ -248,8 +321,10 @@ def _index_to_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def efficiency_table(res) -> pd.DataFrame:
-    """``res.to_frame()`` with the DMU index as leading column(s): one row per DMU, in the data's order."""
-    return _index_to_columns(res.to_frame())
+    """``res.to_frame()`` with the identifying columns first: the ``id`` columns, and the DMU index unless it is
+    the default 0, 1, 2... (without ``id`` that becomes ``row``, the 1-based row number in the data). One row
+    per DMU, in the data's order."""
+    return _index_to_columns(res.to_frame(), has_ids=res.ids is not None)
 
 
 def efficiency_export(res, extra: dict | None = None) -> Export:
@@ -261,7 +336,7 @@ def efficiency_export(res, extra: dict | None = None) -> Export:
     rows.append(("score", spec.get("description", "")))
     rows.append(("convention", model_family(spec["model"]).convention))
     for key in ("model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights",
-                "period", "technology", "window", "reference", "zeros", "inputs", "outputs", "bad_outputs"):
+                "period", "technology", "window", "reference", "zeros", "id", "inputs", "outputs", "bad_outputs"):
         value = spec.get(key)
         if value is None or value == []:
             continue
@@ -273,7 +348,10 @@ def efficiency_export(res, extra: dict | None = None) -> Export:
     role = {v: "input" for v in spec["inputs"]}
     role.update({v: "output" for v in spec["outputs"]})
     role.update({v: "bad output" for v in spec["bad_outputs"]})
-    desc = {c: "identifies the DMU (row of the input data)" for c in table.columns[: table.columns.get_loc("score")]}
+    desc = {c: "identifies the DMU" for c in table.columns[: table.columns.get_loc("score")]}
+    if res.ids is None and ROW_POSITION in desc and isinstance(res.scores.index, pd.RangeIndex) \
+            and res.scores.index.name is None:
+        desc[ROW_POSITION] = ROW_POSITION_LABEL
     if spec.get("period") in table.columns:
         desc[spec["period"]] = "period"
     desc["score"] = f"efficiency score: {spec.get('description', '')}"
@@ -494,17 +572,31 @@ def export_of(result, extra: dict | None = None, policy: str = "propagate") -> E
 # writers
 # ----------------------------------------------------------------------------------------------------
 
-def stata_names(columns) -> dict:
-    """Valid, unique Stata variable names (<= 32 characters of letters, digits, ``_``) for ``columns``.
+def _stata_character(ch: str) -> bool:
+    """Whether Stata 14+ accepts ``ch`` in a variable name: ASCII letters, digits and ``_``, and Unicode letters
+    (with their combining marks) beyond Latin-1's symbols (pandas' format-118 writer replaces code points below
+    192 and the signs x and / with ``_``, so those are not kept here either)."""
+    if ch.isascii():
+        return ch.isalnum() or ch == "_"
+    return ord(ch) >= 192 and ch not in "\u00d7\u00f7" and unicodedata.category(ch)[0] in "LM"
 
-    Names that are already valid are kept; the others are transliterated to ASCII, runs of other characters
-    become one ``_``, a leading digit gets a ``v``, reserved words a trailing ``_``, and clashes a suffix."""
+
+def stata_names(columns) -> dict:
+    """Valid, unique Stata variable names for ``columns`` (Stata 14+, the format-118 files written here).
+
+    A Stata name is 1 to 32 characters: letters (ASCII or any Unicode letter, so 城市, 年份, 二氧化硫 and Ümlaut
+    are valid as they are), digits and ``_``, not starting with a digit, not a reserved word. Names that are
+    already valid are kept; in the others each run of characters Stata cannot hold (spaces, punctuation,
+    symbols) becomes one ``_``, a leading digit gets a ``v``, reserved words a trailing ``_``, names are cut to
+    32 characters, and clashes (compared without case) get a suffix ``_2``, ``_3``..."""
     def candidate(col) -> str:
-        text = unicodedata.normalize("NFKD", str(col).strip()).encode("ascii", "ignore").decode()
-        name = text if re.fullmatch(r"[A-Za-z0-9_]*", text) else re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_")
+        text = unicodedata.normalize("NFC", str(col).strip())
+        name = text
+        if not all(_stata_character(ch) for ch in text):
+            name = "_".join("".join(ch if _stata_character(ch) else " " for ch in text).split())
         if not name or not (name[0].isalpha() or name[0] == "_"):
             name = "v" + name
-        if name in STATA_RESERVED:
+        if name in STATA_RESERVED or re.fullmatch(r"str[0-9]+", name):
             name = name + "_"
         return name[:32]
 

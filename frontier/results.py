@@ -39,6 +39,7 @@ class Specification(Mapping):
     technology: str | None = None
     window: int | None = None
     reference: str | None = None
+    id: tuple = ()                      # efficiency(): the identifying columns written with the results
     # productivity indices
     index: str | None = None            # "malmquist", "luenberger", "hicks_moorsteen" or "lhm"
     alias: str | None = None            # the name the user asked for: "gml", "ml", "sml", ...
@@ -59,7 +60,7 @@ class Specification(Mapping):
         if key not in self._names():
             raise KeyError(key)
         value = getattr(self, key)
-        return list(value) if key in ("inputs", "outputs", "bad_outputs") else value
+        return list(value) if key in ("inputs", "outputs", "bad_outputs", "id") else value
 
     def __iter__(self):
         return iter(self._names())
@@ -184,6 +185,8 @@ class EfficiencyResult:
     score_gradient : DataFrame (DDF family: ``ddf``, ``nddf``), the derivative of the score with respect to each
         observed value of the DMU, from the LP duals (direction and reference set held fixed); else None. Read it
         through :attr:`multipliers` and :meth:`shadow_prices`.
+    periods : Series of the period of each DMU (with ``period=``), else None.
+    ids : DataFrame of the ``id`` columns (``efficiency(..., id=...)``), indexed like the data, else None.
     """
 
     scores: pd.Series
@@ -196,15 +199,21 @@ class EfficiencyResult:
     periods: pd.Series | None = None
     observed: pd.DataFrame | None = None
     score_gradient: pd.DataFrame | None = None
+    ids: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Scores, status, slacks (``slack_<var>``), targets (``target_<var>``) and betas in one tidy frame.
 
-        Indexed like the data; the period column is included unless it already is an index level, so the
-        frame merges straight back onto the user's panel on its index.
+        Indexed like the data, led by the ``id`` columns (when given) and the period column (unless it already
+        is an index level and no ``id`` was given), so the frame merges straight back onto the user's data on
+        its index or on the id columns.
         """
         parts = []
-        if self.periods is not None and self.periods.name not in self.scores.index.names:
+        id_names = [] if self.ids is None else list(self.ids.columns)
+        if self.ids is not None:
+            parts.append(self.ids)
+        if self.periods is not None and self.periods.name not in id_names and \
+                (self.ids is not None or self.periods.name not in self.scores.index.names):
             parts.append(self.periods)
         parts += [self.scores, self.status, self.slacks.add_prefix("slack_"), self.targets.add_prefix("target_")]
         if self.betas is not None:
