@@ -692,7 +692,7 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, 
 
 
 BASIC, AT_LOWER, AT_UPPER = (int(highspy.HighsBasisStatus.kBasic), int(highspy.HighsBasisStatus.kLower),
-                                      int(highspy.HighsBasisStatus.kUpper), int(highspy.HighsBasisStatus.kZero))
+                                      int(highspy.HighsBasisStatus.kUpper))
 
 
 def _solve_exact(M: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
