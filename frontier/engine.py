@@ -61,6 +61,7 @@ MAX_ADD_PER_ROUND = 64
 METHODS = ("auto", "restricted", "full")
 VERIFY_TOL = 1e-7       # largest accepted row residual, relative to the magnitude of the row's terms
 OPTIMALITY_TOL = 1e-9   # largest accepted wrong-signed reduced cost, relative to the magnitude of its terms
+CANCELLATION_TOL = 1e-5  # an objective below this fraction of its terms' magnitude needs an exact certificate
 RANGE_TOL = 1e-9        # slack on an objective's documented range, times max(1, |bound|)
 
 # presolve off (tiny LPs, solved thousands of times); dual simplex (patches keep the basis dual feasible)
@@ -583,13 +584,26 @@ def accepted(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, obje
              row_dual: np.ndarray, candidates: list[tuple[np.ndarray, np.ndarray]]) -> bool:
     """Whether a clipped solution is certified optimal: the objective inside its documented range and relative
     primal and dual errors (:func:`kkt_violation`) below ``VERIFY_TOL`` and ``OPTIMALITY_TOL``."""
-    lo, up = stage.objective_range(own >= 0 and not stage.exclude_self)
-    if not np.isfinite(objective):
-        return False
-    if objective < lo - RANGE_TOL * max(1.0, abs(lo)) or objective > up + RANGE_TOL * max(1.0, abs(up)):
+    if not in_range(stage, own, objective):
         return False
     primal, dual = kkt_violation(stage, ref, patch, i, cols, row_dual, candidates)
-    return primal <= VERIFY_TOL and dual <= OPTIMALITY_TOL
+    if primal > VERIFY_TOL or dual > OPTIMALITY_TOL:
+        return False
+    # relative errors of size OPTIMALITY_TOL leave the objective uncertain by that much of its terms' magnitude:
+    # an objective that is a tiny difference of large terms (an SBM score of 1e-21) is not certified by them
+    terms = np.abs(patch.extra_cost[i]) @ np.abs(cols.own)
+    for b, block in enumerate(stage.blocks):
+        if block.cost is not None:
+            in_block = cols.blk == b
+            terms += (ref[cols.pos[in_block]] @ np.abs(block.cost)) @ cols.lam[in_block]
+    return abs(objective) >= CANCELLATION_TOL * terms
+
+
+def in_range(stage: Stage, own: int, objective: float) -> bool:
+    """Whether ``objective`` is finite and inside the stage's documented range (:meth:`Stage.objective_range`)."""
+    lo, up = stage.objective_range(own >= 0 and not stage.exclude_self)
+    return bool(np.isfinite(objective) and lo - RANGE_TOL * max(1.0, abs(lo)) <= objective
+                <= up + RANGE_TOL * max(1.0, abs(up)))
 
 
 def equilibrate(A: np.ndarray, row_fixed: np.ndarray | None = None, passes: int = 10) -> tuple[np.ndarray, np.ndarray]:
@@ -631,6 +645,8 @@ def own_value_scaling(A: np.ndarray, point: np.ndarray, d: int) -> tuple[np.ndar
 
 
 ROBUST_SCALINGS = ("own_value", "geometric", "objective")
+# each scaling with the dual, then the primal simplex: on a degenerate, badly scaled LP they end in different bases
+ROBUST_ATTEMPTS = [(scaling, strategy) for strategy in (1, 4) for scaling in ROBUST_SCALINGS]
 
 
 def _reference_columns(stage: Stage, ref: np.ndarray, exclude: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -668,22 +684,24 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, 
              np.concatenate([patch.extra_upper[i], np.full(every.pos.size, np.inf)]),
              patch.row_lower[i], patch.row_upper[i])
     candidates = [(p, ref[p]) for p in positions]
-    for scaling in ROBUST_SCALINGS:
+    for scaling, strategy in ROBUST_ATTEMPTS:
         if scaling == "own_value":
             row_factor, col_factor = own_value_scaling(A, point, stage.d)
         else:
             row_factor, col_factor = equilibrate(np.vstack([A, lp.cost]) if scaling == "objective" else A)
             row_factor = row_factor[: A.shape[0]]
-        status, x, objective, row_dual, basis = _solve_scaled(lp, row_factor, col_factor)
+        status, x, objective, row_dual, basis = _solve_scaled(lp, row_factor, col_factor, strategy)
         if status == "optimal":
-            answers = [(x, objective, row_dual)]
+            answers = [(x, objective, row_dual, False)]
             exact = exact_basic_solution(lp, *basis)
             if exact is not None:
-                answers.append(exact)
-            for x, objective, row_dual in answers:
+                answers.insert(0, exact)
+            for x, objective, row_dual, exactly_optimal in answers:
                 lam = x[E:]
                 nz = np.flatnonzero(lam > 0)
                 cols = Columns(x[:E], every.pos[nz], every.blk[nz], lam[nz]).clipped(patch, i)
+                if exactly_optimal and in_range(stage, own, objective):
+                    return "optimal", objective, cols
                 if accepted(stage, ref, patch, i, own, objective, cols, row_dual, candidates):
                     return "optimal", objective, cols
         elif status in ("infeasible", "unbounded"):
@@ -719,7 +737,8 @@ def exact_basic_solution(lp: "_LP", col_status: np.ndarray, row_status: np.ndarr
     are floats, hence exact rationals: with the nonbasic columns at their bounds and the nonbasic rows at theirs,
     the basic columns' values and the nonbasic rows' duals solve square systems of the size of the LP's rows
     (:func:`_solve_exact`). The answer is rounded to floats and certified like any other (:func:`accepted`).
-    Returns ``(x, objective, row_dual)``, or None when the basis is singular or rests on an infinite bound.
+    Returns ``(x, objective, row_dual, exactly_optimal)`` (:func:`_exactly_optimal`), or None when the basis is
+    singular or rests on an infinite bound.
     """
     R, C = lp.A.shape
     basic = np.flatnonzero(col_status == BASIC)
@@ -741,10 +760,38 @@ def exact_basic_solution(lp: "_LP", col_status: np.ndarray, row_status: np.ndarr
     x.update({int(j): v for j, v in zip(basic, x_basic)})
     x_float = value.copy()
     x_float[basic] = [float(v) for v in x_basic]
+    exact = _exactly_optimal(lp, col_status, row_status, basic, tight, x, y_tight)
     row_dual = np.zeros(R)
     row_dual[tight] = [float(y) for y in y_tight]
     objective = float(sum((F(lp.cost[j]) * v for j, v in x.items() if lp.cost[j] != 0), F(0)))
-    return x_float, objective, row_dual
+    return x_float, objective, row_dual, exact
+
+
+def _exactly_optimal(lp, col_status, row_status, basic, tight, x, y_tight) -> bool:
+    """Whether a basic solution (exact ``x``, exact duals ``y_tight`` of the nonbasic rows) is exactly optimal: every
+    basic column and row within its bounds, every nonbasic row's dual and column's reduced cost of the sign its
+    bound allows, in rational arithmetic (no tolerance)."""
+    F = Fraction
+    for j in basic:
+        v = x[int(j)]
+        if (np.isfinite(lp.col_lo[j]) and v < F(lp.col_lo[j])) or (np.isfinite(lp.col_up[j]) and v > F(lp.col_up[j])):
+            return False
+    for i in np.flatnonzero(row_status == BASIC):
+        activity = sum((F(lp.A[i, j]) * v for j, v in x.items() if lp.A[i, j] != 0), F(0))
+        if (np.isfinite(lp.row_lo[i]) and activity < F(lp.row_lo[i])) or \
+                (np.isfinite(lp.row_up[i]) and activity > F(lp.row_up[i])):
+            return False
+    for i, y in zip(tight, y_tight):
+        if lp.row_lo[i] != lp.row_up[i] and (y < 0 if row_status[i] == AT_LOWER else y > 0):
+            return False
+    used = [(int(i), y) for i, y in zip(tight, y_tight) if y != 0]
+    for j in np.flatnonzero(col_status != BASIC):
+        if lp.col_lo[j] == lp.col_up[j]:
+            continue
+        d = F(lp.cost[j]) - sum((F(lp.A[i, j]) * y for i, y in used if lp.A[i, j] != 0), F(0))
+        if (d < 0 and col_status[j] != AT_UPPER) or (d > 0 and col_status[j] != AT_LOWER):
+            return False
+    return True
 
 
 def _nonbasic_values(lp: "_LP", col_status: np.ndarray) -> np.ndarray:
@@ -803,7 +850,7 @@ def ray_certified(lp: _LP, r: np.ndarray) -> bool:
     return bool(lp.cost @ r < -VERIFY_TOL * (np.abs(lp.cost) @ np.abs(r)))
 
 
-def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray):
+def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strategy: int = 1):
     """Solve ``lp`` after scaling rows by ``row_factor`` and columns by ``col_factor`` (and the objective by a
     power of two that brings its largest entry near 1), with :data:`ROBUST_OPTIONS`.
 
@@ -817,7 +864,7 @@ def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray):
     As = (A * row_factor[:, None] * col_factor[None, :]).T       # column-major for addCols
     R, C = A.shape
     h = new_highs()
-    for key, value in {"threads": 1, **ROBUST_OPTIONS}.items():
+    for key, value in {"threads": 1, **ROBUST_OPTIONS, "simplex_strategy": strategy}.items():
         h.setOptionValue(key, value)
     rlo, rup = lp.row_lo * row_factor, lp.row_up * row_factor
     h.addRows(R, np.where(np.isinf(rlo), -HINF, rlo), np.where(np.isinf(rup), HINF, rup), 0,
