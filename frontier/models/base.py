@@ -92,6 +92,9 @@ class Stage:
     exclude_self: bool = False
     name: str = "score"
     detail: bool = False        # a detail stage (slacks) is skipped when only scores are asked for
+    # the score is the LP objective up to cancellation (SBM: t - sum w S / x0): an objective far below the
+    # magnitude of its terms is only reported when certified exactly (see frontier.engine.accepted)
+    relative_objective: bool = False
 
     @property
     def n_rows(self) -> int:

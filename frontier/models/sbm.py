@@ -149,6 +149,7 @@ class SBMScore(_SBMStage):
     def __init__(self, layout, rts, orientation, weights, zeros, small):
         super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1,
                          exclude_self=False, name="score")
+        self.relative_objective = True
 
     def objective_range(self, in_reference):
         return 0.0, 1.0       # rho in [0, 1] whatever the reference set (slacks never exceed the data)
