@@ -29,17 +29,22 @@ Every LP's HiGHS model status is mapped to a string (``"optimal"``, ``"infeasibl
 
 Verification and the robust path
 --------------------------------
-HiGHS works to absolute tolerances (1e-7 feasibility) and drops matrix entries below 1e-9. Data are scaled by
-column means, so a DMU whose value is tiny relative to its column (a bad output of 1e-6 among values near 100, a
-1e-8 placeholder for a zero, a column spanning 1e-8..1e12) enters its LP as coefficients the solver treats as
-zero, and an "optimal" answer can be meaningless (an efficient DMU scored 0 or -1e-7, negative targets). So every
-optimal solution is verified before it is reported (:func:`relative_violation`): with the variables clipped to
-their bounds, each row's residual must be below ``VERIFY_TOL`` relative to the magnitude of its terms, and the
-objective must lie in the stage's documented range (:meth:`Stage.objective_range`). A solution that fails, and
-any LP the fast path calls unbounded or fails to solve, is solved again on the robust path
-(:func:`solve_robust`): one dense LP with every reference column, rows and columns equilibrated by powers of
-two around the evaluated DMU's own values, and tighter HiGHS tolerances. If that answer fails the same check
-too, the DMU gets NaN with status ``"numerical_error"``, never a number.
+HiGHS works to absolute tolerances (1e-7) and drops matrix entries below 1e-9. A DMU whose value is tiny relative to
+its column (a bad output of 1e-6 among values near 100, a 1e-8 placeholder for a zero, a column spanning
+1e-8..1e12) enters its LP as coefficients the solver treats as zero, and an "optimal" answer can be meaningless
+(an efficient DMU scored 0, a feasible but far from optimal vertex). So every optimal solution is *certified*
+before it is reported (:func:`accepted`, :func:`kkt_violation`): with the variables clipped to their bounds, each
+row's residual below ``VERIFY_TOL`` relative to the magnitude of its terms, every reduced cost (the stage's own
+columns and every priced reference column, in the model or not) of the right sign to within ``OPTIMALITY_TOL``
+of its terms' magnitude, and the objective in the stage's documented range (:meth:`Stage.objective_range`). These
+measures do not change when a row or column is rescaled, so they mean the same in the user's units.
+
+A solution that fails, and any LP the fast path calls unbounded or fails to solve, goes to :func:`solve_robust`:
+one LP with every reference column, rows scaled by the evaluated DMU's own values (:func:`own_value_scaling`) or
+equilibrated, tight HiGHS tolerances, HiGHS's final basis recomputed in exact rationals
+(:func:`exact_basic_solution`), and each answer certified as above. An infeasible or unbounded status is only
+returned with a checked Farkas ray (:func:`farkas_certified`) or unbounded ray and feasible point
+(:func:`ray_certified`). Anything else is NaN with status ``"numerical_error"``, never a number.
 """
 from __future__ import annotations
 

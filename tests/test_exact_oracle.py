@@ -3,12 +3,10 @@ can be trusted with: values far below their column's mean, columns spanning 1e-8
 
 Each model is written here directly from its formulation (docs: formulations.md) in exact rationals, with the
 instance's floats converted exactly, so the reference is the true optimum of the data frontier was given.
-frontier must return it to a relative error of ``REL_TOL`` (and the exact status where the LP has no optimum), or NaN with
-status ``numerical_error`` (never a
-wrong number)."""
+frontier must return it to a relative error of ``REL_TOL`` (and the exact status where the LP has no optimum),
+or NaN with status ``numerical_error`` (never a wrong number)."""
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 import numpy as np
