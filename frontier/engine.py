@@ -319,8 +319,10 @@ class StageSolver:
 
     def _price(self, duals: np.ndarray, own: int) -> bool:
         added = False
+        self.priced = (duals, [])       # kept for the optimality certificate (see candidates)
         for b in range(len(self.stage.blocks)):
             rc = self.pricing_cost[b] - self._column_products(b, duals)
+            self.priced[1].append(rc)
             cand = self._eligible(b, np.flatnonzero(rc < -PRICING_TOL), own)
             if cand.size:
                 if cand.size > MAX_ADD_PER_ROUND:
@@ -460,15 +462,18 @@ class StageSolver:
             self._set_own_bound(own, HINF)
         return status, objective, values, row_dual
 
-    def candidates(self, own: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per block, the reference columns an optimality certificate prices (positions and data rows): the
-        pricing set, without the evaluated DMU when the stage excludes it (``own``; -1 if none)."""
-        if not (self.stage.exclude_self and own >= 0):
-            return list(zip(self.pricing, self.pricing_data))
+    def candidates(self, own: int) -> list[tuple]:
+        """Per block, the reference columns an optimality certificate prices: positions, data rows and their
+        reduced costs under the final duals (from the last pricing round; None in ``method="full"``), without
+        the evaluated DMU when the stage excludes it (``own``; -1 if none)."""
+        reduced = self.priced[1] if not self.full else [None] * len(self.pricing)
         out = []
-        for positions, data in zip(self.pricing, self.pricing_data):
-            keep = positions != own
-            out.append((positions, data) if keep.all() else (positions[keep], data[keep]))
+        for positions, data, rc in zip(self.pricing, self.pricing_data, reduced):
+            if self.stage.exclude_self and own >= 0:
+                keep = positions != own
+                if not keep.all():
+                    positions, data, rc = positions[keep], data[keep], None if rc is None else rc[keep]
+            out.append((positions, data, rc))
         return out
 
     def columns(self, values: np.ndarray) -> "Columns":
@@ -521,9 +526,10 @@ def row_activity(stage: Stage, ref: np.ndarray, patch: Patch, i: int, cols: Colu
 
 
 def _relative(violation: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """``violation / scale``, with 0 / 0 = 0 and x / 0 = inf."""
-    safe = np.where(scale > 0, scale, 1.0)
-    return np.where(scale > 0, violation / safe, np.where(violation > 0, np.inf, 0.0))
+    """``violation / scale`` (both >= 0), with 0 / 0 = 0 and x / 0 = inf."""
+    out = np.divide(violation, scale, out=np.zeros_like(violation), where=scale > 0)
+    out[(scale <= 0) & (violation > 0)] = np.inf
+    return out
 
 
 def _dual_violation(d: np.ndarray, magnitude: np.ndarray, x: np.ndarray, lower: np.ndarray,
@@ -532,13 +538,22 @@ def _dual_violation(d: np.ndarray, magnitude: np.ndarray, x: np.ndarray, lower: 
     column at its lower bound needs ``d >= 0``, at its upper bound ``d <= 0``, strictly between them ``d = 0``;
     a fixed column needs nothing."""
     at_lower, at_upper = x <= lower, x >= upper
-    violation = np.where(at_lower & at_upper, 0.0, np.where(at_lower, np.maximum(-d, 0.0),
-                                                            np.where(at_upper, np.maximum(d, 0.0), np.abs(d))))
+    violation = np.abs(d)
+    violation[at_lower] = np.maximum(-d[at_lower], 0.0)
+    violation[at_upper] = np.maximum(d[at_upper], 0.0)
+    violation[at_lower & at_upper] = 0.0
     return float(_relative(violation, magnitude).max(initial=0.0))
 
 
+def _reference_dual_violation(reduced: np.ndarray, terms: np.ndarray, used: np.ndarray) -> float:
+    """:func:`_dual_violation` for reference columns (bounds 0 and infinity): ``used`` marks those with x > 0."""
+    violation = np.maximum(-reduced, 0.0)
+    violation[used] = np.abs(reduced[used])
+    return float(_relative(violation, terms).max(initial=0.0))
+
+
 def kkt_violation(stage: Stage, ref: np.ndarray, patch: Patch, i: int, cols: Columns, row_dual: np.ndarray,
-                  candidates: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float]:
+                  candidates: list[tuple]) -> tuple[float, float]:
     """Relative primal and dual (optimality) errors of a clipped solution ``cols`` with row duals ``row_dual``.
 
     Primal: each row's violation of its bounds relative to the magnitude of its terms (:func:`row_activity`).
@@ -546,7 +561,8 @@ def kkt_violation(stage: Stage, ref: np.ndarray, patch: Patch, i: int, cols: Col
     Dual: the row duals are first made consistent with the solution (complementary slackness): a dual may be
     positive only on a row at its lower bound and negative only on a row at its upper bound (within the primal
     tolerance, relative), otherwise it is taken as 0. The reduced costs ``d_j = c_j - a_j' y`` of the stage's own
-    columns and of every reference column in ``candidates`` (per block: positions and their data rows) must then
+    columns and of every reference column in ``candidates`` (per block: positions, their data rows, and their reduced
+    costs under ``row_dual`` if already known, else None) must then
     satisfy their sign conditions (:func:`_dual_violation`) relative to the magnitude of their terms
     ``|c_j| + sum_r |a_rj y_r|``. A reference column not in the solution is at its lower bound 0.
 
@@ -558,35 +574,37 @@ def kkt_violation(stage: Stage, ref: np.ndarray, patch: Patch, i: int, cols: Col
     """
     activity, magnitude = row_activity(stage, ref, patch, i, cols)
     lo, up = patch.row_lower[i], patch.row_upper[i]
-    primal = _relative(np.maximum(np.maximum(lo - activity, activity - up), 0.0), magnitude)
-    at_lower = _relative(np.abs(activity - lo), magnitude) <= VERIFY_TOL
-    at_upper = _relative(np.abs(up - activity), magnitude) <= VERIFY_TOL
-    y = np.where(row_dual > 0, np.where(at_lower, row_dual, 0.0), np.where(at_upper, row_dual, 0.0))
+    with np.errstate(invalid="ignore"):
+        below, above = lo - activity, activity - up
+    primal = _relative(np.maximum(np.maximum(below, above), 0.0), magnitude)
+    tol = VERIFY_TOL * magnitude
+    y = np.where(row_dual > 0, np.where(np.abs(below) <= tol, row_dual, 0.0),
+                 np.where(np.abs(above) <= tol, row_dual, 0.0))
     E = patch.extra_matrix[i]
     cost = patch.extra_cost[i]
     dual = _dual_violation(cost - E.T @ y, np.abs(cost) + np.abs(E).T @ np.abs(y), cols.own,
                            patch.extra_lower[i], patch.extra_upper[i])
     d = stage.d
-    for b, (block, (positions, data)) in enumerate(zip(stage.blocks, candidates)):
+    same_duals = np.array_equal(y, row_dual)
+    for b, (block, (positions, data, reduced)) in enumerate(zip(stage.blocks, candidates)):
         y_data = np.where(block.variables, y[:d], 0.0)
         cost_v = np.zeros(d) if block.cost is None else block.cost
-        reduced = data @ (cost_v - y_data)
-        terms = data @ (np.abs(cost_v) + np.abs(y_data))       # the data are non-negative
-        if block.convexity:
-            reduced = reduced - y[d]
-            terms = terms + abs(y[d])
-        x = np.zeros(positions.size)
-        in_block = cols.blk == b
-        used = np.searchsorted(positions, cols.pos[in_block])
-        found = used < positions.size
-        found[found] &= positions[used[found]] == cols.pos[in_block][found]
-        x[used[found]] = cols.lam[in_block][found]
-        dual = max(dual, _dual_violation(reduced, terms, x, np.zeros(x.size), np.full(x.size, np.inf)))
+        if reduced is None or not same_duals:
+            reduced = data @ (cost_v - y_data) - (y[d] if block.convexity else 0.0)
+        used = np.zeros(positions.size, dtype=bool)
+        in_block = cols.pos[cols.blk == b]
+        at = np.minimum(np.searchsorted(positions, in_block), positions.size - 1)
+        used[at[positions[at] == in_block]] = True
+        # only a negative or a used column's reduced cost can violate: their terms' magnitude (the data are
+        # non-negative, so |a_j|'|y| is data @ |y|)
+        check = np.flatnonzero((reduced < 0) | used)
+        terms = data[check] @ (np.abs(cost_v) + np.abs(y_data)) + (abs(y[d]) if block.convexity else 0.0)
+        dual = max(dual, _reference_dual_violation(reduced[check], terms, used[check]))
     return float(primal.max(initial=0.0)), dual
 
 
 def accepted(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, objective: float, cols: Columns,
-             row_dual: np.ndarray, candidates: list[tuple[np.ndarray, np.ndarray]]) -> bool:
+             row_dual: np.ndarray, candidates: list[tuple]) -> bool:
     """Whether a clipped solution is certified optimal: the objective inside its documented range and relative
     primal and dual errors (:func:`kkt_violation`) below ``VERIFY_TOL`` and ``OPTIMALITY_TOL``."""
     if not in_range(stage, own, objective):
@@ -690,7 +708,7 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, 
              np.concatenate([patch.extra_lower[i], np.zeros(every.pos.size)]),
              np.concatenate([patch.extra_upper[i], np.full(every.pos.size, np.inf)]),
              patch.row_lower[i], patch.row_upper[i])
-    candidates = [(p, ref[p]) for p in positions]
+    candidates = [(p, ref[p], None) for p in positions]
     for scaling, strategy in ROBUST_ATTEMPTS:
         if scaling == "own_value":
             row_factor, col_factor = own_value_scaling(A, point, stage.d)
