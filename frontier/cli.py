@@ -604,7 +604,7 @@ def _print_summary(text: str, args) -> None:
 
 def _run_efficiency(args, argv) -> int:
     from . import io
-    from .efficiency import efficiency
+    from .scoring import efficiency
 
     _check_outputs(args, {"--plot": args.plot})
     frame = _read(args, text_columns=args.id)
@@ -636,7 +636,7 @@ def _run_efficiency(args, argv) -> int:
 
 def _run_productivity(args, argv) -> int:
     from . import io
-    from .productivity import productivity
+    from .indices import productivity
 
     _check_outputs(args, {"--plot": args.plot, "--plot-decomposition": args.plot_decomposition})
     frame = _read(args, text_columns=[args.entity])
@@ -704,7 +704,7 @@ def _run_window(args, argv) -> int:
 
 def _run_metafrontier(args, argv) -> int:
     from . import io
-    from .metafrontier import metafrontier
+    from .group_frontiers import metafrontier
 
     if args.plot_periods and args.period is None:
         raise ValueError("--plot-periods needs --period (the column of periods)")
