@@ -279,8 +279,8 @@ def test_multipliers_reproduce_the_distance_and_normalisation():
     """CRS strong duality: D = v'x - u'y + mu'b, and the normalisation v'g_x + u'g_y + mu'g_b = 1."""
     df = polluters(22)
     res = fr.efficiency(df, ["K", "E"], ["Y"], ["SO2", "CO2"], model="ddf", rts="crs")
-    mult = res.multipliers
     data = df[["K", "E", "Y", "SO2", "CO2"]]
+    mult = res.multipliers[data.columns]
     sign = np.array([1, 1, -1, 1, 1])
     np.testing.assert_allclose((mult * data * sign).sum(axis=1), res.scores, atol=1e-8)
     np.testing.assert_allclose((mult * data).sum(axis=1), 1.0, atol=1e-8)     # g = observed (x, y, b)
@@ -302,4 +302,4 @@ def test_shadow_price_statuses_and_errors():
     with pytest.raises(ValueError, match="DDF family"):
         sbm.shadow_prices("Y")
     nddf = fr.efficiency(df, ["K", "E"], ["Y"], ["SO2"], model="nddf")
-    assert nddf.multipliers.shape == (len(df), 4)
+    assert nddf.multipliers.shape == (len(df), 4 + 2)        # K, E, Y, SO2, then omega and status
