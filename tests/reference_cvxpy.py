@@ -456,3 +456,21 @@ def multiplier_form(model, X, Y, B, o, *, rts="crs", orientation="input", dispos
     low = _solve(cp.Minimize(probe @ stacked), face)[1]
     high = _solve(cp.Maximize(probe @ stacked), face)[1]
     return status, best, (low, high, np.asarray(stacked.value, dtype=float))
+
+
+def economic_with_bads(kind, X, Y, B, o, w=None, p=None, *, rts="vrs", disposability="weak"):
+    """Minimum cost, maximum revenue or maximum profit with bad outputs held at b0 (not priced): the technology of
+    §2.2, B'z = b0 (weak; Kuosmanen lambda = z + u under a convexity row) or B'z <= b0 (strong), and
+    X'lambda <= x, Y'z >= y with x (cost, profit) and y (revenue, profit) optimised, else the DMU's own."""
+    n = X.shape[0]
+    z = cp.Variable(n, nonneg=True)
+    kuosmanen = disposability == "weak" and rts != "crs"
+    lam_x = z + cp.Variable(n, nonneg=True) if kuosmanen else z
+    x = cp.Variable(X.shape[1], nonneg=True) if kind in ("cost", "profit") else X[o]
+    y = cp.Variable(Y.shape[1], nonneg=True) if kind in ("revenue", "profit") else Y[o]
+    cons = [X.T @ lam_x <= x, Y.T @ z >= y]
+    cons.append(B.T @ z == B[o] if disposability == "weak" else B.T @ z <= B[o])
+    cons += _rts(cp.sum(lam_x), rts)
+    objective = {"cost": lambda: cp.Minimize(w @ x), "revenue": lambda: cp.Maximize(p @ y),
+                 "profit": lambda: cp.Maximize(p @ y - w @ x)}[kind]()
+    return _solve(objective, cons)

@@ -303,3 +303,62 @@ def test_shadow_price_statuses_and_errors():
         sbm.shadow_prices("Y")
     nddf = fr.efficiency(df, ["K", "E"], ["Y"], ["SO2"], model="nddf")
     assert nddf.multipliers.shape == (len(df), 4 + 2)        # K, E, Y, SO2, then omega and status
+
+
+# ---- bad outputs: in the technology at their observed level, not priced --------------------------------------
+
+def polluting_firms(seed: int, n: int = 12) -> pd.DataFrame:
+    df = random_firms(seed, n)
+    rng = np.random.default_rng(seed + 100)
+    df["b"] = (df.x1 + df.x2) * rng.uniform(0.3, 1.0, n)
+    return df
+
+
+@pytest.mark.parametrize("kind", ["cost", "revenue", "profit"])
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+@pytest.mark.parametrize("disposability", ["weak", "strong"])
+def test_economic_with_bad_outputs_against_cvxpy(kind, rts, disposability):
+    """The economic LP with bad outputs held at b0 (weak: equality, Kuosmanen under VRS; strong: at most) agrees
+    with cvxpy; the technical part is the radial (DDF, bads' direction 0) model with the same bad outputs, and
+    the identities hold (cost and revenue: economic = technical x allocative <= technical; profit: additive)."""
+    if kind == "profit" and rts == "crs":
+        pytest.skip("CRS profit is unbounded or 0")
+    df = polluting_firms(7)
+    X, Y, B = df[INPUTS].to_numpy(), df[OUTPUTS].to_numpy(), df[["b"]].to_numpy()
+    W, P = df[["w1", "w2"]].to_numpy(), df[["p1", "p2"]].to_numpy()
+    prices = {"cost": COST_PRICES, "revenue": REVENUE_PRICES, "profit": ALL_PRICES}[kind]
+    res = fr.economic(df, INPUTS, OUTPUTS, ["b"], kind=kind, prices=prices, rts=rts, bad_disposability=disposability)
+    assert res.spec.bad_outputs == ("b",) and res.spec.bad_disposability == disposability
+    assert "b" not in res.prices.columns and "b" not in res.optimal.columns
+    for o in range(len(df)):
+        status, best = ref.economic_with_bads(kind, X, Y, B, o, W[o], P[o], rts=rts, disposability=disposability)
+        assert status == "optimal"
+        assert res.optimal_value.iloc[o] == pytest.approx(best, rel=1e-7, abs=1e-7)
+        if kind == "profit":
+            g = np.r_[X[o], Y[o], 0.0]
+            _, beta = ref.ddf(X, Y, B, o, g, rts=rts, disposability=disposability)
+            assert res.technical.iloc[o] == pytest.approx(beta, abs=1e-7)
+        else:
+            _, radial = ref.radial(X, Y, B, o, rts=rts, orientation="input" if kind == "cost" else "output",
+                                   disposability=disposability)
+            assert res.technical.iloc[o] == pytest.approx(radial if kind == "cost" else 1 / radial, abs=1e-7)
+    if kind == "profit":
+        np.testing.assert_allclose(res.economic, res.technical + res.allocative, atol=1e-10)
+        assert (res.allocative >= -1e-9).all()
+    else:
+        np.testing.assert_allclose(res.economic, res.technical * res.allocative, atol=1e-10)
+        assert (res.economic <= res.technical + 1e-9).all()
+
+
+def test_bad_outputs_are_not_priced_and_change_the_technology():
+    df = polluting_firms(8)
+    with pytest.raises(ValueError, match="bad outputs are not priced"):
+        fr.economic(df, INPUTS, OUTPUTS, ["b"], kind="cost", prices={**COST_PRICES, "b": 1.0})
+    with pytest.raises(ValueError, match="bad_disposability"):
+        fr.economic(df, INPUTS, OUTPUTS, ["b"], kind="cost", prices=COST_PRICES, bad_disposability="apz")
+    plain = fr.economic(df, INPUTS, OUTPUTS, kind="cost", prices=COST_PRICES, rts="crs")
+    strong = fr.economic(df, INPUTS, OUTPUTS, ["b"], kind="cost", prices=COST_PRICES, rts="crs",
+                         bad_disposability="strong")
+    # holding pollution at its level restricts the technology: the minimum cost can only rise
+    assert (strong.optimal_value >= plain.optimal_value - 1e-9).all()
+    assert (strong.optimal_value > plain.optimal_value + 1e-6).any()
