@@ -33,12 +33,10 @@ from .efficiency import efficiency, evaluation_groups
 from .models.base import RTS, Layout
 from .models.economic import KINDS, build
 from .problem import SNAP_TOL, custom_direction, direction_matrix
-from .results import EfficiencyResult, Specification
+from .io import VALUE_COLUMNS
+from .results import EfficiencyResult, Specification, Summary, _row_line
 
 PROFIT_DIRECTIONS = ("observed", "ones", "mean")
-# (observed value, optimal value) column names of each kind
-VALUE_NAMES = {"cost": ("observed_cost", "minimum_cost"), "revenue": ("observed_revenue", "maximum_revenue"),
-               "profit": ("observed_profit", "maximum_profit")}
 
 
 @dataclass(frozen=True)
@@ -59,6 +57,8 @@ class EconomicResult:
     prices : DataFrame of the prices used (one column per priced variable).
     technical_result : the :class:`frontier.EfficiencyResult` of the technical part (slacks, targets, peers).
     spec : :class:`frontier.Specification` (``model`` is the kind: ``"cost"``, ``"revenue"``, ``"profit"``).
+    price_sources : the ``prices`` argument as given (``{variable: column name or number}``), for the exports'
+        reproducing call.
     """
 
     economic: pd.Series
@@ -73,6 +73,7 @@ class EconomicResult:
     technical_result: EfficiencyResult
     spec: Specification
     periods: pd.Series | None = None
+    price_sources: dict | None = None
 
     @property
     def kind(self) -> str:
@@ -81,7 +82,7 @@ class EconomicResult:
     def to_frame(self) -> pd.DataFrame:
         """``economic``, ``technical``, ``allocative``, both statuses, the observed and optimal cost / revenue /
         profit and the optimal quantities (``optimal_<var>``), indexed like the data (period column included)."""
-        observed, best = VALUE_NAMES[self.kind]
+        observed, best = VALUE_COLUMNS[self.kind]
         parts = []
         if self.periods is not None and self.periods.name not in self.economic.index.names:
             parts.append(self.periods)
@@ -90,31 +91,82 @@ class EconomicResult:
                   self.optimal.add_prefix("optimal_")]
         return pd.concat(parts, axis=1)
 
-    def to_csv(self, path) -> None:
-        """Write :meth:`to_frame` (the DMU index as leading column) to a CSV file."""
-        self.to_frame().to_csv(path)
-
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """The specification, LP outcomes and the mean, min and max of the economic, technical and allocative parts,
+        each with ``n``, the DMUs behind it (and the means by period with ``period=``). Prints as text; renders as
+        HTML in notebooks."""
+        s = self.spec
         identity = "economic = technical x allocative" if self.kind != "profit" else \
             "economic = technical + allocative (Nerlovian)"
-        lines = [f"frontier economic efficiency: {self.kind}, rts {self.spec.rts}, {identity}"]
+        title = f"frontier economic efficiency: {self.kind}, rts {s.rts}, {identity}"
+        rows = []
         if self.kind == "profit":
-            lines.append(f"  {'direction':<18} {self.spec.direction}")
-        lines.append(f"  {'prices':<18} " + ", ".join(self.prices.columns))
-        lines.append(f"  {'DMUs':<18} {len(self.economic)}")
-        lines.append("  LP status          " + ", ".join(f"{k}: {v}" for k, v in self.status.value_counts().items()))
-        for name in ("economic", "technical", "allocative"):
-            values = getattr(self, name).dropna()
-            if len(values):
-                lines.append(f"  {name:<18} mean {values.mean():.4f}, min {values.min():.4f}, "
-                             f"max {values.max():.4f}")
-        return "\n".join(lines)
+            rows.append(("direction", s.direction))
+        rows.append(("variables", f"inputs {list(s.inputs)}, outputs {list(s.outputs)}"
+                     + (f", bad outputs {list(s.bad_outputs)} (not priced, {s.bad_disposability} disposability)"
+                        if s.bad_outputs else "")))
+        rows.append(("prices", ", ".join(f"{k}={v}" for k, v in (self.price_sources or {}).items())
+                     or ", ".join(self.prices.columns)))
+        if s.period is not None:
+            rows.append(("technology", f"{s.technology} (period {s.period!r})"))
+        rows.append(("DMUs", len(self.economic)))
+        rows.append(("LP status", ", ".join(f"{k}: {v}" for k, v in self.status.value_counts().items())))
+        parts = self.to_frame()[["economic", "technical", "allocative"]]
+        stats = pd.DataFrame({"mean": parts.mean(), "min": parts.min(), "max": parts.max(),
+                              "n": parts.notna().sum().astype(int)})
+        tables = {"economic, technical and allocative (n = DMUs with a value)": stats}
+        lines = [title] + [_row_line(k, v) for k, v in rows]
+        for name, r in stats.iterrows():
+            if r["n"]:
+                lines.append(_row_line(name, f"mean {r['mean']:.4f} (n={int(r['n'])}), min {r['min']:.4f}, "
+                                             f"max {r['max']:.4f}"))
+        if self.periods is not None:
+            by = parts.groupby(self.periods.to_numpy()).agg(["mean", "count"])
+            by.columns = [f"{a}_{'n' if b == 'count' else b}" for a, b in by.columns]
+            by.index.name = s.period
+            tables["means by period"] = by
+            lines.append("  means by period (n = DMUs with a value):")
+            lines.append("    " + by.round(4).to_string().replace("\n", "\n    "))
+        failed = self.economic.isna()
+        if failed.any():
+            lines.append(_row_line("NaN economic", f"{int(failed.sum())} (e.g. {list(self.economic.index[failed][:5])}:"
+                                                   f" {list(self.status[failed][:5])})"))
+        return Summary("\n".join(lines), title, rows, tables)
 
     def __str__(self) -> str:
         return self.summary()
 
     def __repr__(self) -> str:
-        return f"<EconomicResult {self.kind} n={len(self.economic)}>"
+        return f"<EconomicResult {self.kind} rts={self.spec.rts} n={len(self.economic)}>"
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view of the result: the summary's specification and table as HTML."""
+        return self.summary()._repr_html_()
+
+    # -- export (frontier.io), as the other results -----------------------------------------------------
+    def to_csv(self, path) -> None:
+        """Write :meth:`to_frame` with the DMU index as leading column(s) to a CSV file."""
+        from .io import write_result
+
+        write_result(self, path, fmt="csv")
+
+    def to_excel(self, path) -> None:
+        """Write the results (sheet named by the kind), the prices and a ``specification`` sheet to an .xlsx file."""
+        from .io import write_result
+
+        write_result(self, path, fmt="excel")
+
+    def to_stata(self, path) -> None:
+        """Write the results to a Stata .dta file (variable labels; the specification as dataset notes)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="stata")
+
+    def to_parquet(self, path) -> None:
+        """Write the results to a Parquet file (the specification in its metadata)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="parquet")
 
 
 def _per_variable_values(spec, frame: pd.DataFrame, names: list[str], what: str, example: str) -> np.ndarray:
@@ -363,4 +415,5 @@ def economic(
         technical_result=tech,
         spec=result_spec,
         periods=period_values,
+        price_sources=dict(prices),
     )

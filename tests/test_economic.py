@@ -362,3 +362,46 @@ def test_bad_outputs_are_not_priced_and_change_the_technology():
     # holding pollution at its level restricts the technology: the minimum cost can only rise
     assert (strong.optimal_value >= plain.optimal_value - 1e-9).all()
     assert (strong.optimal_value > plain.optimal_value + 1e-6).any()
+
+
+# ---- exports, summary and repr, like the other results ------------------------------------------------------
+
+def test_economic_result_exports_with_its_specification(tmp_path):
+    pytest.importorskip("openpyxl")
+    pytest.importorskip("pyarrow")
+    from frontier.io import read_specification
+
+    df = polluting_firms(9)
+    res = fr.economic(df, INPUTS, OUTPUTS, ["b"], kind="cost", prices={"x1": "w1", "x2": 1.5}, rts="vrs")
+    frame = res.to_frame()
+    res.to_csv(tmp_path / "cost.csv")
+    back = pd.read_csv(tmp_path / "cost.csv", index_col=0)
+    assert list(back.columns) == list(frame.columns)
+    np.testing.assert_allclose(back["economic"], frame["economic"])
+    for name, write in (("cost.xlsx", res.to_excel), ("cost.dta", res.to_stata), ("cost.parquet", res.to_parquet)):
+        write(tmp_path / name)
+        spec = read_specification(tmp_path / name)
+        assert "frontier.economic(data" in spec["call"] and "prices={'x1': 'w1', 'x2': 1.5}" in spec["call"]
+        assert spec["kind"] == "cost" and spec["bad_outputs"] == "b"
+    sheets = pd.read_excel(tmp_path / "cost.xlsx", sheet_name=None)
+    assert {"cost", "prices", "specification"} <= set(sheets)
+    np.testing.assert_allclose(sheets["cost"]["allocative"], frame["allocative"])
+    np.testing.assert_allclose(pd.read_parquet(tmp_path / "cost.parquet")["minimum_cost"], frame["minimum_cost"])
+    np.testing.assert_allclose(pd.read_stata(tmp_path / "cost.dta")["technical"], frame["technical"])
+
+
+def test_economic_summary_counts_beside_means_and_repr():
+    df = polluting_firms(10)
+    df["year"] = [2019, 2020] * (len(df) // 2)
+    res = fr.economic(df, INPUTS, OUTPUTS, kind="revenue", prices=REVENUE_PRICES, period="year")
+    text = res.summary()
+    n = len(df)
+    assert f"economic           mean {res.economic.mean():.4f} (n={n})" in text
+    assert f"allocative         mean {res.allocative.mean():.4f} (n={n})" in text
+    stats = text.tables["economic, technical and allocative (n = DMUs with a value)"]
+    assert stats.loc["technical", "n"] == n
+    by = text.tables["means by period"]
+    assert list(by["economic_n"]) == [n // 2, n // 2]
+    assert by.loc[2019, "economic_mean"] == pytest.approx(res.economic[df.year == 2019].mean())
+    assert repr(res) == f"<EconomicResult revenue rts=vrs n={n}>"
+    assert "<table>" in res._repr_html_()
