@@ -356,7 +356,8 @@ def economic(
     sums[~ok] = np.nan
 
     # the technical part: the registered radial / DDF model on the same data, RTS and reference sets
-    common = dict(bad_outputs=list(dea.bad_outputs), rts=rts, period=period, technology=technology if period is not None else None, window=window,
+    common = dict(bad_outputs=list(dea.bad_outputs), rts=rts, period=period,
+                  technology=technology if period is not None else None, window=window,
                   n_jobs=n_jobs, method=method, chunk_size=chunk_size)
     if dea.bad_outputs:
         common["bad_disposability"] = bad_disposability
