@@ -7,9 +7,11 @@
 """
 from .economic import EconomicResult, economic
 from .efficiency import efficiency
+from .metafrontier import metafrontier
 from .productivity import productivity
-from .results import EfficiencyResult, ProductivityResult, Specification
+from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, Specification, WindowAnalysisResult
+from .window import window_analysis
 
-__all__ = ["efficiency", "productivity", "economic", "EfficiencyResult", "ProductivityResult", "EconomicResult",
-           "Specification"]
+__all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "EfficiencyResult",
+           "ProductivityResult", "EconomicResult", "MetafrontierResult", "WindowAnalysisResult", "Specification"]
 __version__ = "0.1.0"

@@ -1,4 +1,5 @@
-"""The ``frontier`` command line: ``efficiency``, ``productivity``, ``economic``, ``validate`` and ``demo``.
+"""The ``frontier`` command line: ``efficiency``, ``productivity``, ``metafrontier``, ``window``, ``economic``,
+``validate`` and ``demo``.
 
 ::
 
@@ -6,11 +7,14 @@
         --super --id firm -o scores.csv
     frontier productivity panel.dta --entity city --period year --inputs K L E --outputs Y \\
         --bad-outputs SO2 --index gml -o gtfp.xlsx --plot gtfp.png
+    frontier metafrontier panel.csv --group region --inputs K L E --outputs Y --bad-outputs SO2 --id city \\
+        --period year --meta pooled -o tgr.csv --plot tgr.png
     frontier economic firms.csv --inputs K L --outputs Y --kind cost --prices K=r L=wage -o cost.xlsx
     frontier validate [DIR]
 
 Files are read and written by extension (CSV, Excel, Stata, Parquet; see :mod:`frontier.io`). The options
-mirror the keyword arguments of :func:`frontier.efficiency` and :func:`frontier.productivity`. Errors print one
+mirror the keyword arguments of :func:`frontier.efficiency`, :func:`frontier.productivity` and
+:func:`frontier.metafrontier`. Errors print one
 line, ``frontier: error: ...``, and exit with status 2 (``--traceback`` shows the Python traceback).
 """
 from __future__ import annotations
@@ -25,6 +29,20 @@ from pathlib import Path
 from .models import REGISTRY, model_names
 
 EXIT_USAGE = 2
+DISTRIBUTION = "frontier-dea"           # the name on PyPI (pip install frontier-dea); the import name is frontier
+
+
+def distribution_version() -> str:
+    """The installed distribution's version (``pip show frontier-dea``), else the source tree's
+    ``frontier.__version__`` (run from a checkout that is not installed, or installed under an old name)."""
+    from importlib import metadata
+
+    from . import __version__
+
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return __version__
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,6 +83,24 @@ def _weight(text: str):
         return name, float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"weight of {name!r} must be a number, got {value!r}") from None
+
+
+def _separator(text: str) -> str:
+    if text.lower() in ("tab", "\\t", "\t"):
+        return "\t"
+    if not text:
+        raise argparse.ArgumentTypeError("the separator is empty")
+    return text
+
+
+def _encoding(text: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(text).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown text encoding {text!r} (e.g. utf-8, gbk, gb18030, "
+                                         "latin-1)") from None
 
 
 def _price(text: str):
@@ -131,6 +167,12 @@ HELP = {
     "keep_data": "write all input columns followed by the results (default: only the identifying columns "
                  "and the results, ready to merge back)",
     "sheet": "the Excel sheet to read (name or number; default the first)",
+    "sep": "CSV field separator (default ',' for .csv, tab for .tsv; 'tab' or '\\t' for a tab, e.g. --sep ';')",
+    "decimal": "CSV decimal mark (default '.'; e.g. --decimal , for files with European settings)",
+    "encoding": "CSV text encoding (default utf-8, with or without a byte-order mark); a CSV saved by Excel on "
+                "Chinese Windows is usually gbk or gb18030",
+    "na_values": "cell texts that mean 'missing' in CSV and Excel files, besides empty cells (the default: only "
+                 "empty cells, so that an entity called NA keeps its name), e.g. --na-values NA . -",
     "quiet": "do not print the summary",
     "traceback": "on an error, show the full Python traceback (for bug reports)",
     "window": "with --technology window: the bandwidth h, periods t-h..t+h form period t's frontier",
@@ -157,8 +199,9 @@ def _declared(fact: str, leave_out: tuple = (None,)) -> tuple:
 
 def _model_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
     g = parser.add_argument_group("model")
-    g.add_argument("--model", type=_lower_name, default="sbm", choices=model_names(),
-                   help=HELP["model"])
+    g.add_argument("--model", type=_lower_name, default=None if productivity else "sbm", choices=model_names(),
+                   help=HELP["model"] + (" (default: sbm; radial for --index hicks_moorsteen, ddf for lhm)"
+                                         if productivity else ""))
     g.add_argument("--orientation", type=_lower_name, choices=_declared("orientations"),
                    help=HELP["orientation"])
     g.add_argument("--rts", type=_lower_name, default="vrs", choices=("crs", "vrs", "nirs", "ndrs"),
@@ -191,6 +234,10 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
 def _output_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
     g = parser.add_argument_group("input and output files")
     g.add_argument("--sheet", default=None, help=HELP["sheet"])
+    g.add_argument("--sep", type=_separator, default=None, metavar="CHAR", help=HELP["sep"])
+    g.add_argument("--decimal", default=".", metavar="CHAR", help=HELP["decimal"])
+    g.add_argument("--encoding", type=_encoding, default=None, metavar="NAME", help=HELP["encoding"])
+    g.add_argument("--na-values", nargs="+", default=[], metavar="TEXT", help=HELP["na_values"])
     g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
     g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
     if productivity:
@@ -239,13 +286,45 @@ output columns (one row per entity and period; merge on the entity and period co
   period_from, index, ec, tc [, pec, sec], status: the change from period_from to period; ratio indices
   (ml, gml, sml, malmquist) > 1 = progress and index = ec x tc; luenberger > 0 = progress, index = ec + tc.
   With a global technology tc is the best-practice gap change (BPC). gtfp, cum_ec, cum_tc: the chained
-  levels (cumulative GTFP), each entity's first period = 1 (luenberger: 0).
+  levels (cumulative GTFP), each entity's first period = 1 (luenberger: 0). With --group (the metafrontier
+  index) the components are ec, bpc, tgc (index = ec x bpc x tgc) and their levels cum_ec, cum_bpc, cum_tgc.
+  hicks_moorsteen, lhm: index, output_quantity, input_quantity, with index = output_quantity / input_quantity
+  (lhm: output_quantity - input_quantity); cum_output_quantity, cum_input_quantity their chained levels.
 
 examples:
   frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y \\
       --bad-outputs SO2 COD --index ml --model sbm --super -o ml.xlsx --plot gtfp.png
   frontier productivity panel.dta --entity id --period year --inputs K L E --outputs Y --bad-outputs SO2 \\
       --index gml --model ddf --rts crs -o gml.dta      # = gtfpch K L E = Y : SO2, dmu(id) global
+  frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y \
+      --index hicks_moorsteen --technology global --rts vrs -o hm.xlsx
+  frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y --bad-outputs SO2 \\
+      --group region --model sbm -o meta_gml.csv --plot-decomposition ec_bpc_tgc.png
+"""
+
+WINDOW_EPILOG = """\
+output columns (one row per entity, window and period; merge on the entity and period columns):
+  window (its first and last period), score, status. An Excel file adds the sheets 'window table' (entity x
+  window rows, period columns), 'by entity' (mean, column_range, total_range, n, n_nan), 'row view' and
+  'column view'. Not the centred window technology of 'efficiency --technology window'.
+
+examples:
+  frontier window panel.csv --entity city --period year --inputs K L E --outputs Y --bad-outputs SO2 \
+      --width 3 --model radial -o windows.xlsx --plot windows.png
+"""
+
+METAFRONTIER_EPILOG = """\
+output columns (one row per DMU, in the file's order; merge on the --id and --period columns):
+  the group column, group_score, group_status (against the DMU's group frontier), meta_score, meta_status
+  (against the metafrontier) and tgr = meta / group efficiency in (0, 1] (radial, sbm; 1 = the group frontier
+  touches the metafrontier) or, for ddf, nddf, sbm_ddf (inefficiencies), gap = meta - group >= 0. A score is
+  missing (never 0 or 1) when its LP failed; the status column says why.
+
+examples:
+  frontier metafrontier panel.csv --group region --inputs K L E --outputs Y --bad-outputs SO2 --id city \\
+      --period year --model sbm --meta pooled -o tgr.xlsx --plot tgr.png --plot-periods tgr_by_year.png
+  frontier metafrontier firms.dta --group ownership --inputs K L --outputs Y --model ddf --rts crs \\
+      --meta union -o gap.dta
 """
 
 
@@ -255,9 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  "productivity indices (Malmquist, ML, GML, Luenberger) with undesirable "
                                  "outputs.",
                      epilog="Run 'frontier COMMAND --help' for the options of each command.")
-    from . import __version__
-
-    parser.add_argument("--version", action="version", version=f"frontier {__version__}")
+    parser.add_argument("--version", action="version", version=f"frontier {distribution_version()} ({DISTRIBUTION})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -269,8 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
     _variables(eff)
     g = eff.add_argument_group("DMUs and periods")
     g.add_argument("--id", nargs="+", default=[], metavar="COL",
-                   help="column(s) identifying each DMU, copied to the output with --period (e.g. --id "
-                        "city); without --id all input columns are copied")
+                   help="column(s) identifying each DMU (e.g. --id firm, or --id city with --period year), "
+                        "written first in the output (as efficiency(id=...)); codes such as 001 are kept as "
+                        "text. Without --id all input columns are copied to the output")
     g.add_argument("--period", metavar="COL",
                    help="score each period against its own frontier (see --technology)")
     g.add_argument("--technology", type=_lower_name, default=None,
@@ -299,18 +377,28 @@ def build_parser() -> argparse.ArgumentParser:
     _variables(pro)
     g = pro.add_argument_group("index")
     g.add_argument("--index", type=_lower_name, default="gml",
-                   choices=("ml", "gml", "sml", "malmquist", "luenberger"),
+                   choices=("ml", "gml", "sml", "malmquist", "luenberger", "hicks_moorsteen", "lhm"),
                    help="'gml' global Malmquist-Luenberger (Oh 2010): one frontier of all periods, chains "
                         "exactly, no infeasible cross-period LPs (default); 'ml' Malmquist-Luenberger (Chung et al. 1997): "
                         "each period's own frontier; 'sml' sequential ML (Oh & Heshmati 2010): frontier of all "
                         "periods so far, no technical regress; 'malmquist': the ratio index with --technology; "
-                        "'luenberger': the difference indicator (> 0 = progress) with --technology")
+                        "'luenberger': the difference indicator (> 0 = progress) with --technology; "
+                        "'hicks_moorsteen' (Bjurek 1996; model radial) output over input quantity index, and "
+                        "'lhm' Luenberger-Hicks-Moorsteen (Briec & Kerstens 2004; model ddf, directions (0, y, b) "
+                        "and (x, 0, 0)) with --technology contemporaneous, sequential, window or global "
+                        "(transitive)")
     g.add_argument("--technology", type=_lower_name, default=None,
                    choices=("contemporaneous", "sequential", "global", "biennial", "window"),
                    help="reference frontier for 'malmquist' and 'luenberger' (ml/gml/sml imply theirs): "
                         "'contemporaneous' each period's own; 'sequential' all periods up to t; 'global' all "
                         "periods; 'biennial' the two periods compared; 'window' t-h..t+h (--window h)")
     g.add_argument("--window", type=_positive_int, metavar="H", help=HELP["window"])
+    g.add_argument("--group", metavar="COL",
+                   help="column naming each entity's group (region, industry): the metafrontier index of Oh & Lee "
+                        "(2010) and Oh (2010) on the global metafrontier, index = ec x bpc x tgc (luenberger: "
+                        "ec + bpc + tgc) with ec against the contemporaneous group frontier, bpc the best-practice "
+                        "change and tgc the technology-gap change; with --index gml (default), or malmquist / "
+                        "luenberger with --technology global. Each entity stays in one group")
     g.add_argument("--decomposition", type=_lower_name, choices=("fgnz",),
                    help="'fgnz': also split efficiency change into pure (pec) x scale (sec) efficiency change "
                         "(Fare, Grosskopf, Norris & Zhang 1994); index and tc then use CRS distances")
@@ -329,6 +417,34 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(pro, productivity=True)
     _common(pro)
     pro.set_defaults(func=_run_productivity)
+
+    win = sub.add_parser("window", help="classic window analysis (Charnes, Clark, Cooper & Golany 1985)",
+                         formatter_class=_Formatter, epilog=WINDOW_EPILOG,
+                         description="Window analysis: every window of --width consecutive periods pools its "
+                                     "periods into one frontier and scores every observation in it. Options "
+                                     "mirror frontier.window_analysis().")
+    win.add_argument("file", metavar="FILE", help="data file (.csv, .xlsx/.xls, .dta or .parquet): a long panel, "
+                                                  "one row per entity and period")
+    g = win.add_argument_group("panel")
+    g.add_argument("--entity", required=True, metavar="COL", help="column identifying the entity (city, firm...)")
+    g.add_argument("--period", required=True, metavar="COL", help="column identifying the period (year...)")
+    g.add_argument("--width", type=_positive_int, default=3, metavar="W",
+                   help="periods per window (default 3); windows 1..T-W+1 slide by one period")
+    _variables(win)
+    _model_options(win, productivity=False)
+    _engine_options(win)
+    g = win.add_argument_group("input and output files")
+    g.add_argument("--sheet", default=None, help=HELP["sheet"])
+    g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
+    g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
+    g.add_argument("--plot", metavar="FILE.png",
+                   help="save a plot of each window's mean score by period (or the --plot-entities' own rows) "
+                        "(.png, .pdf, .svg; needs matplotlib)")
+    g.add_argument("--plot-entities", nargs="+", metavar="ENTITY", help="plot these entities' own rows")
+    g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
+    _common(win)
+    win.set_defaults(func=_run_window)
+    _metafrontier_parser(sub)
 
     eco = sub.add_parser("economic", help="cost, revenue or profit efficiency with technical and allocative parts",
                          formatter_class=_Formatter, epilog=ECONOMIC_EPILOG,
@@ -363,6 +479,10 @@ def build_parser() -> argparse.ArgumentParser:
     _engine_options(eco)
     g = eco.add_argument_group("input and output files")
     g.add_argument("--sheet", default=None, help=HELP["sheet"])
+    g.add_argument("--sep", type=_separator, default=None, metavar="CHAR", help=HELP["sep"])
+    g.add_argument("--decimal", default=".", metavar="CHAR", help=HELP["decimal"])
+    g.add_argument("--encoding", type=_encoding, default=None, metavar="NAME", help=HELP["encoding"])
+    g.add_argument("--na-values", nargs="+", default=[], metavar="TEXT", help=HELP["na_values"])
     g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
     g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
     g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
@@ -392,6 +512,53 @@ def build_parser() -> argparse.ArgumentParser:
     _common(demo)
     demo.set_defaults(func=_run_demo)
     return parser
+
+
+def _metafrontier_parser(sub) -> None:
+    """``frontier metafrontier``: group frontiers, the metafrontier and the technology gap."""
+    meta = sub.add_parser("metafrontier", help="score every DMU against its group's frontier and the metafrontier; "
+                                               "the technology gap ratio",
+                          formatter_class=_Formatter, epilog=METAFRONTIER_EPILOG,
+                          description="Score every DMU (row) against the frontier of its group (region, industry, "
+                                      "ownership) and against the metafrontier of all groups, and report the "
+                                      "technology gap, optionally period by period (--period). Options mirror "
+                                      "frontier.metafrontier(); see docs/metafrontier.md.")
+    meta.add_argument("file", metavar="FILE", help=HELP["file"])
+    _variables(meta)
+    g = meta.add_argument_group("groups, DMUs and periods")
+    g.add_argument("--group", required=True, metavar="COL",
+                   help="column naming each DMU's group; every group frontier needs at least 2 DMUs (in each "
+                        "period's technology)")
+    g.add_argument("--meta", type=_lower_name, default="pooled", choices=("pooled", "union"),
+                   help="'pooled': the convex metafrontier spanned by all groups' DMUs (O'Donnell, Rao & Battese "
+                        "2008; the meta score is the plain efficiency score on the pooled data) (default); "
+                        "'union': the non-convex union of the group technologies (the worst score over the group "
+                        "frontiers)")
+    g.add_argument("--id", nargs="+", default=[], metavar="COL",
+                   help="column(s) identifying each DMU, copied to the output (e.g. --id city); without --id all "
+                        "input columns are copied")
+    g.add_argument("--period", metavar="COL",
+                   help="score each period against its own group frontiers and metafrontier (see --technology)")
+    g.add_argument("--technology", type=_lower_name, default=None,
+                   choices=("contemporaneous", "sequential", "global", "window"),
+                   help="with --period, which observations form period t's frontiers: 'contemporaneous' period t "
+                        "only (default); 'sequential' all periods up to t; 'global' all periods; 'window' periods "
+                        "t-h..t+h (--window h)")
+    g.add_argument("--window", type=_positive_int, metavar="H", help=HELP["window"])
+    _model_options(meta, productivity=False)
+    _engine_options(meta)
+    g = meta.add_argument_group("input and output files")
+    g.add_argument("--sheet", default=None, help=HELP["sheet"])
+    g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
+    g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
+    g.add_argument("--plot", metavar="FILE.png",
+                   help="save box plots of the technology gap by group, with the mean and n of each group (.png, "
+                        ".pdf, .svg; needs matplotlib)")
+    g.add_argument("--plot-periods", metavar="FILE.png",
+                   help="with --period: save the mean technology gap of each group by period, n under every point")
+    g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
+    _common(meta)
+    meta.set_defaults(func=_run_metafrontier)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -506,31 +673,21 @@ def _run_efficiency(args, argv) -> int:
     from .efficiency import efficiency
 
     _check_outputs(args, {"--plot": args.plot})
-    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    frame = _read(args, text_columns=args.id)
     _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
                            "id": args.id, "period": [args.period]})
     if args.technology is not None and args.period is None:
         raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
-    keys = list(args.id) + ([args.period] if args.id and args.period and args.period not in args.id else [])
-    if keys:
-        dup = frame.duplicated(keys, keep=False)
-        if dup.any():
-            example = frame.loc[dup, keys].head(3).to_dict("records")
-            raise ValueError(f"--id {' '.join(keys)} does not identify the rows: {int(dup.sum())} rows share "
-                             f"their values, e.g. {example}")
-        data = frame.set_index(keys, drop=False)
-    else:
-        data = frame
-    res = efficiency(data, args.inputs, args.outputs, args.bad_outputs, model=args.model,
+    res = efficiency(frame, args.inputs, args.outputs, args.bad_outputs, id=args.id or None, model=args.model,
                      orientation=args.orientation, rts=args.rts, super_efficiency=args.super_efficiency,
                      bad_disposability=args.bad_disposability, direction=args.direction, weights=_weights(args),
                      period=args.period, technology=args.technology, window=args.window, zeros=args.zeros,
                      n_jobs=args.n_jobs, method=args.method, progress=args.progress)
     _print_summary(res.summary(), args)
     export = io.efficiency_export(res, _extra(args, argv))
-    if args.keep_data or not keys:
-        drop = keys if keys else ["row"]
-        export.table = _with_data(frame, export.table, drop)
+    if args.keep_data or not args.id:         # without --id every input column is copied, to identify the rows
+        keys = list(args.id) + ([args.period] if args.period else []) if args.id else [io.ROW_POSITION]
+        export.table = _with_data(frame, export.table, keys)
         export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
     if args.output:
         _write(export, args.output, args)
@@ -548,15 +705,15 @@ def _run_productivity(args, argv) -> int:
     from .productivity import productivity
 
     _check_outputs(args, {"--plot": args.plot, "--plot-decomposition": args.plot_decomposition})
-    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    frame = _read(args, text_columns=[args.entity])
     _check_columns(frame, {"entity": [args.entity], "period": [args.period], "input": args.inputs,
-                           "output": args.outputs, "bad output": args.bad_outputs})
+                           "output": args.outputs, "bad output": args.bad_outputs, "group": [args.group]})
     pr = productivity(frame, args.entity, args.period, args.inputs, args.outputs, args.bad_outputs,
                       index=args.index, technology=args.technology, window=args.window,
                       decomposition=args.decomposition, model=args.model, orientation=args.orientation,
                       rts=args.rts, super_efficiency=args.super_efficiency, direction=args.direction,
                       weights=_weights(args), bad_disposability=args.bad_disposability, adjacency=args.adjacency,
-                      base=args.base, zeros=args.zeros, n_jobs=args.n_jobs, method=args.method,
+                      base=args.base, zeros=args.zeros, group=args.group, n_jobs=args.n_jobs, method=args.method,
                       progress=args.progress)
     _print_summary(pr.summary(), args)
     export = io.productivity_export(pr, _extra(args, argv), policy=args.chain)
@@ -572,12 +729,97 @@ def _run_productivity(args, argv) -> int:
         from .plots import plot_decomposition, plot_gtfp
 
         if args.plot:
-            entities = _match_entities(args.plot_entities, pr) if args.plot_entities else None
+            entities = _match_entities(args.plot_entities, pr.indices.index.get_level_values(0)) \
+                if args.plot_entities else None
             levels = pr.cumulative(policy=args.chain) if args.chain != "propagate" else pr
             _save_plot(lambda file: plot_gtfp(levels, file, entities=entities), args.plot)
         if args.plot_decomposition:
             _save_plot(lambda file: plot_decomposition(pr, file), args.plot_decomposition)
     return 0
+
+
+def _run_window(args, argv) -> int:
+    from . import io
+    from .window import window_analysis
+
+    _check_outputs(args, {"--plot": args.plot})
+    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    _check_columns(frame, {"entity": [args.entity], "period": [args.period], "input": args.inputs,
+                           "output": args.outputs, "bad output": args.bad_outputs})
+    res = window_analysis(frame, args.entity, args.period, args.inputs, args.outputs, args.bad_outputs,
+                          width=args.width, model=args.model, orientation=args.orientation, rts=args.rts,
+                          super_efficiency=args.super_efficiency, bad_disposability=args.bad_disposability,
+                          direction=args.direction, weights=_weights(args), zeros=args.zeros, n_jobs=args.n_jobs,
+                          method=args.method, progress=args.progress)
+    _print_summary(res.summary(), args)
+    export = io.window_export(res, _extra(args, argv))
+    if args.keep_data:
+        export.table = frame.merge(export.table, on=[args.entity, args.period], how="right", suffixes=("", "_dea"))
+        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
+    if args.output:
+        _write(export, args.output, args)
+    elif not args.quiet:
+        _say("no -o FILE given: the scores were not saved")
+    if args.plot:
+        from .plots import plot_windows
+
+        entities = _match_entities(args.plot_entities, res.scores[res.spec.entity]) if args.plot_entities else None
+        _save_plot(lambda file: plot_windows(res, file, entities=entities), args.plot)
+    return 0
+
+
+def _run_metafrontier(args, argv) -> int:
+    from . import io
+    from .metafrontier import metafrontier
+
+    if args.plot_periods and args.period is None:
+        raise ValueError("--plot-periods needs --period (the column of periods)")
+    if args.technology is not None and args.period is None:
+        raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
+    _check_outputs(args, {"--plot": args.plot, "--plot-periods": args.plot_periods})
+    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
+                           "group": [args.group], "id": args.id, "period": [args.period]})
+    keys = _dmu_keys(frame, args.id, args.period)
+    data = frame.set_index(keys, drop=False) if keys else frame
+    res = metafrontier(data, args.group, args.inputs, args.outputs, args.bad_outputs, meta=args.meta,
+                       model=args.model, orientation=args.orientation, rts=args.rts,
+                       super_efficiency=args.super_efficiency, bad_disposability=args.bad_disposability,
+                       direction=args.direction, weights=_weights(args), period=args.period,
+                       technology=args.technology, window=args.window, zeros=args.zeros, n_jobs=args.n_jobs,
+                       method=args.method, progress=args.progress)
+    _print_summary(res.summary(), args)
+    export = io.metafrontier_export(res, _extra(args, argv))
+    if args.keep_data or not keys:
+        # the group and period columns are the data's own: written once, with the data
+        own = (keys or ["row"]) + [args.group] + ([args.period] if args.period else [])
+        export.table = _with_data(frame, export.table, own)
+        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
+    if args.output:
+        _write(export, args.output, args)
+    elif not args.quiet:
+        _say("no -o FILE given: the scores were not saved")
+    if args.plot or args.plot_periods:
+        from .plots import plot_tgr
+
+        if args.plot:
+            _save_plot(lambda file: plot_tgr(res, file), args.plot)
+        if args.plot_periods:
+            _save_plot(lambda file: plot_tgr(res, file, over="period"), args.plot_periods)
+    return 0
+
+
+def _dmu_keys(frame, ids: list, period) -> list:
+    """The columns that label each row (``--id`` and, with it, ``--period``), checked to identify the rows;
+    [] without ``--id``."""
+    keys = list(ids) + ([period] if ids and period and period not in ids else [])
+    if keys:
+        dup = frame.duplicated(keys, keep=False)
+        if dup.any():
+            example = frame.loc[dup, keys].head(3).to_dict("records")
+            raise ValueError(f"--id {' '.join(keys)} does not identify the rows: {int(dup.sum())} rows share "
+                             f"their values, e.g. {example}")
+    return keys
 
 
 def _prices(pairs, frame) -> dict:
@@ -603,23 +845,15 @@ def _run_economic(args, argv) -> int:
     from .economic import economic
 
     _check_outputs(args, {})
-    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    frame = _read(args, text_columns=args.id)
     _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
                            "id": args.id, "period": [args.period]})
     if args.technology is not None and args.period is None:
         raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
     if args.direction is not None and args.kind != "profit":
         raise ValueError(f"--direction applies to --kind profit, not --kind {args.kind}")
-    keys = list(args.id) + ([args.period] if args.id and args.period and args.period not in args.id else [])
-    if keys:
-        dup = frame.duplicated(keys, keep=False)
-        if dup.any():
-            example = frame.loc[dup, keys].head(3).to_dict("records")
-            raise ValueError(f"--id {' '.join(keys)} does not identify the rows: {int(dup.sum())} rows share "
-                             f"their values, e.g. {example}")
-        data = frame.set_index(keys, drop=False)
-    else:
-        data = frame
+    keys = _dmu_keys(frame, args.id, args.period)
+    data = frame.set_index(keys, drop=False) if keys else frame
     res = economic(data, args.inputs, args.outputs, args.bad_outputs, kind=args.kind,
                    prices=_prices(args.prices, frame), rts=args.rts, bad_disposability=args.bad_disposability,
                    direction=args.direction, period=args.period, technology=args.technology, window=args.window,
@@ -627,7 +861,7 @@ def _run_economic(args, argv) -> int:
     _print_summary(res.summary(), args)
     export = io.economic_export(res, _extra(args, argv))
     if args.keep_data or not keys:
-        export.table = _with_data(frame, export.table, keys if keys else ["row"])
+        export.table = _with_data(frame, export.table, keys if keys else [io.ROW_POSITION])
         export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
     if args.output:
         _write(export, args.output, args)
@@ -636,15 +870,24 @@ def _run_economic(args, argv) -> int:
     return 0
 
 
-def _match_entities(names, pr) -> list:
-    """Entity labels from the command line (strings) matched to the panel's (maybe numeric) labels."""
-    labels = list(dict.fromkeys(pr.indices.index.get_level_values(0)))
+def _match_entities(names, entities) -> list:
+    """Entity labels from the command line (strings) matched to the result's (maybe numeric) ``entities``."""
+    labels = list(dict.fromkeys(entities))
     by_text = {str(e): e for e in labels}
     missing = [n for n in names if n not in by_text]
     if missing:
-        raise ValueError(f"--plot-entities: no entity {missing[0]!r} with an index; e.g. "
+        raise ValueError(f"--plot-entities: no entity {missing[0]!r} with results; e.g. "
                          f"{', '.join(map(str, labels[:5]))}")
     return [by_text[n] for n in names]
+
+
+def _read(args, text_columns):
+    """The data file, parsed with the command's --sheet, --sep, --decimal, --encoding and --na-values; the
+    identifier columns of a CSV are read as text (codes such as 001 keep their leading zeros)."""
+    from .io import read_table
+
+    return read_table(args.file, sheet=_sheet(args.sheet), sep=args.sep, decimal=args.decimal,
+                      encoding=args.encoding, na_values=args.na_values, text_columns=text_columns)
 
 
 def _sheet(sheet):

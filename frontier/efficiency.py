@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import _rows, check_engine_options, option_value, validate_frame
+from .data import _rows, as_column_list, check_engine_options, option_value, validate_frame
 from .models import resolve_options
 from .panel import period_order
 from .problem import Problem, custom_direction
@@ -64,12 +64,34 @@ def evaluation_groups(labels: pd.Index, period: str | None, period_values: pd.Se
     return groups
 
 
+def _identifiers(frame: pd.DataFrame, id_columns: list, periods: pd.Series | None) -> pd.DataFrame | None:
+    """The ``id`` columns (a copy, indexed like ``frame``), checked: no missing values, and together with the
+    periods they tell the rows apart (else the exports would not merge back one to one)."""
+    if not id_columns:
+        return None
+    ids = frame[id_columns].copy()
+    missing = ids.isna().any(axis=1).to_numpy()
+    if missing.any():
+        raise ValueError(f"id columns {id_columns} have missing values in rows {_rows(frame.index[missing])}; "
+                         "every DMU needs its identifier")
+    keyed = ids if periods is None or periods.name in id_columns else ids.assign(**{str(periods.name): periods})
+    keys = list(keyed.columns)
+    dup = keyed.duplicated(keep=False).to_numpy()
+    if dup.any():
+        example = keyed[dup].head(3).to_dict("records")
+        hint = "" if periods is not None else " (a panel: add the period, e.g. id=['city', 'year'], or pass period=)"
+        raise ValueError(f"id {keys} does not identify the rows: {int(dup.sum())} rows share their values, "
+                         f"e.g. {example}{hint}")
+    return ids
+
+
 def efficiency(
     data: pd.DataFrame,
     inputs,
     outputs,
     bad_outputs=None,
     *,
+    id=None,
     model: str = "sbm",
     orientation: str | None = None,
     rts: str = "vrs",
@@ -93,6 +115,10 @@ def efficiency(
     ----------
     data : DataFrame, one row per DMU; its index labels the DMUs (panels: one row per entity-period).
     inputs, outputs, bad_outputs : column names of inputs, desirable and undesirable outputs.
+    id : the column, or list of columns, identifying each DMU (e.g. ``"firm"``, or ``["city", "year"]`` for a
+        panel). Their values (with ``period``) must identify the rows and may not be missing; they lead
+        :meth:`~frontier.EfficiencyResult.to_frame` and every export (``to_csv``, ``to_stata``...), so the
+        results merge back on them. The result stays indexed like ``data``.
     model : ``"radial"`` (CCR/BCC), ``"sbm"`` (Tone's SBM, hybrid super-SBM with ``super_efficiency``),
         ``"ddf"`` (radial directional distance function), ``"nddf"`` (non-radial DDF), ``"sbm_ddf"``.
     orientation : radial: ``"input"`` (default; theta <= 1) or ``"output"`` (phi >= 1); sbm: ``"nonoriented"``
@@ -135,7 +161,13 @@ def efficiency(
     frame = data
     # the period is a column (validated with the variables) or else an index level of an (entity, period) panel
     from_index = period is not None and period not in frame.columns and period in frame.index.names
-    other = [period] if period is not None and not from_index else []
+    id_columns = as_column_list(id, "id")
+    other = list(dict.fromkeys(id_columns + ([period] if period is not None and not from_index else [])))
+    clash = [c for c in id_columns if c in as_column_list(inputs, "inputs") + as_column_list(outputs, "outputs")
+             + as_column_list(bad_outputs, "bad_outputs")]
+    if clash:
+        raise ValueError(f"column {clash[0]!r} is given both as id and as a variable; an identifier is not an "
+                         "input or output")
     dea = validate_frame(frame, inputs, outputs, bad_outputs, other_columns=other)
     if period is None:
         period_values = None
@@ -143,6 +175,7 @@ def efficiency(
         period_values = pd.Series(frame.index.get_level_values(period), index=frame.index, name=period)
     else:
         period_values = frame[period].copy()
+    ids = _identifiers(frame, id_columns, period_values)
     options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
                               direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros)
     G = custom_direction(direction, dea, frame.index) if options.direction_label == "custom" else None
@@ -192,6 +225,7 @@ def efficiency(
         "period": period, "technology": technology if period is not None else None,
         "window": window if technology == "window" else None,
         "reference": "all rows" if reference is None else f"{int(ref_mask.sum())} rows",
+        "id": tuple(id_columns),
         "inputs": dea.inputs, "outputs": dea.outputs, "bad_outputs": dea.bad_outputs,
         "description": problem.description(super_efficiency),
     })
@@ -208,6 +242,7 @@ def efficiency(
         observed=pd.DataFrame(dea.matrix, index=labels, columns=variables),
         multiplier_weights=None if weights is None else pd.DataFrame(weights, index=labels,
                                                                      columns=variables + ["omega"]),
+        ids=ids,
     )
 
 

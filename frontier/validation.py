@@ -34,6 +34,7 @@ import pandas as pd
 
 from .economic import economic
 from .efficiency import efficiency
+from .metafrontier import metafrontier
 from .productivity import productivity
 
 ENV_VAR = "FRONTIER_VALIDATION_DIR"
@@ -164,7 +165,8 @@ CASE_KEYS = {"source", "note", "model_available", "requires", "key", "entity", "
 RUN_KEYS = {"call", "options", "label", "data_rows"}
 CHECK_KEYS = {"name", "run", "compare", "rows", "transform", "tolerance", "soft", "error", "expected_file",
               "expected_values", "label"}
-CALLS = {"efficiency": efficiency, "productivity": productivity, "economic": economic}
+CALLS = {"efficiency": efficiency, "productivity": productivity, "economic": economic, "metafrontier": metafrontier}
+KEYED_CALLS = ("efficiency", "economic", "metafrontier")       # one row per DMU, named by the case's ``key``
 
 # transforms applied to the computed side of a check; "ratio" takes a pair [numerator, denominator]
 TRANSFORMS: dict[str, Callable] = {
@@ -178,11 +180,11 @@ DERIVED_COLUMNS = {"subtract_from": lambda column, constant: constant - column} 
 
 # result quantities a check can name ("<kind>" or "<kind>.<column or peer label>")
 EFFICIENCY_QUANTITIES = {"score", "slack", "target", "beta", "lambda", "lambda_sum"}
-PRODUCTIVITY_QUANTITIES = {"index", "ec", "tc", "pec", "sec", "cross_ab", "cross_ba"}
+PRODUCTIVITY_QUANTITIES = {"index", "ec", "tc", "pec", "sec", "bpc", "tgc", "cross_ab", "cross_ba"}
 ECONOMIC_QUANTITIES = {"economic", "technical", "allocative", "optimal", "observed_value", "optimal_value"}
+METAFRONTIER_QUANTITIES = {"group_score", "meta_score", "tgr", "gap"}       # columns of to_frame()
 QUANTITIES = {"efficiency": EFFICIENCY_QUANTITIES, "productivity": PRODUCTIVITY_QUANTITIES,
-              "economic": ECONOMIC_QUANTITIES}
-KEYED_BY_DMU = ("efficiency", "economic")        # calls whose rows are keyed by the case's key (not by pairs)
+              "economic": ECONOMIC_QUANTITIES, "metafrontier": METAFRONTIER_QUANTITIES}
 
 
 def _fail(case: str, where: str, message: str):
@@ -221,7 +223,7 @@ def _validate_description(case: str, desc: dict) -> None:
             _fail(case, where, f"unknown key(s) {sorted(set(run) - RUN_KEYS)}")
         if run.get("call") not in CALLS:
             _fail(case, where, f"call must be one of {sorted(CALLS)}, got {run.get('call')!r}")
-        needed = ["key"] if run["call"] in KEYED_BY_DMU else ["entity", "period", "pair_key"]
+        needed = ["key"] if run["call"] in KEYED_CALLS else ["entity", "period", "pair_key"]
         missing = [k for k in needed if k not in desc]
         if missing:
             _fail(case, where, f"a {run['call']} run needs the case's {missing}")
@@ -341,7 +343,7 @@ class DescribedCase:
 
     def _keyed_expected(self, frame: pd.DataFrame, call: str, file: str) -> pd.DataFrame:
         desc = self.description
-        if call in KEYED_BY_DMU:
+        if call in KEYED_CALLS:
             index = self._keys(frame, desc["key"])
         else:
             pk = desc["pair_key"]
@@ -368,12 +370,14 @@ class DescribedCase:
             v = desc["variables"]
             variables = (v["inputs"], v["outputs"], v.get("bad_outputs"))
             options = run.get("options", {})
-            if run["call"] == "efficiency":
+            if run["call"] in KEYED_CALLS:
                 frame = frame.set_axis(self._keys(frame, desc["key"]), axis=0)
-                results[run_id] = efficiency(frame, *variables, **options)
-            elif run["call"] == "economic":
-                frame = frame.set_axis(self._keys(frame, desc["key"]), axis=0)
-                results[run_id] = economic(frame, v["inputs"], v["outputs"], **options)
+                inputs, outputs, bad_outputs = variables
+                if run["call"] == "economic":
+                    results[run_id] = economic(frame, inputs, outputs, **options)
+                else:
+                    results[run_id] = CALLS[run["call"]](frame, inputs=inputs, outputs=outputs,
+                                                         bad_outputs=bad_outputs, **options)
             else:
                 results[run_id] = productivity(frame, desc["entity"], desc["period"], *variables, **options)
         return results[run_id]
@@ -388,6 +392,8 @@ class DescribedCase:
             return _efficiency_quantity(res, kind, name)
         if call == "economic":
             return _economic_quantity(res, kind, name)
+        if call == "metafrontier":
+            return res.to_frame()[kind]
         return self._productivity_quantity(res, kind, self.description["runs"][run_id].get("options", {}))
 
     def _productivity_quantity(self, res, kind: str, options: dict) -> pd.Series:

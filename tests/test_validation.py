@@ -193,7 +193,6 @@ def test_runner_exit_codes(tmp_path, monkeypatch, capsys):
 
 NOT_AVAILABLE = {                      # the published cases whose model frontier does not have yet
     "ebm_input_crs_tone_tsutsui2010_hospital", "ebm_input_crs_tone_tsutsui2010_examples12",
-    "metafrontier_radial_analytic_deapack",
 }
 
 
@@ -213,7 +212,7 @@ def test_cases_whose_model_is_missing_are_listed_not_run(validation_dir):
     assert df["model"].str.startswith("model not available: ").all()
     assert V.hard_failures(df).empty
     with pytest.raises(KeyError, match="model not available"):
-        V.run_case("metafrontier_radial_analytic_deapack", validation_dir)
+        V.run_case("ebm_input_crs_tone_tsutsui2010_hospital", validation_dir)
 
 
 def test_dearun_panel_case_checks(validation_dir):
