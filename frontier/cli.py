@@ -1,4 +1,5 @@
-"""The ``frontier`` command line: ``efficiency``, ``productivity``, ``metafrontier``, ``window``, ``validate`` and ``demo``.
+"""The ``frontier`` command line: ``efficiency``, ``productivity``, ``metafrontier``, ``window``, ``economic``,
+``validate`` and ``demo``.
 
 ::
 
@@ -8,6 +9,7 @@
         --bad-outputs SO2 --index gml -o gtfp.xlsx --plot gtfp.png
     frontier metafrontier panel.csv --group region --inputs K L E --outputs Y --bad-outputs SO2 --id city \\
         --period year --meta pooled -o tgr.csv --plot tgr.png
+    frontier economic firms.csv --inputs K L --outputs Y --kind cost --prices K=r L=wage -o cost.xlsx
     frontier validate [DIR]
 
 Files are read and written by extension (CSV, Excel, Stata, Parquet; see :mod:`frontier.io`). The options
@@ -99,6 +101,14 @@ def _encoding(text: str) -> str:
     except LookupError:
         raise argparse.ArgumentTypeError(f"unknown text encoding {text!r} (e.g. utf-8, gbk, gb18030, "
                                          "latin-1)") from None
+
+
+def _price(text: str):
+    """``VARIABLE=COLUMN`` or ``VARIABLE=NUMBER``; which of the two is decided against the data's columns."""
+    name, sep, value = text.partition("=")
+    if not sep or not name or not value:
+        raise argparse.ArgumentTypeError(f"prices are VARIABLE=COLUMN or VARIABLE=NUMBER, got {text!r}")
+    return name, value
 
 
 def _positive_int(text: str) -> int:
@@ -256,6 +266,19 @@ examples:
       --id firm -o scores.csv
   frontier efficiency panel.dta --inputs K L E --outputs Y --bad-outputs SO2 --id city --period year \\
       --technology global --model ddf --direction output -o eff.dta --plot scores.png
+"""
+
+ECONOMIC_EPILOG = """\
+output columns (one row per DMU):
+  economic, technical, allocative: cost (revenue) efficiency in (0, 1], 1 = cost minimising (revenue maximising),
+  = technical (input radial theta; revenue: 1/phi) x allocative; profit: the Nerlovian profit inefficiency >= 0,
+  0 = profit maximising, = technical (DDF beta) + allocative. status, technical_status; the observed and optimal
+  cost (revenue, profit); optimal_<var>: the optimal plan. Bad outputs are held at their level, never priced.
+
+examples:
+  frontier economic firms.csv --inputs K L E --outputs Y --kind cost --prices K=r L=wage E=2.5 -o cost.xlsx
+  frontier economic firms.csv --inputs K L --outputs Y --bad-outputs SO2 --kind profit \\
+      --prices K=r L=wage Y=price --direction ones -o profit.dta
 """
 
 PRODUCTIVITY_EPILOG = """\
@@ -422,6 +445,49 @@ def build_parser() -> argparse.ArgumentParser:
     _common(win)
     win.set_defaults(func=_run_window)
     _metafrontier_parser(sub)
+
+    eco = sub.add_parser("economic", help="cost, revenue or profit efficiency with technical and allocative parts",
+                         formatter_class=_Formatter, epilog=ECONOMIC_EPILOG,
+                         description="Cost, revenue or (Nerlovian) profit efficiency of every DMU at its prices, "
+                                     "split into technical and allocative parts. Options mirror "
+                                     "frontier.economic().")
+    eco.add_argument("file", metavar="FILE", help=HELP["file"])
+    _variables(eco)
+    g = eco.add_argument_group("prices and model")
+    g.add_argument("--kind", type=_lower_name, default="cost", choices=("cost", "revenue", "profit"),
+                   help="'cost' (prices of every input; default), 'revenue' (of every output) or 'profit' (both)")
+    g.add_argument("--prices", nargs="+", type=_price, required=True, metavar="VAR=PRICE",
+                   help="the price of each priced variable: a column of the data (each DMU's own price) or a "
+                        "number (common to all), e.g. --prices K=r L=wage E=2.5. Bad outputs are not priced")
+    g.add_argument("--rts", type=_lower_name, default="vrs", choices=("crs", "vrs", "nirs", "ndrs"),
+                   help=HELP["rts"] + ". Profit is bounded only under vrs (or ndrs)")
+    g.add_argument("--bad-disposability", type=_lower_name, default="weak", choices=("weak", "strong"),
+                   help="bad outputs held at their level: 'weak' (default; B'lambda = b, Kuosmanen under VRS) or "
+                        "'strong' (B'lambda <= b)")
+    g.add_argument("--direction", type=_lower_name, choices=("observed", "ones", "mean"),
+                   help="profit only: the direction (g_x, g_y) of the technical DDF and of the normalisation "
+                        "p'g_y + w'g_x: 'observed' (default), 'ones' or 'mean'")
+    g = eco.add_argument_group("DMUs and periods")
+    g.add_argument("--id", nargs="+", default=[], metavar="COL",
+                   help="column(s) identifying each DMU, copied to the output (without --id all input columns "
+                        "are copied)")
+    g.add_argument("--period", metavar="COL", help="evaluate each period against its own frontier (--technology)")
+    g.add_argument("--technology", type=_lower_name, default=None,
+                   choices=("contemporaneous", "sequential", "global", "window"),
+                   help="with --period, which observations form period t's frontier (as for 'frontier efficiency')")
+    g.add_argument("--window", type=_positive_int, metavar="H", help=HELP["window"])
+    _engine_options(eco)
+    g = eco.add_argument_group("input and output files")
+    g.add_argument("--sheet", default=None, help=HELP["sheet"])
+    g.add_argument("--sep", type=_separator, default=None, metavar="CHAR", help=HELP["sep"])
+    g.add_argument("--decimal", default=".", metavar="CHAR", help=HELP["decimal"])
+    g.add_argument("--encoding", type=_encoding, default=None, metavar="NAME", help=HELP["encoding"])
+    g.add_argument("--na-values", nargs="+", default=[], metavar="TEXT", help=HELP["na_values"])
+    g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
+    g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
+    g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
+    _common(eco)
+    eco.set_defaults(func=_run_economic)
 
     val = sub.add_parser("validate", help="reproduce the published DEA cases and print the comparison table",
                          formatter_class=_Formatter,
@@ -754,6 +820,54 @@ def _dmu_keys(frame, ids: list, period) -> list:
             raise ValueError(f"--id {' '.join(keys)} does not identify the rows: {int(dup.sum())} rows share "
                              f"their values, e.g. {example}")
     return keys
+
+
+def _prices(pairs, frame) -> dict:
+    """``--prices`` pairs -> ``{variable: column name or number}``: a value naming a column of the data is that
+    column, else it must be a number."""
+    prices = {}
+    for name, value in pairs:
+        if name in prices:
+            raise ValueError(f"--prices gives {name!r} twice")
+        if value in frame.columns:
+            prices[name] = value
+            continue
+        try:
+            prices[name] = float(value)
+        except ValueError:
+            raise ValueError(f"--prices {name}={value}: {value!r} is neither a column of the data nor a number") \
+                from None
+    return prices
+
+
+def _run_economic(args, argv) -> int:
+    from . import io
+    from .economic import economic
+
+    _check_outputs(args, {})
+    frame = _read(args, text_columns=args.id)
+    _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
+                           "id": args.id, "period": [args.period]})
+    if args.technology is not None and args.period is None:
+        raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
+    if args.direction is not None and args.kind != "profit":
+        raise ValueError(f"--direction applies to --kind profit, not --kind {args.kind}")
+    keys = _dmu_keys(frame, args.id, args.period)
+    data = frame.set_index(keys, drop=False) if keys else frame
+    res = economic(data, args.inputs, args.outputs, args.bad_outputs, kind=args.kind,
+                   prices=_prices(args.prices, frame), rts=args.rts, bad_disposability=args.bad_disposability,
+                   direction=args.direction, period=args.period, technology=args.technology, window=args.window,
+                   n_jobs=args.n_jobs, method=args.method)
+    _print_summary(res.summary(), args)
+    export = io.economic_export(res, _extra(args, argv))
+    if args.keep_data or not keys:
+        export.table = _with_data(frame, export.table, keys if keys else [io.ROW_POSITION])
+        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
+    if args.output:
+        _write(export, args.output, args)
+    elif not args.quiet:
+        _say(f"no -o FILE given: the {args.kind} efficiency results were not saved")
+    return 0
 
 
 def _match_entities(names, entities) -> list:

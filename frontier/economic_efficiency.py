@@ -11,6 +11,10 @@ Pi* = max p'y - w'x over the technology; the profit inefficiency NPi = (Pi* - (p
 is 0 for a profit-maximising DMU and splits additively into the technical part, the directional distance beta in
 direction (g_x, g_y), and the allocative part NPi - beta >= 0.
 
+Bad outputs (optional) enter the technology of every LP at their observed level, weakly (``B'lambda = b_o``) or
+strongly (``B'lambda <= b_o``) disposable, and carry no price: the measures are conditional on the DMU's pollution,
+and the technical part is the radial (or DDF, with the bad outputs' direction 0) model on the same technology.
+
 The LPs are :mod:`frontier.models.economic`'s stages, solved by the engine like every model; the technical part is
 :func:`frontier.efficiency` with the radial (cost, revenue) or DDF (profit) model on the same data, RTS and
 reference sets. The allocative part is the saving (cost), the forgone revenue or profit that remains after the
@@ -29,12 +33,10 @@ from .scoring import efficiency, evaluation_groups
 from .models.base import RTS, Layout
 from .models.economic import KINDS, build
 from .problem import SNAP_TOL, custom_direction, direction_matrix
-from .results import EfficiencyResult, Specification
+from .io import VALUE_COLUMNS
+from .results import EfficiencyResult, Specification, Summary, _row_line
 
 PROFIT_DIRECTIONS = ("observed", "ones", "mean")
-# (observed value, optimal value) column names of each kind
-VALUE_NAMES = {"cost": ("observed_cost", "minimum_cost"), "revenue": ("observed_revenue", "maximum_revenue"),
-               "profit": ("observed_profit", "maximum_profit")}
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class EconomicResult:
     prices : DataFrame of the prices used (one column per priced variable).
     technical_result : the :class:`frontier.EfficiencyResult` of the technical part (slacks, targets, peers).
     spec : :class:`frontier.Specification` (``model`` is the kind: ``"cost"``, ``"revenue"``, ``"profit"``).
+    price_sources : the ``prices`` argument as given (``{variable: column name or number}``), for the exports'
+        reproducing call.
     """
 
     economic: pd.Series
@@ -69,6 +73,7 @@ class EconomicResult:
     technical_result: EfficiencyResult
     spec: Specification
     periods: pd.Series | None = None
+    price_sources: dict | None = None
 
     @property
     def kind(self) -> str:
@@ -77,7 +82,7 @@ class EconomicResult:
     def to_frame(self) -> pd.DataFrame:
         """``economic``, ``technical``, ``allocative``, both statuses, the observed and optimal cost / revenue /
         profit and the optimal quantities (``optimal_<var>``), indexed like the data (period column included)."""
-        observed, best = VALUE_NAMES[self.kind]
+        observed, best = VALUE_COLUMNS[self.kind]
         parts = []
         if self.periods is not None and self.periods.name not in self.economic.index.names:
             parts.append(self.periods)
@@ -86,31 +91,82 @@ class EconomicResult:
                   self.optimal.add_prefix("optimal_")]
         return pd.concat(parts, axis=1)
 
-    def to_csv(self, path) -> None:
-        """Write :meth:`to_frame` (the DMU index as leading column) to a CSV file."""
-        self.to_frame().to_csv(path)
-
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """The specification, LP outcomes and the mean, min and max of the economic, technical and allocative parts,
+        each with ``n``, the DMUs behind it (and the means by period with ``period=``). Prints as text; renders as
+        HTML in notebooks."""
+        s = self.spec
         identity = "economic = technical x allocative" if self.kind != "profit" else \
             "economic = technical + allocative (Nerlovian)"
-        lines = [f"frontier economic efficiency: {self.kind}, rts {self.spec.rts}, {identity}"]
+        title = f"frontier economic efficiency: {self.kind}, rts {s.rts}, {identity}"
+        rows = []
         if self.kind == "profit":
-            lines.append(f"  {'direction':<18} {self.spec.direction}")
-        lines.append(f"  {'prices':<18} " + ", ".join(self.prices.columns))
-        lines.append(f"  {'DMUs':<18} {len(self.economic)}")
-        lines.append("  LP status          " + ", ".join(f"{k}: {v}" for k, v in self.status.value_counts().items()))
-        for name in ("economic", "technical", "allocative"):
-            values = getattr(self, name).dropna()
-            if len(values):
-                lines.append(f"  {name:<18} mean {values.mean():.4f}, min {values.min():.4f}, "
-                             f"max {values.max():.4f}")
-        return "\n".join(lines)
+            rows.append(("direction", s.direction))
+        rows.append(("variables", f"inputs {list(s.inputs)}, outputs {list(s.outputs)}"
+                     + (f", bad outputs {list(s.bad_outputs)} (not priced, {s.bad_disposability} disposability)"
+                        if s.bad_outputs else "")))
+        rows.append(("prices", ", ".join(f"{k}={v}" for k, v in (self.price_sources or {}).items())
+                     or ", ".join(self.prices.columns)))
+        if s.period is not None:
+            rows.append(("technology", f"{s.technology} (period {s.period!r})"))
+        rows.append(("DMUs", len(self.economic)))
+        rows.append(("LP status", ", ".join(f"{k}: {v}" for k, v in self.status.value_counts().items())))
+        parts = self.to_frame()[["economic", "technical", "allocative"]]
+        stats = pd.DataFrame({"mean": parts.mean(), "min": parts.min(), "max": parts.max(),
+                              "n": parts.notna().sum().astype(int)})
+        tables = {"economic, technical and allocative (n = DMUs with a value)": stats}
+        lines = [title] + [_row_line(k, v) for k, v in rows]
+        for name, r in stats.iterrows():
+            if r["n"]:
+                lines.append(_row_line(name, f"mean {r['mean']:.4f} (n={int(r['n'])}), min {r['min']:.4f}, "
+                                             f"max {r['max']:.4f}"))
+        if self.periods is not None:
+            by = parts.groupby(self.periods.to_numpy()).agg(["mean", "count"])
+            by.columns = [f"{a}_{'n' if b == 'count' else b}" for a, b in by.columns]
+            by.index.name = s.period
+            tables["means by period"] = by
+            lines.append("  means by period (n = DMUs with a value):")
+            lines.append("    " + by.round(4).to_string().replace("\n", "\n    "))
+        failed = self.economic.isna()
+        if failed.any():
+            lines.append(_row_line("NaN economic", f"{int(failed.sum())} (e.g. {list(self.economic.index[failed][:5])}:"
+                                                   f" {list(self.status[failed][:5])})"))
+        return Summary("\n".join(lines), title, rows, tables)
 
     def __str__(self) -> str:
         return self.summary()
 
     def __repr__(self) -> str:
-        return f"<EconomicResult {self.kind} n={len(self.economic)}>"
+        return f"<EconomicResult {self.kind} rts={self.spec.rts} n={len(self.economic)}>"
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view of the result: the summary's specification and table as HTML."""
+        return self.summary()._repr_html_()
+
+    # -- export (frontier.io), as the other results -----------------------------------------------------
+    def to_csv(self, path) -> None:
+        """Write :meth:`to_frame` with the DMU index as leading column(s) to a CSV file."""
+        from .io import write_result
+
+        write_result(self, path, fmt="csv")
+
+    def to_excel(self, path) -> None:
+        """Write the results (sheet named by the kind), the prices and a ``specification`` sheet to an .xlsx file."""
+        from .io import write_result
+
+        write_result(self, path, fmt="excel")
+
+    def to_stata(self, path) -> None:
+        """Write the results to a Stata .dta file (variable labels; the specification as dataset notes)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="stata")
+
+    def to_parquet(self, path) -> None:
+        """Write the results to a Parquet file (the specification in its metadata)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="parquet")
 
 
 def _per_variable_values(spec, frame: pd.DataFrame, names: list[str], what: str, example: str) -> np.ndarray:
@@ -162,10 +218,12 @@ def economic(
     data: pd.DataFrame,
     inputs,
     outputs,
+    bad_outputs=None,
     *,
     kind: str = "cost",
     prices: dict,
     rts: str = "vrs",
+    bad_disposability: str = "weak",
     direction=None,
     period: str | None = None,
     technology: str | None = None,
@@ -180,6 +238,9 @@ def economic(
     ----------
     data : DataFrame, one row per DMU (its index labels the DMUs).
     inputs, outputs : column names of the inputs and (desirable) outputs.
+    bad_outputs : column names of undesirable outputs (optional). They enter the technology of both the economic
+        and the technical LP at their observed level and carry no price: the cost, revenue or profit is that of
+        the priced variables given the DMU's pollution (``bad_disposability``).
     kind : ``"cost"`` (prices of every input), ``"revenue"`` (of every output) or ``"profit"`` (of both).
     prices : ``{variable: column name or number}``: a column holds each DMU's own price of that variable (prices
         may differ by DMU), a number is a price common to all DMUs. Prices must be finite and >= 0, and the
@@ -187,9 +248,12 @@ def economic(
     rts : ``"crs"``, ``"vrs"`` (default), ``"nirs"`` or ``"ndrs"``: of both the economic and the technical LP.
         Profit is bounded only under VRS (or NDRS) unless every DMU's maximum profit is 0; an unbounded LP is NaN
         with status ``"unbounded"``.
+    bad_disposability : ``"weak"`` (default; ``B'lambda = b_o``, Kuosmanen's form under a convexity row, as the
+        radial model) or ``"strong"`` (``B'lambda <= b_o``). Ignored without bad outputs.
     direction : profit only, the direction (g_x, g_y) of the technical DDF and of the normalisation:
         ``"observed"`` (default; g = (x_o, y_o)), ``"ones"``, ``"mean"`` (column means), a dict
-        ``{variable: column name or number}`` for every input and output, or a DataFrame aligned to ``data``.
+        ``{variable: column name or number}`` for every input and output, or a DataFrame aligned to ``data``
+        (a column per input and output). Bad outputs are held fixed (their direction component is 0).
     period, technology, window : as in :func:`frontier.efficiency`: each period's DMUs against the frontier of
         that period (``"contemporaneous"``), of all periods up to it (``"sequential"``), of all periods
         (``"global"``) or of a window.
@@ -210,20 +274,27 @@ def economic(
     if technology is not None and period is None:
         raise ValueError(f"technology={technology!r} needs period= (the column, or index level, of periods)")
     technology = "contemporaneous" if technology is None else technology
+    bad_disposability = bad_disposability.lower() if isinstance(bad_disposability, str) else bad_disposability
+    if bad_disposability not in ("weak", "strong"):
+        raise ValueError(f"bad_disposability must be 'weak' or 'strong', got {bad_disposability!r}")
     check_engine_options(n_jobs, chunk_size)
     frame = data
     from_index = period is not None and period not in frame.columns and period in frame.index.names
-    dea = validate_frame(frame, inputs, outputs, None, other_columns=[period] if period and not from_index else [])
+    dea = validate_frame(frame, inputs, outputs, bad_outputs or [],
+                         other_columns=[period] if period and not from_index else [])
     period_values = None if period is None else (
         pd.Series(frame.index.get_level_values(period), index=frame.index, name=period) if from_index
         else frame[period].copy())
     variables = list(dea.variables)
-    L = Layout(len(dea.inputs), len(dea.outputs), 0)
+    L = Layout(len(dea.inputs), len(dea.outputs), len(dea.bad_outputs))
     M = dea.matrix
     labels = frame.index
 
-    needed = {"cost": list(dea.inputs), "revenue": list(dea.outputs), "profit": variables}[kind]
+    needed = {"cost": list(dea.inputs), "revenue": list(dea.outputs), "profit": list(dea.inputs + dea.outputs)}[kind]
     example = "{" + ", ".join(f"{v!r}: 'price_{v}'" for v in needed[:2]) + "}"
+    if isinstance(prices, dict) and set(prices) & set(dea.bad_outputs):
+        raise ValueError(f"prices names bad outputs {sorted(set(prices) & set(dea.bad_outputs))}: bad outputs are "
+                         "not priced (they enter the technology at their observed level)")
     P = _per_variable_values(prices, frame, variables, "prices", example)
     missing = [v for v in needed if np.isnan(P[0, variables.index(v)])]
     if missing:
@@ -241,10 +312,11 @@ def economic(
     if kind == "profit":
         direction = "observed" if direction is None else direction
         if isinstance(direction, pd.DataFrame):
-            G = custom_direction(direction, dea, labels)
+            # bad outputs are held fixed: their direction is 0 whatever the frame says
+            G = custom_direction(direction.assign(**{b: 0.0 for b in dea.bad_outputs}), dea, labels)
         elif isinstance(direction, dict):
             G = _per_variable_values(direction, frame, variables, "direction", "{'x1': 1.0, 'y': 1.0}")
-            absent = [v for v in variables if np.isnan(G[0, variables.index(v)])]
+            absent = [v for v in variables[: L.m + L.s1] if np.isnan(G[0, variables.index(v)])]
             if absent:
                 raise ValueError(f"direction lacks {absent}; a dict direction needs every input and output "
                                  "(0 keeps a variable fixed)")
@@ -253,7 +325,8 @@ def economic(
         else:
             raise ValueError(f"direction must be one of {PROFIT_DIRECTIONS}, a dict {{variable: column or number}} "
                              f"or a DataFrame, got {direction!r}")
-        denominator = (P * G).sum(axis=1)
+        G[:, L.bads] = 0.0
+        denominator = (np.nan_to_num(P) * G).sum(axis=1)
         _denominator_error(denominator, labels, "the normalisation p'g_y + w'g_x")
 
     # the economic LPs: data scaled by column means (as every model), objective coefficients price*scale/denominator
@@ -261,7 +334,7 @@ def economic(
     scale[scale <= 0] = 1.0
     coefficient = np.where(priced, np.nan_to_num(P) * scale, 0.0) / denominator[:, None]
     rows = np.hstack([M / scale, coefficient])
-    spec = build(L, rts=rts, kind=kind)
+    spec = build(L, rts=rts, kind=kind, disposability=bad_disposability)
     groups = evaluation_groups(labels, period, period_values, technology, window, np.ones(len(frame), dtype=bool))
     jobs = []
     for ev, ref in groups:
@@ -283,8 +356,11 @@ def economic(
     sums[~ok] = np.nan
 
     # the technical part: the registered radial / DDF model on the same data, RTS and reference sets
-    common = dict(rts=rts, period=period, technology=technology if period is not None else None, window=window,
+    common = dict(bad_outputs=list(dea.bad_outputs), rts=rts, period=period,
+                  technology=technology if period is not None else None, window=window,
                   n_jobs=n_jobs, method=method, chunk_size=chunk_size)
+    if dea.bad_outputs:
+        common["bad_disposability"] = bad_disposability
     if kind == "profit":
         tech = efficiency(frame, dea.inputs, dea.outputs, model="ddf",
                           direction=pd.DataFrame(G, index=labels, columns=variables), **common)
@@ -322,8 +398,9 @@ def economic(
         direction_label = direction.lower() if isinstance(direction, str) else "custom"
     result_spec = Specification(
         model=kind, orientation={"cost": "input", "revenue": "output", "profit": None}[kind], rts=rts,
-        super_efficiency=False, bad_disposability=None, direction=direction_label, weights=None, zeros="error",
-        inputs=dea.inputs, outputs=dea.outputs, bad_outputs=(), description=description, period=period,
+        super_efficiency=False, bad_disposability=bad_disposability if dea.bad_outputs else None,
+        direction=direction_label, weights=None, zeros="error",
+        inputs=dea.inputs, outputs=dea.outputs, bad_outputs=dea.bad_outputs, description=description, period=period,
         technology=technology if period is not None else None, window=window if technology == "window" else None,
         reference="all rows")
     return EconomicResult(
@@ -339,4 +416,5 @@ def economic(
         technical_result=tech,
         spec=result_spec,
         periods=period_values,
+        price_sources=dict(prices),
     )

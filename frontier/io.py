@@ -47,6 +47,10 @@ import pandas as pd
 
 from .models import family as model_family
 
+# (observed value, optimal value) column names of each kind of economic result
+VALUE_COLUMNS = {"cost": ("observed_cost", "minimum_cost"), "revenue": ("observed_revenue", "maximum_revenue"),
+                 "profit": ("observed_profit", "maximum_profit")}
+
 FORMATS = {
     ".csv": "csv", ".txt": "csv", ".tsv": "tsv",
     ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel",
@@ -462,6 +466,73 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
                   extra_tables=extra_tables, title=label)
 
 
+def economic_call(spec: dict, prices: dict | None) -> str:
+    """The ``frontier.economic(...)`` call that reproduces a result, from its ``spec`` and the prices it was given."""
+    s = dict(spec)
+    s["kind"], s["prices"] = s.get("model"), prices
+    if not s.get("bad_outputs"):
+        s["bad_disposability"] = None
+    return _call("economic", s, ["data"],
+                 ["inputs", "outputs", "bad_outputs", "kind", "prices", "rts", "bad_disposability", "direction",
+                  "period", "technology", "window"],
+                 {"technology": "contemporaneous", "bad_disposability": "weak", "direction": "observed"})
+
+
+ECONOMIC_CONVENTIONS = {
+    "cost": "economic = C*/(w'x) in (0, 1], 1 = cost minimising; technical = input radial theta; "
+            "allocative = economic / technical; economic = technical x allocative",
+    "revenue": "economic = p'y/R* in (0, 1], 1 = revenue maximising; technical = 1/phi (output radial); "
+               "allocative = economic / technical; economic = technical x allocative",
+    "profit": "economic = Nerlovian profit inefficiency (Pi* - Pi)/(p'g_y + w'g_x) >= 0, 0 = profit maximising; "
+              "technical = DDF beta; allocative = economic - technical; economic = technical + allocative",
+}
+
+
+def economic_export(res, extra: dict | None = None) -> Export:
+    """The tables, specification and column descriptions of an :class:`~frontier.EconomicResult`."""
+    spec = res.spec
+    table = _index_to_columns(res.to_frame())
+    rows = _header(extra)
+    rows.append(("call", economic_call(spec, res.price_sources)))
+    rows.append(("measure", spec.get("description", "")))
+    rows.append(("convention", ECONOMIC_CONVENTIONS[res.kind]))
+    if spec.get("bad_outputs"):
+        rows.append(("bad outputs", "in the technology at their observed level, not priced "
+                                    f"({spec['bad_disposability']} disposability)"))
+    for key in ("model", "rts", "bad_disposability", "direction", "period", "technology", "window", "inputs",
+                "outputs", "bad_outputs"):
+        value = spec.get(key)
+        if value is None or value == [] or value == ():
+            continue
+        rows.append(("kind" if key == "model" else key, _fmt_value(value)))
+    rows.append(("prices", _fmt_value(res.price_sources or {c: "given" for c in res.prices.columns})))
+    rows.append(("DMUs", str(len(res.economic))))
+    rows.append(("LP status", _status_counts(res.status)))
+    rows.append(("technical LP status", _status_counts(res.technical_status)))
+    rows.append(("NaN economic", f"{int(res.economic.isna().sum())} (the LP failed; see the status column)"))
+
+    observed, best = VALUE_COLUMNS[res.kind]
+    desc = {c: "identifies the DMU (row of the input data)"
+            for c in table.columns[: table.columns.get_loc("economic")]}
+    if spec.get("period") in table.columns:
+        desc[spec["period"]] = "period"
+    desc.update({
+        "economic": ECONOMIC_CONVENTIONS[res.kind].split(";")[0],
+        "technical": ECONOMIC_CONVENTIONS[res.kind].split(";")[1].strip(),
+        "allocative": ECONOMIC_CONVENTIONS[res.kind].split(";")[2].strip(),
+        "status": f"{res.kind} LP status: optimal, or why the measure is missing (infeasible, unbounded, ...)",
+        "technical_status": "LP status of the technical part",
+        observed: f"observed {res.kind} at the DMU's prices",
+        best: f"optimal {res.kind} at the DMU's prices over the technology",
+    })
+    for v in res.optimal.columns:
+        desc[f"optimal_{v}"] = f"{v} in the optimal ({res.kind}) plan"
+    desc = {c: desc[c] for c in table.columns if c in desc}
+    label = f"frontier economic: {res.kind} {spec['rts']}"
+    return Export(table=table, name=res.kind, specification=rows, descriptions=desc,
+                  extra_tables={"prices": _index_to_columns(res.prices)}, title=label)
+
+
 def metafrontier_call(spec: dict) -> str:
     """The ``frontier.metafrontier(...)`` call that reproduces a result, from its ``spec``."""
     s = dict(spec)
@@ -553,7 +624,8 @@ def window_export(res, extra: dict | None = None) -> Export:
 
 
 def export_of(result, extra: dict | None = None, policy: str = "propagate") -> Export:
-    """The :class:`Export` of an efficiency, productivity, metafrontier or window-analysis result."""
+    """The :class:`Export` of an efficiency, productivity, metafrontier, window-analysis or economic result."""
+    from .economic import EconomicResult
     from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, WindowAnalysisResult
 
     if isinstance(result, EfficiencyResult):
@@ -564,8 +636,10 @@ def export_of(result, extra: dict | None = None, policy: str = "propagate") -> E
         return metafrontier_export(result, extra)
     if isinstance(result, WindowAnalysisResult):
         return window_export(result, extra)
-    raise TypeError(f"expected an EfficiencyResult, ProductivityResult, MetafrontierResult or WindowAnalysisResult, "
-                    f"got {type(result).__name__}")
+    if isinstance(result, EconomicResult):
+        return economic_export(result, extra)
+    raise TypeError(f"expected an EfficiencyResult, ProductivityResult, MetafrontierResult, WindowAnalysisResult or "
+                    f"EconomicResult, got {type(result).__name__}")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -734,7 +808,8 @@ def write_table(frame: pd.DataFrame, path, *, export: Export | None = None, fmt:
 
 def write_result(result, path, *, fmt: str | None = None, extra: dict | None = None,
                  policy: str = "propagate") -> Path | None:
-    """Write an efficiency, productivity or window-analysis result (table, specification, labels) to ``path``."""
+    """Write an efficiency, productivity, metafrontier, window-analysis or economic result (table, specification,
+    labels) to ``path``."""
     check_output(path, fmt)
     export = export_of(result, extra, policy)
     return write_table(export.table, path, export=export, fmt=fmt)

@@ -43,9 +43,10 @@ class Evaluation:
     ``score`` and ``status`` (k,); ``slacks``, ``targets`` (k x d, NaN without detail for models whose slacks come
     from a second stage); ``betas`` (k x d) for models with one beta per variable, else None; the intensities in
     CSR form (``lam_ptr``, ``lam_idx``, ``lam_val``), ``lam_idx`` being data rows when the reference was given as
-    rows, positions in the reference matrix otherwise; ``score_gradient`` (k x d), for models whose score stage
-    keeps its duals (the DDF family), the derivative of the score with respect to each observed value in the
-    user's units (from the LP duals; NaN where the score is), else None.
+    rows, positions in the reference matrix otherwise; ``multipliers`` (k x d) and ``omega`` (k,), the weights
+    (v, u, mu) of the score LP's multiplier form in the user's units and its free variable (from the LP duals; see
+    :func:`frontier.models.base.multipliers_from_duals`; NaN where the score is, or where the score stage reports
+    none), else None.
     """
 
     score: np.ndarray
@@ -56,7 +57,8 @@ class Evaluation:
     lam_ptr: np.ndarray
     lam_idx: np.ndarray
     lam_val: np.ndarray
-    score_gradient: np.ndarray | None = None
+    multipliers: np.ndarray | None = None
+    omega: np.ndarray | None = None
 
     @property
     def score_ok(self) -> np.ndarray:
@@ -286,16 +288,17 @@ class Problem:
         targets[~ok] = np.nan
         if betas is not None:
             betas[~score_ok] = np.nan
-        gradient = v.get("score_gradient")
-        if gradient is not None:
+        multipliers, omega = v.get("multipliers"), v.get("omega")
+        if multipliers is not None:
             # a data row is the variable divided by its scale, so its dual in the user's units is divided by it
-            gradient = np.asarray(gradient, dtype=float) / scale
-            gradient[~score_ok] = np.nan
-            gradient = gradient + 0.0
+            multipliers = np.asarray(multipliers, dtype=float) / scale
+            omega = np.asarray(omega, dtype=float).copy()
+            multipliers[~score_ok], omega[~score_ok] = np.nan, np.nan
+            multipliers, omega = multipliers + 0.0, omega + 0.0
         lam_idx = out.lam_idx if ref_idx is None else ref_idx[out.lam_idx]
         # + 0.0 turns an LP's signed zero -0.0 into 0.0
         return Evaluation(score + 0.0, status, slacks + 0.0, targets + 0.0, None if betas is None else betas + 0.0,
-                          out.lam_ptr, lam_idx, out.lam_val + 0.0, gradient)
+                          out.lam_ptr, lam_idx, out.lam_val + 0.0, multipliers, omega)
 
     def evaluate(self, points, reference, *, super_efficiency: bool = False, score_outside: bool = False,
                  detail: bool = True, n_jobs: int = 1, method: str = "auto", chunk_size: int | None = None,

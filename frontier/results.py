@@ -11,6 +11,10 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from .models import family as model_family
+
+SHADOW_PRICE_MODELS = ("ddf", "nddf", "sbm_ddf")    # scores whose multipliers are the distance's derivatives
+
 
 @dataclass(frozen=True)
 class Specification(Mapping):
@@ -182,9 +186,8 @@ class EfficiencyResult:
     betas : DataFrame of the individual betas (nddf, sbm_ddf), else None.
     spec : :class:`Specification` of the model (including the zero-data policy).
     observed : DataFrame of the observed values of the variables (what :meth:`factor_efficiency` divides by).
-    score_gradient : DataFrame (DDF family: ``ddf``, ``nddf``), the derivative of the score with respect to each
-        observed value of the DMU, from the LP duals (direction and reference set held fixed); else None. Read it
-        through :attr:`multipliers` and :meth:`shadow_prices`.
+    multiplier_weights : DataFrame, the score LP's dual weights per variable and ``omega``, in the user's units
+        (NaN where the LP failed); read it through :attr:`multipliers` and :meth:`shadow_prices`.
     periods : Series of the period of each DMU (with ``period=``), else None.
     ids : DataFrame of the ``id`` columns (``efficiency(..., id=...)``), indexed like the data, else None.
     """
@@ -198,7 +201,7 @@ class EfficiencyResult:
     spec: Specification
     periods: pd.Series | None = None
     observed: pd.DataFrame | None = None
-    score_gradient: pd.DataFrame | None = None
+    multiplier_weights: pd.DataFrame | None = None
     ids: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
@@ -269,18 +272,35 @@ class EfficiencyResult:
 
     @property
     def multipliers(self) -> pd.DataFrame:
-        """The dual weights (v, u, mu) of the DDF family's multiplier form, in the user's units.
+        """The dual weights of the model's multiplier form, in the user's units, one row per DMU.
 
-        D(x_o, y_o, b_o) = v'x_o - u'y_o + mu'b_o (+ omega under VRS) at the optimum, with v = dD/dx >= 0 (inputs),
-        u = -dD/dy >= 0 (desirable outputs) and mu = dD/db (bad outputs; free in sign under weak disposability,
-        where the bad-output row is an equality). One column per variable; NaN where the LP failed. Where the
-        dual is degenerate (typically a DMU on the frontier, at a vertex) the multipliers are one of several
-        optimal sets (the one the solver's basis gives).
+        Columns: one per variable (v >= 0 for inputs, u >= 0 for desirable outputs, mu for bad outputs: >= 0 where
+        their rows are inequalities, free in sign under weak disposability), ``omega`` (the free variable of the
+        returns-to-scale row: 0 under CRS, free under VRS, >= 0 under NIRS, <= 0 under NDRS) and ``status``. For
+        every model, every reference DMU j satisfies ``v'x_j - u'y_j + mu'b_j + omega >= 0`` (the supporting
+        hyperplane) and the evaluated DMU's score is the multiplier form's value (strong duality):
+
+        * radial input: theta = u'y0 - mu'b0 - omega with v'x0 = 1; radial output: phi = v'x0 + mu'b0 + omega
+          with u'y0 = 1 (Charnes, Cooper & Rhodes 1978; Banker, Charnes & Cooper 1984);
+        * SBM: rho = 1 - v'x0 + u'y0 - mu'b0 - omega, v >= w_i/x_i0, u >= rho w_r/y_r0 (Tone 2001);
+        * DDF, NDDF, SBM-DDF: D = v'x0 - u'y0 + mu'b0 + omega, with v'g_x + u'g_y + mu'g_b = 1 for the DDF; v, u,
+          mu are the derivatives of D with respect to x0, -y0 and b0 (direction and reference set held fixed).
+
+        ``status``: ``"optimal"``; ``"on_frontier"`` where the score is at its efficient value (1, or 0 for the
+        DDF family): the DMU spans the frontier and its dual is generally degenerate (many supporting
+        hyperplanes; the weights are the solver's basis's, one of them); ``"super_sbm_no_dual"`` (SBM with
+        ``super_efficiency``: DMUs scored by super-SBM delta, weights NaN); else the LP's failure status (NaN).
         """
-        gradient = self._gradient()
-        sign = np.ones(gradient.shape[1])
-        sign[len(self.spec.inputs): len(self.spec.inputs) + len(self.spec.outputs)] = -1.0
-        return (gradient * sign).rename_axis(columns=None) + 0.0
+        weights = self._multiplier_weights()
+        efficient = model_family(self.spec.model).efficient_value(self.spec.orientation)
+        lp_ok = self.scores.notna().to_numpy()
+        reported = weights.notna().all(axis=1).to_numpy()
+        status = np.where(~lp_ok, self.status.to_numpy(dtype=object),
+                          np.where(~reported, "super_sbm_no_dual",
+                                   np.where(self.scores.to_numpy() == efficient, "on_frontier", "optimal")))
+        out = weights.rename_axis(columns=None) + 0.0
+        out["status"] = status.astype(str)
+        return out
 
     def shadow_prices(self, numeraire: str, price: float = 1.0, tol: float = 1e-9) -> pd.DataFrame:
         """Shadow price of each bad output in units of the numeraire's (a desirable output's) price.
@@ -301,7 +321,10 @@ class EfficiencyResult:
         if isinstance(price, (bool, np.bool_)) or not isinstance(price, (int, float, np.integer, np.floating)) \
                 or not np.isfinite(price) or price <= 0:
             raise ValueError(f"price (of the numeraire {numeraire!r}) must be a positive number, got {price!r}")
-        mult = self.multipliers
+        if spec.model not in SHADOW_PRICE_MODELS:
+            raise ValueError(f"shadow prices come from the DDF family's duals (model {SHADOW_PRICE_MODELS}), whose "
+                             f"weights are derivatives of the distance; model {spec.model!r} does not provide them")
+        mult = self._multiplier_weights()[list(self.targets.columns)]
         u = mult[numeraire].to_numpy(dtype=float)
         largest = mult.abs().max(axis=1).to_numpy(dtype=float)
         defined = u > tol * largest
@@ -316,11 +339,10 @@ class EfficiencyResult:
         out["status"] = status.astype(str)
         return out
 
-    def _gradient(self) -> pd.DataFrame:
-        if self.score_gradient is None:
-            raise ValueError(f"multipliers and shadow prices come from the DDF family's duals (model 'ddf' or "
-                             f"'nddf'); model {self.spec.model!r} does not provide them")
-        return self.score_gradient
+    def _multiplier_weights(self) -> pd.DataFrame:
+        if self.multiplier_weights is None:
+            raise ValueError("this result does not carry the LP duals (results of frontier.efficiency() do)")
+        return self.multiplier_weights
 
     def _sbm_shares(self, obs: np.ndarray, good: np.ndarray) -> np.ndarray:
         """Each SBM term w_v s_v / v_o as a share of its side's sum (inputs; good and bad outputs together)."""

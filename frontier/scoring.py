@@ -198,14 +198,15 @@ def efficiency(
     status = np.full(n, "not_solved", dtype=object)
     slacks, targets = np.full((n, d), np.nan), np.full((n, d), np.nan)
     betas = np.full((n, d), np.nan) if problem.family.has_betas else None
-    gradient = np.full((n, d), np.nan) if evaluations and evaluations[0].score_gradient is not None else None
+    # the multiplier form: d weights and omega per DMU (NaN for a DMU a stage reports none for)
+    weights = np.full((n, d + 1), np.nan) if any(out.multipliers is not None for out in evaluations) else None
     peer_rows = []
     for (ev, _), out in zip(groups, evaluations):
         scores[ev], status[ev], slacks[ev], targets[ev] = out.score, out.status, out.slacks, out.targets
         if betas is not None:
             betas[ev] = out.betas
-        if gradient is not None:
-            gradient[ev] = out.score_gradient
+        if weights is not None and out.multipliers is not None:
+            weights[ev, :d], weights[ev, d] = out.multipliers, out.omega
         peer_rows.append((np.repeat(ev, np.diff(out.lam_ptr)), out.lam_idx, out.lam_val))
 
     labels = frame.index
@@ -239,7 +240,8 @@ def efficiency(
         spec=spec,
         periods=period_values,
         observed=pd.DataFrame(dea.matrix, index=labels, columns=variables),
-        score_gradient=None if gradient is None else pd.DataFrame(gradient, index=labels, columns=variables),
+        multiplier_weights=None if weights is None else pd.DataFrame(weights, index=labels,
+                                                                     columns=variables + ["omega"]),
         ids=ids,
     )
 

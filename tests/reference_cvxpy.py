@@ -372,3 +372,105 @@ def ddf_at_point(X, Y, B, x0, y0, b0, g, *, rts="crs", disposability="weak"):
     if status != "optimal":
         return status, np.nan, None, None
     return status, value, np.asarray(goods.dual_value, dtype=float), np.asarray(bads.dual_value, dtype=float)
+
+
+# ----------------------------------------------------------------------------------------------------
+# multiplier forms (the LP duals of §2.2-2.6), for res.multipliers: weights v, u, mu and omega in data units
+# ----------------------------------------------------------------------------------------------------
+
+def multiplier_form(model, X, Y, B, o, *, rts="crs", orientation="input", disposability="weak", g=None,
+                    weights=None, probe=None):
+    """The multiplier (dual) form of ``model`` for DMU ``o``, written directly (not from any envelopment LP's duals).
+
+    Every reference DMU j: ``v'x_j - u'y_j + mu'b_j + omega >= 0`` (radial / DDF / NDDF with weak bads under a
+    convexity row also ``v'x_j + omega >= 0``, Kuosmanen's abatement columns); v, u >= 0; mu >= 0 unless the bad
+    rows are equalities (weak; SBM's slack rows give their own bounds); omega = 0 (CRS), >= 0 (NIRS), <= 0 (NDRS).
+
+    * radial input:  max u'y0 - mu'b0 - omega, v'x0 = 1;    radial output: min v'x0 + mu'b0 + omega, u'y0 = 1;
+    * ddf:           min v'x0 - u'y0 + mu'b0 + omega, v'g_x + u'g_y + mu'g_b = 1;
+    * nddf:          the same objective, v_v g_v >= w_v where g_v > 0;
+    * sbm_ddf:       the same objective, every weight >= w_v / g_v (0 where g_v = 0);
+    * sbm:           max xi, xi + v'x0 - u'y0 + mu'b0 + omega = 1, v >= w_i/x_i0, u >= xi w_r/y_r0, mu >= xi w_k/b_k0
+                     (``orientation`` "input" drops the output bounds' weights, "output" the input ones).
+
+    Returns ``(status, value, w)`` with ``w`` = concatenated (v, u, mu, omega). With ``probe`` (a vector like
+    ``w``), instead returns the (min, max) of ``probe'w`` over the optimal face (the value held within 1e-9): equal
+    when the dual is unique.
+    """
+    B = np.zeros((X.shape[0], 0)) if B is None else B
+    m, s1, s2 = X.shape[1], Y.shape[1], B.shape[1]
+    x0, y0, b0 = X[o], Y[o], B[o]
+    v, u = cp.Variable(m), cp.Variable(s1)
+    mu = cp.Variable(s2) if s2 else None
+    omega = cp.Variable()
+    cons = [v >= 0, u >= 0]
+    bad_term = (lambda b: mu @ b) if s2 else (lambda b: 0)
+    cons.append(X @ v - Y @ u + (B @ mu if s2 else 0) + omega >= 0)
+    if model in ("radial", "ddf", "nddf") and disposability == "weak" and rts != "crs" and s2:
+        cons.append(X @ v + omega >= 0)
+    if s2 and model != "sbm" and not (model in ("radial", "ddf", "nddf") and disposability == "weak"):
+        cons.append(mu >= 0)
+    cons += {"crs": [omega == 0], "vrs": [], "nirs": [omega >= 0], "ndrs": [omega <= 0]}[rts]
+    d = m + s1 + s2
+    if model == "radial" and orientation == "input":
+        cons.append(v @ x0 == 1)
+        value, sense = u @ y0 - bad_term(b0) - omega, "max"
+    elif model == "radial":
+        cons.append(u @ y0 == 1)
+        value, sense = v @ x0 + bad_term(b0) + omega, "min"
+    elif model == "sbm":
+        wi, wo = _sbm_weights(m, s1 + s2, weights)
+        wi, wo = (wi * (orientation != "output"), wo * (orientation != "input"))   # an oriented score drops a side
+        xi = cp.Variable()
+        cons += [xi + v @ x0 - u @ y0 + bad_term(b0) + omega == 1, v >= wi / x0, u >= xi * wo[:s1] / y0]
+        if s2:
+            cons.append(mu >= xi * wo[s1:] / b0)
+        value, sense = xi, "max"
+    else:
+        g = np.asarray(g, dtype=float)
+        gx, gy, gb = g[:m], g[m:m + s1], g[m + s1:]
+        value, sense = v @ x0 - u @ y0 + bad_term(b0) + omega, "min"
+        if model == "ddf":
+            cons.append(v @ gx + u @ gy + (mu @ gb if s2 else 0) == 1)
+        else:
+            w = (np.ones(d) if weights is None else np.asarray(weights, dtype=float)) if model == "nddf" else \
+                (sbm_ddf_default_weights(m, s1, s2) if weights is None else np.asarray(weights, dtype=float))
+            parts = [(v, slice(0, m)), (u, slice(m, m + s1))] + ([(mu, slice(m + s1, d))] if s2 else [])
+            for var, side in parts:
+                if model == "nddf":
+                    pos = np.flatnonzero(g[side] > 0)
+                    if pos.size:
+                        cons.append(cp.multiply(g[side][pos], var[pos]) >= w[side][pos])
+                else:
+                    gs = g[side]
+                    cons.append(var >= np.where(gs > 0, w[side] / np.where(gs > 0, gs, 1.0), 0.0))
+    stacked = cp.hstack([v, u] + ([mu] if s2 else []) + [cp.reshape(omega, (1,), order="C")])
+    objective = cp.Maximize(value) if sense == "max" else cp.Minimize(value)
+    status, best = _solve(objective, cons)
+    if status != "optimal":
+        return status, np.nan, None
+    if probe is None:
+        return status, best, np.asarray(stacked.value, dtype=float)
+    face = cons + [value >= best - 1e-9 * (1 + abs(best))] if sense == "max" else \
+        cons + [value <= best + 1e-9 * (1 + abs(best))]
+    low = _solve(cp.Minimize(probe @ stacked), face)[1]
+    high = _solve(cp.Maximize(probe @ stacked), face)[1]
+    return status, best, (low, high, np.asarray(stacked.value, dtype=float))
+
+
+def economic_with_bads(kind, X, Y, B, o, w=None, p=None, *, rts="vrs", disposability="weak"):
+    """Minimum cost, maximum revenue or maximum profit with bad outputs held at b0 (not priced): the technology of
+    §2.2, B'z = b0 (weak; Kuosmanen lambda = z + u under a convexity row) or B'z <= b0 (strong), and
+    X'lambda <= x, Y'z >= y with x (cost, profit) and y (revenue, profit) optimised, else the DMU's own."""
+    n = X.shape[0]
+    z = cp.Variable(n, nonneg=True)
+    kuosmanen = disposability == "weak" and rts != "crs"
+    lam_x = z + cp.Variable(n, nonneg=True) if kuosmanen else z
+    x = cp.Variable(X.shape[1], nonneg=True) if kind in ("cost", "profit") else X[o]
+    y = cp.Variable(Y.shape[1], nonneg=True) if kind in ("revenue", "profit") else Y[o]
+    cons = [X.T @ lam_x <= x, Y.T @ z >= y]
+    cons.append(B.T @ z == B[o] if disposability == "weak" else B.T @ z <= B[o])
+    cons += _rts(cp.sum(lam_x), rts)
+    objective = {"cost": lambda: cp.Minimize(w @ x), "revenue": lambda: cp.Maximize(p @ y),
+                 "profit": lambda: cp.Maximize(p @ y - w @ x)}[kind]()
+    return _solve(objective, cons)

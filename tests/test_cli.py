@@ -600,6 +600,79 @@ def test_option_values_are_case_insensitive(tmp_path, files, capsys):
 
 
 # ----------------------------------------------------------------------------------------------------
+# economic
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def priced(tmp_path_factory, panel) -> Path:
+    """The city panel with each city's own price of capital (a column); labour and energy get numbers."""
+    rng = np.random.default_rng(4)
+    data = panel.assign(rental=rng.uniform(0.05, 0.15, len(panel)), output_price=rng.uniform(0.8, 1.2, len(panel)))
+    path = tmp_path_factory.mktemp("cli-economic") / "priced.csv"
+    data.to_csv(path, index=False)
+    return path
+
+
+def test_economic_cost_with_column_and_number_prices_matches_the_api(tmp_path, priced, capsys):
+    out = tmp_path / "cost.xlsx"
+    code, text, err = run(["economic", priced, *VARS, "--kind", "cost", "--prices", "capital=rental",
+                           "labour=3.5", "energy=0.8", "--id", "city", "--period", "year", "--technology",
+                           "global", "-o", out], capsys)
+    assert code == 0, err
+    assert "economic           mean" in text and "(n=48)" in text
+    data = pd.read_csv(priced).set_index(["city", "year"], drop=False)
+    api = fr.economic(data, INPUTS, OUTPUTS, BADS, kind="cost",
+                      prices={"capital": "rental", "labour": 3.5, "energy": 0.8}, period="year", technology="global")
+    table = pd.read_excel(out, sheet_name="cost")
+    assert list(table.columns[:2]) == ["city", "year"]
+    np.testing.assert_allclose(table["economic"], api.economic.to_numpy())
+    np.testing.assert_allclose(table["allocative"], api.allocative.to_numpy())
+    spec = io.read_specification(out)
+    assert spec["call"].startswith("frontier.economic(data") and "'capital': 'rental'" in spec["call"]
+    assert spec["command"].startswith("frontier economic")
+
+
+def test_economic_profit_direction_to_stata_and_stdout(tmp_path, priced, capsys):
+    out = tmp_path / "profit.dta"
+    code, _, err = run(["economic", priced, "--inputs", *INPUTS, "--outputs", *OUTPUTS, "--kind", "profit",
+                        "--prices", "capital=rental", "labour=3.5", "energy=0.8", "value_added=output_price",
+                        "--direction", "ones", "--rts", "vrs", "--id", "city", "year", "-o", out, "-q"], capsys)
+    assert code == 0, err
+    table = pd.read_stata(out)
+    np.testing.assert_allclose(table["economic"], table["technical"] + table["allocative"], atol=1e-9)
+    assert (table["allocative"] >= -1e-9).all()
+    code, text, _ = run(["economic", priced, "--inputs", *INPUTS, "--outputs", *OUTPUTS, "--kind", "revenue",
+                         "--prices", "value_added=1", "-o", "-"], capsys)
+    assert code == 0 and text.splitlines()[0].startswith("city,year,")        # all input columns, then results
+
+
+@pytest.mark.parametrize("extra, fragment", [
+    (["--kind", "cost", "--prices", "capital=nonexistent", "labour=1", "energy=1"], "neither a column"),
+    (["--kind", "cost", "--prices", "capital=1", "labour=1"], "lacks ['energy']"),
+    (["--kind", "cost", "--prices", "capital=1", "labour=1", "energy=1", "--direction", "ones"],
+     "--direction applies to --kind profit"),
+    (["--kind", "cost", "--prices", "capital", "labour=1"], "VARIABLE=COLUMN or VARIABLE=NUMBER"),
+    (["--kind", "cost", "--prices", "capital=1", "labour=1", "energy=1", "so2=1"], "not priced"),
+])
+def test_economic_errors_are_one_line(priced, extra, fragment, capsys):
+    code, _, err = run(["economic", priced, *VARS, *extra], capsys)
+    assert code == 2
+    assert_one_line_error(err)
+    assert fragment in err, err
+
+
+def test_economic_help_explains_every_option(capsys):
+    code, out, _ = run(["economic", "--help"], capsys)
+    assert code == 0
+    text = " ".join(out.split())
+    for phrase in ("a column of the data (each DMU's own price) or a number", "Bad outputs are not priced",
+                   "--kind {cost,revenue,profit}", "Profit is bounded only under vrs"):
+        assert phrase in text, phrase
+    for action in build_parser()._subparsers._group_actions[0].choices["economic"]._actions:
+        assert action.help, action.dest
+
+
+# ----------------------------------------------------------------------------------------------------
 # Hicks-Moorsteen and window analysis
 # ----------------------------------------------------------------------------------------------------
 

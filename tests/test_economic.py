@@ -279,8 +279,8 @@ def test_multipliers_reproduce_the_distance_and_normalisation():
     """CRS strong duality: D = v'x - u'y + mu'b, and the normalisation v'g_x + u'g_y + mu'g_b = 1."""
     df = polluters(22)
     res = fr.efficiency(df, ["K", "E"], ["Y"], ["SO2", "CO2"], model="ddf", rts="crs")
-    mult = res.multipliers
     data = df[["K", "E", "Y", "SO2", "CO2"]]
+    mult = res.multipliers[data.columns]
     sign = np.array([1, 1, -1, 1, 1])
     np.testing.assert_allclose((mult * data * sign).sum(axis=1), res.scores, atol=1e-8)
     np.testing.assert_allclose((mult * data).sum(axis=1), 1.0, atol=1e-8)     # g = observed (x, y, b)
@@ -302,4 +302,106 @@ def test_shadow_price_statuses_and_errors():
     with pytest.raises(ValueError, match="DDF family"):
         sbm.shadow_prices("Y")
     nddf = fr.efficiency(df, ["K", "E"], ["Y"], ["SO2"], model="nddf")
-    assert nddf.multipliers.shape == (len(df), 4)
+    assert nddf.multipliers.shape == (len(df), 4 + 2)        # K, E, Y, SO2, then omega and status
+
+
+# ---- bad outputs: in the technology at their observed level, not priced --------------------------------------
+
+def polluting_firms(seed: int, n: int = 12) -> pd.DataFrame:
+    df = random_firms(seed, n)
+    rng = np.random.default_rng(seed + 100)
+    df["b"] = (df.x1 + df.x2) * rng.uniform(0.3, 1.0, n)
+    return df
+
+
+@pytest.mark.parametrize("kind", ["cost", "revenue", "profit"])
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+@pytest.mark.parametrize("disposability", ["weak", "strong"])
+def test_economic_with_bad_outputs_against_cvxpy(kind, rts, disposability):
+    """The economic LP with bad outputs held at b0 (weak: equality, Kuosmanen under VRS; strong: at most) agrees
+    with cvxpy; the technical part is the radial (DDF, bads' direction 0) model with the same bad outputs, and
+    the identities hold (cost and revenue: economic = technical x allocative <= technical; profit: additive)."""
+    if kind == "profit" and rts == "crs":
+        pytest.skip("CRS profit is unbounded or 0")
+    df = polluting_firms(7)
+    X, Y, B = df[INPUTS].to_numpy(), df[OUTPUTS].to_numpy(), df[["b"]].to_numpy()
+    W, P = df[["w1", "w2"]].to_numpy(), df[["p1", "p2"]].to_numpy()
+    prices = {"cost": COST_PRICES, "revenue": REVENUE_PRICES, "profit": ALL_PRICES}[kind]
+    res = fr.economic(df, INPUTS, OUTPUTS, ["b"], kind=kind, prices=prices, rts=rts, bad_disposability=disposability)
+    assert res.spec.bad_outputs == ("b",) and res.spec.bad_disposability == disposability
+    assert "b" not in res.prices.columns and "b" not in res.optimal.columns
+    for o in range(len(df)):
+        status, best = ref.economic_with_bads(kind, X, Y, B, o, W[o], P[o], rts=rts, disposability=disposability)
+        assert status == "optimal"
+        assert res.optimal_value.iloc[o] == pytest.approx(best, rel=1e-7, abs=1e-7)
+        if kind == "profit":
+            g = np.r_[X[o], Y[o], 0.0]
+            _, beta = ref.ddf(X, Y, B, o, g, rts=rts, disposability=disposability)
+            assert res.technical.iloc[o] == pytest.approx(beta, abs=1e-7)
+        else:
+            _, radial = ref.radial(X, Y, B, o, rts=rts, orientation="input" if kind == "cost" else "output",
+                                   disposability=disposability)
+            assert res.technical.iloc[o] == pytest.approx(radial if kind == "cost" else 1 / radial, abs=1e-7)
+    if kind == "profit":
+        np.testing.assert_allclose(res.economic, res.technical + res.allocative, atol=1e-10)
+        assert (res.allocative >= -1e-9).all()
+    else:
+        np.testing.assert_allclose(res.economic, res.technical * res.allocative, atol=1e-10)
+        assert (res.economic <= res.technical + 1e-9).all()
+
+
+def test_bad_outputs_are_not_priced_and_change_the_technology():
+    df = polluting_firms(8)
+    with pytest.raises(ValueError, match="bad outputs are not priced"):
+        fr.economic(df, INPUTS, OUTPUTS, ["b"], kind="cost", prices={**COST_PRICES, "b": 1.0})
+    with pytest.raises(ValueError, match="bad_disposability"):
+        fr.economic(df, INPUTS, OUTPUTS, ["b"], kind="cost", prices=COST_PRICES, bad_disposability="apz")
+    plain = fr.economic(df, INPUTS, OUTPUTS, kind="cost", prices=COST_PRICES, rts="crs")
+    strong = fr.economic(df, INPUTS, OUTPUTS, ["b"], kind="cost", prices=COST_PRICES, rts="crs",
+                         bad_disposability="strong")
+    # holding pollution at its level restricts the technology: the minimum cost can only rise
+    assert (strong.optimal_value >= plain.optimal_value - 1e-9).all()
+    assert (strong.optimal_value > plain.optimal_value + 1e-6).any()
+
+
+# ---- exports, summary and repr, like the other results ------------------------------------------------------
+
+def test_economic_result_exports_with_its_specification(tmp_path):
+    pytest.importorskip("openpyxl")
+    pytest.importorskip("pyarrow")
+    from frontier.io import read_specification
+
+    df = polluting_firms(9)
+    res = fr.economic(df, INPUTS, OUTPUTS, ["b"], kind="cost", prices={"x1": "w1", "x2": 1.5}, rts="vrs")
+    frame = res.to_frame()
+    res.to_csv(tmp_path / "cost.csv")
+    back = pd.read_csv(tmp_path / "cost.csv", index_col=0)
+    assert list(back.columns) == list(frame.columns)
+    np.testing.assert_allclose(back["economic"], frame["economic"])
+    for name, write in (("cost.xlsx", res.to_excel), ("cost.dta", res.to_stata), ("cost.parquet", res.to_parquet)):
+        write(tmp_path / name)
+        spec = read_specification(tmp_path / name)
+        assert "frontier.economic(data" in spec["call"] and "prices={'x1': 'w1', 'x2': 1.5}" in spec["call"]
+        assert spec["kind"] == "cost" and spec["bad_outputs"] == "b"
+    sheets = pd.read_excel(tmp_path / "cost.xlsx", sheet_name=None)
+    assert {"cost", "prices", "specification"} <= set(sheets)
+    np.testing.assert_allclose(sheets["cost"]["allocative"], frame["allocative"])
+    np.testing.assert_allclose(pd.read_parquet(tmp_path / "cost.parquet")["minimum_cost"], frame["minimum_cost"])
+    np.testing.assert_allclose(pd.read_stata(tmp_path / "cost.dta")["technical"], frame["technical"])
+
+
+def test_economic_summary_counts_beside_means_and_repr():
+    df = polluting_firms(10)
+    df["year"] = [2019, 2020] * (len(df) // 2)
+    res = fr.economic(df, INPUTS, OUTPUTS, kind="revenue", prices=REVENUE_PRICES, period="year")
+    text = res.summary()
+    n = len(df)
+    assert f"economic           mean {res.economic.mean():.4f} (n={n})" in text
+    assert f"allocative         mean {res.allocative.mean():.4f} (n={n})" in text
+    stats = text.tables["economic, technical and allocative (n = DMUs with a value)"]
+    assert stats.loc["technical", "n"] == n
+    by = text.tables["means by period"]
+    assert list(by["economic_n"]) == [n // 2, n // 2]
+    assert by.loc[2019, "economic_mean"] == pytest.approx(res.economic[df.year == 2019].mean())
+    assert repr(res) == f"<EconomicResult revenue rts=vrs n={n}>"
+    assert "<table>" in res._repr_html_()

@@ -240,6 +240,26 @@ def bad_row_bounds(disposability: str, rhs: np.ndarray) -> tuple[np.ndarray, np.
     return np.full_like(rhs, -INF), rhs
 
 
+def multipliers_from_duals(layout: Layout, duals: np.ndarray | None, convexity: bool):
+    """The multiplier form's weights from the score LP's row duals, in LP units: ``(weights (k x d), omega (k,))``.
+
+    Every score LP here has the data rows ``X'lambda (+ own columns) ~ rhs`` (one per variable), a convexity row
+    under VRS / NIRS / NDRS and reference columns of cost 0, so one rule serves every model. With ``y`` the duals
+    (HiGHS: the derivative of the minimised objective with respect to each row's bound), the weights are
+    ``v = -y_x >= 0`` (inputs), ``u = y_y >= 0`` (desirable outputs), ``mu = -y_b`` (bad outputs; >= 0 when their
+    rows are inequalities, free in sign under weak disposability) and ``omega = -y_convexity`` (0 under CRS), so
+    that every reference column's reduced cost says ``v'x_j - u'y_j + mu'b_j + omega >= 0``: the supporting
+    hyperplane of the multiplier form. None without duals. The caller divides the weights by the variables'
+    scales to get them in the user's units (a data row is the variable divided by its scale); omega has no unit.
+    """
+    if duals is None:
+        return None, None
+    sign = np.where(layout.mask(goods=True), 1.0, -1.0)
+    weights = duals[:, : layout.d] * sign
+    omega = -duals[:, layout.d] if convexity else np.zeros(duals.shape[0])
+    return weights + 0.0, omega + 0.0
+
+
 def nonnegative_slacks(layout: Layout, slacks: np.ndarray, targets: np.ndarray):
     """Slacks of inequality rows clipped at 0 (a negative one is the LP's tolerance, verified to be relatively
     tiny), with the targets moved alike so that ``target = observed - slack`` (outputs ``+ slack``) still holds."""

@@ -23,13 +23,22 @@ Non-radial DDF (Zhou, Ang & Wang 2012; teddf/gtfpch ``nonradial``)::
 with raw (not normalised) weights, default 1. A beta whose direction component is 0 is fixed at 0.
 Slacks are what remains after the directional move (e.g. ``x0 - beta_x g_x - X'lambda``); targets are the
 reference combination.
+
+Multiplier form (the LP dual; ``res.multipliers``, in the user's units): v >= 0, u >= 0, mu (free under weak
+disposability, >= 0 otherwise), omega (0 under CRS) with ``v'x_j - u'y_j + mu'b_j + omega >= 0`` for every
+reference DMU j (Kuosmanen's abatement columns: ``v'x_j + omega >= 0``)::
+
+    DDF:   D  = min  v'x0 - u'y0 + mu'b0 + omega   s.t.  v'g_x + u'g_y + mu'g_b = 1
+    NDDF:  Dv = min  v'x0 - u'y0 + mu'b0 + omega   s.t.  v_i g_xi >= w_i, u_r g_yr >= w_r, mu_k g_bk >= w_k
+
+(APZ: mu and omega also carry the cap rows' duals, see :meth:`_Directional.multipliers`.)
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .base import (DISPOSABILITY, INF, Layout, MaxSlackStage, ModelSpec, Stage, bad_row_bounds,
-                   convexity_bounds, envelopment_blocks, max_slack_cost)
+                   convexity_bounds, envelopment_blocks, max_slack_cost, multipliers_from_duals)
 from .registry import ModelFamily, register
 
 
@@ -60,21 +69,22 @@ class _Directional(Stage):
                 p.row_upper[:, first + j] = self.bad_cap[j] - x[:, L.m + L.s1 + j]
         return p
 
-    def score_gradient(self, duals: np.ndarray | None) -> np.ndarray | None:
-        """d(score)/d(observed value) of each variable, in LP units, from the row duals (k x n_rows).
+    def multipliers(self, duals: np.ndarray | None):
+        """The multiplier form's weights (v, u, mu) and omega from the row duals, in LP units
+        (:func:`~frontier.models.base.multipliers_from_duals`), with ``D = v'x0 - u'y0 + mu'b0 + omega``.
 
-        The score is D = -(LP objective). A data row's bound is the observed value (inputs, outputs, bad outputs),
-        and an APZ cap row's bound ``max_j b_j - b0`` falls as b0 rises, so its dual counts with the opposite sign.
-        The direction and the reference set are held fixed (Färe, Grosskopf, Noh & Weber 2005).
+        v = dD/dx0, u = -dD/dy0, mu = dD/db0: the derivatives of the score with the direction and the reference
+        set held fixed (Färe, Grosskopf, Noh & Weber 2005). An APZ cap row's bound ``max_j b_j - b0`` falls as b0
+        rises, so its dual enters mu with the opposite sign and its constant part ``max_j b_j`` enters omega.
         """
-        if duals is None:
-            return None
+        weights, omega = multipliers_from_duals(self.layout, duals, self.convexity)
+        if weights is None or self.disposability != "apz":
+            return weights, omega
         L = self.layout
-        gradient = -duals[:, : L.d]
-        if self.disposability == "apz":
-            first = L.d + int(self.convexity)
-            gradient[:, L.bads] += duals[:, first: first + L.s2]
-        return gradient
+        first = L.d + int(self.convexity)
+        cap_duals = duals[:, first: first + L.s2]
+        weights[:, L.bads] += cap_duals
+        return weights, omega - cap_duals @ self.bad_cap
 
     def direction_signs(self) -> np.ndarray:
         """Sign of beta's coefficient in each data row: +g (inputs, bads), -g (outputs)."""
@@ -107,7 +117,8 @@ class DDFScore(_Directional):
         return -INF, 0.0 if in_reference else INF     # the DMU itself gives beta = 0; the objective is -beta
 
     def decode(self, sol, data0, prev):
-        return {"status": sol.status, "score": sol.extras[:, 0], "score_gradient": self.score_gradient(sol.duals)}
+        weights, omega = self.multipliers(sol.duals)
+        return {"status": sol.status, "score": sol.extras[:, 0], "multipliers": weights, "omega": omega}
 
     def moved(self, data0, score):
         """The point after the directional move, (x0 - beta g_x, y0 + beta g_y, b0 - beta g_b)."""
@@ -145,8 +156,9 @@ class NDDFScore(_Directional):
         moved = x - betas * g * self.direction_signs()
         slacks = moved - sol.sums
         slacks[:, L.goods] = -slacks[:, L.goods]
+        weights, omega = self.multipliers(sol.duals)
         return {"status": sol.status, "score": -sol.objective, "betas": betas, "slacks": slacks,
-                "targets": sol.sums, "score_gradient": self.score_gradient(sol.duals),
+                "targets": sol.sums, "multipliers": weights, "omega": omega,
                 "_intensity_scale": np.ones(len(sol.status))}
 
 

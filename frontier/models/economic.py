@@ -7,7 +7,9 @@ Farrell (1957); Färe, Grosskopf & Lovell (1985, 1994); Chambers, Chung & Färe 
     revenue  R*(o)  = max_{y, lambda}    p_o'y          s.t.  X'lambda <= x_o,  Y'lambda >= y
     profit   Pi*(o) = max_{x, y, lambda} p_o'y - w_o'x  s.t.  X'lambda <= x,    Y'lambda >= y
 
-with lambda >= 0 and the returns-to-scale row (``sum lambda = 1`` under VRS). The optimised quantities (x, y) are
+with lambda >= 0 and the returns-to-scale row (``sum lambda = 1`` under VRS). Bad outputs b, when given, enter
+the technology at their observed level and carry no price: ``B'lambda = b_o`` (weak disposability; Kuosmanen's
+form under a convexity row, as the radial model) or ``B'lambda <= b_o`` (strong). The optimised quantities (x, y) are
 the stage's own columns and their prices its own costs, so each reference column depends only on the reference
 DMU's data and the stages fit the engine's contract (:mod:`frontier.models.base`) unchanged.
 
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import INF, Layout, ModelSpec, Stage, convexity_bounds, envelopment_blocks
+from .base import INF, Layout, ModelSpec, Stage, bad_row_bounds, convexity_bounds, envelopment_blocks
 
 KINDS = ("cost", "revenue", "profit")
 
@@ -33,14 +35,17 @@ KINDS = ("cost", "revenue", "profit")
 class EconomicStage(Stage):
     """One LP per DMU: the optimised inputs (cost), outputs (revenue) or both (profit) are the own columns."""
 
-    def __init__(self, layout: Layout, rts: str, kind: str):
+    def __init__(self, layout: Layout, rts: str, kind: str, disposability: str = "weak"):
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
         self.free = {"cost": layout.mask(inputs=True), "revenue": layout.mask(goods=True),
                      "profit": layout.mask(inputs=True, goods=True)}[kind]
-        super().__init__(d=layout.d, blocks=envelopment_blocks(layout, rts, bads_weak=False),
-                         convexity=rts != "crs", n_extra_rows=0, n_extra_cols=int(self.free.sum()), name=kind)
-        self.layout, self.rts, self.kind = layout, rts, kind
+        if disposability not in ("weak", "strong"):
+            raise ValueError(f"bad_disposability must be 'weak' or 'strong', got {disposability!r}")
+        blocks = envelopment_blocks(layout, rts, bads_weak=disposability == "weak")
+        super().__init__(d=layout.d, blocks=blocks, convexity=rts != "crs", n_extra_rows=0,
+                         n_extra_cols=int(self.free.sum()), name=kind)
+        self.layout, self.rts, self.kind, self.disposability = layout, rts, kind, disposability
 
     def patch(self, data0, prev):
         L, k = self.layout, data0.shape[0]
@@ -51,6 +56,8 @@ class EconomicStage(Stage):
         fixed_rhs = np.where(self.free, 0.0, observed)
         p.row_upper[:, L.inputs] = fixed_rhs[:, L.inputs]
         p.row_lower[:, L.goods] = fixed_rhs[:, L.goods]
+        # bad outputs are never priced nor optimised: the technology holds them at their observed level
+        p.row_lower[:, L.bads], p.row_upper[:, L.bads] = bad_row_bounds(self.disposability, observed[:, L.bads])
         rows = np.flatnonzero(self.free)
         own = np.arange(rows.size)
         p.extra_matrix[:, rows, own] = -1.0
@@ -74,7 +81,8 @@ class EconomicStage(Stage):
         return {"status": sol.status, "objective": sol.objective, "sums": sol.sums}
 
 
-def build(layout: Layout, *, rts: str, kind: str) -> ModelSpec:
+def build(layout: Layout, *, rts: str, kind: str, disposability: str = "weak") -> ModelSpec:
     what = {"cost": "C*/C_o (minimum over observed cost)", "revenue": "-R*/R_o (maximum over observed revenue)",
             "profit": "-Pi*/(p'g_y + w'g_x) (normalised maximum profit)"}[kind]
-    return ModelSpec(stages=[EconomicStage(layout, rts, kind)], d=layout.d, description=f"{kind} LP, objective {what}")
+    return ModelSpec(stages=[EconomicStage(layout, rts, kind, disposability)], d=layout.d,
+                     description=f"{kind} LP, objective {what}")

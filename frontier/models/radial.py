@@ -22,13 +22,21 @@ maximise the unweighted sum of input and output slacks (and bad-output slacks un
 measured in the data's own units. Slacks are ``theta x0 - X'lambda`` (input excess after the radial
 contraction), ``Y'lambda - y0`` (output shortfall); targets are the reference combination
 ``(X'lambda, Y'lambda, B'lambda)``.
+
+Multiplier form (the LP dual; ``res.multipliers``, in the user's units): weights v >= 0 (inputs), u >= 0 (outputs),
+mu (bad outputs: free in sign under weak disposability, >= 0 under strong) and omega (0 under CRS; free under VRS,
+>= 0 under NIRS, <= 0 under NDRS) with ``v'x_j - u'y_j + mu'b_j + omega >= 0`` for every reference DMU j (and,
+weak disposability under a convexity row, ``v'x_j + omega >= 0`` for Kuosmanen's abatement columns)::
+
+    input:   theta = max  u'y0 - mu'b0 - omega   s.t.  v'x0 = 1          (Cooper, Seiford & Tone's u_0 = omega)
+    output:  phi   = min  v'x0 + mu'b0 + omega   s.t.  u'y0 = 1
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .base import (INF, Layout, MaxSlackStage, ModelSpec, Stage, bad_row_bounds, convexity_bounds,
-                   envelopment_blocks, max_slack_cost)
+                   envelopment_blocks, max_slack_cost, multipliers_from_duals)
 from .registry import ModelFamily, register
 
 ORIENTATIONS = ("input", "output")
@@ -39,8 +47,9 @@ class RadialScore(Stage):
 
     def __init__(self, layout: Layout, rts: str, orientation: str, disposability: str, super_eff: bool):
         blocks = envelopment_blocks(layout, rts, disposability == "weak")
+        # the score LP keeps its row duals: the multiplier form's weights (res.multipliers)
         super().__init__(d=layout.d, blocks=blocks, convexity=rts != "crs", n_extra_rows=0,
-                         n_extra_cols=1, exclude_self=super_eff, name="score")
+                         n_extra_cols=1, exclude_self=super_eff, name="score", keep_duals=True)
         self.layout, self.rts, self.orientation, self.disposability = layout, rts, orientation, disposability
 
     def rows_and_column(self, data0: np.ndarray):
@@ -74,7 +83,8 @@ class RadialScore(Stage):
         return -INF, -1.0 if in_reference else 0.0
 
     def decode(self, sol, data0, prev):
-        return {"status": sol.status, "score": sol.extras[:, 0]}
+        weights, omega = multipliers_from_duals(self.layout, sol.duals, self.convexity)
+        return {"status": sol.status, "score": sol.extras[:, 0], "multipliers": weights, "omega": omega}
 
     def moved(self, data0, score):
         """The radially contracted (input) or expanded (output) point, from which the slacks are measured."""

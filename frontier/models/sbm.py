@@ -38,6 +38,16 @@ Slacks are signed as improvements: input and bad-output excess, output shortfall
 DMUs they are the super-slacks with a minus sign: the target input is ``x0 + s-``, reported as slack ``-s-``.
 Targets are ``x0 - slack_x``, ``y0 + slack_y``, ``b0 - slack_b``.
 
+Multiplier form (Tone 2001's dual, from the Charnes-Cooper LP's row duals; ``res.multipliers``, in the user's
+units), with c_i = w_i/x_i0 the input terms' coefficients and c_r = w_r/y_r0, c_k = w_k/b_k0 the output ones::
+
+    rho = max xi   s.t.  xi + v'x0 - u'y0 + mu'b0 + omega = 1,
+                         v'x_j - u'y_j + mu'b_j + omega >= 0  (every reference DMU j),
+                         v >= c_x,  u >= xi c_y,  mu >= xi c_b,  omega = 0 (CRS), free (VRS), >= 0 (NIRS), <= 0 (NDRS)
+
+so ``rho = 1 - v'x0 + u'y0 - mu'b0 - omega``. DMUs scored by super-SBM (``super_efficiency=True``, rho = 1) get NaN
+multipliers: delta's own dual is not reported.
+
 Zero data: the terms divide by x_i0, y_r0, b_k0. ``zeros="drop_term"`` leaves a zero's term out of its
 average (the average is over the remaining terms); ``zeros="small_positive"`` divides by 1/100 of the
 column's smallest positive value instead (Tone 2001, case 2; deaR's rule).
@@ -46,7 +56,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
+from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense,
+                   multipliers_from_duals)
 from .registry import ModelFamily, register
 
 ORIENTATIONS = ("nonoriented", "input", "output")
@@ -149,6 +160,7 @@ class SBMScore(_SBMStage):
     def __init__(self, layout, rts, orientation, weights, zeros, small):
         super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1,
                          exclude_self=False, name="score")
+        self.keep_duals = True      # the row duals are Tone's dual weights (res.multipliers)
         self.relative_objective = True
 
     def objective_range(self, in_reference):
@@ -186,8 +198,9 @@ class SBMScore(_SBMStage):
         kept = np.where(x0[:, L.inputs] > 0, targets[:, L.inputs], self.small[L.inputs])
         numerator = np.where((cin > 0).any(axis=1), (cin * kept).sum(axis=1), 1.0)
         score = numerator / (1.0 + (cout * output_slacks).sum(axis=1))
+        weights, omega = multipliers_from_duals(L, sol.duals, self.convexity)
         return {"status": sol.status, "score": score, "slacks": slacks, "targets": targets,
-                "_intensity_scale": scale}
+                "multipliers": weights, "omega": omega, "_intensity_scale": scale}
 
 
 class SuperSBMScore(_SBMStage):
@@ -241,8 +254,10 @@ class SuperSBMScore(_SBMStage):
             scale = 1.0 / t
         targets = data0[:, : L.d] + s
         targets[:, L.goods] = data0[:, L.goods] - s[:, L.goods]
+        # delta's own dual is not reported: the SBM LP's multipliers (rho = 1) would not reproduce delta
+        k = len(sol.status)
         return {"status": sol.status, "score": sol.objective, "slacks": -s, "targets": targets,
-                "_intensity_scale": scale}
+                "multipliers": np.full((k, L.d), np.nan), "omega": np.full(k, np.nan), "_intensity_scale": scale}
 
 
 def divided_columns(layout: Layout, orientation: str) -> np.ndarray:

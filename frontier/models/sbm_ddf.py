@@ -14,12 +14,18 @@ Pareto-efficient DMUs; with the observed direction S is unit-invariant.
 
 With equality constraints an observation outside the reference technology has no feasible point: the LP is
 infeasible and the score NaN (use a global or biennial technology to avoid this in productivity indices).
+
+Multiplier form (the LP dual; ``res.multipliers``, in the user's units), with c_v = w_v / g_v (0 where g_v = 0)::
+
+    S = min  v'x0 - u'y0 + mu'b0 + omega   s.t.  v'x_j - u'y_j + mu'b_j + omega >= 0 (every reference DMU j),
+                                                 v >= c_x,  u >= c_y,  mu >= c_b,  omega = 0 (CRS), free (VRS)
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .base import INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
+from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense,
+                   multipliers_from_duals)
 from .registry import ModelFamily, register
 
 
@@ -34,7 +40,7 @@ class SBMDDFScore(Stage):
     def __init__(self, layout: Layout, rts: str, weights: np.ndarray):
         block = ReferenceBlock(layout.mask(True, True, True), dominance_sense(layout, True), rts != "crs")
         super().__init__(d=layout.d, blocks=[block], convexity=rts != "crs", n_extra_rows=0,
-                         n_extra_cols=layout.d, exclude_self=False, name="score")
+                         n_extra_cols=layout.d, exclude_self=False, name="score", keep_duals=True)
         self.layout, self.rts, self.weights = layout, rts, weights
 
     def objective_range(self, in_reference):
@@ -64,8 +70,10 @@ class SBMDDFScore(Stage):
         betas[~np.isfinite(s)] = np.nan
         targets = x - s
         targets[:, L.goods] = x[:, L.goods] + s[:, L.goods]
+        weights, omega = multipliers_from_duals(L, sol.duals, self.convexity)
         return {"status": sol.status, "score": -sol.objective, "betas": betas, "slacks": s,
-                "targets": targets, "_intensity_scale": np.ones(len(sol.status))}
+                "targets": targets, "multipliers": weights, "omega": omega,
+                "_intensity_scale": np.ones(len(sol.status))}
 
 
 def build(layout: Layout, *, rts: str, weights: np.ndarray) -> ModelSpec:
