@@ -59,6 +59,7 @@ def efficiency(
     method: str = "auto",
     chunk_size: int | None = None,
     progress: bool | None = None,
+    **model_options,
 ) -> EfficiencyResult:
     """Score every DMU (row) of ``data`` with one DEA model.
 
@@ -94,6 +95,9 @@ def efficiency(
     method : ``"auto"``/``"restricted"`` (exact column generation over a restricted reference set) or
         ``"full"`` (every reference column in every LP).
     progress : show a progress bar (default: only for long runs in an interactive terminal).
+    **model_options : options only some models take, e.g. ``epsilon=`` for ``model="ebm"`` (a number in [0, 1] or
+        ``{"input": eps_x, "output": eps_y}``; calibrated from the data when not given). An option the model does
+        not take is an error. The parameters used are reported in ``spec.parameters``.
 
     Returns
     -------
@@ -116,7 +120,8 @@ def efficiency(
     else:
         period_values = frame[period].copy()
     options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
-                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros)
+                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
+                              model_options=model_options)
     G = custom_direction(direction, dea, frame.index) if options.direction_label == "custom" else None
     problem = Problem(dea, options, G)
     ref_mask = _reference_positions(reference, frame)
@@ -155,11 +160,14 @@ def efficiency(
     status = np.full(n, "not_solved", dtype=object)
     slacks, targets = np.full((n, d), np.nan), np.full((n, d), np.nan)
     betas = np.full((n, d), np.nan) if problem.family.has_betas else None
+    parts = {name: np.full(n, np.nan) for name in problem.family.parts}
     peer_rows = []
     for (ev, _), out in zip(groups, evaluations):
         scores[ev], status[ev], slacks[ev], targets[ev] = out.score, out.status, out.slacks, out.targets
         if betas is not None:
             betas[ev] = out.betas
+        for name in parts:
+            parts[name][ev] = out.parts[name]
         peer_rows.append((np.repeat(ev, np.diff(out.lam_ptr)), out.lam_idx, out.lam_val))
 
     labels = frame.index
@@ -174,7 +182,7 @@ def efficiency(
         "super_efficiency": bool(super_efficiency),
         "bad_disposability": options.bad_disposability if len(dea.bad_outputs) else None,
         "direction": options.direction_label or options.direction,
-        "weights": options.weights, "zeros": zeros,
+        "weights": options.weights, "zeros": zeros, "parameters": problem.parameters,
         "period": period, "technology": technology if period is not None else None,
         "window": window if technology == "window" else None,
         "reference": "all rows" if reference is None else f"{int(ref_mask.sum())} rows",
@@ -191,6 +199,7 @@ def efficiency(
         betas=None if betas is None else pd.DataFrame(betas, index=labels, columns=variables),
         spec=spec,
         periods=period_values,
+        parts=pd.DataFrame(parts, index=labels) if parts else None,
     )
 
 

@@ -35,6 +35,7 @@ class Specification(Mapping):
     technology: str | None = None
     window: int | None = None
     reference: str | None = None
+    parameters: dict | None = None      # model parameters declared or calibrated (EBM: epsilon, weights)
     # productivity indices
     index: str | None = None            # "malmquist" or "luenberger" (the family of the index)
     alias: str | None = None            # the name the user asked for: "gml", "ml", "sml", ...
@@ -99,6 +100,7 @@ class EfficiencyResult:
     peers : tidy DataFrame ``(dmu, peer, weight)`` of the nonzero intensities lambda.
     betas : DataFrame of the individual betas (nddf, sbm_ddf), else None.
     spec : :class:`Specification` of the model (including the zero-data policy).
+    parts : DataFrame of the model's other per-DMU quantities (EBM: ``theta``, ``phi``), else None.
     """
 
     scores: pd.Series
@@ -109,6 +111,7 @@ class EfficiencyResult:
     betas: pd.DataFrame | None
     spec: Specification
     periods: pd.Series | None = None
+    parts: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Scores, status, slacks (``slack_<var>``), targets (``target_<var>``) and betas in one tidy frame.
@@ -122,6 +125,8 @@ class EfficiencyResult:
         parts += [self.scores, self.status, self.slacks.add_prefix("slack_"), self.targets.add_prefix("target_")]
         if self.betas is not None:
             parts.append(self.betas.add_prefix("beta_"))
+        if self.parts is not None:
+            parts.append(self.parts)
         return pd.concat(parts, axis=1)
 
     @property
