@@ -192,7 +192,6 @@ def test_runner_exit_codes(tmp_path, monkeypatch, capsys):
 # ---- the case descriptions (frontier/validation_cases.json) and the generic runner ----------------------
 
 NOT_AVAILABLE = {                      # the published cases whose model frontier does not have yet
-    "ebm_input_crs_tone_tsutsui2010_hospital", "ebm_input_crs_tone_tsutsui2010_examples12",
     "cost_revenue_crs_cooper_seiford_tone2007", "cost_revenue_zofio_prieto2006", "profit_nerlovian_zpa2013",
     "metafrontier_radial_analytic_deapack",
 }
