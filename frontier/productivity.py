@@ -245,6 +245,7 @@ def productivity(
     method: str = "auto",
     chunk_size: int | None = None,
     progress: bool | None = None,
+    **model_options,
 ) -> ProductivityResult:
     """Productivity change of every entity between its consecutive periods, and the distances behind it.
 
@@ -267,6 +268,9 @@ def productivity(
     adjacency : ``"observed"`` (consecutive observed periods of each entity) or ``"calendar"``.
     base : ``"previous"`` (chained pairs) or ``"first"`` (every period against the entity's first).
     n_jobs, method, chunk_size, progress : engine options as in :func:`frontier.efficiency`.
+    **model_options : options only some models take (``epsilon=`` for ebm), as in :func:`frontier.efficiency`.
+        Data-derived parameters (EBM's calibrated epsilon and weights) are settled once on the pooled panel, so
+        every distance uses the same ones; ``spec.parameters`` reports them.
     """
     if not isinstance(index, str) or index.lower() not in INDEX_ALIASES:
         raise ValueError(f"index must be one of {tuple(INDEX_ALIASES)}, got {index!r}")
@@ -297,7 +301,7 @@ def productivity(
     dea = validate_frame(work, inputs, outputs, bad_outputs)
     options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
                               direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
-                              productivity=True)
+                              productivity=True, model_options=model_options)
     fam = model_family(options.model)
     G = custom_direction(direction, dea, work.index) if options.direction_label == "custom" else None
     rts_needed = {options.rts} | ({"crs"} if decomposition == "fgnz" else set())
@@ -365,7 +369,7 @@ def productivity(
         direction=options.direction_label or options.direction, weights=options.weights, zeros=zeros,
         adjacency=adjacency, base=base, entity=entity, period=period, inputs=dea.inputs, outputs=dea.outputs,
         bad_outputs=dea.bad_outputs, n_observations=len(work), n_entities=panel.n_entities,
-        n_periods=len(panel.order),
+        n_periods=len(panel.order), parameters=problems[main_rts].parameters,
     )
     return ProductivityResult(indices=indices, distances=cache.frame(panel), spec=spec,
                               single_period_entities=pairs.single, period_order=panel.order)
