@@ -183,6 +183,7 @@ def efficiency(
         "bad_disposability": options.bad_disposability if len(dea.bad_outputs) else None,
         "direction": options.direction_label or options.direction,
         "weights": options.weights, "zeros": zeros, "parameters": problem.parameters,
+        "model_options": options.extra or None,
         "period": period, "technology": technology if period is not None else None,
         "window": window if technology == "window" else None,
         "reference": "all rows" if reference is None else f"{int(ref_mask.sum())} rows",

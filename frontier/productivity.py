@@ -370,6 +370,7 @@ def productivity(
         adjacency=adjacency, base=base, entity=entity, period=period, inputs=dea.inputs, outputs=dea.outputs,
         bad_outputs=dea.bad_outputs, n_observations=len(work), n_entities=panel.n_entities,
         n_periods=len(panel.order), parameters=problems[main_rts].parameters,
+        model_options=options.extra or None,
     )
     return ProductivityResult(indices=indices, distances=cache.frame(panel), spec=spec,
                               single_period_entities=pairs.single, period_order=panel.order)

@@ -35,6 +35,7 @@ class Specification(Mapping):
     technology: str | None = None
     window: int | None = None
     reference: str | None = None
+    model_options: dict | None = None   # the family's own options as declared (EBM: epsilon)
     parameters: dict | None = None      # model parameters declared or calibrated (EBM: epsilon, weights)
     # productivity indices
     index: str | None = None            # "malmquist" or "luenberger" (the family of the index)
@@ -80,6 +81,20 @@ def _spec_lines(spec: dict, keys) -> list[str]:
         value = spec.get(key)
         if value is None or value == [] or value is False and key != "super_efficiency":
             continue
+        lines.append(f"  {key:<18} {value}")
+    return lines
+
+
+def _parameter_lines(spec) -> list[str]:
+    """The model parameters the family settled (EBM: epsilon and weights, calibrated or declared)."""
+    lines = []
+    for key, value in (spec.get("parameters") or {}).items():
+        if value is None or value == () or value == {}:
+            continue
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}" for k, v in value.items())
+        elif isinstance(value, tuple):
+            value = ", ".join(value)
         lines.append(f"  {key:<18} {value}")
     return lines
 
@@ -140,6 +155,7 @@ class EfficiencyResult:
                                          "direction", "weights", "technology", "window", "reference", "zeros"])
         lines.append(f"  {'variables':<18} inputs {self.spec['inputs']}, outputs {self.spec['outputs']}"
                      + (f", bad outputs {self.spec['bad_outputs']}" if self.spec['bad_outputs'] else ""))
+        lines += _parameter_lines(self.spec)
         lines.append(f"  {'DMUs':<18} {len(s)}")
         counts = self.status.value_counts()
         lines.append("  LP status          " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
@@ -282,6 +298,7 @@ class ProductivityResult:
                     "adjacency", "base", "zeros"):
             if s.get(key) is not None:
                 lines.append(f"  {key:<18} {s[key]}")
+        lines += _parameter_lines(s)
         lines.append(f"  {'observations':<18} {s['n_observations']} ({s['n_entities']} entities, "
                      f"{s['n_periods']} periods)")
         lines.append(f"  {'index rows':<18} {len(idx)}, of which NaN: {int(idx['index'].isna().sum())}")

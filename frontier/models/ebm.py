@@ -79,7 +79,8 @@ def counted_columns(layout: Layout, orientation: str) -> np.ndarray:
 
 
 def check_epsilon(value) -> dict:
-    """``epsilon=`` as ``{"input": eps_x, "output": eps_y}`` (a number sets both); each in [0, 1]."""
+    """epsilon, the weight of the slack terms in [0, 1]: one number for both sides or {"input": eps_x, "output":
+    eps_y}; calibrated from the data when not given."""
     def number(v, what):
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) \
                 or not np.isfinite(v) or not 0.0 <= v <= 1.0:
@@ -188,7 +189,7 @@ def build(layout: Layout, *, rts: str, orientation: str, super_efficiency: bool,
     if orientation not in ORIENTATIONS:
         raise ValueError(f"EBM takes orientation 'input', 'output' or 'nonoriented', got {orientation!r}")
     stage = EBMScore(layout, rts, orientation, epsilon, weights, zeros, small, super_efficiency)
-    eps = ", ".join(f"eps_{side[0]}={epsilon[side]:.6g}" for side in sides_used(orientation))
+    eps = ", ".join(f"eps_{'x' if side == 'input' else 'y'}={epsilon[side]:.6g}" for side in sides_used(orientation))
     what = {"input": "gamma", "output": "1/eta", "nonoriented": "kappa"}[orientation]
     bound = "> 1 possible for efficient DMUs (super-EBM)" if super_efficiency else "in (0, 1]"
     return ModelSpec(stages=[stage], d=layout.d, description=f"EBM ({orientation}, {eps}), score = {what} {bound}")
