@@ -24,11 +24,13 @@ solution is the one whose denominator is 1. theta and phi are >= 0 (theta >= 0 i
 the non-oriented model a negative phi only inflates the reference combination). epsilon = 0 gives the radial
 (CCR/BCC) score; weights are normalised within the input side and within the output side.
 
-Super-EBM (``super_efficiency=True``): the evaluated DMU leaves its own reference set and the same LP is solved
-(the Andersen-Petersen construction applied to EBM, as MaxDEA's super-efficiency option does for radial-type
-models). An inefficient DMU keeps its EBM score (a solution using its own column can be rescaled into one that
-does not, at no worse a value), an efficient one scores >= 1; with epsilon = 0 it is Andersen-Petersen's
-super-radial score. Under VRS the LP can be infeasible (NaN, status ``"infeasible"``).
+Super-EBM (``super_efficiency=True``): the hybrid score applied work reports (as super-SBM here, and MaxDEA's
+super-efficiency): the EBM score where it is below 1, and where EBM rates the DMU efficient (score 1 within
+``EFFICIENT_TOL``) the same LP with the DMU removed from its own reference set, a score >= 1 (the
+Andersen-Petersen construction applied to EBM; with epsilon = 0 it is Andersen-Petersen's super-radial score).
+Only efficient DMUs are re-scored because, with bad outputs or in the non-oriented model, the self-excluded LP
+of an inefficient DMU need not give its EBM score (it can even be infeasible: when the DMU alone has its mix of
+good and bad outputs). Under VRS the self-excluded LP can be infeasible: NaN with status ``"infeasible"``.
 
 Parameters: ``epsilon=`` (a number, or ``{"input": eps_x, "output": eps_y}``) and ``weights=`` may be declared.
 What is not declared is calibrated from the data (paper, section 3): every DMU is projected by the VRS additive
@@ -58,6 +60,7 @@ from .sbm import term_weights
 ORIENTATIONS = ("input", "output", "nonoriented")
 SIDES = ("input", "output")
 PROJECTION = "VRS additive model, slacks over the DMU's own values (Tone & Tsutsui 2010, section 3)"
+EFFICIENT_TOL = 1e-6    # EBM scores this close to 1 count as efficient for the super-EBM stage
 EIGEN_TIE = 1e-9        # eigenvalues this close (relative to m) to the largest count as the same eigenvalue
 
 
@@ -109,11 +112,12 @@ class EBMScore(Stage):
     """
 
     def __init__(self, layout: Layout, rts: str, orientation: str, epsilon: dict, weights: np.ndarray, zeros: str,
-                 small: np.ndarray, super_efficiency: bool):
+                 small: np.ndarray, super_efficiency: bool = False):
         block = ReferenceBlock(layout.mask(True, True, True), dominance_sense(layout, True), rts != "crs")
         ratio = orientation == "nonoriented"
         super().__init__(d=layout.d, blocks=[block], convexity=rts != "crs", n_extra_rows=int(ratio),
-                         n_extra_cols=3 + layout.d, exclude_self=super_efficiency, name="score")
+                         n_extra_cols=3 + layout.d, exclude_self=super_efficiency,
+                         name="super" if super_efficiency else "score")
         self.layout, self.rts, self.orientation = layout, rts, orientation
         self.epsilon, self.weights, self.zeros, self.small = epsilon, weights, zeros, small
 
@@ -123,6 +127,14 @@ class EBMScore(Stage):
         if self.orientation == "output":
             return -INF, -1.0 if in_reference else 0.0
         return 0.0, 1.0 if in_reference else INF
+
+    def select(self, prev):
+        """The super-EBM stage re-scores the DMUs the EBM stage rates efficient."""
+        if not self.exclude_self:
+            return np.ones(len(prev["status"]), dtype=bool)
+        status, score = prev["status"], prev["score"]
+        with np.errstate(invalid="ignore"):
+            return (status == "optimal") & (score >= 1.0 - EFFICIENT_TOL)
 
     def slack_costs(self, data0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """eps w_v / v0 per DMU for the input side (k x m) and the output side (k x (s1 + s2)); 0 off the
@@ -188,11 +200,13 @@ def build(layout: Layout, *, rts: str, orientation: str, super_efficiency: bool,
           weights: np.ndarray, zeros: str, small: np.ndarray) -> ModelSpec:
     if orientation not in ORIENTATIONS:
         raise ValueError(f"EBM takes orientation 'input', 'output' or 'nonoriented', got {orientation!r}")
-    stage = EBMScore(layout, rts, orientation, epsilon, weights, zeros, small, super_efficiency)
+    stages: list[Stage] = [EBMScore(layout, rts, orientation, epsilon, weights, zeros, small)]
+    if super_efficiency:
+        stages.append(EBMScore(layout, rts, orientation, epsilon, weights, zeros, small, super_efficiency=True))
     eps = ", ".join(f"eps_{'x' if side == 'input' else 'y'}={epsilon[side]:.6g}" for side in sides_used(orientation))
     what = {"input": "gamma", "output": "1/eta", "nonoriented": "kappa"}[orientation]
-    bound = "> 1 possible for efficient DMUs (super-EBM)" if super_efficiency else "in (0, 1]"
-    return ModelSpec(stages=[stage], d=layout.d, description=f"EBM ({orientation}, {eps}), score = {what} {bound}")
+    bound = "< 1 inefficient, super-EBM >= 1 efficient" if super_efficiency else "in (0, 1]"
+    return ModelSpec(stages=stages, d=layout.d, description=f"EBM ({orientation}, {eps}), score = {what} {bound}")
 
 
 def _build_family(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
@@ -311,7 +325,7 @@ def calibrate(layout: Layout, options, rows: np.ndarray, constants: Constants, v
 
 
 FAMILY = register(ModelFamily(
-    name="ebm", label="epsilon-based measure (Tone & Tsutsui 2010), super-EBM (self-excluded reference set)",
+    name="ebm", label="epsilon-based measure (Tone & Tsutsui 2010), super-EBM (efficient DMUs leave their reference set)",
     short_name="EBM", build=_build_family, orientations=ORIENTATIONS, weights="relative", super_efficiency=True,
     convention="EBM score in (0, 1], 1 = efficient (output orientation: 1/eta); super-EBM > 1 for efficient DMUs",
     divides_by=lambda layout, options: counted_columns(layout, options.orientation),
