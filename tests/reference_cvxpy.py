@@ -367,7 +367,8 @@ def ebm(X, Y, B, o, *, rts="crs", orientation="input", epsilon=(0.5, 0.5), weigh
     if orientation == "output":
         status, eta = _solve(cp.Maximize(den), cons)
         return status, (1.0 / eta if status == "optimal" else np.nan)
-    kappa = 1e3
+    # start from a ratio known to be attainable (1: the DMU itself) or, without the DMU, from far above
+    kappa = 1.0 if o in rows else 1e3
     # a compact feasible set for the parametric LPs: under CRS and NIRS every point can be scaled down to den <= 1
     # (the ratio is scale invariant); under NDRS it can be scaled down to sum(lambda) = 1, where den is at most
     # a few times the data's spread, far below the cap; VRS is bounded as it is
@@ -377,7 +378,7 @@ def ebm(X, Y, B, o, *, rts="crs", orientation="input", epsilon=(0.5, 0.5), weigh
         if status != "optimal":
             return status, np.nan
         n_val, d_val = float(num.value), float(den.value)
-        if iteration == 0 and d_val <= 1e-9:    # no feasible point with a positive denominator: no ratio
+        if iteration == 0 and kappa > 1 and d_val <= 1e-9:   # no feasible point with den > 0: no ratio
             return "infeasible", np.nan
         if n_val - kappa * d_val >= -1e-10:
             return "optimal", kappa
