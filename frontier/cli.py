@@ -139,11 +139,18 @@ def _variables(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--bad-outputs", "-b", nargs="+", default=[], metavar="COL", help=HELP["bad_outputs"])
 
 
+def _declared(fact: str, leave_out: tuple = (None,)) -> tuple:
+    """Every value of a family fact (``orientations``, ``disposabilities``) over the registered models, in order:
+    the command line offers what some model declares, and the model's own check refuses the rest."""
+    values = (value for fam in REGISTRY.values() for value in getattr(fam, fact))
+    return tuple(dict.fromkeys(v for v in values if v not in leave_out))
+
+
 def _model_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
     g = parser.add_argument_group("model")
     g.add_argument("--model", type=_lower_name, default="sbm", choices=model_names(),
                    help=HELP["model"])
-    g.add_argument("--orientation", type=_lower_name, choices=("input", "output", "nonoriented"),
+    g.add_argument("--orientation", type=_lower_name, choices=_declared("orientations"),
                    help=HELP["orientation"])
     g.add_argument("--rts", type=_lower_name, default="vrs", choices=("crs", "vrs", "nirs", "ndrs"),
                    help=HELP["rts"])
@@ -154,7 +161,8 @@ def _model_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
     else:
         g.add_argument("--super", dest="super_efficiency", action=argparse.BooleanOptionalAction, default=False,
                        help=HELP["super"] + " (default: off)")
-    g.add_argument("--bad-disposability", type=_lower_name, choices=("weak", "strong", "apz"),
+    # "slacks" (the SBM models' own treatment) is what leaving the option out means
+    g.add_argument("--bad-disposability", type=_lower_name, choices=_declared("disposabilities", (None, "slacks")),
                    help=HELP["bad_disposability"])
     g.add_argument("--direction", type=_lower_name, choices=("observed", "output", "input", "ones", "mean"),
                    help=HELP["direction"])

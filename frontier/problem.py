@@ -204,17 +204,17 @@ class Problem:
         rows_given = np.asarray(points).ndim == 1
         ref_given = np.asarray(reference).ndim == 1
         if ref_given:
-            ref_idx = np.asarray(reference, dtype=np.int64)
+            ref_idx = self._positions(reference, "reference")
             ref_data = self.rows[ref_idx, : self.layout.d]
         else:
             ref_idx = None
             ref_data = self._reference_matrix(reference)
         if rows_given:
-            eval_idx = np.asarray(points, dtype=np.int64)
+            eval_idx = self._positions(points, "points")
             data0 = self.rows[eval_idx]
         else:
             eval_idx = None
-            data0 = self._scaled(self._point_matrix(points))
+            data0 = self._scaled(self._point_matrix(points, "points"))
         own = np.full(data0.shape[0], -1, dtype=np.int64)
         if rows_given and ref_given and len(ref_idx):
             order = np.argsort(ref_idx)
@@ -224,16 +224,31 @@ class Problem:
         observed = data0[:, : self.layout.d] * self.constants.scale
         return engine.Job(spec, ref_data, data0, own), ref_idx, observed
 
-    def _point_matrix(self, points) -> np.ndarray:
+    def _positions(self, rows, what: str) -> np.ndarray:
+        """Data rows given as integer positions, checked: a 1-D array of floats (one point in data units) or of
+        booleans (a mask) would otherwise be read as positions, and a negative position as counted from the end."""
+        idx = np.asarray(rows)
+        n = self.rows.shape[0]
+        if idx.size and (idx.dtype == bool or not np.issubdtype(idx.dtype, np.integer)):
+            raise ValueError(f"{what} given as data rows must be integer positions 0..{n - 1}, got dtype {idx.dtype} "
+                             f"(a boolean mask: use np.flatnonzero(mask); one point in data units: a 1 x "
+                             f"{self.layout.d} matrix)")
+        idx = idx.astype(np.int64)
+        outside = idx[(idx < 0) | (idx >= n)]
+        if outside.size:
+            raise ValueError(f"{what} positions must be in 0..{n - 1}, got {_rows(outside)}")
+        return idx
+
+    def _point_matrix(self, points, what: str) -> np.ndarray:
         P = np.asarray(points, dtype=float)
         if P.ndim != 2 or P.shape[1] != self.layout.d:
-            raise ValueError(f"points must be data rows (positions) or a k x {self.layout.d} matrix in data units")
+            raise ValueError(f"{what} must be data rows (positions) or a k x {self.layout.d} matrix in data units")
         if not np.isfinite(P).all() or (P < 0).any():
-            raise ValueError("points must be finite and non-negative")
+            raise ValueError(f"{what} must be finite and non-negative")
         return P
 
     def _reference_matrix(self, reference) -> np.ndarray:
-        return np.ascontiguousarray(self._point_matrix(reference) / self.constants.scale)
+        return np.ascontiguousarray(self._point_matrix(reference, "reference") / self.constants.scale)
 
     def _snap(self, score, slacks, targets, betas, observed: np.ndarray) -> None:
         """Exact efficient values and clean slacks (see ``SNAP_TOL``), in place.

@@ -263,8 +263,8 @@ def productivity(
     model, orientation, rts, direction, weights, bad_disposability, zeros : as in :func:`frontier.efficiency`;
         the directional models default to ``direction="output"`` here (gtfpch's default, (0, y, b)),
         except sbm_ddf which keeps ``"observed"``.
-    super_efficiency : observations leave reference sets that contain them. Default True for sbm (the
-        super-SBM ML/GML of applied work), False otherwise.
+    super_efficiency : observations leave reference sets that contain them. Default: the model's declared
+        ``productivity_super_efficiency`` (True for sbm, the super-SBM ML/GML of applied work; False otherwise).
     adjacency : ``"observed"`` (consecutive observed periods of each entity) or ``"calendar"``.
     base : ``"previous"`` (chained pairs) or ``"first"`` (every period against the entity's first).
     n_jobs, method, chunk_size, progress : engine options as in :func:`frontier.efficiency`.
@@ -293,7 +293,7 @@ def productivity(
     if base not in ("previous", "first"):
         raise ValueError("base must be 'previous' or 'first'")
     if super_efficiency is None:
-        super_efficiency = model_family(model).name == "sbm"
+        super_efficiency = model_family(model).productivity_super_efficiency
     check_engine_options(n_jobs, chunk_size)
 
     panel, work = Panel.from_frame(data, entity, period)

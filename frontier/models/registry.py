@@ -77,13 +77,15 @@ class ModelFamily:
     ``divides_by(layout, options)`` is the mask of the variables the score divides by (the zero policy applies
     to them), or None when it divides by none; ``counted(layout, options)`` the mask of the variables whose
     weighted terms make up the score (weights that are zero on all of them are refused).
+    ``productivity_direction`` and ``productivity_super_efficiency`` are the defaults ``productivity()`` uses when
+    the caller leaves ``direction`` or ``super_efficiency`` out.
 
     ``model_options`` maps the names of options only this family takes (e.g. EBM's ``epsilon``) to a validator
     ``value -> normalised value`` that raises ValueError for a bad value; the public calls accept them as keyword
     arguments and :func:`resolve_options` puts them in ``ModelOptions.extra``. ``calibrate(layout, options, rows,
-    constants, variables) -> Constants`` (optional) is called once by :class:`frontier.problem.Problem` with the scaled data
-    rows, before any LP: it returns the constants with the family's data-derived parameters filled in (and their
-    report in ``Constants.parameters``). ``parts`` names per-DMU scalars the score stage decodes besides the score
+    constants, variables) -> Constants`` (optional) is called once by :class:`frontier.problem.Problem` with the
+    scaled data rows, before any LP: it returns the constants with the family's data-derived parameters filled in
+    (and their report in ``Constants.parameters``). ``parts`` names per-DMU scalars the score stage decodes besides the score
     (e.g. EBM's radial ``theta`` and ``phi``); they reach ``EfficiencyResult.parts``.
     """
 
@@ -104,6 +106,7 @@ class ModelFamily:
     divides_by: Callable[[Layout, ModelOptions], np.ndarray | None] = lambda layout, options: None
     counted: Callable[[Layout, ModelOptions], np.ndarray] = lambda layout, options: np.ones(layout.d, dtype=bool)
     productivity_direction: str | None = None
+    productivity_super_efficiency: bool = False
     short_name: str = ""
     aliases: tuple = field(default=())
     model_options: dict = field(default_factory=dict)
@@ -161,7 +164,7 @@ def model_names() -> tuple[str, ...]:
 
 def family(name) -> ModelFamily:
     """The registered family called ``name`` (case-insensitive); the one place an unknown model name fails."""
-    key = name.lower() if isinstance(name, str) else name
+    key = name.lower() if isinstance(name, str) else None     # a non-string (even an unhashable one) is no name
     if key not in REGISTRY:
         raise ValueError(f"model must be one of {model_names()}, got {name!r}")
     return REGISTRY[key]
