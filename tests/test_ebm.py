@@ -73,12 +73,13 @@ def test_super_ebm_vrs_has_infeasible_lps_reported_as_nan():
     assert res.scores[res.status == "infeasible"].isna().all()
 
 
-def test_theta_phi_slacks_and_targets_are_consistent():
+@pytest.mark.parametrize("rts", ["vrs", "crs"])
+def test_theta_phi_slacks_and_targets_are_consistent(rts):
     """targets = theta x0 - s- (inputs), phi y0 + s+ and phi b0 - sb (outputs), and they are the reference
-    combination; the score is the objective recomputed from them."""
+    combination; the score is the objective recomputed from them. Under CRS the reported solution has phi = 1."""
     df, inputs, outputs, bads = frame("C")
     weights, _ = declared("C")
-    res = fr.efficiency(df, inputs, outputs, bads, model="ebm", rts="vrs", orientation="nonoriented",
+    res = fr.efficiency(df, inputs, outputs, bads, model="ebm", rts=rts, orientation="nonoriented",
                         epsilon=EPS, weights=weights)
     theta, phi = res.parts["theta"].to_numpy(), res.parts["phi"].to_numpy()
     X, Y, B = (df[c].to_numpy() for c in (inputs, outputs, bads))
@@ -94,7 +95,10 @@ def test_theta_phi_slacks_and_targets_are_consistent():
     lam = res.peers.pivot_table(index="dmu", columns="peer", values="weight", fill_value=0.0)
     lam = lam.reindex(index=df.index, columns=df.index, fill_value=0.0).to_numpy()
     np.testing.assert_allclose(lam @ X, res.targets[inputs].to_numpy(), rtol=1e-6, atol=1e-6)
-    np.testing.assert_allclose(lam.sum(axis=1), 1.0, atol=1e-7)
+    if rts == "vrs":
+        np.testing.assert_allclose(lam.sum(axis=1), 1.0, atol=1e-7)
+    else:
+        np.testing.assert_allclose(phi, 1.0, atol=1e-9)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -117,7 +121,8 @@ def test_epsilon_zero_reproduces_the_radial_score(shape, rts, orientation, sup):
                                                "nonoriented": ["input", "output"]}[orientation]}
     if orientation == "nonoriented":
         X, Y, B = dataset(shape)
-        expected = [ref.ebm(X, Y, B, o, rts=rts, orientation=orientation, epsilon=(0.0, 0.0))[1] for o in range(len(df))]
+        expected = [ref.ebm(X, Y, B, o, rts=rts, orientation=orientation, epsilon=(0.0, 0.0))[1]
+                    for o in range(len(df))]
         np.testing.assert_allclose(ebm.scores.to_numpy(), expected, rtol=1e-6)
         return
     radial = fr.efficiency(df, inputs, outputs, bads or None, model="radial", rts=rts, orientation=orientation,

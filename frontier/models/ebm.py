@@ -20,7 +20,7 @@ output side, with good and bad output weights summing to 1 together)::
 
 solved in its Charnes-Cooper form: the denominator is set to 1 and, under VRS (NIRS, NDRS), ``sum Lambda = t``
 (``<= t``, ``>= t``) with the scale t a variable; under CRS the ratio is invariant to scaling, so the reported
-solution is the one whose denominator is 1. theta and phi are >= 0 (theta >= 0 is implied by the data rows; in
+solution (theta, slacks, targets, intensities) is the one with phi = 1 (where phi > 0). theta and phi are >= 0 (theta >= 0 is implied by the data rows; in
 the non-oriented model a negative phi only inflates the reference combination). epsilon = 0 gives the radial
 (CCR/BCC) score; weights are normalised within the input side and within the output side.
 
@@ -188,10 +188,20 @@ class EBMScore(Stage):
         """Back from the Charnes-Cooper scale (lambda = Lambda / t, s = S / t); the score is the objective (1 / eta
         in the output orientation)."""
         t = sol.extras[:, 0]
+        status = sol.status.copy()
+        if self.orientation == "output":
+            # eta = 0: no reference point uses at most x0 and produces any output (possible only without the DMU,
+            # super-EBM): no finite score 1/eta exists, as a super-radial LP is infeasible
+            status[(status == "optimal") & (-sol.objective <= 1e-12)] = "infeasible"
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = 1.0 / t
+            if self.orientation == "nonoriented" and not self.convexity:
+                # CRS: every positive multiple of a solution is optimal; report the one with phi = 1 (outputs
+                # not scaled down, bad outputs not scaled up), where phi > 0
+                phi = sol.extras[:, 2]
+                scale = np.where(phi > 1e-12, 1.0 / phi, scale)
             score = 1.0 / -sol.objective if self.orientation == "output" else sol.objective.copy()
-            return {"status": sol.status, "score": score, "theta": sol.extras[:, 1] * scale,
+            return {"status": status, "score": score, "theta": sol.extras[:, 1] * scale,
                     "phi": sol.extras[:, 2] * scale, "slacks": sol.extras[:, 3:] * scale[:, None],
                     "targets": sol.sums * scale[:, None], "_intensity_scale": scale}
 
@@ -325,8 +335,9 @@ def calibrate(layout: Layout, options, rows: np.ndarray, constants: Constants, v
 
 
 FAMILY = register(ModelFamily(
-    name="ebm", label="epsilon-based measure (Tone & Tsutsui 2010), super-EBM (efficient DMUs leave their reference set)",
-    short_name="EBM", build=_build_family, orientations=ORIENTATIONS, weights="relative", super_efficiency=True,
+    name="ebm", short_name="EBM",
+    label="epsilon-based measure (Tone & Tsutsui 2010), super-EBM (efficient DMUs leave their reference set)",
+    build=_build_family, orientations=ORIENTATIONS, weights="relative", super_efficiency=True,
     convention="EBM score in (0, 1], 1 = efficient (output orientation: 1/eta); super-EBM > 1 for efficient DMUs",
     divides_by=lambda layout, options: counted_columns(layout, options.orientation),
     counted=lambda layout, options: counted_columns(layout, options.orientation),

@@ -85,8 +85,8 @@ class ModelFamily:
     arguments and :func:`resolve_options` puts them in ``ModelOptions.extra``. ``calibrate(layout, options, rows,
     constants, variables) -> Constants`` (optional) is called once by :class:`frontier.problem.Problem` with the
     scaled data rows, before any LP: it returns the constants with the family's data-derived parameters filled in
-    (and their report in ``Constants.parameters``). ``parts`` names per-DMU scalars the score stage decodes besides the score
-    (e.g. EBM's radial ``theta`` and ``phi``); they reach ``EfficiencyResult.parts``.
+    (and their report in ``Constants.parameters``). ``parts`` names per-DMU scalars the score stage decodes besides
+    the score (e.g. EBM's radial ``theta`` and ``phi``); they reach ``EfficiencyResult.parts``.
     """
 
     name: str
