@@ -176,7 +176,15 @@ def check_flag(value, name: str) -> bool:
     return bool(value)
 
 
+def option_value(value):
+    """An option's value as compared: strings lower-cased (``rts="VRS"``, ``index="GML"``, gtfpch's ``ort(O)``
+    habits all work), anything else unchanged so the check that follows names it."""
+    return value.lower() if isinstance(value, str) else value
+
+
 def check_zero_policy(zeros: str) -> str:
+    """The zero-data policy, lower-cased; a ValueError names the allowed values."""
+    zeros = option_value(zeros)
     if zeros not in ZERO_POLICIES:
         raise ValueError(f"zeros must be one of {ZERO_POLICIES}, got {zeros!r}")
     return zeros

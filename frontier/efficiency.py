@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import _rows, check_engine_options, validate_frame
+from .data import _rows, check_engine_options, option_value, validate_frame
 from .models import resolve_options
 from .panel import period_order
 from .problem import Problem, custom_direction
@@ -94,7 +94,7 @@ def efficiency(
     n_jobs : parallel workers (joblib; -1 = all cores). Results do not depend on it.
     method : ``"auto"``/``"restricted"`` (exact column generation over a restricted reference set) or
         ``"full"`` (every reference column in every LP).
-    progress : show a progress bar (default: only for long runs in an interactive terminal).
+    progress : show a progress bar (default: only for long runs, in an interactive terminal or a notebook).
     **model_options : options only some models take, e.g. ``epsilon=`` for ``model="ebm"`` (a number in [0, 1] or
         ``{"input": eps_x, "output": eps_y}``; calibrated from the data when not given). An option the model does
         not take is an error. The parameters used are reported in ``spec.parameters``.
@@ -106,7 +106,8 @@ def efficiency(
     bad_outputs = [] if bad_outputs is None else bad_outputs
     if technology is not None and period is None:
         raise ValueError(f"technology={technology!r} needs period= (the column, or index level, of periods)")
-    technology = "contemporaneous" if technology is None else technology
+    technology = "contemporaneous" if technology is None else option_value(technology)
+    method = option_value(method)
     check_engine_options(n_jobs, chunk_size)
     frame = data
     # the period is a column (validated with the variables) or else an index level of an (entity, period) panel
@@ -182,7 +183,7 @@ def efficiency(
         "super_efficiency": bool(super_efficiency),
         "bad_disposability": options.bad_disposability if len(dea.bad_outputs) else None,
         "direction": options.direction_label or options.direction,
-        "weights": options.weights, "zeros": zeros, "parameters": problem.parameters,
+        "weights": options.weights, "zeros": options.zeros, "parameters": problem.parameters,
         "model_options": options.extra or None,
         "period": period, "technology": technology if period is not None else None,
         "window": window if technology == "window" else None,
@@ -208,13 +209,24 @@ PROGRESS_MIN = 5000     # LPs: smaller runs finish in seconds, a bar would only 
 
 
 def make_progress(progress: bool | None, total: int):
-    """A tqdm bar when asked for, or by default for large interactive runs; None otherwise."""
+    """A tqdm bar when asked for, or by default for long runs (``PROGRESS_MIN`` LPs or more) in an interactive terminal or a Jupyter
+    notebook; None otherwise. ``tqdm.auto`` draws a widget in notebooks (with ipywidgets) and text elsewhere."""
     import sys
 
     if progress is None:
-        progress = total >= PROGRESS_MIN and sys.stderr.isatty()
+        progress = total >= PROGRESS_MIN and (sys.stderr.isatty() or running_in_notebook())
     if not progress:
         return None
     from tqdm.auto import tqdm
 
     return tqdm(total=total, unit="DMU", desc="frontier")
+
+
+def running_in_notebook() -> bool:
+    """True inside a Jupyter kernel (ipykernel), where stderr is not a terminal but a progress bar is wanted."""
+    import sys
+
+    if "ipykernel" not in sys.modules or "IPython" not in sys.modules:
+        return False
+    shell = sys.modules["IPython"].get_ipython()
+    return shell is not None and hasattr(shell, "kernel")

@@ -309,8 +309,7 @@ def productivity_table(pr, policy: str = "propagate") -> pd.DataFrame:
     panel with ``panel.merge(productivity_table(pr), on=[entity, period], how="left")``.
     """
     ent, per = pr.spec["entity"], pr.spec["period"]
-    levels = pr.cumulative(policy=policy)
-    levels = levels.rename(columns={c: f"cum_{c}" for c in levels.columns if c not in ("gtfp", "restarted")})
+    levels = pr.cumulative(policy=policy)                # gtfp, cum_ec, cum_tc (...), as exported
     out = levels.join(pr.indices, how="outer")
     cols = [c for c in pr.indices.columns] + [c for c in levels.columns]
     out = out[cols]
@@ -341,7 +340,12 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
     else:
         rows.append(("convention", "indicator > 0 = progress; index = ec + tc; gtfp = cumulative sum, "
                                    "each entity's first period = 0"))
+    op_word = "x" if ratio else "+"
     rows.append(("chain policy", policy))
+    if spec.get("decomposition") == "fgnz":
+        rows.append(("index rts", f"{spec.index_rts}: with decomposition='fgnz' the index, ec and tc use CRS distances "
+                                  f"(FGNZ 1994); ec = pec {op_word} sec, pec under "
+                                  f"rts={spec['rts']}"))
     for key in ("technology", "window", "decomposition", "model", "orientation", "rts", "super_efficiency",
                 "bad_disposability", "direction", "weights", "adjacency", "base", "zeros", "entity", "period",
                 "inputs", "outputs", "bad_outputs", "n_observations", "n_entities", "n_periods"):

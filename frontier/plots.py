@@ -6,8 +6,9 @@
   practice gap change) by period, and chained over the periods;
 * :func:`plot_scores` -- the distribution of efficiency scores in each period (box plots), or a histogram.
 
-Each function returns the matplotlib ``Figure``; with ``path`` it also saves it (PNG, PDF, SVG... by the
-extension). Pass ``ax=`` to draw into an existing axes. matplotlib is imported only when a plot is drawn.
+Each function returns the matplotlib ``Figure`` (in Jupyter it shows once, as the cell's value); with ``path`` it
+also saves it (PNG, PDF, SVG... by the extension). Pass ``ax=`` to draw into an existing axes. matplotlib is
+imported only when a plot is drawn.
 """
 from __future__ import annotations
 
@@ -53,7 +54,20 @@ def _figure(ax, path, figsize, ncols=1):
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, ncols, figsize=figsize, layout="constrained")
+    if _inline_backend():
+        # Jupyter's inline backend shows every open pyplot figure at the end of the cell, and IPython shows the
+        # returned Figure again when the call is the cell's last line: closing it here (matplotlib's advice for
+        # functions that return a figure) leaves one picture, the returned one. ``fig = pr.plot()`` then shows
+        # nothing until ``fig`` (or ``display(fig)``) is evaluated.
+        plt.close(fig)
     return fig, list(np.atleast_1d(axes))
+
+
+def _inline_backend() -> bool:
+    """True under Jupyter's inline backend (matplotlib-inline), where pyplot figures are displayed by the kernel."""
+    import matplotlib
+
+    return "inline" in str(matplotlib.get_backend()).lower()
 
 
 def _finish(fig, path, dpi=150):
@@ -106,8 +120,12 @@ def _as_levels(obj, column):
     if isinstance(obj, ProductivityResult):
         s = obj.spec
         tech = "" if s.get("alias") in ("ml", "gml", "sml") else f", {s['technology']}"
-        label = f"{INDEX_NAMES.get(s.get('alias'), s['index'])} ({_model_name(s)}, {s['rts'].upper()}{tech})"
-        return obj.cumulative(), label, 1.0 if s.ratio else 0.0, obj.period_order
+        label = f"{INDEX_NAMES.get(s.get('alias'), s['index'])} ({_model_name(s)}, {s.index_rts.upper()}{tech})"
+        levels = obj.cumulative()
+        if column not in levels.columns:
+            hint = f" (the cumulative components are named cum_{column})" if f"cum_{column}" in levels.columns else ""
+            raise ValueError(f"levels have no column {column!r}; columns: {list(levels.columns)}{hint}")
+        return levels, label, 1.0 if s.ratio else 0.0, obj.period_order
     if isinstance(obj, pd.Series):
         obj = obj.to_frame(column)
     if not isinstance(obj, pd.DataFrame):
@@ -116,7 +134,8 @@ def _as_levels(obj, column):
     if obj.index.nlevels != 2:
         raise ValueError("levels need a two-level index (entity, period), as pr.cumulative() returns")
     if column not in obj.columns:
-        raise ValueError(f"levels have no column {column!r}; columns: {list(obj.columns)}")
+        hint = f" (the cumulative components are named cum_{column})" if f"cum_{column}" in obj.columns else ""
+        raise ValueError(f"levels have no column {column!r}; columns: {list(obj.columns)}{hint}")
     return obj, None, None, display_order(obj.index.get_level_values(1), str(obj.index.names[1] or "period"))
 
 
@@ -134,7 +153,7 @@ def _baseline(levels: pd.DataFrame, column: str):
 
 
 def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, column: str = "gtfp",
-              center: str = "mean", ax=None, title: str | None = None, figsize=(8, 4.8)):
+              center: str | None = None, ax=None, title: str | None = None, figsize=(8, 4.8)):
     """Cumulative GTFP trajectories.
 
     Parameters
@@ -144,31 +163,41 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
     path : save the figure there (``.png``, ``.pdf``, ``.svg``...).
     entities : plot these entities' own trajectories instead of the cross-entity summary.
     quantiles : the shaded band, e.g. ``(0.25, 0.75)`` (the interquartile range); ``None`` for no band.
-    column : the level column to plot (``"gtfp"``, or the cumulative ``"ec"``, ``"tc"``).
-    center : ``"mean"`` (default), ``"median"`` or ``"geomean"`` across entities in each period.
+    column : the level column to plot (``"gtfp"``, or the cumulative ``"cum_ec"``, ``"cum_tc"``).
+    center : across entities in each period: ``"geomean"``, ``"mean"`` or ``"median"``. Default: the geometric
+        mean for ratio indices (levels start at 1 and multiply) and the arithmetic mean for Luenberger indicators
+        (start at 0 and add), the same numbers :meth:`~frontier.ProductivityResult.summary` prints
+        (:meth:`~frontier.ProductivityResult.level_means`). The title names the mean.
     ax : draw into this matplotlib axes.
+
+    Survivorship: each point's mean rests on the entities with a level in that period. The legend gives that
+    ``n`` (``n = 40`` when constant, ``n = 40 → 1`` when chains break) and, when it changes, the ``n`` of every
+    period is written along the bottom of the plot (``n=0`` where no entity has a level and nothing is drawn).
 
     Returns the matplotlib Figure.
     """
-    if center not in ("mean", "median", "geomean"):
-        raise ValueError("center must be 'mean', 'median' or 'geomean'")
+    if center not in (None, "mean", "median", "geomean"):
+        raise ValueError("center must be 'geomean', 'mean' or 'median' (or None: geomean for ratio indices, mean "
+                         "for Luenberger)")
     if quantiles is not None:
         quantiles = tuple(float(q) for q in quantiles)
         if len(quantiles) != 2 or not 0 <= quantiles[0] < quantiles[1] <= 1:
             raise ValueError("quantiles must be two numbers 0 <= low < high <= 1, e.g. (0.25, 0.75)")
     items = levels.items() if isinstance(levels, dict) else [(None, levels)]
-    series, known = [], []
+    series, known, entity_names = [], [], set()
     for label, obj in items:
         frame, auto_label, base, order = _as_levels(obj, column)
         known += [p for p in order if p not in known]
         label = label if label is not None else (auto_label or ("GTFP" if column == "gtfp" else column))
         base = base if base is not None else _baseline(frame, column)
         wide = frame[column].unstack(level=1)
-        series.append((str(label), wide, base))
+        series.append((str(label), wide, base, frame))
         pname = frame.index.names[1] if isinstance(frame.index.names[1], str) else "period"
+        entity_names.add(frame.index.names[0])
     if not series:
         raise ValueError("nothing to plot")
     periods = _sorted_periods(np.concatenate([s[1].columns.to_numpy(dtype=object) for s in series]), known)
+    across = _plural(entity_names.pop()) if len(entity_names) == 1 else "entities"
 
     fig, (ax,) = _figure(ax, path, figsize)
     pos = _period_axis(ax, periods)
@@ -176,7 +205,7 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
     if entities is not None:
         entities = [entities] if isinstance(entities, (str, int)) else list(entities)
         styles = ["-", "--", ":", "-."]
-        for si, (label, wide, _) in enumerate(series):
+        for si, (label, wide, _, _) in enumerate(series):
             missing = [e for e in entities if e not in wide.index]
             if missing:
                 raise ValueError(f"entities not in the {label} series: {missing[:5]}")
@@ -188,23 +217,27 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
                         color=colors[ei % len(colors)], ls=styles[si % len(styles)], label=name)
         subtitle = "selected entities"
     else:
-        for si, (label, wide, _) in enumerate(series):
+        kinds = set()
+        counts = []
+        for si, (label, wide, base, frame) in enumerate(series):
             color = colors[si % len(colors)]
-            cols = [p for p in periods if p in wide.columns]
-            w = wide[cols].astype(float)
-            if center == "mean":
-                mid = w.mean(axis=0)
-            elif center == "median":
-                mid = w.median(axis=0)
-            else:
-                mid = np.exp(np.log(w.where(w > 0)).mean(axis=0))
+            kind = center or ("geomean" if base == 1.0 else "mean")
+            kinds.add(kind)
+            means = _center(frame, column, kind, known)
+            everyone = [p for p in periods if p in means.index]
+            counts.append(([pos[p] for p in everyone], means.loc[everyone, "n"].astype(int), color))
+            cols = [p for p in everyone if means.loc[p, "n"] > 0]      # a period without a level is not drawn
             x = [pos[p] for p in cols]
-            n = int(w.notna().any(axis=1).sum())
-            ax.plot(x, mid.to_numpy(), color=color, lw=2.2, marker="o", ms=4, label=f"{label}, n = {n}")
+            n = means.loc[cols, "n"].astype(int)
+            ax.plot(x, means.loc[cols, column].to_numpy(dtype=float), color=color, lw=2.2, marker="o", ms=4,
+                    label=f"{label}, n = {_n_range(n)}")
             if quantiles is not None:
+                w = wide[cols].astype(float)
                 lo, hi = w.quantile(quantiles[0], axis=0), w.quantile(quantiles[1], axis=0)
                 ax.fill_between(x, lo.to_numpy(), hi.to_numpy(), color=color, alpha=0.18, lw=0)
-        subtitle = f"{center} across entities"
+        if any(n.nunique() > 1 for _, n, _ in counts):
+            _annotate_counts(ax, counts)
+        subtitle = " / ".join(f"{CENTER_NAMES[k]}" for k in sorted(kinds)) + f" across {across}"
         if quantiles is not None:
             subtitle += f"; band: {_pct(quantiles[0])} to {_pct(quantiles[1])} percentile"
     bases = {s[2] for s in series if s[2] is not None}
@@ -216,11 +249,59 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
         ylabel = "cumulative index"
     ax.set_ylabel(ylabel)
     ax.set_xlabel(pname)
-    what = "GTFP" if column == "gtfp" else f"cumulative {column.upper()}"
+    what = "GTFP" if column == "gtfp" else f"cumulative {column.removeprefix('cum_').upper()}"
     ax.set_title(title or f"{what}: {subtitle}", fontsize=11)
     ax.grid(True, alpha=0.3)
     ax.legend(frameon=False, fontsize=9, loc="best", ncol=2 if entities is not None and len(entities) > 6 else 1)
     return _finish(fig, path)
+
+
+CENTER_NAMES = {"geomean": "geometric mean", "mean": "mean", "median": "median"}
+
+
+def _center(frame: pd.DataFrame, column: str, kind: str, period_order) -> pd.DataFrame:
+    """Per period: the ``kind`` of ``column`` across the entities with a finite level, and their number ``n``
+    (:func:`frontier.results.level_means`, the numbers the summary prints, for the two means)."""
+    from .results import level_means
+
+    if kind == "median":
+        out = level_means(frame, column, geometric=False, period_order=period_order)
+        med = frame[column].astype(float).groupby(level=1).median()
+        out[column] = med.reindex(out.index)
+        return out
+    return level_means(frame, column, geometric=kind == "geomean", period_order=period_order)
+
+
+def _n_range(n: pd.Series) -> str:
+    """``"12"`` when every period rests on the same number of entities, else ``"40 → 1"`` (first → last)."""
+    if n.nunique() <= 1:
+        return str(int(n.iloc[0])) if len(n) else "0"
+    return f"{int(n.iloc[0])} → {int(n.iloc[-1])}"
+
+
+def _annotate_counts(ax, counts):
+    """Write the number of entities behind every point along the bottom of the axes (one row per series)."""
+    from matplotlib.transforms import blended_transform_factory
+
+    xs = [xi for x, _, _ in counts for xi in x]
+    left, right = ax.get_xlim()
+    if xs and (min(xs) < left or max(xs) > right):       # periods where no entity has a level: still on the axis
+        pad = 0.05 * max(max(xs) - min(xs), 1)
+        ax.set_xlim(min(min(xs) - pad, left), max(max(xs) + pad, right))
+    lo, hi = ax.get_ylim()
+    rows = len(counts)
+    ax.set_ylim(lo - (0.07 * rows + 0.03) * (hi - lo), hi)         # head room at the bottom for the counts
+    trans = blended_transform_factory(ax.transData, ax.transAxes)
+    for r, (x, n, color) in enumerate(counts):
+        y = 0.02 + 0.055 * (rows - 1 - r)
+        for xi, k in zip(x, n):
+            ax.text(xi, y, f"n={int(k)}", transform=trans, ha="center", va="bottom", fontsize=7.5, color=color)
+
+
+def _plural(word) -> str:
+    from .results import _plural as plural
+
+    return plural(word)
 
 
 def _pct(q: float) -> str:

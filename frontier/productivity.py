@@ -55,7 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .data import check_engine_options, validate_frame
+from .data import check_engine_options, option_value, validate_frame
 from .efficiency import make_progress
 from .models import family as model_family
 from .models import resolve_options
@@ -254,12 +254,15 @@ def productivity(
     data : long panel, one row per (entity, period); unbalanced panels are fine.
     entity, period : column names identifying the entity and the period.
     inputs, outputs, bad_outputs : as in :func:`frontier.efficiency`.
+    Option values are case-insensitive (``index="GML"``, ``technology="Global"``, ``rts="VRS"``).
+
     index : ``"malmquist"`` (ratio form: Malmquist, or Malmquist-Luenberger with a directional model),
         ``"luenberger"`` (difference form), or the aliases ``"ml"`` (malmquist, contemporaneous),
         ``"gml"`` (malmquist, global), ``"sml"`` (malmquist, sequential).
     technology : ``"contemporaneous"``, ``"sequential"``, ``"global"``, ``"biennial"`` or ``"window"``
         (with ``window=h`` periods on each side). Default: from the alias, else contemporaneous.
-    decomposition : None, or ``"fgnz"`` (ec = pec x sec, index and tc on CRS distances).
+    decomposition : None, or ``"fgnz"`` (ec = pec x sec, index and tc on CRS distances whatever ``rts``: the
+        result says so in ``spec.index_rts``, its summary and its exports).
     model, orientation, rts, direction, weights, bad_disposability, zeros : as in :func:`frontier.efficiency`;
         the directional models default to ``direction="output"`` here (gtfpch's default, (0, y, b)),
         except sbm_ddf which keeps ``"observed"``.
@@ -272,9 +275,10 @@ def productivity(
         Data-derived parameters (EBM's calibrated epsilon and weights) are settled once on the pooled panel, so
         every distance uses the same ones; ``spec.parameters`` reports them.
     """
-    if not isinstance(index, str) or index.lower() not in INDEX_ALIASES:
+    index, technology, decomposition, adjacency, base, method = (
+        option_value(v) for v in (index, technology, decomposition, adjacency, base, method))   # case-insensitive
+    if index not in INDEX_ALIASES:
         raise ValueError(f"index must be one of {tuple(INDEX_ALIASES)}, got {index!r}")
-    index = index.lower()
     family_name, implied = INDEX_ALIASES[index]
     form = FORMS[family_name]
     if technology is None:
@@ -366,7 +370,7 @@ def productivity(
         window=window, decomposition=decomposition, model=options.model, orientation=options.orientation,
         rts=options.rts, super_efficiency=bool(super_efficiency),
         bad_disposability=options.bad_disposability if len(dea.bad_outputs) else None,
-        direction=options.direction_label or options.direction, weights=options.weights, zeros=zeros,
+        direction=options.direction_label or options.direction, weights=options.weights, zeros=options.zeros,
         adjacency=adjacency, base=base, entity=entity, period=period, inputs=dea.inputs, outputs=dea.outputs,
         bad_outputs=dea.bad_outputs, n_observations=len(work), n_entities=panel.n_entities,
         n_periods=len(panel.order), parameters=problems[main_rts].parameters,

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import os
+import sys
+import warnings
 from dataclasses import dataclass, fields
+from html import escape
 
 import numpy as np
 import pandas as pd
@@ -71,23 +75,94 @@ class Specification(Mapping):
         """True for ratio indices (multiply; 1 = no change), False for difference indicators (add; 0)."""
         return self.form == "ratio"
 
+    @property
+    def index_label(self) -> str | None:
+        """The index by what it is, for summaries, reprs and plots: ``"ML"``, ``"GML"``, ``"SML"``,
+        ``"Malmquist"``, ``"Luenberger"``, or the family qualified by its technology (``"biennial Malmquist"``,
+        ``"global Luenberger"``, ``"window Malmquist (h = 1)"``); None for efficiency specifications."""
+        if self.form is None:
+            return None
+        if self.alias in ("ml", "gml", "sml"):
+            return self.alias.upper()
+        family = "Malmquist" if self.ratio else "Luenberger"
+        if self.technology in (None, "contemporaneous"):
+            return family
+        if self.technology == "window":
+            return f"window {family} (h = {self.window})"
+        return f"{self.technology} {family}"
+
+    @property
+    def index_name(self) -> str | None:
+        """:attr:`index_label` spelled out with its form, e.g. ``"GML (global Malmquist-Luenberger, ratio form)"``."""
+        if self.form is None:
+            return None
+        spelled = {"ML": "Malmquist-Luenberger", "GML": "global Malmquist-Luenberger",
+                   "SML": "sequential Malmquist-Luenberger"}.get(self.index_label)
+        form = "ratio form" if self.ratio else "difference form"
+        return f"{self.index_label} ({spelled}, {form})" if spelled else f"{self.index_label} ({form})"
+
+    @property
+    def index_rts(self) -> str | None:
+        """Returns to scale of the distances behind the headline index and tc: ``"crs"`` under
+        ``decomposition="fgnz"`` (Färe, Grosskopf, Norris & Zhang 1994 measure productivity on the CRS technology
+        and only pec uses ``rts``), else ``rts``. None for efficiency specifications."""
+        if self.form is None:
+            return None
+        return "crs" if self.decomposition == "fgnz" else self.rts
+
     def to_dict(self) -> dict:
         return {key: self[key] for key in self}
 
 
-def _spec_lines(spec: dict, keys) -> list[str]:
-    lines = []
+def _spec_rows(spec: dict, keys) -> list[tuple[str, object]]:
+    rows = []
     for key in keys:
         value = spec.get(key)
         if value is None or value == [] or value is False and key != "super_efficiency":
             continue
-        lines.append(f"  {key:<18} {value}")
-    return lines
+        rows.append((key, value))
+    return rows
 
 
-def _parameter_lines(spec) -> list[str]:
-    """The model parameters the family settled (EBM: epsilon and weights, calibrated or declared)."""
-    lines = []
+def _row_line(key: str, value) -> str:
+    return f"  {key:<18} {value}"
+
+
+class Summary(str):
+    """A result's summary: the text (this object *is* that ``str``, so ``print``, ``in`` and ``==`` work as on the
+    text) plus what it was made of, for notebooks.
+
+    ``title`` is the first line, ``rows`` the ``(key, value)`` lines of the specification and counts, ``tables``
+    the DataFrames it quotes (e.g. ``"by period"``, ``"gtfp by period"``), so code reads the numbers instead of
+    parsing text. ``repr()`` is the text (a REPL shows it unescaped) and ``_repr_html_`` renders the rows and
+    tables as HTML tables in Jupyter.
+    """
+
+    title: str
+    rows: tuple
+    tables: dict
+
+    def __new__(cls, text: str, title: str = "", rows=(), tables=None):
+        obj = super().__new__(cls, text)
+        obj.title, obj.rows, obj.tables = title, tuple(rows), dict(tables or {})
+        return obj
+
+    def __repr__(self) -> str:
+        return str.__str__(self)
+
+    def _repr_html_(self) -> str:
+        cells = "".join(f"<tr><th style='text-align:left'>{escape(str(k))}</th>"
+                        f"<td style='text-align:left'>{escape(str(v))}</td></tr>" for k, v in self.rows)
+        parts = [f"<div class='frontier-summary'><p><b>{escape(self.title)}</b></p>",
+                 f"<table>{cells}</table>"]
+        for name, table in self.tables.items():
+            parts.append(f"<p>{escape(name)}</p>" + table.to_html(float_format=lambda v: f"{v:.4f}", na_rep="NaN"))
+        return "".join(parts) + "</div>"
+
+
+def _parameter_rows(spec) -> list[tuple]:
+    """(name, text) of the model parameters the family settled (EBM: epsilon and weights, calibrated or declared)."""
+    rows = []
     for key, value in (spec.get("parameters") or {}).items():
         if value is None or value == () or value == {}:
             continue
@@ -95,8 +170,8 @@ def _parameter_lines(spec) -> list[str]:
             value = ", ".join(f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}" for k, v in value.items())
         elif isinstance(value, tuple):
             value = ", ".join(value)
-        lines.append(f"  {key:<18} {value}")
-    return lines
+        rows.append((key, value))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -148,30 +223,38 @@ class EfficiencyResult:
     def n_failed(self) -> int:
         return int(self.scores.isna().sum())
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """The specification, LP outcomes and score statistics (mean score and n by period with ``period=``).
+
+        Prints as text; in a notebook it renders as HTML tables (:class:`Summary`)."""
         s = self.scores
-        lines = [f"frontier efficiency: {self.spec['description']}"]
-        lines += _spec_lines(self.spec, ["model", "orientation", "rts", "super_efficiency", "bad_disposability",
-                                         "direction", "weights", "technology", "window", "reference", "zeros"])
-        lines.append(f"  {'variables':<18} inputs {self.spec['inputs']}, outputs {self.spec['outputs']}"
-                     + (f", bad outputs {self.spec['bad_outputs']}" if self.spec['bad_outputs'] else ""))
-        lines += _parameter_lines(self.spec)
-        lines.append(f"  {'DMUs':<18} {len(s)}")
-        counts = self.status.value_counts()
-        lines.append("  LP status          " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+        title = f"frontier efficiency: {self.spec['description']}"
+        rows = _spec_rows(self.spec, ["model", "orientation", "rts", "super_efficiency", "bad_disposability",
+                                      "direction", "weights", "technology", "window", "reference", "zeros"])
+        rows.append(("variables", f"inputs {self.spec['inputs']}, outputs {self.spec['outputs']}"
+                     + (f", bad outputs {self.spec['bad_outputs']}" if self.spec['bad_outputs'] else "")))
+        rows += _parameter_rows(self.spec)
+        rows.append(("DMUs", len(s)))
+        rows.append(("LP status", ", ".join(f"{k}: {v}" for k, v in self.status.value_counts().items())))
+        tables, by_period_line = {}, None
         ok = s.dropna()
         if len(ok):
             q = ok.quantile([0.0, 0.25, 0.5, 0.75, 1.0]).to_numpy()
-            lines.append(f"  score              mean {ok.mean():.4f}, min {q[0]:.4f}, q25 {q[1]:.4f}, "
-                         f"median {q[2]:.4f}, q75 {q[3]:.4f}, max {q[4]:.4f}")
+            rows.append(("score", f"mean {ok.mean():.4f}, min {q[0]:.4f}, q25 {q[1]:.4f}, median {q[2]:.4f}, "
+                                  f"q75 {q[3]:.4f}, max {q[4]:.4f}"))
             if self.periods is not None:
-                by = ok.groupby(self.periods.loc[ok.index]).agg(["mean", "count"])
-                lines.append("  mean score by period: " + ", ".join(f"{p}: {r['mean']:.4f} (n={int(r['count'])})"
-                                                               for p, r in by.iterrows()))
+                by = ok.groupby(self.periods.loc[ok.index]).agg(["mean", "count"]).rename(columns={"count": "n"})
+                tables["mean score by period"] = by
+                by_period_line = "  mean score by period: " + ", ".join(
+                    f"{p}: {r['mean']:.4f} (n={int(r['n'])})" for p, r in by.iterrows())
+        lines = [title] + [_row_line(k, v) for k, v in rows]
+        if by_period_line:
+            lines.append(by_period_line)
         if self.n_failed:
             bad = self.status[self.scores.isna()]
-            lines.append(f"  NaN scores         {self.n_failed} (e.g. {list(bad.index[:5])}: {list(bad.iloc[:5])})")
-        return "\n".join(lines)
+            rows.append(("NaN scores", f"{self.n_failed} (e.g. {list(bad.index[:5])}: {list(bad.iloc[:5])})"))
+            lines.append(_row_line(*rows[-1]))
+        return Summary("\n".join(lines), title, rows, tables)
 
     def __str__(self) -> str:
         return self.summary()
@@ -210,6 +293,10 @@ class EfficiencyResult:
     def __repr__(self) -> str:
         return f"<EfficiencyResult {self.spec['model']} n={len(self.scores)}>"
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view of the result: the summary's specification and tables as HTML."""
+        return self.summary()._repr_html_()
+
 
 @dataclass(frozen=True)
 class ProductivityResult:
@@ -232,7 +319,9 @@ class ProductivityResult:
     period_order: tuple = ()
 
     def cumulative(self, policy: str = "propagate", base_level: float = 1.0) -> pd.DataFrame:
-        """Chain the indices into level series per entity: ``gtfp`` and cumulative ``ec``, ``tc`` (, pec, sec).
+        """Chain the indices into level series per entity: ``gtfp`` and the cumulative components ``cum_ec``,
+        ``cum_tc`` (``cum_pec``, ``cum_sec``), named as in the exports (until 0.x the cumulative columns were called
+        ``ec``, ``tc``, the names of the period-to-period changes).
 
         Ratio indices multiply (each entity's first period = ``base_level``); Luenberger indicators add
         (first period = 0). Each column chains on its own: the ``gtfp`` level needs only the index, so a
@@ -243,9 +332,13 @@ class ProductivityResult:
         rows where the ``gtfp`` chain restarted (a component restarts where its own index column is NaN).
         With ``base="first"`` the indices already compare every period with the first, so the levels are the
         indices themselves.
+
+        Warns (UserWarning) when ``gtfp`` chains break: how many entities, from which periods, and how many
+        entities each period's mean then rests on. ``policy`` is case-insensitive.
         """
+        policy = policy.lower() if isinstance(policy, str) else policy
         if policy not in ("propagate", "restart"):
-            raise ValueError("policy must be 'propagate' or 'restart'")
+            raise ValueError(f"policy must be 'propagate' or 'restart', got {policy!r}")
         ent, per = self.spec["entity"], self.spec["period"]
         ratio = self.spec.ratio
         start = base_level if ratio else 0.0
@@ -284,42 +377,119 @@ class ProductivityResult:
             body[col] = levels[:, c]
         head["restarted"], body["restarted"] = False, restarted
         out = pd.concat([head, body], ignore_index=True).sort_values("_order", kind="stable")
-        out = out.drop(columns="_order").rename(columns={"index": "gtfp"}).set_index([ent, per])
+        out = out.drop(columns="_order").rename(columns={c: "gtfp" if c == "index" else f"cum_{c}" for c in comps})
+        out = out.set_index([ent, per])
         if policy == "propagate":
             out = out.drop(columns="restarted")
+        message = self._chain_break_message(out, policy)
+        if message:
+            _warn(message)
         return out
 
-    def summary(self) -> str:
+    def _chain_break_message(self, levels: pd.DataFrame, policy: str) -> str | None:
+        """The warning for broken ``gtfp`` chains (None when every chain is whole): entities affected, the
+        periods they break at, and the entities left behind each period's mean."""
+        ent_name = self.spec.entity
+        if policy == "restart":
+            hit = levels.index[levels["restarted"].to_numpy()]
+            what = "restart (re-based at 1)" if self.spec.ratio else "restart (re-based at 0)"
+        else:
+            hit = levels.index[levels["gtfp"].isna().to_numpy()]
+            what = "break (later levels NaN)"
+        if not len(hit):
+            return None
+        first = pd.Series(hit.get_level_values(1), index=hit.get_level_values(0)).groupby(level=0, sort=False).first()
+        at = first.value_counts()
+        at = at.reindex([p for p in self.period_order if p in at.index] or list(at.index))
+        n = self.level_means(levels)["n"]
+        counts = ", ".join(f"{p} for {k}" for p, k in at.items())
+        return (f"gtfp chains {what} for {len(first)} of {self.spec.n_entities} {_plural(ent_name)}, from "
+                f"{counts}: a missing index (failed LP or gap) is never read as no change. "
+                f"{_plural(ent_name).capitalize()} behind each period's mean: {_n_path(n)}; pr.summary() gives n "
+                "per period.")
+
+    def level_means(self, levels: pd.DataFrame | None = None, column: str = "gtfp") -> pd.DataFrame:
+        """The mean level of ``column`` across entities in each period and ``n``, the entities behind it.
+
+        Geometric mean for ratio indices (levels multiply), arithmetic for Luenberger indicators (levels add);
+        the GTFP plot's line and :meth:`summary` use these numbers. ``levels`` defaults to :meth:`cumulative`.
+        """
+        if levels is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)   # the caller sees n; cumulative() warns on its own
+                levels = self.cumulative()
+        return level_means(levels, column, geometric=self.spec.ratio, period_order=self.period_order)
+
+    def summary(self) -> Summary:
+        """The specification, LP outcomes, the per-period means of the index and its components, and the mean
+        GTFP level per period, each with ``n``, the number of entities behind it.
+
+        The per-period means of index, ec, tc (pec, sec) are taken over one common row set, the pairs where the
+        index and every component are finite, so they decompose exactly (geometric means: index = ec x tc;
+        Luenberger, arithmetic means: index = ec + tc); ``pairs`` counts the period's index rows. The GTFP table
+        is :meth:`level_means`, the numbers the GTFP plot draws. Prints as text; renders as HTML in notebooks.
+        """
         s = self.spec
         idx = self.indices
-        label = {"malmquist": "Malmquist (ratio)", "luenberger": "Luenberger (difference)"}[s["index"]]
-        lines = [f"frontier productivity: {label} index, {s['technology']} technology, model {s['model']}"]
-        for key in ("orientation", "rts", "super_efficiency", "bad_disposability", "direction", "decomposition",
-                    "adjacency", "base", "zeros"):
-            if s.get(key) is not None:
-                lines.append(f"  {key:<18} {s[key]}")
-        lines += _parameter_lines(s)
-        lines.append(f"  {'observations':<18} {s['n_observations']} ({s['n_entities']} entities, "
-                     f"{s['n_periods']} periods)")
-        lines.append(f"  {'index rows':<18} {len(idx)}, of which NaN: {int(idx['index'].isna().sum())}")
+        title = f"frontier productivity: {s.index_name} index, {s['technology']} technology, model {s['model']}"
+        rows = [(key, s[key]) for key in ("orientation", "rts", "super_efficiency", "bad_disposability", "direction",
+                                          "decomposition", "adjacency", "base", "zeros") if s.get(key) is not None]
+        if s.decomposition == "fgnz":
+            op = "x" if s.ratio else "+"
+            rows.append(("index rts", f"{s.index_rts} (decomposition='fgnz': the index, ec and tc use CRS distances; "
+                                      f"ec = pec {op} sec with pec under rts={s.rts})"))
+        rows += _parameter_rows(s)
+        rows.append(("observations", f"{s['n_observations']} ({s['n_entities']} entities, {s['n_periods']} periods)"))
+        rows.append(("index rows", f"{len(idx)}, of which NaN: {int(idx['index'].isna().sum())}"))
         if self.single_period_entities:
-            lines.append(f"  {'no index':<18} {len(self.single_period_entities)} entities observed once: "
-                         f"{list(self.single_period_entities[:5])}")
+            rows.append(("no index", f"{len(self.single_period_entities)} entities observed once: "
+                                     f"{list(self.single_period_entities[:5])}"))
         dist = self.distances
         bad = dist[dist["status"] != "optimal"]
-        lines.append(f"  {'LPs':<18} {len(dist)}, not optimal: {len(bad)}")
+        rows.append(("LPs", f"{len(dist)}, not optimal: {len(bad)}"))
+        lines = [title] + [_row_line(k, v) for k, v in rows]
         if len(bad):
             by = bad.groupby([s["period"], "technology"]).size()
             lines.append("  failed LPs by (period, technology): "
                          + ", ".join(f"{k}: {v}" for k, v in list(by.items())[:8]))
-        comps = list(s.components)
+        by_period = self.period_means()
+        chained = self.cumulative()                             # warns when chains break
+        levels = self.level_means(chained)
         agg = "geometric" if s.ratio else "arithmetic"
-        by_period = idx.groupby(level=1)[comps].agg(_geo_mean if agg == "geometric" else "mean")
-        if self.period_order:
-            by_period = by_period.reindex([p for p in self.period_order if p in by_period.index])
-        lines.append(f"  {agg} mean by period:")
+        identity = "ec x tc" if s.ratio else "ec + tc"
+        broken = chained.index[chained["gtfp"].isna().to_numpy()].get_level_values(0).nunique()
+        if broken:
+            lines.append(f"  {'chains':<18} {broken} of {s.n_entities} {_plural(s.entity)} break (later levels NaN): "
+                         f"GTFP rests on n = {_n_path(levels['n'])}")
+        lines.append(f"  {agg} mean by period, over the pairs with the index and every component "
+                     f"(n of pairs; index = {identity}):")
         lines.append("    " + by_period.round(4).to_string().replace("\n", "\n    "))
-        return "\n".join(lines)
+        lines.append(f"  GTFP level by period, {agg} mean across {_plural(s.entity)} (n with a level):")
+        lines.append("    " + levels.round(4).to_string().replace("\n", "\n    "))
+        tables = {f"{agg} mean by period (pairs with every component)": by_period,
+                  f"GTFP level by period ({agg} mean across {_plural(s.entity)})": levels}
+        return Summary("\n".join(lines), title, rows, tables)
+
+    def period_means(self) -> pd.DataFrame:
+        """Per-period means of the index and its components over one common row set, with ``n`` and ``pairs``.
+
+        The rows are the pairs whose index and every component are finite (and positive for ratio indices), so
+        the means decompose exactly: geometric means for ratio indices (mean index = mean ec x mean tc),
+        arithmetic for Luenberger (sums). ``n`` counts those pairs, ``pairs`` the period's index rows.
+        """
+        comps = list(self.spec.components)
+        values = self.indices[comps].astype(float)
+        common = np.isfinite(values).all(axis=1)
+        if self.spec.ratio:
+            common &= (values > 0).all(axis=1)
+        periods = self.indices.index.get_level_values(1)
+        by = values[common.to_numpy()].groupby(level=1).agg(_geo_mean if self.spec.ratio else "mean")
+        order = [p for p in self.period_order if p in set(periods)] or list(pd.unique(periods))
+        by = by.reindex(order)
+        by["n"] = common.groupby(periods).sum().reindex(order).fillna(0).astype(int)
+        by["pairs"] = pd.Series(1, index=periods).groupby(level=0).sum().reindex(order).fillna(0).astype(int)
+        by.index.name = self.spec.period
+        return by
 
     def __str__(self) -> str:
         return self.summary()
@@ -369,9 +539,64 @@ class ProductivityResult:
         raise ValueError(f"kind must be 'gtfp' or 'decomposition', got {kind!r}")
 
     def __repr__(self) -> str:
-        return f"<ProductivityResult {self.spec['index']} {self.spec['technology']} rows={len(self.indices)}>"
+        return (f"<ProductivityResult {self.spec.index_label} ({self.spec.form}) {self.spec['technology']} "
+                f"rows={len(self.indices)}>")
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view of the result: the summary's specification and tables as HTML."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)        # the tables show n per period
+            return self.summary()._repr_html_()
 
 
 def _geo_mean(x: pd.Series) -> float:
     x = x.dropna()
     return float(np.exp(np.log(x[x > 0]).mean())) if len(x) and (x > 0).all() else np.nan
+
+
+def level_means(levels: pd.DataFrame, column: str = "gtfp", *, geometric: bool, period_order=()) -> pd.DataFrame:
+    """Per period (the second index level of ``levels``): the mean of ``column`` across the entities with a finite
+    level, geometric or arithmetic, and ``n``, how many entities that is (0, mean NaN, where none has a level)."""
+    values = levels[column].astype(float)
+    periods = levels.index.get_level_values(1)
+    finite = np.isfinite(values).to_numpy()
+    grouped = values[finite].groupby(level=1)
+    out = pd.DataFrame({column: grouped.agg(_geo_mean if geometric else "mean"), "n": grouped.size()})
+    distinct = list(pd.unique(periods))
+    known = [p for p in period_order if p in distinct]
+    out = out.reindex(known + [p for p in distinct if p not in known])
+    out.index.name = levels.index.names[1]
+    out["n"] = out["n"].fillna(0).astype(int)
+    return out
+
+
+def _warn(message: str) -> None:
+    """A UserWarning attributed to the first caller outside the package (the user's line, not ours)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
+
+
+def _n_path(n: pd.Series) -> str:
+    """``"40 (2010) -> 1 (2014)"`` style: the first and last count, and every change in between, compactly."""
+    if not len(n):
+        return "0"
+    parts = [f"{int(n.iloc[0])} ({n.index[0]})"]
+    for p, k in list(n.items())[1:]:
+        if k != int(parts[-1].split(" ")[0]):
+            parts.append(f"{int(k)} ({p})")
+    return " -> ".join(parts)
+
+
+def _plural(word) -> str:
+    """'city' -> 'cities', 'firm' -> 'firms', 'province' -> 'provinces'; anything not a plain word -> 'entities'."""
+    word = str(word or "")
+    if not word.isalpha() or not word.isascii():
+        return "entities"
+    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"

@@ -157,7 +157,7 @@ def test_productivity_gml_excel(tmp_path, files, panel, capsys):
     code, stdout, err = run(["productivity", files["dta"], *PANEL, *VARS, "--index", "gml", "--model", "sbm_ddf",
                              "-o", out], capsys)
     assert code == 0, err
-    assert "frontier productivity: Malmquist (ratio) index, global technology" in stdout
+    assert "frontier productivity: GML (global Malmquist-Luenberger, ratio form) index, global technology" in stdout
     assert pd.ExcelFile(out).sheet_names == ["productivity", "distances", "specification"]
     table = pd.read_excel(out, sheet_name="productivity")
     ref = fr.productivity(panel, "city", "year", INPUTS, OUTPUTS, BADS, index="gml", model="sbm_ddf")
@@ -497,3 +497,14 @@ def test_productivity_of_a_single_period_is_a_clear_error(tmp_path, panel, capsy
     code, _, err = run(["productivity", path, *PANEL, *VARS], capsys)
     assert code == 2
     assert_one_line_error(err, "no entity is observed in two periods", "'city'", "'year'")
+
+
+def test_option_values_are_case_insensitive(tmp_path, files, capsys):
+    out = tmp_path / "upper.csv"
+    code, stdout, err = run(["productivity", files["csv"], *PANEL, *VARS, "--index", "Malmquist", "--technology",
+                             "Global", "--model", "DDF", "--rts", "CRS", "--decomposition", "FGNZ", "--adjacency",
+                             "Observed", "--base", "Previous", "--chain", "Restart", "--zeros", "Error", "-o", out],
+                            capsys)
+    assert code == 0, err
+    assert "frontier productivity: global Malmquist (ratio form) index" in stdout
+    assert {"cum_ec", "cum_pec", "restarted"} <= set(pd.read_csv(out).columns)

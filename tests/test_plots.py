@@ -51,13 +51,13 @@ def test_plot_gtfp_as_the_demo_calls_it(tmp_path, ml, gml):
     fig = plot_gtfp({"super-SBM ML": ml.cumulative(), "SBM-DDF GML": gml.cumulative()}, path)
     assert is_png(path)
     (ax,) = fig.axes
-    assert ax.get_title() == "GTFP: mean across entities; band: 25th to 75th percentile"
+    assert ax.get_title() == "GTFP: geometric mean across cities; band: 25th to 75th percentile"
     assert ax.get_xlabel() == "year" and ax.get_ylabel() == "cumulative index (first period = 1)"
     assert legend_texts(ax) == ["super-SBM ML, n = 12", "SBM-DDF GML, n = 12"]
     lines = [ln for ln in ax.get_lines() if ln.get_label() in ("super-SBM ML, n = 12", "SBM-DDF GML, n = 12")]
     assert len(lines) == 2
     np.testing.assert_allclose(lines[0].get_xdata(), [2010, 2011, 2012, 2013, 2014])
-    expected = ml.cumulative()["gtfp"].groupby(level="year").mean().to_numpy()
+    expected = np.exp(np.log(ml.cumulative()["gtfp"]).groupby(level="year").mean()).to_numpy()   # ratio: geometric
     np.testing.assert_allclose(lines[0].get_ydata(), expected)
     assert len(ax.collections) == 2                                       # one quantile band per series
     assert all(float(t).is_integer() for t in ax.get_xticks())          # whole years on the axis
@@ -71,9 +71,9 @@ def test_plot_gtfp_entities_and_options(tmp_path, ml, gml):
     np.testing.assert_allclose(y, ml.cumulative().loc["city003", "gtfp"].to_numpy())
     fig = plot_gtfp({"ML": ml, "GML": gml}, tmp_path / "ent2.png", entities=["city003"])
     assert legend_texts(fig.axes[0]) == ["city003, ML", "city003, GML"]
-    fig = plot_gtfp(gml.cumulative(), tmp_path / "median.png", center="median", quantiles=None, column="tc")
+    fig = plot_gtfp(gml.cumulative(), tmp_path / "median.png", center="median", quantiles=None, column="cum_tc")
     ax = fig.axes[0]
-    assert ax.get_title() == "cumulative TC: median across entities" and len(ax.collections) == 0
+    assert ax.get_title() == "cumulative TC: median across cities" and len(ax.collections) == 0
     with pytest.raises(ValueError, match="entities not in"):
         plot_gtfp(ml, entities=["atlantis"])
     with pytest.raises(ValueError, match="quantiles"):
@@ -225,3 +225,82 @@ def test_demo_plot_with_matplotlib(tmp_path):
 
     run(tmp_path, n_cities=8, n_years=3)
     assert is_png(tmp_path / "gtfp.png")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# survivorship and notebooks
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def broken():
+    """DDF ML, weak disposability, VRS: infeasible cross-period LPs break most chains (n = 24, 2, 1, 0)."""
+    return fr.productivity(synthetic_city_panel(n_cities=24, n_years=4), "city", "year", INPUTS, OUTPUTS, BADS, index="ml", model="ddf", rts="vrs",
+                           bad_disposability="weak")
+
+
+def test_gtfp_plot_draws_the_summary_numbers_with_n_per_point(tmp_path, broken):
+    path = tmp_path / "broken.png"
+    with pytest.warns(UserWarning, match="gtfp chains break"):
+        fig = broken.plot(path=path)
+    assert is_png(path)
+    (ax,) = fig.axes
+    assert ax.get_title() == "GTFP: geometric mean across cities; band: 25th to 75th percentile"
+    summary = broken.summary()
+    levels = summary.tables["GTFP level by period (geometric mean across cities)"]
+    drawn = levels[levels["n"] > 0]
+    (line,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("ML (DDF, VRS)")]
+    np.testing.assert_allclose(line.get_xdata(), drawn.index.to_numpy())
+    np.testing.assert_allclose(line.get_ydata(), drawn["gtfp"].to_numpy(), rtol=1e-12)   # the summary's numbers
+    n = drawn["n"].astype(int).tolist()
+    assert n[0] == 24 and len(n) >= 3 and n[-1] < n[0]
+    assert legend_texts(ax) == [f"ML (DDF, VRS), n = {n[0]} → {n[-1]}"]
+    assert [t.get_text() for t in ax.texts] == [f"n={k}" for k in levels["n"]]         # every period's count
+    assert levels["n"].iloc[-1] == 0 and ax.texts[-1].get_position()[0] == levels.index[-1]   # n=0 written too
+    block = summary.split("GTFP level by period")[1].split("\n")[3:]                # the text agrees too
+    printed = {int(r.split()[0]): (float(r.split()[1]), int(r.split()[2])) for r in block if r.strip()}
+    for year, (value, count) in printed.items():
+        if count:
+            assert value == pytest.approx(drawn.loc[year, "gtfp"], abs=5e-5) and count == drawn.loc[year, "n"]
+    assert len(printed) == len(levels)
+
+
+def test_luenberger_plot_uses_the_arithmetic_mean(panel):
+    lu = fr.productivity(panel, "city", "year", INPUTS, OUTPUTS, BADS, index="luenberger", technology="global",
+                         model="ddf")
+    fig = plot_gtfp(lu)
+    ax = fig.axes[0]
+    assert ax.get_title().startswith("GTFP: mean across cities")
+    line = ax.get_lines()[0]
+    np.testing.assert_allclose(line.get_ydata(), lu.level_means()["gtfp"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(line.get_ydata(), lu.cumulative()["gtfp"].groupby(level=1).mean().to_numpy())
+    assert not ax.texts                                       # whole chains: n in the legend only
+    with pytest.raises(ValueError, match="named cum_tc"):
+        plot_gtfp(lu, column="tc")
+
+
+def test_plot_is_shown_once_in_jupyter_inline(tmp_path):
+    """Under the inline backend the figure is closed to pyplot (so the kernel does not draw it at the end of the
+    cell) and returned (so IPython draws it once, as the cell's value); elsewhere pyplot keeps it for plt.show()."""
+    pytest.importorskip("matplotlib_inline")
+    script = tmp_path / "inline.py"
+    script.write_text(
+        "import matplotlib\n"
+        "matplotlib.use('module://matplotlib_inline.backend_inline')\n"
+        "import matplotlib.pyplot as plt\n"
+        "import frontier as fr\n"
+        "from frontier.datasets import synthetic_city_panel\n"
+        "pr = fr.productivity(synthetic_city_panel(5, 3), 'city', 'year', ['capital', 'labour'], ['value_added'],"
+        " index='gml', model='ddf')\n"
+        "for fig in (pr.plot(), pr.plot('decomposition')):\n"
+        "    assert type(fig).__name__ == 'Figure' and fig.axes\n"
+        "    assert not plt.fignum_exists(fig.number), 'still open: the kernel would draw it a second time'\n"
+        "print('ok')\n")
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+    import matplotlib.pyplot as plt
+
+    fig = plot_gtfp(fr.productivity(synthetic_city_panel(4, 3), "city", "year", ["capital", "labour"],
+                                    ["value_added"], index="gml", model="ddf"))
+    assert plt.fignum_exists(fig.number)                     # Agg / scripts: pyplot keeps it for plt.show()
+    plt.close(fig)

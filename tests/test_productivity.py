@@ -232,7 +232,8 @@ def test_gml_chain_telescopes(panel5, model):
                 expected = d[(e, t)] / d[(e, t0)]
             assert g.loc[(e, t), "gtfp"] == pytest.approx(expected, rel=1e-9)
             # the cumulative components multiply back to the level
-            assert g.loc[(e, t), "gtfp"] == pytest.approx(g.loc[(e, t), "ec"] * g.loc[(e, t), "tc"], rel=1e-9)
+            assert g.loc[(e, t), "gtfp"] == pytest.approx(g.loc[(e, t), "cum_ec"] * g.loc[(e, t), "cum_tc"],
+                                                       rel=1e-9)
     # base level scales the series
     np.testing.assert_allclose(res.cumulative(base_level=100.0)["gtfp"], 100.0 * cum["gtfp"], rtol=1e-12)
 
@@ -628,13 +629,13 @@ def test_gml_chain_survives_a_failed_component(ec_hole_panel):
             assert level == pytest.approx(glob[(firm, 1)] / glob[(firm, t)], rel=1e-12)
     prop = res.cumulative()
     # B's ec is known up to period 3, then its chain breaks; A's and C's break at their first missing ec
-    np.testing.assert_allclose(prop.loc["B", "ec"].to_numpy()[:3], np.cumprod([1.0, *ix.loc["B", "ec"][:2]]),
+    np.testing.assert_allclose(prop.loc["B", "cum_ec"].to_numpy()[:3], np.cumprod([1.0, *ix.loc["B", "ec"][:2]]),
                                rtol=1e-12)
-    assert np.isnan(prop.loc[("B", 4), "ec"]) and np.isnan(prop.loc[("B", 4), "tc"])
-    assert prop.loc["A", ["ec", "tc"]].iloc[1:].isna().all().all()
-    assert prop.loc["C", ["ec", "tc"]].iloc[1:].isna().all().all()
+    assert np.isnan(prop.loc[("B", 4), "cum_ec"]) and np.isnan(prop.loc[("B", 4), "cum_tc"])
+    assert prop.loc["A", ["cum_ec", "cum_tc"]].iloc[1:].isna().all().all()
+    assert prop.loc["C", ["cum_ec", "cum_tc"]].iloc[1:].isna().all().all()
     rs = res.cumulative(policy="restart")
     assert not rs["restarted"].any()                     # the gtfp chain never restarted
-    assert rs.loc[("C", 3), "ec"] == 1.0                 # C's ec chain restarts at its missing links...
-    assert rs.loc[("C", 4), "ec"] == pytest.approx(ix.loc[("C", 4), "ec"], rel=1e-12)   # ...and goes on
-    assert rs.loc[("C", 4), "tc"] == pytest.approx(ix.loc[("C", 4), "tc"], rel=1e-12)
+    assert rs.loc[("C", 3), "cum_ec"] == 1.0             # C's ec chain restarts at its missing links...
+    assert rs.loc[("C", 4), "cum_ec"] == pytest.approx(ix.loc[("C", 4), "ec"], rel=1e-12)   # ...and goes on
+    assert rs.loc[("C", 4), "cum_tc"] == pytest.approx(ix.loc[("C", 4), "tc"], rel=1e-12)

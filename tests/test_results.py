@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -41,7 +42,7 @@ def test_index_form_and_components_are_data(gml, luenberger):
     # the chains follow the stored form: products for ratios, sums for differences
     levels = luenberger.cumulative()
     first = levels.groupby(level=0).head(1)
-    assert (first[["gtfp", "ec", "tc", "pec", "sec"]] == 0.0).all().all()
+    assert (first[["gtfp", "cum_ec", "cum_tc", "cum_pec", "cum_sec"]] == 0.0).all().all()
 
 
 def test_productivity_to_frame_and_files(gml, tmp_path):
@@ -61,3 +62,154 @@ def test_efficiency_to_parquet(tmp_path):
     res.to_parquet(tmp_path / "eff.parquet")
     back = pd.read_parquet(tmp_path / "eff.parquet")
     assert back["score"].tolist() == pytest.approx(res.scores.tolist())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# survivorship: broken chains (DDF ML, weak disposability, VRS: many cross-period LPs are infeasible)
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def broken():
+    return fr.productivity(synthetic_city_panel(16, 4), entity="city", period="year", index="ml", model="ddf",
+                           rts="vrs", bad_disposability="weak", **VARS)
+
+
+def test_summary_means_decompose_over_one_common_row_set(broken):
+    ix = broken.indices
+    assert ix["index"].isna().any() and ix["ec"].notna().sum() > ix["index"].notna().sum()   # the chains do break
+    with pytest.warns(UserWarning, match="gtfp chains break"):
+        summary = broken.summary()
+    by = summary.tables["geometric mean by period (pairs with every component)"]
+    assert by.equals(broken.period_means())
+    np.testing.assert_allclose(by["index"], by["ec"] * by["tc"], rtol=1e-12)      # exact, every period
+    # n counts the pairs behind each mean; pairs the period's index rows
+    complete = ix[["index", "ec", "tc"]].notna().all(axis=1)
+    assert by["n"].tolist() == complete.groupby(level=1).sum().tolist()
+    assert by["pairs"].tolist() == ix.groupby(level=1).size().tolist()
+    assert "over the pairs with the index and every component" in summary and "  n  pairs" in summary
+
+
+def test_luenberger_period_means_add(luenberger):
+    by = luenberger.period_means()
+    np.testing.assert_allclose(by["index"], by["ec"] + by["tc"], atol=1e-12)
+    np.testing.assert_allclose(by["ec"], by["pec"] + by["sec"], atol=1e-12)
+
+
+def test_broken_chains_warn_and_every_mean_has_its_n(broken):
+    with pytest.warns(UserWarning, match=r"gtfp chains break \(later levels NaN\) for \d+ of 16 cities, from 2011"):
+        levels = broken.cumulative()
+    means = broken.level_means()
+    n = levels["gtfp"].notna().groupby(level=1).sum()
+    assert means["n"].tolist() == n.tolist() and means["n"].iloc[0] == 16 and means["n"].iloc[-1] < 16
+    geo = np.exp(np.log(levels["gtfp"]).groupby(level=1).mean())
+    np.testing.assert_allclose(means["gtfp"].dropna(), geo.dropna(), rtol=1e-12)   # geometric for a ratio index
+    text = str(broken.summary())
+    assert "GTFP level by period, geometric mean across cities (n with a level)" in text
+    broken_entities = levels.index[levels["gtfp"].isna().to_numpy()].get_level_values(0).nunique()
+    assert f"chains             {broken_entities} of 16 cities break (later levels NaN): GTFP rests on n = 16 (2010) -> " \
+        in text
+
+
+def test_whole_chains_do_not_warn(gml):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        gml.cumulative()
+        text = gml.summary()
+    assert "chains" not in text
+
+
+# ---------------------------------------------------------------------------------------------------------
+# notebooks: summary() is text and HTML; results render as HTML
+# ---------------------------------------------------------------------------------------------------------
+
+def test_summary_prints_as_text_and_renders_as_html(gml, capsys):
+    summary = gml.summary()
+    assert isinstance(summary, fr.results.Summary) and isinstance(summary, str)
+    print(summary)
+    assert capsys.readouterr().out == str(summary) + "\n"
+    assert repr(summary) == str(summary)                                 # a REPL shows it unescaped
+    html = summary._repr_html_()
+    assert html.startswith("<div") and "<table" in html and "GML (global Malmquist-Luenberger" in html
+    assert "GTFP level by period" in html and html.count("<table") == 3  # specification + two tables
+    assert gml._repr_html_() == html
+    res = fr.efficiency(synthetic_city_panel(6, 3), model="sbm", period="year", **VARS)
+    eff = res.summary()
+    assert str(eff).startswith("frontier efficiency:") and "  mean score by period: 2010: " in eff
+    assert list(eff.tables["mean score by period"].columns) == ["mean", "n"]
+    assert "<table" in res._repr_html_() and "&lt;" not in res._repr_html_()[:40]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# names and defaults
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, label", [
+    (dict(index="ml"), "ML"), (dict(index="gml"), "GML"), (dict(index="sml"), "SML"),
+    (dict(index="malmquist"), "Malmquist"), (dict(index="luenberger"), "Luenberger"),
+    (dict(index="malmquist", technology="biennial"), "biennial Malmquist"),
+    (dict(index="luenberger", technology="window", window=1), "window Luenberger (h = 1)"),
+])
+def test_the_index_is_labelled_by_what_it_is(kwargs, label):
+    pr = fr.productivity(synthetic_city_panel(4, 3), entity="city", period="year", model="ddf", **kwargs, **VARS)
+    assert pr.spec.index_label == label
+    assert str(pr.summary()).startswith(f"frontier productivity: {label} (")
+    assert repr(pr).startswith(f"<ProductivityResult {label} (")
+    assert "Malmquist" not in repr(pr) or "Malmquist" in label
+
+
+def test_cumulative_columns_are_named_like_the_exports(gml):
+    from frontier.io import productivity_table
+
+    levels = gml.cumulative()
+    assert list(levels.columns) == ["gtfp", "cum_ec", "cum_tc"]
+    table = productivity_table(gml)
+    pd.testing.assert_series_equal(table["cum_ec"], levels["cum_ec"].reset_index(drop=True), check_names=False)
+
+
+def test_option_values_are_case_insensitive():
+    panel = synthetic_city_panel(5, 3)
+    lower = fr.productivity(panel, entity="city", period="year", index="malmquist", technology="global",
+                            decomposition="fgnz", model="ddf", adjacency="observed", base="previous", **VARS)
+    upper = fr.productivity(panel, entity="city", period="year", index="Malmquist", technology="Global",
+                            decomposition="FGNZ", model="DDF", rts="VRS", adjacency="Observed", base="Previous",
+                            zeros="Error", method="Auto", direction="Output", **VARS)
+    pd.testing.assert_frame_equal(upper.indices, lower.indices)
+    assert upper.spec == lower.spec
+    assert fr.productivity(panel, entity="city", period="year", index="GML", **VARS).spec.alias == "gml"
+    pd.testing.assert_frame_equal(lower.cumulative(policy="RESTART"), lower.cumulative(policy="restart"))
+    eff = fr.efficiency(panel, model="SBM", rts="CRS", zeros="Small_Positive", period="year", technology="Global",
+                        **VARS)
+    assert eff.spec.zeros == "small_positive" and eff.spec.technology == "global"
+
+
+def test_fgnz_says_its_index_uses_crs_distances(luenberger, tmp_path):
+    from frontier.io import productivity_export
+
+    spec = luenberger.spec
+    assert spec.rts == "vrs" and spec.index_rts == "crs"
+    assert "index rts          crs (decomposition='fgnz': the index, ec and tc use CRS distances; ec = pec + sec " \
+           "with pec under rts=vrs)" in luenberger.summary()
+    rows = dict(productivity_export(luenberger).specification)
+    assert rows["index rts"].startswith("crs: with decomposition='fgnz' the index, ec and tc use CRS distances")
+    plain = fr.productivity(synthetic_city_panel(4, 3), entity="city", period="year", index="gml", **VARS)
+    assert plain.spec.index_rts == "vrs" and "index rts" not in plain.summary()
+    assert "index rts" not in dict(productivity_export(plain).specification)
+
+
+def test_progress_bar_by_default_in_a_jupyter_kernel(monkeypatch):
+    import sys
+    import types
+
+    from frontier.efficiency import make_progress
+
+    assert make_progress(None, 10_000) is None or sys.stderr.isatty()   # pytest: no terminal, no kernel
+    ipython = types.ModuleType("IPython")
+    ipython.get_ipython = lambda: types.SimpleNamespace(kernel=object())
+    monkeypatch.setitem(sys.modules, "IPython", ipython)
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    bar = make_progress(None, 10_000)
+    assert bar is not None and bar.total == 10_000
+    bar.close()
+    assert make_progress(None, 100) is None                          # short runs stay quiet

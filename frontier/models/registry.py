@@ -228,7 +228,7 @@ def resolve_options(model, *, orientation=None, rts="vrs", bad_disposability=Non
             raise ValueError(f"weights apply to models {takes}, not {fam.name!r}")
         if not isinstance(weights, dict):
             raise ValueError("weights must be a dict {column: weight}")
-    check_zero_policy(zeros)
+    zeros = check_zero_policy(zeros)
     extra = {}
     for name, value in (model_options or {}).items():
         if value is None:
