@@ -299,3 +299,17 @@ def test_ebm_plots_through_the_registry(tmp_path):
     res = fr.efficiency(df, inputs, outputs, bads, model="ebm", super_efficiency=True, epsilon=0.5)
     plot_scores(res, tmp_path / "scores.png")
     assert (tmp_path / "scores.png").stat().st_size > 0
+
+
+def test_zeros_follow_the_zero_policy_and_the_calibration_refuses_zero_projections():
+    df, inputs, outputs, bads = frame("A")
+    data = df.copy()
+    data.iloc[3, 0] = 0.0                  # a zero input: the input-side slack term divides by it
+    weights, _ = declared("A")
+    with pytest.raises(ValueError, match="x0"):
+        fr.efficiency(data, inputs, outputs, bads, model="ebm", epsilon=0.5, weights=weights)
+    res = fr.efficiency(data, inputs, outputs, bads, model="ebm", epsilon=0.5, weights=weights, zeros="small_positive")
+    assert res.status.eq("optimal").all() and res.scores.between(0, 1 + 1e-9).all()
+    # the additive model projects every DMU onto the zero-input DMU's facet, where ln(0) has no affinity
+    with pytest.raises(ValueError, match="EBM calibration needs positive projected values"):
+        fr.efficiency(data, inputs, outputs, bads, model="ebm", zeros="small_positive")
