@@ -30,7 +30,9 @@ super-efficiency): the EBM score where it is below 1, and where EBM rates the DM
 Andersen-Petersen construction applied to EBM; with epsilon = 0 it is Andersen-Petersen's super-radial score).
 Only efficient DMUs are re-scored because, with bad outputs or in the non-oriented model, the self-excluded LP
 of an inefficient DMU need not give its EBM score (it can even be infeasible: when the DMU alone has its mix of
-good and bad outputs). Under VRS the self-excluded LP can be infeasible: NaN with status ``"infeasible"``.
+good and bad outputs). The self-excluded LP can be infeasible under VRS, and with bad outputs even under CRS (no
+combination of the others reaches the DMU's good outputs with proportionally no more bad output; output
+orientation: eta = 0, no other DMU produces anything with at most its inputs): NaN with status ``"infeasible"``.
 
 Parameters: ``epsilon=`` (a number, or ``{"input": eps_x, "output": eps_y}``) and ``weights=`` may be declared.
 What is not declared is calibrated from the data (paper, section 3): every DMU is projected by the VRS additive
