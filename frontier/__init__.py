@@ -5,9 +5,13 @@
 >>> pr = fr.productivity(panel, entity="city", period="year", inputs=["K", "L", "E"], outputs=["Y"],
 ...                      bad_outputs=["SO2"], index="gml")
 """
+from .economic import EconomicResult, economic
 from .efficiency import efficiency
+from .metafrontier import metafrontier
 from .productivity import productivity
-from .results import EfficiencyResult, ProductivityResult, Specification
+from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, Specification, WindowAnalysisResult
+from .window import window_analysis
 
-__all__ = ["efficiency", "productivity", "EfficiencyResult", "ProductivityResult", "Specification"]
+__all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "EfficiencyResult",
+           "ProductivityResult", "EconomicResult", "MetafrontierResult", "WindowAnalysisResult", "Specification"]
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""The ``frontier`` command line: ``efficiency``, ``productivity``, ``validate`` and ``demo``.
+"""The ``frontier`` command line: ``efficiency``, ``productivity``, ``window``, ``validate`` and ``demo``.
 
 ::
 
@@ -24,6 +24,20 @@ from pathlib import Path
 from .models import REGISTRY, model_names
 
 EXIT_USAGE = 2
+DISTRIBUTION = "frontier-dea"           # the name on PyPI (pip install frontier-dea); the import name is frontier
+
+
+def distribution_version() -> str:
+    """The installed distribution's version (``pip show frontier-dea``), else the source tree's
+    ``frontier.__version__`` (run from a checkout that is not installed, or installed under an old name)."""
+    from importlib import metadata
+
+    from . import __version__
+
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return __version__
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,6 +78,24 @@ def _weight(text: str):
         return name, float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"weight of {name!r} must be a number, got {value!r}") from None
+
+
+def _separator(text: str) -> str:
+    if text.lower() in ("tab", "\\t", "\t"):
+        return "\t"
+    if not text:
+        raise argparse.ArgumentTypeError("the separator is empty")
+    return text
+
+
+def _encoding(text: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(text).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown text encoding {text!r} (e.g. utf-8, gbk, gb18030, "
+                                         "latin-1)") from None
 
 
 def _positive_int(text: str) -> int:
@@ -122,6 +154,12 @@ HELP = {
     "keep_data": "write all input columns followed by the results (default: only the identifying columns "
                  "and the results, ready to merge back)",
     "sheet": "the Excel sheet to read (name or number; default the first)",
+    "sep": "CSV field separator (default ',' for .csv, tab for .tsv; 'tab' or '\\t' for a tab, e.g. --sep ';')",
+    "decimal": "CSV decimal mark (default '.'; e.g. --decimal , for files with European settings)",
+    "encoding": "CSV text encoding (default utf-8, with or without a byte-order mark); a CSV saved by Excel on "
+                "Chinese Windows is usually gbk or gb18030",
+    "na_values": "cell texts that mean 'missing' in CSV and Excel files, besides empty cells (the default: only "
+                 "empty cells, so that an entity called NA keeps its name), e.g. --na-values NA . -",
     "quiet": "do not print the summary",
     "traceback": "on an error, show the full Python traceback (for bug reports)",
     "window": "with --technology window: the bandwidth h, periods t-h..t+h form period t's frontier",
@@ -148,8 +186,9 @@ def _declared(fact: str, leave_out: tuple = (None,)) -> tuple:
 
 def _model_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
     g = parser.add_argument_group("model")
-    g.add_argument("--model", type=_lower_name, default="sbm", choices=model_names(),
-                   help=HELP["model"])
+    g.add_argument("--model", type=_lower_name, default=None if productivity else "sbm", choices=model_names(),
+                   help=HELP["model"] + (" (default: sbm; radial for --index hicks_moorsteen, ddf for lhm)"
+                                         if productivity else ""))
     g.add_argument("--orientation", type=_lower_name, choices=_declared("orientations"),
                    help=HELP["orientation"])
     g.add_argument("--rts", type=_lower_name, default="vrs", choices=("crs", "vrs", "nirs", "ndrs"),
@@ -213,6 +252,10 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
 def _output_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
     g = parser.add_argument_group("input and output files")
     g.add_argument("--sheet", default=None, help=HELP["sheet"])
+    g.add_argument("--sep", type=_separator, default=None, metavar="CHAR", help=HELP["sep"])
+    g.add_argument("--decimal", default=".", metavar="CHAR", help=HELP["decimal"])
+    g.add_argument("--encoding", type=_encoding, default=None, metavar="NAME", help=HELP["encoding"])
+    g.add_argument("--na-values", nargs="+", default=[], metavar="TEXT", help=HELP["na_values"])
     g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
     g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
     if productivity:
@@ -249,12 +292,27 @@ output columns (one row per entity and period; merge on the entity and period co
   (ml, gml, sml, malmquist) > 1 = progress and index = ec x tc; luenberger > 0 = progress, index = ec + tc.
   With a global technology tc is the best-practice gap change (BPC). gtfp, cum_ec, cum_tc: the chained
   levels (cumulative GTFP), each entity's first period = 1 (luenberger: 0).
+  hicks_moorsteen, lhm: index, output_quantity, input_quantity, with index = output_quantity / input_quantity
+  (lhm: output_quantity - input_quantity); cum_output_quantity, cum_input_quantity their chained levels.
 
 examples:
   frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y \\
       --bad-outputs SO2 COD --index ml --model sbm --super -o ml.xlsx --plot gtfp.png
   frontier productivity panel.dta --entity id --period year --inputs K L E --outputs Y --bad-outputs SO2 \\
       --index gml --model ddf --rts crs -o gml.dta      # = gtfpch K L E = Y : SO2, dmu(id) global
+  frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y \
+      --index hicks_moorsteen --technology global --rts vrs -o hm.xlsx
+"""
+
+WINDOW_EPILOG = """\
+output columns (one row per entity, window and period; merge on the entity and period columns):
+  window (its first and last period), score, status. An Excel file adds the sheets 'window table' (entity x
+  window rows, period columns), 'by entity' (mean, column_range, total_range, n, n_nan), 'row view' and
+  'column view'. Not the centred window technology of 'efficiency --technology window'.
+
+examples:
+  frontier window panel.csv --entity city --period year --inputs K L E --outputs Y --bad-outputs SO2 \
+      --width 3 --model radial -o windows.xlsx --plot windows.png
 """
 
 
@@ -264,9 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  "productivity indices (Malmquist, ML, GML, Luenberger) with undesirable "
                                  "outputs.",
                      epilog="Run 'frontier COMMAND --help' for the options of each command.")
-    from . import __version__
-
-    parser.add_argument("--version", action="version", version=f"frontier {__version__}")
+    parser.add_argument("--version", action="version", version=f"frontier {distribution_version()} ({DISTRIBUTION})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -278,8 +334,9 @@ def build_parser() -> argparse.ArgumentParser:
     _variables(eff)
     g = eff.add_argument_group("DMUs and periods")
     g.add_argument("--id", nargs="+", default=[], metavar="COL",
-                   help="column(s) identifying each DMU, copied to the output with --period (e.g. --id "
-                        "city); without --id all input columns are copied")
+                   help="column(s) identifying each DMU (e.g. --id firm, or --id city with --period year), "
+                        "written first in the output (as efficiency(id=...)); codes such as 001 are kept as "
+                        "text. Without --id all input columns are copied to the output")
     g.add_argument("--period", metavar="COL",
                    help="score each period against its own frontier (see --technology)")
     g.add_argument("--technology", type=_lower_name, default=None,
@@ -308,12 +365,16 @@ def build_parser() -> argparse.ArgumentParser:
     _variables(pro)
     g = pro.add_argument_group("index")
     g.add_argument("--index", type=_lower_name, default="gml",
-                   choices=("ml", "gml", "sml", "malmquist", "luenberger"),
+                   choices=("ml", "gml", "sml", "malmquist", "luenberger", "hicks_moorsteen", "lhm"),
                    help="'gml' global Malmquist-Luenberger (Oh 2010): one frontier of all periods, chains "
                         "exactly, no infeasible cross-period LPs (default); 'ml' Malmquist-Luenberger (Chung et al. 1997): "
                         "each period's own frontier; 'sml' sequential ML (Oh & Heshmati 2010): frontier of all "
                         "periods so far, no technical regress; 'malmquist': the ratio index with --technology; "
-                        "'luenberger': the difference indicator (> 0 = progress) with --technology")
+                        "'luenberger': the difference indicator (> 0 = progress) with --technology; "
+                        "'hicks_moorsteen' (Bjurek 1996; model radial) output over input quantity index, and "
+                        "'lhm' Luenberger-Hicks-Moorsteen (Briec & Kerstens 2004; model ddf, directions (0, y, b) "
+                        "and (x, 0, 0)) with --technology contemporaneous, sequential, window or global "
+                        "(transitive)")
     g.add_argument("--technology", type=_lower_name, default=None,
                    choices=("contemporaneous", "sequential", "global", "biennial", "window"),
                    help="reference frontier for 'malmquist' and 'luenberger' (ml/gml/sml imply theirs): "
@@ -338,6 +399,33 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(pro, productivity=True)
     _common(pro)
     pro.set_defaults(func=_run_productivity)
+
+    win = sub.add_parser("window", help="classic window analysis (Charnes, Clark, Cooper & Golany 1985)",
+                         formatter_class=_Formatter, epilog=WINDOW_EPILOG,
+                         description="Window analysis: every window of --width consecutive periods pools its "
+                                     "periods into one frontier and scores every observation in it. Options "
+                                     "mirror frontier.window_analysis().")
+    win.add_argument("file", metavar="FILE", help="data file (.csv, .xlsx/.xls, .dta or .parquet): a long panel, "
+                                                  "one row per entity and period")
+    g = win.add_argument_group("panel")
+    g.add_argument("--entity", required=True, metavar="COL", help="column identifying the entity (city, firm...)")
+    g.add_argument("--period", required=True, metavar="COL", help="column identifying the period (year...)")
+    g.add_argument("--width", type=_positive_int, default=3, metavar="W",
+                   help="periods per window (default 3); windows 1..T-W+1 slide by one period")
+    _variables(win)
+    _model_options(win, productivity=False)
+    _engine_options(win)
+    g = win.add_argument_group("input and output files")
+    g.add_argument("--sheet", default=None, help=HELP["sheet"])
+    g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
+    g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
+    g.add_argument("--plot", metavar="FILE.png",
+                   help="save a plot of each window's mean score by period (or the --plot-entities' own rows) "
+                        "(.png, .pdf, .svg; needs matplotlib)")
+    g.add_argument("--plot-entities", nargs="+", metavar="ENTITY", help="plot these entities' own rows")
+    g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
+    _common(win)
+    win.set_defaults(func=_run_window)
 
     val = sub.add_parser("validate", help="reproduce the published DEA cases and print the comparison table",
                          formatter_class=_Formatter,
@@ -476,31 +564,21 @@ def _run_efficiency(args, argv) -> int:
     from .efficiency import efficiency
 
     _check_outputs(args, {"--plot": args.plot})
-    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    frame = _read(args, text_columns=args.id)
     _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
                            "id": args.id, "period": [args.period]})
     if args.technology is not None and args.period is None:
         raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
-    keys = list(args.id) + ([args.period] if args.id and args.period and args.period not in args.id else [])
-    if keys:
-        dup = frame.duplicated(keys, keep=False)
-        if dup.any():
-            example = frame.loc[dup, keys].head(3).to_dict("records")
-            raise ValueError(f"--id {' '.join(keys)} does not identify the rows: {int(dup.sum())} rows share "
-                             f"their values, e.g. {example}")
-        data = frame.set_index(keys, drop=False)
-    else:
-        data = frame
-    res = efficiency(data, args.inputs, args.outputs, args.bad_outputs, model=args.model,
+    res = efficiency(frame, args.inputs, args.outputs, args.bad_outputs, id=args.id or None, model=args.model,
                      orientation=args.orientation, rts=args.rts, super_efficiency=args.super_efficiency,
                      bad_disposability=args.bad_disposability, direction=args.direction, weights=_weights(args),
                      period=args.period, technology=args.technology, window=args.window, zeros=args.zeros,
                      n_jobs=args.n_jobs, method=args.method, progress=args.progress, **_given_model_options(args))
     _print_summary(res.summary(), args)
     export = io.efficiency_export(res, _extra(args, argv))
-    if args.keep_data or not keys:
-        drop = keys if keys else ["row"]
-        export.table = _with_data(frame, export.table, drop)
+    if args.keep_data or not args.id:         # without --id every input column is copied, to identify the rows
+        keys = list(args.id) + ([args.period] if args.period else []) if args.id else [io.ROW_POSITION]
+        export.table = _with_data(frame, export.table, keys)
         export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
     if args.output:
         _write(export, args.output, args)
@@ -518,7 +596,7 @@ def _run_productivity(args, argv) -> int:
     from .productivity import productivity
 
     _check_outputs(args, {"--plot": args.plot, "--plot-decomposition": args.plot_decomposition})
-    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    frame = _read(args, text_columns=[args.entity])
     _check_columns(frame, {"entity": [args.entity], "period": [args.period], "input": args.inputs,
                            "output": args.outputs, "bad output": args.bad_outputs})
     pr = productivity(frame, args.entity, args.period, args.inputs, args.outputs, args.bad_outputs,
@@ -542,7 +620,8 @@ def _run_productivity(args, argv) -> int:
         from .plots import plot_decomposition, plot_gtfp
 
         if args.plot:
-            entities = _match_entities(args.plot_entities, pr) if args.plot_entities else None
+            entities = _match_entities(args.plot_entities, pr.indices.index.get_level_values(0)) \
+                if args.plot_entities else None
             levels = pr.cumulative(policy=args.chain) if args.chain != "propagate" else pr
             _save_plot(lambda file: plot_gtfp(levels, file, entities=entities), args.plot)
         if args.plot_decomposition:
@@ -550,15 +629,54 @@ def _run_productivity(args, argv) -> int:
     return 0
 
 
-def _match_entities(names, pr) -> list:
-    """Entity labels from the command line (strings) matched to the panel's (maybe numeric) labels."""
-    labels = list(dict.fromkeys(pr.indices.index.get_level_values(0)))
+def _run_window(args, argv) -> int:
+    from . import io
+    from .window import window_analysis
+
+    _check_outputs(args, {"--plot": args.plot})
+    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    _check_columns(frame, {"entity": [args.entity], "period": [args.period], "input": args.inputs,
+                           "output": args.outputs, "bad output": args.bad_outputs})
+    res = window_analysis(frame, args.entity, args.period, args.inputs, args.outputs, args.bad_outputs,
+                          width=args.width, model=args.model, orientation=args.orientation, rts=args.rts,
+                          super_efficiency=args.super_efficiency, bad_disposability=args.bad_disposability,
+                          direction=args.direction, weights=_weights(args), zeros=args.zeros, n_jobs=args.n_jobs,
+                          method=args.method, progress=args.progress)
+    _print_summary(res.summary(), args)
+    export = io.window_export(res, _extra(args, argv))
+    if args.keep_data:
+        export.table = frame.merge(export.table, on=[args.entity, args.period], how="right", suffixes=("", "_dea"))
+        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
+    if args.output:
+        _write(export, args.output, args)
+    elif not args.quiet:
+        _say("no -o FILE given: the scores were not saved")
+    if args.plot:
+        from .plots import plot_windows
+
+        entities = _match_entities(args.plot_entities, res.scores[res.spec.entity]) if args.plot_entities else None
+        _save_plot(lambda file: plot_windows(res, file, entities=entities), args.plot)
+    return 0
+
+
+def _match_entities(names, entities) -> list:
+    """Entity labels from the command line (strings) matched to the result's (maybe numeric) ``entities``."""
+    labels = list(dict.fromkeys(entities))
     by_text = {str(e): e for e in labels}
     missing = [n for n in names if n not in by_text]
     if missing:
-        raise ValueError(f"--plot-entities: no entity {missing[0]!r} with an index; e.g. "
+        raise ValueError(f"--plot-entities: no entity {missing[0]!r} with results; e.g. "
                          f"{', '.join(map(str, labels[:5]))}")
     return [by_text[n] for n in names]
+
+
+def _read(args, text_columns):
+    """The data file, parsed with the command's --sheet, --sep, --decimal, --encoding and --na-values; the
+    identifier columns of a CSV are read as text (codes such as 001 keep their leading zeros)."""
+    from .io import read_table
+
+    return read_table(args.file, sheet=_sheet(args.sheet), sep=args.sep, decimal=args.decimal,
+                      encoding=args.encoding, na_values=args.na_values, text_columns=text_columns)
 
 
 def _sheet(sheet):

@@ -107,7 +107,9 @@ def validate_frame(
     dup = data.index[data.index.duplicated(keep=False)]
     if len(dup):
         raise ValueError(f"duplicate DMU labels in the index: {_rows(pd.unique(dup))}; "
-                         "each row must be one DMU (use entity/period columns for panels)")
+                         "each row must be one DMU: a panel needs the period in the index too (e.g. "
+                         "data.set_index(['city', 'year'])), or keep a default index and name the identifying "
+                         "columns with id= (efficiency(data.reset_index(), ..., id=['city', 'year']))")
 
     variables = inputs + outputs + bad_outputs
     arrays = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import _rows, check_engine_options, option_value, validate_frame
+from .data import _rows, as_column_list, check_engine_options, option_value, validate_frame
 from .models import resolve_options
 from .panel import period_order
 from .problem import Problem, custom_direction
@@ -37,12 +37,61 @@ def _reference_positions(reference, frame: pd.DataFrame) -> np.ndarray:
     return frame.index.isin(labels)
 
 
+def evaluation_groups(labels: pd.Index, period: str | None, period_values: pd.Series | None, technology: str,
+                      window: int | None, ref_mask: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (evaluated rows, reference rows) of each reference set: one for a cross-section, else one per period
+    under ``technology`` (contemporaneous, sequential, global or window), every reference restricted to
+    ``ref_mask``. Shared by :func:`efficiency` and :func:`frontier.economic.economic`."""
+    n = len(labels)
+    if period is None:
+        return [(np.arange(n), np.flatnonzero(ref_mask))]
+    if technology not in ("contemporaneous", "sequential", "global", "window"):
+        raise ValueError("technology must be 'contemporaneous', 'sequential', 'global' or 'window'")
+    if period_values.isna().any():
+        raise ValueError(f"period column {period!r} has missing values in rows "
+                         f"{_rows(labels[period_values.isna().to_numpy()])}")
+    periods = period_values.to_numpy()
+    # only sequential and window frontiers depend on the time order (text periods without one are refused)
+    order = period_order(period_values, period) if technology in ("sequential", "window") \
+        else list(pd.unique(periods))
+    references = ReferenceSets(n, periods, tuple(order), window, allowed=ref_mask)
+    groups = []
+    for t in order:
+        ref = references.rows(Technology(technology, t))
+        if ref.size == 0:
+            raise ValueError(f"period {t!r} has an empty reference set")
+        groups.append((np.flatnonzero(periods == t), ref))
+    return groups
+
+
+def _identifiers(frame: pd.DataFrame, id_columns: list, periods: pd.Series | None) -> pd.DataFrame | None:
+    """The ``id`` columns (a copy, indexed like ``frame``), checked: no missing values, and together with the
+    periods they tell the rows apart (else the exports would not merge back one to one)."""
+    if not id_columns:
+        return None
+    ids = frame[id_columns].copy()
+    missing = ids.isna().any(axis=1).to_numpy()
+    if missing.any():
+        raise ValueError(f"id columns {id_columns} have missing values in rows {_rows(frame.index[missing])}; "
+                         "every DMU needs its identifier")
+    keyed = ids if periods is None or periods.name in id_columns else ids.assign(**{str(periods.name): periods})
+    keys = list(keyed.columns)
+    dup = keyed.duplicated(keep=False).to_numpy()
+    if dup.any():
+        example = keyed[dup].head(3).to_dict("records")
+        hint = "" if periods is not None else " (a panel: add the period, e.g. id=['city', 'year'], or pass period=)"
+        raise ValueError(f"id {keys} does not identify the rows: {int(dup.sum())} rows share their values, "
+                         f"e.g. {example}{hint}")
+    return ids
+
+
 def efficiency(
     data: pd.DataFrame,
     inputs,
     outputs,
     bad_outputs=None,
     *,
+    id=None,
     model: str = "sbm",
     orientation: str | None = None,
     rts: str = "vrs",
@@ -67,6 +116,10 @@ def efficiency(
     ----------
     data : DataFrame, one row per DMU; its index labels the DMUs (panels: one row per entity-period).
     inputs, outputs, bad_outputs : column names of inputs, desirable and undesirable outputs.
+    id : the column, or list of columns, identifying each DMU (e.g. ``"firm"``, or ``["city", "year"]`` for a
+        panel). Their values (with ``period``) must identify the rows and may not be missing; they lead
+        :meth:`~frontier.EfficiencyResult.to_frame` and every export (``to_csv``, ``to_stata``...), so the
+        results merge back on them. The result stays indexed like ``data``.
     model : ``"radial"`` (CCR/BCC), ``"sbm"`` (Tone's SBM, hybrid super-SBM with ``super_efficiency``),
         ``"ddf"`` (radial directional distance function), ``"nddf"`` (non-radial DDF), ``"sbm_ddf"``.
     orientation : radial: ``"input"`` (default; theta <= 1) or ``"output"`` (phi >= 1); sbm: ``"nonoriented"``
@@ -112,7 +165,13 @@ def efficiency(
     frame = data
     # the period is a column (validated with the variables) or else an index level of an (entity, period) panel
     from_index = period is not None and period not in frame.columns and period in frame.index.names
-    other = [period] if period is not None and not from_index else []
+    id_columns = as_column_list(id, "id")
+    other = list(dict.fromkeys(id_columns + ([period] if period is not None and not from_index else [])))
+    clash = [c for c in id_columns if c in as_column_list(inputs, "inputs") + as_column_list(outputs, "outputs")
+             + as_column_list(bad_outputs, "bad_outputs")]
+    if clash:
+        raise ValueError(f"column {clash[0]!r} is given both as id and as a variable; an identifier is not an "
+                         "input or output")
     dea = validate_frame(frame, inputs, outputs, bad_outputs, other_columns=other)
     if period is None:
         period_values = None
@@ -120,6 +179,7 @@ def efficiency(
         period_values = pd.Series(frame.index.get_level_values(period), index=frame.index, name=period)
     else:
         period_values = frame[period].copy()
+    ids = _identifiers(frame, id_columns, period_values)
     options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
                               direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
                               model_options=model_options)
@@ -130,25 +190,7 @@ def efficiency(
         raise ValueError("the reference set is empty")
 
     n = len(frame)
-    if period is None:
-        groups = [(np.arange(n), np.flatnonzero(ref_mask))]
-    else:
-        if technology not in ("contemporaneous", "sequential", "global", "window"):
-            raise ValueError("technology for efficiency() must be 'contemporaneous', 'sequential', 'global' or 'window'")
-        per = period_values
-        if per.isna().any():
-            raise ValueError(f"period column {period!r} has missing values in rows {_rows(frame.index[per.isna().to_numpy()])}")
-        periods = per.to_numpy()
-        # only sequential and window frontiers depend on the time order (text periods without one are refused)
-        order = period_order(per, period) if technology in ("sequential", "window") else list(pd.unique(periods))
-        references = ReferenceSets(n, periods, tuple(order), window, allowed=ref_mask)
-        groups = []
-        for t in order:
-            ev = np.flatnonzero(periods == t)
-            ref = references.rows(Technology(technology, t))
-            if ref.size == 0:
-                raise ValueError(f"period {t!r} has an empty reference set")
-            groups.append((ev, ref))
+    groups = evaluation_groups(frame.index, period, period_values, technology, window, ref_mask)
 
     problem.check_zeros(frame.index, np.arange(n))
     bar = make_progress(progress, n)
@@ -161,12 +203,15 @@ def efficiency(
     status = np.full(n, "not_solved", dtype=object)
     slacks, targets = np.full((n, d), np.nan), np.full((n, d), np.nan)
     betas = np.full((n, d), np.nan) if problem.family.has_betas else None
+    gradient = np.full((n, d), np.nan) if evaluations and evaluations[0].score_gradient is not None else None
     parts = {name: np.full(n, np.nan) for name in problem.family.parts}
     peer_rows = []
     for (ev, _), out in zip(groups, evaluations):
         scores[ev], status[ev], slacks[ev], targets[ev] = out.score, out.status, out.slacks, out.targets
         if betas is not None:
             betas[ev] = out.betas
+        if gradient is not None:
+            gradient[ev] = out.score_gradient
         for name in parts:
             parts[name][ev] = out.parts[name]
         peer_rows.append((np.repeat(ev, np.diff(out.lam_ptr)), out.lam_idx, out.lam_val))
@@ -188,6 +233,7 @@ def efficiency(
         "period": period, "technology": technology if period is not None else None,
         "window": window if technology == "window" else None,
         "reference": "all rows" if reference is None else f"{int(ref_mask.sum())} rows",
+        "id": tuple(id_columns),
         "inputs": dea.inputs, "outputs": dea.outputs, "bad_outputs": dea.bad_outputs,
         "description": problem.description(super_efficiency),
     })
@@ -201,6 +247,9 @@ def efficiency(
         betas=None if betas is None else pd.DataFrame(betas, index=labels, columns=variables),
         spec=spec,
         periods=period_values,
+        observed=pd.DataFrame(dea.matrix, index=labels, columns=variables),
+        score_gradient=None if gradient is None else pd.DataFrame(gradient, index=labels, columns=variables),
+        ids=ids,
         parts=pd.DataFrame(parts, index=labels) if parts else None,
     )
 

@@ -233,6 +233,7 @@ class StageSolver:
         self.block_arr = np.zeros(0, dtype=np.int64)
         self.pos_arr = np.zeros(0, dtype=np.int64)
         self.block_masks = np.array([b.variables for b in stage.blocks], dtype=float)
+        self.last_duals = None
         for b, seed in enumerate(plan.seeds):
             self._add_columns(b, seed)
 
@@ -445,6 +446,8 @@ class StageSolver:
         if status == "optimal":
             values = np.asarray(solution.col_value, dtype=float)
             objective = self.h.getObjectiveValue()
+            if self.stage.keep_duals:
+                self.last_duals = np.asarray(solution.row_dual, dtype=float)
         else:
             values, objective = None, np.nan
         if exclude:
@@ -455,22 +458,25 @@ class StageSolver:
         """The solution as the stage's own column values and the nonzero reference intensities."""
         lam = values[self.n_extra:]
         nz = np.flatnonzero(lam > 1e-12 * max(1.0, lam.max(initial=0.0)))
-        return Columns(values[: self.n_extra], self.pos_arr[nz], self.block_arr[nz], lam[nz])
+        duals = self.last_duals if self.stage.keep_duals else None
+        return Columns(values[: self.n_extra], self.pos_arr[nz], self.block_arr[nz], lam[nz], duals)
 
 
 @dataclass
 class Columns:
-    """One LP solution: the stage's own column values, and the nonzero intensities with their blocks."""
+    """One LP solution: the stage's own column values, the nonzero intensities with their blocks, and the row
+    duals when the stage keeps them (optimal for the full LP: column generation stops when no column prices out)."""
 
     own: np.ndarray
     pos: np.ndarray
     blk: np.ndarray
     lam: np.ndarray
+    duals: np.ndarray | None = None
 
     def clipped(self, patch: Patch, i: int) -> "Columns":
         """The solution with every variable moved inside its bounds (solvers return them up to a tolerance)."""
         own = np.clip(self.own, patch.extra_lower[i], patch.extra_upper[i])
-        return Columns(own, self.pos, self.blk, np.maximum(self.lam, 0.0))
+        return Columns(own, self.pos, self.blk, np.maximum(self.lam, 0.0), self.duals)
 
     def reference_matrix(self, stage: Stage, ref: np.ndarray) -> np.ndarray:
         """Coefficients of the used reference columns in every row (n_rows x used columns)."""
@@ -565,11 +571,12 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int):
     A[:, fixed] = 0.0
     verdicts, best = set(), None
     for balance_objective in (False, True):
-        status, x, objective = _solve_equilibrated(A, cost, col_lo, col_up, row_lo, row_up, balance_objective)
+        status, x, objective, duals = _solve_equilibrated(A, cost, col_lo, col_up, row_lo, row_up, balance_objective)
         if status == "optimal":
             lam = x[E:]
             nz = np.flatnonzero(lam > 1e-12 * max(1.0, lam.max(initial=0.0)))
-            cols = Columns(x[:E], every.pos[nz], every.blk[nz], lam[nz]).clipped(patch, i)
+            cols = Columns(x[:E], every.pos[nz], every.blk[nz], lam[nz], duals if stage.keep_duals else None)
+            cols = cols.clipped(patch, i)
             if accepted(stage, ref, patch, i, own, objective, cols):
                 # both verified answers are feasible: the smaller objective is the closer to the optimum
                 if best is None or objective < best[0]:
@@ -586,7 +593,8 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int):
 def _solve_equilibrated(A, cost, col_lo, col_up, row_lo, row_up, balance_objective: bool):
     """Solve ``min cost'x, row_lo <= A x <= row_up, col_lo <= x <= col_up`` after equilibration.
 
-    Returns ``(status, x, objective)`` in the original units (``x`` None unless optimal).
+    Returns ``(status, x, objective, row_duals)`` in the original units (``x`` and the duals None unless optimal):
+    a row scaled by r and an objective scaled by c turn the dual y into y r / c.
     """
     if balance_objective:
         row_factor, col_factor = equilibrate(np.vstack([A, cost]))
@@ -619,11 +627,13 @@ def _solve_equilibrated(A, cost, col_lo, col_up, row_lo, row_up, balance_objecti
     if ms == MS.kUnboundedOrInfeasible:
         h.changeColsCost(C, np.arange(C, dtype=np.int32), np.zeros(C))
         h.run()
-        return ("unbounded" if h.getModelStatus() == MS.kOptimal else "infeasible"), None, np.nan
+        return ("unbounded" if h.getModelStatus() == MS.kOptimal else "infeasible"), None, np.nan, None
     if ms != MS.kOptimal:
-        return status_name(ms), None, np.nan
-    x = np.asarray(h.getSolution().col_value, dtype=float) * col_factor
-    return "optimal", x, h.getObjectiveValue() / cost_factor
+        return status_name(ms), None, np.nan, None
+    solution = h.getSolution()
+    x = np.asarray(solution.col_value, dtype=float) * col_factor
+    duals = np.asarray(solution.row_dual, dtype=float) * row_factor / cost_factor
+    return "optimal", x, h.getObjectiveValue() / cost_factor, duals
 
 
 ACTIVE_CAP = 300        # rebuild the restricted model from recently used columns beyond this many columns
@@ -646,6 +656,7 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
     objective = np.full(k, np.nan)
     extras = np.full((k, stage.n_extra_cols), np.nan)
     sums = np.full((k, stage.d), np.nan)
+    duals = np.full((k, stage.n_rows), np.nan) if stage.keep_duals else None
     ptr = np.zeros(k + 1, dtype=np.int64)
     idx_parts, val_parts = [], []
     for i in range(k):
@@ -661,6 +672,8 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
         if cols is not None:
             objective[i] = obj
             extras[i] = cols.own
+            if duals is not None and cols.duals is not None:
+                duals[i] = cols.duals
             pos, val, s = cols.intensities(stage, ref_data)
             sums[i] = s
             idx_parts.append(pos)
@@ -676,7 +689,7 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
             cap = max(ACTIVE_CAP, 2 * len(solver.col_block))     # never rebuild over and over
     lam_idx = np.concatenate(idx_parts) if idx_parts else np.zeros(0, dtype=np.int64)
     lam_val = np.concatenate(val_parts) if val_parts else np.zeros(0)
-    return StageSolution(status, objective, extras, sums, ptr, lam_idx, lam_val)
+    return StageSolution(status, objective, extras, sums, ptr, lam_idx, lam_val, duals)
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ Results are written as flat tables that merge straight back onto the user's data
 (the DMU index of ``efficiency()``'s data, or ``entity`` and ``period`` of ``productivity()``) come first,
 then the results (:func:`efficiency_table`, :func:`productivity_table`). Column names are kept as in the
 Python API (``score``, ``slack_<var>``, ``gtfp``...); for Stata they are made valid Stata names (at most 32
-characters, letters, digits and ``_``) and each variable gets a label saying what it is.
+characters: letters, Unicode letters included, so 城市 and 年份 stay as they are, digits and ``_``;
+:func:`stata_names`) and each variable gets a label saying what it is (with the original name if it changed).
 
 Every file is written to a temporary file in the target's folder and renamed over the target only when the
 write succeeded (:func:`atomic_write`): a failing export leaves an existing file as it was and no partial file.
@@ -24,7 +25,7 @@ long computation. Text that a spreadsheet would run as a formula (``=``, ``+``, 
 first) is written to ``.xlsx`` as text; in CSV it is kept as it is, with a warning.
 
 Excel and Parquet (``openpyxl``, ``pyarrow``, and ``xlrd`` for old ``.xls`` files) are the optional extra
-``frontier[io]``.
+``frontier-dea[io]`` (``pip install "frontier-dea[io]"``).
 """
 from __future__ import annotations
 
@@ -84,18 +85,53 @@ def _need(module: str, extra: str, what: str):
         return __import__(module)
     except ImportError:
         raise ImportError(f"{what} needs the package {module!r}: pip install {module} "
-                          f"(or pip install 'frontier[{extra}]')") from None
+                          f"(or pip install 'frontier-dea[{extra}]')") from None
 
 
-def read_table(path, sheet=None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _TextOptions:
+    """How a file is parsed: the ``sep``, ``decimal``, ``encoding`` and ``na_values`` of :func:`read_table`."""
+
+    sep: str | None = None
+    decimal: str = "."
+    encoding: str | None = None
+    na_values: tuple = ()
+
+    @property
+    def missing(self) -> list[str]:
+        return [""] + [str(v) for v in self.na_values]
+
+
+CODE_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")      # a whole number that reads back as the same text
+
+
+def read_table(path, sheet=None, *, sep: str | None = None, decimal: str = ".", encoding: str | None = None,
+               na_values=(), text_columns=()) -> pd.DataFrame:
     """Read a data file into a DataFrame, the reader chosen by the extension (``"-"`` reads CSV from stdin).
 
-    ``sheet``: the Excel sheet (name or 0-based number; default the first). A file the reader cannot parse
-    (damaged, truncated, or not of its extension's format) raises a ValueError naming the file and the format.
+    ``sheet``: the Excel sheet (name or 0-based number; default the first).
+
+    Text files (CSV, TSV): ``sep`` the field separator (default ``,``; tab for .tsv); ``decimal`` the decimal
+    mark (``","`` for files written with European settings); ``encoding`` the text encoding (default UTF-8,
+    with or without the byte-order mark Excel writes; a CSV saved by Excel on Chinese Windows is usually
+    ``"gbk"`` or ``"gb18030"``).
+
+    ``text_columns`` (CSV and Excel): identifier columns (entity, id), read as text so that codes such as
+    ``001`` keep their leading zeros; a column of plain whole numbers (none with a leading zero) is still read
+    as numbers, so that it merges with a numeric identifier.
+
+    Missing values (CSV and Excel): only empty cells, plus the ``na_values`` given (e.g. ``["NA", "-"]``), so
+    that a city or firm called ``NA`` or ``None`` keeps its name (pandas' default list would make it missing).
+
+    A file the reader cannot parse (damaged, truncated, not of its extension's format, or not in the encoding)
+    raises a ValueError naming the file and the format.
     """
+    options = _TextOptions(sep=sep, decimal=decimal, encoding=encoding,
+                           na_values=tuple([na_values] if isinstance(na_values, str) else na_values))
     fmt = file_format(path)
     if str(path) == "-":
-        return pd.read_csv(sys.stdin)
+        stream = sys.stdin if options.encoding is None else sys.stdin.buffer
+        return _codes(pd.read_csv(stream, **_csv_options(fmt, options, text_columns)), text_columns)
     p = Path(path)
     if not p.exists():
         raise FileNotFoundError(f"input file {str(path)!r} not found")
@@ -110,9 +146,14 @@ def read_table(path, sheet=None) -> pd.DataFrame:
     try:
         with warnings.catch_warnings(record=True) as caught:     # a damaged file's reader warnings are noise
             warnings.simplefilter("always")
-            frame = _read(p, fmt, sheet)
+            frame = _read(p, fmt, sheet, options, text_columns)
     except (ImportError, MemoryError):
         raise
+    except UnicodeDecodeError as exc:
+        encoding = options.encoding or "utf-8"
+        raise ValueError(f"cannot read {str(path)!r} as {encoding} text ({exc.reason} at byte {exc.start}): "
+                         "pass the file's encoding, e.g. --encoding gbk (or gb18030) for a CSV saved by Excel on "
+                         "Chinese Windows, or encoding='gbk' in frontier.io.read_table") from None
     except Exception as exc:
         if fmt == "excel" and sheet is not None:
             _raise_if_no_such_sheet(p, sheet)
@@ -125,11 +166,32 @@ def read_table(path, sheet=None) -> pd.DataFrame:
     return frame
 
 
-def _read(p: Path, fmt: str, sheet) -> pd.DataFrame:
+def _csv_options(fmt: str, options: _TextOptions, text_columns) -> dict:
+    return dict(sep=options.sep or ("\t" if fmt == "tsv" else ","), decimal=options.decimal,
+                encoding=options.encoding or "utf-8-sig", keep_default_na=False, na_values=options.missing,
+                dtype={c: str for c in text_columns})
+
+
+def _codes(frame: pd.DataFrame, text_columns) -> pd.DataFrame:
+    """Identifier columns read as text go back to whole numbers when every value is one written plainly (``17``,
+    not ``017`` or ``17.0``): codes with leading zeros stay text, numeric identifiers stay numeric."""
+    for col in text_columns:
+        if col not in frame.columns:
+            continue
+        values = frame[col]
+        present = values.dropna()
+        if len(present) == len(values) and len(present) and present.map(lambda v: CODE_INTEGER.fullmatch(v) is not None).all():
+            frame[col] = present.astype("int64")
+    return frame
+
+
+def _read(p: Path, fmt: str, sheet, options: _TextOptions, text_columns) -> pd.DataFrame:
     if fmt in ("csv", "tsv"):
-        return pd.read_csv(p, sep="\t" if fmt == "tsv" else ",")
+        return _codes(pd.read_csv(p, **_csv_options(fmt, options, text_columns)), text_columns)
     if fmt == "excel":
-        return pd.read_excel(p, sheet_name=0 if sheet is None else sheet)
+        frame = pd.read_excel(p, sheet_name=0 if sheet is None else sheet, keep_default_na=False,
+                              na_values=options.missing, dtype={c: str for c in text_columns})
+        return _codes(frame, text_columns)    # (pandas would read the text cell 001 as the number 1)
     if fmt == "stata":
         return pd.read_stata(p)
     return pd.read_parquet(p)
@@ -197,7 +259,7 @@ def efficiency_call(spec: dict) -> str:
     if s.get("technology") is None:
         s["technology"] = None
     return _call("efficiency", s, ["data"],
-                 ["inputs", "outputs", "bad_outputs", "model", "orientation", "rts", "super_efficiency",
+                 ["inputs", "outputs", "bad_outputs", "id", "model", "orientation", "rts", "super_efficiency",
                   "bad_disposability", "direction", "weights", "period", "technology", "window", "zeros"],
                  {"super_efficiency": False, "technology": "contemporaneous", "zeros": "error"})
 
@@ -212,7 +274,7 @@ def productivity_call(spec: dict) -> str:
     if alias in ("ml", "gml", "sml"):
         s["technology"] = None
     return _call("productivity", s, ["data"],
-                 ["entity", "period", "inputs", "outputs", "bad_outputs", "index", "technology", "window",
+                 ["entity", "period", "inputs", "outputs", "bad_outputs", "index", "group", "technology", "window",
                   "decomposition", "model", "orientation", "rts", "super_efficiency", "direction", "weights",
                   "bad_disposability", "adjacency", "base", "zeros"],
                  {"adjacency": "observed", "base": "previous", "zeros": "error"})
@@ -232,14 +294,25 @@ def _status_counts(status: pd.Series) -> str:
     return ", ".join(f"{k}: {v}" for k, v in status.value_counts().items())
 
 
-def _index_to_columns(frame: pd.DataFrame) -> pd.DataFrame:
+ROW_POSITION = "row"
+ROW_POSITION_LABEL = ("row number in the input data (1 = first row), not an identifier: pass id= (command "
+                      "line: --id) to write the identifying columns")
+
+
+def _index_to_columns(frame: pd.DataFrame, has_ids: bool = False) -> pd.DataFrame:
     """Turn the row index into leading columns (unnamed levels become ``dmu``); an index level that is also a
-    column with the same values (the ``period`` column of a panel indexed by (entity, period)) appears once."""
+    column with the same values (the ``period`` column of a panel indexed by (entity, period)) appears once.
+
+    With id columns (``has_ids``) an unnamed index (0, 1, 2..., or what is left of it after filtering or
+    shuffling rows) is left out: the ids identify the rows. Without them a default index becomes the column
+    ``row``, the 1-based row number in the input data, and another unnamed index the column ``dmu``."""
     out = frame.copy()
     names = list(out.index.names)
+    if len(names) == 1 and names[0] is None and has_ids:
+        return out.reset_index(drop=True)
     if len(names) == 1 and names[0] is None:
         if isinstance(out.index, pd.RangeIndex):
-            names = ["row"]
+            names = [ROW_POSITION]
             out.index = pd.RangeIndex(1, len(out) + 1)
         else:
             names = ["dmu"]
@@ -257,8 +330,10 @@ def _index_to_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def efficiency_table(res) -> pd.DataFrame:
-    """``res.to_frame()`` with the DMU index as leading column(s): one row per DMU, in the data's order."""
-    return _index_to_columns(res.to_frame())
+    """``res.to_frame()`` with the identifying columns first: the ``id`` columns, and the DMU index unless it is
+    the default 0, 1, 2... (without ``id`` that becomes ``row``, the 1-based row number in the data). One row
+    per DMU, in the data's order."""
+    return _index_to_columns(res.to_frame(), has_ids=res.ids is not None)
 
 
 def efficiency_export(res, extra: dict | None = None) -> Export:
@@ -270,7 +345,7 @@ def efficiency_export(res, extra: dict | None = None) -> Export:
     rows.append(("score", spec.get("description", "")))
     rows.append(("convention", model_family(spec["model"]).convention))
     for key in ("model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights",
-                "period", "technology", "window", "reference", "zeros", "inputs", "outputs", "bad_outputs"):
+                "period", "technology", "window", "reference", "zeros", "id", "inputs", "outputs", "bad_outputs"):
         value = spec.get(key)
         if value is None or value == []:
             continue
@@ -283,7 +358,10 @@ def efficiency_export(res, extra: dict | None = None) -> Export:
     role = {v: "input" for v in spec["inputs"]}
     role.update({v: "output" for v in spec["outputs"]})
     role.update({v: "bad output" for v in spec["bad_outputs"]})
-    desc = {c: "identifies the DMU (row of the input data)" for c in table.columns[: table.columns.get_loc("score")]}
+    desc = {c: "identifies the DMU" for c in table.columns[: table.columns.get_loc("score")]}
+    if res.ids is None and ROW_POSITION in desc and isinstance(res.scores.index, pd.RangeIndex) \
+            and res.scores.index.name is None:
+        desc[ROW_POSITION] = ROW_POSITION_LABEL
     if spec.get("period") in table.columns:
         desc[spec["period"]] = "period"
     desc["score"] = f"efficiency score: {spec.get('description', '')}"
@@ -328,25 +406,34 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
     ratio = spec.ratio
     tech = spec["technology"]
     name = {"ml": "Malmquist-Luenberger (ML)", "gml": "global Malmquist-Luenberger (GML)",
-            "sml": "sequential Malmquist-Luenberger (SML)"}.get(spec.get("alias"),
-                                                                  "Malmquist" if ratio else "Luenberger")
+            "sml": "sequential Malmquist-Luenberger (SML)", "hicks_moorsteen": "Hicks-Moorsteen (HM)",
+            "lhm": "Luenberger-Hicks-Moorsteen (LHM)"}.get(spec.get("alias"), "Malmquist" if ratio else "Luenberger")
+    quantity = "output_quantity" in spec.components
     tc_name = "best-practice gap change (BPC)" if tech == "global" else "technical change"
+    parts = ("ec", "bpc", "tgc") if "tgc" in spec.components else ("ec", "tc")
+    if spec.get("group") is not None:
+        name = f"metafrontier {name} over the groups of {spec['group']!r} (Oh & Lee 2010)"
     rows = _header(extra)
     rows.append(("call", productivity_call(spec)))
     rows.append(("index", f"{name}, {'ratio' if ratio else 'difference'} form, {tech} technology"))
-    if ratio:
-        rows.append(("convention", "index > 1 = progress; index = ec x tc; gtfp = cumulative product of the "
-                                   "index, each entity's first period = 1"))
+    if quantity:
+        rows.append(("convention", f"index {'> 1' if ratio else '> 0'} = progress; index = output quantity index "
+                                   f"{'/' if ratio else '-'} input quantity index; gtfp = cumulative "
+                                   f"{'product' if ratio else 'sum'} of the index, each entity's first period = "
+                                   f"{1 if ratio else 0}"))
+    elif ratio:
+        rows.append(("convention", f"index > 1 = progress; index = {' x '.join(parts)}; gtfp = cumulative product "
+                                   "of the index, each entity's first period = 1"))
     else:
-        rows.append(("convention", "indicator > 0 = progress; index = ec + tc; gtfp = cumulative sum, "
-                                   "each entity's first period = 0"))
+        rows.append(("convention", f"indicator > 0 = progress; index = {' + '.join(parts)}; gtfp = cumulative "
+                                   "sum, each entity's first period = 0"))
     op_word = "x" if ratio else "+"
     rows.append(("chain policy", policy))
     if spec.get("decomposition") == "fgnz":
         rows.append(("index rts", f"{spec.index_rts}: with decomposition='fgnz' the index, ec and tc use CRS distances "
                                   f"(FGNZ 1994); ec = pec {op_word} sec, pec under "
                                   f"rts={spec['rts']}"))
-    for key in ("technology", "window", "decomposition", "model", "orientation", "rts", "super_efficiency",
+    for key in ("group", "technology", "window", "decomposition", "model", "orientation", "rts", "super_efficiency",
                 "bad_disposability", "direction", "weights", "adjacency", "base", "zeros", "entity", "period",
                 "inputs", "outputs", "bad_outputs", "n_observations", "n_entities", "n_periods"):
         value = spec.get(key)
@@ -367,12 +454,19 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
             "ec": "efficiency change (catching up with the frontier)",
             "tc": tc_name + " (frontier shift)",
             "pec": "pure efficiency change (FGNZ)", "sec": "scale efficiency change (FGNZ)",
+            "bpc": "best-practice change (intertemporal vs contemporaneous group frontier; metafrontier index)",
+            "tgc": "technology-gap change (global metafrontier vs intertemporal group frontier)",
+            "cum_bpc": f"cumulative best-practice change ({op})", "cum_tgc": f"cumulative technology-gap change ({op})",
             "status": "LP status of the pair: optimal, or which LP failed, or gap",
             "gtfp": f"cumulative index (GTFP level; {'product' if ratio else 'sum'} of the index since the "
                     "entity's first period)",
             "cum_ec": f"cumulative efficiency change ({op})", "cum_tc": f"cumulative {tc_name} ({op})",
             "cum_pec": f"cumulative pure efficiency change ({op})",
             "cum_sec": f"cumulative scale efficiency change ({op})",
+            "output_quantity": "output quantity index (growth of the outputs at fixed inputs)",
+            "input_quantity": "input quantity index (growth of the inputs at fixed outputs)",
+            "cum_output_quantity": f"cumulative output quantity index ({op})",
+            "cum_input_quantity": f"cumulative input quantity index ({op})",
             "restarted": "the chain was re-based after a missing link"}
     desc = {c: desc[c] for c in table.columns if c in desc}
     extra_tables = {"distances": dist}
@@ -381,33 +475,141 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
                   extra_tables=extra_tables, title=label)
 
 
+def metafrontier_call(spec: dict) -> str:
+    """The ``frontier.metafrontier(...)`` call that reproduces a result, from its ``spec``."""
+    s = dict(spec)
+    if s.get("bad_disposability") == "slacks":
+        s["bad_disposability"] = None
+    return _call("metafrontier", s, ["data"],
+                 ["group", "inputs", "outputs", "bad_outputs", "meta", "model", "orientation", "rts",
+                  "super_efficiency", "bad_disposability", "direction", "weights", "period", "technology", "window",
+                  "zeros"],
+                 {"meta": "pooled", "super_efficiency": False, "technology": "contemporaneous", "zeros": "error"})
+
+
+def metafrontier_export(res, extra: dict | None = None) -> Export:
+    """The tables, specification and column descriptions of a :class:`~frontier.MetafrontierResult`."""
+    spec = res.spec
+    table = _index_to_columns(res.to_frame())
+    rows = _header(extra)
+    rows.append(("call", metafrontier_call(spec)))
+    rows.append(("score", spec.get("description", "")))
+    rows.append(("convention", model_family(spec["model"]).convention))
+    rows.append(("technology gap", "tgr = E*/E^g in (0, 1], 1 = the group frontier touches the metafrontier"
+                 if res.ratio else "gap = D* - D^g >= 0, 0 = the group frontier touches the metafrontier"))
+    for key in ("group", "meta", "model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction",
+                "weights", "period", "technology", "window", "zeros", "inputs", "outputs", "bad_outputs"):
+        value = spec.get(key)
+        if value is None or value == []:
+            continue
+        rows.append((key, _fmt_value(value)))
+    rows.append(("DMUs", f"{len(res.groups)} in {res.groups.nunique()} groups"))
+    rows.append(("group LP status", _status_counts(res.group_status)))
+    rows.append(("meta LP status", _status_counts(res.meta_status)))
+    meta = f"{spec['meta']} metafrontier" + (" (convex hull of all groups)" if spec["meta"] == "pooled"
+                                             else " (union of the group technologies)")
+    desc = {spec["group"]: "group of the DMU", "group_score": f"score against the group frontier: "
+            f"{spec.get('description', '')}", "group_status": "LP status of the group score",
+            "meta_score": f"score against the {meta}", "meta_status": "LP status of the meta score",
+            "tgr": "technology gap ratio E*/E^g (meta over group efficiency)",
+            "gap": "technology gap D* - D^g (meta minus group inefficiency)"}
+    if spec.get("period"):
+        desc[spec["period"]] = "period"
+    desc = {c: desc[c] for c in table.columns if c in desc}
+    label = f"frontier metafrontier: {spec['meta']}, {spec['model']} {spec['rts']}"
+    return Export(table=table, name="metafrontier", specification=rows, descriptions=desc, title=label)
+
+
+def window_call(spec: dict) -> str:
+    """The ``frontier.window_analysis(...)`` call that reproduces a result, from its ``spec``."""
+    s = dict(spec)
+    if s.get("bad_disposability") == "slacks":
+        s["bad_disposability"] = None
+    s["width"] = s.get("window")
+    return _call("window_analysis", s, ["data"],
+                 ["entity", "period", "inputs", "outputs", "bad_outputs", "width", "model", "orientation", "rts",
+                  "super_efficiency", "bad_disposability", "direction", "weights", "zeros"],
+                 {"super_efficiency": False, "zeros": "error"})
+
+
+def window_export(res, extra: dict | None = None) -> Export:
+    """The tables, specification and column descriptions of a :class:`~frontier.results.WindowAnalysisResult`:
+    the scores (one row per entity, window, period) and, as extra sheets, the paper's table, the per-entity
+    statistics and the row and column views."""
+    spec = res.spec
+    ent, per = spec["entity"], spec["period"]
+    rows = _header(extra)
+    rows.append(("call", window_call(spec)))
+    rows.append(("analysis", f"window analysis (Charnes, Clark, Cooper & Golany 1985): width {spec['window']}, "
+                             f"{len(res.windows)} windows; every observation scored against the pooled periods of "
+                             "each window that contains it"))
+    rows.append(("score", spec.get("description", "")))
+    rows.append(("convention", model_family(spec["model"]).convention))
+    for key in ("model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights",
+                "zeros", "entity", "period", "inputs", "outputs", "bad_outputs", "n_observations", "n_entities",
+                "n_periods"):
+        value = spec.get(key)
+        if value is None or value == []:
+            continue
+        rows.append((key, _fmt_value(value)))
+    rows.append(("LP status", _status_counts(res.scores["status"])))
+    table = res.table()
+    table.columns = [str(c) for c in table.columns]
+    extra_tables = {"window table": table.reset_index(), "by entity": res.by_entity.reset_index(),
+                    "row view": res.row_view.reset_index(), "column view": res.column_view.reset_index()}
+    desc = {ent: "entity", "window": "the window (its first and last period)", per: "period",
+            "score": f"score against the window's pooled frontier: {spec.get('description', '')}",
+            "status": "LP status: optimal, or why the score is missing (infeasible, ...)"}
+    return Export(table=res.scores.copy(), name="window scores", specification=rows, descriptions=desc,
+                  extra_tables=extra_tables, title=f"frontier window analysis: {spec['model']} {spec['rts']}, "
+                                                    f"width {spec['window']}")
+
+
 def export_of(result, extra: dict | None = None, policy: str = "propagate") -> Export:
-    """The :class:`Export` of an efficiency or productivity result."""
-    from .results import ProductivityResult
-    from .results import EfficiencyResult
+    """The :class:`Export` of an efficiency, productivity, metafrontier or window-analysis result."""
+    from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, WindowAnalysisResult
 
     if isinstance(result, EfficiencyResult):
         return efficiency_export(result, extra)
     if isinstance(result, ProductivityResult):
         return productivity_export(result, extra, policy)
-    raise TypeError(f"expected an EfficiencyResult or ProductivityResult, got {type(result).__name__}")
+    if isinstance(result, MetafrontierResult):
+        return metafrontier_export(result, extra)
+    if isinstance(result, WindowAnalysisResult):
+        return window_export(result, extra)
+    raise TypeError(f"expected an EfficiencyResult, ProductivityResult, MetafrontierResult or WindowAnalysisResult, "
+                    f"got {type(result).__name__}")
 
 
 # ----------------------------------------------------------------------------------------------------
 # writers
 # ----------------------------------------------------------------------------------------------------
 
-def stata_names(columns) -> dict:
-    """Valid, unique Stata variable names (<= 32 characters of letters, digits, ``_``) for ``columns``.
+def _stata_character(ch: str) -> bool:
+    """Whether Stata 14+ accepts ``ch`` in a variable name: ASCII letters, digits and ``_``, and Unicode letters
+    (with their combining marks) beyond Latin-1's symbols (pandas' format-118 writer replaces code points below
+    192 and the signs x and / with ``_``, so those are not kept here either)."""
+    if ch.isascii():
+        return ch.isalnum() or ch == "_"
+    return ord(ch) >= 192 and ch not in "\u00d7\u00f7" and unicodedata.category(ch)[0] in "LM"
 
-    Names that are already valid are kept; the others are transliterated to ASCII, runs of other characters
-    become one ``_``, a leading digit gets a ``v``, reserved words a trailing ``_``, and clashes a suffix."""
+
+def stata_names(columns) -> dict:
+    """Valid, unique Stata variable names for ``columns`` (Stata 14+, the format-118 files written here).
+
+    A Stata name is 1 to 32 characters: letters (ASCII or any Unicode letter, so 城市, 年份, 二氧化硫 and Ümlaut
+    are valid as they are), digits and ``_``, not starting with a digit, not a reserved word. Names that are
+    already valid are kept; in the others each run of characters Stata cannot hold (spaces, punctuation,
+    symbols) becomes one ``_``, a leading digit gets a ``v``, reserved words a trailing ``_``, names are cut to
+    32 characters, and clashes (compared without case) get a suffix ``_2``, ``_3``..."""
     def candidate(col) -> str:
-        text = unicodedata.normalize("NFKD", str(col).strip()).encode("ascii", "ignore").decode()
-        name = text if re.fullmatch(r"[A-Za-z0-9_]*", text) else re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_")
+        text = unicodedata.normalize("NFC", str(col).strip())
+        name = text
+        if not all(_stata_character(ch) for ch in text):
+            name = "_".join("".join(ch if _stata_character(ch) else " " for ch in text).split())
         if not name or not (name[0].isalpha() or name[0] == "_"):
             name = "v" + name
-        if name in STATA_RESERVED:
+        if name in STATA_RESERVED or re.fullmatch(r"str[0-9]+", name):
             name = name + "_"
         return name[:32]
 
@@ -545,7 +747,7 @@ def write_table(frame: pd.DataFrame, path, *, export: Export | None = None, fmt:
 
 def write_result(result, path, *, fmt: str | None = None, extra: dict | None = None,
                  policy: str = "propagate") -> Path | None:
-    """Write an efficiency or productivity result (table, specification, labels) to ``path``."""
+    """Write an efficiency, productivity or window-analysis result (table, specification, labels) to ``path``."""
     check_output(path, fmt)
     export = export_of(result, extra, policy)
     return write_table(export.table, path, export=export, fmt=fmt)

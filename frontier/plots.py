@@ -1,4 +1,4 @@
-"""Plots of efficiency scores and productivity series (matplotlib, the optional extra ``frontier[plot]``).
+"""Plots of efficiency scores and productivity series (matplotlib, the optional extra ``frontier-dea[plot]``).
 
 * :func:`plot_gtfp` -- cumulative GTFP trajectories: the mean across entities with a quantile band, for one or
   several series side by side, or the trajectories of chosen entities;
@@ -12,7 +12,9 @@ imported only when a plot is drawn.
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,14 +23,16 @@ import pandas as pd
 from .models import family as model_family
 from .panel import display_order
 
-MISSING = "plotting needs matplotlib: pip install matplotlib (or pip install 'frontier[plot]')"
+MISSING = "plotting needs matplotlib: pip install matplotlib (or pip install 'frontier-dea[plot]')"
 
 if importlib.util.find_spec("matplotlib") is None:   # fail at import, so callers can fall back cleanly
     raise ImportError(MISSING)
 
 COMPONENT_NAMES = {"index": "index", "ec": "efficiency change (EC)", "tc": "technical change (TC)",
-                   "pec": "pure efficiency change (PEC)", "sec": "scale efficiency change (SEC)"}
-INDEX_NAMES = {"ml": "ML", "gml": "GML", "sml": "SML", "malmquist": "Malmquist", "luenberger": "Luenberger"}
+                   "pec": "pure efficiency change (PEC)", "sec": "scale efficiency change (SEC)",
+                   "output_quantity": "output quantity index", "input_quantity": "input quantity index"}
+INDEX_NAMES = {"ml": "ML", "gml": "GML", "sml": "SML", "malmquist": "Malmquist", "luenberger": "Luenberger",
+               "hicks_moorsteen": "Hicks-Moorsteen", "lhm": "Luenberger-Hicks-Moorsteen"}
 
 
 def _mpl():
@@ -71,12 +75,122 @@ def _inline_backend() -> bool:
 
 
 def _finish(fig, path, dpi=150):
+    _use_cjk_font(fig)
     if path is not None:
         path = Path(path)
         if path.parent != Path("") and not path.parent.exists():
             raise FileNotFoundError(f"folder {str(path.parent)!r} for the plot does not exist")
         fig.savefig(path, dpi=dpi)
     return fig
+
+
+# ----------------------------------------------------------------------------------------------------
+# fonts for Chinese, Japanese and Korean labels
+# ----------------------------------------------------------------------------------------------------
+
+# CJK fonts in order of preference (simplified Chinese first); the first one installed is used
+CJK_FAMILIES = (
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "STHeiti", "Songti SC",
+    "SimSun", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans CJK KR", "Source Han Sans", "Noto Serif CJK SC",
+    "AR PL UMing CN", "AR PL UKai CN", "AR PL UMing TW", "Hiragino Sans GB", "Arial Unicode MS",
+)
+# files of those fonts, for fonts installed after matplotlib built its font list (it does not look again)
+CJK_FONT_FILES = ("notosanscjk", "notoserifcjk", "sourcehansans", "wqy-zenhei", "wqy-microhei", "msyh", "simhei",
+                  "simsun", "pingfang", "uming", "ukai", "hiragino")
+CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF),
+              (0x20000, 0x3134F))
+NO_CJK_FONT = ("the plot's text has Chinese, Japanese or Korean characters, but no CJK font is installed, so they "
+               "show as boxes. Install one (Debian/Ubuntu: apt-get install fonts-noto-cjk or fonts-wqy-zenhei; "
+               "Windows has SimHei and Microsoft YaHei, macOS PingFang SC), or name an installed one first in "
+               "matplotlib.rcParams['font.sans-serif']")
+_warned_no_cjk_font = False
+_quieted_families: set = set()
+
+
+def _cjk_characters(text: str) -> set:
+    return {ch for ch in text if any(lo <= ord(ch) <= hi for lo, hi in CJK_RANGES)}
+
+
+@functools.lru_cache(maxsize=None)
+def _font_characters(path: str) -> frozenset:
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(path).get_charmap())
+
+
+def _font_has(fontproperties, characters: set) -> bool:
+    """Whether the font matplotlib picks for ``fontproperties`` (the first of its family list installed) has a
+    glyph for every character."""
+    from matplotlib import font_manager
+
+    path = font_manager.findfont(fontproperties, fallback_to_default=True)
+    return all(ord(ch) in _font_characters(path) for ch in characters)
+
+
+@functools.lru_cache(maxsize=None)
+def _cjk_font() -> str | None:
+    """The family name of an installed CJK font (:data:`CJK_FAMILIES`, in that order), or None. A font found
+    among the system's font files but not yet in matplotlib's font list is added to it (for this session)."""
+    from matplotlib import font_manager
+
+    def known() -> str | None:
+        names = {entry.name for entry in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FAMILIES if name in names), None)
+
+    found = known()
+    if found is None:
+        for path in font_manager.findSystemFonts():
+            if any(part in Path(path).name.lower() for part in CJK_FONT_FILES):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):      # unreadable font file: skip it
+                    continue
+        found = known()
+    if found is not None:
+        _quiet_weight_substitution(found)
+    return found
+
+
+def _quiet_weight_substitution(family: str) -> None:
+    """Several CJK fonts come in one weight only (WenQuanYi Zen Hei is "medium"); matplotlib then logs
+    "Failed to find font weight normal for ..., now using 500" at every new text size. For the fallback font
+    chosen here that substitution is intended: drop that one message (other font messages are untouched)."""
+    import logging
+
+    if family in _quieted_families:
+        return
+    _quieted_families.add(family)
+
+    def keep(record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (str(record.msg).startswith("findfont: Failed to find font weight") and family in args)
+
+    logging.getLogger("matplotlib.font_manager").addFilter(keep)
+
+
+def _use_cjk_font(fig) -> None:
+    """Give every text of ``fig`` a CJK font as its last fallback when some text (title, label, tick, legend)
+    has CJK characters the font in use cannot draw: Latin text keeps its font, CJK characters come from the
+    fallback. Only this figure's texts change; ``rcParams`` (the user's other figures) are left alone. A CJK
+    font named first in ``rcParams['font.sans-serif']`` (the usual way to choose one) is used as it is."""
+    global _warned_no_cjk_font
+    from matplotlib.text import Text
+
+    texts = fig.findobj(match=Text)
+    needy = [t for t in texts if _cjk_characters(t.get_text())]
+    if not needy or all(_font_has(t.get_fontproperties(), _cjk_characters(t.get_text())) for t in needy):
+        return
+    font = _cjk_font()
+    if font is None:
+        if not _warned_no_cjk_font:
+            _warned_no_cjk_font = True
+            warnings.warn(NO_CJK_FONT, UserWarning, stacklevel=4)
+        return
+    for t in texts:                     # all of them: tick labels made later copy the first tick's font
+        families = list(t.get_fontfamily())
+        if font not in families:
+            t.set_fontfamily(families + [font])
 
 
 def _period_axis(ax, periods):
@@ -326,7 +440,8 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
 
     Left: the mean index and components of each period's changes (geometric means for ratio indices, bars
     drawn from 1; arithmetic means for Luenberger indicators, bars from 0). Right (``cumulative=True``): the
-    period means chained over the periods. ``components`` defaults to ``("ec", "tc")``; with the FGNZ
+    period means chained over the periods. ``components`` defaults to ``("ec", "tc")`` (the output and input
+    quantity indices for Hicks-Moorsteen, whose index is their quotient, or difference); with the FGNZ
     decomposition ``("pec", "sec", "tc")`` is also possible. The period on the axis is the later period of
     each change. Returns the Figure.
     """
@@ -336,11 +451,11 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
         raise TypeError(f"plot_decomposition needs a ProductivityResult, got {type(pr).__name__}")
     s = pr.spec
     ratio = s.ratio
-    components = list(components or ("ec", "tc"))
+    default = ("ec", "tc") if "ec" in s.components else tuple(s.components[1:])
+    components = list(components or default)
     unknown = [c for c in components if c not in pr.indices.columns or c in ("index", "status", "period_from")]
     if unknown:
-        raise ValueError(f"components {unknown} are not in the indices; available: "
-                         f"{[c for c in ('ec', 'tc', 'pec', 'sec') if c in pr.indices.columns]}")
+        raise ValueError(f"components {unknown} are not in the indices; available: {list(s.components[1:])}")
     cols = ["index"] + components
     rows = pr.indices[pr.indices["status"] != "gap"]
     if rows.empty:
@@ -533,3 +648,50 @@ def _clip_outliers(ax, x, data, efficient, color):
 
 
 __all__ = ["plot_decomposition", "plot_gtfp", "plot_scores"]
+
+
+# ----------------------------------------------------------------------------------------------------
+# window analysis
+# ----------------------------------------------------------------------------------------------------
+
+def plot_windows(res, path=None, *, entities=None, ax=None, title: str | None = None, figsize=None):
+    """Window analysis (Charnes, Clark, Cooper & Golany 1985): one line per window over its periods.
+
+    Without ``entities``, each line is the mean score over all entities of each period in that window (a
+    failed LP is left out of the mean); with ``entities`` (a list of entity labels), one panel per entity shows
+    its own rows of the paper's table. Where the lines of one period disagree, the period's score depends on
+    the window (the paper's "column view"). Returns the Figure.
+    """
+    from .results import WindowAnalysisResult
+
+    if not isinstance(res, WindowAnalysisResult):
+        raise TypeError(f"plot_windows needs a WindowAnalysisResult, got {type(res).__name__}")
+    spec = res.spec
+    ent, per = spec.entity, spec.period
+    periods = list(res.period_order)
+    x_of = {p: i for i, p in enumerate(periods)}
+    efficient = model_family(spec.model).efficient_value(spec.orientation)
+    if entities is None:
+        panels = [("all entities (mean)", res.scores.groupby(["window", per], sort=False)["score"].mean())]
+    else:
+        known = set(res.scores[ent])
+        missing = [e for e in entities if e not in known]
+        if missing:
+            raise ValueError(f"entities {missing[:5]} are not in the window analysis")
+        panels = [(str(e), res.scores[res.scores[ent] == e].set_index(["window", per])["score"]) for e in entities]
+    fig, axes = _figure(ax, path, figsize or (min(5.5 * len(panels), 16), 4.4), ncols=len(panels))
+    for axis, (name, values) in zip(axes, panels):
+        for w in dict.fromkeys(values.index.get_level_values(0)):
+            line = values.xs(w, level=0)
+            xs = [x_of[p] for p in line.index]
+            axis.plot(xs, line.to_numpy(float), marker="o", ms=4, lw=1.4, label=str(w))
+        axis.axhline(efficient, color="0.45", lw=0.9, ls="--", zorder=0)
+        _category_ticks(axis, np.arange(len(periods)), periods)
+        axis.set_xlabel(per)
+        axis.set_title(name, fontsize=10)
+        axis.grid(True, axis="y", alpha=0.3)
+    axes[0].set_ylabel("inefficiency (0 = efficient)" if efficient == 0 else "efficiency score (1 = efficient)")
+    axes[-1].legend(title="window", frameon=False, fontsize=8, loc="best")
+    fig.suptitle(title or f"Window analysis: {_model_name(spec)} ({spec.rts.upper()}), width {spec.window}",
+                 fontsize=11)
+    return _finish(fig, path)

@@ -45,7 +45,9 @@ class Evaluation:
     family's other per-DMU scalars (``ModelFamily.parts``, e.g. EBM's theta and phi; NaN where the LP failed); the
     intensities in
     CSR form (``lam_ptr``, ``lam_idx``, ``lam_val``), ``lam_idx`` being data rows when the reference was given as
-    rows, positions in the reference matrix otherwise.
+    rows, positions in the reference matrix otherwise; ``score_gradient`` (k x d), for models whose score stage
+    keeps its duals (the DDF family), the derivative of the score with respect to each observed value in the
+    user's units (from the LP duals; NaN where the score is), else None.
     """
 
     score: np.ndarray
@@ -56,6 +58,7 @@ class Evaluation:
     lam_ptr: np.ndarray
     lam_idx: np.ndarray
     lam_val: np.ndarray
+    score_gradient: np.ndarray | None = None
     parts: dict = field(default_factory=dict)
 
     @property
@@ -292,12 +295,18 @@ class Problem:
         targets[~ok] = np.nan
         if betas is not None:
             betas[~score_ok] = np.nan
+        gradient = v.get("score_gradient")
+        if gradient is not None:
+            # a data row is the variable divided by its scale, so its dual in the user's units is divided by it
+            gradient = np.asarray(gradient, dtype=float) / scale
+            gradient[~score_ok] = np.nan
+            gradient = gradient + 0.0
         parts = {name: np.where(score_ok, np.asarray(v.get(name, np.full(k, np.nan)), dtype=float), np.nan) + 0.0
                  for name in self.family.parts}
         lam_idx = out.lam_idx if ref_idx is None else ref_idx[out.lam_idx]
         # + 0.0 turns an LP's signed zero -0.0 into 0.0
         return Evaluation(score + 0.0, status, slacks + 0.0, targets + 0.0, None if betas is None else betas + 0.0,
-                          out.lam_ptr, lam_idx, out.lam_val + 0.0, parts)
+                          out.lam_ptr, lam_idx, out.lam_val + 0.0, gradient, parts)
 
     def evaluate(self, points, reference, *, super_efficiency: bool = False, score_outside: bool = False,
                  detail: bool = True, n_jobs: int = 1, method: str = "auto", chunk_size: int | None = None,

@@ -77,8 +77,34 @@ INDEX_ALIASES = {
 # the distance cache
 # ----------------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class MixedPoint:
+    """A point built from two observations' quantities: the inputs of ``inputs_of`` with the good and bad outputs
+    of ``outputs_of`` (row positions). ``None`` on either side stands for the panel's mean quantities (the fixed
+    conditioning point of the transitive Hicks-Moorsteen index). The Hicks-Moorsteen indices evaluate such points
+    against the technologies; a point with both sides from one observation is that observation (a plain row)."""
+
+    inputs_of: int | None
+    outputs_of: int | None
+
+    def sort_key(self) -> tuple:
+        return (-1 if self.inputs_of is None else self.inputs_of, -1 if self.outputs_of is None else self.outputs_of)
+
+    def quantities(self, matrix: np.ndarray, means: np.ndarray, n_inputs: int) -> np.ndarray:
+        """The point in data units (inputs, outputs, bad outputs)."""
+        x = means[:n_inputs] if self.inputs_of is None else matrix[self.inputs_of, :n_inputs]
+        y = means[n_inputs:] if self.outputs_of is None else matrix[self.outputs_of, n_inputs:]
+        return np.concatenate([x, y])
+
+
 class DistanceCache:
-    """Collects (observation, technology) requests, solves each technology's batch once, serves values."""
+    """Collects (point, technology) requests, solves each technology's batch once, serves values.
+
+    A point is an observation (its row position), or a :class:`MixedPoint` (inputs of one observation with the
+    outputs of another, or with the panel's mean quantities), which is built as a matrix in data units and
+    evaluated through :meth:`frontier.problem.Problem.evaluate` with a points matrix. Plain rows and mixed points
+    of one technology are two jobs of the same parallel map.
+    """
 
     def __init__(self, problems: dict, references: ReferenceSets, super_efficiency: bool, engine_options: dict):
         self.problems = problems                  # rts -> Problem
@@ -86,33 +112,68 @@ class DistanceCache:
         self.super_efficiency = super_efficiency
         self.engine_options = engine_options
         self.requests: dict[Technology, set] = {}
-        self.values: dict[tuple[int, Technology], tuple[float, str]] = {}
+        self.values: dict[tuple[int | MixedPoint, Technology], tuple[float, str]] = {}
 
-    def request(self, obs: int, tech: Technology) -> None:
-        self.requests.setdefault(tech, set()).add(int(obs))
+    @staticmethod
+    def _key(point) -> int | MixedPoint:
+        if isinstance(point, MixedPoint):
+            same = point.inputs_of is not None and point.inputs_of == point.outputs_of
+            return int(point.inputs_of) if same else point
+        return int(point)
+
+    def request(self, point, tech: Technology) -> None:
+        self.requests.setdefault(tech, set()).add(self._key(point))
 
     def solve(self, progress=None) -> None:
         """Every requested technology's batch, as one parallel map; scores only (no max-slack stage)."""
         for r in sorted({tech.rts for tech in self.requests}):
-            techs = [tech for tech in self.requests if tech.rts == r]
-            batches = [np.array(sorted(self.requests[tech]), dtype=np.int64) for tech in techs]
-            outs = self.problems[r].evaluate_many([(ev, self.references.rows(tech)) for ev, tech in zip(batches, techs)],
-                                                  super_efficiency=self.super_efficiency, score_outside=True,
-                                                  detail=False, progress=progress, **self.engine_options)
-            for tech, ev, out in zip(techs, batches, outs):
-                for o, value, status in zip(ev, out.score, out.status):
-                    self.values[(int(o), tech)] = (float(value), str(status))
+            problem = self.problems[r]
+            jobs, keys = [], []
+            for tech in [tech for tech in self.requests if tech.rts == r]:
+                reference = self.references.rows(tech)
+                requested = self.requests[tech]
+                rows = np.array(sorted(p for p in requested if not isinstance(p, MixedPoint)), dtype=np.int64)
+                mixed = sorted((p for p in requested if isinstance(p, MixedPoint)), key=MixedPoint.sort_key)
+                if len(rows):
+                    jobs.append((rows, reference))
+                    keys.append([(int(o), tech) for o in rows])
+                if mixed:
+                    points = np.array([p.quantities(problem.data.matrix, problem.means, problem.layout.m)
+                                       for p in mixed])
+                    jobs.append((points, reference))
+                    keys.append([(p, tech) for p in mixed])
+            outs = problem.evaluate_many(jobs, super_efficiency=self.super_efficiency, score_outside=True,
+                                         detail=False, progress=progress, **self.engine_options)
+            for batch, out in zip(keys, outs):
+                for key, value, status in zip(batch, out.score, out.status):
+                    self.values[key] = (float(value), str(status))
 
-    def get(self, obs: int, tech: Technology) -> float:
-        return self.values[(int(obs), tech)][0]
+    def get(self, point, tech: Technology) -> float:
+        return self.values[(self._key(point), tech)][0]
+
+    def status(self, point, tech: Technology) -> str:
+        return self.values[(self._key(point), tech)][1]
 
     def frame(self, panel: Panel) -> pd.DataFrame:
-        """Every distance solved, sorted by entity, period (in time order), rts and technology."""
-        rows = [(panel.entity[o], panel.period[o], tech.label(), tech.rts, v, s)
-                for (o, tech), (v, s) in self.values.items()]
-        out = pd.DataFrame(rows, columns=[panel.entity_name, panel.period_name, "technology", "rts", "value",
-                                          "status"])
-        out["_rank"] = panel.rank[[o for o, _ in self.values]] if len(out) else np.zeros(0, int)
+        """Every distance solved, sorted by entity, period (in time order), rts and technology.
+
+        With mixed points, the period is that of the outputs (of the inputs when the outputs are the mean) and
+        the columns ``inputs_from`` and ``outputs_from`` give the period each side comes from (``"mean"``)."""
+        mixed = any(isinstance(p, MixedPoint) for p, _ in self.values)
+        rows, ranks = [], []
+        for (p, tech), (v, s) in self.values.items():
+            if isinstance(p, MixedPoint):
+                inp, outp = p.inputs_of, p.outputs_of
+                o = outp if outp is not None else inp
+            else:
+                inp = outp = o = p
+            side = lambda q: "mean" if q is None else panel.period[q]  # noqa: E731
+            extra = (side(inp), side(outp)) if mixed else ()
+            rows.append((panel.entity[o], panel.period[o], *extra, tech.label(), tech.rts, v, s))
+            ranks.append(panel.rank[o])
+        columns = [panel.entity_name, panel.period_name] + (["inputs_from", "outputs_from"] if mixed else [])
+        out = pd.DataFrame(rows, columns=columns + ["technology", "rts", "value", "status"])
+        out["_rank"] = np.array(ranks, dtype=np.int64)
         out = out.sort_values([panel.entity_name, "_rank", "rts", "technology"], kind="stable")
         return out.drop(columns="_rank").reset_index(drop=True)
 
@@ -159,6 +220,7 @@ class AdjacentTechnologies:
     et al. 1994; Chung, Färe & Grosskopf 1997), ec = change(M^a(a) -> M^b(b)), tc = index / ec."""
 
     kind: str
+    components = ("index", "ec", "tc")
 
     def terms(self, panel: Panel, a: int, b: int, rts: str) -> dict:
         own = lambda o, t: (int(o), Technology(self.kind, panel.period[t], rts))  # noqa: E731
@@ -177,6 +239,7 @@ class PooledTechnology:
     best-practice gap change)."""
 
     kind: str
+    components = ("index", "ec", "tc")
 
     def terms(self, panel: Panel, a: int, b: int, rts: str) -> dict:
         pooled = Technology("global", None, rts) if self.kind == "global" else \
@@ -198,6 +261,10 @@ class FGNZ:
     inner: object
     rts: str
 
+    @property
+    def components(self) -> tuple:
+        return self.inner.components + ("pec", "sec")
+
     def terms(self, panel: Panel, a: int, b: int, rts: str) -> dict:
         terms = self.inner.terms(panel, a, b, "crs")
         pure = self.inner.terms(panel, a, b, self.rts)
@@ -209,10 +276,264 @@ class FGNZ:
         return {**out, "pec": pec, "sec": form.residual(out["ec"], pec)}
 
 
+@dataclass(frozen=True)
+class MetafrontierTechnologies:
+    """The metafrontier Malmquist(-Luenberger) index of Oh & Lee (2010) and Oh (2010): each observation of group g
+    in period t against three technologies, the contemporaneous group frontier C_g(t), the intertemporal group
+    frontier I_g (group g, all periods) and the global metafrontier G (all groups, all periods)::
+
+        index = change(M^G(a) -> M^G(b))                                (the GML on the global metafrontier)
+        ec    = change(M^C(a) -> M^C(b))                                (catching up with the group frontier)
+        bpc   = change(M^I(a) -> M^I(b)) / ec                           (best-practice change of the group)
+        tgc   = index / change(M^I(a) -> M^I(b))                        (technology-gap change)
+
+    so index = ec x bpc x tgc (ratio form; differences add up in the Luenberger form). The index telescopes
+    like the GML: its chain is E^G(t) / E^G(first). ``groups`` holds each observation's group label.
+    """
+
+    groups: tuple
+    components = ("index", "ec", "bpc", "tgc")
+
+    def terms(self, panel: Panel, a: int, b: int, rts: str) -> dict:
+        out = {}
+        for role, o in (("a", a), ("b", b)):
+            g = self.groups[o]
+            out[f"own_{role}"] = (int(o), Technology("contemporaneous", panel.period[o], rts, g))
+            out[f"inter_{role}"] = (int(o), Technology("global", None, rts, g))
+            out[f"meta_{role}"] = (int(o), Technology("global", None, rts))
+        return out
+
+    def combine(self, form: Form, m: dict) -> dict:
+        index = form.change(m["meta_a"], m["meta_b"])
+        ec = form.change(m["own_a"], m["own_b"])
+        group_change = form.change(m["inter_a"], m["inter_b"])
+        return {"index": index, "ec": ec, "bpc": form.residual(group_change, ec),
+                "tgc": form.residual(index, group_change)}
+
+
+def entity_groups(panel: Panel, work: pd.DataFrame, group: str) -> np.ndarray:
+    """Each observation's group for the metafrontier index, checked: the column exists, has no missing values,
+    each entity stays in one group, and every group has at least two observations in each period it appears in
+    (a contemporaneous group frontier of one observation scores it efficient by construction)."""
+    from .data import _rows
+
+    if group not in work.columns:
+        raise ValueError(f"group column {group!r} not found in data; available columns: "
+                         f"{[c for c in work.columns]}")
+    values = work[group]
+    missing = values.isna().to_numpy()
+    if missing.any():
+        where = list(zip(panel.entity[missing], panel.period[missing]))
+        raise ValueError(f"group column {group!r} has missing values in rows {_rows(where)}")
+    frame = pd.DataFrame({"entity": panel.entity, "period": panel.period, "group": values.to_numpy()})
+    per_entity = frame.groupby("entity", sort=False)["group"].nunique()
+    moving = per_entity.index[per_entity > 1]
+    if len(moving):
+        raise ValueError(f"group column {group!r}: entities {_rows(moving)} change group over time; the "
+                         "metafrontier index compares each entity with one group's frontier")
+    sizes = frame.groupby(["group", "period"], sort=False).size()
+    small = sizes[sizes < 2]
+    if len(small):
+        raise ValueError(f"group column {group!r}: (group, period) {_rows(list(small.index))} have a single "
+                         "observation; a group frontier of one observation scores it efficient by construction. "
+                         "Merge small groups or drop them")
+    return values.to_numpy()
+
+
 def index_definition(technology: str, decomposition: str | None, rts: str):
     """The definition of an index over the given technology (and decomposition)."""
     inner = PooledTechnology(technology) if technology in ("global", "biennial") else AdjacentTechnologies(technology)
     return FGNZ(inner, rts) if decomposition == "fgnz" else inner
+
+
+# ----------------------------------------------------------------------------------------------------
+# Hicks-Moorsteen (Bjurek 1996) and Luenberger-Hicks-Moorsteen (Briec & Kerstens 2004): quantity indices from
+# distances of mixed points, each on its own side (an output-oriented and an input-oriented problem)
+# ----------------------------------------------------------------------------------------------------
+
+HM_INDICES = {
+    # index: (form, the one model allowed, the option that fixes each side: output side, input side)
+    "hicks_moorsteen": ("ratio", "radial", dict(orientation="output"), dict(orientation="input")),
+    "lhm": ("difference", "ddf", dict(direction="output"), dict(direction="input")),
+}
+HM_COMPONENTS = ("index", "output_quantity", "input_quantity")
+HM_TECHNOLOGIES = ("contemporaneous", "sequential", "window", "global")
+
+
+@dataclass(frozen=True)
+class HicksMoorsteenAdjacent:
+    """The contemporaneous (or sequential, window) Hicks-Moorsteen index of a pair a < b: the geometric mean
+    (LHM: the arithmetic mean) of its period-a and period-b versions (Bjurek 1996; Briec & Kerstens 2004).
+
+    With E_O = D_O (Shephard output distance, 1/phi) and E_I = 1/D_I (theta) of the ratio form, or the
+    directional distances beta_O, beta_I of the difference form, ``change`` and ``mean`` of :class:`Form`::
+
+        output_quantity = mean[ change(E_O^a(x_a, y_a) -> E_O^a(x_a, y_b)), change(E_O^b(x_b, y_a) -> E_O^b(x_b, y_b)) ]
+        input_quantity  = mean[ change(E_I^a(x_b, y_a) -> E_I^a(x_a, y_a)), change(E_I^b(x_b, y_b) -> E_I^b(x_a, y_b)) ]
+        index           = output_quantity / input_quantity      (LHM: output_quantity - input_quantity)
+
+    i.e. HM = sqrt[(D_O^a(x_a,y_b)/D_O^a(x_a,y_a)) (D_O^b(x_b,y_b)/D_O^b(x_b,y_a))] /
+    sqrt[(D_I^a(x_b,y_a)/D_I^a(x_a,y_a)) (D_I^b(x_b,y_b)/D_I^b(x_a,y_b))]. Each term is ``(side, point, tech)``.
+    """
+
+    kind: str
+
+    def terms(self, panel: Panel, a: int, b: int, rts: str) -> dict:
+        ta, tb = (Technology(self.kind, panel.period[o], rts) for o in (a, b))
+        return {"out_a_aa": ("output", int(a), ta), "out_a_ab": ("output", MixedPoint(int(a), int(b)), ta),
+                "out_b_ba": ("output", MixedPoint(int(b), int(a)), tb), "out_b_bb": ("output", int(b), tb),
+                "in_a_aa": ("input", int(a), ta), "in_a_ba": ("input", MixedPoint(int(b), int(a)), ta),
+                "in_b_ab": ("input", MixedPoint(int(a), int(b)), tb), "in_b_bb": ("input", int(b), tb)}
+
+    def combine(self, form: Form, m: dict) -> dict:
+        output = form.mean(form.change(m["out_a_aa"], m["out_a_ab"]), form.change(m["out_b_ba"], m["out_b_bb"]))
+        inputs = form.mean(form.change(m["in_a_ba"], m["in_a_aa"]), form.change(m["in_b_bb"], m["in_b_ab"]))
+        return {"index": form.residual(output, inputs), "output_quantity": output, "input_quantity": inputs}
+
+
+@dataclass(frozen=True)
+class HicksMoorsteenTransitive:
+    """The global (transitive) Hicks-Moorsteen index: one global technology and one fixed conditioning point,
+    the panel's mean quantities (x_bar, y_bar), for every observation (O'Donnell 2012's aggregates)::
+
+        output_quantity = change(E_O^G(x_bar, y_a) -> E_O^G(x_bar, y_b))
+        input_quantity  = change(E_I^G(x_b, y_bar) -> E_I^G(x_a, y_bar))
+        index           = output_quantity / input_quantity      (LHM: output_quantity - input_quantity)
+
+    Every term depends on one observation only, so the chain a -> b -> c multiplies (adds) to the direct a -> c
+    index: transitive. (With the global technology but the pair's own quantities as conditioning, as in the
+    adjacent form, the index would not be transitive: the conditioning point would change along the chain.)
+    """
+
+    def terms(self, panel: Panel, a: int, b: int, rts: str) -> dict:
+        G = Technology("global", None, rts)
+        return {"out_a": ("output", MixedPoint(None, int(a)), G), "out_b": ("output", MixedPoint(None, int(b)), G),
+                "in_a": ("input", MixedPoint(int(a), None), G), "in_b": ("input", MixedPoint(int(b), None), G)}
+
+    def combine(self, form: Form, m: dict) -> dict:
+        output = form.change(m["out_a"], m["out_b"])
+        inputs = form.change(m["in_b"], m["in_a"])
+        return {"index": form.residual(output, inputs), "output_quantity": output, "input_quantity": inputs}
+
+
+def _hm_options(index: str, model, orientation, direction, super_efficiency, decomposition, weights,
+                technology) -> tuple[str, str]:
+    """Check the options a Hicks-Moorsteen index fixes itself; return (model, technology)."""
+    form, allowed, _, _ = HM_INDICES[index]
+    model = allowed if model is None else model
+    if not isinstance(model, str) or model.lower() != allowed:
+        raise ValueError(f"index={index!r} is defined on the {allowed!r} model only (got model={model!r}): "
+                         + ("Shephard output and input distances from radial DEA (D_O = 1/phi, D_I = 1/theta)"
+                            if form == "ratio" else
+                            "directional output (0, y, b) and input (x, 0, 0) distances of the radial DDF"))
+    if orientation is not None:
+        raise ValueError(f"index={index!r} fixes the orientation itself (an output-oriented and an input-oriented "
+                         "distance for every point); leave orientation None")
+    if direction is not None:
+        raise ValueError(f"index={index!r} fixes the directions itself (output (0, y, b) and input (x, 0, 0)); "
+                         "leave direction None")
+    if super_efficiency:
+        raise ValueError(f"super_efficiency does not apply to index={index!r}: its distances are evaluated "
+                         "against technologies that contain the observation (or any point outside, with free scores)")
+    if decomposition is not None:
+        raise ValueError(f"decomposition={decomposition!r} does not apply to index={index!r}; its components are "
+                         f"{HM_COMPONENTS[1:]}")
+    if weights is not None:
+        raise ValueError(f"weights do not apply to index={index!r} (model {allowed!r} takes none)")
+    technology = "contemporaneous" if technology is None else technology
+    if technology not in HM_TECHNOLOGIES:
+        raise ValueError(f"technology for index={index!r} must be one of {HM_TECHNOLOGIES}, got {technology!r}")
+    return allowed, technology
+
+
+def _hicks_moorsteen(data, entity, period, inputs, outputs, bad_outputs, *, index, technology, window, model,
+                     orientation, rts, super_efficiency, direction, weights, bad_disposability, decomposition,
+                     adjacency, base, zeros, n_jobs, method, chunk_size, progress) -> ProductivityResult:
+    """:func:`productivity` for ``index="hicks_moorsteen"`` or ``"lhm"`` (see its docstring and
+    docs/indices/hicks-moorsteen.md)."""
+    model, technology = _hm_options(index, model, orientation, direction, super_efficiency, decomposition,
+                                    weights, technology)
+    form_name, _, output_side, input_side = HM_INDICES[index]
+    form = Form(form_name)
+    if technology == "window" and (window is None or window < 0):
+        raise ValueError("technology='window' needs window=h >= 0")
+    if adjacency not in ("observed", "calendar"):
+        raise ValueError("adjacency must be 'observed' or 'calendar'")
+    if base not in ("previous", "first"):
+        raise ValueError("base must be 'previous' or 'first'")
+    check_engine_options(n_jobs, chunk_size)
+
+    panel, work = Panel.from_frame(data, entity, period)
+    labels = pd.MultiIndex.from_arrays([panel.entity, panel.period])
+    dea = validate_frame(work, inputs, outputs, bad_outputs)
+    sides = {}
+    for side, fixed in (("output", output_side), ("input", input_side)):
+        options = resolve_options(model, rts=rts, bad_disposability=bad_disposability, zeros=zeros, **fixed)
+        sides[side] = (options, Problem(dea, options))
+    sides["output"][1].check_zeros(labels, np.arange(len(work)))
+    fam = model_family(model)
+
+    pairs = panel.pairs(adjacency, base)
+    if not len(pairs.a) and not len(pairs.gap_a):
+        raise ValueError(f"no entity is observed in two periods (the panel has {len(panel.order)} period(s) of "
+                         f"{period!r}), so there is no pair to compare")
+    definition = HicksMoorsteenTransitive() if technology == "global" else HicksMoorsteenAdjacent(technology)
+    references = ReferenceSets(len(work), panel.period, panel.order, window)
+    engine_options = dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size)
+    caches = {side: DistanceCache({options.rts: problem}, references, False, engine_options)
+              for side, (options, problem) in sides.items()}
+    terms = [definition.terms(panel, a, b, sides["output"][0].rts) for a, b in zip(pairs.a, pairs.b)]
+    for t in terms:
+        for side, point, tech in t.values():
+            caches[side].request(point, tech)
+    bar = make_progress(progress, sum(len(v) for c in caches.values() for v in c.requests.values()))
+    for cache in caches.values():
+        cache.solve(progress=bar.update if bar else None)
+    if bar:
+        bar.close()
+
+    roles = terms[0].keys() if terms else ()
+    measures = {}
+    for role in roles:
+        side = terms[0][role][0]
+        values = np.array([caches[side].get(*t[role][1:]) for t in terms])
+        measures[role] = form.measure(fam, values, sides[side][0].orientation)
+    components = definition.combine(form, measures) if terms else {c: np.zeros(0) for c in HM_COMPONENTS}
+    status = []
+    for t, val in zip(terms, components["index"]):
+        failed = sorted({f"{caches[side].status(point, tech)} ({side} distance, {tech.label()}, {tech.rts})"
+                         for side, point, tech in t.values() if caches[side].status(point, tech) != "optimal"})
+        status.append("; ".join(failed) if failed else
+                      "optimal" if np.isfinite(val) else "undefined (1 + D <= 0 or a zero distance)")
+    names = [entity, period]
+    indices = pd.DataFrame({"period_from": panel.period[pairs.a], **components, "status": status},
+                           index=pd.MultiIndex.from_arrays([panel.entity[pairs.b], panel.period[pairs.b]],
+                                                           names=names))
+    if len(pairs.gap_a):
+        gap_frame = pd.DataFrame({"period_from": panel.period[pairs.gap_a], **{c: np.nan for c in components},
+                                  "status": "gap"},
+                                 index=pd.MultiIndex.from_arrays([panel.entity[pairs.gap_b],
+                                                                  panel.period[pairs.gap_b]], names=names))
+        indices = pd.concat([indices, gap_frame])
+    if len(indices):
+        sort_rank = period_ranks(indices.index.get_level_values(1), list(panel.order))
+        first_seen = pd.unique(panel.entity)
+        ent_rank = pd.Series(range(len(first_seen)), index=first_seen).reindex(indices.index.get_level_values(0))
+        indices = indices.iloc[np.lexsort((sort_rank, ent_rank.to_numpy()))]
+    distances = pd.concat([caches[side].frame(panel).assign(distance=side) for side in ("output", "input")],
+                          ignore_index=True)
+    options = sides["output"][0]
+    spec = Specification(
+        index=index, alias=index, form=form.name, components=HM_COMPONENTS, technology=technology,
+        window=window if technology == "window" else None, decomposition=None, model=model, orientation=None,
+        rts=options.rts, super_efficiency=False,
+        bad_disposability=options.bad_disposability if len(dea.bad_outputs) else None, direction=None,
+        weights=None, zeros=zeros, adjacency=adjacency, base=base, entity=entity, period=period, inputs=dea.inputs,
+        outputs=dea.outputs, bad_outputs=dea.bad_outputs, n_observations=len(work), n_entities=panel.n_entities,
+        n_periods=len(panel.order),
+    )
+    return ProductivityResult(indices=indices, distances=distances, spec=spec, single_period_entities=pairs.single,
+                              period_order=panel.order)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -228,10 +549,11 @@ def productivity(
     bad_outputs=None,
     *,
     index: str = "gml",
+    group: str | None = None,
     technology: str | None = None,
     window: int | None = None,
     decomposition: str | None = None,
-    model: str = "sbm",
+    model: str | None = None,
     orientation: str | None = None,
     rts: str = "vrs",
     super_efficiency: bool | None = None,
@@ -259,13 +581,25 @@ def productivity(
     index : ``"malmquist"`` (ratio form: Malmquist, or Malmquist-Luenberger with a directional model),
         ``"luenberger"`` (difference form), or the aliases ``"ml"`` (malmquist, contemporaneous),
         ``"gml"`` (malmquist, global), ``"sml"`` (malmquist, sequential).
+    group : a column naming each entity's group (region, industry): the metafrontier index of Oh & Lee (2010)
+        and Oh (2010) on the global metafrontier, components ``ec`` (contemporaneous group frontier), ``bpc``
+        (best-practice change: intertemporal vs contemporaneous group frontier) and ``tgc`` (technology-gap
+        change: global metafrontier vs intertemporal group frontier); index = ec x bpc x tgc (Luenberger:
+        ec + bpc + tgc). Needs the global technology (``index="gml"``, or ``"malmquist"`` / ``"luenberger"``
+        with ``technology`` None or ``"global"``); each entity stays in one group; every group needs two
+        observations in each period it appears in.
+        ``"hicks_moorsteen"`` (Bjurek 1996; model ``"radial"``) and ``"lhm"`` (Luenberger-Hicks-Moorsteen,
+        Briec & Kerstens 2004; model ``"ddf"``): output over input quantity index from distances of mixed
+        points; technology contemporaneous, sequential, window (the mean of the a and b versions) or global
+        (transitive). Components ``output_quantity``, ``input_quantity``; docs/indices/hicks-moorsteen.md.
     technology : ``"contemporaneous"``, ``"sequential"``, ``"global"``, ``"biennial"`` or ``"window"``
         (with ``window=h`` periods on each side). Default: from the alias, else contemporaneous.
     decomposition : None, or ``"fgnz"`` (ec = pec x sec, index and tc on CRS distances whatever ``rts``: the
         result says so in ``spec.index_rts``, its summary and its exports).
     model, orientation, rts, direction, weights, bad_disposability, zeros : as in :func:`frontier.efficiency`;
         the directional models default to ``direction="output"`` here (gtfpch's default, (0, y, b)),
-        except sbm_ddf which keeps ``"observed"``.
+        except sbm_ddf which keeps ``"observed"``. ``model`` defaults to ``"sbm"`` (``"radial"`` for
+        hicks_moorsteen, ``"ddf"`` for lhm).
     super_efficiency : observations leave reference sets that contain them. Default: the model's declared
         ``productivity_super_efficiency`` (True for sbm, the super-SBM ML/GML of applied work; False otherwise).
     adjacency : ``"observed"`` (consecutive observed periods of each entity) or ``"calendar"``.
@@ -275,12 +609,32 @@ def productivity(
         Data-derived parameters (EBM's calibrated epsilon and weights) are settled once on the pooled panel, so
         every distance uses the same ones; ``spec.parameters`` reports them.
     """
+    if isinstance(index, str) and index.lower() in HM_INDICES:
+        if group is not None:
+            raise ValueError(f"group= (the metafrontier index) is not defined for index={index!r}; use index='gml', "
+                             "'malmquist' or 'luenberger' on the global technology")
+        return _hicks_moorsteen(data, entity, period, inputs, outputs, bad_outputs, index=index.lower(),
+                                technology=technology, window=window, model=model, orientation=orientation, rts=rts,
+                                super_efficiency=super_efficiency, direction=direction, weights=weights,
+                                bad_disposability=bad_disposability, decomposition=decomposition,
+                                adjacency=adjacency, base=base, zeros=zeros, n_jobs=n_jobs, method=method,
+                                chunk_size=chunk_size, progress=progress)
     index, technology, decomposition, adjacency, base, method = (
         option_value(v) for v in (index, technology, decomposition, adjacency, base, method))   # case-insensitive
     if index not in INDEX_ALIASES:
-        raise ValueError(f"index must be one of {tuple(INDEX_ALIASES)}, got {index!r}")
+        raise ValueError(f"index must be one of {tuple(INDEX_ALIASES) + tuple(HM_INDICES)}, got {index!r}")
+    model = "sbm" if model is None else model
     family_name, implied = INDEX_ALIASES[index]
     form = FORMS[family_name]
+    if group is not None:
+        if implied not in (None, "global") or technology not in (None, "global"):
+            raise ValueError(f"the metafrontier index (group={group!r}) is defined on the global metafrontier; "
+                             f"got index={index!r}, technology={technology or implied!r} (use index='gml', or "
+                             "'malmquist' / 'luenberger' with technology='global')")
+        if decomposition is not None:
+            raise ValueError("decomposition='fgnz' does not apply to the metafrontier index (group=), whose "
+                             "components are ec, bpc and tgc")
+        technology = "global"
     if technology is None:
         technology = implied or "contemporaneous"
     elif implied is not None and technology != implied:
@@ -302,7 +656,8 @@ def productivity(
 
     panel, work = Panel.from_frame(data, entity, period)
     labels = pd.MultiIndex.from_arrays([panel.entity, panel.period])
-    dea = validate_frame(work, inputs, outputs, bad_outputs)
+    groups = None if group is None else entity_groups(panel, work, group)
+    dea = validate_frame(work, inputs, outputs, bad_outputs, other_columns=[group] if group is not None else [])
     options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
                               direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
                               productivity=True, model_options=model_options)
@@ -318,8 +673,9 @@ def productivity(
                          f"{period!r} and {len(pairs.single)} entities of {entity!r}, each observed once), so there "
                          "is no pair to compare; productivity needs a panel, efficiency() scores a cross-section")
 
-    definition = index_definition(technology, decomposition, options.rts)
-    references = ReferenceSets(len(work), panel.period, panel.order, window)
+    definition = index_definition(technology, decomposition, options.rts) if groups is None else \
+        MetafrontierTechnologies(tuple(groups))
+    references = ReferenceSets(len(work), panel.period, panel.order, window, groups=groups)
     cache = DistanceCache(problems, references, super_efficiency,
                           dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size))
     main_rts = "crs" if decomposition == "fgnz" else options.rts
@@ -335,8 +691,7 @@ def productivity(
     roles = terms[0].keys() if terms else ()
     measures = {role: form.measure(fam, np.array([cache.get(*t[role]) for t in terms]), options.orientation)
                 for role in roles}
-    components = definition.combine(form, measures) if terms else \
-        {c: np.zeros(0) for c in ("index", "ec", "tc") + (("pec", "sec") if decomposition == "fgnz" else ())}
+    components = definition.combine(form, measures) if terms else {c: np.zeros(0) for c in definition.components}
     columns = {"period_from": panel.period[pairs.a], **components}
 
     status = []
@@ -373,7 +728,7 @@ def productivity(
         direction=options.direction_label or options.direction, weights=options.weights, zeros=options.zeros,
         adjacency=adjacency, base=base, entity=entity, period=period, inputs=dea.inputs, outputs=dea.outputs,
         bad_outputs=dea.bad_outputs, n_observations=len(work), n_entities=panel.n_entities,
-        n_periods=len(panel.order), parameters=problems[main_rts].parameters,
+        n_periods=len(panel.order), group=group, parameters=problems[main_rts].parameters,
         model_options=options.extra or None,
     )
     return ProductivityResult(indices=indices, distances=cache.frame(panel), spec=spec,

@@ -39,10 +39,11 @@ class Specification(Mapping):
     technology: str | None = None
     window: int | None = None
     reference: str | None = None
+    id: tuple = ()                      # efficiency(): the identifying columns written with the results
     model_options: dict | None = None   # the family's own options as declared (EBM: epsilon)
     parameters: dict | None = None      # model parameters declared or calibrated (EBM: epsilon, weights)
     # productivity indices
-    index: str | None = None            # "malmquist" or "luenberger" (the family of the index)
+    index: str | None = None            # "malmquist", "luenberger", "hicks_moorsteen" or "lhm"
     alias: str | None = None            # the name the user asked for: "gml", "ml", "sml", ...
     form: str | None = None             # "ratio" or "difference"
     components: tuple = ()              # e.g. ("index", "ec", "tc") or with ("pec", "sec")
@@ -53,12 +54,15 @@ class Specification(Mapping):
     n_observations: int | None = None
     n_entities: int | None = None
     n_periods: int | None = None
+    # metafrontiers (and the metafrontier productivity index)
+    group: str | None = None            # the column naming each DMU's group
+    meta: str | None = None             # "pooled" or "union" (metafrontier efficiency)
 
     def __getitem__(self, key):
         if key not in self._names():
             raise KeyError(key)
         value = getattr(self, key)
-        return list(value) if key in ("inputs", "outputs", "bad_outputs") else value
+        return list(value) if key in ("inputs", "outputs", "bad_outputs", "id") else value
 
     def __iter__(self):
         return iter(self._names())
@@ -84,6 +88,9 @@ class Specification(Mapping):
             return None
         if self.alias in ("ml", "gml", "sml"):
             return self.alias.upper()
+        if self.alias in ("hicks_moorsteen", "lhm"):
+            name = "Hicks-Moorsteen" if self.alias == "hicks_moorsteen" else "Luenberger-Hicks-Moorsteen"
+            return name if self.technology in (None, "contemporaneous") else f"{self.technology} {name}"
         family = "Malmquist" if self.ratio else "Luenberger"
         if self.technology in (None, "contemporaneous"):
             return family
@@ -190,6 +197,12 @@ class EfficiencyResult:
     peers : tidy DataFrame ``(dmu, peer, weight)`` of the nonzero intensities lambda.
     betas : DataFrame of the individual betas (nddf, sbm_ddf), else None.
     spec : :class:`Specification` of the model (including the zero-data policy).
+    observed : DataFrame of the observed values of the variables (what :meth:`factor_efficiency` divides by).
+    score_gradient : DataFrame (DDF family: ``ddf``, ``nddf``), the derivative of the score with respect to each
+        observed value of the DMU, from the LP duals (direction and reference set held fixed); else None. Read it
+        through :attr:`multipliers` and :meth:`shadow_prices`.
+    periods : Series of the period of each DMU (with ``period=``), else None.
+    ids : DataFrame of the ``id`` columns (``efficiency(..., id=...)``), indexed like the data, else None.
     parts : DataFrame of the model's other per-DMU quantities (EBM: ``theta``, ``phi``), else None.
     """
 
@@ -201,16 +214,24 @@ class EfficiencyResult:
     betas: pd.DataFrame | None
     spec: Specification
     periods: pd.Series | None = None
+    observed: pd.DataFrame | None = None
+    score_gradient: pd.DataFrame | None = None
+    ids: pd.DataFrame | None = None
     parts: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Scores, status, slacks (``slack_<var>``), targets (``target_<var>``) and betas in one tidy frame.
 
-        Indexed like the data; the period column is included unless it already is an index level, so the
-        frame merges straight back onto the user's panel on its index.
+        Indexed like the data, led by the ``id`` columns (when given) and the period column (unless it already
+        is an index level and no ``id`` was given), so the frame merges straight back onto the user's data on
+        its index or on the id columns.
         """
         parts = []
-        if self.periods is not None and self.periods.name not in self.scores.index.names:
+        id_names = [] if self.ids is None else list(self.ids.columns)
+        if self.ids is not None:
+            parts.append(self.ids)
+        if self.periods is not None and self.periods.name not in id_names and \
+                (self.ids is not None or self.periods.name not in self.scores.index.names):
             parts.append(self.periods)
         parts += [self.scores, self.status, self.slacks.add_prefix("slack_"), self.targets.add_prefix("target_")]
         if self.betas is not None:
@@ -222,6 +243,124 @@ class EfficiencyResult:
     @property
     def n_failed(self) -> int:
         return int(self.scores.isna().sum())
+
+    def factor_efficiency(self) -> pd.DataFrame:
+        """Variable-level (factor) efficiency from the targets: energy, emission and output efficiency.
+
+        Per DMU (rows aligned to the data) and variable (Hu & Wang 2006; Zhou, Ang & Wang 2012):
+
+        * ``efficiency_<v>``: target / observed for inputs and bad outputs (e.g. the total-factor energy
+          efficiency TFEE = target energy / actual energy, the emission efficiency = target / actual emission),
+          observed / target for desirable outputs; 1 = no improvement possible in that variable, lower = worse;
+        * ``redundancy_<v>`` = (observed - target) / observed for inputs and bad outputs (the excess rate) and
+          ``shortfall_<v>`` = (target - observed) / observed for desirable outputs;
+        * SBM only, ``share_<v>``: the variable's share of its side of the SBM ratio, w_v s_v / v_o over the sum
+          of these terms on the input side (numerator deficit) or on the output side, good and bad outputs
+          together (denominator excess); NaN where that side has no slack (or is not part of an oriented score).
+
+        The targets are the model's projection (for radial models theta x_o less the max-slack stage's slacks,
+        Hu & Wang's radial + slack target; for the non-radial DDF with ``direction="observed"`` and a positive
+        weight the input and bad-output ratio is 1 - beta_v, Zhou, Ang & Wang's measure). Super-efficient DMUs
+        can score above 1. NaN where the LP failed or where the ratio divides by 0 (an observed input or bad
+        output of 0, a desirable output whose target is 0).
+        """
+        if self.observed is None:
+            raise ValueError("this result does not carry the observed data; factor efficiency needs it "
+                             "(results of frontier.efficiency() carry it)")
+        obs = self.observed.to_numpy(dtype=float)
+        tgt = self.targets.to_numpy(dtype=float)
+        spec = self.spec
+        names = list(spec.inputs) + list(spec.outputs) + list(spec.bad_outputs)
+        good = np.zeros(len(names), dtype=bool)
+        good[len(spec.inputs): len(spec.inputs) + len(spec.outputs)] = True
+        with np.errstate(divide="ignore", invalid="ignore"):
+            efficiency = np.where(good, obs / tgt, tgt / obs)
+            efficiency[~np.isfinite(efficiency)] = np.nan
+            rate = np.where(good, tgt - obs, obs - tgt) / obs
+            rate[~np.isfinite(rate)] = np.nan
+        index = self.scores.index
+        parts = [pd.DataFrame(efficiency, index=index, columns=[f"efficiency_{v}" for v in names]),
+                 pd.DataFrame(rate, index=index,
+                              columns=[f"{'shortfall' if g else 'redundancy'}_{v}" for v, g in zip(names, good)])]
+        if spec.model == "sbm":
+            parts.append(pd.DataFrame(self._sbm_shares(obs, good), index=index,
+                                      columns=[f"share_{v}" for v in names]))
+        return pd.concat(parts, axis=1)
+
+    @property
+    def multipliers(self) -> pd.DataFrame:
+        """The dual weights (v, u, mu) of the DDF family's multiplier form, in the user's units.
+
+        D(x_o, y_o, b_o) = v'x_o - u'y_o + mu'b_o (+ omega under VRS) at the optimum, with v = dD/dx >= 0 (inputs),
+        u = -dD/dy >= 0 (desirable outputs) and mu = dD/db (bad outputs; free in sign under weak disposability,
+        where the bad-output row is an equality). One column per variable; NaN where the LP failed. Where the
+        dual is degenerate (typically a DMU on the frontier, at a vertex) the multipliers are one of several
+        optimal sets (the one the solver's basis gives).
+        """
+        gradient = self._gradient()
+        sign = np.ones(gradient.shape[1])
+        sign[len(self.spec.inputs): len(self.spec.inputs) + len(self.spec.outputs)] = -1.0
+        return (gradient * sign).rename_axis(columns=None) + 0.0
+
+    def shadow_prices(self, numeraire: str, price: float = 1.0, tol: float = 1e-9) -> pd.DataFrame:
+        """Shadow price of each bad output in units of the numeraire's (a desirable output's) price.
+
+        Färe, Grosskopf, Noh & Weber (2005); Lee, Park & Kim (2002): q_k = -price * (dD/db_k) / (dD/dy_r) =
+        price * mu_k / u_r, positive for a pollutant whose reduction is costly in forgone output. Returns one
+        column per bad output and ``status``: ``"optimal"``; ``"on_frontier"`` (D = 0: the DMU is itself on the
+        frontier, where the supporting prices are generally not unique; the value is the solver's basis's);
+        ``"numeraire_dual_zero"`` (u_r <= tol x max multiplier: the numeraire's row is not binding, the ratio
+        is undefined, NaN); or the LP's status where it failed (NaN). A negative price says the bad output's
+        constraint has positive marginal value at that point (possible under weak disposability).
+        """
+        spec = self.spec
+        if numeraire not in spec.outputs:
+            raise ValueError(f"numeraire must be a desirable output {list(spec.outputs)}, got {numeraire!r}")
+        if not spec.bad_outputs:
+            raise ValueError("shadow prices are for bad outputs; this model has none")
+        if isinstance(price, (bool, np.bool_)) or not isinstance(price, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(price) or price <= 0:
+            raise ValueError(f"price (of the numeraire {numeraire!r}) must be a positive number, got {price!r}")
+        mult = self.multipliers
+        u = mult[numeraire].to_numpy(dtype=float)
+        largest = mult.abs().max(axis=1).to_numpy(dtype=float)
+        defined = u > tol * largest
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = price * mult[list(spec.bad_outputs)].to_numpy(dtype=float) / u[:, None]
+        values[~defined] = np.nan
+        lp_ok = self.scores.notna().to_numpy()
+        status = np.where(~lp_ok, self.status.to_numpy(dtype=object),
+                          np.where(~defined, "numeraire_dual_zero",
+                                   np.where(self.scores.to_numpy() == 0.0, "on_frontier", "optimal")))
+        out = pd.DataFrame(values + 0.0, index=self.scores.index, columns=list(spec.bad_outputs))
+        out["status"] = status.astype(str)
+        return out
+
+    def _gradient(self) -> pd.DataFrame:
+        if self.score_gradient is None:
+            raise ValueError(f"multipliers and shadow prices come from the DDF family's duals (model 'ddf' or "
+                             f"'nddf'); model {self.spec.model!r} does not provide them")
+        return self.score_gradient
+
+    def _sbm_shares(self, obs: np.ndarray, good: np.ndarray) -> np.ndarray:
+        """Each SBM term w_v s_v / v_o as a share of its side's sum (inputs; good and bad outputs together)."""
+        spec = self.spec
+        m = len(spec.inputs)
+        names = list(self.targets.columns)
+        weights = np.ones(len(names))
+        for name, value in (spec.weights or {}).items():
+            weights[names.index(name)] = float(value)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = weights * self.slacks.to_numpy(dtype=float) / obs
+            shares = np.full_like(terms, np.nan)
+            # an oriented SBM's score has one side only; the other side's slacks are not part of it
+            sides = {"input": [slice(0, m)], "output": [slice(m, len(names))]}.get(
+                spec.orientation, [slice(0, m), slice(m, len(names))])
+            for side in sides:
+                total = terms[:, side].sum(axis=1, keepdims=True)
+                shares[:, side] = np.where(total != 0, terms[:, side] / total, np.nan)
+        shares[~np.isfinite(shares)] = np.nan
+        return shares
 
     def summary(self) -> Summary:
         """The specification, LP outcomes and score statistics (mean score and n by period with ``period=``).
@@ -432,7 +571,9 @@ class ProductivityResult:
         s = self.spec
         idx = self.indices
         title = f"frontier productivity: {s.index_name} index, {s['technology']} technology, model {s['model']}"
-        rows = [(key, s[key]) for key in ("orientation", "rts", "super_efficiency", "bad_disposability", "direction",
+        rows = [("group", f"{s.group} (metafrontier index = " + ("ec x bpc x tgc)" if s.ratio else "ec + bpc + tgc)"))]
+        rows = rows if s.get("group") is not None else []
+        rows += [(key, s[key]) for key in ("orientation", "rts", "super_efficiency", "bad_disposability", "direction",
                                           "decomposition", "adjacency", "base", "zeros") if s.get(key) is not None]
         if s.decomposition == "fgnz":
             op = "x" if s.ratio else "+"
@@ -456,7 +597,11 @@ class ProductivityResult:
         chained = self.cumulative()                             # warns when chains break
         levels = self.level_means(chained)
         agg = "geometric" if s.ratio else "arithmetic"
-        identity = "ec x tc" if s.ratio else "ec + tc"
+        parts = [c for c in s.components if c not in ("index", "pec", "sec")]
+        if "output_quantity" in parts:
+            identity = "output_quantity / input_quantity" if s.ratio else "output_quantity - input_quantity"
+        else:
+            identity = (" x " if s.ratio else " + ").join(parts)
         broken = chained.index[chained["gtfp"].isna().to_numpy()].get_level_values(0).nunique()
         if broken:
             lines.append(f"  {'chains':<18} {broken} of {s.n_entities} {_plural(s.entity)} break (later levels NaN): "
@@ -547,6 +692,274 @@ class ProductivityResult:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)        # the tables show n per period
             return self.summary()._repr_html_()
+
+
+@dataclass(frozen=True)
+class MetafrontierResult:
+    """The outcome of :func:`frontier.metafrontier`, one row per DMU (aligned to the data's index).
+
+    Attributes
+    ----------
+    groups : Series, each DMU's group (named after the group column).
+    group_scores, group_status : the score against the DMU's group frontier and its LP status.
+    meta_scores, meta_status : the score against the metafrontier (``spec.meta``: pooled or union) and its
+        status (for the union: ``"infeasible"`` when no group's LP is feasible, or which group's LP failed).
+    technology_gap : Series named ``"tgr"`` (technology gap ratio E*/E^g in (0, 1], models scored as
+        efficiencies) or ``"gap"`` (D* - D^g >= 0, the DDF family's inefficiencies); NaN where a score is.
+    spec : :class:`Specification` (``group``, ``meta`` and the model's options).
+    periods : the period of each DMU, or None.
+    """
+
+    groups: pd.Series
+    group_scores: pd.Series
+    group_status: pd.Series
+    meta_scores: pd.Series
+    meta_status: pd.Series
+    technology_gap: pd.Series
+    spec: Specification
+    periods: pd.Series | None = None
+
+    @property
+    def ratio(self) -> bool:
+        """True when the gap is the ratio TGR (efficiency scores), False for the additive gap (DDF family)."""
+        return self.technology_gap.name == "tgr"
+
+    @property
+    def tgr(self) -> pd.Series:
+        """The technology gap ratio E*/E^g (models scored as efficiencies)."""
+        if not self.ratio:
+            raise AttributeError(f"model {self.spec.model!r} scores inefficiencies: its technology gap is the "
+                                 "difference .gap = meta_score - group_score, not a ratio")
+        return self.technology_gap
+
+    @property
+    def gap(self) -> pd.Series:
+        """The additive technology gap D* - D^g (DDF family)."""
+        if self.ratio:
+            raise AttributeError(f"model {self.spec.model!r} scores efficiencies: its technology gap is the "
+                                 "ratio .tgr = E*/E^g")
+        return self.technology_gap
+
+    def to_frame(self) -> pd.DataFrame:
+        """Period (unless an index level), group, ``group_score``, ``group_status``, ``meta_score``,
+        ``meta_status`` and ``tgr`` or ``gap``, indexed like the data (merges straight back onto it)."""
+        index_names = self.group_scores.index.names
+        parts = [s for s in (self.periods, self.groups) if s is not None and s.name not in index_names]
+        parts += [self.group_scores, self.group_status, self.meta_scores, self.meta_status, self.technology_gap]
+        return pd.concat(parts, axis=1)
+
+    def by(self, level: str = "group") -> pd.DataFrame:
+        """Mean scores and technology gap by ``"group"``, ``"period"`` or ``"group_period"``, each mean with
+        its count beside it (``n_group``, ``n_meta``, ``n_tgr`` / ``n_gap``: the DMUs whose value is defined)."""
+        keys = {"group": [self.groups], "period": [self.periods], "group_period": [self.groups, self.periods]}
+        if level not in keys or any(k is None for k in keys[level]):
+            raise ValueError("level must be 'group', or with periods 'period' or 'group_period'")
+        gap = self.technology_gap.name
+        frame = pd.DataFrame({"group_score": self.group_scores, "meta_score": self.meta_scores,
+                              gap: self.technology_gap})
+        grouped = frame.groupby([k.to_numpy() for k in keys[level]], sort=False)
+        means, counts = grouped.mean(), grouped.count()
+        out = pd.DataFrame({"group_score": means["group_score"], "n_group": counts["group_score"],
+                            "meta_score": means["meta_score"], "n_meta": counts["meta_score"],
+                            gap: means[gap], f"n_{gap}": counts[gap]})
+        out.index.names = [k.name for k in keys[level]]
+        return out
+
+    def summary(self) -> str:
+        s = self.spec
+        gap = self.technology_gap.name
+        what = "TGR = E*/E^g (1 = on the metafrontier)" if self.ratio else "gap = D* - D^g (0 = on the metafrontier)"
+        lines = [f"frontier metafrontier: {s['meta']} metafrontier over the groups of {s['group']!r}"]
+        lines.append(f"  {'score':<18} {s['description']}")
+        lines += [_row_line(key, value) for key, value in _spec_rows(s, [
+            "model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights",
+            "technology", "window", "zeros"])]
+        lines.append(f"  {'variables':<18} inputs {s['inputs']}, outputs {s['outputs']}"
+                     + (f", bad outputs {s['bad_outputs']}" if s['bad_outputs'] else ""))
+        lines.append(f"  {'DMUs':<18} {len(self.groups)} in {self.groups.nunique()} groups")
+        for name, status in (("group LP status", self.group_status), ("meta LP status", self.meta_status)):
+            lines.append(f"  {name:<18} " + ", ".join(f"{k}: {v}" for k, v in status.value_counts().items()))
+        lines.append(f"  {gap:<18} {what}")
+        for level in ["group"] + (["period"] if self.periods is not None else []):
+            lines.append(f"  mean by {level} (n = DMUs with a defined value):")
+            lines.append("    " + self.by(level).round(4).to_string().replace("\n", "\n    "))
+        ok = self.technology_gap.dropna()
+        if len(ok):
+            lines.append(f"  {gap + ' overall':<18} mean {ok.mean():.4f} (n={len(ok)}), min {ok.min():.4f}, "
+                         f"max {ok.max():.4f}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    # -- export (frontier.io) --------------------------------------------------------------------------
+    def to_csv(self, path) -> None:
+        """Write :meth:`to_frame` with the DMU index as leading column(s) to a CSV file."""
+        from .io import write_result
+
+        write_result(self, path, fmt="csv")
+
+    def to_excel(self, path) -> None:
+        """Write the scores to an .xlsx file with a ``specification`` sheet."""
+        from .io import write_result
+
+        write_result(self, path, fmt="excel")
+
+    def to_stata(self, path) -> None:
+        """Write the scores to a Stata .dta file (variable labels; the specification as dataset notes)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="stata")
+
+    def to_parquet(self, path) -> None:
+        """Write the scores to a Parquet file (the specification in its metadata)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="parquet")
+
+    def __repr__(self) -> str:
+        return (f"<MetafrontierResult {self.spec['meta']} {self.spec['model']} n={len(self.groups)} "
+                f"groups={self.groups.nunique()}>")
+
+
+@dataclass(frozen=True)
+class WindowAnalysisResult:
+    """The outcome of :func:`frontier.window_analysis` (Charnes, Clark, Cooper & Golany 1985).
+
+    scores : tidy DataFrame, one row per (entity, window, period): ``score`` and LP ``status`` of the
+        observation of that entity and period scored against the pooled reference set of that window. Sorted by
+        entity (first appearance), window, period.
+    spec : the specification (``technology="window_analysis"``, ``window`` = the width).
+    windows : the periods of each window, in order.
+    period_order : the panel's periods from the earliest.
+
+    Views (each a DataFrame computed from ``scores``; NaN scores are skipped and counted):
+    :meth:`table` (entity x window rows, period columns: the paper's table), :attr:`by_entity` (mean, column
+    range, total range per entity), :attr:`row_view` (per entity and window), :attr:`column_view` (per entity and
+    period).
+    """
+
+    scores: pd.DataFrame
+    spec: Specification
+    windows: tuple
+    period_order: tuple = ()
+
+    @property
+    def _keys(self) -> tuple[str, str]:
+        return self.spec.entity, self.spec.period
+
+    def _entities(self) -> list:
+        return list(pd.unique(self.scores[self.spec.entity]))
+
+    def table(self) -> pd.DataFrame:
+        """The paper's table: one row per (entity, window), one column per period (NaN where the window does not
+        contain the period or the LP failed)."""
+        ent, per = self._keys
+        wide = self.scores.pivot(index=[ent, "window"], columns=per, values="score")
+        rows = pd.MultiIndex.from_frame(self.scores[[ent, "window"]].drop_duplicates())
+        return wide.reindex(index=rows, columns=[p for p in self.period_order if p in wide.columns])
+
+    @property
+    def row_view(self) -> pd.DataFrame:
+        """Per (entity, window): ``mean``, ``min``, ``max``, ``range`` of the window's scores over its periods,
+        and ``n`` (scores) and ``n_nan`` (failed LPs)."""
+        ent, _ = self._keys
+        return self._stats([ent, "window"])
+
+    @property
+    def column_view(self) -> pd.DataFrame:
+        """Per (entity, period): ``mean``, ``min``, ``max``, ``range`` of the period's scores across the windows
+        that contain it, ``n`` and ``n_nan``."""
+        return self._stats(list(self._keys))
+
+    @property
+    def by_entity(self) -> pd.DataFrame:
+        """Per entity: ``mean`` of all its scores, ``column_range`` (the largest range of one period's scores
+        across windows, Cooper, Seiford & Tone's LDY), ``total_range`` (max - min of all its scores, their LDT),
+        ``n`` and ``n_nan``."""
+        ent, _ = self._keys
+        total = self._stats([ent])
+        columns = self.column_view["range"].groupby(level=0, sort=False).max()
+        out = pd.DataFrame({"mean": total["mean"], "column_range": columns.reindex(total.index),
+                            "total_range": total["range"], "n": total["n"], "n_nan": total["n_nan"]})
+        return out
+
+    def _stats(self, keys: list) -> pd.DataFrame:
+        grouped = self.scores.groupby(keys, sort=False)["score"]
+        out = grouped.agg(["mean", "min", "max", "count", "size"])
+        out["range"] = out["max"] - out["min"]
+        out["n_nan"] = out["size"] - out["count"]
+        out = out.rename(columns={"count": "n"})[["mean", "min", "max", "range", "n", "n_nan"]]
+        if self.spec.period in keys:
+            rank = pd.Index(self.period_order).get_indexer(out.index.get_level_values(self.spec.period))
+            ent_rank = pd.Index(self._entities()).get_indexer(out.index.get_level_values(0))
+            out = out.iloc[np.lexsort((rank, ent_rank))]
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """``scores`` indexed by (entity, window, period)."""
+        ent, per = self._keys
+        return self.scores.set_index([ent, "window", per])
+
+    def summary(self) -> str:
+        s = self.spec
+        sc = self.scores
+        lines = [f"frontier window analysis: width {s.window}, {len(self.windows)} window(s), model {s.model}",
+                 f"  {'score':<18} {s.description}"]
+        lines += [_row_line(key, value) for key, value in _spec_rows(s, [
+            "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights", "zeros"])]
+        lines.append(f"  {'observations':<18} {s.n_observations} ({s.n_entities} entities, {s.n_periods} periods); "
+                     f"{len(sc)} scores (each observation in up to {s.window} windows)")
+        lines.append("  LP status          " + ", ".join(f"{k}: {v}" for k, v in sc["status"].value_counts().items()))
+        by_window = self._stats(["window"])
+        lines.append("  by window (mean score, n scores, n NaN):")
+        for w, r in by_window.iterrows():
+            lines.append(f"    {w:<16} {r['mean']:.4f}  n={int(r['n'])}  NaN={int(r['n_nan'])}")
+        ent = self.by_entity
+        ok = ent.dropna(subset=["mean"])
+        if len(ok):
+            lines.append(f"  per entity         mean of means {ok['mean'].mean():.4f} (n={len(ok)}), mean column range "
+                         f"{ok['column_range'].mean():.4f}, mean total range {ok['total_range'].mean():.4f}; "
+                         f"largest total range {ok['total_range'].max():.4f} ({ok['total_range'].idxmax()})")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    # -- export and plots (frontier.io, frontier.plots) ------------------------------------------------
+    def to_csv(self, path) -> None:
+        """Write the scores (one row per entity, window and period) to a CSV file."""
+        from .io import write_result
+
+        write_result(self, path, fmt="csv")
+
+    def to_excel(self, path) -> None:
+        """Write the scores, the paper's table, the per-entity statistics, the row and column views and a
+        ``specification`` sheet to an .xlsx file."""
+        from .io import write_result
+
+        write_result(self, path, fmt="excel")
+
+    def to_stata(self, path) -> None:
+        """Write the scores to a Stata .dta file (variable labels; the specification as dataset notes)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="stata")
+
+    def to_parquet(self, path) -> None:
+        """Write the scores to a Parquet file (the specification in its metadata)."""
+        from .io import write_result
+
+        write_result(self, path, fmt="parquet")
+
+    def plot(self, path=None, **kwargs):
+        """Mean score of each window by period (one line per window); see :func:`frontier.plots.plot_windows`."""
+        from .plots import plot_windows
+
+        return plot_windows(self, path, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<WindowAnalysisResult {self.spec.model} width={self.spec.window} windows={len(self.windows)}>"
 
 
 def _geo_mean(x: pd.Series) -> float:

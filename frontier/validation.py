@@ -32,7 +32,9 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from .economic import economic
 from .efficiency import efficiency
+from .metafrontier import metafrontier
 from .productivity import productivity
 from .models.registry import model_option_names
 
@@ -164,7 +166,8 @@ CASE_KEYS = {"source", "note", "model_available", "requires", "key", "entity", "
 RUN_KEYS = {"call", "options", "label", "data_rows"}
 CHECK_KEYS = {"name", "run", "compare", "rows", "transform", "tolerance", "soft", "error", "expected_file",
               "expected_values", "label"}
-CALLS = {"efficiency": efficiency, "productivity": productivity}
+CALLS = {"efficiency": efficiency, "productivity": productivity, "economic": economic, "metafrontier": metafrontier}
+KEYED_CALLS = ("efficiency", "economic", "metafrontier")       # one row per DMU, named by the case's ``key``
 
 # transforms applied to the computed side of a check; "ratio" takes a pair [numerator, denominator]
 TRANSFORMS: dict[str, Callable] = {
@@ -178,7 +181,11 @@ DERIVED_COLUMNS = {"subtract_from": lambda column, constant: constant - column} 
 
 # result quantities a check can name ("<kind>" or "<kind>.<column or peer label>")
 EFFICIENCY_QUANTITIES = {"score", "slack", "target", "beta", "part", "lambda", "lambda_sum"}
-PRODUCTIVITY_QUANTITIES = {"index", "ec", "tc", "pec", "sec", "cross_ab", "cross_ba"}
+PRODUCTIVITY_QUANTITIES = {"index", "ec", "tc", "pec", "sec", "bpc", "tgc", "cross_ab", "cross_ba"}
+ECONOMIC_QUANTITIES = {"economic", "technical", "allocative", "optimal", "observed_value", "optimal_value"}
+METAFRONTIER_QUANTITIES = {"group_score", "meta_score", "tgr", "gap"}       # columns of to_frame()
+QUANTITIES = {"efficiency": EFFICIENCY_QUANTITIES, "productivity": PRODUCTIVITY_QUANTITIES,
+              "economic": ECONOMIC_QUANTITIES, "metafrontier": METAFRONTIER_QUANTITIES}
 
 
 def _fail(case: str, where: str, message: str):
@@ -217,7 +224,7 @@ def _validate_description(case: str, desc: dict) -> None:
             _fail(case, where, f"unknown key(s) {sorted(set(run) - RUN_KEYS)}")
         if run.get("call") not in CALLS:
             _fail(case, where, f"call must be one of {sorted(CALLS)}, got {run.get('call')!r}")
-        needed = ["key"] if run["call"] == "efficiency" else ["entity", "period", "pair_key"]
+        needed = ["key"] if run["call"] in KEYED_CALLS else ["entity", "period", "pair_key"]
         missing = [k for k in needed if k not in desc]
         if missing:
             _fail(case, where, f"a {run['call']} run needs the case's {missing}")
@@ -253,7 +260,7 @@ def _validate_description(case: str, desc: dict) -> None:
                 run = runs.get(run_id or chk["run"])
                 if run is None:
                     _fail(case, where, f"{r!r} names an unknown run")
-                vocabulary = EFFICIENCY_QUANTITIES if run["call"] == "efficiency" else PRODUCTIVITY_QUANTITIES
+                vocabulary = QUANTITIES[run["call"]]
                 if available and kind not in vocabulary:
                     _fail(case, where, f"{r!r}: a {run['call']} result offers {sorted(vocabulary)}")
 
@@ -337,7 +344,7 @@ class DescribedCase:
 
     def _keyed_expected(self, frame: pd.DataFrame, call: str, file: str) -> pd.DataFrame:
         desc = self.description
-        if call == "efficiency":
+        if call in KEYED_CALLS:
             index = self._keys(frame, desc["key"])
         else:
             pk = desc["pair_key"]
@@ -364,9 +371,14 @@ class DescribedCase:
             v = desc["variables"]
             variables = (v["inputs"], v["outputs"], v.get("bad_outputs"))
             options = run.get("options", {})
-            if run["call"] == "efficiency":
+            if run["call"] in KEYED_CALLS:
                 frame = frame.set_axis(self._keys(frame, desc["key"]), axis=0)
-                results[run_id] = efficiency(frame, *variables, **options)
+                inputs, outputs, bad_outputs = variables
+                if run["call"] == "economic":
+                    results[run_id] = economic(frame, inputs, outputs, **options)
+                else:
+                    results[run_id] = CALLS[run["call"]](frame, inputs=inputs, outputs=outputs,
+                                                         bad_outputs=bad_outputs, **options)
             else:
                 results[run_id] = productivity(frame, desc["entity"], desc["period"], *variables, **options)
         return results[run_id]
@@ -376,8 +388,13 @@ class DescribedCase:
         run_id, kind, name = _split_ref(ref)
         run_id = run_id or default_run
         res = self._result(run_id, data, results)
-        if self.description["runs"][run_id]["call"] == "efficiency":
+        call = self.description["runs"][run_id]["call"]
+        if call == "efficiency":
             return _efficiency_quantity(res, kind, name)
+        if call == "economic":
+            return _economic_quantity(res, kind, name)
+        if call == "metafrontier":
+            return res.to_frame()[kind]
         return self._productivity_quantity(res, kind, self.description["runs"][run_id].get("options", {}))
 
     def _productivity_quantity(self, res, kind: str, options: dict) -> pd.Series:
@@ -432,6 +449,15 @@ def _efficiency_quantity(res, kind: str, name: str | None) -> pd.Series:
         return weights.sum(axis=1).where(has_peers)
     column = weights[name] if name in weights.columns else pd.Series(np.nan, index=weights.index)
     return column.fillna(0.0).where(has_peers)
+
+
+def _economic_quantity(res, kind: str, name: str | None) -> pd.Series:
+    """economic, technical, allocative, observed_value, optimal_value; optimal.<var> (an optimal quantity)."""
+    if kind == "optimal":
+        if name not in res.optimal.columns:
+            raise KeyError(f"the economic result has no optimal quantity {name!r}")
+        return res.optimal[name]
+    return getattr(res, kind)
 
 
 def _cross_period(res, desc: dict, options: dict, entity, period_from, period_to, forward: bool) -> np.ndarray:

@@ -430,3 +430,52 @@ def ebm_parameters(P):
     v = vectors[:, -1]
     v = v * np.sign(v.sum())
     return (k - values[-1]) / (k - 1), v / v.sum()
+
+
+# ----------------------------------------------------------------------------------------------------
+# formulations §3.4: minimum cost, maximum revenue, maximum profit (prices of the evaluated DMU)
+# ----------------------------------------------------------------------------------------------------
+
+def min_cost(X, Y, o, w, *, rts="crs"):
+    """C* = min_{x, l} w'x  s.t.  X'l <= x,  Y'l >= y0,  l >= 0 (+ RTS)."""
+    lam, x = cp.Variable(X.shape[0], nonneg=True), cp.Variable(X.shape[1], nonneg=True)
+    return _solve(cp.Minimize(w @ x), [X.T @ lam <= x, Y.T @ lam >= Y[o]] + _rts(cp.sum(lam), rts))
+
+
+def max_revenue(X, Y, o, p, *, rts="crs"):
+    """R* = max_{y, l} p'y  s.t.  X'l <= x0,  Y'l >= y,  l >= 0 (+ RTS)."""
+    lam, y = cp.Variable(X.shape[0], nonneg=True), cp.Variable(Y.shape[1], nonneg=True)
+    return _solve(cp.Maximize(p @ y), [X.T @ lam <= X[o], Y.T @ lam >= y] + _rts(cp.sum(lam), rts))
+
+
+def max_profit(X, Y, w, p, *, rts="vrs"):
+    """Pi* = max_{x, y, l} p'y - w'x  s.t.  X'l <= x,  Y'l >= y,  l >= 0 (+ RTS)."""
+    lam = cp.Variable(X.shape[0], nonneg=True)
+    x, y = cp.Variable(X.shape[1], nonneg=True), cp.Variable(Y.shape[1], nonneg=True)
+    return _solve(cp.Maximize(p @ y - w @ x), [X.T @ lam <= x, Y.T @ lam >= y] + _rts(cp.sum(lam), rts))
+
+
+# ----------------------------------------------------------------------------------------------------
+# formulations §3.6: the DDF at an arbitrary point, with the duals of its output and bad-output rows
+# ----------------------------------------------------------------------------------------------------
+
+def ddf_at_point(X, Y, B, x0, y0, b0, g, *, rts="crs", disposability="weak"):
+    """D = max beta s.t. X'l <= x0 - beta gx, Y'l >= y0 + beta gy, B'l (=, <=) b0 - beta gb over the reference
+    rows X, Y, B (the point (x0, y0, b0) is separate, so its right-hand side can be perturbed alone).
+
+    Returns ``(status, D, dual_y, dual_b)``: cvxpy's duals of the desirable-output rows (>= 0) and the bad-output
+    rows. cvxpy solves max beta as min -beta with the Lagrangian -beta + sum(dual * constraint residual), so
+    dD/dy0 = -dual_y and dD/db0 = dual_b, and the shadow price of bad k in units of output r's price p is
+    -p (dD/db_k)/(dD/dy_r) = p dual_b_k / dual_y_r.
+    """
+    m, s1 = X.shape[1], Y.shape[1]
+    g = np.asarray(g, dtype=float)
+    gx, gy, gb = g[:m], g[m:m + s1], g[m + s1:]
+    beta = cp.Variable()
+    lam = cp.Variable(X.shape[0], nonneg=True)
+    goods = Y.T @ lam >= y0 + beta * gy
+    bads = (B.T @ lam == b0 - beta * gb) if disposability == "weak" else (B.T @ lam <= b0 - beta * gb)
+    status, value = _solve(cp.Maximize(beta), [X.T @ lam <= x0 - beta * gx, goods, bads] + _rts(cp.sum(lam), rts))
+    if status != "optimal":
+        return status, np.nan, None, None
+    return status, value, np.asarray(goods.dual_value, dtype=float), np.asarray(bads.dual_value, dtype=float)

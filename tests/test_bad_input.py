@@ -76,6 +76,16 @@ def test_duplicate_index_labels(df):
         fr.efficiency(bad, ["K", "L"], "Y")
 
 
+def test_duplicate_index_labels_suggest_arguments_that_exist():
+    """The panel indexed by city alone: the hint names id= (efficiency() has no entity= argument)."""
+    from frontier.datasets import synthetic_city_panel
+
+    panel = synthetic_city_panel(n_cities=4, n_years=3).set_index("city")
+    with pytest.raises(ValueError, match="duplicate DMU labels") as info:
+        fr.efficiency(panel, ["capital", "labour"], ["value_added"])
+    assert "id=['city', 'year']" in str(info.value) and "entity" not in str(info.value)
+
+
 @pytest.mark.parametrize("inputs,outputs,bads,col", [
     (["K", "L"], ["Y", "K"], None, "'K'"),
     (["K", "L"], ["Y"], ["L"], "'L'"),

@@ -192,6 +192,64 @@ def test_productivity_luenberger_fgnz_options(tmp_path, files, capsys):
     assert "indicator > 0 = progress" in spec["convention"]
 
 
+@pytest.fixture(scope="module")
+def chinese_csv(tmp_path_factory, panel) -> Path:
+    """The panel as Excel on Chinese Windows saves it with European number settings: GBK text, ';' between
+    fields, ',' as the decimal mark, Chinese column names, city codes with leading zeros and a city called NA."""
+    cn = panel.rename(columns={"city": "城市", "year": "年份", "so2": "二氧化硫"})
+    codes = {c: ("NA" if i == 2 else f"{i:03d}") for i, c in enumerate(pd.unique(cn["城市"]), start=1)}
+    cn["城市"] = cn["城市"].map(codes)
+    path = tmp_path_factory.mktemp("cn") / "面板.csv"
+    cn.to_csv(path, index=False, sep=";", decimal=",", encoding="gbk")
+    return path
+
+
+CN_VARS = ["--inputs", *INPUTS, "--outputs", *OUTPUTS, "--bad-outputs", "二氧化硫"]
+CN_CSV = ["--sep", ";", "--decimal", ",", "--encoding", "gbk"]
+
+
+def test_productivity_reads_a_chinese_csv_and_keeps_codes_as_text(tmp_path, chinese_csv, capsys):
+    out, csv = tmp_path / "gml.dta", tmp_path / "gml.csv"
+    argv = ["productivity", chinese_csv, "--entity", "城市", "--period", "年份", *CN_VARS, *CN_CSV, "-q"]
+    code, _, err = run([*argv, "-o", out], capsys)
+    assert code == 0, err
+    back = pd.read_stata(out)
+    assert list(back.columns[:2]) == ["城市", "年份"]
+    assert back["城市"].iloc[0] == "001" and "NA" in set(back["城市"])       # codes and the city NA survive
+    assert len(back) == 48 and back["gtfp"].notna().all()
+    code, _, err = run([*argv, "-o", csv], capsys)
+    assert code == 0, err
+    again = io.read_table(csv, text_columns=["城市"])
+    assert again["城市"].iloc[0] == "001" and "NA" in set(again["城市"])
+    code, _, err = run(["productivity", chinese_csv, "--entity", "城市", "--period", "年份", *CN_VARS, "-q"],
+                       capsys)
+    assert code == 2
+    assert_one_line_error(err, "--encoding gbk")
+
+
+def test_efficiency_id_keeps_codes_and_chinese_names(tmp_path, chinese_csv, capsys):
+    out = tmp_path / "eff.xlsx"
+    code, _, err = run(["efficiency", chinese_csv, *CN_VARS, *CN_CSV, "--id", "城市", "--period", "年份", "-q",
+                        "-o", out], capsys)
+    assert code == 0, err
+    back = io.read_table(out, text_columns=["城市"])
+    assert list(back.columns[:3]) == ["城市", "年份", "score"]
+    assert back["城市"].iloc[0] == "001" and "NA" in set(back["城市"]) and len(back) == 48
+
+
+def test_na_values_option_marks_more_missing_cells(tmp_path, capsys):
+    path = tmp_path / "firms.csv"
+    firms = synthetic_firms(10).reset_index()
+    firms["K"] = firms["K"].astype(object)
+    firms.loc[3, "K"] = "-"
+    firms.to_csv(path, index=False)
+    argv = ["efficiency", path, "--inputs", "K", "L", "--outputs", "Y", "-q"]
+    code, _, err = run(argv, capsys)
+    assert code == 2 and "column 'K' is not numeric" in err
+    code, _, err = run([*argv, "--na-values", "-"], capsys)
+    assert code == 2 and "column 'K' has NaN values in rows [3]" in err
+
+
 def test_productivity_plots(tmp_path, files, capsys):
     pytest.importorskip("matplotlib")
     gtfp_png, dec_png, ent_png = tmp_path / "gtfp.png", tmp_path / "dec.png", tmp_path / "ent.png"
@@ -293,6 +351,37 @@ def test_installed_script(files):
     assert_one_line_error(proc.stderr, "invalid choice")
     proc = subprocess.run(["frontier", "--version"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and proc.stdout.startswith("frontier ")
+
+
+def test_version_is_the_distributions(capsys, monkeypatch):
+    """``frontier --version`` prints the installed frontier-dea version (else the source tree's); the
+    distribution is named frontier-dea (``frontier`` on PyPI is another package) and takes its version from
+    frontier.__version__."""
+    import tomllib
+    from importlib import metadata
+
+    expected = metadata.version("frontier-dea") if _installed() else fr.__version__
+    code, out, _ = run(["--version"], capsys)
+    assert code == 0 and out.strip() == f"frontier {expected} (frontier-dea)"
+    monkeypatch.setattr(metadata, "version", lambda name: "9.8.7" if name == "frontier-dea" else "0")
+    code, out, _ = run(["--version"], capsys)
+    assert out.strip() == "frontier 9.8.7 (frontier-dea)"
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert project["project"]["name"] == "frontier-dea"
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "frontier.__version__"}
+    assert sorted(project["project"]["dependencies"]) == sorted(
+        ["numpy>=1.24", "scipy>=1.10", "highspy>=1.7", "pandas>=2.0", "joblib>=1.3", "tqdm>=4.60"])
+    assert project["project"]["optional-dependencies"]["full"] == ["frontier-dea[io,plot]"]
+
+
+def _installed() -> bool:
+    from importlib import metadata
+
+    try:
+        metadata.version("frontier-dea")
+        return True
+    except metadata.PackageNotFoundError:
+        return False
 
 
 def test_python_dash_m(files, tmp_path):
@@ -508,3 +597,44 @@ def test_option_values_are_case_insensitive(tmp_path, files, capsys):
     assert code == 0, err
     assert "frontier productivity: global Malmquist (ratio form) index" in stdout
     assert {"cum_ec", "cum_pec", "restarted"} <= set(pd.read_csv(out).columns)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Hicks-Moorsteen and window analysis
+# ----------------------------------------------------------------------------------------------------
+
+def test_productivity_hicks_moorsteen_and_lhm(tmp_path, files, panel, capsys):
+    out = tmp_path / "hm.csv"
+    code, stdout, err = run(["productivity", files["csv"], *PANEL, "--inputs", *INPUTS, "--outputs", *OUTPUTS,
+                             "--index", "hicks_moorsteen", "--technology", "global", "-o", out], capsys)
+    assert code == 0, err
+    assert "Hicks-Moorsteen" in stdout
+    table = pd.read_csv(out)
+    api = fr.productivity(panel, "city", "year", INPUTS, OUTPUTS, index="hicks_moorsteen", technology="global")
+    got = table.dropna(subset=["index"]).set_index(["city", "year"])["index"]
+    np.testing.assert_allclose(got.to_numpy(), api.indices["index"].reindex(got.index).to_numpy(), rtol=1e-12)
+    assert {"output_quantity", "input_quantity", "cum_output_quantity"} <= set(table.columns)
+    png = tmp_path / "lhm.png"
+    code, _, err = run(["productivity", files["csv"], *PANEL, *VARS, "--index", "lhm", "--rts", "crs", "-q",
+                        "--plot-decomposition", png], capsys)
+    assert code == 0, err and png.exists()
+    code, _, err = run(["productivity", files["csv"], *PANEL, *VARS, "--index", "hicks_moorsteen",
+                        "--model", "sbm"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "defined on the 'radial' model only")
+
+
+def test_window_command(tmp_path, files, panel, capsys):
+    out, png = tmp_path / "w.xlsx", tmp_path / "w.png"
+    code, stdout, err = run(["window", files["dta"], *PANEL, *VARS, "--width", "2", "--model", "radial",
+                             "-o", out, "--plot", png, "--plot-entities", "city001"], capsys)
+    assert code == 0, err
+    assert "frontier window analysis: width 2, 3 window(s)" in stdout
+    sheets = pd.read_excel(out, sheet_name=None)
+    api = fr.window_analysis(panel, "city", "year", INPUTS, OUTPUTS, BADS, width=2, model="radial")
+    np.testing.assert_allclose(sheets["window scores"]["score"].to_numpy(), api.scores["score"].to_numpy(),
+                               rtol=1e-12)
+    assert "by entity" in sheets and png.read_bytes()[:4] == b"\x89PNG"
+    code, _, err = run(["window", files["csv"], *PANEL, *VARS, "--width", "9"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "width=9 exceeds the 4 period")

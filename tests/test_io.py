@@ -45,6 +45,57 @@ def gml(panel):
 # plain tables
 # ----------------------------------------------------------------------------------------------------
 
+def test_csv_only_empty_cells_are_missing_by_default(tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_text("city,y\nNA,1\nNone,\nnull,-\n", encoding="utf-8")
+    back = io.read_table(path)
+    assert back["city"].tolist() == ["NA", "None", "null"]             # pandas' default would make these NaN
+    assert back["y"].isna().tolist() == [False, True, False]
+    back = io.read_table(path, na_values=["-"])
+    assert back["y"].isna().tolist() == [False, True, True] and back["y"].dtype == float
+    xlsx = tmp_path / "names.xlsx"
+    pd.DataFrame({"city": ["NA", "b"], "y": [1.0, None]}).to_excel(xlsx, index=False)
+    assert io.read_table(xlsx)["city"].tolist() == ["NA", "b"]
+
+
+def test_csv_separator_and_decimal_mark(tmp_path):
+    path = tmp_path / "euro.csv"
+    path.write_text("city;K;Y\na;1,5;2\nb;2,25;3,5\n", encoding="utf-8")
+    back = io.read_table(path, sep=";", decimal=",")
+    assert back["K"].tolist() == [1.5, 2.25] and back["Y"].tolist() == [2.0, 3.5]
+    tsv = tmp_path / "t.tsv"
+    tsv.write_text("a\tb\n1\t2\n", encoding="utf-8")
+    assert list(io.read_table(tsv).columns) == ["a", "b"]
+
+
+def test_csv_encodings_bom_and_gbk(tmp_path):
+    frame = pd.DataFrame({"城市": ["北京", "上海"], "年份": [2020, 2020], "二氧化硫": [1.5, 2.5]})
+    bom = tmp_path / "bom.csv"
+    frame.to_csv(bom, index=False, encoding="utf-8-sig")                # what Excel's "CSV UTF-8" writes
+    assert list(io.read_table(bom).columns) == ["城市", "年份", "二氧化硫"]
+    gbk = tmp_path / "gbk.csv"
+    frame.to_csv(gbk, index=False, encoding="gbk")                      # Excel on Chinese Windows
+    with pytest.raises(ValueError, match="--encoding gbk"):
+        io.read_table(gbk)
+    back = io.read_table(gbk, encoding="gb18030")
+    assert back["城市"].tolist() == ["北京", "上海"] and list(back.columns) == ["城市", "年份", "二氧化硫"]
+
+
+def test_csv_identifier_codes_keep_their_leading_zeros(tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_text("id,plain,year,x\n001,1,2020,1.0\n010,20,2021,2.0\n", encoding="utf-8")
+    back = io.read_table(path, text_columns=["id", "plain", "not_a_column"])
+    assert back["id"].tolist() == ["001", "010"]                       # codes stay text
+    assert back["plain"].tolist() == [1, 20] and back["plain"].dtype == np.int64   # plain numbers stay numbers
+    assert back["year"].dtype == np.int64
+    assert io.read_table(path)["id"].tolist() == [1, 10]                # without text_columns: pandas' inference
+    for ext in ("xlsx", "dta", "parquet", "csv"):
+        out = tmp_path / f"codes_out.{ext}"
+        io.write_table(back, out)
+        again = io.read_table(out, text_columns=["id"])
+        assert again["id"].tolist() == ["001", "010"], ext
+
+
 @pytest.mark.parametrize("ext", FORMATS)
 def test_plain_table_round_trip(tmp_path, panel, ext):
     path = tmp_path / f"panel.{ext}"
@@ -192,7 +243,7 @@ def test_stata_safe_names(tmp_path):
     assert names["x" * 40] != names["x" * 40 + "y"]
     assert names["_n"] == "_n_"
     assert names["a-b"] != names["a_b"]
-    assert names["Ümlaut"] == "Umlaut"
+    assert names["Ümlaut"] == "Ümlaut"                          # a Unicode letter: valid in Stata 14+
     assert all(len(v) <= 32 and " " not in v for v in names.values())
     frame = pd.DataFrame({"GDP growth (%)": [1.0, 2.0], "x" * 40: [3.0, 4.0]})
     path = tmp_path / "odd.dta"
@@ -203,6 +254,43 @@ def test_stata_safe_names(tmp_path):
     assert list(back.columns) == ["GDP_growth", "x" * 32]
     assert labels["GDP_growth"] == "GDP growth (%)"            # the original name survives in the label
     assert any("renamed for Stata" in n for n in io.stata_notes(path))
+
+
+def test_stata_keeps_unicode_names_and_replaces_only_what_stata_cannot_hold():
+    names = io.stata_names(["城市", "年份", "二氧化硫", "二氧化硫 (吨)", "GDP growth (%)", "1期", "人均" * 20, "城市 ",
+                            "µ", "str5", "ÉNERGIE"])
+    assert names["城市"] == "城市" and names["年份"] == "年份" and names["二氧化硫"] == "二氧化硫"
+    assert names["二氧化硫 (吨)"] == "二氧化硫_吨" and names["GDP growth (%)"] == "GDP_growth"
+    assert names["1期"] == "v1期"                                # may not start with a digit
+    assert names["人均" * 20] == "人均" * 16                      # 32 characters (at most 128 bytes in UTF-8)
+    assert names["城市 "] == "城市_2"                             # unique: the clash gets a suffix
+    assert names["µ"] == "v" and names["str5"] == "str5_"         # below code point 192; reserved word
+    assert names["ÉNERGIE"] == "ÉNERGIE"
+
+
+def test_stata_round_trip_of_chinese_names_and_code_strings(tmp_path, panel):
+    """城市/年份 survive a Stata export (pandas and ReadStat read them back), the codes "001" stay strings, and
+    the file merges onto the panel on its own names."""
+    cn = panel.rename(columns={"city": "城市", "year": "年份", "so2": "二氧化硫"})
+    codes = {c: f"{i:03d}" for i, c in enumerate(pd.unique(cn["城市"]), start=1)}
+    cn["城市"] = cn["城市"].map(codes)
+    pr = fr.productivity(cn, "城市", "年份", INPUTS, OUTPUTS, ["二氧化硫"], index="gml", model="sbm_ddf")
+    path = tmp_path / "gml.dta"
+    pr.to_stata(path)
+    back = pd.read_stata(path)
+    assert list(back.columns[:2]) == ["城市", "年份"]
+    assert back["城市"].iloc[0] == "001" and back["城市"].map(type).eq(str).all()
+    merged = cn.merge(back, on=["城市", "年份"], how="left", validate="1:1", indicator=True)
+    assert (merged["_merge"] == "both").sum() == len(back) == len(cn)
+    assert not any("renamed for Stata" in n for n in io.stata_notes(path))
+    raw = pd.DataFrame({"城市": ["001", "002"], "二氧化硫 (吨)": [1.5, 2.5]})
+    io.write_table(raw, tmp_path / "raw.dta")
+    pyreadstat = pytest.importorskip("pyreadstat")
+    df, meta = pyreadstat.read_dta(str(tmp_path / "raw.dta"))
+    assert list(df.columns) == ["城市", "二氧化硫_吨"] and df["城市"].tolist() == ["001", "002"]
+    assert meta.column_names_to_labels["二氧化硫_吨"] == "二氧化硫 (吨)"     # the label keeps the original name
+    df, _ = pyreadstat.read_dta(str(path))
+    assert list(df.columns[:2]) == ["城市", "年份"] and df["城市"].iloc[0] == "001"
 
 
 def test_csv_and_to_csv(tmp_path, eff):
@@ -220,6 +308,59 @@ def test_cross_section_without_named_index(tmp_path):
     assert table.columns[0] == "row" and table["row"].tolist() == list(range(1, 26))
     named = fr.efficiency(synthetic_firms(25), ["K", "L", "E"], ["Y"], ["SO2"], model="radial", rts="crs")
     assert io.efficiency_table(named).columns[0] == "firm"
+
+
+def test_id_columns_lead_the_frame_and_every_export(tmp_path):
+    firms = synthetic_firms(25).reset_index()                           # firm is a column, the index 0..24
+    res = fr.efficiency(firms, ["K", "L", "E"], ["Y"], ["SO2"], id="firm", model="radial", rts="crs")
+    assert res.scores.index.equals(firms.index)                         # the result stays aligned to the data
+    frame = res.to_frame()
+    assert frame.columns[0] == "firm" and frame["firm"].tolist() == firms["firm"].tolist()
+    table = io.efficiency_table(res)
+    assert list(table.columns[:2]) == ["firm", "score"] and "row" not in table.columns
+    assert "id=['firm']" in io.efficiency_call(res.spec)
+    for ext in FORMATS:
+        path = tmp_path / f"scores.{ext}"
+        io.write_result(res, path)
+        back = io.read_table(path)
+        assert list(back.columns[:2]) == ["firm", "score"], ext
+        assert back["firm"].tolist() == firms["firm"].tolist(), ext
+    with pd.io.stata.StataReader(tmp_path / "scores.dta") as reader:
+        assert reader.variable_labels()["firm"] == "identifies the DMU"
+
+
+def test_id_with_a_panel_merges_back_one_to_one(panel):
+    data = panel.sample(frac=1.0, random_state=5)                       # any order, a shuffled RangeIndex
+    res = fr.efficiency(data, INPUTS, OUTPUTS, BADS, id=["city", "year"], period="year", model="sbm")
+    table = io.efficiency_table(res)
+    assert list(table.columns[:3]) == ["city", "year", "score"]
+    merged = panel.merge(table, on=["city", "year"], how="left", validate="1:1")
+    np.testing.assert_allclose(merged["score"].to_numpy(), res.scores.reindex(panel.index).to_numpy())
+    per_year = fr.efficiency(data, INPUTS, OUTPUTS, BADS, id="city", period="year", model="sbm")
+    assert list(io.efficiency_table(per_year).columns[:3]) == ["city", "year", "score"]   # (city, year) keys
+
+
+def test_id_errors_name_the_problem(panel):
+    with pytest.raises(ValueError, match=r"id \['city'\] does not identify the rows.*id=\['city', 'year'\]"):
+        fr.efficiency(panel, INPUTS, OUTPUTS, id="city")
+    with pytest.raises(ValueError, match="'town'.* not found"):
+        fr.efficiency(panel, INPUTS, OUTPUTS, id="town")
+    with pytest.raises(ValueError, match="'capital' is given both as id and as a variable"):
+        fr.efficiency(panel, INPUTS, OUTPUTS, id=["capital"])
+    holes = panel.assign(city=panel["city"].where(panel.index != 5))
+    with pytest.raises(ValueError, match=r"id columns \['city'\] have missing values in rows \[5\]"):
+        fr.efficiency(holes, INPUTS, OUTPUTS, id="city", period="year")
+
+
+def test_row_position_is_labelled_as_a_row_number(tmp_path):
+    firms = synthetic_firms(10).reset_index(drop=True)
+    res = fr.efficiency(firms, ["K", "L", "E"], ["Y"], model="radial")
+    export = io.efficiency_export(res)
+    assert export.table.columns[0] == "row" and export.table["row"].tolist() == list(range(1, 11))
+    assert export.descriptions["row"].startswith("row number in the input data (1 = first row), not an identifier")
+    res.to_stata(tmp_path / "r.dta")
+    with pd.io.stata.StataReader(tmp_path / "r.dta") as reader:
+        assert reader.variable_labels()["row"].startswith("row number in the input data")
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -206,7 +206,7 @@ def test_missing_matplotlib_is_a_clear_error():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "MPLBACKEND": "Agg"})
     assert proc.returncode == 0, proc.stderr
-    assert "ERR plotting needs matplotlib: pip install matplotlib (or pip install 'frontier[plot]')" in proc.stdout
+    assert "ERR plotting needs matplotlib: pip install matplotlib (or pip install 'frontier-dea[plot]')" in proc.stdout
 
 
 def test_demo_runs_without_matplotlib(tmp_path):

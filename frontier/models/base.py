@@ -78,6 +78,7 @@ class StageSolution:
     lam_ptr: np.ndarray         # CSR row pointer of the reference intensities (summed over blocks)
     lam_idx: np.ndarray         # reference positions
     lam_val: np.ndarray
+    duals: np.ndarray | None = None   # (k, n_rows) row duals of the LP, only for a stage with ``keep_duals``
 
 
 @dataclass
@@ -92,6 +93,7 @@ class Stage:
     exclude_self: bool = False
     name: str = "score"
     detail: bool = False        # a detail stage (slacks) is skipped when only scores are asked for
+    keep_duals: bool = False    # the engine reports each LP's row duals (the multipliers; shadow prices)
 
     @property
     def n_rows(self) -> int:

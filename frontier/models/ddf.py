@@ -40,8 +40,9 @@ class _Directional(Stage):
                  bad_cap: np.ndarray, name: str):
         blocks = envelopment_blocks(layout, rts, disposability == "weak")
         extra_rows = layout.s2 if disposability == "apz" else 0
+        # the score LPs keep their row duals: the multipliers behind the shadow prices of bad outputs
         super().__init__(d=layout.d, blocks=blocks, convexity=rts != "crs", n_extra_rows=extra_rows,
-                         n_extra_cols=n_extra_cols, exclude_self=super_eff, name=name)
+                         n_extra_cols=n_extra_cols, exclude_self=super_eff, name=name, keep_duals=True)
         self.layout, self.rts, self.disposability, self.bad_cap = layout, rts, disposability, bad_cap
 
     def envelopment_rows(self, data0):
@@ -58,6 +59,22 @@ class _Directional(Stage):
             for j in range(L.s2):
                 p.row_upper[:, first + j] = self.bad_cap[j] - x[:, L.m + L.s1 + j]
         return p
+
+    def score_gradient(self, duals: np.ndarray | None) -> np.ndarray | None:
+        """d(score)/d(observed value) of each variable, in LP units, from the row duals (k x n_rows).
+
+        The score is D = -(LP objective). A data row's bound is the observed value (inputs, outputs, bad outputs),
+        and an APZ cap row's bound ``max_j b_j - b0`` falls as b0 rises, so its dual counts with the opposite sign.
+        The direction and the reference set are held fixed (Färe, Grosskopf, Noh & Weber 2005).
+        """
+        if duals is None:
+            return None
+        L = self.layout
+        gradient = -duals[:, : L.d]
+        if self.disposability == "apz":
+            first = L.d + int(self.convexity)
+            gradient[:, L.bads] += duals[:, first: first + L.s2]
+        return gradient
 
     def direction_signs(self) -> np.ndarray:
         """Sign of beta's coefficient in each data row: +g (inputs, bads), -g (outputs)."""
@@ -90,7 +107,7 @@ class DDFScore(_Directional):
         return -INF, 0.0 if in_reference else INF     # the DMU itself gives beta = 0; the objective is -beta
 
     def decode(self, sol, data0, prev):
-        return {"status": sol.status, "score": sol.extras[:, 0]}
+        return {"status": sol.status, "score": sol.extras[:, 0], "score_gradient": self.score_gradient(sol.duals)}
 
     def moved(self, data0, score):
         """The point after the directional move, (x0 - beta g_x, y0 + beta g_y, b0 - beta g_b)."""
@@ -129,7 +146,8 @@ class NDDFScore(_Directional):
         slacks = moved - sol.sums
         slacks[:, L.goods] = -slacks[:, L.goods]
         return {"status": sol.status, "score": -sol.objective, "betas": betas, "slacks": slacks,
-                "targets": sol.sums, "_intensity_scale": np.ones(len(sol.status))}
+                "targets": sol.sums, "score_gradient": self.score_gradient(sol.duals),
+                "_intensity_scale": np.ones(len(sol.status))}
 
 
 def build_ddf(layout: Layout, *, rts: str, disposability: str, super_efficiency: bool, bad_cap: np.ndarray,
