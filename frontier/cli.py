@@ -641,7 +641,7 @@ def _run_window(args, argv) -> int:
                           width=args.width, model=args.model, orientation=args.orientation, rts=args.rts,
                           super_efficiency=args.super_efficiency, bad_disposability=args.bad_disposability,
                           direction=args.direction, weights=_weights(args), zeros=args.zeros, n_jobs=args.n_jobs,
-                          method=args.method, progress=args.progress)
+                          method=args.method, progress=args.progress, **_given_model_options(args))
     _print_summary(res.summary(), args)
     export = io.window_export(res, _extra(args, argv))
     if args.keep_data:

@@ -503,6 +503,7 @@ def metafrontier_export(res, extra: dict | None = None) -> Export:
         if value is None or value == []:
             continue
         rows.append((key, _fmt_value(value)))
+    rows += _parameter_rows(spec)
     rows.append(("DMUs", f"{len(res.groups)} in {res.groups.nunique()} groups"))
     rows.append(("group LP status", _status_counts(res.group_status)))
     rows.append(("meta LP status", _status_counts(res.meta_status)))
@@ -552,6 +553,7 @@ def window_export(res, extra: dict | None = None) -> Export:
         if value is None or value == []:
             continue
         rows.append((key, _fmt_value(value)))
+    rows += _parameter_rows(spec)
     rows.append(("LP status", _status_counts(res.scores["status"])))
     table = res.table()
     table.columns = [str(c) for c in table.columns]

@@ -613,6 +613,9 @@ def productivity(
         if group is not None:
             raise ValueError(f"group= (the metafrontier index) is not defined for index={index!r}; use index='gml', "
                              "'malmquist' or 'luenberger' on the global technology")
+        given = sorted(name for name, value in model_options.items() if value is not None)
+        if given:
+            raise ValueError(f"{given} do not apply to index={index!r} (its distances are radial or directional)")
         return _hicks_moorsteen(data, entity, period, inputs, outputs, bad_outputs, index=index.lower(),
                                 technology=technology, window=window, model=model, orientation=orientation, rts=rts,
                                 super_efficiency=super_efficiency, direction=direction, weights=weights,

@@ -313,3 +313,22 @@ def test_zeros_follow_the_zero_policy_and_the_calibration_refuses_zero_projectio
     # the additive model projects every DMU onto the zero-input DMU's facet, where ln(0) has no affinity
     with pytest.raises(ValueError, match="EBM calibration needs positive projected values"):
         fr.efficiency(data, inputs, outputs, bads, model="ebm", zeros="small_positive")
+
+
+def test_metafrontier_and_window_analysis_take_ebm_with_one_set_of_parameters():
+    panel = _panel()
+    panel["region"] = np.where(panel["firm"] < 5, "east", "west")
+    X, Y = ["x1", "x2"], ["y"]
+    meta = fr.metafrontier(panel, "region", X, Y, model="ebm", rts="crs", epsilon=0.3)
+    pooled = fr.efficiency(panel, X, Y, model="ebm", rts="crs", epsilon=0.3)
+    np.testing.assert_allclose(meta.meta_scores.to_numpy(), pooled.scores.to_numpy(), rtol=1e-9)
+    assert (meta.group_scores >= meta.meta_scores - 1e-9).all()
+    assert meta.spec.parameters["epsilon"] == {"input": 0.3}
+    win = fr.window_analysis(panel, "firm", "year", X, Y, width=2, model="ebm", rts="crs")
+    calibrated = fr.efficiency(panel, X, Y, model="ebm", rts="crs").spec.parameters
+    assert win.spec.parameters == calibrated and calibrated["calibrated"] == ("epsilon", "weights")
+    assert win.scores["score"].between(0, 1 + 1e-9).all()
+    assert dict(io.metafrontier_export(meta).specification)["parameter epsilon"] == "input=0.3"
+    assert "parameter epsilon" in dict(io.window_export(win).specification)
+    with pytest.raises(ValueError, match="do not apply to index='hicks_moorsteen'"):
+        fr.productivity(panel, "firm", "year", X, Y, index="hicks_moorsteen", epsilon=0.3)
