@@ -5,10 +5,10 @@
 >>> pr = fr.productivity(panel, entity="city", period="year", inputs=["K", "L", "E"], outputs=["Y"],
 ...                      bad_outputs=["SO2"], index="gml")
 """
-from .economic import EconomicResult, economic
-from .efficiency import efficiency
-from .metafrontier import metafrontier
-from .productivity import productivity
+from .economic_efficiency import EconomicResult, economic
+from .scoring import efficiency
+from .group_frontiers import metafrontier
+from .indices import productivity
 from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, Specification, WindowAnalysisResult
 from .window import window_analysis
 

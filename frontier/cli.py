@@ -1,4 +1,4 @@
-"""The ``frontier`` command line: ``efficiency``, ``productivity``, ``window``, ``validate`` and ``demo``.
+"""The ``frontier`` command line: ``efficiency``, ``productivity``, ``metafrontier``, ``window``, ``validate`` and ``demo``.
 
 ::
 
@@ -6,10 +6,13 @@
         --super --id firm -o scores.csv
     frontier productivity panel.dta --entity city --period year --inputs K L E --outputs Y \\
         --bad-outputs SO2 --index gml -o gtfp.xlsx --plot gtfp.png
+    frontier metafrontier panel.csv --group region --inputs K L E --outputs Y --bad-outputs SO2 --id city \\
+        --period year --meta pooled -o tgr.csv --plot tgr.png
     frontier validate [DIR]
 
 Files are read and written by extension (CSV, Excel, Stata, Parquet; see :mod:`frontier.io`). The options
-mirror the keyword arguments of :func:`frontier.efficiency` and :func:`frontier.productivity`. Errors print one
+mirror the keyword arguments of :func:`frontier.efficiency`, :func:`frontier.productivity` and
+:func:`frontier.metafrontier`. Errors print one
 line, ``frontier: error: ...``, and exit with status 2 (``--traceback`` shows the Python traceback).
 """
 from __future__ import annotations
@@ -291,7 +294,8 @@ output columns (one row per entity and period; merge on the entity and period co
   period_from, index, ec, tc [, pec, sec], status: the change from period_from to period; ratio indices
   (ml, gml, sml, malmquist) > 1 = progress and index = ec x tc; luenberger > 0 = progress, index = ec + tc.
   With a global technology tc is the best-practice gap change (BPC). gtfp, cum_ec, cum_tc: the chained
-  levels (cumulative GTFP), each entity's first period = 1 (luenberger: 0).
+  levels (cumulative GTFP), each entity's first period = 1 (luenberger: 0). With --group (the metafrontier
+  index) the components are ec, bpc, tgc (index = ec x bpc x tgc) and their levels cum_ec, cum_bpc, cum_tgc.
   hicks_moorsteen, lhm: index, output_quantity, input_quantity, with index = output_quantity / input_quantity
   (lhm: output_quantity - input_quantity); cum_output_quantity, cum_input_quantity their chained levels.
 
@@ -302,6 +306,8 @@ examples:
       --index gml --model ddf --rts crs -o gml.dta      # = gtfpch K L E = Y : SO2, dmu(id) global
   frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y \
       --index hicks_moorsteen --technology global --rts vrs -o hm.xlsx
+  frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y --bad-outputs SO2 \\
+      --group region --model sbm -o meta_gml.csv --plot-decomposition ec_bpc_tgc.png
 """
 
 WINDOW_EPILOG = """\
@@ -313,6 +319,20 @@ output columns (one row per entity, window and period; merge on the entity and p
 examples:
   frontier window panel.csv --entity city --period year --inputs K L E --outputs Y --bad-outputs SO2 \
       --width 3 --model radial -o windows.xlsx --plot windows.png
+"""
+
+METAFRONTIER_EPILOG = """\
+output columns (one row per DMU, in the file's order; merge on the --id and --period columns):
+  the group column, group_score, group_status (against the DMU's group frontier), meta_score, meta_status
+  (against the metafrontier) and tgr = meta / group efficiency in (0, 1] (radial, sbm; 1 = the group frontier
+  touches the metafrontier) or, for ddf, nddf, sbm_ddf (inefficiencies), gap = meta - group >= 0. A score is
+  missing (never 0 or 1) when its LP failed; the status column says why.
+
+examples:
+  frontier metafrontier panel.csv --group region --inputs K L E --outputs Y --bad-outputs SO2 --id city \\
+      --period year --model sbm --meta pooled -o tgr.xlsx --plot tgr.png --plot-periods tgr_by_year.png
+  frontier metafrontier firms.dta --group ownership --inputs K L --outputs Y --model ddf --rts crs \\
+      --meta union -o gap.dta
 """
 
 
@@ -381,6 +401,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "'contemporaneous' each period's own; 'sequential' all periods up to t; 'global' all "
                         "periods; 'biennial' the two periods compared; 'window' t-h..t+h (--window h)")
     g.add_argument("--window", type=_positive_int, metavar="H", help=HELP["window"])
+    g.add_argument("--group", metavar="COL",
+                   help="column naming each entity's group (region, industry): the metafrontier index of Oh & Lee "
+                        "(2010) and Oh (2010) on the global metafrontier, index = ec x bpc x tgc (luenberger: "
+                        "ec + bpc + tgc) with ec against the contemporaneous group frontier, bpc the best-practice "
+                        "change and tgc the technology-gap change; with --index gml (default), or malmquist / "
+                        "luenberger with --technology global. Each entity stays in one group")
     g.add_argument("--decomposition", type=_lower_name, choices=("fgnz",),
                    help="'fgnz': also split efficiency change into pure (pec) x scale (sec) efficiency change "
                         "(Fare, Grosskopf, Norris & Zhang 1994); index and tc then use CRS distances")
@@ -426,6 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
     _common(win)
     win.set_defaults(func=_run_window)
+    _metafrontier_parser(sub)
 
     val = sub.add_parser("validate", help="reproduce the published DEA cases and print the comparison table",
                          formatter_class=_Formatter,
@@ -450,6 +477,53 @@ def build_parser() -> argparse.ArgumentParser:
     _common(demo)
     demo.set_defaults(func=_run_demo)
     return parser
+
+
+def _metafrontier_parser(sub) -> None:
+    """``frontier metafrontier``: group frontiers, the metafrontier and the technology gap."""
+    meta = sub.add_parser("metafrontier", help="score every DMU against its group's frontier and the metafrontier; "
+                                               "the technology gap ratio",
+                          formatter_class=_Formatter, epilog=METAFRONTIER_EPILOG,
+                          description="Score every DMU (row) against the frontier of its group (region, industry, "
+                                      "ownership) and against the metafrontier of all groups, and report the "
+                                      "technology gap, optionally period by period (--period). Options mirror "
+                                      "frontier.metafrontier(); see docs/metafrontier.md.")
+    meta.add_argument("file", metavar="FILE", help=HELP["file"])
+    _variables(meta)
+    g = meta.add_argument_group("groups, DMUs and periods")
+    g.add_argument("--group", required=True, metavar="COL",
+                   help="column naming each DMU's group; every group frontier needs at least 2 DMUs (in each "
+                        "period's technology)")
+    g.add_argument("--meta", type=_lower_name, default="pooled", choices=("pooled", "union"),
+                   help="'pooled': the convex metafrontier spanned by all groups' DMUs (O'Donnell, Rao & Battese "
+                        "2008; the meta score is the plain efficiency score on the pooled data) (default); "
+                        "'union': the non-convex union of the group technologies (the worst score over the group "
+                        "frontiers)")
+    g.add_argument("--id", nargs="+", default=[], metavar="COL",
+                   help="column(s) identifying each DMU, copied to the output (e.g. --id city); without --id all "
+                        "input columns are copied")
+    g.add_argument("--period", metavar="COL",
+                   help="score each period against its own group frontiers and metafrontier (see --technology)")
+    g.add_argument("--technology", type=_lower_name, default=None,
+                   choices=("contemporaneous", "sequential", "global", "window"),
+                   help="with --period, which observations form period t's frontiers: 'contemporaneous' period t "
+                        "only (default); 'sequential' all periods up to t; 'global' all periods; 'window' periods "
+                        "t-h..t+h (--window h)")
+    g.add_argument("--window", type=_positive_int, metavar="H", help=HELP["window"])
+    _model_options(meta, productivity=False)
+    _engine_options(meta)
+    g = meta.add_argument_group("input and output files")
+    g.add_argument("--sheet", default=None, help=HELP["sheet"])
+    g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
+    g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
+    g.add_argument("--plot", metavar="FILE.png",
+                   help="save box plots of the technology gap by group, with the mean and n of each group (.png, "
+                        ".pdf, .svg; needs matplotlib)")
+    g.add_argument("--plot-periods", metavar="FILE.png",
+                   help="with --period: save the mean technology gap of each group by period, n under every point")
+    g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
+    _common(meta)
+    meta.set_defaults(func=_run_metafrontier)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -561,7 +635,7 @@ def _print_summary(text: str, args) -> None:
 
 def _run_efficiency(args, argv) -> int:
     from . import io
-    from .efficiency import efficiency
+    from .scoring import efficiency
 
     _check_outputs(args, {"--plot": args.plot})
     frame = _read(args, text_columns=args.id)
@@ -593,18 +667,18 @@ def _run_efficiency(args, argv) -> int:
 
 def _run_productivity(args, argv) -> int:
     from . import io
-    from .productivity import productivity
+    from .indices import productivity
 
     _check_outputs(args, {"--plot": args.plot, "--plot-decomposition": args.plot_decomposition})
     frame = _read(args, text_columns=[args.entity])
     _check_columns(frame, {"entity": [args.entity], "period": [args.period], "input": args.inputs,
-                           "output": args.outputs, "bad output": args.bad_outputs})
+                           "output": args.outputs, "bad output": args.bad_outputs, "group": [args.group]})
     pr = productivity(frame, args.entity, args.period, args.inputs, args.outputs, args.bad_outputs,
                       index=args.index, technology=args.technology, window=args.window,
                       decomposition=args.decomposition, model=args.model, orientation=args.orientation,
                       rts=args.rts, super_efficiency=args.super_efficiency, direction=args.direction,
                       weights=_weights(args), bad_disposability=args.bad_disposability, adjacency=args.adjacency,
-                      base=args.base, zeros=args.zeros, n_jobs=args.n_jobs, method=args.method,
+                      base=args.base, zeros=args.zeros, group=args.group, n_jobs=args.n_jobs, method=args.method,
                       progress=args.progress, **_given_model_options(args))
     _print_summary(pr.summary(), args)
     export = io.productivity_export(pr, _extra(args, argv), policy=args.chain)
@@ -657,6 +731,60 @@ def _run_window(args, argv) -> int:
         entities = _match_entities(args.plot_entities, res.scores[res.spec.entity]) if args.plot_entities else None
         _save_plot(lambda file: plot_windows(res, file, entities=entities), args.plot)
     return 0
+
+
+def _run_metafrontier(args, argv) -> int:
+    from . import io
+    from .group_frontiers import metafrontier
+
+    if args.plot_periods and args.period is None:
+        raise ValueError("--plot-periods needs --period (the column of periods)")
+    if args.technology is not None and args.period is None:
+        raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
+    _check_outputs(args, {"--plot": args.plot, "--plot-periods": args.plot_periods})
+    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
+    _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
+                           "group": [args.group], "id": args.id, "period": [args.period]})
+    keys = _dmu_keys(frame, args.id, args.period)
+    data = frame.set_index(keys, drop=False) if keys else frame
+    res = metafrontier(data, args.group, args.inputs, args.outputs, args.bad_outputs, meta=args.meta,
+                       model=args.model, orientation=args.orientation, rts=args.rts,
+                       super_efficiency=args.super_efficiency, bad_disposability=args.bad_disposability,
+                       direction=args.direction, weights=_weights(args), period=args.period,
+                       technology=args.technology, window=args.window, zeros=args.zeros, n_jobs=args.n_jobs,
+                       method=args.method, progress=args.progress)
+    _print_summary(res.summary(), args)
+    export = io.metafrontier_export(res, _extra(args, argv))
+    if args.keep_data or not keys:
+        # the group and period columns are the data's own: written once, with the data
+        own = (keys or ["row"]) + [args.group] + ([args.period] if args.period else [])
+        export.table = _with_data(frame, export.table, own)
+        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
+    if args.output:
+        _write(export, args.output, args)
+    elif not args.quiet:
+        _say("no -o FILE given: the scores were not saved")
+    if args.plot or args.plot_periods:
+        from .plots import plot_tgr
+
+        if args.plot:
+            _save_plot(lambda file: plot_tgr(res, file), args.plot)
+        if args.plot_periods:
+            _save_plot(lambda file: plot_tgr(res, file, over="period"), args.plot_periods)
+    return 0
+
+
+def _dmu_keys(frame, ids: list, period) -> list:
+    """The columns that label each row (``--id`` and, with it, ``--period``), checked to identify the rows;
+    [] without ``--id``."""
+    keys = list(ids) + ([period] if ids and period and period not in ids else [])
+    if keys:
+        dup = frame.duplicated(keys, keep=False)
+        if dup.any():
+            example = frame.loc[dup, keys].head(3).to_dict("records")
+            raise ValueError(f"--id {' '.join(keys)} does not identify the rows: {int(dup.sum())} rows share "
+                             f"their values, e.g. {example}")
+    return keys
 
 
 def _match_entities(names, entities) -> list:

@@ -29,23 +29,29 @@ Every LP's HiGHS model status is mapped to a string (``"optimal"``, ``"infeasibl
 
 Verification and the robust path
 --------------------------------
-HiGHS works to absolute tolerances (1e-7 feasibility) and drops matrix entries below 1e-9. Data are scaled by
-column means, so a DMU whose value is tiny relative to its column (a bad output of 1e-6 among values near 100, a
-1e-8 placeholder for a zero, a column spanning 1e-8..1e12) enters its LP as coefficients the solver treats as
-zero, and an "optimal" answer can be meaningless (an efficient DMU scored 0 or -1e-7, negative targets). So every
-optimal solution is verified before it is reported (:func:`relative_violation`): with the variables clipped to
-their bounds, each row's residual must be below ``VERIFY_TOL`` relative to the magnitude of its terms, and the
-objective must lie in the stage's documented range (:meth:`Stage.objective_range`). A solution that fails, and
-any LP the fast path calls unbounded or fails to solve, is solved again on the robust path
-(:func:`solve_robust`): one dense LP with every reference column, rows and columns equilibrated by powers of
-two around the evaluated DMU's own values, and tighter HiGHS tolerances. If that answer fails the same check
-too, the DMU gets NaN with status ``"numerical_error"``, never a number.
+HiGHS works to absolute tolerances (1e-7) and drops matrix entries below 1e-9. A DMU whose value is tiny relative to
+its column (a bad output of 1e-6 among values near 100, a 1e-8 placeholder for a zero, a column spanning
+1e-8..1e12) enters its LP as coefficients the solver treats as zero, and an "optimal" answer can be meaningless
+(an efficient DMU scored 0, a feasible but far from optimal vertex). So every optimal solution is *certified*
+before it is reported (:func:`accepted`, :func:`kkt_violation`): with the variables clipped to their bounds, each
+row's residual below ``VERIFY_TOL`` relative to the magnitude of its terms, every reduced cost (the stage's own
+columns and every priced reference column, in the model or not) of the right sign to within ``OPTIMALITY_TOL``
+of its terms' magnitude, and the objective in the stage's documented range (:meth:`Stage.objective_range`). These
+measures do not change when a row or column is rescaled, so they mean the same in the user's units.
+
+A solution that fails, and any LP the fast path calls unbounded or fails to solve, goes to :func:`solve_robust`:
+one LP with every reference column, rows scaled by the evaluated DMU's own values (:func:`own_value_scaling`) or
+equilibrated, tight HiGHS tolerances, HiGHS's final basis recomputed in exact rationals
+(:func:`exact_basic_solution`), and each answer certified as above. An infeasible or unbounded status is only
+returned with a checked Farkas ray (:func:`farkas_certified`) or unbounded ray and feasible point
+(:func:`ray_certified`). Anything else is NaN with status ``"numerical_error"``, never a number.
 """
 from __future__ import annotations
 
 import os
 import sys
 from dataclasses import dataclass
+from fractions import Fraction
 
 import highspy
 import numpy as np
@@ -59,6 +65,8 @@ FARKAS_TOL = 1e-12
 MAX_ADD_PER_ROUND = 64
 METHODS = ("auto", "restricted", "full")
 VERIFY_TOL = 1e-7       # largest accepted row residual, relative to the magnitude of the row's terms
+OPTIMALITY_TOL = 1e-9   # largest accepted wrong-signed reduced cost, relative to the magnitude of its terms
+CANCELLATION_TOL = 1e-5  # an objective below this fraction of its terms' magnitude needs an exact certificate
 RANGE_TOL = 1e-9        # slack on an objective's documented range, times max(1, |bound|)
 
 # presolve off (tiny LPs, solved thousands of times); dual simplex (patches keep the basis dual feasible)
@@ -312,8 +320,10 @@ class StageSolver:
 
     def _price(self, duals: np.ndarray, own: int) -> bool:
         added = False
+        self.priced = (duals, [])       # kept for the optimality certificate (see candidates)
         for b in range(len(self.stage.blocks)):
             rc = self.pricing_cost[b] - self._column_products(b, duals)
+            self.priced[1].append(rc)
             cand = self._eligible(b, np.flatnonzero(rc < -PRICING_TOL), own)
             if cand.size:
                 if cand.size > MAX_ADD_PER_ROUND:
@@ -445,14 +455,29 @@ class StageSolver:
                 self.h.setOptionValue(key, value)
         if status == "optimal":
             values = np.asarray(solution.col_value, dtype=float)
+            row_dual = np.asarray(solution.row_dual, dtype=float)
             objective = self.h.getObjectiveValue()
             if self.stage.keep_duals:
                 self.last_duals = np.asarray(solution.row_dual, dtype=float)
         else:
-            values, objective = None, np.nan
+            values, row_dual, objective = None, None, np.nan
         if exclude:
             self._set_own_bound(own, HINF)
-        return status, objective, values
+        return status, objective, values, row_dual
+
+    def candidates(self, own: int) -> list[tuple]:
+        """Per block, the reference columns an optimality certificate prices: positions, data rows and their
+        reduced costs under the final duals (from the last pricing round; None in ``method="full"``), without
+        the evaluated DMU when the stage excludes it (``own``; -1 if none)."""
+        reduced = self.priced[1] if not self.full else [None] * len(self.pricing)
+        out = []
+        for positions, data, rc in zip(self.pricing, self.pricing_data, reduced):
+            if self.stage.exclude_self and own >= 0:
+                keep = positions != own
+                if not keep.all():
+                    positions, data, rc = positions[keep], data[keep], None if rc is None else rc[keep]
+            out.append((positions, data, rc))
+        return out
 
     def columns(self, values: np.ndarray) -> "Columns":
         """The solution as the stage's own column values and the nonzero reference intensities."""
@@ -494,40 +519,131 @@ class Columns:
         return upos, np.bincount(inverse, weights=self.lam, minlength=upos.size), sums
 
 
-def relative_violation(stage: Stage, ref: np.ndarray, patch: Patch, i: int, cols: Columns) -> float:
-    """The largest row residual of a (clipped) solution relative to the magnitude of the row's terms.
-
-    Each row's violation of its bounds is divided by ``sum |a_rj x_j| + |bound|``: a row whose terms are all
-    about 1e-20 is judged on its own scale, which an absolute tolerance cannot do.
-    """
-    A = reference_matrix = cols.reference_matrix(stage, ref)
+def row_activity(stage: Stage, ref: np.ndarray, patch: Patch, i: int, cols: Columns):
+    """Each row's activity ``A x`` for a solution, with the magnitude of its terms ``sum |a_rj x_j| + |bound|``
+    (the scale a row's residual is judged on: a row whose terms are all about 1e-20 is judged on its own scale,
+    which an absolute tolerance cannot do)."""
+    A = cols.reference_matrix(stage, ref)
     E = patch.extra_matrix[i]
-    activity = E @ cols.own + reference_matrix @ cols.lam
-    magnitude = np.abs(E) @ np.abs(cols.own) + np.abs(A) @ cols.lam
+    activity = E @ cols.own + A @ cols.lam
     lo, up = patch.row_lower[i], patch.row_upper[i]
     bound = np.maximum(np.where(np.isfinite(lo), np.abs(lo), 0.0), np.where(np.isfinite(up), np.abs(up), 0.0))
-    violation = np.maximum(np.maximum(lo - activity, activity - up), 0.0)
-    scale = magnitude + bound
-    relative = np.where(scale > 0, violation / np.where(scale > 0, scale, 1.0), np.where(violation > 0, np.inf, 0.0))
-    return float(relative.max(initial=0.0))
+    return activity, np.abs(E) @ np.abs(cols.own) + np.abs(A) @ cols.lam + bound
 
 
-def accepted(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, objective: float,
-             cols: Columns) -> bool:
-    """Whether a clipped solution passes verification: relative residuals and the objective's range."""
+def _relative(violation: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``violation / scale`` (both >= 0), with 0 / 0 = 0 and x / 0 = inf."""
+    out = np.divide(violation, scale, out=np.zeros_like(violation), where=scale > 0)
+    out[(scale <= 0) & (violation > 0)] = np.inf
+    return out
+
+
+def _dual_violation(d: np.ndarray, magnitude: np.ndarray, x: np.ndarray, lower: np.ndarray,
+                    upper: np.ndarray) -> float:
+    """Largest relative violation of the reduced costs' sign conditions (complementary slackness included): a
+    column at its lower bound needs ``d >= 0``, at its upper bound ``d <= 0``, strictly between them ``d = 0``;
+    a fixed column needs nothing."""
+    at_lower, at_upper = x <= lower, x >= upper
+    violation = np.abs(d)
+    violation[at_lower] = np.maximum(-d[at_lower], 0.0)
+    violation[at_upper] = np.maximum(d[at_upper], 0.0)
+    violation[at_lower & at_upper] = 0.0
+    return float(_relative(violation, magnitude).max(initial=0.0))
+
+
+def _reference_dual_violation(reduced: np.ndarray, terms: np.ndarray, used: np.ndarray) -> float:
+    """:func:`_dual_violation` for reference columns (bounds 0 and infinity): ``used`` marks those with x > 0."""
+    violation = np.maximum(-reduced, 0.0)
+    violation[used] = np.abs(reduced[used])
+    return float(_relative(violation, terms).max(initial=0.0))
+
+
+def kkt_violation(stage: Stage, ref: np.ndarray, patch: Patch, i: int, cols: Columns, row_dual: np.ndarray,
+                  candidates: list[tuple]) -> tuple[float, float]:
+    """Relative primal and dual (optimality) errors of a clipped solution ``cols`` with row duals ``row_dual``.
+
+    Primal: each row's violation of its bounds relative to the magnitude of its terms (:func:`row_activity`).
+
+    Dual: the row duals are first made consistent with the solution (complementary slackness): a dual may be
+    positive only on a row at its lower bound and negative only on a row at its upper bound (within the primal
+    tolerance, relative), otherwise it is taken as 0. The reduced costs ``d_j = c_j - a_j' y`` of the stage's own
+    columns and of every reference column in ``candidates`` (per block: positions, their data rows, and their reduced
+    costs under ``row_dual`` if already known, else None) must then
+    satisfy their sign conditions (:func:`_dual_violation`) relative to the magnitude of their terms
+    ``|c_j| + sum_r |a_rj y_r|``. A reference column not in the solution is at its lower bound 0.
+
+    Both measures are invariant to scaling any row or column, so they mean the same in the LP's units as in the
+    user's. Together they say the solution is the exact optimum of an LP whose costs and row bounds differ from
+    this one's by that relative amount: a feasible but non-optimal basis (a reduced cost of -1e-12 on terms of
+    1e-12, which an absolute tolerance accepts) fails. Reference columns left out of ``candidates`` are the
+    dominated ones (:func:`dominance_screen`): a column dominated by another never prices below it.
+    """
+    activity, magnitude = row_activity(stage, ref, patch, i, cols)
+    lo, up = patch.row_lower[i], patch.row_upper[i]
+    with np.errstate(invalid="ignore"):
+        below, above = lo - activity, activity - up
+    primal = _relative(np.maximum(np.maximum(below, above), 0.0), magnitude)
+    tol = VERIFY_TOL * magnitude
+    y = np.where(row_dual > 0, np.where(np.abs(below) <= tol, row_dual, 0.0),
+                 np.where(np.abs(above) <= tol, row_dual, 0.0))
+    E = patch.extra_matrix[i]
+    cost = patch.extra_cost[i]
+    dual = _dual_violation(cost - E.T @ y, np.abs(cost) + np.abs(E).T @ np.abs(y), cols.own,
+                           patch.extra_lower[i], patch.extra_upper[i])
+    d = stage.d
+    same_duals = np.array_equal(y, row_dual)
+    for b, (block, (positions, data, reduced)) in enumerate(zip(stage.blocks, candidates)):
+        y_data = np.where(block.variables, y[:d], 0.0)
+        cost_v = np.zeros(d) if block.cost is None else block.cost
+        if reduced is None or not same_duals:
+            reduced = data @ (cost_v - y_data) - (y[d] if block.convexity else 0.0)
+        used = np.zeros(positions.size, dtype=bool)
+        in_block = cols.pos[cols.blk == b]
+        at = np.minimum(np.searchsorted(positions, in_block), positions.size - 1)
+        used[at[positions[at] == in_block]] = True
+        # only a negative or a used column's reduced cost can violate: their terms' magnitude (the data are
+        # non-negative, so |a_j|'|y| is data @ |y|)
+        check = np.flatnonzero((reduced < 0) | used)
+        terms = data[check] @ (np.abs(cost_v) + np.abs(y_data)) + (abs(y[d]) if block.convexity else 0.0)
+        dual = max(dual, _reference_dual_violation(reduced[check], terms, used[check]))
+    return float(primal.max(initial=0.0)), dual
+
+
+def accepted(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, objective: float, cols: Columns,
+             row_dual: np.ndarray, candidates: list[tuple]) -> bool:
+    """Whether a clipped solution is certified optimal: the objective inside its documented range and relative
+    primal and dual errors (:func:`kkt_violation`) below ``VERIFY_TOL`` and ``OPTIMALITY_TOL``."""
+    if not in_range(stage, own, objective):
+        return False
+    primal, dual = kkt_violation(stage, ref, patch, i, cols, row_dual, candidates)
+    if primal > VERIFY_TOL or dual > OPTIMALITY_TOL:
+        return False
+    if not stage.relative_objective:
+        return True
+    # relative errors of size OPTIMALITY_TOL leave the objective uncertain by that much of its terms' magnitude:
+    # an objective that is a tiny difference of large terms (an SBM score of 1e-21) is not certified by them
+    terms = np.abs(patch.extra_cost[i]) @ np.abs(cols.own)
+    for b, block in enumerate(stage.blocks):
+        if block.cost is not None:
+            in_block = cols.blk == b
+            terms += (ref[cols.pos[in_block]] @ np.abs(block.cost)) @ cols.lam[in_block]
+    return abs(objective) >= CANCELLATION_TOL * terms
+
+
+def in_range(stage: Stage, own: int, objective: float) -> bool:
+    """Whether ``objective`` is finite and inside the stage's documented range (:meth:`Stage.objective_range`)."""
     lo, up = stage.objective_range(own >= 0 and not stage.exclude_self)
-    if not np.isfinite(objective):
-        return False
-    if objective < lo - RANGE_TOL * max(1.0, abs(lo)) or objective > up + RANGE_TOL * max(1.0, abs(up)):
-        return False
-    return relative_violation(stage, ref, patch, i, cols) <= VERIFY_TOL
+    return bool(np.isfinite(objective) and lo - RANGE_TOL * max(1.0, abs(lo)) <= objective
+                <= up + RANGE_TOL * max(1.0, abs(up)))
 
 
-def equilibrate(A: np.ndarray, passes: int = 10) -> tuple[np.ndarray, np.ndarray]:
+def equilibrate(A: np.ndarray, row_fixed: np.ndarray | None = None, passes: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """Row and column factors (powers of two, so scaling is exact) that bring the nonzero entries of ``A``
-    towards 1: alternately centre each row's and each column's log-range (geometric scaling)."""
+    towards 1: alternately centre each row's and each column's log-range (geometric scaling). Rows where
+    ``row_fixed`` is True keep the factor 1 (they have been scaled already)."""
     nonzero = A != 0
     log_a = np.where(nonzero, np.log2(np.where(nonzero, np.abs(A), 1.0)), 0.0)
+    free_rows = np.ones(A.shape[0], dtype=bool) if row_fixed is None else ~row_fixed
     row = np.zeros(A.shape[0])
     col = np.zeros(A.shape[1])
     for _ in range(passes):
@@ -535,85 +651,259 @@ def equilibrate(A: np.ndarray, passes: int = 10) -> tuple[np.ndarray, np.ndarray
             M = log_a + row[:, None] + col[None, :]
             top = np.where(nonzero, M, -np.inf).max(axis=axis, initial=-np.inf)
             bottom = np.where(nonzero, M, np.inf).min(axis=axis, initial=np.inf)
-            shift -= np.where(np.isfinite(top), (np.where(np.isfinite(top), top, 0.0) + np.where(
+            centre = np.where(np.isfinite(top), (np.where(np.isfinite(top), top, 0.0) + np.where(
                 np.isfinite(bottom), bottom, 0.0)) / 2.0, 0.0)
+            shift -= centre if axis == 0 else np.where(free_rows, centre, 0.0)
     return np.exp2(np.round(row)), np.exp2(np.round(col))
 
 
-def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int):
-    """Solve DMU ``i`` of ``patch`` with every reference column in one equilibrated, tightly toleranced LP.
+def own_value_scaling(A: np.ndarray, point: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row factors that put the evaluated DMU at 1: data row ``v`` is divided by the DMU's own value ``point[v]``
+    (rounded to a power of two) where it is positive; columns are then equilibrated with those rows held.
 
-    The rare path for the LPs the fast path could not solve or whose answer failed verification. Rows and
-    columns are equilibrated (:func:`equilibrate`; row scaling never changes an LP and column scaling is a
-    change of units), so entries far below the column means are not lost to the solver's absolute tolerances.
-    Two equilibrations are tried, the matrix alone and with the objective balanced as a further row; of the
-    answers that pass verification the one with the smaller objective is taken. Returns ``(status, objective, Columns | None)``; an optimal
-    answer that fails verification both times is reported as ``"numerical_error"``.
+    Every model here is invariant to the units of each variable (SBM's terms divide by the DMU's own values; the
+    radial score multiplies them; a direction, a cap and a max-slack cost are per-variable and scale alike), and
+    scaling a row never changes an LP, so this is the same LP, well scaled around the point that matters: the
+    DMU's own coefficients are 1 and a reference value far below it (a 1e-8 placeholder next to 1e12) is what it
+    is, a negligible entry, instead of a tolerance-sized one next to the column mean."""
+    row = np.ones(A.shape[0])
+    own = point[:d]
+    row[:d] = np.where(own > 0, np.exp2(-np.round(np.log2(np.where(own > 0, own, 1.0)))), 1.0)
+    fixed = np.zeros(A.shape[0], dtype=bool)
+    fixed[:d] = own > 0
+    row_eq, col = equilibrate(A * row[:, None], fixed)
+    return row * row_eq, col
+
+
+ROBUST_SCALINGS = ("own_value", "geometric", "objective")
+# each scaling with the dual, then the primal simplex: on a degenerate, badly scaled LP they end in different bases
+ROBUST_ATTEMPTS = [(scaling, strategy) for strategy in (1, 4) for scaling in ROBUST_SCALINGS]
+
+
+def _reference_columns(stage: Stage, ref: np.ndarray, exclude: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per block, every reference position but ``exclude`` (-1: none), and their costs."""
+    positions, costs = [], []
+    for block in stage.blocks:
+        p = np.arange(ref.shape[0])
+        if exclude >= 0:
+            p = p[p != exclude]
+        positions.append(p)
+        costs.append(block.costs(ref)[p])
+    return positions, costs
+
+
+def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, point: np.ndarray):
+    """Solve DMU ``i`` of ``patch`` (its own data ``point``) with every reference column, rescaled, tightly
+    toleranced, and certify the answer; the rare path for LPs the fast path could not solve or certify.
+
+    Scalings are tried in turn (:data:`ROBUST_SCALINGS`): rows by the DMU's own values (:func:`own_value_scaling`),
+    then plain geometric equilibration (:func:`equilibrate`), then with the objective balanced as a further row.
+    Scaling rows and columns by powers of two is exact, so each is the same LP. The first answer that is certified
+    in the LP's units is returned: an optimum by :func:`accepted` (relative primal and dual errors), an
+    ``"infeasible"`` by a Farkas ray and an ``"unbounded"`` by a primal ray and a feasible point
+    (:func:`certified_status`). Returns ``(status, objective, Columns | None)``; when no answer can be
+    certified the status is ``"numerical_error"`` (NaN, never a number).
     """
     E = stage.n_extra_cols
-    exclude = stage.exclude_self and own >= 0
-    positions, blocks, costs = [], [], [patch.extra_cost[i]]
-    for b, block in enumerate(stage.blocks):
-        p = np.arange(ref.shape[0])
-        if exclude:
-            p = p[p != own]
-        positions.append(p)
-        blocks.append(np.full(p.size, b))
-        costs.append(block.costs(ref)[p])
-    every = Columns(np.zeros(E), np.concatenate(positions), np.concatenate(blocks), np.zeros(0))
+    excluded = own if stage.exclude_self and own >= 0 else -1
+    positions, costs = _reference_columns(stage, ref, excluded)
+    every = Columns(np.zeros(E), np.concatenate(positions),
+                    np.concatenate([np.full(p.size, b) for b, p in enumerate(positions)]), np.zeros(0))
     A = np.hstack([patch.extra_matrix[i], every.reference_matrix(stage, ref)])
-    cost = np.concatenate(costs)
-    col_lo = np.concatenate([patch.extra_lower[i], np.zeros(every.pos.size)])
-    col_up = np.concatenate([patch.extra_upper[i], np.full(every.pos.size, np.inf)])
-    fixed = np.flatnonzero(col_lo == col_up)     # fixed columns (a score held in a slack stage) move to the bounds
-    shift = A[:, fixed] @ col_lo[fixed]
-    row_lo, row_up = patch.row_lower[i] - shift, patch.row_upper[i] - shift
-    A[:, fixed] = 0.0
-    verdicts, best = set(), None
-    for balance_objective in (False, True):
-        status, x, objective, duals = _solve_equilibrated(A, cost, col_lo, col_up, row_lo, row_up, balance_objective)
+    lp = _LP(A, np.concatenate([patch.extra_cost[i]] + costs),
+             np.concatenate([patch.extra_lower[i], np.zeros(every.pos.size)]),
+             np.concatenate([patch.extra_upper[i], np.full(every.pos.size, np.inf)]),
+             patch.row_lower[i], patch.row_upper[i])
+    candidates = [(p, ref[p], None) for p in positions]
+    for scaling, strategy in ROBUST_ATTEMPTS:
+        if scaling == "own_value":
+            row_factor, col_factor = own_value_scaling(A, point, stage.d)
+        else:
+            row_factor, col_factor = equilibrate(np.vstack([A, lp.cost]) if scaling == "objective" else A)
+            row_factor = row_factor[: A.shape[0]]
+        status, x, objective, row_dual, basis = _solve_scaled(lp, row_factor, col_factor, strategy)
         if status == "optimal":
-            lam = x[E:]
-            nz = np.flatnonzero(lam > 1e-12 * max(1.0, lam.max(initial=0.0)))
-            cols = Columns(x[:E], every.pos[nz], every.blk[nz], lam[nz], duals if stage.keep_duals else None)
-            cols = cols.clipped(patch, i)
-            if accepted(stage, ref, patch, i, own, objective, cols):
-                # both verified answers are feasible: the smaller objective is the closer to the optimum
-                if best is None or objective < best[0]:
-                    best = (objective, cols)
-                continue
-            status = "numerical_error"
-        verdicts.add(status)
-    if best is not None:
-        return "optimal", best[0], best[1]
-    # infeasible or unbounded only when both equilibrations say so; anything else is a numerical failure
-    return (verdicts.pop() if len(verdicts) == 1 else "numerical_error"), np.nan, None
+            answers = [(x, objective, row_dual, False)]
+            exact = exact_basic_solution(lp, *basis)
+            if exact is not None:
+                answers.insert(0, exact)
+            for x, objective, row_dual, exactly_optimal in answers:
+                lam = x[E:]
+                nz = np.flatnonzero(lam > 0)
+                cols = Columns(x[:E], every.pos[nz], every.blk[nz], lam[nz],
+                               row_dual if stage.keep_duals else None).clipped(patch, i)
+                if exactly_optimal and in_range(stage, own, objective):
+                    return "optimal", objective, cols
+                if accepted(stage, ref, patch, i, own, objective, cols, row_dual, candidates):
+                    return "optimal", objective, cols
+        elif status in ("infeasible", "unbounded"):
+            return status, np.nan, None      # certified by _solve_scaled
+    return "numerical_error", np.nan, None
 
 
-def _solve_equilibrated(A, cost, col_lo, col_up, row_lo, row_up, balance_objective: bool):
-    """Solve ``min cost'x, row_lo <= A x <= row_up, col_lo <= x <= col_up`` after equilibration.
+BASIC, AT_LOWER, AT_UPPER = (int(highspy.HighsBasisStatus.kBasic), int(highspy.HighsBasisStatus.kLower),
+                                      int(highspy.HighsBasisStatus.kUpper))
 
-    Returns ``(status, x, objective, row_duals)`` in the original units (``x`` and the duals None unless optimal):
-    a row scaled by r and an objective scaled by c turn the dual y into y r / c.
+
+def _solve_exact(M: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
+    """The solution of the square system ``M z = rhs`` in rational arithmetic, None if ``M`` is singular."""
+    k = len(M)
+    T = [row[:] + [b] for row, b in zip(M, rhs)]
+    for c in range(k):
+        pivot = next((r for r in range(c, k) if T[r][c] != 0), None)
+        if pivot is None:
+            return None
+        T[c], T[pivot] = T[pivot], T[c]
+        for r in range(k):
+            if r != c and T[r][c] != 0:
+                f = T[r][c] / T[c][c]
+                T[r] = [a - f * b for a, b in zip(T[r], T[c])]
+    return [T[r][k] / T[r][r] for r in range(k)]
+
+
+def exact_basic_solution(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray):
+    """The primal and dual solution of a simplex basis, computed in exact rational arithmetic.
+
+    A floating-point simplex can find the right basis of a badly scaled LP and still report a meaningless
+    solution for it (a 3e-20 coefficient is below what it keeps, so ``t = 0`` looks feasible). The LP's entries
+    are floats, hence exact rationals: with the nonbasic columns at their bounds and the nonbasic rows at theirs,
+    the basic columns' values and the nonbasic rows' duals solve square systems of the size of the LP's rows
+    (:func:`_solve_exact`). The answer is rounded to floats and certified like any other (:func:`accepted`).
+    Returns ``(x, objective, row_dual, exactly_optimal)`` (:func:`_exactly_optimal`), or None when the basis is
+    singular or rests on an infinite bound.
     """
-    if balance_objective:
-        row_factor, col_factor = equilibrate(np.vstack([A, cost]))
-        row_factor, cost_factor = row_factor[:-1], row_factor[-1]
-    else:
-        row_factor, col_factor = equilibrate(A)
-        top = np.abs(cost * col_factor).max(initial=0.0)
-        cost_factor = np.exp2(-np.round(np.log2(top))) if top > 0 else 1.0
+    R, C = lp.A.shape
+    basic = np.flatnonzero(col_status == BASIC)
+    tight = np.flatnonzero(row_status != BASIC)
+    value = _nonbasic_values(lp, col_status)
+    row_value = np.array([lp.row_lo[i] if lp.row_lo[i] == lp.row_up[i] or row_status[i] == AT_LOWER else lp.row_up[i]
+                          for i in tight])
+    if basic.size != tight.size or not (np.isfinite(value).all() and np.isfinite(row_value).all()):
+        return None
+    F = Fraction
+    nonbasic = np.flatnonzero((col_status != BASIC) & (value != 0))
+    x_basic = _solve_exact([[F(lp.A[i, j]) for j in basic] for i in tight],
+                           [F(b) - sum((F(lp.A[i, j]) * F(value[j]) for j in nonbasic), F(0))
+                            for i, b in zip(tight, row_value)])
+    y_tight = _solve_exact([[F(lp.A[i, j]) for i in tight] for j in basic], [F(lp.cost[j]) for j in basic])
+    if x_basic is None or y_tight is None:
+        return None
+    x = {int(j): F(value[j]) for j in nonbasic}
+    x.update({int(j): v for j, v in zip(basic, x_basic)})
+    x_float = value.copy()
+    x_float[basic] = [float(v) for v in x_basic]
+    exact = _exactly_optimal(lp, col_status, row_status, basic, tight, x, y_tight)
+    row_dual = np.zeros(R)
+    row_dual[tight] = [float(y) for y in y_tight]
+    objective = float(sum((F(lp.cost[j]) * v for j, v in x.items() if lp.cost[j] != 0), F(0)))
+    return x_float, objective, row_dual, exact
+
+
+def _exactly_optimal(lp, col_status, row_status, basic, tight, x, y_tight) -> bool:
+    """Whether a basic solution (exact ``x``, exact duals ``y_tight`` of the nonbasic rows) is exactly optimal: every
+    basic column and row within its bounds, every nonbasic row's dual and column's reduced cost of the sign its
+    bound allows, in rational arithmetic (no tolerance)."""
+    F = Fraction
+    for j in basic:
+        v = x[int(j)]
+        if (np.isfinite(lp.col_lo[j]) and v < F(lp.col_lo[j])) or (np.isfinite(lp.col_up[j]) and v > F(lp.col_up[j])):
+            return False
+    for i in np.flatnonzero(row_status == BASIC):
+        activity = sum((F(lp.A[i, j]) * v for j, v in x.items() if lp.A[i, j] != 0), F(0))
+        if (np.isfinite(lp.row_lo[i]) and activity < F(lp.row_lo[i])) or \
+                (np.isfinite(lp.row_up[i]) and activity > F(lp.row_up[i])):
+            return False
+    for i, y in zip(tight, y_tight):
+        if lp.row_lo[i] != lp.row_up[i] and (y < 0 if row_status[i] == AT_LOWER else y > 0):
+            return False
+    used = [(int(i), y) for i, y in zip(tight, y_tight) if y != 0]
+    for j in np.flatnonzero(col_status != BASIC):
+        if lp.col_lo[j] == lp.col_up[j]:
+            continue
+        d = F(lp.cost[j]) - sum((F(lp.A[i, j]) * y for i, y in used if lp.A[i, j] != 0), F(0))
+        if (d < 0 and col_status[j] != AT_UPPER) or (d > 0 and col_status[j] != AT_LOWER):
+            return False
+    return True
+
+
+def _nonbasic_values(lp: "_LP", col_status: np.ndarray) -> np.ndarray:
+    """Each nonbasic column's value: its lower or upper bound by status (a fixed column's bound, 0 if free and
+    nonbasic); basic columns get 0 here."""
+    fixed = lp.col_lo == lp.col_up
+    return np.where(col_status == BASIC, 0.0, np.where(fixed | (col_status == AT_LOWER), lp.col_lo,
+                                                       np.where(col_status == AT_UPPER, lp.col_up, 0.0)))
+
+
+@dataclass
+class _LP:
+    """``min cost'x  s.t.  row_lo <= A x <= row_up,  col_lo <= x <= col_up`` (dense, the robust path's LP)."""
+
+    A: np.ndarray
+    cost: np.ndarray
+    col_lo: np.ndarray
+    col_up: np.ndarray
+    row_lo: np.ndarray
+    row_up: np.ndarray
+
+
+def _box_range(q: np.ndarray, lo: np.ndarray, up: np.ndarray) -> tuple[float, float]:
+    """The smallest and largest value of ``q'z`` over the box ``lo <= z <= up`` (infinite bounds allowed)."""
+    with np.errstate(invalid="ignore"):
+        top = np.where(q > 0, q * up, np.where(q < 0, q * lo, 0.0))
+        bottom = np.where(q > 0, q * lo, np.where(q < 0, q * up, 0.0))
+    return float(bottom.sum()), float(top.sum())
+
+
+def farkas_certified(lp: _LP, y: np.ndarray) -> bool:
+    """Whether ``y`` proves the LP infeasible: ``(A x)'y`` over the column box and ``r'y`` over the row box are
+    disjoint intervals, by a margin above ``VERIFY_TOL`` relative to the magnitude of their terms. An entry of
+    ``A'y`` that is relatively 0 (below ``VERIFY_TOL`` of ``|A|'|y|``) counts as 0 -- a relative perturbation of
+    the LP, the same allowance its optimal solutions get; both signs of ``y`` are tried."""
+    q = lp.A.T @ y
+    q = np.where(np.abs(q) <= VERIFY_TOL * (np.abs(lp.A).T @ np.abs(y)), 0.0, q)
+    ax_min, ax_max = _box_range(q, lp.col_lo, lp.col_up)
+    r_min, r_max = _box_range(y, lp.row_lo, lp.row_up)
+    with np.errstate(invalid="ignore"):
+        size = np.nansum(np.abs([ax_min, ax_max, r_min, r_max]))
+    return bool(r_min - ax_max > VERIFY_TOL * size or ax_min - r_max > VERIFY_TOL * size)
+
+
+def ray_certified(lp: _LP, r: np.ndarray) -> bool:
+    """Whether ``r`` is a direction of unbounded descent: it keeps every bound (a component may move towards an
+    infinite bound only; each row's ``A r`` relatively 0 on a side with a finite bound) and ``cost'r < 0`` by a
+    margin relative to ``sum |cost_j r_j|``."""
+    r = np.where(np.abs(r) <= 1e-12 * np.abs(r).max(initial=0.0), 0.0, r)
+    if np.any((r < 0) & np.isfinite(lp.col_lo)) or np.any((r > 0) & np.isfinite(lp.col_up)):
+        return False
+    Ar, size = lp.A @ r, np.abs(lp.A) @ np.abs(r)
+    if np.any((Ar < -VERIFY_TOL * size) & np.isfinite(lp.row_lo)) or \
+            np.any((Ar > VERIFY_TOL * size) & np.isfinite(lp.row_up)):
+        return False
+    return bool(lp.cost @ r < -VERIFY_TOL * (np.abs(lp.cost) @ np.abs(r)))
+
+
+def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strategy: int = 1):
+    """Solve ``lp`` after scaling rows by ``row_factor`` and columns by ``col_factor`` (and the objective by a
+    power of two that brings its largest entry near 1), with :data:`ROBUST_OPTIONS`.
+
+    Returns ``(status, x, objective, row_dual, basis)`` in the LP's own units; ``x``, ``row_dual`` and ``basis``
+    (HiGHS's column and row basis statuses as integers) are None unless optimal. ``"infeasible"`` and ``"unbounded"`` are only returned when certified (:func:`farkas_certified`,
+    :func:`ray_certified` with a primal feasible point), else ``"numerical_error"``.
+    """
+    A, cost = lp.A, lp.cost
+    top = np.abs(cost * col_factor).max(initial=0.0)
+    cost_factor = np.exp2(-np.round(np.log2(top))) if top > 0 else 1.0
     As = (A * row_factor[:, None] * col_factor[None, :]).T       # column-major for addCols
     R, C = A.shape
     h = new_highs()
-    for key, value in {"threads": 1, **ROBUST_OPTIONS}.items():
+    for key, value in {"threads": 1, **ROBUST_OPTIONS, "simplex_strategy": strategy}.items():
         h.setOptionValue(key, value)
-    rlo, rup = row_lo * row_factor, row_up * row_factor
+    rlo, rup = lp.row_lo * row_factor, lp.row_up * row_factor
     h.addRows(R, np.where(np.isinf(rlo), -HINF, rlo), np.where(np.isinf(rup), HINF, rup), 0,
               np.zeros(R, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
     col_idx, row_idx = np.nonzero(As)
     starts = np.searchsorted(col_idx, np.arange(C)).astype(np.int32)
-    clo, cup = col_lo / col_factor, col_up / col_factor
+    clo, cup = lp.col_lo / col_factor, lp.col_up / col_factor
     h.addCols(C, cost * col_factor * cost_factor, np.where(np.isinf(clo), -HINF, clo),
               np.where(np.isinf(cup), HINF, cup), col_idx.size, starts, row_idx.astype(np.int32), As[As != 0])
     for options in RETRY_OPTIONS[1:] + [None]:   # dual simplex, then primal simplex, then interior point
@@ -624,16 +914,37 @@ def _solve_equilibrated(A, cost, col_lo, col_up, row_lo, row_up, balance_objecti
         for key, value in options.items():
             h.setOptionValue(key, value)
         h.clearSolver()
-    if ms == MS.kUnboundedOrInfeasible:
-        h.changeColsCost(C, np.arange(C, dtype=np.int32), np.zeros(C))
-        h.run()
-        return ("unbounded" if h.getModelStatus() == MS.kOptimal else "infeasible"), None, np.nan, None
-    if ms != MS.kOptimal:
-        return status_name(ms), None, np.nan, None
-    solution = h.getSolution()
-    x = np.asarray(solution.col_value, dtype=float) * col_factor
-    duals = np.asarray(solution.row_dual, dtype=float) * row_factor / cost_factor
-    return "optimal", x, h.getObjectiveValue() / cost_factor, duals
+    if ms == MS.kOptimal:
+        solution = h.getSolution()
+        x = np.asarray(solution.col_value, dtype=float) * col_factor
+        row_dual = np.asarray(solution.row_dual, dtype=float) * row_factor / cost_factor
+        basis = h.getBasis()
+        status = (np.array([int(v) for v in basis.col_status]), np.array([int(v) for v in basis.row_status]))
+        return "optimal", x, h.getObjectiveValue() / cost_factor, row_dual, status
+    if ms in (MS.kInfeasible, MS.kUnboundedOrInfeasible):
+        _, has_ray, ray = h.getDualRay()
+        if has_ray and farkas_certified(lp, np.asarray(ray, dtype=float) * row_factor):
+            return "infeasible", None, np.nan, None, None
+    if ms in (MS.kUnbounded, MS.kUnboundedOrInfeasible):
+        _, has_ray, ray = h.getPrimalRay()
+        if has_ray and ray_certified(lp, np.asarray(ray, dtype=float) * col_factor) and _feasible(h, lp, col_factor):
+            return "unbounded", None, np.nan, None, None
+    return "numerical_error", None, np.nan, None, None
+
+
+def _feasible(h: highspy.Highs, lp: _LP, col_factor: np.ndarray) -> bool:
+    """Whether the model in ``h`` has a point that is feasible in ``lp``'s units (solved with zero costs)."""
+    C = lp.A.shape[1]
+    h.changeColsCost(C, np.arange(C, dtype=np.int32), np.zeros(C))
+    h.run()
+    if h.getModelStatus() != MS.kOptimal:
+        return False
+    x = np.clip(np.asarray(h.getSolution().col_value, dtype=float) * col_factor, lp.col_lo, lp.col_up)
+    activity, size = lp.A @ x, np.abs(lp.A) @ np.abs(x)
+    bound = np.maximum(np.where(np.isfinite(lp.row_lo), np.abs(lp.row_lo), 0.0),
+                       np.where(np.isfinite(lp.row_up), np.abs(lp.row_up), 0.0))
+    violation = np.maximum(np.maximum(lp.row_lo - activity, activity - lp.row_up), 0.0)
+    return bool((_relative(violation, size + bound) <= VERIFY_TOL).all())
 
 
 ACTIVE_CAP = 300        # rebuild the restricted model from recently used columns beyond this many columns
@@ -660,14 +971,14 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
     ptr = np.zeros(k + 1, dtype=np.int64)
     idx_parts, val_parts = [], []
     for i in range(k):
-        st, obj, values = solver.solve(patch, i, int(own[i]))
+        st, obj, values, row_dual = solver.solve(patch, i, int(own[i]))
         cols = None
         if st == "optimal":
             cols = solver.columns(values).clipped(patch, i)
-            if not accepted(stage, ref_data, patch, i, int(own[i]), obj, cols):
+            if not accepted(stage, ref_data, patch, i, int(own[i]), obj, cols, row_dual, solver.candidates(int(own[i]))):
                 st = "unverified"
         if st not in ("optimal", "infeasible"):     # unverified, unbounded or a solver failure
-            st, obj, cols = solve_robust(stage, ref_data, patch, i, int(own[i]))
+            st, obj, cols = solve_robust(stage, ref_data, patch, i, int(own[i]), data0[i])
         status[i] = st
         if cols is not None:
             objective[i] = obj

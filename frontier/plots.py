@@ -4,7 +4,8 @@
   several series side by side, or the trajectories of chosen entities;
 * :func:`plot_decomposition` -- the index and its components (efficiency change, technical change / best-
   practice gap change) by period, and chained over the periods;
-* :func:`plot_scores` -- the distribution of efficiency scores in each period (box plots), or a histogram.
+* :func:`plot_scores` -- the distribution of efficiency scores in each period (box plots), or a histogram;
+* :func:`plot_tgr` -- a metafrontier's technology gap ratio by group (box plots), or its mean by group over time.
 
 Each function returns the matplotlib ``Figure`` (in Jupyter it shows once, as the cell's value); with ``path`` it
 also saves it (PNG, PDF, SVG... by the extension). Pass ``ax=`` to draw into an existing axes. matplotlib is
@@ -30,7 +31,8 @@ if importlib.util.find_spec("matplotlib") is None:   # fail at import, so caller
 
 COMPONENT_NAMES = {"index": "index", "ec": "efficiency change (EC)", "tc": "technical change (TC)",
                    "pec": "pure efficiency change (PEC)", "sec": "scale efficiency change (SEC)",
-                   "output_quantity": "output quantity index", "input_quantity": "input quantity index"}
+                   "output_quantity": "output quantity index", "input_quantity": "input quantity index",
+                   "bpc": "best-practice change (BPC)", "tgc": "technology-gap change (TGC)"}
 INDEX_NAMES = {"ml": "ML", "gml": "GML", "sml": "SML", "malmquist": "Malmquist", "luenberger": "Luenberger",
                "hicks_moorsteen": "Hicks-Moorsteen", "lhm": "Luenberger-Hicks-Moorsteen"}
 
@@ -440,10 +442,12 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
 
     Left: the mean index and components of each period's changes (geometric means for ratio indices, bars
     drawn from 1; arithmetic means for Luenberger indicators, bars from 0). Right (``cumulative=True``): the
-    period means chained over the periods. ``components`` defaults to ``("ec", "tc")`` (the output and input
-    quantity indices for Hicks-Moorsteen, whose index is their quotient, or difference); with the FGNZ
-    decomposition ``("pec", "sec", "tc")`` is also possible. The period on the axis is the later period of
-    each change. Returns the Figure.
+    period means chained over the periods. ``components`` defaults to the components the index decomposes into,
+    read from ``pr.spec.components``: ``("ec", "tc")``, ``("ec", "bpc", "tgc")`` for the metafrontier index
+    (``group=``), or the output and input quantity indices for Hicks-Moorsteen (whose index is their quotient, or
+    difference); with the FGNZ decomposition ``("pec", "sec", "tc")`` is also possible (pec and sec refine ec,
+    so they are left out of the default, which would count ec twice). The period on the axis is the later
+    period of each change. Returns the Figure.
     """
     from .results import ProductivityResult
 
@@ -451,11 +455,11 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
         raise TypeError(f"plot_decomposition needs a ProductivityResult, got {type(pr).__name__}")
     s = pr.spec
     ratio = s.ratio
-    default = ("ec", "tc") if "ec" in s.components else tuple(s.components[1:])
-    components = list(components or default)
-    unknown = [c for c in components if c not in pr.indices.columns or c in ("index", "status", "period_from")]
+    available = [c for c in s.components if c != "index"]
+    components = list(components or [c for c in available if c not in ("pec", "sec")])
+    unknown = [c for c in components if c not in available]
     if unknown:
-        raise ValueError(f"components {unknown} are not in the indices; available: {list(s.components[1:])}")
+        raise ValueError(f"components {unknown} are not in the indices; available: {available}")
     cols = ["index"] + components
     rows = pr.indices[pr.indices["status"] != "gap"]
     if rows.empty:
@@ -476,6 +480,8 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
     if s["technology"] == "global":
         names["tc"] = "best-practice gap change (BPC)"
     iname = INDEX_NAMES.get(s.get("alias"), s["index"])
+    if s.get("group") is not None:
+        iname = f"metafrontier {iname}"
     names["index"] = f"{iname} index"
 
     fig, axes = _figure(ax, path, figsize or ((12, 4.6) if cumulative else (7.5, 4.6)),
@@ -647,9 +653,6 @@ def _clip_outliers(ax, x, data, efficient, color):
             marked = True
 
 
-__all__ = ["plot_decomposition", "plot_gtfp", "plot_scores"]
-
-
 # ----------------------------------------------------------------------------------------------------
 # window analysis
 # ----------------------------------------------------------------------------------------------------
@@ -695,3 +698,86 @@ def plot_windows(res, path=None, *, entities=None, ax=None, title: str | None = 
     fig.suptitle(title or f"Window analysis: {_model_name(spec)} ({spec.rts.upper()}), width {spec.window}",
                  fontsize=11)
     return _finish(fig, path)
+
+
+# ----------------------------------------------------------------------------------------------------
+# metafrontier technology gap
+# ----------------------------------------------------------------------------------------------------
+
+def plot_tgr(res, path=None, *, over: str = "group", ax=None, title: str | None = None, figsize=None):
+    """The technology gap of a :class:`~frontier.MetafrontierResult`: the TGR E*/E^g, or for the DDF family the
+    gap D* - D^g.
+
+    ``over="group"``: a box plot per group with its mean (diamond); each group's label carries ``n``, the DMUs
+    with a defined gap (and how many are NaN). ``over="period"`` (results with ``period=``): the mean gap of
+    each group in each period, one line per group, with ``n`` in the legend and written under every point.
+    The means are those of ``res.by("group")`` / ``res.by("group_period")`` and the summary. The dashed line
+    is the metafrontier (TGR = 1, gap = 0), where the group frontier touches it. Returns the Figure.
+    """
+    from .results import MetafrontierResult
+
+    if not isinstance(res, MetafrontierResult):
+        raise TypeError(f"plot_tgr needs a MetafrontierResult, got {type(res).__name__}")
+    if over not in ("group", "period"):
+        raise ValueError(f"over must be 'group' or 'period', got {over!r}")
+    if over == "period" and res.periods is None:
+        raise ValueError("over='period' needs a result computed with period= (the mean gap by group and period)")
+    spec = res.spec
+    gap = res.technology_gap.name
+    on_meta = 1.0 if res.ratio else 0.0
+    ylabel = "TGR = E*/E^g (1 = on the metafrontier)" if res.ratio else "gap = D* - D^g (0 = on the metafrontier)"
+    what = "TGR" if res.ratio else "technology gap"
+    model = f"{_model_name(spec)}, {spec['rts'].upper()}, {spec['meta']} metafrontier"
+    colors = [c["color"] for c in __import__("matplotlib").rcParams["axes.prop_cycle"]]
+    values = res.technology_gap.astype(float)
+    if over == "group":
+        table = res.by("group")
+        groups = list(table.index)
+        fig, (ax,) = _figure(ax, path, figsize or (max(5.5, 1.1 * len(groups) + 2.5), 4.6))
+        members = [values[(res.groups == g).to_numpy()] for g in groups]
+        data = [m.dropna().to_numpy() for m in members]
+        keep = [i for i, d in enumerate(data) if len(d)]
+        x = np.arange(len(groups))
+        ax.boxplot([data[i] for i in keep], positions=x[keep], widths=0.6, patch_artist=True,
+                   boxprops=dict(facecolor=colors[0], alpha=0.35), medianprops=dict(color=colors[0], lw=2),
+                   flierprops=dict(marker=".", ms=3, alpha=0.5))
+        ax.plot(x, table[gap].to_numpy(dtype=float), ls="none", marker="D", ms=6, color=colors[1], label="mean")
+        labels = []
+        for g, m in zip(groups, members):
+            nan = int(m.isna().sum())
+            labels.append(f"{g}\nn={int(m.notna().sum())}" + (f"\n({nan} NaN)" if nan else ""))
+        ax.set_xticks(x)
+        ax.set_xticklabels(labels)
+        ax.set_xlim(-0.6, len(groups) - 0.4)
+        ax.set_xlabel(f"{spec['group']} (n = DMUs with a defined {gap})")
+        ax.set_title(title or f"{what} by {spec['group']} ({model})", fontsize=11)
+    else:
+        table = res.by("group_period")
+        groups = list(pd.unique(table.index.get_level_values(0)))
+        periods = _sorted_periods(res.periods)
+        fig, (ax,) = _figure(ax, path, figsize or (8, 4.8))
+        pos = _period_axis(ax, periods)
+        counts = []
+        for i, g in enumerate(groups):
+            part = table.xs(g, level=0).reindex(periods)
+            n = part[f"n_{gap}"].fillna(0).astype(int)
+            drawn = [p for p in periods if n[p] > 0]
+            color = colors[i % len(colors)]
+            ax.plot([pos[p] for p in drawn], part.loc[drawn, gap].to_numpy(dtype=float), color=color, lw=2,
+                    marker="o", ms=4, label=f"{g}, n = {_n_range(n[drawn])}")
+            counts.append(([pos[p] for p in periods], n.to_numpy(), color))
+        _annotate_counts(ax, counts)
+        pname = res.periods.name if isinstance(res.periods.name, str) else "period"
+        ax.set_xlabel(f"{pname} ({spec.get('technology') or 'contemporaneous'} frontiers; n = DMUs per point)")
+        ax.set_title(title or f"mean {what} by {spec['group']} and {pname} ({model})", fontsize=11)
+    ax.axhline(on_meta, color="0.45", lw=0.9, ls="--", zorder=0, label="metafrontier")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, axis="y", alpha=0.3)
+    if over == "group":
+        ax.legend(frameon=False, fontsize=9, loc="best")
+    else:
+        _legend_on_top(ax)                  # the counts take the bottom of the axes
+    return _finish(fig, path)
+
+
+__all__ = ["plot_decomposition", "plot_gtfp", "plot_scores", "plot_tgr", "plot_windows"]

@@ -1,7 +1,7 @@
 """The evaluation primitive: a data set bound to one model's options, evaluating any points against any reference.
 
-A :class:`Problem` owns the transformation between the user's units and the LP's (each variable divided by its
-column mean; every model here is invariant to that, and directions, caps and costs are scaled alike) together with
+A :class:`Problem` owns the transformation between the user's units and the LP's (each variable divided by the
+power of two nearest its column mean, so the scaled data are the user's exactly; every model here is invariant to that, and directions, caps and costs are scaled alike) together with
 its inverse, the data-derived constants the model needs (:class:`frontier.models.registry.Constants`) and the rule
 that turns LP statuses into NaN. Everything above it (``efficiency()``, the productivity indices, metafrontiers,
 bootstraps) is a composition of :meth:`Problem.evaluate` calls:
@@ -140,6 +140,7 @@ class Problem:
         M = d.matrix
         scale = M.mean(axis=0)
         scale[scale <= 0] = 1.0
+        scale = np.exp2(np.round(np.log2(scale)))      # a power of two: the LP's data are the user's, exactly
         positive = np.where(M > 0, M, np.inf).min(axis=0)
         small = np.where(np.isfinite(positive), positive / 100.0, 1.0) / scale
         bad_cap = M[:, L.bads].max(axis=0) / scale[L.bads] if L.s2 else np.zeros(0)

@@ -765,32 +765,47 @@ class MetafrontierResult:
         out.index.names = [k.name for k in keys[level]]
         return out
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """The specification, LP outcomes and the mean group score, meta score and technology gap by group (and by
+        period), each mean with the number of DMUs behind it (:meth:`by`).
+
+        Prints as text; in a notebook it renders as HTML tables (:class:`Summary`)."""
         s = self.spec
         gap = self.technology_gap.name
         what = "TGR = E*/E^g (1 = on the metafrontier)" if self.ratio else "gap = D* - D^g (0 = on the metafrontier)"
-        lines = [f"frontier metafrontier: {s['meta']} metafrontier over the groups of {s['group']!r}"]
-        lines.append(f"  {'score':<18} {s['description']}")
-        lines += [_row_line(key, value) for key, value in _spec_rows(s, [
-            "model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights",
-            "technology", "window", "zeros"])]
-        lines.append(f"  {'variables':<18} inputs {s['inputs']}, outputs {s['outputs']}"
-                     + (f", bad outputs {s['bad_outputs']}" if s['bad_outputs'] else ""))
-        lines.append(f"  {'DMUs':<18} {len(self.groups)} in {self.groups.nunique()} groups")
+        title = f"frontier metafrontier: {s['meta']} metafrontier over the groups of {s['group']!r}"
+        rows = [("score", s["description"])]
+        rows += _spec_rows(s, ["model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction",
+                               "weights", "technology", "window", "zeros"])
+        rows.append(("variables", f"inputs {s['inputs']}, outputs {s['outputs']}"
+                     + (f", bad outputs {s['bad_outputs']}" if s['bad_outputs'] else "")))
+        rows.append(("DMUs", f"{len(self.groups)} in {self.groups.nunique()} groups"))
         for name, status in (("group LP status", self.group_status), ("meta LP status", self.meta_status)):
-            lines.append(f"  {name:<18} " + ", ".join(f"{k}: {v}" for k, v in status.value_counts().items()))
-        lines.append(f"  {gap:<18} {what}")
+            rows.append((name, ", ".join(f"{k}: {v}" for k, v in status.value_counts().items())))
+        rows.append((gap, what))
+        lines = [title] + [_row_line(k, v) for k, v in rows]
+        tables = {}
         for level in ["group"] + (["period"] if self.periods is not None else []):
+            table = self.by(level)
+            tables[f"mean by {level} (n = DMUs with a defined value)"] = table
             lines.append(f"  mean by {level} (n = DMUs with a defined value):")
-            lines.append("    " + self.by(level).round(4).to_string().replace("\n", "\n    "))
+            lines.append("    " + table.round(4).to_string().replace("\n", "\n    "))
         ok = self.technology_gap.dropna()
         if len(ok):
-            lines.append(f"  {gap + ' overall':<18} mean {ok.mean():.4f} (n={len(ok)}), min {ok.min():.4f}, "
-                         f"max {ok.max():.4f}")
-        return "\n".join(lines)
+            rows.append((f"{gap} overall", f"mean {ok.mean():.4f} (n={len(ok)}), min {ok.min():.4f}, "
+                                           f"max {ok.max():.4f}"))
+            lines.append(_row_line(*rows[-1]))
+        return Summary("\n".join(lines), title, rows, tables)
 
     def __str__(self) -> str:
         return self.summary()
+
+    def plot(self, path=None, *, over: str = "group", **kwargs):
+        """The technology gap by group (``over="group"``: box plots with the mean and n per group) or its mean by
+        group and period (``over="period"``, results with ``period=``); see :func:`frontier.plots.plot_tgr`."""
+        from .plots import plot_tgr
+
+        return plot_tgr(self, path, over=over, **kwargs)
 
     # -- export (frontier.io) --------------------------------------------------------------------------
     def to_csv(self, path) -> None:
@@ -820,6 +835,10 @@ class MetafrontierResult:
     def __repr__(self) -> str:
         return (f"<MetafrontierResult {self.spec['meta']} {self.spec['model']} n={len(self.groups)} "
                 f"groups={self.groups.nunique()}>")
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view of the result: the summary's specification and tables as HTML."""
+        return self.summary()._repr_html_()
 
 
 @dataclass(frozen=True)

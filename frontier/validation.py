@@ -32,10 +32,10 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from .economic import economic
-from .efficiency import efficiency
-from .metafrontier import metafrontier
-from .productivity import productivity
+from .economic_efficiency import economic
+from .scoring import efficiency
+from .group_frontiers import metafrontier
+from .indices import productivity
 from .models.registry import model_option_names
 
 ENV_VAR = "FRONTIER_VALIDATION_DIR"

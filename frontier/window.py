@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .data import check_engine_options, validate_frame
-from .efficiency import make_progress
+from .scoring import make_progress
 from .models import resolve_options
 from .panel import Panel, period_ranks
 from .problem import Problem, custom_direction

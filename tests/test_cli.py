@@ -638,3 +638,106 @@ def test_window_command(tmp_path, files, panel, capsys):
     code, _, err = run(["window", files["csv"], *PANEL, *VARS, "--width", "9"], capsys)
     assert code == 2
     assert_one_line_error(err, "width=9 exceeds the 4 period")
+
+
+# ----------------------------------------------------------------------------------------------------
+# metafrontier, and the metafrontier productivity index
+# ----------------------------------------------------------------------------------------------------
+
+META = ["--group", "region", "--inputs", *INPUTS, "--outputs", *OUTPUTS, "--bad-outputs", "so2"]
+
+
+def test_metafrontier_csv_with_id_and_period(tmp_path, files, panel, capsys):
+    out = tmp_path / "tgr.csv"
+    code, stdout, err = run(["metafrontier", files["csv"], *META, "--id", "city", "--period", "year", "--meta",
+                             "union", "-o", out], capsys)
+    assert code == 0, err
+    assert "frontier metafrontier: union metafrontier over the groups of 'region'" in stdout
+    assert "mean by group (n = DMUs with a defined value)" in stdout and "mean by period" in stdout
+    assert f"wrote {out} (48 rows x 8 columns)" in err
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["city", "year", "region", "group_score", "group_status", "meta_score",
+                                   "meta_status", "tgr"]
+    ref = fr.metafrontier(panel, "region", INPUTS, OUTPUTS, ["so2"], meta="union", period="year")
+    np.testing.assert_allclose(table["tgr"].to_numpy(), ref.tgr.to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(table["meta_score"].to_numpy(), ref.meta_scores.to_numpy(), rtol=1e-9)
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "dta", "parquet"])
+def test_metafrontier_formats_record_the_specification(tmp_path, files, ext, capsys):
+    if ext == "xlsx":
+        pytest.importorskip("openpyxl")
+    out = tmp_path / f"gap.{ext}"
+    code, _, err = run(["metafrontier", files["dta"], *META, "--id", "city", "--period", "year", "--model", "ddf",
+                        "--rts", "crs", "--technology", "global", "-q", "-o", out], capsys)
+    assert code == 0, err
+    spec = io.read_specification(out)
+    assert spec["command"].startswith("frontier metafrontier ") and "--technology global" in spec["command"]
+    assert spec["call"].startswith("frontier.metafrontier(data, group='region'") and spec["meta"] == "pooled"
+    back = io.read_table(out)
+    assert len(back) == 48 and {"city", "year", "region", "gap"} <= set(back.columns)
+    assert (back["gap"] >= 0).all()
+
+
+def test_metafrontier_without_id_copies_the_data_and_plots(tmp_path, files, panel, capsys):
+    pytest.importorskip("matplotlib")
+    out, png, png_t = tmp_path / "m.csv", tmp_path / "tgr.png", tmp_path / "tgr_t.png"
+    code, _, err = run(["metafrontier", files["csv"], *META, "--period", "year", "--model", "radial", "-q",
+                        "-o", out, "--plot", png, "--plot-periods", png_t], capsys)
+    assert code == 0, err
+    table = pd.read_csv(out)
+    # all input columns once (group and period included), then the results
+    assert list(table.columns) == list(panel.columns) + ["group_score", "group_status", "meta_score",
+                                                         "meta_status", "tgr"]
+    for path in (png, png_t):
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("extra, fragments", [
+    (["--plot-periods", "{tmp}/t.png"], ["--plot-periods needs --period"]),
+    (["--technology", "global"], ["needs --period"]),
+    (["--period", "year", "-o", "{tmp}/missing/m.csv"], ["output folder", "missing' does not exist"]),
+    (["--period", "year", "--plot", "{tmp}/m.xyz"], ["--plot", "cannot tell the image format"]),
+    (["--period", "year", "--group", "sector"], ["'sector' (group)"]),
+])
+def test_metafrontier_checks_before_solving(tmp_path, files, no_solving, capsys, extra, fragments):
+    if any("png" in a or "xyz" in a for a in extra):
+        pytest.importorskip("matplotlib")
+    extra = [a.replace("{tmp}", str(tmp_path)) for a in extra]
+    code, _, err = run(["metafrontier", files["csv"], *META, "-q", *extra], capsys)
+    assert code == 2, err
+    assert_one_line_error(err, *fragments)
+
+
+def test_productivity_group_is_the_metafrontier_index(tmp_path, files, panel, capsys):
+    pytest.importorskip("matplotlib")
+    out, png = tmp_path / "mml.csv", tmp_path / "dec.png"
+    code, stdout, err = run(["productivity", files["csv"], *PANEL, *META, "--model", "sbm", "-o", out,
+                             "--plot-decomposition", png], capsys)
+    assert code == 0, err
+    assert "metafrontier index = ec x bpc x tgc" in stdout
+    table = pd.read_csv(out)
+    assert list(table.columns[2:]) == ["period_from", "index", "ec", "bpc", "tgc", "status", "gtfp", "cum_ec",
+                                       "cum_bpc", "cum_tgc"]
+    ref = fr.productivity(panel, "city", "year", INPUTS, OUTPUTS, ["so2"], model="sbm", group="region")
+    rows = table.dropna(subset=["index"]).set_index(["city", "year"])
+    np.testing.assert_allclose(rows["tgc"], ref.indices["tgc"].reindex(rows.index), rtol=1e-9)
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    code, _, err = run(["productivity", files["csv"], *PANEL, *META, "--index", "ml", "-q"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "global metafrontier")
+
+
+def test_metafrontier_help(capsys):
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0 and "metafrontier" in out
+    code, out, _ = run(["metafrontier", "--help"], capsys)
+    text = " ".join(out.split())
+    for phrase in ("--group COL", "'union': the non-convex union of the group technologies", "--plot-periods",
+                   "gap = meta - group >= 0", "which observations form period t's frontiers"):
+        assert phrase in text, phrase
+    parser = build_parser()
+    for action in parser._subparsers._group_actions[0].choices["metafrontier"]._actions:
+        assert action.help, action.dest
+    code, out, _ = run(["productivity", "--help"], capsys)
+    assert "technology-gap change" in " ".join(out.split())

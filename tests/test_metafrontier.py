@@ -392,3 +392,42 @@ def test_union_skips_a_group_absent_from_a_period():
     later = data[data.year == 2002]
     alone = fr.metafrontier(later, "region", ["K", "L"], ["Y"], model="radial", meta="union")
     np.testing.assert_allclose(res.meta_scores[later.index], alone.meta_scores, atol=1e-12)
+
+
+# ----------------------------------------------------------------------------------------------------
+# summary object, notebook view, the bundled panel's regions
+# ----------------------------------------------------------------------------------------------------
+
+def test_summary_is_a_summary_object_with_tables_and_html():
+    from frontier.results import Summary
+
+    df = panel_with_groups()
+    res = fr.metafrontier(df, "region", ["K", "L"], ["Y"], model="radial", period="year")
+    text = res.summary()
+    assert isinstance(text, Summary) and str(res) == text
+    assert text.title.startswith("frontier metafrontier: pooled metafrontier over the groups of 'region'")
+    rows = dict(text.rows)
+    assert rows["DMUs"] == "24 in 2 groups" and rows["model"] == "radial" and "tgr overall" in rows
+    by_group = text.tables["mean by group (n = DMUs with a defined value)"]
+    pd.testing.assert_frame_equal(by_group, res.by("group"))
+    assert list(text.tables["mean by period (n = DMUs with a defined value)"].index) == [2001, 2002, 2003]
+    html = res._repr_html_()
+    assert html == text._repr_html_() and "<table" in html and "n_tgr" in html and "east" in html
+
+
+def test_city_panel_regions_come_from_the_city_number_and_leave_the_data_unchanged():
+    from frontier.datasets import synthetic_city_panel
+
+    panel = synthetic_city_panel()
+    assert list(panel.columns) == ["city", "year", "capital", "labour", "energy", "value_added", "so2",
+                                   "wastewater", "dust", "region"]
+    number = panel["city"].str[4:].astype(int)
+    expected = np.array(["east", "central", "west"])[(number - 1) % 3]
+    assert (panel["region"].to_numpy() == expected).all()
+    assert (panel.groupby("city")["region"].nunique() == 1).all()
+    assert panel.drop_duplicates("city")["region"].value_counts().to_dict() == {"east": 90, "central": 90,
+                                                                                "west": 90}
+    # the drawn values are those of the panel before the region column existed (0.x, 270 x 12)
+    assert panel.shape == (3240, 10)
+    np.testing.assert_allclose(panel["value_added"].sum(), 776109.5429018273, rtol=1e-12)
+    np.testing.assert_allclose(panel["so2"].iloc[-1], 2.3687462926235416, rtol=1e-12)

@@ -304,3 +304,72 @@ def test_plot_is_shown_once_in_jupyter_inline(tmp_path):
                                     ["value_added"], index="gml", model="ddf"))
     assert plt.fignum_exists(fig.number)                     # Agg / scripts: pyplot keeps it for plt.show()
     plt.close(fig)
+
+
+# ----------------------------------------------------------------------------------------------------
+# metafrontier: the technology gap and the index decomposition
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def meta(panel):
+    return fr.metafrontier(panel, "region", INPUTS, OUTPUTS, ["so2"], model="sbm", period="year")
+
+
+def test_plot_tgr_by_group_draws_the_summary_means_with_n(tmp_path, meta):
+    from frontier.plots import plot_tgr
+
+    path = tmp_path / "tgr.png"
+    fig = meta.plot(path)
+    assert is_png(path)
+    (ax,) = fig.axes
+    assert ax.get_title() == "TGR by region (SBM, VRS, pooled metafrontier)"
+    assert ax.get_ylabel() == "TGR = E*/E^g (1 = on the metafrontier)"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["east\nn=20", "central\nn=20", "west\nn=20"]
+    means = [ln for ln in ax.get_lines() if ln.get_label() == "mean"][0]
+    np.testing.assert_allclose(means.get_ydata(), meta.by("group")["tgr"].to_numpy())
+    assert legend_texts(ax) == ["mean", "metafrontier"]
+    ddf = fr.metafrontier(synthetic_city_panel(9, 2), "region", INPUTS, OUTPUTS, ["so2"], model="ddf", rts="crs")
+    fig = plot_tgr(ddf)
+    assert fig.axes[0].get_ylabel() == "gap = D* - D^g (0 = on the metafrontier)"
+    assert fig.axes[0].get_title().startswith("technology gap by region (DDF, CRS")
+    with pytest.raises(ValueError, match="period="):
+        plot_tgr(ddf, over="period")
+    with pytest.raises(ValueError, match="over"):
+        plot_tgr(meta, over="city")
+    with pytest.raises(TypeError, match="MetafrontierResult"):
+        plot_tgr(ddf.to_frame())
+
+
+def test_plot_tgr_over_periods_one_line_per_group_with_n_per_point(tmp_path, meta):
+    path = tmp_path / "tgr_t.png"
+    fig = meta.plot(path, over="period")
+    assert is_png(path)
+    (ax,) = fig.axes
+    assert ax.get_title() == "mean TGR by region and year (SBM, VRS, pooled metafrontier)"
+    assert legend_texts(ax) == ["east, n = 4", "central, n = 4", "west, n = 4", "metafrontier"]
+    table = meta.by("group_period")
+    for line in ax.get_lines():
+        if line.get_label().startswith("east"):
+            np.testing.assert_allclose(line.get_xdata(), [2010, 2011, 2012, 2013, 2014])
+            np.testing.assert_allclose(line.get_ydata(), table.xs("east", level=0)["tgr"].to_numpy())
+    counts = [t.get_text() for t in ax.texts]
+    assert counts == ["n=4"] * 15                                      # 3 regions x 5 years
+
+
+def test_plot_decomposition_reads_the_metafrontier_components(tmp_path, panel):
+    pr = fr.productivity(panel, "city", "year", INPUTS, OUTPUTS, ["so2"], model="sbm", group="region")
+    path = tmp_path / "meta_dec.png"
+    fig = pr.plot("decomposition", path)
+    assert is_png(path)
+    left, right = fig.axes
+    assert left.get_title() == "metafrontier GML by period (geometric mean across entities)"
+    assert legend_texts(left) == ["metafrontier GML index", "efficiency change (EC)", "best-practice change (BPC)",
+                                  "technology-gap change (TGC)"]
+    assert len(left.patches) == 4 * 3                                     # 4 changes x (EC, BPC, TGC)
+    heights = np.array([b.get_height() + b.get_y() for b in left.patches]).reshape(3, 4)
+    np.testing.assert_allclose(heights.prod(axis=0), left.get_lines()[0].get_ydata(), rtol=1e-10)
+    assert "technology-gap change (TGC)" in legend_texts(right)
+    fig = plot_decomposition(pr, components=("tgc",), cumulative=False)
+    assert legend_texts(fig.axes[0]) == ["metafrontier GML index", "technology-gap change (TGC)"]
+    with pytest.raises(ValueError, match=r"available: \['ec', 'bpc', 'tgc'\]"):
+        plot_decomposition(pr, components=("tc",))

@@ -76,7 +76,8 @@ def test_unknown_model_fails_in_one_place_with_one_message():
 @pytest.mark.parametrize("bad", [None, 3, ["sbm"], {"sbm": 1}])
 def test_a_model_that_is_not_a_name_is_a_value_error(bad):
     assert _message(lambda: efficiency(model=bad)) == f"model must be one of {model_names()}, got {bad!r}"
-    assert _message(lambda: productivity(model=bad)) == f"model must be one of {model_names()}, got {bad!r}"
+    if bad is not None:              # productivity(model=None) is the index's default model (sbm; radial for HM)
+        assert _message(lambda: productivity(model=bad)) == f"model must be one of {model_names()}, got {bad!r}"
 
 
 def test_command_line_model_choices_come_from_the_registry(tmp_path, capsys):
@@ -250,3 +251,15 @@ def test_command_line_offers_the_orientations_and_disposabilities_families_decla
 def test_registry_is_left_as_it_was():
     """The fixture removed the test families (this test runs after them in file order)."""
     assert not [n for n in REGISTRY if n.startswith("toy_")]
+
+
+def test_no_module_shadows_a_public_function():
+    """``import frontier.efficiency`` used to give the function: implementation modules are named after what
+    they hold (scoring, indices, group_frontiers, economic_efficiency, window)."""
+    import importlib.util
+
+    import frontier as fr
+
+    for name in ("efficiency", "productivity", "metafrontier", "economic", "window_analysis"):
+        assert callable(getattr(fr, name))
+        assert importlib.util.find_spec(f"frontier.{name}") is None, f"frontier/{name}.py shadows fr.{name}"

@@ -202,7 +202,7 @@ def test_progress_bar_by_default_in_a_jupyter_kernel(monkeypatch):
     import sys
     import types
 
-    from frontier.efficiency import make_progress
+    from frontier.scoring import make_progress
 
     assert make_progress(None, 10_000) is None or sys.stderr.isatty()   # pytest: no terminal, no kernel
     ipython = types.ModuleType("IPython")

@@ -17,10 +17,11 @@ and price the rest with the duals (see :mod:`frontier.engine`).
 All data handed to a stage is already divided by per-variable scale factors; stages work in those units
 and the engine's caller multiplies slacks and targets back.
 
-Verification: the engine checks every optimal solution before it is reported (see
-:func:`frontier.engine.relative_violation`): each row's residual relative to the magnitude of its terms, with
-the variables clipped to their bounds, and the objective inside :meth:`Stage.objective_range`, a fact of the
-model. A stage only states that range; the check itself is generic.
+Verification: the engine certifies every optimal solution before it is reported (see
+:func:`frontier.engine.accepted`): each row's residual and each reduced cost relative to the magnitude of its
+terms, with the variables clipped to their bounds, and the objective inside :meth:`Stage.objective_range`, a fact
+of the model. A stage only states that range (and ``relative_objective`` where its score is the objective up to
+cancellation); the check itself is generic.
 """
 from __future__ import annotations
 
@@ -94,6 +95,9 @@ class Stage:
     name: str = "score"
     detail: bool = False        # a detail stage (slacks) is skipped when only scores are asked for
     keep_duals: bool = False    # the engine reports each LP's row duals (the multipliers; shadow prices)
+    # the score is the LP objective up to cancellation (SBM: t - sum w S / x0): an objective far below the
+    # magnitude of its terms is only reported when certified exactly (see frontier.engine.accepted)
+    relative_objective: bool = False
 
     @property
     def n_rows(self) -> int:

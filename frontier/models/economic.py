@@ -19,7 +19,7 @@ the observed cost w_o'x_o (objective = C*/C_o, the cost efficiency), the observe
 ``price_v * scale_v / denominator``, so the objective is in money units of the original data.
 
 These are not :class:`~frontier.models.registry.ModelFamily` entries: they need prices, and their technical
-parts are the registered radial and DDF models (see :func:`frontier.economic.economic`).
+parts are the registered radial and DDF models (see :func:`frontier.economic_efficiency.economic`).
 """
 from __future__ import annotations
 

@@ -103,8 +103,31 @@ class _SBMStage(Stage):
         return (np.divide(wi, di, out=np.zeros_like(wi), where=wi != 0),
                 np.divide(wo, do, out=np.zeros_like(wo), where=wo != 0))
 
+    def terms(self, data0):
+        """The weight ``w_v`` and divisor ``div_v`` of each variable's term ``w_v s_v / div_v`` (k x d each; a
+        divisor is 1 where the orientation leaves the term out or the value is 0 and not divided by)."""
+        L = self.layout
+        wi, di = term_weights(data0[:, L.inputs], self.weights[L.inputs], self.zeros, self.small[L.inputs])
+        out = slice(L.m, L.d)
+        wo, do = term_weights(data0[:, out], self.weights[out], self.zeros, self.small[out])
+        if self.orientation == "input":
+            wo = np.zeros_like(wo)
+        if self.orientation == "output":
+            wi = np.zeros_like(wi)
+        w, div = np.hstack([wi, wo]), np.hstack([di, do])
+        return w, np.where((w > 0) & (div > 0), div, np.where(data0[:, : L.d] > 0, data0[:, : L.d], 1.0))
+
+    def slacks(self, extras, data0):
+        """The slacks ``S_v = div_v S'_v`` (Charnes-Cooper scaled) from the LP's slack columns."""
+        return extras[:, 1:] * self.terms(data0)[1]
+
     def base_patch(self, data0, sign: float):
-        """Rows  X'L + sign*S- - t x0,  Y'L - sign*Sg - t y0,  B'L + sign*Sb - t b0, convexity, normalisation."""
+        """Rows  X'L + sign*S- - t x0,  Y'L - sign*Sg - t y0,  B'L + sign*Sb - t b0, convexity, normalisation.
+
+        The slack columns are in units of the term divisors (the DMU's own values): ``S_v = div_v S'_v``, so the
+        LP's coefficients are the data themselves and the score's weights, not rounded quotients ``w_v / x_v0``
+        (SBM is invariant to each variable's units; this is the same LP, and an exact one: the robust path's
+        exact rational certificate then speaks of the user's LP, not of a rounded copy)."""
         L, k = self.layout, data0.shape[0]
         p = self.empty_patch(k)
         x0 = data0[:, : L.d]
@@ -112,7 +135,7 @@ class _SBMStage(Stage):
         own = np.arange(L.d)
         signs = np.ones(L.d) * sign
         signs[L.goods] = -sign
-        p.extra_matrix[:, own, 1 + own] = signs
+        p.extra_matrix[:, own, 1 + own] = signs * self.terms(data0)[1]
         if self.convexity:
             p.extra_matrix[:, L.d, 0] = -1.0
             p.row_lower[:, L.d], p.row_upper[:, L.d] = convexity_bounds(self.rts, t_scaled=True)
@@ -126,6 +149,7 @@ class SBMScore(_SBMStage):
     def __init__(self, layout, rts, orientation, weights, zeros, small):
         super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1,
                          exclude_self=False, name="score")
+        self.relative_objective = True
 
     def objective_range(self, in_reference):
         return 0.0, 1.0       # rho in [0, 1] whatever the reference set (slacks never exceed the data)
@@ -135,13 +159,13 @@ class SBMScore(_SBMStage):
         p = self.base_patch(data0, sign=1.0)
         p.row_lower[:, : L.d] = 0.0
         p.row_upper[:, : L.d] = 0.0
-        cin, cout = self.weights_for(data0)
+        w = self.terms(data0)[0]
         r = self.norm_row
         p.extra_matrix[:, r, 0] = 1.0
-        p.extra_matrix[:, r, 1 + L.m: 1 + L.d] = cout
+        p.extra_matrix[:, r, 1 + L.m: 1 + L.d] = w[:, L.m:]
         p.row_lower[:, r] = p.row_upper[:, r] = 1.0
         p.extra_cost[:, 0] = 1.0
-        p.extra_cost[:, 1: 1 + L.m] = -cin
+        p.extra_cost[:, 1: 1 + L.m] = -w[:, L.inputs]
         return p
 
     def decode(self, sol, data0, prev):
@@ -153,7 +177,7 @@ class SBMScore(_SBMStage):
         x0 = data0[:, : L.d]
         with np.errstate(divide="ignore", invalid="ignore"):
             targets = sol.sums / t[:, None]
-            output_slacks = sol.extras[:, 1 + L.m:] / t[:, None]
+            output_slacks = self.slacks(sol.extras, data0)[:, L.m:] / t[:, None]
             scale = 1.0 / t
         slacks = x0 - targets
         slacks[:, L.goods] = -slacks[:, L.goods]
@@ -191,18 +215,18 @@ class SuperSBMScore(_SBMStage):
         p.row_upper[:, L.inputs] = 0.0          # X'L - S- - t x0 <= 0
         p.row_lower[:, L.goods] = 0.0           # Y'L + Sg - t y0 >= 0
         p.row_upper[:, L.bads] = 0.0            # B'L - Sb - t b0 <= 0
-        cin, cout = self.weights_for(data0)
+        w, div = self.terms(data0)
         r = self.norm_row
         p.extra_matrix[:, r, 0] = 1.0
-        p.extra_matrix[:, r, 1 + L.m: 1 + L.d] = -cout
+        p.extra_matrix[:, r, 1 + L.m: 1 + L.d] = -w[:, L.m:]
         p.row_lower[:, r] = p.row_upper[:, r] = 1.0
         for j in range(L.s1):                   # Sg_r - t y_r0 <= 0  (target output stays >= 0)
             row = r + 1 + j
             p.extra_matrix[:, row, 0] = -data0[:, L.m + j]
-            p.extra_matrix[:, row, 1 + L.m + j] = 1.0
+            p.extra_matrix[:, row, 1 + L.m + j] = div[:, L.m + j]
             p.row_upper[:, row] = 0.0
         p.extra_cost[:, 0] = 1.0
-        p.extra_cost[:, 1: 1 + L.m] = cin
+        p.extra_cost[:, 1: 1 + L.m] = w[:, L.inputs]
         if self.orientation == "input":
             p.extra_upper[:, 1 + L.m: 1 + L.d] = 0.0
         if self.orientation == "output":
@@ -213,7 +237,7 @@ class SuperSBMScore(_SBMStage):
         L = self.layout
         t = sol.extras[:, 0]
         with np.errstate(divide="ignore", invalid="ignore"):
-            s = sol.extras[:, 1:] / t[:, None]
+            s = self.slacks(sol.extras, data0) / t[:, None]
             scale = 1.0 / t
         targets = data0[:, : L.d] + s
         targets[:, L.goods] = data0[:, L.goods] - s[:, L.goods]

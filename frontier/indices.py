@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from .data import check_engine_options, option_value, validate_frame
-from .efficiency import make_progress
+from .scoring import make_progress
 from .models import family as model_family
 from .models import resolve_options
 from .panel import Panel, period_ranks

@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import engine
 from .data import _rows, check_engine_options, validate_frame
-from .efficiency import efficiency, evaluation_groups
+from .scoring import efficiency, evaluation_groups
 from .models.base import RTS, Layout
 from .models.economic import KINDS, build
 from .problem import SNAP_TOL, custom_direction, direction_matrix

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .data import _rows, check_engine_options, validate_frame
-from .efficiency import make_progress
+from .scoring import make_progress
 from .models import resolve_options
 from .panel import period_order
 from .problem import SNAP_TOL, Problem, custom_direction

@@ -41,7 +41,7 @@ def evaluation_groups(labels: pd.Index, period: str | None, period_values: pd.Se
                       window: int | None, ref_mask: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """The (evaluated rows, reference rows) of each reference set: one for a cross-section, else one per period
     under ``technology`` (contemporaneous, sequential, global or window), every reference restricted to
-    ``ref_mask``. Shared by :func:`efficiency` and :func:`frontier.economic.economic`."""
+    ``ref_mask``. Shared by :func:`efficiency` and :func:`frontier.economic_efficiency.economic`."""
     n = len(labels)
     if period is None:
         return [(np.arange(n), np.flatnonzero(ref_mask))]
