@@ -152,7 +152,7 @@ HELP = {
                  "(0, y, b), raise good and cut bad outputs with inputs fixed (gtfpch's g = (0, y, -b); "
                  "default for ddf/nddf in 'frontier productivity'); 'input': cut inputs only; 'ones': unit "
                  "steps; 'mean': the column means",
-    "weights": "weights of the variables in the score (sbm, nddf, sbm_ddf), as VARIABLE=NUMBER, "
+    "weights": "weights of the variables in the score (sbm, ebm, nddf, sbm_ddf), as VARIABLE=NUMBER, "
                "e.g. --weights capital=1 labour=1 energy=2",
     "zeros": "zeros in variables the SBM score divides by: 'error' (default, stop and name them), "
              "'small_positive' (use 1/100 of the column's smallest positive value: Tone's rule, as deaR), "
@@ -221,6 +221,37 @@ def _model_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
     g.add_argument("--weights", nargs="+", type=_weight, metavar="VAR=W", help=HELP["weights"])
     g.add_argument("--zeros", type=_lower_name, default="error", choices=("error", "small_positive", "drop_term"),
                    help=HELP["zeros"])
+    for name, models in _family_options().items():       # options only some models take, from the registry
+        validator = REGISTRY[models[0]].model_options[name]
+        about = " ".join((validator.__doc__ or "").split())
+        g.add_argument(f"--{name.replace('_', '-')}", dest=f"model_option_{name}", type=_number_or_json,
+                       metavar="VALUE", help=f"model {'/'.join(models)}: {about} A number or JSON text, e.g. "
+                                             "'{\"input\": 0.3, \"output\": 0.6}'.")
+
+
+def _family_options() -> dict:
+    """Each family-specific option name -> the models that take it."""
+    names: dict = {}
+    for model, fam in REGISTRY.items():
+        for name in fam.model_options:
+            names.setdefault(name, []).append(model)
+    return names
+
+
+def _number_or_json(text: str):
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or JSON text, got {text!r}") from None
+
+
+def _given_model_options(args) -> dict:
+    """The family-specific options given on the command line (``--epsilon`` ...), by name."""
+    prefix = "model_option_"
+    return {key[len(prefix):]: value for key, value in vars(args).items()
+            if key.startswith(prefix) and value is not None}
 
 
 def _engine_options(parser: argparse.ArgumentParser) -> None:
@@ -682,7 +713,7 @@ def _run_efficiency(args, argv) -> int:
                      orientation=args.orientation, rts=args.rts, super_efficiency=args.super_efficiency,
                      bad_disposability=args.bad_disposability, direction=args.direction, weights=_weights(args),
                      period=args.period, technology=args.technology, window=args.window, zeros=args.zeros,
-                     n_jobs=args.n_jobs, method=args.method, progress=args.progress)
+                     n_jobs=args.n_jobs, method=args.method, progress=args.progress, **_given_model_options(args))
     _print_summary(res.summary(), args)
     export = io.efficiency_export(res, _extra(args, argv))
     if args.keep_data or not args.id:         # without --id every input column is copied, to identify the rows
@@ -714,7 +745,7 @@ def _run_productivity(args, argv) -> int:
                       rts=args.rts, super_efficiency=args.super_efficiency, direction=args.direction,
                       weights=_weights(args), bad_disposability=args.bad_disposability, adjacency=args.adjacency,
                       base=args.base, zeros=args.zeros, group=args.group, n_jobs=args.n_jobs, method=args.method,
-                      progress=args.progress)
+                      progress=args.progress, **_given_model_options(args))
     _print_summary(pr.summary(), args)
     export = io.productivity_export(pr, _extra(args, argv), policy=args.chain)
     if args.keep_data:
@@ -750,7 +781,7 @@ def _run_window(args, argv) -> int:
                           width=args.width, model=args.model, orientation=args.orientation, rts=args.rts,
                           super_efficiency=args.super_efficiency, bad_disposability=args.bad_disposability,
                           direction=args.direction, weights=_weights(args), zeros=args.zeros, n_jobs=args.n_jobs,
-                          method=args.method, progress=args.progress)
+                          method=args.method, progress=args.progress, **_given_model_options(args))
     _print_summary(res.summary(), args)
     export = io.window_export(res, _extra(args, argv))
     if args.keep_data:
@@ -842,7 +873,7 @@ def _prices(pairs, frame) -> dict:
 
 def _run_economic(args, argv) -> int:
     from . import io
-    from .economic import economic
+    from .economic_efficiency import economic
 
     _check_outputs(args, {})
     frame = _read(args, text_columns=args.id)

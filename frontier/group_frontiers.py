@@ -122,6 +122,7 @@ def metafrontier(
     method: str = "auto",
     chunk_size: int | None = None,
     progress: bool | None = None,
+    **model_options,
 ) -> MetafrontierResult:
     """Score every DMU against its group's frontier and against the metafrontier; the technology gap.
 
@@ -138,6 +139,8 @@ def metafrontier(
         group frontiers and the metafrontier of that period's technology (contemporaneous by default,
         sequential, window or global), all restricted to the group for the group frontiers.
     n_jobs, method, chunk_size, progress : engine options as in :func:`frontier.efficiency`.
+    **model_options : options only some models take (``epsilon=`` for ebm), as in :func:`frontier.efficiency`;
+        data-derived parameters (EBM's calibrated epsilon and weights) are settled once on all rows.
 
     Every group frontier needs at least two DMUs (in each period's technology): a frontier spanned by the DMU
     alone scores it efficient by construction and says nothing about its group.
@@ -164,7 +167,8 @@ def metafrontier(
              if c is not None and not in_index]
     dea = validate_frame(data, inputs, outputs, bad_outputs, other_columns=other)
     options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
-                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros)
+                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
+                              model_options=model_options)
     G = custom_direction(direction, dea, data.index) if options.direction_label == "custom" else None
     problem = Problem(dea, options, G)
     fam = problem.family
@@ -261,6 +265,7 @@ def metafrontier(
         period=period, technology=technology if period is not None else None,
         window=window if technology == "window" else None,
         inputs=dea.inputs, outputs=dea.outputs, bad_outputs=dea.bad_outputs,
+        parameters=problem.parameters, model_options=options.extra or None,
         description=problem.description(super_efficiency), group=group, meta=meta,
     )
     return MetafrontierResult(

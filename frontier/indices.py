@@ -567,6 +567,7 @@ def productivity(
     method: str = "auto",
     chunk_size: int | None = None,
     progress: bool | None = None,
+    **model_options,
 ) -> ProductivityResult:
     """Productivity change of every entity between its consecutive periods, and the distances behind it.
 
@@ -604,11 +605,17 @@ def productivity(
     adjacency : ``"observed"`` (consecutive observed periods of each entity) or ``"calendar"``.
     base : ``"previous"`` (chained pairs) or ``"first"`` (every period against the entity's first).
     n_jobs, method, chunk_size, progress : engine options as in :func:`frontier.efficiency`.
+    **model_options : options only some models take (``epsilon=`` for ebm), as in :func:`frontier.efficiency`.
+        Data-derived parameters (EBM's calibrated epsilon and weights) are settled once on the pooled panel, so
+        every distance uses the same ones; ``spec.parameters`` reports them.
     """
     if isinstance(index, str) and index.lower() in HM_INDICES:
         if group is not None:
             raise ValueError(f"group= (the metafrontier index) is not defined for index={index!r}; use index='gml', "
                              "'malmquist' or 'luenberger' on the global technology")
+        given = sorted(name for name, value in model_options.items() if value is not None)
+        if given:
+            raise ValueError(f"{given} do not apply to index={index!r} (its distances are radial or directional)")
         return _hicks_moorsteen(data, entity, period, inputs, outputs, bad_outputs, index=index.lower(),
                                 technology=technology, window=window, model=model, orientation=orientation, rts=rts,
                                 super_efficiency=super_efficiency, direction=direction, weights=weights,
@@ -656,7 +663,7 @@ def productivity(
     dea = validate_frame(work, inputs, outputs, bad_outputs, other_columns=[group] if group is not None else [])
     options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
                               direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
-                              productivity=True)
+                              productivity=True, model_options=model_options)
     fam = model_family(options.model)
     G = custom_direction(direction, dea, work.index) if options.direction_label == "custom" else None
     rts_needed = {options.rts} | ({"crs"} if decomposition == "fgnz" else set())
@@ -724,7 +731,8 @@ def productivity(
         direction=options.direction_label or options.direction, weights=options.weights, zeros=options.zeros,
         adjacency=adjacency, base=base, entity=entity, period=period, inputs=dea.inputs, outputs=dea.outputs,
         bad_outputs=dea.bad_outputs, n_observations=len(work), n_entities=panel.n_entities,
-        n_periods=len(panel.order), group=group,
+        n_periods=len(panel.order), group=group, parameters=problems[main_rts].parameters,
+        model_options=options.extra or None,
     )
     return ProductivityResult(indices=indices, distances=cache.frame(panel), spec=spec,
                               single_period_entities=pairs.single, period_order=panel.order)

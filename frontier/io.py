@@ -243,7 +243,16 @@ def _call(func: str, spec: dict, positional: list[str], keys: list[str], default
         if value is None or value == [] or defaults.get(key, object()) == value:
             continue
         parts.append(f"{key}={value!r}")
+    for key, value in (spec.get("model_options") or {}).items():     # a family's own options (EBM's epsilon)
+        parts.append(f"{key}={value!r}")
     return f"frontier.{func}(" + ", ".join(parts) + ")"
+
+
+def _parameter_rows(spec) -> list:
+    """One specification row per model parameter the family settled (``spec.parameters``; EBM: epsilon, weights,
+    which of them were calibrated and from which projection)."""
+    return [(f"parameter {key}", _fmt_value(value)) for key, value in (spec.get("parameters") or {}).items()
+            if value is not None and value != () and value != {}]
 
 
 def efficiency_call(spec: dict) -> str:
@@ -345,6 +354,7 @@ def efficiency_export(res, extra: dict | None = None) -> Export:
         if value is None or value == []:
             continue
         rows.append((key, _fmt_value(value)))
+    rows += _parameter_rows(spec)
     rows.append(("DMUs", str(len(res.scores))))
     rows.append(("LP status", _status_counts(res.status)))
     rows.append(("NaN scores", f"{res.n_failed} (the LP failed; see the status column)"))
@@ -365,6 +375,8 @@ def efficiency_export(res, extra: dict | None = None) -> Export:
         desc[f"slack_{v}"] = f"slack of {r} {v} ({what}; negative = super-slack)"
         desc[f"target_{v}"] = f"target (projection) of {r} {v}"
         desc[f"beta_{v}"] = f"directional beta of {r} {v}"
+    for part in model_family(spec["model"]).parts:
+        desc[part] = f"{part}: part of the {spec['model']} score (see the model's documentation)"
     desc = {c: desc[c] for c in table.columns if c in desc}
     label = f"frontier efficiency: {spec['model']} {spec['rts']}" + (" super" if spec.get("super_efficiency") else "")
     return Export(table=table, name="efficiency", specification=rows, descriptions=desc, title=label)
@@ -432,6 +444,7 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
         if value is None or value == []:
             continue
         rows.append((key, _fmt_value(value)))
+    rows += _parameter_rows(spec)
     dist = pr.distances
     rows.append(("LPs solved", f"{len(dist)} ({_status_counts(dist['status'])})"))
     rows.append(("missing index rows", str(int(pr.indices["index"].isna().sum()))))
@@ -561,6 +574,7 @@ def metafrontier_export(res, extra: dict | None = None) -> Export:
         if value is None or value == []:
             continue
         rows.append((key, _fmt_value(value)))
+    rows += _parameter_rows(spec)
     rows.append(("DMUs", f"{len(res.groups)} in {res.groups.nunique()} groups"))
     rows.append(("group LP status", _status_counts(res.group_status)))
     rows.append(("meta LP status", _status_counts(res.meta_status)))
@@ -610,6 +624,7 @@ def window_export(res, extra: dict | None = None) -> Export:
         if value is None or value == []:
             continue
         rows.append((key, _fmt_value(value)))
+    rows += _parameter_rows(spec)
     rows.append(("LP status", _status_counts(res.scores["status"])))
     table = res.table()
     table.columns = [str(c) for c in table.columns]
@@ -625,7 +640,7 @@ def window_export(res, extra: dict | None = None) -> Export:
 
 def export_of(result, extra: dict | None = None, policy: str = "propagate") -> Export:
     """The :class:`Export` of an efficiency, productivity, metafrontier, window-analysis or economic result."""
-    from .economic import EconomicResult
+    from .economic_efficiency import EconomicResult
     from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, WindowAnalysisResult
 
     if isinstance(result, EfficiencyResult):

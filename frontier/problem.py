@@ -41,7 +41,9 @@ class Evaluation:
     """The outcome of :meth:`Problem.evaluate` for k points, in the user's units.
 
     ``score`` and ``status`` (k,); ``slacks``, ``targets`` (k x d, NaN without detail for models whose slacks come
-    from a second stage); ``betas`` (k x d) for models with one beta per variable, else None; the intensities in
+    from a second stage); ``betas`` (k x d) for models with one beta per variable, else None; ``parts`` the
+    family's other per-DMU scalars (``ModelFamily.parts``, e.g. EBM's theta and phi; NaN where the LP failed); the
+    intensities in
     CSR form (``lam_ptr``, ``lam_idx``, ``lam_val``), ``lam_idx`` being data rows when the reference was given as
     rows, positions in the reference matrix otherwise; ``multipliers`` (k x d) and ``omega`` (k,), the weights
     (v, u, mu) of the score LP's multiplier form in the user's units and its free variable (from the LP duals; see
@@ -59,6 +61,7 @@ class Evaluation:
     lam_val: np.ndarray
     multipliers: np.ndarray | None = None
     omega: np.ndarray | None = None
+    parts: dict = field(default_factory=dict)
 
     @property
     def score_ok(self) -> np.ndarray:
@@ -152,6 +155,13 @@ class Problem:
         self.constants = Constants(scale=scale, small=small, bad_cap=bad_cap, weights=weights)
         self.means = M.mean(axis=0)
         self.rows = np.ascontiguousarray(self._scaled(M, self.direction_data))
+        if self.family.calibrate is not None:     # data-derived model parameters, settled once for every LP
+            self.constants = self.family.calibrate(L, self.options, self.rows, self.constants, list(d.variables))
+
+    @property
+    def parameters(self) -> dict | None:
+        """The model parameters the family settled (declared or calibrated; ``Constants.parameters``), or None."""
+        return self.constants.parameters or None
 
     @property
     def scale(self) -> np.ndarray:
@@ -295,10 +305,12 @@ class Problem:
             omega = np.asarray(omega, dtype=float).copy()
             multipliers[~score_ok], omega[~score_ok] = np.nan, np.nan
             multipliers, omega = multipliers + 0.0, omega + 0.0
+        parts = {name: np.where(score_ok, np.asarray(v.get(name, np.full(k, np.nan)), dtype=float), np.nan) + 0.0
+                 for name in self.family.parts}
         lam_idx = out.lam_idx if ref_idx is None else ref_idx[out.lam_idx]
         # + 0.0 turns an LP's signed zero -0.0 into 0.0
         return Evaluation(score + 0.0, status, slacks + 0.0, targets + 0.0, None if betas is None else betas + 0.0,
-                          out.lam_ptr, lam_idx, out.lam_val + 0.0, multipliers, omega)
+                          out.lam_ptr, lam_idx, out.lam_val + 0.0, multipliers, omega, parts)
 
     def evaluate(self, points, reference, *, super_efficiency: bool = False, score_outside: bool = False,
                  detail: bool = True, n_jobs: int = 1, method: str = "auto", chunk_size: int | None = None,

@@ -44,6 +44,8 @@ class Specification(Mapping):
     window: int | None = None
     reference: str | None = None
     id: tuple = ()                      # efficiency(): the identifying columns written with the results
+    model_options: dict | None = None   # the family's own options as declared (EBM: epsilon)
+    parameters: dict | None = None      # model parameters declared or calibrated (EBM: epsilon, weights)
     # productivity indices
     index: str | None = None            # "malmquist", "luenberger", "hicks_moorsteen" or "lhm"
     alias: str | None = None            # the name the user asked for: "gml", "ml", "sml", ...
@@ -169,6 +171,20 @@ class Summary(str):
         return "".join(parts) + "</div>"
 
 
+def _parameter_rows(spec) -> list[tuple]:
+    """(name, text) of the model parameters the family settled (EBM: epsilon and weights, calibrated or declared)."""
+    rows = []
+    for key, value in (spec.get("parameters") or {}).items():
+        if value is None or value == () or value == {}:
+            continue
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}" for k, v in value.items())
+        elif isinstance(value, tuple):
+            value = ", ".join(value)
+        rows.append((key, value))
+    return rows
+
+
 @dataclass(frozen=True)
 class EfficiencyResult:
     """The outcome of :func:`frontier.efficiency`, one row per DMU (aligned to the data's index).
@@ -190,6 +206,7 @@ class EfficiencyResult:
         (NaN where the LP failed); read it through :attr:`multipliers` and :meth:`shadow_prices`.
     periods : Series of the period of each DMU (with ``period=``), else None.
     ids : DataFrame of the ``id`` columns (``efficiency(..., id=...)``), indexed like the data, else None.
+    parts : DataFrame of the model's other per-DMU quantities (EBM: ``theta``, ``phi``), else None.
     """
 
     scores: pd.Series
@@ -203,6 +220,7 @@ class EfficiencyResult:
     observed: pd.DataFrame | None = None
     multiplier_weights: pd.DataFrame | None = None
     ids: pd.DataFrame | None = None
+    parts: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Scores, status, slacks (``slack_<var>``), targets (``target_<var>``) and betas in one tidy frame.
@@ -221,6 +239,8 @@ class EfficiencyResult:
         parts += [self.scores, self.status, self.slacks.add_prefix("slack_"), self.targets.add_prefix("target_")]
         if self.betas is not None:
             parts.append(self.betas.add_prefix("beta_"))
+        if self.parts is not None:
+            parts.append(self.parts)
         return pd.concat(parts, axis=1)
 
     @property
@@ -374,6 +394,7 @@ class EfficiencyResult:
                                       "direction", "weights", "technology", "window", "reference", "zeros"])
         rows.append(("variables", f"inputs {self.spec['inputs']}, outputs {self.spec['outputs']}"
                      + (f", bad outputs {self.spec['bad_outputs']}" if self.spec['bad_outputs'] else "")))
+        rows += _parameter_rows(self.spec)
         rows.append(("DMUs", len(s)))
         rows.append(("LP status", ", ".join(f"{k}: {v}" for k, v in self.status.value_counts().items())))
         tables, by_period_line = {}, None
@@ -580,6 +601,7 @@ class ProductivityResult:
             op = "x" if s.ratio else "+"
             rows.append(("index rts", f"{s.index_rts} (decomposition='fgnz': the index, ec and tc use CRS distances; "
                                       f"ec = pec {op} sec with pec under rts={s.rts})"))
+        rows += _parameter_rows(s)
         rows.append(("observations", f"{s['n_observations']} ({s['n_entities']} entities, {s['n_periods']} periods)"))
         rows.append(("index rows", f"{len(idx)}, of which NaN: {int(idx['index'].isna().sum())}"))
         if self.single_period_entities:

@@ -108,6 +108,7 @@ def efficiency(
     method: str = "auto",
     chunk_size: int | None = None,
     progress: bool | None = None,
+    **model_options,
 ) -> EfficiencyResult:
     """Score every DMU (row) of ``data`` with one DEA model.
 
@@ -147,6 +148,9 @@ def efficiency(
     method : ``"auto"``/``"restricted"`` (exact column generation over a restricted reference set) or
         ``"full"`` (every reference column in every LP).
     progress : show a progress bar (default: only for long runs, in an interactive terminal or a notebook).
+    **model_options : options only some models take, e.g. ``epsilon=`` for ``model="ebm"`` (a number in [0, 1] or
+        ``{"input": eps_x, "output": eps_y}``; calibrated from the data when not given). An option the model does
+        not take is an error. The parameters used are reported in ``spec.parameters``.
 
     Returns
     -------
@@ -177,7 +181,8 @@ def efficiency(
         period_values = frame[period].copy()
     ids = _identifiers(frame, id_columns, period_values)
     options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
-                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros)
+                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
+                              model_options=model_options)
     G = custom_direction(direction, dea, frame.index) if options.direction_label == "custom" else None
     problem = Problem(dea, options, G)
     ref_mask = _reference_positions(reference, frame)
@@ -200,6 +205,7 @@ def efficiency(
     betas = np.full((n, d), np.nan) if problem.family.has_betas else None
     # the multiplier form: d weights and omega per DMU (NaN for a DMU a stage reports none for)
     weights = np.full((n, d + 1), np.nan) if any(out.multipliers is not None for out in evaluations) else None
+    parts = {name: np.full(n, np.nan) for name in problem.family.parts}
     peer_rows = []
     for (ev, _), out in zip(groups, evaluations):
         scores[ev], status[ev], slacks[ev], targets[ev] = out.score, out.status, out.slacks, out.targets
@@ -207,6 +213,8 @@ def efficiency(
             betas[ev] = out.betas
         if weights is not None and out.multipliers is not None:
             weights[ev, :d], weights[ev, d] = out.multipliers, out.omega
+        for name in parts:
+            parts[name][ev] = out.parts[name]
         peer_rows.append((np.repeat(ev, np.diff(out.lam_ptr)), out.lam_idx, out.lam_val))
 
     labels = frame.index
@@ -221,7 +229,8 @@ def efficiency(
         "super_efficiency": bool(super_efficiency),
         "bad_disposability": options.bad_disposability if len(dea.bad_outputs) else None,
         "direction": options.direction_label or options.direction,
-        "weights": options.weights, "zeros": options.zeros,
+        "weights": options.weights, "zeros": options.zeros, "parameters": problem.parameters,
+        "model_options": options.extra or None,
         "period": period, "technology": technology if period is not None else None,
         "window": window if technology == "window" else None,
         "reference": "all rows" if reference is None else f"{int(ref_mask.sum())} rows",
@@ -243,6 +252,7 @@ def efficiency(
         multiplier_weights=None if weights is None else pd.DataFrame(weights, index=labels,
                                                                      columns=variables + ["omega"]),
         ids=ids,
+        parts=pd.DataFrame(parts, index=labels) if parts else None,
     )
 
 

@@ -36,6 +36,7 @@ from .economic_efficiency import economic
 from .scoring import efficiency
 from .group_frontiers import metafrontier
 from .indices import productivity
+from .models.registry import model_option_names
 
 ENV_VAR = "FRONTIER_VALIDATION_DIR"
 COLUMNS = ["case", "check", "model", "max_abs_error", "tolerance", "passed", "soft"]
@@ -179,7 +180,7 @@ TRANSFORMS: dict[str, Callable] = {
 DERIVED_COLUMNS = {"subtract_from": lambda column, constant: constant - column}   # linear translation c - b
 
 # result quantities a check can name ("<kind>" or "<kind>.<column or peer label>")
-EFFICIENCY_QUANTITIES = {"score", "slack", "target", "beta", "lambda", "lambda_sum"}
+EFFICIENCY_QUANTITIES = {"score", "slack", "target", "beta", "part", "lambda", "lambda_sum"}
 PRODUCTIVITY_QUANTITIES = {"index", "ec", "tc", "pec", "sec", "bpc", "tgc", "cross_ab", "cross_ba"}
 ECONOMIC_QUANTITIES = {"economic", "technical", "allocative", "optimal", "observed_value", "optimal_value"}
 METAFRONTIER_QUANTITIES = {"group_score", "meta_score", "tgr", "gap"}       # columns of to_frame()
@@ -228,7 +229,7 @@ def _validate_description(case: str, desc: dict) -> None:
         if missing:
             _fail(case, where, f"a {run['call']} run needs the case's {missing}")
         if available:
-            params = set(inspect.signature(CALLS[run["call"]]).parameters)
+            params = set(inspect.signature(CALLS[run["call"]]).parameters) | set(model_option_names())
             bad = sorted(set(run.get("options", {})) - params)
             if bad:
                 _fail(case, where, f"{run['call']}() has no option(s) {bad}")
@@ -428,9 +429,14 @@ def _label(run: dict) -> str:
 
 
 def _efficiency_quantity(res, kind: str, name: str | None) -> pd.Series:
-    """score; slack.<var>, target.<var>, beta.<var>; lambda.<peer> (intensity on one peer); lambda_sum."""
+    """score; slack.<var>, target.<var>, beta.<var>; part.<name> (a model's other per-DMU quantity, e.g. EBM's
+    theta); lambda.<peer> (intensity on one peer); lambda_sum."""
     if kind == "score":
         return res.scores
+    if kind == "part":
+        if res.parts is None or name not in res.parts.columns:
+            raise KeyError(f"the efficiency result has no part {name!r}")
+        return res.parts[name]
     if kind in ("slack", "target", "beta"):
         frame = {"slack": res.slacks, "target": res.targets, "beta": res.betas}[kind]
         if frame is None or name not in frame.columns:

@@ -54,6 +54,7 @@ def window_analysis(
     method: str = "auto",
     chunk_size: int | None = None,
     progress: bool | None = None,
+    **model_options,
 ) -> WindowAnalysisResult:
     """Score every observation of a panel in every window of ``width`` consecutive periods that contains it.
 
@@ -67,6 +68,8 @@ def window_analysis(
     model, orientation, rts, super_efficiency, bad_disposability, direction, weights, zeros : as in
         :func:`frontier.efficiency`.
     n_jobs, method, chunk_size, progress : engine options as in :func:`frontier.efficiency`.
+    **model_options : options only some models take (``epsilon=`` for ebm), as in :func:`frontier.efficiency`;
+        data-derived parameters (EBM's calibrated epsilon and weights) are settled once on all rows.
 
     Returns
     -------
@@ -85,7 +88,8 @@ def window_analysis(
                          "than the panel")
     dea = validate_frame(work, inputs, outputs, bad_outputs)
     options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
-                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros)
+                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
+                              model_options=model_options)
     labels = pd.MultiIndex.from_arrays([panel.entity, panel.period], names=[entity, period])
     # a custom direction DataFrame is aligned to the data's own index (rows keep their order in ``work``)
     G = custom_direction(direction, dea, data.index) if options.direction_label == "custom" else None
@@ -120,6 +124,7 @@ def window_analysis(
         bad_disposability=options.bad_disposability if len(dea.bad_outputs) else None,
         direction=options.direction_label or options.direction, weights=options.weights, zeros=zeros,
         inputs=dea.inputs, outputs=dea.outputs, bad_outputs=dea.bad_outputs,
+        parameters=problem.parameters, model_options=options.extra or None,
         description=problem.description(super_efficiency), period=period, technology="window_analysis",
         window=int(width), entity=entity, n_observations=len(work), n_entities=panel.n_entities,
         n_periods=n_periods,

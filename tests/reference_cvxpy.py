@@ -326,6 +326,113 @@ def direction(kind: str, X, Y, B) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------------------------------
+# §3.3 EBM (Tone & Tsutsui 2010), bad outputs in the MaxDEA-style form; the calibration of epsilon and weights
+# ----------------------------------------------------------------------------------------------------
+
+def _ebm_program(X, Y, B, o, rows, rts, orientation, eps_x, eps_y, wx, wo):
+    """The EBM's variables, constraints, numerator and denominator in the paper's own (unscaled) variables;
+    theta and phi are free, as in the paper."""
+    Xr, Yr, Br, B = _split(X, Y, B, rows)
+    x0, y0, b0 = X[o], Y[o], B[o]
+    s1 = Y.shape[1]
+    lam = cp.Variable(len(rows), nonneg=True)
+    sx = cp.Variable(X.shape[1], nonneg=True)
+    sy = cp.Variable(s1, nonneg=True)
+    sb = cp.Variable(B.shape[1], nonneg=True) if B.shape[1] else None
+    theta = cp.Variable() if orientation != "output" else 1.0
+    phi = cp.Variable() if orientation != "input" else 1.0
+    cons = [Xr.T @ lam + sx == theta * x0, Yr.T @ lam - sy == phi * y0] + _rts(cp.sum(lam), rts)
+    out_term = (wo[:s1] / y0) @ sy
+    if sb is not None:
+        cons.append(Br.T @ lam + sb == phi * b0)
+        out_term = out_term + (wo[s1:] / b0) @ sb
+    numerator = theta - eps_x * ((wx / x0) @ sx)
+    denominator = phi + eps_y * out_term
+    return cons, numerator, denominator
+
+
+def ebm(X, Y, B, o, *, rts="crs", orientation="input", epsilon=(0.5, 0.5), weights=None, super_eff=False, ref=None):
+    """EBM score: gamma (input), 1/eta (output), kappa (non-oriented; Dinkelbach's parametric method on the
+    ratio, not a Charnes-Cooper transform). ``epsilon`` = (eps_x, eps_y); ``weights`` over all variables, each
+    side normalised to 1 (outputs good and bad together; default equal). ``super_eff`` removes o from the
+    reference set."""
+    B = np.zeros((X.shape[0], 0)) if B is None else B
+    m, s = X.shape[1], Y.shape[1] + B.shape[1]
+    wx, wo = _sbm_weights(m, s, weights)
+    eps_x, eps_y = epsilon
+    rows = _ref_rows(X.shape[0], o, ref, super_eff)
+    cons, num, den = _ebm_program(X, Y, B, o, rows, rts, orientation, eps_x, eps_y, wx, wo)
+    if orientation == "input":
+        return _solve(cp.Minimize(num), cons)
+    if orientation == "output":
+        status, eta = _solve(cp.Maximize(den), cons)
+        return status, (1.0 / eta if status == "optimal" else np.nan)
+    # start from a ratio known to be attainable (1: the DMU itself) or, without the DMU, from far above
+    kappa = 1.0 if o in rows else 1e3
+    # a compact feasible set for the parametric LPs: under CRS and NIRS every point can be scaled down to den <= 1
+    # (the ratio is scale invariant); under NDRS it can be scaled down to sum(lambda) = 1, where den is at most
+    # a few times the data's spread, far below the cap; VRS is bounded as it is
+    cap = {"crs": [den <= 1], "nirs": [den <= 1], "ndrs": [den <= 1e4]}.get(rts, [])
+    for iteration in range(100):
+        status, _ = _solve(cp.Minimize(num - kappa * den), cons + cap)
+        if status != "optimal":
+            return status, np.nan
+        n_val, d_val = float(num.value), float(den.value)
+        if iteration == 0 and kappa > 1 and d_val <= 1e-9:   # no feasible point with den > 0: no ratio
+            return "infeasible", np.nan
+        if n_val - kappa * d_val >= -1e-10:
+            return "optimal", kappa
+        kappa = n_val / d_val
+    raise RuntimeError("Dinkelbach did not converge")
+
+
+def hybrid_super_ebm(X, Y, B, o, *, tol=1e-6, **kw):
+    """The EBM score where the DMU is inefficient, the self-excluded (super-EBM) score where it scores 1."""
+    status, score = ebm(X, Y, B, o, **kw)
+    if status == "optimal" and score < 1 - tol:
+        return status, score
+    return ebm(X, Y, B, o, super_eff=True, **kw)
+
+
+def additive_projection(X, Y, B):
+    """Every DMU projected by the VRS additive model max sum s-/x0 + sum s+/y0 + sum sb/b0 (rows: X, Y, B)."""
+    B = np.zeros((X.shape[0], 0)) if B is None else B
+    n = X.shape[0]
+    out = []
+    for o in range(n):
+        lam = cp.Variable(n, nonneg=True)
+        sx, sy = cp.Variable(X.shape[1], nonneg=True), cp.Variable(Y.shape[1], nonneg=True)
+        cons = [X.T @ lam + sx == X[o], Y.T @ lam - sy == Y[o], cp.sum(lam) == 1]
+        obj = (1 / X[o]) @ sx + (1 / Y[o]) @ sy
+        if B.shape[1]:
+            sb = cp.Variable(B.shape[1], nonneg=True)
+            cons.append(B.T @ lam + sb == B[o])
+            obj = obj + (1 / B[o]) @ sb
+        cp.Problem(cp.Maximize(obj), cons).solve(solver="HIGHS")
+        out.append(np.concatenate([X.T @ lam.value, Y.T @ lam.value, B.T @ lam.value]))
+    return np.array(out)
+
+
+def ebm_parameters(P):
+    """(epsilon, weights) of one side from its projected data P (n x k): the affinity matrix written out
+    pair by pair as in the paper, its largest eigenvalue and (simple eigenvalue) its Perron vector."""
+    n, k = P.shape
+    if k == 1:
+        return 0.0, np.ones(1)
+    S = np.eye(k)
+    for a in range(k):
+        for b in range(k):
+            if a != b:
+                c = np.log(P[:, b] / P[:, a])
+                spread = c.max() - c.min()
+                S[a, b] = 1 - 2 * (0.0 if spread == 0 else np.abs(c - c.mean()).sum() / (n * spread))
+    values, vectors = np.linalg.eigh(S)
+    v = vectors[:, -1]
+    v = v * np.sign(v.sum())
+    return (k - values[-1]) / (k - 1), v / v.sum()
+
+
+# ----------------------------------------------------------------------------------------------------
 # formulations §3.4: minimum cost, maximum revenue, maximum profit (prices of the evaluated DMU)
 # ----------------------------------------------------------------------------------------------------
 

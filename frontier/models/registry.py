@@ -37,6 +37,7 @@ class ModelOptions:
     direction: object            # a direction name, or the user's DataFrame (``direction_label`` names it)
     weights: dict | None
     zeros: str
+    extra: dict = field(default_factory=dict)   # the family's own options (``ModelFamily.model_options``), validated
 
     @property
     def direction_label(self) -> str | None:
@@ -49,13 +50,16 @@ class Constants:
 
     ``scale``: the per-variable scale factors (data = LP units x scale); ``small``: Tone's small positive value
     per variable (1/100 of the column's smallest positive value); ``bad_cap``: the largest observed value of each
-    bad output (the APZ cap); ``weights``: the model's weight vector (user weights over its defaults).
+    bad output (the APZ cap); ``weights``: the model's weight vector (user weights over its defaults);
+    ``parameters``: the values a family's ``calibrate`` hook settled (declared or derived from the data), in plain
+    Python types keyed by name, reported in the result's ``Specification.parameters`` (empty for most models).
     """
 
     scale: np.ndarray
     small: np.ndarray
     bad_cap: np.ndarray
     weights: np.ndarray
+    parameters: dict = field(default_factory=dict)
 
 
 def _ones(layout: Layout) -> np.ndarray:
@@ -75,6 +79,14 @@ class ModelFamily:
     weighted terms make up the score (weights that are zero on all of them are refused).
     ``productivity_direction`` and ``productivity_super_efficiency`` are the defaults ``productivity()`` uses when
     the caller leaves ``direction`` or ``super_efficiency`` out.
+
+    ``model_options`` maps the names of options only this family takes (e.g. EBM's ``epsilon``) to a validator
+    ``value -> normalised value`` that raises ValueError for a bad value; the public calls accept them as keyword
+    arguments and :func:`resolve_options` puts them in ``ModelOptions.extra``. ``calibrate(layout, options, rows,
+    constants, variables) -> Constants`` (optional) is called once by :class:`frontier.problem.Problem` with the
+    scaled data rows, before any LP: it returns the constants with the family's data-derived parameters filled in
+    (and their report in ``Constants.parameters``). ``parts`` names per-DMU scalars the score stage decodes besides
+    the score (e.g. EBM's radial ``theta`` and ``phi``); they reach ``EfficiencyResult.parts``.
     """
 
     name: str
@@ -97,6 +109,9 @@ class ModelFamily:
     productivity_super_efficiency: bool = False
     short_name: str = ""
     aliases: tuple = field(default=())
+    model_options: dict = field(default_factory=dict)
+    calibrate: Callable | None = None
+    parts: tuple = ()
 
     # -- options -----------------------------------------------------------------------------------------
     @property
@@ -162,11 +177,19 @@ def _choice(value, allowed: tuple, what: str, model: str):
     return key
 
 
+def model_option_names() -> tuple[str, ...]:
+    """Every family-specific option name (what the public calls accept besides their own parameters)."""
+    return tuple(dict.fromkeys(name for f in REGISTRY.values() for name in f.model_options))
+
+
 def resolve_options(model, *, orientation=None, rts="vrs", bad_disposability=None, direction=None,
-                    super_efficiency=False, weights=None, zeros="error", productivity=False) -> ModelOptions:
+                    super_efficiency=False, weights=None, zeros="error", productivity=False,
+                    model_options: dict | None = None) -> ModelOptions:
     """Validate an option combination against the model's declared facts and fill in its defaults.
 
     Every public entry point goes through here, so an unsupported combination fails in one place with one message.
+    ``model_options`` are the keyword arguments a call received beyond its own parameters: each must be one of the
+    family's ``model_options`` (None values are left out, so a call may pass them through unconditionally).
     """
     from ..data import check_zero_policy
 
@@ -206,5 +229,14 @@ def resolve_options(model, *, orientation=None, rts="vrs", bad_disposability=Non
         if not isinstance(weights, dict):
             raise ValueError("weights must be a dict {column: weight}")
     zeros = check_zero_policy(zeros)
+    extra = {}
+    for name, value in (model_options or {}).items():
+        if value is None:
+            continue
+        if name not in fam.model_options:
+            takes = tuple(n for n, f in REGISTRY.items() if name in f.model_options)
+            what = f"it applies to model(s) {takes}" if takes else "no model takes it"
+            raise ValueError(f"model={fam.name!r} has no option {name!r} ({what})")
+        extra[name] = fam.model_options[name](value)
     return ModelOptions(fam.name, orientation, rts, bad_disposability, direction,
-                        dict(weights) if weights else None, zeros)
+                        dict(weights) if weights else None, zeros, extra)
