@@ -361,7 +361,9 @@ class EfficiencyResult:
 
     def _multiplier_weights(self) -> pd.DataFrame:
         if self.multiplier_weights is None:
-            raise ValueError("this result does not carry the LP duals (results of frontier.efficiency() do)")
+            raise ValueError(f"this result carries no LP duals: model={self.spec.model!r} does not report its "
+                             "multiplier form yet (radial, sbm, ddf, nddf and sbm_ddf do), or the result was not made "
+                             "by frontier.efficiency()")
         return self.multiplier_weights
 
     def _sbm_shares(self, obs: np.ndarray, good: np.ndarray) -> np.ndarray:

@@ -139,3 +139,13 @@ def test_super_sbm_dmus_have_no_multipliers_and_failed_lps_are_nan():
     if failed.any():
         assert radial.multipliers.loc[failed, "K"].isna().all()
         assert (radial.multipliers.loc[failed, "status"] == radial.status[failed]).all()
+
+
+def test_a_model_without_multipliers_says_so():
+    """EBM keeps no duals yet: the error names the model instead of blaming the caller."""
+    import frontier as fr
+    from frontier.datasets import synthetic_firms
+
+    res = fr.efficiency(synthetic_firms(20), ["K", "L", "E"], ["Y"], model="ebm", rts="vrs")
+    with pytest.raises(ValueError, match="model='ebm' does not report its multiplier form yet"):
+        res.multipliers
