@@ -59,7 +59,7 @@ from .data import check_engine_options, option_value, validate_frame
 from .scoring import make_progress
 from .models import family as model_family
 from .models import resolve_options
-from .panel import Panel, period_ranks
+from .panel import Pairs, Panel, period_ranks
 from .problem import Problem, custom_direction
 from .results import ProductivityResult, Specification
 from .technology import TECHNOLOGIES, ReferenceSets, Technology
@@ -340,6 +340,26 @@ def entity_groups(panel: Panel, work: pd.DataFrame, group: str) -> np.ndarray:
     return values.to_numpy()
 
 
+def index_table(panel: Panel, pairs: Pairs, columns: dict, components: list) -> pd.DataFrame:
+    """The indices frame of every index: one row per pair, indexed by (entity, later period), plus a NaN row with
+    status ``"gap"`` for each calendar gap, sorted by entity (first appearance) and period (time order)."""
+    names = [panel.entity_name, panel.period_name]
+    indices = pd.DataFrame(columns, index=pd.MultiIndex.from_arrays([panel.entity[pairs.b], panel.period[pairs.b]],
+                                                                    names=names))
+    if len(pairs.gap_a):
+        gap_frame = pd.DataFrame({"period_from": panel.period[pairs.gap_a], **{c: np.nan for c in components},
+                                  "status": "gap"},
+                                 index=pd.MultiIndex.from_arrays([panel.entity[pairs.gap_b],
+                                                                  panel.period[pairs.gap_b]], names=names))
+        indices = pd.concat([indices, gap_frame])
+    if len(indices):
+        sort_rank = period_ranks(indices.index.get_level_values(1), list(panel.order))
+        first_seen = pd.unique(panel.entity)
+        ent_rank = pd.Series(range(len(first_seen)), index=first_seen).reindex(indices.index.get_level_values(0))
+        indices = indices.iloc[np.lexsort((sort_rank, ent_rank.to_numpy()))]
+    return indices
+
+
 def index_definition(technology: str, decomposition: str | None, rts: str):
     """The definition of an index over the given technology (and decomposition)."""
     inner = PooledTechnology(technology) if technology in ("global", "biennial") else AdjacentTechnologies(technology)
@@ -505,21 +525,8 @@ def _hicks_moorsteen(data, entity, period, inputs, outputs, bad_outputs, *, inde
                          for side, point, tech in t.values() if caches[side].status(point, tech) != "optimal"})
         status.append("; ".join(failed) if failed else
                       "optimal" if np.isfinite(val) else "undefined (1 + D <= 0 or a zero distance)")
-    names = [entity, period]
-    indices = pd.DataFrame({"period_from": panel.period[pairs.a], **components, "status": status},
-                           index=pd.MultiIndex.from_arrays([panel.entity[pairs.b], panel.period[pairs.b]],
-                                                           names=names))
-    if len(pairs.gap_a):
-        gap_frame = pd.DataFrame({"period_from": panel.period[pairs.gap_a], **{c: np.nan for c in components},
-                                  "status": "gap"},
-                                 index=pd.MultiIndex.from_arrays([panel.entity[pairs.gap_b],
-                                                                  panel.period[pairs.gap_b]], names=names))
-        indices = pd.concat([indices, gap_frame])
-    if len(indices):
-        sort_rank = period_ranks(indices.index.get_level_values(1), list(panel.order))
-        first_seen = pd.unique(panel.entity)
-        ent_rank = pd.Series(range(len(first_seen)), index=first_seen).reindex(indices.index.get_level_values(0))
-        indices = indices.iloc[np.lexsort((sort_rank, ent_rank.to_numpy()))]
+    indices = index_table(panel, pairs, {"period_from": panel.period[pairs.a], **components, "status": status},
+                          list(components))
     distances = pd.concat([caches[side].frame(panel).assign(distance=side) for side in ("output", "input")],
                           ignore_index=True)
     options = sides["output"][0]
@@ -708,20 +715,7 @@ def productivity(
         else:
             status.append("optimal")
     columns["status"] = status
-    names = [entity, period]
-    indices = pd.DataFrame(columns, index=pd.MultiIndex.from_arrays([panel.entity[pairs.b], panel.period[pairs.b]],
-                                                                    names=names))
-    if len(pairs.gap_a):
-        gap_frame = pd.DataFrame({"period_from": panel.period[pairs.gap_a], **{c: np.nan for c in components},
-                                  "status": "gap"},
-                                 index=pd.MultiIndex.from_arrays([panel.entity[pairs.gap_b],
-                                                                  panel.period[pairs.gap_b]], names=names))
-        indices = pd.concat([indices, gap_frame])
-    if len(indices):
-        sort_rank = period_ranks(indices.index.get_level_values(1), list(panel.order))
-        first_seen = pd.unique(panel.entity)
-        ent_rank = pd.Series(range(len(first_seen)), index=first_seen).reindex(indices.index.get_level_values(0))
-        indices = indices.iloc[np.lexsort((sort_rank, ent_rank.to_numpy()))]
+    indices = index_table(panel, pairs, columns, list(components))
 
     spec = Specification(
         index=family_name, alias=index, form=form.name, components=tuple(components), technology=technology,
