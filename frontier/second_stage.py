@@ -139,7 +139,7 @@ def fit_truncated_normal(delta, Z, lower: float = 1.0, *, max_iter: int = 200, t
     D = np.atleast_2d(np.asarray(delta, dtype=float))
     Z = np.asarray(Z, dtype=float)
     B, k = D.shape[0], Z.shape[1]
-    beta0 = np.linalg.lstsq(Z, D.T, rcond=None)[0].T
+    beta0 = D @ np.linalg.pinv(Z).T                  # OLS starting values, every sample at once
     resid = D - beta0 @ Z.T
     sigma0 = np.sqrt(np.maximum(np.mean(resid * resid, axis=1), 1e-12))
     params = np.concatenate([beta0 / sigma0[:, None], 1.0 / sigma0[:, None]], axis=1)
@@ -523,6 +523,8 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, algorithm:
         raise ValueError(f"data has no rows for the scores' DMUs {_rows(absent)}; pass the data the scores are from")
     if data.index.has_duplicates:
         raise ValueError(f"data's index has duplicate labels {_rows(data.index[data.index.duplicated()])}")
+    if algorithm == 2:
+        _check_replicable(spec)
     delta, orientation = _distances(scores, spec)
     index = scores.index
     Z, names = _covariate_matrix(data, index, covariates)
@@ -532,9 +534,6 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, algorithm:
     fit = _fit_or_raise(delta[used], Z[used], "the DMUs with delta > 1")
     bias_corrected, n_failed_lps = None, 0
     if algorithm == 2:
-        if spec is None:
-            raise ValueError("algorithm=2 re-estimates the DEA from the data, so it needs the first stage's model: "
-                             "pass the EfficiencyResult (or bootstrap result), not a Series of scores")
         bias_corrected, n_failed_lps = _bias_corrected(delta, fit, Z, data.loc[index], spec, L1, rng, n_jobs=n_jobs,
                                                        method=method, chunk_size=chunk_size, progress=progress,
                                                        observed=getattr(scores_or_result, "observed", None))
@@ -556,6 +555,28 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, algorithm:
         n_failed_lps=n_failed_lps)
 
 
+def _check_replicable(spec) -> None:
+    """Raise unless Algorithm 2 can re-estimate this first stage: one radial frontier of inputs and desirable
+    outputs from all rows, ordinary (not super-efficiency) distances."""
+    if spec is None:
+        raise ValueError("algorithm=2 re-estimates the DEA from the data, so it needs the first stage's model: "
+                         "pass the EfficiencyResult (or bootstrap result), not a Series of scores")
+    if spec.get("model") != "radial":
+        raise ValueError(f"algorithm=2 replicates a radial DEA (Simar & Wilson 2007); this first stage is model "
+                         f"{spec.get('model')!r}, for which no such bootstrap is established")
+    if spec.get("bad_outputs"):
+        raise ValueError("algorithm=2 covers inputs and desirable outputs (Simar & Wilson 2007); this first stage "
+                         f"has bad outputs {list(spec.get('bad_outputs'))}")
+    if spec.get("super_efficiency"):
+        raise ValueError("algorithm=2 needs the distances delta >= 1 of the ordinary (not super-efficiency) model; "
+                         "score the first stage with super_efficiency=False")
+    if spec.get("period") is not None or spec.get("reference") not in (None, "all rows"):
+        where = f"per-period frontiers (period={spec.get('period')!r})" if spec.get("period") is not None \
+            else f"a reference subset ({spec.get('reference')})"
+        raise ValueError(f"algorithm=2 re-estimates one frontier from all rows; this first stage used {where}. "
+                         "Run the first stage on the cross-section alone, or use algorithm=1")
+
+
 def _bias_corrected(delta, fit, Z, data, spec, L1, rng, *, n_jobs, method, chunk_size, progress, observed):
     """Algorithm 2, steps 3-4: the bias-corrected distances from L1 parametric replicates of the DEA.
 
@@ -566,17 +587,6 @@ def _bias_corrected(delta, fit, Z, data, spec, L1, rng, *, n_jobs, method, chunk
     from .problem import Problem
     from .scoring import make_progress
 
-    if spec.get("bad_outputs"):
-        raise ValueError("algorithm=2 covers inputs and desirable outputs (Simar & Wilson 2007); this first stage "
-                         f"has bad outputs {list(spec.get('bad_outputs'))}")
-    if spec.get("super_efficiency"):
-        raise ValueError("algorithm=2 needs the distances delta >= 1 of the ordinary (not super-efficiency) model; "
-                         "score the first stage with super_efficiency=False")
-    if spec.get("period") is not None or spec.get("reference") not in (None, "all rows"):
-        raise ValueError("algorithm=2 re-estimates one frontier from all rows; this first stage used "
-                         + (f"per-period frontiers (period={spec.get('period')!r})" if spec.get("period") is not None
-                            else f"a reference subset ({spec.get('reference')})")
-                         + ". Run the first stage on the cross-section alone, or use algorithm=1")
     inputs, outputs = list(spec.get("inputs")), list(spec.get("outputs"))
     dea = validate_frame(data, inputs, outputs)
     if observed is not None:
