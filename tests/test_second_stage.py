@@ -7,6 +7,7 @@ eps ~ N(0, 1) left-truncated at 1 - 0.5 - 0.5 z; output-oriented VRS DEA estimat
 """
 from __future__ import annotations
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -90,13 +91,12 @@ def test_truncated_mle_matches_an_independent_scipy_fit():
         mu, s = Z @ p[:3], np.exp(p[3])
         return -truncnorm.logpdf(delta, (1 - mu) / s, np.inf, loc=mu, scale=s).sum()
 
-    ref = minimize(negative_loglik, [1.0, 0.0, 0.0, 0.0], method="Nelder-Mead",
-                   options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 40000, "maxfev": 40000})
-    ref = minimize(negative_loglik, ref.x, method="BFGS", options={"gtol": 1e-9})
+    ref = minimize(negative_loglik, [1.0, 0.0, 0.0, 0.0], method="BFGS", options={"gtol": 1e-8})
+    assert ref.nit > 5 and np.abs(ref.jac).max() < 1e-3      # at the optimum up to numerical differentiation
     fit = fit_truncated_normal(delta, Z)
     assert fit.converged[0]
-    np.testing.assert_allclose(fit.beta[0], ref.x[:3], atol=2e-5)
-    assert fit.sigma[0] == pytest.approx(np.exp(ref.x[3]), abs=2e-5)
+    np.testing.assert_allclose(fit.beta[0], ref.x[:3], atol=1e-4)
+    assert fit.sigma[0] == pytest.approx(np.exp(ref.x[3]), abs=1e-4)
     assert fit.loglik[0] == pytest.approx(-ref.fun, abs=1e-7)
     assert fit.loglik[0] >= -ref.fun - 1e-9          # ours is the maximum, not merely close to it
 
@@ -176,7 +176,8 @@ def test_same_seed_same_numbers_whatever_n_jobs():
     first = fr.efficiency(frame, ["x"], ["y"], model="radial", orientation="input", rts="vrs")
     run = dict(algorithm=2, L1=4, L2=60, random_state=42, method="full", chunk_size=10)   # chunks fix the LPs
     one = fr.second_stage(first, frame, ["z"], **run)
-    two = fr.second_stage(first, frame, ["z"], n_jobs=2, **run)
+    with joblib.parallel_config(backend="threading"):     # a real parallel map, without spawning processes
+        two = fr.second_stage(first, frame, ["z"], n_jobs=2, **run)
     pd.testing.assert_frame_equal(one.table(), two.table(), check_exact=True)
     pd.testing.assert_frame_equal(one.replicates, two.replicates, check_exact=True)
     np.testing.assert_array_equal(one.delta_bias_corrected, two.delta_bias_corrected)
@@ -196,7 +197,6 @@ def test_table_summary_and_exports(tmp_path):
     assert list(table.index) == ["const", "z", "sigma"]
     assert list(table.columns) == ["coefficient", "std_error", "lower", "upper", "significant"]
     assert "LOWERS efficiency" in table.attrs["sign_convention"]
-    assert (table["lower"] <= table["coefficient"]).all() or True    # percentile ends need not bracket the estimate
     assert (table["lower"] < table["upper"]).all()
     np.testing.assert_allclose(table["std_error"], res.replicates.std(ddof=1)[table.index])
     efficient = int((first.scores == 1).sum())
