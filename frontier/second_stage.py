@@ -159,7 +159,8 @@ def fit_truncated_normal(delta, Z, lower: float = 1.0, *, max_iter: int = 200, t
         done = (decrement < tol) & (shift == 0.0)
         converged[active[done]], loglik[active[done]] = True, ll[done]
         keep = ~done
-        active, ll, g, H, step, decrement = active[keep], ll[keep], g[keep], H[keep], step[keep], decrement[keep]
+        active, ll, g, H = active[keep], ll[keep], g[keep], H[keep]
+        step, decrement, concave = step[keep], decrement[keep], shift[keep] == 0.0
         # backtracking: halve the step of every sample whose likelihood would fall, until none does
         t = np.ones(len(active))
         pending = np.ones(len(active), dtype=bool)
@@ -181,8 +182,8 @@ def fit_truncated_normal(delta, Z, lower: float = 1.0, *, max_iter: int = 200, t
             params[active[idx[better]]] = trial[better]
             pending[idx[better]] = False
             t[idx[~better]] *= 0.5
-        # no step raised the likelihood: at its maximum up to rounding if the decrement is already tiny
-        at_max = pending & (decrement < 1e-6)
+        # no step raised the likelihood: at its maximum up to rounding if the decrement is already tiny there
+        at_max = pending & concave & (decrement < 1e-6)
         converged[active[at_max]], loglik[active[at_max]] = True, ll[at_max]
         moving = ~pending & np.isfinite(params[active]).all(axis=1) & (params[active, -1] > 1e-12)
         active, ll, g, H = active[moving], ll[moving], g[moving], H[moving]

@@ -116,6 +116,19 @@ def test_truncated_draws_follow_the_truncated_normal():
     np.testing.assert_allclose(draws.mean(axis=1), expected, rtol=0.01)
 
 
+def test_no_maximum_gives_nan_and_a_clear_error_never_a_number():
+    """Distances with a heavier-than-normal tail (coefficient of variation of delta - 1 above 1): the truncated
+    normal's likelihood rises forever as sigma -> infinity, so there is no estimate to report."""
+    rng = np.random.default_rng(0)
+    delta = 1 + rng.lognormal(0.0, 1.5, 80)
+    fit = fit_truncated_normal(np.vstack([delta, 1 + np.abs(rng.normal(0, 1, 80))]), np.ones((80, 1)))
+    assert fit.converged.tolist() == [False, True]
+    assert np.isnan(fit.beta[0]).all() and np.isnan(fit.sigma[0]) and np.isfinite(fit.beta[1]).all()
+    data = pd.DataFrame({"z": rng.normal(size=80)})
+    with pytest.raises(ValueError, match=r"did not converge .*sigma runs off to infinity"):
+        fr.second_stage(pd.Series(delta), data, ["z"], L2=50)
+
+
 # -- (2) the Monte Carlo: SW intervals cover the true slope, OLS and Tobit do not ------------------------------------
 
 def test_monte_carlo_sw_intervals_cover_where_ols_and_tobit_do_not():
