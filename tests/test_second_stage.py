@@ -230,6 +230,23 @@ def test_table_summary_and_exports(tmp_path):
     assert sheets["specification"].astype(str).apply(lambda c: c.str.contains("LOWERS efficiency")).any().any()
 
 
+def test_a_bootstrap_result_is_read_by_its_specification_and_original_scores():
+    """fr.bootstrap's result (built on another branch) is read by duck typing: ``.specification`` and a
+    ``to_frame()`` with the original ``score`` column (not ``bias_corrected``: Algorithm 2 corrects by itself)."""
+    frame = simulate_design(np.random.default_rng(4), 40)
+    first = fr.efficiency(frame, ["x"], ["y"], model="radial", orientation="input", rts="vrs")
+
+    class BootstrapLike:
+        specification = first.spec
+
+        def to_frame(self):
+            return pd.DataFrame({"score": first.scores, "bias_corrected": first.scores * 0.9})
+
+    direct = fr.second_stage(first, frame, ["z"], L2=60, random_state=0)
+    ducked = fr.second_stage(BootstrapLike(), frame, ["z"], L2=60, random_state=0)
+    pd.testing.assert_frame_equal(direct.table(), ducked.table())
+
+
 # -- (4) bad input ----------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
