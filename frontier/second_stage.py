@@ -441,7 +441,9 @@ def _covariate_matrix(data: pd.DataFrame, index: pd.Index, covariates) -> tuple[
 
 
 def _check_rank(Z: np.ndarray, names: list[str], labels: pd.Index, what: str) -> None:
-    """Raise for a covariate constant over the regression's DMUs or a linear combination of the others."""
+    """Raise for too few DMUs, a covariate constant over the regression's DMUs or a linear combination of the others."""
+    if Z.shape[0] <= Z.shape[1]:
+        raise ValueError(f"{Z.shape[0]} DMUs {what} for {Z.shape[1]} coefficients and sigma: too few to estimate")
     for j, name in enumerate(names, start=1):
         if np.ptp(Z[:, j]) == 0:
             raise ValueError(f"covariate {name!r} is constant ({Z[0, j]:g}) over the {len(labels)} DMUs {what}; "
@@ -450,8 +452,6 @@ def _check_rank(Z: np.ndarray, names: list[str], labels: pd.Index, what: str) ->
         if np.linalg.matrix_rank(Z[:, :j]) < j:
             raise ValueError(f"covariate {names[j - 2]!r} is a linear combination of the intercept and "
                              f"{names[:j - 2]} over the {len(labels)} DMUs {what} (collinear); drop one of them")
-    if Z.shape[0] <= Z.shape[1]:
-        raise ValueError(f"{Z.shape[0]} DMUs {what} for {Z.shape[1]} coefficients and sigma: too few to estimate")
 
 
 def _whole(value, name: str, minimum: int) -> int:

@@ -287,6 +287,8 @@ def test_bad_first_stage_and_options(small):
         fr.second_stage(first.scores.where(first.scores.index != 2), frame, ["z"], L2=50)
     with pytest.raises(ValueError, match=r"data has no rows for the scores' DMUs \[24\]"):
         fr.second_stage(first, frame.iloc[:24], ["z"], L2=50)
+    with pytest.raises(ValueError, match=r"0 DMUs with delta > 1 .* too few"):
+        fr.second_stage(pd.Series(1.0, index=frame.index), frame, ["z"], L2=50)
     with pytest.raises(ValueError, match=r"algorithm must be 1 or 2"):
         fr.second_stage(first, frame, ["z"], algorithm=3)
     with pytest.raises(ValueError, match=r"L2 = 20 replicates cannot give .* L2 >= 40"):
