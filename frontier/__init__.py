@@ -10,8 +10,10 @@ from .scoring import efficiency
 from .group_frontiers import metafrontier
 from .indices import productivity
 from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, Specification, WindowAnalysisResult
+from .second_stage import SecondStageResult, second_stage
 from .window import window_analysis
 
-__all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "EfficiencyResult",
-           "ProductivityResult", "EconomicResult", "MetafrontierResult", "WindowAnalysisResult", "Specification"]
+__all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "second_stage",
+           "EfficiencyResult", "ProductivityResult", "EconomicResult", "MetafrontierResult", "WindowAnalysisResult",
+           "SecondStageResult", "Specification"]
 __version__ = "0.1.0"

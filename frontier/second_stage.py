@@ -1,0 +1,622 @@
+"""``second_stage()``: the truncated-normal regression of DEA distances on covariates, Simar & Wilson (2007).
+
+Source: L. Simar and P. W. Wilson (2007), "Estimation and inference in two-stage, semi-parametric models of
+production processes", Journal of Econometrics 136, 31-64, Section 4 (Algorithms 1 and 2).
+
+The model
+---------
+The first stage gives each DMU i a radial distance delta_i >= 1: the Shephard input distance 1/theta_i (input
+orientation; theta <= 1 the Farrell input efficiency) or the Farrell output measure phi_i (output orientation). The
+second stage explains it by covariates z_i (an intercept is always included)::
+
+    delta_i = z_i beta + eps_i >= 1,    eps_i ~ N(0, sigma^2) left-truncated at 1 - z_i beta.
+
+**Sign convention**: delta is a distance to the frontier, so a covariate with a *positive* coefficient *raises* the
+distance, i.e. *lowers* efficiency; a negative coefficient goes with higher efficiency.
+
+Why not OLS or a Tobit on the DEA scores: the scores are estimates, serially correlated through the estimated
+frontier, and the DEA-efficient DMUs sit at 1 because the frontier was estimated from them, not because a latent
+variable was censored. The data-generating process above is truncated, not censored: a Tobit is the wrong
+likelihood, and conventional standard errors ignore the first stage's noise. SW (2007) show that ML on the
+truncated model with a parametric bootstrap gives valid inference (Algorithm 1), and that bias-correcting the
+distances first improves it in small samples (Algorithm 2).
+
+Algorithm 1 (``algorithm=1``)
+-----------------------------
+1. delta_hat_i from the first stage (i = 1..n).
+2. Truncated-normal ML of delta_hat_i on z_i over the m DMUs with delta_hat_i > 1 (the estimated-efficient ones,
+   delta_hat_i = 1, are dropped): (beta_hat, sigma_hat).
+3. For b = 1..L2: for each of the m DMUs draw eps_i from N(0, sigma_hat^2) left-truncated at 1 - z_i beta_hat,
+   set delta*_i = z_i beta_hat + eps_i, and re-estimate the truncated regression of delta* on z: (beta*_b,
+   sigma*_b).
+4. Percentile intervals: the alpha/2 and 1 - alpha/2 quantiles of the L2 values beta*_b (and sigma*_b); the
+   bootstrap standard error is their standard deviation.
+
+Algorithm 2 (``algorithm=2``)
+-----------------------------
+1-2. As in Algorithm 1: delta_hat_i for all n, and (beta_hat, sigma_hat) from the m DMUs with delta_hat_i > 1.
+3. For b = 1..L1: for *every* DMU i = 1..n draw eps_i from N(0, sigma_hat^2) left-truncated at 1 - z_i beta_hat,
+   delta*_i = z_i beta_hat + eps_i; build pseudo data on the ray through DMU i's estimated frontier point
+   (input orientation x*_i = x_i delta*_i / delta_hat_i = x_i theta_hat_i / theta*_i, y*_i = y_i; output
+   orientation y*_i = y_i delta_hat_i / delta*_i, x*_i = x_i); re-estimate every *original* DMU against the pseudo
+   reference set {(x*_j, y*_j)}: delta_hat*_{i,b}.
+4. Bias-corrected distances delta_hat_hat_i = delta_hat_i - bias_i, bias_i = mean_b delta_hat*_{i,b} - delta_hat_i.
+5. Truncated-normal ML of delta_hat_hat_i on z_i (every DMU with delta_hat_hat_i > 1, usually all n):
+   (beta_hat_hat, sigma_hat_hat).
+6. For b = 1..L2: draw delta**_i = z_i beta_hat_hat + eps_i, eps_i ~ N(0, sigma_hat_hat^2) left-truncated at
+   1 - z_i beta_hat_hat, and re-estimate: (beta**_b, sigma**_b).
+7. Percentile intervals from the L2 values, as in Algorithm 1.
+
+Implementation: the L1 x n linear programs of step 3 go through one parallel map of the engine
+(:meth:`frontier.problem.Problem.evaluate_many`, score stage only); every random number is drawn in the calling
+process from ``numpy.random.default_rng(random_state)`` (uniforms turned into truncated-normal draws by the inverse
+CDF), so a seed gives the same numbers whatever ``n_jobs``. The L2 truncated regressions are fitted together by a
+vectorised Newton method (Olsen's parametrisation gamma = beta / sigma, tau = 1 / sigma); a replicate whose fit
+does not converge is left out of the intervals and counted in the summary, never replaced by a number.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import log_ndtr, ndtri_exp
+
+from .data import _rows, check_engine_options, validate_frame
+from .results import Summary, _row_line
+
+# a distance within EFFICIENT_TOL of 1 is the first stage's "efficient": dropped from Algorithm 1's regression
+# (LP scores carry noise of about 1e-12; frontier.problem snaps efficient scores to exactly 1)
+EFFICIENT_TOL = 1e-9
+SIGN_CONVENTION = ("dependent variable: the distance delta >= 1 (input: 1/theta; output: phi); a positive "
+                   "coefficient raises the distance, i.e. LOWERS efficiency; a negative one raises efficiency")
+_LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
+
+
+# ----------------------------------------------------------------------------------------------------
+# the truncated-normal regression: likelihood, vectorised Newton fit, draws
+# ----------------------------------------------------------------------------------------------------
+
+def truncated_normal_loglik(delta, Z, beta, sigma, lower: float = 1.0) -> float:
+    """Log-likelihood of ``delta_i = Z_i beta + eps_i``, eps ~ N(0, sigma^2) left-truncated at ``lower - Z_i beta``.
+
+    Each observation contributes log phi((delta_i - mu_i) / sigma) - log sigma - log Phi((mu_i - lower) / sigma),
+    mu_i = Z_i beta: the normal density renormalised by the probability of the region delta >= lower.
+    """
+    mu = np.asarray(Z, dtype=float) @ np.asarray(beta, dtype=float)
+    r = (np.asarray(delta, dtype=float) - mu) / sigma
+    return float(np.sum(-_LOG_SQRT_2PI - np.log(sigma) - 0.5 * r * r - log_ndtr((mu - lower) / sigma)))
+
+
+@dataclass(frozen=True)
+class TruncatedFit:
+    """Truncated-normal ML estimates of B samples at once: ``beta`` (B x k), ``sigma``, ``loglik`` and
+    ``converged`` (B,); NaN where the fit did not converge (e.g. a sample for which the ML estimate does not
+    exist: it runs off to sigma -> infinity)."""
+
+    beta: np.ndarray
+    sigma: np.ndarray
+    loglik: np.ndarray
+    converged: np.ndarray
+
+
+def _olsen_terms(params, D, Z, lower):
+    """Log-likelihood, gradient and Hessian in Olsen's parametrisation (gamma = beta/sigma, tau = 1/sigma).
+
+    With a_i = Z_i gamma - lower tau, r_i = tau delta_i - Z_i gamma and the inverse Mills ratio
+    lam_i = phi(a_i) / Phi(a_i): loglik = sum(log tau - r^2/2 - log Phi(a)) (constant dropped);
+    d/dgamma = Z'(r - lam), d/dtau = m/tau - sum(r delta) + lower sum(lam); w = lam (a + lam) in (0, 1) gives
+    the Hessian blocks -Z' diag(1 - w) Z, Z'(delta - lower w) and -m/tau^2 - sum(delta^2) + lower^2 sum(w).
+    """
+    gamma, tau = params[:, :-1], params[:, -1:]
+    zg = gamma @ Z.T
+    a = zg - lower * tau
+    r = tau * D - zg
+    log_phi_a = log_ndtr(a)
+    lam = np.exp(-0.5 * a * a - _LOG_SQRT_2PI - log_phi_a)
+    m = D.shape[1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loglik = m * np.log(tau[:, 0]) - 0.5 * np.sum(r * r, axis=1) - np.sum(log_phi_a, axis=1)
+    w = lam * (a + lam)
+    grad = np.concatenate([(r - lam) @ Z, m / tau - np.sum(r * D, axis=1, keepdims=True)
+                           + lower * np.sum(lam, axis=1, keepdims=True)], axis=1)
+    k = Z.shape[1]
+    H = np.empty((len(params), k + 1, k + 1))
+    H[:, :k, :k] = -np.einsum("bm,mk,ml->bkl", 1.0 - w, Z, Z)
+    H[:, :k, k] = H[:, k, :k] = (D - lower * w) @ Z
+    H[:, k, k] = -m / tau[:, 0] ** 2 - np.sum(D * D, axis=1) + lower ** 2 * np.sum(w, axis=1)
+    return loglik - m * _LOG_SQRT_2PI, grad, H
+
+
+def fit_truncated_normal(delta, Z, lower: float = 1.0, *, max_iter: int = 200, tol: float = 1e-14) -> TruncatedFit:
+    """Truncated-normal ML of ``delta`` (m,) or (B x m) on the regressors ``Z`` (m x k, intercept included).
+
+    A damped Newton method on the B samples together, from OLS starting values: each step is the Newton step
+    (the Hessian shifted to be negative definite where it is not) halved until the likelihood does not fall;
+    a sample has converged when its Newton decrement g'(-H)^-1 g is below ``tol``. Samples that do not converge
+    in ``max_iter`` steps, or whose sigma runs off to infinity (the ML estimate does not exist), get NaN.
+    """
+    D = np.atleast_2d(np.asarray(delta, dtype=float))
+    Z = np.asarray(Z, dtype=float)
+    B, k = D.shape[0], Z.shape[1]
+    beta0 = D @ np.linalg.pinv(Z).T                  # OLS starting values, every sample at once
+    resid = D - beta0 @ Z.T
+    sigma0 = np.sqrt(np.maximum(np.mean(resid * resid, axis=1), 1e-12))
+    params = np.concatenate([beta0 / sigma0[:, None], 1.0 / sigma0[:, None]], axis=1)
+    converged = np.zeros(B, dtype=bool)
+    active = np.flatnonzero(np.isfinite(params).all(axis=1))
+    ll, g, H = _olsen_terms(params[active], D[active], Z, lower)
+    loglik = np.full(B, np.nan)
+    eye = np.eye(k + 1)
+    for _ in range(max_iter):
+        if active.size == 0:
+            break
+        top = np.linalg.eigvalsh(H)[:, -1]
+        scale = np.abs(np.diagonal(H, axis1=1, axis2=2)).max(axis=1)
+        shift = np.where(top > -1e-10 * scale, top + 1e-6 * (1.0 + np.abs(top)), 0.0)
+        step = -np.linalg.solve(H - shift[:, None, None] * eye, g[:, :, None])[:, :, 0]
+        decrement = np.einsum("bk,bk->b", g, step)
+        done = (decrement < tol) & (shift == 0.0)
+        converged[active[done]], loglik[active[done]] = True, ll[done]
+        keep = ~done
+        active, ll, g, H = active[keep], ll[keep], g[keep], H[keep]
+        step, decrement, concave = step[keep], decrement[keep], shift[keep] == 0.0
+        # backtracking: halve the step of every sample whose likelihood would fall, until none does
+        t = np.ones(len(active))
+        pending = np.ones(len(active), dtype=bool)
+        for _ in range(60):
+            idx = np.flatnonzero(pending)
+            if idx.size == 0:
+                break
+            trial = params[active[idx]] + t[idx, None] * step[idx]
+            ll_new = np.full(idx.size, -np.inf)
+            positive = trial[:, -1] > 0
+            terms = _olsen_terms(trial[positive], D[active[idx[positive]]], Z, lower) if positive.any() else None
+            if terms is not None:
+                ll_new[positive] = terms[0]
+            better = np.isfinite(ll_new) & (ll_new >= ll[idx] - 1e-12 * np.abs(ll[idx]))
+            if terms is not None:
+                up = better[positive]
+                rows = idx[positive][up]
+                ll[rows], g[rows], H[rows] = terms[0][up], terms[1][up], terms[2][up]
+            params[active[idx[better]]] = trial[better]
+            pending[idx[better]] = False
+            t[idx[~better]] *= 0.5
+        # no step raised the likelihood: at its maximum up to rounding if the decrement is already tiny there
+        at_max = pending & concave & (decrement < 1e-6)
+        converged[active[at_max]], loglik[active[at_max]] = True, ll[at_max]
+        moving = ~pending & np.isfinite(params[active]).all(axis=1) & (params[active, -1] > 1e-12)
+        active, ll, g, H = active[moving], ll[moving], g[moving], H[moving]
+    beta = params[:, :-1] / params[:, -1:]
+    sigma = 1.0 / params[:, -1]
+    beta[~converged], sigma[~converged] = np.nan, np.nan
+    return TruncatedFit(beta, sigma, loglik, converged)
+
+
+def draw_truncated(mean, sigma, uniforms, lower: float = 1.0) -> np.ndarray:
+    """``mean + eps`` with eps ~ N(0, sigma^2) left-truncated at ``lower - mean``, from uniforms in [0, 1).
+
+    Inverse CDF on the upper tail, in logs so that a truncation point far in the tail is still exact:
+    with b = (lower - mean) / sigma, eps / sigma = -Phi^-1(u Phi(-b)) lies in [b, inf).
+    """
+    b = (lower - np.asarray(mean, dtype=float)) / sigma
+    u = np.clip(np.asarray(uniforms, dtype=float), np.finfo(float).tiny, 1.0)
+    eps = -ndtri_exp(np.log(u) + log_ndtr(-b)) * sigma
+    return np.maximum(mean + eps, lower)
+
+
+# ----------------------------------------------------------------------------------------------------
+# the result
+# ----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SecondStageResult:
+    """The outcome of :func:`second_stage`: a truncated-normal regression of the distance delta >= 1 on covariates.
+
+    Attributes
+    ----------
+    coefficients : Series, the ML estimates (``const`` and one per covariate) on the regression's distances
+        (Algorithm 1: the first stage's delta_hat > 1; Algorithm 2: the bias-corrected delta_hat_hat).
+    sigma : float, the ML estimate of the error's standard deviation (before truncation).
+    replicates : DataFrame (L2 rows), the bootstrap estimates of the coefficients and ``sigma`` (NaN where the fit of
+        a replicate did not converge; those are left out of the intervals).
+    delta : Series, the first stage's distance delta_hat of every DMU (input: 1/theta; output: phi).
+    delta_bias_corrected : Series, Algorithm 2's bias-corrected delta_hat_hat (NaN-free), else None.
+    used : Series of bool, the DMUs in the regression (Algorithm 1: delta_hat > 1).
+    algorithm, L1, L2, alpha : as called (``L1`` None for Algorithm 1).
+    orientation : ``"input"``, ``"output"`` or None (scores given as a Series).
+    first_stage : what the distances come from (the model's description, or how a Series was read).
+    loglik : float, the maximised log-likelihood.
+    n_failed_lps : int, first-stage bootstrap LPs (Algorithm 2) that failed (left out of the bias).
+    """
+
+    coefficients: pd.Series
+    sigma: float
+    replicates: pd.DataFrame
+    delta: pd.Series
+    delta_bias_corrected: pd.Series | None
+    used: pd.Series
+    algorithm: int
+    L1: int | None
+    L2: int
+    alpha: float
+    orientation: str | None
+    first_stage: str
+    loglik: float
+    n_failed_lps: int = 0
+
+    @property
+    def n(self) -> int:
+        """DMUs given."""
+        return len(self.delta)
+
+    @property
+    def n_used(self) -> int:
+        """DMUs in the truncated regression."""
+        return int(self.used.sum())
+
+    @property
+    def n_dropped(self) -> int:
+        """DMUs left out of the regression as efficient (distance 1)."""
+        return self.n - self.n_used
+
+    @property
+    def n_failed_replicates(self) -> int:
+        """Bootstrap replicates whose truncated regression did not converge (left out of the intervals)."""
+        return int(self.replicates.isna().any(axis=1).sum())
+
+    def table(self) -> pd.DataFrame:
+        """The regression table: one row per coefficient (``const``, covariates) and ``sigma``.
+
+        Columns ``coefficient`` (ML estimate), ``std_error`` (standard deviation of the bootstrap estimates),
+        ``lower`` and ``upper`` (the percentile interval at level 1 - alpha) and ``significant`` (the interval
+        excludes 0; not defined for sigma). The sign convention is in ``.attrs["sign_convention"]``.
+        """
+        estimates = pd.concat([self.coefficients, pd.Series({"sigma": self.sigma})])
+        draws = self.replicates[list(estimates.index)]
+        ok = draws.dropna()
+        q = ok.quantile([self.alpha / 2, 1 - self.alpha / 2]).T if len(ok) else \
+            pd.DataFrame(np.nan, index=estimates.index, columns=[0, 1])
+        out = pd.DataFrame({"coefficient": estimates, "std_error": ok.std(ddof=1), "lower": q.iloc[:, 0],
+                            "upper": q.iloc[:, 1]})
+        significant = (out["lower"] > 0) | (out["upper"] < 0)
+        out["significant"] = significant.astype(object)
+        out.loc["sigma", "significant"] = None
+        out.attrs = {"sign_convention": SIGN_CONVENTION, "interval": f"{1 - self.alpha:.0%} percentile bootstrap",
+                     "algorithm": self.algorithm}
+        return out
+
+    def summary(self) -> Summary:
+        """A regression table with the design: algorithm, bootstrap sizes, n used and dropped, sigma, convention."""
+        title = f"frontier second stage: Simar & Wilson (2007) Algorithm {self.algorithm}, truncated-normal regression"
+        rows = [("first stage", self.first_stage),
+                ("dependent", "delta = 1/theta (Shephard input distance)" if self.orientation == "input" else
+                 "delta = phi (Farrell output measure)" if self.orientation == "output" else
+                 "delta >= 1 (distance read from the scores)"),
+                ("DMUs", self.n),
+                ("used", self.n_used),
+                ("dropped", f"{self.n_dropped} (estimated efficient, delta = 1)" if self.algorithm == 1 else
+                 f"{self.n_dropped} (bias-corrected delta <= 1)"),
+                ("bootstrap", f"L1 = {self.L1} (bias correction), L2 = {self.L2}" if self.algorithm == 2 else
+                 f"L2 = {self.L2} (parametric)"),
+                ("interval", f"{1 - self.alpha:.0%} percentile"),
+                ("sigma", f"{self.sigma:.4f}"),
+                ("log-likelihood", f"{self.loglik:.4f}")]
+        if self.n_failed_replicates:
+            rows.append(("failed replicates", f"{self.n_failed_replicates} of {self.L2} (did not converge; "
+                                              "left out of the intervals)"))
+        if self.n_failed_lps:
+            rows.append(("failed LPs", f"{self.n_failed_lps} first-stage bootstrap LPs (left out of the bias)"))
+        table = self.table()
+        shown = table.copy()
+        shown["significant"] = shown["significant"].map({True: "*", False: "", None: ""})
+        text = shown.to_string(float_format=lambda v: f"{v:.4f}", na_rep="")
+        lines = [title] + [_row_line(k, v) for k, v in rows] + ["", text, "", "sign: " + SIGN_CONVENTION,
+                                                                "* the interval excludes 0"]
+        return Summary("\n".join(lines), title, rows + [("sign convention", SIGN_CONVENTION)],
+                       {"coefficients": table})
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<SecondStageResult algorithm {self.algorithm}, n used {self.n_used} of {self.n}>"
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
+
+    def _export(self):
+        from .io import Export
+
+        table = self.table().reset_index(names="term")
+        rows = [(k, str(v)) for k, v in self.summary().rows]
+        descriptions = {"term": "const (intercept), a covariate, or sigma (the error's standard deviation)",
+                        "coefficient": "truncated-normal ML estimate",
+                        "std_error": "standard deviation of the bootstrap estimates",
+                        "lower": f"lower end of the {1 - self.alpha:.0%} percentile bootstrap interval",
+                        "upper": f"upper end of the {1 - self.alpha:.0%} percentile bootstrap interval",
+                        "significant": "the interval excludes 0"}
+        extra = {"distances": pd.DataFrame({"delta": self.delta, "used": self.used}
+                                           | ({} if self.delta_bias_corrected is None else
+                                              {"delta_bias_corrected": self.delta_bias_corrected})).reset_index()}
+        return Export(table=table, name="second stage", specification=rows, descriptions=descriptions,
+                      extra_tables=extra, title=self.summary().title)
+
+    def to_csv(self, path) -> None:
+        """Write :meth:`table` (with a leading ``term`` column) to a CSV file."""
+        from .io import write_table
+
+        write_table(self._export().table, path, fmt="csv")
+
+    def to_excel(self, path) -> None:
+        """Write :meth:`table`, the distances and a ``specification`` sheet (design, sign convention) to .xlsx."""
+        from .io import write_table
+
+        export = self._export()
+        write_table(export.table, path, export=export, fmt="excel")
+
+
+# ----------------------------------------------------------------------------------------------------
+# second_stage(): input checks, the two algorithms
+# ----------------------------------------------------------------------------------------------------
+
+def _first_stage(scores_or_result):
+    """(scores Series, specification or None, where they come from) of the first argument.
+
+    An :class:`~frontier.EfficiencyResult`, anything with a specification (``.spec`` or ``.specification``) and a
+    ``to_frame()`` holding a ``score`` column (a bootstrap result: its original, not bias-corrected, scores), or a
+    Series of scores.
+    """
+    if isinstance(scores_or_result, pd.Series):
+        return scores_or_result, None, "scores given as a Series"
+    spec = getattr(scores_or_result, "spec", None)
+    if spec is None:
+        spec = getattr(scores_or_result, "specification", None)
+    scores = getattr(scores_or_result, "scores", None)
+    if spec is not None and not isinstance(scores, pd.Series) and hasattr(scores_or_result, "to_frame"):
+        frame = scores_or_result.to_frame()
+        scores = frame["score"] if "score" in frame.columns else None
+    if spec is None or not isinstance(scores, pd.Series):
+        raise ValueError("the first argument must be an EfficiencyResult of a radial model, a bootstrap result, or "
+                         f"a pandas Series of scores aligned to data.index; got {type(scores_or_result).__name__}")
+    return scores, spec, spec.get("description") or spec.get("model")
+
+
+def _distances(scores: pd.Series, spec) -> tuple[np.ndarray, str | None]:
+    """delta >= 1 from the scores: 1/theta (input), phi (output); a Series is read by its range."""
+    values = scores.to_numpy(dtype=float)
+    missing = ~np.isfinite(values)
+    if missing.any():
+        raise ValueError(f"scores are missing (NaN: a failed LP) or infinite for rows {_rows(scores.index[missing])}; "
+                         "drop those DMUs from the scores and the data first")
+    if (values <= 0).any():
+        raise ValueError(f"scores must be positive; rows {_rows(scores.index[values <= 0])} are not")
+    if spec is not None:
+        if spec.get("model") != "radial":
+            raise ValueError(f"second_stage needs radial (Farrell/Shephard) distances, the ones Simar & Wilson (2007) "
+                             f"establish the method for; this result is of model {spec.get('model')!r}. To regress "
+                             "other scores anyway, pass them as a Series (algorithm 1 only) and say so in the write-up")
+        orientation = spec.get("orientation")
+        return (1.0 / values if orientation == "input" else values), orientation
+    if (values <= 1 + EFFICIENT_TOL).all():
+        return 1.0 / values, None          # Farrell input efficiency theta (or a Shephard output distance)
+    if (values >= 1 - EFFICIENT_TOL).all():
+        return values, None                # Farrell output measure phi (or a Shephard input distance)
+    raise ValueError("scores mix values below and above 1: give Farrell input efficiencies theta <= 1 (or Shephard "
+                     "output distances) or distances >= 1 (Farrell output phi, Shephard input 1/theta), not both; "
+                     f"e.g. rows {_rows(scores.index[values < 1][:3])} are below 1 and "
+                     f"{_rows(scores.index[values > 1][:3])} above")
+
+
+def _covariate_matrix(data: pd.DataFrame, index: pd.Index, covariates) -> tuple[np.ndarray, list[str]]:
+    """[1, Z] for the DMUs of ``index``, checked: known numeric columns, finite values, not constant."""
+    if isinstance(covariates, str):
+        covariates = [covariates]
+    covariates = list(covariates) if covariates is not None else []
+    if not covariates:
+        raise ValueError("covariates must name at least one column of data, e.g. covariates=['size', 'public']")
+    if "const" in covariates:
+        raise ValueError("'const' is the intercept's name in the table (always included); rename that covariate")
+    dup = sorted({c for c in covariates if covariates.count(c) > 1})
+    if dup:
+        raise ValueError(f"covariates named twice: {dup}")
+    missing = [c for c in covariates if c not in data.columns]
+    if missing:
+        raise ValueError(f"covariate column(s) {missing} not found in data; available columns: {list(data.columns)}")
+    frame = data.loc[index, covariates]
+    columns = []
+    for col in covariates:
+        series = frame[col]
+        if pd.api.types.is_bool_dtype(series):
+            series = series.astype(float)
+        if not pd.api.types.is_numeric_dtype(series):
+            raise ValueError(f"covariate {col!r} is not numeric (dtype {series.dtype}); code categories as 0/1 "
+                             "dummies")
+        values = series.to_numpy(dtype=float)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise ValueError(f"covariate {col!r} has missing or infinite values in rows {_rows(index[bad])}")
+        columns.append(values)
+    return np.column_stack([np.ones(len(index))] + columns), covariates
+
+
+def _check_rank(Z: np.ndarray, names: list[str], labels: pd.Index, what: str) -> None:
+    """Raise for too few DMUs, a covariate constant over the regression's DMUs or a linear combination of the others."""
+    if Z.shape[0] <= Z.shape[1]:
+        raise ValueError(f"{Z.shape[0]} DMUs {what} for {Z.shape[1]} coefficients and sigma: too few to estimate")
+    for j, name in enumerate(names, start=1):
+        if np.ptp(Z[:, j]) == 0:
+            raise ValueError(f"covariate {name!r} is constant ({Z[0, j]:g}) over the {len(labels)} DMUs {what}; "
+                             "it cannot be told apart from the intercept")
+    for j in range(2, Z.shape[1] + 1):
+        if np.linalg.matrix_rank(Z[:, :j]) < j:
+            raise ValueError(f"covariate {names[j - 2]!r} is a linear combination of the intercept and "
+                             f"{names[:j - 2]} over the {len(labels)} DMUs {what} (collinear); drop one of them")
+
+
+def _whole(value, name: str, minimum: int) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _fit_or_raise(delta, Z, what: str) -> TruncatedFit:
+    fit = fit_truncated_normal(delta, Z)
+    if not fit.converged[0]:
+        raise ValueError(f"the truncated-normal ML on {what} did not converge (the likelihood has no maximum for "
+                         "these data: sigma runs off to infinity); check the covariates' scale and the scores")
+    return fit
+
+
+def _bootstrap_coefficients(beta, sigma, Z, uniforms) -> TruncatedFit:
+    """Steps 3 (Algorithm 1) and 6 (Algorithm 2): refit the truncated regression on parametric draws."""
+    return fit_truncated_normal(draw_truncated(Z @ beta, sigma, uniforms), Z)
+
+
+def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, algorithm: int = 1, L1: int = 100,
+                 L2: int = 2000, alpha: float = 0.05, random_state=None, n_jobs: int = 1, method: str = "auto",
+                 chunk_size: int | None = None, progress: bool | None = None) -> SecondStageResult:
+    """Regress DEA distances on covariates by Simar & Wilson's (2007) truncated-normal ML with bootstrap intervals.
+
+    Model: delta_i = z_i beta + eps_i >= 1, eps ~ N(0, sigma^2) left-truncated at 1 - z_i beta, delta the radial
+    distance (input orientation 1/theta, output orientation phi). **A positive coefficient raises the distance, i.e.
+    lowers efficiency.** The algorithms step by step are in this module's docstring.
+
+    Parameters
+    ----------
+    scores_or_result : an :class:`~frontier.EfficiencyResult` of ``model="radial"`` (any orientation and returns to
+        scale), a bootstrap result (its original scores are used), or a Series of scores aligned to ``data.index``
+        (Algorithm 1 only): values <= 1 are read as Farrell input efficiencies theta (delta = 1/theta; a Shephard
+        output distance reads the same), values >= 1 as distances (Farrell output phi).
+    data : the DataFrame the first stage was computed from (Algorithm 2 re-estimates the DEA from its inputs and
+        outputs); it holds the covariates. Rows are matched on the scores' index.
+    covariates : column name(s) of data; an intercept ``const`` is always added.
+    algorithm : 1 (ML on the DMUs with delta > 1 and a parametric bootstrap) or 2 (bias-correct the distances with
+        L1 replicates of the DEA first; needs the first stage's model, and a cross-section scored against all rows).
+    L1, L2 : replicates of the bias correction (Algorithm 2) and of the parametric bootstrap of the coefficients.
+    alpha : 1 - the intervals' level.
+    random_state : seed (int), numpy Generator or None. A seed gives the same numbers whatever ``n_jobs``.
+    n_jobs, method, chunk_size, progress : the engine's options for Algorithm 2's L1 x n LPs (see
+        :func:`frontier.efficiency`).
+
+    Returns
+    -------
+    SecondStageResult : ``.table()``, ``.summary()``, ``.replicates``, ``to_csv`` / ``to_excel``.
+    """
+    if algorithm not in (1, 2) or isinstance(algorithm, (bool, np.bool_)):
+        raise ValueError(f"algorithm must be 1 or 2 (Simar & Wilson 2007), got {algorithm!r}")
+    L2 = _whole(L2, "L2", 1)
+    L1 = _whole(L1, "L1", 1) if algorithm == 2 else None
+    if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, (int, float, np.integer, np.floating)) \
+            or not 0 < alpha < 1:
+        raise ValueError(f"alpha must be a number in (0, 1), e.g. 0.05 for 95% intervals, got {alpha!r}")
+    if L2 * alpha / 2 < 1:
+        raise ValueError(f"L2 = {L2} replicates cannot give the alpha/2 = {alpha / 2:g} tails of a percentile "
+                         f"interval; use L2 >= {int(np.ceil(2 / alpha))} (Simar & Wilson use 2000)")
+    check_engine_options(n_jobs, chunk_size)
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    scores, spec, first_stage = _first_stage(scores_or_result)
+    if scores.index.has_duplicates:
+        raise ValueError(f"the scores' index has duplicate labels {_rows(scores.index[scores.index.duplicated()])}")
+    absent = scores.index.difference(data.index)
+    if len(absent):
+        raise ValueError(f"data has no rows for the scores' DMUs {_rows(absent)}; pass the data the scores are from")
+    if data.index.has_duplicates:
+        raise ValueError(f"data's index has duplicate labels {_rows(data.index[data.index.duplicated()])}")
+    if algorithm == 2:
+        _check_replicable(spec)
+    delta, orientation = _distances(scores, spec)
+    index = scores.index
+    Z, names = _covariate_matrix(data, index, covariates)
+    rng = np.random.default_rng(random_state)
+    used = delta > 1 + EFFICIENT_TOL
+    _check_rank(Z[used], names, index[used], "with delta > 1 (the estimated-efficient ones are dropped)")
+    fit = _fit_or_raise(delta[used], Z[used], "the DMUs with delta > 1")
+    bias_corrected, n_failed_lps = None, 0
+    if algorithm == 2:
+        bias_corrected, n_failed_lps = _bias_corrected(delta, fit, Z, data.loc[index], spec, L1, rng, n_jobs=n_jobs,
+                                                       method=method, chunk_size=chunk_size, progress=progress,
+                                                       observed=getattr(scores_or_result, "observed", None))
+        used = bias_corrected > 1 + EFFICIENT_TOL
+        _check_rank(Z[used], names, index[used], "with a bias-corrected delta > 1")
+        fit = _fit_or_raise(bias_corrected[used], Z[used], "the bias-corrected distances")
+    beta, sigma = fit.beta[0], float(fit.sigma[0])
+    boot = _bootstrap_coefficients(beta, sigma, Z[used], rng.random((L2, int(used.sum()))))
+    labels = ["const"] + names
+    replicates = pd.DataFrame(np.column_stack([boot.beta, boot.sigma]), columns=labels + ["sigma"])
+    replicates.index.name = "replicate"
+    return SecondStageResult(
+        coefficients=pd.Series(beta, index=labels, name="coefficient"), sigma=sigma, replicates=replicates,
+        delta=pd.Series(delta, index=index, name="delta"),
+        delta_bias_corrected=None if bias_corrected is None else pd.Series(bias_corrected, index=index,
+                                                                           name="delta_bias_corrected"),
+        used=pd.Series(used, index=index, name="used"), algorithm=algorithm, L1=L1, L2=L2, alpha=float(alpha),
+        orientation=orientation, first_stage=str(first_stage), loglik=float(fit.loglik[0]),
+        n_failed_lps=n_failed_lps)
+
+
+def _check_replicable(spec) -> None:
+    """Raise unless Algorithm 2 can re-estimate this first stage: one radial frontier of inputs and desirable
+    outputs from all rows, ordinary (not super-efficiency) distances."""
+    if spec is None:
+        raise ValueError("algorithm=2 re-estimates the DEA from the data, so it needs the first stage's model: "
+                         "pass the EfficiencyResult (or bootstrap result), not a Series of scores")
+    if spec.get("model") != "radial":
+        raise ValueError(f"algorithm=2 replicates a radial DEA (Simar & Wilson 2007); this first stage is model "
+                         f"{spec.get('model')!r}, for which no such bootstrap is established")
+    if spec.get("bad_outputs"):
+        raise ValueError("algorithm=2 covers inputs and desirable outputs (Simar & Wilson 2007); this first stage "
+                         f"has bad outputs {list(spec.get('bad_outputs'))}")
+    if spec.get("super_efficiency"):
+        raise ValueError("algorithm=2 needs the distances delta >= 1 of the ordinary (not super-efficiency) model; "
+                         "score the first stage with super_efficiency=False")
+    if spec.get("period") is not None or spec.get("reference") not in (None, "all rows"):
+        where = f"per-period frontiers (period={spec.get('period')!r})" if spec.get("period") is not None \
+            else f"a reference subset ({spec.get('reference')})"
+        raise ValueError(f"algorithm=2 re-estimates one frontier from all rows; this first stage used {where}. "
+                         "Run the first stage on the cross-section alone, or use algorithm=1")
+
+
+def _bias_corrected(delta, fit, Z, data, spec, L1, rng, *, n_jobs, method, chunk_size, progress, observed):
+    """Algorithm 2, steps 3-4: the bias-corrected distances from L1 parametric replicates of the DEA.
+
+    Every replicate is one (original points, pseudo reference set) request of a single parallel map; the
+    truncated-normal draws for all of them are made here, before any LP is solved.
+    """
+    from .models import resolve_options
+    from .problem import Problem
+    from .scoring import make_progress
+
+    inputs, outputs = list(spec.get("inputs")), list(spec.get("outputs"))
+    dea = validate_frame(data, inputs, outputs)
+    if observed is not None:
+        given = observed[inputs + outputs].reindex(data.index).to_numpy(dtype=float)
+        differ = ~np.isclose(given, dea.matrix, rtol=1e-12, atol=0.0).all(axis=1)
+        if differ.any():
+            raise ValueError(f"data's inputs/outputs differ from those the first stage was computed from, in rows "
+                             f"{_rows(data.index[differ])}; pass the same data")
+    problem = Problem(dea, resolve_options("radial", orientation=spec.get("orientation"), rts=spec.get("rts")))
+    n = len(delta)
+    star = draw_truncated(Z @ fit.beta[0], float(fit.sigma[0]), rng.random((L1, n)))   # L1 x n: delta*
+    ratio = star / delta
+    X, Y = dea.X, dea.Y
+    requests = []
+    for b in range(L1):
+        pseudo = np.hstack([X * ratio[b, :, None], Y]) if spec.get("orientation") == "input" else \
+            np.hstack([X, Y / ratio[b, :, None]])
+        requests.append((np.arange(n), pseudo))
+    bar = make_progress(progress, L1 * n)
+    evaluations = problem.evaluate_many(requests, detail=False, n_jobs=n_jobs, method=method, chunk_size=chunk_size,
+                                        progress=bar.update if bar else None)
+    if bar:
+        bar.close()
+    scores = np.vstack([ev.score for ev in evaluations])
+    replicated = 1.0 / scores if spec.get("orientation") == "input" else scores
+    failed = ~np.isfinite(replicated)
+    none = failed.all(axis=0)
+    if none.any():
+        raise ValueError(f"every bootstrap LP failed for rows {_rows(data.index[none])} (statuses "
+                         f"{sorted(set(evaluations[0].status[none].astype(str)))}); no bias can be estimated")
+    bias = np.nanmean(replicated, axis=0) - delta
+    return delta - bias, int(failed.sum())
