@@ -308,10 +308,11 @@ def bootstrap_malmquist(*, B: int, alpha: float, bandwidth, random_state, panel,
                               if terms[k][role][1].period == p and terms[k][role][1].rts == r})
                 if obs:
                     wanted[(key, p, r)] = np.array(obs, dtype=np.int64)
+    sides = {(key, p): panel.period[rows] == p for key, _, rows, _ in plans for p in key}
     for rep in range(B):
         for key, ks, rows, star in plans:
             for p in key:
-                sel = panel.period[rows] == p
+                sel = sides[(key, p)]
                 pseudo = pseudo_points(matrix[rows[sel]], delta[rows[sel]], star[rep, sel], orientation, m)
                 for r in problems:
                     if (key, p, r) in wanted:

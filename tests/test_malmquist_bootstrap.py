@@ -193,3 +193,24 @@ def test_coverage_small_monte_carlo():
     The bounds are wide because 30 correlated intervals per component leave a large Monte Carlo error."""
     rates = coverage_design.coverage(datasets=3, n=10, B=40, alpha=0.1, shift=1.15, seed=2026)
     assert rates["index"] >= 0.75 and rates["ec"] >= 0.75 and rates["tc"] >= 0.6
+
+
+def test_unbalanced_panel_and_failed_lps(panel3):
+    """An entity seen in one period only still spans that period's pseudo technology (a marginal draw); a VRS
+    cross-period LP that is infeasible in every replicate leaves the index interval NaN and counts B failures,
+    while the row's ec (own-period LPs only) keeps its interval."""
+    data = panel3[panel3["year"] < 2002].copy()
+    data = data[~((data["firm"] == 7) & (data["year"] == 2000))]             # firm 7: 2001 only
+    big = (data["firm"] == 0) & (data["year"] == 2001)
+    data.loc[big, "y"] *= 10                                                  # beyond every 2000 output
+    with pytest.warns(UserWarning, match="bootstrap LPs not optimal"):
+        res = radial(data, bootstrap=3, random_state=2, rts="vrs")
+    pseudo = res.bootstrap.pseudo_data(1, 2000, 2001)
+    assert len(pseudo) == len(data) and (pseudo["delta_star"] >= 1).all()
+    assert 7 in set(pseudo.loc[pseudo["year"] == 2001, "firm"])
+    row = res.indices.loc[(0, 2001)]
+    assert "infeasible" in row["status"] and row["bootstrap_failed"] == 3
+    assert np.isnan(row["index_lower"]) and np.isfinite(row["ec_lower"])
+    assert res.bootstrap.lp_status.get("infeasible", 0) >= 3
+    others = res.indices.drop(index=[(0, 2001)])
+    assert (others["bootstrap_failed"] == 0).all() and others["index_lower"].notna().all()
