@@ -187,12 +187,17 @@ def test_bad_options(panel3, options, match):
 
 
 def test_coverage_small_monte_carlo():
-    """The design of benchmarks/malmquist_bootstrap_coverage.py (CRS Cobb-Douglas frontier shifted by 1.15,
-    efficiencies known) at toy size: 3 data sets x 10 firms, B = 40, 90% intervals. Measured here: index 0.93,
-    ec 0.93, tc 0.87 (90 intervals each); the benchmark at 10 x 20 firms, B = 100 gives the rates in the docs.
-    The bounds are wide because 30 correlated intervals per component leave a large Monte Carlo error."""
-    rates = coverage_design.coverage(datasets=3, n=10, B=40, alpha=0.1, shift=1.15, seed=2026)
-    assert rates["index"] >= 0.75 and rates["ec"] >= 0.75 and rates["tc"] >= 0.6
+    """The design of benchmarks/malmquist_bootstrap_coverage.py (two periods, CRS Cobb-Douglas frontier in two
+    inputs shifted by 1.15, input efficiencies exp(-0.3|z|) correlated 0.7 across the periods, all known) at toy
+    size: 2 data sets x 16 firms, B = 30, nominal 90% intervals. Measured with this seed: coverage index 0.62,
+    ec 0.69, tc 0.78, and the tc interval lies above 1 (progress detected) for 0.91 of the rows. Below nominal,
+    as at scale (docs/indices/malmquist-bootstrap.md: 0.64 / 0.79 / 0.76 with 20 firms, 0.77 / 0.78 / 0.76 with
+    40): the bounds here guard against broken intervals (a sign error or zero width covers almost nothing)
+    and check that the known technical change is found, not that the small-sample coverage is nominal."""
+    rates = coverage_design.coverage(datasets=2, n=16, B=30, alpha=0.1, shift=1.15, seed=2026)
+    assert rates["index"] >= 0.5 and rates["ec"] >= 0.55 and rates["tc"] >= 0.65
+    assert max(rates["index"], rates["ec"], rates["tc"]) < 0.99
+    assert rates["tc_detected"] >= 0.75
 
 
 def test_unbalanced_panel_and_failed_lps(panel3):
