@@ -1015,8 +1015,8 @@ def _clip_label(text: str, limit: int = 80) -> str:
 
 
 def _stata_ready(table: pd.DataFrame, notes: list) -> tuple[pd.DataFrame, dict, dict]:
-    """Stata names, booleans as 0/1 (missing where a nullable flag is), times as ``%tc`` (timezone-aware ones in UTC, said in ``notes``: Stata has no
-    time zones) and other non-numeric columns as strings."""
+    """Stata names, booleans as 0/1 (missing where a nullable flag is), times as ``%tc`` (timezone-aware ones in
+    UTC, said in ``notes``: Stata has no time zones) and other non-numeric columns as strings."""
     names = stata_names(table.columns)
     out = table.rename(columns=names)
     convert = {}

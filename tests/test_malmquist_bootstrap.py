@@ -6,7 +6,8 @@ docs/indices/malmquist-bootstrap.md).
 """
 from __future__ import annotations
 
-import warnings
+import importlib.util
+import pathlib
 
 import joblib
 import numpy as np
@@ -18,9 +19,7 @@ from frontier import productivity
 from frontier.datasets import synthetic_city_panel
 from frontier.malmquist_bootstrap import smoothed_pairs
 
-import importlib.util
-import pathlib
-
+# the Monte Carlo design lives with its full-size run in benchmarks/ (one definition of the DGP and its truth)
 _spec = importlib.util.spec_from_file_location(
     "malmquist_bootstrap_coverage",
     pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "malmquist_bootstrap_coverage.py")
