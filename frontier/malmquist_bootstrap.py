@@ -196,6 +196,12 @@ class MalmquistBootstrap:
     n_lps: int
     _dgp: dict = field(repr=False, default_factory=dict)
 
+    def __repr__(self) -> str:
+        rows = next(iter(self.replicates.values())).shape[1] if self.replicates else 0
+        return (f"<MalmquistBootstrap B={self.B} alpha={self.alpha} bandwidth={self.bandwidth!r} "
+                f"random_state={self.random_state!r} rows={rows} LPs={self.n_lps} "
+                f"not optimal={sum(self.lp_status.values())}>")
+
     def pseudo_data(self, replicate: int, period_from, period) -> pd.DataFrame:
         """The pseudo observations of one replicate for the technology pair (``period_from``, ``period``): one
         row per observation of either period, its entity and period, the pseudo quantities (columns of the
