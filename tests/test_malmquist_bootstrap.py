@@ -218,3 +218,23 @@ def test_unbalanced_panel_and_failed_lps(panel3):
     assert res.bootstrap.lp_status.get("infeasible", 0) >= 3
     others = res.indices.drop(index=[(0, 2001)])
     assert (others["bootstrap_failed"] == 0).all() and others["index_lower"].notna().all()
+
+
+def test_cli_bootstrap_to_stata(tmp_path):
+    """frontier productivity --bootstrap B --random-state S writes the interval columns; in Stata the nullable
+    significance flags are 0/1 with missing on each entity's first period (they used to fail the .dta write)."""
+    from frontier.cli import main
+
+    data, _ = coverage_design.simulate(6, 1.15, np.random.default_rng(4))
+    data.to_csv(tmp_path / "panel.csv", index=False)
+    out = tmp_path / "out.dta"
+    argv = [str(tmp_path / "panel.csv"), "--entity", "firm", "--period", "year", "--inputs", *X, "--outputs", *Y,
+            "--index", "malmquist", "--model", "radial", "--orientation", "input", "--rts", "crs",
+            "--bootstrap", "3", "--random-state", "8", "-o", str(out), "--quiet"]
+    assert main(["productivity", *argv]) == 0
+    back = pd.read_stata(out)
+    direct = radial(data, bootstrap=3, random_state=8)
+    later = back[back["period_from"].notna()]
+    assert np.allclose(later["index_upper"], direct.indices["index_upper"])
+    assert set(later["index_significant"]) <= {0, 1}
+    assert back.loc[back["period_from"].isna(), "index_significant"].isna().all()
