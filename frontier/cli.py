@@ -439,6 +439,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--base", type=_lower_name, default="previous", choices=("previous", "first"),
                    help="'previous': year-on-year changes, chained into GTFP (default); 'first': every period "
                         "against the entity's first (fixed base)")
+    g.add_argument("--bootstrap", type=_positive_int, metavar="B",
+                   help="B replicates of the Simar & Wilson (1999) bootstrap: intervals <component>_lower/_upper and "
+                        "<component>_significant (radial Malmquist only: --index malmquist --model radial)")
+    g.add_argument("--alpha", type=float, default=0.05, help="with --bootstrap: intervals at level 1 - alpha")
+    g.add_argument("--random-state", type=int, metavar="SEED", help="with --bootstrap: the seed (reproducible)")
     g.add_argument("--chain", type=_lower_name, default="propagate", choices=("propagate", "restart"),
                    help="a missing index (failed LP) in the cumulative GTFP: 'propagate' leaves every later "
                         "level missing (default); 'restart' re-bases the chain after the gap (column "
@@ -745,7 +750,8 @@ def _run_productivity(args, argv) -> int:
                       rts=args.rts, super_efficiency=args.super_efficiency, direction=args.direction,
                       weights=_weights(args), bad_disposability=args.bad_disposability, adjacency=args.adjacency,
                       base=args.base, zeros=args.zeros, group=args.group, n_jobs=args.n_jobs, method=args.method,
-                      progress=args.progress, **_given_model_options(args))
+                      progress=args.progress, bootstrap=args.bootstrap, alpha=args.alpha,
+                      random_state=args.random_state, **_given_model_options(args))
     _print_summary(pr.summary(), args)
     export = io.productivity_export(pr, _extra(args, argv), policy=args.chain)
     if args.keep_data:

@@ -55,6 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import malmquist_bootstrap
 from .data import check_engine_options, option_value, validate_frame
 from .scoring import make_progress
 from .models import family as model_family
@@ -574,6 +575,10 @@ def productivity(
     method: str = "auto",
     chunk_size: int | None = None,
     progress: bool | None = None,
+    bootstrap: int | None = None,
+    alpha: float = 0.05,
+    bandwidth="silverman",
+    random_state=None,
     **model_options,
 ) -> ProductivityResult:
     """Productivity change of every entity between its consecutive periods, and the distances behind it.
@@ -612,6 +617,17 @@ def productivity(
     adjacency : ``"observed"`` (consecutive observed periods of each entity) or ``"calendar"``.
     base : ``"previous"`` (chained pairs) or ``"first"`` (every period against the entity's first).
     n_jobs, method, chunk_size, progress : engine options as in :func:`frontier.efficiency`.
+    bootstrap : B, the number of replicates of the Simar & Wilson (1999) smoothed bivariate bootstrap
+        (:mod:`frontier.malmquist_bootstrap`; docs/indices/malmquist-bootstrap.md): the indices frame gains
+        ``<component>_lower``, ``<component>_upper`` and ``<component>_significant`` (the interval excludes 1)
+        for the index and each component, and ``bootstrap_failed`` (replicates with a failed LP, left out of the
+        interval); ``result.bootstrap`` holds the replicates; ``spec.parameters["bootstrap"]`` states B, alpha,
+        the bandwidth and the seed. Radial Malmquist indices only (``index="malmquist"``, ``model="radial"``,
+        contemporaneous technology, no bad outputs); anything else is refused.
+    alpha : the intervals' level is 1 - alpha.
+    bandwidth : ``"silverman"`` (the bivariate normal reference rule, h = n^(-1/6) per period pair) or a number.
+    random_state : seed (int) or numpy Generator; same seed, same numbers whatever ``n_jobs``. None draws a seed
+        and reports it in ``spec.parameters``.
     **model_options : options only some models take (``epsilon=`` for ebm), as in :func:`frontier.efficiency`.
         Data-derived parameters (EBM's calibrated epsilon and weights) are settled once on the pooled panel, so
         every distance uses the same ones; ``spec.parameters`` reports them.
@@ -620,6 +636,8 @@ def productivity(
         if group is not None:
             raise ValueError(f"group= (the metafrontier index) is not defined for index={index!r}; use index='gml', "
                              "'malmquist' or 'luenberger' on the global technology")
+        if bootstrap is not None:
+            raise ValueError(f"bootstrap: {malmquist_bootstrap.THEORY}; got index={index!r}")
         given = sorted(name for name, value in model_options.items() if value is not None)
         if given:
             raise ValueError(f"{given} do not apply to index={index!r} (its distances are radial or directional)")
@@ -663,6 +681,8 @@ def productivity(
     if super_efficiency is None:
         super_efficiency = model_family(model).productivity_super_efficiency
     check_engine_options(n_jobs, chunk_size)
+    if bootstrap is not None:
+        boot_options = malmquist_bootstrap.check_options(bootstrap, alpha, bandwidth, random_state)
 
     panel, work = Panel.from_frame(data, entity, period)
     labels = pd.MultiIndex.from_arrays([panel.entity, panel.period])
@@ -672,6 +692,10 @@ def productivity(
                               direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
                               productivity=True, model_options=model_options)
     fam = model_family(options.model)
+    if bootstrap is not None:
+        malmquist_bootstrap.check_supported(family_name=family_name, technology=technology, model=options.model,
+                                            bad_outputs=dea.bad_outputs, super_efficiency=bool(super_efficiency),
+                                            group=group)
     G = custom_direction(direction, dea, work.index) if options.direction_label == "custom" else None
     rts_needed = {options.rts} | ({"crs"} if decomposition == "fgnz" else set())
     problems = {r: Problem(dea, dataclasses.replace(options, rts=r), G) for r in rts_needed}
@@ -716,6 +740,21 @@ def productivity(
             status.append("optimal")
     columns["status"] = status
     indices = index_table(panel, pairs, columns, list(components))
+    parameters = problems[main_rts].parameters
+    boot = None
+    if bootstrap is not None:
+        B, alpha, bandwidth, seed = boot_options
+        boot_columns, boot = malmquist_bootstrap.bootstrap_malmquist(
+            B=B, alpha=alpha, bandwidth=bandwidth, random_state=seed, panel=panel, pairs=pairs, terms=terms,
+            definition=definition, form=form, fam=fam, options=options, problems=problems, references=references,
+            point=components, engine_options=dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size),
+            progress=progress)
+        indices = indices.join(boot_columns)
+        indices["bootstrap_failed"] = indices["bootstrap_failed"].astype("Int64")
+        parameters = {**(parameters or {}), "bootstrap": {
+            "B": B, "alpha": alpha, "bandwidth": bandwidth,
+            "random_state": seed if isinstance(seed, int) else repr(seed),
+            "method": "Simar & Wilson (1999) smoothed bivariate bootstrap, basic intervals"}}
 
     spec = Specification(
         index=family_name, alias=index, form=form.name, components=tuple(components), technology=technology,
@@ -725,8 +764,8 @@ def productivity(
         direction=options.direction_label or options.direction, weights=options.weights, zeros=options.zeros,
         adjacency=adjacency, base=base, entity=entity, period=period, inputs=dea.inputs, outputs=dea.outputs,
         bad_outputs=dea.bad_outputs, n_observations=len(work), n_entities=panel.n_entities,
-        n_periods=len(panel.order), group=group, parameters=problems[main_rts].parameters,
+        n_periods=len(panel.order), group=group, parameters=parameters,
         model_options=options.extra or None,
     )
     return ProductivityResult(indices=indices, distances=cache.frame(panel), spec=spec,
-                              single_period_entities=pairs.single, period_order=panel.order)
+                              single_period_entities=pairs.single, period_order=panel.order, bootstrap=boot)

@@ -277,11 +277,17 @@ def productivity_call(spec: dict) -> str:
     s["index"] = alias
     if alias in ("ml", "gml", "sml"):
         s["technology"] = None
+    boot = (s.get("parameters") or {}).get("bootstrap")
+    if boot:
+        s.update(bootstrap=boot["B"], alpha=boot["alpha"], bandwidth=boot["bandwidth"],
+                 random_state=boot["random_state"])
     return _call("productivity", s, ["data"],
                  ["entity", "period", "inputs", "outputs", "bad_outputs", "index", "group", "technology", "window",
                   "decomposition", "model", "orientation", "rts", "super_efficiency", "direction", "weights",
-                  "bad_disposability", "adjacency", "base", "zeros"],
-                 {"adjacency": "observed", "base": "previous", "zeros": "error"})
+                  "bad_disposability", "adjacency", "base", "zeros", "bootstrap", "alpha", "bandwidth",
+                  "random_state"],
+                 {"adjacency": "observed", "base": "previous", "zeros": "error", "alpha": 0.05,
+                  "bandwidth": "silverman"})
 
 
 def _header(extra: dict | None) -> list:
@@ -472,6 +478,14 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
             "cum_output_quantity": f"cumulative output quantity index ({op})",
             "cum_input_quantity": f"cumulative input quantity index ({op})",
             "restarted": "the chain was re-based after a missing link"}
+    boot = (spec.get("parameters") or {}).get("bootstrap")
+    if boot:                                  # productivity(bootstrap=B): Simar & Wilson (1999) intervals
+        level = f"{1 - boot['alpha']:.0%}"
+        for c in spec.components:
+            desc[f"{c}_lower"] = f"lower bound of the {level} bootstrap interval of {c} (Simar & Wilson 1999)"
+            desc[f"{c}_upper"] = f"upper bound of the {level} bootstrap interval of {c}"
+            desc[f"{c}_significant"] = f"{c} differs significantly from 1 (its {level} interval excludes 1)"
+        desc["bootstrap_failed"] = f"bootstrap replicates (of B = {boot['B']}) lost to a failed LP, left out"
     desc = {c: desc[c] for c in table.columns if c in desc}
     extra_tables = {"distances": dist}
     label = f"frontier {spec.get('alias') or spec['index']}: {spec['model']} {spec['rts']}, {tech}"
@@ -1001,15 +1015,15 @@ def _clip_label(text: str, limit: int = 80) -> str:
 
 
 def _stata_ready(table: pd.DataFrame, notes: list) -> tuple[pd.DataFrame, dict, dict]:
-    """Stata names, booleans as 0/1, times as ``%tc`` (timezone-aware ones in UTC, said in ``notes``: Stata has no
-    time zones) and other non-numeric columns as strings."""
+    """Stata names, booleans as 0/1 (missing where a nullable flag is), times as ``%tc`` (timezone-aware ones in
+    UTC, said in ``notes``: Stata has no time zones) and other non-numeric columns as strings."""
     names = stata_names(table.columns)
     out = table.rename(columns=names)
     convert = {}
     for col in out.columns:
         s = out[col]
         if pd.api.types.is_bool_dtype(s):
-            out[col] = s.astype("int8")
+            out[col] = s.astype("Int8")          # nullable: a missing flag (pandas' "boolean" NA) stays missing
         elif pd.api.types.is_datetime64_any_dtype(s):
             if isinstance(s.dtype, pd.DatetimeTZDtype):
                 out[col] = s.dt.tz_convert("UTC").dt.tz_localize(None)

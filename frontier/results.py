@@ -473,6 +473,9 @@ class ProductivityResult:
     single_period_entities : entities observed in one period only (they have no index).
     period_order : the panel's distinct periods from the earliest (:func:`frontier.panel.period_order`),
         the order of the pairs, the chains, the summary and the plots.
+    bootstrap : with ``productivity(..., bootstrap=B)``, the
+        :class:`~frontier.malmquist_bootstrap.MalmquistBootstrap` (replicates, pseudo data, per-period-pair
+        bandwidths and LP statuses) behind the interval columns of ``indices``; else None.
     """
 
     indices: pd.DataFrame
@@ -480,6 +483,7 @@ class ProductivityResult:
     spec: Specification
     single_period_entities: tuple
     period_order: tuple = ()
+    bootstrap: object | None = None
 
     def cumulative(self, policy: str = "propagate", base_level: float = 1.0) -> pd.DataFrame:
         """Chain the indices into level series per entity: ``gtfp`` and the cumulative components ``cum_ec``,
