@@ -61,3 +61,34 @@ def test_progress_bar_only_when_asked(firms, capsys):
     assert "DMU" in shown and "240" in shown
     fr.efficiency(firms, INPUTS, OUTPUTS, BADS, model="sbm")      # default: off when not interactive
     assert capsys.readouterr().err == ""
+
+
+def _pairs_by_loop(panel, adjacency, base):
+    """The pairs an entity-by-entity loop finds (the definition Panel.pairs vectorises)."""
+    pairs, gaps, single = [], [], []
+    for e in pd.unique(panel.entity):
+        pos = np.flatnonzero(panel.entity == e)
+        pos = pos[np.argsort(panel.rank[pos], kind="stable")]
+        if len(pos) < 2:
+            single.append(e)
+            continue
+        for a, b in ([(pos[0], q) for q in pos[1:]] if base == "first" else zip(pos[:-1], pos[1:])):
+            gap = adjacency == "calendar" and base == "previous" and panel.rank[b] - panel.rank[a] != 1
+            (gaps if gap else pairs).append((a, b))
+    return pairs, gaps, single
+
+
+@pytest.mark.parametrize("adjacency,base", [("observed", "previous"), ("calendar", "previous"),
+                                            ("observed", "first")])
+def test_vectorised_pairs_match_the_entity_loop(adjacency, base):
+    from frontier.panel import Panel
+
+    rng = np.random.default_rng(5)
+    full = pd.DataFrame([(f"e{e}", 2000 + t) for e in range(40) for t in range(6)], columns=["e", "t"])
+    unbalanced = full.sample(frac=0.6, random_state=3)        # shuffled rows, gaps, some single observations
+    panel, _ = Panel.from_frame(unbalanced.assign(x=rng.random(len(unbalanced))), "e", "t")
+    got = panel.pairs(adjacency, base)
+    pairs, gaps, single = _pairs_by_loop(panel, adjacency, base)
+    assert list(zip(got.a, got.b)) == pairs and list(zip(got.gap_a, got.gap_b)) == gaps
+    assert list(got.single) == single and len(single) > 0 and len(pairs) > 50
+    assert (len(gaps) > 0) == (adjacency == "calendar")
