@@ -92,3 +92,26 @@ def test_vectorised_pairs_match_the_entity_loop(adjacency, base):
     assert list(zip(got.a, got.b)) == pairs and list(zip(got.gap_a, got.gap_b)) == gaps
     assert list(got.single) == single and len(single) > 0 and len(pairs) > 50
     assert (len(gaps) > 0) == (adjacency == "calendar")
+
+
+def test_index_terms_are_built_per_period_combination_not_per_pair(monkeypatch):
+    """A million-observation GML must not build a Python dict of distances per pair: the definition's terms are
+    asked once per distinct (period, period) combination and spread over the pairs as arrays (same results)."""
+    from frontier import indices
+
+    calls = []
+    original = indices.PooledTechnology.terms
+    monkeypatch.setattr(indices.PooledTechnology, "terms",
+                        lambda self, *args: calls.append(args[1:3]) or original(self, *args))
+    panel = synthetic_city_panel(n_cities=30, n_years=3)
+    kw = dict(entity="city", period="year", inputs=["capital", "labour"], outputs=["value_added"], index="gml",
+              model="radial")
+    res = fr.productivity(panel, **kw)
+    assert len(calls) == 2                        # 2010 -> 2011 and 2011 -> 2012, for 60 pairs
+    assert len(res.indices) == 60 and res.indices["index"].notna().all()
+    # every pair got its own observations' distances: index = E^G(b) / E^G(a), ec = E^C(b) / E^C(a)
+    dist = res.distances.set_index(["city", "year", "technology"])["value"]
+    for (city, year), row in res.indices.iterrows():
+        a, b = row["period_from"], year
+        assert row["index"] == dist[(city, b, "global")] / dist[(city, a, "global")]
+        assert row["ec"] == dist[(city, b, f"contemporaneous:{b}")] / dist[(city, a, f"contemporaneous:{a}")]
