@@ -604,7 +604,7 @@ def _hicks_moorsteen(data, entity, period, inputs, outputs, bad_outputs, *, inde
     for t in terms:
         for side, point, tech in t.values():
             caches[side].request(point, tech)
-    bar = make_progress(progress, sum(cache.n_requested for cache in caches.values()))
+    bar = make_progress(progress, sum(cache.n_requested for cache in caches.values()), unit="LP")
     for cache in caches.values():
         cache.solve(progress=bar.update if bar else None)
     if bar:
@@ -791,7 +791,7 @@ def productivity(
     for role in roles.values():
         for tech, (rows, _) in role.items():
             cache.request_rows(rows, tech)
-    bar = make_progress(progress, cache.n_requested)
+    bar = make_progress(progress, cache.n_requested, unit="LP")
     cache.solve(progress=bar.update if bar else None)
     if bar:
         bar.close()

@@ -115,3 +115,53 @@ def test_index_terms_are_built_per_period_combination_not_per_pair(monkeypatch):
         a, b = row["period_from"], year
         assert row["index"] == dist[(city, b, "global")] / dist[(city, a, "global")]
         assert row["ec"] == dist[(city, b, f"contemporaneous:{b}")] / dist[(city, a, f"contemporaneous:{a}")]
+
+
+class RecordingBar:
+    """Stands in for tqdm: records the total and each update."""
+
+    made = []
+
+    def __init__(self, total, unit, desc):
+        self.total, self.unit, self.updates, self.closed = total, unit, [], False
+        RecordingBar.made.append(self)
+
+    def update(self, k):
+        self.updates.append(k)
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.fixture
+def recording_bar(monkeypatch):
+    import tqdm.auto
+
+    RecordingBar.made = []
+    monkeypatch.setattr(tqdm.auto, "tqdm", RecordingBar)
+    return RecordingBar.made
+
+
+def test_progress_counts_every_dmu_of_every_reference_set_and_chunk(recording_bar):
+    panel = synthetic_city_panel(n_cities=15, n_years=4)
+    fr.efficiency(panel, ["capital", "labour"], ["value_added"], model="radial", period="year", chunk_size=4,
+                  progress=True)
+    (bar,) = recording_bar
+    assert bar.total == 60 and sum(bar.updates) == 60 and bar.closed
+    assert len(bar.updates) == 16          # 4 periods x 4 chunks (4, 4, 4, 3 DMUs), each reported as it finishes
+    assert max(bar.updates) == 4
+
+
+def test_progress_of_an_index_counts_every_lp_across_rts(recording_bar):
+    panel = synthetic_city_panel(n_cities=10, n_years=3)
+    res = fr.productivity(panel, "city", "year", ["capital", "labour"], ["value_added"], index="ml",
+                          model="radial", decomposition="fgnz", chunk_size=8, progress=True)
+    (bar,) = recording_bar
+    assert bar.unit == "LP" and bar.total == len(res.distances) == sum(bar.updates) and bar.closed
+    assert set(res.distances.rts) == {"crs", "vrs"} and len(bar.updates) > 10
+
+
+def test_progress_bar_shows_rate_and_time_left(firms, capsys):
+    fr.efficiency(firms.iloc[:60], INPUTS, OUTPUTS, model="sbm", chunk_size=20, progress=True)
+    shown = capsys.readouterr().err
+    assert "60/60" in shown and "DMU/s" in shown and "<00:00" in shown     # done/total [elapsed<left, rate]
