@@ -14,17 +14,24 @@ def firms():
     return synthetic_firms(240, seed=11)
 
 
-def test_dask_cluster_gives_identical_results(firms):
+@pytest.fixture(scope="module")
+def dask_client():
+    """One local Dask cluster of two worker processes for the module's cluster tests (starting one takes seconds)."""
     distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+def test_dask_cluster_gives_identical_results(firms, dask_client):
+    import distributed
     from joblib import parallel_config
 
     base = fr.efficiency(firms, INPUTS, OUTPUTS, BADS, model="sbm", rts="vrs", super_efficiency=True, chunk_size=40)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        with distributed.get_task_stream(client) as stream, parallel_config(backend="dask"):
-            res = fr.efficiency(firms, INPUTS, OUTPUTS, BADS, model="sbm", rts="vrs", super_efficiency=True,
-                                chunk_size=40, n_jobs=-1)
-        workers = {task["worker"] for task in stream.data}
+    with distributed.get_task_stream(dask_client) as stream, parallel_config(backend="dask"):
+        res = fr.efficiency(firms, INPUTS, OUTPUTS, BADS, model="sbm", rts="vrs", super_efficiency=True,
+                            chunk_size=40, n_jobs=-1)
+    workers = {task["worker"] for task in stream.data}
     assert len(stream.data) >= 6, "the chunks did not run on the cluster"
     assert len(workers) >= 1
     pd.testing.assert_series_equal(res.scores, base.scores)
@@ -40,19 +47,60 @@ def test_scores_do_not_depend_on_chunking(firms, chunk_size):
     np.testing.assert_allclose(res.scores, ref.scores, atol=1e-9, rtol=0)
 
 
-def test_productivity_on_dask_matches_local():
-    distributed = pytest.importorskip("distributed")
+def test_productivity_on_dask_matches_local(dask_client):
     from joblib import parallel_config
 
     panel = synthetic_city_panel(n_cities=20, n_years=3)
     kw = dict(entity="city", period="year", inputs=["capital", "labour", "energy"], outputs=["value_added"],
               bad_outputs=["so2"], index="gml", model="sbm", rts="vrs", chunk_size=16)
     base = fr.productivity(panel, **kw)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster, distributed.Client(cluster):
-        with parallel_config(backend="dask"):
-            res = fr.productivity(panel, n_jobs=-1, **kw)
+    with parallel_config(backend="dask"):
+        res = fr.productivity(panel, n_jobs=-1, **kw)
     pd.testing.assert_frame_equal(res.indices, base.indices)
+    pd.testing.assert_frame_equal(res.distances, base.distances)
+
+
+def test_a_worker_killed_mid_run_gives_identical_results_or_a_clear_error(firms, dask_client, monkeypatch):
+    """A real worker process of the cluster is killed (SIGKILL) as the first chunk's result arrives. Dask either
+    recomputes the lost chunks elsewhere (the run completes, identical to the local run) or, when the killed worker
+    held data joblib scattered to it (the reference set), cannot: then the run fails with the engine's clear
+    RuntimeError. Never a partial result. (Runs last of the cluster tests: the nanny restarts the worker.)"""
+    import os
+    import signal
+
+    from joblib import parallel_config
+
+    from frontier import scoring
+
+    base = fr.efficiency(firms, INPUTS, OUTPUTS, BADS, model="sbm", chunk_size=10)
+
+    class KillingBar:
+        def __init__(self):
+            self.killed, self.updates = None, []
+
+        def update(self, k):
+            self.updates.append(k)
+            if self.killed is None:
+                address, pid = sorted(dask_client.run(os.getpid).items())[0]
+                os.kill(pid, signal.SIGKILL)
+                self.killed = pid
+
+        def close(self):
+            pass
+
+    bar = KillingBar()
+    monkeypatch.setattr(scoring, "make_progress", lambda progress, total, unit="DMU": bar)
+    result = None
+    with parallel_config(backend="dask"):
+        try:
+            result = fr.efficiency(firms, INPUTS, OUTPUTS, BADS, model="sbm", chunk_size=10, n_jobs=-1, progress=True)
+        except RuntimeError as exc:
+            assert "worker was lost" in str(exc) and "No partial results" in str(exc)
+    assert bar.killed is not None and bar.updates[0] == 10       # killed after the first of 24 chunks
+    if result is not None:
+        assert sum(bar.updates) == 240
+        pd.testing.assert_series_equal(result.scores, base.scores)
+        pd.testing.assert_frame_equal(result.peers, base.peers)
 
 
 def test_progress_bar_only_when_asked(firms, capsys):
