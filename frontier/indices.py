@@ -116,6 +116,7 @@ class DistanceCache:
         self.techs: dict[Technology, None] = {}                     # every technology, in order of first request
         self.row_requests: dict[Technology, list[np.ndarray]] = {}
         self.mixed_requests: dict[Technology, set] = {}
+        self._merged: set = set()                                   # technologies whose row requests are merged
         # results: per technology its sorted rows with their values and statuses; per mixed point its pair
         self.row_values: dict[Technology, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.values: dict[tuple[MixedPoint, Technology], tuple[float, str]] = {}
@@ -139,11 +140,15 @@ class DistanceCache:
         """Request the distances of the observations ``rows`` (positions; repeats are solved once) to ``tech``."""
         self.techs.setdefault(tech, None)
         self.row_requests.setdefault(tech, []).append(np.asarray(rows, dtype=np.int64))
+        self._merged.discard(tech)
 
     def _requested(self, tech: Technology) -> tuple[np.ndarray, list]:
         """The distinct rows (sorted) and mixed points (sorted) requested for ``tech``."""
         parts = self.row_requests.get(tech, [])
-        rows = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        if parts and tech not in self._merged:       # merged once: the bar's total, then solve, reuse it
+            parts[:] = [np.unique(np.concatenate(parts))]
+            self._merged.add(tech)
+        rows = parts[0] if parts else np.zeros(0, dtype=np.int64)
         mixed = sorted(self.mixed_requests.get(tech, ()), key=MixedPoint.sort_key)
         return rows, mixed
 
@@ -439,9 +444,10 @@ def pair_terms(definition, panel: Panel, pairs: Pairs, rts: str, groups) -> dict
     if k == 0:
         return {}
     group_code = np.zeros(len(panel.rank), dtype=np.int64) if groups is None else pd.factorize(np.asarray(groups))[0]
-    combo = np.stack([panel.rank[pairs.a], panel.rank[pairs.b], group_code[pairs.a], group_code[pairs.b]], axis=1)
-    _, first, inverse = np.unique(combo, axis=0, return_index=True, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    n_periods, n_groups = len(panel.order), int(group_code.max()) + 1
+    combo = ((panel.rank[pairs.a].astype(np.int64) * n_periods + panel.rank[pairs.b]) * n_groups
+             + group_code[pairs.a]) * n_groups + group_code[pairs.b]          # one integer per combination
+    _, first, inverse = np.unique(combo, return_index=True, return_inverse=True)
     roles: dict = {}
     for c, i in enumerate(first):
         at = np.flatnonzero(inverse == c)
