@@ -9,7 +9,7 @@ Two kinds of benchmark data, both seeded, both with inputs K, L, E, output Y and
   outputs have wide spreads of their own, so many more DMUs are extreme in some direction and the frontier is
   large, as in real firm panels. Efficient shares under VRS SBM with bad outputs (``rho >= 1 - 1e-9``),
   measured with ``efficient_share``: 22.4 % of 1,000 DMUs, 14.6 % of 3,000, 8.7 % of 10,000 (friendly: 10.9 %
-  and 7.1 %); ``HARD_EFFICIENT_SHARE``. The share falls with n, as the frontier grows more slowly than the
+  and 7.1 %), measured by ``python benchmarks/common.py 1000 3000`` (10,000: ``bench_scale.py cross``). The share falls with n, as the frontier grows more slowly than the
   sample. Of the hard panel's observations, bench_gml.py reports the share on the global frontier.
 """
 from __future__ import annotations
@@ -20,10 +20,6 @@ import numpy as np
 import pandas as pd
 
 INPUTS, OUTPUTS, BADS = ["K", "L", "E"], ["Y"], ["SO2", "COD"]
-
-# measured share of VRS-SBM-efficient DMUs (``python benchmarks/common.py 1000 3000``; 10,000 from bench_scale.py)
-HARD_EFFICIENT_SHARE = {1000: 0.224, 3000: 0.146, 10000: 0.087}      # hard_firms(n, seed=n)
-FRIENDLY_EFFICIENT_SHARE = {1000: 0.109, 3000: 0.071}                 # synthetic_firms(n, seed=n)
 
 
 def max_abs_diff(a, b) -> float:
@@ -44,7 +40,7 @@ def peak_rss_mb() -> float:
 
 
 def hard_firms(n: int = 3000, seed: int = 0) -> pd.DataFrame:
-    """A cross-section of ``n`` firms with a large VRS-SBM frontier (see ``HARD_EFFICIENT_SHARE``).
+    """A cross-section of ``n`` firms with a large VRS-SBM frontier (efficient shares: the module docstring).
 
     Firm size ``s ~ lognormal(0, 1)``; each input is ``s`` times its own factor-mix draw ``lognormal(0, 0.55)``
     (independent across inputs: wide factor proportions); ``Y = 2 K^0.35 L^0.45 E^0.2 exp(-|N(0, 0.2)|)``; bad
