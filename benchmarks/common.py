@@ -7,10 +7,11 @@ Two kinds of benchmark data, both seeded, both with inputs K, L, E, output Y and
   about 7 % of 3,000 DMUs are VRS-SBM efficient.
 * hard: :func:`hard_firms` and :func:`hard_panel`. Factor proportions vary widely from firm to firm and the two bad
   outputs have wide spreads of their own, so many more DMUs are extreme in some direction and the frontier is
-  large, as in real firm panels. Efficient shares under VRS SBM with bad outputs (``rho >= 1 - 1e-9``),
-  measured with ``efficient_share``: 22.4 % of 1,000 DMUs, 14.6 % of 3,000, 8.7 % of 10,000 (friendly: 10.9 %
-  and 7.1 %), measured by ``python benchmarks/common.py 1000 3000`` (10,000: ``bench_scale.py cross``). The share falls with n, as the frontier grows more slowly than the
-  sample. Of the hard panel's observations, bench_gml.py reports the share on the global frontier.
+  large, as in real firm panels. Efficient shares under VRS SBM with bad outputs (``rho >= 1 - 1e-9``,
+  :func:`efficient_share`): 22.4 % of 1,000 DMUs, 14.6 % of 3,000, 8.7 % of 10,000 (friendly: 10.9 % and 7.1 %),
+  measured by ``python benchmarks/common.py 1000 3000`` (10,000: ``bench_scale.py cross``). The share falls with n:
+  the frontier grows more slowly than the sample. bench_gml.py reports the hard panel's share on the global
+  frontier.
 """
 from __future__ import annotations
 
