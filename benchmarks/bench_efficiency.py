@@ -154,7 +154,8 @@ def run(kind: str, n: int, model: str, n_jobs: int, scipy_sample: int, full_max:
     kwargs = model_kwargs(model)
     t_frontier, scores, status, child_mb = timed_call(kind, n, model, n_jobs, cold)
     out = {"n": n, "model": model, "frontier_s": t_frontier, "n_jobs": n_jobs,
-           "not_optimal": int((status != "optimal").sum()), "efficient": float(np.mean(scores >= 1 - 1e-9)) if model in ("sbm", "super_sbm") else np.nan}
+           "not_optimal": int((status != "optimal").sum()),
+           "efficient": float(np.mean(scores >= 1 - 1e-9)) if model in ("sbm", "super_sbm") else np.nan}
 
     # (b) the package's own full-column path
     if n <= full_max:
@@ -228,7 +229,8 @@ def main(argv=None):
                 r = run(kind, n, model, args.n_jobs, args.scipy_sample, args.full_max, args.full_sample, args.cold)
                 vs_scipy = f"{r['scipy_s'] / r['frontier_s']:.0f}x" if "scipy_s" in r else "-"
                 diff_scipy = f"{r['diff_scipy']:.1e}" if "diff_scipy" in r else "-"
-                print(f"{kind:<9}{model:<10}{n:>8}{'-' if np.isnan(r['efficient']) else format(r['efficient'], '.1%'):>10}{r['frontier_s']:>12.2f}{vs_scipy:>10}"
+                efficient = "-" if np.isnan(r["efficient"]) else format(r["efficient"], ".1%")
+                print(f"{kind:<9}{model:<10}{n:>8}{efficient:>10}{r['frontier_s']:>12.2f}{vs_scipy:>10}"
                       f"{r['full_s'] / r['frontier_s']:>9.1f}x{diff_scipy:>12}{r['diff_full']:>11.1e}"
                       f"{r['peak_rss_mb']:>9.0f}{r['not_optimal']:>13}", flush=True)
     print("\nscipy and full-column baselines above their sample size are timed on a sample of DMUs and scaled to n;"

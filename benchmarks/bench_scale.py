@@ -83,9 +83,9 @@ def measured(label: str, call, profile: bool):
             profiler.disable()
         seconds = time.perf_counter() - t0
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load = " ".join(f"{x:.2f}" for x in psutil.getloadavg())
     print(f"{label}: {seconds:.1f} s; peak memory {memory.peak / 2**20:.0f} MB (this process and its workers "
-          f"together; this process alone {own:.0f} MB); load average {' '.join(f'{x:.2f}' for x in psutil.getloadavg())}",
-          flush=True)
+          f"together; this process alone {own:.0f} MB); load average {load}", flush=True)
     if profiler:
         text = io.StringIO()
         pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(25)
