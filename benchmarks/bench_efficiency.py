@@ -9,22 +9,28 @@ difference against both (``inf`` if they disagree on which LPs fail), and the pr
 measured in the same process on the same data, so they are meaningful on a noisy machine; the absolute seconds
 are not.
 
-    python benchmarks/bench_efficiency.py --sizes 1000 3000 --models sbm
+``--data friendly|hard|both`` picks the data (``benchmarks/common.py``: the friendly ``synthetic_firms``, about 8 %
+of 3,000 DMUs efficient, or ``hard_firms``, about 15 %). ``--cold`` times each of frontier's calls in a fresh Python
+process, as a new user's first call runs (imports done, the worker pool not yet started); without it a warm-up call
+starts the pool first and the figures are warm.
+
+    python benchmarks/bench_efficiency.py --sizes 1000 3000 --models sbm --data both --cold
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
-from common import max_abs_diff, peak_rss_mb
+from common import BADS, INPUTS, OUTPUTS, cross_section, data_kinds, max_abs_diff, peak_rss_mb
 from scipy.optimize import linprog
 
 import frontier as fr
-from frontier.datasets import synthetic_firms
-
-INPUTS, OUTPUTS, BADS = ["K", "L", "E"], ["Y"], ["SO2", "COD"]
 
 
 def sbm_linprog(X, Y, B, o, vrs=True):
@@ -108,18 +114,48 @@ def sample_positions(n: int, size: int) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, min(size, n)).astype(int))
 
 
-def run(n: int, model: str, n_jobs: int, scipy_sample: int, full_max: int, full_sample: int) -> dict:
-    data = synthetic_firms(n, seed=n)
-    kwargs = dict(rts="vrs")
-    if model == "super_sbm":
-        kwargs.update(model="sbm", super_efficiency=True)
-    else:
-        kwargs.update(model=model)
+def model_kwargs(model: str) -> dict:
+    return dict(rts="vrs", model="sbm", super_efficiency=True) if model == "super_sbm" else dict(rts="vrs", model=model)
+
+
+def timed_call(kind: str, n: int, model: str, n_jobs: int, cold: bool):
+    """frontier's scores and statuses for one call and its wall time; ``cold``: in a fresh process (see
+    :func:`cold_child`), whose peak memory is returned too (else None)."""
+    if not cold:
+        data = cross_section(kind, n)
+        t0 = time.perf_counter()
+        res = fr.efficiency(data, INPUTS, OUTPUTS, BADS, n_jobs=n_jobs, **model_kwargs(model))
+        return time.perf_counter() - t0, res.scores.to_numpy(), res.status.to_numpy(), None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "scores.npz")
+        spec = json.dumps(dict(kind=kind, n=n, model=model, n_jobs=n_jobs, path=path))
+        done = subprocess.run([sys.executable, os.path.abspath(__file__), "--cold-child", spec], check=True,
+                              capture_output=True, text=True)
+        seconds, child_mb = json.loads(done.stdout.strip().splitlines()[-1])
+        saved = np.load(path, allow_pickle=True)
+        return seconds, saved["scores"], saved["status"], child_mb
+
+
+def cold_child(spec: str) -> None:
+    """The cold call: this fresh process builds the data, then times frontier's one call (the import of frontier
+    is done before the clock starts, as in a session that imported it; the worker pool is not started)."""
+    args = json.loads(spec)
+    data = cross_section(args["kind"], args["n"])
     t0 = time.perf_counter()
-    res = fr.efficiency(data, INPUTS, OUTPUTS, BADS, n_jobs=n_jobs, **kwargs)
-    t_frontier = time.perf_counter() - t0
+    res = fr.efficiency(data, INPUTS, OUTPUTS, BADS, n_jobs=args["n_jobs"], **model_kwargs(args["model"]))
+    seconds = time.perf_counter() - t0
+    np.savez(args["path"], scores=res.scores.to_numpy(), status=res.status.to_numpy().astype(str))
+    print(json.dumps([seconds, peak_rss_mb()]))
+
+
+def run(kind: str, n: int, model: str, n_jobs: int, scipy_sample: int, full_max: int, full_sample: int,
+        cold: bool) -> dict:
+    data = cross_section(kind, n)
+    kwargs = model_kwargs(model)
+    t_frontier, scores, status, child_mb = timed_call(kind, n, model, n_jobs, cold)
     out = {"n": n, "model": model, "frontier_s": t_frontier, "n_jobs": n_jobs,
-           "not_optimal": int((res.status != "optimal").sum())}
+           "not_optimal": int((status != "optimal").sum()),
+           "efficient": float(np.mean(scores >= 1 - 1e-9)) if model in ("sbm", "super_sbm") else np.nan}
 
     # (b) the package's own full-column path
     if n <= full_max:
@@ -127,14 +163,14 @@ def run(n: int, model: str, n_jobs: int, scipy_sample: int, full_max: int, full_
         full = fr.efficiency(data, INPUTS, OUTPUTS, BADS, n_jobs=n_jobs, method="full", **kwargs)
         out["full_s"] = time.perf_counter() - t0
         out["full_note"] = "all DMUs"
-        out["diff_full"] = max_abs_diff(full.scores, res.scores)
+        out["diff_full"] = max_abs_diff(full.scores, scores)
     else:
         pos = sample_positions(n, full_sample)
         t0 = time.perf_counter()
         sub_scores = _full_sample(data, pos, n_jobs, kwargs)
         out["full_s"] = (time.perf_counter() - t0) * n / len(pos)
         out["full_note"] = f"{len(pos)} DMUs scaled to n"
-        out["diff_full"] = max_abs_diff(sub_scores, res.scores.to_numpy()[pos])
+        out["diff_full"] = max_abs_diff(sub_scores, scores[pos])
 
     # (a) the plain scipy loop, SBM models only
     if model in ("sbm", "super_sbm"):
@@ -145,8 +181,8 @@ def run(n: int, model: str, n_jobs: int, scipy_sample: int, full_max: int, full_
         ref = np.array([one_lp(X, Y, B, o) for o in pos])
         out["scipy_s"] = (time.perf_counter() - t0) * n / len(pos)
         out["scipy_note"] = "all DMUs" if len(pos) == n else f"{len(pos)} DMUs scaled to n"
-        out["diff_scipy"] = max_abs_diff(ref, res.scores.to_numpy()[pos])
-    out["peak_rss_mb"] = peak_rss_mb()
+        out["diff_scipy"] = max_abs_diff(ref, scores[pos])
+    out["peak_rss_mb"] = max(peak_rss_mb(), child_mb or 0.0)
     return out
 
 
@@ -167,28 +203,39 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000])
     ap.add_argument("--models", nargs="+", default=["sbm"], choices=["sbm", "super_sbm", "ddf", "nddf", "sbm_ddf"])
+    ap.add_argument("--data", choices=["friendly", "hard", "both"], default="both")
+    ap.add_argument("--cold", action="store_true", help="time each frontier call in a fresh process (first call)")
     ap.add_argument("--n-jobs", type=int, default=2)
     ap.add_argument("--scipy-sample", type=int, default=200, help="DMUs timed in the scipy loop (scaled to n)")
     ap.add_argument("--full-max", type=int, default=3000, help="largest n whose full-column path runs on all DMUs")
     ap.add_argument("--full-sample", type=int, default=300)
+    ap.add_argument("--cold-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.n_jobs != 1:   # start the worker pool once, as any session's first parallel call does
+    if args.cold_child:
+        return cold_child(args.cold_child)
+    if args.n_jobs != 1:   # start this process's worker pool once (the baselines' runs; cold calls get their own)
         t0 = time.perf_counter()
-        fr.efficiency(synthetic_firms(3000, seed=1), INPUTS, OUTPUTS, BADS, n_jobs=args.n_jobs)
+        fr.efficiency(cross_section("friendly", 3000), INPUTS, OUTPUTS, BADS, n_jobs=args.n_jobs)
         print(f"(worker pool started by a warm-up run: {time.perf_counter() - t0:.1f} s)")
-    header = (f"{'model':<10}{'n':>8}{'frontier s':>12}{'vs scipy':>10}{'vs full':>10}{'diff scipy':>12}"
-              f"{'diff full':>11}{'peak MB':>9}{'not optimal':>13}")
+    print(f"frontier's calls: {'cold (each in a fresh process)' if args.cold else 'warm (worker pool running)'}, "
+          f"n_jobs={args.n_jobs}")
+    header = (f"{'data':<9}{'model':<10}{'n':>8}{'efficient':>10}{'frontier s':>12}{'vs scipy':>10}{'vs full':>10}"
+              f"{'diff scipy':>12}{'diff full':>11}{'peak MB':>9}{'not optimal':>13}")
     print(header)
     print("-" * len(header))
-    for model in args.models:
-        for n in args.sizes:
-            r = run(n, model, args.n_jobs, args.scipy_sample, args.full_max, args.full_sample)
-            vs_scipy = f"{r['scipy_s'] / r['frontier_s']:.0f}x" if "scipy_s" in r else "-"
-            diff_scipy = f"{r['diff_scipy']:.1e}" if "diff_scipy" in r else "-"
-            print(f"{model:<10}{n:>8}{r['frontier_s']:>12.2f}{vs_scipy:>10}{r['full_s'] / r['frontier_s']:>9.1f}x"
-                  f"{diff_scipy:>12}{r['diff_full']:>11.1e}{r['peak_rss_mb']:>9.0f}{r['not_optimal']:>13}", flush=True)
+    for kind in data_kinds(args.data):
+        for model in args.models:
+            for n in args.sizes:
+                r = run(kind, n, model, args.n_jobs, args.scipy_sample, args.full_max, args.full_sample, args.cold)
+                vs_scipy = f"{r['scipy_s'] / r['frontier_s']:.0f}x" if "scipy_s" in r else "-"
+                diff_scipy = f"{r['diff_scipy']:.1e}" if "diff_scipy" in r else "-"
+                efficient = "-" if np.isnan(r["efficient"]) else format(r["efficient"], ".1%")
+                print(f"{kind:<9}{model:<10}{n:>8}{efficient:>10}{r['frontier_s']:>12.2f}{vs_scipy:>10}"
+                      f"{r['full_s'] / r['frontier_s']:>9.1f}x{diff_scipy:>12}{r['diff_full']:>11.1e}"
+                      f"{r['peak_rss_mb']:>9.0f}{r['not_optimal']:>13}", flush=True)
     print("\nscipy and full-column baselines above their sample size are timed on a sample of DMUs and scaled to n;"
-          " score differences are over the timed DMUs.")
+          " score differences are over the timed DMUs. 'efficient': share of DMUs with score >= 1 - 1e-9 (SBM"
+          " models).")
 
 
 if __name__ == "__main__":

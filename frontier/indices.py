@@ -104,7 +104,9 @@ class DistanceCache:
     A point is an observation (its row position), or a :class:`MixedPoint` (inputs of one observation with the
     outputs of another, or with the panel's mean quantities), which is built as a matrix in data units and
     evaluated through :meth:`frontier.problem.Problem.evaluate` with a points matrix. Plain rows and mixed points
-    of one technology are two jobs of the same parallel map.
+    of one technology are two jobs of the same parallel map. Rows are kept as sorted arrays per technology
+    (:meth:`request_rows`, :meth:`get_rows`), so a million-observation panel costs arrays, not a Python object per
+    distance.
     """
 
     def __init__(self, problems: dict, references: ReferenceSets, super_efficiency: bool, engine_options: dict):
@@ -112,8 +114,13 @@ class DistanceCache:
         self.references = references
         self.super_efficiency = super_efficiency
         self.engine_options = engine_options
-        self.requests: dict[Technology, set] = {}
-        self.values: dict[tuple[int | MixedPoint, Technology], tuple[float, str]] = {}
+        self.techs: dict[Technology, None] = {}                     # every technology, in order of first request
+        self.row_requests: dict[Technology, list[np.ndarray]] = {}
+        self.mixed_requests: dict[Technology, set] = {}
+        self._merged: set = set()                                   # technologies whose row requests are merged
+        # results: per technology its sorted rows with their values and statuses; per mixed point its pair
+        self.row_values: dict[Technology, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.values: dict[tuple[MixedPoint, Technology], tuple[float, str]] = {}
 
     @staticmethod
     def _key(point) -> int | MixedPoint:
@@ -123,58 +130,124 @@ class DistanceCache:
         return int(point)
 
     def request(self, point, tech: Technology) -> None:
-        self.requests.setdefault(tech, set()).add(self._key(point))
+        key = self._key(point)
+        if isinstance(key, MixedPoint):
+            self.techs.setdefault(tech, None)
+            self.mixed_requests.setdefault(tech, set()).add(key)
+        else:
+            self.request_rows(np.array([key], dtype=np.int64), tech)
+
+    def request_rows(self, rows: np.ndarray, tech: Technology) -> None:
+        """Request the distances of the observations ``rows`` (positions; repeats are solved once) to ``tech``."""
+        self.techs.setdefault(tech, None)
+        self.row_requests.setdefault(tech, []).append(np.asarray(rows, dtype=np.int64))
+        self._merged.discard(tech)
+
+    def _requested(self, tech: Technology) -> tuple[np.ndarray, list]:
+        """The distinct rows (sorted) and mixed points (sorted) requested for ``tech``."""
+        parts = self.row_requests.get(tech, [])
+        if parts and tech not in self._merged:       # merged once: the bar's total, then solve, reuse it
+            parts[:] = [np.unique(np.concatenate(parts))]
+            self._merged.add(tech)
+        rows = parts[0] if parts else np.zeros(0, dtype=np.int64)
+        mixed = sorted(self.mixed_requests.get(tech, ()), key=MixedPoint.sort_key)
+        return rows, mixed
+
+    @property
+    def n_requested(self) -> int:
+        """The number of distinct distances (LPs) requested: the progress bar's total."""
+        return sum(len(rows) + len(mixed) for rows, mixed in map(self._requested, self.techs))
 
     def solve(self, progress=None) -> None:
         """Every requested technology's batch, as one parallel map; scores only (no max-slack stage)."""
-        for r in sorted({tech.rts for tech in self.requests}):
+        for r in sorted({tech.rts for tech in self.techs}):
             problem = self.problems[r]
             jobs, keys = [], []
-            for tech in [tech for tech in self.requests if tech.rts == r]:
+            for tech in [tech for tech in self.techs if tech.rts == r]:
                 reference = self.references.rows(tech)
-                requested = self.requests[tech]
-                rows = np.array(sorted(p for p in requested if not isinstance(p, MixedPoint)), dtype=np.int64)
-                mixed = sorted((p for p in requested if isinstance(p, MixedPoint)), key=MixedPoint.sort_key)
+                rows, mixed = self._requested(tech)
                 if len(rows):
                     jobs.append((rows, reference))
-                    keys.append([(int(o), tech) for o in rows])
+                    keys.append((tech, rows))
                 if mixed:
                     points = np.array([p.quantities(problem.data.matrix, problem.means, problem.layout.m)
                                        for p in mixed])
                     jobs.append((points, reference))
-                    keys.append([(p, tech) for p in mixed])
+                    keys.append((tech, mixed))
             outs = problem.evaluate_many(jobs, super_efficiency=self.super_efficiency, score_outside=True,
                                          detail=False, progress=progress, **self.engine_options)
-            for batch, out in zip(keys, outs):
-                for key, value, status in zip(batch, out.score, out.status):
-                    self.values[key] = (float(value), str(status))
+            for (tech, batch), out in zip(keys, outs):
+                if isinstance(batch, np.ndarray):
+                    self.row_values[tech] = (batch, np.asarray(out.score, dtype=float),
+                                             np.asarray(out.status).astype(str).astype(object))
+                else:
+                    for key, value, status in zip(batch, out.score, out.status):
+                        self.values[(key, tech)] = (float(value), str(status))
+
+    def get_rows(self, rows: np.ndarray, tech: Technology) -> tuple[np.ndarray, np.ndarray]:
+        """The distances and statuses of the observations ``rows`` to ``tech`` (each requested and solved)."""
+        solved, values, statuses = self.row_values[tech]
+        at = np.searchsorted(solved, rows)
+        if len(rows) and (at.max() >= len(solved) or not np.array_equal(solved[at], rows)):
+            raise KeyError(f"distances to {tech.label()} were not requested for every row")
+        return values[at], statuses[at]
+
+    def _lookup(self, point, tech: Technology) -> tuple[float, str]:
+        key = self._key(point)
+        if isinstance(key, MixedPoint):
+            return self.values[(key, tech)]
+        value, status = self.get_rows(np.array([key], dtype=np.int64), tech)
+        return float(value[0]), str(status[0])
 
     def get(self, point, tech: Technology) -> float:
-        return self.values[(self._key(point), tech)][0]
+        return self._lookup(point, tech)[0]
 
     def status(self, point, tech: Technology) -> str:
-        return self.values[(self._key(point), tech)][1]
+        return self._lookup(point, tech)[1]
 
     def frame(self, panel: Panel) -> pd.DataFrame:
         """Every distance solved, sorted by entity, period (in time order), rts and technology.
 
         With mixed points, the period is that of the outputs (of the inputs when the outputs are the mean) and
         the columns ``inputs_from`` and ``outputs_from`` give the period each side comes from (``"mean"``)."""
-        mixed = any(isinstance(p, MixedPoint) for p, _ in self.values)
-        rows, ranks = [], []
-        for (p, tech), (v, s) in self.values.items():
-            if isinstance(p, MixedPoint):
-                inp, outp = p.inputs_of, p.outputs_of
-                o = outp if outp is not None else inp
-            else:
-                inp = outp = o = p
-            side = lambda q: "mean" if q is None else panel.period[q]  # noqa: E731
-            extra = (side(inp), side(outp)) if mixed else ()
-            rows.append((panel.entity[o], panel.period[o], *extra, tech.label(), tech.rts, v, s))
-            ranks.append(panel.rank[o])
+        mixed = bool(self.values)
+        pieces = []          # per technology and rts as solved: its rows, then its mixed points
+        for r in sorted({tech.rts for tech in self.techs}):
+            for tech in [tech for tech in self.techs if tech.rts == r]:
+                if tech in self.row_values:
+                    rows, values, statuses = self.row_values[tech]
+                    piece = {"o": rows, "value": values, "status": statuses}
+                    if mixed:
+                        piece["inputs_from"] = piece["outputs_from"] = panel.period[rows]
+                    pieces.append((tech, piece))
+                points = sorted((p for p, t in self.values if t == tech), key=MixedPoint.sort_key)
+                if points:
+                    side = lambda q: "mean" if q is None else panel.period[q]  # noqa: E731
+                    pieces.append((tech, {
+                        "o": np.array([p.outputs_of if p.outputs_of is not None else p.inputs_of for p in points],
+                                      dtype=np.int64),
+                        "value": np.array([self.values[(p, tech)][0] for p in points], dtype=float),
+                        "status": np.array([self.values[(p, tech)][1] for p in points], dtype=object),
+                        "inputs_from": np.array([side(p.inputs_of) for p in points], dtype=object),
+                        "outputs_from": np.array([side(p.outputs_of) for p in points], dtype=object)}))
         columns = [panel.entity_name, panel.period_name] + (["inputs_from", "outputs_from"] if mixed else [])
-        out = pd.DataFrame(rows, columns=columns + ["technology", "rts", "value", "status"])
-        out["_rank"] = np.array(ranks, dtype=np.int64)
+        columns += ["technology", "rts", "value", "status"]
+        if not pieces:
+            return pd.DataFrame(columns=columns)
+        o = np.concatenate([piece["o"] for _, piece in pieces])
+        cols = {panel.entity_name: panel.entity[o], panel.period_name: panel.period[o]}
+        if mixed:
+            for name in ("inputs_from", "outputs_from"):
+                cols[name] = np.concatenate([np.asarray(piece[name], dtype=object) for _, piece in pieces])
+        cols["technology"] = np.concatenate([np.full(len(piece["o"]), tech.label(), dtype=object)
+                                             for tech, piece in pieces])
+        cols["rts"] = np.concatenate([np.full(len(piece["o"]), tech.rts, dtype=object) for tech, piece in pieces])
+        cols["value"] = np.concatenate([piece["value"] for _, piece in pieces])
+        cols["status"] = np.concatenate([piece["status"] for _, piece in pieces])
+        out = pd.DataFrame(cols)
+        if mixed:       # periods of one type stay that type (object only with "mean" among them)
+            out[["inputs_from", "outputs_from"]] = out[["inputs_from", "outputs_from"]].infer_objects()
+        out["_rank"] = panel.rank[o].astype(np.int64)
         out = out.sort_values([panel.entity_name, "_rank", "rts", "technology"], kind="stable")
         return out.drop(columns="_rank").reset_index(drop=True)
 
@@ -361,6 +434,37 @@ def index_table(panel: Panel, pairs: Pairs, columns: dict, components: list) -> 
     return indices
 
 
+def pair_terms(definition, panel: Panel, pairs: Pairs, rts: str, groups) -> dict:
+    """The distances an index needs for every pair, as arrays: ``{role: {technology: (rows, at)}}``, where the
+    observations ``rows`` are the role's for the pairs at positions ``at``.
+
+    A definition's ``terms`` depend on a pair only through its two periods (and the entity's group), so it is
+    called once per distinct (period of a, period of b, group) combination and its answer spread over all pairs
+    of that combination: a million observations cost a handful of calls, not one Python dict per pair."""
+    k = len(pairs.a)
+    if k == 0:
+        return {}
+    group_code = np.zeros(len(panel.rank), dtype=np.int64) if groups is None else pd.factorize(np.asarray(groups))[0]
+    n_periods, n_groups = len(panel.order), int(group_code.max()) + 1
+    combo = ((panel.rank[pairs.a].astype(np.int64) * n_periods + panel.rank[pairs.b]) * n_groups
+             + group_code[pairs.a]) * n_groups + group_code[pairs.b]          # one integer per combination
+    _, first, inverse = np.unique(combo, return_index=True, return_inverse=True)
+    roles: dict = {}
+    for c, i in enumerate(first):
+        at = np.flatnonzero(inverse == c)
+        a, b = int(pairs.a[i]), int(pairs.b[i])
+        for role, (o, tech) in definition.terms(panel, a, b, rts).items():
+            if o not in (a, b):
+                raise AssertionError(f"term {role!r} names observation {o}, neither of the pair ({a}, {b})")
+            side = pairs.a if o == a else pairs.b
+            bucket = roles.setdefault(role, {})
+            rows_at = (side[at], at)
+            if tech in bucket:
+                rows_at = (np.concatenate([bucket[tech][0], rows_at[0]]), np.concatenate([bucket[tech][1], at]))
+            bucket[tech] = rows_at
+    return roles
+
+
 def index_definition(technology: str, decomposition: str | None, rts: str):
     """The definition of an index over the given technology (and decomposition)."""
     inner = PooledTechnology(technology) if technology in ("global", "biennial") else AdjacentTechnologies(technology)
@@ -507,7 +611,7 @@ def _hicks_moorsteen(data, entity, period, inputs, outputs, bad_outputs, *, inde
     for t in terms:
         for side, point, tech in t.values():
             caches[side].request(point, tech)
-    bar = make_progress(progress, sum(len(v) for c in caches.values() for v in c.requests.values()))
+    bar = make_progress(progress, sum(cache.n_requested for cache in caches.values()), unit="LP")
     for cache in caches.values():
         cache.solve(progress=bar.update if bar else None)
     if bar:
@@ -713,32 +817,32 @@ def productivity(
     cache = DistanceCache(problems, references, super_efficiency,
                           dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size))
     main_rts = "crs" if decomposition == "fgnz" else options.rts
-    terms = [definition.terms(panel, a, b, main_rts) for a, b in zip(pairs.a, pairs.b)]
-    for t in terms:
-        for o, tech in t.values():
-            cache.request(o, tech)
-    bar = make_progress(progress, sum(len(v) for v in cache.requests.values()))
+    roles = pair_terms(definition, panel, pairs, main_rts, groups)
+    for role in roles.values():
+        for tech, (rows, _) in role.items():
+            cache.request_rows(rows, tech)
+    bar = make_progress(progress, cache.n_requested, unit="LP")
     cache.solve(progress=bar.update if bar else None)
     if bar:
         bar.close()
 
-    roles = terms[0].keys() if terms else ()
-    measures = {role: form.measure(fam, np.array([cache.get(*t[role]) for t in terms]), options.orientation)
-                for role in roles}
-    components = definition.combine(form, measures) if terms else {c: np.zeros(0) for c in definition.components}
+    measures, failures = {}, {}
+    for name, role in roles.items():
+        values, statuses = np.full(len(pairs.a), np.nan), np.full(len(pairs.a), "optimal", dtype=object)
+        for tech, (rows, at) in role.items():
+            values[at], statuses[at] = cache.get_rows(rows, tech)
+            failed = at[statuses[at] != "optimal"]
+            for i in failed:
+                failures.setdefault(i, set()).add(f"{statuses[i]} ({tech.label()}, {tech.rts})")
+        measures[name] = form.measure(fam, values, options.orientation)
+    components = definition.combine(form, measures) if len(pairs.a) else \
+        {c: np.zeros(0) for c in definition.components}
     columns = {"period_from": panel.period[pairs.a], **components}
-
-    status = []
-    for t, val in zip(terms, components["index"]):
-        failed = sorted({f"{cache.values[k][1]} ({k[1].label()}, {k[1].rts})" for k in t.values()
-                         if cache.values[k][1] != "optimal"})
-        if failed:
-            status.append("; ".join(failed))
-        elif not np.isfinite(val):
-            status.append("undefined (1 + D <= 0 or a zero distance)")
-        else:
-            status.append("optimal")
-    columns["status"] = status
+    status = np.where(np.isfinite(components["index"]), "optimal", "undefined (1 + D <= 0 or a zero distance)")
+    status = status.astype(object)
+    for i, failed in failures.items():
+        status[i] = "; ".join(sorted(failed))
+    columns["status"] = list(status)
     indices = index_table(panel, pairs, columns, list(components))
     parameters = problems[main_rts].parameters
     boot = None

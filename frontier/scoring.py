@@ -259,9 +259,12 @@ def efficiency(
 PROGRESS_MIN = 5000     # LPs: smaller runs finish in seconds, a bar would only flicker
 
 
-def make_progress(progress: bool | None, total: int):
-    """A tqdm bar when asked for, or by default for long runs (``PROGRESS_MIN`` LPs or more) in an interactive terminal or a Jupyter
-    notebook; None otherwise. ``tqdm.auto`` draws a widget in notebooks (with ipywidgets) and text elsewhere."""
+def make_progress(progress: bool | None, total: int, unit: str = "DMU"):
+    """A tqdm bar when asked for, or by default for long runs (``PROGRESS_MIN`` LPs or more) in an interactive
+    terminal or a Jupyter notebook; None otherwise. ``tqdm.auto`` draws a widget in notebooks (with ipywidgets) and
+    text elsewhere. ``total`` is every DMU (or LP, ``unit="LP"``) of the whole call, over all reference sets and
+    chunks; the engine advances the bar by each chunk's size as the chunk's result arrives, so tqdm shows the rate
+    and the time left (ETA)."""
     import sys
 
     if progress is None:
@@ -270,7 +273,7 @@ def make_progress(progress: bool | None, total: int):
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, unit="DMU", desc="frontier")
+    return tqdm(total=total, unit=unit, desc="frontier")
 
 
 def running_in_notebook() -> bool:
