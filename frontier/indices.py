@@ -849,7 +849,7 @@ def productivity(
     if bootstrap is not None:
         B, alpha, bandwidth, seed = boot_options
         boot_columns, boot = malmquist_bootstrap.bootstrap_malmquist(
-            B=B, alpha=alpha, bandwidth=bandwidth, random_state=seed, panel=panel, pairs=pairs, terms=terms,
+            B=B, alpha=alpha, bandwidth=bandwidth, random_state=seed, panel=panel, pairs=pairs, roles=roles,
             definition=definition, form=form, fam=fam, options=options, problems=problems, references=references,
             point=components, engine_options=dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size),
             progress=progress)

@@ -237,13 +237,25 @@ def pseudo_points(matrix: np.ndarray, delta_hat: np.ndarray, delta_star: np.ndar
 # the driver
 # ----------------------------------------------------------------------------------------------------
 
-def bootstrap_malmquist(*, B: int, alpha: float, bandwidth, random_state, panel, pairs, terms: list, definition,
+def terms_per_pair(roles: dict, n_pairs: int) -> list[dict]:
+    """The index's distances per pair, ``[{role: (observation, Technology)}]``, from the arrays
+    ``{role: {Technology: (rows, at)}}`` that :func:`frontier.indices.pair_terms` builds."""
+    terms: list[dict] = [{} for _ in range(n_pairs)]
+    for role, bucket in roles.items():
+        for tech, (rows, at) in bucket.items():
+            for o, k in zip(rows.tolist(), at.tolist()):
+                terms[k][role] = (o, tech)
+    return terms
+
+
+def bootstrap_malmquist(*, B: int, alpha: float, bandwidth, random_state, panel, pairs, roles: dict, definition,
                         form, fam, options, problems: dict, references, point: dict, engine_options: dict,
                         progress=None) -> tuple[pd.DataFrame, MalmquistBootstrap]:
-    """Run the bootstrap for the index rows ``terms`` (one dict role -> (observation, Technology) per pair, as
-    :func:`frontier.productivity` built them) and return (columns, result): ``columns`` indexed like the pairs
-    by (entity, later period) with ``<component>_lower``, ``_upper``, ``_significant`` and ``bootstrap_failed``.
-    ``point`` holds the point estimates (component -> array over the pairs)."""
+    """Run the bootstrap for the index's distances ``roles`` (``{role: {Technology: (rows, at)}}``, as
+    :func:`frontier.indices.pair_terms` built them) and return (columns, result): ``columns`` indexed like the
+    pairs by (entity, later period) with ``<component>_lower``, ``_upper``, ``_significant`` and
+    ``bootstrap_failed``. ``point`` holds the point estimates (component -> array over the pairs)."""
+    terms = terms_per_pair(roles, len(pairs.a))
     rng = np.random.default_rng(random_state)
     orientation, rts = options.orientation, options.rts
     dgp_problem = problems[rts]
