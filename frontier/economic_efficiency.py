@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import engine
 from .data import _rows, check_engine_options, validate_frame
-from .scoring import efficiency, evaluation_groups
+from .scoring import efficiency, evaluation_groups, period_column, period_in_index
 from .models.base import RTS, Layout
 from .models.economic import KINDS, build
 from .problem import SNAP_TOL, custom_direction, direction_matrix
@@ -279,12 +279,9 @@ def economic(
         raise ValueError(f"bad_disposability must be 'weak' or 'strong', got {bad_disposability!r}")
     check_engine_options(n_jobs, chunk_size)
     frame = data
-    from_index = period is not None and period not in frame.columns and period in frame.index.names
     dea = validate_frame(frame, inputs, outputs, bad_outputs or [],
-                         other_columns=[period] if period and not from_index else [])
-    period_values = None if period is None else (
-        pd.Series(frame.index.get_level_values(period), index=frame.index, name=period) if from_index
-        else frame[period].copy())
+                         other_columns=[period] if period and not period_in_index(frame, period) else [])
+    period_values = period_column(frame, period)
     variables = list(dea.variables)
     L = Layout(len(dea.inputs), len(dea.outputs), len(dea.bad_outputs))
     M = dea.matrix

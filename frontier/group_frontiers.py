@@ -35,10 +35,9 @@ import numpy as np
 import pandas as pd
 
 from .data import _rows, check_engine_options, validate_frame
-from .scoring import make_progress
-from .models import resolve_options
+from .scoring import bind_model, make_progress
 from .panel import period_order
-from .problem import SNAP_TOL, Problem, custom_direction
+from .problem import SNAP_TOL
 from .results import MetafrontierResult, Specification
 from .technology import ReferenceSets, Technology
 
@@ -166,12 +165,10 @@ def metafrontier(
     other = [c for c, in_index in ((group, group_in_index), (period, period_in_index))
              if c is not None and not in_index]
     dea = validate_frame(data, inputs, outputs, bad_outputs, other_columns=other)
-    options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
-                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
-                              model_options=model_options)
-    G = custom_direction(direction, dea, data.index) if options.direction_label == "custom" else None
-    problem = Problem(dea, options, G)
-    fam = problem.family
+    problem = bind_model(dea, data.index, model=model, orientation=orientation, rts=rts,
+                         bad_disposability=bad_disposability, direction=direction, super_efficiency=super_efficiency,
+                         weights=weights, zeros=zeros, model_options=model_options)
+    options, fam = problem.options, problem.family
     n = len(data)
     problem.check_zeros(data.index, np.arange(n))
 

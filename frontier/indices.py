@@ -57,11 +57,11 @@ import pandas as pd
 
 from . import malmquist_bootstrap
 from .data import check_engine_options, option_value, validate_frame
-from .scoring import make_progress
+from .scoring import bind_model, make_progress
 from .models import family as model_family
 from .models import resolve_options
 from .panel import Pairs, Panel, period_ranks
-from .problem import Problem, custom_direction
+from .problem import Problem
 from .results import ProductivityResult, Specification
 from .technology import TECHNOLOGIES, ReferenceSets, Technology
 
@@ -792,17 +792,18 @@ def productivity(
     labels = pd.MultiIndex.from_arrays([panel.entity, panel.period])
     groups = None if group is None else entity_groups(panel, work, group)
     dea = validate_frame(work, inputs, outputs, bad_outputs, other_columns=[group] if group is not None else [])
-    options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
-                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
-                              productivity=True, model_options=model_options)
+    problem = bind_model(dea, work.index, model=model, orientation=orientation, rts=rts,
+                         bad_disposability=bad_disposability, direction=direction, super_efficiency=super_efficiency,
+                         weights=weights, zeros=zeros, productivity=True, model_options=model_options)
+    options, G = problem.options, problem.direction_data
     fam = model_family(options.model)
     if bootstrap is not None:
         malmquist_bootstrap.check_supported(family_name=family_name, technology=technology, model=options.model,
                                             bad_outputs=dea.bad_outputs, super_efficiency=bool(super_efficiency),
                                             group=group)
-    G = custom_direction(direction, dea, work.index) if options.direction_label == "custom" else None
     rts_needed = {options.rts} | ({"crs"} if decomposition == "fgnz" else set())
-    problems = {r: Problem(dea, dataclasses.replace(options, rts=r), G) for r in rts_needed}
+    problems = {r: problem if r == options.rts else Problem(dea, dataclasses.replace(options, rts=r), G)
+                for r in rts_needed}
     next(iter(problems.values())).check_zeros(labels, np.arange(len(work)))
 
     pairs = panel.pairs(adjacency, base)

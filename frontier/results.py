@@ -302,22 +302,27 @@ class EfficiencyResult:
 
         * radial input: theta = u'y0 - mu'b0 - omega with v'x0 = 1; radial output: phi = v'x0 + mu'b0 + omega
           with u'y0 = 1 (Charnes, Cooper & Rhodes 1978; Banker, Charnes & Cooper 1984);
-        * SBM: rho = 1 - v'x0 + u'y0 - mu'b0 - omega, v >= w_i/x_i0, u >= rho w_r/y_r0 (Tone 2001);
+        * SBM: rho = 1 - v'x0 + u'y0 - mu'b0 - omega, v >= w_i/x_i0, u >= rho w_r/y_r0 (Tone 2001); DMUs scored by
+          super-SBM (``super_efficiency=True``): delta = 1 - v'x0 + u'y0 - mu'b0 - omega, v <= w_i/x_i0, the dual of
+          Tone's (2002) super-SBM LP (see :mod:`frontier.models.sbm`);
+        * EBM: gamma = u'y0 - mu'b0 - omega with v'x0 = 1, v >= eps_x w_i/x_i0 (input); 1/eta with eta = v'x0 + omega,
+          u'y0 - mu'b0 = 1, u >= eps_y w_r/y_r0 (output); kappa = u'y0 - mu'b0 - omega with v'x0 = 1 (non-oriented)
+          (Tone & Tsutsui 2010; see :mod:`frontier.models.ebm`);
         * DDF, NDDF, SBM-DDF: D = v'x0 - u'y0 + mu'b0 + omega, with v'g_x + u'g_y + mu'g_b = 1 for the DDF; v, u,
           mu are the derivatives of D with respect to x0, -y0 and b0 (direction and reference set held fixed).
 
+        With ``super_efficiency=True`` a DMU scored by its self-excluded LP gets that LP's dual: the hyperplane
+        supports every other DMU, and the DMU itself lies beyond it.
+
         ``status``: ``"optimal"``; ``"on_frontier"`` where the score is at its efficient value (1, or 0 for the
         DDF family): the DMU spans the frontier and its dual is generally degenerate (many supporting
-        hyperplanes; the weights are the solver's basis's, one of them); ``"super_sbm_no_dual"`` (SBM with
-        ``super_efficiency``: DMUs scored by super-SBM delta, weights NaN); else the LP's failure status (NaN).
+        hyperplanes; the weights are the solver's basis's, one of them); else the LP's failure status (NaN).
         """
         weights = self._multiplier_weights()
         efficient = model_family(self.spec.model).efficient_value(self.spec.orientation)
         lp_ok = self.scores.notna().to_numpy()
-        reported = weights.notna().all(axis=1).to_numpy()
         status = np.where(~lp_ok, self.status.to_numpy(dtype=object),
-                          np.where(~reported, "super_sbm_no_dual",
-                                   np.where(self.scores.to_numpy() == efficient, "on_frontier", "optimal")))
+                          np.where(self.scores.to_numpy() == efficient, "on_frontier", "optimal"))
         out = weights.rename_axis(columns=None) + 0.0
         out["status"] = status.astype(str)
         return out
@@ -362,7 +367,7 @@ class EfficiencyResult:
     def _multiplier_weights(self) -> pd.DataFrame:
         if self.multiplier_weights is None:
             raise ValueError(f"this result carries no LP duals: model={self.spec.model!r} does not report its "
-                             "multiplier form yet (radial, sbm, ddf, nddf and sbm_ddf do), or the result was not made "
+                             "multiplier form (radial, sbm, ddf, nddf, sbm_ddf and ebm do), or the result was not made "
                              "by frontier.efficiency()")
         return self.multiplier_weights
 

@@ -9,12 +9,48 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import _rows, as_column_list, check_engine_options, option_value, validate_frame
+from .data import DEAData, _rows, as_column_list, check_engine_options, option_value, validate_frame
 from .models import resolve_options
 from .panel import period_order
 from .problem import Problem, custom_direction
 from .results import EfficiencyResult, Specification
 from .technology import ReferenceSets, Technology
+
+
+def bind_model(dea: DEAData, direction_index: pd.Index, *, model: str, orientation, rts, bad_disposability, direction,
+               super_efficiency, weights, zeros, model_options: dict, productivity: bool = False) -> Problem:
+    """The preamble every scoring entry point shares (:func:`efficiency`, :func:`frontier.metafrontier`,
+    :func:`frontier.window_analysis`, :func:`frontier.productivity`): bind validated data to a model's options.
+
+    Resolves the options against the model's declared facts (:func:`frontier.models.resolve_options`, one place for
+    every unsupported combination and its message), aligns a custom direction DataFrame to the data rows by
+    ``direction_index`` (the index of the frame ``dea`` was validated from, in its row order) and builds the
+    :class:`~frontier.problem.Problem` (scaling; the data-derived parameters of a model that calibrates them). The
+    data itself is validated by the caller first (:func:`frontier.data.validate_frame`, with the caller's own extra
+    columns), and zeros are checked by the caller after its own checks (``problem.check_zeros``), so that every
+    entry point keeps the order of its error messages.
+    """
+    options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
+                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
+                              productivity=productivity, model_options=model_options)
+    G = custom_direction(direction, dea, direction_index) if options.direction_label == "custom" else None
+    return Problem(dea, options, G)
+
+
+def period_in_index(frame: pd.DataFrame, period: str | None) -> bool:
+    """Whether ``period`` names an index level of an (entity, period) panel rather than a column (a column, validated
+    with the variables, wins)."""
+    return period is not None and period not in frame.columns and period in frame.index.names
+
+
+def period_column(frame: pd.DataFrame, period: str | None) -> pd.Series | None:
+    """The period of each row (named ``period``): the column (a copy) or the index level; None without ``period``."""
+    if period is None:
+        return None
+    if period_in_index(frame, period):
+        return pd.Series(frame.index.get_level_values(period), index=frame.index, name=period)
+    return frame[period].copy()
+
 
 def _reference_positions(reference, frame: pd.DataFrame) -> np.ndarray:
     n = len(frame)
@@ -164,7 +200,7 @@ def efficiency(
     check_engine_options(n_jobs, chunk_size)
     frame = data
     # the period is a column (validated with the variables) or else an index level of an (entity, period) panel
-    from_index = period is not None and period not in frame.columns and period in frame.index.names
+    from_index = period_in_index(frame, period)
     id_columns = as_column_list(id, "id")
     other = list(dict.fromkeys(id_columns + ([period] if period is not None and not from_index else [])))
     clash = [c for c in id_columns if c in as_column_list(inputs, "inputs") + as_column_list(outputs, "outputs")
@@ -173,18 +209,12 @@ def efficiency(
         raise ValueError(f"column {clash[0]!r} is given both as id and as a variable; an identifier is not an "
                          "input or output")
     dea = validate_frame(frame, inputs, outputs, bad_outputs, other_columns=other)
-    if period is None:
-        period_values = None
-    elif from_index:
-        period_values = pd.Series(frame.index.get_level_values(period), index=frame.index, name=period)
-    else:
-        period_values = frame[period].copy()
+    period_values = period_column(frame, period)
     ids = _identifiers(frame, id_columns, period_values)
-    options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
-                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
-                              model_options=model_options)
-    G = custom_direction(direction, dea, frame.index) if options.direction_label == "custom" else None
-    problem = Problem(dea, options, G)
+    problem = bind_model(dea, frame.index, model=model, orientation=orientation, rts=rts,
+                         bad_disposability=bad_disposability, direction=direction, super_efficiency=super_efficiency,
+                         weights=weights, zeros=zeros, model_options=model_options)
+    options = problem.options
     ref_mask = _reference_positions(reference, frame)
     if ref_mask.sum() < 1:
         raise ValueError("the reference set is empty")

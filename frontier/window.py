@@ -26,10 +26,8 @@ import numpy as np
 import pandas as pd
 
 from .data import check_engine_options, validate_frame
-from .scoring import make_progress
-from .models import resolve_options
+from .scoring import bind_model, make_progress
 from .panel import Panel, period_ranks
-from .problem import Problem, custom_direction
 from .results import Specification, WindowAnalysisResult
 
 
@@ -87,13 +85,12 @@ def window_analysis(
                          f"({list(panel.order)[:6]}{'...' if n_periods > 6 else ''}); a window cannot be wider "
                          "than the panel")
     dea = validate_frame(work, inputs, outputs, bad_outputs)
-    options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
-                              direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
-                              model_options=model_options)
-    labels = pd.MultiIndex.from_arrays([panel.entity, panel.period], names=[entity, period])
     # a custom direction DataFrame is aligned to the data's own index (rows keep their order in ``work``)
-    G = custom_direction(direction, dea, data.index) if options.direction_label == "custom" else None
-    problem = Problem(dea, options, G)
+    problem = bind_model(dea, data.index, model=model, orientation=orientation, rts=rts,
+                         bad_disposability=bad_disposability, direction=direction, super_efficiency=super_efficiency,
+                         weights=weights, zeros=zeros, model_options=model_options)
+    options = problem.options
+    labels = pd.MultiIndex.from_arrays([panel.entity, panel.period], names=[entity, period])
     problem.check_zeros(labels, np.arange(len(work)))
 
     windows = tuple(tuple(panel.order[k:k + width]) for k in range(n_periods - width + 1))

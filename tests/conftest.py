@@ -15,3 +15,27 @@ def validation_dir() -> Path:
     if not directory.is_dir():
         pytest.skip(f"validation directory {directory} not found (set {ENV_VAR} to the folder of cases)")
     return directory
+
+
+@pytest.fixture(scope="session")
+def run_case_once(validation_dir):
+    """``frontier.validation.run_case`` solved once per session for each case of the shared folder.
+
+    The per-case tests, the whole-folder run (``run_validation``) and ``frontier validate`` all assert on the same
+    published cases; with this memo each case is solved once and every test still asserts on its rows. A test
+    that runs the whole folder patches ``V.run_case`` with it (``monkeypatch.setattr``), so the runner's own logic
+    (listing, not-run and error rows, the table, the exit code) is still what is tested. Calls on another folder
+    (a modified copy in ``tmp_path``) are passed through, and an error is raised again on every call, never cached.
+    """
+    from frontier import validation as V
+
+    solve, cache, shared = V.run_case, {}, validation_dir.resolve()
+
+    def run_case(name: str, directory=None):
+        if V.validation_directory(directory).resolve() != shared:
+            return solve(name, directory)
+        if name not in cache:
+            cache[name] = solve(name, directory)
+        return cache[name]
+
+    return run_case

@@ -552,6 +552,12 @@ def multiplier_form(model, X, Y, B, o, *, rts="crs", orientation="input", dispos
                     gs = g[side]
                     cons.append(var >= np.where(gs > 0, w[side] / np.where(gs > 0, gs, 1.0), 0.0))
     stacked = cp.hstack([v, u] + ([mu] if s2 else []) + [cp.reshape(omega, (1,), order="C")])
+    return _dual_answer(value, sense, cons, stacked, probe)
+
+
+def _dual_answer(value, sense, cons, stacked, probe):
+    """Solve a multiplier form: ``(status, value, weights)``, or with ``probe`` ``(status, value, (min, max,
+    weights))`` with min / max of ``probe'weights`` over the optimal face (equal when the dual is unique)."""
     objective = cp.Maximize(value) if sense == "max" else cp.Minimize(value)
     status, best = _solve(objective, cons)
     if status != "optimal":
@@ -563,6 +569,80 @@ def multiplier_form(model, X, Y, B, o, *, rts="crs", orientation="input", dispos
     low = _solve(cp.Minimize(probe @ stacked), face)[1]
     high = _solve(cp.Maximize(probe @ stacked), face)[1]
     return status, best, (low, high, np.asarray(stacked.value, dtype=float))
+
+
+def _weights_and_hyperplane(X, Y, B, rows):
+    """The multiplier variables (v, u, mu, omega) and the supporting hyperplane over the reference ``rows``."""
+    s2 = B.shape[1]
+    v, u, omega = cp.Variable(X.shape[1]), cp.Variable(Y.shape[1]), cp.Variable()
+    mu = cp.Variable(s2) if s2 else None
+    plane = X[rows] @ v - Y[rows] @ u + (B[rows] @ mu if s2 else 0) + omega >= 0
+    return v, u, mu, omega, plane
+
+
+def ebm_multiplier_form(X, Y, B, o, *, rts="crs", orientation="input", epsilon=(0.5, 0.5), weights=None,
+                        super_eff=False, probe=None):
+    """The dual of Tone & Tsutsui's (2010) EBM (their models (3), (9), (14); formulations §3.3, bad outputs on the
+    output side as in the primal), written directly. With c- = eps_x w-/x0, c+ = eps_y w+/y0, cb = eps_y wb/b0 and
+    the hyperplane ``v'x_j - u'y_j + mu'b_j + omega >= 0`` over the reference DMUs:
+
+    * input:        max u'y0 - mu'b0 - omega,  v'x0 = 1, v >= c-, u, mu >= 0  (= gamma);
+    * output:       min v'x0 + omega,  u'y0 - mu'b0 = 1, v >= 0, u >= c+, mu >= cb  (= eta; the score is 1/eta);
+    * non-oriented: max xi = u'y0 - mu'b0 - omega, v'x0 = 1, v >= c-, u >= xi c+, mu >= xi cb  (= kappa); under
+      VRS the Charnes-Cooper row ``sum Lambda = t`` with t >= 0 free gives omega <= 0.
+
+    omega = 0 (CRS), free (VRS), >= 0 (NIRS), <= 0 (NDRS). Returns as :func:`multiplier_form`."""
+    B = np.zeros((X.shape[0], 0)) if B is None else B
+    m, s1, s2 = X.shape[1], Y.shape[1], B.shape[1]
+    wx, wo = _sbm_weights(m, s1 + s2, weights)
+    x0, y0, b0 = X[o], Y[o], B[o]
+    rows = _ref_rows(X.shape[0], o, None, super_eff)
+    v, u, mu, omega, plane = _weights_and_hyperplane(X, Y, B, rows)
+    cons = [plane, v >= 0, u >= 0] + ([mu >= 0] if s2 else [])
+    cons += {"crs": [omega == 0], "vrs": [], "nirs": [omega >= 0], "ndrs": [omega <= 0]}[rts]
+    eps_x, eps_y = epsilon
+    good = u @ y0 - (mu @ b0 if s2 else 0)
+    if orientation == "output":
+        cons += [good == 1, u >= eps_y * wo[:s1] / y0] + ([mu >= eps_y * wo[s1:] / b0] if s2 else [])
+        value, sense = v @ x0 + omega, "min"
+    else:
+        cons += [v @ x0 == 1, v >= eps_x * wx / x0]
+        value, sense = good - omega, "max"
+        if orientation == "nonoriented":
+            xi = cp.Variable()
+            cons += [xi == value, u >= xi * eps_y * wo[:s1] / y0] + ([mu >= xi * eps_y * wo[s1:] / b0] if s2 else [])
+            cons += [omega <= 0] if rts == "vrs" else []
+            value = xi
+    stacked = cp.hstack([v, u] + ([mu] if s2 else []) + [cp.reshape(omega, (1,), order="C")])
+    return _dual_answer(value, sense, cons, stacked, probe)
+
+
+def super_sbm_multiplier_form(X, Y, B, o, *, rts="crs", orientation="nonoriented", weights=None, probe=None):
+    """The dual of Tone's (2002) super-SBM with bad outputs (formulations §2.5, its linearisation), written directly:
+    over the DMUs j != o,
+
+        delta = max xi  s.t.  xi + v'x0 - (u - c)'y0 + mu'b0 + omega = 1,  v'x_j - u'y_j + mu'b_j + omega >= 0,
+                              0 <= v <= w-/x0,  u >= 0,  c >= 0,  u - c <= xi wg/y0,  0 <= mu <= xi wb/b0
+
+    (c: the caps sg <= y0; "input" drops the output bounds, "output" the input ones; omega as in
+    :func:`multiplier_form`). The weights returned are (v, u - c, mu, omega)."""
+    B = np.zeros((X.shape[0], 0)) if B is None else B
+    m, s1, s2 = X.shape[1], Y.shape[1], B.shape[1]
+    wx, wo = _sbm_weights(m, s1 + s2, weights)
+    x0, y0, b0 = X[o], Y[o], B[o]
+    v, u, mu, omega, plane = _weights_and_hyperplane(X, Y, B, _ref_rows(X.shape[0], o, None, True))
+    c, xi = cp.Variable(s1, nonneg=True), cp.Variable()
+    cons = [plane, v >= 0, u >= 0] + ([mu >= 0] if s2 else [])
+    cons += {"crs": [omega == 0], "vrs": [], "nirs": [omega >= 0], "ndrs": [omega <= 0]}[rts]
+    cons.append(xi + v @ x0 - (u - c) @ y0 + (mu @ b0 if s2 else 0) + omega == 1)
+    if orientation != "output":
+        cons.append(v <= wx / x0)
+    if orientation != "input":
+        cons.append(u - c <= xi * wo[:s1] / y0)
+        if s2:
+            cons.append(mu <= xi * wo[s1:] / b0)
+    stacked = cp.hstack([v, u - c] + ([mu] if s2 else []) + [cp.reshape(omega, (1,), order="C")])
+    return _dual_answer(xi, "max", cons, stacked, probe)
 
 
 def economic_with_bads(kind, X, Y, B, o, w=None, p=None, *, rts="vrs", disposability="weak"):

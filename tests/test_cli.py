@@ -13,6 +13,7 @@ import pytest
 
 import frontier as fr
 from frontier import io
+from frontier import validation as V
 from frontier.cli import build_parser, main, validation_directory
 from frontier.datasets import synthetic_city_panel, synthetic_firms
 
@@ -426,7 +427,8 @@ def test_help_explains_every_option(capsys):
 # validate and demo
 # ----------------------------------------------------------------------------------------------------
 
-def test_validate_prints_the_table(validation_dir, capsys):
+def test_validate_prints_the_table(validation_dir, run_case_once, monkeypatch, capsys):
+    monkeypatch.setattr(V, "run_case", run_case_once)         # each case solved once per session (conftest)
     code, out, err = run(["validate", validation_dir, "--case", "sbm_tone2001", "--case", "gml_undesirable_china_global"],
                          capsys)
     assert code == 0, err
@@ -436,7 +438,8 @@ def test_validate_prints_the_table(validation_dir, capsys):
     assert "2 cases" in out and "0 failed" in out
 
 
-def test_validate_all_cases(validation_dir, capsys):
+def test_validate_all_cases(validation_dir, run_case_once, monkeypatch, capsys):
+    monkeypatch.setattr(V, "run_case", run_case_once)         # each case solved once per session (conftest)
     code, out, _ = run(["validate", validation_dir], capsys)
     assert code == 0
     assert " 0 failed" in out

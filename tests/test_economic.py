@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 import frontier as fr
-from frontier import validation as V
 
 sys.path.insert(0, os.path.dirname(__file__))
 import reference_cvxpy as ref  # noqa: E402
@@ -19,8 +18,8 @@ ECONOMIC_CASES = ("cost_revenue_crs_cooper_seiford_tone2007", "cost_revenue_zofi
 
 
 @pytest.mark.parametrize("case", ECONOMIC_CASES)
-def test_published_cases_pass(validation_dir, case):
-    rows = V.run_case(case, validation_dir)
+def test_published_cases_pass(validation_dir, run_case_once, case):
+    rows = run_case_once(case, validation_dir)
     assert rows and all(r.passed and not r.soft for r in rows), [r for r in rows if not r.passed]
 
 

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 import frontier as fr
-from frontier import validation as V
 from frontier.io import read_specification
 from frontier.models import family as model_family
 
@@ -41,8 +40,8 @@ def random_groups(seed=21, n=15, m=2, s1=1, s2=1, n_groups=3):
 # the published (analytic) case
 # ----------------------------------------------------------------------------------------------------
 
-def test_validation_case_passes(validation_dir):
-    rows = V.run_case(CASE, validation_dir)
+def test_validation_case_passes(validation_dir, run_case_once):
+    rows = run_case_once(CASE, validation_dir)
     assert len(rows) == 6 and all(r.passed and not r.soft for r in rows)
     assert max(r.max_abs_error for r in rows) <= 1e-12
 

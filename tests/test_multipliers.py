@@ -48,8 +48,10 @@ def multiplier_value(model, orientation, mult, data, m, s1):
     vx, uy, mb = (v * x).sum(1), (u * y).sum(1), (mu * b).sum(1)
     if model == "radial":
         return uy - mb - omega if orientation == "input" else vx + mb + omega
-    if model == "sbm":
+    if model == "sbm":      # rho, and delta for the DMUs scored by super-SBM
         return 1 - vx + uy - mb - omega
+    if model == "ebm":      # gamma and kappa; output: 1 / eta
+        return 1 / (vx + omega) if orientation == "output" else uy - mb - omega
     return vx - uy + mb + omega
 
 
@@ -122,16 +124,94 @@ def test_multipliers_match_an_independent_cvxpy_dual_where_it_is_unique(model, o
     assert unique >= 3
 
 
-def test_super_sbm_dmus_have_no_multipliers_and_failed_lps_are_nan():
+# EBM in its three orientations (one with super-EBM) and the DMUs scored by super-SBM: (model, options)
+SUPER_CASES = [
+    ("ebm", dict(orientation="input")),
+    ("ebm", dict(orientation="output")),
+    ("ebm", dict(orientation="nonoriented")),
+    ("ebm", dict(orientation="input", super_efficiency=True)),
+    ("sbm", dict(orientation="nonoriented", super_efficiency=True)),
+    ("sbm", dict(orientation="input", super_efficiency=True)),
+    ("sbm", dict(orientation="output", super_efficiency=True)),
+]
+
+
+def reference_dual(model, options, res, X, Y, B, o, probe):
+    """The independent cvxpy dual of DMU o's LP: EBM (self-excluded where super-EBM scored it) with the parameters
+    the run used, or super-SBM."""
+    orientation, sup = options["orientation"], options.get("super_efficiency", False) and res.scores.iloc[o] >= 1
+    if model == "sbm":
+        return ref.super_sbm_multiplier_form(X, Y, B, o, rts=res.spec.rts, orientation=orientation, probe=probe)
+    p = res.spec.parameters
+    eps = (p["epsilon"].get("input", 0.0), p["epsilon"].get("output", 0.0))
+    names = list(res.targets.columns)
+    w = np.array([p["weights"].get(v, 1.0) for v in names])
+    return ref.ebm_multiplier_form(X, Y, B, o, rts=res.spec.rts, orientation=orientation, epsilon=eps, weights=w,
+                                   super_eff=bool(sup), probe=probe)
+
+
+@pytest.mark.parametrize("model, options", SUPER_CASES)
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+@pytest.mark.parametrize("bads", [False, True])
+def test_ebm_and_super_sbm_multipliers_are_their_lps_duals(model, options, rts, bads):
+    """Every DMU: the score is the dual's value and the weights support the frontier (for a self-excluded LP, every
+    other DMU); on the first DMU of each case whose dual is unique (super-SBM-scored, or EBM-inefficient /
+    super-EBM-scored), the weights equal an independent cvxpy dual's, in the user's units."""
+    df = firms(7 if model == "sbm" else 3, bads=bads)
+    inputs, outputs, bad = columns(df)
+    names = inputs + outputs + bad
+    res = fr.efficiency(df, inputs, outputs, bad, model=model, rts=rts, **options)
+    mult = res.multipliers
+    assert list(mult.columns) == names + ["omega", "status"]
+    ok = res.scores.notna().to_numpy()
+    W = mult[names + ["omega"]].to_numpy(dtype=float)
+    assert np.isfinite(W[ok]).all() and np.isnan(W[~ok]).all()
+    assert (mult.loc[~ok, "status"] == res.status[~ok]).all()
+    data = df[names].to_numpy()
+    m, s1 = len(inputs), len(outputs)
+    np.testing.assert_allclose(multiplier_value(model, options["orientation"], W[ok], data[ok], m, s1),
+                               res.scores.to_numpy()[ok], rtol=1e-7, atol=1e-7)
+    sign = np.r_[np.ones(m), -np.ones(s1), np.ones(len(bad))]
+    terms = W[ok, None, :-1] * (data * sign)[None, :, :]
+    support = terms.sum(axis=2) + W[ok, -1:]
+    magnitude = np.abs(terms).sum(axis=2) + np.abs(W[ok, -1:])
+    excluded = options.get("super_efficiency", False) & (res.scores.to_numpy()[ok] >= 1)
+    support[excluded, np.flatnonzero(ok)[excluded]] = 0.0         # a self-excluded LP need not support its DMU
+    assert (support >= -1e-7 * magnitude).all()
+    assert (W[ok][:, :m] >= -1e-9).all() and (W[ok][:, m + s1:-1] >= -1e-9).all()
+    if rts == "crs":
+        assert (W[ok, -1] == 0).all()
+    scale = np.r_[data.mean(axis=0), 1.0]
+    probe = np.random.default_rng(0).uniform(0.5, 1.5, len(names) + 1) * scale
+    X, Y, B = data[:, :m], data[:, m:m + s1], data[:, m + s1:]
+    super_scored = (res.scores >= 1).to_numpy() if options.get("super_efficiency") else None
+    candidates = np.flatnonzero(ok & (super_scored if model == "sbm" else
+                                      (res.scores < 1).to_numpy() | (super_scored if super_scored is not None
+                                                                     else False)))
+    assert candidates.size
+    unique = 0
+    for o in candidates:
+        status, value, (low, high, w) = reference_dual(model, options, res, X, Y, B, o, probe)
+        assert status == "optimal"
+        assert res.scores.iloc[o] == pytest.approx(1 / value if model == "ebm" and options["orientation"] == "output"
+                                                   else value, rel=1e-6, abs=1e-7)
+        if high - low <= 1e-6 * (1 + abs(high)):
+            np.testing.assert_allclose(W[o] * scale, w * scale, atol=1e-5, rtol=1e-5)
+            unique += 1
+        if unique:
+            break
+    assert unique
+
+
+def test_super_sbm_dmus_get_the_super_sbm_dual_and_failed_lps_are_nan():
     df = firms(7)
     inputs, outputs, bad = columns(df)
     res = fr.efficiency(df, inputs, outputs, bad, model="sbm", rts="vrs", super_efficiency=True)
     mult = res.multipliers
-    super_scored = (res.scores >= 1).to_numpy()
+    super_scored = (res.scores > 1).to_numpy()
     assert super_scored.any()
-    assert (mult.loc[super_scored, "status"] == "super_sbm_no_dual").all()
-    assert mult.loc[super_scored, "K"].isna().all()
-    assert (mult.loc[~super_scored, "status"] == "optimal").all()
+    assert (mult.loc[super_scored, "status"] == "optimal").all()
+    assert mult.loc[super_scored, inputs + outputs + bad + ["omega"]].notna().all().all()
     # an infeasible super-efficiency LP: NaN weights with the LP's status
     radial = fr.efficiency(df, inputs, outputs, model="radial", rts="vrs", orientation="output",
                            super_efficiency=True)
@@ -141,11 +221,10 @@ def test_super_sbm_dmus_have_no_multipliers_and_failed_lps_are_nan():
         assert (radial.multipliers.loc[failed, "status"] == radial.status[failed]).all()
 
 
-def test_a_model_without_multipliers_says_so():
-    """EBM keeps no duals yet: the error names the model instead of blaming the caller."""
-    import frontier as fr
-    from frontier.datasets import synthetic_firms
+def test_a_result_without_duals_says_which_model_it_is():
+    """A result that carries no duals (not made by fr.efficiency) gets an error naming its model, not the caller."""
+    from dataclasses import replace
 
-    res = fr.efficiency(synthetic_firms(20), ["K", "L", "E"], ["Y"], model="ebm", rts="vrs")
-    with pytest.raises(ValueError, match="model='ebm' does not report its multiplier form yet"):
-        res.multipliers
+    res = fr.efficiency(firms(3), ["K", "L"], ["Y"], model="ebm", rts="vrs")
+    with pytest.raises(ValueError, match="model='ebm' does not report its multiplier form"):
+        replace(res, multiplier_weights=None).multipliers

@@ -48,8 +48,8 @@ def _describe(rows) -> str:
 
 
 @pytest.mark.parametrize("case", sorted(V.CASES))
-def test_validation_case(case, validation_dir):
-    rows = V.run_case(case, validation_dir)
+def test_validation_case(case, validation_dir, run_case_once):
+    rows = run_case_once(case, validation_dir)
     assert rows, f"{case}: no checks"
     assert all(r.case == case for r in rows)
     for r in rows:
@@ -75,8 +75,8 @@ def test_productivity_cases_registered():
 
 
 @pytest.mark.parametrize("case", sorted(PRODUCTIVITY))
-def test_productivity_case_checks(case, validation_dir):
-    rows = V.run_case(case, validation_dir)
+def test_productivity_case_checks(case, validation_dir, run_case_once):
+    rows = run_case_once(case, validation_dir)
     assert sorted(r.check for r in rows) == sorted(PRODUCTIVITY[case])
     for r in rows:                         # case.md tolerances: published 1e-4, oracle 1e-6 (DEA.jl 1e-5)
         if "(published)" in r.check:
@@ -103,7 +103,8 @@ def test_registered_cases_have_folders(validation_dir):
     assert set(V.CASES) <= present, f"registered but no folder: {sorted(set(V.CASES) - present)}"
 
 
-def test_run_validation_lists_every_folder(validation_dir):
+def test_run_validation_lists_every_folder(validation_dir, run_case_once, monkeypatch):
+    monkeypatch.setattr(V, "run_case", run_case_once)         # each case solved once per session (conftest)
     df = V.run_validation(validation_dir)
     assert list(df.columns) == V.COLUMNS
     assert set(df["case"]) == set(V.available_cases(validation_dir))
@@ -215,9 +216,9 @@ def test_cases_whose_model_is_missing_are_listed_not_run(validation_dir):
         V.run_case("ebm_input_crs_tone_tsutsui2010_hospital", validation_dir)
 
 
-def test_dearun_panel_case_checks(validation_dir):
+def test_dearun_panel_case_checks(validation_dir, run_case_once):
     """Every score, Malmquist and cross-period column of the Dearun panel is compared, as a hard check."""
-    rows = V.run_case("super_sbm_undesirable_dearun_panel12x3", validation_dir)
+    rows = run_case_once("super_sbm_undesirable_dearun_panel12x3", validation_dir)
     names = [r.check for r in rows]
     assert sum(n.endswith(" scores") for n in names) == 8                    # sbm/hybrid x contemp/global x crs/vrs
     assert sum("effch/techch/tfpch (relative)" in n for n in names) == 8     # sbm/super x adj/glob x crs/vrs
@@ -225,8 +226,8 @@ def test_dearun_panel_case_checks(validation_dir):
     assert all(not r.soft and r.passed and r.tolerance == 1e-6 for r in rows)
 
 
-def test_tone2003_weights_case_checks(validation_dir):
-    rows = {r.check: r for r in V.run_case("sbm_undesirable_tone2003_table2_weights", validation_dir)}
+def test_tone2003_weights_case_checks(validation_dir, run_case_once):
+    rows = {r.check: r for r in run_case_once("sbm_undesirable_tone2003_table2_weights", validation_dir)}
     for ratio in ("1:0.3", "1:1", "1:3"):
         rho = rows[f"rho good:bad = {ratio} (published)"]
         assert rho.passed and not rho.soft and rho.tolerance == 5e-4

@@ -48,6 +48,20 @@ eigenvalue this is the usual Perron vector).
 Slacks are improvements (input and bad-output excess, output shortfall), measured from the radially moved point
 theta x0 (phi y0, phi b0) as in the paper; targets are the reference combination. ``parts`` reports theta and
 phi (1 where the orientation fixes them).
+
+Multiplier form (the LP dual, from the score LP's row duals; ``res.multipliers``, in the user's units), with
+c-_i = eps_x w-_i / x_i0 and c+_r = eps_y w+_r / y_r0, cb_p = eps_y wb_p / b_p0 the slack terms' coefficients and,
+for every reference DMU j, the supporting hyperplane ``v'x_j - u'y_j + mu'b_j + omega >= 0`` (omega = 0 under CRS,
+free under VRS, >= 0 NIRS, <= 0 NDRS)::
+
+    input:        gamma = max u'y0 - mu'b0 - omega    s.t. v'x0 = 1,  v >= c-,  u >= 0,  mu >= 0
+    output:       eta   = min v'x0 + omega            s.t. u'y0 - mu'b0 = 1,  v >= 0,  u >= c+,  mu >= cb
+    non-oriented: kappa = max u'y0 - mu'b0 - omega    s.t. v'x0 = 1,  v >= c-,  u >= kappa c+,  mu >= kappa cb
+
+(Tone & Tsutsui 2010, the duals of their models (3), (9) and (14), with the bad outputs on the output side as in
+the primal; the output score is 1 / eta.) In the non-oriented model the convexity row reads ``sum Lambda = t`` with
+the scale t free, so omega <= 0 from t's column (0 where t > 0). Super-EBM DMUs get the dual of their
+self-excluded LP: the hyperplane then holds for every other DMU, and the DMU itself lies beyond it.
 """
 from __future__ import annotations
 
@@ -55,7 +69,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from .base import INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense
+from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense,
+                   multipliers_from_duals)
 from .registry import Constants, ModelFamily, register
 from .sbm import term_weights
 
@@ -117,9 +132,10 @@ class EBMScore(Stage):
                  small: np.ndarray, super_efficiency: bool = False):
         block = ReferenceBlock(layout.mask(True, True, True), dominance_sense(layout, True), rts != "crs")
         ratio = orientation == "nonoriented"
+        # the score LPs keep their row duals: the multiplier form's weights (res.multipliers, module docstring)
         super().__init__(d=layout.d, blocks=[block], convexity=rts != "crs", n_extra_rows=int(ratio),
                          n_extra_cols=3 + layout.d, exclude_self=super_efficiency,
-                         name="super" if super_efficiency else "score")
+                         name="super" if super_efficiency else "score", keep_duals=True)
         self.layout, self.rts, self.orientation = layout, rts, orientation
         self.epsilon, self.weights, self.zeros, self.small = epsilon, weights, zeros, small
 
@@ -203,9 +219,11 @@ class EBMScore(Stage):
                 phi = sol.extras[:, 2]
                 scale = np.where(phi > 1e-12, 1.0 / phi, scale)
             score = 1.0 / -sol.objective if self.orientation == "output" else sol.objective.copy()
+            weights, omega = multipliers_from_duals(self.layout, sol.duals, self.convexity)
             return {"status": status, "score": score, "theta": sol.extras[:, 1] * scale,
                     "phi": sol.extras[:, 2] * scale, "slacks": sol.extras[:, 3:] * scale[:, None],
-                    "targets": sol.sums * scale[:, None], "_intensity_scale": scale}
+                    "targets": sol.sums * scale[:, None], "multipliers": weights, "omega": omega,
+                    "_intensity_scale": scale}
 
 
 def build(layout: Layout, *, rts: str, orientation: str, super_efficiency: bool, epsilon: dict,

@@ -45,8 +45,18 @@ units), with c_i = w_i/x_i0 the input terms' coefficients and c_r = w_r/y_r0, c_
                          v'x_j - u'y_j + mu'b_j + omega >= 0  (every reference DMU j),
                          v >= c_x,  u >= xi c_y,  mu >= xi c_b,  omega = 0 (CRS), free (VRS), >= 0 (NIRS), <= 0 (NDRS)
 
-so ``rho = 1 - v'x0 + u'y0 - mu'b0 - omega``. DMUs scored by super-SBM (``super_efficiency=True``, rho = 1) get NaN
-multipliers: delta's own dual is not reported.
+so ``rho = 1 - v'x0 + u'y0 - mu'b0 - omega``. DMUs scored by super-SBM (``super_efficiency=True``, rho = 1) get the
+dual of the super-SBM LP (Tone 2002, with bad outputs; from its linearisation's row duals), with every reference
+DMU j != 0 on or above the hyperplane and the DMU itself beyond it::
+
+    delta = max xi  s.t.  xi + v'x0 - (u - c)'y0 + mu'b0 + omega = 1,
+                          v'x_j - u'y_j + mu'b_j + omega >= 0  (j != 0),
+                          0 <= v <= c_x,  u >= 0,  c >= 0,  u - c <= xi c_y,  0 <= mu <= xi c_b
+
+so, with u - c reported as u, ``delta = 1 - v'x0 + u'y0 - mu'b0 - omega`` as for rho. The bounds are the
+super-slacks' columns (reversed from SBM's: the slacks now move away from the frontier); c are the duals of the caps
+``sg_r <= y_r0`` (nonzero only where a target output is 0), reported netted into u (``u - c``, which still supports
+every j since c'y_j >= 0); an orientation drops the other side's bounds.
 
 Zero data: the terms divide by x_i0, y_r0, b_k0. ``zeros="drop_term"`` leaves a zero's term out of its
 average (the average is over the remaining terms); ``zeros="small_positive"`` divides by 1/100 of the
@@ -210,6 +220,7 @@ class SuperSBMScore(_SBMStage):
         super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1 + layout.s1,
                          exclude_self=True, name="super")
         self.only_where_efficient = only_where_efficient
+        self.keep_duals = True      # the row duals are the super-SBM dual's weights (res.multipliers)
 
     def objective_range(self, in_reference):
         return 1.0, INF       # t >= 1 by the normalisation row, so delta >= 1
@@ -254,10 +265,21 @@ class SuperSBMScore(_SBMStage):
             scale = 1.0 / t
         targets = data0[:, : L.d] + s
         targets[:, L.goods] = data0[:, L.goods] - s[:, L.goods]
-        # delta's own dual is not reported: the SBM LP's multipliers (rho = 1) would not reproduce delta
-        k = len(sol.status)
+        weights, omega = self.multipliers(sol.duals)
         return {"status": sol.status, "score": sol.objective, "slacks": -s, "targets": targets,
-                "multipliers": np.full((k, L.d), np.nan), "omega": np.full(k, np.nan), "_intensity_scale": scale}
+                "multipliers": weights, "omega": omega, "_intensity_scale": scale}
+
+    def multipliers(self, duals: np.ndarray | None):
+        """The super-SBM dual's weights (module docstring) from the row duals, in LP units: the data rows' duals
+        (:func:`~frontier.models.base.multipliers_from_duals`) with the output caps' duals c >= 0 (rows
+        ``Sg_r <= t y_r0``, dual -c_r) netted into u: u - c, so that ``delta = 1 - v'x0 + (u - c)'y0 - mu'b0 - omega``
+        and, since c'y_j >= 0, every reference DMU still satisfies the hyperplane with u - c."""
+        weights, omega = multipliers_from_duals(self.layout, duals, self.convexity)
+        if duals is None:
+            return weights, omega
+        first = self.norm_row + 1
+        weights[:, self.layout.goods] += duals[:, first: first + self.layout.s1]
+        return weights + 0.0, omega
 
 
 def divided_columns(layout: Layout, orientation: str) -> np.ndarray:
