@@ -5,6 +5,7 @@
 >>> pr = fr.productivity(panel, entity="city", period="year", inputs=["K", "L", "E"], outputs=["Y"],
 ...                      bad_outputs=["SO2"], index="gml")
 """
+from .bootstrap import BootstrapResult, bootstrap
 from .economic_efficiency import EconomicResult, economic
 from .scoring import efficiency
 from .group_frontiers import metafrontier
@@ -13,5 +14,6 @@ from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, S
 from .window import window_analysis
 
 __all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "EfficiencyResult",
-           "ProductivityResult", "EconomicResult", "MetafrontierResult", "WindowAnalysisResult", "Specification"]
+           "ProductivityResult", "EconomicResult", "MetafrontierResult", "WindowAnalysisResult", "Specification",
+           "bootstrap", "BootstrapResult"]
 __version__ = "0.1.0"
