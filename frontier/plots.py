@@ -811,7 +811,9 @@ def plot_bootstrap(res, path=None, *, ax=None, title: str | None = None, sort_by
     ax.axhline(1.0, color="0.45", lw=0.9, ls="--", zorder=0, label="efficient")
     if len(ok) <= 40:
         ax.set_xticks(x)
-        ax.set_xticklabels([str(v) for v in ok.index], rotation=60, ha="right", fontsize=8)
+        names = ok.index if res.ids is None else \
+            res.ids.loc[ok.index].astype(str).agg(" ".join, axis=1)       # the id columns name the DMUs
+        ax.set_xticklabels([str(v) for v in names], rotation=60, ha="right", fontsize=8)
     else:
         ax.set_xticks([])
     ax.set_xlabel(f"DMUs sorted by {sort_by.replace('_', '-')} score"
