@@ -148,7 +148,10 @@ def smoothed_draws(distance: np.ndarray, h: float, index: np.ndarray, noise: np.
     reflected = np.concatenate([distance, 2 - distance])
     beta = reflected[index]
     centre = beta.mean(axis=1, keepdims=True)
-    d = centre + (beta + h * noise - centre) / np.sqrt(1 + h ** 2 / reflected.var(ddof=1))
+    variance = reflected.var(ddof=1)
+    # a sample with no spread (every DMU efficient, with a given bandwidth) has nothing to correct: kernel noise only
+    shrink = 1 / np.sqrt(1 + h ** 2 / variance) if variance > 0 else 1.0
+    d = centre + (beta + h * noise - centre) * shrink
     return np.where(d < 1, 2 - d, d)
 
 
