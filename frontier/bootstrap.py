@@ -70,6 +70,7 @@ SILVERMAN_CONSTANT = 1.06
 EFFICIENT_TOL = 1e-6          # a distance within this of 1 counts as efficient when the bandwidth is chosen
 LSCV_BINS = 1000              # pair distances binned as R's bw.ucv (nb = 1000)
 TECHNOLOGIES = ("contemporaneous", "global")
+MAP_VALUES = 10_000_000       # pseudo-data numbers per parallel map (80 MB): bounds memory for large n x B
 ESTIMATE_COLUMNS = ("score", "bias", "bias_corrected", "lower", "upper", "bias_to_variance", "correction_advised",
                     "n_replicates", "status")
 
@@ -458,7 +459,7 @@ def bootstrap(
 
     rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
     draws = np.full((B, n), np.nan)
-    requests, owners, bandwidths = [], [], {}
+    members, bandwidths = [], {}
     for ev, ref in groups:
         where = "" if period is None or technology == "global" else f" in period {period_values.iloc[ev[0]]!r}"
         rows = ev[np.isfinite(distance[ev])]          # DMUs whose original score is missing take no part
@@ -470,22 +471,30 @@ def bootstrap(
         index = rng.integers(0, 2 * len(rows), size=(B, len(rows)))
         noise = rng.standard_normal((B, len(rows)))
         draws[:, rows] = smoothed_draws(distance[rows], h, index, noise)
-        pseudo = pseudo_sample(dea.matrix[rows], distance[rows], draws[:, rows], side)
-        for b in range(B):
-            requests.append((rows, pseudo[b]))
-            owners.append((b, rows))
+        members.append(rows)
 
-    bar = make_progress(progress, sum(len(r) for r, _ in requests))
-    outs = problem.evaluate_many(requests, detail=False, n_jobs=n_jobs, method=method, chunk_size=chunk_size,
-                                 progress=bar.update if bar else None)
-    if bar:
-        bar.close()
     replicates = np.full((B, n), np.nan)
     failures = []
-    for (b, rows), out in zip(owners, outs):
-        replicates[b, rows] = out.score
-        bad = out.status != "optimal"
-        failures.extend((b, labels[r], s) for r, s in zip(rows[bad], out.status[bad]))
+    n_scored = sum(len(rows) for rows in members)
+    bar = make_progress(progress, B * n_scored)
+    # the replicates go through the engine's parallel map together, in as few maps as keep the pseudo data (all
+    # held at once by the map) under MAP_VALUES numbers: one map for B = 2000, n = 300
+    per_map = max(1, MAP_VALUES // max(1, n_scored * problem.layout.d))
+    for first in range(0, B, per_map):
+        block = range(first, min(first + per_map, B))
+        requests, owners = [], []
+        for rows in members:
+            pseudo = pseudo_sample(dea.matrix[rows], distance[rows], draws[block.start: block.stop][:, rows], side)
+            requests.extend((rows, pseudo[i]) for i in range(len(block)))
+            owners.extend((b, rows) for b in block)
+        outs = problem.evaluate_many(requests, detail=False, n_jobs=n_jobs, method=method, chunk_size=chunk_size,
+                                     progress=bar.update if bar else None)
+        for (b, rows), out in zip(owners, outs):
+            replicates[b, rows] = out.score
+            bad = out.status != "optimal"
+            failures.extend((b, labels[r], s) for r, s in zip(rows[bad], out.status[bad]))
+    if bar:
+        bar.close()
 
     estimates = _estimates(score, replicates, options.orientation, alpha)
     estimates["status"] = status.astype(str)

@@ -235,3 +235,15 @@ def test_cli_bootstrap(validation_dir, tmp_path, capsys):
     assert main(["bootstrap", str(validation_dir / PLANTS / "data.csv"), "--inputs", *PLANT_INPUTS, "--outputs",
                  *PLANT_OUTPUTS, "--B", "10", "--bandwidth", "wide", "-q"]) != 0
     assert "bandwidth" in capsys.readouterr().err
+
+
+def test_replicates_split_over_several_maps_give_the_same_numbers(plants, monkeypatch):
+    """Large n x B runs go through several parallel maps to bound memory (MAP_VALUES): same numbers as one map."""
+    import sys
+
+    boot_module = sys.modules["frontier.bootstrap"]        # frontier.bootstrap, the attribute, is the function
+
+    one_map = fr.bootstrap(plants, PLANT_INPUTS, PLANT_OUTPUTS, B=6, random_state=9)
+    monkeypatch.setattr(boot_module, "MAP_VALUES", 2 * 19 * 4)         # two replicates per map
+    three_maps = fr.bootstrap(plants, PLANT_INPUTS, PLANT_OUTPUTS, B=6, random_state=9)
+    pd.testing.assert_frame_equal(one_map.replicates, three_maps.replicates)
