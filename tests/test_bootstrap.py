@@ -11,7 +11,7 @@ from scipy.optimize import linprog
 
 import frontier as fr
 from frontier.bootstrap import BootstrapResult, choose_bandwidth, lscv_bandwidth, smoothed_draws
-from frontier.cli import main
+from frontier.cli import build_parser, main
 
 PLANTS = "radial_bcc_electric_plants_simar_wilson_1998"
 PLANT_INPUTS, PLANT_OUTPUTS = ["Labor", "Fuel", "Capital"], ["Output"]
@@ -235,6 +235,8 @@ def test_cli_bootstrap(validation_dir, tmp_path, capsys):
     assert main(["bootstrap", str(validation_dir / PLANTS / "data.csv"), "--inputs", *PLANT_INPUTS, "--outputs",
                  *PLANT_OUTPUTS, "--B", "10", "--bandwidth", "wide", "-q"]) != 0
     assert "bandwidth" in capsys.readouterr().err
+    for action in build_parser()._subparsers._group_actions[0].choices["bootstrap"]._actions:
+        assert action.help, action.dest                                   # no option without an explanation
 
 
 def test_replicates_split_over_several_maps_give_the_same_numbers(plants, monkeypatch):
