@@ -249,3 +249,32 @@ def test_replicates_split_over_several_maps_give_the_same_numbers(plants, monkey
     monkeypatch.setattr(boot_module, "MAP_VALUES", 2 * 19 * 4)         # two replicates per map
     three_maps = fr.bootstrap(plants, PLANT_INPUTS, PLANT_OUTPUTS, B=6, random_state=9)
     pd.testing.assert_frame_equal(one_map.replicates, three_maps.replicates)
+
+
+def test_a_failed_replicate_lp_is_left_out_and_counted(plants, monkeypatch):
+    """A replicate LP that fails is NaN with its status, left out of that DMU's bias and interval, and counted."""
+    from dataclasses import replace
+
+    from frontier.problem import Problem
+
+    evaluate_many = Problem.evaluate_many
+
+    def one_failure(self, requests, **kwargs):
+        outs = evaluate_many(self, requests, **kwargs)
+        if len(outs) > 1:                       # the replicates' map, not the original scores
+            status = outs[1].status.copy()
+            status[0] = "numerical_error"
+            outs[1] = replace(outs[1], score=np.r_[np.nan, outs[1].score[1:]], status=status)
+        return outs
+
+    monkeypatch.setattr(Problem, "evaluate_many", one_failure)
+    res = fr.bootstrap(plants, PLANT_INPUTS, PLANT_OUTPUTS, B=6, random_state=2)
+    first = plants.index[0]
+    assert np.isnan(res.replicates.loc[1, first])
+    assert res.estimates.loc[first, "n_replicates"] == 5 and (res.estimates["n_replicates"].iloc[1:] == 6).all()
+    kept = 1 / res.replicates[first].drop(1)
+    expected_bias = kept.mean() - 1 / res.estimates.loc[first, "score"]
+    assert 1 / res.estimates.loc[first, "bias_corrected"] == pytest.approx(1 / res.estimates.loc[first, "score"]
+                                                                           - expected_bias, rel=1e-12)
+    assert res.replicate_failures.to_dict("records") == [{"replicate": 1, "dmu": first, "status": "numerical_error"}]
+    assert "1 failed" in res.summary()
