@@ -460,7 +460,7 @@ def bootstrap(
     rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
     draws = np.full((B, n), np.nan)
     members, bandwidths = [], {}
-    for ev, ref in groups:
+    for ev, _ in groups:                # ev is also the reference set: contemporaneous periods, or one pool
         where = "" if period is None or technology == "global" else f" in period {period_values.iloc[ev[0]]!r}"
         rows = ev[np.isfinite(distance[ev])]          # DMUs whose original score is missing take no part
         if len(rows) < 2:

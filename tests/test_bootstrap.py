@@ -35,18 +35,23 @@ def test_monte_carlo_coverage_and_bias_correction():
     """Monte Carlo on a known frontier (design: :func:`known_frontier_samples`, 2 samples of n = 40, B = 100,
     95% intervals, Silverman bandwidth), the samples bootstrapped in one call as two periods.
 
-    The intervals must cover the true theta at a rate in [0.80, 1.00]: Simar & Wilson report coverages of their
-    95% percentile intervals somewhat below nominal in small samples; this design gives 0.925 here (and 0.93 over
-    20 samples of n = 40, B = 200 in benchmarks/mc_bootstrap.py, see docs/bootstrap.md). The band is wide because 80
-    intervals from 2 samples are a small Monte Carlo; it still fails for a bootstrap that does not centre on the
-    bias (raw-score percentile intervals cover about 0.3 here). And the bias-corrected scores must be closer to the
-    truth than the raw DEA scores on average (mean absolute error).
+    The intervals must cover the true theta at a rate in [0.65, 1.00]. With these seeds the rate is 0.925. Over 16
+    samples of n = 40 with B = 200 (benchmarks/mc_bootstrap.py, 128,000 LPs) this design gives 0.82: 0.83 for
+    DEA-inefficient DMUs, 0.78 for DEA-efficient ones. Coverage varies widely between samples (SD 0.22), because
+    all DMUs of a sample share its estimated frontier. Simar & Wilson report percentile intervals covering below
+    nominal in small samples; their exact rate for a comparable design could not be checked here. The band is
+    therefore a gross-error check on fixed seeds, not a measured rate: two samples are a small Monte Carlo. It still
+    fails for intervals that ignore the bias: the naive percentiles of the replicates, asserted below, cover about
+    0.3.
+
+    The bias-corrected scores must also be closer to the truth than the raw DEA scores on average (mean absolute
+    error; 0.040 -> 0.025 in the larger run).
     """
     df = known_frontier_samples(seed=1, n=40, samples=2)
     res = fr.bootstrap(df, "x", "y", rts="vrs", period="sample", B=100, random_state=7)
     e = res.estimates
     covered = (e["lower"] <= df["true"]) & (df["true"] <= e["upper"])
-    assert 0.80 <= covered.mean() <= 1.0
+    assert 0.65 <= covered.mean() <= 1.0
     raw_error = (e["score"] - df["true"]).abs().mean()
     corrected_error = (e["bias_corrected"] - df["true"]).abs().mean()
     assert corrected_error < raw_error
