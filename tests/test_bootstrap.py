@@ -41,8 +41,8 @@ def test_monte_carlo_coverage_and_bias_correction():
     all DMUs of a sample share its estimated frontier. Simar & Wilson report percentile intervals covering below
     nominal in small samples; their exact rate for a comparable design could not be checked here. The band is
     therefore a gross-error check on fixed seeds, not a measured rate: two samples are a small Monte Carlo. It still
-    fails for intervals that ignore the bias: the naive percentiles of the replicates, asserted below, cover about
-    0.3.
+    fails for intervals that ignore the bias: the naive percentiles of the replicates, asserted below, cover none of
+    the 80 true values here (every replicate theta* lies at or above the DEA score, which lies above the truth).
 
     The bias-corrected scores must also be closer to the truth than the raw DEA scores on average (mean absolute
     error; 0.040 -> 0.025 in the larger run).
@@ -148,11 +148,9 @@ def test_replicate_scores_match_an_independent_lp(plants, orientation, rts):
 def test_same_seed_same_numbers_whatever_n_jobs(plants):
     """Every random number is drawn in the calling process: a seed fixes the result, and n_jobs does not change it
     (chunk_size forces the parallel path on this small case)."""
-    args = dict(inputs=PLANT_INPUTS, outputs=PLANT_OUTPUTS, B=8, random_state=123, chunk_size=10)
+    args = dict(inputs=PLANT_INPUTS, outputs=PLANT_OUTPUTS, B=6, random_state=123, chunk_size=10)
     one = fr.bootstrap(plants, n_jobs=1, **args)
-    again = fr.bootstrap(plants, n_jobs=1, **args)
-    two = fr.bootstrap(plants, n_jobs=2, **args)
-    pd.testing.assert_frame_equal(one.replicates, again.replicates)
+    two = fr.bootstrap(plants, n_jobs=2, **args)           # a second call with the same seed, in worker processes
     pd.testing.assert_frame_equal(one.replicates, two.replicates)
     pd.testing.assert_frame_equal(one.estimates, two.estimates)
     other = fr.bootstrap(plants, n_jobs=1, **{**args, "random_state": 124})
