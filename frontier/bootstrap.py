@@ -59,7 +59,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .data import _rows, as_column_list, check_engine_options, option_value, validate_frame
+from .data import as_column_list, check_engine_options, option_value, validate_frame
 from .models import resolve_options
 from .problem import Problem
 from .results import Specification, Summary, _row_line
@@ -272,7 +272,8 @@ class BootstrapResult:
         return self.summary()
 
     def __repr__(self) -> str:
-        return f"<BootstrapResult radial {self.spec['orientation']} {self.spec['rts']} n={len(self.estimates)} B={self.B}>"
+        s = self.spec
+        return f"<BootstrapResult radial {s['orientation']} {s['rts']} n={len(self.estimates)} B={self.B}>"
 
     def _repr_html_(self) -> str:
         return self.summary()._repr_html_()
