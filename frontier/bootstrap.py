@@ -26,7 +26,7 @@ scale, where values are >= 1 with a boundary at 1:
    theta*_b(j) > 1 (phi*_b(j) < 1) is possible and is kept.
 5. bias(j) = mean_b delta*_b(j) - delta_j; bias-corrected delta~_j = delta_j - bias(j); the (1 - alpha) interval
    is [delta_j - q(1 - alpha/2), delta_j - q(alpha/2)], q the empirical quantiles (numpy's linear rule) of
-   delta*_b(j) - delta_j (Simar & Wilson 1998, section 4). Simar & Wilson (2000, p. 790) advise using the corrected
+   delta*_b(j) - delta_j (Simar & Wilson 1998). Simar & Wilson (2000) advise using the corrected
    score only when bias^2 / var > 1/3 (var the bootstrap variance of delta*): reported as ``bias_to_variance``
    (the ratio) and ``correction_advised`` (the flag), both on the distance scale.
 
