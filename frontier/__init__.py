@@ -5,6 +5,7 @@
 >>> pr = fr.productivity(panel, entity="city", period="year", inputs=["K", "L", "E"], outputs=["Y"],
 ...                      bad_outputs=["SO2"], index="gml")
 """
+from .bootstrap import BootstrapResult, bootstrap
 from .economic_efficiency import EconomicResult, economic
 from .scoring import efficiency
 from .group_frontiers import metafrontier
@@ -13,7 +14,7 @@ from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, S
 from .second_stage import SecondStageResult, second_stage
 from .window import window_analysis
 
-__all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "second_stage",
+__all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "bootstrap", "second_stage",
            "EfficiencyResult", "ProductivityResult", "EconomicResult", "MetafrontierResult", "WindowAnalysisResult",
-           "SecondStageResult", "Specification"]
+           "BootstrapResult", "SecondStageResult", "Specification"]
 __version__ = "0.1.0"

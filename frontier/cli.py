@@ -481,6 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(win)
     win.set_defaults(func=_run_window)
     _metafrontier_parser(sub)
+    _bootstrap_parser(sub)
 
     eco = sub.add_parser("economic", help="cost, revenue or profit efficiency with technical and allocative parts",
                          formatter_class=_Formatter, epilog=ECONOMIC_EPILOG,
@@ -548,6 +549,66 @@ def build_parser() -> argparse.ArgumentParser:
     _common(demo)
     demo.set_defaults(func=_run_demo)
     return parser
+
+
+BOOTSTRAP_EPILOG = """\
+output columns (one row per DMU; merge on the --id columns):
+  score (radial: input theta <= 1, output phi >= 1, as 'frontier efficiency'), bias (= score - bias_corrected),
+  bias_corrected, lower, upper (the 1 - alpha interval), bias_to_variance (bias^2 / variance; Simar & Wilson
+  advise the correction when it exceeds 1/3: correction_advised), n_replicates (replicates whose LP solved),
+  status. Radial models only: SBM and the directional models have no established bootstrap. See docs/bootstrap.md.
+
+examples:
+  frontier bootstrap plants.csv --inputs Labor Fuel Capital --outputs Output --rts vrs --B 2000 --seed 1 \\
+      --id Plant -o boot.xlsx --plot intervals.png
+  frontier bootstrap firms.dta --inputs K L --outputs Y --orientation output --rts crs --bandwidth lscv \\
+      --n-jobs 2 -o boot.dta
+"""
+
+
+def _bootstrap_parser(sub) -> None:
+    """``frontier bootstrap``: the Simar-Wilson bootstrap of radial efficiency scores."""
+    boot = sub.add_parser("bootstrap", help="bias-corrected radial efficiency scores and confidence intervals "
+                                            "(Simar & Wilson 1998 bootstrap)",
+                          formatter_class=_Formatter, epilog=BOOTSTRAP_EPILOG,
+                          description="Bias-corrected radial (CCR/BCC) efficiency scores and confidence intervals "
+                                      "by the smoothed homogeneous bootstrap of Simar & Wilson (1998, 2000). "
+                                      "Options mirror frontier.bootstrap().")
+    boot.add_argument("file", metavar="FILE", help=HELP["file"])
+    _variables(boot)
+    g = boot.add_argument_group("DMUs and periods")
+    g.add_argument("--id", nargs="+", default=[], metavar="COL",
+                   help="column(s) identifying each DMU, written first in the output (without --id all input "
+                        "columns are copied)")
+    g.add_argument("--period", metavar="COL", help="bootstrap each period against its own frontier (or, with "
+                                                   "--technology global, one pooled frontier)")
+    g.add_argument("--technology", type=_lower_name, default=None, choices=("contemporaneous", "global"),
+                   help="with --period: 'contemporaneous' (default) or 'global'")
+    g = boot.add_argument_group("model and bootstrap")
+    g.add_argument("--orientation", type=_lower_name, default="input", choices=("input", "output"),
+                   help="'input' (default; theta <= 1) or 'output' (phi >= 1)")
+    g.add_argument("--rts", type=_lower_name, default="vrs", choices=("crs", "vrs"), help=HELP["rts"])
+    g.add_argument("--B", "--replicates", dest="B", type=_positive_int, default=2000, metavar="B",
+                   help="number of bootstrap replicates (default 2000; B x n LPs)")
+    g.add_argument("--alpha", type=float, default=0.05, help="1 - alpha intervals (default 0.05: 95%%)")
+    g.add_argument("--bandwidth", default="silverman", metavar="RULE",
+                   help="kernel bandwidth: 'silverman' (default), 'lscv' or a number")
+    g.add_argument("--seed", type=int, default=None, help="random seed: the same seed gives the same numbers "
+                                                          "whatever --n-jobs")
+    _engine_options(boot)
+    g = boot.add_argument_group("input and output files")
+    g.add_argument("--sheet", default=None, help=HELP["sheet"])
+    g.add_argument("--sep", type=_separator, default=None, metavar="CHAR", help=HELP["sep"])
+    g.add_argument("--decimal", default=".", metavar="CHAR", help=HELP["decimal"])
+    g.add_argument("--encoding", type=_encoding, default=None, metavar="NAME", help=HELP["encoding"])
+    g.add_argument("--na-values", nargs="+", default=[], metavar="TEXT", help=HELP["na_values"])
+    g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
+    g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
+    g.add_argument("--plot", metavar="FILE.png", help="save a plot of the scores with their intervals, sorted "
+                                                      "(.png, .pdf, .svg; needs matplotlib)")
+    g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
+    _common(boot)
+    boot.set_defaults(func=_run_bootstrap)
 
 
 def _metafrontier_parser(sub) -> None:
@@ -843,6 +904,39 @@ def _run_metafrontier(args, argv) -> int:
             _save_plot(lambda file: plot_tgr(res, file), args.plot)
         if args.plot_periods:
             _save_plot(lambda file: plot_tgr(res, file, over="period"), args.plot_periods)
+    return 0
+
+
+def _run_bootstrap(args, argv) -> int:
+    from . import io
+    from .bootstrap import bootstrap, bootstrap_export
+
+    _check_outputs(args, {"--plot": args.plot})
+    frame = _read(args, text_columns=args.id)
+    _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
+                           "id": args.id, "period": [args.period]})
+    try:
+        bandwidth = float(args.bandwidth)
+    except ValueError:
+        bandwidth = args.bandwidth
+    res = bootstrap(frame, args.inputs, args.outputs, args.bad_outputs, id=args.id or None,
+                    orientation=args.orientation, rts=args.rts, B=args.B, alpha=args.alpha, bandwidth=bandwidth,
+                    random_state=args.seed, period=args.period, technology=args.technology, n_jobs=args.n_jobs,
+                    method=args.method, progress=args.progress)
+    _print_summary(res.summary(), args)
+    export = bootstrap_export(res, _extra(args, argv))
+    if args.keep_data or not args.id:         # without --id every input column is copied, to identify the rows
+        keys = list(args.id) + ([args.period] if args.period else []) if args.id else [io.ROW_POSITION]
+        export.table = _with_data(frame, export.table, keys)
+        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
+    if args.output:
+        _write(export, args.output, args)
+    elif not args.quiet:
+        _say("no -o FILE given: the bootstrap estimates were not saved")
+    if args.plot:
+        from .plots import plot_bootstrap
+
+        _save_plot(lambda file: plot_bootstrap(res, file), args.plot)
     return 0
 
 

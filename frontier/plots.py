@@ -781,3 +781,47 @@ def plot_tgr(res, path=None, *, over: str = "group", ax=None, title: str | None 
 
 
 __all__ = ["plot_decomposition", "plot_gtfp", "plot_scores", "plot_tgr", "plot_windows"]
+
+
+def plot_bootstrap(res, path=None, *, ax=None, title: str | None = None, sort_by: str = "bias_corrected",
+                   figsize=None):
+    """Bootstrap estimates of :func:`frontier.bootstrap`, one DMU per x position sorted by ``sort_by``
+    (``"bias_corrected"`` or ``"score"``): the (1 - alpha) interval as a vertical bar, the DEA score and the
+    bias-corrected score as markers, the efficient score as a dashed line. DMUs without estimates are counted in the
+    axis label. Returns the Figure."""
+    from .bootstrap import BootstrapResult
+
+    if not isinstance(res, BootstrapResult):
+        raise TypeError(f"plot_bootstrap needs a BootstrapResult, got {type(res).__name__}")
+    if sort_by not in ("bias_corrected", "score"):
+        raise ValueError(f"sort_by must be 'bias_corrected' or 'score', got {sort_by!r}")
+    e = res.estimates
+    ok = e.dropna(subset=["score", "bias_corrected", "lower", "upper"]).sort_values(sort_by, kind="stable")
+    missing = len(e) - len(ok)
+    colors = [c["color"] for c in __import__("matplotlib").rcParams["axes.prop_cycle"]]
+    fig, (ax,) = _figure(ax, path, figsize or (max(7.0, min(14.0, 0.12 * len(ok) + 4)), 4.6))
+    x = np.arange(len(ok))
+    level = f"{100 * (1 - res.alpha):g}%"
+    ax.vlines(x, ok["lower"], ok["upper"], color=colors[0], alpha=0.55, lw=2.2 if len(ok) <= 80 else 1.0,
+              label=f"{level} interval")
+    small = len(ok) > 80
+    ax.plot(x, ok["score"], ls="none", marker="o", ms=2.5 if small else 4, color=colors[1], label="DEA score")
+    ax.plot(x, ok["bias_corrected"], ls="none", marker="D", ms=2.5 if small else 4, color=colors[2],
+            label="bias-corrected")
+    ax.axhline(1.0, color="0.45", lw=0.9, ls="--", zorder=0, label="efficient")
+    if len(ok) <= 40:
+        ax.set_xticks(x)
+        names = ok.index if res.ids is None else \
+            res.ids.loc[ok.index].astype(str).agg(" ".join, axis=1)       # the id columns name the DMUs
+        ax.set_xticklabels([str(v) for v in names], rotation=60, ha="right", fontsize=8)
+    else:
+        ax.set_xticks([])
+    ax.set_xlabel(f"DMUs sorted by {sort_by.replace('_', '-')} score"
+                  + (f"; {missing} without estimates not shown" if missing else ""))
+    name = f"{_model_name(res.spec)} ({res.spec['rts'].upper()})"
+    ax.set_ylabel("input efficiency theta (1 = efficient)" if res.spec["orientation"] == "input"
+                  else "output expansion phi (1 = efficient)")
+    ax.set_title(title or f"{name}: bootstrap (B = {res.B}), n = {len(e)}", fontsize=11)
+    _legend_on_top(ax)
+    ax.grid(True, axis="y", alpha=0.3)
+    return _finish(fig, path)
