@@ -5,7 +5,7 @@
 >>> pr = fr.productivity(panel, entity="city", period="year", inputs=["K", "L", "E"], outputs=["Y"],
 ...                      bad_outputs=["SO2"], index="gml")
 """
-from .bootstrap import BootstrapResult, bootstrap
+from .efficiency_bootstrap import BootstrapResult, bootstrap
 from .economic_efficiency import EconomicResult, economic
 from .scoring import efficiency
 from .group_frontiers import metafrontier

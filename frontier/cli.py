@@ -909,7 +909,7 @@ def _run_metafrontier(args, argv) -> int:
 
 def _run_bootstrap(args, argv) -> int:
     from . import io
-    from .bootstrap import bootstrap, bootstrap_export
+    from .efficiency_bootstrap import bootstrap, bootstrap_export
 
     _check_outputs(args, {"--plot": args.plot})
     frame = _read(args, text_columns=args.id)

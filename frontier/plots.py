@@ -789,7 +789,7 @@ def plot_bootstrap(res, path=None, *, ax=None, title: str | None = None, sort_by
     (``"bias_corrected"`` or ``"score"``): the (1 - alpha) interval as a vertical bar, the DEA score and the
     bias-corrected score as markers, the efficient score as a dashed line. DMUs without estimates are counted in the
     axis label. Returns the Figure."""
-    from .bootstrap import BootstrapResult
+    from .efficiency_bootstrap import BootstrapResult
 
     if not isinstance(res, BootstrapResult):
         raise TypeError(f"plot_bootstrap needs a BootstrapResult, got {type(res).__name__}")

@@ -10,7 +10,7 @@ import pytest
 from scipy.optimize import linprog
 
 import frontier as fr
-from frontier.bootstrap import BootstrapResult, choose_bandwidth, lscv_bandwidth, smoothed_draws
+from frontier.efficiency_bootstrap import BootstrapResult, choose_bandwidth, lscv_bandwidth, smoothed_draws
 from frontier.cli import build_parser, main
 
 PLANTS = "radial_bcc_electric_plants_simar_wilson_1998"
@@ -246,7 +246,7 @@ def test_replicates_split_over_several_maps_give_the_same_numbers(plants, monkey
     """Large n x B runs go through several parallel maps to bound memory (MAP_VALUES): same numbers as one map."""
     import sys
 
-    boot_module = sys.modules["frontier.bootstrap"]        # frontier.bootstrap, the attribute, is the function
+    boot_module = sys.modules["frontier.efficiency_bootstrap"]
 
     one_map = fr.bootstrap(plants, PLANT_INPUTS, PLANT_OUTPUTS, B=6, random_state=9)
     monkeypatch.setattr(boot_module, "MAP_VALUES", 2 * 19 * 4)         # two replicates per map

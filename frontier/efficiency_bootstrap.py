@@ -402,7 +402,7 @@ def bootstrap(
     progress: bool | None = None,
 ) -> BootstrapResult:
     """Bias-corrected radial efficiency scores and confidence intervals by the smoothed homogeneous bootstrap of
-    Simar & Wilson (1998, 2000); the algorithm is stated in :mod:`frontier.bootstrap`.
+    Simar & Wilson (1998, 2000); the algorithm is stated in :mod:`frontier.efficiency_bootstrap`.
 
     Parameters
     ----------
