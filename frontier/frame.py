@@ -146,15 +146,53 @@ class _HullTest:
         """Whether ``sum mu_j q_j`` is within ``FRAME_TOL`` (relative) of ``p``: at most ``p`` in the disposable
         rows, equal in the equality rows, with ``mu`` in the convexity set."""
         used = np.flatnonzero(mu > 0)
-        Qs = self.Q[np.asarray(self.members)[used]]
+        return bool(self.represents(np.asarray(self.members)[used], p[None, :], mu[None, used])[0])
+
+    def represents(self, cols: np.ndarray, points: np.ndarray, mu: np.ndarray) -> np.ndarray:
+        """Per row of ``points``: whether the intensities (the same row of ``mu``, >= 0) over the columns ``cols``
+        represent it (:meth:`verified`)."""
+        Qs = self.Q[cols]
+        combo = mu @ Qs
+        size = mu @ np.abs(Qs) + np.abs(points)
+        excess = np.where(self.equality, np.abs(combo - points), np.maximum(combo - points, 0.0))
+        ok = np.all(excess <= FRAME_TOL * np.maximum(size, 1e-300), axis=1) & np.all(mu >= 0, axis=1)
+        total = mu.sum(axis=1)
+        if self.rts == "vrs":
+            ok &= np.abs(total - 1.0) <= FRAME_TOL
+        elif self.rts == "nirs":
+            ok &= total <= 1.0 + FRAME_TOL
+        elif self.rts == "ndrs":
+            ok &= total >= 1.0 - FRAME_TOL
+        return ok
+
+    def same_basis(self, p: np.ndarray, mu: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Points the optimal basis of the last representation of ``p`` also represents: ``(mask, cols, mu)``.
+
+        The basis is the support of ``mu`` with the slacks of the disposable rows (and of a NIRS / NDRS convexity
+        row) that are not tight; solving its linear system for every point at once costs one small matrix product,
+        and each answer is verified like an LP's (:meth:`represents`), so only the LPs of these points are saved.
+        """
+        used = np.flatnonzero(mu > 0)
+        cols = np.asarray(self.members)[used]
+        Qs = self.Q[cols]
         combo = mu[used] @ Qs
-        size = mu[used] @ np.abs(Qs) + np.abs(p)
-        excess = np.where(self.equality, np.abs(combo - p), np.maximum(combo - p, 0.0))
-        if np.any(excess > FRAME_TOL * np.maximum(size, 1e-300)):
-            return False
-        total = mu.sum()
-        return {"crs": True, "vrs": abs(total - 1.0) <= FRAME_TOL, "nirs": total <= 1.0 + FRAME_TOL,
-                "ndrs": total >= 1.0 - FRAME_TOL}[self.rts]
+        loose = ~self.equality & (combo < p - FRAME_TOL * (np.abs(p) + mu[used] @ np.abs(Qs)))
+        B = np.hstack([Qs.T, np.eye(self.r)[:, loose]])
+        rhs = points.T
+        if self.conv:
+            total = mu.sum()
+            conv_row = np.concatenate([np.ones(used.size), np.zeros(int(loose.sum()))])
+            B = np.vstack([B, conv_row])
+            rhs = np.vstack([rhs, np.ones(points.shape[0])])
+            slack = {"nirs": 1.0 if total < 1.0 - FRAME_TOL else 0.0, "ndrs": -1.0 if total > 1.0 + FRAME_TOL else 0.0}
+            if slack.get(self.rts, 0.0):
+                B = np.hstack([B, np.zeros((B.shape[0], 1))])
+                B[-1, -1] = slack[self.rts]
+        x = (np.linalg.pinv(B) @ rhs).T
+        feasible = np.all(x >= -FRAME_TOL, axis=1)
+        mus = np.maximum(x[:, : used.size], 0.0)
+        ok = feasible & self.represents(cols, points, mus)
+        return ok, cols, mus
 
     def hyperplane(self, y: np.ndarray, Q: np.ndarray) -> np.ndarray:
         """``g(q) = q' y + y_conv``: at most 0 on T of the switched-on columns, positive at the tested point."""
@@ -215,6 +253,12 @@ def frame(ref_data: np.ndarray, block: ReferenceBlock, rts: str = "vrs", candida
             ok, mu, y = hull.test(Q[i])
             if ok:
                 status[i], support[int(i)] = -1, members[mu > 0]
+                open_ = np.flatnonzero(status == 0)
+                if open_.size:
+                    same, cols, _ = hull.same_basis(Q[i], mu, Q[open_])
+                    status[open_[same]] = -1
+                    for j in open_[same]:
+                        support[int(j)] = cols
                 break
             if y is None:       # the LP failed: keep the candidate (exact, if not minimal)
                 join(int(i))
