@@ -149,12 +149,29 @@ def dominance_screen(P: np.ndarray, layers: int = 1, n_strong: int = 128) -> np.
     return np.flatnonzero(keep)
 
 
-def pricing_set(ref_data: np.ndarray, block: ReferenceBlock, layers: int) -> np.ndarray:
-    """Reference positions that pricing must consider for ``block`` (all of them if a row has no disposal)."""
+# the frame pre-pass (frontier.frame) costs about one small LP per candidate column (three with layers=2) and
+# saves a pricing pass over the non-frame candidates for every LP of every evaluated DMU: it pays once the number of
+# evaluated DMUs is large (measured in benchmarks/bench_frame.py; see FRAME_MIN_EVALUATED's note there)
+FRAME_MIN_EVALUATED = 20000
+FRAME_MIN_CANDIDATES = 500
+
+
+def pricing_set(ref_data: np.ndarray, block: ReferenceBlock, layers: int, n_evaluated: int | None = None) -> np.ndarray:
+    """Reference positions that pricing must consider for ``block``: the dominance screen (all of them if a row has
+    no disposal), narrowed to the block's frame (:func:`frontier.frame.frame`, exact) when that pays, i.e. when at
+    least ``FRAME_MIN_EVALUATED`` DMUs per layer (``n_evaluated``, default the reference set's size) are priced
+    against at least ``FRAME_MIN_CANDIDATES`` candidates."""
     used = block.variables & (block.sense != 0)
     if np.any(block.variables & (block.sense == 0)) or not used.any():
-        return np.arange(ref_data.shape[0])
-    return dominance_screen(-ref_data[:, used] * block.sense[used], layers)
+        candidates = np.arange(ref_data.shape[0])
+    else:
+        candidates = dominance_screen(-ref_data[:, used] * block.sense[used], layers)
+    n_evaluated = ref_data.shape[0] if n_evaluated is None else n_evaluated
+    if candidates.size >= FRAME_MIN_CANDIDATES and n_evaluated >= FRAME_MIN_EVALUATED * layers:
+        from .frame import cached_frame
+
+        return cached_frame(ref_data, block, layers, candidates)
+    return candidates
 
 
 def seed_columns(ref_data: np.ndarray, block: ReferenceBlock, candidates: np.ndarray, size: int = 24) -> np.ndarray:
@@ -189,13 +206,15 @@ class StagePlan:
     seeds: list[np.ndarray]
 
 
-def plan_stage(stage: Stage, ref_data: np.ndarray, method: str) -> StagePlan:
+def plan_stage(stage: Stage, ref_data: np.ndarray, method: str, n_evaluated: int | None = None) -> StagePlan:
+    """Pricing candidates and starting columns of each block; ``n_evaluated`` (default: as many DMUs as the
+    reference set has) decides whether the exact frame pre-pass pays (:func:`pricing_set`)."""
     n_ref = ref_data.shape[0]
     if method == "full":
         everything = [np.arange(n_ref) for _ in stage.blocks]
         return StagePlan(pricing=everything, seeds=everything)
     layers = 2 if stage.exclude_self else 1
-    pricing = [pricing_set(ref_data, b, layers) for b in stage.blocks]
+    pricing = [pricing_set(ref_data, b, layers, n_evaluated) for b in stage.blocks]
     seeds = [seed_columns(ref_data, b, p) for b, p in zip(stage.blocks, pricing)]
     return StagePlan(pricing=pricing, seeds=seeds)
 

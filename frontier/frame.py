@@ -309,3 +309,24 @@ def _needed_without_one(Q, status, support, hull, dominated_by) -> np.ndarray:
             hull.switch(c, True)
         needed[i] = not ok
     return needed
+
+
+_CACHE: dict = {}
+CACHE_SIZE = 8
+
+
+def cached_frame(ref_data: np.ndarray, block: ReferenceBlock, layers: int, candidates: np.ndarray) -> np.ndarray:
+    """:func:`frame` for the engine: the VRS frame for a block with a convexity row (exact whatever that row's
+    bounds, see the module docstring), the CRS frame otherwise; remembered for the last few (data, block) pairs, so
+    the stages of one model (score and max-slack) share one pre-pass."""
+    import hashlib
+
+    data = np.ascontiguousarray(ref_data, dtype=float)
+    key = (hashlib.blake2b(data.tobytes(), digest_size=16).hexdigest(), data.shape, block.variables.tobytes(),
+           np.asarray(block.sense, dtype=float).tobytes(), bool(block.convexity), layers,
+           hashlib.blake2b(np.asarray(candidates, dtype=np.int64).tobytes(), digest_size=16).hexdigest())
+    if key not in _CACHE:
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = frame(data, block, "vrs" if block.convexity else "crs", candidates=candidates, layers=layers)
+    return _CACHE[key].copy()
