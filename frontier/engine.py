@@ -151,9 +151,11 @@ def dominance_screen(P: np.ndarray, layers: int = 1, n_strong: int = 128) -> np.
 
 # The frame pre-pass (frontier.frame) costs about one small LP per candidate column (up to three with layers=2), about
 # as much as one DMU's own LP; it saves a pricing pass over the non-frame candidates (about 80 % of them on hard data)
-# for every LP of every evaluated DMU, and keeps non-extreme columns out of the active sets. Measured on hard data at
-# n = 3,000 (benchmarks/bench_frame.py): 11 ms per candidate against 41 ns per priced column and 1.1 passes per LP, so
-# it pays from about 300,000 evaluated DMUs, whatever the reference size (both sides grow with the candidates).
+# for every LP of every evaluated DMU, and keeps non-extreme columns out of the active sets. Measured at n = 3,000
+# (benchmarks/bench_frame.py, a loaded 2-core machine): 2.7-17 ms of pre-pass per candidate against 40-110 ns per
+# priced column and 1.0-1.2 passes per LP, so the pricing savings alone repay it from 32,000 (benchmark firms, SBM),
+# 90,000 (hard data, BCC) and 300,000 (hard data, SBM) evaluated DMUs, whatever the reference size (both sides grow
+# with the candidates); the rule takes the largest. Smaller active sets save more (LPs alone 1.02-1.19x faster).
 FRAME_MIN_EVALUATED = 300_000
 FRAME_MIN_CANDIDATES = 500
 
