@@ -23,6 +23,7 @@ within one script). "LPs alone" is the screened run's time over the framed run's
     hard   SBM VRS bads  19 %       2,972 -> 579        33.9 s (11.4 ms)   50.8 s    80.9 s   1.08x      303,000
     hard   BCC input     25 %       3,000 -> 736, 9->6  52.5 s (17.5 ms)   143.7 s   172.9 s  1.19x       90,000
     firms  SBM VRS bads   7 %       2,891 -> 212         7.7 s (2.7 ms)    35.1 s    42.0 s   1.02x       32,000
+    firms  BCC input     12 %       3,000 -> 353, 5->5  21.3 s (7.1 ms)    98.5 s   114.3 s   1.06x       38,000
 
 (BCC's bad outputs are weakly disposable by default: equality rows, so the dominance screen keeps every column and
 the frame is what narrows it.) Scores with and without the frame agree to 6e-13 with the same statuses. The pre-pass
