@@ -165,7 +165,7 @@ class _HullTest:
             ok &= total >= 1.0 - FRAME_TOL
         return ok
 
-    def same_basis(self, p: np.ndarray, mu: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def same_basis(self, p: np.ndarray, mu: np.ndarray, points: np.ndarray):
         """Points the optimal basis of the last representation of ``p`` also represents: ``(mask, cols, mu)``.
 
         The basis is the support of ``mu`` with the slacks of the disposable rows (and of a NIRS / NDRS convexity

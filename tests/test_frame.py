@@ -161,7 +161,8 @@ def test_models_over_the_frame_equal_the_full_lp(frame_always, data, name):
         np.testing.assert_allclose(b.to_numpy(dtype=float) / unit, a.to_numpy(dtype=float) / unit, rtol=0,
                                    atol=1e-8, equal_nan=True)
     np.testing.assert_allclose((framed.slacks.to_numpy(dtype=float) / unit).sum(axis=1),
-                               (full.slacks.to_numpy(dtype=float) / unit).sum(axis=1), rtol=0, atol=1e-8, equal_nan=True)
+                               (full.slacks.to_numpy(dtype=float) / unit).sum(axis=1), rtol=0, atol=1e-8,
+                               equal_nan=True)
 
 
 def test_infeasible_statuses_unchanged_over_the_frame(frame_always):
