@@ -57,7 +57,7 @@ def test_frame_against_brute_force(rows, kind):
     sense = SENSES[rows]
     equality = sense == 0
     for trial in range(2):
-        D = random_points(rng, int(rng.integers(8, 20)), kind)
+        D = random_points(rng, int(rng.integers(8, 14)), kind)
         P = np.where(equality, 1.0, -sense) * D
         for rts in ("crs", "vrs", "nirs", "ndrs"):
             F = frame(D, ReferenceBlock(np.ones(4, dtype=bool), sense, rts != "crs"), rts)
@@ -73,7 +73,7 @@ def test_frame_against_brute_force(rows, kind):
 def test_super_efficiency_layer_spans_the_technology_without_any_one_column(rts):
     rng = np.random.default_rng(7)
     sense = SENSES["disposable"]
-    D = random_points(rng, 18, "duplicates")
+    D = random_points(rng, 14, "duplicates")
     P = -sense * D
     block = ReferenceBlock(np.ones(4, dtype=bool), sense, rts != "crs")
     F, S = frame(D, block, rts), frame(D, block, rts, layers=2)
@@ -146,7 +146,7 @@ def frame_always(monkeypatch):
 @pytest.mark.parametrize("data", ["random", "hard"])
 @pytest.mark.parametrize("name", list(MODELS))
 def test_models_over_the_frame_equal_the_full_lp(frame_always, data, name):
-    df = firms(90, 3) if data == "random" else hard_firms(90, 4)
+    df = firms(70, 3) if data == "random" else hard_firms(70, 4)
     kw = MODELS[name]
     args = (df, ["K", "L", "E"], ["Y"], ["SO2", "COD"])
     full = fr.efficiency(*args, method="full", **kw)
