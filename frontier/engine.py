@@ -1125,7 +1125,33 @@ def _concat(parts: list[BatchResult]) -> BatchResult:
                        np.concatenate([p.lam_val for p in parts]))
 
 
-DEFAULT_CHUNK = 1024
+DEFAULT_CHUNK = 1024    # the largest default chunk (DMUs per task)
+# Parallel work, measured with benchmarks/bench_threshold.py (SBM VRS, two bad outputs, pool started, same chunks
+# serially and on two workers): dispatching the tasks of a call to running workers costs about 35-60 ms of wall time
+# (n = 20..100, where the serial call takes 0.1-0.5 s; on a machine loaded about 10 on 2 cores, where one DMU's LPs
+# took about 4 ms), so two free cores pay from about 2 x 45 / 4 = 25 DMUs on. Jobs of SPLIT_MIN DMUs or more are split
+# into an even number of balanced chunks (two workers end together) whatever n_jobs is, so results never depend on
+# it; splitting costs nothing measurable serially at n = 500..3,000 (each chunk's active set is smaller) and 10% at
+# n = 200. Workers start when a call has PARALLEL_MIN DMUs or more in two tasks or more: a 20-fold margin over the
+# break-even, as the pool's first start (a cold call) costs about a second more (benchmarks/bench_cold.py).
+SPLIT_MIN = 500
+PARALLEL_MIN = 500
+
+
+def chunk_bounds(k: int, chunk_size: int | None) -> list[tuple[int, int]]:
+    """The chunks ``(start, stop)`` of a job of ``k`` DMUs: ``chunk_size`` DMUs each when given; by default one
+    chunk below ``SPLIT_MIN`` DMUs, else an even number of balanced chunks of at most ``DEFAULT_CHUNK`` (a function of
+    ``k`` only, so that the same LPs are solved from the same seeds whatever ``n_jobs`` is)."""
+    if k == 0:
+        return [(0, 0)]
+    if chunk_size is not None:
+        return [(a, min(a + chunk_size, k)) for a in range(0, k, chunk_size)]
+    if k < SPLIT_MIN:
+        return [(0, k)]
+    count = -(-k // DEFAULT_CHUNK)
+    count += count % 2
+    cuts = np.linspace(0, k, count + 1).round().astype(int)
+    return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
 
 
 @dataclass
@@ -1146,23 +1172,20 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
     The natural units of work are reference sets (periods, technologies, groups, bootstrap replicates) and, within
     a large one, chunks of its DMUs: every chunk of every job is one task, so a period-by-period evaluation or an
     index's many technologies use every worker, not only the chunks of one large reference set. Chunks are fixed
-    by ``chunk_size`` (default ``DEFAULT_CHUNK``) and each builds its HiGHS models from the same seed, so the results
-    do not depend on ``n_jobs`` or on the joblib backend (including Dask). ``progress`` is an optional callable
+    by ``chunk_size`` and the job's size alone (:func:`chunk_bounds`) and each builds its HiGHS models from the same
+    seed, so the results do not depend on ``n_jobs`` or on the joblib backend (including Dask). By default workers
+    start only for calls of ``PARALLEL_MIN`` DMUs or more (measured; see there). ``progress`` is an optional callable
     receiving the number of DMUs finished.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     method = "full" if method == "full" else "restricted"
-    size = chunk_size or DEFAULT_CHUNK
     prepared, tasks = [], []
     for j, job in enumerate(jobs):
         ref_data = np.ascontiguousarray(job.ref_data, dtype=float)
         plans = [plan_stage(stage, ref_data, method) for stage in job.spec.stages]
         prepared.append((ref_data, plans))
-        k = job.data0.shape[0]
-        tasks.extend((j, a, min(a + size, k)) for a in range(0, k, size))
-        if k == 0:
-            tasks.append((j, 0, 0))
+        tasks.extend((j, a, b) for a, b in chunk_bounds(job.data0.shape[0], chunk_size))
     total = sum(b - a for _, a, b in tasks)
 
     def task(j, a, b):
@@ -1192,8 +1215,8 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
                 f"a parallel worker was lost while solving ({type(exc).__name__}: "
                 f"{' '.join(str(exc).split())[:200]}). No partial results are returned. Run again; if it recurs, "
                 "check the workers' memory (a worker killed for using too much memory is the usual cause): use "
-                f"fewer workers per machine, give them more memory, or a smaller chunk_size (now {size} DMUs per "
-                "task)") from exc
+                f"fewer workers per machine, give them more memory, or a smaller chunk_size (now "
+                f"{max(b - a for _, a, b in tasks)} DMUs per task)") from exc
     return [_concat(p) for p in parts]
 
 
@@ -1215,8 +1238,6 @@ def is_lost_worker(exc: BaseException) -> bool:
     loky's ``TerminatedWorkerError``. Matched by class name, so neither package has to be importable."""
     return any(cls.__name__ in LOST_WORKER_ERRORS for cls in type(exc).__mro__)
 
-
-PARALLEL_MIN = 2000
 
 
 def effective_jobs(n_jobs: int | None) -> int:
