@@ -1133,7 +1133,8 @@ DEFAULT_CHUNK = 1024    # the largest default chunk (DMUs per task)
 # into an even number of balanced chunks (two workers end together) whatever n_jobs is, so results never depend on
 # it; splitting costs nothing measurable serially at n = 500..3,000 (each chunk's active set is smaller) and 10% at
 # n = 200. Workers start when a call has PARALLEL_MIN DMUs or more in two tasks or more: a 20-fold margin over the
-# break-even, as the pool's first start (a cold call) costs about a second more (benchmarks/bench_cold.py).
+# break-even, as the pool's first start (a cold call) costs about a second more (benchmarks/bench_cold.py). At load
+# about 3.5, two workers against one serial chunk: n = 200 1.5x, 500 1.7x, 1,000 1.7x (medians of 3).
 SPLIT_MIN = 500
 PARALLEL_MIN = 500
 
