@@ -4,17 +4,47 @@
 >>> res = fr.efficiency(df, inputs=["K", "L", "E"], outputs=["Y"], bad_outputs=["SO2"], model="sbm")
 >>> pr = fr.productivity(panel, entity="city", period="year", inputs=["K", "L", "E"], outputs=["Y"],
 ...                      bad_outputs=["SO2"], index="gml")
+
+The public names are imported on first use (PEP 562): a parallel worker process that only needs the LP engine
+(``frontier.engine`` and ``frontier.models``, numpy and highspy) then starts without importing pandas and the
+result, export and index layers, which is most of a cold call's start-up cost.
 """
-from .efficiency_bootstrap import BootstrapResult, bootstrap
-from .economic_efficiency import EconomicResult, economic
-from .scoring import efficiency
-from .group_frontiers import metafrontier
-from .indices import productivity
-from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, Specification, WindowAnalysisResult
-from .second_stage import SecondStageResult, second_stage
-from .window import window_analysis
+from __future__ import annotations
+
+import importlib
+
+# public name -> the module that defines it
+_PUBLIC = {
+    "efficiency": "scoring",
+    "productivity": "indices",
+    "economic": "economic_efficiency",
+    "EconomicResult": "economic_efficiency",
+    "metafrontier": "group_frontiers",
+    "window_analysis": "window",
+    "EfficiencyResult": "results",
+    "MetafrontierResult": "results",
+    "ProductivityResult": "results",
+    "Specification": "results",
+    "WindowAnalysisResult": "results",
+    "bootstrap": "efficiency_bootstrap",
+    "BootstrapResult": "efficiency_bootstrap",
+    "second_stage": "truncated_regression",
+    "SecondStageResult": "truncated_regression",
+}
 
 __all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "bootstrap", "second_stage",
            "EfficiencyResult", "ProductivityResult", "EconomicResult", "MetafrontierResult", "WindowAnalysisResult",
            "BootstrapResult", "SecondStageResult", "Specification"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'frontier' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+    globals()[name] = value      # later look-ups skip this function
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_PUBLIC))

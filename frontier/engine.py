@@ -48,6 +48,7 @@ returned with a checked Farkas ray (:func:`farkas_certified`) or unbounded ray a
 """
 from __future__ import annotations
 
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -264,7 +265,9 @@ class StageSolver:
         self.block_arr = np.zeros(0, dtype=np.int64)
         self.pos_arr = np.zeros(0, dtype=np.int64)
         self.block_masks = np.array([b.variables for b in stage.blocks], dtype=float)
+        self.col_matrix = np.zeros((R, 0))     # the model's reference columns' coefficients, in model order
         self.last_duals = None
+        self.applied: tuple[BatchPatch | None, int] = (None, -1)     # the patch and DMU the model holds
         for b, seed in enumerate(plan.seeds):
             self._add_columns(b, seed)
 
@@ -292,30 +295,36 @@ class StageSolver:
         self.col_pos.extend(int(p) for p in positions)
         self.block_arr = np.asarray(self.col_block, dtype=np.int64)
         self.pos_arr = np.asarray(self.col_pos, dtype=np.int64)
+        self.col_matrix = np.hstack([self.col_matrix, column_matrix(self.stage, self.ref, positions,
+                                                                    np.full(k, b, dtype=np.int64))])
         self.is_active[b][positions] = True
 
-    def _apply(self, patch: Patch, i: int) -> None:
+    def _apply(self, patch: BatchPatch, i: int) -> None:
+        """Make the model DMU ``i``'s LP: after DMU ``i - 1`` of the same batch only what differs between the two
+        (:class:`BatchPatch`), otherwise whatever differs from the model's current state."""
         h = self.h
-        E_new = patch.extra_matrix[i]
-        changed = np.argwhere(E_new != self.E_cur)
-        for r, c in changed:
-            h.changeCoeff(int(r), int(c), float(E_new[r, c]))
-        self.E_cur = E_new.copy()
-        lo, up = patch.row_lower[i], patch.row_upper[i]
-        self.row_lower, self.row_upper = lo, up
-        h.changeRowsBounds(self.n_rows, self.row_idx, np.where(np.isinf(lo), -HINF, lo),
-                           np.where(np.isinf(up), HINF, up))
+        follows = self.applied[0] is patch and self.applied[1] == i - 1
+        self.applied = (patch, i)
+        if follows:
+            for r, c, v in patch.coeff_changes[i]:
+                h.changeCoeff(r, c, v)
+        else:
+            E_new = patch.extra_matrix[i]
+            for r, c in np.argwhere(E_new != self.E_cur):
+                h.changeCoeff(int(r), int(c), float(E_new[r, c]))
+        self.E_cur = patch.extra_matrix[i]
+        if not follows or patch.rows_changed[i]:
+            h.changeRowsBounds(self.n_rows, self.row_idx, patch.highs_row_lower[i], patch.highs_row_upper[i])
+        self.row_lower, self.row_upper = patch.row_lower[i], patch.row_upper[i]
         E = self.n_extra
         if E:
-            idx = self.extra_idx
-            cost = patch.extra_cost[i]
-            if not np.array_equal(cost, self.extra_cost):
-                h.changeColsCost(E, idx, cost)
-                self.extra_cost = cost
-            el, eu = patch.extra_lower[i], patch.extra_upper[i]
-            if not (np.array_equal(el, self.extra_lower) and np.array_equal(eu, self.extra_upper)):
-                h.changeColsBounds(E, idx, np.where(np.isinf(el), -HINF, el), np.where(np.isinf(eu), HINF, eu))
-                self.extra_lower, self.extra_upper = el, eu
+            cost, el, eu = patch.extra_cost[i], patch.extra_lower[i], patch.extra_upper[i]
+            if patch.cost_changed[i] if follows else not np.array_equal(cost, self.extra_cost):
+                h.changeColsCost(E, self.extra_idx, cost)
+            if patch.bounds_changed[i] if follows else not (np.array_equal(el, self.extra_lower)
+                                                            and np.array_equal(eu, self.extra_upper)):
+                h.changeColsBounds(E, self.extra_idx, patch.highs_extra_lower[i], patch.highs_extra_upper[i])
+            self.extra_cost, self.extra_lower, self.extra_upper = cost, el, eu
 
     def _set_own_bound(self, own: int, upper: float) -> None:
         for b in range(len(self.stage.blocks)):
@@ -428,7 +437,7 @@ class StageSolver:
         return "unbounded" if feasible else "infeasible"
 
     # -- the per-DMU loop ---------------------------------------------------------------------------------
-    def solve(self, patch: Patch, i: int, own: int):
+    def solve(self, patch: BatchPatch, i: int, own: int):
         """Solve DMU ``i`` of ``patch``; ``own`` is its position in the reference set (-1 if absent)."""
         self._apply(patch, i)
         exclude = self.stage.exclude_self and own >= 0
@@ -441,7 +450,8 @@ class StageSolver:
             ms = self.h.getModelStatus()
             if ms == MS.kOptimal:
                 solution = self.h.getSolution()
-                if not self.full and self._price(np.asarray(solution.row_dual, dtype=float), own_for_pricing):
+                row_dual = np.asarray(solution.row_dual, dtype=float)
+                if not self.full and self._price(row_dual, own_for_pricing):
                     continue
                 status = "optimal"
                 break
@@ -478,10 +488,9 @@ class StageSolver:
                 self.h.setOptionValue(key, value)
         if status == "optimal":
             values = np.asarray(solution.col_value, dtype=float)
-            row_dual = np.asarray(solution.row_dual, dtype=float)
             objective = self.h.getObjectiveValue()
             if self.stage.keep_duals:
-                self.last_duals = np.asarray(solution.row_dual, dtype=float)
+                self.last_duals = row_dual
         else:
             values, row_dual, objective = None, None, np.nan
         if exclude:
@@ -507,51 +516,89 @@ class StageSolver:
         lam = values[self.n_extra:]
         nz = np.flatnonzero(lam > 1e-12 * max(1.0, lam.max(initial=0.0)))
         duals = self.last_duals if self.stage.keep_duals else None
-        return Columns(values[: self.n_extra], self.pos_arr[nz], self.block_arr[nz], lam[nz], duals)
+        return Columns(values[: self.n_extra], self.pos_arr[nz], self.block_arr[nz], lam[nz], duals,
+                       self.col_matrix[:, nz])
+
+
+class BatchPatch:
+    """A :class:`~frontier.models.base.Patch` for k DMUs with what every DMU's solve and certificate derive from it,
+    computed once per batch in a few vectorised operations instead of per DMU: the row bounds as HiGHS takes them,
+    the magnitude of each row's bounds and of the own columns' coefficients and costs (the certificate's scales), and
+    for each DMU what differs from the DMU before it (so the solver patches only that)."""
+
+    def __init__(self, patch: Patch):
+        self.patch = patch
+        lo, up = patch.row_lower, patch.row_upper
+        self.row_lower, self.row_upper = lo, up
+        self.extra_matrix, self.extra_cost = patch.extra_matrix, patch.extra_cost
+        self.extra_lower, self.extra_upper = patch.extra_lower, patch.extra_upper
+        self.highs_row_lower = np.where(np.isinf(lo), -HINF, lo)
+        self.highs_row_upper = np.where(np.isinf(up), HINF, up)
+        self.highs_extra_lower = np.where(np.isinf(patch.extra_lower), -HINF, patch.extra_lower)
+        self.highs_extra_upper = np.where(np.isinf(patch.extra_upper), HINF, patch.extra_upper)
+        self.bound = np.maximum(np.where(np.isfinite(lo), np.abs(lo), 0.0), np.where(np.isfinite(up), np.abs(up), 0.0))
+        self.abs_extra_matrix = np.abs(patch.extra_matrix)
+        self.abs_extra_cost = np.abs(patch.extra_cost)
+        k = lo.shape[0]
+        # DMU i >= 1 against DMU i - 1: which of the row bounds, costs and column bounds changed, and which entries of
+        # the own columns' coefficients (as (row, column, value) lists, grouped by DMU)
+        self.rows_changed = np.ones(k, dtype=bool)
+        self.cost_changed = np.ones(k, dtype=bool)
+        self.bounds_changed = np.ones(k, dtype=bool)
+        if k > 1:
+            self.rows_changed[1:] = ((lo[1:] != lo[:-1]) | (up[1:] != up[:-1])).any(axis=1)
+            self.cost_changed[1:] = (patch.extra_cost[1:] != patch.extra_cost[:-1]).any(axis=1)
+            self.bounds_changed[1:] = ((patch.extra_lower[1:] != patch.extra_lower[:-1])
+                                       | (patch.extra_upper[1:] != patch.extra_upper[:-1])).any(axis=1)
+        dmu, row, col = np.nonzero(patch.extra_matrix[1:] != patch.extra_matrix[:-1])
+        value = patch.extra_matrix[dmu + 1, row, col]
+        cuts = np.searchsorted(dmu, np.arange(k))
+        triples = list(zip(row.tolist(), col.tolist(), value.tolist()))
+        self.coeff_changes = [triples[cuts[i - 1]: cuts[i]] if i else None for i in range(k)]
 
 
 @dataclass
 class Columns:
     """One LP solution: the stage's own column values, the nonzero intensities with their blocks, and the row
-    duals when the stage keeps them (optimal for the full LP: column generation stops when no column prices out)."""
+    duals when the stage keeps them (optimal for the full LP: column generation stops when no column prices out).
+    ``matrix`` holds the used reference columns' coefficients once known (:meth:`reference_matrix`)."""
 
     own: np.ndarray
     pos: np.ndarray
     blk: np.ndarray
     lam: np.ndarray
     duals: np.ndarray | None = None
+    matrix: np.ndarray | None = None
 
-    def clipped(self, patch: Patch, i: int) -> "Columns":
+    def clipped(self, patch: Patch | BatchPatch, i: int) -> "Columns":
         """The solution with every variable moved inside its bounds (solvers return them up to a tolerance)."""
         own = np.clip(self.own, patch.extra_lower[i], patch.extra_upper[i])
-        return Columns(own, self.pos, self.blk, np.maximum(self.lam, 0.0), self.duals)
+        return Columns(own, self.pos, self.blk, np.maximum(self.lam, 0.0), self.duals, self.matrix)
 
     def reference_matrix(self, stage: Stage, ref: np.ndarray) -> np.ndarray:
-        """Coefficients of the used reference columns in every row (n_rows x used columns)."""
-        A = np.zeros((stage.n_rows, self.pos.size))
-        masks = np.array([b.variables for b in stage.blocks], dtype=float)
-        A[: stage.d] = (ref[self.pos] * masks[self.blk]).T
-        if stage.convexity:
-            A[stage.d] = np.array([b.convexity for b in stage.blocks], dtype=float)[self.blk]
-        return A
+        """Coefficients of the used reference columns in every row (n_rows x used columns), built once."""
+        if self.matrix is None:
+            self.matrix = column_matrix(stage, ref, self.pos, self.blk)
+        return self.matrix
 
     def intensities(self, stage: Stage, ref: np.ndarray):
         """Reference intensities summed over blocks (sorted positions), and the reference combination per data row."""
         sums = self.reference_matrix(stage, ref)[: stage.d] @ self.lam
+        if len(stage.blocks) == 1:        # one column per position: sorting is the sum
+            order = np.argsort(self.pos)
+            return self.pos[order], self.lam[order], sums
         upos, inverse = np.unique(self.pos, return_inverse=True)
         return upos, np.bincount(inverse, weights=self.lam, minlength=upos.size), sums
 
 
-def row_activity(stage: Stage, ref: np.ndarray, patch: Patch, i: int, cols: Columns):
-    """Each row's activity ``A x`` for a solution, with the magnitude of its terms ``sum |a_rj x_j| + |bound|``
-    (the scale a row's residual is judged on: a row whose terms are all about 1e-20 is judged on its own scale,
-    which an absolute tolerance cannot do)."""
-    A = cols.reference_matrix(stage, ref)
-    E = patch.extra_matrix[i]
-    activity = E @ cols.own + A @ cols.lam
-    lo, up = patch.row_lower[i], patch.row_upper[i]
-    bound = np.maximum(np.where(np.isfinite(lo), np.abs(lo), 0.0), np.where(np.isfinite(up), np.abs(up), 0.0))
-    return activity, np.abs(E) @ np.abs(cols.own) + np.abs(A) @ cols.lam + bound
+def column_matrix(stage: Stage, ref: np.ndarray, pos: np.ndarray, blk: np.ndarray) -> np.ndarray:
+    """Coefficients of the reference columns ``pos`` of blocks ``blk`` in every row of ``stage`` (n_rows x columns)."""
+    A = np.zeros((stage.n_rows, pos.size))
+    masks = np.array([b.variables for b in stage.blocks], dtype=float)
+    A[: stage.d] = (ref[pos] * masks[blk]).T
+    if stage.convexity:
+        A[stage.d] = np.array([b.convexity for b in stage.blocks], dtype=float)[blk]
+    return A
 
 
 def _relative(violation: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -561,39 +608,28 @@ def _relative(violation: np.ndarray, scale: np.ndarray) -> np.ndarray:
     return out
 
 
-def _dual_violation(d: np.ndarray, magnitude: np.ndarray, x: np.ndarray, lower: np.ndarray,
-                    upper: np.ndarray) -> float:
-    """Largest relative violation of the reduced costs' sign conditions (complementary slackness included): a
-    column at its lower bound needs ``d >= 0``, at its upper bound ``d <= 0``, strictly between them ``d = 0``;
-    a fixed column needs nothing."""
-    at_lower, at_upper = x <= lower, x >= upper
-    violation = np.abs(d)
-    violation[at_lower] = np.maximum(-d[at_lower], 0.0)
-    violation[at_upper] = np.maximum(d[at_upper], 0.0)
-    violation[at_lower & at_upper] = 0.0
-    return float(_relative(violation, magnitude).max(initial=0.0))
+def _max_relative(violation: np.ndarray, scale: np.ndarray) -> float:
+    """The largest ``violation / scale`` (both >= 0), with 0 / 0 = 0 and x / 0 = inf (``fmax`` skips the NaN of
+    0 / 0 and of a NaN violation; an infinite one counts). Call under ``np.errstate(divide=..., invalid="ignore")``."""
+    return float(np.fmax.reduce(violation / scale, initial=0.0))
 
 
-def _reference_dual_violation(reduced: np.ndarray, terms: np.ndarray, used: np.ndarray) -> float:
-    """:func:`_dual_violation` for reference columns (bounds 0 and infinity): ``used`` marks those with x > 0."""
-    violation = np.maximum(-reduced, 0.0)
-    violation[used] = np.abs(reduced[used])
-    return float(_relative(violation, terms).max(initial=0.0))
-
-
-def kkt_violation(stage: Stage, ref: np.ndarray, patch: Patch, i: int, cols: Columns, row_dual: np.ndarray,
+def kkt_violation(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, cols: Columns, row_dual: np.ndarray,
                   candidates: list[tuple]) -> tuple[float, float]:
     """Relative primal and dual (optimality) errors of a clipped solution ``cols`` with row duals ``row_dual``.
 
-    Primal: each row's violation of its bounds relative to the magnitude of its terms (:func:`row_activity`).
+    Primal: each row's violation of its bounds relative to the magnitude of its terms ``sum |a_rj x_j| + |bound|``
+    (the scale a row's residual is judged on: a row whose terms are all about 1e-20 is judged on its own scale,
+    which an absolute tolerance cannot do).
 
     Dual: the row duals are first made consistent with the solution (complementary slackness): a dual may be
     positive only on a row at its lower bound and negative only on a row at its upper bound (within the primal
     tolerance, relative), otherwise it is taken as 0. The reduced costs ``d_j = c_j - a_j' y`` of the stage's own
     columns and of every reference column in ``candidates`` (per block: positions, their data rows, and their reduced
-    costs under ``row_dual`` if already known, else None) must then
-    satisfy their sign conditions (:func:`_dual_violation`) relative to the magnitude of their terms
-    ``|c_j| + sum_r |a_rj y_r|``. A reference column not in the solution is at its lower bound 0.
+    costs under ``row_dual`` if already known, else None) must then satisfy their sign conditions relative to the
+    magnitude of their terms ``|c_j| + sum_r |a_rj y_r|``: a column at its lower bound needs ``d >= 0``, at its upper
+    bound ``d <= 0``, strictly between them ``d = 0``; a fixed column needs nothing. A reference column not in the
+    solution is at its lower bound 0.
 
     Both measures are invariant to scaling any row or column, so they mean the same in the LP's units as in the
     user's. Together they say the solution is the exact optimum of an LP whose costs and row bounds differ from
@@ -601,38 +637,45 @@ def kkt_violation(stage: Stage, ref: np.ndarray, patch: Patch, i: int, cols: Col
     1e-12, which an absolute tolerance accepts) fails. Reference columns left out of ``candidates`` are the
     dominated ones (:func:`dominance_screen`): a column dominated by another never prices below it.
     """
-    activity, magnitude = row_activity(stage, ref, patch, i, cols)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _kkt_violation(stage, ref, patch, i, cols, row_dual, candidates)
+
+
+def _kkt_violation(stage, ref, patch, i, cols, row_dual, candidates):
+    A = cols.reference_matrix(stage, ref)
+    E, own = patch.extra_matrix[i], cols.own
     lo, up = patch.row_lower[i], patch.row_upper[i]
-    with np.errstate(invalid="ignore"):
-        below, above = lo - activity, activity - up
-    primal = _relative(np.maximum(np.maximum(below, above), 0.0), magnitude)
+    activity = E @ own + A @ cols.lam
+    magnitude = patch.abs_extra_matrix[i] @ np.abs(own) + np.abs(A) @ cols.lam + patch.bound[i]
+    below, above = lo - activity, activity - up
+    primal = _max_relative(np.maximum(np.maximum(below, above), 0.0), magnitude)
     tol = VERIFY_TOL * magnitude
-    y = np.where(row_dual > 0, np.where(np.abs(below) <= tol, row_dual, 0.0),
-                 np.where(np.abs(above) <= tol, row_dual, 0.0))
-    E = patch.extra_matrix[i]
+    y = np.where(np.where(row_dual > 0, np.abs(below) <= tol, np.abs(above) <= tol), row_dual, 0.0)
+    # the own columns: d >= 0 at the lower bound, d <= 0 at the upper, d = 0 between, nothing if fixed
     cost = patch.extra_cost[i]
-    dual = _dual_violation(cost - E.T @ y, np.abs(cost) + np.abs(E).T @ np.abs(y), cols.own,
-                           patch.extra_lower[i], patch.extra_upper[i])
+    d_own = cost - E.T @ y
+    violation = np.maximum(np.where(own <= patch.extra_lower[i], 0.0, d_own),
+                           np.where(own >= patch.extra_upper[i], 0.0, -d_own))
+    dual = _max_relative(violation, patch.abs_extra_cost[i] + patch.abs_extra_matrix[i].T @ np.abs(y))
     d = stage.d
-    same_duals = np.array_equal(y, row_dual)
+    same_duals = bool((y == row_dual).all())
+    single = len(stage.blocks) == 1
     for b, (block, (positions, data, reduced)) in enumerate(zip(stage.blocks, candidates)):
         y_data = np.where(block.variables, y[:d], 0.0)
         cost_v = np.zeros(d) if block.cost is None else block.cost
         if reduced is None or not same_duals:
             reduced = data @ (cost_v - y_data) - (y[d] if block.convexity else 0.0)
-        used = np.zeros(positions.size, dtype=bool)
-        in_block = cols.pos[cols.blk == b]
+        # only a negative or a used column's reduced cost can violate (a used one must be 0, an unused one >= 0):
+        # both by |d_j|, on their terms' magnitude (the data are non-negative, so |a_j|'|y| is data @ |y|)
+        in_block = cols.pos if single else cols.pos[cols.blk == b]
         at = np.minimum(np.searchsorted(positions, in_block), positions.size - 1)
-        used[at[positions[at] == in_block]] = True
-        # only a negative or a used column's reduced cost can violate: their terms' magnitude (the data are
-        # non-negative, so |a_j|'|y| is data @ |y|)
-        check = np.flatnonzero((reduced < 0) | used)
+        check = np.concatenate([at[positions[at] == in_block], np.flatnonzero(reduced < 0)])
         terms = data[check] @ (np.abs(cost_v) + np.abs(y_data)) + (abs(y[d]) if block.convexity else 0.0)
-        dual = max(dual, _reference_dual_violation(reduced[check], terms, used[check]))
-    return float(primal.max(initial=0.0)), dual
+        dual = max(dual, _max_relative(np.abs(reduced[check]), terms))
+    return primal, dual
 
 
-def accepted(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, objective: float, cols: Columns,
+def accepted(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int, objective: float, cols: Columns,
              row_dual: np.ndarray, candidates: list[tuple]) -> bool:
     """Whether a clipped solution is certified optimal: the objective inside its documented range and relative
     primal and dual errors (:func:`kkt_violation`) below ``VERIFY_TOL`` and ``OPTIMALITY_TOL``."""
@@ -645,7 +688,7 @@ def accepted(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, obje
         return True
     # relative errors of size OPTIMALITY_TOL leave the objective uncertain by that much of its terms' magnitude:
     # an objective that is a tiny difference of large terms (an SBM score of 1e-21) is not certified by them
-    terms = np.abs(patch.extra_cost[i]) @ np.abs(cols.own)
+    terms = patch.abs_extra_cost[i] @ np.abs(cols.own)
     for b, block in enumerate(stage.blocks):
         if block.cost is not None:
             in_block = cols.blk == b
@@ -656,7 +699,7 @@ def accepted(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, obje
 def in_range(stage: Stage, own: int, objective: float) -> bool:
     """Whether ``objective`` is finite and inside the stage's documented range (:meth:`Stage.objective_range`)."""
     lo, up = stage.objective_range(own >= 0 and not stage.exclude_self)
-    return bool(np.isfinite(objective) and lo - RANGE_TOL * max(1.0, abs(lo)) <= objective
+    return bool(math.isfinite(objective) and lo - RANGE_TOL * max(1.0, abs(lo)) <= objective
                 <= up + RANGE_TOL * max(1.0, abs(up)))
 
 
@@ -715,7 +758,7 @@ def _reference_columns(stage: Stage, ref: np.ndarray, exclude: int) -> tuple[lis
     return positions, costs
 
 
-def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, point: np.ndarray):
+def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int, point: np.ndarray):
     """Solve DMU ``i`` of ``patch`` (its own data ``point``) with every reference column, rescaled, tightly
     toleranced, and certify the answer; the rare path for LPs the fast path could not solve or certify.
 
@@ -732,7 +775,8 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, 
     positions, costs = _reference_columns(stage, ref, excluded)
     every = Columns(np.zeros(E), np.concatenate(positions),
                     np.concatenate([np.full(p.size, b) for b, p in enumerate(positions)]), np.zeros(0))
-    A = np.hstack([patch.extra_matrix[i], every.reference_matrix(stage, ref)])
+    A_ref = every.reference_matrix(stage, ref)
+    A = np.hstack([patch.extra_matrix[i], A_ref])
     lp = _LP(A, np.concatenate([patch.extra_cost[i]] + costs),
              np.concatenate([patch.extra_lower[i], np.zeros(every.pos.size)]),
              np.concatenate([patch.extra_upper[i], np.full(every.pos.size, np.inf)]),
@@ -753,8 +797,8 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: Patch, i: int, own: int, 
             for x, objective, row_dual, exactly_optimal in answers:
                 lam = x[E:]
                 nz = np.flatnonzero(lam > 0)
-                cols = Columns(x[:E], every.pos[nz], every.blk[nz], lam[nz],
-                               row_dual if stage.keep_duals else None).clipped(patch, i)
+                cols = Columns(x[:E], every.pos[nz], every.blk[nz], lam[nz], row_dual if stage.keep_duals else None,
+                               A_ref[:, nz]).clipped(patch, i)
                 if exactly_optimal and in_range(stage, own, objective):
                     return "optimal", objective, cols
                 if accepted(stage, ref, patch, i, own, objective, cols, row_dual, candidates):
@@ -985,7 +1029,7 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
     recent: list[np.ndarray] = []
     cap = ACTIVE_CAP
     k = data0.shape[0]
-    patch = stage.patch(data0, prev)
+    patch = BatchPatch(stage.patch(data0, prev))
     status = np.empty(k, dtype=object)
     objective = np.full(k, np.nan)
     extras = np.full((k, stage.n_extra_cols), np.nan)
@@ -1104,7 +1148,34 @@ def _concat(parts: list[BatchResult]) -> BatchResult:
                        np.concatenate([p.lam_val for p in parts]))
 
 
-DEFAULT_CHUNK = 1024
+DEFAULT_CHUNK = 1024    # the largest default chunk (DMUs per task)
+# Parallel work, measured with benchmarks/bench_threshold.py (SBM VRS, two bad outputs, pool started, same chunks
+# serially and on two workers): dispatching the tasks of a call to running workers costs about 35-60 ms of wall time
+# (n = 20..100, where the serial call takes 0.1-0.5 s; on a machine loaded about 10 on 2 cores, where one DMU's LPs
+# took about 4 ms), so two free cores pay from about 2 x 45 / 4 = 25 DMUs on. Jobs of SPLIT_MIN DMUs or more are split
+# into an even number of balanced chunks (two workers end together) whatever n_jobs is, so results never depend on
+# it; splitting costs nothing measurable serially at n = 500..3,000 (each chunk's active set is smaller) and 10% at
+# n = 200. Workers start when a call has PARALLEL_MIN DMUs or more in two tasks or more: a 20-fold margin over the
+# break-even, as the pool's first start (a cold call) costs about a second more (benchmarks/bench_cold.py). At load
+# about 3.5, two workers against one serial chunk: n = 200 1.5x, 500 1.7x, 1,000 1.7x (medians of 3).
+SPLIT_MIN = 500
+PARALLEL_MIN = 500
+
+
+def chunk_bounds(k: int, chunk_size: int | None) -> list[tuple[int, int]]:
+    """The chunks ``(start, stop)`` of a job of ``k`` DMUs: ``chunk_size`` DMUs each when given; by default one
+    chunk below ``SPLIT_MIN`` DMUs, else an even number of balanced chunks of at most ``DEFAULT_CHUNK`` (a function of
+    ``k`` only, so that the same LPs are solved from the same seeds whatever ``n_jobs`` is)."""
+    if k == 0:
+        return [(0, 0)]
+    if chunk_size is not None:
+        return [(a, min(a + chunk_size, k)) for a in range(0, k, chunk_size)]
+    if k < SPLIT_MIN:
+        return [(0, k)]
+    count = -(-k // DEFAULT_CHUNK)
+    count += count % 2
+    cuts = np.linspace(0, k, count + 1).round().astype(int)
+    return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
 
 
 @dataclass
@@ -1125,23 +1196,20 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
     The natural units of work are reference sets (periods, technologies, groups, bootstrap replicates) and, within
     a large one, chunks of its DMUs: every chunk of every job is one task, so a period-by-period evaluation or an
     index's many technologies use every worker, not only the chunks of one large reference set. Chunks are fixed
-    by ``chunk_size`` (default ``DEFAULT_CHUNK``) and each builds its HiGHS models from the same seed, so the results
-    do not depend on ``n_jobs`` or on the joblib backend (including Dask). ``progress`` is an optional callable
+    by ``chunk_size`` and the job's size alone (:func:`chunk_bounds`) and each builds its HiGHS models from the same
+    seed, so the results do not depend on ``n_jobs`` or on the joblib backend (including Dask). By default workers
+    start only for calls of ``PARALLEL_MIN`` DMUs or more (measured; see there). ``progress`` is an optional callable
     receiving the number of DMUs finished.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     method = "full" if method == "full" else "restricted"
-    size = chunk_size or DEFAULT_CHUNK
     prepared, tasks = [], []
     for j, job in enumerate(jobs):
         ref_data = np.ascontiguousarray(job.ref_data, dtype=float)
         plans = [plan_stage(stage, ref_data, method) for stage in job.spec.stages]
         prepared.append((ref_data, plans))
-        k = job.data0.shape[0]
-        tasks.extend((j, a, min(a + size, k)) for a in range(0, k, size))
-        if k == 0:
-            tasks.append((j, 0, 0))
+        tasks.extend((j, a, b) for a, b in chunk_bounds(job.data0.shape[0], chunk_size))
     total = sum(b - a for _, a, b in tasks)
 
     def task(j, a, b):
@@ -1171,8 +1239,8 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
                 f"a parallel worker was lost while solving ({type(exc).__name__}: "
                 f"{' '.join(str(exc).split())[:200]}). No partial results are returned. Run again; if it recurs, "
                 "check the workers' memory (a worker killed for using too much memory is the usual cause): use "
-                f"fewer workers per machine, give them more memory, or a smaller chunk_size (now {size} DMUs per "
-                "task)") from exc
+                f"fewer workers per machine, give them more memory, or a smaller chunk_size (now "
+                f"{max(b - a for _, a, b in tasks)} DMUs per task)") from exc
     return [_concat(p) for p in parts]
 
 
@@ -1194,8 +1262,6 @@ def is_lost_worker(exc: BaseException) -> bool:
     loky's ``TerminatedWorkerError``. Matched by class name, so neither package has to be importable."""
     return any(cls.__name__ in LOST_WORKER_ERRORS for cls in type(exc).__mro__)
 
-
-PARALLEL_MIN = 2000
 
 
 def effective_jobs(n_jobs: int | None) -> int:

@@ -295,3 +295,78 @@ def test_dominance_screen_drops_dominated_rows():
     np.testing.assert_array_equal(engine.dominance_screen(P, layers=2, n_strong=8), [0, 1, 2, 3, 4, 6, 7, 8])
     # n <= n_strong: nothing is screened
     np.testing.assert_array_equal(engine.dominance_screen(P, layers=1, n_strong=9), np.arange(9))
+
+
+# ----------------------------------------------------------------------------------------------------
+# per-DMU cost and the parallel threshold
+# ----------------------------------------------------------------------------------------------------
+
+def test_solver_keeps_the_coefficients_the_certificate_would_rebuild(large):
+    """The reference columns' coefficients the solver keeps with its model (and hands to the certificate and the
+    intensities with each solution) are exactly those built from the data."""
+    df, inputs, outputs, bads = large
+    problem_data = df[inputs + outputs + bads].to_numpy() / df[inputs + outputs + bads].to_numpy().mean(axis=0)
+    L = Layout(3, 1, 2)
+    stage = sbm_model.SBMScore(L, "vrs", "none", np.ones(L.d), "error", np.zeros(L.d))
+    plan = engine.plan_stage(stage, problem_data, "restricted")
+    solver = engine.StageSolver(stage, problem_data, plan, "restricted")
+    patch = engine.BatchPatch(stage.patch(problem_data[:40], {}))
+    for i in range(40):
+        status, objective, values, row_dual = solver.solve(patch, i, i)
+        assert status == "optimal"
+        cols = solver.columns(values)
+        np.testing.assert_array_equal(cols.matrix, engine.column_matrix(stage, problem_data, cols.pos, cols.blk))
+        assert engine.accepted(stage, problem_data, patch, i, i, objective, cols.clipped(patch, i), row_dual,
+                               solver.candidates(i))
+
+
+def test_chunks_depend_on_the_job_size_only():
+    """Default chunks: one below SPLIT_MIN DMUs, else an even number of balanced chunks of at most DEFAULT_CHUNK."""
+    assert engine.chunk_bounds(engine.SPLIT_MIN - 1, None) == [(0, engine.SPLIT_MIN - 1)]
+    assert engine.chunk_bounds(1000, None) == [(0, 500), (500, 1000)]
+    chunks = engine.chunk_bounds(3000, None)
+    assert len(chunks) == 4 and {b - a for a, b in chunks} == {750}
+    for k in (engine.SPLIT_MIN, 2047, 5000, 100_000):
+        chunks = engine.chunk_bounds(k, None)
+        sizes = [b - a for a, b in chunks]
+        assert chunks[0][0] == 0 and chunks[-1][1] == k and all(a2 == b1 for (_, b1), (a2, _) in zip(chunks, chunks[1:]))
+        assert len(chunks) % 2 == 0 and max(sizes) <= engine.DEFAULT_CHUNK and max(sizes) - min(sizes) <= 1
+    assert engine.chunk_bounds(10, 4) == [(0, 4), (4, 8), (8, 10)]
+    assert engine.chunk_bounds(0, None) == [(0, 0)]
+
+
+def test_n_jobs_2_uses_the_workers_from_parallel_min(monkeypatch):
+    """A call of PARALLEL_MIN DMUs with n_jobs=2 goes to the workers (issue 16: n = 1,000 ran on one core), with the
+    serial run's results; a smaller one stays in the process."""
+    import joblib
+
+    calls = []
+
+    class InProcess:
+        """joblib.Parallel stand-in that records the call and runs the tasks here."""
+
+        def __init__(self, n_jobs, return_as):
+            calls.append(n_jobs)
+
+        def __call__(self, tasks):
+            return (func(*args, **kwargs) for func, args, kwargs in tasks)
+
+    monkeypatch.setattr(joblib, "Parallel", InProcess)
+    df, inputs, outputs, bads = firms(engine.PARALLEL_MIN, 5)
+    serial = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=1)
+    assert calls == []
+    parallel = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
+    assert calls == [2]
+    np.testing.assert_array_equal(parallel.scores.to_numpy(), serial.scores.to_numpy())
+    fr.efficiency(df.iloc[: engine.PARALLEL_MIN - 1], inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
+    assert calls == [2]
+
+
+def test_a_worker_imports_the_engine_without_pandas():
+    """Cold start: a worker process unpickling the engine imports numpy and highspy, not pandas and the layers above
+    (the package's public names are imported on first use)."""
+    import subprocess
+    import sys
+
+    code = "import sys, frontier.engine; assert 'pandas' not in sys.modules, sorted(m for m in sys.modules if 'pandas' in m)"
+    subprocess.run([sys.executable, "-c", code], check=True)

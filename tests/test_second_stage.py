@@ -19,7 +19,7 @@ import frontier as fr
 from frontier.data import validate_frame
 from frontier.models import resolve_options
 from frontier.problem import Problem
-from frontier.second_stage import draw_truncated, fit_truncated_normal
+from frontier.truncated_regression import draw_truncated, fit_truncated_normal
 
 TRUE_BETA = np.array([0.5, 0.5])
 TRUE_SIGMA = 1.0
@@ -31,7 +31,7 @@ def simulate_design(rng: np.random.Generator, n: int) -> pd.DataFrame:
     """One sample of the SW (2007) design above: columns x, y, z and the true distance delta."""
     z = rng.normal(2.0, 2.0, n)
     mean = TRUE_BETA[0] + TRUE_BETA[1] * z
-    # the truncated error by scipy's own sampler, independent of frontier.second_stage.draw_truncated
+    # the truncated error by scipy's own sampler, independent of frontier.truncated_regression.draw_truncated
     eps = truncnorm.rvs((1.0 - mean) / TRUE_SIGMA, np.inf, scale=TRUE_SIGMA, random_state=rng)
     delta = mean + eps
     x = rng.uniform(6.0, 16.0, n)
