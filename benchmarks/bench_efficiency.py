@@ -1,8 +1,10 @@
-"""Speed of frontier's VRS SBM with undesirable outputs (and super-SBM, DDF models) against baselines.
+"""Speed of frontier's VRS SBM with undesirable outputs (and super-SBM, input-oriented BCC, DDF models) against
+baselines.
 
 For each size n it prints: frontier's wall time (n_jobs as given), the speed ratio against
 (a) a plain per-DMU ``scipy.optimize.linprog`` loop (Charnes-Cooper SBM LP over all n columns; for super-SBM
-the SBM LP and, where the DMU is efficient, the super-SBM LP over the other n - 1) timed on a sample of DMUs and
+the SBM LP and, where the DMU is efficient, the super-SBM LP over the other n - 1; for BCC the score LP only, while
+frontier also solves the max-slack stage) timed on a sample of DMUs and
 scaled to n, and (b) the package's own full-column path (every reference column in every
 LP, warm-started patching, no column generation; also sampled and scaled above --full-max), the max score
 difference against both (``inf`` if they disagree on which LPs fail), and the process's peak memory. Ratios are
@@ -110,12 +112,32 @@ def hybrid_super_sbm_linprog(X, Y, B, o, vrs=True, efficient_tol=1e-9):
     return super_sbm_linprog(X, Y, B, o, vrs) if rho >= 1.0 - efficient_tol else rho
 
 
+def bcc_linprog(X, Y, o):
+    """Input-oriented BCC score of DMU ``o`` over all n columns, the score stage only (a baseline that does less
+    than frontier, which also solves the max-slack stage): min theta s.t. X'lambda <= theta x_o,
+    Y'lambda >= y_o, sum lambda = 1, lambda >= 0."""
+    n = X.shape[0]
+    c = np.r_[1.0, np.zeros(n)]
+    A_ub = np.vstack([np.c_[-X[o][:, None], X.T], np.c_[np.zeros((Y.shape[1], 1)), -Y.T]])
+    b_ub = np.r_[np.zeros(X.shape[1]), -Y[o]]
+    A_eq = np.r_[0.0, np.ones(n)][None, :]
+    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=[1.0], bounds=[(None, None)] + [(0, None)] * n,
+                  method="highs")
+    return res.fun if res.status == 0 else np.nan
+
+
 def sample_positions(n: int, size: int) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, min(size, n)).astype(int))
 
 
 def model_kwargs(model: str) -> dict:
-    return dict(rts="vrs", model="sbm", super_efficiency=True) if model == "super_sbm" else dict(rts="vrs", model=model)
+    """frontier's keyword arguments for a benchmark model (``bcc``: input-oriented VRS radial, inputs and the good
+    output only, score and max-slack stages)."""
+    if model == "super_sbm":
+        return dict(rts="vrs", model="sbm", super_efficiency=True, bad_outputs=BADS)
+    if model == "bcc":
+        return dict(rts="vrs", model="radial", orientation="input", bad_outputs=[])
+    return dict(rts="vrs", model=model, bad_outputs=BADS)
 
 
 def timed_call(kind: str, n: int, model: str, n_jobs: int, cold: bool):
@@ -124,7 +146,7 @@ def timed_call(kind: str, n: int, model: str, n_jobs: int, cold: bool):
     if not cold:
         data = cross_section(kind, n)
         t0 = time.perf_counter()
-        res = fr.efficiency(data, INPUTS, OUTPUTS, BADS, n_jobs=n_jobs, **model_kwargs(model))
+        res = fr.efficiency(data, INPUTS, OUTPUTS, n_jobs=n_jobs, **model_kwargs(model))
         return time.perf_counter() - t0, res.scores.to_numpy(), res.status.to_numpy(), None
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "scores.npz")
@@ -142,7 +164,7 @@ def cold_child(spec: str) -> None:
     args = json.loads(spec)
     data = cross_section(args["kind"], args["n"])
     t0 = time.perf_counter()
-    res = fr.efficiency(data, INPUTS, OUTPUTS, BADS, n_jobs=args["n_jobs"], **model_kwargs(args["model"]))
+    res = fr.efficiency(data, INPUTS, OUTPUTS, n_jobs=args["n_jobs"], **model_kwargs(args["model"]))
     seconds = time.perf_counter() - t0
     np.savez(args["path"], scores=res.scores.to_numpy(), status=res.status.to_numpy().astype(str))
     print(json.dumps([seconds, peak_rss_mb()]))
@@ -160,7 +182,7 @@ def run(kind: str, n: int, model: str, n_jobs: int, scipy_sample: int, full_max:
     # (b) the package's own full-column path
     if n <= full_max:
         t0 = time.perf_counter()
-        full = fr.efficiency(data, INPUTS, OUTPUTS, BADS, n_jobs=n_jobs, method="full", **kwargs)
+        full = fr.efficiency(data, INPUTS, OUTPUTS, n_jobs=n_jobs, method="full", **kwargs)
         out["full_s"] = time.perf_counter() - t0
         out["full_note"] = "all DMUs"
         out["diff_full"] = max_abs_diff(full.scores, scores)
@@ -182,6 +204,14 @@ def run(kind: str, n: int, model: str, n_jobs: int, scipy_sample: int, full_max:
         out["scipy_s"] = (time.perf_counter() - t0) * n / len(pos)
         out["scipy_note"] = "all DMUs" if len(pos) == n else f"{len(pos)} DMUs scaled to n"
         out["diff_scipy"] = max_abs_diff(ref, scores[pos])
+    if model == "bcc":   # the scipy loop solves the score stage only
+        pos = sample_positions(n, scipy_sample)
+        X, Y = (data[c].to_numpy() for c in (INPUTS, OUTPUTS))
+        t0 = time.perf_counter()
+        ref = np.array([bcc_linprog(X, Y, o) for o in pos])
+        out["scipy_s"] = (time.perf_counter() - t0) * n / len(pos)
+        out["scipy_note"] = "all DMUs" if len(pos) == n else f"{len(pos)} DMUs scaled to n"
+        out["diff_scipy"] = max_abs_diff(ref, scores[pos])
     out["peak_rss_mb"] = max(peak_rss_mb(), child_mb or 0.0)
     return out
 
@@ -192,8 +222,8 @@ def _full_sample(data, pos, n_jobs, kwargs):
     from frontier.models import resolve_options
     from frontier.problem import Problem
 
-    dea = validate_frame(data, INPUTS, OUTPUTS, BADS)
-    problem = Problem(dea, resolve_options(kwargs["model"], rts="vrs"))
+    dea = validate_frame(data, INPUTS, OUTPUTS, kwargs["bad_outputs"])
+    problem = Problem(dea, resolve_options(kwargs["model"], rts="vrs", orientation=kwargs.get("orientation")))
     out = problem.evaluate(pos, np.arange(len(data)), super_efficiency=kwargs.get("super_efficiency", False),
                            n_jobs=n_jobs, method="full")
     return out.score
@@ -202,7 +232,7 @@ def _full_sample(data, pos, n_jobs, kwargs):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000])
-    ap.add_argument("--models", nargs="+", default=["sbm"], choices=["sbm", "super_sbm", "ddf", "nddf", "sbm_ddf"])
+    ap.add_argument("--models", nargs="+", default=["sbm"], choices=["sbm", "super_sbm", "bcc", "ddf", "nddf", "sbm_ddf"])
     ap.add_argument("--data", choices=["friendly", "hard", "both"], default="both")
     ap.add_argument("--cold", action="store_true", help="time each frontier call in a fresh process (first call)")
     ap.add_argument("--n-jobs", type=int, default=2)

@@ -1207,7 +1207,7 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
     prepared, tasks = [], []
     for j, job in enumerate(jobs):
         ref_data = np.ascontiguousarray(job.ref_data, dtype=float)
-        plans = [plan_stage(stage, ref_data, method) for stage in job.spec.stages]
+        plans = [plan_stage(stage, ref_data, method, n_evaluated=job.data0.shape[0]) for stage in job.spec.stages]
         prepared.append((ref_data, plans))
         tasks.extend((j, a, b) for a, b in chunk_bounds(job.data0.shape[0], chunk_size))
     total = sum(b - a for _, a, b in tasks)
