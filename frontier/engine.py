@@ -19,7 +19,9 @@ How one stage is solved for a batch of DMUs
    replaced by the dominating one without losing feasibility or objective value, so it never needs pricing
    (:func:`dominance_screen`). Blocks with an equality row (weakly disposable bad outputs) are priced in
    full. For super-efficiency a column is only left out when two columns dominate it, so one remains when
-   the evaluated DMU leaves its own reference set.
+   the evaluated DMU leaves its own reference set. For very large jobs (``FRAME_MIN_EVALUATED`` DMUs or more)
+   pricing is narrowed further to the block's *frame*, its extreme columns (:mod:`frontier.frame`, exact and
+   LP-certified): removing a non-frame column leaves the technology, and so every stage's optimum, unchanged.
 
 ``method="full"`` puts every reference column in the model from the start (no pricing); it is the
 baseline the restricted path is tested and benchmarked against.
