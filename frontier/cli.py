@@ -747,6 +747,7 @@ def _read_checked(args, text_columns, columns: dict):
 
 
 def _check_technology(args) -> None:
+    """--technology chooses among the periods' frontiers, so it needs --period."""
     if args.technology is not None and args.period is None:
         raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
 
