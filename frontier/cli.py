@@ -176,6 +176,7 @@ HELP = {
     "quiet": "do not print the summary",
     "traceback": "on an error, show the full Python traceback (for bug reports)",
     "window": "with --technology window: the bandwidth h, periods t-h..t+h form period t's frontier",
+    "panel_file": "data file (.csv, .xlsx/.xls, .dta or .parquet): a long panel, one row per entity and period",
 }
 
 
@@ -262,7 +263,10 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help=HELP["progress"])
 
 
-def _output_options(parser: argparse.ArgumentParser, productivity: bool) -> None:
+def _file_options(parser: argparse.ArgumentParser, plots: dict | None = None) -> None:
+    """The "input and output files" group every data command shares: how FILE is read (--sheet, --sep, --decimal,
+    --encoding, --na-values), where the results go (-o, --keep-data), the command's own plot options and -q.
+    ``plots``: option -> its ``add_argument`` keywords (metavar FILE.png unless given)."""
     g = parser.add_argument_group("input and output files")
     g.add_argument("--sheet", default=None, help=HELP["sheet"])
     g.add_argument("--sep", type=_separator, default=None, metavar="CHAR", help=HELP["sep"])
@@ -271,19 +275,43 @@ def _output_options(parser: argparse.ArgumentParser, productivity: bool) -> None
     g.add_argument("--na-values", nargs="+", default=[], metavar="TEXT", help=HELP["na_values"])
     g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
     g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
-    if productivity:
-        g.add_argument("--plot", metavar="FILE.png",
-                       help="save a plot of the cumulative GTFP trajectories (mean and interquartile band, or "
-                            "the --plot-entities) (.png, .pdf, .svg; needs matplotlib)")
-        g.add_argument("--plot-decomposition", metavar="FILE.png",
-                       help="save a plot of the index, efficiency change and technical change by period")
-        g.add_argument("--plot-entities", nargs="+", metavar="ENTITY",
-                       help="plot these entities' own GTFP trajectories instead of the mean and band")
-    else:
-        g.add_argument("--plot", metavar="FILE.png",
-                       help="save a plot of the score distribution (box plots per period with --period, else "
-                            "a histogram) (.png, .pdf, .svg; needs matplotlib)")
+    for option, keywords in (plots or {}).items():
+        g.add_argument(option, **{"metavar": "FILE.png", **keywords})
     g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
+
+
+TECHNOLOGIES = ("contemporaneous", "sequential", "global", "window")
+
+
+def _technology_options(g, technologies: tuple, help: str) -> None:
+    """--technology (the reference frontier of each period) and, when 'window' is among its choices, --window."""
+    g.add_argument("--technology", type=_lower_name, default=None, choices=technologies, help=help)
+    if "window" in technologies:
+        g.add_argument("--window", type=_positive_int, metavar="H", help=HELP["window"])
+
+
+def _dmu_options(g, id_help: str, period_help: str, technology_help: str, technologies: tuple = TECHNOLOGIES) -> None:
+    """--id, --period and the period's --technology (and --window) of the commands that score one row per DMU."""
+    g.add_argument("--id", nargs="+", default=[], metavar="COL", help=id_help)
+    g.add_argument("--period", metavar="COL", help=period_help)
+    _technology_options(g, technologies, technology_help)
+
+
+def _panel_options(parser: argparse.ArgumentParser):
+    """The "panel" group (--entity, --period) of the commands over a long panel; returned for the command's own."""
+    g = parser.add_argument_group("panel")
+    g.add_argument("--entity", required=True, metavar="COL", help="column identifying the entity (city, firm...)")
+    g.add_argument("--period", required=True, metavar="COL", help="column identifying the period (year...)")
+    return g
+
+
+def _command(sub, name: str, run, help: str, description: str, epilog: str | None = None,
+             file_help: str = HELP["file"]) -> argparse.ArgumentParser:
+    """A data command's parser with its FILE argument; ``run(args, argv)`` carries it out."""
+    parser = sub.add_parser(name, help=help, formatter_class=_Formatter, epilog=epilog, description=description)
+    parser.add_argument("file", metavar="FILE", help=file_help)
+    parser.set_defaults(func=run)
+    return parser
 
 
 EFFICIENCY_EPILOG = """\
@@ -369,42 +397,32 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    eff = sub.add_parser("efficiency", help="score every DMU (row) of a data file with one DEA model",
-                         formatter_class=_Formatter, epilog=EFFICIENCY_EPILOG,
-                         description="Score every DMU (row) of a data file with one DEA model, optionally "
-                                     "period by period (--period). Options mirror frontier.efficiency().")
-    eff.add_argument("file", metavar="FILE", help=HELP["file"])
+    eff = _command(sub, "efficiency", _run_efficiency, help="score every DMU (row) of a data file with one DEA model",
+                   epilog=EFFICIENCY_EPILOG,
+                   description="Score every DMU (row) of a data file with one DEA model, optionally period by "
+                               "period (--period). Options mirror frontier.efficiency().")
     _variables(eff)
-    g = eff.add_argument_group("DMUs and periods")
-    g.add_argument("--id", nargs="+", default=[], metavar="COL",
-                   help="column(s) identifying each DMU (e.g. --id firm, or --id city with --period year), "
-                        "written first in the output (as efficiency(id=...)); codes such as 001 are kept as "
-                        "text. Without --id all input columns are copied to the output")
-    g.add_argument("--period", metavar="COL",
-                   help="score each period against its own frontier (see --technology)")
-    g.add_argument("--technology", type=_lower_name, default=None,
-                   choices=("contemporaneous", "sequential", "global", "window"),
-                   help="with --period, which observations form period t's frontier: 'contemporaneous' period "
-                        "t only (default); 'sequential' all periods up to t; 'global' all periods (one "
-                        "common frontier); 'window' periods t-h..t+h (--window h)")
-    g.add_argument("--window", type=_positive_int, metavar="H", help=HELP["window"])
+    _dmu_options(eff.add_argument_group("DMUs and periods"),
+                 id_help="column(s) identifying each DMU (e.g. --id firm, or --id city with --period year), "
+                         "written first in the output (as efficiency(id=...)); codes such as 001 are kept as "
+                         "text. Without --id all input columns are copied to the output",
+                 period_help="score each period against its own frontier (see --technology)",
+                 technology_help="with --period, which observations form period t's frontier: 'contemporaneous' "
+                                 "period t only (default); 'sequential' all periods up to t; 'global' all periods "
+                                 "(one common frontier); 'window' periods t-h..t+h (--window h)")
     _model_options(eff, productivity=False)
     _engine_options(eff)
-    _output_options(eff, productivity=False)
+    _file_options(eff, {"--plot": dict(help="save a plot of the score distribution (box plots per period with "
+                                            "--period, else a histogram) (.png, .pdf, .svg; needs matplotlib)")})
     _common(eff)
-    eff.set_defaults(func=_run_efficiency)
 
-    pro = sub.add_parser("productivity", help="productivity change (ML, GML, SML, Malmquist, Luenberger) and "
-                                              "cumulative GTFP over a panel",
-                         formatter_class=_Formatter, epilog=PRODUCTIVITY_EPILOG,
-                         description="Productivity change of every entity between its consecutive periods, "
-                                     "its decomposition, and the cumulative (GTFP) series. Options mirror "
-                                     "frontier.productivity().")
-    pro.add_argument("file", metavar="FILE", help="data file (.csv, .xlsx/.xls, .dta or .parquet): a long panel, "
-                                                  "one row per entity and period")
-    g = pro.add_argument_group("panel")
-    g.add_argument("--entity", required=True, metavar="COL", help="column identifying the entity (city, firm...)")
-    g.add_argument("--period", required=True, metavar="COL", help="column identifying the period (year...)")
+    pro = _command(sub, "productivity", _run_productivity,
+                   help="productivity change (ML, GML, SML, Malmquist, Luenberger) and cumulative GTFP over a panel",
+                   epilog=PRODUCTIVITY_EPILOG, file_help=HELP["panel_file"],
+                   description="Productivity change of every entity between its consecutive periods, its "
+                               "decomposition, and the cumulative (GTFP) series. Options mirror "
+                               "frontier.productivity().")
+    _panel_options(pro)
     _variables(pro)
     g = pro.add_argument_group("index")
     g.add_argument("--index", type=_lower_name, default="gml",
@@ -418,12 +436,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "'lhm' Luenberger-Hicks-Moorsteen (Briec & Kerstens 2004; model ddf, directions (0, y, b) "
                         "and (x, 0, 0)) with --technology contemporaneous, sequential, window or global "
                         "(transitive)")
-    g.add_argument("--technology", type=_lower_name, default=None,
-                   choices=("contemporaneous", "sequential", "global", "biennial", "window"),
-                   help="reference frontier for 'malmquist' and 'luenberger' (ml/gml/sml imply theirs): "
-                        "'contemporaneous' each period's own; 'sequential' all periods up to t; 'global' all "
-                        "periods; 'biennial' the two periods compared; 'window' t-h..t+h (--window h)")
-    g.add_argument("--window", type=_positive_int, metavar="H", help=HELP["window"])
+    _technology_options(g, ("contemporaneous", "sequential", "global", "biennial", "window"),
+                        help="reference frontier for 'malmquist' and 'luenberger' (ml/gml/sml imply theirs): "
+                             "'contemporaneous' each period's own; 'sequential' all periods up to t; 'global' all "
+                             "periods; 'biennial' the two periods compared; 'window' t-h..t+h (--window h)")
     g.add_argument("--group", metavar="COL",
                    help="column naming each entity's group (region, industry): the metafrontier index of Oh & Lee "
                         "(2010) and Oh (2010) on the global metafrontier, index = ec x bpc x tgc (luenberger: "
@@ -450,45 +466,38 @@ def build_parser() -> argparse.ArgumentParser:
                         "restarted marks it)")
     _model_options(pro, productivity=True)
     _engine_options(pro)
-    _output_options(pro, productivity=True)
+    _file_options(pro, {
+        "--plot": dict(help="save a plot of the cumulative GTFP trajectories (mean and interquartile band, or the "
+                            "--plot-entities) (.png, .pdf, .svg; needs matplotlib)"),
+        "--plot-decomposition": dict(help="save a plot of the index, efficiency change and technical change by "
+                                          "period"),
+        "--plot-entities": dict(nargs="+", metavar="ENTITY",
+                                help="plot these entities' own GTFP trajectories instead of the mean and band")})
     _common(pro)
-    pro.set_defaults(func=_run_productivity)
 
-    win = sub.add_parser("window", help="classic window analysis (Charnes, Clark, Cooper & Golany 1985)",
-                         formatter_class=_Formatter, epilog=WINDOW_EPILOG,
-                         description="Window analysis: every window of --width consecutive periods pools its "
-                                     "periods into one frontier and scores every observation in it. Options "
-                                     "mirror frontier.window_analysis().")
-    win.add_argument("file", metavar="FILE", help="data file (.csv, .xlsx/.xls, .dta or .parquet): a long panel, "
-                                                  "one row per entity and period")
-    g = win.add_argument_group("panel")
-    g.add_argument("--entity", required=True, metavar="COL", help="column identifying the entity (city, firm...)")
-    g.add_argument("--period", required=True, metavar="COL", help="column identifying the period (year...)")
-    g.add_argument("--width", type=_positive_int, default=3, metavar="W",
-                   help="periods per window (default 3); windows 1..T-W+1 slide by one period")
+    win = _command(sub, "window", _run_window, help="classic window analysis (Charnes, Clark, Cooper & Golany 1985)",
+                   epilog=WINDOW_EPILOG, file_help=HELP["panel_file"],
+                   description="Window analysis: every window of --width consecutive periods pools its periods "
+                               "into one frontier and scores every observation in it. Options mirror "
+                               "frontier.window_analysis().")
+    _panel_options(win).add_argument("--width", type=_positive_int, default=3, metavar="W",
+                                     help="periods per window (default 3); windows 1..T-W+1 slide by one period")
     _variables(win)
     _model_options(win, productivity=False)
     _engine_options(win)
-    g = win.add_argument_group("input and output files")
-    g.add_argument("--sheet", default=None, help=HELP["sheet"])
-    g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
-    g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
-    g.add_argument("--plot", metavar="FILE.png",
-                   help="save a plot of each window's mean score by period (or the --plot-entities' own rows) "
-                        "(.png, .pdf, .svg; needs matplotlib)")
-    g.add_argument("--plot-entities", nargs="+", metavar="ENTITY", help="plot these entities' own rows")
-    g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
+    _file_options(win, {
+        "--plot": dict(help="save a plot of each window's mean score by period (or the --plot-entities' own rows) "
+                            "(.png, .pdf, .svg; needs matplotlib)"),
+        "--plot-entities": dict(nargs="+", metavar="ENTITY", help="plot these entities' own rows")})
     _common(win)
-    win.set_defaults(func=_run_window)
     _metafrontier_parser(sub)
     _bootstrap_parser(sub)
 
-    eco = sub.add_parser("economic", help="cost, revenue or profit efficiency with technical and allocative parts",
-                         formatter_class=_Formatter, epilog=ECONOMIC_EPILOG,
-                         description="Cost, revenue or (Nerlovian) profit efficiency of every DMU at its prices, "
-                                     "split into technical and allocative parts. Options mirror "
-                                     "frontier.economic().")
-    eco.add_argument("file", metavar="FILE", help=HELP["file"])
+    eco = _command(sub, "economic", _run_economic,
+                   help="cost, revenue or profit efficiency with technical and allocative parts",
+                   epilog=ECONOMIC_EPILOG,
+                   description="Cost, revenue or (Nerlovian) profit efficiency of every DMU at its prices, split "
+                               "into technical and allocative parts. Options mirror frontier.economic().")
     _variables(eco)
     g = eco.add_argument_group("prices and model")
     g.add_argument("--kind", type=_lower_name, default="cost", choices=("cost", "revenue", "profit"),
@@ -504,27 +513,15 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--direction", type=_lower_name, choices=("observed", "ones", "mean"),
                    help="profit only: the direction (g_x, g_y) of the technical DDF and of the normalisation "
                         "p'g_y + w'g_x: 'observed' (default), 'ones' or 'mean'")
-    g = eco.add_argument_group("DMUs and periods")
-    g.add_argument("--id", nargs="+", default=[], metavar="COL",
-                   help="column(s) identifying each DMU, copied to the output (without --id all input columns "
-                        "are copied)")
-    g.add_argument("--period", metavar="COL", help="evaluate each period against its own frontier (--technology)")
-    g.add_argument("--technology", type=_lower_name, default=None,
-                   choices=("contemporaneous", "sequential", "global", "window"),
-                   help="with --period, which observations form period t's frontier (as for 'frontier efficiency')")
-    g.add_argument("--window", type=_positive_int, metavar="H", help=HELP["window"])
+    _dmu_options(eco.add_argument_group("DMUs and periods"),
+                 id_help="column(s) identifying each DMU, copied to the output (without --id all input columns "
+                         "are copied)",
+                 period_help="evaluate each period against its own frontier (--technology)",
+                 technology_help="with --period, which observations form period t's frontier (as for 'frontier "
+                                 "efficiency')")
     _engine_options(eco)
-    g = eco.add_argument_group("input and output files")
-    g.add_argument("--sheet", default=None, help=HELP["sheet"])
-    g.add_argument("--sep", type=_separator, default=None, metavar="CHAR", help=HELP["sep"])
-    g.add_argument("--decimal", default=".", metavar="CHAR", help=HELP["decimal"])
-    g.add_argument("--encoding", type=_encoding, default=None, metavar="NAME", help=HELP["encoding"])
-    g.add_argument("--na-values", nargs="+", default=[], metavar="TEXT", help=HELP["na_values"])
-    g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
-    g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
-    g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
+    _file_options(eco)
     _common(eco)
-    eco.set_defaults(func=_run_economic)
 
     val = sub.add_parser("validate", help="reproduce the published DEA cases and print the comparison table",
                          formatter_class=_Formatter,
@@ -568,22 +565,19 @@ examples:
 
 def _bootstrap_parser(sub) -> None:
     """``frontier bootstrap``: the Simar-Wilson bootstrap of radial efficiency scores."""
-    boot = sub.add_parser("bootstrap", help="bias-corrected radial efficiency scores and confidence intervals "
-                                            "(Simar & Wilson 1998 bootstrap)",
-                          formatter_class=_Formatter, epilog=BOOTSTRAP_EPILOG,
-                          description="Bias-corrected radial (CCR/BCC) efficiency scores and confidence intervals "
-                                      "by the smoothed homogeneous bootstrap of Simar & Wilson (1998, 2000). "
-                                      "Options mirror frontier.bootstrap().")
-    boot.add_argument("file", metavar="FILE", help=HELP["file"])
+    boot = _command(sub, "bootstrap", _run_bootstrap, help="bias-corrected radial efficiency scores and confidence "
+                                                           "intervals (Simar & Wilson 1998 bootstrap)",
+                    epilog=BOOTSTRAP_EPILOG,
+                    description="Bias-corrected radial (CCR/BCC) efficiency scores and confidence intervals by the "
+                                "smoothed homogeneous bootstrap of Simar & Wilson (1998, 2000). Options mirror "
+                                "frontier.bootstrap().")
     _variables(boot)
-    g = boot.add_argument_group("DMUs and periods")
-    g.add_argument("--id", nargs="+", default=[], metavar="COL",
-                   help="column(s) identifying each DMU, written first in the output (without --id all input "
-                        "columns are copied)")
-    g.add_argument("--period", metavar="COL", help="bootstrap each period against its own frontier (or, with "
-                                                   "--technology global, one pooled frontier)")
-    g.add_argument("--technology", type=_lower_name, default=None, choices=("contemporaneous", "global"),
-                   help="with --period: 'contemporaneous' (default) or 'global'")
+    _dmu_options(boot.add_argument_group("DMUs and periods"), technologies=("contemporaneous", "global"),
+                 id_help="column(s) identifying each DMU, written first in the output (without --id all input "
+                         "columns are copied)",
+                 period_help="bootstrap each period against its own frontier (or, with --technology global, one "
+                             "pooled frontier)",
+                 technology_help="with --period: 'contemporaneous' (default) or 'global'")
     g = boot.add_argument_group("model and bootstrap")
     g.add_argument("--orientation", type=_lower_name, default="input", choices=("input", "output"),
                    help="'input' (default; theta <= 1) or 'output' (phi >= 1)")
@@ -596,31 +590,20 @@ def _bootstrap_parser(sub) -> None:
     g.add_argument("--seed", type=int, default=None, help="random seed: the same seed gives the same numbers "
                                                           "whatever --n-jobs")
     _engine_options(boot)
-    g = boot.add_argument_group("input and output files")
-    g.add_argument("--sheet", default=None, help=HELP["sheet"])
-    g.add_argument("--sep", type=_separator, default=None, metavar="CHAR", help=HELP["sep"])
-    g.add_argument("--decimal", default=".", metavar="CHAR", help=HELP["decimal"])
-    g.add_argument("--encoding", type=_encoding, default=None, metavar="NAME", help=HELP["encoding"])
-    g.add_argument("--na-values", nargs="+", default=[], metavar="TEXT", help=HELP["na_values"])
-    g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
-    g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
-    g.add_argument("--plot", metavar="FILE.png", help="save a plot of the scores with their intervals, sorted "
-                                                      "(.png, .pdf, .svg; needs matplotlib)")
-    g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
+    _file_options(boot, {"--plot": dict(help="save a plot of the scores with their intervals, sorted (.png, .pdf, "
+                                             ".svg; needs matplotlib)")})
     _common(boot)
-    boot.set_defaults(func=_run_bootstrap)
 
 
 def _metafrontier_parser(sub) -> None:
     """``frontier metafrontier``: group frontiers, the metafrontier and the technology gap."""
-    meta = sub.add_parser("metafrontier", help="score every DMU against its group's frontier and the metafrontier; "
-                                               "the technology gap ratio",
-                          formatter_class=_Formatter, epilog=METAFRONTIER_EPILOG,
-                          description="Score every DMU (row) against the frontier of its group (region, industry, "
-                                      "ownership) and against the metafrontier of all groups, and report the "
-                                      "technology gap, optionally period by period (--period). Options mirror "
-                                      "frontier.metafrontier(); see docs/metafrontier.md.")
-    meta.add_argument("file", metavar="FILE", help=HELP["file"])
+    meta = _command(sub, "metafrontier", _run_metafrontier,
+                    help="score every DMU against its group's frontier and the metafrontier; the technology gap ratio",
+                    epilog=METAFRONTIER_EPILOG,
+                    description="Score every DMU (row) against the frontier of its group (region, industry, "
+                                "ownership) and against the metafrontier of all groups, and report the technology "
+                                "gap, optionally period by period (--period). Options mirror frontier.metafrontier(); "
+                                "see docs/metafrontier.md.")
     _variables(meta)
     g = meta.add_argument_group("groups, DMUs and periods")
     g.add_argument("--group", required=True, metavar="COL",
@@ -631,31 +614,20 @@ def _metafrontier_parser(sub) -> None:
                         "2008; the meta score is the plain efficiency score on the pooled data) (default); "
                         "'union': the non-convex union of the group technologies (the worst score over the group "
                         "frontiers)")
-    g.add_argument("--id", nargs="+", default=[], metavar="COL",
-                   help="column(s) identifying each DMU, copied to the output (e.g. --id city); without --id all "
-                        "input columns are copied")
-    g.add_argument("--period", metavar="COL",
-                   help="score each period against its own group frontiers and metafrontier (see --technology)")
-    g.add_argument("--technology", type=_lower_name, default=None,
-                   choices=("contemporaneous", "sequential", "global", "window"),
-                   help="with --period, which observations form period t's frontiers: 'contemporaneous' period t "
-                        "only (default); 'sequential' all periods up to t; 'global' all periods; 'window' periods "
-                        "t-h..t+h (--window h)")
-    g.add_argument("--window", type=_positive_int, metavar="H", help=HELP["window"])
+    _dmu_options(g, id_help="column(s) identifying each DMU, copied to the output (e.g. --id city); without --id all "
+                            "input columns are copied",
+                 period_help="score each period against its own group frontiers and metafrontier (see --technology)",
+                 technology_help="with --period, which observations form period t's frontiers: 'contemporaneous' "
+                                 "period t only (default); 'sequential' all periods up to t; 'global' all periods; "
+                                 "'window' periods t-h..t+h (--window h)")
     _model_options(meta, productivity=False)
     _engine_options(meta)
-    g = meta.add_argument_group("input and output files")
-    g.add_argument("--sheet", default=None, help=HELP["sheet"])
-    g.add_argument("-o", "--output", metavar="FILE", help=HELP["output"])
-    g.add_argument("--keep-data", action="store_true", help=HELP["keep_data"])
-    g.add_argument("--plot", metavar="FILE.png",
-                   help="save box plots of the technology gap by group, with the mean and n of each group (.png, "
-                        ".pdf, .svg; needs matplotlib)")
-    g.add_argument("--plot-periods", metavar="FILE.png",
-                   help="with --period: save the mean technology gap of each group by period, n under every point")
-    g.add_argument("-q", "--quiet", action="store_true", help=HELP["quiet"])
+    _file_options(meta, {
+        "--plot": dict(help="save box plots of the technology gap by group, with the mean and n of each group (.png, "
+                            ".pdf, .svg; needs matplotlib)"),
+        "--plot-periods": dict(help="with --period: save the mean technology gap of each group by period, n under "
+                                    "every point")})
     _common(meta)
-    meta.set_defaults(func=_run_metafrontier)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -761,6 +733,54 @@ def _print_summary(text: str, args) -> None:
     print(text, file=stream)
 
 
+def _variable_columns(args) -> dict:
+    """The columns of --inputs, --outputs and --bad-outputs by role, for :func:`_check_columns`."""
+    return {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs}
+
+
+def _read_checked(args, text_columns, columns: dict):
+    """FILE read with the command's reading options (:func:`_read`), with one clear error for every column of
+    ``columns`` (role -> names) it lacks."""
+    frame = _read(args, text_columns=text_columns)
+    _check_columns(frame, columns)
+    return frame
+
+
+def _check_technology(args) -> None:
+    """--technology chooses among the periods' frontiers, so it needs --period."""
+    if args.technology is not None and args.period is None:
+        raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
+
+
+def _export(res, to_export, args, argv):
+    """Print the result's summary (unless -q) and turn the result into its export, the command line recorded."""
+    _print_summary(res.summary(), args)
+    return to_export(res, _extra(args, argv))
+
+
+def _id_columns(args) -> list:
+    """The columns an export of ``efficiency``/``bootstrap`` is labelled by: --id (with --period), else the row
+    position."""
+    from .io import ROW_POSITION
+
+    return list(args.id) + ([args.period] if args.period else []) if args.id else [ROW_POSITION]
+
+
+def _data_first(export, frame, table) -> None:
+    """The export's table becomes ``table``, the input data with the results; the input columns are described
+    as input data, ahead of the results' own descriptions."""
+    export.table = table
+    export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
+
+
+def _save(export, args, what: str) -> None:
+    """Write the export to -o FILE, or say (unless -q) that the ``what`` were not saved."""
+    if args.output:
+        _write(export, args.output, args)
+    elif not args.quiet:
+        _say(f"no -o FILE given: the {what} were not saved")
+
+
 # ----------------------------------------------------------------------------------------------------
 # commands
 # ----------------------------------------------------------------------------------------------------
@@ -770,26 +790,17 @@ def _run_efficiency(args, argv) -> int:
     from .scoring import efficiency
 
     _check_outputs(args, {"--plot": args.plot})
-    frame = _read(args, text_columns=args.id)
-    _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
-                           "id": args.id, "period": [args.period]})
-    if args.technology is not None and args.period is None:
-        raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
+    frame = _read_checked(args, args.id, {**_variable_columns(args), "id": args.id, "period": [args.period]})
+    _check_technology(args)
     res = efficiency(frame, args.inputs, args.outputs, args.bad_outputs, id=args.id or None, model=args.model,
                      orientation=args.orientation, rts=args.rts, super_efficiency=args.super_efficiency,
                      bad_disposability=args.bad_disposability, direction=args.direction, weights=_weights(args),
                      period=args.period, technology=args.technology, window=args.window, zeros=args.zeros,
                      n_jobs=args.n_jobs, method=args.method, progress=args.progress, **_given_model_options(args))
-    _print_summary(res.summary(), args)
-    export = io.efficiency_export(res, _extra(args, argv))
+    export = _export(res, io.efficiency_export, args, argv)
     if args.keep_data or not args.id:         # without --id every input column is copied, to identify the rows
-        keys = list(args.id) + ([args.period] if args.period else []) if args.id else [io.ROW_POSITION]
-        export.table = _with_data(frame, export.table, keys)
-        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
-    if args.output:
-        _write(export, args.output, args)
-    elif not args.quiet:
-        _say("no -o FILE given: the scores were not saved")
+        _data_first(export, frame, _with_data(frame, export.table, _id_columns(args)))
+    _save(export, args, "scores")
     if args.plot:
         from .plots import plot_scores
 
@@ -802,9 +813,8 @@ def _run_productivity(args, argv) -> int:
     from .indices import productivity
 
     _check_outputs(args, {"--plot": args.plot, "--plot-decomposition": args.plot_decomposition})
-    frame = _read(args, text_columns=[args.entity])
-    _check_columns(frame, {"entity": [args.entity], "period": [args.period], "input": args.inputs,
-                           "output": args.outputs, "bad output": args.bad_outputs, "group": [args.group]})
+    frame = _read_checked(args, [args.entity], {"entity": [args.entity], "period": [args.period],
+                                                **_variable_columns(args), "group": [args.group]})
     pr = productivity(frame, args.entity, args.period, args.inputs, args.outputs, args.bad_outputs,
                       index=args.index, technology=args.technology, window=args.window,
                       decomposition=args.decomposition, model=args.model, orientation=args.orientation,
@@ -813,16 +823,11 @@ def _run_productivity(args, argv) -> int:
                       base=args.base, zeros=args.zeros, group=args.group, n_jobs=args.n_jobs, method=args.method,
                       progress=args.progress, bootstrap=args.bootstrap, alpha=args.alpha,
                       random_state=args.random_state, **_given_model_options(args))
-    _print_summary(pr.summary(), args)
-    export = io.productivity_export(pr, _extra(args, argv), policy=args.chain)
+    export = _export(pr, lambda res, extra: io.productivity_export(res, extra, policy=args.chain), args, argv)
     if args.keep_data:
-        table = frame.merge(export.table, on=[args.entity, args.period], how="left", suffixes=("", "_dea"))
-        export.table = table
-        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
-    if args.output:
-        _write(export, args.output, args)
-    elif not args.quiet:
-        _say("no -o FILE given: the indices were not saved")
+        _data_first(export, frame, frame.merge(export.table, on=[args.entity, args.period], how="left",
+                                               suffixes=("", "_dea")))
+    _save(export, args, "indices")
     if args.plot or args.plot_decomposition:
         from .plots import plot_decomposition, plot_gtfp
 
@@ -841,23 +846,18 @@ def _run_window(args, argv) -> int:
     from .window import window_analysis
 
     _check_outputs(args, {"--plot": args.plot})
-    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
-    _check_columns(frame, {"entity": [args.entity], "period": [args.period], "input": args.inputs,
-                           "output": args.outputs, "bad output": args.bad_outputs})
+    frame = _read_checked(args, [args.entity], {"entity": [args.entity], "period": [args.period],
+                                                **_variable_columns(args)})
     res = window_analysis(frame, args.entity, args.period, args.inputs, args.outputs, args.bad_outputs,
                           width=args.width, model=args.model, orientation=args.orientation, rts=args.rts,
                           super_efficiency=args.super_efficiency, bad_disposability=args.bad_disposability,
                           direction=args.direction, weights=_weights(args), zeros=args.zeros, n_jobs=args.n_jobs,
                           method=args.method, progress=args.progress, **_given_model_options(args))
-    _print_summary(res.summary(), args)
-    export = io.window_export(res, _extra(args, argv))
+    export = _export(res, io.window_export, args, argv)
     if args.keep_data:
-        export.table = frame.merge(export.table, on=[args.entity, args.period], how="right", suffixes=("", "_dea"))
-        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
-    if args.output:
-        _write(export, args.output, args)
-    elif not args.quiet:
-        _say("no -o FILE given: the scores were not saved")
+        _data_first(export, frame, frame.merge(export.table, on=[args.entity, args.period], how="right",
+                                               suffixes=("", "_dea")))
+    _save(export, args, "scores")
     if args.plot:
         from .plots import plot_windows
 
@@ -872,12 +872,10 @@ def _run_metafrontier(args, argv) -> int:
 
     if args.plot_periods and args.period is None:
         raise ValueError("--plot-periods needs --period (the column of periods)")
-    if args.technology is not None and args.period is None:
-        raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
+    _check_technology(args)
     _check_outputs(args, {"--plot": args.plot, "--plot-periods": args.plot_periods})
-    frame = io.read_table(args.file, sheet=_sheet(args.sheet))
-    _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
-                           "group": [args.group], "id": args.id, "period": [args.period]})
+    frame = _read_checked(args, args.id, {**_variable_columns(args), "group": [args.group], "id": args.id,
+                                          "period": [args.period]})
     keys = _dmu_keys(frame, args.id, args.period)
     data = frame.set_index(keys, drop=False) if keys else frame
     res = metafrontier(data, args.group, args.inputs, args.outputs, args.bad_outputs, meta=args.meta,
@@ -886,17 +884,12 @@ def _run_metafrontier(args, argv) -> int:
                        direction=args.direction, weights=_weights(args), period=args.period,
                        technology=args.technology, window=args.window, zeros=args.zeros, n_jobs=args.n_jobs,
                        method=args.method, progress=args.progress)
-    _print_summary(res.summary(), args)
-    export = io.metafrontier_export(res, _extra(args, argv))
+    export = _export(res, io.metafrontier_export, args, argv)
     if args.keep_data or not keys:
         # the group and period columns are the data's own: written once, with the data
         own = (keys or ["row"]) + [args.group] + ([args.period] if args.period else [])
-        export.table = _with_data(frame, export.table, own)
-        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
-    if args.output:
-        _write(export, args.output, args)
-    elif not args.quiet:
-        _say("no -o FILE given: the scores were not saved")
+        _data_first(export, frame, _with_data(frame, export.table, own))
+    _save(export, args, "scores")
     if args.plot or args.plot_periods:
         from .plots import plot_tgr
 
@@ -908,13 +901,10 @@ def _run_metafrontier(args, argv) -> int:
 
 
 def _run_bootstrap(args, argv) -> int:
-    from . import io
     from .efficiency_bootstrap import bootstrap, bootstrap_export
 
     _check_outputs(args, {"--plot": args.plot})
-    frame = _read(args, text_columns=args.id)
-    _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
-                           "id": args.id, "period": [args.period]})
+    frame = _read_checked(args, args.id, {**_variable_columns(args), "id": args.id, "period": [args.period]})
     try:
         bandwidth = float(args.bandwidth)
     except ValueError:
@@ -923,16 +913,10 @@ def _run_bootstrap(args, argv) -> int:
                     orientation=args.orientation, rts=args.rts, B=args.B, alpha=args.alpha, bandwidth=bandwidth,
                     random_state=args.seed, period=args.period, technology=args.technology, n_jobs=args.n_jobs,
                     method=args.method, progress=args.progress)
-    _print_summary(res.summary(), args)
-    export = bootstrap_export(res, _extra(args, argv))
+    export = _export(res, bootstrap_export, args, argv)
     if args.keep_data or not args.id:         # without --id every input column is copied, to identify the rows
-        keys = list(args.id) + ([args.period] if args.period else []) if args.id else [io.ROW_POSITION]
-        export.table = _with_data(frame, export.table, keys)
-        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
-    if args.output:
-        _write(export, args.output, args)
-    elif not args.quiet:
-        _say("no -o FILE given: the bootstrap estimates were not saved")
+        _data_first(export, frame, _with_data(frame, export.table, _id_columns(args)))
+    _save(export, args, "bootstrap estimates")
     if args.plot:
         from .plots import plot_bootstrap
 
@@ -976,11 +960,8 @@ def _run_economic(args, argv) -> int:
     from .economic_efficiency import economic
 
     _check_outputs(args, {})
-    frame = _read(args, text_columns=args.id)
-    _check_columns(frame, {"input": args.inputs, "output": args.outputs, "bad output": args.bad_outputs,
-                           "id": args.id, "period": [args.period]})
-    if args.technology is not None and args.period is None:
-        raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
+    frame = _read_checked(args, args.id, {**_variable_columns(args), "id": args.id, "period": [args.period]})
+    _check_technology(args)
     if args.direction is not None and args.kind != "profit":
         raise ValueError(f"--direction applies to --kind profit, not --kind {args.kind}")
     keys = _dmu_keys(frame, args.id, args.period)
@@ -989,15 +970,10 @@ def _run_economic(args, argv) -> int:
                    prices=_prices(args.prices, frame), rts=args.rts, bad_disposability=args.bad_disposability,
                    direction=args.direction, period=args.period, technology=args.technology, window=args.window,
                    n_jobs=args.n_jobs, method=args.method)
-    _print_summary(res.summary(), args)
-    export = io.economic_export(res, _extra(args, argv))
+    export = _export(res, io.economic_export, args, argv)
     if args.keep_data or not keys:
-        export.table = _with_data(frame, export.table, keys if keys else [io.ROW_POSITION])
-        export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
-    if args.output:
-        _write(export, args.output, args)
-    elif not args.quiet:
-        _say(f"no -o FILE given: the {args.kind} efficiency results were not saved")
+        _data_first(export, frame, _with_data(frame, export.table, keys if keys else [io.ROW_POSITION]))
+    _save(export, args, f"{args.kind} efficiency results")
     return 0
 
 

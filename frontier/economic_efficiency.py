@@ -34,13 +34,13 @@ from .models.base import RTS, Layout
 from .models.economic import KINDS, build
 from .problem import SNAP_TOL, custom_direction, direction_matrix
 from .io import VALUE_COLUMNS
-from .results import EfficiencyResult, Specification, Summary, _row_line
+from .results import EfficiencyResult, Specification, Summary, _FileExports, _row_line, _SummaryViews
 
 PROFIT_DIRECTIONS = ("observed", "ones", "mean")
 
 
 @dataclass(frozen=True)
-class EconomicResult:
+class EconomicResult(_SummaryViews, _FileExports):
     """The outcome of :func:`economic`, one row per DMU (aligned to the data's index).
 
     Attributes
@@ -59,6 +59,8 @@ class EconomicResult:
     spec : :class:`frontier.Specification` (``model`` is the kind: ``"cost"``, ``"revenue"``, ``"profit"``).
     price_sources : the ``prices`` argument as given (``{variable: column name or number}``), for the exports'
         reproducing call.
+
+    ``to_excel`` writes the results (a sheet named by the kind), the prices and a ``specification`` sheet.
     """
 
     economic: pd.Series
@@ -133,40 +135,8 @@ class EconomicResult:
                                                    f" {list(self.status[failed][:5])})"))
         return Summary("\n".join(lines), title, rows, tables)
 
-    def __str__(self) -> str:
-        return self.summary()
-
     def __repr__(self) -> str:
         return f"<EconomicResult {self.kind} rts={self.spec.rts} n={len(self.economic)}>"
-
-    def _repr_html_(self) -> str:
-        """Jupyter's view of the result: the summary's specification and table as HTML."""
-        return self.summary()._repr_html_()
-
-    # -- export (frontier.io), as the other results -----------------------------------------------------
-    def to_csv(self, path) -> None:
-        """Write :meth:`to_frame` with the DMU index as leading column(s) to a CSV file."""
-        from .io import write_result
-
-        write_result(self, path, fmt="csv")
-
-    def to_excel(self, path) -> None:
-        """Write the results (sheet named by the kind), the prices and a ``specification`` sheet to an .xlsx file."""
-        from .io import write_result
-
-        write_result(self, path, fmt="excel")
-
-    def to_stata(self, path) -> None:
-        """Write the results to a Stata .dta file (variable labels; the specification as dataset notes)."""
-        from .io import write_result
-
-        write_result(self, path, fmt="stata")
-
-    def to_parquet(self, path) -> None:
-        """Write the results to a Parquet file (the specification in its metadata)."""
-        from .io import write_result
-
-        write_result(self, path, fmt="parquet")
 
 
 def _per_variable_values(spec, frame: pd.DataFrame, names: list[str], what: str, example: str) -> np.ndarray:

@@ -62,7 +62,7 @@ import pandas as pd
 from .data import as_column_list, check_engine_options, option_value, validate_frame
 from .models import resolve_options
 from .problem import Problem
-from .results import Specification, Summary, _row_line
+from .results import Specification, Summary, _FileExports, _row_line, _SummaryViews
 from .scoring import _identifiers, evaluation_groups, make_progress
 
 BANDWIDTH_RULES = ("silverman", "lscv")
@@ -170,7 +170,7 @@ def pseudo_sample(points: np.ndarray, distance: np.ndarray, draws: np.ndarray, s
 # ----------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class BootstrapResult:
+class BootstrapResult(_SummaryViews, _FileExports):
     """The outcome of :func:`frontier.bootstrap`, one row per DMU (aligned to the data's index).
 
     Attributes
@@ -268,15 +268,9 @@ class BootstrapResult:
             lines.append("    " + table.round(4).to_string().replace("\n", "\n    "))
         return Summary("\n".join(lines), title, rows, tables)
 
-    def __str__(self) -> str:
-        return self.summary()
-
     def __repr__(self) -> str:
         s = self.spec
         return f"<BootstrapResult radial {s['orientation']} {s['rts']} n={len(self.estimates)} B={self.B}>"
-
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
 
     # -- export and plots -----------------------------------------------------------------------------
     def _write(self, path, fmt: str) -> None:
@@ -284,22 +278,6 @@ class BootstrapResult:
 
         export = bootstrap_export(self)
         write_table(export.table, path, export=export, fmt=fmt)
-
-    def to_csv(self, path) -> None:
-        """Write :meth:`to_frame` with the DMU index as leading column(s) to a CSV file."""
-        self._write(path, "csv")
-
-    def to_excel(self, path) -> None:
-        """Write the estimates to an .xlsx file with a ``specification`` sheet (model, bootstrap settings)."""
-        self._write(path, "excel")
-
-    def to_stata(self, path) -> None:
-        """Write the estimates to a Stata .dta file (variable labels; the specification as dataset notes)."""
-        self._write(path, "stata")
-
-    def to_parquet(self, path) -> None:
-        """Write the estimates to a Parquet file (the specification in its metadata)."""
-        self._write(path, "parquet")
 
     def plot(self, path=None, **kwargs):
         """Scores with their intervals, sorted; see :func:`frontier.plots.plot_bootstrap`."""

@@ -171,6 +171,45 @@ class Summary(str):
         return "".join(parts) + "</div>"
 
 
+class _SummaryViews:
+    """A result that prints as its :meth:`summary` (a :class:`Summary`) and shows in Jupyter as the summary's
+    specification and tables in HTML."""
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view of the result: the summary's specification and tables as HTML."""
+        return self.summary()._repr_html_()
+
+
+class _FileExports:
+    """``to_csv``, ``to_excel``, ``to_stata`` and ``to_parquet`` of a result: each writes the result's export
+    (the table of :meth:`to_frame` with the identifying columns first, the variables' descriptions and the
+    specification; see :mod:`frontier.io`) in that format, through :meth:`_write`."""
+
+    def _write(self, path, fmt: str) -> None:
+        from .io import write_result
+
+        write_result(self, path, fmt=fmt)
+
+    def to_csv(self, path) -> None:
+        """Write :meth:`to_frame` with the identifying column(s) leading to a CSV file."""
+        self._write(path, "csv")
+
+    def to_excel(self, path) -> None:
+        """Write the results to an .xlsx file, with a ``specification`` sheet (model, options, conventions)."""
+        self._write(path, "excel")
+
+    def to_stata(self, path) -> None:
+        """Write the results to a Stata .dta file (variable labels; the specification as dataset notes)."""
+        self._write(path, "stata")
+
+    def to_parquet(self, path) -> None:
+        """Write the results to a Parquet file (the specification in its metadata)."""
+        self._write(path, "parquet")
+
+
 def _parameter_rows(spec) -> list[tuple]:
     """(name, text) of the model parameters the family settled (EBM: epsilon and weights, calibrated or declared)."""
     rows = []
@@ -186,7 +225,7 @@ def _parameter_rows(spec) -> list[tuple]:
 
 
 @dataclass(frozen=True)
-class EfficiencyResult:
+class EfficiencyResult(_SummaryViews, _FileExports):
     """The outcome of :func:`frontier.efficiency`, one row per DMU (aligned to the data's index).
 
     Attributes
@@ -424,34 +463,7 @@ class EfficiencyResult:
             lines.append(_row_line(*rows[-1]))
         return Summary("\n".join(lines), title, rows, tables)
 
-    def __str__(self) -> str:
-        return self.summary()
-
-    # -- export and plots (frontier.io, frontier.plots) ------------------------------------------------
-    def to_csv(self, path) -> None:
-        """Write :meth:`to_frame` with the DMU index as leading column(s) to a CSV file."""
-        from .io import write_result
-
-        write_result(self, path, fmt="csv")
-
-    def to_excel(self, path) -> None:
-        """Write the scores to an .xlsx file with a ``specification`` sheet (model, options, conventions)."""
-        from .io import write_result
-
-        write_result(self, path, fmt="excel")
-
-    def to_stata(self, path) -> None:
-        """Write the scores to a Stata .dta file (variable labels; the specification as dataset notes)."""
-        from .io import write_result
-
-        write_result(self, path, fmt="stata")
-
-    def to_parquet(self, path) -> None:
-        """Write the scores to a Parquet file (the specification in its metadata)."""
-        from .io import write_result
-
-        write_result(self, path, fmt="parquet")
-
+    # -- plots (frontier.plots); the exports are _FileExports' ----------------------------------------
     def plot(self, path=None, **kwargs):
         """Distribution of the scores per period (box plots) or a histogram; see :func:`frontier.plots.plot_scores`."""
         from .plots import plot_scores
@@ -460,10 +472,6 @@ class EfficiencyResult:
 
     def __repr__(self) -> str:
         return f"<EfficiencyResult {self.spec['model']} n={len(self.scores)}>"
-
-    def _repr_html_(self) -> str:
-        """Jupyter's view of the result: the summary's specification and tables as HTML."""
-        return self.summary()._repr_html_()
 
 
 @dataclass(frozen=True)
@@ -728,7 +736,7 @@ class ProductivityResult:
 
 
 @dataclass(frozen=True)
-class MetafrontierResult:
+class MetafrontierResult(_SummaryViews, _FileExports):
     """The outcome of :func:`frontier.metafrontier`, one row per DMU (aligned to the data's index).
 
     Attributes
@@ -830,9 +838,6 @@ class MetafrontierResult:
             lines.append(_row_line(*rows[-1]))
         return Summary("\n".join(lines), title, rows, tables)
 
-    def __str__(self) -> str:
-        return self.summary()
-
     def plot(self, path=None, *, over: str = "group", **kwargs):
         """The technology gap by group (``over="group"``: box plots with the mean and n per group) or its mean by
         group and period (``over="period"``, results with ``period=``); see :func:`frontier.plots.plot_tgr`."""
@@ -840,42 +845,13 @@ class MetafrontierResult:
 
         return plot_tgr(self, path, over=over, **kwargs)
 
-    # -- export (frontier.io) --------------------------------------------------------------------------
-    def to_csv(self, path) -> None:
-        """Write :meth:`to_frame` with the DMU index as leading column(s) to a CSV file."""
-        from .io import write_result
-
-        write_result(self, path, fmt="csv")
-
-    def to_excel(self, path) -> None:
-        """Write the scores to an .xlsx file with a ``specification`` sheet."""
-        from .io import write_result
-
-        write_result(self, path, fmt="excel")
-
-    def to_stata(self, path) -> None:
-        """Write the scores to a Stata .dta file (variable labels; the specification as dataset notes)."""
-        from .io import write_result
-
-        write_result(self, path, fmt="stata")
-
-    def to_parquet(self, path) -> None:
-        """Write the scores to a Parquet file (the specification in its metadata)."""
-        from .io import write_result
-
-        write_result(self, path, fmt="parquet")
-
     def __repr__(self) -> str:
         return (f"<MetafrontierResult {self.spec['meta']} {self.spec['model']} n={len(self.groups)} "
                 f"groups={self.groups.nunique()}>")
 
-    def _repr_html_(self) -> str:
-        """Jupyter's view of the result: the summary's specification and tables as HTML."""
-        return self.summary()._repr_html_()
-
 
 @dataclass(frozen=True)
-class WindowAnalysisResult:
+class WindowAnalysisResult(_FileExports):
     """The outcome of :func:`frontier.window_analysis` (Charnes, Clark, Cooper & Golany 1985).
 
     scores : tidy DataFrame, one row per (entity, window, period): ``score`` and LP ``status`` of the
@@ -888,7 +864,7 @@ class WindowAnalysisResult:
     Views (each a DataFrame computed from ``scores``; NaN scores are skipped and counted):
     :meth:`table` (entity x window rows, period columns: the paper's table), :attr:`by_entity` (mean, column
     range, total range per entity), :attr:`row_view` (per entity and window), :attr:`column_view` (per entity and
-    period).
+    period). ``to_excel`` writes the scores, these views (one sheet each) and a ``specification`` sheet.
     """
 
     scores: pd.DataFrame
@@ -978,32 +954,7 @@ class WindowAnalysisResult:
     def __str__(self) -> str:
         return self.summary()
 
-    # -- export and plots (frontier.io, frontier.plots) ------------------------------------------------
-    def to_csv(self, path) -> None:
-        """Write the scores (one row per entity, window and period) to a CSV file."""
-        from .io import write_result
-
-        write_result(self, path, fmt="csv")
-
-    def to_excel(self, path) -> None:
-        """Write the scores, the paper's table, the per-entity statistics, the row and column views and a
-        ``specification`` sheet to an .xlsx file."""
-        from .io import write_result
-
-        write_result(self, path, fmt="excel")
-
-    def to_stata(self, path) -> None:
-        """Write the scores to a Stata .dta file (variable labels; the specification as dataset notes)."""
-        from .io import write_result
-
-        write_result(self, path, fmt="stata")
-
-    def to_parquet(self, path) -> None:
-        """Write the scores to a Parquet file (the specification in its metadata)."""
-        from .io import write_result
-
-        write_result(self, path, fmt="parquet")
-
+    # -- plots (frontier.plots); the exports are _FileExports' ----------------------------------------
     def plot(self, path=None, **kwargs):
         """Mean score of each window by period (one line per window); see :func:`frontier.plots.plot_windows`."""
         from .plots import plot_windows

@@ -63,7 +63,7 @@ import pandas as pd
 from scipy.special import log_ndtr, ndtri_exp
 
 from .data import _rows, check_engine_options, validate_frame
-from .results import Summary, _row_line
+from .results import Summary, _row_line, _SummaryViews
 
 # a distance within EFFICIENT_TOL of 1 is the first stage's "efficient": dropped from Algorithm 1's regression
 # (LP scores carry noise of about 1e-12; frontier.problem snaps efficient scores to exactly 1)
@@ -210,7 +210,7 @@ def draw_truncated(mean, sigma, uniforms, lower: float = 1.0) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class SecondStageResult:
+class SecondStageResult(_SummaryViews):
     """The outcome of :func:`second_stage`: a truncated-normal regression of the distance delta >= 1 on covariates.
 
     Attributes
@@ -316,14 +316,8 @@ class SecondStageResult:
         return Summary("\n".join(lines), title, rows + [("sign convention", SIGN_CONVENTION)],
                        {"coefficients": table})
 
-    def __str__(self) -> str:
-        return self.summary()
-
     def __repr__(self) -> str:
         return f"<SecondStageResult algorithm {self.algorithm}, n used {self.n_used} of {self.n}>"
-
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
 
     def _export(self):
         from .io import Export

@@ -228,6 +228,31 @@ def test_productivity_reads_a_chinese_csv_and_keeps_codes_as_text(tmp_path, chin
     assert_one_line_error(err, "--encoding gbk")
 
 
+@pytest.mark.parametrize("command, options", [
+    ("window", ["--entity", "城市", "--period", "年份", "--width", "2"]),
+    ("metafrontier", ["--group", "region", "--id", "城市", "--period", "年份"]),
+])
+def test_window_and_metafrontier_read_a_chinese_csv(tmp_path, chinese_csv, panel, command, options, capsys):
+    """window and metafrontier take the reading options of the other commands (--sep, --decimal, --encoding)
+    and keep the codes of the id (entity) column as text."""
+    out = tmp_path / "out.csv"
+    code, _, err = run([command, chinese_csv, *options, *CN_VARS, *CN_CSV, "--model", "radial", "-q", "-o", out],
+                       capsys)
+    assert code == 0, err
+    back = io.read_table(out, text_columns=["城市"])
+    assert back["城市"].iloc[0] == "001" and "NA" in set(back["城市"])
+    if command == "window":
+        api = fr.window_analysis(panel, "city", "year", INPUTS, OUTPUTS, ["so2"], width=2, model="radial")
+        column, expected = "score", api.scores["score"]
+    else:
+        api = fr.metafrontier(panel, "region", INPUTS, OUTPUTS, ["so2"], model="radial", period="year")
+        column, expected = "tgr", api.tgr
+    np.testing.assert_allclose(np.sort(back[column].to_numpy()), np.sort(expected.to_numpy()), rtol=1e-9)
+    code, _, err = run([command, chinese_csv, *options, *CN_VARS, "--model", "radial", "-q"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "--encoding gbk")
+
+
 def test_efficiency_id_keeps_codes_and_chinese_names(tmp_path, chinese_csv, capsys):
     out = tmp_path / "eff.xlsx"
     code, _, err = run(["efficiency", chinese_csv, *CN_VARS, *CN_CSV, "--id", "城市", "--period", "年份", "-q",
