@@ -29,8 +29,10 @@ Algorithm 1 (``algorithm=1``)
 3. For b = 1..L2: for each of the m DMUs draw eps_i from N(0, sigma_hat^2) left-truncated at 1 - z_i beta_hat,
    set delta*_i = z_i beta_hat + eps_i, and re-estimate the truncated regression of delta* on z: (beta*_b,
    sigma*_b).
-4. Percentile intervals: the alpha/2 and 1 - alpha/2 quantiles of the L2 values beta*_b (and sigma*_b); the
-   bootstrap standard error is their standard deviation.
+4. Intervals from the L2 values beta*_b (and sigma*_b), with q_p their p-quantile: ``interval="percentile"``
+   (the default) [q_{alpha/2}, q_{1-alpha/2}]; ``interval="basic"`` [2 beta_hat - q_{1-alpha/2}, 2 beta_hat -
+   q_{alpha/2}], the construction SW (2007) write out, from the distribution of beta*_b - beta_hat. The two agree
+   when that distribution is symmetric. The bootstrap standard error is the standard deviation of the beta*_b.
 
 Algorithm 2 (``algorithm=2``)
 -----------------------------
@@ -68,6 +70,7 @@ from .results import Summary, _row_line, _SummaryViews
 # a distance within EFFICIENT_TOL of 1 is the first stage's "efficient": dropped from Algorithm 1's regression
 # (LP scores carry noise of about 1e-12; frontier.problem snaps efficient scores to exactly 1)
 EFFICIENT_TOL = 1e-9
+INTERVALS = ("percentile", "basic")
 SIGN_CONVENTION = ("dependent variable: the distance delta >= 1 (input: 1/theta; output: phi); a positive "
                    "coefficient raises the distance, i.e. LOWERS efficiency; a negative one raises efficiency")
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
@@ -223,7 +226,7 @@ class SecondStageResult(_SummaryViews):
     delta : Series, the first stage's distance delta_hat of every DMU (input: 1/theta; output: phi).
     delta_bias_corrected : Series, Algorithm 2's bias-corrected delta_hat_hat (NaN-free), else None.
     used : Series of bool, the DMUs in the regression (Algorithm 1: delta_hat > 1).
-    algorithm, L1, L2, alpha : as called (``L1`` None for Algorithm 1).
+    algorithm, L1, L2, alpha, interval : as called (``L1`` None for Algorithm 1).
     orientation : ``"input"``, ``"output"`` or None (scores given as a Series).
     first_stage : what the distances come from (the model's description, or how a Series was read).
     loglik : float, the maximised log-likelihood.
@@ -244,6 +247,7 @@ class SecondStageResult(_SummaryViews):
     first_stage: str
     loglik: float
     n_failed_lps: int = 0
+    interval: str = "percentile"
 
     @property
     def n(self) -> int:
@@ -269,7 +273,8 @@ class SecondStageResult(_SummaryViews):
         """The regression table: one row per coefficient (``const``, covariates) and ``sigma``.
 
         Columns ``coefficient`` (ML estimate), ``std_error`` (standard deviation of the bootstrap estimates),
-        ``lower`` and ``upper`` (the percentile interval at level 1 - alpha) and ``significant`` (the interval
+        ``lower`` and ``upper`` (the ``interval`` -- percentile or basic -- bootstrap interval at level 1 - alpha) and
+        ``significant`` (the interval
         excludes 0; not defined for sigma). The sign convention is in ``.attrs["sign_convention"]``.
         """
         estimates = pd.concat([self.coefficients, pd.Series({"sigma": self.sigma})])
@@ -277,12 +282,14 @@ class SecondStageResult(_SummaryViews):
         ok = draws.dropna()
         q = ok.quantile([self.alpha / 2, 1 - self.alpha / 2]).T if len(ok) else \
             pd.DataFrame(np.nan, index=estimates.index, columns=[0, 1])
-        out = pd.DataFrame({"coefficient": estimates, "std_error": ok.std(ddof=1), "lower": q.iloc[:, 0],
-                            "upper": q.iloc[:, 1]})
+        lower, upper = q.iloc[:, 0], q.iloc[:, 1]
+        if self.interval == "basic":
+            lower, upper = 2 * estimates - upper, 2 * estimates - lower
+        out = pd.DataFrame({"coefficient": estimates, "std_error": ok.std(ddof=1), "lower": lower, "upper": upper})
         significant = (out["lower"] > 0) | (out["upper"] < 0)
         out["significant"] = significant.astype(object)
         out.loc["sigma", "significant"] = None
-        out.attrs = {"sign_convention": SIGN_CONVENTION, "interval": f"{1 - self.alpha:.0%} percentile bootstrap",
+        out.attrs = {"sign_convention": SIGN_CONVENTION, "interval": f"{1 - self.alpha:.0%} {self.interval} bootstrap",
                      "algorithm": self.algorithm}
         return out
 
@@ -299,7 +306,7 @@ class SecondStageResult(_SummaryViews):
                  f"{self.n_dropped} (bias-corrected delta <= 1)"),
                 ("bootstrap", f"L1 = {self.L1} (bias correction), L2 = {self.L2}" if self.algorithm == 2 else
                  f"L2 = {self.L2} (parametric)"),
-                ("interval", f"{1 - self.alpha:.0%} percentile"),
+                ("interval", f"{1 - self.alpha:.0%} {self.interval}"),
                 ("sigma", f"{self.sigma:.4f}"),
                 ("log-likelihood", f"{self.loglik:.4f}")]
         if self.n_failed_replicates:
@@ -327,8 +334,8 @@ class SecondStageResult(_SummaryViews):
         descriptions = {"term": "const (intercept), a covariate, or sigma (the error's standard deviation)",
                         "coefficient": "truncated-normal ML estimate",
                         "std_error": "standard deviation of the bootstrap estimates",
-                        "lower": f"lower end of the {1 - self.alpha:.0%} percentile bootstrap interval",
-                        "upper": f"upper end of the {1 - self.alpha:.0%} percentile bootstrap interval",
+                        "lower": f"lower end of the {1 - self.alpha:.0%} {self.interval} bootstrap interval",
+                        "upper": f"upper end of the {1 - self.alpha:.0%} {self.interval} bootstrap interval",
                         "significant": "the interval excludes 0"}
         extra = {"distances": pd.DataFrame({"delta": self.delta, "used": self.used}
                                            | ({} if self.delta_bias_corrected is None else
@@ -468,8 +475,9 @@ def _bootstrap_coefficients(beta, sigma, Z, uniforms) -> TruncatedFit:
 
 
 def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, algorithm: int = 1, L1: int = 100,
-                 L2: int = 2000, alpha: float = 0.05, random_state=None, n_jobs: int = 1, method: str = "auto",
-                 chunk_size: int | None = None, progress: bool | None = None) -> SecondStageResult:
+                 L2: int = 2000, alpha: float = 0.05, interval: str = "percentile", random_state=None,
+                 n_jobs: int = 1, method: str = "auto", chunk_size: int | None = None,
+                 progress: bool | None = None) -> SecondStageResult:
     """Regress DEA distances on covariates by Simar & Wilson's (2007) truncated-normal ML with bootstrap intervals.
 
     Model: delta_i = z_i beta + eps_i >= 1, eps ~ N(0, sigma^2) left-truncated at 1 - z_i beta, delta the radial
@@ -489,6 +497,8 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, algorithm:
         L1 replicates of the DEA first; needs the first stage's model, and a cross-section scored against all rows).
     L1, L2 : replicates of the bias correction (Algorithm 2) and of the parametric bootstrap of the coefficients.
     alpha : 1 - the intervals' level.
+    interval : ``"percentile"`` (default; the alpha/2 and 1 - alpha/2 quantiles of the bootstrap coefficients) or
+        ``"basic"`` (those quantiles reflected about the estimate, 2 beta_hat - q, the form SW 2007 write out).
     random_state : seed (int), numpy Generator or None. A seed gives the same numbers whatever ``n_jobs``.
     n_jobs, method, chunk_size, progress : the engine's options for Algorithm 2's L1 x n LPs (see
         :func:`frontier.efficiency`).
@@ -504,6 +514,8 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, algorithm:
     if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, (int, float, np.integer, np.floating)) \
             or not 0 < alpha < 1:
         raise ValueError(f"alpha must be a number in (0, 1), e.g. 0.05 for 95% intervals, got {alpha!r}")
+    if interval not in INTERVALS:
+        raise ValueError(f"interval must be one of {INTERVALS}, got {interval!r}")
     if L2 * alpha / 2 < 1:
         raise ValueError(f"L2 = {L2} replicates cannot give the alpha/2 = {alpha / 2:g} tails of a percentile "
                          f"interval; use L2 >= {int(np.ceil(2 / alpha))} (Simar & Wilson use 2000)")
@@ -547,7 +559,7 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, algorithm:
                                                                            name="delta_bias_corrected"),
         used=pd.Series(used, index=index, name="used"), algorithm=algorithm, L1=L1, L2=L2, alpha=float(alpha),
         orientation=orientation, first_stage=str(first_stage), loglik=float(fit.loglik[0]),
-        n_failed_lps=n_failed_lps)
+        n_failed_lps=n_failed_lps, interval=interval)
 
 
 def _check_replicable(spec) -> None:

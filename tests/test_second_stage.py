@@ -273,6 +273,23 @@ def test_bad_covariates_name_the_column_and_rows(small, change, covariates, mess
         fr.second_stage(first, change(frame.copy()), covariates, L2=50)
 
 
+def test_basic_interval_reflects_the_percentile_interval_about_the_estimate():
+    """interval="basic" (SW 2007's construction from beta* - beta_hat) is [2 beta_hat - q_hi, 2 beta_hat - q_lo]
+    of the same replicates that give the percentile interval [q_lo, q_hi]; the estimates do not change."""
+    frame = simulate_design(np.random.default_rng(4), 40)
+    first = fr.efficiency(frame, ["x"], ["y"], model="radial", orientation="input", rts="vrs")
+    percentile = fr.second_stage(first, frame, covariates="z", L2=100, random_state=0)
+    basic = fr.second_stage(first, frame, covariates="z", L2=100, random_state=0, interval="basic")
+    pd.testing.assert_frame_equal(percentile.replicates, basic.replicates)
+    p, b = percentile.table(), basic.table()
+    np.testing.assert_allclose(b["coefficient"], p["coefficient"])
+    np.testing.assert_allclose(b["lower"], 2 * p["coefficient"] - p["upper"])
+    np.testing.assert_allclose(b["upper"], 2 * p["coefficient"] - p["lower"])
+    assert "95% basic" in str(basic.summary()) and b.attrs["interval"] == "95% basic bootstrap"
+    with pytest.raises(ValueError, match=r"interval must be one of \('percentile', 'basic'\)"):
+        fr.second_stage(first, frame, covariates="z", L2=100, interval="bca")
+
+
 def test_bad_first_stage_and_options(small):
     frame, first = small
     sbm = fr.efficiency(frame, ["x"], ["y"], model="sbm")
