@@ -63,7 +63,7 @@ from .data import as_column_list, check_engine_options, option_value, validate_f
 from .models import resolve_options
 from .problem import Problem
 from .results import Specification, Summary, _FileExports, _row_line, _SummaryViews
-from .scoring import _identifiers, evaluation_groups, make_progress
+from .scoring import _identifiers, evaluation_groups, progress_bar
 
 BANDWIDTH_RULES = ("silverman", "lscv")
 SILVERMAN_CONSTANT = 1.06
@@ -455,25 +455,23 @@ def bootstrap(
     replicates = np.full((B, n), np.nan)
     failures = []
     n_scored = sum(len(rows) for rows in members)
-    bar = make_progress(progress, B * n_scored)
-    # the replicates go through the engine's parallel map together, in as few maps as keep the pseudo data (all
-    # held at once by the map) under MAP_VALUES numbers: one map for B = 2000, n = 300
-    per_map = max(1, MAP_VALUES // max(1, n_scored * problem.layout.d))
-    for first in range(0, B, per_map):
-        block = range(first, min(first + per_map, B))
-        requests, owners = [], []
-        for rows in members:
-            pseudo = pseudo_sample(dea.matrix[rows], distance[rows], draws[block.start: block.stop][:, rows], side)
-            requests.extend((rows, pseudo[i]) for i in range(len(block)))
-            owners.extend((b, rows) for b in block)
-        outs = problem.evaluate_many(requests, detail=False, n_jobs=n_jobs, method=method, chunk_size=chunk_size,
-                                     progress=bar.update if bar else None)
-        for (b, rows), out in zip(owners, outs):
-            replicates[b, rows] = out.score
-            bad = out.status != "optimal"
-            failures.extend((b, labels[r], s) for r, s in zip(rows[bad], out.status[bad]))
-    if bar:
-        bar.close()
+    with progress_bar(progress, B * n_scored) as advance:
+        # the replicates go through the engine's parallel map together, in as few maps as keep the pseudo data (all
+        # held at once by the map) under MAP_VALUES numbers: one map for B = 2000, n = 300
+        per_map = max(1, MAP_VALUES // max(1, n_scored * problem.layout.d))
+        for first in range(0, B, per_map):
+            block = range(first, min(first + per_map, B))
+            requests, owners = [], []
+            for rows in members:
+                pseudo = pseudo_sample(dea.matrix[rows], distance[rows], draws[block.start: block.stop][:, rows], side)
+                requests.extend((rows, pseudo[i]) for i in range(len(block)))
+                owners.extend((b, rows) for b in block)
+            outs = problem.evaluate_many(requests, detail=False, n_jobs=n_jobs, method=method, chunk_size=chunk_size,
+                                         progress=advance)
+            for (b, rows), out in zip(owners, outs):
+                replicates[b, rows] = out.score
+                bad = out.status != "optimal"
+                failures.extend((b, labels[r], s) for r, s in zip(rows[bad], out.status[bad]))
 
     estimates = _estimates(score, replicates, options.orientation, alpha)
     estimates["status"] = status.astype(str)

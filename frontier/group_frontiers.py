@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .data import _rows, check_engine_options, validate_frame
-from .scoring import bind_model, make_progress
+from .scoring import bind_model, progress_bar
 from .panel import period_order
 from .problem import SNAP_TOL
 from .results import MetafrontierResult, Specification
@@ -216,12 +216,10 @@ def metafrontier(
                          "Merge small groups or drop them")
 
     requests = group_requests + meta_requests + [(ev, ref) for ev, ref, _ in cross_requests]
-    bar = make_progress(progress, sum(len(ev) for ev, _ in requests))
-    outs = problem.evaluate_many(requests, super_efficiency=super_efficiency, score_outside=meta == "union",
-                                 detail=False, n_jobs=n_jobs, method=method, chunk_size=chunk_size,
-                                 progress=bar.update if bar else None)
-    if bar:
-        bar.close()
+    with progress_bar(progress, sum(len(ev) for ev, _ in requests)) as advance:
+        outs = problem.evaluate_many(requests, super_efficiency=super_efficiency, score_outside=meta == "union",
+                                     detail=False, n_jobs=n_jobs, method=method, chunk_size=chunk_size,
+                                     progress=advance)
 
     def collect(pairs, outputs_):
         score, status = np.full(n, np.nan), np.full(n, "not_solved", dtype=object)

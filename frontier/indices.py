@@ -57,7 +57,7 @@ import pandas as pd
 
 from . import malmquist_bootstrap
 from .data import check_engine_options, option_value, validate_frame
-from .scoring import bind_model, make_progress
+from .scoring import bind_model, progress_bar
 from .models import family as model_family
 from .models import resolve_options
 from .panel import Pairs, Panel, period_ranks
@@ -611,11 +611,9 @@ def _hicks_moorsteen(data, entity, period, inputs, outputs, bad_outputs, *, inde
     for t in terms:
         for side, point, tech in t.values():
             caches[side].request(point, tech)
-    bar = make_progress(progress, sum(cache.n_requested for cache in caches.values()), unit="LP")
-    for cache in caches.values():
-        cache.solve(progress=bar.update if bar else None)
-    if bar:
-        bar.close()
+    with progress_bar(progress, sum(cache.n_requested for cache in caches.values()), unit="LP") as advance:
+        for cache in caches.values():
+            cache.solve(progress=advance)
 
     roles = terms[0].keys() if terms else ()
     measures = {}
@@ -822,10 +820,8 @@ def productivity(
     for role in roles.values():
         for tech, (rows, _) in role.items():
             cache.request_rows(rows, tech)
-    bar = make_progress(progress, cache.n_requested, unit="LP")
-    cache.solve(progress=bar.update if bar else None)
-    if bar:
-        bar.close()
+    with progress_bar(progress, cache.n_requested, unit="LP") as advance:
+        cache.solve(progress=advance)
 
     measures, failures = {}, {}
     for name, role in roles.items():

@@ -337,18 +337,16 @@ def bootstrap_malmquist(*, B: int, alpha: float, bandwidth, random_state, panel,
                         requests[r].append((wanted[(key, p, r)], pseudo))
                         where[r].append((rep, key, p))
     n_lps = sum(len(pts) for r in problems for pts, _ in requests[r])
-    from .scoring import make_progress
+    from .scoring import progress_bar
 
-    bar = make_progress(progress, n_lps)
-    results = {}
-    for r in problems:
-        if requests[r]:
-            outs = problems[r].evaluate_many(requests[r], score_outside=True, detail=False,
-                                             progress=bar.update if bar else None, **engine_options)
-            for (rep, key, p), (pts, _), out in zip(where[r], requests[r], outs):
-                results[(rep, key, p, r)] = (pts, out.score, out.status)
-    if bar:
-        bar.close()
+    with progress_bar(progress, n_lps) as advance:
+        results = {}
+        for r in problems:
+            if requests[r]:
+                outs = problems[r].evaluate_many(requests[r], score_outside=True, detail=False,
+                                                 progress=advance, **engine_options)
+                for (rep, key, p), (pts, _), out in zip(where[r], requests[r], outs):
+                    results[(rep, key, p, r)] = (pts, out.score, out.status)
 
     # step 5: the replicate distances and components
     lp_status: dict = {}

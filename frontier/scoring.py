@@ -6,6 +6,8 @@ them to the engine (:mod:`frontier.engine`) once per reference set.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import pandas as pd
 
@@ -223,11 +225,9 @@ def efficiency(
     groups = evaluation_groups(frame.index, period, period_values, technology, window, ref_mask)
 
     problem.check_zeros(frame.index, np.arange(n))
-    bar = make_progress(progress, n)
-    evaluations = problem.evaluate_many(groups, super_efficiency=super_efficiency, n_jobs=n_jobs, method=method,
-                                        chunk_size=chunk_size, progress=bar.update if bar else None)
-    if bar:
-        bar.close()
+    with progress_bar(progress, n) as advance:
+        evaluations = problem.evaluate_many(groups, super_efficiency=super_efficiency, n_jobs=n_jobs, method=method,
+                                            chunk_size=chunk_size, progress=advance)
     d = problem.layout.d
     scores = np.full(n, np.nan)
     status = np.full(n, "not_solved", dtype=object)
@@ -287,6 +287,19 @@ def efficiency(
 
 
 PROGRESS_MIN = 5000     # LPs: smaller runs finish in seconds, a bar would only flicker
+
+
+@contextmanager
+def progress_bar(progress: bool | None, total: int, unit: str = "DMU"):
+    """A block with a progress bar (:func:`make_progress`'s): yields the callable that advances it by a number of
+    finished LPs (None when no bar is shown, so callers pass it on as the engine's ``progress``), and closes the bar
+    however the block ends."""
+    bar = make_progress(progress, total, unit)
+    try:
+        yield bar.update if bar else None
+    finally:
+        if bar:
+            bar.close()
 
 
 def make_progress(progress: bool | None, total: int, unit: str = "DMU"):

@@ -592,7 +592,7 @@ def _bias_corrected(delta, fit, Z, data, spec, L1, rng, *, n_jobs, method, chunk
     """
     from .models import resolve_options
     from .problem import Problem
-    from .scoring import make_progress
+    from .scoring import progress_bar
 
     inputs, outputs = list(spec.get("inputs")), list(spec.get("outputs"))
     dea = validate_frame(data, inputs, outputs)
@@ -612,11 +612,9 @@ def _bias_corrected(delta, fit, Z, data, spec, L1, rng, *, n_jobs, method, chunk
         pseudo = np.hstack([X * ratio[b, :, None], Y]) if spec.get("orientation") == "input" else \
             np.hstack([X, Y / ratio[b, :, None]])
         requests.append((np.arange(n), pseudo))
-    bar = make_progress(progress, L1 * n)
-    evaluations = problem.evaluate_many(requests, detail=False, n_jobs=n_jobs, method=method, chunk_size=chunk_size,
-                                        progress=bar.update if bar else None)
-    if bar:
-        bar.close()
+    with progress_bar(progress, L1 * n) as advance:
+        evaluations = problem.evaluate_many(requests, detail=False, n_jobs=n_jobs, method=method, chunk_size=chunk_size,
+                                            progress=advance)
     scores = np.vstack([ev.score for ev in evaluations])
     replicated = 1.0 / scores if spec.get("orientation") == "input" else scores
     failed = ~np.isfinite(replicated)

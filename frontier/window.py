@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .data import check_engine_options, validate_frame
-from .scoring import bind_model, make_progress
+from .scoring import bind_model, progress_bar
 from .panel import Panel, period_ranks
 from .results import Specification, WindowAnalysisResult
 
@@ -98,11 +98,9 @@ def window_analysis(
     for periods in windows:
         rows = np.flatnonzero(np.isin(panel.rank, period_ranks(list(periods), list(panel.order))))
         jobs.append((rows, rows))
-    bar = make_progress(progress, sum(len(rows) for rows, _ in jobs))
-    outs = problem.evaluate_many(jobs, super_efficiency=super_efficiency, detail=False, n_jobs=n_jobs,
-                                 method=method, chunk_size=chunk_size, progress=bar.update if bar else None)
-    if bar:
-        bar.close()
+    with progress_bar(progress, sum(len(rows) for rows, _ in jobs)) as advance:
+        outs = problem.evaluate_many(jobs, super_efficiency=super_efficiency, detail=False, n_jobs=n_jobs,
+                                     method=method, chunk_size=chunk_size, progress=advance)
 
     parts = []
     for k, ((rows, _), out) in enumerate(zip(jobs, outs)):
