@@ -62,7 +62,7 @@ import pandas as pd
 from .data import as_column_list, check_engine_options, option_value, validate_frame
 from .models import resolve_options
 from .problem import Problem
-from .results import Specification, Summary, _FileExports, _row_line, _SummaryViews
+from .results import Specification, Summary, _FileExports, _row_line, _SummaryViews, leading_columns
 from .scoring import _identifiers, evaluation_groups, progress_bar
 
 BANDWIDTH_RULES = ("silverman", "lscv")
@@ -220,15 +220,7 @@ class BootstrapResult(_SummaryViews, _FileExports):
     def to_frame(self) -> pd.DataFrame:
         """The estimates, indexed like the data and led by the ``id`` and period columns (as
         :meth:`frontier.EfficiencyResult.to_frame`), so the frame merges straight back onto the data."""
-        parts = []
-        id_names = [] if self.ids is None else list(self.ids.columns)
-        if self.ids is not None:
-            parts.append(self.ids)
-        if self.periods is not None and self.periods.name not in id_names and \
-                (self.ids is not None or self.periods.name not in self.estimates.index.names):
-            parts.append(self.periods)
-        parts.append(self.estimates)
-        return pd.concat(parts, axis=1)
+        return pd.concat(leading_columns(self.ids, self.periods, self.estimates.index) + [self.estimates], axis=1)
 
     def _bandwidth_text(self) -> str:
         if isinstance(self.bandwidth, pd.Series):

@@ -224,6 +224,17 @@ def _parameter_rows(spec) -> list[tuple]:
     return rows
 
 
+def leading_columns(ids: pd.DataFrame | None, periods: pd.Series | None, index: pd.Index) -> list:
+    """The columns that lead a per-DMU frame: the ``id`` columns (when given) and the period column (unless an id
+    column already is it, or, without ids, it already is a level of ``index``), so the frame merges straight back
+    onto the user's data on its index or on the id columns."""
+    parts = [] if ids is None else [ids]
+    id_names = [] if ids is None else list(ids.columns)
+    if periods is not None and periods.name not in id_names and (ids is not None or periods.name not in index.names):
+        parts.append(periods)
+    return parts
+
+
 @dataclass(frozen=True)
 class EfficiencyResult(_SummaryViews, _FileExports):
     """The outcome of :func:`frontier.efficiency`, one row per DMU (aligned to the data's index).
@@ -268,13 +279,7 @@ class EfficiencyResult(_SummaryViews, _FileExports):
         is an index level and no ``id`` was given), so the frame merges straight back onto the user's data on
         its index or on the id columns.
         """
-        parts = []
-        id_names = [] if self.ids is None else list(self.ids.columns)
-        if self.ids is not None:
-            parts.append(self.ids)
-        if self.periods is not None and self.periods.name not in id_names and \
-                (self.ids is not None or self.periods.name not in self.scores.index.names):
-            parts.append(self.periods)
+        parts = leading_columns(self.ids, self.periods, self.scores.index)
         parts += [self.scores, self.status, self.slacks.add_prefix("slack_"), self.targets.add_prefix("target_")]
         if self.betas is not None:
             parts.append(self.betas.add_prefix("beta_"))
