@@ -111,7 +111,9 @@ class _SBMStage(Stage):
     def norm_row(self) -> int:
         return self.d + int(self.convexity)
 
-    def weights_for(self, data0):
+    def _oriented_terms(self, data0):
+        """Each side's term weights and divisors (:func:`term_weights`), the side the orientation leaves out
+        weighted 0: ``(wi, di, wo, do)``."""
         L = self.layout
         wi, di = term_weights(data0[:, L.inputs], self.weights[L.inputs], self.zeros, self.small[L.inputs])
         out = slice(L.m, L.d)
@@ -120,6 +122,10 @@ class _SBMStage(Stage):
             wo = np.zeros_like(wo)
         if self.orientation == "output":
             wi = np.zeros_like(wi)
+        return wi, di, wo, do
+
+    def weights_for(self, data0):
+        wi, di, wo, do = self._oriented_terms(data0)
         # a side the orientation leaves out may hold zeros (not checked, not divided by): 0, not 0/0 = NaN
         return (np.divide(wi, di, out=np.zeros_like(wi), where=wi != 0),
                 np.divide(wo, do, out=np.zeros_like(wo), where=wo != 0))
@@ -127,16 +133,10 @@ class _SBMStage(Stage):
     def terms(self, data0):
         """The weight ``w_v`` and divisor ``div_v`` of each variable's term ``w_v s_v / div_v`` (k x d each; a
         divisor is 1 where the orientation leaves the term out or the value is 0 and not divided by)."""
-        L = self.layout
-        wi, di = term_weights(data0[:, L.inputs], self.weights[L.inputs], self.zeros, self.small[L.inputs])
-        out = slice(L.m, L.d)
-        wo, do = term_weights(data0[:, out], self.weights[out], self.zeros, self.small[out])
-        if self.orientation == "input":
-            wo = np.zeros_like(wo)
-        if self.orientation == "output":
-            wi = np.zeros_like(wi)
+        wi, di, wo, do = self._oriented_terms(data0)
         w, div = np.hstack([wi, wo]), np.hstack([di, do])
-        return w, np.where((w > 0) & (div > 0), div, np.where(data0[:, : L.d] > 0, data0[:, : L.d], 1.0))
+        d = self.layout.d
+        return w, np.where((w > 0) & (div > 0), div, np.where(data0[:, :d] > 0, data0[:, :d], 1.0))
 
     def slacks(self, extras, data0):
         """The slacks ``S_v = div_v S'_v`` (Charnes-Cooper scaled) from the LP's slack columns."""
