@@ -1,6 +1,7 @@
 """Scale: 100,000 DMUs (VRS SBM with bad outputs) and the million-observation GML, with time and memory.
 
-Two runs on the hard data of ``benchmarks/common.py`` (``hard_firms``, ``hard_panel``):
+Two runs, on the hard data of ``benchmarks/common.py`` (``hard_firms``, ``hard_panel``) by default or on the friendly
+data with ``--data friendly`` (``synthetic_firms``, the city panel):
 
 * ``cross``: ``efficiency()`` of ``--n`` DMUs (default 100,000), VRS SBM with bad outputs (target: <= 60 s and
   <= 2 GB on the 2-core machine);
@@ -33,7 +34,7 @@ import time
 
 import numpy as np
 import psutil
-from common import BADS, INPUTS, OUTPUTS, hard_firms, hard_panel
+from common import BADS, INPUTS, OUTPUTS, cross_section, panel
 
 import frontier as fr
 
@@ -113,8 +114,8 @@ def stub_lps() -> None:
 
 def cross(args):
     t0 = time.perf_counter()
-    data = hard_firms(args.n, seed=args.n)
-    print(f"hard cross-section, n = {args.n} (generated in {time.perf_counter() - t0:.1f} s), VRS SBM with bad "
+    data = cross_section(args.data, args.n)
+    print(f"{args.data} cross-section, n = {args.n} (generated in {time.perf_counter() - t0:.1f} s), VRS SBM with bad "
           f"outputs, n_jobs={args.n_jobs}")
     res, seconds, peak = measured("efficiency", lambda: fr.efficiency(
         data, INPUTS, OUTPUTS, BADS, model="sbm", rts="vrs", n_jobs=args.n_jobs, progress=args.progress),
@@ -126,8 +127,8 @@ def cross(args):
 
 def gml(args):
     t0 = time.perf_counter()
-    data = hard_panel(args.firms, args.years, seed=7)
-    print(f"hard panel {args.firms} x {args.years} = {len(data)} observations (generated in "
+    data = panel(args.data, args.firms, args.years)
+    print(f"{args.data} panel {args.firms} x {args.years} = {len(data)} observations (generated in "
           f"{time.perf_counter() - t0:.1f} s), GML: VRS super-SBM with bad outputs, global technology, "
           f"n_jobs={args.n_jobs}")
     res, seconds, peak = measured("productivity(index='gml')", lambda: fr.productivity(
@@ -147,6 +148,7 @@ def main(argv=None):
     ap.add_argument("--firms", type=int, default=100_000, help="gml: firms")
     ap.add_argument("--years", type=int, default=10, help="gml: years")
     ap.add_argument("--n-jobs", type=int, default=2)
+    ap.add_argument("--data", choices=["friendly", "hard"], default="hard", help="benchmark data (common.py)")
     ap.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                     help="the progress bar (default: frontier's, on in a terminal for long runs)")
     ap.add_argument("--profile", action="store_true", help="cProfile the call (with --n-jobs 1)")

@@ -71,14 +71,15 @@ VERIFY_TOL = 1e-7       # largest accepted row residual, relative to the magnitu
 OPTIMALITY_TOL = 1e-9   # largest accepted wrong-signed reduced cost, relative to the magnitude of its terms
 CANCELLATION_TOL = 1e-5  # an objective below this fraction of its terms' magnitude needs an exact certificate
 RANGE_TOL = 1e-9        # slack on an objective's documented range, times max(1, |bound|)
+TIGHT_TOL = 1e-10       # HiGHS's feasibility tolerances for a second attempt at a solution the certificate refused
 
 # presolve off (tiny LPs, solved thousands of times); dual simplex (patches keep the basis dual feasible)
 DEFAULT_OPTIONS = {"presolve": "off", "simplex_strategy": 1, "solver": "simplex"}
 # on a numerical failure: drop the basis and retry, then primal simplex, then interior point with crossover
 RETRY_OPTIONS = [{}, {"simplex_strategy": 4}, {"solver": "ipm", "run_crossover": "on"}]
 # the robust path: an equilibrated model, the tightest tolerances HiGHS accepts, no entry dropped as "small"
-ROBUST_OPTIONS = {"presolve": "off", "solver": "simplex", "primal_feasibility_tolerance": 1e-10,
-                  "dual_feasibility_tolerance": 1e-10, "small_matrix_value": 1e-12, "large_matrix_value": 1e30}
+ROBUST_OPTIONS = {"presolve": "off", "solver": "simplex", "primal_feasibility_tolerance": TIGHT_TOL,
+                  "dual_feasibility_tolerance": TIGHT_TOL, "small_matrix_value": 1e-12, "large_matrix_value": 1e30}
 
 _banner_shown = False
 
@@ -267,8 +268,8 @@ class StageSolver:
         self.block_arr = np.zeros(0, dtype=np.int64)
         self.pos_arr = np.zeros(0, dtype=np.int64)
         self.block_masks = np.array([b.variables for b in stage.blocks], dtype=float)
-        self.col_matrix = np.zeros((R, 0))     # the model's reference columns' coefficients, in model order
         self.last_duals = None
+        self.negative = None     # the last solve's negative reduced costs (see _price)
         self.applied: tuple[BatchPatch | None, int] = (None, -1)     # the patch and DMU the model holds
         for b, seed in enumerate(plan.seeds):
             self._add_columns(b, seed)
@@ -297,8 +298,6 @@ class StageSolver:
         self.col_pos.extend(int(p) for p in positions)
         self.block_arr = np.asarray(self.col_block, dtype=np.int64)
         self.pos_arr = np.asarray(self.col_pos, dtype=np.int64)
-        self.col_matrix = np.hstack([self.col_matrix, column_matrix(self.stage, self.ref, positions,
-                                                                    np.full(k, b, dtype=np.int64))])
         self.is_active[b][positions] = True
 
     def _apply(self, patch: BatchPatch, i: int) -> None:
@@ -328,6 +327,11 @@ class StageSolver:
                 h.changeColsBounds(E, self.extra_idx, patch.highs_extra_lower[i], patch.highs_extra_upper[i])
             self.extra_cost, self.extra_lower, self.extra_upper = cost, el, eu
 
+    def tighten(self) -> None:
+        """Solve to HiGHS's tightest primal and dual feasibility tolerances from now on."""
+        for key in ("primal_feasibility_tolerance", "dual_feasibility_tolerance"):
+            self.h.setOptionValue(key, TIGHT_TOL)
+
     def _set_own_bound(self, own: int, upper: float) -> None:
         for b in range(len(self.stage.blocks)):
             col = self.col_of[b].get(own)
@@ -353,12 +357,18 @@ class StageSolver:
         return cand[ok]
 
     def _price(self, duals: np.ndarray, own: int) -> bool:
+        """Add the columns that price out under ``duals`` (at most ``MAX_ADD_PER_ROUND`` per block); keep every
+        negative reduced cost in ``negative`` (per block: indices into the pricing set and their values, without
+        the excluded DMU ``own``), which the optimality certificate checks once no column prices out."""
         added = False
-        self.priced = (duals, [])       # kept for the optimality certificate (see candidates)
+        self.negative = []
         for b in range(len(self.stage.blocks)):
             rc = self.pricing_cost[b] - self._column_products(b, duals)
-            self.priced[1].append(rc)
-            cand = self._eligible(b, np.flatnonzero(rc < -PRICING_TOL), own)
+            negative = np.flatnonzero(rc < 0)
+            if own >= 0:
+                negative = negative[self.pricing[b][negative] != own]
+            self.negative.append((negative, rc[negative]))
+            cand = self._eligible(b, negative[rc[negative] < -PRICING_TOL], own)
             if cand.size:
                 if cand.size > MAX_ADD_PER_ROUND:
                     cand = cand[np.argpartition(rc[cand], MAX_ADD_PER_ROUND)[:MAX_ADD_PER_ROUND]]
@@ -446,6 +456,7 @@ class StageSolver:
         if exclude:
             self._set_own_bound(own, 0.0)
         own_for_pricing = own if exclude else -1
+        self.negative = None
         retries = 0
         while True:
             self.h.run()
@@ -499,27 +510,18 @@ class StageSolver:
             self._set_own_bound(own, HINF)
         return status, objective, values, row_dual
 
-    def candidates(self, own: int) -> list[tuple]:
-        """Per block, the reference columns an optimality certificate prices: positions, data rows and their
-        reduced costs under the final duals (from the last pricing round; None in ``method="full"``), without
-        the evaluated DMU when the stage excludes it (``own``; -1 if none)."""
-        reduced = self.priced[1] if not self.full else [None] * len(self.pricing)
-        out = []
-        for positions, data, rc in zip(self.pricing, self.pricing_data, reduced):
-            if self.stage.exclude_self and own >= 0:
-                keep = positions != own
-                if not keep.all():
-                    positions, data, rc = positions[keep], data[keep], None if rc is None else rc[keep]
-            out.append((positions, data, rc))
-        return out
+    @property
+    def candidates(self) -> list[tuple]:
+        """Per block, the reference columns an optimality certificate prices (:func:`kkt_violation`): the pricing
+        set's positions and their data rows."""
+        return list(zip(self.pricing, self.pricing_data))
 
     def columns(self, values: np.ndarray) -> "Columns":
         """The solution as the stage's own column values and the nonzero reference intensities."""
         lam = values[self.n_extra:]
         nz = np.flatnonzero(lam > 1e-12 * max(1.0, lam.max(initial=0.0)))
         duals = self.last_duals if self.stage.keep_duals else None
-        return Columns(values[: self.n_extra], self.pos_arr[nz], self.block_arr[nz], lam[nz], duals,
-                       self.col_matrix[:, nz])
+        return Columns(values[: self.n_extra], self.pos_arr[nz], self.block_arr[nz], lam[nz], duals)
 
 
 class BatchPatch:
@@ -562,35 +564,18 @@ class BatchPatch:
 @dataclass
 class Columns:
     """One LP solution: the stage's own column values, the nonzero intensities with their blocks, and the row
-    duals when the stage keeps them (optimal for the full LP: column generation stops when no column prices out).
-    ``matrix`` holds the used reference columns' coefficients once known (:meth:`reference_matrix`)."""
+    duals when the stage keeps them (optimal for the full LP: column generation stops when no column prices out)."""
 
     own: np.ndarray
     pos: np.ndarray
     blk: np.ndarray
     lam: np.ndarray
     duals: np.ndarray | None = None
-    matrix: np.ndarray | None = None
 
     def clipped(self, patch: Patch | BatchPatch, i: int) -> "Columns":
         """The solution with every variable moved inside its bounds (solvers return them up to a tolerance)."""
         own = np.clip(self.own, patch.extra_lower[i], patch.extra_upper[i])
-        return Columns(own, self.pos, self.blk, np.maximum(self.lam, 0.0), self.duals, self.matrix)
-
-    def reference_matrix(self, stage: Stage, ref: np.ndarray) -> np.ndarray:
-        """Coefficients of the used reference columns in every row (n_rows x used columns), built once."""
-        if self.matrix is None:
-            self.matrix = column_matrix(stage, ref, self.pos, self.blk)
-        return self.matrix
-
-    def intensities(self, stage: Stage, ref: np.ndarray):
-        """Reference intensities summed over blocks (sorted positions), and the reference combination per data row."""
-        sums = self.reference_matrix(stage, ref)[: stage.d] @ self.lam
-        if len(stage.blocks) == 1:        # one column per position: sorting is the sum
-            order = np.argsort(self.pos)
-            return self.pos[order], self.lam[order], sums
-        upos, inverse = np.unique(self.pos, return_inverse=True)
-        return upos, np.bincount(inverse, weights=self.lam, minlength=upos.size), sums
+        return Columns(own, self.pos, self.blk, np.maximum(self.lam, 0.0), self.duals)
 
 
 def column_matrix(stage: Stage, ref: np.ndarray, pos: np.ndarray, blk: np.ndarray) -> np.ndarray:
@@ -610,15 +595,55 @@ def _relative(violation: np.ndarray, scale: np.ndarray) -> np.ndarray:
     return out
 
 
-def _max_relative(violation: np.ndarray, scale: np.ndarray) -> float:
-    """The largest ``violation / scale`` (both >= 0), with 0 / 0 = 0 and x / 0 = inf (``fmax`` skips the NaN of
-    0 / 0 and of a NaN violation; an infinite one counts). Call under ``np.errstate(divide=..., invalid="ignore")``."""
-    return float(np.fmax.reduce(violation / scale, initial=0.0))
+def _row_max_relative(violation: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Per row, the largest ``violation / scale`` (both >= 0), with 0 / 0 = 0 and x / 0 = inf (``fmax`` skips the
+    NaN of 0 / 0 and of a NaN violation; an infinite one counts). Call under ``np.errstate(divide=..., invalid=...)``."""
+    return np.fmax.reduce(violation / scale, axis=1, initial=0.0)
 
 
-def kkt_violation(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, cols: Columns, row_dual: np.ndarray,
-                  candidates: list[tuple]) -> tuple[float, float]:
-    """Relative primal and dual (optimality) errors of a clipped solution ``cols`` with row duals ``row_dual``.
+@dataclass
+class Stacked:
+    """Solutions of m DMUs stacked for vectorised checks: the own columns' values (m x E) and the nonzero
+    intensities of all m as flat arrays (``seg``: which DMU each belongs to, in order)."""
+
+    own: np.ndarray
+    seg: np.ndarray
+    pos: np.ndarray
+    blk: np.ndarray
+    lam: np.ndarray
+
+    @classmethod
+    def of(cls, sols: list[Columns], n_extra: int) -> "Stacked":
+        counts = np.fromiter((s.pos.size for s in sols), dtype=np.int64, count=len(sols))
+        flat = (lambda name, dtype: np.concatenate([getattr(s, name) for s in sols]).astype(dtype, copy=False)
+                if sols else np.zeros(0, dtype=dtype))
+        own = np.stack([s.own for s in sols]) if sols else np.zeros((0, n_extra))
+        return cls(own, np.repeat(np.arange(len(sols)), counts), flat("pos", np.int64), flat("blk", np.int64),
+                   flat("lam", float))
+
+    def reference_activity(self, stage: Stage, ref: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per DMU and row, ``A lam`` and ``|A| lam`` over the reference columns (m x n_rows)."""
+        m, d = self.own.shape[0], stage.d
+        masks = np.array([b.variables for b in stage.blocks], dtype=float)
+        terms = ref[self.pos] * masks[self.blk] * self.lam[:, None]
+        signed, size = np.zeros((m, stage.n_rows)), np.zeros((m, stage.n_rows))
+        for v in range(d):
+            signed[:, v] = np.bincount(self.seg, weights=terms[:, v], minlength=m)
+            size[:, v] = np.bincount(self.seg, weights=np.abs(terms[:, v]), minlength=m)
+        if stage.convexity:
+            conv = np.array([b.convexity for b in stage.blocks], dtype=float)[self.blk] * self.lam
+            signed[:, d] = size[:, d] = np.bincount(self.seg, weights=conv, minlength=m)
+        return signed, size
+
+
+CERTIFY_ENTRIES = 1 << 21    # reduced costs computed at once by the certificate (pricing candidates x DMUs)
+
+
+def kkt_violation(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.ndarray, own: np.ndarray,
+                  sols: Stacked, row_duals: np.ndarray, candidates: list[tuple],
+                  negatives: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Relative primal and dual (optimality) errors of the clipped solutions ``sols`` of DMUs ``rows`` of ``patch``
+    (``own``: their positions in the reference set, -1 if absent) with row duals ``row_duals`` (one row each).
 
     Primal: each row's violation of its bounds relative to the magnitude of its terms ``sum |a_rj x_j| + |bound|``
     (the scale a row's residual is judged on: a row whose terms are all about 1e-20 is judged on its own scale,
@@ -627,82 +652,117 @@ def kkt_violation(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, cols
     Dual: the row duals are first made consistent with the solution (complementary slackness): a dual may be
     positive only on a row at its lower bound and negative only on a row at its upper bound (within the primal
     tolerance, relative), otherwise it is taken as 0. The reduced costs ``d_j = c_j - a_j' y`` of the stage's own
-    columns and of every reference column in ``candidates`` (per block: positions, their data rows, and their reduced
-    costs under ``row_dual`` if already known, else None) must then satisfy their sign conditions relative to the
-    magnitude of their terms ``|c_j| + sum_r |a_rj y_r|``: a column at its lower bound needs ``d >= 0``, at its upper
-    bound ``d <= 0``, strictly between them ``d = 0``; a fixed column needs nothing. A reference column not in the
-    solution is at its lower bound 0.
+    columns, of every reference column in ``candidates`` (per block: the positions pricing considers and their data
+    rows; the evaluated DMU left out when the stage excludes it) and of every used column must then satisfy their
+    sign conditions relative to the magnitude of their terms ``|c_j| + sum_r |a_rj y_r|``: a column at its lower
+    bound needs ``d >= 0``, at its upper bound ``d <= 0``, strictly between them ``d = 0``; a fixed column needs
+    nothing. A reference column not in the solution is at its lower bound 0.
 
     Both measures are invariant to scaling any row or column, so they mean the same in the LP's units as in the
     user's. Together they say the solution is the exact optimum of an LP whose costs and row bounds differ from
     this one's by that relative amount: a feasible but non-optimal basis (a reduced cost of -1e-12 on terms of
     1e-12, which an absolute tolerance accepts) fails. Reference columns left out of ``candidates`` are the
     dominated ones (:func:`dominance_screen`): a column dominated by another never prices below it.
+
+    Computed for all m DMUs at once, so the certificate costs a few vectorised operations per batch, not per LP.
+    ``negatives`` (optional, per DMU, None where unknown) holds what pricing already found under the same duals:
+    per block, the candidates with a negative reduced cost and their values (:meth:`StageSolver._price`); only
+    those are then judged. Elsewhere the candidates' reduced costs are one matrix product per block and slice.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _kkt_violation(stage, ref, patch, i, cols, row_dual, candidates)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, negatives)
 
 
-def _kkt_violation(stage, ref, patch, i, cols, row_dual, candidates):
-    A = cols.reference_matrix(stage, ref)
-    E, own = patch.extra_matrix[i], cols.own
-    lo, up = patch.row_lower[i], patch.row_upper[i]
-    activity = E @ own + A @ cols.lam
-    magnitude = patch.abs_extra_matrix[i] @ np.abs(own) + np.abs(A) @ cols.lam + patch.bound[i]
+def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, negatives):
+    m, d = rows.size, stage.d
+    E, abs_E, x = patch.extra_matrix[rows], patch.abs_extra_matrix[rows], sols.own
+    lo, up = patch.row_lower[rows], patch.row_upper[rows]
+    ref_activity, ref_size = sols.reference_activity(stage, ref)
+    activity = np.einsum("mre,me->mr", E, x) + ref_activity
+    magnitude = np.einsum("mre,me->mr", abs_E, np.abs(x)) + ref_size + patch.bound[rows]
     below, above = lo - activity, activity - up
-    primal = _max_relative(np.maximum(np.maximum(below, above), 0.0), magnitude)
+    primal = _row_max_relative(np.maximum(np.maximum(below, above), 0.0), magnitude)
     tol = VERIFY_TOL * magnitude
-    y = np.where(np.where(row_dual > 0, np.abs(below) <= tol, np.abs(above) <= tol), row_dual, 0.0)
+    y = np.where(np.where(row_duals > 0, np.abs(below) <= tol, np.abs(above) <= tol), row_duals, 0.0)
     # the own columns: d >= 0 at the lower bound, d <= 0 at the upper, d = 0 between, nothing if fixed
-    cost = patch.extra_cost[i]
-    d_own = cost - E.T @ y
-    violation = np.maximum(np.where(own <= patch.extra_lower[i], 0.0, d_own),
-                           np.where(own >= patch.extra_upper[i], 0.0, -d_own))
-    dual = _max_relative(violation, patch.abs_extra_cost[i] + patch.abs_extra_matrix[i].T @ np.abs(y))
-    d = stage.d
-    same_duals = bool((y == row_dual).all())
-    single = len(stage.blocks) == 1
-    for b, (block, (positions, data, reduced)) in enumerate(zip(stage.blocks, candidates)):
-        y_data = np.where(block.variables, y[:d], 0.0)
+    d_own = patch.extra_cost[rows] - np.einsum("mre,mr->me", E, y)
+    violation = np.maximum(np.where(x <= patch.extra_lower[rows], 0.0, d_own),
+                           np.where(x >= patch.extra_upper[rows], 0.0, -d_own))
+    dual = _row_max_relative(violation, patch.abs_extra_cost[rows] + np.einsum("mre,mr->me", abs_E, np.abs(y)))
+    same = (y == row_duals).all(axis=1)
+    for b, (block, (positions, data)) in enumerate(zip(stage.blocks, candidates)):
         cost_v = np.zeros(d) if block.cost is None else block.cost
-        if reduced is None or not same_duals:
-            reduced = data @ (cost_v - y_data) - (y[d] if block.convexity else 0.0)
-        # only a negative or a used column's reduced cost can violate (a used one must be 0, an unused one >= 0):
-        # both by |d_j|, on their terms' magnitude (the data are non-negative, so |a_j|'|y| is data @ |y|)
-        in_block = cols.pos if single else cols.pos[cols.blk == b]
-        at = np.minimum(np.searchsorted(positions, in_block), positions.size - 1)
-        check = np.concatenate([at[positions[at] == in_block], np.flatnonzero(reduced < 0)])
-        terms = data[check] @ (np.abs(cost_v) + np.abs(y_data)) + (abs(y[d]) if block.convexity else 0.0)
-        dual = max(dual, _max_relative(np.abs(reduced[check]), terms))
+        Y = np.where(block.variables, y[:, :d], 0.0)
+        y_conv = y[:, d] if block.convexity else np.zeros(m)
+        # every candidate: only a negative reduced cost can violate (an unused column must have d >= 0). Where
+        # pricing kept them under these very duals, only those few are judged; elsewhere all are recomputed.
+        known = [j for j in range(m) if negatives is not None and negatives[j] is not None and same[j]]
+        if known:
+            at = np.repeat(known, [negatives[j][b][0].size for j in known])
+            index = np.concatenate([negatives[j][b][0] for j in known])
+            reduced = np.concatenate([negatives[j][b][1] for j in known])
+            terms = (np.einsum("jv,jv->j", data[index], np.abs(cost_v) + np.abs(Y[at])) + np.abs(y_conv[at]))
+            np.fmax.at(dual, at, -reduced / terms)
+        rest = np.setdiff1d(np.arange(m), known)
+        step = max(1, CERTIFY_ENTRIES // max(positions.size, 1))
+        for a in range(0, rest.size if positions.size else 0, step):
+            part = rest[a: a + step]
+            reduced = data @ (cost_v[:, None] - Y[part].T) - y_conv[part]
+            if stage.exclude_self:
+                at = np.minimum(np.searchsorted(positions, own[part]), positions.size - 1)
+                hit = np.flatnonzero((own[part] >= 0) & (positions[at] == own[part]))
+                reduced[at[hit], hit] = np.inf
+            if (reduced < 0).any():
+                terms = data @ (np.abs(cost_v)[:, None] + np.abs(Y[part].T)) + np.abs(y_conv[part])
+                dual[part] = np.fmax(dual[part], np.fmax.reduce(np.maximum(-reduced, 0.0) / terms, axis=0,
+                                                                initial=0.0))
+        # every used column must have d = 0 (the data are non-negative, so |a_j|'|y| is a_j' |y|)
+        used = sols.blk == b
+        at, data_used = sols.seg[used], ref[sols.pos[used]]
+        reduced = data_used @ cost_v - np.einsum("jv,jv->j", data_used, Y[at]) - y_conv[at]
+        terms = data_used @ np.abs(cost_v) + np.einsum("jv,jv->j", data_used, np.abs(Y[at])) + np.abs(y_conv[at])
+        np.fmax.at(dual, at, np.abs(reduced) / terms)
     return primal, dual
 
 
-def accepted(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int, objective: float, cols: Columns,
-             row_dual: np.ndarray, candidates: list[tuple]) -> bool:
-    """Whether a clipped solution is certified optimal: the objective inside its documented range and relative
-    primal and dual errors (:func:`kkt_violation`) below ``VERIFY_TOL`` and ``OPTIMALITY_TOL``."""
-    if not in_range(stage, own, objective):
-        return False
-    primal, dual = kkt_violation(stage, ref, patch, i, cols, row_dual, candidates)
-    if primal > VERIFY_TOL or dual > OPTIMALITY_TOL:
-        return False
+def certified(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.ndarray, own: np.ndarray,
+              objective: np.ndarray, sols: Stacked, row_duals: np.ndarray, candidates: list[tuple],
+              negatives: list | None = None) -> np.ndarray:
+    """Which of the clipped solutions ``sols`` (of DMUs ``rows`` of ``patch``) are certified optimal: the objective
+    inside its documented range (:func:`in_range`) and relative primal and dual errors (:func:`kkt_violation`)
+    below ``VERIFY_TOL`` and ``OPTIMALITY_TOL``; for a stage with a ``relative_objective``, the objective not a
+    tiny difference of large terms either."""
+    ok = in_range(stage, own, objective)
+    primal, dual = kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, negatives)
+    ok &= (primal <= VERIFY_TOL) & (dual <= OPTIMALITY_TOL)
     if not stage.relative_objective:
-        return True
+        return ok
     # relative errors of size OPTIMALITY_TOL leave the objective uncertain by that much of its terms' magnitude:
     # an objective that is a tiny difference of large terms (an SBM score of 1e-21) is not certified by them
-    terms = patch.abs_extra_cost[i] @ np.abs(cols.own)
+    terms = np.einsum("me,me->m", patch.abs_extra_cost[rows], np.abs(sols.own))
     for b, block in enumerate(stage.blocks):
         if block.cost is not None:
-            in_block = cols.blk == b
-            terms += (ref[cols.pos[in_block]] @ np.abs(block.cost)) @ cols.lam[in_block]
-    return abs(objective) >= CANCELLATION_TOL * terms
+            used = sols.blk == b
+            terms += np.bincount(sols.seg[used], weights=(ref[sols.pos[used]] @ np.abs(block.cost)) * sols.lam[used],
+                                 minlength=rows.size)
+    return ok & (np.abs(objective) >= CANCELLATION_TOL * terms)
 
 
-def in_range(stage: Stage, own: int, objective: float) -> bool:
-    """Whether ``objective`` is finite and inside the stage's documented range (:meth:`Stage.objective_range`)."""
-    lo, up = stage.objective_range(own >= 0 and not stage.exclude_self)
-    return bool(math.isfinite(objective) and lo - RANGE_TOL * max(1.0, abs(lo)) <= objective
-                <= up + RANGE_TOL * max(1.0, abs(up)))
+def accepted(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int, objective: float, cols: Columns,
+             row_dual: np.ndarray, candidates: list[tuple], negative: list | None = None) -> bool:
+    """:func:`certified` for one solution (DMU ``i`` of ``patch``, at reference position ``own``)."""
+    return bool(certified(stage, ref, patch, np.array([i]), np.array([own]), np.array([objective]),
+                          Stacked.of([cols], stage.n_extra_cols), row_dual[None, :], candidates, [negative])[0])
+
+
+def in_range(stage: Stage, own: np.ndarray, objective: np.ndarray) -> np.ndarray:
+    """Whether each ``objective`` is finite and inside the stage's documented range (:meth:`Stage.objective_range`),
+    for DMUs at reference positions ``own`` (-1: not in the reference set)."""
+    bounds = np.array([stage.objective_range(False), stage.objective_range(True)])
+    lo, up = bounds[((np.asarray(own) >= 0) & (not stage.exclude_self)).astype(int)].T
+    with np.errstate(invalid="ignore"):
+        return (np.isfinite(objective) & (lo - RANGE_TOL * np.maximum(1.0, np.abs(lo)) <= objective)
+                & (objective <= up + RANGE_TOL * np.maximum(1.0, np.abs(up))))
 
 
 def equilibrate(A: np.ndarray, row_fixed: np.ndarray | None = None, passes: int = 10) -> tuple[np.ndarray, np.ndarray]:
@@ -775,15 +835,15 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
     E = stage.n_extra_cols
     excluded = own if stage.exclude_self and own >= 0 else -1
     positions, costs = _reference_columns(stage, ref, excluded)
-    every = Columns(np.zeros(E), np.concatenate(positions),
-                    np.concatenate([np.full(p.size, b) for b, p in enumerate(positions)]), np.zeros(0))
-    A_ref = every.reference_matrix(stage, ref)
+    every_pos = np.concatenate(positions)
+    every_blk = np.concatenate([np.full(p.size, b) for b, p in enumerate(positions)])
+    A_ref = column_matrix(stage, ref, every_pos, every_blk)
     A = np.hstack([patch.extra_matrix[i], A_ref])
     lp = _LP(A, np.concatenate([patch.extra_cost[i]] + costs),
-             np.concatenate([patch.extra_lower[i], np.zeros(every.pos.size)]),
-             np.concatenate([patch.extra_upper[i], np.full(every.pos.size, np.inf)]),
+             np.concatenate([patch.extra_lower[i], np.zeros(every_pos.size)]),
+             np.concatenate([patch.extra_upper[i], np.full(every_pos.size, np.inf)]),
              patch.row_lower[i], patch.row_upper[i])
-    candidates = [(p, ref[p], None) for p in positions]
+    candidates = [(p, ref[p]) for p in positions]
     for scaling, strategy in ROBUST_ATTEMPTS:
         if scaling == "own_value":
             row_factor, col_factor = own_value_scaling(A, point, stage.d)
@@ -799,9 +859,9 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
             for x, objective, row_dual, exactly_optimal in answers:
                 lam = x[E:]
                 nz = np.flatnonzero(lam > 0)
-                cols = Columns(x[:E], every.pos[nz], every.blk[nz], lam[nz], row_dual if stage.keep_duals else None,
-                               A_ref[:, nz]).clipped(patch, i)
-                if exactly_optimal and in_range(stage, own, objective):
+                cols = Columns(x[:E], every_pos[nz], every_blk[nz], lam[nz],
+                               row_dual if stage.keep_duals else None).clipped(patch, i)
+                if exactly_optimal and in_range(stage, np.array([own]), np.array([objective]))[0]:
                     return "optimal", objective, cols
                 if accepted(stage, ref, patch, i, own, objective, cols, row_dual, candidates):
                     return "optimal", objective, cols
@@ -1032,44 +1092,69 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
     cap = ACTIVE_CAP
     k = data0.shape[0]
     patch = BatchPatch(stage.patch(data0, prev))
-    status = np.empty(k, dtype=object)
+    status = np.full(k, "not_solved", dtype=object)
     objective = np.full(k, np.nan)
-    extras = np.full((k, stage.n_extra_cols), np.nan)
-    sums = np.full((k, stage.d), np.nan)
-    duals = np.full((k, stage.n_rows), np.nan) if stage.keep_duals else None
-    ptr = np.zeros(k + 1, dtype=np.int64)
-    idx_parts, val_parts = [], []
+    row_duals = np.full((k, stage.n_rows), np.nan)
+    sols: list[Columns | None] = [None] * k
+    negatives: list = [None] * k
+    fast, hard = [], []       # optimal on the fast path (to certify), and LPs for the robust path
     for i in range(k):
         st, obj, values, row_dual = solver.solve(patch, i, int(own[i]))
-        cols = None
         if st == "optimal":
-            cols = solver.columns(values).clipped(patch, i)
-            if not accepted(stage, ref_data, patch, i, int(own[i]), obj, cols, row_dual, solver.candidates(int(own[i]))):
-                st = "unverified"
-        if st not in ("optimal", "infeasible"):     # unverified, unbounded or a solver failure
-            st, obj, cols = solve_robust(stage, ref_data, patch, i, int(own[i]), data0[i])
-        status[i] = st
-        if cols is not None:
-            objective[i] = obj
-            extras[i] = cols.own
-            if duals is not None and cols.duals is not None:
-                duals[i] = cols.duals
-            pos, val, s = cols.intensities(stage, ref_data)
-            sums[i] = s
-            idx_parts.append(pos)
-            val_parts.append(val)
-            ptr[i + 1] = ptr[i] + pos.size
-            recent.append(pos)
-        else:
-            ptr[i + 1] = ptr[i]
+            sols[i] = solver.columns(values).clipped(patch, i)
+            objective[i], row_duals[i], negatives[i] = obj, row_dual, solver.negative
+            fast.append(i)
+            recent.append(sols[i].pos)
+        elif st == "infeasible":
+            status[i] = st
+        else:                     # unbounded or a solver failure
+            hard.append(i)
         if method != "full" and len(solver.col_block) > cap:
             used = np.unique(np.concatenate(recent[-RECENT:] or [np.zeros(0, dtype=np.int64)]))
             seeds = [np.union1d(s, used) for s in plan.seeds]
             solver = StageSolver(stage, ref_data, StagePlan(plan.pricing, seeds), method)
             cap = max(ACTIVE_CAP, 2 * len(solver.col_block))     # never rebuild over and over
-    lam_idx = np.concatenate(idx_parts) if idx_parts else np.zeros(0, dtype=np.int64)
-    lam_val = np.concatenate(val_parts) if val_parts else np.zeros(0)
-    return StageSolution(status, objective, extras, sums, ptr, lam_idx, lam_val, duals)
+    fast = np.asarray(fast, dtype=np.int64)
+    ok = certified(stage, ref_data, patch, fast, own[fast], objective[fast],
+                   Stacked.of([sols[i] for i in fast], stage.n_extra_cols), row_duals[fast], solver.candidates,
+                   [negatives[i] for i in fast])
+    status[fast[ok]] = "optimal"
+    if not ok.all():
+        # HiGHS stops at absolute tolerances of 1e-7, the certificate asks 1e-9 relative: a second solve of the same
+        # restricted model with HiGHS's tightest tolerances usually closes the gap at the cost of one warm LP
+        solver.tighten()
+        for i in fast[~ok].tolist():
+            st, obj, values, row_dual = solver.solve(patch, i, int(own[i]))
+            if st == "optimal":
+                cols = solver.columns(values).clipped(patch, i)
+                if accepted(stage, ref_data, patch, i, int(own[i]), obj, cols, row_dual, solver.candidates,
+                            solver.negative):
+                    status[i], objective[i], sols[i], row_duals[i] = "optimal", obj, cols, row_dual
+    for i in sorted(np.flatnonzero(status == "not_solved").tolist()):
+        status[i], objective[i], sols[i] = solve_robust(stage, ref_data, patch, i, int(own[i]), data0[i])
+        row_duals[i] = np.nan if sols[i] is None or sols[i].duals is None else sols[i].duals
+    return _stage_solution(stage, ref_data, status, objective, sols, row_duals)
+
+
+def _stage_solution(stage: Stage, ref: np.ndarray, status: np.ndarray, objective: np.ndarray,
+                    sols: list, row_duals: np.ndarray) -> StageSolution:
+    """The answers of one stage for k DMUs: values of the optimal ones, NaN elsewhere; intensities summed over blocks
+    per reference position (sorted) in CSR form."""
+    k, n_ref = status.size, ref.shape[0]
+    done = np.flatnonzero(status == "optimal")
+    objective = np.where(status == "optimal", objective, np.nan)
+    stacked = Stacked.of([sols[i] for i in done], stage.n_extra_cols)
+    extras = np.full((k, stage.n_extra_cols), np.nan)
+    sums = np.full((k, stage.d), np.nan)
+    extras[done] = stacked.own
+    sums[done] = stacked.reference_activity(stage, ref)[0][:, : stage.d]
+    order = np.argsort(stacked.seg * n_ref + stacked.pos, kind="stable")
+    key, first = np.unique((stacked.seg * n_ref + stacked.pos)[order], return_index=True)
+    lam_val = np.add.reduceat(stacked.lam[order], first) if key.size else np.zeros(0)
+    ptr = np.zeros(k + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum(np.bincount(done[key // n_ref], minlength=k)) if key.size else 0
+    duals = np.where((status == "optimal")[:, None], row_duals, np.nan) if stage.keep_duals else None
+    return StageSolution(status, objective, extras, sums, ptr, key % n_ref, lam_val, duals)
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -301,9 +301,9 @@ def test_dominance_screen_drops_dominated_rows():
 # per-DMU cost and the parallel threshold
 # ----------------------------------------------------------------------------------------------------
 
-def test_solver_keeps_the_coefficients_the_certificate_would_rebuild(large):
-    """The reference columns' coefficients the solver keeps with its model (and hands to the certificate and the
-    intensities with each solution) are exactly those built from the data."""
+def test_batch_certificate_equals_one_by_one(large):
+    """The certificate of a batch (one vectorised pass over all its solutions) decides each solution as the
+    certificate of that solution alone does, and a solution made slightly wrong fails it."""
     df, inputs, outputs, bads = large
     problem_data = df[inputs + outputs + bads].to_numpy() / df[inputs + outputs + bads].to_numpy().mean(axis=0)
     L = Layout(3, 1, 2)
@@ -311,13 +311,27 @@ def test_solver_keeps_the_coefficients_the_certificate_would_rebuild(large):
     plan = engine.plan_stage(stage, problem_data, "restricted")
     solver = engine.StageSolver(stage, problem_data, plan, "restricted")
     patch = engine.BatchPatch(stage.patch(problem_data[:40], {}))
+    sols, objectives, duals = [], [], []
     for i in range(40):
         status, objective, values, row_dual = solver.solve(patch, i, i)
         assert status == "optimal"
-        cols = solver.columns(values)
-        np.testing.assert_array_equal(cols.matrix, engine.column_matrix(stage, problem_data, cols.pos, cols.blk))
-        assert engine.accepted(stage, problem_data, patch, i, i, objective, cols.clipped(patch, i), row_dual,
-                               solver.candidates(i))
+        sols.append(solver.columns(values).clipped(patch, i))
+        objectives.append(objective)
+        duals.append(row_dual)
+    rows = np.arange(40)
+    batch = engine.certified(stage, problem_data, patch, rows, rows, np.array(objectives),
+                             engine.Stacked.of(sols, stage.n_extra_cols), np.array(duals), solver.candidates)
+    alone = [engine.accepted(stage, problem_data, patch, i, i, objectives[i], sols[i], duals[i], solver.candidates)
+             for i in range(40)]
+    assert batch.all() and alone == batch.tolist()
+    # a wrong dual (a reference column prices out) and a wrong objective (outside [0, 1]) are refused
+    wrong = np.array(duals)
+    wrong[3, : L.d] *= 1.5
+    wrong_objective = np.array(objectives)
+    wrong_objective[5] = 1.5
+    batch = engine.certified(stage, problem_data, patch, rows, rows, wrong_objective,
+                             engine.Stacked.of(sols, stage.n_extra_cols), wrong, solver.candidates)
+    assert not batch[3] and not batch[5] and batch[np.setdiff1d(rows, [3, 5])].all()
 
 
 def test_chunks_depend_on_the_job_size_only():
