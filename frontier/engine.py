@@ -1265,6 +1265,67 @@ def chunk_bounds(k: int, chunk_size: int | None) -> list[tuple[int, int]]:
     return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
 
 
+ORDER_MIN = 64          # jobs of fewer DMUs are solved in the given order
+ORDER_WINDOW = 128     # DMUs chained by nearest neighbours within each window of the Z-order
+
+
+def solve_order(data0: np.ndarray) -> np.ndarray:
+    """An order of the evaluated DMUs in which each LP is close to the one before it, so the warm-started simplex
+    needs few iterations: data ranks (so units and outliers do not matter) projected on their three leading
+    principal components, sorted along a Z-order (Morton) curve, then chained by nearest neighbours within windows of
+    ``ORDER_WINDOW`` DMUs. A function of the data alone (results do not depend on ``n_jobs``); O(n x window).
+
+    Measured with ``benchmarks/bench_order.py`` (n = 3,000, serial, against the data's own order): simplex
+    iterations per LP 6.7 -> 3.4 (friendly data) and 11.2 -> 5.6 (hard) for VRS SBM with bad outputs, 10.2 -> 2.2
+    and 13.0 -> 2.6 for input-oriented BCC; time 1.20x, 1.06x, 1.36x and 1.26x faster. On the hard data the Z-order
+    alone gave 6.4 iterations, a full nearest-neighbour chain (O(n^2)) 4.7.
+    """
+    k = data0.shape[0]
+    if k < ORDER_MIN:
+        return np.arange(k)
+    ranks = np.argsort(np.argsort(data0, axis=0, kind="stable"), axis=0, kind="stable") / k
+    ranks = ranks[:, np.ptp(ranks, axis=0) > 0] - 0.5
+    if ranks.shape[1] == 0:
+        return np.arange(k)
+    _, _, vt = np.linalg.svd(ranks, full_matrices=False)
+    P = ranks @ vt[:3].T
+    bits = 10
+    Q = ((P - P.min(axis=0)) / np.maximum(np.ptp(P, axis=0), 1e-300) * (2 ** bits - 1)).astype(np.int64)
+    key = np.zeros(k, dtype=np.int64)
+    for b in range(bits):
+        for v in range(Q.shape[1]):
+            key |= ((Q[:, v] >> b) & 1) << (b * Q.shape[1] + v)
+    z = np.argsort(key, kind="stable")
+    order = np.empty(k, dtype=np.int64)
+    last = None
+    for a in range(0, k, ORDER_WINDOW):
+        window = z[a: a + ORDER_WINDOW]
+        W = ranks[window]
+        free = np.ones(window.size, dtype=bool)
+        j = 0 if last is None else int(np.argmin(((W - last) ** 2).sum(axis=1)))
+        for t in range(window.size):
+            order[a + t] = window[j]
+            free[j] = False
+            if t + 1 < window.size:
+                dist = ((W - W[j]) ** 2).sum(axis=1)
+                dist[~free] = np.inf
+                j = int(np.argmin(dist))
+        last = W[j]
+    return order
+
+
+def _reordered(result: BatchResult, order: np.ndarray) -> BatchResult:
+    """``result`` of DMUs solved in ``order``, put back in the job's own order."""
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(order.size)
+    values = {key: val[inverse] for key, val in result.values.items()}
+    counts = np.diff(result.lam_ptr)[inverse]
+    ptr = np.zeros(order.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    take = np.repeat(result.lam_ptr[:-1][inverse] - ptr[:-1], counts) + np.arange(ptr[-1])
+    return BatchResult(values, ptr, result.lam_idx[take], result.lam_val[take])
+
+
 @dataclass
 class Job:
     """One reference set and the DMUs evaluated against it (scaled data; ``own``: each DMU's position in the
@@ -1286,11 +1347,14 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
     by ``chunk_size`` and the job's size alone (:func:`chunk_bounds`) and each builds its HiGHS models from the same
     seed, so the results do not depend on ``n_jobs`` or on the joblib backend (including Dask). By default workers
     start only for calls of ``PARALLEL_MIN`` DMUs or more (measured; see there). ``progress`` is an optional callable
-    receiving the number of DMUs finished.
+    receiving the number of DMUs finished. Each job's DMUs are solved in :func:`solve_order` (similar LPs one after
+    another, fewer simplex iterations) and returned in the job's own order.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     method = "full" if method == "full" else "restricted"
+    orders = [solve_order(job.data0) for job in jobs]
+    jobs = [Job(job.spec, job.ref_data, job.data0[order], job.own[order]) for job, order in zip(jobs, orders)]
     prepared, tasks = [], []
     for j, job in enumerate(jobs):
         ref_data = np.ascontiguousarray(job.ref_data, dtype=float)
@@ -1328,7 +1392,7 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
                 "check the workers' memory (a worker killed for using too much memory is the usual cause): use "
                 f"fewer workers per machine, give them more memory, or a smaller chunk_size (now "
                 f"{max(b - a for _, a, b in tasks)} DMUs per task)") from exc
-    return [_concat(p) for p in parts]
+    return [_reordered(_concat(p), order) for p, order in zip(parts, orders)]
 
 
 def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.ndarray, *,

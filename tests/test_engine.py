@@ -384,3 +384,28 @@ def test_a_worker_imports_the_engine_without_pandas():
 
     code = "import sys, frontier.engine; assert 'pandas' not in sys.modules, sorted(m for m in sys.modules if 'pandas' in m)"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_solve_order_is_a_deterministic_permutation_that_keeps_neighbours_together():
+    """solve_order returns every DMU once, depends on the data alone, and puts similar DMUs next to each other
+    (mean rank distance between consecutive DMUs far below the data order's); results come back in the job's
+    order (_reordered undoes it, intensities included)."""
+    rng = np.random.default_rng(3)
+    X = rng.lognormal(size=(700, 5))
+    order = engine.solve_order(X)
+    np.testing.assert_array_equal(np.sort(order), np.arange(700))
+    np.testing.assert_array_equal(order, engine.solve_order(X.copy()))
+    ranks = np.argsort(np.argsort(X, axis=0), axis=0)
+    step = lambda o: np.abs(np.diff(ranks[o], axis=0)).sum(axis=1).mean()  # noqa: E731
+    assert step(order) < 0.5 * step(np.arange(700))
+    np.testing.assert_array_equal(engine.solve_order(X[:10]), np.arange(10))
+    # a result solved in `order` (DMU order[i] in position i, with order[i] + 1 intensities) comes back in place
+    counts = order + 1
+    ptr = np.concatenate([[0], np.cumsum(counts)])
+    solved = engine.BatchResult({"score": order.astype(float)}, ptr, np.repeat(order, counts),
+                                np.repeat(order * 2.0, counts))
+    back = engine._reordered(solved, order)
+    np.testing.assert_array_equal(back.values["score"], np.arange(700.0))
+    np.testing.assert_array_equal(np.diff(back.lam_ptr), np.arange(700) + 1)
+    np.testing.assert_array_equal(back.lam_idx, np.repeat(np.arange(700), np.arange(700) + 1))
+    np.testing.assert_array_equal(back.lam_val, 2.0 * back.lam_idx)
