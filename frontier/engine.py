@@ -26,6 +26,9 @@ How one stage is solved for a batch of DMUs
 ``method="full"`` puts every reference column in the model from the start (no pricing); it is the
 baseline the restricted path is tested and benchmarked against.
 
+The DMUs of a job are solved in :func:`solve_order`, similar DMUs one after another, so each warm start begins near
+the next optimum (about half the simplex iterations); results are returned in the job's own order.
+
 Every LP's HiGHS model status is mapped to a string (``"optimal"``, ``"infeasible"``, ``"unbounded"``,
 ``"numerical_error"``, ...); a stage that is not optimal yields NaN values, never a number.
 
@@ -41,7 +44,12 @@ columns and every priced reference column, in the model or not) of the right sig
 of its terms' magnitude, and the objective in the stage's documented range (:meth:`Stage.objective_range`). These
 measures do not change when a row or column is rescaled, so they mean the same in the user's units.
 
-A solution that fails, and any LP the fast path calls unbounded or fails to solve, goes to :func:`solve_robust`:
+The certificate runs once per batch of DMUs, vectorised over all their solutions (:func:`certified`): pricing
+already found each LP's negative reduced costs under its final duals, so only those few are judged there. A solution
+it refuses is first solved again from the same warm model at HiGHS's tightest tolerances (HiGHS stops at 1e-7
+absolute, the certificate asks 1e-9 relative; this second solve usually closes the gap).
+
+A solution that still fails, and any LP the fast path calls unbounded or fails to solve, goes to :func:`solve_robust`:
 one LP with every reference column, rows scaled by the evaluated DMU's own values (:func:`own_value_scaling`) or
 equilibrated, tight HiGHS tolerances, HiGHS's final basis recomputed in exact rationals
 (:func:`exact_basic_solution`), and each answer certified as above. An infeasible or unbounded status is only

@@ -409,3 +409,36 @@ def test_solve_order_is_a_deterministic_permutation_that_keeps_neighbours_togeth
     np.testing.assert_array_equal(np.diff(back.lam_ptr), np.arange(700) + 1)
     np.testing.assert_array_equal(back.lam_idx, np.repeat(np.arange(700), np.arange(700) + 1))
     np.testing.assert_array_equal(back.lam_val, 2.0 * back.lam_idx)
+
+
+def test_a_refused_solution_is_solved_again_at_tight_tolerances_before_the_robust_path(large, monkeypatch):
+    """A solution the batch certificate refuses gets one more solve of the same warm model at HiGHS's tightest
+    tolerances; certified there, it is reported (the robust path is not needed) with the full LP's value."""
+    df, inputs, outputs, bads = large
+    problem_data = df[inputs + outputs + bads].to_numpy() / df[inputs + outputs + bads].to_numpy().mean(axis=0)
+    L = Layout(3, 1, 2)
+    stage = sbm_model.SBMScore(L, "vrs", "none", np.ones(L.d), "error", np.zeros(L.d))
+    real_certified, real_tighten = engine.certified, engine.StageSolver.tighten
+    tightened = []
+
+    def refuse_third(stage, ref, patch, rows, own, objective, sols, row_duals, candidates, negatives=None):
+        ok = real_certified(stage, ref, patch, rows, own, objective, sols, row_duals, candidates, negatives)
+        if rows.size > 1:        # the batch's certificate, not the second attempt's
+            ok[rows == 2] = False
+        return ok
+
+    def counted_tighten(self):
+        tightened.append(self)
+        real_tighten(self)
+
+    monkeypatch.setattr(engine, "certified", refuse_third)
+    monkeypatch.setattr(engine.StageSolver, "tighten", counted_tighten)
+    monkeypatch.setattr(engine, "solve_robust", lambda *args: pytest.fail("the robust path was taken"))
+    own = np.arange(40)
+    restricted = engine.solve_stage_batch(stage, problem_data, engine.plan_stage(stage, problem_data, "restricted"),
+                                          "restricted", problem_data[:40], own, {})
+    full = engine.solve_stage_batch(stage, problem_data, engine.plan_stage(stage, problem_data, "full"), "full",
+                                    problem_data[:40], own, {})
+    assert len(tightened) == 2          # once in each call, for DMU 2
+    assert (restricted.status == "optimal").all()
+    np.testing.assert_allclose(restricted.objective, full.objective, atol=1e-9)
