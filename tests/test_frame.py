@@ -192,5 +192,22 @@ def test_pricing_set_uses_the_frame_only_when_it_pays(monkeypatch):
     monkeypatch.setattr(engine, "FRAME_MIN_CANDIDATES", 100)
     framed = engine.pricing_set(M, block, 1, n_evaluated=engine.FRAME_MIN_EVALUATED)
     assert set(framed) < set(screened)
-    assert engine.pricing_set(M, block, 2, n_evaluated=engine.FRAME_MIN_EVALUATED).size == \
-        engine.dominance_screen(-M * block.sense, 2).size      # super-efficiency needs twice the DMUs
+    # a super-efficiency stage prices over the two-layer dominance screen, never a two-layer frame
+    assert engine.pricing_set(M, block, 2, n_evaluated=10 * engine.FRAME_MIN_EVALUATED).size == \
+        engine.dominance_screen(-M * block.sense, 2).size
+
+
+def test_a_large_frame_skips_the_clean_up_pass_and_stays_exact(frame_always, monkeypatch):
+    """Above CLEANUP_MAX members the final pass (drop members the others represent) is skipped: the frame is then a
+    superset of the minimal one, and the models over it still equal the full LP."""
+    df = hard_firms(90, 8)
+    M = df.to_numpy() / df.to_numpy().mean(axis=0)
+    block = ReferenceBlock(np.ones(6, dtype=bool), np.array([-1.0, -1, -1, 1, -1, -1]), True)
+    everyone = np.arange(M.shape[0])
+    minimal = frame_module.frame(M, block, "vrs", everyone)
+    monkeypatch.setattr(frame_module, "CLEANUP_MAX", 0)
+    assert set(minimal) <= set(frame_module.frame(M, block, "vrs", everyone))
+    args = (df, ["K", "L", "E"], ["Y"], ["SO2", "COD"])
+    full = fr.efficiency(*args, model="sbm", rts="vrs", method="full")
+    framed = fr.efficiency(*args, model="sbm", rts="vrs")
+    np.testing.assert_allclose(framed.scores, full.scores, rtol=0, atol=1e-8, equal_nan=True)
