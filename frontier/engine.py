@@ -58,6 +58,7 @@ returned with a checked Farkas ray (:func:`farkas_certified`) or unbounded ray a
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import sys
@@ -1364,7 +1365,12 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     method = "full" if method == "full" else "restricted"
-    orders = [solve_order(job.data0) for job in jobs]
+    orders, known = [], {}
+    for job in jobs:            # one order per distinct set of evaluated DMUs (a bootstrap's replicates share theirs)
+        key = (job.data0.shape, hashlib.blake2b(np.ascontiguousarray(job.data0).tobytes(), digest_size=16).digest())
+        if key not in known:
+            known[key] = solve_order(job.data0)
+        orders.append(known[key])
     jobs = [Job(job.spec, job.ref_data, job.data0[order], job.own[order]) for job, order in zip(jobs, orders)]
     prepared, tasks = [], []
     for j, job in enumerate(jobs):
