@@ -59,7 +59,6 @@ returned with a checked Farkas ray (:func:`farkas_certified`) or unbounded ray a
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import sys
 from dataclasses import dataclass
