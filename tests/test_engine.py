@@ -442,3 +442,29 @@ def test_a_refused_solution_is_solved_again_at_tight_tolerances_before_the_robus
     assert len(tightened) == 2          # once in each call, for DMU 2
     assert (restricted.status == "optimal").all()
     np.testing.assert_allclose(restricted.objective, full.objective, atol=1e-9)
+
+
+def test_exact_optimality_check_decides_like_rational_arithmetic_alone():
+    """The exact check of a basis (exact_basic_solution) prices most nonbasic columns in floating point under a
+    rigorous error bound and only the undecided ones in rationals: on a random LP it accepts HiGHS's optimal basis,
+    and a column made to price out by 1e-15 of its terms (below what floating point can decide) is caught."""
+    from fractions import Fraction
+
+    rng = np.random.default_rng(5)
+    R, C = 4, 400
+    A = rng.uniform(0.5, 2.0, (R, C))
+    lp = engine._LP(A, -rng.uniform(0.5, 1.5, C), np.zeros(C), np.full(C, np.inf), np.full(R, -np.inf), np.ones(R))
+    status, x, objective, row_dual, basis = engine._solve_scaled(lp, np.ones(R), np.ones(C))
+    assert status == "optimal"
+    _, exact_objective, _, exactly_optimal = engine.exact_basic_solution(lp, *basis)
+    assert exactly_optimal and abs(exact_objective - objective) <= 1e-9 * abs(objective)
+    # make a nonbasic column price out by a hair: its cost set to a'y minus a tiny amount, in exact arithmetic
+    col_status, row_status = basis
+    tight = np.flatnonzero(row_status != engine.BASIC)
+    basic = np.flatnonzero(col_status == engine.BASIC)
+    y = engine._solve_exact([[Fraction(A[i, j]) for i in tight] for j in basic], [Fraction(lp.cost[j]) for j in basic])
+    j = int(np.flatnonzero(col_status == engine.AT_LOWER)[0])
+    price = sum(Fraction(A[i, j]) * yi for i, yi in zip(tight, y))
+    lp.cost[j] = float(price) * (1 + 1e-15)          # below the price by ~1e-15 relative (price is negative)
+    assert Fraction(lp.cost[j]) - price < 0           # the column really prices out
+    assert not engine.exact_basic_solution(lp, *basis)[3]
