@@ -1170,8 +1170,9 @@ def _stage_solution(stage: Stage, ref: np.ndarray, status: np.ndarray, objective
     sums = np.full((k, stage.d), np.nan)
     extras[done] = stacked.own
     sums[done] = stacked.reference_activity(stage, ref)[0][:, : stage.d]
-    order = np.argsort(stacked.seg * n_ref + stacked.pos, kind="stable")
-    key, first = np.unique((stacked.seg * n_ref + stacked.pos)[order], return_index=True)
+    keys = stacked.seg * n_ref + stacked.pos          # (DMU, reference position), sortable as one integer
+    order = np.argsort(keys, kind="stable")
+    key, first = np.unique(keys[order], return_index=True)
     lam_val = np.add.reduceat(stacked.lam[order], first) if key.size else np.zeros(0)
     ptr = np.zeros(k + 1, dtype=np.int64)
     ptr[1:] = np.cumsum(np.bincount(done[key // n_ref], minlength=k)) if key.size else 0
