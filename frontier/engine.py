@@ -1194,6 +1194,26 @@ class BatchResult:
     lam_val: np.ndarray
 
 
+def _take(sol: StageSolution, rows: np.ndarray) -> StageSolution:
+    """The rows ``rows`` of a stage's solution (intensities regathered)."""
+    counts = np.diff(sol.lam_ptr)[rows]
+    ptr = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    take = np.repeat(sol.lam_ptr[:-1][rows] - ptr[:-1], counts) + np.arange(ptr[-1])
+    return StageSolution(sol.status[rows], sol.objective[rows], sol.extras[rows], sol.sums[rows], ptr,
+                         sol.lam_idx[take], sol.lam_val[take], None if sol.duals is None else sol.duals[rows])
+
+
+def _cat(sols: list[StageSolution]) -> StageSolution:
+    """Stage solutions one after another (duals only if every part has them)."""
+    ptr = np.concatenate([[0], np.cumsum(np.concatenate([np.diff(s.lam_ptr) for s in sols]))]).astype(np.int64)
+    duals = None if any(s.duals is None for s in sols) else np.concatenate([s.duals for s in sols])
+    return StageSolution(*(np.concatenate([getattr(s, f) for s in sols]) for f in ("status", "objective", "extras",
+                                                                                    "sums")),
+                         ptr, np.concatenate([s.lam_idx for s in sols]), np.concatenate([s.lam_val for s in sols]),
+                         duals)
+
+
 def _merge_lambda(k, old, new_sol: StageSolution, rows: np.ndarray, scale: np.ndarray):
     """Replace the intensities of ``rows`` by those of a later stage (scaled, e.g. by 1/t)."""
     old_lists = [(old[1][old[0][i]:old[0][i + 1]], old[2][old[0][i]:old[0][i + 1]]) for i in range(k)]
@@ -1215,12 +1235,25 @@ def solve_chunk(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], d
     k = data0.shape[0]
     values: dict = {"status": np.full(k, "not_solved", dtype=object)}
     lam = (np.zeros(k + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+    last = None             # (rows, StageSolution) of the stage solved last
     for stage, plan in zip(spec.stages, plans):
         sel = np.flatnonzero(stage.select(values))
         if sel.size == 0:
             continue
         prev = {key: val[sel] for key, val in values.items()}
-        sol = solve_stage_batch(stage, ref_data, plan, method, data0[sel], own[sel], prev)
+        settled = stage.settled(prev, data0[sel]) if last is not None else np.zeros(sel.size, dtype=bool)
+        pieces = []
+        if settled.any():
+            pieces.append(_take(last[1], np.searchsorted(last[0], sel[settled])))
+            pieces[0].objective = stage.objective_at(pieces[0])
+            pieces[0].duals = pieces[0].duals if stage.keep_duals else None
+        todo = np.flatnonzero(~settled)
+        if todo.size:
+            pieces.append(solve_stage_batch(stage, ref_data, plan, method, data0[sel[todo]], own[sel[todo]],
+                                            {key: val[todo] for key, val in prev.items()}))
+        placed = np.concatenate([np.flatnonzero(settled), todo])       # the pieces' rows, as rows of sel
+        sol = _take(_cat(pieces), np.argsort(placed, kind="stable")) if len(pieces) > 1 else pieces[0]
+        last = (sel, sol)
         out = stage.decode(sol, data0[sel], prev)
         for key, val in out.items():
             if key.startswith("_"):

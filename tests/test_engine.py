@@ -166,6 +166,48 @@ def test_restricted_equals_full_with_model_rebuilds(large, name, monkeypatch):
                 fr.efficiency(df, inputs, outputs, bads, method="auto", **kw))
 
 
+SLACK_CASES = {
+    "radial-input-vrs-strong": dict(model="radial", rts="vrs", orientation="input", bad_disposability="strong"),
+    "radial-output-crs-weak": dict(model="radial", rts="crs", orientation="output", bad_disposability="weak"),
+    "radial-weak-vrs-kuosmanen": dict(model="radial", rts="vrs", bad_disposability="weak"),
+    "radial-strong-nirs-super": dict(model="radial", rts="nirs", bad_disposability="strong", super_efficiency=True),
+    "ddf-apz-vrs": dict(model="ddf", rts="vrs", bad_disposability="apz"),
+    "ddf-weak-vrs-super": dict(model="ddf", rts="vrs", bad_disposability="weak", super_efficiency=True),
+}
+
+
+@pytest.mark.parametrize("name", list(SLACK_CASES))
+def test_max_slack_stage_settled_by_the_score_duals_equals_solving_it(large, name, monkeypatch):
+    """A DMU whose score-LP duals are clearly nonzero on every row whose slack is maximised keeps its score-stage
+    solution (complementary slackness: those rows bind on the whole optimal face, so every slack is 0). The
+    answers equal those of the second LP solved for every DMU; the DMUs that are not settled include some with
+    positive slacks."""
+    from frontier.models import base
+
+    df, inputs, outputs, bads = large
+    kw = SLACK_CASES[name]
+    settled = []
+    original = base.MaxSlackStage.settled
+
+    def counting(self, prev, data0):
+        mask = original(self, prev, data0)
+        settled.append((mask.sum(), mask.size))
+        return mask
+
+    monkeypatch.setattr(base.MaxSlackStage, "settled", counting)
+    reused = fr.efficiency(df, inputs, outputs, bads, **kw)
+    n_settled, n_selected = np.sum(settled, axis=0)
+    monkeypatch.setattr(base, "SETTLED_SHARE", np.inf)          # nothing settled: the second LP for every DMU
+    solved = fr.efficiency(df, inputs, outputs, bads, **kw)
+    assert 0 < n_settled < n_selected          # both paths taken (here 10 % to 77 % of the DMUs are settled)
+    assert_same(solved, reused)
+    for table in ("slacks", "targets"):
+        np.testing.assert_allclose(getattr(reused, table).to_numpy(float), getattr(solved, table).to_numpy(float),
+                                   rtol=1e-8, atol=1e-8 * df[inputs + outputs + bads].abs().max().max(),
+                                   equal_nan=True)
+    assert (reused.slacks.to_numpy(float) > 1e-6).any()
+
+
 # ----------------------------------------------------------------------------------------------------
 # infeasible restricted LPs (Farkas certificates) in cross-reference evaluation
 # ----------------------------------------------------------------------------------------------------

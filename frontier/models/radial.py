@@ -84,7 +84,8 @@ class RadialScore(Stage):
 
     def decode(self, sol, data0, prev):
         weights, omega = multipliers_from_duals(self.layout, sol.duals, self.convexity)
-        return {"status": sol.status, "score": sol.extras[:, 0], "multipliers": weights, "omega": omega}
+        return {"status": sol.status, "score": sol.extras[:, 0], "multipliers": weights, "omega": omega,
+                "row_duals": sol.duals}
 
     def moved(self, data0, score):
         """The radially contracted (input) or expanded (output) point, from which the slacks are measured."""
