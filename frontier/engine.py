@@ -1463,9 +1463,21 @@ def process_pool(n_workers: int, context: str):
     itself does at the start and end of every call (:func:`_release`)."""
     from joblib.executor import get_memmapping_executor
 
-    pool = get_memmapping_executor(n_workers, timeout=300, context_id=context)
+    pool = get_memmapping_executor(n_workers, timeout=300, context_id=context, env=blas_limits(n_workers + 1))
     pool._temp_folder_manager.set_current_context(context)
     return pool
+
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+                    "NUMEXPR_NUM_THREADS")
+
+
+def blas_limits(n_processes: int) -> dict:
+    """The environment of a worker process: as joblib sets it, each of ``n_processes`` solving processes gets
+    ``cpu_count // n_processes`` BLAS / OpenMP threads (the pricing products are NumPy matrix products; a BLAS that
+    spreads them over every core while other processes solve only spins), unless the user has set the variable."""
+    threads = str(max(1, (os.cpu_count() or 1) // n_processes))
+    return {var: os.environ.get(var, threads) for var in THREAD_VARIABLES}
 
 
 def _release(pool, context: str) -> None:
@@ -1523,6 +1535,9 @@ def _map_with_caller(n_tasks: int, args, n_workers: int, report) -> list:
                     raise lost_worker_error(exc, n_tasks) from exc
                 report(t)
 
+    from threadpoolctl import threadpool_limits
+
+    limits = threadpool_limits(int(blas_limits(n_workers + 1)["OPENBLAS_NUM_THREADS"]))   # the caller's share too
     try:
         for _ in range(n_workers):
             pool.submit(worker_ready).add_done_callback(feed)
@@ -1542,6 +1557,7 @@ def _map_with_caller(n_tasks: int, args, n_workers: int, report) -> list:
     finally:
         with lock:
             pending.clear()
+        limits.restore_original_limits()
         _release(pool, context)
     return results
 

@@ -456,6 +456,24 @@ def test_the_caller_and_the_workers_share_the_tasks(monkeypatch, large):
     np.testing.assert_array_equal(shared.status.to_numpy(), serial.status.to_numpy())
 
 
+def test_workers_and_the_caller_share_the_cores_among_their_blas_threads(monkeypatch):
+    """Each solving process gets cpu_count // processes BLAS / OpenMP threads (at least one), as joblib gives its
+    workers, unless the user set the variable; the caller's own limit is lifted again after the call."""
+    from threadpoolctl import threadpool_info
+
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 8)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")
+    env = engine.blas_limits(2)
+    assert env["OPENBLAS_NUM_THREADS"] == "4" and env["OMP_NUM_THREADS"] == "4" and env["MKL_NUM_THREADS"] == "3"
+    assert engine.blas_limits(16)["OPENBLAS_NUM_THREADS"] == "1"
+    before = [pool["num_threads"] for pool in threadpool_info()]
+    monkeypatch.setattr(engine, "process_pool", lambda n_workers, context: ThreadPool(n_workers))
+    df, inputs, outputs, bads = firms(60, 3)
+    fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", chunk_size=20, n_jobs=2)
+    assert [pool["num_threads"] for pool in threadpool_info()] == before
+
+
 def test_a_worker_imports_the_engine_without_pandas():
     """Cold start: a worker process unpickling the engine imports numpy and highspy, not pandas and the layers above
     (the package's public names are imported on first use)."""
