@@ -138,6 +138,27 @@ def test_restricted_equals_full_n300(large, name):
     assert (full.status == "optimal").mean() > 0.8
 
 
+def test_auto_uses_every_column_for_small_reference_sets(monkeypatch):
+    """method="auto" solves reference sets of at most FULL_MAX DMUs with every column in the model (faster there,
+    measured) and larger ones by column generation; the answers equal both explicit methods."""
+    seen = []
+    original = engine.plan_stage
+    monkeypatch.setattr(engine, "plan_stage", lambda stage, ref, method, **kw: seen.append((ref.shape[0], method))
+                        or original(stage, ref, method, **kw))
+    assert engine.job_method("auto", engine.FULL_MAX) == "full"
+    assert engine.job_method("auto", engine.FULL_MAX + 1) == "restricted"
+    assert engine.job_method("restricted", 10) == "restricted" and engine.job_method("full", 10**6) == "full"
+    df, inputs, outputs, bads = firms(engine.FULL_MAX + 50, 8)
+    small = df.iloc[: engine.FULL_MAX]
+    for data in (small, df):
+        seen.clear()
+        auto = fr.efficiency(data, inputs, outputs, bads, model="sbm", rts="vrs", super_efficiency=True)
+        assert {method for _, method in seen} == {"full" if len(data) <= engine.FULL_MAX else "restricted"}
+        for method in ("full", "restricted"):
+            assert_same(auto, fr.efficiency(data, inputs, outputs, bads, model="sbm", rts="vrs",
+                                            super_efficiency=True, method=method))
+
+
 def test_restricted_path_starts_small_and_screens(large):
     """The restricted path under test really is restricted: the dominance screen leaves out dominated
     reference columns and the starting active set is a small part of the reference set."""

@@ -253,7 +253,7 @@ def test_n_jobs_does_not_change_results():
 
 
 # ----------------------------------------------------------------------------------------------------
-# method="full" (every column) = method="auto" (column generation)
+# method="full" (every column) = method="restricted" (column generation; "auto" on reference sets above FULL_MAX)
 # ----------------------------------------------------------------------------------------------------
 
 FULL_AUTO_CASES = [
@@ -283,8 +283,8 @@ def _same(full, auto):
 @pytest.mark.parametrize("kwargs", FULL_AUTO_CASES, ids=lambda k: "-".join(str(v) for v in k.values()))
 @FEW
 @given(data=frames(n_min=30, n_max=60))
-def test_full_equals_auto(kwargs, data):
-    _same(run(data, method="full", **kwargs), run(data, method="auto", **kwargs))
+def test_full_equals_restricted(kwargs, data):
+    _same(run(data, method="full", **kwargs), run(data, method="restricted", **kwargs))
 
 
 PERIOD_CASES = [
@@ -299,13 +299,13 @@ PERIOD_CASES = [
 @pytest.mark.parametrize("technology,kwargs", PERIOD_CASES, ids=lambda v: v if isinstance(v, str) else v["model"])
 @FEW
 @given(data=frames(n_min=40, n_max=60, s2_min=1), periods=st.integers(2, 4))
-def test_full_equals_auto_with_periods(technology, kwargs, data, periods):
+def test_full_equals_restricted_with_periods(technology, kwargs, data, periods):
     df, inputs, outputs, bads = data
     df = df.assign(t=np.arange(len(df)) % periods)
     extra = dict(window=1) if technology == "window" else {}
     full = fr.efficiency(df, inputs, outputs, bads, period="t", technology=technology, method="full",
                          **extra, **kwargs)
-    auto = fr.efficiency(df, inputs, outputs, bads, period="t", technology=technology, method="auto",
+    auto = fr.efficiency(df, inputs, outputs, bads, period="t", technology=technology, method="restricted",
                          chunk_size=16, **extra, **kwargs)
     _same(full, auto)
 
