@@ -1511,8 +1511,8 @@ def _map_with_caller(n_tasks: int, args, n_workers: int, report) -> list:
 
     The calling process starts solving at once while the workers start (a fresh worker needs about 0.3-0.4 s to
     import numpy, highspy and this module; two of them started together take about 0.75 s on the 2-core machine);
-    each worker receives tasks only once it is running (after :func:`worker_ready`), two at a time so it never
-    waits for the next one. The workers take tasks from the front of the list, the caller from the back. With
+    each worker receives a task only once it is running (after :func:`worker_ready`) and the next one as it
+    finishes. The workers take tasks from the front of the list, the caller from the back. With
     ``n_jobs`` cores that is ``n_jobs - 1`` workers and the caller: no process is left waiting, and the caller's
     own tasks need no pickling. Every task is solved the same way wherever it runs, so the results do not depend on
     who solved what. A worker that dies fails the whole call with the RuntimeError of :func:`lost_worker_error`.
