@@ -1437,170 +1437,35 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
         tasks.extend((j, a, b) for a, b in chunk_bounds(job.data0.shape[0], chunk_size))
     total = sum(b - a for _, a, b in tasks)
 
-    def args(t):
-        j, a, b = tasks[t]
+    def args(j, a, b):
         ref_data, plans, how = prepared[j]
         return jobs[j].spec, ref_data, plans, jobs[j].data0[a:b], jobs[j].own[a:b], how
 
-    def report(t):
-        if progress:
-            progress(tasks[t][2] - tasks[t][1])
-
-    if effective_jobs(n_jobs) == 1 or len(tasks) == 1 or (chunk_size is None and total < PARALLEL_MIN):
-        results = []
-        for t in range(len(tasks)):
-            results.append(solve_chunk(*args(t)))
-            report(t)
-    elif default_process_backend():
-        results = _map_with_caller(len(tasks), args, effective_jobs(n_jobs) - 1, report)
-    else:
-        results = _map_joblib(len(tasks), args, n_jobs, report)
     parts: list[list[BatchResult]] = [[] for _ in jobs]
-    for (j, _, _), part in zip(tasks, results):
-        parts[j].append(part)
+    if effective_jobs(n_jobs) == 1 or len(tasks) == 1 or (chunk_size is None and total < PARALLEL_MIN):
+        for j, a, b in tasks:
+            parts[j].append(solve_chunk(*args(j, a, b)))
+            if progress:
+                progress(b - a)
+    else:
+        from joblib import Parallel, delayed
+
+        calls = (delayed(solve_chunk)(*args(j, a, b)) for j, a, b in tasks)
+        try:
+            for (j, a, b), part in zip(tasks, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
+                parts[j].append(part)
+                if progress:
+                    progress(b - a)
+        except Exception as exc:
+            if not is_lost_worker(exc):
+                raise
+            raise RuntimeError(
+                f"a parallel worker was lost while solving ({type(exc).__name__}: "
+                f"{' '.join(str(exc).split())[:200]}). No partial results are returned. Run again; if it recurs, "
+                "check the workers' memory (a worker killed for using too much memory is the usual cause): use "
+                f"fewer workers per machine, give them more memory, or a smaller chunk_size (now "
+                f"{max(b - a for _, a, b in tasks)} DMUs per task)") from exc
     return [_reordered(_concat(p), order) for p, order in zip(parts, orders)]
-
-
-def default_process_backend() -> bool:
-    """Whether joblib's active backend is its default process pool (loky), not Dask, threads or another one set
-    with ``joblib.parallel_config``."""
-    from joblib.parallel import get_active_backend
-
-    return type(get_active_backend()[0]).__name__ == "LokyBackend"
-
-
-def process_pool(n_workers: int, context: str):
-    """joblib's reusable pool of ``n_workers`` loky processes, which memory-maps large arrays for the workers (the
-    reference data is written once per call, not pickled per task) in a folder of its own for ``context``.
-
-    Selecting and later deleting that folder uses the pool's private temporary-folder manager, as ``joblib.Parallel``
-    itself does at the start and end of every call (:func:`_release`)."""
-    from joblib.executor import get_memmapping_executor
-
-    pool = get_memmapping_executor(n_workers, timeout=300, context_id=context, env=blas_limits(n_workers + 1))
-    pool._temp_folder_manager.set_current_context(context)
-    return pool
-
-
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
-                    "NUMEXPR_NUM_THREADS")
-
-
-def blas_limits(n_processes: int) -> dict:
-    """The environment of a worker process: as joblib sets it, each of ``n_processes`` solving processes gets
-    ``cpu_count // n_processes`` BLAS / OpenMP threads (the pricing products are NumPy matrix products; a BLAS that
-    spreads them over every core while other processes solve only spins), unless the user has set the variable."""
-    threads = str(max(1, (os.cpu_count() or 1) // n_processes))
-    return {var: os.environ.get(var, threads) for var in THREAD_VARIABLES}
-
-
-def _release(pool, context: str) -> None:
-    """Delete the call's memory-mapped arrays (the workers hold none once their tasks are done)."""
-    manager = getattr(pool, "_temp_folder_manager", None)
-    if manager is not None:
-        manager._clean_temporary_resources(context_id=context, force=False)
-
-
-def worker_ready() -> int:
-    """A worker's first task: unpickling it imports this module, so it returns when the worker can solve."""
-    return os.getpid()
-
-
-def _map_with_caller(n_tasks: int, args, n_workers: int, report) -> list:
-    """``solve_chunk(*args(t))`` for every task ``t``, in this process and ``n_workers`` worker processes together.
-
-    The calling process starts solving at once while the workers start (a fresh worker needs about 0.3-0.4 s to
-    import numpy, highspy and this module; two of them started together take about 0.75 s on the 2-core machine);
-    each worker receives a task only once it is running (after :func:`worker_ready`) and the next one as it
-    finishes. The workers take tasks from the front of the list, the caller from the back. With
-    ``n_jobs`` cores that is ``n_jobs - 1`` workers and the caller: no process is left waiting, and the caller's
-    own tasks need no pickling. Every task is solved the same way wherever it runs, so the results do not depend on
-    who solved what. A worker that dies fails the whole call with the RuntimeError of :func:`lost_worker_error`.
-    """
-    import threading
-    import uuid
-    from concurrent.futures import wait
-
-    context = f"frontier-{uuid.uuid4().hex}"
-    pool = process_pool(n_workers, context)
-    lock = threading.Lock()
-    pending = list(range(n_tasks))
-    futures: dict = {}
-    results: list = [None] * n_tasks
-
-    def feed(_=None):
-        with lock:
-            if not pending:
-                return
-            t = pending.pop(0)
-            future = pool.submit(solve_chunk, *args(t))
-            futures[future] = t
-        future.add_done_callback(feed)
-
-    def collect(done):
-        for future in done:
-            t = futures[future]
-            if results[t] is None:
-                try:
-                    results[t] = future.result()
-                except Exception as exc:
-                    if not is_lost_worker(exc):
-                        raise
-                    raise lost_worker_error(exc, n_tasks) from exc
-                report(t)
-
-    from threadpoolctl import threadpool_limits
-
-    limits = threadpool_limits(int(blas_limits(n_workers + 1)["OPENBLAS_NUM_THREADS"]))   # the caller's share too
-    try:
-        for _ in range(n_workers):
-            pool.submit(worker_ready).add_done_callback(feed)
-        while True:
-            with lock:
-                t = pending.pop() if pending else None
-                done = [f for f in futures if f.done()]
-            if t is None:
-                break
-            results[t] = solve_chunk(*args(t))
-            report(t)
-            collect(done)
-        with lock:             # nothing is pending any more, so no callback submits another task
-            submitted = list(futures)
-        wait(submitted)
-        collect(submitted)
-    finally:
-        with lock:
-            pending.clear()
-        limits.restore_original_limits()
-        _release(pool, context)
-    return results
-
-
-def _map_joblib(n_tasks: int, args, n_jobs: int, report) -> list:
-    """``solve_chunk(*args(t))`` for every task through ``joblib.Parallel`` with the active backend (Dask, threads,
-    ...), in order."""
-    from joblib import Parallel, delayed
-
-    results = []
-    try:
-        calls = (delayed(solve_chunk)(*args(t)) for t in range(n_tasks))
-        for t, part in enumerate(Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
-            results.append(part)
-            report(t)
-    except Exception as exc:
-        if not is_lost_worker(exc):
-            raise
-        raise lost_worker_error(exc, n_tasks) from exc
-    return results
-
-
-def lost_worker_error(exc: BaseException, n_tasks: int) -> RuntimeError:
-    """The error of a call whose worker process died: what happened and what to do; no partial results."""
-    return RuntimeError(
-        f"a parallel worker was lost while solving ({type(exc).__name__}: "
-        f"{' '.join(str(exc).split())[:200]}). No partial results are returned. Run again; if it recurs, check the "
-        "workers' memory (a worker killed for using too much memory is the usual cause): use fewer workers per "
-        f"machine, give them more memory, or a smaller chunk_size (the call had {n_tasks} tasks)")
 
 
 def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.ndarray, *,

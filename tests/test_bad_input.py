@@ -415,40 +415,25 @@ def _lost_worker_errors():
     return errors
 
 
-def _dying_workers(monkeypatch, path, error):
-    """Make the parallel map's workers fail with ``error``: on joblib's path (Dask, threads) its ``Parallel``; on
-    the default path the worker pool beside the calling process (tests/test_engine.py's ThreadPool)."""
-    import joblib
-
-    from frontier import engine
-
-    if path == "joblib":
-        class DyingParallel:
-            def __init__(self, *args, **kwargs):
-                pass
-
-            def __call__(self, tasks):
-                next(iter(tasks))
-                raise error
-
-        monkeypatch.setattr(engine, "default_process_backend", lambda: False)
-        monkeypatch.setattr(joblib, "Parallel", DyingParallel)
-    else:
-        from test_engine import ThreadPool
-
-        monkeypatch.setattr(engine, "process_pool", lambda n_workers, context: ThreadPool(n_workers, fail=error))
-
-
-@pytest.mark.parametrize("path", ["caller", "joblib"])
 @pytest.mark.parametrize("error", _lost_worker_errors(), ids=lambda e: type(e).__name__)
-def test_lost_parallel_worker_is_a_clear_error(monkeypatch, error, path):
+def test_lost_parallel_worker_is_a_clear_error(monkeypatch, error):
     """The parallel map translates a dead worker into one RuntimeError that says what happened and what to do.
 
     The worker's death is simulated by the exception its backend raises (a real kill of a Dask worker is
     timing-dependent: the nanny restarts it and the scheduler may re-run the task elsewhere)."""
+    import joblib
+
     from frontier.datasets import synthetic_firms
 
-    _dying_workers(monkeypatch, path, error)
+    class DyingParallel:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __call__(self, tasks):
+            next(iter(tasks))
+            raise error
+
+    monkeypatch.setattr(joblib, "Parallel", DyingParallel)
     firms = synthetic_firms(40, seed=1)
     with pytest.raises(RuntimeError, match="worker was lost") as info:
         fr.efficiency(firms, ["K", "L", "E"], ["Y"], chunk_size=10, n_jobs=2)
@@ -457,10 +442,18 @@ def test_lost_parallel_worker_is_a_clear_error(monkeypatch, error, path):
     assert info.value.__cause__ is error
 
 
-@pytest.mark.parametrize("path", ["caller", "joblib"])
-def test_other_parallel_errors_are_not_called_a_lost_worker(monkeypatch, path):
+def test_other_parallel_errors_are_not_called_a_lost_worker(monkeypatch):
+    import joblib
+
     from frontier.datasets import synthetic_firms
 
-    _dying_workers(monkeypatch, path, MemoryError("in a worker"))
+    class FailingParallel:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __call__(self, tasks):
+            raise MemoryError("in the caller")
+
+    monkeypatch.setattr(joblib, "Parallel", FailingParallel)
     with pytest.raises(MemoryError):
         fr.efficiency(synthetic_firms(40, seed=1), ["K", "L", "E"], ["Y"], chunk_size=10, n_jobs=2)

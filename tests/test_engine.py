@@ -412,87 +412,31 @@ def test_chunks_depend_on_the_job_size_only():
     assert engine.chunk_bounds(0, None) == [(0, 0)]
 
 
-class ThreadPool:
-    """Stand-in for the worker process pool (``engine.process_pool``): threads of this process, which record the
-    tasks they solve; ``fail`` makes every solving task raise it (a dying worker)."""
-
-    def __init__(self, n_workers, fail=None):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.n_workers, self.fail, self.solved = n_workers, fail, []
-        self.threads = ThreadPoolExecutor(n_workers)
-
-    def submit(self, func, *args):
-        if func is engine.solve_chunk:
-            self.solved.append(args[3].shape[0])
-            if self.fail is not None:
-                return self.threads.submit(self._raise)
-        return self.threads.submit(func, *args)
-
-    def _raise(self):
-        raise self.fail
-
-
 def test_n_jobs_2_uses_the_workers_from_parallel_min(monkeypatch):
-    """A call of PARALLEL_MIN DMUs with n_jobs=2 goes to the workers (issue 16: n = 1,000 ran on one core): one
-    worker beside the calling process, which solves tasks too; the serial run's results; a smaller one stays in the
-    process."""
-    pools = []
+    """A call of PARALLEL_MIN DMUs with n_jobs=2 goes to the workers (issue 16: n = 1,000 ran on one core), with the
+    serial run's results; a smaller one stays in the process."""
+    import joblib
 
-    def pool(n_workers, context):
-        pools.append(ThreadPool(n_workers))
-        return pools[-1]
+    calls = []
 
-    monkeypatch.setattr(engine, "process_pool", pool)
+    class InProcess:
+        """joblib.Parallel stand-in that records the call and runs the tasks here."""
+
+        def __init__(self, n_jobs, return_as):
+            calls.append(n_jobs)
+
+        def __call__(self, tasks):
+            return (func(*args, **kwargs) for func, args, kwargs in tasks)
+
+    monkeypatch.setattr(joblib, "Parallel", InProcess)
     df, inputs, outputs, bads = firms(engine.PARALLEL_MIN, 5)
     serial = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=1)
-    assert pools == []
+    assert calls == []
     parallel = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
-    assert [p.n_workers for p in pools] == [1]
+    assert calls == [2]
     np.testing.assert_array_equal(parallel.scores.to_numpy(), serial.scores.to_numpy())
     fr.efficiency(df.iloc[: engine.PARALLEL_MIN - 1], inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
-    assert len(pools) == 1
-
-
-def test_the_caller_and_the_workers_share_the_tasks(monkeypatch, large):
-    """Every task is solved once, by the calling process or by a worker (the worker starts from the front, the
-    caller from the back), in any split: the results equal the serial run's."""
-    pools = []
-
-    def pool(n_workers, context):
-        pools.append(ThreadPool(n_workers))
-        return pools[-1]
-
-    monkeypatch.setattr(engine, "process_pool", pool)
-    df, inputs, outputs, bads = large
-    kw = dict(model="sbm", rts="vrs", super_efficiency=True, chunk_size=20)
-    serial = fr.efficiency(df, inputs, outputs, bads, n_jobs=1, **kw)
-    solved = []
-    original = engine.solve_chunk
-    monkeypatch.setattr(engine, "solve_chunk", lambda *a: solved.append(a[3].shape[0]) or original(*a))
-    shared = fr.efficiency(df, inputs, outputs, bads, n_jobs=3, **kw)
-    assert pools[0].n_workers == 2
-    assert sorted(solved) == sorted([20] * 15)       # each of the 15 tasks once (the pool's go through it too)
-    np.testing.assert_array_equal(shared.scores.to_numpy(), serial.scores.to_numpy())
-    np.testing.assert_array_equal(shared.status.to_numpy(), serial.status.to_numpy())
-
-
-def test_workers_and_the_caller_share_the_cores_among_their_blas_threads(monkeypatch):
-    """Each solving process gets cpu_count // processes BLAS / OpenMP threads (at least one), as joblib gives its
-    workers, unless the user set the variable; the caller's own limit is lifted again after the call."""
-    from threadpoolctl import threadpool_info
-
-    monkeypatch.setattr(engine.os, "cpu_count", lambda: 8)
-    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
-    monkeypatch.setenv("MKL_NUM_THREADS", "3")
-    env = engine.blas_limits(2)
-    assert env["OPENBLAS_NUM_THREADS"] == "4" and env["OMP_NUM_THREADS"] == "4" and env["MKL_NUM_THREADS"] == "3"
-    assert engine.blas_limits(16)["OPENBLAS_NUM_THREADS"] == "1"
-    before = [pool["num_threads"] for pool in threadpool_info()]
-    monkeypatch.setattr(engine, "process_pool", lambda n_workers, context: ThreadPool(n_workers))
-    df, inputs, outputs, bads = firms(60, 3)
-    fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", chunk_size=20, n_jobs=2)
-    assert [pool["num_threads"] for pool in threadpool_info()] == before
+    assert calls == [2]
 
 
 def test_a_worker_imports_the_engine_without_pandas():
