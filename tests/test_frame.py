@@ -150,7 +150,7 @@ def test_models_over_the_frame_equal_the_full_lp(frame_always, data, name):
     kw = MODELS[name]
     args = (df, ["K", "L", "E"], ["Y"], ["SO2", "COD"])
     full = fr.efficiency(*args, method="full", **kw)
-    framed = fr.efficiency(*args, **kw)
+    framed = fr.efficiency(*args, method="restricted", **kw)      # column generation over the frame
     assert frame_always and any(kept < candidates for candidates, kept in frame_always), "the frame must narrow"
     np.testing.assert_array_equal(full.status.to_numpy(), framed.status.to_numpy())
     np.testing.assert_allclose(framed.scores, full.scores, rtol=0, atol=1e-8, equal_nan=True)
@@ -171,13 +171,13 @@ def test_infeasible_statuses_unchanged_over_the_frame(frame_always):
     df = firms(80, 5)
     args = (df, ["K", "L", "E"], ["Y"])
     kw = dict(model="radial", rts="vrs", super_efficiency=True)
-    full, framed = fr.efficiency(*args, method="full", **kw), fr.efficiency(*args, **kw)
+    full, framed = fr.efficiency(*args, method="full", **kw), fr.efficiency(*args, method="restricted", **kw)
     assert (full.status == "infeasible").sum() >= 1
     np.testing.assert_array_equal(full.status.to_numpy(), framed.status.to_numpy())
     np.testing.assert_allclose(framed.scores, full.scores, rtol=1e-8, atol=1e-8, equal_nan=True)
     reference = list(df.sort_values("Y").index[:60])
     kw = dict(model="radial", rts="vrs", orientation="input", reference=reference)
-    full, framed = fr.efficiency(*args, method="full", **kw), fr.efficiency(*args, **kw)
+    full, framed = fr.efficiency(*args, method="full", **kw), fr.efficiency(*args, method="restricted", **kw)
     assert (full.status == "infeasible").sum() >= 5
     np.testing.assert_array_equal(full.status.to_numpy(), framed.status.to_numpy())
     np.testing.assert_allclose(framed.scores, full.scores, rtol=1e-8, atol=1e-8, equal_nan=True)
@@ -209,5 +209,5 @@ def test_a_large_frame_skips_the_clean_up_pass_and_stays_exact(frame_always, mon
     assert set(minimal) <= set(frame_module.frame(M, block, "vrs", everyone))
     args = (df, ["K", "L", "E"], ["Y"], ["SO2", "COD"])
     full = fr.efficiency(*args, model="sbm", rts="vrs", method="full")
-    framed = fr.efficiency(*args, model="sbm", rts="vrs")
+    framed = fr.efficiency(*args, model="sbm", rts="vrs", method="restricted")
     np.testing.assert_allclose(framed.scores, full.scores, rtol=0, atol=1e-8, equal_nan=True)
