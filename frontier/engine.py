@@ -1194,12 +1194,17 @@ class BatchResult:
     lam_val: np.ndarray
 
 
-def _take(sol: StageSolution, rows: np.ndarray) -> StageSolution:
-    """The rows ``rows`` of a stage's solution (intensities regathered)."""
-    counts = np.diff(sol.lam_ptr)[rows]
+def _csr_rows(lam_ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows ``rows`` of intensities in CSR form: the new row pointer and the positions of their entries."""
+    counts = np.diff(lam_ptr)[rows]
     ptr = np.zeros(rows.size + 1, dtype=np.int64)
     np.cumsum(counts, out=ptr[1:])
-    take = np.repeat(sol.lam_ptr[:-1][rows] - ptr[:-1], counts) + np.arange(ptr[-1])
+    return ptr, np.repeat(lam_ptr[:-1][rows] - ptr[:-1], counts) + np.arange(ptr[-1])
+
+
+def _take(sol: StageSolution, rows: np.ndarray) -> StageSolution:
+    """The rows ``rows`` of a stage's solution (intensities regathered)."""
+    ptr, take = _csr_rows(sol.lam_ptr, rows)
     return StageSolution(sol.status[rows], sol.objective[rows], sol.extras[rows], sol.sums[rows], ptr,
                          sol.lam_idx[take], sol.lam_val[take], None if sol.duals is None else sol.duals[rows])
 
@@ -1375,10 +1380,7 @@ def _reordered(result: BatchResult, order: np.ndarray) -> BatchResult:
     inverse = np.empty_like(order)
     inverse[order] = np.arange(order.size)
     values = {key: val[inverse] for key, val in result.values.items()}
-    counts = np.diff(result.lam_ptr)[inverse]
-    ptr = np.zeros(order.size + 1, dtype=np.int64)
-    np.cumsum(counts, out=ptr[1:])
-    take = np.repeat(result.lam_ptr[:-1][inverse] - ptr[:-1], counts) + np.arange(ptr[-1])
+    ptr, take = _csr_rows(result.lam_ptr, inverse)
     return BatchResult(values, ptr, result.lam_idx[take], result.lam_val[take])
 
 
