@@ -1219,6 +1219,19 @@ def _cat(sols: list[StageSolution]) -> StageSolution:
                          duals)
 
 
+def _previous_duals(last: tuple, sel: np.ndarray) -> np.ndarray | None:
+    """The row duals of the stage solved last (``(rows, StageSolution)``) for the DMUs ``sel``: NaN for a DMU it did
+    not solve; None if it keeps no duals."""
+    rows, sol = last
+    if sol.duals is None:
+        return None
+    pos = np.minimum(np.searchsorted(rows, sel), rows.size - 1)
+    out = np.full((sel.size, sol.duals.shape[1]), np.nan)
+    hit = rows[pos] == sel
+    out[hit] = sol.duals[pos[hit]]
+    return out
+
+
 def _merge_lambda(k, old, new_sol: StageSolution, rows: np.ndarray, scale: np.ndarray):
     """Replace the intensities of ``rows`` by those of a later stage (scaled, e.g. by 1/t)."""
     old_lists = [(old[1][old[0][i]:old[0][i + 1]], old[2][old[0][i]:old[0][i + 1]]) for i in range(k)]
@@ -1246,7 +1259,8 @@ def solve_chunk(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], d
         if sel.size == 0:
             continue
         prev = {key: val[sel] for key, val in values.items()}
-        settled = stage.settled(prev, data0[sel]) if last is not None else np.zeros(sel.size, dtype=bool)
+        settled = (stage.settled(prev, data0[sel], _previous_duals(last, sel)) if last is not None
+                   else np.zeros(sel.size, dtype=bool))
         pieces = []
         if settled.any():
             pieces.append(_take(last[1], np.searchsorted(last[0], sel[settled])))

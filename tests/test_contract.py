@@ -329,7 +329,7 @@ def test_failed_detail_stage_keeps_the_score(name, monkeypatch):
 
     plain = _efficiency(name)
     # every DMU solves the detail LP (none is settled by the score LP's duals), so the failure lands on the first DMU
-    monkeypatch.setattr(MaxSlackStage, "settled", lambda self, prev, data0: np.zeros(len(prev["status"]), bool))
+    monkeypatch.setattr(MaxSlackStage, "settled", lambda self, prev, data0, duals: np.zeros(len(prev["status"]), bool))
     fail_stage(monkeypatch, "slacks")
     res = _efficiency(name)
     first = DATA.index[0]

@@ -210,8 +210,8 @@ def test_max_slack_stage_settled_by_the_score_duals_equals_solving_it(large, nam
     settled = []
     original = base.MaxSlackStage.settled
 
-    def counting(self, prev, data0):
-        mask = original(self, prev, data0)
+    def counting(self, prev, data0, duals):
+        mask = original(self, prev, data0, duals)
         settled.append((mask.sum(), mask.size))
         return mask
 

@@ -115,10 +115,11 @@ class Stage:
         """Boolean mask of the DMUs (rows of ``prev``) that need this stage."""
         return np.ones(len(prev["status"]), dtype=bool)
 
-    def settled(self, prev: dict, data0: np.ndarray) -> np.ndarray:
+    def settled(self, prev: dict, data0: np.ndarray, duals: np.ndarray | None) -> np.ndarray:
         """Boolean mask of the selected DMUs (rows of ``prev``) whose solution of the previous stage is provably
         optimal in this stage too: the engine reuses it instead of solving this stage's LP, with this stage's
-        :meth:`objective_at` it. By default none."""
+        :meth:`objective_at` it. ``duals``: the previous stage's row duals for these DMUs (None unless that stage
+        keeps them). By default none."""
         return np.zeros(len(prev["status"]), dtype=bool)
 
     def objective_at(self, sol: StageSolution) -> np.ndarray:  # pragma: no cover - only for stages that settle
@@ -293,7 +294,7 @@ class MaxSlackStage(Stage):
     maximise the input excess, output shortfall and (unless bad outputs are weakly disposable) bad-output excess,
     in the data's own units (Ali & Seiford 1993; as DEAMATLAB and DataEnvelopmentAnalysis.jl). The score stage
     supplies ``moved(data0, score)``: the point after its radial or directional move, from which the slacks are
-    measured, and its LP's row duals (``prev["row_duals"]``); targets are the reference combination.
+    measured, and its LP's row duals (``keep_duals``); targets are the reference combination.
 
     Most DMUs need no second LP (:meth:`settled`): by complementary slackness a row whose dual is nonzero at an
     optimum of the score LP binds at every optimum of it, and this stage's feasible set is exactly that LP's optimal
@@ -317,10 +318,10 @@ class MaxSlackStage(Stage):
     def select(self, prev):
         return prev["status"] == "optimal"
 
-    def settled(self, prev, data0):
+    def settled(self, prev, data0, duals):
         rows = self.slack_rows
         with np.errstate(invalid="ignore"):
-            share = np.abs(prev["row_duals"][:, rows]) * np.abs(data0[:, rows])
+            share = np.abs(duals[:, rows]) * np.abs(data0[:, rows])
             return (share >= SETTLED_SHARE).all(axis=1)
 
     def objective_at(self, sol):

@@ -118,8 +118,7 @@ class DDFScore(_Directional):
 
     def decode(self, sol, data0, prev):
         weights, omega = self.multipliers(sol.duals)
-        return {"status": sol.status, "score": sol.extras[:, 0], "multipliers": weights, "omega": omega,
-                "row_duals": sol.duals}
+        return {"status": sol.status, "score": sol.extras[:, 0], "multipliers": weights, "omega": omega}
 
     def moved(self, data0, score):
         """The point after the directional move, (x0 - beta g_x, y0 + beta g_y, b0 - beta g_b)."""

@@ -84,8 +84,7 @@ class RadialScore(Stage):
 
     def decode(self, sol, data0, prev):
         weights, omega = multipliers_from_duals(self.layout, sol.duals, self.convexity)
-        return {"status": sol.status, "score": sol.extras[:, 0], "multipliers": weights, "omega": omega,
-                "row_duals": sol.duals}
+        return {"status": sol.status, "score": sol.extras[:, 0], "multipliers": weights, "omega": omega}
 
     def moved(self, data0, score):
         """The radially contracted (input) or expanded (output) point, from which the slacks are measured."""
