@@ -184,8 +184,8 @@ def efficiency(
         ``"small_positive"`` or ``"drop_term"``. Recorded in the result.
     n_jobs : parallel workers (joblib; -1 = all cores). Results do not depend on it.
     method : ``"restricted"`` (exact column generation over a restricted reference set), ``"full"`` (every
-        reference column in every LP) or ``"auto"`` (full for reference sets of at most 200 DMUs, where it is faster;
-        restricted above). All three give the same answers.
+        reference column in every LP) or ``"auto"`` (full for reference sets of at most ``frontier.engine.FULL_MAX``
+        DMUs, where it is faster; restricted above). All three give the same answers.
     progress : show a progress bar (default: only for long runs, in an interactive terminal or a notebook).
     **model_options : options only some models take, e.g. ``epsilon=`` for ``model="ebm"`` (a number in [0, 1] or
         ``{"input": eps_x, "output": eps_y}``; calibrated from the data when not given). An option the model does
