@@ -158,8 +158,10 @@ HELP = {
              "'small_positive' (use 1/100 of the column's smallest positive value: Tone's rule, as deaR), "
              "'drop_term' (leave that variable's term out)",
     "n_jobs": "parallel worker processes (-1 = all cores); results do not depend on it",
-    "method": "LP strategy: 'auto' or 'restricted' (exact column generation over a small active reference "
-              "set; default 'auto'), 'full' (every reference DMU in every LP; slower, for checking)",
+    "method": "LP strategy: 'auto' (default: the fastest of the others for the model and data size), "
+              "'restricted' (HiGHS, exact column generation over a small active reference set), 'dense' (the LPs "
+              "of a reference set pivoted together by a vectorised simplex, each answer certified), 'full' (HiGHS "
+              "with every reference DMU in every LP; slower, for checking)",
     "progress": "show a progress bar (default: for runs of 5,000+ LPs in a terminal)",
     "output": "write the results here; the format follows the extension: .csv, .xlsx (with a "
               "'specification' sheet), .dta (variable labels, the specification as notes) or .parquet; "
@@ -258,7 +260,7 @@ def _given_model_options(args) -> dict:
 def _engine_options(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("computation")
     g.add_argument("--n-jobs", type=int, default=1, metavar="N", help=HELP["n_jobs"])
-    g.add_argument("--method", type=_lower_name, default="auto", choices=("auto", "restricted", "full"),
+    g.add_argument("--method", type=_lower_name, default="auto", choices=("auto", "restricted", "dense", "full"),
                    help=HELP["method"])
     g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help=HELP["progress"])
 

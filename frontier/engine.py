@@ -26,6 +26,12 @@ How one stage is solved for a batch of DMUs
 ``method="full"`` puts every reference column in the model from the start (no pricing); it is the
 baseline the restricted path is tested and benchmarked against.
 
+``method="dense"`` first solves all the LPs of a stage at once with the batched dense simplex of
+:mod:`frontier.dense_simplex` over the pricing candidates (several small reference sets, e.g. a bootstrap's
+replicates, in one batch: :func:`pack_tasks`), certifies every answer as below, and gives HiGHS (the restricted
+path) only the LPs it did not finish or whose answer the certificate refused. ``"auto"`` picks it for LPs of few
+rows against small reference sets (:func:`job_method`), where it was measured fastest.
+
 The DMUs of a job are solved in :func:`solve_order`, similar DMUs one after another, so each warm start begins near
 the next optimum (about half the simplex iterations); results are returned in the job's own order.
 
@@ -74,7 +80,7 @@ MS = highspy.HighsModelStatus
 PRICING_TOL = 1e-9
 FARKAS_TOL = 1e-12
 MAX_ADD_PER_ROUND = 64
-METHODS = ("auto", "restricted", "full")
+METHODS = ("auto", "restricted", "full", "dense")
 VERIFY_TOL = 1e-7       # largest accepted row residual, relative to the magnitude of the row's terms
 OPTIMALITY_TOL = 1e-9   # largest accepted wrong-signed reduced cost, relative to the magnitude of its terms
 CANCELLATION_TOL = 1e-5  # an objective below this fraction of its terms' magnitude needs an exact certificate
@@ -1102,25 +1108,47 @@ ACTIVE_CAP = 300        # rebuild the restricted model from recently used column
 RECENT = 256           # ... namely the support of the last RECENT solutions
 
 
+@dataclass
+class StageAnswers:
+    """One stage's answers for k DMUs while they are being found: the batch's patch and, per DMU, the status
+    (``"not_solved"`` until an answer is certified or proven), objective, row duals and solution."""
+
+    patch: BatchPatch
+    status: np.ndarray
+    objective: np.ndarray
+    row_duals: np.ndarray
+    sols: list
+
+    @classmethod
+    def start(cls, stage: Stage, data0: np.ndarray, prev: dict) -> "StageAnswers":
+        k = data0.shape[0]
+        return cls(BatchPatch(stage.patch(data0, prev)), np.full(k, "not_solved", dtype=object), np.full(k, np.nan),
+                   np.full((k, stage.n_rows), np.nan), [None] * k)
+
+
 def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method: str, data0: np.ndarray,
-                      own: np.ndarray, prev: dict) -> StageSolution:
+                      own: np.ndarray, prev: dict, answers: StageAnswers | None = None) -> StageSolution:
     """Solve one stage for k DMUs with one warm-started solver.
 
     Columns only ever join the shared active set; when it grows past ``ACTIVE_CAP`` the model is rebuilt
-    from the columns that the last ``RECENT`` solutions used, which keeps each simplex solve small.
+    from the columns that the last ``RECENT`` solutions used, which keeps each simplex solve small. With
+    ``method="dense"`` the batched simplex (:func:`solve_dense`) goes first and HiGHS solves only what it leaves;
+    ``answers`` are those of a batched solve already run (with other reference sets', :func:`solve_chunks`).
     """
+    k = data0.shape[0]
+    if answers is None:
+        answers = StageAnswers.start(stage, data0, prev)
+        if method == "dense":
+            solve_dense(stage, [(ref_data, plan, own, answers)])
+    patch, status, objective, row_duals, sols = (answers.patch, answers.status, answers.objective, answers.row_duals,
+                                                 answers.sols)
+    pending = np.flatnonzero(status == "not_solved").tolist()
     solver = StageSolver(stage, ref_data, plan, method)
     recent: list[np.ndarray] = []
     cap = ACTIVE_CAP
-    k = data0.shape[0]
-    patch = BatchPatch(stage.patch(data0, prev))
-    status = np.full(k, "not_solved", dtype=object)
-    objective = np.full(k, np.nan)
-    row_duals = np.full((k, stage.n_rows), np.nan)
-    sols: list[Columns | None] = [None] * k
     negatives: list = [None] * k
     fast, hard = [], []       # optimal on the fast path (to certify), and LPs for the robust path
-    for i in range(k):
+    for i in pending:
         st, obj, values, row_dual = solver.solve(patch, i, int(own[i]))
         if st == "optimal":
             sols[i] = solver.columns(values).clipped(patch, i)
@@ -1156,6 +1184,60 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
         status[i], objective[i], sols[i] = solve_robust(stage, ref_data, patch, i, int(own[i]), data0[i])
         row_duals[i] = np.nan if sols[i] is None or sols[i].duals is None else sols[i].duals
     return _stage_solution(stage, ref_data, status, objective, sols, row_duals)
+
+
+def solve_dense(stage: Stage, parts: list[tuple]) -> None:
+    """Solve the stage's LPs of every DMU of every part ``(ref_data, plan, own, answers)`` (one reference set each) in
+    one batch of the dense simplex (:mod:`frontier.dense_simplex`), over each reference set's pricing candidates (exact:
+    the other columns are dominated), and certify the solutions exactly as HiGHS's (:func:`certified`). The certified
+    ones are written into each part's :class:`StageAnswers`; the others stay ``"not_solved"`` (for HiGHS)."""
+    from .dense_simplex import solve_batch
+
+    columns = []
+    for ref_data, plan, _, _ in parts:
+        pos = np.concatenate(plan.pricing).astype(np.int64)
+        blk = np.repeat(np.arange(len(stage.blocks)), [p.size for p in plan.pricing])
+        cost = np.concatenate([b.costs(ref_data)[p] for b, p in zip(stage.blocks, plan.pricing)])
+        columns.append((pos, blk, column_matrix(stage, ref_data, pos, blk), cost))
+    N = max(pos.size for pos, _, _, _ in columns)
+    A = np.zeros((len(parts), stage.n_rows, N))           # every reference set padded to N columns (zero, cost 0)
+    cost = np.zeros((len(parts), N))
+    for g, (pos, _, A_g, cost_g) in enumerate(columns):
+        A[g, :, : pos.size], cost[g, : pos.size] = A_g, cost_g
+    patches = [answers.patch for _, _, _, answers in parts]
+    sizes = [len(p.row_lower) for p in patches]
+    stack = lambda name: np.concatenate([getattr(p, name) for p in patches])
+    banned = None
+    if stage.exclude_self:
+        banned = np.zeros((sum(sizes), N), dtype=bool)
+        first = 0
+        for (_, _, own, _), (pos, _, _, _), size in zip(parts, columns, sizes):
+            banned[first: first + size, : pos.size] = (pos[None, :] == own[:, None]) & (own[:, None] >= 0)
+            first += size
+    out = solve_batch(A, cost, stack("extra_matrix"), stack("extra_cost"), stack("extra_lower"), stack("extra_upper"),
+                      stack("row_lower"), stack("row_upper"), group=np.repeat(np.arange(len(parts)), sizes),
+                      banned=banned)
+    first = 0
+    for (ref_data, plan, own, answers), (pos, blk, _, _), size in zip(parts, columns, sizes):
+        rows = slice(first, first + size)
+        first += size
+        patch = answers.patch
+        done = np.flatnonzero(out.solved[rows])
+        lam, duals, objective = out.lam[rows][:, : pos.size], out.duals[rows], out.objective[rows]
+        own_values = np.clip(out.own[rows], patch.extra_lower, patch.extra_upper)    # as Columns.clipped
+        # the nonzero intensities of the solved LPs, row by row (an unsolved LP's are all 0)
+        at, col = np.nonzero(lam > 1e-12 * np.maximum(1.0, lam.max(axis=1, initial=0.0))[:, None])
+        stacked = Stacked(own_values[done], np.searchsorted(done, at), pos[col], blk[col], lam[at, col])
+        candidates = [(p, ref_data if p.size == ref_data.shape[0] else ref_data[p]) for p in plan.pricing]
+        ok = certified(stage, ref_data, patch, done, own[done], objective[done], stacked, duals[done], candidates)
+        cuts = np.searchsorted(at, np.arange(size + 1))
+        for i in done[ok].tolist():
+            nz = slice(cuts[i], cuts[i + 1])
+            answers.sols[i] = Columns(own_values[i], stacked.pos[nz], stacked.blk[nz], stacked.lam[nz],
+                                      duals[i] if stage.keep_duals else None)
+        answers.status[done[ok]] = "optimal"
+        answers.objective[done[ok]] = objective[done[ok]]
+        answers.row_duals[done[ok]] = duals[done[ok]]
 
 
 def _stage_solution(stage: Stage, ref: np.ndarray, status: np.ndarray, objective: np.ndarray,
@@ -1250,40 +1332,65 @@ def _merge_lambda(k, old, new_sol: StageSolution, rows: np.ndarray, scale: np.nd
 def solve_chunk(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], data0: np.ndarray,
                 own: np.ndarray, method: str) -> BatchResult:
     """Run every stage of ``spec`` for the DMUs ``data0`` (one chunk, one process)."""
-    k = data0.shape[0]
-    values: dict = {"status": np.full(k, "not_solved", dtype=object)}
-    lam = (np.zeros(k + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
-    last = None             # (rows, StageSolution) of the stage solved last
-    for stage, plan in zip(spec.stages, plans):
-        sel = np.flatnonzero(stage.select(values))
-        if sel.size == 0:
-            continue
-        prev = {key: val[sel] for key, val in values.items()}
-        settled = (stage.settled(prev, data0[sel], _previous_duals(last, sel)) if last is not None
-                   else np.zeros(sel.size, dtype=bool))
-        pieces = []
-        if settled.any():
-            pieces.append(_take(last[1], np.searchsorted(last[0], sel[settled])))
-            pieces[0].objective = stage.objective_at(pieces[0])
-            pieces[0].duals = pieces[0].duals if stage.keep_duals else None
-        todo = np.flatnonzero(~settled)
-        if todo.size:
-            pieces.append(solve_stage_batch(stage, ref_data, plan, method, data0[sel[todo]], own[sel[todo]],
-                                            {key: val[todo] for key, val in prev.items()}))
-        placed = np.concatenate([np.flatnonzero(settled), todo])       # the pieces' rows, as rows of sel
-        sol = _take(_cat(pieces), np.argsort(placed, kind="stable")) if len(pieces) > 1 else pieces[0]
-        last = (sel, sol)
-        out = stage.decode(sol, data0[sel], prev)
-        for key, val in out.items():
-            if key.startswith("_"):
+    return solve_chunks(spec, [(ref_data, plans, data0, own)], method)[0]
+
+
+def solve_chunks(spec: ModelSpec, pieces: list[tuple], method: str) -> list[BatchResult]:
+    """Run every stage of ``spec`` for several chunks ``(ref_data, plans, data0, own)`` (one reference set each) in one
+    process. With ``method="dense"`` each stage's LPs of every chunk go through one batch of the dense simplex
+    (:func:`solve_dense`); HiGHS then solves, chunk by chunk, what that batch left."""
+    states = []
+    for _, _, data0, _ in pieces:
+        k = data0.shape[0]
+        states.append({"values": {"status": np.full(k, "not_solved", dtype=object)},
+                       "lam": (np.zeros(k + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)),
+                       "last": None})       # last: (rows, StageSolution) of the stage solved last
+    for s, stage in enumerate(spec.stages):
+        work = []
+        for (ref_data, plans, data0, own), state in zip(pieces, states):
+            values, last = state["values"], state["last"]
+            sel = np.flatnonzero(stage.select(values))
+            if sel.size == 0:
                 continue
-            if key not in values:
-                shape = (k,) + np.shape(val)[1:]
-                values[key] = np.full(shape, np.nan) if np.asarray(val).dtype != object else np.full(shape, None, dtype=object)
-            values[key][sel] = val
-        if "_intensity_scale" in out:
-            lam = _merge_lambda(k, lam, sol, sel, out["_intensity_scale"])
-    return BatchResult(values, *lam)
+            prev = {key: val[sel] for key, val in values.items()}
+            settled = (stage.settled(prev, data0[sel], _previous_duals(last, sel)) if last is not None
+                       else np.zeros(sel.size, dtype=bool))
+            todo = np.flatnonzero(~settled)
+            answers = None
+            if method == "dense" and todo.size:
+                answers = StageAnswers.start(stage, data0[sel[todo]], {key: val[todo] for key, val in prev.items()})
+            work.append((state, ref_data, plans[s], data0, own, sel, prev, settled, todo, answers))
+        batch = [(ref_data, plan, own[sel[todo]], answers)
+                 for _, ref_data, plan, _, own, sel, _, _, todo, answers in work if answers is not None]
+        if batch:
+            solve_dense(stage, batch)
+        for state, ref_data, plan, data0, own, sel, prev, settled, todo, answers in work:
+            last, pieces_of_sol = state["last"], []
+            if settled.any():
+                pieces_of_sol.append(_take(last[1], np.searchsorted(last[0], sel[settled])))
+                pieces_of_sol[0].objective = stage.objective_at(pieces_of_sol[0])
+                pieces_of_sol[0].duals = pieces_of_sol[0].duals if stage.keep_duals else None
+            if todo.size:
+                pieces_of_sol.append(solve_stage_batch(stage, ref_data, plan, method, data0[sel[todo]], own[sel[todo]],
+                                                       {key: val[todo] for key, val in prev.items()},
+                                                       answers=answers))
+            placed = np.concatenate([np.flatnonzero(settled), todo])       # the pieces' rows, as rows of sel
+            sol = (_take(_cat(pieces_of_sol), np.argsort(placed, kind="stable")) if len(pieces_of_sol) > 1
+                   else pieces_of_sol[0])
+            state["last"] = (sel, sol)
+            out = stage.decode(sol, data0[sel], prev)
+            values, k = state["values"], data0.shape[0]
+            for key, val in out.items():
+                if key.startswith("_"):
+                    continue
+                if key not in values:
+                    shape = (k,) + np.shape(val)[1:]
+                    values[key] = (np.full(shape, np.nan) if np.asarray(val).dtype != object
+                                   else np.full(shape, None, dtype=object))
+                values[key][sel] = val
+            if "_intensity_scale" in out:
+                state["lam"] = _merge_lambda(k, state["lam"], sol, sel, out["_intensity_scale"])
+    return [BatchResult(state["values"], *state["lam"]) for state in states]
 
 
 def _concat(parts: list[BatchResult]) -> BatchResult:
@@ -1414,12 +1521,57 @@ class Job:
 # 0.75 of the time at 100 DMUs, 0.86 / 0.92 at 200, 0.99 / 1.09 at 300, 1.16 / 1.07 at 500 and 1.48 / 1.46 at 800
 FULL_MAX = 200
 
+# "auto" solves LPs of at most DENSE_ROWS rows against reference sets of at most DENSE_MAX DMUs with the batched dense
+# simplex (frontier.dense_simplex). Measured with one core on the hard data against the better of "full" and
+# "restricted" (benchmarks/bench_dense.py), one reference set: input BCC (5 rows) took 0.80 / 0.60 / 0.56 / 0.72 / 0.84
+# of the time at 300 / 600 / 1,000 / 1,500 / 2,000 DMUs and 1.59 at 3,000 (1.14 at 200, 1.38 at 100); output BCC, CRS,
+# SBM without bad outputs and EBM (5-6 rows) 0.50-0.69 at 300 and 0.53-0.82 at 1,000; with more rows the iterations
+# multiply and it lost (VRS SBM with two bad outputs, 8 rows: 1.35 at 300, 1.29 at 1,000; radial with two strongly
+# disposable bad outputs, 7 rows: 1.37). Below FULL_MAX DMUs it pays only when jobs are packed (pack_tasks): bootstrap
+# replicates of 50 / 100 / 200 DMUs took 0.28 / 0.26 / 0.43 of the full model's time, so small reference sets use it
+# when at least PACK_MIN_JOBS one-chunk jobs of the model come together.
+DENSE_MAX = 1500
+DENSE_ROWS = 6
+PACK_MIN_JOBS = 4
 
-def job_method(method: str, n_reference: int) -> str:
-    """``"full"`` or ``"restricted"`` for a job of ``n_reference`` reference columns (``"auto"``: by ``FULL_MAX``)."""
-    if method == "auto":
-        return "full" if n_reference <= FULL_MAX else "restricted"
-    return method
+
+def job_method(method: str, n_reference: int, n_rows: int = 0, n_packable: int = 1) -> str:
+    """The method of a job of ``n_reference`` reference columns whose largest stage LP has ``n_rows`` rows, in a call
+    with ``n_packable`` one-chunk jobs of its model (itself included). ``"auto"``: ``"dense"`` up to ``DENSE_ROWS``
+    rows and ``DENSE_MAX`` columns (below ``FULL_MAX`` columns only with ``PACK_MIN_JOBS`` jobs to pack), else
+    ``"full"`` up to ``FULL_MAX`` columns, else ``"restricted"``. Any other method as given."""
+    if method != "auto":
+        return method
+    if n_rows <= DENSE_ROWS and n_reference <= DENSE_MAX and (n_reference > FULL_MAX or n_packable >= PACK_MIN_JOBS):
+        return "dense"
+    return "full" if n_reference <= FULL_MAX else "restricted"
+
+
+PACK_DMUS = 1200        # "dense" jobs of one model are packed into one batch of the dense simplex up to this many DMUs
+
+
+def pack_tasks(tasks: list[tuple], specs: list[ModelSpec], methods: list[str]) -> list[list[tuple]]:
+    """The units of work: consecutive ``"dense"`` jobs of the same model that are one chunk ``(job, start, stop)``
+    each are packed together up to ``PACK_DMUS`` DMUs (a bootstrap's replicates, the periods of a panel), so one batch
+    of the dense simplex spreads its per-iteration cost over more LPs; a job split into chunks stays split (for the
+    workers), and every other chunk is a unit of its own. The packing depends on the jobs and chunks only, never on
+    ``n_jobs``, so results do not either. A ``chunk_size`` given by the caller is the unit of work as asked
+    (:func:`run_jobs` does not pack then)."""
+    whole = {}
+    for j, _, _ in tasks:
+        whole[j] = j not in whole
+    units: list[list[tuple]] = []
+    size = 0
+    for j, a, b in tasks:
+        first = units[-1][0][0] if units else None
+        if (first is not None and whole[j] and whole[first] and methods[j] == "dense" and methods[first] == "dense"
+                and specs[j] is specs[first] and size + (b - a) <= PACK_DMUS):
+            units[-1].append((j, a, b))
+            size += b - a
+        else:
+            units.append([(j, a, b)])
+            size = b - a
+    return units
 
 
 def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_size: int | None = None,
@@ -1445,33 +1597,43 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
         orders.append(known[key])
     jobs = [Job(job.spec, job.ref_data, job.data0[order], job.own[order]) for job, order in zip(jobs, orders)]
     prepared, tasks = [], []
+    one_chunk = [chunk_size is None and len(chunk_bounds(job.data0.shape[0], None)) == 1 for job in jobs]
+    packable = {}
+    for job, whole in zip(jobs, one_chunk):
+        packable[id(job.spec)] = packable.get(id(job.spec), 0) + whole
     for j, job in enumerate(jobs):
         ref_data = np.ascontiguousarray(job.ref_data, dtype=float)
-        how = job_method(method, ref_data.shape[0])
+        how = job_method(method, ref_data.shape[0], max(stage.n_rows for stage in job.spec.stages),
+                         packable[id(job.spec)] if one_chunk[j] else 1)
         plans = [plan_stage(stage, ref_data, how, n_evaluated=job.data0.shape[0]) for stage in job.spec.stages]
         prepared.append((ref_data, plans, how))
         tasks.extend((j, a, b) for a, b in chunk_bounds(job.data0.shape[0], chunk_size))
     total = sum(b - a for _, a, b in tasks)
+    units = (pack_tasks(tasks, [job.spec for job in jobs], [how for _, _, how in prepared]) if chunk_size is None
+             else [[task] for task in tasks])
 
-    def args(j, a, b):
-        ref_data, plans, how = prepared[j]
-        return jobs[j].spec, ref_data, plans, jobs[j].data0[a:b], jobs[j].own[a:b], how
+    def args(unit):
+        j = unit[0][0]
+        pieces = [(prepared[j][0], prepared[j][1], jobs[j].data0[a:b], jobs[j].own[a:b]) for j, a, b in unit]
+        return jobs[j].spec, pieces, prepared[j][2]
 
     parts: list[list[BatchResult]] = [[] for _ in jobs]
-    if effective_jobs(n_jobs) == 1 or len(tasks) == 1 or (chunk_size is None and total < PARALLEL_MIN):
-        for j, a, b in tasks:
-            parts[j].append(solve_chunk(*args(j, a, b)))
-            if progress:
-                progress(b - a)
-    else:
-        from joblib import Parallel, delayed
-
-        calls = (delayed(solve_chunk)(*args(j, a, b)) for j, a, b in tasks)
-        try:
-            for (j, a, b), part in zip(tasks, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
+    if effective_jobs(n_jobs) == 1 or len(units) == 1 or (chunk_size is None and total < PARALLEL_MIN):
+        for unit in units:
+            for (j, a, b), part in zip(unit, solve_chunks(*args(unit))):
                 parts[j].append(part)
                 if progress:
                     progress(b - a)
+    else:
+        from joblib import Parallel, delayed
+
+        calls = (delayed(solve_chunks)(*args(unit)) for unit in units)
+        try:
+            for unit, results in zip(units, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
+                for (j, a, b), part in zip(unit, results):
+                    parts[j].append(part)
+                    if progress:
+                        progress(b - a)
         except Exception as exc:
             if not is_lost_worker(exc):
                 raise
@@ -1480,7 +1642,7 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
                 f"{' '.join(str(exc).split())[:200]}). No partial results are returned. Run again; if it recurs, "
                 "check the workers' memory (a worker killed for using too much memory is the usual cause): use "
                 f"fewer workers per machine, give them more memory, or a smaller chunk_size (now "
-                f"{max(b - a for _, a, b in tasks)} DMUs per task)") from exc
+                f"{max(b - a for _, a, b in tasks)} DMUs per chunk)") from exc
     return [_reordered(_concat(p), order) for p, order in zip(parts, orders)]
 
 

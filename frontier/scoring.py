@@ -183,9 +183,12 @@ def efficiency(
     zeros : what to do with zeros in variables the score divides by (SBM family): ``"error"`` (default),
         ``"small_positive"`` or ``"drop_term"``. Recorded in the result.
     n_jobs : parallel workers (joblib; -1 = all cores). Results do not depend on it.
-    method : ``"restricted"`` (exact column generation over a restricted reference set), ``"full"`` (every
-        reference column in every LP) or ``"auto"`` (full for reference sets of at most ``frontier.engine.FULL_MAX``
-        DMUs, where it is faster; restricted above). All three give the same answers.
+    method : ``"restricted"`` (HiGHS with exact column generation over a restricted reference set), ``"full"``
+        (HiGHS with every reference column in every LP), ``"dense"`` (all the LPs of a reference set pivoted together
+        by a vectorised simplex, :mod:`frontier.dense_simplex`, each solution certified, HiGHS for any it does not
+        settle) or ``"auto"`` (dense for LPs of at most ``frontier.engine.DENSE_ROWS`` rows against at most
+        ``DENSE_MAX`` DMUs; otherwise full up to ``FULL_MAX`` DMUs and restricted above: each where it was measured
+        fastest). All give the same answers.
     progress : show a progress bar (default: only for long runs, in an interactive terminal or a notebook).
     **model_options : options only some models take, e.g. ``epsilon=`` for ``model="ebm"`` (a number in [0, 1] or
         ``{"input": eps_x, "output": eps_y}``; calibrated from the data when not given). An option the model does

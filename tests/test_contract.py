@@ -205,6 +205,16 @@ def test_restricted_equals_full(case, monkeypatch):
 
 
 @pytest.mark.parametrize("case", CASES)
+def test_dense_equals_full(case):
+    """The batched dense simplex (frontier.dense_simplex, certified, HiGHS for what it leaves) = HiGHS with every
+    column: every stage's status and the scores."""
+    dense = _evaluate(case, method="dense")
+    full = _evaluate(case, method="full")
+    assert list(dense.status) == list(full.status)
+    assert_same(dense.score, full.score, 1e-8, "dense != full")
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_score_only_equals_detailed_score(case):
     detailed = _baseline(case)
     score_only = _evaluate(case, detail=False)
@@ -260,8 +270,8 @@ def fail_stage(monkeypatch, stage_name: str, status: str = "iteration_limit", dm
     real = engine.solve_stage_batch
     solved = []
 
-    def solve(stage, ref_data, plan, method, data0, own, prev):
-        sol = real(stage, ref_data, plan, method, data0, own, prev)
+    def solve(stage, ref_data, plan, method, data0, own, prev, answers=None):
+        sol = real(stage, ref_data, plan, method, data0, own, prev, answers)
         solved.append(stage.name)
         if stage.name == stage_name and len(sol.status) > dmu:
             sol.status = sol.status.copy()

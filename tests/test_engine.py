@@ -127,36 +127,53 @@ def large():
 
 
 @pytest.mark.parametrize("name", list(LARGE_CASES))
-def test_restricted_equals_full_n300(large, name):
+def test_restricted_and_dense_equal_full_n300(large, name):
     df, inputs, outputs, bads = large
     kw = LARGE_CASES[name]
     full = fr.efficiency(df, inputs, outputs, bads, method="full", **kw)
     auto = fr.efficiency(df, inputs, outputs, bads, method="auto", **kw)
     restricted = fr.efficiency(df, inputs, outputs, bads, method="restricted", chunk_size=70, **kw)
+    dense = fr.efficiency(df, inputs, outputs, bads, method="dense", **kw)
     assert_same(full, auto)
     assert_same(full, restricted)
+    assert_same(full, dense)
     assert (full.status == "optimal").mean() > 0.8
 
 
-def test_auto_uses_every_column_for_small_reference_sets(monkeypatch):
-    """method="auto" solves reference sets of at most FULL_MAX DMUs with every column in the model (faster there,
-    measured) and larger ones by column generation; the answers equal both explicit methods."""
+def test_auto_picks_the_method_measured_fastest_and_every_method_agrees(monkeypatch):
+    """method="auto" solves LPs of at most DENSE_ROWS rows against more than FULL_MAX and at most DENSE_MAX DMUs (or
+    fewer, when PACK_MIN_JOBS such jobs can be packed) with the batched dense simplex, other reference sets of at most
+    FULL_MAX DMUs with every column in the model and larger ones by column generation (each measured fastest there);
+    the answers equal every explicit method's."""
     seen = []
     original = engine.plan_stage
     monkeypatch.setattr(engine, "plan_stage", lambda stage, ref, method, **kw: seen.append((ref.shape[0], method))
                         or original(stage, ref, method, **kw))
-    assert engine.job_method("auto", engine.FULL_MAX) == "full"
-    assert engine.job_method("auto", engine.FULL_MAX + 1) == "restricted"
+    rows = engine.DENSE_ROWS
+    assert engine.job_method("auto", engine.DENSE_MAX, rows) == "dense"
+    assert engine.job_method("auto", engine.DENSE_MAX + 1, rows) == "restricted"
+    assert engine.job_method("auto", engine.FULL_MAX, rows) == "full"          # alone: HiGHS's full model
+    assert engine.job_method("auto", engine.FULL_MAX, rows, engine.PACK_MIN_JOBS) == "dense"    # packed
+    assert engine.job_method("auto", engine.FULL_MAX, rows + 1) == "full"
+    assert engine.job_method("auto", engine.FULL_MAX + 1, rows + 1) == "restricted"
     assert engine.job_method("restricted", 10) == "restricted" and engine.job_method("full", 10**6) == "full"
+    assert engine.job_method("dense", 10**6, 50) == "dense"
     df, inputs, outputs, bads = firms(engine.FULL_MAX + 50, 8)
     small = df.iloc[: engine.FULL_MAX]
+    # VRS SBM with two bad outputs: 3 + 1 + 2 data rows, the convexity and the normalisation row (8 > DENSE_ROWS)
     for data in (small, df):
         seen.clear()
         auto = fr.efficiency(data, inputs, outputs, bads, model="sbm", rts="vrs", super_efficiency=True)
         assert {method for _, method in seen} == {"full" if len(data) <= engine.FULL_MAX else "restricted"}
-        for method in ("full", "restricted"):
+        for method in ("full", "restricted", "dense"):
             assert_same(auto, fr.efficiency(data, inputs, outputs, bads, model="sbm", rts="vrs",
                                             super_efficiency=True, method=method))
+    # input BCC without bad outputs: 3 + 1 data rows and the convexity row
+    seen.clear()
+    auto = fr.efficiency(df, inputs, outputs, model="radial", rts="vrs")
+    assert {method for _, method in seen} == {"dense"}
+    for method in ("full", "restricted"):
+        assert_same(auto, fr.efficiency(df, inputs, outputs, model="radial", rts="vrs", method=method))
 
 
 def test_restricted_path_starts_small_and_screens(large):

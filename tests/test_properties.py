@@ -253,7 +253,7 @@ def test_n_jobs_does_not_change_results():
 
 
 # ----------------------------------------------------------------------------------------------------
-# method="full" (every column) = method="restricted" (column generation; "auto" on reference sets above FULL_MAX)
+# method="full" (every column) = method="restricted" (column generation) = method="dense" (the batched simplex)
 # ----------------------------------------------------------------------------------------------------
 
 FULL_AUTO_CASES = [
@@ -285,6 +285,14 @@ def _same(full, auto):
 @given(data=frames(n_min=30, n_max=60))
 def test_full_equals_restricted(kwargs, data):
     _same(run(data, method="full", **kwargs), run(data, method="restricted", **kwargs))
+
+
+@pytest.mark.parametrize("kwargs", FULL_AUTO_CASES, ids=lambda k: "-".join(str(v) for v in k.values()))
+@FEW
+@given(data=frames(n_min=30, n_max=60))
+def test_full_equals_dense(kwargs, data):
+    """The batched dense simplex (each answer certified, HiGHS for the rest) = HiGHS with every column."""
+    _same(run(data, method="full", **kwargs), run(data, method="dense", **kwargs))
 
 
 PERIOD_CASES = [
