@@ -1522,15 +1522,15 @@ class Job:
 FULL_MAX = 200
 
 # "auto" solves LPs of at most DENSE_ROWS rows against reference sets of at most DENSE_MAX DMUs with the batched dense
-# simplex (frontier.dense_simplex). Measured with one core on the hard data against the better of "full" and
-# "restricted" (benchmarks/bench_dense.py), one reference set: input BCC (5 rows) took 0.80 / 0.60 / 0.56 / 0.72 / 0.84
-# of the time at 300 / 600 / 1,000 / 1,500 / 2,000 DMUs and 1.59 at 3,000 (1.14 at 200, 1.38 at 100); output BCC, CRS,
-# SBM without bad outputs and EBM (5-6 rows) 0.50-0.69 at 300 and 0.53-0.82 at 1,000; with more rows the iterations
-# multiply and it lost (VRS SBM with two bad outputs, 8 rows: 1.35 at 300, 1.29 at 1,000; radial with two strongly
-# disposable bad outputs, 7 rows: 1.37). Below FULL_MAX DMUs it pays only when jobs are packed (pack_tasks): bootstrap
-# replicates of 50 / 100 / 200 DMUs took 0.28 / 0.26 / 0.43 of the full model's time, so small reference sets use it
-# when at least PACK_MIN_JOBS one-chunk jobs of the model come together.
-DENSE_MAX = 1500
+# simplex (frontier.dense_simplex). benchmarks/bench_dense.py (one core, hard data, one reference set) timed it against
+# the better of "full" and "restricted": input / output BCC (5 rows) 0.68 / 0.50 at 300 DMUs, 0.75 / 0.56 at 1,000,
+# 0.68 / 0.61 at 2,000 and 1.19 / 0.91 at 3,000; SBM without bad outputs (6 rows) 1.04, 0.88, 0.86, 1.47; input EBM
+# (5 rows) 0.75, 0.95, 1.00, 0.94. With more rows it gains little or loses (radial with two weakly disposable bad
+# outputs, 7 rows: 1.10, 0.87, 0.99, 1.12; VRS SBM with two bad outputs, 8 rows: 1.12, 1.75, 2.21, 3.89). Below FULL_MAX
+# DMUs it pays only when jobs are packed (pack_tasks): bootstrap replicates of 50 / 100 / 200 DMUs took 0.33 / 0.32 /
+# 0.36 of the full model's time, so small reference sets use it when PACK_MIN_JOBS one-chunk jobs of the model come
+# together.
+DENSE_MAX = 2000
 DENSE_ROWS = 6
 PACK_MIN_JOBS = 4
 
