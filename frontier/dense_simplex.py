@@ -42,6 +42,10 @@ PHASE1_TOL = 1e-9      # artificials summing to more than this (times max(1, |ro
 REFACTOR = 16          # iterations between recomputations of the basis inverse and the basic values
 BLAND_AFTER = 30       # degenerate pivots in a row before an LP switches to Bland's rule
 MAX_ITER_PER_ROW = 40  # iteration limit: this many per row, plus the number of local variables
+TAIL_FACTOR = 3        # the batch stops once it has run this many times as long as half its LPs took, if at most
+TAIL_SHARE = 20        # ... 1 / TAIL_SHARE of them remain (the engine gives those to HiGHS)
+ADD_PER_LP = 8         # column generation: columns an LP adds to its group's active set per pricing pass
+PRICE_SHARE = 8        # ... and a pass waits until 1 / PRICE_SHARE of the running LPs have nothing to enter
 
 
 @dataclass(frozen=True)
@@ -61,13 +65,18 @@ class DenseSolution:
 
 def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cost: np.ndarray,
                 own_lower: np.ndarray, own_upper: np.ndarray, row_lower: np.ndarray, row_upper: np.ndarray,
-                group: np.ndarray | None = None, banned: np.ndarray | None = None) -> DenseSolution:
+                group: np.ndarray | None = None, banned: np.ndarray | None = None,
+                active: np.ndarray | None = None) -> DenseSolution:
     """Solve the k LPs stated in the module docstring.
 
     A: G x R x N shared columns of each group (a group with fewer columns is padded with zero columns of cost 0, which
     never enter), cost: G x N; own_matrix: k x R x E; own_cost, own_lower, own_upper: k x E; row_lower, row_upper:
     k x R; group: k group numbers in 0..G-1, ascending (default all 0); banned: optional k x N mask of reference
-    columns fixed at 0 (the evaluated DMU itself under super-efficiency).
+    columns fixed at 0 (the evaluated DMU itself under super-efficiency); active: optional G x N mask of the columns
+    to start from (default all). With ``active``, the LPs pivot over their group's *active* columns only (exact
+    column generation, vectorised): an LP with nothing left to enter there is priced against all N columns, and up to
+    ``ADD_PER_LP`` of the most negative join its group's active set (and it goes on) until none prices out, in
+    phase 1 (its infeasibility) as in phase 2. Columns join at the end, so the order Bland's rule follows is fixed.
 
     Each LP has *local* variables, different in every LP (its E own columns, R activity variables, R artificials),
     and its group's N reference columns. Only the local variables' values are stored (a nonbasic reference column is
@@ -120,17 +129,24 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
                                       np.where(np.isfinite(row_upper), np.abs(row_upper), 0.0)).sum(axis=1))
     ids, gid = np.arange(k), group.copy()
     live = np.ones(k, dtype=bool)
-    ban_r, ban_c = np.nonzero(banned) if banned is not None else (np.zeros(0, int), np.zeros(0, int))
+    everything = active is None or active.all()
+    members = [np.arange(N) if active is None else np.flatnonzero(active[g]) for g in range(G)]
+    is_active = np.ones((G, N), dtype=bool) if active is None else active.copy()
+    columns = _ActiveColumns(A, cost, members, banned)
+    ban_r, ban_c = columns.banned(ids, gid)
 
     solved = np.zeros(k, dtype=bool)
     own_out, lam_out, duals_out = np.zeros((k, E)), np.zeros((k, N)), np.full((k, R), np.nan)
     inverse, ok = None, None
-    max_iter = MAX_ITER_PER_ROW * R + nl
+    max_iter = (MAX_ITER_PER_ROW * R + nl) * (1 if everything else 3)
     it = 0
+    half_at = None             # the iteration by which half the LPs had finished
     for it in range(1, max_iter + 1):
         a = ids.size
-        if a == 0:
-            break
+        if half_at is None and a * 2 <= k:
+            half_at = it
+        if a == 0 or (half_at is not None and it > TAIL_FACTOR * half_at and a * TAIL_SHARE <= k):
+            break              # the last few LPs (degenerate, stalling) cost a whole iteration each: HiGHS's
         ar = np.arange(a)
         if inverse is None or it % REFACTOR == 0:
             inverse = _inverse(B)
@@ -141,18 +157,13 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
         y = np.einsum("aji,aj->ai", inverse, cb)
         abs_y = np.abs(y)
         # pricing: the reference columns (at 0, may only increase), one product per group, and the local columns
-        rc_ref = np.empty((a, N))
-        cuts = np.searchsorted(gid, np.arange(G + 1)) if G > 1 else (0, a)
-        for g in range(G):
-            if cuts[g + 1] > cuts[g]:
-                np.matmul(y[cuts[g]: cuts[g + 1]], A[g], out=rc_ref[cuts[g]: cuts[g + 1]])
-        np.negative(rc_ref, out=rc_ref)
-        if has_cost:
-            rc_ref += np.where(p1, 0.0, 1.0)[:, None] * cost[gid]
+        cuts = np.searchsorted(gid, np.arange(G + 1)) if G > 1 else np.array([0, a])
+        rc_ref = _reduced_costs(y, columns.A, columns.cost if has_cost else None, p1, cuts)
         if ban_r.size:
             rc_ref[ban_r, ban_c] = np.inf
-        best_ref = np.argmin(rc_ref, axis=1)
-        rc_best = rc_ref[ar, best_ref]
+        best_pos = np.argmin(rc_ref, axis=1)
+        rc_best = rc_ref[ar, best_pos]
+        best_ref = columns.index[gid, best_pos]
         size_best = np.einsum("ar,ar->a", abs_AT[gid, best_ref], abs_y)
         if has_cost:
             size_best += np.where(p1, 0.0, abs_cost[gid, best_ref])
@@ -165,10 +176,10 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
             bg = gid[bland]
             tol_ref = DUAL_TOL * (np.einsum("bnr,br->bn", abs_AT[bg], abs_y[bland])
                                   + np.where(p1[bland], 0.0, 1.0)[:, None] * abs_cost[bg])
-            eligible = rc_ref[bland] < -tol_ref
+            eligible = rc_ref[bland] < -tol_ref[np.arange(bland.size)[:, None], columns.index[bg]]
             first = np.argmax(eligible, axis=1)
             has_ref = eligible[np.arange(bland.size), first]
-            best_ref[bland] = first
+            best_ref[bland] = columns.index[bg, first]
             ref_gain[bland] = np.where(has_ref, 1.0, 0.0)
             first_l = np.argmax(gain_l[bland] > 0, axis=1)
             use_l = (gain_l[bland, first_l] > 0) & ((first_l < E) | ~has_ref)
@@ -179,6 +190,21 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
         enter_l = gain_best_l > ref_gain
         done = (np.maximum(gain_best_l, ref_gain) <= 0) & ok & live
         finished = ~ok | ~live
+        waiting = np.zeros(a, dtype=bool)
+        if not everything and done.any():
+            # nothing enters among the active columns: price these LPs against every column of their group, once
+            # enough of them wait (or nothing else moves), so that each pass over all the columns serves many LPs
+            check = np.flatnonzero(done)
+            if check.size * PRICE_SHARE < (live & ok).sum():
+                waiting[check] = True
+                done[check] = False
+            elif (added := _price_all(A, cost, has_cost, banned, y[check], p1[check], gid[check], ids[check],
+                                      is_active, members)).any():
+                waiting[check[added]] = True            # they go on next iteration, over the larger active set
+                done[check[added]] = False
+                columns = _ActiveColumns(A, cost, members, banned)
+                ban_r, ban_c = columns.banned(ids, gid)
+                everything = all(m.size == N for m in members)
         end1, end2 = np.flatnonzero(done & p1), np.flatnonzero(done & ~p1)
 
         # phase 1 over: infeasible (left to HiGHS), or on to phase 2 with the artificials fixed at 0
@@ -208,7 +234,7 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
             finished[end2] = True
 
         # the others pivot: ratio test (Harris) along the entering column, or the entering variable flips bounds
-        go = np.flatnonzero(~done & ~finished)
+        go = np.flatnonzero(~done & ~finished & ~waiting)
         if go.size:
             bl, br, el = best_l[go], best_ref[go], enter_l[go]
             sigma = np.where(el & (rc_l[go, bl] > 0), -1.0, 1.0)
@@ -240,7 +266,7 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
             fl = np.flatnonzero(flip & ~unbounded)            # a flip: the entering variable to its other bound
             if fl.size:
                 gf, lf = go[fl], bl[fl]
-                val[gf, lf] += sigma[fl] * step[fl]
+                val[gf, lf] = np.where(sigma[fl] > 0, up[gf, lf], lo[gf, lf])      # exactly at the other bound
                 can_up[gf, lf] = val[gf, lf] < up[gf, lf]
                 can_down[gf, lf] = val[gf, lf] > lo[gf, lf]
             piv = np.flatnonzero(~flip & ~unbounded)
@@ -256,10 +282,77 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
              ub, cb, degenerate, p1, ok, gid, live) = (
                 v[live] for v in (loc, abs_loc, lo, up, val, cost2, cost_l, basic, can_up, can_down, at_loc, at_ref,
                                   B, inverse, xb, lb, ub, cb, degenerate, p1, ok, gid, live))
-            if banned is not None:
-                ban_r, ban_c = np.nonzero(banned[ids])
+            ban_r, ban_c = columns.banned(ids, gid)
     objective = np.einsum("ke,ke->k", own_cost, own_out) + np.einsum("kn,kn->k", lam_out, cost[group])
     return DenseSolution(solved, own_out, lam_out, duals_out, np.where(solved, objective, np.nan), it)
+
+
+class _ActiveColumns:
+    """Each group's active columns side by side (G x R x M, padded with zero columns of cost 0, which never enter):
+    ``A``, ``cost`` and ``index`` (the column number in the group's full set; 0 for padding, which is never chosen)."""
+
+    def __init__(self, A: np.ndarray, cost: np.ndarray, members: list, banned: np.ndarray | None):
+        G, R, _ = A.shape
+        M = max(m.size for m in members)
+        self.A = np.zeros((G, R, M))
+        self.cost = np.zeros((G, M))
+        self.index = np.zeros((G, M), dtype=np.int64)
+        self.valid = np.zeros((G, M), dtype=bool)
+        for g, m in enumerate(members):
+            self.A[g, :, : m.size], self.cost[g, : m.size] = A[g][:, m], cost[g, m]
+            self.index[g, : m.size], self.valid[g, : m.size] = m, True
+        self.full = all(m.size == A.shape[2] for m in members) and all(np.array_equal(m, np.arange(m.size))
+                                                                       for m in members)
+        self._banned = banned
+
+    def banned(self, ids: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The (working-set row, active position) pairs of banned columns of the LPs ``ids``."""
+        if self._banned is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if self.full:
+            return np.nonzero(self._banned[ids])
+        mask = self._banned[ids[:, None], self.index[gid]] & self.valid[gid]
+        return np.nonzero(mask)
+
+
+def _reduced_costs(y: np.ndarray, A: np.ndarray, cost: np.ndarray | None, p1: np.ndarray, cuts) -> np.ndarray:
+    """``c_j - a_j' y`` of each LP's group's columns (phase-1 LPs: costs 0), one product per group (rows ``cuts``)."""
+    out = np.empty((y.shape[0], A.shape[2]))
+    for g in range(A.shape[0]):
+        if cuts[g + 1] > cuts[g]:
+            np.matmul(y[cuts[g]: cuts[g + 1]], A[g], out=out[cuts[g]: cuts[g + 1]])
+    np.negative(out, out=out)
+    if cost is not None:
+        out += np.where(p1, 0.0, 1.0)[:, None] * cost[np.repeat(np.arange(A.shape[0]), np.diff(cuts))]
+    return out
+
+
+def _price_all(A, cost, has_cost, banned, y, p1, gid, ids, is_active, members) -> np.ndarray:
+    """Price LPs (duals ``y``, groups ``gid``, batch rows ``ids``) against every column of their group; up to
+    ``ADD_PER_LP`` of each one's most negative reduced costs join the group's active set (``is_active``,
+    ``members``). Returns which LPs had a column to add."""
+    G = A.shape[0]
+    cuts = np.searchsorted(gid, np.arange(G + 1))
+    rc = _reduced_costs(y, A, cost if has_cost else None, p1, cuts)
+    size = -_reduced_costs(np.abs(y), np.abs(A), None, p1, cuts)          # |a_j|'|y|
+    if has_cost:
+        size += np.where(p1, 0.0, 1.0)[:, None] * np.abs(cost[gid])
+    if banned is not None:
+        rc[banned[ids]] = np.inf
+    rc[is_active[gid]] = np.inf
+    violated = rc < -DUAL_TOL * size
+    added = violated.any(axis=1)
+    for g in np.unique(gid[added]):
+        rows = np.flatnonzero(added & (gid == g))
+        part = rc[rows]
+        take = min(ADD_PER_LP, part.shape[1])
+        best = np.argpartition(part, take - 1, axis=1)[:, :take]
+        best = best[np.take_along_axis(violated[rows], best, axis=1)]
+        new = np.unique(best)
+        new = new[~is_active[g, new]]
+        is_active[g, new] = True
+        members[g] = np.concatenate([members[g], new])
+    return added
 
 
 def _pivot(rows, r, entering_local, entering_ref, enters_local, move, delta, w, column, gid, cost, p1, val, lo, up,

@@ -1138,7 +1138,7 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
     k = data0.shape[0]
     if answers is None:
         answers = StageAnswers.start(stage, data0, prev)
-        if method == "dense":
+        if method == "dense" and k >= DENSE_MIN_BATCH:
             solve_dense(stage, [(ref_data, plan, own, answers)])
     patch, status, objective, row_duals, sols = (answers.patch, answers.status, answers.objective, answers.row_duals,
                                                  answers.sols)
@@ -1204,6 +1204,12 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
     cost = np.zeros((len(parts), N))
     for g, (pos, _, A_g, cost_g) in enumerate(columns):
         A[g, :, : pos.size], cost[g, : pos.size] = A_g, cost_g
+    active = None
+    if N > DENSE_ALL_COLUMNS:      # column generation over an active set that starts from the plan's seed columns
+        active = np.zeros((len(parts), N), dtype=bool)
+        for g, ((_, plan, _, _), (pos, blk, _, _)) in enumerate(zip(parts, columns)):
+            for b, seed in enumerate(plan.seeds):
+                active[g, : pos.size] |= (blk == b) & np.isin(pos, seed)
     patches = [answers.patch for _, _, _, answers in parts]
     sizes = [len(p.row_lower) for p in patches]
     stack = lambda name: np.concatenate([getattr(p, name) for p in patches])
@@ -1216,7 +1222,7 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
             first += size
     out = solve_batch(A, cost, stack("extra_matrix"), stack("extra_cost"), stack("extra_lower"), stack("extra_upper"),
                       stack("row_lower"), stack("row_upper"), group=np.repeat(np.arange(len(parts)), sizes),
-                      banned=banned)
+                      banned=banned, active=active)
     first = 0
     for (ref_data, plan, own, answers), (pos, blk, _, _), size in zip(parts, columns, sizes):
         rows = slice(first, first + size)
@@ -1362,7 +1368,7 @@ def solve_chunks(spec: ModelSpec, pieces: list[tuple], method: str) -> list[Batc
             work.append((state, ref_data, plans[s], data0, own, sel, prev, settled, todo, answers))
         batch = [(ref_data, plan, own[sel[todo]], answers)
                  for _, ref_data, plan, _, own, sel, _, _, todo, answers in work if answers is not None]
-        if batch:
+        if sum(len(answers.status) for *_, answers in batch) >= DENSE_MIN_BATCH:
             solve_dense(stage, batch)
         for state, ref_data, plan, data0, own, sel, prev, settled, todo, answers in work:
             last, pieces_of_sol = state["last"], []
@@ -1522,16 +1528,18 @@ class Job:
 FULL_MAX = 200
 
 # "auto" solves LPs of at most DENSE_ROWS rows against reference sets of at most DENSE_MAX DMUs with the batched dense
-# simplex (frontier.dense_simplex). benchmarks/bench_dense.py (one core, hard data, one reference set) timed it against
-# the better of "full" and "restricted": input / output BCC (5 rows) 0.68 / 0.50 at 300 DMUs, 0.75 / 0.56 at 1,000,
-# 0.68 / 0.61 at 2,000 and 1.19 / 0.91 at 3,000; SBM without bad outputs (6 rows) 1.04, 0.88, 0.86, 1.47; input EBM
-# (5 rows) 0.75, 0.95, 1.00, 0.94. With more rows it gains little or loses (radial with two weakly disposable bad
-# outputs, 7 rows: 1.10, 0.87, 0.99, 1.12; VRS SBM with two bad outputs, 8 rows: 1.12, 1.75, 2.21, 3.89). Below FULL_MAX
-# DMUs it pays only when jobs are packed (pack_tasks): bootstrap replicates of 50 / 100 / 200 DMUs took 0.33 / 0.32 /
-# 0.36 of the full model's time, so small reference sets use it when PACK_MIN_JOBS one-chunk jobs of the model come
-# together.
-DENSE_MAX = 2000
-DENSE_ROWS = 6
+# simplex (frontier.dense_simplex; column generation inside it above DENSE_ALL_COLUMNS candidates).
+# benchmarks/bench_dense.py (one core, hard data, one reference set) timed it against the better of "full" and
+# "restricted" at 300 / 1,000 / 2,000 / 3,000 DMUs: input BCC (5 rows) 0.67 / 0.56 / 0.55 / 0.91, output BCC 0.57 /
+# 0.62 / 0.67 / 0.69, SBM without bad outputs (6 rows) 0.61 / 0.72 / 0.61 / 0.71, input EBM (5 rows) 0.78 / 0.67 / 0.66
+# / 0.84, radial with two weakly disposable bad outputs (7 rows) 0.84 / 0.62 / 0.61 / 0.69; at 6,000 about even (BCC
+# 0.93-1.07, SBM 1.02-1.12). VRS SBM with two bad outputs (8 rows, 7 own columns) lost: 0.85 / 1.35 / 1.97 / 2.20 (its
+# LPs need many distinct columns, so the shared active set grows to most candidates and the iterations triple).
+# Below FULL_MAX DMUs it pays only when jobs are packed (pack_tasks): bootstrap replicates of 50 / 100 / 200 DMUs took
+# 0.37 / 0.34 / 0.37 of the full model's time, so small reference sets use it when PACK_MIN_JOBS one-chunk jobs of the
+# model come together.
+DENSE_MAX = 3000
+DENSE_ROWS = 7
 PACK_MIN_JOBS = 4
 
 
@@ -1547,6 +1555,8 @@ def job_method(method: str, n_reference: int, n_rows: int = 0, n_packable: int =
     return "full" if n_reference <= FULL_MAX else "restricted"
 
 
+DENSE_MIN_BATCH = 64     # fewer LPs (a max-slack stage's few unsettled DMUs) are HiGHS's: an iteration costs too much
+DENSE_ALL_COLUMNS = 400  # the dense simplex prices every candidate column up to this many, else generates columns
 PACK_DMUS = 1200        # "dense" jobs of one model are packed into one batch of the dense simplex up to this many DMUs
 
 

@@ -205,9 +205,10 @@ def test_restricted_equals_full(case, monkeypatch):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_dense_equals_full(case):
+def test_dense_equals_full(case, monkeypatch):
     """The batched dense simplex (frontier.dense_simplex, certified, HiGHS for what it leaves) = HiGHS with every
-    column: every stage's status and the scores."""
+    column: every stage's status and the scores (batches of any size go to the dense simplex here)."""
+    monkeypatch.setattr(engine, "DENSE_MIN_BATCH", 1)
     dense = _evaluate(case, method="dense")
     full = _evaluate(case, method="full")
     assert list(dense.status) == list(full.status)

@@ -154,3 +154,44 @@ def test_packing_joins_whole_dense_jobs_of_one_model_and_changes_no_answer():
     np.testing.assert_allclose(packed.replicates.to_numpy(), alone.replicates.to_numpy(), rtol=0, atol=1e-12)
     full = fr.bootstrap(df, ["K", "L", "E"], ["Y"], B=8, random_state=1, method="full")
     np.testing.assert_allclose(packed.replicates.to_numpy(), full.replicates.to_numpy(), rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_column_generation_equals_pricing_every_column(seed):
+    """Started from a few active columns per reference set, the batch generates the columns it needs (in phase 1 for
+    feasibility as in phase 2 for optimality) and reaches the optimum of the LP over every column."""
+    rng = np.random.default_rng(seed)
+    lp, N = random_batch(rng, per_group=(40, 30, 50), N=(120, 80, 150))
+    active = np.zeros(lp["A"].shape[::2], dtype=bool)
+    for g, n in enumerate(N):
+        active[g, rng.choice(n, 3, replace=False)] = True
+    every = dense_simplex.solve_batch(**lp)
+    generated = dense_simplex.solve_batch(**lp, active=active)
+    assert generated.solved.mean() >= 0.9
+    both = every.solved & generated.solved
+    np.testing.assert_allclose(generated.objective[both], every.objective[both], rtol=1e-9, atol=1e-9)
+    for i in np.flatnonzero(generated.solved & ~every.solved):
+        assert abs(generated.objective[i] - scipy_solve(lp, i, N).fun) <= 1e-8 * max(1.0, abs(generated.objective[i]))
+
+
+def test_large_reference_sets_generate_columns_in_the_engine(monkeypatch):
+    """Above DENSE_ALL_COLUMNS candidates the engine starts the batch from the plan's seed columns (column generation
+    inside the dense simplex); the answers equal HiGHS's with every column."""
+    starts = []
+    real = dense_simplex.solve_batch
+
+    def spy(*args, **kwargs):
+        starts.append(None if kwargs.get("active") is None else int(kwargs["active"].sum()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dense_simplex, "solve_batch", spy)
+    rng = np.random.default_rng(5)
+    n = 900
+    X = rng.lognormal(0, 0.8, (n, 3))
+    df = pd.DataFrame({"K": X[:, 0], "L": X[:, 1], "E": X[:, 2],
+                       "Y": X.prod(axis=1) ** 0.3 * np.exp(-np.abs(rng.normal(0, 0.3, n)))})
+    dense = fr.efficiency(df, ["K", "L", "E"], ["Y"], model="radial", rts="vrs", method="dense")
+    full = fr.efficiency(df, ["K", "L", "E"], ["Y"], model="radial", rts="vrs", method="full")
+    assert any(s is not None and s < engine.DENSE_ALL_COLUMNS for s in starts)
+    pd.testing.assert_series_equal(dense.status, full.status)
+    np.testing.assert_allclose(dense.scores, full.scores, rtol=0, atol=1e-9)

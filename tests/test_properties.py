@@ -291,8 +291,11 @@ def test_full_equals_restricted(kwargs, data):
 @FEW
 @given(data=frames(n_min=30, n_max=60))
 def test_full_equals_dense(kwargs, data):
-    """The batched dense simplex (each answer certified, HiGHS for the rest) = HiGHS with every column."""
-    _same(run(data, method="full", **kwargs), run(data, method="dense", **kwargs))
+    """The batched dense simplex (each answer certified, HiGHS for the rest) = HiGHS with every column (batches of any
+    size go to the dense simplex here, as larger ones do by default)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "DENSE_MIN_BATCH", 1)
+        _same(run(data, method="full", **kwargs), run(data, method="dense", **kwargs))
 
 
 PERIOD_CASES = [
