@@ -65,7 +65,8 @@ def main() -> None:
         runs = {method: timed(lambda: fr.bootstrap(df, ["x1", "x2", "x3"], ["y1", "y2"], rts="vrs", B=args.B,
                                                    random_state=1, method=method), repeats=1)
                 for method in ("full", "dense")}
-        diff = max_abs_diff(runs["full"][1].replicates.to_numpy().ravel(), runs["dense"][1].replicates.to_numpy().ravel())
+        full, dense = (runs[m][1].replicates.to_numpy().ravel() for m in ("full", "dense"))
+        diff = max_abs_diff(full, dense)
         print(f"| {n} | {args.B} | {runs['full'][0]:.2f} s | {runs['dense'][0]:.2f} s "
               f"| {runs['dense'][0] / runs['full'][0]:.2f} | {diff:.1e} |", flush=True)
 

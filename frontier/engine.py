@@ -73,6 +73,7 @@ from fractions import Fraction
 import highspy
 import numpy as np
 
+from . import dense_simplex
 from .models.base import ModelSpec, Patch, ReferenceBlock, Stage, StageSolution
 
 HINF = highspy.kHighsInf
@@ -1191,8 +1192,6 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
     one batch of the dense simplex (:mod:`frontier.dense_simplex`), over each reference set's pricing candidates (exact:
     the other columns are dominated), and certify the solutions exactly as HiGHS's (:func:`certified`). The certified
     ones are written into each part's :class:`StageAnswers`; the others stay ``"not_solved"`` (for HiGHS)."""
-    from .dense_simplex import solve_batch
-
     columns = []
     for ref_data, plan, _, _ in parts:
         pos = np.concatenate(plan.pricing).astype(np.int64)
@@ -1212,7 +1211,10 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
                 active[g, : pos.size] |= (blk == b) & np.isin(pos, seed)
     patches = [answers.patch for _, _, _, answers in parts]
     sizes = [len(p.row_lower) for p in patches]
-    stack = lambda name: np.concatenate([getattr(p, name) for p in patches])
+
+    def stack(name):
+        return np.concatenate([getattr(p, name) for p in patches])
+
     banned = None
     if stage.exclude_self:
         banned = np.zeros((sum(sizes), N), dtype=bool)
@@ -1220,9 +1222,9 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
         for (_, _, own, _), (pos, _, _, _), size in zip(parts, columns, sizes):
             banned[first: first + size, : pos.size] = (pos[None, :] == own[:, None]) & (own[:, None] >= 0)
             first += size
-    out = solve_batch(A, cost, stack("extra_matrix"), stack("extra_cost"), stack("extra_lower"), stack("extra_upper"),
-                      stack("row_lower"), stack("row_upper"), group=np.repeat(np.arange(len(parts)), sizes),
-                      banned=banned, active=active)
+    out = dense_simplex.solve_batch(A, cost, stack("extra_matrix"), stack("extra_cost"), stack("extra_lower"),
+                                    stack("extra_upper"), stack("row_lower"), stack("row_upper"),
+                                    group=np.repeat(np.arange(len(parts)), sizes), banned=banned, active=active)
     first = 0
     for (ref_data, plan, own, answers), (pos, blk, _, _), size in zip(parts, columns, sizes):
         rows = slice(first, first + size)
