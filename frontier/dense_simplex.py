@@ -78,108 +78,174 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
     ``ADD_PER_LP`` of the most negative join its group's active set (and it goes on) until none prices out, in
     phase 1 (its infeasibility) as in phase 2. Columns join at the end, so the order Bland's rule follows is fixed.
 
-    Each LP has *local* variables, different in every LP (its E own columns, R activity variables, R artificials),
-    and its group's N reference columns. Only the local variables' values are stored (a nonbasic reference column is
-    at 0); the basic values, the basis inverse and the basic costs are updated at each pivot. The LPs still running
-    form a working set, compacted once a quarter of it has finished.
+    One iteration (the loop below): the duals of every running LP's basis; its entering column
+    (:meth:`_WorkingSet.entering`); for an LP with none, column generation (:func:`_price_all`), the end of phase 1
+    (:meth:`_WorkingSet.end_phase_one`) or its optimum (:meth:`_Outcome.record`); for the others the ratio test and
+    the basis change (:meth:`_WorkingSet.step`). The LPs still running form the working set (:class:`_WorkingSet`),
+    compacted once a quarter of it has finished.
     """
     G, R, N = A.shape
     k, _, E = own_matrix.shape
     group = np.zeros(k, dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64)
-    rows = np.arange(R)
-    nl = E + 2 * R                               # local variables: own columns, activities, artificials
-    art = slice(E + R, nl)
-    AT = np.ascontiguousarray(A.transpose(0, 2, 1))            # G x N x R: column j of group g is AT[g, j]
-    abs_AT, abs_cost = np.abs(AT), np.abs(cost)
-    has_cost = bool(cost.any())
-
-    loc = np.zeros((k, R, nl))                   # the local columns: E_i, -I (activities), +-I (artificials)
-    loc[:, :, :E] = own_matrix
-    loc[:, rows, E + rows] = -1.0
-    lo = np.concatenate([own_lower, row_lower, np.zeros((k, R))], axis=1)
-    up = np.concatenate([own_upper, row_upper, np.zeros((k, R))], axis=1)
-    cost2 = np.concatenate([own_cost, np.zeros((k, 2 * R))], axis=1)      # phase-2 costs of the local variables
-    cost1 = np.zeros(nl)
-    cost1[art] = 1.0                                                      # phase 1: the sum of the artificials
-    val = np.zeros((k, nl))
-    val[:, :E] = np.where(np.isfinite(own_lower), own_lower, np.where(np.isfinite(own_upper), own_upper, 0.0))
-    activity = np.einsum("kre,ke->kr", own_matrix, val[:, :E])
-    inside = (activity >= row_lower) & (activity <= row_upper)
-    nearest = np.where(activity < row_lower, row_lower, row_upper)
-    val[:, E: E + R] = np.where(inside, activity, nearest)
-    loc[:, rows, E + R + rows] = np.where(nearest >= activity, 1.0, -1.0)
-    up[:, art] = np.where(inside, 0.0, np.inf)
-    val[:, art] = np.where(inside, 0.0, np.abs(nearest - activity))
-    abs_loc = np.abs(loc)
-    # the basis, per slot: the local variable's index (or -1) and the reference column's index (or -1)
-    at_loc = np.where(inside, E + rows, E + R + rows)
-    at_ref = np.full((k, R), -1)
-    basic = np.zeros((k, nl), dtype=bool)
-    np.put_along_axis(basic, at_loc, True, axis=1)
-    p1 = (~inside).any(axis=1)
-    cost_l = np.where(p1[:, None], cost1, cost2)
-    B = np.take_along_axis(loc, at_loc[:, None, :], axis=2)
-    xb = np.take_along_axis(val, at_loc, axis=1)
-    lb, ub = np.take_along_axis(lo, at_loc, axis=1), np.take_along_axis(up, at_loc, axis=1)
-    cb = np.take_along_axis(cost_l, at_loc, axis=1)
-    can_up = ~basic & (lo < up) & (val < up)
-    can_down = ~basic & (lo < up) & (val > lo)
-    degenerate = np.zeros(k, dtype=np.int64)
-    size = np.maximum(1.0, np.maximum(np.where(np.isfinite(row_lower), np.abs(row_lower), 0.0),
-                                      np.where(np.isfinite(row_upper), np.abs(row_upper), 0.0)).sum(axis=1))
-    ids, gid = np.arange(k), group.copy()
-    live = np.ones(k, dtype=bool)
-    everything = active is None or active.all()
     members = [np.arange(N) if active is None else np.flatnonzero(active[g]) for g in range(G)]
     is_active = np.ones((G, N), dtype=bool) if active is None else active.copy()
+    everything = active is None or active.all()
     columns = _ActiveColumns(A, cost, members, banned)
-    ban_r, ban_c = columns.banned(ids, gid)
-
-    solved = np.zeros(k, dtype=bool)
-    own_out, lam_out, duals_out = np.zeros((k, E)), np.zeros((k, N)), np.full((k, R), np.nan)
-    inverse, ok = None, None
-    max_iter = (MAX_ITER_PER_ROW * R + nl) * (1 if everything else 3)
+    ws = _WorkingSet(own_matrix, own_cost, own_lower, own_upper, row_lower, row_upper, group)
+    ws.bans = columns.banned(ws.ids, ws.gid)
+    outcome = _Outcome(k, E, N, R)
+    max_iter = (MAX_ITER_PER_ROW * R + ws.n_local) * (1 if everything else 3)
     it = 0
     half_at = None             # the iteration by which half the LPs had finished
     for it in range(1, max_iter + 1):
-        a = ids.size
+        a = ws.ids.size
         if half_at is None and a * 2 <= k:
             half_at = it
         if a == 0 or (half_at is not None and it > TAIL_FACTOR * half_at and a * TAIL_SHARE <= k):
             break              # the last few LPs (degenerate, stalling) cost a whole iteration each: HiGHS's
-        ar = np.arange(a)
-        if inverse is None or it % REFACTOR == 0:
-            inverse = _inverse(B)
-            nonbasic = np.where(basic, 0.0, val)
-            rhs = np.einsum("are,ae->ar", loc[:, :, :E], nonbasic[:, :E]) - nonbasic[:, E: E + R]
-            xb = -np.einsum("aij,aj->ai", inverse, rhs)
-            ok = np.isfinite(inverse).all(axis=(1, 2)) & np.isfinite(xb).all(axis=1)
-        y = np.einsum("aji,aj->ai", inverse, cb)
+        if it == 1 or it % REFACTOR == 0:
+            ws.refactor()
+        y = np.einsum("aji,aj->ai", ws.inverse, ws.cb)
+        best_local, best_ref, enters_local, gain, rc_local = ws.entering(y, columns, A, cost)
+        done = (gain <= 0) & ws.ok & ws.live
+        finished = ~ws.ok | ~ws.live
+        waiting = np.zeros(a, dtype=bool)
+        if not everything and done.any():
+            # nothing enters among the active columns: price these LPs against every column of their group, once
+            # enough of them wait (or nothing else moves), so that each pass over all the columns serves many LPs
+            check = np.flatnonzero(done)
+            if check.size * PRICE_SHARE < (ws.live & ws.ok).sum():
+                waiting[check] = True
+                done[check] = False
+            elif (added := _price_all(A, cost, banned, y[check], ws.p1[check], ws.gid[check], ws.ids[check],
+                                      is_active, members)).any():
+                waiting[check[added]] = True            # they go on next iteration, over the larger active set
+                done[check[added]] = False
+                columns = _ActiveColumns(A, cost, members, banned)
+                ws.bans = columns.banned(ws.ids, ws.gid)
+                everything = all(m.size == N for m in members)
+        end1, end2 = np.flatnonzero(done & ws.p1), np.flatnonzero(done & ~ws.p1)
+        if end1.size:
+            finished[end1[ws.end_phase_one(end1, cost)]] = True
+        if end2.size:
+            outcome.record(ws, end2, y)
+            finished[end2] = True
+        go = np.flatnonzero(~done & ~finished & ~waiting)
+        if go.size:
+            finished[go[ws.step(go, best_local[go], best_ref[go], enters_local[go], rc_local, A, cost)]] = True
+        ws.live &= ~finished
+        if (~ws.live).sum() * 4 >= a:
+            ws.compact()
+            ws.bans = columns.banned(ws.ids, ws.gid)
+    return outcome.solution(own_cost, cost, group, it)
+
+
+class _WorkingSet:
+    """The LPs still running, one row each (compacted as they finish): their *local* variables (different in every
+    LP: its E own columns, R activity variables, R artificials) with values, bounds, current costs and which are basic
+    or may move up / down; and their basis: per slot the local variable's index or the reference column's (-1 for
+    the other), the basis matrix ``B`` and its inverse, the basic values ``xb``, bounds and costs. Only the local
+    variables' values are stored: a nonbasic reference column is at 0.
+
+    The initial basis: the own columns at a finite bound (0 if free); a row whose activity is then inside its bounds
+    has its activity variable basic, any other an artificial (phase 1 minimises their sum)."""
+
+    PER_LP = ("ids", "gid", "loc", "abs_loc", "lo", "up", "val", "cost2", "cost_l", "basic", "can_up", "can_down",
+              "at_loc", "at_ref", "B", "inverse", "xb", "lb", "ub", "cb", "degenerate", "p1", "ok", "live", "size")
+
+    def __init__(self, own_matrix, own_cost, own_lower, own_upper, row_lower, row_upper, group):
+        k, R, E = own_matrix.shape
+        rows = np.arange(R)
+        self.E, self.R, self.n_local = E, R, E + 2 * R
+        self.art = slice(E + R, E + 2 * R)
+        loc = np.zeros((k, R, self.n_local))     # the local columns: E_i, -I (activities), +-I (artificials)
+        loc[:, :, :E] = own_matrix
+        loc[:, rows, E + rows] = -1.0
+        lo = np.concatenate([own_lower, row_lower, np.zeros((k, R))], axis=1)
+        up = np.concatenate([own_upper, row_upper, np.zeros((k, R))], axis=1)
+        self.cost2 = np.concatenate([own_cost, np.zeros((k, 2 * R))], axis=1)   # phase-2 costs of the local variables
+        self.cost1 = np.zeros(self.n_local)
+        self.cost1[self.art] = 1.0                                              # phase 1: the artificials' sum
+        val = np.zeros((k, self.n_local))
+        val[:, :E] = np.where(np.isfinite(own_lower), own_lower, np.where(np.isfinite(own_upper), own_upper, 0.0))
+        activity = np.einsum("kre,ke->kr", own_matrix, val[:, :E])
+        inside = (activity >= row_lower) & (activity <= row_upper)
+        nearest = np.where(activity < row_lower, row_lower, row_upper)
+        val[:, E: E + R] = np.where(inside, activity, nearest)
+        loc[:, rows, E + R + rows] = np.where(nearest >= activity, 1.0, -1.0)
+        up[:, self.art] = np.where(inside, 0.0, np.inf)
+        val[:, self.art] = np.where(inside, 0.0, np.abs(nearest - activity))
+        self.loc, self.abs_loc, self.lo, self.up, self.val = loc, np.abs(loc), lo, up, val
+        self.at_loc = np.where(inside, E + rows, E + R + rows)
+        self.at_ref = np.full((k, R), -1)
+        self.basic = np.zeros((k, self.n_local), dtype=bool)
+        np.put_along_axis(self.basic, self.at_loc, True, axis=1)
+        self.p1 = (~inside).any(axis=1)
+        self.cost_l = np.where(self.p1[:, None], self.cost1, self.cost2)
+        self.B = np.take_along_axis(loc, self.at_loc[:, None, :], axis=2)
+        self.inverse = None
+        self.xb = np.take_along_axis(val, self.at_loc, axis=1)
+        self.lb, self.ub = np.take_along_axis(lo, self.at_loc, axis=1), np.take_along_axis(up, self.at_loc, axis=1)
+        self.cb = np.take_along_axis(self.cost_l, self.at_loc, axis=1)
+        self.can_up = ~self.basic & (lo < up) & (val < up)
+        self.can_down = ~self.basic & (lo < up) & (val > lo)
+        self.degenerate = np.zeros(k, dtype=np.int64)
+        self.size = np.maximum(1.0, np.maximum(np.where(np.isfinite(row_lower), np.abs(row_lower), 0.0),
+                                               np.where(np.isfinite(row_upper), np.abs(row_upper), 0.0)).sum(axis=1))
+        self.ids, self.gid = np.arange(k), group.copy()
+        self.live = np.ones(k, dtype=bool)
+        self.ok = np.ones(k, dtype=bool)
+        self.bans = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+    def compact(self) -> None:
+        keep = self.live
+        for name in self.PER_LP:
+            setattr(self, name, getattr(self, name)[keep])
+
+    def refactor(self) -> None:
+        """The basis inverse and the basic values from scratch (B x_B = -(the nonbasic local columns at their
+        values); reference columns sit at 0). An LP whose basis is singular or values not finite stops (HiGHS's)."""
+        E, R = self.E, self.R
+        self.inverse = _inverse(self.B)
+        nonbasic = np.where(self.basic, 0.0, self.val)
+        rhs = np.einsum("are,ae->ar", self.loc[:, :, :E], nonbasic[:, :E]) - nonbasic[:, E: E + R]
+        self.xb = -np.einsum("aij,aj->ai", self.inverse, rhs)
+        self.ok = np.isfinite(self.inverse).all(axis=(1, 2)) & np.isfinite(self.xb).all(axis=1)
+
+    def entering(self, y: np.ndarray, columns: "_ActiveColumns", A: np.ndarray, cost: np.ndarray):
+        """Each LP's entering variable under duals ``y``: the most negative reduced cost among its group's active
+        reference columns (at 0, they may only increase) and its local variables (either way within their bounds),
+        Dantzig's rule; Bland's (the lowest variable number: own columns, reference columns, the rest) for an LP after
+        ``BLAND_AFTER`` degenerate pivots. Returns (local index, reference column, whether the local one enters, the
+        gain (0: nothing enters), the local reduced costs)."""
+        a, ar, E, gid, p1 = self.ids.size, np.arange(self.ids.size), self.E, self.gid, self.p1
+        has_cost = columns.has_cost
         abs_y = np.abs(y)
-        # pricing: the reference columns (at 0, may only increase), one product per group, and the local columns
-        cuts = np.searchsorted(gid, np.arange(G + 1)) if G > 1 else np.array([0, a])
+        cuts = np.searchsorted(gid, np.arange(A.shape[0] + 1)) if A.shape[0] > 1 else np.array([0, a])
         rc_ref = _reduced_costs(y, columns.A, columns.cost if has_cost else None, p1, cuts)
-        if ban_r.size:
-            rc_ref[ban_r, ban_c] = np.inf
+        if self.bans[0].size:
+            rc_ref[self.bans] = np.inf
         best_pos = np.argmin(rc_ref, axis=1)
         rc_best = rc_ref[ar, best_pos]
         best_ref = columns.index[gid, best_pos]
-        size_best = np.einsum("ar,ar->a", abs_AT[gid, best_ref], abs_y)
+        size_best = np.einsum("ar,ar->a", np.abs(A[gid, :, best_ref]), abs_y)
         if has_cost:
-            size_best += np.where(p1, 0.0, abs_cost[gid, best_ref])
+            size_best += np.where(p1, 0.0, np.abs(cost[gid, best_ref]))
         ref_gain = np.where(rc_best < -DUAL_TOL * size_best, -rc_best, 0.0)
-        rc_l = cost_l - np.einsum("arj,ar->aj", loc, y)
-        tol_l = DUAL_TOL * (np.abs(cost_l) + np.einsum("arj,ar->aj", abs_loc, abs_y))
-        gain_l = np.where(can_up & (rc_l < -tol_l), -rc_l, np.where(can_down & (rc_l > tol_l), rc_l, 0.0))
-        bland = np.flatnonzero(degenerate >= BLAND_AFTER)
-        if bland.size:        # Bland's rule: the lowest variable number (own columns, reference columns, the rest)
+        rc_l = self.cost_l - np.einsum("arj,ar->aj", self.loc, y)
+        tol_l = DUAL_TOL * (np.abs(self.cost_l) + np.einsum("arj,ar->aj", self.abs_loc, abs_y))
+        gain_l = np.where(self.can_up & (rc_l < -tol_l), -rc_l,
+                          np.where(self.can_down & (rc_l > tol_l), rc_l, 0.0))
+        bland = np.flatnonzero(self.degenerate >= BLAND_AFTER)
+        if bland.size:
             bg = gid[bland]
-            tol_ref = DUAL_TOL * (np.einsum("bnr,br->bn", abs_AT[bg], abs_y[bland])
-                                  + np.where(p1[bland], 0.0, 1.0)[:, None] * abs_cost[bg])
-            eligible = rc_ref[bland] < -tol_ref[np.arange(bland.size)[:, None], columns.index[bg]]
+            idx = columns.index[bg]
+            tol_ref = DUAL_TOL * (np.einsum("bnr,br->bn", np.abs(A[bg[:, None], :, idx]), abs_y[bland])
+                                  + np.where(p1[bland], 0.0, 1.0)[:, None] * np.abs(cost[bg[:, None], idx]))
+            eligible = rc_ref[bland] < -tol_ref
             first = np.argmax(eligible, axis=1)
             has_ref = eligible[np.arange(bland.size), first]
-            best_ref[bland] = columns.index[bg, first]
+            best_ref[bland] = idx[np.arange(bland.size), first]
             ref_gain[bland] = np.where(has_ref, 1.0, 0.0)
             first_l = np.argmax(gain_l[bland] > 0, axis=1)
             use_l = (gain_l[bland, first_l] > 0) & ((first_l < E) | ~has_ref)
@@ -187,104 +253,118 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
             gain_l[bland[use_l], first_l[use_l]] = 2.0
         best_l = np.argmax(gain_l, axis=1)
         gain_best_l = gain_l[ar, best_l]
-        enter_l = gain_best_l > ref_gain
-        done = (np.maximum(gain_best_l, ref_gain) <= 0) & ok & live
-        finished = ~ok | ~live
-        waiting = np.zeros(a, dtype=bool)
-        if not everything and done.any():
-            # nothing enters among the active columns: price these LPs against every column of their group, once
-            # enough of them wait (or nothing else moves), so that each pass over all the columns serves many LPs
-            check = np.flatnonzero(done)
-            if check.size * PRICE_SHARE < (live & ok).sum():
-                waiting[check] = True
-                done[check] = False
-            elif (added := _price_all(A, cost, has_cost, banned, y[check], p1[check], gid[check], ids[check],
-                                      is_active, members)).any():
-                waiting[check[added]] = True            # they go on next iteration, over the larger active set
-                done[check[added]] = False
-                columns = _ActiveColumns(A, cost, members, banned)
-                ban_r, ban_c = columns.banned(ids, gid)
-                everything = all(m.size == N for m in members)
-        end1, end2 = np.flatnonzero(done & p1), np.flatnonzero(done & ~p1)
+        return best_l, best_ref, gain_best_l > ref_gain, np.maximum(gain_best_l, ref_gain), rc_l
 
-        # phase 1 over: infeasible (left to HiGHS), or on to phase 2 with the artificials fixed at 0
-        if end1.size:
-            is_art = at_loc[end1] >= E + R
-            infeasible = np.where(is_art, xb[end1], 0.0).sum(axis=1) > PHASE1_TOL * size[ids[end1]]
-            finished[end1[infeasible]] = True
-            p1[end1] = False
-            up[end1, art] = 0.0
-            can_up[end1, art] = can_down[end1, art] = False
-            ub[end1] = np.where(is_art, 0.0, ub[end1])
-            cost_l[end1] = cost2[end1]
-            cb[end1] = np.where(at_ref[end1] >= 0, cost[gid[end1][:, None], at_ref[end1]],
-                                np.take_along_axis(cost2[end1], at_loc[end1].clip(0), axis=1))
-        # phase 2 over: optimal
-        if end2.size:
-            o = ids[end2]
-            solved[o] = True
-            values = val[end2]
-            slot_l = at_loc[end2] >= 0
-            i2, s2 = np.nonzero(slot_l)
-            values[i2, at_loc[end2][i2, s2]] = xb[end2][i2, s2]
-            own_out[o] = values[:, :E]
-            i3, s3 = np.nonzero(~slot_l)
-            lam_out[o[i3], at_ref[end2][i3, s3]] = np.maximum(xb[end2][i3, s3], 0.0)
-            duals_out[o] = y[end2]
-            finished[end2] = True
+    def end_phase_one(self, rows: np.ndarray, cost: np.ndarray) -> np.ndarray:
+        """Phase 1 is over for ``rows``: on to phase 2 with the artificials fixed at 0. Returns which are infeasible
+        (artificials still positive; left to HiGHS, which proves it)."""
+        E, R, art = self.E, self.R, self.art
+        is_art = self.at_loc[rows] >= E + R
+        infeasible = np.where(is_art, self.xb[rows], 0.0).sum(axis=1) > PHASE1_TOL * self.size[rows]
+        self.p1[rows] = False
+        self.up[rows, art] = 0.0
+        self.can_up[rows, art] = self.can_down[rows, art] = False
+        self.ub[rows] = np.where(is_art, 0.0, self.ub[rows])
+        self.cost_l[rows] = self.cost2[rows]
+        self.cb[rows] = np.where(self.at_ref[rows] >= 0, cost[self.gid[rows][:, None], self.at_ref[rows]],
+                                 np.take_along_axis(self.cost2[rows], self.at_loc[rows].clip(0), axis=1))
+        return infeasible
 
-        # the others pivot: ratio test (Harris) along the entering column, or the entering variable flips bounds
-        go = np.flatnonzero(~done & ~finished & ~waiting)
-        if go.size:
-            bl, br, el = best_l[go], best_ref[go], enter_l[go]
-            sigma = np.where(el & (rc_l[go, bl] > 0), -1.0, 1.0)
-            column = np.where(el[:, None], loc[go, :, bl], AT[gid[go], br])
-            w = np.einsum("gij,gj->gi", inverse[go], column)
-            delta = -sigma[:, None] * w                          # change of each basic variable per unit step
-            xg, lg, ug = xb[go], lb[go], ub[go]
-            big = np.abs(delta).max(axis=1, keepdims=True)
-            falling = delta < -PIVOT_TOL * big
-            rising = delta > PIVOT_TOL * big
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                loose = np.where(falling, (xg - lg + PRIMAL_TOL * np.maximum(1.0, np.abs(lg))) / -delta,
-                                 np.where(rising, (ug + PRIMAL_TOL * np.maximum(1.0, np.abs(ug)) - xg) / delta,
-                                          np.inf))
-                exact = np.where(falling, (xg - lg) / -delta, np.where(rising, (ug - xg) / delta, np.inf))
-            t_max = loose.min(axis=1)
-            near = (exact <= t_max[:, None]) & (falling | rising)
-            leave = np.argmax(np.where(near, np.abs(delta), -1.0), axis=1)
-            ag = np.arange(go.size)
-            step = np.maximum(np.where(near[ag, leave], exact[ag, leave], np.inf), 0.0)
-            span = np.where(el, up[go, bl] - lo[go, bl], np.inf)
-            flip = span <= np.minimum(step, t_max)
-            step = np.where(flip, span, step)
-            unbounded = ~np.isfinite(step)
-            finished[go[unbounded]] = True                      # left to HiGHS, which proves it
-            step = np.where(unbounded, 0.0, step)
-            degenerate[go] = np.where(step <= 1e-14, degenerate[go] + 1, 0)
-            xb[go] = xg + step[:, None] * delta
-            fl = np.flatnonzero(flip & ~unbounded)            # a flip: the entering variable to its other bound
-            if fl.size:
-                gf, lf = go[fl], bl[fl]
-                val[gf, lf] = np.where(sigma[fl] > 0, up[gf, lf], lo[gf, lf])      # exactly at the other bound
-                can_up[gf, lf] = val[gf, lf] < up[gf, lf]
-                can_down[gf, lf] = val[gf, lf] > lo[gf, lf]
-            piv = np.flatnonzero(~flip & ~unbounded)
-            if piv.size:
-                _pivot(go[piv], leave[piv], bl[piv], br[piv], el[piv], sigma[piv] * step[piv], delta[piv], w[piv],
-                       column[piv], gid, cost, p1, val, lo, up, basic, can_up, can_down, cost_l, at_loc, at_ref, xb,
-                       lb, ub, cb, B, inverse)
-        # finished LPs take no further part; the working set is compacted once a quarter of it has finished
-        live &= ~finished
-        if (~live).sum() * 4 >= a:
-            ids = ids[live]
-            (loc, abs_loc, lo, up, val, cost2, cost_l, basic, can_up, can_down, at_loc, at_ref, B, inverse, xb, lb,
-             ub, cb, degenerate, p1, ok, gid, live) = (
-                v[live] for v in (loc, abs_loc, lo, up, val, cost2, cost_l, basic, can_up, can_down, at_loc, at_ref,
-                                  B, inverse, xb, lb, ub, cb, degenerate, p1, ok, gid, live))
-            ban_r, ban_c = columns.banned(ids, gid)
-    objective = np.einsum("ke,ke->k", own_cost, own_out) + np.einsum("kn,kn->k", lam_out, cost[group])
-    return DenseSolution(solved, own_out, lam_out, duals_out, np.where(solved, objective, np.nan), it)
+    def step(self, go, best_l, best_ref, enters_local, rc_l, A, cost) -> np.ndarray:
+        """One simplex step for the LPs ``go``: Harris's two-pass ratio test along the entering column, then a bound
+        flip of the entering variable or a basis change (:meth:`pivot`). Returns which have an unbounded ray (left to
+        HiGHS, which proves it)."""
+        bl, br, el = best_l, best_ref, enters_local
+        sigma = np.where(el & (rc_l[go, bl] > 0), -1.0, 1.0)
+        column = np.where(el[:, None], self.loc[go, :, bl], A[self.gid[go], :, br])
+        w = np.einsum("gij,gj->gi", self.inverse[go], column)
+        delta = -sigma[:, None] * w                          # change of each basic variable per unit step
+        xg, lg, ug = self.xb[go], self.lb[go], self.ub[go]
+        big = np.abs(delta).max(axis=1, keepdims=True)
+        falling = delta < -PIVOT_TOL * big
+        rising = delta > PIVOT_TOL * big
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            loose = np.where(falling, (xg - lg + PRIMAL_TOL * np.maximum(1.0, np.abs(lg))) / -delta,
+                             np.where(rising, (ug + PRIMAL_TOL * np.maximum(1.0, np.abs(ug)) - xg) / delta, np.inf))
+            exact = np.where(falling, (xg - lg) / -delta, np.where(rising, (ug - xg) / delta, np.inf))
+        t_max = loose.min(axis=1)
+        near = (exact <= t_max[:, None]) & (falling | rising)
+        leave = np.argmax(np.where(near, np.abs(delta), -1.0), axis=1)
+        ag = np.arange(go.size)
+        step = np.maximum(np.where(near[ag, leave], exact[ag, leave], np.inf), 0.0)
+        span = np.where(el, self.up[go, bl] - self.lo[go, bl], np.inf)
+        flip = span <= np.minimum(step, t_max)
+        step = np.where(flip, span, step)
+        unbounded = ~np.isfinite(step)
+        step = np.where(unbounded, 0.0, step)
+        self.degenerate[go] = np.where(step <= 1e-14, self.degenerate[go] + 1, 0)
+        self.xb[go] = xg + step[:, None] * delta
+        fl = np.flatnonzero(flip & ~unbounded)            # a flip: the entering variable to its other bound
+        if fl.size:
+            gf, lf = go[fl], bl[fl]
+            self.val[gf, lf] = np.where(sigma[fl] > 0, self.up[gf, lf], self.lo[gf, lf])   # exactly on the bound
+            self.can_up[gf, lf] = self.val[gf, lf] < self.up[gf, lf]
+            self.can_down[gf, lf] = self.val[gf, lf] > self.lo[gf, lf]
+        piv = np.flatnonzero(~flip & ~unbounded)
+        if piv.size:
+            self.pivot(go[piv], leave[piv], bl[piv], br[piv], el[piv], sigma[piv] * step[piv], delta[piv], w[piv],
+                       column[piv], cost)
+        return unbounded
+
+    def pivot(self, rows, r, entering_local, entering_ref, enters_local, move, delta, w, column, cost) -> None:
+        """Basis change in the LPs ``rows``: the variable in slot ``r`` leaves at the bound it reached (a reference
+        column at 0), the entering one (local ``entering_local`` where ``enters_local``, else reference column
+        ``entering_ref``), moved by ``move``, takes the slot; the inverse is updated in product form."""
+        lo, up, val = self.lo, self.up, self.val
+        out = self.at_loc[rows, r]
+        lv = np.flatnonzero(out >= 0)
+        gl, ol = rows[lv], out[lv]
+        val[gl, ol] = np.where(delta[lv, r[lv]] < 0, lo[gl, ol], up[gl, ol])
+        self.basic[gl, ol] = False
+        self.can_up[gl, ol] = (lo[gl, ol] < up[gl, ol]) & (val[gl, ol] < up[gl, ol])
+        self.can_down[gl, ol] = (lo[gl, ol] < up[gl, ol]) & (val[gl, ol] > lo[gl, ol])
+        el, ql, qr = enters_local, entering_local, entering_ref
+        self.xb[rows, r] = np.where(el, val[rows, ql], 0.0) + move
+        self.at_loc[rows, r] = np.where(el, ql, -1)
+        self.at_ref[rows, r] = np.where(el, -1, qr)
+        self.lb[rows, r] = np.where(el, lo[rows, ql], 0.0)
+        self.ub[rows, r] = np.where(el, up[rows, ql], np.inf)
+        self.cb[rows, r] = np.where(el, self.cost_l[rows, ql], np.where(self.p1[rows], 0.0, cost[self.gid[rows], qr]))
+        le = np.flatnonzero(el)
+        self.basic[rows[le], ql[le]] = True
+        self.can_up[rows[le], ql[le]] = self.can_down[rows[le], ql[le]] = False
+        self.B[rows, :, r] = column
+        n = np.arange(rows.size)
+        pivot_row = self.inverse[rows, r, :] / w[n, r][:, None]
+        eta = w.copy()
+        eta[n, r] -= 1.0
+        self.inverse[rows] -= eta[:, :, None] * pivot_row[:, None, :]
+
+
+class _Outcome:
+    """The answers of the batch's k LPs, filled as they reach their optimum."""
+
+    def __init__(self, k: int, E: int, N: int, R: int):
+        self.solved = np.zeros(k, dtype=bool)
+        self.own, self.lam, self.duals = np.zeros((k, E)), np.zeros((k, N)), np.full((k, R), np.nan)
+
+    def record(self, ws: _WorkingSet, rows: np.ndarray, y: np.ndarray) -> None:
+        """The optimal basic solutions and duals of the working set's LPs ``rows``."""
+        o = ws.ids[rows]
+        self.solved[o] = True
+        values = ws.val[rows]
+        slot_local = ws.at_loc[rows] >= 0
+        i, s = np.nonzero(slot_local)
+        values[i, ws.at_loc[rows][i, s]] = ws.xb[rows][i, s]
+        self.own[o] = values[:, : ws.E]
+        i, s = np.nonzero(~slot_local)
+        self.lam[o[i], ws.at_ref[rows][i, s]] = np.maximum(ws.xb[rows][i, s], 0.0)
+        self.duals[o] = y[rows]
+
+    def solution(self, own_cost, cost, group, iterations) -> DenseSolution:
+        objective = np.einsum("ke,ke->k", own_cost, self.own) + np.einsum("kn,kn->k", self.lam, cost[group])
+        return DenseSolution(self.solved, self.own, self.lam, self.duals, np.where(self.solved, objective, np.nan),
+                             iterations)
 
 
 class _ActiveColumns:
@@ -301,6 +381,7 @@ class _ActiveColumns:
         for g, m in enumerate(members):
             self.A[g, :, : m.size], self.cost[g, : m.size] = A[g][:, m], cost[g, m]
             self.index[g, : m.size], self.valid[g, : m.size] = m, True
+        self.has_cost = bool(cost.any())
         self.full = all(m.size == A.shape[2] for m in members) and all(np.array_equal(m, np.arange(m.size))
                                                                        for m in members)
         self._banned = banned
@@ -327,11 +408,11 @@ def _reduced_costs(y: np.ndarray, A: np.ndarray, cost: np.ndarray | None, p1: np
     return out
 
 
-def _price_all(A, cost, has_cost, banned, y, p1, gid, ids, is_active, members) -> np.ndarray:
+def _price_all(A, cost, banned, y, p1, gid, ids, is_active, members) -> np.ndarray:
     """Price LPs (duals ``y``, groups ``gid``, batch rows ``ids``) against every column of their group; up to
     ``ADD_PER_LP`` of each one's most negative reduced costs join the group's active set (``is_active``,
     ``members``). Returns which LPs had a column to add."""
-    G = A.shape[0]
+    G, has_cost = A.shape[0], bool(cost.any())
     cuts = np.searchsorted(gid, np.arange(G + 1))
     rc = _reduced_costs(y, A, cost if has_cost else None, p1, cuts)
     size = -_reduced_costs(np.abs(y), np.abs(A), None, p1, cuts)          # |a_j|'|y|
@@ -353,36 +434,6 @@ def _price_all(A, cost, has_cost, banned, y, p1, gid, ids, is_active, members) -
         is_active[g, new] = True
         members[g] = np.concatenate([members[g], new])
     return added
-
-
-def _pivot(rows, r, entering_local, entering_ref, enters_local, move, delta, w, column, gid, cost, p1, val, lo, up,
-           basic, can_up, can_down, cost_l, at_loc, at_ref, xb, lb, ub, cb, B, inverse) -> None:
-    """Basis change in the LPs ``rows`` (working-set positions): the variable in slot ``r`` leaves at the bound it
-    reached (a reference column at 0), the entering one (local ``entering_local`` where ``enters_local``, else
-    reference column ``entering_ref``), moved by ``move``, takes the slot; the inverse is updated in product form."""
-    out = at_loc[rows, r]
-    lv = np.flatnonzero(out >= 0)
-    gl, ol = rows[lv], out[lv]
-    val[gl, ol] = np.where(delta[lv, r[lv]] < 0, lo[gl, ol], up[gl, ol])
-    basic[gl, ol] = False
-    can_up[gl, ol] = (lo[gl, ol] < up[gl, ol]) & (val[gl, ol] < up[gl, ol])
-    can_down[gl, ol] = (lo[gl, ol] < up[gl, ol]) & (val[gl, ol] > lo[gl, ol])
-    el, ql, qr = enters_local, entering_local, entering_ref
-    xb[rows, r] = np.where(el, val[rows, ql], 0.0) + move
-    at_loc[rows, r] = np.where(el, ql, -1)
-    at_ref[rows, r] = np.where(el, -1, qr)
-    lb[rows, r] = np.where(el, lo[rows, ql], 0.0)
-    ub[rows, r] = np.where(el, up[rows, ql], np.inf)
-    cb[rows, r] = np.where(el, cost_l[rows, ql], np.where(p1[rows], 0.0, cost[gid[rows], qr]))
-    le = np.flatnonzero(el)
-    basic[rows[le], ql[le]] = True
-    can_up[rows[le], ql[le]] = can_down[rows[le], ql[le]] = False
-    B[rows, :, r] = column
-    n = np.arange(rows.size)
-    pivot_row = inverse[rows, r, :] / w[n, r][:, None]
-    eta = w.copy()
-    eta[n, r] -= 1.0
-    inverse[rows] -= eta[:, :, None] * pivot_row[:, None, :]
 
 
 def _inverse(B: np.ndarray) -> np.ndarray:
