@@ -79,7 +79,8 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
     phase 1 (its infeasibility) as in phase 2. Columns join at the end, so the order Bland's rule follows is fixed.
 
     One iteration (the loop below): the duals of every running LP's basis; its entering column
-    (:meth:`_WorkingSet.entering`); for an LP with none, column generation (:func:`_price_all`), the end of phase 1
+    (:meth:`_WorkingSet.entering`); for an LP with none, column generation (:meth:`_ActiveColumns.price_all`), the
+    end of phase 1
     (:meth:`_WorkingSet.end_phase_one`) or its optimum (:meth:`_Outcome.record`); for the others the ratio test and
     the basis change (:meth:`_WorkingSet.step`). The LPs still running form the working set (:class:`_WorkingSet`),
     compacted once a quarter of it has finished.
@@ -87,14 +88,11 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
     G, R, N = A.shape
     k, _, E = own_matrix.shape
     group = np.zeros(k, dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64)
-    members = [np.arange(N) if active is None else np.flatnonzero(active[g]) for g in range(G)]
-    is_active = np.ones((G, N), dtype=bool) if active is None else active.copy()
-    everything = active is None or active.all()
-    columns = _ActiveColumns(A, cost, members, banned)
+    columns = _ActiveColumns(A, cost, np.ones((G, N), dtype=bool) if active is None else active, banned)
     ws = _WorkingSet(own_matrix, own_cost, own_lower, own_upper, row_lower, row_upper, group)
     ws.bans = columns.banned(ws.ids, ws.gid)
     outcome = _Outcome(k, E, N, R)
-    max_iter = (MAX_ITER_PER_ROW * R + ws.n_local) * (1 if everything else 3)
+    max_iter = (MAX_ITER_PER_ROW * R + ws.n_local) * (1 if columns.everything else 3)
     it = 0
     half_at = None             # the iteration by which half the LPs had finished
     for it in range(1, max_iter + 1):
@@ -110,20 +108,17 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
         done = (gain <= 0) & ws.ok & ws.live
         finished = ~ws.ok | ~ws.live
         waiting = np.zeros(a, dtype=bool)
-        if not everything and done.any():
+        if not columns.everything and done.any():
             # nothing enters among the active columns: price these LPs against every column of their group, once
             # enough of them wait (or nothing else moves), so that each pass over all the columns serves many LPs
             check = np.flatnonzero(done)
             if check.size * PRICE_SHARE < (ws.live & ws.ok).sum():
                 waiting[check] = True
                 done[check] = False
-            elif (added := _price_all(A, cost, banned, y[check], ws.p1[check], ws.gid[check], ws.ids[check],
-                                      is_active, members)).any():
+            elif (added := columns.price_all(y[check], ws.p1[check], ws.gid[check], ws.ids[check])).any():
                 waiting[check[added]] = True            # they go on next iteration, over the larger active set
                 done[check[added]] = False
-                columns = _ActiveColumns(A, cost, members, banned)
                 ws.bans = columns.banned(ws.ids, ws.gid)
-                everything = all(m.size == N for m in members)
         end1, end2 = np.flatnonzero(done & ws.p1), np.flatnonzero(done & ~ws.p1)
         if end1.size:
             finished[end1[ws.end_phase_one(end1, cost)]] = True
@@ -368,23 +363,27 @@ class _Outcome:
 
 
 class _ActiveColumns:
-    """Each group's active columns side by side (G x R x M, padded with zero columns of cost 0, which never enter):
-    ``A``, ``cost`` and ``index`` (the column number in the group's full set; 0 for padding, which is never chosen)."""
+    """The active columns of each group, the one record of them: ``is_active`` (G x N) and, side by side in the order
+    they joined (G x R x M, padded with zero columns of cost 0, which never enter), ``A``, ``cost``, ``index`` (the
+    column number in the group's full set; 0 for padding, which is never chosen) and ``valid`` (not padding)."""
 
-    def __init__(self, A: np.ndarray, cost: np.ndarray, members: list, banned: np.ndarray | None):
-        G, R, _ = A.shape
-        M = max(m.size for m in members)
-        self.A = np.zeros((G, R, M))
-        self.cost = np.zeros((G, M))
-        self.index = np.zeros((G, M), dtype=np.int64)
-        self.valid = np.zeros((G, M), dtype=bool)
-        for g, m in enumerate(members):
-            self.A[g, :, : m.size], self.cost[g, : m.size] = A[g][:, m], cost[g, m]
-            self.index[g, : m.size], self.valid[g, : m.size] = m, True
+    def __init__(self, A: np.ndarray, cost: np.ndarray, active: np.ndarray, banned: np.ndarray | None):
+        self.A_full, self.cost_full, self._banned = A, cost, banned
         self.has_cost = bool(cost.any())
-        self.full = all(m.size == A.shape[2] for m in members) and all(np.array_equal(m, np.arange(m.size))
-                                                                       for m in members)
-        self._banned = banned
+        self.is_active = active.copy()
+        self.members = [np.flatnonzero(row) for row in active]
+        self._arrange()
+
+    def _arrange(self) -> None:
+        G, R, N = self.A_full.shape
+        M = max(m.size for m in self.members)
+        self.A, self.cost = np.zeros((G, R, M)), np.zeros((G, M))
+        self.index, self.valid = np.zeros((G, M), dtype=np.int64), np.zeros((G, M), dtype=bool)
+        for g, m in enumerate(self.members):
+            self.A[g, :, : m.size], self.cost[g, : m.size] = self.A_full[g][:, m], self.cost_full[g, m]
+            self.index[g, : m.size], self.valid[g, : m.size] = m, True
+        self.everything = bool(self.is_active.all())
+        self.full = self.everything and all(np.array_equal(m, np.arange(N)) for m in self.members)
 
     def banned(self, ids: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The (working-set row, active position) pairs of banned columns of the LPs ``ids``."""
@@ -394,6 +393,33 @@ class _ActiveColumns:
             return np.nonzero(self._banned[ids])
         mask = self._banned[ids[:, None], self.index[gid]] & self.valid[gid]
         return np.nonzero(mask)
+
+    def price_all(self, y: np.ndarray, p1: np.ndarray, gid: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Price LPs (duals ``y``, groups ``gid``, batch rows ``ids``) against every column of their group; up to
+        ``ADD_PER_LP`` of each one's most negative reduced costs join the group's active columns (at the end). Returns
+        which LPs had a column to add."""
+        A, cost = self.A_full, self.cost_full
+        cuts = np.searchsorted(gid, np.arange(A.shape[0] + 1))
+        rc = _reduced_costs(y, A, cost if self.has_cost else None, p1, cuts)
+        size = -_reduced_costs(np.abs(y), np.abs(A), None, p1, cuts)          # |a_j|'|y|
+        if self.has_cost:
+            size += np.where(p1, 0.0, 1.0)[:, None] * np.abs(cost[gid])
+        if self._banned is not None:
+            rc[self._banned[ids]] = np.inf
+        rc[self.is_active[gid]] = np.inf
+        violated = rc < -DUAL_TOL * size
+        added = violated.any(axis=1)
+        for g in np.unique(gid[added]):
+            rows = np.flatnonzero(added & (gid == g))
+            part = rc[rows]
+            take = min(ADD_PER_LP, part.shape[1])
+            best = np.argpartition(part, take - 1, axis=1)[:, :take]
+            new = np.unique(best[np.take_along_axis(violated[rows], best, axis=1)])
+            self.is_active[g, new] = True
+            self.members[g] = np.concatenate([self.members[g], new])
+        if added.any():
+            self._arrange()
+        return added
 
 
 def _reduced_costs(y: np.ndarray, A: np.ndarray, cost: np.ndarray | None, p1: np.ndarray, cuts) -> np.ndarray:
@@ -406,34 +432,6 @@ def _reduced_costs(y: np.ndarray, A: np.ndarray, cost: np.ndarray | None, p1: np
     if cost is not None:
         out += np.where(p1, 0.0, 1.0)[:, None] * cost[np.repeat(np.arange(A.shape[0]), np.diff(cuts))]
     return out
-
-
-def _price_all(A, cost, banned, y, p1, gid, ids, is_active, members) -> np.ndarray:
-    """Price LPs (duals ``y``, groups ``gid``, batch rows ``ids``) against every column of their group; up to
-    ``ADD_PER_LP`` of each one's most negative reduced costs join the group's active set (``is_active``,
-    ``members``). Returns which LPs had a column to add."""
-    G, has_cost = A.shape[0], bool(cost.any())
-    cuts = np.searchsorted(gid, np.arange(G + 1))
-    rc = _reduced_costs(y, A, cost if has_cost else None, p1, cuts)
-    size = -_reduced_costs(np.abs(y), np.abs(A), None, p1, cuts)          # |a_j|'|y|
-    if has_cost:
-        size += np.where(p1, 0.0, 1.0)[:, None] * np.abs(cost[gid])
-    if banned is not None:
-        rc[banned[ids]] = np.inf
-    rc[is_active[gid]] = np.inf
-    violated = rc < -DUAL_TOL * size
-    added = violated.any(axis=1)
-    for g in np.unique(gid[added]):
-        rows = np.flatnonzero(added & (gid == g))
-        part = rc[rows]
-        take = min(ADD_PER_LP, part.shape[1])
-        best = np.argpartition(part, take - 1, axis=1)[:, :take]
-        best = best[np.take_along_axis(violated[rows], best, axis=1)]
-        new = np.unique(best)
-        new = new[~is_active[g, new]]
-        is_active[g, new] = True
-        members[g] = np.concatenate([members[g], new])
-    return added
 
 
 def _inverse(B: np.ndarray) -> np.ndarray:
