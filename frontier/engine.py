@@ -231,6 +231,12 @@ class StagePlan:
     pricing: list[np.ndarray]
     seeds: list[np.ndarray]
 
+    def candidates(self, ref_data: np.ndarray) -> list[tuple]:
+        """Per block, the pricing candidates' positions and their data rows (what pricing and the optimality
+        certificate, :func:`kkt_violation`, go over)."""
+        return [(p, ref_data if p.size == ref_data.shape[0] else np.ascontiguousarray(ref_data[p]))
+                for p in self.pricing]
+
 
 def plan_stage(stage: Stage, ref_data: np.ndarray, method: str, n_evaluated: int | None = None) -> StagePlan:
     """Pricing candidates and starting columns of each block; ``n_evaluated`` (default: as many DMUs as the
@@ -276,8 +282,7 @@ class StageSolver:
         self.row_idx = np.arange(R, dtype=np.int32)
         self.costs = [b.costs(ref_data) for b in stage.blocks]
         self.pricing = plan.pricing
-        self.pricing_data = [ref_data if p.size == ref_data.shape[0] else np.ascontiguousarray(ref_data[p])
-                             for p in plan.pricing]
+        self.pricing_data = [data for _, data in plan.candidates(ref_data)]
         self.pricing_cost = [c[p] for c, p in zip(self.costs, plan.pricing)]
         self.is_active = [np.zeros(ref_data.shape[0], dtype=bool) for _ in stage.blocks]
         self.col_block: list[int] = []
@@ -1236,8 +1241,8 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
         # the nonzero intensities of the solved LPs, row by row (an unsolved LP's are all 0)
         at, col = np.nonzero(lam > 1e-12 * np.maximum(1.0, lam.max(axis=1, initial=0.0))[:, None])
         stacked = Stacked(own_values[done], np.searchsorted(done, at), pos[col], blk[col], lam[at, col])
-        candidates = [(p, ref_data if p.size == ref_data.shape[0] else ref_data[p]) for p in plan.pricing]
-        ok = certified(stage, ref_data, patch, done, own[done], objective[done], stacked, duals[done], candidates)
+        ok = certified(stage, ref_data, patch, done, own[done], objective[done], stacked, duals[done],
+                       plan.candidates(ref_data))
         cuts = np.searchsorted(at, np.arange(size + 1))
         for i in done[ok].tolist():
             nz = slice(cuts[i], cuts[i + 1])
@@ -1364,15 +1369,16 @@ def solve_chunks(spec: ModelSpec, pieces: list[tuple], method: str) -> list[Batc
             settled = (stage.settled(prev, data0[sel], _previous_duals(last, sel)) if last is not None
                        else np.zeros(sel.size, dtype=bool))
             todo = np.flatnonzero(~settled)
+            prev_todo = {key: val[todo] for key, val in prev.items()}
             answers = None
             if method == "dense" and todo.size:
-                answers = StageAnswers.start(stage, data0[sel[todo]], {key: val[todo] for key, val in prev.items()})
-            work.append((state, ref_data, plans[s], data0, own, sel, prev, settled, todo, answers))
+                answers = StageAnswers.start(stage, data0[sel[todo]], prev_todo)
+            work.append((state, ref_data, plans[s], data0, own, sel, prev, settled, todo, prev_todo, answers))
         batch = [(ref_data, plan, own[sel[todo]], answers)
-                 for _, ref_data, plan, _, own, sel, _, _, todo, answers in work if answers is not None]
+                 for _, ref_data, plan, _, own, sel, _, _, todo, _, answers in work if answers is not None]
         if sum(len(answers.status) for *_, answers in batch) >= DENSE_MIN_BATCH:
             solve_dense(stage, batch)
-        for state, ref_data, plan, data0, own, sel, prev, settled, todo, answers in work:
+        for state, ref_data, plan, data0, own, sel, prev, settled, todo, prev_todo, answers in work:
             last, pieces_of_sol = state["last"], []
             if settled.any():
                 pieces_of_sol.append(_take(last[1], np.searchsorted(last[0], sel[settled])))
@@ -1380,8 +1386,7 @@ def solve_chunks(spec: ModelSpec, pieces: list[tuple], method: str) -> list[Batc
                 pieces_of_sol[0].duals = pieces_of_sol[0].duals if stage.keep_duals else None
             if todo.size:
                 pieces_of_sol.append(solve_stage_batch(stage, ref_data, plan, method, data0[sel[todo]], own[sel[todo]],
-                                                       {key: val[todo] for key, val in prev.items()},
-                                                       answers=answers))
+                                                       prev_todo, answers=answers))
             placed = np.concatenate([np.flatnonzero(settled), todo])       # the pieces' rows, as rows of sel
             sol = (_take(_cat(pieces_of_sol), np.argsort(placed, kind="stable")) if len(pieces_of_sol) > 1
                    else pieces_of_sol[0])
@@ -1609,7 +1614,8 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
         orders.append(known[key])
     jobs = [Job(job.spec, job.ref_data, job.data0[order], job.own[order]) for job, order in zip(jobs, orders)]
     prepared, tasks = [], []
-    one_chunk = [chunk_size is None and len(chunk_bounds(job.data0.shape[0], None)) == 1 for job in jobs]
+    bounds = [chunk_bounds(job.data0.shape[0], chunk_size) for job in jobs]
+    one_chunk = [chunk_size is None and len(b) == 1 for b in bounds]
     packable = {}
     for job, whole in zip(jobs, one_chunk):
         packable[id(job.spec)] = packable.get(id(job.spec), 0) + whole
@@ -1619,7 +1625,7 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
                          packable[id(job.spec)] if one_chunk[j] else 1)
         plans = [plan_stage(stage, ref_data, how, n_evaluated=job.data0.shape[0]) for stage in job.spec.stages]
         prepared.append((ref_data, plans, how))
-        tasks.extend((j, a, b) for a, b in chunk_bounds(job.data0.shape[0], chunk_size))
+        tasks.extend((j, a, b) for a, b in bounds[j])
     total = sum(b - a for _, a, b in tasks)
     units = (pack_tasks(tasks, [job.spec for job in jobs], [how for _, _, how in prepared]) if chunk_size is None
              else [[task] for task in tasks])
