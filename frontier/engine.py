@@ -67,6 +67,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -1635,23 +1636,19 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
         pieces = [(prepared[j][0], prepared[j][1], jobs[j].data0[a:b], jobs[j].own[a:b]) for j, a, b in unit]
         return jobs[j].spec, pieces, prepared[j][2]
 
-    parts: list[list[BatchResult]] = [[] for _ in jobs]
-    if effective_jobs(n_jobs) == 1 or len(units) == 1 or (chunk_size is None and total < PARALLEL_MIN):
-        for unit in units:
-            for (j, a, b), part in zip(unit, solve_chunks(*args(unit))):
-                parts[j].append(part)
-                if progress:
-                    progress(b - a)
-    else:
-        from joblib import Parallel, delayed
+    results: list[list[BatchResult] | None] = [None] * len(units)
 
-        calls = (delayed(solve_chunks)(*args(unit)) for unit in units)
+    def finished(i: int, answer: list[BatchResult]) -> None:
+        results[i] = answer
+        if progress:
+            progress(sum(b - a for _, a, b in units[i]))
+
+    if effective_jobs(n_jobs) == 1 or len(units) == 1 or (chunk_size is None and total < PARALLEL_MIN):
+        for i, unit in enumerate(units):
+            finished(i, solve_chunks(*args(unit)))
+    else:
         try:
-            for unit, results in zip(units, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
-                for (j, a, b), part in zip(unit, results):
-                    parts[j].append(part)
-                    if progress:
-                        progress(b - a)
+            map_units(units, args, n_jobs, finished)
         except Exception as exc:
             if not is_lost_worker(exc):
                 raise
@@ -1661,6 +1658,10 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
                 "check the workers' memory (a worker killed for using too much memory is the usual cause): use "
                 f"fewer workers per machine, give them more memory, or a smaller chunk_size (now "
                 f"{max(b - a for _, a, b in tasks)} DMUs per chunk)") from exc
+    parts: list[list[BatchResult]] = [[] for _ in jobs]
+    for unit, answer in zip(units, results):
+        for (j, _, _), part in zip(unit, answer):
+            parts[j].append(part)
     return [_reordered(_concat(p), order) for p, order in zip(parts, orders)]
 
 
@@ -1671,6 +1672,53 @@ def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.
     :func:`run_jobs`."""
     return run_jobs([Job(spec, ref_data, data0, own)], method=method, n_jobs=n_jobs, chunk_size=chunk_size,
                     progress=progress)[0]
+
+
+# A cold pool: starting joblib's default (loky) workers costs about a second on the 2-core machine (two fresh
+# interpreters importing numpy, highspy and the engine: 0.8 s for the pool, then the engine's import in each worker;
+# benchmarks/bench_cold.py), more than a call whose LPs take a second or two serially saves on two workers. Starting
+# them while the calling process works does not help on two cores (measured: hard BCC at n = 3,000 1.95 s against
+# 1.79 s waiting for the pool and 1.2 s serially). So when a call would start a cold pool, its first unit of work is
+# solved in the calling process, and the workers start only once the time they would save is worth their start-up:
+# the work left, extrapolated from that unit, times (1 - 1 / workers), added up over the calls kept serial so far
+# (the ski-rental rule: a session of many small calls starts the pool after forgoing about one start-up's worth),
+# above POOL_START_SECONDS. A pool that ran within its idle timeout is taken as running (warm), and any other joblib
+# backend (threads, Dask, multiprocessing) as cheap to start. Whoever solves a unit, its answer is the same.
+POOL_START_SECONDS = 1.0
+POOL_IDLE_SECONDS = 300.0      # joblib's loky workers stop after this long idle (its default idle_worker_timeout)
+_pool = {"warm_until": 0.0, "forgone": 0.0}
+
+
+def pool_is_cold() -> bool:
+    """Whether a parallel call now would have to start joblib's loky worker processes first."""
+    from joblib.parallel import get_active_backend
+
+    backend = type(get_active_backend()[0]).__name__
+    return backend == "LokyBackend" and time.monotonic() > _pool["warm_until"]
+
+
+def map_units(units: list, args, n_jobs: int, finished) -> None:
+    """Solve every unit of work (:func:`solve_chunks` on ``args(unit)``), calling ``finished(i, answer)`` as unit
+    ``i`` ends: on joblib's workers, except that a call that would start a cold pool first solves one unit in the
+    calling process and goes on there unless the workers' saving is worth their start-up (``POOL_START_SECONDS``)."""
+    from joblib import Parallel, delayed
+
+    left = list(range(len(units)))
+    if pool_is_cold():
+        size = [sum(b - a for _, a, b in unit) for unit in units]
+        start = time.perf_counter()
+        first = left.pop(0)
+        finished(first, solve_chunks(*args(units[first])))
+        rest = (time.perf_counter() - start) * sum(size[i] for i in left) / max(size[first], 1)
+        _pool["forgone"] += rest * (1.0 - 1.0 / effective_jobs(n_jobs))
+        if _pool["forgone"] <= POOL_START_SECONDS:
+            for i in left:
+                finished(i, solve_chunks(*args(units[i])))
+            return
+    calls = (delayed(solve_chunks)(*args(units[i])) for i in left)
+    for i, answer in zip(left, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
+        finished(i, answer)
+    _pool.update(warm_until=time.monotonic() + POOL_IDLE_SECONDS, forgone=0.0)
 
 
 LOST_WORKER_ERRORS = ("KilledWorker", "FutureCancelledError", "TerminatedWorkerError", "WorkerLostError")

@@ -429,16 +429,13 @@ def test_chunks_depend_on_the_job_size_only():
     assert engine.chunk_bounds(0, None) == [(0, 0)]
 
 
-def test_n_jobs_2_uses_the_workers_from_parallel_min(monkeypatch):
-    """A call of PARALLEL_MIN DMUs with n_jobs=2 goes to the workers (issue 16: n = 1,000 ran on one core), with the
-    serial run's results; a smaller one stays in the process."""
+def _recorded_parallel(monkeypatch) -> list:
+    """joblib.Parallel replaced by a stand-in that records each call's n_jobs and runs its tasks in this process."""
     import joblib
 
     calls = []
 
     class InProcess:
-        """joblib.Parallel stand-in that records the call and runs the tasks here."""
-
         def __init__(self, n_jobs, return_as):
             calls.append(n_jobs)
 
@@ -446,6 +443,14 @@ def test_n_jobs_2_uses_the_workers_from_parallel_min(monkeypatch):
             return (func(*args, **kwargs) for func, args, kwargs in tasks)
 
     monkeypatch.setattr(joblib, "Parallel", InProcess)
+    return calls
+
+
+def test_n_jobs_2_uses_running_workers_from_parallel_min(monkeypatch):
+    """With the worker pool running, a call of PARALLEL_MIN DMUs with n_jobs=2 goes to the workers (issue 16:
+    n = 1,000 ran on one core), with the serial run's results; a smaller one stays in the process."""
+    calls = _recorded_parallel(monkeypatch)
+    monkeypatch.setitem(engine._pool, "warm_until", np.inf)
     df, inputs, outputs, bads = firms(engine.PARALLEL_MIN, 5)
     serial = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=1)
     assert calls == []
@@ -454,6 +459,42 @@ def test_n_jobs_2_uses_the_workers_from_parallel_min(monkeypatch):
     np.testing.assert_array_equal(parallel.scores.to_numpy(), serial.scores.to_numpy())
     fr.efficiency(df.iloc[: engine.PARALLEL_MIN - 1], inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
     assert calls == [2]
+
+
+def test_a_cold_pool_starts_once_the_saving_is_worth_it(monkeypatch):
+    """The ski-rental rule: with the pool cold, a call solves its first unit in the process and keeps the rest there
+    while the workers' estimated saving, added up over such calls, stays within POOL_START_SECONDS; the call that
+    passes it starts the pool (and resets the sum), and later calls use the running pool at once. Results are the
+    same on every path."""
+    calls = _recorded_parallel(monkeypatch)
+    monkeypatch.setitem(engine._pool, "warm_until", 0.0)
+    monkeypatch.setitem(engine._pool, "forgone", 0.0)
+    df, inputs, outputs, bads = firms(engine.PARALLEL_MIN, 6)
+    serial = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=1)
+    monkeypatch.setattr(engine, "POOL_START_SECONDS", np.inf)
+    kept = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
+    assert calls == [] and engine._pool["forgone"] > 0
+    # the sum just below the start-up: the next call's saving passes it and that call starts the pool
+    monkeypatch.setattr(engine, "POOL_START_SECONDS", 100.0)
+    engine._pool["forgone"] = 100.0 - 1e-9
+    started = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
+    assert calls == [2] and engine._pool["forgone"] == 0.0 and engine._pool["warm_until"] > 0
+    again = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
+    assert calls == [2, 2]
+    for result in (kept, started, again):
+        np.testing.assert_array_equal(result.scores.to_numpy(), serial.scores.to_numpy())
+
+
+def test_only_the_loky_pool_is_cold(monkeypatch):
+    """Threads and Dask start at no cost here, so any backend but joblib's default loky is never held back."""
+    from joblib import parallel_config
+
+    monkeypatch.setitem(engine._pool, "warm_until", 0.0)
+    assert engine.pool_is_cold()
+    with parallel_config(backend="threading"):
+        assert not engine.pool_is_cold()
+    monkeypatch.setitem(engine._pool, "warm_until", np.inf)
+    assert not engine.pool_is_cold()
 
 
 def test_a_worker_imports_the_engine_without_pandas():
