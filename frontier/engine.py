@@ -67,6 +67,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -98,6 +99,7 @@ ROBUST_OPTIONS = {"presolve": "off", "solver": "simplex", "primal_feasibility_to
                   "dual_feasibility_tolerance": TIGHT_TOL, "small_matrix_value": 1e-12, "large_matrix_value": 1e30}
 
 _banner_shown = False
+_banner_lock = threading.Lock()
 
 
 def new_highs() -> highspy.Highs:
@@ -112,16 +114,20 @@ def new_highs() -> highspy.Highs:
     if _banner_shown:
         h = highspy.Highs()
     else:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as devnull:
-                os.dup2(devnull.fileno(), 1)
+        with _banner_lock:         # two threads swapping file descriptor 1 at once could leave it on the null device
+            if _banner_shown:
                 h = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _banner_shown = True
+            else:
+                sys.stdout.flush()
+                saved = os.dup(1)
+                try:
+                    with open(os.devnull, "w") as devnull:
+                        os.dup2(devnull.fileno(), 1)
+                        h = highspy.Highs()
+                finally:
+                    os.dup2(saved, 1)
+                    os.close(saved)
+                _banner_shown = True
     h.setOptionValue("output_flag", False)
     return h
 
@@ -736,10 +742,11 @@ def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, ne
                 at = np.minimum(np.searchsorted(positions, own[part]), positions.size - 1)
                 hit = np.flatnonzero((own[part] >= 0) & (positions[at] == own[part]))
                 reduced[at[hit], hit] = np.inf
-            if (reduced < 0).any():
-                terms = data @ (np.abs(cost_v)[:, None] + np.abs(Y[part].T)) + np.abs(y_conv[part])
-                dual[part] = np.fmax(dual[part], np.fmax.reduce(np.maximum(-reduced, 0.0) / terms, axis=0,
-                                                                initial=0.0))
+            col, lp = np.nonzero(reduced < 0)      # only these can violate: their terms are computed alone
+            if col.size:
+                terms = (np.einsum("kv,kv->k", data[col], np.abs(cost_v) + np.abs(Y[part[lp]]))
+                         + np.abs(y_conv[part[lp]]))
+                np.fmax.at(dual, part[lp], -reduced[col, lp] / terms)
         # every used column must have d = 0 (the data are non-negative, so |a_j|'|y| is a_j' |y|)
         used = sols.blk == b
         at, data_used = sols.seg[used], ref[sols.pos[used]]
@@ -1697,23 +1704,45 @@ def pool_is_cold() -> bool:
     return backend == "LokyBackend" and time.monotonic() > _pool["warm_until"]
 
 
+def threads_help(units: list, which: list[int], args, n_jobs: int) -> bool:
+    """Whether solving the units ``which`` in this process gains from threads: several workers asked for and some
+    unit goes to HiGHS, which releases the GIL while it solves (VRS SBM with bad outputs at n = 3,000: 1.35x on two
+    threads). Dense-simplex batches do not (numpy's many small operations hold the GIL: two threads were slower)."""
+    return effective_jobs(n_jobs) > 1 and len(which) > 1 and any(args(units[i])[2] != "dense" for i in which)
+
+
+def solve_in_process(units: list, which: list[int], args, n_jobs: int, finished) -> None:
+    """Solve the units ``which`` in this process, on threads where :func:`threads_help`, else one by one."""
+    if not threads_help(units, which, args, n_jobs):
+        for i in which:
+            finished(i, solve_chunks(*args(units[i])))
+        return
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    with ThreadPoolExecutor(effective_jobs(n_jobs), thread_name_prefix="frontier") as threads:
+        running = {threads.submit(solve_chunks, *args(units[i])): i for i in which}
+        for done in as_completed(running):
+            finished(running[done], done.result())
+
+
 def map_units(units: list, args, n_jobs: int, finished) -> None:
     """Solve every unit of work (:func:`solve_chunks` on ``args(unit)``), calling ``finished(i, answer)`` as unit
-    ``i`` ends: on joblib's workers, except that a call that would start a cold pool first solves one unit in the
-    calling process and goes on there unless the workers' saving is worth their start-up (``POOL_START_SECONDS``)."""
+    ``i`` ends: on joblib's workers, except that a call that would start a cold pool first solves a unit in this
+    process (one per thread where :func:`threads_help`) and goes on there unless the workers' saving is worth their
+    start-up (``POOL_START_SECONDS``)."""
     from joblib import Parallel, delayed
 
     left = list(range(len(units)))
     if pool_is_cold():
         size = [sum(b - a for _, a, b in unit) for unit in units]
+        k = effective_jobs(n_jobs) if threads_help(units, left, args, n_jobs) else 1
+        probe, left = left[:k], left[k:]
         start = time.perf_counter()
-        first = left.pop(0)
-        finished(first, solve_chunks(*args(units[first])))
-        rest = (time.perf_counter() - start) * sum(size[i] for i in left) / max(size[first], 1)
+        solve_in_process(units, probe, args, n_jobs, finished)
+        rest = (time.perf_counter() - start) * sum(size[i] for i in left) / max(sum(size[i] for i in probe), 1)
         _pool["forgone"] += rest * (1.0 - 1.0 / effective_jobs(n_jobs))
         if _pool["forgone"] <= POOL_START_SECONDS:
-            for i in left:
-                finished(i, solve_chunks(*args(units[i])))
+            solve_in_process(units, left, args, n_jobs, finished)
             return
     calls = (delayed(solve_chunks)(*args(units[i])) for i in left)
     for i, answer in zip(left, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):

@@ -465,21 +465,21 @@ def test_a_cold_pool_starts_once_the_saving_is_worth_it(monkeypatch):
     """The ski-rental rule: with the pool cold, a call solves its first unit in the process and keeps the rest there
     while the workers' estimated saving, added up over such calls, stays within POOL_START_SECONDS; the call that
     passes it starts the pool (and resets the sum), and later calls use the running pool at once. Results are the
-    same on every path."""
+    same on every path (the first units on two threads here: VRS SBM with bad outputs goes to HiGHS)."""
     calls = _recorded_parallel(monkeypatch)
     monkeypatch.setitem(engine._pool, "warm_until", 0.0)
     monkeypatch.setitem(engine._pool, "forgone", 0.0)
     df, inputs, outputs, bads = firms(engine.PARALLEL_MIN, 6)
-    serial = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=1)
+    serial = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=1, chunk_size=100)
     monkeypatch.setattr(engine, "POOL_START_SECONDS", np.inf)
-    kept = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
+    kept = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2, chunk_size=100)
     assert calls == [] and engine._pool["forgone"] > 0
     # the sum just below the start-up: the next call's saving passes it and that call starts the pool
     monkeypatch.setattr(engine, "POOL_START_SECONDS", 100.0)
     engine._pool["forgone"] = 100.0 - 1e-9
-    started = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
+    started = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2, chunk_size=100)
     assert calls == [2] and engine._pool["forgone"] == 0.0 and engine._pool["warm_until"] > 0
-    again = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
+    again = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2, chunk_size=100)
     assert calls == [2, 2]
     for result in (kept, started, again):
         np.testing.assert_array_equal(result.scores.to_numpy(), serial.scores.to_numpy())
