@@ -1704,6 +1704,17 @@ def pool_is_cold() -> bool:
     return backend == "LokyBackend" and time.monotonic() > _pool["warm_until"]
 
 
+def start_pool(n_jobs: int = -1) -> None:
+    """Start joblib's worker pool now (and count it as running), so that the calls that follow use it at once: for
+    a session that will make many parallel calls, or a benchmark timing calls on running workers."""
+    from joblib import Parallel, delayed
+
+    for _ in Parallel(n_jobs=n_jobs, return_as="generator")(delayed(os.getpid)()
+                                                             for _ in range(effective_jobs(n_jobs))):
+        pass
+    _pool.update(warm_until=time.monotonic() + POOL_IDLE_SECONDS, forgone=0.0)
+
+
 def threads_help(units: list, which: list[int], args, n_jobs: int) -> bool:
     """Whether solving the units ``which`` in this process gains from threads: several workers asked for and some
     unit goes to HiGHS, which releases the GIL while it solves (VRS SBM with bad outputs at n = 3,000: 1.35x on two

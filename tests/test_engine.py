@@ -589,3 +589,12 @@ def test_exact_optimality_check_decides_like_rational_arithmetic_alone():
     lp.cost[j] = float(price) * (1 + 1e-15)          # below the price by ~1e-15 relative (price is negative)
     assert Fraction(lp.cost[j]) - price < 0           # the column really prices out
     assert not engine.exact_basic_solution(lp, *basis)[3]
+
+
+def test_start_pool_counts_the_pool_as_running(monkeypatch):
+    """engine.start_pool starts joblib's workers now (a ping through Parallel) and the next call uses them at once."""
+    calls = _recorded_parallel(monkeypatch)
+    monkeypatch.setitem(engine._pool, "warm_until", 0.0)
+    monkeypatch.setitem(engine._pool, "forgone", 0.5)
+    engine.start_pool(2)
+    assert calls == [2] and not engine.pool_is_cold() and engine._pool["forgone"] == 0.0
