@@ -1685,12 +1685,13 @@ def run_model(spec: ModelSpec, ref_data: np.ndarray, data0: np.ndarray, own: np.
 # interpreters importing numpy, highspy and the engine: 0.8 s for the pool, then the engine's import in each worker;
 # benchmarks/bench_cold.py), more than a call whose LPs take a second or two serially saves on two workers. Starting
 # them while the calling process works does not help on two cores (measured: hard BCC at n = 3,000 1.95 s against
-# 1.79 s waiting for the pool and 1.2 s serially). So when a call would start a cold pool, its first unit of work is
-# solved in the calling process, and the workers start only once the time they would save is worth their start-up:
-# the work left, extrapolated from that unit, times (1 - 1 / workers), added up over the calls kept serial so far
-# (the ski-rental rule: a session of many small calls starts the pool after forgoing about one start-up's worth),
-# above POOL_START_SECONDS. A pool that ran within its idle timeout is taken as running (warm), and any other joblib
-# backend (threads, Dask, multiprocessing) as cheap to start. Whoever solves a unit, its answer is the same.
+# 1.79 s waiting for the pool and 1.2 s serially). So when a call would start a cold pool, its first units of work
+# are solved in the calling process (one per thread where threads help: in_process_threads), and the workers start
+# only once the time they would save is worth their start-up: the work left, extrapolated from those units, times
+# (1 - 1 / workers), added up over the calls kept in the process so far (the ski-rental rule: a session of many
+# small calls starts the pool after forgoing about one start-up's worth), above POOL_START_SECONDS. A pool that ran
+# within its idle timeout counts as running (warm), and any other joblib backend (threads, Dask, multiprocessing) as
+# cheap to start. Whoever solves a unit, its answer is the same.
 POOL_START_SECONDS = 1.0
 POOL_IDLE_SECONDS = 300.0      # joblib's loky workers stop after this long idle (its default idle_worker_timeout)
 _pool = {"warm_until": 0.0, "forgone": 0.0}
@@ -1715,23 +1716,30 @@ def start_pool(n_jobs: int = -1) -> None:
     _pool.update(warm_until=time.monotonic() + POOL_IDLE_SECONDS, forgone=0.0)
 
 
-def threads_help(units: list, which: list[int], args, n_jobs: int) -> bool:
-    """Whether solving the units ``which`` in this process gains from threads: several workers asked for and some
-    unit goes to HiGHS, which releases the GIL while it solves (VRS SBM with bad outputs at n = 3,000: 1.35x on two
-    threads). Dense-simplex batches do not (numpy's many small operations hold the GIL: two threads were slower)."""
-    return effective_jobs(n_jobs) > 1 and len(which) > 1 and any(args(units[i])[2] != "dense" for i in which)
+THREADS_MAX = 2     # HiGHS releases the GIL for about half of an LP's time, so more threads would add little
+
+
+def in_process_threads(units: list, which: list[int], args, n_jobs: int) -> int:
+    """How many threads solve the units ``which`` in this process: up to ``THREADS_MAX`` when several workers are
+    asked for and some unit goes to HiGHS, which releases the GIL while it solves (VRS SBM with bad outputs at
+    n = 3,000: 1.35x on two threads); one when all are dense-simplex batches (numpy's many small operations hold the
+    GIL: two threads were slower than one)."""
+    if len(which) < 2 or all(args(units[i])[2] == "dense" for i in which):
+        return 1
+    return min(effective_jobs(n_jobs), THREADS_MAX)
 
 
 def solve_in_process(units: list, which: list[int], args, n_jobs: int, finished) -> None:
-    """Solve the units ``which`` in this process, on threads where :func:`threads_help`, else one by one."""
-    if not threads_help(units, which, args, n_jobs):
+    """Solve the units ``which`` in this process, on :func:`in_process_threads` threads."""
+    threads = in_process_threads(units, which, args, n_jobs)
+    if threads == 1:
         for i in which:
             finished(i, solve_chunks(*args(units[i])))
         return
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    with ThreadPoolExecutor(effective_jobs(n_jobs), thread_name_prefix="frontier") as threads:
-        running = {threads.submit(solve_chunks, *args(units[i])): i for i in which}
+    with ThreadPoolExecutor(threads, thread_name_prefix="frontier") as pool:
+        running = {pool.submit(solve_chunks, *args(units[i])): i for i in which}
         for done in as_completed(running):
             finished(running[done], done.result())
 
@@ -1739,14 +1747,14 @@ def solve_in_process(units: list, which: list[int], args, n_jobs: int, finished)
 def map_units(units: list, args, n_jobs: int, finished) -> None:
     """Solve every unit of work (:func:`solve_chunks` on ``args(unit)``), calling ``finished(i, answer)`` as unit
     ``i`` ends: on joblib's workers, except that a call that would start a cold pool first solves a unit in this
-    process (one per thread where :func:`threads_help`) and goes on there unless the workers' saving is worth their
+    process (one per thread: :func:`in_process_threads`) and goes on there unless the workers' saving is worth their
     start-up (``POOL_START_SECONDS``)."""
     from joblib import Parallel, delayed
 
     left = list(range(len(units)))
     if pool_is_cold():
         size = [sum(b - a for _, a, b in unit) for unit in units]
-        k = effective_jobs(n_jobs) if threads_help(units, left, args, n_jobs) else 1
+        k = in_process_threads(units, left, args, n_jobs)
         probe, left = left[:k], left[k:]
         start = time.perf_counter()
         solve_in_process(units, probe, args, n_jobs, finished)

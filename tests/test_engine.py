@@ -598,3 +598,18 @@ def test_start_pool_counts_the_pool_as_running(monkeypatch):
     monkeypatch.setitem(engine._pool, "forgone", 0.5)
     engine.start_pool(2)
     assert calls == [2] and not engine.pool_is_cold() and engine._pool["forgone"] == 0.0
+
+
+def test_in_process_threads_only_where_highs_solves():
+    """Units that go to HiGHS (which releases the GIL) share up to THREADS_MAX threads; dense batches, a single unit
+    or n_jobs=1 run on one."""
+    units = [["a"], ["b"], ["c"]]
+    methods = {"a": "dense", "b": "dense", "c": "restricted"}
+
+    def args(unit):
+        return None, None, methods[unit[0]]
+
+    assert engine.in_process_threads(units, [0, 1], args, 8) == 1
+    assert engine.in_process_threads(units, [0, 1, 2], args, 8) == engine.THREADS_MAX
+    assert engine.in_process_threads(units, [0, 1, 2], args, 1) == 1
+    assert engine.in_process_threads(units, [2], args, 8) == 1
