@@ -1336,18 +1336,30 @@ def _previous_duals(last: tuple, sel: np.ndarray) -> np.ndarray | None:
 
 
 def _merge_lambda(k, old, new_sol: StageSolution, rows: np.ndarray, scale: np.ndarray):
-    """Replace the intensities of ``rows`` by those of a later stage (scaled, e.g. by 1/t)."""
-    old_lists = [(old[1][old[0][i]:old[0][i + 1]], old[2][old[0][i]:old[0][i + 1]]) for i in range(k)]
-    for r_local, i in enumerate(rows):
-        a, b = new_sol.lam_ptr[r_local], new_sol.lam_ptr[r_local + 1]
-        if new_sol.status[r_local] == "optimal":
-            old_lists[i] = (new_sol.lam_idx[a:b], new_sol.lam_val[a:b] * scale[r_local])
+    """Replace the intensities of ``rows`` by those of a later stage (scaled, e.g. by 1/t) where that stage is
+    optimal; every other DMU of the ``k`` keeps its CSR row of ``old = (ptr, idx, val)``."""
+    old_ptr, old_idx, old_val = old
+    solved = np.flatnonzero(new_sol.status == "optimal")
+    kept = np.ones(k, dtype=bool)
+    kept[rows[solved]] = False
+    kept = np.flatnonzero(kept)
+    counts = np.diff(old_ptr)
+    counts[rows[solved]] = np.diff(new_sol.lam_ptr)[solved]
     ptr = np.zeros(k + 1, dtype=np.int64)
-    for i, (p, _) in enumerate(old_lists):
-        ptr[i + 1] = ptr[i] + p.size
-    idx = np.concatenate([p for p, _ in old_lists]) if k else np.zeros(0, dtype=np.int64)
-    val = np.concatenate([v for _, v in old_lists]) if k else np.zeros(0)
-    return ptr, idx.astype(np.int64), val
+    np.cumsum(counts, out=ptr[1:])
+
+    def placed(source_ptr, source_rows, target_rows):
+        """Where the entries of ``source_rows`` go (rows ``target_rows`` of ``ptr``) and where they come from."""
+        sub_ptr, take = _csr_rows(source_ptr, source_rows)
+        return np.repeat(ptr[target_rows] - sub_ptr[:-1], np.diff(sub_ptr)) + np.arange(take.size), take
+
+    idx, val = np.empty(ptr[-1], dtype=np.int64), np.empty(ptr[-1])
+    at, take = placed(old_ptr, kept, kept)
+    idx[at], val[at] = old_idx[take], old_val[take]
+    at, take = placed(new_sol.lam_ptr, solved, rows[solved])
+    idx[at] = new_sol.lam_idx[take]
+    val[at] = new_sol.lam_val[take] * np.repeat(scale[solved], np.diff(new_sol.lam_ptr)[solved])
+    return ptr, idx, val
 
 
 def solve_chunk(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], data0: np.ndarray,

@@ -613,3 +613,31 @@ def test_in_process_threads_only_where_highs_solves():
     assert engine.in_process_threads(units, [0, 1, 2], args, 8) == engine.THREADS_MAX
     assert engine.in_process_threads(units, [0, 1, 2], args, 1) == 1
     assert engine.in_process_threads(units, [2], args, 8) == 1
+
+
+def test_merge_lambda_replaces_the_optimal_rows_only():
+    """The later stage's intensities (scaled) replace a DMU's row where that stage is optimal; every other row is
+    kept: against a row-by-row merge on random CSR data, rows in any order, empty rows and k = 0 included."""
+    from frontier.models.base import StageSolution
+
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        k = int(rng.integers(0, 12))
+        old_ptr = np.r_[0, np.cumsum(rng.integers(0, 4, k))].astype(np.int64)
+        old = (old_ptr, rng.integers(0, 50, old_ptr[-1]).astype(np.int64), rng.random(old_ptr[-1]))
+        rows = rng.permutation(k)[: int(rng.integers(0, k + 1))]
+        m = rows.size
+        new_ptr = np.r_[0, np.cumsum(rng.integers(0, 4, m))].astype(np.int64)
+        status = np.array(rng.choice(["optimal", "infeasible"], m), dtype=object)
+        new = StageSolution(status, np.zeros(m), np.zeros((m, 1)), np.zeros((m, 1)), new_ptr,
+                            rng.integers(0, 50, new_ptr[-1]).astype(np.int64), rng.random(new_ptr[-1]))
+        scale = rng.random(m)
+        expected = [(old[1][old_ptr[i]:old_ptr[i + 1]], old[2][old_ptr[i]:old_ptr[i + 1]]) for i in range(k)]
+        for j, i in enumerate(rows):
+            if status[j] == "optimal":
+                expected[i] = (new.lam_idx[new_ptr[j]:new_ptr[j + 1]], new.lam_val[new_ptr[j]:new_ptr[j + 1]] * scale[j])
+        ptr, idx, val = engine._merge_lambda(k, old, new, rows, scale)
+        assert ptr[0] == 0 and ptr.size == k + 1 and idx.dtype == np.int64
+        for i, (want_idx, want_val) in enumerate(expected):
+            np.testing.assert_array_equal(idx[ptr[i]:ptr[i + 1]], want_idx)
+            np.testing.assert_array_equal(val[ptr[i]:ptr[i + 1]], want_val)
