@@ -51,6 +51,9 @@ costs one LP over the whole frame per member, so it is skipped for a single-laye
 members (measured on a million friendly observations: about 150 ms per member at several thousand members, while the
 main pass had tested a million candidates in 11 minutes); the frame is then exact, possibly not minimal.
 
+A single-layer frame of more than ``2 * PART_SIZE`` candidates is found by divide and conquer: the frames of
+interleaved parts, then one pass over their union (the frame of a union lies in the union of its parts' frames).
+
 A candidate is only dropped with a representation checked in floating point: every row within ``FRAME_TOL`` of the
 magnitude of its terms (rows scaled to unit size), the convexity row likewise; one that fails the check is kept
 (keeping is always exact).
@@ -63,6 +66,13 @@ import numpy as np
 from .engine import dominance_screen, new_highs
 
 CLEANUP_MAX = 2000
+# Divide and conquer: the frame of a union lies in the union of its parts' frames (a point extreme in T of all the
+# columns is extreme in T of any part that holds it), so a large candidate set is split into parts of about PART_SIZE,
+# each part's frame is found, and one last pass runs over their union. Each pass costs more per candidate the more
+# candidates it holds (its hyperplane and basis tests run over every open one), so the parts are cheaper than the
+# whole: on 99,301 candidates of the city panel (1,174 in the frame), one pass 24.9 s; 2 / 4 / 8 / 16 parts 13.7 /
+# 11.7 / 9.8 / 12.5 s in all, the same frame each time.
+PART_SIZE = 12_500
 from .models.base import ReferenceBlock
 
 HINF = highspy.kHighsInf
@@ -221,8 +231,32 @@ def frame(ref_data: np.ndarray, block: ReferenceBlock, rts: str = "vrs", candida
     if candidates is None:
         candidates = default_candidates(P, equality, layers)
     candidates = np.asarray(candidates, dtype=np.int64)
+    return _frame(P, equality, rts, candidates, layers)
+
+
+def _frame(P: np.ndarray, equality: np.ndarray, rts: str, candidates: np.ndarray, layers: int) -> np.ndarray:
+    """:func:`frame` over the oriented data ``P``: a single-layer frame of a large candidate set by divide and
+    conquer (``PART_SIZE``), repeated while the union of the parts' frames is still large and shrinking."""
     if candidates.size <= 1:
         return np.sort(candidates)
+    while layers == 1 and candidates.size > 2 * PART_SIZE:
+        union = np.sort(np.concatenate([_frame(P, equality, rts, part, 1) for part in split(candidates)]))
+        shrinking = union.size < 0.9 * candidates.size
+        candidates = union
+        if not shrinking:
+            break
+    return _build_hull(P, equality, rts, candidates, layers)
+
+
+def split(candidates: np.ndarray) -> list[np.ndarray]:
+    """The parts of a large candidate set for :func:`frame`'s divide and conquer: ``ceil(n / PART_SIZE)`` interleaved
+    slices (each a spread-out sample of the set), a function of the candidates alone."""
+    parts = -(-candidates.size // PART_SIZE)
+    return [candidates[i::parts] for i in range(parts)]
+
+
+def _build_hull(P: np.ndarray, equality: np.ndarray, rts: str, candidates: np.ndarray, layers: int) -> np.ndarray:
+    """The BuildHull pass of :func:`frame` over ``candidates`` (rows of the oriented data ``P``)."""
     scale = np.abs(P[candidates]).max(axis=0)
     scale[scale == 0] = 1.0
     Q = P[candidates] / scale

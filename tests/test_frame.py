@@ -69,6 +69,35 @@ def test_frame_against_brute_force(rows, kind):
                     assert in_technology(P, equality, rts, P[j], F), (rts, j, "represented")
 
 
+@pytest.mark.parametrize("rows", list(SENSES))
+@pytest.mark.parametrize("kind", ["random", "duplicates", "collinear"])
+def test_divide_and_conquer_finds_the_same_frame(monkeypatch, rows, kind):
+    """Parts of PART_SIZE candidates, their frames' union, one last pass (repeated while the union shrinks): the
+    same frame as one pass over every candidate, for every returns-to-scale set, with duplicates and points on faces
+    (under CRS, of columns on one ray either may stand for it), and exact against brute force."""
+    rng = np.random.default_rng(abs(hash(("split", rows, kind))) % 2**32)
+    sense = SENSES[rows]
+    equality = sense == 0
+    P_of = lambda D: np.where(equality, 1.0, -sense) * D   # noqa: E731 (the brute force's orientation)
+    D = random_points(rng, 90, kind)
+    for rts in ("crs", "vrs", "nirs", "ndrs"):
+        block = ReferenceBlock(np.ones(4, dtype=bool), sense, rts != "crs")
+        one_pass = frame(D, block, rts)
+        monkeypatch.setattr(frame_module, "PART_SIZE", 7)
+        parts = frame(D, block, rts)
+        monkeypatch.setattr(frame_module, "PART_SIZE", 12_500)
+        if rts == "crs":    # columns on one ray span the same ray: which one stands for it may differ
+            assert parts.size == one_pass.size
+        else:
+            np.testing.assert_array_equal(parts, one_pass)
+        P = P_of(D)
+        for j in range(len(D)):
+            assert (j in parts) != in_technology(P, equality, rts, P[j], [f for f in parts if f != j]), (rts, j)
+    assert [p.tolist() for p in frame_module.split(np.arange(10) * 3)] == [list(range(0, 30, 3))]
+    monkeypatch.setattr(frame_module, "PART_SIZE", 4)
+    assert [p.tolist() for p in frame_module.split(np.arange(10))] == [[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]
+
+
 @pytest.mark.parametrize("rts", ["crs", "vrs", "nirs", "ndrs"])
 def test_super_efficiency_layer_spans_the_technology_without_any_one_column(rts):
     rng = np.random.default_rng(7)
