@@ -182,7 +182,9 @@ def efficiency(
         by :func:`frontier.panel.period_order` (sequential and window frontiers depend on it).
     zeros : what to do with zeros in variables the score divides by (SBM family): ``"error"`` (default),
         ``"small_positive"`` or ``"drop_term"``. Recorded in the result.
-    n_jobs : parallel workers (joblib; -1 = all cores). Results do not depend on it.
+    n_jobs : parallel workers (joblib; -1 = all cores). Results do not depend on it. Until a session's worker
+        processes run, a call works in its own process and starts them only once they would save more than their
+        start-up (``docs/scaling.md``; ``frontier.engine.start_pool`` starts them at once).
     method : ``"restricted"`` (HiGHS with exact column generation over a restricted reference set), ``"full"``
         (HiGHS with every reference column in every LP), ``"dense"`` (all the LPs of a reference set pivoted together
         by a vectorised simplex, :mod:`frontier.dense_simplex`, each solution certified, HiGHS for any it does not
