@@ -1161,14 +1161,29 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
         answers = StageAnswers.start(stage, data0, prev)
         if method == "dense" and k >= DENSE_MIN_BATCH:
             solve_dense(stage, [(ref_data, plan, own, answers)])
+    pending = np.flatnonzero(answers.status == "not_solved").tolist()
+    if pending:      # (a dense batch may have left none: then no HiGHS model is built)
+        solve_with_highs(stage, ref_data, plan, method, own, answers, pending)
     patch, status, objective, row_duals, sols = (answers.patch, answers.status, answers.objective, answers.row_duals,
                                                  answers.sols)
-    pending = np.flatnonzero(status == "not_solved").tolist()
+    for i in sorted(np.flatnonzero(status == "not_solved").tolist()):
+        status[i], objective[i], sols[i] = solve_robust(stage, ref_data, patch, i, int(own[i]), data0[i])
+        row_duals[i] = np.nan if sols[i] is None or sols[i].duals is None else sols[i].duals
+    return _stage_solution(stage, ref_data, status, objective, sols, row_duals)
+
+
+def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method: str, own: np.ndarray,
+                     answers: StageAnswers, pending: list[int]) -> None:
+    """The HiGHS pass of :func:`solve_stage_batch` over the DMUs ``pending``: one warm-started restricted model (rebuilt
+    past the active-set cap), every optimal answer certified (a refused one solved again at HiGHS's tightest
+    tolerances); what stays ``"not_solved"`` in ``answers`` goes to the robust path."""
+    patch, status, objective, row_duals, sols = (answers.patch, answers.status, answers.objective, answers.row_duals,
+                                                 answers.sols)
     solver = StageSolver(stage, ref_data, plan, method)
     recent: list[np.ndarray] = []
     cap = ACTIVE_CAP
-    negatives: list = [None] * k
-    fast, hard = [], []       # optimal on the fast path (to certify), and LPs for the robust path
+    negatives: list = [None] * len(status)
+    fast = []       # optimal on the fast path, to certify (an unbounded LP or a failure stays for the robust path)
     for i in pending:
         st, obj, values, row_dual = solver.solve(patch, i, int(own[i]))
         if st == "optimal":
@@ -1178,8 +1193,6 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
             recent.append(sols[i].pos)
         elif st == "infeasible":
             status[i] = st
-        else:                     # unbounded or a solver failure
-            hard.append(i)
         if method != "full" and solver.pos_arr.size > cap:
             used = np.unique(np.concatenate(recent[-RECENT:] or [np.zeros(0, dtype=np.int64)]))
             seeds = [np.union1d(s, used) for s in plan.seeds]
@@ -1201,10 +1214,6 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
                 if accepted(stage, ref_data, patch, i, int(own[i]), obj, cols, row_dual, solver.candidates,
                             solver.negative):
                     status[i], objective[i], sols[i], row_duals[i] = "optimal", obj, cols, row_dual
-    for i in sorted(np.flatnonzero(status == "not_solved").tolist()):
-        status[i], objective[i], sols[i] = solve_robust(stage, ref_data, patch, i, int(own[i]), data0[i])
-        row_duals[i] = np.nan if sols[i] is None or sols[i].duals is None else sols[i].duals
-    return _stage_solution(stage, ref_data, status, objective, sols, row_duals)
 
 
 def solve_dense(stage: Stage, parts: list[tuple]) -> None:
