@@ -1733,6 +1733,11 @@ def pool_is_cold() -> bool:
     return backend == "LokyBackend" and time.monotonic() > _pool["warm_until"]
 
 
+def pool_started() -> None:
+    """Record that joblib's pool has just run: warm for its idle timeout, and no start-up saving forgone."""
+    _pool.update(warm_until=time.monotonic() + POOL_IDLE_SECONDS, forgone=0.0)
+
+
 def start_pool(n_jobs: int = -1) -> None:
     """Start joblib's worker pool now (and count it as running), so that the calls that follow use it at once: for
     a session that will make many parallel calls, or a benchmark timing calls on running workers."""
@@ -1741,7 +1746,7 @@ def start_pool(n_jobs: int = -1) -> None:
     for _ in Parallel(n_jobs=n_jobs, return_as="generator")(delayed(os.getpid)()
                                                              for _ in range(effective_jobs(n_jobs))):
         pass
-    _pool.update(warm_until=time.monotonic() + POOL_IDLE_SECONDS, forgone=0.0)
+    pool_started()
 
 
 THREADS_MAX = 2     # HiGHS releases the GIL for about half of an LP's time, so more threads would add little
@@ -1794,7 +1799,7 @@ def map_units(units: list, args, n_jobs: int, finished) -> None:
     calls = (delayed(solve_chunks)(*args(units[i])) for i in left)
     for i, answer in zip(left, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
         finished(i, answer)
-    _pool.update(warm_until=time.monotonic() + POOL_IDLE_SECONDS, forgone=0.0)
+    pool_started()
 
 
 LOST_WORKER_ERRORS = ("KilledWorker", "FutureCancelledError", "TerminatedWorkerError", "WorkerLostError")

@@ -64,8 +64,10 @@ import highspy
 import numpy as np
 
 from .engine import dominance_screen, new_highs
+from .models.base import ReferenceBlock
 
 CLEANUP_MAX = 2000
+
 # Divide and conquer: the frame of a union lies in the union of its parts' frames (a point extreme in T of all the
 # columns is extreme in T of any part that holds it), so a large candidate set is split into parts of about PART_SIZE,
 # each part's frame is found, and one last pass runs over their union. Each pass costs more per candidate the more
@@ -73,7 +75,6 @@ CLEANUP_MAX = 2000
 # whole: on 99,301 candidates of the city panel (1,174 in the frame), one pass 24.9 s; 2 / 4 / 8 / 16 parts 13.7 /
 # 11.7 / 9.8 / 12.5 s in all, the same frame each time.
 PART_SIZE = 12_500
-from .models.base import ReferenceBlock
 
 HINF = highspy.kHighsInf
 FRAME_TOL = 1e-9

@@ -842,3 +842,13 @@ def test_metafrontier_help(capsys):
         assert action.help, action.dest
     code, out, _ = run(["productivity", "--help"], capsys)
     assert "technology-gap change" in " ".join(out.split())
+
+
+def test_method_choices_are_the_engines():
+    """The command line lists its --method choices without importing the engine (and highspy) at start-up; they must
+    stay the engine's METHODS."""
+    from frontier import engine
+
+    commands = build_parser()._subparsers._group_actions[0].choices
+    with_method = [action for sub in commands.values() for action in sub._actions if "--method" in action.option_strings]
+    assert with_method and all(set(action.choices) == set(engine.METHODS) for action in with_method)
