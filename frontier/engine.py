@@ -1384,6 +1384,28 @@ def solve_chunk(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], d
     return solve_chunks(spec, [(ref_data, plans, data0, own)], method)[0]
 
 
+@dataclass
+class _ChunkStage:
+    """One chunk's share of a stage in :func:`solve_chunks`: the DMUs the stage selects (``sel``, rows of the chunk;
+    ``prev``: the earlier stages' values for them), those that the previous stage's solution already settles, those
+    left to solve (``todo``, rows of ``sel``) and, with ``method="dense"``, their answers from the batched simplex."""
+
+    state: dict
+    ref_data: np.ndarray
+    plan: StagePlan
+    data0: np.ndarray
+    own: np.ndarray
+    sel: np.ndarray
+    prev: dict
+    settled: np.ndarray
+    todo: np.ndarray
+    answers: StageAnswers | None
+
+    @property
+    def prev_todo(self) -> dict:
+        return {key: val[self.todo] for key, val in self.prev.items()}
+
+
 def solve_chunks(spec: ModelSpec, pieces: list[tuple], method: str) -> list[BatchResult]:
     """Run every stage of ``spec`` for several chunks ``(ref_data, plans, data0, own)`` (one reference set each) in one
     process. With ``method="dense"`` each stage's LPs of every chunk go through one batch of the dense simplex
@@ -1404,31 +1426,29 @@ def solve_chunks(spec: ModelSpec, pieces: list[tuple], method: str) -> list[Batc
             prev = {key: val[sel] for key, val in values.items()}
             settled = (stage.settled(prev, data0[sel], _previous_duals(last, sel)) if last is not None
                        else np.zeros(sel.size, dtype=bool))
-            todo = np.flatnonzero(~settled)
-            prev_todo = {key: val[todo] for key, val in prev.items()}
-            answers = None
-            if method == "dense" and todo.size:
-                answers = StageAnswers.start(stage, data0[sel[todo]], prev_todo)
-            work.append((state, ref_data, plans[s], data0, own, sel, prev, settled, todo, prev_todo, answers))
-        batch = [(ref_data, plan, own[sel[todo]], answers)
-                 for _, ref_data, plan, _, own, sel, _, _, todo, _, answers in work if answers is not None]
+            work.append(_ChunkStage(state, ref_data, plans[s], data0, own, sel, prev, settled,
+                                    np.flatnonzero(~settled), None))
+            if method == "dense" and work[-1].todo.size:
+                work[-1].answers = StageAnswers.start(stage, data0[sel[work[-1].todo]], work[-1].prev_todo)
+        batch = [(w.ref_data, w.plan, w.own[w.sel[w.todo]], w.answers) for w in work if w.answers is not None]
         if sum(len(answers.status) for *_, answers in batch) >= DENSE_MIN_BATCH:
             solve_dense(stage, batch)
-        for state, ref_data, plan, data0, own, sel, prev, settled, todo, prev_todo, answers in work:
-            last, pieces_of_sol = state["last"], []
-            if settled.any():
-                pieces_of_sol.append(_take(last[1], np.searchsorted(last[0], sel[settled])))
+        for w in work:
+            last, pieces_of_sol = w.state["last"], []
+            if w.settled.any():
+                pieces_of_sol.append(_take(last[1], np.searchsorted(last[0], w.sel[w.settled])))
                 pieces_of_sol[0].objective = stage.objective_at(pieces_of_sol[0])
                 pieces_of_sol[0].duals = pieces_of_sol[0].duals if stage.keep_duals else None
-            if todo.size:
-                pieces_of_sol.append(solve_stage_batch(stage, ref_data, plan, method, data0[sel[todo]], own[sel[todo]],
-                                                       prev_todo, answers=answers))
-            placed = np.concatenate([np.flatnonzero(settled), todo])       # the pieces' rows, as rows of sel
+            if w.todo.size:
+                rows = w.sel[w.todo]
+                pieces_of_sol.append(solve_stage_batch(stage, w.ref_data, w.plan, method, w.data0[rows], w.own[rows],
+                                                       w.prev_todo, answers=w.answers))
+            placed = np.concatenate([np.flatnonzero(w.settled), w.todo])       # the pieces' rows, as rows of sel
             sol = (_take(_cat(pieces_of_sol), np.argsort(placed, kind="stable")) if len(pieces_of_sol) > 1
                    else pieces_of_sol[0])
-            state["last"] = (sel, sol)
-            out = stage.decode(sol, data0[sel], prev)
-            values, k = state["values"], data0.shape[0]
+            w.state["last"] = (w.sel, sol)
+            out = stage.decode(sol, w.data0[w.sel], w.prev)
+            values, k = w.state["values"], w.data0.shape[0]
             for key, val in out.items():
                 if key.startswith("_"):
                     continue
@@ -1436,9 +1456,9 @@ def solve_chunks(spec: ModelSpec, pieces: list[tuple], method: str) -> list[Batc
                     shape = (k,) + np.shape(val)[1:]
                     values[key] = (np.full(shape, np.nan) if np.asarray(val).dtype != object
                                    else np.full(shape, None, dtype=object))
-                values[key][sel] = val
+                values[key][w.sel] = val
             if "_intensity_scale" in out:
-                state["lam"] = _merge_lambda(k, state["lam"], sol, sel, out["_intensity_scale"])
+                w.state["lam"] = _merge_lambda(k, w.state["lam"], sol, w.sel, out["_intensity_scale"])
     return [BatchResult(state["values"], *state["lam"]) for state in states]
 
 
@@ -1603,6 +1623,26 @@ DENSE_ALL_COLUMNS = 400  # the dense simplex prices every candidate column up to
 PACK_DMUS = 1200        # "dense" jobs of one model are packed into one batch of the dense simplex up to this many DMUs
 
 
+@dataclass
+class WorkUnit:
+    """One unit of parallel work: the chunks ``tasks`` (``(job, start, stop)``, one job or several packed by
+    :func:`pack_tasks`) of one model and method, solved together by :func:`solve_chunks` over ``pieces`` (each
+    chunk's ``(ref_data, plans, data0, own)``, views of the jobs' arrays)."""
+
+    spec: ModelSpec
+    method: str
+    tasks: list[tuple]
+    pieces: list[tuple]
+
+    @property
+    def size(self) -> int:
+        """The unit's DMUs."""
+        return sum(b - a for _, a, b in self.tasks)
+
+    def solve(self) -> list[BatchResult]:
+        return solve_chunks(self.spec, self.pieces, self.method)
+
+
 def pack_tasks(tasks: list[tuple], specs: list[ModelSpec], methods: list[str]) -> list[list[tuple]]:
     """The units of work: consecutive ``"dense"`` jobs of the same model that are one chunk ``(job, start, stop)``
     each are packed together up to ``PACK_DMUS`` DMUs (a bootstrap's replicates, the periods of a panel), so one batch
@@ -1663,27 +1703,24 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
         prepared.append((ref_data, plans, how))
         tasks.extend((j, a, b) for a, b in bounds[j])
     total = sum(b - a for _, a, b in tasks)
-    units = (pack_tasks(tasks, [job.spec for job in jobs], [how for _, _, how in prepared]) if chunk_size is None
-             else [[task] for task in tasks])
-
-    def args(unit):
-        j = unit[0][0]
-        pieces = [(prepared[j][0], prepared[j][1], jobs[j].data0[a:b], jobs[j].own[a:b]) for j, a, b in unit]
-        return jobs[j].spec, pieces, prepared[j][2]
-
+    grouped = (pack_tasks(tasks, [job.spec for job in jobs], [how for _, _, how in prepared]) if chunk_size is None
+               else [[task] for task in tasks])
+    units = [WorkUnit(jobs[unit[0][0]].spec, prepared[unit[0][0]][2], unit,
+                      [(prepared[j][0], prepared[j][1], jobs[j].data0[a:b], jobs[j].own[a:b]) for j, a, b in unit])
+             for unit in grouped]
     results: list[list[BatchResult] | None] = [None] * len(units)
 
     def finished(i: int, answer: list[BatchResult]) -> None:
         results[i] = answer
         if progress:
-            progress(sum(b - a for _, a, b in units[i]))
+            progress(units[i].size)
 
     if effective_jobs(n_jobs) == 1 or len(units) == 1 or (chunk_size is None and total < PARALLEL_MIN):
         for i, unit in enumerate(units):
-            finished(i, solve_chunks(*args(unit)))
+            finished(i, unit.solve())
     else:
         try:
-            map_units(units, args, n_jobs, finished)
+            map_units(units, n_jobs, finished)
         except Exception as exc:
             if not is_lost_worker(exc):
                 raise
@@ -1695,7 +1732,7 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
                 f"{max(b - a for _, a, b in tasks)} DMUs per chunk)") from exc
     parts: list[list[BatchResult]] = [[] for _ in jobs]
     for unit, answer in zip(units, results):
-        for (j, _, _), part in zip(unit, answer):
+        for (j, _, _), part in zip(unit.tasks, answer):
             parts[j].append(part)
     return [_reordered(_concat(p), order) for p, order in zip(parts, orders)]
 
@@ -1752,51 +1789,51 @@ def start_pool(n_jobs: int = -1) -> None:
 THREADS_MAX = 2     # HiGHS releases the GIL for about half of an LP's time, so more threads would add little
 
 
-def in_process_threads(units: list, which: list[int], args, n_jobs: int) -> int:
+def in_process_threads(units: list[WorkUnit], which: list[int], n_jobs: int) -> int:
     """How many threads solve the units ``which`` in this process: up to ``THREADS_MAX`` when several workers are
     asked for and some unit goes to HiGHS, which releases the GIL while it solves (VRS SBM with bad outputs at
     n = 3,000: 1.35x on two threads); one when all are dense-simplex batches (numpy's many small operations hold the
     GIL: two threads were slower than one)."""
-    if len(which) < 2 or all(args(units[i])[2] == "dense" for i in which):
+    if len(which) < 2 or all(units[i].method == "dense" for i in which):
         return 1
     return min(effective_jobs(n_jobs), THREADS_MAX)
 
 
-def solve_in_process(units: list, which: list[int], args, n_jobs: int, finished) -> None:
+def solve_in_process(units: list[WorkUnit], which: list[int], n_jobs: int, finished) -> None:
     """Solve the units ``which`` in this process, on :func:`in_process_threads` threads."""
-    threads = in_process_threads(units, which, args, n_jobs)
+    threads = in_process_threads(units, which, n_jobs)
     if threads == 1:
         for i in which:
-            finished(i, solve_chunks(*args(units[i])))
+            finished(i, units[i].solve())
         return
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     with ThreadPoolExecutor(threads, thread_name_prefix="frontier") as pool:
-        running = {pool.submit(solve_chunks, *args(units[i])): i for i in which}
+        running = {pool.submit(units[i].solve): i for i in which}
         for done in as_completed(running):
             finished(running[done], done.result())
 
 
-def map_units(units: list, args, n_jobs: int, finished) -> None:
-    """Solve every unit of work (:func:`solve_chunks` on ``args(unit)``), calling ``finished(i, answer)`` as unit
-    ``i`` ends: on joblib's workers, except that a call that would start a cold pool first solves a unit in this
-    process (one per thread: :func:`in_process_threads`) and goes on there unless the workers' saving is worth their
-    start-up (``POOL_START_SECONDS``)."""
+def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
+    """Solve every unit of work, calling ``finished(i, answer)`` as unit ``i`` ends: on joblib's workers, except that
+    a call that would start a cold pool first solves a unit in this process (one per thread:
+    :func:`in_process_threads`) and goes on there unless the workers' saving is worth their start-up
+    (``POOL_START_SECONDS``)."""
     from joblib import Parallel, delayed
 
     left = list(range(len(units)))
     if pool_is_cold():
-        size = [sum(b - a for _, a, b in unit) for unit in units]
-        k = in_process_threads(units, left, args, n_jobs)
+        k = in_process_threads(units, left, n_jobs)
         probe, left = left[:k], left[k:]
         start = time.perf_counter()
-        solve_in_process(units, probe, args, n_jobs, finished)
-        rest = (time.perf_counter() - start) * sum(size[i] for i in left) / max(sum(size[i] for i in probe), 1)
+        solve_in_process(units, probe, n_jobs, finished)
+        rest = (time.perf_counter() - start) * sum(units[i].size for i in left) / max(
+            sum(units[i].size for i in probe), 1)
         _pool["forgone"] += rest * (1.0 - 1.0 / effective_jobs(n_jobs))
         if _pool["forgone"] <= POOL_START_SECONDS:
-            solve_in_process(units, left, args, n_jobs, finished)
+            solve_in_process(units, left, n_jobs, finished)
             return
-    calls = (delayed(solve_chunks)(*args(units[i])) for i in left)
+    calls = (delayed(solve_chunks)(units[i].spec, units[i].pieces, units[i].method) for i in left)
     for i, answer in zip(left, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
         finished(i, answer)
     pool_started()

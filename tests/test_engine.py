@@ -603,16 +603,11 @@ def test_start_pool_counts_the_pool_as_running(monkeypatch):
 def test_in_process_threads_only_where_highs_solves():
     """Units that go to HiGHS (which releases the GIL) share up to THREADS_MAX threads; dense batches, a single unit
     or n_jobs=1 run on one."""
-    units = [["a"], ["b"], ["c"]]
-    methods = {"a": "dense", "b": "dense", "c": "restricted"}
-
-    def args(unit):
-        return None, None, methods[unit[0]]
-
-    assert engine.in_process_threads(units, [0, 1], args, 8) == 1
-    assert engine.in_process_threads(units, [0, 1, 2], args, 8) == engine.THREADS_MAX
-    assert engine.in_process_threads(units, [0, 1, 2], args, 1) == 1
-    assert engine.in_process_threads(units, [2], args, 8) == 1
+    units = [engine.WorkUnit(None, method, [(0, 0, 10)], []) for method in ("dense", "dense", "restricted")]
+    assert engine.in_process_threads(units, [0, 1], 8) == 1
+    assert engine.in_process_threads(units, [0, 1, 2], 8) == engine.THREADS_MAX
+    assert engine.in_process_threads(units, [0, 1, 2], 1) == 1
+    assert engine.in_process_threads(units, [2], 8) == 1
 
 
 def test_merge_lambda_replaces_the_optimal_rows_only():
