@@ -1552,15 +1552,14 @@ def solve_order(data0: np.ndarray) -> np.ndarray:
     for a in range(0, k, ORDER_WINDOW):
         window = z[a: a + ORDER_WINDOW]
         W = ranks[window]
-        free = np.ones(window.size, dtype=bool)
+        # the window's squared distances at once; a chosen DMU's column becomes inf, so each step is one argmin
+        dist = ((W[:, None, :] - W[None, :, :]) ** 2).sum(axis=2)
         j = 0 if last is None else int(np.argmin(((W - last) ** 2).sum(axis=1)))
         for t in range(window.size):
             order[a + t] = window[j]
-            free[j] = False
+            dist[:, j] = np.inf
             if t + 1 < window.size:
-                dist = ((W - W[j]) ** 2).sum(axis=1)
-                dist[~free] = np.inf
-                j = int(np.argmin(dist))
+                j = int(dist[j].argmin())
         last = W[j]
     return order
 

@@ -507,6 +507,27 @@ def test_a_worker_imports_the_engine_without_pandas():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_solve_order_chains_nearest_neighbours_within_each_window():
+    """Within each window of ORDER_WINDOW positions, every DMU is the nearest (in the data's rank space) of those of
+    its window not yet placed to the DMU before it, and a window starts at its DMU nearest to the last one placed;
+    on random data with ties and a constant column."""
+    rng = np.random.default_rng(8)
+    for k, d in [(700, 5), (300, 1), (1000, 8)]:
+        X = np.round(rng.lognormal(size=(k, d)), 1)
+        X[:, 0] = 1.0 if d > 1 else X[:, 0]
+        order = engine.solve_order(X)
+        ranks = np.argsort(np.argsort(X, axis=0, kind="stable"), axis=0, kind="stable") / k
+        ranks = ranks[:, np.ptp(ranks, axis=0) > 0] - 0.5
+        R = ranks[order]
+        dist = lambda a, rows: ((rows - a) ** 2).sum(axis=1)  # noqa: E731
+        for a in range(0, k, engine.ORDER_WINDOW):
+            b = min(a + engine.ORDER_WINDOW, k)
+            if a:
+                assert dist(R[a - 1], R[a:a + 1])[0] <= dist(R[a - 1], R[a:b]).min()
+            for t in range(a + 1, b):
+                assert dist(R[t - 1], R[t:t + 1])[0] <= dist(R[t - 1], R[t:b]).min()
+
+
 def test_solve_order_is_a_deterministic_permutation_that_keeps_neighbours_together():
     """solve_order returns every DMU once, depends on the data alone, and puts similar DMUs next to each other
     (mean rank distance between consecutive DMUs far below the data order's); results come back in the job's
