@@ -1388,7 +1388,8 @@ def solve_chunk(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], d
 class _ChunkStage:
     """One chunk's share of a stage in :func:`solve_chunks`: the DMUs the stage selects (``sel``, rows of the chunk;
     ``prev``: the earlier stages' values for them), those that the previous stage's solution already settles, those
-    left to solve (``todo``, rows of ``sel``) and, with ``method="dense"``, their answers from the batched simplex."""
+    left to solve (``todo``, rows of ``sel``; ``prev_todo``: their earlier values) and, with ``method="dense"``, their
+    answers from the batched simplex."""
 
     state: dict
     ref_data: np.ndarray
@@ -1399,11 +1400,8 @@ class _ChunkStage:
     prev: dict
     settled: np.ndarray
     todo: np.ndarray
-    answers: StageAnswers | None
-
-    @property
-    def prev_todo(self) -> dict:
-        return {key: val[self.todo] for key, val in self.prev.items()}
+    prev_todo: dict
+    answers: StageAnswers | None = None
 
 
 def solve_chunks(spec: ModelSpec, pieces: list[tuple], method: str) -> list[BatchResult]:
@@ -1426,10 +1424,12 @@ def solve_chunks(spec: ModelSpec, pieces: list[tuple], method: str) -> list[Batc
             prev = {key: val[sel] for key, val in values.items()}
             settled = (stage.settled(prev, data0[sel], _previous_duals(last, sel)) if last is not None
                        else np.zeros(sel.size, dtype=bool))
-            work.append(_ChunkStage(state, ref_data, plans[s], data0, own, sel, prev, settled,
-                                    np.flatnonzero(~settled), None))
-            if method == "dense" and work[-1].todo.size:
-                work[-1].answers = StageAnswers.start(stage, data0[sel[work[-1].todo]], work[-1].prev_todo)
+            todo = np.flatnonzero(~settled)
+            w = _ChunkStage(state, ref_data, plans[s], data0, own, sel, prev, settled, todo,
+                            {key: val[todo] for key, val in prev.items()})
+            if method == "dense" and todo.size:
+                w.answers = StageAnswers.start(stage, data0[sel[todo]], w.prev_todo)
+            work.append(w)
         batch = [(w.ref_data, w.plan, w.own[w.sel[w.todo]], w.answers) for w in work if w.answers is not None]
         if sum(len(answers.status) for *_, answers in batch) >= DENSE_MIN_BATCH:
             solve_dense(stage, batch)
