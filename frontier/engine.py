@@ -1378,12 +1378,6 @@ def _merge_lambda(k, old, new_sol: StageSolution, rows: np.ndarray, scale: np.nd
     return ptr, idx, val
 
 
-def solve_chunk(spec: ModelSpec, ref_data: np.ndarray, plans: list[StagePlan], data0: np.ndarray,
-                own: np.ndarray, method: str) -> BatchResult:
-    """Run every stage of ``spec`` for the DMUs ``data0`` (one chunk, one process)."""
-    return solve_chunks(spec, [(ref_data, plans, data0, own)], method)[0]
-
-
 @dataclass
 class _ChunkStage:
     """One chunk's share of a stage in :func:`solve_chunks`: the DMUs the stage selects (``sel``, rows of the chunk;
