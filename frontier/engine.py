@@ -1826,7 +1826,7 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
         if _pool["forgone"] <= POOL_START_SECONDS:
             solve_in_process(units, left, n_jobs, finished)
             return
-    calls = (delayed(solve_chunks)(units[i].spec, units[i].pieces, units[i].method) for i in left)
+    calls = (delayed(WorkUnit.solve)(units[i]) for i in left)
     for i, answer in zip(left, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
         finished(i, answer)
     pool_started()
