@@ -45,14 +45,17 @@ CASE_FILE = Path(__file__).with_name("validation_cases.json")
 
 @dataclass(frozen=True)
 class Check:
-    """One compared quantity of one case (``max_abs_error`` is |computed/expected - 1| for a relative check)."""
+    """One compared quantity of one case (``max_abs_error`` is |computed/expected - 1| for a relative check).
+
+    ``passed`` is None for a check that is not run (its model is not in frontier yet: the reason in ``model``).
+    """
 
     case: str
     check: str
     model: str
     max_abs_error: float
     tolerance: float
-    passed: bool
+    passed: bool | None
     soft: bool = False
 
 
@@ -165,7 +168,7 @@ CASE_KEYS = {"source", "note", "model_available", "requires", "key", "entity", "
              "derived_columns", "tolerance", "runs", "checks"}
 RUN_KEYS = {"call", "options", "label", "data_rows"}
 CHECK_KEYS = {"name", "run", "compare", "rows", "transform", "tolerance", "soft", "error", "expected_file",
-              "expected_values", "label"}
+              "expected_values", "label", "requires"}
 CALLS = {"efficiency": efficiency, "productivity": productivity, "economic": economic, "metafrontier": metafrontier}
 KEYED_CALLS = ("efficiency", "economic", "metafrontier")       # one row per DMU, named by the case's ``key``
 
@@ -204,7 +207,8 @@ def _validate_description(case: str, desc: dict) -> None:
 
     Cases whose model is available are also checked against the package: option names must be parameters of
     the call, and quantities must be ones the runner can read. A case flagged ``"model_available": false``
-    describes a future call, so only its structure is checked.
+    describes a future call, so only its structure is checked; so does a *pending* check (one that names what it
+    ``requires``), and a run that only pending checks use may name a call frontier does not have yet.
     """
     unknown = set(desc) - CASE_KEYS
     if unknown:
@@ -215,6 +219,11 @@ def _validate_description(case: str, desc: dict) -> None:
     runs, checks = desc.get("runs") or {}, desc.get("checks") or []
     if not runs or not checks:
         _fail(case, "top level", "needs 'runs' and 'checks'")
+    for i, chk in enumerate(checks):
+        if "requires" in chk and not (isinstance(chk["requires"], str) and chk["requires"]):
+            _fail(case, f"check {i} ({chk.get('name', '?')!r})", "'requires' names the missing model as text")
+    live_runs = {run_id for chk in checks if available and not chk.get("requires")
+                 for run_id in [chk.get("run")] + [_split_ref(r)[0] for r in _references(chk)]}
     for col in desc.get("derived_columns", []):
         if col.get("transform") not in DERIVED_COLUMNS:
             _fail(case, "derived_columns", f"transform must be one of {sorted(DERIVED_COLUMNS)}")
@@ -222,6 +231,10 @@ def _validate_description(case: str, desc: dict) -> None:
         where = f"run {run_id!r}"
         if set(run) - RUN_KEYS:
             _fail(case, where, f"unknown key(s) {sorted(set(run) - RUN_KEYS)}")
+        if run_id not in live_runs:             # a future call: only its structure is checked
+            if not (isinstance(run.get("call"), str) and run["call"]):
+                _fail(case, where, "needs a 'call'")
+            continue
         if run.get("call") not in CALLS:
             _fail(case, where, f"call must be one of {sorted(CALLS)}, got {run.get('call')!r}")
         needed = ["key"] if run["call"] in KEYED_CALLS else ["entity", "period", "pair_key"]
@@ -250,19 +263,27 @@ def _validate_description(case: str, desc: dict) -> None:
         if not chk.get("compare"):
             _fail(case, where, "needs 'compare': {expected column: result quantity}")
         for column, ref in chk["compare"].items():
-            refs = ref if transform == "ratio" else [ref]
             if transform == "ratio" and not (isinstance(ref, list) and len(ref) == 2):
                 _fail(case, where, f"a ratio compares {column!r} with [numerator, denominator]")
-            for r in refs:
-                if not isinstance(r, str):
-                    _fail(case, where, f"quantity for {column!r} must be a string, got {r!r}")
-                run_id, kind, _ = _split_ref(r)
-                run = runs.get(run_id or chk["run"])
-                if run is None:
-                    _fail(case, where, f"{r!r} names an unknown run")
+        for r in _references(chk):
+            if not isinstance(r, str):
+                _fail(case, where, f"quantities must be strings, got {r!r}")
+            run_id, kind, _ = _split_ref(r)
+            run = runs.get(run_id or chk["run"])
+            if run is None:
+                _fail(case, where, f"{r!r} names an unknown run")
+            if available and not chk.get("requires"):
                 vocabulary = QUANTITIES[run["call"]]
-                if available and kind not in vocabulary:
+                if kind not in vocabulary:
                     _fail(case, where, f"{r!r}: a {run['call']} result offers {sorted(vocabulary)}")
+
+
+def _references(chk: dict) -> list:
+    """The result quantities a check names (a ratio names two per expected column)."""
+    refs = []
+    for ref in (chk.get("compare") or {}).values():
+        refs += ref if isinstance(ref, list) else [ref]
+    return refs
 
 
 def load_case_descriptions(path: str | Path = CASE_FILE) -> dict[str, dict]:
@@ -307,11 +328,16 @@ class DescribedCase:
                 expected_files[file] = pd.read_csv(folder / file)
                 covered[file] = np.zeros(len(expected_files[file]), dtype=bool)
             raw = expected_files[file]
+            if "expected_values" not in chk:
+                mask = _row_mask(raw, chk.get("rows", {}), f"{folder.name}/{file}")
+                covered[file] |= mask
+            if chk.get("requires"):             # pending: listed as not run (its rows still count as covered)
+                out.append(Check(self.name, chk["name"], f"model not available: {chk['requires']}", np.nan,
+                                 chk.get("tolerance", desc.get("tolerance")), None, bool(chk.get("soft", False))))
+                continue
             if "expected_values" in chk:        # values case.md states in prose, keyed by the case's key
                 expected = pd.DataFrame(chk["expected_values"], dtype=float)
             else:
-                mask = _row_mask(raw, chk.get("rows", {}), f"{folder.name}/{file}")
-                covered[file] |= mask
                 expected = self._keyed_expected(raw[mask], run["call"], file)
             columns = list(chk["compare"])
             transform = chk.get("transform", "identity")

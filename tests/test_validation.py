@@ -49,7 +49,7 @@ def _describe(rows) -> str:
 
 @pytest.mark.parametrize("case", sorted(V.CASES))
 def test_validation_case(case, validation_dir, run_case_once):
-    rows = run_case_once(case, validation_dir)
+    rows = [r for r in run_case_once(case, validation_dir) if r.passed is not None]   # pending checks: below
     assert rows, f"{case}: no checks"
     assert all(r.case == case for r in rows)
     for r in rows:
@@ -109,8 +109,11 @@ def test_run_validation_lists_every_folder(validation_dir, run_case_once, monkey
     assert list(df.columns) == V.COLUMNS
     assert set(df["case"]) == set(V.available_cases(validation_dir))
     not_run = df[df["passed"].isna()]
-    assert set(not_run["case"]) == set(V.available_cases(validation_dir)) - set(V.CASES)
-    assert (not_run["check"] == "not run").all()
+    whole_cases = not_run[~not_run["case"].isin(PENDING_CHECKS)]
+    assert set(whole_cases["case"]) == set(V.available_cases(validation_dir)) - set(V.CASES)
+    assert (whole_cases["check"] == "not run").all()
+    assert not_run["model"].str.startswith("model not available: ").all()
+    assert not_run.groupby("case").size().reindex(list(PENDING_CHECKS)).tolist() == list(PENDING_CHECKS.values())
     assert V.hard_failures(df).empty, V.format_table(V.hard_failures(df))
 
 
@@ -192,7 +195,15 @@ def test_runner_exit_codes(tmp_path, monkeypatch, capsys):
 
 # ---- the case descriptions (frontier/validation_cases.json) and the generic runner ----------------------
 
-NOT_AVAILABLE: set[str] = set()        # the published cases whose model frontier does not have yet (none now)
+NOT_AVAILABLE = {                      # the published cases whose model frontier does not have yet
+    "bootstrap_bandwidth_dea_jl_5dmu",              # the "benchmarking" bandwidth rule (issue on inference)
+    "network_relational_kao_2009_example",          # network DEA (issue on network and dynamic DEA)
+    "network_relational_kao_hwang_2008_insurance",
+    "sfa_half_normal_frontier41_eg1",               # stochastic frontier analysis (issue on the applied toolkit)
+}
+PENDING_CHECKS = {                     # runnable cases with checks whose model is not there yet
+    "bootstrap_heterogeneous_teradialbc_ccr81": 2,  # the heterogeneous and subsampling bootstraps
+}
 
 
 def test_every_case_folder_is_described(validation_dir):
@@ -213,7 +224,20 @@ def test_cases_whose_model_is_missing_are_listed_not_run(validation_dir):
     assert df["model"].str.startswith("model not available: ").all()
     assert V.hard_failures(df).empty
     with pytest.raises(KeyError, match="model not available"):
-        V.run_case("ebm_input_crs_tone_tsutsui2010_hospital", validation_dir)
+        V.run_case(sorted(NOT_AVAILABLE)[0], validation_dir)
+
+
+def test_pending_checks_are_listed_not_run(validation_dir, run_case_once):
+    """A runnable case runs what frontier has and lists each check whose model is missing as not run."""
+    for name, n_pending in PENDING_CHECKS.items():
+        rows = run_case_once(name, validation_dir)
+        pending = [r for r in rows if r.passed is None]
+        assert len(pending) == n_pending
+        assert all(r.model.startswith("model not available: ") and np.isnan(r.max_abs_error) for r in pending)
+        assert all(r.passed for r in rows if r.passed is not None)
+    described = {n: sum(bool(c.get("requires")) for c in d["checks"]) for n, d in V.CASE_DESCRIPTIONS.items()
+                 if d.get("model_available", True)}
+    assert {n: k for n, k in described.items() if k} == PENDING_CHECKS
 
 
 def test_dearun_panel_case_checks(validation_dir, run_case_once):
@@ -314,6 +338,30 @@ def test_unavailable_description_keeps_future_options(tmp_path):
     desc["runs"]["crs"]["options"]["epsilon"] = 0.5
     desc["checks"][0]["compare"] = {"theta": "theta"}
     assert "zz_toy" in V.load_case_descriptions(_describe_case(tmp_path, desc))
+
+
+def test_pending_check_is_listed_not_run(tmp_path):
+    """A check that ``requires`` a missing model may name a future call and quantity; it is listed as not run,
+    its expected rows count as compared, and the case's other checks run."""
+    folder = _toy_folder(tmp_path)
+    desc = json.loads(json.dumps(TOY))
+    desc["runs"]["future"] = {"call": "order_m", "options": {"m": 25}}
+    desc["checks"][1].update(run="future", compare={"theta": "order_m_score"}, requires="order-m scores")
+    desc = V.load_case_descriptions(_describe_case(tmp_path, desc))["zz_toy"]
+    rows = V.DescribedCase("zz_toy", desc)(folder)
+    assert [r.passed for r in rows] == [True, None, True]
+    assert rows[1].model == "model not available: order-m scores"
+    df = pd.DataFrame([dict(zip(V.COLUMNS, (r.case, r.check, r.model, r.max_abs_error, r.tolerance, r.passed,
+                                            r.soft))) for r in rows])
+    df["passed"] = df["passed"].astype("boolean")
+    assert V.hard_failures(df).empty and "1 not run" in V.format_table(df)
+
+
+def test_a_live_check_cannot_use_a_future_call(tmp_path):
+    desc = json.loads(json.dumps(TOY))
+    desc["runs"]["crs"]["call"] = "order_m"
+    with pytest.raises(ValueError, match="call must be one of"):
+        V.load_case_descriptions(_describe_case(tmp_path, desc))
 
 
 def test_max_rel_error_rules():
