@@ -1,0 +1,254 @@
+"""The package's layers, pinned: which module may import which, no import cycle, no private name across modules.
+
+The walk reads the source (``ast``), so an import placed inside a function counts like one at the top: a cycle
+held together by function-level imports is still a cycle. The layers (``docs/architecture.md`` draws them):
+
+    L0 vocabulary   options                                   (stdlib only)
+    L1 data         data, panel, technology, datasets
+    L2 models       models.*                                  (never the engine, the problem or pandas)
+    L3 engine       engine, dense_simplex, frame              (never pandas: a worker's cold start)
+    L4 problem      problem
+    L5 reporting    io, results, plots
+    L6 analyses     scoring, indices, malmquist_bootstrap, group_frontiers, window, economic_efficiency,
+                    efficiency_bootstrap, truncated_regression
+    L7 façades      __init__, __main__, cli, validation, demo
+
+A module imports its own layer or lower ones. Function-level imports of package modules are for the façades
+(the command line imports a subcommand's code when it runs) and for the optional dependencies. What the code does
+today against these rules and should not is listed in ``KNOWN_*`` below, each with the step of the restructuring
+(issue "the upper half") that removes it: a list only shrinks, and an entry that no longer happens fails the test,
+so the lists cannot go stale.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "frontier"
+
+LAYERS: dict[str, int] = {
+    "options": 0,
+    "data": 1, "panel": 1, "technology": 1, "datasets": 1,
+    "models": 2,
+    "engine": 3, "dense_simplex": 3, "frame": 3,
+    "problem": 4,
+    "io": 5, "results": 5, "plots": 5,
+    "scoring": 6, "indices": 6, "malmquist_bootstrap": 6, "group_frontiers": 6, "window": 6,
+    "economic_efficiency": 6, "efficiency_bootstrap": 6, "truncated_regression": 6,
+    "__init__": 7, "__main__": 7, "cli": 7, "validation": 7, "demo": 7,
+}
+FACADE = 7
+# third-party imports a layer must never make at module level (the cold start of a parallel worker)
+FORBIDDEN_TOP_LEVEL = {2: {"pandas", "scipy", "joblib"}, 3: {"pandas"}}
+
+# today's departures from the rules, each removed by a step of the restructuring (issue "the upper half"); a list
+# only shrinks: an entry that no longer happens fails its test, so the lists cannot go stale
+KNOWN_CYCLES: set[frozenset[str]] = {
+    frozenset({"engine", "frame", "models"}),      # engine package (frame's screen below pricing); ebm.calibrate
+    frozenset({"results", "io", "plots", "scoring", "economic_efficiency", "efficiency_bootstrap"}),   # results/
+}
+KNOWN_UPWARD: set[tuple[str, str]] = {
+    ("io", "__init__"),                             # __version__ (a leaf module)
+    ("io", "economic_efficiency"),                  # results own their exports (results/)
+    ("plots", "efficiency_bootstrap"),              # results own their figures (results/)
+    ("models", "engine"),                           # ebm.calibrate runs the engine itself (a solve callback)
+}
+KNOWN_LAZY: set[tuple[str, str]] = {                # function-level imports of package modules outside the façades
+    ("efficiency_bootstrap", "io"), ("efficiency_bootstrap", "plots"), ("io", "results"), ("results", "io"),
+    ("results", "plots"), ("plots", "results"), ("plots", "efficiency_bootstrap"), ("io", "economic_efficiency"),
+    ("io", "__init__"), ("truncated_regression", "io"),                                    # results/
+    ("engine", "frame"), ("models.ebm", "engine"),                                           # engine package
+    ("indices", "data"), ("panel", "data"), ("models.registry", "data"), ("malmquist_bootstrap", "scoring"),
+    ("truncated_regression", "models"), ("truncated_regression", "problem"), ("truncated_regression", "scoring"),
+}
+KNOWN_PRIVATE: set[tuple[str, str, str]] = {        # one public helper each (the review's smaller items)
+    ("cli", "plots", "_mpl"),
+    ("economic_efficiency", "data", "_rows"), ("group_frontiers", "data", "_rows"), ("indices", "data", "_rows"),
+    ("panel", "data", "_rows"), ("problem", "data", "_rows"), ("scoring", "data", "_rows"),
+    ("truncated_regression", "data", "_rows"),
+    ("economic_efficiency", "results", "_FileExports"), ("economic_efficiency", "results", "_SummaryViews"),
+    ("economic_efficiency", "results", "_row_line"), ("efficiency_bootstrap", "results", "_FileExports"),
+    ("efficiency_bootstrap", "results", "_SummaryViews"), ("efficiency_bootstrap", "results", "_row_line"),
+    ("truncated_regression", "results", "_SummaryViews"), ("truncated_regression", "results", "_row_line"),
+    ("efficiency_bootstrap", "io", "_header"), ("efficiency_bootstrap", "io", "_index_to_columns"),
+    ("efficiency_bootstrap", "io", "_status_counts"), ("efficiency_bootstrap", "scoring", "_identifiers"),
+    ("plots", "results", "_plural"),
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" and len(parts) > 1 else parts)
+
+
+MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _layer(module: str) -> int:
+    top = module.split(".")[0]
+    if top not in LAYERS:
+        raise AssertionError(f"frontier.{module} has no layer: add it to LAYERS in {Path(__file__).name} "
+                             f"and to the map in docs/architecture.md")
+    return LAYERS[top]
+
+
+def _resolve(current: str, is_package: bool, node: ast.ImportFrom | ast.Import) -> list[tuple[str, list[str]]]:
+    """The package modules one import statement names, each with the names it takes from it."""
+    if isinstance(node, ast.Import):
+        out = []
+        for alias in node.names:
+            if alias.name == "frontier" or alias.name.startswith("frontier."):
+                name = alias.name.removeprefix("frontier").lstrip(".") or "__init__"
+                out.append((name, []))
+        return out
+    if node.level:
+        base = current.split(".") if is_package else current.split(".")[:-1]
+        base = base[: len(base) - node.level + 1]
+        module = ".".join(base + ([node.module] if node.module else []))
+    elif node.module and (node.module == "frontier" or node.module.startswith("frontier.")):
+        module = node.module.removeprefix("frontier").lstrip(".")
+    else:
+        return []
+    module = module or "__init__"
+    out = []
+    for alias in node.names:
+        sub = f"{module}.{alias.name}" if module != "__init__" else alias.name
+        if sub in MODULES:
+            out.append((sub, []))
+        else:
+            out.append((module, [alias.name]))
+    return out
+
+
+def _walk():
+    """(top-level edges, function-level edges, private names imported, third-party top-level imports)."""
+    top, lazy, private, third = set(), set(), set(), {}
+    for name, path in MODULES.items():
+        is_package = path.name == "__init__.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+
+        def visit(node, nested):
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    visit(child, True)
+                elif isinstance(child, (ast.Import, ast.ImportFrom)):
+                    targets = _resolve(name, is_package, child)
+                    for target, names in targets:
+                        if target not in MODULES or target == name:
+                            continue
+                        (lazy if nested else top).add((name, target))
+                        for n in names:
+                            if n.startswith("_") and not n.startswith("__") and \
+                                    target.split(".")[0] != name.split(".")[0]:
+                                private.add((name, target, n))
+                    if not targets and not nested and not child_is_relative(child):
+                        roots = [a.name.split(".")[0] for a in child.names] if isinstance(child, ast.Import) \
+                            else [(child.module or "").split(".")[0]]
+                        third.setdefault(name, set()).update(roots)
+                else:
+                    visit(child, nested)
+
+        visit(tree, False)
+    return top, lazy, private, third
+
+
+def child_is_relative(node) -> bool:
+    """Whether an import statement is relative (``from . import x``): never a third-party package."""
+    return isinstance(node, ast.ImportFrom) and node.level > 0
+
+
+TOP, LAZY, PRIVATE, THIRD_PARTY = _walk()
+
+
+def _cycles(edges: set[tuple[str, str]]) -> list[frozenset[str]]:
+    """Strongly connected components of more than one module (Tarjan), by top-level module name."""
+    graph: dict[str, set[str]] = {}
+    for a, b in edges:
+        a, b = a.split(".")[0], b.split(".")[0]
+        if a != b and "__init__" not in (a, b):       # the lazy public names of frontier/__init__ are no cycle
+            graph.setdefault(a, set()).add(b)
+            graph.setdefault(b, set())
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def connect(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                connect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = set()
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.add(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(frozenset(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            connect(v)
+    return found
+
+
+def test_every_module_has_a_layer():
+    for module in MODULES:
+        _layer(module)
+
+
+def test_no_import_cycle_counting_function_level_imports():
+    cycles = set(_cycles(TOP | LAZY))
+    new = cycles - KNOWN_CYCLES
+    assert not new, f"import cycle(s) among the package's modules: {[sorted(c) for c in new]}"
+    gone = KNOWN_CYCLES - cycles
+    assert not gone, f"these cycles are gone: delete them from KNOWN_CYCLES: {[sorted(c) for c in gone]}"
+
+
+def test_no_cycle_at_module_level():
+    assert not _cycles(TOP), "a cycle of module-level imports"
+
+
+def test_imports_go_down_the_layers():
+    upward = {(a.split(".")[0], b.split(".")[0]) for a, b in TOP | LAZY if _layer(b) > _layer(a)}
+    new = upward - KNOWN_UPWARD
+    assert not new, f"imports from a lower layer into a higher one: {sorted(new)}"
+    gone = KNOWN_UPWARD - upward
+    assert not gone, f"no longer happen: delete them from KNOWN_UPWARD: {sorted(gone)}"
+
+
+def test_private_names_stay_in_their_module():
+    """A name with a leading underscore is imported only within its own top-level module or package."""
+    new = PRIVATE - KNOWN_PRIVATE
+    assert not new, f"private names imported across modules: {sorted(new)}"
+    gone = KNOWN_PRIVATE - PRIVATE
+    assert not gone, f"no longer imported: delete them from KNOWN_PRIVATE: {sorted(gone)}"
+
+
+def test_function_level_imports_of_the_package_only_in_facades():
+    """Below the façades a module imports the package's modules at the top, where its dependencies show."""
+    lazy = {(a, b) for a, b in LAZY if _layer(a) != FACADE}
+    new = lazy - KNOWN_LAZY
+    assert not new, f"function-level imports of package modules outside the façades: {sorted(new)}"
+    gone = KNOWN_LAZY - lazy
+    assert not gone, f"no longer function-level: delete them from KNOWN_LAZY: {sorted(gone)}"
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN_TOP_LEVEL))
+def test_lower_layers_do_not_import_heavy_dependencies_at_module_level(layer):
+    bad = {m: sorted(THIRD_PARTY.get(m, set()) & FORBIDDEN_TOP_LEVEL[layer])
+           for m in MODULES if _layer(m) == layer}
+    bad = {m: deps for m, deps in bad.items() if deps}
+    assert not bad, f"layer {layer} imports {bad} at module level (slows a worker's cold start)"
+
+
+def test_the_walk_sees_both_kinds_of_import():
+    assert ("problem", "data") in TOP
+    assert any(_layer(a) == FACADE for a, _ in LAZY)        # the command line imports a command's code when it runs
