@@ -54,7 +54,9 @@ Implementation: the L1 x n linear programs of step 3 go through one parallel map
 process from ``numpy.random.default_rng(random_state)`` (uniforms turned into truncated-normal draws by the inverse
 CDF), so a seed gives the same numbers whatever ``n_jobs``. The L2 truncated regressions are fitted together by a
 vectorised Newton method (Olsen's parametrisation gamma = beta / sigma, tau = 1 / sigma); a replicate whose fit
-does not converge is left out of the intervals and counted in the summary, never replaced by a number.
+does not converge is left out of the intervals and counted in the summary, never replaced by a number. Every fit
+runs on standardised covariates and the coefficients are mapped back to the data's units, so the results do not
+depend on the covariates' units (:class:`_Standardisation`).
 """
 from __future__ import annotations
 
@@ -74,6 +76,8 @@ INTERVALS = ("percentile", "basic")
 SIGN_CONVENTION = ("dependent variable: the distance delta >= 1 (input: 1/theta; output: phi); a positive "
                    "coefficient raises the distance, i.e. LOWERS efficiency; a negative one raises efficiency")
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
+# the table's rows besides the covariates: a covariate may not take one of these names
+RESERVED_TERMS = {"const": "the intercept (always included)", "sigma": "the error's standard deviation"}
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -416,8 +420,9 @@ def _covariate_matrix(data: pd.DataFrame, index: pd.Index, covariates) -> tuple[
     covariates = list(covariates) if covariates is not None else []
     if not covariates:
         raise ValueError("covariates must name at least one column of data, e.g. covariates=['size', 'public']")
-    if "const" in covariates:
-        raise ValueError("'const' is the intercept's name in the table (always included); rename that covariate")
+    for name, row in RESERVED_TERMS.items():
+        if name in covariates:
+            raise ValueError(f"{name!r} names the table's row of {row}; rename that covariate")
     dup = sorted({c for c in covariates if covariates.count(c) > 1})
     if dup:
         raise ValueError(f"covariates named twice: {dup}")
@@ -441,18 +446,71 @@ def _covariate_matrix(data: pd.DataFrame, index: pd.Index, covariates) -> tuple[
     return np.column_stack([np.ones(len(index))] + columns), covariates
 
 
+@dataclass(frozen=True)
+class _Standardisation:
+    """The covariates centred and scaled, ``(z - centre) / scale`` column by column, for the fit.
+
+    The truncated-normal ML is the same model in any units of the covariates (z_new = a z + b only rescales the slope
+    and moves the intercept), but the Newton fit and the rank check are not: a covariate in the thousands (a year) or
+    at 1e14 makes [1, Z] so ill-conditioned that the fit stalls or the intercept looks collinear. So every fit runs
+    on standardised covariates (coefficients ``gamma``) and the results are mapped back to the data's units by
+    :meth:`to_original`, which is linear: each bootstrap replicate maps the same way, and so do the standard errors
+    and intervals taken from them.
+    """
+
+    centre: np.ndarray      # per covariate (the intercept column excluded)
+    scale: np.ndarray
+
+    @classmethod
+    def of(cls, Z: np.ndarray) -> _Standardisation:
+        """Mean and standard deviation of the covariates of ``Z = [1, covariates]`` (:func:`_check_rank` refuses a
+        constant one before any standardisation is applied)."""
+        covariates = Z[:, 1:]
+        return cls(covariates.mean(axis=0), covariates.std(axis=0))
+
+    def apply(self, Z: np.ndarray) -> np.ndarray:
+        """[1, (covariates - centre) / scale]: the same linear predictor with coefficients gamma."""
+        return np.column_stack([Z[:, 0], (Z[:, 1:] - self.centre) / self.scale])
+
+    def to_original(self, gamma: np.ndarray) -> np.ndarray:
+        """Coefficients (rows of ``gamma``: intercept, covariates) in the data's units:
+        beta_j = gamma_j / scale_j, beta_0 = gamma_0 - sum_j gamma_j centre_j / scale_j."""
+        gamma = np.atleast_2d(gamma)
+        slopes = gamma[:, 1:] / self.scale
+        return np.column_stack([gamma[:, 0] - slopes @ self.centre, slopes])
+
+
 def _check_rank(Z: np.ndarray, names: list[str], labels: pd.Index, what: str) -> None:
-    """Raise for too few DMUs, a covariate constant over the regression's DMUs or a linear combination of the others."""
-    if Z.shape[0] <= Z.shape[1]:
-        raise ValueError(f"{Z.shape[0]} DMUs {what} for {Z.shape[1]} coefficients and sigma: too few to estimate")
+    """Raise for too few DMUs, a covariate constant over the regression's DMUs or a linear combination of the others.
+
+    ``Z`` is [1, covariates] in the data's units. Collinearity is judged on the standardised scale, where it does not
+    depend on the covariates' units (a raw rank test calls a year, or a covariate in units of 1e14, "collinear with
+    the intercept"): covariate j is refused when its least-squares residual on the intercept and the covariates before
+    it is within rounding of zero. Its values carry an absolute error of about eps * max|z_j|, which is
+    eps * R_j on the standardised scale (R_j = max|z_j| / std(z_j), the same in any unit of z_j but large for values
+    far from 0 relative to their spread); the residual is refused below max(m, k) * eps * (R_j + sum_k |g_k| R_k),
+    g_k the standardised coefficients of the earlier covariates: numpy's matrix_rank tolerance applied to the
+    precision the values actually have.
+    """
+    m, k = Z.shape
+    if m <= k:
+        raise ValueError(f"{m} DMUs {what} for {k} coefficients and sigma: too few to estimate")
+    standardisation = _Standardisation.of(Z)
     for j, name in enumerate(names, start=1):
-        if np.ptp(Z[:, j]) == 0:
+        if np.ptp(Z[:, j]) == 0 or standardisation.scale[j - 1] == 0:       # the latter: a spread that underflows
             raise ValueError(f"covariate {name!r} is constant ({Z[0, j]:g}) over the {len(labels)} DMUs {what}; "
                              "it cannot be told apart from the intercept")
-    for j in range(2, Z.shape[1] + 1):
-        if np.linalg.matrix_rank(Z[:, :j]) < j:
-            raise ValueError(f"covariate {names[j - 2]!r} is a linear combination of the intercept and "
-                             f"{names[:j - 2]} over the {len(labels)} DMUs {what} (collinear); drop one of them")
+    standardised = standardisation.apply(Z)
+    magnitude = np.abs(Z[:, 1:]).max(axis=0) / standardisation.scale        # R_j
+    for j in range(1, k):
+        earlier = standardised[:, :j]
+        coefficients = np.linalg.lstsq(earlier, standardised[:, j], rcond=None)[0]
+        residual = np.sqrt(np.mean((standardised[:, j] - earlier @ coefficients) ** 2))   # of a column of rms 1
+        precision = max(m, k) * np.finfo(float).eps * (magnitude[j - 1] + np.abs(coefficients[1:]) @ magnitude[:j - 1])
+        if residual <= precision:
+            others = f"the intercept and {names[:j - 1]}" if j > 1 else "the intercept"
+            raise ValueError(f"covariate {names[j - 1]!r} is a linear combination of {others} over the "
+                             f"{len(labels)} DMUs {what} (collinear, to the precision of its values); drop one of them")
 
 
 def _whole(value, name: str, minimum: int) -> int:
@@ -465,7 +523,7 @@ def _fit_or_raise(delta, Z, what: str) -> TruncatedFit:
     fit = fit_truncated_normal(delta, Z)
     if not fit.converged[0]:
         raise ValueError(f"the truncated-normal ML on {what} did not converge (the likelihood has no maximum for "
-                         "these data: sigma runs off to infinity); check the covariates' scale and the scores")
+                         "these data: sigma runs off to infinity); check the scores (their spread in the tail)")
     return fit
 
 
@@ -534,10 +592,12 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, algorithm:
         _check_replicable(spec)
     delta, orientation = _distances(scores, spec)
     index = scores.index
-    Z, names = _covariate_matrix(data, index, covariates)
+    covariate_values, names = _covariate_matrix(data, index, covariates)
     rng = np.random.default_rng(random_state)
     used = delta > 1 + EFFICIENT_TOL
-    _check_rank(Z[used], names, index[used], "with delta > 1 (the estimated-efficient ones are dropped)")
+    _check_rank(covariate_values[used], names, index[used], "with delta > 1 (the estimated-efficient ones are dropped)")
+    standardisation = _Standardisation.of(covariate_values)
+    Z = standardisation.apply(covariate_values)   # every fit and draw on this scale; coefficients mapped back at the end
     fit = _fit_or_raise(delta[used], Z[used], "the DMUs with delta > 1")
     bias_corrected, n_failed_lps = None, 0
     if algorithm == 2:
@@ -545,12 +605,14 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, algorithm:
                                                        method=method, chunk_size=chunk_size, progress=progress,
                                                        observed=getattr(scores_or_result, "observed", None))
         used = bias_corrected > 1 + EFFICIENT_TOL
-        _check_rank(Z[used], names, index[used], "with a bias-corrected delta > 1")
+        _check_rank(covariate_values[used], names, index[used], "with a bias-corrected delta > 1")
         fit = _fit_or_raise(bias_corrected[used], Z[used], "the bias-corrected distances")
-    beta, sigma = fit.beta[0], float(fit.sigma[0])
-    boot = _bootstrap_coefficients(beta, sigma, Z[used], rng.random((L2, int(used.sum()))))
+    gamma, sigma = fit.beta[0], float(fit.sigma[0])
+    boot = _bootstrap_coefficients(gamma, sigma, Z[used], rng.random((L2, int(used.sum()))))
+    beta = standardisation.to_original(gamma)[0]
     labels = ["const"] + names
-    replicates = pd.DataFrame(np.column_stack([boot.beta, boot.sigma]), columns=labels + ["sigma"])
+    replicates = pd.DataFrame(np.column_stack([standardisation.to_original(boot.beta), boot.sigma]),
+                              columns=labels + ["sigma"])
     replicates.index.name = "replicate"
     return SecondStageResult(
         coefficients=pd.Series(beta, index=labels, name="coefficient"), sigma=sigma, replicates=replicates,

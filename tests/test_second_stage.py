@@ -341,3 +341,78 @@ def test_user_data_is_not_modified(small):
     before = frame.copy()
     fr.second_stage(first, frame, ["z", "dummy"], algorithm=2, L1=2, L2=50, random_state=0, method="full")
     pd.testing.assert_frame_equal(frame, before)
+
+
+# -- (5) the units of a covariate: the fit is the same, its coefficient in the new units -----------------------------
+
+@pytest.mark.parametrize("scale, shift", [(1e4, 0.0), (1e-6, 0.0), (1e14, 0.0), (1.0, 2000.0), (1.0, 1e8),
+                                          (-1e4, 2000.0)])
+def test_a_covariate_in_other_units_gives_the_same_fit_in_those_units(scale, shift):
+    """z_new = scale * z + shift (a unit change, a year written out) is the same regression: beta_z becomes
+    beta_z / scale, the intercept const - beta_z * shift / scale, every other coefficient, sigma, the
+    log-likelihood and the significance stay; each bootstrap replicate transforms the same way (same seed), so the
+    standard errors and intervals do too. Before the covariates were standardised internally, 1e4 and +2000 gave
+    "did not converge" and 1e14 and +1e8 "collinear with the intercept"."""
+    frame = simulate_design(np.random.default_rng(4), 40)
+    frame["w"] = np.random.default_rng(5).uniform(-1.0, 1.0, 40)
+    first = fr.efficiency(frame, ["x"], ["y"], model="radial", orientation="input", rts="vrs")
+    base = fr.second_stage(first, frame, ["z", "w"], L2=100, random_state=0)
+    moved = fr.second_stage(first, frame.assign(z=scale * frame["z"] + shift), ["z", "w"], L2=100, random_state=0)
+    # the moved values themselves are rounded: to eps * |shift| absolute, i.e. relative to the spread of z
+    tol = 1e-8 + 100 * np.finfo(float).eps * abs(shift) / frame["z"].std()
+
+    def close(actual, desired):
+        desired = np.asarray(desired, dtype=float)
+        np.testing.assert_allclose(np.asarray(actual, dtype=float), desired, rtol=tol, atol=tol * np.abs(desired).max())
+
+    b, m = base.replicates, moved.replicates
+    close(m["z"], b["z"] / scale)
+    close(m["const"], b["const"] - b["z"] * shift / scale)
+    close(m[["w", "sigma"]], b[["w", "sigma"]])
+    bt, mt = base.table(), moved.table()
+    close(mt.loc["z", "coefficient"], bt.loc["z", "coefficient"] / scale)
+    close(mt.loc["const", "coefficient"], bt.loc["const", "coefficient"] - bt.loc["z", "coefficient"] * shift / scale)
+    close(mt.loc["z", "std_error"], bt.loc["z", "std_error"] / abs(scale))
+    ends = ["lower", "upper"] if scale > 0 else ["upper", "lower"]       # a negative unit swaps the ends
+    close(mt.loc["z", ends], bt.loc["z", ["lower", "upper"]] / scale)
+    close(mt.loc[["w", "sigma"], ["coefficient", "std_error", "lower", "upper"]],
+          bt.loc[["w", "sigma"], ["coefficient", "std_error", "lower", "upper"]])
+    assert mt.loc[["z", "w"], "significant"].tolist() == bt.loc[["z", "w"], "significant"].tolist()
+    assert moved.loglik == pytest.approx(base.loglik, rel=tol)
+
+
+def test_algorithm_2_in_other_units_gives_the_same_fit_in_those_units():
+    """The bias correction draws delta* from the fitted model over every DMU: shifting a covariate by a year must
+    leave the bias-corrected distances and the slope unchanged."""
+    frame = simulate_design(np.random.default_rng(8), 30)
+    first = fr.efficiency(frame, ["x"], ["y"], model="radial", orientation="output", rts="vrs")
+    run = dict(algorithm=2, L1=3, L2=60, random_state=1, method="full")
+    base = fr.second_stage(first, frame, ["z"], **run)
+    moved = fr.second_stage(first, frame.assign(z=frame["z"] + 2000.0), ["z"], **run)
+    np.testing.assert_allclose(moved.delta_bias_corrected, base.delta_bias_corrected, rtol=1e-9)
+    np.testing.assert_allclose(moved.replicates["z"], base.replicates["z"], rtol=1e-8)
+    np.testing.assert_allclose(moved.replicates["const"], base.replicates["const"] - 2000.0 * base.replicates["z"],
+                               rtol=1e-8)
+
+
+@pytest.mark.parametrize("change, covariates, message", [
+    (lambda f: f.assign(c=1e14), ["z", "c"], r"covariate 'c' is constant"),
+    (lambda f: f.assign(c=1e-300), ["z", "c"], r"covariate 'c' is constant"),
+    (lambda f: f.assign(z2=1e14 * f["z"] + 1e8), ["z", "z2"], r"covariate 'z2' is a linear combination .*collinear"),
+    (lambda f: f.assign(z2=1e-6 * f["z"] - 3.0 * f["dummy"] + 2000.0), ["z", "dummy", "z2"],
+     r"covariate 'z2' is a linear combination of the intercept and \['z', 'dummy'\].*collinear"),
+])
+def test_collinearity_is_judged_whatever_the_units(small, change, covariates, message):
+    """Standardising for the fit must not hide a truly constant or collinear covariate in any units."""
+    frame, first = small
+    with pytest.raises(ValueError, match=message):
+        fr.second_stage(first, change(frame.copy()), covariates, L2=50)
+
+
+@pytest.mark.parametrize("name", ["const", "sigma"])
+def test_a_covariate_named_like_a_row_of_the_table_is_refused(small, name):
+    """The table's rows are const, the covariates and sigma: a covariate called ``sigma`` used to fit and then make
+    table(), summary() and to_csv() fail with a raw pandas "duplicate labels" error."""
+    frame, first = small
+    with pytest.raises(ValueError, match=rf"'{name}' names the table's row of .*; rename that covariate"):
+        fr.second_stage(first, frame.assign(**{name: frame["dummy"]}), ["z", name], L2=50)
