@@ -54,12 +54,13 @@ Springer, ch. 3; Silverman, B.W. (1986) Density Estimation, sec. 3.4; Bogetoft &
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .data import as_column_list, check_engine_options, option_value, validate_frame
+from .data import _rows, as_column_list, check_engine_options, option_value, validate_frame
 from .models import resolve_options
 from .problem import Problem
 from .results import Specification, Summary, _FileExports, _row_line, _SummaryViews, leading_columns
@@ -73,6 +74,31 @@ TECHNOLOGIES = ("contemporaneous", "global")
 MAP_VALUES = 10_000_000       # pseudo-data numbers per parallel map (80 MB): bounds memory for large n x B
 ESTIMATE_COLUMNS = ("score", "bias", "bias_corrected", "lower", "upper", "bias_to_variance", "correction_advised",
                     "n_replicates", "status")
+
+
+MIN_REPLICATES = 2            # an interval (and a variance) needs at least two replicates
+
+
+def check_replicates(B, name: str) -> int:
+    """The number of bootstrap replicates as an int; a ValueError (naming the argument ``name``) unless it is a whole
+    number >= MIN_REPLICATES. The one rule for :func:`bootstrap` (``B``) and the Malmquist bootstrap
+    (``productivity(..., bootstrap=B)``)."""
+    if isinstance(B, (bool, np.bool_)) or not isinstance(B, numbers.Integral) or B < MIN_REPLICATES:
+        raise ValueError(f"{name} (the number of bootstrap replicates) must be a whole number >= {MIN_REPLICATES}, "
+                         f"got {B!r}: an interval needs at least two replicates; Simar & Wilson use 2000")
+    return int(B)
+
+
+def refuse_dmus_without_inputs(X: np.ndarray, labels: pd.Index) -> None:
+    """Raise, naming the rows, for DMUs whose inputs are all zero: the Simar & Wilson bootstraps assume no output
+    without input. Such a DMU has no radial distance of its own (its LP is unbounded) and no frontier projection to
+    draw pseudo data on; with an output it also makes the input distance 1/theta of every DMU it dominates infinite
+    (theta = 0). Leaving it out of the reference sets would bootstrap another technology, so it is refused."""
+    none = ~(X > 0).any(axis=1)
+    if none.any():
+        raise ValueError(f"rows {_rows(labels[none])} have every input zero: the bootstrap's model has no output "
+                         "without input (their radial LP is unbounded, and they make the input distance of the DMUs "
+                         "they dominate infinite); drop those rows, or fix their inputs")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -328,9 +354,7 @@ def _check_settings(model, bad_outputs, B, alpha, bandwidth, technology) -> tupl
     if as_column_list(bad_outputs, "bad_outputs"):
         raise ValueError("bootstrap covers inputs and desirable outputs only: the Simar-Wilson theory does not "
                          "cover bad outputs held at their level, so bad_outputs is refused")
-    if isinstance(B, (bool, np.bool_)) or not isinstance(B, (int, np.integer)) or B < 2:
-        raise ValueError(f"B (the number of replicates) must be a whole number >= 2, got {B!r}; Simar & Wilson "
-                         "use 2000 for intervals")
+    B = check_replicates(B, "B")
     if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, (int, float, np.floating)) \
             or not 0 < alpha < 1:
         raise ValueError(f"alpha must be a number in (0, 1) (0.05 for 95% intervals), got {alpha!r}")
@@ -347,7 +371,7 @@ def _check_settings(model, bad_outputs, B, alpha, bandwidth, technology) -> tupl
                          f"bootstrapped on its own) or 'global' (one pooled frontier), got {technology!r}: "
                          "sequential and window frontiers share observations between reference sets, which the "
                          "Simar-Wilson bootstrap does not cover")
-    return model, int(B), float(alpha), bandwidth, technology
+    return model, B, float(alpha), bandwidth, technology
 
 
 def bootstrap(
@@ -400,6 +424,7 @@ def bootstrap(
     id_columns = as_column_list(id, "id")
     other = list(dict.fromkeys(id_columns + ([period] if period is not None and not from_index else [])))
     dea = validate_frame(frame, inputs, outputs, [], other_columns=other)
+    refuse_dmus_without_inputs(dea.X, frame.index)
     if period is None:
         period_values = None
     elif from_index:
@@ -423,8 +448,10 @@ def bootstrap(
     status = np.full(n, "not_solved", dtype=object)
     for (ev, _), out in zip(groups, originals):
         score[ev], status[ev] = out.score, out.status
-    # the bootstrap works on distances >= 1: the Shephard input distance 1/theta, or the Farrell output phi
-    distance = 1.0 / score if options.orientation == "input" else score.copy()
+    # the bootstrap works on distances >= 1: the Shephard input distance 1/theta, or the Farrell output phi; theta = 0
+    # (a DMU without output under CRS: it adds nothing to the others' frontier) is an infinite distance
+    with np.errstate(divide="ignore"):
+        distance = 1.0 / score if options.orientation == "input" else score.copy()
     side = slice(0, problem.layout.m) if options.orientation == "input" else slice(problem.layout.m,
                                                                                   problem.layout.d)
 
@@ -433,7 +460,7 @@ def bootstrap(
     members, bandwidths = [], {}
     for ev, _ in groups:                # ev is also the reference set: contemporaneous periods, or one pool
         where = "" if period is None or technology == "global" else f" in period {period_values.iloc[ev[0]]!r}"
-        rows = ev[np.isfinite(distance[ev])]          # DMUs whose original score is missing take no part
+        rows = ev[np.isfinite(distance[ev])]          # DMUs whose distance is missing or infinite take no part
         if len(rows) < 2:
             raise ValueError(f"the bootstrap needs at least 2 DMUs with a score{where}, found {len(rows)}")
         h = choose_bandwidth(distance[rows], rule, where)
@@ -491,7 +518,8 @@ def _estimates(score: np.ndarray, replicates: np.ndarray, orientation: str, alph
     """Bias, bias-corrected score, interval and the bias-to-variance ratio per DMU (step 5), computed on the
     distance scale and reported in the score's convention. Failed replicates (NaN) are left out per DMU."""
     to_distance = (lambda v: 1.0 / v) if orientation == "input" else (lambda v: v)
-    distance, boot = to_distance(score), to_distance(replicates)
+    with np.errstate(divide="ignore"):            # theta = 0: an infinite distance, no estimates
+        distance, boot = to_distance(score), to_distance(replicates)
     used = np.isfinite(boot).sum(axis=0)
     enough = np.isfinite(distance) & (used >= 2)
     boot = boot[:, enough]

@@ -62,6 +62,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .efficiency_bootstrap import check_replicates, refuse_dmus_without_inputs
 from .technology import Technology
 
 MIN_PAIRS = 3          # fewer paired entities leave the pairs' covariance (and the bootstrap) meaningless
@@ -99,8 +100,7 @@ def check_supported(*, family_name: str, technology: str, model: str, bad_output
 def check_options(B, alpha, bandwidth, random_state) -> tuple[int, float, object, object]:
     """Validate the bootstrap options; return (B, alpha, bandwidth, seed). With ``random_state=None`` a fresh
     seed is drawn from the operating system's entropy and reported, so the run can be repeated."""
-    if isinstance(B, (bool, np.bool_)) or not isinstance(B, numbers.Integral) or B < 1:
-        raise ValueError(f"bootstrap must be a positive integer number of replicates B, got {B!r}")
+    B = check_replicates(B, "bootstrap")
     if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, numbers.Real) or not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1) (0.05 gives 95% intervals), got {alpha!r}")
     if isinstance(bandwidth, str):
@@ -120,7 +120,7 @@ def check_options(B, alpha, bandwidth, random_state) -> tuple[int, float, object
     elif not isinstance(random_state, (numbers.Integral, np.random.SeedSequence, np.random.Generator)) or \
             isinstance(random_state, (bool, np.bool_)):
         raise ValueError(f"random_state must be None, an integer seed or a numpy Generator, got {random_state!r}")
-    return int(B), float(alpha), bandwidth, random_state
+    return B, float(alpha), bandwidth, random_state
 
 
 def silverman_bandwidth(n: int) -> float:
@@ -259,6 +259,8 @@ def bootstrap_malmquist(*, B: int, alpha: float, bandwidth, random_state, panel,
     rng = np.random.default_rng(random_state)
     orientation, rts = options.orientation, options.rts
     dgp_problem = problems[rts]
+    refuse_dmus_without_inputs(dgp_problem.data.X, pd.MultiIndex.from_arrays(
+        [panel.entity, panel.period], names=[panel.entity_name, panel.period_name]))
     n_pairs = len(terms)
     components = list(point)
     roles = list(terms[0]) if terms else []

@@ -4,6 +4,8 @@ Sizes are small (every replicate is n LPs); the scale runs are in benchmarks/ben
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -281,3 +283,47 @@ def test_a_failed_replicate_lp_is_left_out_and_counted(plants, monkeypatch):
                                                                            - expected_bias, rel=1e-12)
     assert res.replicate_failures.to_dict("records") == [{"replicate": 1, "dmu": first, "status": "numerical_error"}]
     assert "1 failed" in res.summary()
+
+
+def test_a_replicate_count_below_two_is_refused_in_one_message():
+    """fr.bootstrap and productivity(..., bootstrap=B) share one rule for B (an interval needs two replicates); the
+    Malmquist bootstrap used to accept bootstrap=1 and return all-NaN intervals."""
+    from frontier.efficiency_bootstrap import check_replicates
+
+    df = known_frontier_samples(3, 10, 1)
+    for B in (1, 0, -3, 2.5, True, "10"):
+        with pytest.raises(ValueError, match=r"^B \(the number of bootstrap replicates\) must be a whole number >= 2"):
+            fr.bootstrap(df, "x", "y", B=B)
+        with pytest.raises(ValueError, match=r"^bootstrap \(the number of bootstrap replicates\) must be a whole "
+                                             r"number >= 2"):
+            check_replicates(B, "bootstrap")
+    assert check_replicates(np.int64(2), "B") == 2
+
+
+@pytest.mark.parametrize("orientation, rts", [("input", "crs"), ("input", "vrs"), ("output", "crs"),
+                                              ("output", "vrs")])
+def test_a_dmu_with_every_input_zero_is_refused_naming_its_row(orientation, rts):
+    """Output from no input (every input 0, an output > 0) is outside the bootstrap's model (no free lunch): in the
+    input orientation the other DMUs' distances 1/theta become infinite, and the bootstrap used to print divide-by-zero
+    warnings and then blame "found 1 inefficient DMUs". Refused up front, naming the row, without a warning."""
+    df = known_frontier_samples(3, 12, 1).drop(columns=["sample", "true"])
+    df.index = [f"d{i}" for i in range(12)]
+    df.loc["d4", "x"] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"rows \['d4'\] have every input zero"):
+            fr.bootstrap(df, "x", "y", orientation=orientation, rts=rts, B=5, random_state=0)
+
+
+def test_a_dmu_without_output_under_crs_gets_no_estimates_and_no_warning():
+    """Every output 0 (inputs > 0) under CRS, input orientation: theta = 0, an infinite distance, and that DMU adds
+    nothing to the others' frontier; it gets no estimates (like a missing score), the others are bootstrapped as
+    without it, with no divide-by-zero warning."""
+    df = known_frontier_samples(3, 12, 1).drop(columns=["sample", "true"])
+    idle = pd.concat([df, pd.DataFrame({"x": [2.0], "y": [0.0]}, index=[99])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = fr.bootstrap(idle, "x", "y", rts="crs", B=10, random_state=0)
+    without = fr.bootstrap(df, "x", "y", rts="crs", B=10, random_state=0)
+    assert res.estimates.loc[99, "score"] == 0.0 and res.estimates.loc[99, ["bias_corrected", "lower", "upper"]].isna().all()
+    assert res.bandwidth == pytest.approx(without.bandwidth)

@@ -176,13 +176,24 @@ def test_bad_outputs_refused():
 
 
 @pytest.mark.parametrize("options, match", [
-    (dict(bootstrap=0), "positive integer"), (dict(bootstrap=2.5), "positive integer"),
+    (dict(bootstrap=0), r"bootstrap \(the number of bootstrap replicates\) must be a whole number >= 2"),
+    (dict(bootstrap=1), r"bootstrap \(the number of bootstrap replicates\) must be a whole number >= 2, got 1"),
+    (dict(bootstrap=2.5), r"must be a whole number >= 2, got 2.5"),
     (dict(bootstrap=10, alpha=1.5), "alpha must be in"), (dict(bootstrap=10, bandwidth="lscv"), "'lscv' is not"),
     (dict(bootstrap=10, bandwidth=-1), "bandwidth must be"), (dict(bootstrap=10, random_state="x"), "random_state"),
 ])
 def test_bad_options(panel3, options, match):
     with pytest.raises(ValueError, match=match):
         radial(panel3, **options)
+
+
+def test_a_dmu_with_every_input_zero_is_refused_naming_entity_and_period(panel3):
+    """The rule of fr.bootstrap (one function): output from no input is outside the bootstrap's model. It used to
+    leave the whole period pair without intervals, blaming an "own-period LP failed" for the DMUs it dominates."""
+    data = panel3.copy()
+    data.loc[(data["firm"] == 2) & (data["year"] == 2001), X] = 0.0
+    with pytest.raises(ValueError, match=r"rows \[\(2, 2001\)\] have every input zero"):
+        radial(data, bootstrap=5, random_state=0)
 
 
 def test_coverage_small_monte_carlo():
