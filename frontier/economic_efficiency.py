@@ -214,7 +214,8 @@ def economic(
     kind : ``"cost"`` (prices of every input), ``"revenue"`` (of every output) or ``"profit"`` (of both).
     prices : ``{variable: column name or number}``: a column holds each DMU's own price of that variable (prices
         may differ by DMU), a number is a price common to all DMUs. Prices must be finite and >= 0, and the
-        observed cost (revenue; profit: the normalisation p'g_y + w'g_x) must be positive for every DMU.
+        observed cost (revenue; profit: the normalisation p'g_y + w'g_x) must be positive for every DMU. A price of
+        a variable the kind does not use (an output's for cost, an input's for revenue) is refused, not ignored.
     rts : ``"crs"``, ``"vrs"`` (default), ``"nirs"`` or ``"ndrs"``: of both the economic and the technical LP.
         Profit is bounded only under VRS (or NDRS) unless every DMU's maximum profit is 0; an unbounded LP is NaN
         with status ``"unbounded"``.
@@ -262,6 +263,13 @@ def economic(
     if isinstance(prices, dict) and set(prices) & set(dea.bad_outputs):
         raise ValueError(f"prices names bad outputs {sorted(set(prices) & set(dea.bad_outputs))}: bad outputs are "
                          "not priced (they enter the technology at their observed level)")
+    if isinstance(prices, dict):
+        unused = [v for v in prices if v in variables and v not in needed and v not in dea.bad_outputs]
+        if unused:
+            role = "outputs" if kind == "cost" else "inputs"
+            raise ValueError(f"kind={kind!r} prices the {'inputs' if kind == 'cost' else 'outputs'} only; prices also "
+                             f"names {unused} ({role}), whose price it would ignore: drop them, or use "
+                             "kind='profit' to price inputs and outputs together")
     P = _per_variable_values(prices, frame, variables, "prices", example)
     missing = [v for v in needed if np.isnan(P[0, variables.index(v)])]
     if missing:

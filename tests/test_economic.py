@@ -155,6 +155,11 @@ def test_user_data_untouched():
     (None, {"y1": "p1", "y2": True}, "revenue", r"must be a column name or a number"),
     (("p1", 2, 0.0), {"y1": "p1", "y2": 0.0}, "revenue", r"observed revenue p'y is not positive in rows \['f2'\]"),
     (None, ["w1", "w2"], "cost", r"prices must be a dict"),
+    # a price the kind does not use was silently ignored (cost with an output's price, revenue with an input's)
+    (None, {**COST_PRICES, "y2": "p2"}, "cost",
+     r"kind='cost' prices the inputs only; prices also names \['y2'\] \(outputs\)"),
+    (None, ALL_PRICES, "revenue",
+     r"kind='revenue' prices the outputs only; prices also names \['x1', 'x2'\] \(inputs\)"),
 ])
 def test_bad_prices_raise_naming_column_and_rows(change, prices, kind, match):
     df = random_firms(10)
