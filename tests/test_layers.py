@@ -67,7 +67,7 @@ KNOWN_PRIVATE: set[tuple[str, str, str]] = {        # one public helper each (th
     ("cli", "plots", "_mpl"),
     ("economic_efficiency", "data", "_rows"), ("group_frontiers", "data", "_rows"), ("indices", "data", "_rows"),
     ("panel", "data", "_rows"), ("problem", "data", "_rows"), ("scoring", "data", "_rows"),
-    ("truncated_regression", "data", "_rows"),
+    ("truncated_regression", "data", "_rows"), ("efficiency_bootstrap", "data", "_rows"),
     ("economic_efficiency", "results", "_FileExports"), ("economic_efficiency", "results", "_SummaryViews"),
     ("economic_efficiency", "results", "_row_line"), ("efficiency_bootstrap", "results", "_FileExports"),
     ("efficiency_bootstrap", "results", "_SummaryViews"), ("efficiency_bootstrap", "results", "_row_line"),
