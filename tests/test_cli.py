@@ -576,11 +576,14 @@ def test_formula_like_labels_warn_on_csv_and_are_text_in_excel(tmp_path, panel, 
     data["city"] = "=" + data["city"]                      # "=city001"...
     src = tmp_path / "panel.csv"
     data.to_csv(src, index=False)
-    code, _, err = run(["efficiency", src, *VARS, "--id", "city", "--period", "year", "-q", "-o",
+    code, _, err = run(["efficiency", src, *VARS, "--id", "city", "--period", "year", "-o",
                         tmp_path / "scores.csv"], capsys)
     assert code == 0, err
     warning = [line for line in err.splitlines() if line.startswith("frontier: warning: ")]
     assert len(warning) == 1 and "column 'city'" in warning[0] and "may run it as a formula" in warning[0]
+    code, _, err = run(["efficiency", src, *VARS, "--id", "city", "--period", "year", "-q", "-o",
+                        tmp_path / "scores.csv"], capsys)
+    assert code == 0 and err == ""                                      # -q: errors only
     assert pd.read_csv(tmp_path / "scores.csv")["city"].str.startswith("=city").all()     # kept as it is
     code, _, err = run(["efficiency", src, *VARS, "--id", "city", "--period", "year", "-q", "-o",
                         tmp_path / "scores.xlsx"], capsys)

@@ -1,0 +1,352 @@
+"""The data commands, one declaration each: which public function a command calls, which of its keywords the
+command line offers (grouped as ``--help`` shows them), how FILE's rows are identified, what ``--keep-data`` and
+each plot option do, and the examples. A parameter's flag, choices and help are not here: they come from
+:data:`frontier.options.PARAMETERS` (and the model registry), so a command cannot offer a flag its function
+does not receive. :func:`frontier.cli.runner.run` carries out any of them.
+
+``tests/test_cli_mirrors_api.py`` checks every declaration against its function's signature (each keyword
+reachable, or listed in ``api_only`` with the reason) and that each option arrives in the call.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import files
+
+VARIABLES = ("inputs", "outputs", "bad_outputs")
+MODEL = ("model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights", "zeros")
+ENGINE = ("n_jobs", "method", "chunk_size", "progress")
+
+
+@dataclass(frozen=True)
+class Plot:
+    """A plot option: ``draw(result, file, args)`` saves the figure; ``needs`` are options it cannot do without."""
+
+    flag: str
+    help: str
+    draw: Callable
+    needs: tuple = ()
+
+    @property
+    def dest(self) -> str:
+        return self.flag.lstrip("-").replace("-", "_")
+
+
+@dataclass(frozen=True)
+class Command:
+    """One data command.
+
+    ``function``: the public ``frontier.<function>`` it calls (looked up when the command runs, so the parser
+    imports no analysis). ``groups``: (help title, names) in ``--help`` order; a name is a keyword of the function
+    (an entry of ``options.PARAMETERS``) or one of the command line's own options (``parser.CLI_OPTIONS``).
+    ``required``: the options that must be given. ``panel``: FILE is a long panel (``--entity``, ``--period``).
+    ``id_index``: ``--id`` (with ``--period``) becomes the data's index instead of an ``id=`` keyword.
+    ``model_options``: the function takes the registry's family options (``**model_options``). ``export``: the
+    ``module:function`` building the export from the result; ``export_options(args)`` its extra keywords.
+    ``keep_data(frame, export, args)``: puts the input columns into the export (with --keep-data, or when
+    nothing else identifies the rows). ``saved(args)``: what -o holds, for the "not saved" note. ``checks``:
+    functions of ``args`` raising ``ValueError`` before any file is read. ``api_only``: keywords of the
+    function the command line leaves out, with the reason.
+    """
+
+    name: str
+    function: str
+    help: str
+    description: str
+    groups: tuple
+    required: tuple
+    export: str
+    keep_data: Callable
+    saved: Callable
+    epilog: str = ""
+    panel: bool = False
+    id_index: bool = False
+    model_options: bool = False
+    plots: tuple = ()
+    plot_entities: bool = False
+    export_options: Callable = lambda args: {}
+    checks: tuple = ()
+    api_only: dict = field(default_factory=dict)
+
+    @property
+    def options(self) -> tuple:
+        """Every name in ``groups``, in order."""
+        return tuple(name for _, names in self.groups for name in names)
+
+    @property
+    def keywords(self) -> tuple:
+        """The function's keywords the command passes (``--id`` of an ``id_index`` command indexes the data)."""
+        from ..options import PARAMETERS
+
+        return tuple(n for n in self.options if n in PARAMETERS and not (self.id_index and n == "id"))
+
+
+def given(args, name: str, analysis: str):
+    """The value of option ``name``, or its default for ``analysis`` when it was not given."""
+    from ..options import PARAMETERS
+
+    value = getattr(args, name, None)
+    return PARAMETERS[name].default_of(analysis) if value is None else value
+
+
+# ----------------------------------------------------------------------------------------------------
+# what --keep-data does, per kind of rows
+# ----------------------------------------------------------------------------------------------------
+
+def _row_position() -> str:
+    """The column an export without --id is labelled by (the row's position in FILE)."""
+    from ..io import ROW_POSITION
+
+    return ROW_POSITION
+
+
+def _id_columns(args) -> list:
+    return list(args.id) + ([args.period] if args.period else []) if args.id else [_row_position()]
+
+
+def _copy_with_id(frame, export, args) -> None:
+    """efficiency, bootstrap: the data's columns, then the results, with --keep-data or without --id (the rows
+    need something to identify them)."""
+    if args.keep_data or not args.id:
+        files.data_first(export, frame, files.with_data(frame, export.table, _id_columns(args)))
+
+
+def _copy_indexed(own: Callable) -> Callable:
+    """metafrontier, economic (data indexed by --id and --period): the data's columns, then the results, with
+    --keep-data or without --id; ``own(keys, args)`` are the export's columns the data already has."""
+    def keep(frame, export, args) -> None:
+        keys = files.dmu_keys(frame, args.id or [], args.period)
+        if args.keep_data or not keys:
+            files.data_first(export, frame, files.with_data(frame, export.table, own(keys, args)))
+    return keep
+
+
+def _merge_panel(how: str) -> Callable:
+    """productivity, window: with --keep-data, the data merged with the results on the entity and period."""
+    def keep(frame, export, args) -> None:
+        if args.keep_data:
+            files.data_first(export, frame, frame.merge(export.table, on=[args.entity, args.period], how=how,
+                                                        suffixes=("", "_dea")))
+    return keep
+
+
+# ----------------------------------------------------------------------------------------------------
+# plots (frontier.plots looked up when drawing)
+# ----------------------------------------------------------------------------------------------------
+
+def _plots():
+    from .. import plots
+
+    return plots
+
+
+def _gtfp(res, file, args) -> None:
+    entities = files.match_entities(args.plot_entities, res.indices.index.get_level_values(0)) \
+        if args.plot_entities else None
+    levels = res.cumulative(policy=args.chain) if args.chain != "propagate" else res
+    _plots().plot_gtfp(levels, file, entities=entities)
+
+
+def _windows(res, file, args) -> None:
+    entities = files.match_entities(args.plot_entities, res.scores[res.spec.entity]) if args.plot_entities else None
+    _plots().plot_windows(res, file, entities=entities)
+
+
+def _profit_direction_only(args) -> None:
+    kind = given(args, "kind", "economic")
+    if args.direction is not None and kind != "profit":
+        raise ValueError(f"--direction applies to --kind profit, not --kind {kind}")
+
+
+EFFICIENCY_EPILOG = """\
+scores:
+  radial input theta in (0, 1] and sbm rho in (0, 1]: 1 = efficient; radial output phi >= 1 (1 = efficient);
+  with --super efficient DMUs score above 1 (sbm: delta >= 1). ddf, nddf, sbm_ddf: inefficiency, 0 = efficient.
+  A score is missing (never 0 or 1) when its LP failed; the status column says why.
+
+examples:
+  frontier efficiency firms.csv --inputs K L E --outputs Y --bad-outputs SO2 COD --model sbm --rts vrs --super \\
+      --id firm -o scores.csv
+  frontier efficiency panel.dta --inputs K L E --outputs Y --bad-outputs SO2 --id city --period year \\
+      --technology global --model ddf --direction output -o eff.dta --plot scores.png
+"""
+
+ECONOMIC_EPILOG = """\
+output columns (one row per DMU):
+  economic, technical, allocative: cost (revenue) efficiency in (0, 1], 1 = cost minimising (revenue maximising),
+  = technical (input radial theta; revenue: 1/phi) x allocative; profit: the Nerlovian profit inefficiency >= 0,
+  0 = profit maximising, = technical (DDF beta) + allocative. status, technical_status; the observed and optimal
+  cost (revenue, profit); optimal_<var>: the optimal plan. Bad outputs are held at their level, never priced.
+
+examples:
+  frontier economic firms.csv --inputs K L E --outputs Y --kind cost --prices K=r L=wage E=2.5 -o cost.xlsx
+  frontier economic firms.csv --inputs K L --outputs Y --bad-outputs SO2 --kind profit \\
+      --prices K=r L=wage Y=price --direction ones -o profit.dta
+"""
+
+PRODUCTIVITY_EPILOG = """\
+output columns (one row per entity and period; merge on the entity and period columns):
+  period_from, index, ec, tc [, pec, sec], status: the change from period_from to period; ratio indices
+  (ml, gml, sml, malmquist) > 1 = progress and index = ec x tc; luenberger > 0 = progress, index = ec + tc.
+  With a global technology tc is the best-practice gap change (BPC). gtfp, cum_ec, cum_tc: the chained
+  levels (cumulative GTFP), each entity's first period = 1 (luenberger: 0). With --group (the metafrontier
+  index) the components are ec, bpc, tgc (index = ec x bpc x tgc) and their levels cum_ec, cum_bpc, cum_tgc.
+  hicks_moorsteen, lhm: index, output_quantity, input_quantity, with index = output_quantity / input_quantity
+  (lhm: output_quantity - input_quantity); cum_output_quantity, cum_input_quantity their chained levels.
+
+examples:
+  frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y \\
+      --bad-outputs SO2 COD --index ml --model sbm --super -o ml.xlsx --plot gtfp.png
+  frontier productivity panel.dta --entity id --period year --inputs K L E --outputs Y --bad-outputs SO2 \\
+      --index gml --model ddf --rts crs -o gml.dta      # = gtfpch K L E = Y : SO2, dmu(id) global
+  frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y \
+      --index hicks_moorsteen --technology global --rts vrs -o hm.xlsx
+  frontier productivity panel.csv --entity city --period year --inputs K L E --outputs Y --bad-outputs SO2 \\
+      --group region --model sbm -o meta_gml.csv --plot-decomposition ec_bpc_tgc.png
+"""
+
+WINDOW_EPILOG = """\
+output columns (one row per entity, window and period; merge on the entity and period columns):
+  window (its first and last period), score, status. An Excel file adds the sheets 'window table' (entity x
+  window rows, period columns), 'by entity' (mean, column_range, total_range, n, n_nan), 'row view' and
+  'column view'. Not the centred window technology of 'efficiency --technology window'.
+
+examples:
+  frontier window panel.csv --entity city --period year --inputs K L E --outputs Y --bad-outputs SO2 \
+      --width 3 --model radial -o windows.xlsx --plot windows.png
+"""
+
+METAFRONTIER_EPILOG = """\
+output columns (one row per DMU, in the file's order; merge on the --id and --period columns):
+  the group column, group_score, group_status (against the DMU's group frontier), meta_score, meta_status
+  (against the metafrontier) and tgr = meta / group efficiency in (0, 1] (radial, sbm; 1 = the group frontier
+  touches the metafrontier) or, for ddf, nddf, sbm_ddf (inefficiencies), gap = meta - group >= 0. A score is
+  missing (never 0 or 1) when its LP failed; the status column says why.
+
+examples:
+  frontier metafrontier panel.csv --group region --inputs K L E --outputs Y --bad-outputs SO2 --id city \\
+      --period year --model sbm --meta pooled -o tgr.xlsx --plot tgr.png --plot-periods tgr_by_year.png
+  frontier metafrontier firms.dta --group ownership --inputs K L --outputs Y --model ddf --rts crs \\
+      --meta union -o gap.dta
+"""
+
+BOOTSTRAP_EPILOG = """\
+output columns (one row per DMU; merge on the --id columns):
+  score (radial: input theta <= 1, output phi >= 1, as 'frontier efficiency'), bias (= score - bias_corrected),
+  bias_corrected, lower, upper (the 1 - alpha interval), bias_to_variance (bias^2 / variance; Simar & Wilson
+  advise the correction when it exceeds 1/3: correction_advised), n_replicates (replicates whose LP solved),
+  status. Radial models only: SBM and the directional models have no established bootstrap. See docs/bootstrap.md.
+
+examples:
+  frontier bootstrap plants.csv --inputs Labor Fuel Capital --outputs Output --rts vrs --B 2000 --seed 1 \\
+      --id Plant -o boot.xlsx --plot intervals.png
+  frontier bootstrap firms.dta --inputs K L --outputs Y --orientation output --rts crs --bandwidth lscv \\
+      --n-jobs 2 -o boot.dta
+"""
+
+
+COMMANDS = (
+    Command(
+        "efficiency", "efficiency", help="score every DMU (row) of a data file with one DEA model",
+        description="Score every DMU (row) of a data file with one DEA model, optionally period by period "
+                    "(--period). Options mirror frontier.efficiency().",
+        epilog=EFFICIENCY_EPILOG,
+        groups=(("variables", VARIABLES),
+                ("DMUs and periods", ("id", "period", "technology", "window", "reference")),
+                ("model", MODEL),
+                ("computation", ENGINE)),
+        required=("inputs", "outputs"), model_options=True,
+        export="frontier.io:efficiency_export", keep_data=_copy_with_id, saved=lambda args: "scores",
+        plots=(Plot("--plot", "save a plot of the score distribution (box plots per period with --period, else a "
+                              "histogram) (.png, .pdf, .svg; needs matplotlib)",
+                    lambda res, file, args: _plots().plot_scores(res, file)),)),
+    Command(
+        "productivity", "productivity",
+        help="productivity change (ML, GML, SML, Malmquist, Luenberger) and cumulative GTFP over a panel",
+        description="Productivity change of every entity between its consecutive periods, its decomposition, and "
+                    "the cumulative (GTFP) series. Options mirror frontier.productivity().",
+        epilog=PRODUCTIVITY_EPILOG, panel=True,
+        groups=(("panel", ("entity", "period")),
+                ("variables", VARIABLES),
+                ("index", ("index", "technology", "window", "group", "decomposition", "adjacency", "base",
+                           "bootstrap", "alpha", "bandwidth", "random_state", "chain")),
+                ("model", MODEL),
+                ("computation", ENGINE)),
+        required=("entity", "period", "inputs", "outputs"), model_options=True,
+        export="frontier.io:productivity_export", export_options=lambda args: {"policy": args.chain},
+        keep_data=_merge_panel("left"), saved=lambda args: "indices",
+        plots=(Plot("--plot", "save a plot of the cumulative GTFP trajectories (mean and interquartile band, or the "
+                              "--plot-entities) (.png, .pdf, .svg; needs matplotlib)", _gtfp),
+               Plot("--plot-decomposition", "save a plot of the index, efficiency change and technical change by "
+                                            "period",
+                    lambda res, file, args: _plots().plot_decomposition(res, file))),
+        plot_entities=True),
+    Command(
+        "window", "window_analysis", help="classic window analysis (Charnes, Clark, Cooper & Golany 1985)",
+        description="Window analysis: every window of --width consecutive periods pools its periods into one "
+                    "frontier and scores every observation in it. Options mirror frontier.window_analysis().",
+        epilog=WINDOW_EPILOG, panel=True,
+        groups=(("panel", ("entity", "period", "width")),
+                ("variables", VARIABLES),
+                ("model", MODEL),
+                ("computation", ENGINE)),
+        required=("entity", "period", "inputs", "outputs"), model_options=True,
+        export="frontier.io:window_export", keep_data=_merge_panel("right"), saved=lambda args: "scores",
+        plots=(Plot("--plot", "save a plot of each window's mean score by period (or the --plot-entities' own rows) "
+                              "(.png, .pdf, .svg; needs matplotlib)", _windows),),
+        plot_entities=True),
+    Command(
+        "metafrontier", "metafrontier",
+        help="score every DMU against its group's frontier and the metafrontier; the technology gap ratio",
+        description="Score every DMU (row) against the frontier of its group (region, industry, ownership) and "
+                    "against the metafrontier of all groups, and report the technology gap, optionally period by "
+                    "period (--period). Options mirror frontier.metafrontier(); see docs/metafrontier.md.",
+        epilog=METAFRONTIER_EPILOG, id_index=True,
+        groups=(("variables", VARIABLES),
+                ("groups, DMUs and periods", ("group", "meta", "id", "period", "technology", "window")),
+                ("model", MODEL),
+                ("computation", ENGINE)),
+        required=("group", "inputs", "outputs"), model_options=True,
+        export="frontier.io:metafrontier_export", saved=lambda args: "scores",
+        # the group and period columns are the data's own: written once, with the data
+        keep_data=_copy_indexed(lambda keys, args: (keys or [_row_position()]) + [args.group]
+                                + ([args.period] if args.period else [])),
+        plots=(Plot("--plot", "save box plots of the technology gap by group, with the mean and n of each group "
+                              "(.png, .pdf, .svg; needs matplotlib)",
+                    lambda res, file, args: _plots().plot_tgr(res, file)),
+               Plot("--plot-periods", "with --period: save the mean technology gap of each group by period, n "
+                                      "under every point",
+                    lambda res, file, args: _plots().plot_tgr(res, file, over="period"), needs=("period",)))),
+    Command(
+        "bootstrap", "bootstrap",
+        help="bias-corrected radial efficiency scores and confidence intervals (Simar & Wilson 1998 bootstrap)",
+        description="Bias-corrected radial (CCR/BCC) efficiency scores and confidence intervals by the smoothed "
+                    "homogeneous bootstrap of Simar & Wilson (1998, 2000). Options mirror frontier.bootstrap().",
+        epilog=BOOTSTRAP_EPILOG,
+        groups=(("variables", VARIABLES),
+                ("DMUs and periods", ("id", "period", "technology")),
+                ("model and bootstrap", ("model", "orientation", "rts", "B", "alpha", "bandwidth", "random_state")),
+                ("computation", ENGINE)),
+        required=("inputs", "outputs"),
+        export="frontier.efficiency_bootstrap:bootstrap_export", keep_data=_copy_with_id,
+        saved=lambda args: "bootstrap estimates",
+        plots=(Plot("--plot", "save a plot of the scores with their intervals, sorted (.png, .pdf, .svg; needs "
+                              "matplotlib)",
+                    lambda res, file, args: _plots().plot_bootstrap(res, file)),)),
+    Command(
+        "economic", "economic", help="cost, revenue or profit efficiency with technical and allocative parts",
+        description="Cost, revenue or (Nerlovian) profit efficiency of every DMU at its prices, split into "
+                    "technical and allocative parts. Options mirror frontier.economic().",
+        epilog=ECONOMIC_EPILOG, id_index=True,
+        groups=(("variables", VARIABLES),
+                ("prices and model", ("kind", "prices", "rts", "bad_disposability", "direction")),
+                ("DMUs and periods", ("id", "period", "technology", "window")),
+                ("computation", ("n_jobs", "method", "chunk_size"))),
+        required=("inputs", "outputs", "prices"),
+        export="frontier.io:economic_export", checks=(_profit_direction_only,),
+        keep_data=_copy_indexed(lambda keys, args: keys or [_row_position()]),
+        saved=lambda args: f"{given(args, 'kind', 'economic')} efficiency results"),
+)
+
+COMMAND = {cmd.name: cmd for cmd in COMMANDS}

@@ -1,0 +1,266 @@
+"""The argument parser, built from :data:`frontier.cli.commands.COMMANDS`, :data:`frontier.options.PARAMETERS`
+and the model registry: a parameter's flag, choices and help are written once, in ``options.py``; the options
+only some models take (EBM's ``--epsilon``) come from the registry. Building the parser imports neither pandas
+nor the engine (``frontier --help`` stays quick)."""
+from __future__ import annotations
+
+import argparse
+import os
+import textwrap
+
+from ..models import REGISTRY, model_names
+from ..options import PARAMETERS, CHAIN_POLICIES
+
+EXIT_USAGE = 2
+MODEL_OPTION = "model_option_"          # the dest prefix of the registry's family options (``--epsilon``)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``frontier: error: ... (see 'frontier X --help')``."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"frontier: error: {message} (see '{self.prog} --help')\n")
+
+
+class Formatter(argparse.RawDescriptionHelpFormatter):
+    """Wraps the option help and the description; keeps the epilog (examples) as written."""
+
+    def __init__(self, prog):
+        super().__init__(prog, max_help_position=30, width=min(100, _terminal_width()))
+
+    def add_text(self, text):
+        if text and text is not argparse.SUPPRESS and "\n" not in text:
+            text = textwrap.fill(text, width=max(self._width - self._current_indent, 40))
+        super().add_text(text)
+
+
+def _terminal_width() -> int:
+    try:
+        return os.get_terminal_size().columns
+    except OSError:
+        return 100
+
+
+# ----------------------------------------------------------------------------------------------------
+# value converters (argparse ``type=``): a bad value is a one-line usage error naming the option
+# ----------------------------------------------------------------------------------------------------
+
+def lower_name(text: str) -> str:
+    return text.strip().lower().replace("-", "_")
+
+
+def nonnegative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value}")
+    return value
+
+
+def weight(text: str):
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"weights are VARIABLE=NUMBER, got {text!r}")
+    try:
+        return name, float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"weight of {name!r} must be a number, got {value!r}") from None
+
+
+def price(text: str):
+    """``VARIABLE=COLUMN`` or ``VARIABLE=NUMBER``; which of the two is decided against the data's columns."""
+    name, sep, value = text.partition("=")
+    if not sep or not name or not value:
+        raise argparse.ArgumentTypeError(f"prices are VARIABLE=COLUMN or VARIABLE=NUMBER, got {text!r}")
+    return name, value
+
+
+def rule_or_number(rules: tuple):
+    """A converter taking one of ``rules`` (a bandwidth rule) or a number."""
+    def convert(text: str):
+        if lower_name(text) in rules:
+            return lower_name(text)
+        try:
+            return float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected one of {', '.join(rules)} or a number, got {text!r}") \
+                from None
+    return convert
+
+
+def number_or_json(text: str):
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or JSON text, got {text!r}") from None
+
+
+def separator(text: str) -> str:
+    if text.lower() in ("tab", "\\t", "\t"):
+        return "\t"
+    if not text:
+        raise argparse.ArgumentTypeError("the separator is empty")
+    return text
+
+
+def encoding(text: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(text).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown text encoding {text!r} (e.g. utf-8, gbk, gb18030, "
+                                         "latin-1)") from None
+
+
+PAIRS = {"weights": weight, "prices": price}     # a ``pairs`` parameter's converter, by name
+
+# ----------------------------------------------------------------------------------------------------
+# the options that are the command line's own (files, plots, messages): no keyword of the function
+# ----------------------------------------------------------------------------------------------------
+
+FILE_HELP = "data file: .csv, .xlsx/.xls (Excel), .dta (Stata) or .parquet; one row per DMU"
+PANEL_FILE_HELP = "data file (.csv, .xlsx/.xls, .dta or .parquet): a long panel, one row per entity and period"
+
+#: dest -> (flags, ``add_argument`` keywords); every option a data command has beyond its function's keywords
+CLI_OPTIONS = {
+    "sheet": (("--sheet",), dict(default=None, help="the Excel sheet to read (name or number; default the first)")),
+    "sep": (("--sep",), dict(type=separator, default=None, metavar="CHAR",
+                             help="CSV field separator (default ',' for .csv, tab for .tsv; 'tab' or '\\t' for a "
+                                  "tab, e.g. --sep ';')")),
+    "decimal": (("--decimal",), dict(default=".", metavar="CHAR",
+                                     help="CSV decimal mark (default '.'; e.g. --decimal , for files with European "
+                                          "settings)")),
+    "encoding": (("--encoding",), dict(type=encoding, default=None, metavar="NAME",
+                                       help="CSV text encoding (default utf-8, with or without a byte-order mark); "
+                                            "a CSV saved by Excel on Chinese Windows is usually gbk or gb18030")),
+    "na_values": (("--na-values",), dict(nargs="+", default=[], metavar="TEXT",
+                                         help="cell texts that mean 'missing' in CSV and Excel files, besides empty "
+                                              "cells (the default: only empty cells, so that an entity called NA "
+                                              "keeps its name), e.g. --na-values NA . -")),
+    "output": (("-o", "--output"), dict(metavar="FILE",
+                                        help="write the results here; the format follows the extension: .csv, "
+                                             ".xlsx (with a 'specification' sheet), .dta (variable labels, the "
+                                             "specification as notes) or .parquet; '-' writes CSV to standard "
+                                             "output. Never the data file itself (see --force)")),
+    "keep_data": (("--keep-data",), dict(action="store_true",
+                                         help="write all input columns followed by the results (default: only the "
+                                              "identifying columns and the results, ready to merge back)")),
+    "force": (("--force",), dict(action="store_true",
+                                 help="let -o (or a plot option) overwrite the data file FILE itself, which is "
+                                      "otherwise refused (also through a link)")),
+    "quiet": (("-q", "--quiet"), dict(action="store_true",
+                                      help="print nothing but errors: no summary, no progress bar (unless "
+                                           "--progress), no 'wrote ...' notes and no warnings")),
+    "traceback": (("--traceback",), dict(action="store_true",
+                                         help="on an error, show the full Python traceback (for bug reports)")),
+    "chain": (("--chain",), dict(type=lower_name, default="propagate", choices=CHAIN_POLICIES,
+                                 help="a missing index (failed LP) in the cumulative GTFP: 'propagate' leaves every "
+                                      "later level missing (default); 'restart' re-bases the chain after the gap "
+                                      "(column restarted marks it)")),
+    "plot_entities": (("--plot-entities",), dict(nargs="+", metavar="ENTITY",
+                                                 help="plot these entities' own rows instead of the mean and band")),
+}
+FILE_OPTIONS = ("sheet", "sep", "decimal", "encoding", "na_values", "output", "keep_data", "force")
+
+# ----------------------------------------------------------------------------------------------------
+# building
+# ----------------------------------------------------------------------------------------------------
+
+
+def declared(fact: str, leave_out: tuple = (None,)) -> tuple:
+    """Every value of a family fact (``orientations``, ``disposabilities``) over the registered models, in order:
+    the command line offers what some model declares, and the model's own check refuses the rest."""
+    values = (value for fam in REGISTRY.values() for value in getattr(fam, fact))
+    return tuple(dict.fromkeys(v for v in values if v not in leave_out))
+
+
+#: parameters whose choices the model families declare (unless an analysis has its own subset in options.py)
+REGISTRY_CHOICES = {"orientation": lambda: declared("orientations"),
+                    # "slacks" (the SBM models' own treatment) is what leaving the option out means
+                    "bad_disposability": lambda: declared("disposabilities", (None, "slacks")),
+                    "model": model_names}
+
+
+def family_options() -> dict:
+    """Each family-specific option name -> the models that take it."""
+    names: dict = {}
+    for model, fam in REGISTRY.items():
+        for name in fam.model_options:
+            names.setdefault(name, []).append(model)
+    return names
+
+
+def add_parameter(group, name: str, analysis: str, required: bool = False) -> None:
+    """The flag of ``options.PARAMETERS[name]`` as ``analysis`` takes it. Its default is None, "not given": the
+    function's own default then applies, so a default is written in one place (its signature)."""
+    p = PARAMETERS[name]
+    kw: dict = dict(dest=name, default=None, help=p.help_of(analysis).replace("%", "%%"))
+    choices = p.choices_for.get(analysis) or (REGISTRY_CHOICES[name]() if name in REGISTRY_CHOICES else p.choices)
+    if p.kind == "choice":
+        kw.update(choices=choices, type=lower_name if all(isinstance(c, str) for c in choices) else int)
+    elif p.kind == "columns":
+        kw.update(nargs="+")
+    elif p.kind in ("count", "seed"):
+        kw.update(type=nonnegative_int)
+    elif p.kind == "int":
+        kw.update(type=int)
+    elif p.kind == "float":
+        kw.update(type=float)
+    elif p.kind == "switch":
+        kw.update(action=argparse.BooleanOptionalAction)
+    elif p.kind == "pairs":
+        kw.update(nargs="+", type=PAIRS[name])
+    elif p.kind == "rule":
+        kw.update(type=rule_or_number(choices))
+    if p.metavar and p.kind not in ("choice", "switch"):
+        kw["metavar"] = p.metavar
+    if required:
+        kw["required"] = True
+    group.add_argument(p.option, *p.aliases, **kw)      # the long flag first: errors name the option by it
+
+
+def add_family_options(group) -> None:
+    """The options only some models take, from the registry: ``--epsilon VALUE`` for ebm."""
+    for name, models in family_options().items():
+        validator = REGISTRY[models[0]].model_options[name]
+        about = " ".join((validator.__doc__ or "").split())
+        group.add_argument(f"--{name.replace('_', '-')}", dest=MODEL_OPTION + name, type=number_or_json,
+                           metavar="VALUE", help=f"model {'/'.join(models)}: {about} A number or JSON text, e.g. "
+                                                 "'{\"input\": 0.3, \"output\": 0.6}'.")
+
+
+def add_cli_option(group, name: str, **override) -> None:
+    flags, kw = CLI_OPTIONS[name]
+    group.add_argument(*flags, dest=name, **{**kw, **override})
+
+
+def add_command(sub, cmd, run) -> argparse.ArgumentParser:
+    """One data command's parser from its declaration; ``run(cmd, args, argv)`` carries it out."""
+    parser = sub.add_parser(cmd.name, help=cmd.help, formatter_class=Formatter, epilog=cmd.epilog,
+                            description=cmd.description)
+    parser.add_argument("file", metavar="FILE", help=PANEL_FILE_HELP if cmd.panel else FILE_HELP)
+    parser.set_defaults(func=lambda args, argv: run(cmd, args, argv))
+    for title, names in cmd.groups:
+        group = parser.add_argument_group(title)
+        for name in names:
+            if name in PARAMETERS:
+                add_parameter(group, name, cmd.function, required=name in cmd.required)
+            else:
+                add_cli_option(group, name)
+        if title == "model" and cmd.model_options:
+            add_family_options(group)
+    files = parser.add_argument_group("input and output files")
+    for name in FILE_OPTIONS:
+        add_cli_option(files, name)
+    for plot in cmd.plots:
+        files.add_argument(plot.flag, dest=plot.dest, metavar="FILE.png", help=plot.help)
+    if cmd.plot_entities:
+        add_cli_option(files, "plot_entities")
+    add_cli_option(files, "quiet")
+    add_cli_option(parser, "traceback")
+    return parser

@@ -1,0 +1,398 @@
+"""The vocabulary of ``frontier``: every list of choices, and a table of every public parameter.
+
+This module is a leaf (standard library only), so anything may import it: the analyses check their arguments
+against these tuples, the command line builds its flags from :data:`PARAMETERS`, and a web page can show the
+same help texts (English and Simplified Chinese). A choice is spelled out here and nowhere else; a new value
+(a technology, a bandwidth rule) is added once, here.
+
+What is *not* here: the facts a model family declares (its orientations, bad-output disposabilities, its own
+options such as EBM's ``epsilon``) live in the model registry (:mod:`frontier.models.registry`), next to the
+model; the command line reads them from there.
+
+:data:`PARAMETERS` maps each keyword of the public functions (``efficiency``, ``productivity``,
+``metafrontier``, ``window_analysis``, ``bootstrap``, ``economic``, ``second_stage``) to a :class:`Param`: its
+kind of value, its choices (per analysis where they differ), its default (per analysis where it differs), its
+help in English and Chinese and its command-line flag. Tests keep the table equal to the functions' signatures.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# ----------------------------------------------------------------------------------------------------
+# vocabularies
+# ----------------------------------------------------------------------------------------------------
+
+#: every reference technology (the frontier period t is scored against); ``technology.Technology`` takes these
+TECHNOLOGIES = ("contemporaneous", "sequential", "global", "window", "biennial")
+#: the technologies of the analyses that score one row per DMU period by period (efficiency, metafrontier,
+#: economic): a biennial frontier needs a pair of periods, which only an index compares
+EFFICIENCY_TECHNOLOGIES = ("contemporaneous", "sequential", "global", "window")
+#: the technologies of ``productivity(index="malmquist" | "luenberger")``
+PRODUCTIVITY_TECHNOLOGIES = ("contemporaneous", "sequential", "global", "biennial", "window")
+#: the technologies of the Hicks-Moorsteen indices (each period's frontier scores both periods' quantities)
+HICKS_MOORSTEEN_TECHNOLOGIES = ("contemporaneous", "sequential", "window", "global")
+#: the technologies of the Simar-Wilson efficiency bootstrap (one frontier per period, or one pooled)
+BOOTSTRAP_TECHNOLOGIES = ("contemporaneous", "global")
+
+#: returns to scale: constant, variable, non-increasing, non-decreasing
+RTS = ("crs", "vrs", "nirs", "ndrs")
+#: the returns to scale the Simar-Wilson bootstrap is established for
+BOOTSTRAP_RTS = ("crs", "vrs")
+#: the orientations the built-in models declare (each model declares its own in the registry)
+ORIENTATIONS = ("input", "output", "nonoriented")
+#: the orientations of the radial bootstrap
+BOOTSTRAP_ORIENTATIONS = ("input", "output")
+#: how bad outputs may be disposed of (radial, ddf, nddf); the SBM models treat them through their slacks
+DISPOSABILITIES = ("weak", "strong", "apz")
+#: bad outputs held at their level in economic efficiency
+ECONOMIC_DISPOSABILITIES = ("weak", "strong")
+#: named directions of the directional models
+DIRECTIONS = ("observed", "output", "input", "ones", "mean")
+#: the directions of Nerlovian profit efficiency
+PROFIT_DIRECTIONS = ("observed", "ones", "mean")
+#: zeros in a variable the score divides by
+ZERO_POLICIES = ("error", "small_positive", "drop_term")
+#: LP strategies of the engine (``frontier.engine.METHODS`` is this tuple; a test keeps them equal)
+METHODS = ("auto", "restricted", "full", "dense")
+
+#: productivity index names: the Malmquist family's aliases, then the Hicks-Moorsteen indices
+MALMQUIST_INDICES = ("ml", "gml", "sml", "malmquist", "luenberger")
+HICKS_MOORSTEEN_INDICES = ("hicks_moorsteen", "lhm")
+INDICES = MALMQUIST_INDICES + HICKS_MOORSTEEN_INDICES
+DECOMPOSITIONS = ("fgnz",)
+ADJACENCY = ("observed", "calendar")
+BASES = ("previous", "first")
+#: a missing index in a chained (cumulative) series: leave every later level missing, or restart the chain
+CHAIN_POLICIES = ("propagate", "restart")
+
+METAS = ("pooled", "union")
+ECONOMIC_KINDS = ("cost", "revenue", "profit")
+
+#: kernel bandwidth rules of the efficiency bootstrap (or a number)
+BANDWIDTH_RULES = ("silverman", "lscv")
+#: kernel bandwidth rules of the Malmquist bootstrap (or a number)
+MALMQUIST_BANDWIDTH_RULES = ("silverman",)
+SECOND_STAGE_ALGORITHMS = (1, 2)
+INTERVALS = ("percentile", "basic")
+
+#: the public functions whose parameters :data:`PARAMETERS` describes (the keys of per-analysis entries)
+ANALYSES = ("efficiency", "productivity", "metafrontier", "window_analysis", "bootstrap", "economic",
+            "second_stage")
+
+# ----------------------------------------------------------------------------------------------------
+# the parameter table
+# ----------------------------------------------------------------------------------------------------
+
+#: kinds of value (``Param.kind``): how a value is written on a command line or in a form
+KINDS = ("columns",    # one or more column names
+         "column",     # one column name
+         "choice",     # one of ``choices``
+         "count",      # a whole number >= 0
+         "int",        # a whole number (may be negative: n_jobs = -1)
+         "float",      # a number
+         "switch",     # on / off
+         "pairs",      # NAME=VALUE pairs (weights, prices)
+         "rule",       # one of ``choices`` or a number (bandwidth)
+         "seed",       # a whole number >= 0 (a random seed)
+         "mask")       # a column of 0/1 (true/false) marking rows
+
+
+@dataclass(frozen=True)
+class Param:
+    """One public parameter: what it takes, its default, what it means, and its flag on the command line.
+
+    ``choices`` and ``default`` hold for every analysis but those named in ``choices_for`` and ``defaults``.
+    ``help``/``zh`` explain it (English / Simplified Chinese); ``help_for`` replaces the English text for one
+    analysis. ``flag`` is its command-line option (``--name-with-dashes`` unless given) and ``aliases`` are other
+    spellings the command line accepts.
+    """
+
+    name: str
+    kind: str
+    help: str
+    zh: str
+    choices: tuple | None = None
+    default: object = None
+    choices_for: dict = field(default_factory=dict)
+    defaults: dict = field(default_factory=dict)
+    help_for: dict = field(default_factory=dict)
+    flag: str | None = None
+    aliases: tuple = ()
+    metavar: str | None = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"Param {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}")
+
+    @property
+    def option(self) -> str:
+        """The command-line flag."""
+        return self.flag or "--" + self.name.replace("_", "-")
+
+    def choices_of(self, analysis: str) -> tuple | None:
+        return self.choices_for.get(analysis, self.choices)
+
+    def default_of(self, analysis: str):
+        return self.defaults.get(analysis, self.default)
+
+    def help_of(self, analysis: str) -> str:
+        return self.help_for.get(analysis, self.help)
+
+
+def _table(*params: Param) -> dict:
+    return {p.name: p for p in params}
+
+
+_RTS_HELP = ("returns to scale of the frontier. 'vrs' variable (default): a DMU is compared with DMUs of similar "
+             "size; 'crs' constant: any DMU may be scaled up or down (size does not matter); 'nirs' non-increasing; "
+             "'ndrs' non-decreasing")
+_TECHNOLOGY_HELP = ("with --period, which observations form period t's frontier: 'contemporaneous' period t only "
+                    "(default); 'sequential' all periods up to t; 'global' all periods (one common frontier); "
+                    "'window' periods t-h..t+h (--window h)")
+
+PARAMETERS: dict[str, Param] = _table(
+    # ---- variables and identifiers
+    Param("inputs", "columns", "input columns (resources used), e.g. capital labour energy",
+          "投入变量列（所使用的资源），如 资本 劳动 能源", flag="--inputs", aliases=("-x",), metavar="COL"),
+    Param("outputs", "columns", "desirable output columns (more is better), e.g. GDP",
+          "期望产出变量列（越多越好），如 GDP", flag="--outputs", aliases=("-y",), metavar="COL"),
+    Param("bad_outputs", "columns", "undesirable output columns (less is better), e.g. SO2 COD CO2",
+          "非期望产出变量列（越少越好），如 二氧化硫、化学需氧量、二氧化碳", aliases=("-b",), metavar="COL"),
+    Param("id", "columns",
+          "column(s) identifying each DMU, written first in the output; codes such as 001 are kept as text. "
+          "Without --id all input columns are copied to the output",
+          "标识每个决策单元（DMU）的列，写在输出的最前面；001 这类编码按文本保留。不指定时输出复制全部输入列",
+          help_for={"efficiency": "column(s) identifying each DMU (e.g. --id firm, or --id city with --period "
+                                  "year), written first in the output (as efficiency(id=...)); codes such as 001 "
+                                  "are kept as text. Without --id all input columns are copied to the output"},
+          metavar="COL"),
+    Param("entity", "column", "column identifying the entity (city, firm...)",
+          "标识个体（城市、企业等）的列", metavar="COL"),
+    Param("period", "column", "column identifying the period (year...)", "标识时期（年份等）的列",
+          help_for={"efficiency": "score each period against its own frontier (see --technology)",
+                    "metafrontier": "score each period against its own group frontiers and metafrontier (see "
+                                    "--technology)",
+                    "economic": "evaluate each period against its own frontier (--technology)",
+                    "bootstrap": "bootstrap each period against its own frontier (or, with --technology global, "
+                                 "one pooled frontier)"},
+          metavar="COL"),
+    Param("group", "column",
+          "column naming each DMU's group; every group frontier needs at least 2 DMUs (in each period's "
+          "technology)",
+          "标识每个 DMU 所属组别（地区、行业、所有制）的列；每个组前沿在每期的技术中至少需要 2 个 DMU",
+          help_for={"productivity": "column naming each entity's group (region, industry): the metafrontier index "
+                                    "of Oh & Lee (2010) and Oh (2010) on the global metafrontier, index = ec x bpc "
+                                    "x tgc (luenberger: ec + bpc + tgc) with ec against the contemporaneous group "
+                                    "frontier, bpc the best-practice change and tgc the technology-gap change; with "
+                                    "--index gml (default), or malmquist / luenberger with --technology global. "
+                                    "Each entity stays in one group"},
+          metavar="COL"),
+    Param("reference", "mask",
+          "a column of the data marking the DMUs that span the frontier (1/true: in the reference set, 0/false: "
+          "scored against it only); default every row",
+          "数据中标记构成前沿的参考 DMU 的列（1/true：属于参考集；0/false：只被评价）；默认全部行",
+          metavar="COL"),
+    # ---- the model
+    Param("model", "choice",
+          "the DEA model. 'sbm': slacks-based measure (Tone), non-radial, accounts for every slack (default); "
+          "'radial': CCR/BCC, shrinks all inputs (or expands all outputs) in proportion; 'ddf': directional "
+          "distance function, moves along --direction; 'nddf': non-radial DDF, one step size per variable; "
+          "'sbm_ddf': slacks-based directional inefficiency (Fukuyama-Weber); 'ebm': epsilon-based measure "
+          "(Tone & Tsutsui). See docs/choosing-a-model.md",
+          "DEA 模型：sbm 基于松弛的测度（Tone，非径向，默认）；radial 径向模型（CCR/BCC），所有投入等比例缩减（或所有"
+          "产出等比例扩张）；ddf 方向距离函数，沿 --direction 方向移动；nddf 非径向方向距离函数，每个变量各有步长；"
+          "sbm_ddf 基于松弛的方向性无效率（Fukuyama-Weber）；ebm 混合距离模型（EBM，Tone 与 Tsutsui）",
+          default="sbm", defaults={"productivity": None, "bootstrap": "radial"},
+          help_for={"productivity": "the DEA model (as for 'frontier efficiency'; default sbm, radial for --index "
+                                    "hicks_moorsteen, ddf for lhm)",
+                    "bootstrap": "'radial' (CCR/BCC), the only model with an established bootstrap"}),
+    Param("orientation", "choice",
+          "which side of production the score improves. 'input': use less input for the same outputs (radial "
+          "default; score theta <= 1); 'output': produce more for the same inputs (radial score phi >= 1); "
+          "'nonoriented': both at once (SBM default). The directional models use --direction instead",
+          "导向：input 投入导向（产出不变、减少投入；径向模型默认，得分 theta <= 1）；output 产出导向（投入不变、增加产出；"
+          "径向得分 phi >= 1）；nonoriented 非导向（同时调整投入与产出；SBM 默认）。方向性模型改用 --direction",
+          choices=ORIENTATIONS, choices_for={"bootstrap": BOOTSTRAP_ORIENTATIONS},
+          defaults={"bootstrap": "input"},
+          help_for={"bootstrap": "'input' (default; theta <= 1) or 'output' (phi >= 1)"}),
+    Param("rts", "choice", _RTS_HELP,
+          "规模报酬：vrs 规模报酬可变（默认，DMU 只与规模相近者比较）；crs 规模报酬不变（规模无关）；nirs 规模报酬非递增；"
+          "ndrs 规模报酬非递减",
+          choices=RTS, default="vrs", choices_for={"bootstrap": BOOTSTRAP_RTS},
+          help_for={"economic": _RTS_HELP + ". Profit is bounded only under vrs (or ndrs)"}),
+    Param("super_efficiency", "switch",
+          "super-efficiency: each DMU leaves its own reference set, so efficient DMUs get scores beyond the "
+          "efficient value (SBM: delta >= 1; radial input: theta > 1) and can be ranked. Some LPs may then be "
+          "infeasible (under VRS, or with bad outputs held at an equality): their score is left missing",
+          "超效率：被评价的 DMU 从自身的参考集中剔除，有效 DMU 的得分可超过有效值（SBM：delta >= 1；径向投入导向："
+          "theta > 1），从而可以排序。部分线性规划可能因此无可行解（VRS 下或非期望产出取等式约束时），其得分留空",
+          flag="--super", default=False, defaults={"productivity": None},
+          help_for={"productivity": "super-efficiency (as for 'frontier efficiency'); default: on for sbm, the "
+                                    "super-SBM ML/GML of applied work; off otherwise"}),
+    Param("bad_disposability", "choice",
+          "how bad outputs can be cut (radial, ddf, nddf). 'weak' (default): only together with good outputs, by "
+          "scaling activity down (Fare et al. 1989; Kuosmanen under VRS); 'strong': freely, like an input; 'apz': "
+          "Aparicio-Pastor-Zofio 2013 (ddf, nddf). SBM models treat bad outputs through their slacks",
+          "非期望产出的可处置性（radial、ddf、nddf）：weak 弱可处置（默认，只能随期望产出一同按比例缩减；Färe 等 1989，"
+          "VRS 下为 Kuosmanen 形式）；strong 强可处置（可像投入一样自由缩减）；apz 为 Aparicio-Pastor-Zofío（2013）形式。"
+          "SBM 类模型通过松弛变量处理非期望产出",
+          choices=DISPOSABILITIES, choices_for={"economic": ECONOMIC_DISPOSABILITIES},
+          defaults={"economic": "weak"},
+          help_for={"economic": "bad outputs held at their level: 'weak' (default; B'lambda = b, Kuosmanen under "
+                                "VRS) or 'strong' (B'lambda <= b)"}),
+    Param("direction", "choice",
+          "directional models (ddf, nddf, sbm_ddf): the direction a DMU moves to reach the frontier. 'observed': "
+          "its own (x, y, b), cut inputs and bad outputs and raise good outputs in proportion (default for "
+          "sbm_ddf, and for ddf/nddf in 'frontier efficiency'); 'output': (0, y, b), raise good and cut bad "
+          "outputs with inputs fixed (gtfpch's g = (0, y, -b); default for ddf/nddf in 'frontier productivity'); "
+          "'input': cut inputs only; 'ones': unit steps; 'mean': the column means",
+          "方向性模型（ddf、nddf、sbm_ddf）的方向向量：observed 以自身观测值 (x, y, b) 为方向，同比例减少投入和非期望产出、"
+          "增加期望产出；output 为 (0, y, b)，投入不变，增加期望产出、减少非期望产出（即 gtfpch 的 g = (0, y, -b)）；"
+          "input 只减少投入；ones 单位向量；mean 各列均值",
+          choices=DIRECTIONS, choices_for={"economic": PROFIT_DIRECTIONS},
+          help_for={"economic": "profit only: the direction (g_x, g_y) of the technical DDF and of the "
+                                "normalisation p'g_y + w'g_x: 'observed' (default), 'ones' or 'mean'"}),
+    Param("weights", "pairs",
+          "weights of the variables in the score (sbm, ebm, nddf, sbm_ddf), as VARIABLE=NUMBER, e.g. --weights "
+          "capital=1 labour=1 energy=2",
+          "各变量在得分中的权重（sbm、ebm、nddf、sbm_ddf），格式为 变量=数值，如 --weights 资本=1 劳动=1 能源=2",
+          metavar="VAR=W"),
+    Param("zeros", "choice",
+          "zeros in variables the SBM score divides by: 'error' (default, stop and name them), 'small_positive' "
+          "(use 1/100 of the column's smallest positive value: Tone's rule, as deaR), 'drop_term' (leave that "
+          "variable's term out)",
+          "SBM 得分分母中变量取零时的处理：error 报错并指出（默认）；small_positive 以该列最小正值的 1/100 代替"
+          "（Tone 的做法，与 deaR 相同）；drop_term 在得分中略去该变量的项",
+          choices=ZERO_POLICIES, default="error"),
+    # ---- periods and technologies
+    Param("technology", "choice", _TECHNOLOGY_HELP,
+          "参考技术（第 t 期的前沿由哪些观测构成）：contemporaneous 当期技术（仅第 t 期，默认）；sequential 序列技术"
+          "（第 t 期及以前各期）；global 全局技术（全部时期）；window 窗口技术（t-h..t+h 期）；biennial 两期技术"
+          "（所比较的两期）",
+          choices=EFFICIENCY_TECHNOLOGIES,
+          choices_for={"productivity": PRODUCTIVITY_TECHNOLOGIES, "bootstrap": BOOTSTRAP_TECHNOLOGIES},
+          help_for={"productivity": "reference frontier for 'malmquist' and 'luenberger' (ml/gml/sml imply "
+                                    "theirs): 'contemporaneous' each period's own; 'sequential' all periods up to "
+                                    "t; 'global' all periods; 'biennial' the two periods compared; 'window' "
+                                    "t-h..t+h (--window h)",
+                    "metafrontier": "with --period, which observations form period t's frontiers: "
+                                    "'contemporaneous' period t only (default); 'sequential' all periods up to t; "
+                                    "'global' all periods; 'window' periods t-h..t+h (--window h)",
+                    "economic": "with --period, which observations form period t's frontier (as for 'frontier "
+                                "efficiency')",
+                    "bootstrap": "with --period: 'contemporaneous' (default) or 'global'"}),
+    Param("window", "count", "with --technology window: the bandwidth h, periods t-h..t+h form period t's frontier",
+          "窗口技术（--technology window）的带宽 h：第 t-h 至 t+h 期构成第 t 期的前沿", metavar="H"),
+    # ---- the engine
+    Param("n_jobs", "int", "parallel worker processes (-1 = all cores); results do not depend on it",
+          "并行工作进程数（-1 表示使用全部核心）；结果与之无关", default=1, metavar="N"),
+    Param("method", "choice",
+          "LP strategy: 'auto' (default: the fastest of the others for the model and data size), 'restricted' "
+          "(HiGHS, exact column generation over a small active reference set), 'dense' (the LPs of a reference "
+          "set pivoted together by a vectorised simplex, each answer certified), 'full' (HiGHS with every "
+          "reference DMU in every LP; slower, for checking)",
+          "线性规划求解策略：auto 自动选择最快者（默认）；restricted 在较小的活跃参考集上做精确列生成（HiGHS）；dense "
+          "同一参考集的线性规划以向量化单纯形法一并求解，每个解都经过验证；full 每个线性规划包含全部参考 DMU（较慢，"
+          "用于核对）",
+          choices=METHODS, default="auto"),
+    Param("chunk_size", "count",
+          "LPs per batch sent to a worker (default: chosen from the problem size); results do not depend on it",
+          "每批发送给工作进程的线性规划个数（默认按问题规模自动选择）；结果与之无关", metavar="N"),
+    Param("progress", "switch", "show a progress bar (default: for runs of 5,000+ LPs in a terminal)",
+          "显示进度条（默认：在终端中求解 5000 个以上线性规划时显示）"),
+    # ---- productivity
+    Param("index", "choice",
+          "'gml' global Malmquist-Luenberger (Oh 2010): one frontier of all periods, chains exactly, no "
+          "infeasible cross-period LPs (default); 'ml' Malmquist-Luenberger (Chung et al. 1997): each period's own "
+          "frontier; 'sml' sequential ML (Oh & Heshmati 2010): frontier of all periods so far, no technical "
+          "regress; 'malmquist': the ratio index with --technology; 'luenberger': the difference indicator (> 0 = "
+          "progress) with --technology; 'hicks_moorsteen' (Bjurek 1996; model radial) output over input quantity "
+          "index, and 'lhm' Luenberger-Hicks-Moorsteen (Briec & Kerstens 2004; model ddf, directions (0, y, b) and "
+          "(x, 0, 0)) with --technology contemporaneous, sequential, window or global (transitive)",
+          "生产率指数：gml 全局 Malmquist-Luenberger 指数（Oh 2010，默认）：以全部时期构成一个前沿，可精确连乘，跨期线性"
+          "规划不会无可行解；ml Malmquist-Luenberger 指数（Chung 等 1997）：各期自身的前沿；sml 序列 ML 指数（Oh 与 "
+          "Heshmati 2010）：截至当期的全部时期构成前沿，不出现技术退步；malmquist：比值形式的指数，配合 --technology；"
+          "luenberger：差值形式的指标（> 0 表示进步），配合 --technology；hicks_moorsteen：Hicks-Moorsteen 指数"
+          "（Bjurek 1996，径向模型），产出数量指数与投入数量指数之比；lhm：Luenberger-Hicks-Moorsteen 指标（Briec 与 "
+          "Kerstens 2004，ddf 模型）",
+          choices=INDICES, default="gml"),
+    Param("decomposition", "choice",
+          "'fgnz': also split efficiency change into pure (pec) x scale (sec) efficiency change (Fare, Grosskopf, "
+          "Norris & Zhang 1994); index and tc then use CRS distances",
+          "fgnz：将效率变化进一步分解为纯技术效率变化（pec）与规模效率变化（sec）之积（Färe、Grosskopf、Norris 与 "
+          "Zhang 1994）；此时指数与技术变化按 CRS 距离函数计算",
+          choices=DECOMPOSITIONS),
+    Param("adjacency", "choice",
+          "'observed': compare each entity's consecutive observed periods (default); 'calendar': only periods "
+          "adjacent in the panel (a gap gives a missing index, status 'gap')",
+          "相邻期的定义：observed 比较每个个体相邻的两个观测期（默认）；calendar 只比较面板中日历上相邻的时期（缺期时指数"
+          "留空，状态为 gap）",
+          choices=ADJACENCY, default="observed"),
+    Param("base", "choice",
+          "'previous': year-on-year changes, chained into GTFP (default); 'first': every period against the "
+          "entity's first (fixed base)",
+          "基期：previous 与上一期比较（环比，连乘得到累积 GTFP，默认）；first 每期都与该个体的第一期比较（定基）",
+          choices=BASES, default="previous"),
+    Param("bootstrap", "count",
+          "B replicates of the Simar & Wilson (1999) bootstrap: intervals <component>_lower/_upper and "
+          "<component>_significant (radial Malmquist only: --index malmquist --model radial)",
+          "Simar 与 Wilson（1999）自助法（Bootstrap）的重复次数 B：给出各分量的置信区间 _lower/_upper 与显著性 "
+          "_significant（仅适用于径向 Malmquist 指数：--index malmquist --model radial）",
+          metavar="B"),
+    Param("alpha", "float", "1 - alpha intervals (default 0.05: 95%)",
+          "置信区间的水平为 1 - alpha（默认 0.05，即 95% 置信区间）", default=0.05,
+          help_for={"productivity": "with --bootstrap: intervals at level 1 - alpha (default 0.05)"}),
+    Param("bandwidth", "rule",
+          "kernel bandwidth: 'silverman' (default), 'lscv' or a number",
+          "核密度估计的带宽：silverman（Silverman 经验法则，默认）、lscv（最小二乘交叉验证）或一个正数",
+          choices=BANDWIDTH_RULES, default="silverman", choices_for={"productivity": MALMQUIST_BANDWIDTH_RULES},
+          help_for={"productivity": "with --bootstrap: the kernel bandwidth, 'silverman' (the bivariate normal "
+                                    "reference rule; default) or a number"},
+          metavar="RULE"),
+    Param("random_state", "seed",
+          "random seed: the same seed gives the same numbers whatever --n-jobs (default: a seed is drawn and "
+          "reported)",
+          "随机数种子：相同的种子得到相同的结果，与 --n-jobs 无关（默认随机抽取一个种子并报告）",
+          flag="--random-state", aliases=("--seed",), metavar="SEED"),
+    # ---- metafrontier, window analysis, economic efficiency, bootstrap
+    Param("meta", "choice",
+          "'pooled': the convex metafrontier spanned by all groups' DMUs (O'Donnell, Rao & Battese 2008; the meta "
+          "score is the plain efficiency score on the pooled data) (default); 'union': the non-convex union of the "
+          "group technologies (the worst score over the group frontiers)",
+          "共同前沿：pooled 由全部组的 DMU 共同张成的凸共同前沿（O'Donnell、Rao 与 Battese 2008，默认）；union 各组技术的"
+          "非凸并集（在各组前沿上得分的最差值）",
+          choices=METAS, default="pooled"),
+    Param("width", "count", "periods per window (default 3); windows 1..T-W+1 slide by one period",
+          "每个窗口包含的时期数（默认 3）；窗口逐期滑动，共 T-W+1 个", default=3, metavar="W"),
+    Param("B", "count", "number of bootstrap replicates (default 2000; B x n LPs)",
+          "自助法（Bootstrap）重复次数（默认 2000；共求解 B x n 个线性规划）", default=2000, flag="--B",
+          aliases=("--replicates",), metavar="B"),
+    Param("kind", "choice",
+          "'cost' (prices of every input; default), 'revenue' (of every output) or 'profit' (both)",
+          "经济效率的类型：cost 成本效率（需要全部投入的价格，默认）；revenue 收益效率（需要全部产出的价格）；profit 利润"
+          "效率（两者都需要）",
+          choices=ECONOMIC_KINDS, default="cost"),
+    Param("prices", "pairs",
+          "the price of each priced variable: a column of the data (each DMU's own price) or a number (common to "
+          "all), e.g. --prices K=r L=wage E=2.5. Bad outputs are not priced",
+          "各定价变量的价格：数据中的一列（每个 DMU 自己的价格）或一个数值（所有 DMU 相同），如 --prices 资本=利率 "
+          "劳动=工资 能源=2.5。非期望产出不定价",
+          metavar="VAR=PRICE"),
+    # ---- second stage (Simar & Wilson 2007)
+    Param("covariates", "columns", "environmental variables (covariates) of the truncated regression",
+          "截断回归的环境变量（协变量）列", metavar="COL"),
+    Param("algorithm", "choice",
+          "Simar & Wilson (2007) Algorithm 1 (truncated ML with a parametric bootstrap) or 2 (the distances "
+          "bias-corrected first)",
+          "Simar 与 Wilson（2007）的算法 1（截断正态极大似然估计与参数自助法）或算法 2（先对距离函数做偏差校正）",
+          choices=SECOND_STAGE_ALGORITHMS, default=1),
+    Param("L1", "count", "Algorithm 2: replicates of the bias correction", "算法 2 中偏差校正的自助法重复次数",
+          default=100, metavar="N"),
+    Param("L2", "count", "replicates of the parametric bootstrap of the coefficients",
+          "系数参数自助法的重复次数", default=2000, metavar="N"),
+    Param("interval", "choice",
+          "'percentile' (default): the alpha/2 and 1 - alpha/2 bootstrap quantiles; 'basic': those quantiles "
+          "reflected about the estimate",
+          "置信区间的类型：percentile 百分位区间（默认）；basic 基本区间（分位数关于估计值对称反射）",
+          choices=INTERVALS, default="percentile"),
+)
