@@ -855,3 +855,68 @@ def test_method_choices_are_the_engines():
     commands = build_parser()._subparsers._group_actions[0].choices
     with_method = [action for sub in commands.values() for action in sub._actions if "--method" in action.option_strings]
     assert with_method and all(set(action.choices) == set(engine.METHODS) for action in with_method)
+
+
+# ----------------------------------------------------------------------------------------------------
+# the data file is never overwritten; messages and -q (issues 25.7, 33.4, 27.8)
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("link", ["same path", "symbolic link", "hard link", "other spelling"])
+@pytest.mark.parametrize("option", ["-o", "--plot"])
+def test_an_output_that_is_the_data_file_is_refused(tmp_path, panel, no_solving, capsys, link, option):
+    """`frontier efficiency data.csv ... -o data.csv` replaced the data by the results, silently."""
+    if option == "--plot":
+        pytest.importorskip("matplotlib")
+    data = tmp_path / "data.csv"
+    panel.to_csv(data, index=False)
+    before = data.read_bytes()
+    target = {"same path": data, "other spelling": tmp_path / "." / "data.csv",
+              "symbolic link": tmp_path / "link.csv", "hard link": tmp_path / "hard.csv"}[link]
+    if link == "symbolic link":
+        target.symlink_to(data)
+    elif link == "hard link":
+        os.link(data, target)
+    code, _, err = run(["efficiency", data, *VARS, "--keep-data", option, target], capsys)
+    assert code == 2
+    assert_one_line_error(err, f"{option} '{target}' is the data file", "--force")
+    assert data.read_bytes() == before
+
+
+def test_force_lets_the_output_replace_the_data_file(tmp_path, panel, capsys):
+    data = tmp_path / "data.csv"
+    panel.to_csv(data, index=False)
+    code, _, err = run(["efficiency", data, *VARS, "--id", "city", "--period", "year", "--keep-data", "-q",
+                        "-o", data, "--force"], capsys)
+    assert code == 0, err
+    assert "score" in pd.read_csv(data).columns
+
+
+def test_a_bad_seed_names_its_option(tmp_path, files, capsys):
+    """`--seed -1` said "expected non-negative integer" (numpy's words) without naming the option."""
+    code, _, err = run(["bootstrap", files["firms"], "--inputs", "K", "L", "--outputs", "Y", "--B", "5",
+                        "--seed", "-1"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "--random-state/--seed", "-1")
+
+
+def test_warnings_are_one_line_each_once_and_silenced_by_quiet(tmp_path, files, capsys):
+    """The broken-chain warning was printed by the summary, the export and the plot (three times), as
+    ``file:line: UserWarning``; now one ``frontier: warning:`` line, none with -q."""
+    out = tmp_path / "ml.csv"
+    argv = ["productivity", files["csv"], *PANEL, *VARS, "--index", "ml", "--model", "radial", "--super",
+            "-o", out]
+    code, _, err = run(argv, capsys)
+    assert code == 0, err
+    lines = [line for line in err.splitlines() if "gtfp chains break" in line]
+    assert len(lines) == 1 and lines[0].startswith("frontier: warning: gtfp chains break"), err
+    assert "UserWarning" not in err
+    code, stdout, err = run([*argv, "-q"], capsys)
+    assert code == 0 and err == "" and stdout == ""
+
+
+def test_warnings_in_a_real_process_are_frontier_lines(files, tmp_path):
+    proc = run_subprocess(["productivity", files["csv"], *PANEL, *VARS, "--index", "ml", "--model", "radial",
+                           "--super", "-o", tmp_path / "ml.csv"])
+    assert proc.returncode == 0, proc.stderr
+    assert "UserWarning" not in proc.stderr and "warnings.warn" not in proc.stderr
+    assert sum("gtfp chains break" in line for line in proc.stderr.splitlines()) == 1

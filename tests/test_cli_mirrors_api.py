@@ -1,0 +1,201 @@
+"""The command line mirrors the API: every data command offers every keyword of its function (or says why not),
+and every option it accepts arrives in the call. The metafrontier ``--epsilon`` flag was accepted and dropped
+(issue 25.11): these tests make that class of bug fail loudly."""
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import frontier
+from frontier.cli import build_parser, main
+from frontier.cli.commands import COMMANDS
+from frontier.cli.parser import CLI_OPTIONS, MODEL_OPTION, family_options
+from frontier.datasets import synthetic_city_panel
+from frontier.options import PARAMETERS
+
+#: the options every command needs, by command
+BASE = {"efficiency": ["-x", "capital", "labour", "-y", "value_added"],
+        "productivity": ["--entity", "city", "--period", "year", "-x", "capital", "labour", "-y", "value_added"],
+        "window": ["--entity", "city", "--period", "year", "-x", "capital", "labour", "-y", "value_added"],
+        "metafrontier": ["--group", "region", "-x", "capital", "labour", "-y", "value_added"],
+        "bootstrap": ["-x", "capital", "labour", "-y", "value_added"],
+        "economic": ["-x", "capital", "labour", "-y", "value_added", "--prices", "capital=1", "labour=2"]}
+#: a column for each option naming columns
+COLUMNS = {"bad_outputs": "so2", "id": "city", "entity": "city", "period": "year", "group": "region",
+           "reference": "ref", "inputs": "energy", "outputs": "value_added"}
+#: a non-default value of each kind of option, as typed and as the function receives it
+SAMPLES = {"count": ("2", 2), "int": ("2", 2), "float": ("0.25", 0.25), "seed": ("7", 7), "rule": ("0.5", 0.5),
+           "mask": ("ref", np.arange(48) % 3 == 0)}
+
+
+def companions(cmd, name: str) -> list:
+    """The options another option needs before it means anything (the command refuses it alone)."""
+    if name == "technology" and "period" not in cmd.required:
+        return ["--period", "year"]                        # --technology chooses among the periods' frontiers
+    if name == "id":
+        return ["--period", "year"]                        # city alone does not identify the panel's rows
+    if name == "direction" and cmd.name == "economic":
+        return ["--kind", "profit"]
+    return []
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory):
+    panel = synthetic_city_panel(n_cities=12, n_years=4)
+    panel["ref"] = np.arange(len(panel)) % 3 == 0
+    panel["ref"] = panel["ref"].astype(int)
+    path = tmp_path_factory.mktemp("mirror") / "panel.csv"
+    panel.to_csv(path, index=False)
+    return path
+
+
+class Called(Exception):
+    """Raised by the spy: the call was made (nothing is solved)."""
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    calls = []
+
+    def install(cmd, passthrough=False):
+        real = getattr(frontier, cmd.function)
+
+        def spied(data, **keywords):
+            calls.append((data, keywords))
+            if passthrough:
+                return real(data, **keywords)
+            raise Called
+
+        monkeypatch.setattr(frontier, cmd.function, spied)
+        return calls
+    return install
+
+
+def _signature_keywords(cmd) -> set:
+    sig = inspect.signature(getattr(frontier, cmd.function))
+    return {n for n, p in sig.parameters.items() if n != "data" and p.kind is not p.VAR_KEYWORD}
+
+
+def _subparser(cmd):
+    return build_parser()._subparsers._group_actions[0].choices[cmd.name]
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: c.name)
+def test_command_offers_every_keyword_of_its_function(cmd):
+    """Each keyword of the function is an option of the command, or listed as API-only with a reason; no option
+    names a keyword the function lacks; the registry's family options exactly when it takes **model_options."""
+    keywords = _signature_keywords(cmd)
+    assert set(cmd.keywords) | set(cmd.api_only) == keywords
+    assert not set(cmd.keywords) & set(cmd.api_only)
+    assert all(reason.strip() for reason in cmd.api_only.values())
+    sig = inspect.signature(getattr(frontier, cmd.function))
+    assert cmd.model_options == any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
+    assert all(name in PARAMETERS for name in cmd.keywords)          # a flag, a type and a help text each
+    required = {n for n, p in sig.parameters.items()
+                if p.default is p.empty and n != "data" and p.kind is not p.VAR_KEYWORD}
+    assert required <= set(cmd.required)
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: c.name)
+def test_every_option_is_a_keyword_or_the_command_lines_own(cmd):
+    """An option is a keyword of the function, a family option, or declared as the command line's own (files,
+    plots, messages): nothing is accepted without a place to go."""
+    own = set(CLI_OPTIONS) | {plot.dest for plot in cmd.plots} | {"help", "file"}
+    for action in _subparser(cmd)._actions:
+        dest = action.dest
+        assert dest in cmd.keywords or dest in own or (dest == "id" and cmd.id_index) \
+            or (dest.startswith(MODEL_OPTION) and cmd.model_options), (cmd.name, dest)
+
+
+def _cases():
+    """(command, option tokens, the keyword, the value the function must receive) for every option."""
+    for cmd in COMMANDS:
+        actions = {a.dest: a for a in _subparser(cmd)._actions}
+        for name in cmd.keywords:
+            p, action = PARAMETERS[name], actions[name]
+            if name in COLUMNS:
+                value = COLUMNS[name]
+                tokens, expected = [value], ([value] if p.kind == "columns" else value)
+                if p.kind == "mask":
+                    tokens, expected = [SAMPLES["mask"][0]], SAMPLES["mask"][1]
+            elif p.kind == "choice":
+                default = p.default_of(cmd.function)
+                value = [c for c in action.choices if c != default][-1]
+                tokens, expected = [str(value)], value
+            elif p.kind == "switch":
+                default = p.default_of(cmd.function)
+                flag = action.option_strings[1] if default is True else action.option_strings[0]
+                yield cmd, [flag], name, default is not True
+                continue
+            elif p.kind == "pairs":             # prices: a column of the data or a number
+                tokens, expected = (["capital=ref", "labour=2"], {"capital": "ref", "labour": 2.0}) \
+                    if name == "prices" else (["capital=2"], {"capital": 2.0})
+            else:
+                tokens, expected = [SAMPLES[p.kind][0]], SAMPLES[p.kind][1]
+            for flag in action.option_strings:
+                yield cmd, [flag, *tokens], name, expected
+
+
+@pytest.mark.parametrize("cmd, tokens, name, expected", list(_cases()),
+                         ids=lambda v: v.name if hasattr(v, "keywords") else None)
+def test_each_option_arrives_in_the_call(cmd, tokens, name, expected, data_file, spy, capsys):
+    calls = spy(cmd)
+    argv = [cmd.name, str(data_file), *BASE[cmd.name], *tokens, *companions(cmd, name)]
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 1 and calls, err                               # the spy was called, with:
+    data, keywords = calls[-1]
+    assert name in keywords, (tokens, sorted(keywords))
+    got = keywords[name]
+    if isinstance(expected, np.ndarray):
+        np.testing.assert_array_equal(got, expected)
+    else:
+        assert got == expected, (tokens, got)
+
+
+@pytest.mark.parametrize("cmd", [c for c in COMMANDS if c.id_index], ids=lambda c: c.name)
+def test_id_of_an_indexed_command_labels_the_data(cmd, data_file, spy, capsys):
+    calls = spy(cmd)
+    assert main([cmd.name, str(data_file), *BASE[cmd.name], "--id", "city", "--period", "year"]) == 1
+    data, keywords = calls[-1]
+    assert list(data.index.names) == ["city", "year"] and "id" not in keywords
+
+
+@pytest.mark.parametrize("cmd", [c for c in COMMANDS if c.model_options], ids=lambda c: c.name)
+def test_family_options_arrive_in_the_call(cmd, data_file, spy, capsys):
+    """--epsilon (EBM's option, from the registry) reaches every function that takes model options."""
+    calls = spy(cmd)
+    assert "epsilon" in family_options()
+    assert main([cmd.name, str(data_file), *BASE[cmd.name], "--model", "ebm", "--epsilon", "0.3"]) == 1
+    assert calls[-1][1]["epsilon"] == 0.3 and calls[-1][1]["model"] == "ebm"
+
+
+def test_metafrontier_ebm_epsilon_is_used(data_file, spy, tmp_path, capsys):
+    """Issue 25.11: `frontier metafrontier --model ebm --epsilon 0.3` calibrated epsilon instead (exit 0)."""
+    cmd = next(c for c in COMMANDS if c.name == "metafrontier")
+    metafrontier = frontier.metafrontier
+    calls = spy(cmd, passthrough=True)
+    out = tmp_path / "meta.csv"
+    code = main(["metafrontier", str(data_file), *BASE["metafrontier"], "--model", "ebm", "--orientation", "input",
+                 "--epsilon", "0.3", "-q", "-o", str(out)])
+    assert code == 0, capsys.readouterr().err
+    assert calls[-1][1]["epsilon"] == 0.3
+    api = metafrontier(synthetic_city_panel(n_cities=12, n_years=4), "region", ["capital", "labour"],
+                                ["value_added"], model="ebm", orientation="input", epsilon=0.3)
+    np.testing.assert_allclose(pd.read_csv(out)["tgr"].to_numpy(), api.tgr.to_numpy(), rtol=1e-9)
+
+
+def test_parsing_imports_no_engine_and_no_pandas():
+    """The parser is built from options.py and the registry: `frontier --help` loads neither the engine (and
+    highspy) nor pandas."""
+    code = ("import sys; from frontier.cli import build_parser; build_parser().parse_args(['efficiency', 'f.csv', "
+            "'-x', 'a', '-y', 'b', '--method', 'dense']); "
+            "heavy = [m for m in ('frontier.engine', 'highspy', 'pandas', 'frontier.scoring') if m in sys.modules]; "
+            "print(heavy)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
