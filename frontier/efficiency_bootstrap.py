@@ -65,12 +65,11 @@ from .models import resolve_options
 from .problem import Problem
 from .results import Specification, Summary, _FileExports, _row_line, _SummaryViews, leading_columns
 from .scoring import _identifiers, evaluation_groups, progress_bar
+from .options import BANDWIDTH_RULES, BOOTSTRAP_TECHNOLOGIES as TECHNOLOGIES
 
-BANDWIDTH_RULES = ("silverman", "lscv")
 SILVERMAN_CONSTANT = 1.06
 EFFICIENT_TOL = 1e-6          # a distance within this of 1 counts as efficient when the bandwidth is chosen
 LSCV_BINS = 1000              # pair distances binned as R's bw.ucv (nb = 1000)
-TECHNOLOGIES = ("contemporaneous", "global")
 MAP_VALUES = 10_000_000       # pseudo-data numbers per parallel map (80 MB): bounds memory for large n x B
 ESTIMATE_COLUMNS = ("score", "bias", "bias_corrected", "lower", "upper", "bias_to_variance", "correction_advised",
                     "n_replicates", "status")

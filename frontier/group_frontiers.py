@@ -40,9 +40,8 @@ from .panel import period_order
 from .problem import SNAP_TOL
 from .results import MetafrontierResult, Specification
 from .technology import ReferenceSets, Technology
+from .options import EFFICIENCY_TECHNOLOGIES as TECHNOLOGIES, METAS
 
-METAS = ("pooled", "union")
-TECHNOLOGIES = ("contemporaneous", "sequential", "global", "window")
 
 
 def _identifier(frame: pd.DataFrame, name, role: str) -> tuple[pd.Series, bool]:

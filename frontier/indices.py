@@ -64,6 +64,7 @@ from .panel import Pairs, Panel, period_ranks
 from .problem import Problem
 from .results import ProductivityResult, Specification
 from .technology import TECHNOLOGIES, ReferenceSets, Technology
+from .options import HICKS_MOORSTEEN_TECHNOLOGIES as HM_TECHNOLOGIES
 
 INDEX_ALIASES = {
     "ml": ("malmquist", "contemporaneous"),
@@ -482,7 +483,6 @@ HM_INDICES = {
     "lhm": ("difference", "ddf", dict(direction="output"), dict(direction="input")),
 }
 HM_COMPONENTS = ("index", "output_quantity", "input_quantity")
-HM_TECHNOLOGIES = ("contemporaneous", "sequential", "window", "global")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from .panel import period_order
 from .problem import Problem, custom_direction
 from .results import EfficiencyResult, Specification
 from .technology import ReferenceSets, Technology
+from .options import EFFICIENCY_TECHNOLOGIES
 
 
 def bind_model(dea: DEAData, direction_index: pd.Index, *, model: str, orientation, rts, bad_disposability, direction,
@@ -83,7 +84,7 @@ def evaluation_groups(labels: pd.Index, period: str | None, period_values: pd.Se
     n = len(labels)
     if period is None:
         return [(np.arange(n), np.flatnonzero(ref_mask))]
-    if technology not in ("contemporaneous", "sequential", "global", "window"):
+    if technology not in EFFICIENCY_TECHNOLOGIES:
         raise ValueError("technology must be 'contemporaneous', 'sequential', 'global' or 'window'")
     if period_values.isna().any():
         raise ValueError(f"period column {period!r} has missing values in rows "

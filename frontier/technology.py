@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .options import TECHNOLOGIES
 from .panel import period_order, period_ranks
 
-TECHNOLOGIES = ("contemporaneous", "sequential", "global", "window", "biennial")
 
 
 @dataclass(frozen=True)
