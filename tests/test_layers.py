@@ -64,7 +64,7 @@ KNOWN_LAZY: set[tuple[str, str]] = {                # function-level imports of 
     ("truncated_regression", "models"), ("truncated_regression", "problem"), ("truncated_regression", "scoring"),
 }
 KNOWN_PRIVATE: set[tuple[str, str, str]] = {        # one public helper each (the review's smaller items)
-    ("cli", "plots", "_mpl"),
+    ("cli.files", "plots", "_mpl"),
     ("economic_efficiency", "data", "_rows"), ("group_frontiers", "data", "_rows"), ("indices", "data", "_rows"),
     ("panel", "data", "_rows"), ("problem", "data", "_rows"), ("scoring", "data", "_rows"),
     ("truncated_regression", "data", "_rows"), ("efficiency_bootstrap", "data", "_rows"),
