@@ -13,9 +13,13 @@ order (Apr, Aug, Dec...), silently pairing the wrong periods. The rules:
 * **text** that all reads as numbers (``"9", "10", "11"``): numeric order; text that is one common prefix,
   an integer and one common suffix (``"Y1" ... "Y12"``, ``"t9", "t10"``): the integer's order; text in one
   common layout that starts with a four-digit year (``"2010Q1"``, Stata's ``"2010m3"``, ``"2010-03-15"``):
-  the order of (year, then each following number). Any other text (``"Jan", "Feb"``, ``"03/2001"``,
-  ``"Q1 2010"``) is refused with a ``ValueError`` that says how to give the order (numbers, dates, or an
-  ordered Categorical), because its alphabetical order is not time order;
+  the order of (year, then each following number). Text that is all year.month (``"2010.3"`` ...
+  ``"2010.12"``: a four-digit year, a dot, a month 1 to 12) is read as (year, month), not as decimals (which
+  would put 2010.12 before 2010.3 and make 2010.1 and 2010.10 one period). Two-digit years across a century
+  (``"98", "99", "00", "01"``: all two digits, some zero-padded, some 50 or more) are refused, because as
+  numbers 00 would come first. Any other text (``"Jan", "Feb"``, ``"03/2001"``, ``"Q1 2010"``) is refused
+  with a ``ValueError`` that says how to give the order (numbers, dates, or an ordered Categorical), because
+  its alphabetical order is not time order;
 * values of **mixed types** (``2001`` and ``"2002"``) are refused with a ``ValueError``.
 """
 from __future__ import annotations
@@ -113,10 +117,34 @@ def _order_plain(distinct: list, name: str) -> list:
                          + _HOW_TO_FIX.format(name=name)) from None
 
 
+YEAR_DOT_MONTH = re.compile(r"\d{4}\.(\d{1,2})")          # "2010.3", "2010.12": year and month, not a decimal
+TWO_DIGITS = re.compile(r"\d{2}")
+
+
+def _is_year_dot_month(text: str) -> bool:
+    match = YEAR_DOT_MONTH.fullmatch(text)
+    return match is not None and 1 <= int(match.group(1)) <= 12
+
+
+def _refuse_two_digit_years(distinct: list[str], name: str) -> None:
+    """Raise for two-digit years across a century (``"98", "99", "00", "01"``): every value two digits, some
+    zero-padded (``"00"``-``"09"``, written as years are) and some 50 or more; as numbers 00 would come first."""
+    if all(TWO_DIGITS.fullmatch(s) for s in distinct) and any(s.startswith("0") for s in distinct) \
+            and any(int(s) >= 50 for s in distinct):
+        shown = ", ".join(repr(s) for s in sorted(distinct)[:6]) + (", ..." if len(distinct) > 6 else "")
+        raise ValueError(f"period column {name!r} holds two-digit years ({shown}) whose century, and so "
+                         "their time order, cannot be read from the text (as numbers '00' comes before '99'). "
+                         f"Give four-digit years, e.g. df[{name!r}] = df[{name!r}].astype(int).map(lambda y: y + "
+                         "(1900 if y >= 50 else 2000)) with the century that is right for your data")
+
+
 def _order_text(distinct: list[str], name: str) -> list[str]:
-    """Text periods: numeric text by number; text in one layout (one number, or a leading year) by its numbers."""
+    """Text periods: numeric text by number; text in one layout (one number, or a leading year, year.month
+    included) by its numbers; two-digit years across a century refused."""
     as_numbers = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce")
-    if as_numbers.notna().all():
+    year_dot_month = all(_is_year_dot_month(s) for s in distinct)
+    if as_numbers.notna().all() and not year_dot_month:
+        _refuse_two_digit_years(distinct, name)
         keys = as_numbers.astype(float).tolist()
         how = "as numbers"
     else:

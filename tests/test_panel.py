@@ -26,6 +26,7 @@ REPRESENTATIONS = {
     "numeric text": lambda t: t.astype(str),                                        # "9" < "10"
     "prefixed text": lambda t: "Y" + t.astype(str),                                  # "Y9" < "Y10"
     "year-first text": lambda t: "2010m" + t.astype(str),                            # Stata's %tm display
+    "year.month text": lambda t: "2010." + t.astype(str),                            # not 2010.12 < 2010.3
     "ordered categorical": lambda t: pd.Categorical(np.array(MONTHS)[t - 1], categories=MONTHS, ordered=True),
     "unordered categorical, explicit categories": lambda t: pd.Categorical(np.array(MONTHS)[t - 1],
                                                                            categories=MONTHS),
@@ -101,6 +102,11 @@ def test_period_order_rules():
     months = pd.Categorical(["Mar", "Jan"], categories=["Jan", "Feb", "Mar"], ordered=True)
     assert period_order(pd.Series(months)) == ["Jan", "Mar"]
     assert period_order(pd.Series(pd.Categorical([10, 9, 11]))) == [9, 10, 11]
+    # year.month text is (year, month) when every value is one; other decimals and zero-padded months are numbers
+    assert period_order(pd.Series(["2011.1", "2010.10", "2010.1"])) == ["2010.1", "2010.10", "2011.1"]
+    assert period_order(pd.Series(["2011.0", "2010.5", "2010.25"])) == ["2010.25", "2010.5", "2011.0"]
+    assert period_order(pd.Series(["12", "01", "09", "10"])) == ["01", "09", "10", "12"]
+    assert period_order(pd.Series(["20", "00", "05"])) == ["00", "05", "20"]
 
 
 @pytest.mark.parametrize("values, fragments", [
@@ -109,6 +115,8 @@ def test_period_order_rules():
     ([f"{m:02d}/2010" for m in range(1, 13)], ["'period'", "'01/2010'", "pd.to_datetime"]),
     ([1, 2, "3", 4, 5, 6, 7, 8, 9, 10, 11, 12], ["'period'", "mixes value types", "(number)", "(text)"]),
     (["1", "01", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"], ["'period'", "['01', '1']", "same period"]),
+    ([f"{y % 100:02d}" for y in range(1995, 2007)], ["'period'", "two-digit years", "'00'", "four-digit years"]),
+    ([f"2010.{m}" for m in range(1, 12)] + ["2010.01"], ["'period'", "['2010.01', '2010.1']", "same period"]),
 ])
 def test_periods_without_a_time_order_are_refused(panel, values, fragments):
     pattern = "".join(f"(?=[\\s\\S]*{re.escape(f)})" for f in fragments)
