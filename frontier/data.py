@@ -6,6 +6,8 @@ arrays copied out of the frame. The user's DataFrame is never modified.
 """
 from __future__ import annotations
 
+import decimal
+import numbers
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -77,7 +79,8 @@ def validate_frame(
     """Check a DataFrame for DEA and return its numeric view.
 
     Raises ``ValueError`` (naming columns and rows) for: a non-DataFrame, no inputs or no outputs, missing
-    columns, a column given in two roles, non-numeric columns, NaN or infinite values, negative values,
+    columns, a column given in two roles, non-numeric columns (text, flags, complex numbers:
+    :func:`numeric_values`), NaN or infinite values, negative values,
     duplicate index labels and fewer than ``min_dmus`` rows.
     """
     if not isinstance(data, pd.DataFrame):
@@ -114,12 +117,7 @@ def validate_frame(
     variables = inputs + outputs + bad_outputs
     arrays = []
     for col in variables:
-        series = data[col]
-        if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
-            bad = series[pd.to_numeric(series, errors="coerce").isna() & series.notna()].index
-            raise ValueError(f"column {col!r} is not numeric (dtype {series.dtype}); "
-                             f"non-numeric values in rows {_rows(bad) if len(bad) else '(dtype)'}")
-        values = series.to_numpy(dtype=float, na_value=np.nan)
+        values = numeric_values(data[col], col)
         nan = ~np.isfinite(values)
         if nan.any():
             kind = "NaN" if np.isnan(values[nan]).all() else "NaN or infinite"
@@ -147,6 +145,48 @@ def validate_frame(
         outputs=tuple(outputs),
         bad_outputs=tuple(bad_outputs),
     )
+
+
+def _is_real_number(value) -> bool:
+    """A real number (Python, NumPy or ``Decimal``); not a flag, not text, not a complex number."""
+    return (isinstance(value, (numbers.Real, decimal.Decimal))
+            and not isinstance(value, (bool, np.bool_)))
+
+
+def numeric_values(series: pd.Series, col) -> np.ndarray:
+    """The values of the variable ``col`` as floats (missing values as NaN), or a ValueError saying why not.
+
+    Numeric dtypes are taken as they are; a column of Python objects (``object`` dtype, e.g. after
+    ``df.loc[...] = None`` or from a database driver: ints, floats, ``Decimal``) is accepted when every value
+    present is a real number. Refused, naming the rows: text (also text that reads as a number, ``"1.5"``, which
+    only ``pd.to_numeric`` should convert), True/False and complex numbers (complex dtype too: casting would
+    drop the imaginary part).
+    """
+    dtype = series.dtype
+    if pd.api.types.is_complex_dtype(dtype):
+        raise ValueError(f"column {col!r} holds complex numbers (dtype {dtype}); DEA needs real numbers (take "
+                         f"the real part, df[{col!r}] = df[{col!r}].to_numpy().real, if that is what it means)")
+    if pd.api.types.is_bool_dtype(dtype):
+        raise ValueError(f"column {col!r} is not numeric (dtype {dtype}): it holds True/False flags, not "
+                         "quantities")
+    if pd.api.types.is_numeric_dtype(dtype):
+        return series.to_numpy(dtype=float, na_value=np.nan)
+    values = series.astype(object)
+    present = values.notna().to_numpy()
+    real = values.map(_is_real_number).to_numpy()
+    if (real | ~present).all():
+        return np.array([float(v) if ok else np.nan for v, ok in zip(values, real)], dtype=float)
+    text = values.map(lambda v: isinstance(v, str)).to_numpy()
+    flag = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy()
+    complex_ = values.map(lambda v: isinstance(v, numbers.Complex)).to_numpy() & ~real & ~flag
+    other = present & ~(real | text | flag | complex_)
+    found = [f"{kind} in rows {_rows(series.index[rows])} (e.g. {values[rows].iloc[0]!r}"
+             + (f", {type(values[rows].iloc[0]).__name__})" if kind == "other values" else ")")
+             for kind, rows in (("text", text), ("True/False", flag), ("complex numbers", complex_),
+                                ("other values", other)) if rows.any()]
+    hint = (f"; text that reads as numbers can be converted with df[{col!r}] = pd.to_numeric(df[{col!r}])"
+            if pd.to_numeric(values[text], errors="coerce").notna().any() else "")
+    raise ValueError(f"column {col!r} is not numeric (dtype {dtype}): {'; '.join(found)}{hint}")
 
 
 def check_unique_columns(data: pd.DataFrame, names: Sequence) -> None:

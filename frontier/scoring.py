@@ -56,9 +56,15 @@ def period_column(frame: pd.DataFrame, period: str | None) -> pd.Series | None:
 
 
 def _reference_positions(reference, frame: pd.DataFrame) -> np.ndarray:
+    """The rows of ``frame`` in the reference set: all (None), a boolean mask, a list of DMU labels or one label
+    (a string, a number, or a tuple for an index of as many levels: never spelt out character by character)."""
     n = len(frame)
     if reference is None:
         return np.ones(n, dtype=bool)
+    one_label = (isinstance(reference, (str, bytes)) or np.ndim(reference) == 0
+                 or (isinstance(reference, tuple) and frame.index.nlevels == len(reference) > 1))
+    if one_label and not isinstance(reference, (bool, np.bool_)):
+        reference = [reference]
     if isinstance(reference, pd.Series) and reference.dtype == bool:
         mask = reference.reindex(frame.index)
         if mask.isna().any():
@@ -174,7 +180,7 @@ def efficiency(
         column per variable (non-negative magnitudes).
     weights : ``{column: weight}`` for sbm (relative weights), nddf (raw weights, default 1) and sbm_ddf
         (default 1/(2m) per input, 1/(2(s1+s2)) per output).
-    reference : rows spanning the frontier: a boolean mask or a list of labels (default all rows).
+    reference : rows spanning the frontier: a boolean mask, a list of labels or one label (default all rows).
     period, technology, window : a column (or an index level of a panel indexed by entity and period): score
         each period's rows against the frontier of that period
         (``"contemporaneous"``), of all earlier and current periods (``"sequential"``), of all periods

@@ -47,6 +47,37 @@ def test_boolean_column_is_not_numeric(df):
         fr.efficiency(df.assign(flag=[True, False, True, True, False]), ["K"], "flag")
 
 
+def test_complex_column_is_refused_not_cast(df):
+    """Casting would silently drop the imaginary part (NumPy only warns)."""
+    with raises("'Y'", "complex"):
+        fr.efficiency(df.assign(Y=df["Y"] + 1j), ["K", "L"], "Y")
+    with raises("'Y'", "complex numbers in rows ['firmB']"):
+        fr.efficiency(df.assign(Y=df["Y"].astype(object).where(df.index != "firmB", 6 + 2j)), ["K", "L"], "Y")
+
+
+def test_object_column_of_numbers_is_read_as_numbers(df):
+    """A column of Python numbers (object dtype: ints, floats, Decimal) gives the scores of the float column."""
+    import decimal
+
+    ref = fr.efficiency(df, ["K", "L"], "Y", model="radial")
+    objects = df.astype({"K": object, "Y": object})
+    objects["Y"] = [int(v) if v == int(v) else decimal.Decimal(str(v)) for v in df["Y"]]
+    pd.testing.assert_series_equal(fr.efficiency(objects, ["K", "L"], "Y", model="radial").scores, ref.scores)
+
+
+def test_object_column_that_is_not_numbers_names_rows_and_why(df):
+    text = df.astype({"L": object})
+    text.loc["firmB", "L"] = "3"
+    with raises("'L'", "not numeric", "text in rows ['firmB']", "'3'", "pd.to_numeric"):
+        fr.efficiency(text, ["K", "L"], "Y")
+    flags = df.astype({"L": object})
+    flags.loc["firmD", "L"] = True
+    with raises("'L'", "True/False in rows ['firmD']"):
+        fr.efficiency(flags, ["K", "L"], "Y")
+    with raises("'L'", "text in rows ['firmA', 'firmB', 'firmC', 'firmD', 'firmE']"):
+        fr.efficiency(df.astype({"L": str}), ["K", "L"], "Y")
+
+
 @pytest.mark.parametrize("value,kind", [(np.nan, "NaN"), (np.inf, "infinite"), (-np.inf, "infinite")])
 def test_nan_and_inf(df, value, kind):
     bad = df.copy()
@@ -227,6 +258,22 @@ def test_unknown_zero_policy(df):
 def test_invalid_options(df, kwargs, fragments):
     with raises(*fragments):
         fr.efficiency(df, ["K", "L"], "Y", "CO2", **kwargs)
+
+
+def test_reference_can_be_one_label(df):
+    """A single label (text, number or a tuple of a MultiIndex) is that DMU, not its characters one by one."""
+    by_list = fr.efficiency(df, ["K", "L"], "Y", reference=["firmD"], model="radial")
+    by_label = fr.efficiency(df, ["K", "L"], "Y", reference="firmD", model="radial")
+    pd.testing.assert_series_equal(by_label.scores, by_list.scores)
+    assert by_label.spec["reference"] == "1 rows"
+    numbered = df.reset_index(drop=True)
+    pd.testing.assert_series_equal(fr.efficiency(numbered, ["K", "L"], "Y", reference=3, model="radial").scores,
+                                   by_list.scores.reset_index(drop=True))
+    panel = df.set_index("year", append=True)
+    assert fr.efficiency(panel, ["K", "L"], "Y", reference=("firmD", 2002)).spec["reference"] == "1 rows"
+    letters = df.rename(index=dict(zip(df.index, "firmD")))          # DMUs named f, i, r, m, D
+    with raises("reference", "'firmD'", "not in data"):
+        fr.efficiency(letters, ["K", "L"], "Y", reference="firmD")
 
 
 def test_invalid_period_options(df):
