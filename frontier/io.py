@@ -20,6 +20,8 @@ characters: letters, Unicode letters included, so 城市 and 年份 stay as they
 
 Every file is written to a temporary file in the target's folder and renamed over the target only when the
 write succeeded (:func:`atomic_write`): a failing export leaves an existing file as it was and no partial file.
+Excel files are checked before they are read (:func:`check_workbook_size`: no part of a decompression bomb is
+expanded), and binary Parquet columns are read as text.
 :func:`check_output` checks a destination (known format, existing writable folder, writer installed) before a
 long computation. Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return
 first) is written to ``.xlsx`` as text; in CSV it is kept as it is, with a warning.
@@ -33,14 +35,17 @@ import datetime as _dt
 import os
 import re
 import secrets
-import shutil
+import stat
 import struct
 import sys
 import unicodedata
 import warnings
+import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
+from xml.parsers import expat
 
 import numpy as np
 import pandas as pd
@@ -145,6 +150,7 @@ def read_table(path, sheet=None, *, sep: str | None = None, decimal: str = ".", 
         _need("xlrd", "io", "reading .xls files")
     elif fmt == "excel":
         _need("openpyxl", "io", "reading Excel files")
+        check_workbook_size(p)
     elif fmt == "parquet":
         _need("pyarrow", "io", "reading Parquet files")
     try:
@@ -167,7 +173,124 @@ def read_table(path, sheet=None, *, sep: str | None = None, decimal: str = ".", 
         raise ValueError(f"cannot read {str(path)!r} as {FORMAT_NAMES[fmt]}{hint} ({detail[:300]})") from exc
     for w in caught:
         warnings.warn(w.message, w.category, stacklevel=2)
+    if fmt == "parquet":
+        frame = _text_from_bytes(frame, path)
     return frame
+
+
+def _text_from_bytes(frame: pd.DataFrame, path) -> pd.DataFrame:
+    """Binary columns (Parquet's ``binary``, read as Python ``bytes``) decoded as UTF-8 text, so that an id
+    ``b'A'`` is the text ``A`` in every result file; a column that is not UTF-8 text is refused, naming it."""
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype != object:
+            continue
+        present = values.dropna()
+        if not len(present) or not present.map(lambda v: isinstance(v, (bytes, bytearray))).all():
+            continue
+        bad = present.index[~present.map(_is_utf8).to_numpy(dtype=bool)]
+        if len(bad):
+            raise ValueError(f"cannot read {str(path)!r}: column {col!r} is binary data that is not UTF-8 text "
+                             f"(rows {list(bad[:5])}{' ...' if len(bad) > 5 else ''}); frontier reads text and "
+                             "numbers: convert or drop the column")
+        frame[col] = values.map(lambda v: v.decode("utf-8") if isinstance(v, (bytes, bytearray)) else v)
+    return frame
+
+
+def _is_utf8(value: bytes) -> bool:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+EXCEL_CELL_LIMIT = 32_767            # characters in one cell: Excel's own limit
+EXCEL_EXPANDED_LIMIT = 1 << 30      # bytes: the most the parts of one .xlsx may expand to (1 GiB)
+
+
+def check_workbook_size(path) -> None:
+    """Refuse an .xlsx/.xlsm built to exhaust memory (a decompression bomb) before openpyxl reads it.
+
+    An .xlsx is a zip archive of XML parts. Refused with a ValueError naming the file and the part: parts that
+    together declare more than ``EXCEL_EXPANDED_LIMIT`` bytes uncompressed (1 GiB, about 20 million numeric
+    cells: save bigger tables as CSV or Parquet), and text longer than Excel's cell limit of
+    ``EXCEL_CELL_LIMIT`` characters in any XML part (a shared string, an inline string, a cell's value or any
+    other element), found by streaming the parts through expat in constant memory. The declared sizes bind:
+    Python's zip reader (openpyxl's too) never yields more than a part declares. A file that is not a zip
+    archive, or not well-formed, is left to the reader, whose error says it is damaged.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return
+    with archive:
+        parts = archive.infolist()
+        total = sum(part.file_size for part in parts)
+        if total > EXCEL_EXPANDED_LIMIT:
+            largest = max(parts, key=lambda part: part.file_size)
+            raise ValueError(f"cannot read {str(path)!r}: its parts expand to {total / 2**20:,.0f} MB (the largest, "
+                             f"{largest.filename}, to {largest.file_size / 2**20:,.0f} MB) from "
+                             f"{sum(part.compress_size for part in parts) / 2**20:,.1f} MB; frontier reads Excel "
+                             f"files up to {EXCEL_EXPANDED_LIMIT / 2**20:,.0f} MB expanded: save the data as CSV "
+                             "or Parquet")
+        for part in parts:
+            if part.filename.lower().endswith((".xml", ".rels")):
+                try:
+                    _check_cell_text(archive, part, path)
+                except (zipfile.BadZipFile, OSError, EOFError, expat.ExpatError):
+                    return
+
+
+class _TextLengths:
+    """expat handlers that raise when a text is longer than ``EXCEL_CELL_LIMIT`` characters: a shared string
+    (``<si>``) or inline string (``<is>``) with its rich-text runs summed, else the text of any one element."""
+
+    def __init__(self, path, part: str):
+        self.path, self.part = path, part
+        self.string = None          # the <si> or <is> element being summed, if any
+        self.length = 0             # characters of the current string or element
+        self.strings = 0            # shared strings so far (to say which one)
+        self.cell = None            # the reference (B7) of the cell being read, if any
+
+    def start(self, name, attributes):
+        local = name.rsplit(" ", 1)[-1]
+        if local == "c":
+            self.cell = attributes.get("r")
+        if self.string is None:
+            self.length = 0
+            if local in ("si", "is"):
+                self.string = local
+                self.strings += local == "si"
+
+    def end(self, name):
+        local = name.rsplit(" ", 1)[-1]
+        if local == self.string:
+            self.string = None
+        if local == "c":
+            self.cell = None
+
+    def text(self, data):
+        self.length += len(data)
+        if self.length > EXCEL_CELL_LIMIT:
+            where = (f"shared string {self.strings}" if self.string == "si"
+                     else f"cell {self.cell}" if self.cell else "an element")
+            raise ValueError(f"cannot read {str(self.path)!r}: {where} of {self.part} holds more than "
+                             f"{EXCEL_CELL_LIMIT:,} characters, Excel's limit for one cell; the file is damaged or "
+                             "built to exhaust memory (a decompression bomb)")
+
+
+def _check_cell_text(archive, part, path) -> None:
+    """Stream one XML part of a workbook through :class:`_TextLengths` (constant memory)."""
+    lengths = _TextLengths(path, part.filename)
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartElementHandler, parser.EndElementHandler = lengths.start, lengths.end
+    parser.CharacterDataHandler = lengths.text
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            parser.Parse(chunk, False)
+    parser.Parse(b"", True)
 
 
 def _csv_options(fmt: str, options: _TextOptions, text_columns) -> dict:
@@ -226,6 +349,26 @@ class Export:
     descriptions: dict = field(default_factory=dict)
     extra_tables: dict = field(default_factory=dict)
     title: str = ""
+
+
+RESULT_SUFFIX = "_dea"      # a result column written beside an input column of the same name becomes <name>_dea
+
+
+def put_input_data_first(export: Export, data: pd.DataFrame, table: pd.DataFrame) -> None:
+    """Make ``table`` the export's table: the input ``data``'s columns followed by the results, where a result
+    column whose name is also an input column's is written as ``<name>_dea`` (:data:`RESULT_SUFFIX`).
+
+    The input columns are described as input data; every result description goes with its result column under
+    the name it is written with, so that a data column called ``score`` is not labelled as the efficiency score
+    (in Stata's variable labels and the specification sheet) while the result's ``score_dea`` goes unlabelled.
+    Identifying columns the results were merged on keep the results' description.
+    """
+    written = {col: f"{col}{RESULT_SUFFIX}" if col in data.columns and f"{col}{RESULT_SUFFIX}" in table.columns
+               else col for col in export.descriptions}
+    described = {col: "input data" for col in data.columns}
+    described.update({written[col]: text for col, text in export.descriptions.items()})
+    export.table = table
+    export.descriptions = {col: described[col] for col in table.columns if col in described}
 
 
 def _fmt_value(value) -> str:
@@ -750,9 +893,11 @@ def check_output(path, fmt: str | None = None, what: str = "output") -> str:
 
 def check_writable(path, what: str = "output") -> None:
     """Check that a file can be created at ``path``: its folder exists and accepts a new file (tried with a
-    probe file, which also catches read-only file systems), and ``path`` is not a folder or a read-only file."""
+    probe file, which also catches read-only file systems), its name fits the file system's limit, and ``path``
+    is not a folder or a read-only file."""
     p = Path(path)
     folder = p.parent
+    _check_name_length(p, what)
     if p.is_dir():
         raise ValueError(f"{what} {str(path)!r} is a folder; give a file name")
     if not folder.exists():
@@ -763,15 +908,54 @@ def check_writable(path, what: str = "output") -> None:
         raise PermissionError(f"{what} file {str(path)!r} is read-only")
     probe = _temporary_name(p)
     try:
-        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except OSError as exc:
         raise PermissionError(f"cannot write to the {what} folder {str(folder)!r}: {exc.strerror}") from None
     probe.unlink()
 
 
+def _check_name_length(path: Path, what: str) -> None:
+    """Raise when the file name is longer (in bytes, as the file system counts) than its folder allows."""
+    try:
+        limit = os.pathconf(path.parent, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):         # no pathconf (Windows) or no limit reported
+        return
+    size = len(os.fsencode(path.name))
+    if limit > 0 and size > limit:
+        raise ValueError(f"{what} file name {path.name!r} is {size} bytes long (as the file system stores it); "
+                         f"the folder {str(path.parent)!r} allows at most {limit}: give a shorter name")
+
+
 def _temporary_name(target: Path) -> Path:
-    """A hidden, unused name beside ``target`` that keeps its extension (writers such as matplotlib read it)."""
-    return target.with_name(f".~{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
+    """A hidden, unused, short name beside ``target`` (``.~frontier-<8 hex digits>.tmp<extension>``, so that a
+    target name up to the file system's limit still has room for it), with the target's extension when that is
+    short (writers such as matplotlib read it)."""
+    suffix = target.suffix if len(os.fsencode(target.suffix)) <= 16 else ""
+    return target.with_name(f".~frontier-{secrets.token_hex(4)}.tmp{suffix}")
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read from /proc where it is, else set and restored at once)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_error(path, exc: OSError) -> OSError:
+    """``exc`` (same class and errno) with a message that names the file and the cause: ``cannot write
+    'scores.xlsx': No space left on device``, not a bare ``[Errno 28]`` from deep inside a writer."""
+    cause = os.strerror(exc.errno) if exc.errno else (str(exc) or type(exc).__name__)
+    error = type(exc)(f"cannot write {str(path)!r}: {cause} (nothing was written; an existing file is left as it "
+                      "was)")
+    error.errno = exc.errno
+    return error
 
 
 @contextmanager
@@ -779,20 +963,26 @@ def atomic_write(path):
     """Yield a temporary path beside ``path``; when the block succeeds it replaces ``path`` (``os.replace``,
     atomic on one file system), when it fails it is removed and an existing ``path`` is left untouched.
 
-    The new file keeps an existing file's permissions; a symbolic link is followed (its target is replaced).
+    The temporary file can be read by its owner only (0o600) while it is written; the finished file gets an
+    existing file's permissions, or those of any new file (0o666 less the umask). A symbolic link is followed
+    (its target is replaced). An ``OSError`` of the writer or the file system (a full disk, a quota) is raised
+    again naming the file and the cause (:func:`_write_error`).
     """
     target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
     tmp = _temporary_name(target)
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))     # created with the user's umask
     try:
-        yield tmp
-        with open(tmp, "rb+") as fh:                 # on disk before it takes the target's name
-            os.fsync(fh.fileno())
-        if target.exists():
-            shutil.copymode(target, tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        try:
+            yield tmp
+            with open(tmp, "rb+") as fh:                 # on disk before it takes the target's name
+                os.fsync(fh.fileno())
+            mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
 
 
 def write_table(frame: pd.DataFrame, path, *, export: Export | None = None, fmt: str | None = None) -> Path | None:
@@ -859,6 +1049,10 @@ def _write_excel(export: Export, path: Path) -> list[str]:
 
     Text that starts like a formula is written as text (an inline string with Excel's quote prefix), never as
     a formula, in every sheet and header: a result file must not run its data when opened.
+
+    The workbook (a zip archive) is built in memory and then written to ``path`` in one piece: a file system
+    error (a full disk) is then one clear error, not a half-written archive that fails again when it is
+    garbage-collected.
     """
     _need("openpyxl", "io", "writing Excel files")
     used: set = set()
@@ -867,7 +1061,8 @@ def _write_excel(export: Export, path: Path) -> list[str]:
     spec, _ = _excel_ready(pd.DataFrame(spec_rows, columns=["setting", "value"]), SPEC_SHEET, notes)
     cols, _ = _excel_ready(pd.DataFrame(list(export.descriptions.items()), columns=["column", "description"]),
                            SPEC_SHEET, notes)
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+    workbook = BytesIO()
+    with pd.ExcelWriter(workbook, engine="openpyxl") as xw:
         sheets = [(export.name, export.table)] + list(export.extra_tables.items())
         written = []
         for name, table in sheets:
@@ -898,6 +1093,7 @@ def _write_excel(export: Export, path: Path) -> list[str]:
             ws.column_dimensions["B"].width = 100
             for row in ws.iter_rows():
                 _cells_as_text(row)
+    Path(path).write_bytes(workbook.getbuffer())
     return notes
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -659,3 +661,141 @@ def test_formula_like_labels_are_kept_in_csv_with_one_warning(tmp_path, recwarn)
     io.write_table(pd.DataFrame({"dmu": ["a\rb", "c"], "x": [-1.0, 2.0]}), tmp_path / "plain.csv")
     assert pd.read_csv(tmp_path / "plain.csv")["dmu"].tolist() == ["a\rb", "c"]     # a bare CR split the row
     assert not [w for w in recwarn if issubclass(w.category, UserWarning)]            # negative numbers are data
+
+
+# ----------------------------------------------------------------------------------------------------
+# hostile files and failing disks
+# ----------------------------------------------------------------------------------------------------
+
+def test_a_long_output_name_is_written_and_a_too_long_one_refused_up_front(tmp_path, panel):
+    """80 Chinese characters + .csv are 244 bytes, under the 255-byte limit: the temporary name beside it must
+    not push it over. A name over the limit is refused before the work, naming the name, not the folder."""
+    fits = tmp_path / ("效" * 80 + ".csv")
+    io.write_table(panel.head(3), fits)
+    assert len(pd.read_csv(fits)) == 3 and _leftovers(tmp_path) == []
+    with pytest.raises(ValueError, match=r"file name '效+\.csv' is 259 bytes long .* at most 255"):
+        io.check_output(tmp_path / ("效" * 85 + ".csv"))
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_temporary_file_is_private_until_it_is_complete(tmp_path, umask_022):
+    """Written as 0o600 (a confidential result is never readable by others half-way), then given the mode of
+    any new file (0o666 less the umask) or that of the file it replaces."""
+    path = tmp_path / "scores.csv"
+    for existing, final in ((None, 0o644), (0o600, 0o600), (0o640, 0o640)):
+        if existing is not None:
+            path.chmod(existing)
+        with io.atomic_write(path) as tmp:
+            assert tmp.stat().st_mode & 0o777 == 0o600
+            tmp.write_text("x\n1\n")
+        assert path.stat().st_mode & 0o777 == final
+
+
+@pytest.mark.parametrize("ext, writer", [("csv", "DataFrame.to_csv"), ("xlsx", "_write_excel"),
+                                         ("dta", "_write_stata"), ("parquet", "DataFrame.to_parquet")])
+def test_a_full_disk_is_one_clear_error_naming_the_file(tmp_path, panel, monkeypatch, ext, writer):
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    owner, name = (pd.DataFrame, writer.split(".")[1]) if writer.startswith("DataFrame") else (io, writer)
+    monkeypatch.setattr(owner, name, disk_full)
+    path = tmp_path / f"results.{ext}"
+    with pytest.raises(OSError) as caught:
+        io.write_table(panel, path)
+    assert str(caught.value) == (f"cannot write {str(path)!r}: No space left on device (nothing was written; an "
+                                 "existing file is left as it was)")
+    assert caught.value.errno == 28 and _leftovers(tmp_path) == []
+
+
+def _workbook_with_text(path, text: str, shared: bool) -> None:
+    """A small .xlsx (firm, x, y; 3 firms) whose cell A2 holds ``text``, as a shared string or inline."""
+    plain = path.with_name("plain.xlsx")
+    pd.DataFrame({"firm": ["A", "B", "C"], "x": [1.0, 2, 3], "y": [2.0, 1, 3]}).to_excel(plain, index=False)
+    inline = b'<c r="A2" t="inlineStr"><is><t>A</t></is></c>'
+    cell = b'<c r="A2" t="s"><v>0</v></c>' if shared else inline.replace(b">A<", f">{text}<".encode())
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            part = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                assert inline in part
+                part = part.replace(inline, cell)
+            elif shared and name == "[Content_Types].xml":
+                part = part.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif shared and name == "xl/_rels/workbook.xml.rels":
+                part = part.replace(b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats'
+                                    b'.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                    b"</Relationships>")
+            target.writestr(name, part)
+        if shared:      # the text in two rich-text runs: their sum is the cell
+            half = len(text) // 2
+            target.writestr("xl/sharedStrings.xml", '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
+                            'openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><r><t>'
+                            f'{text[:half]}</t></r><r><t>{text[half:]}</t></r></si></sst>')
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared string", "inline string"])
+def test_excel_cell_beyond_excels_limit_is_refused_before_it_is_read(tmp_path, shared):
+    """A decompression bomb: one cell of 100 MB compresses to 0.1 MB. Refused from the 32,768th character on
+    (Excel's own cell limit), in constant memory; a long cell within the limit (Chinese: 3 bytes a character)
+    is read."""
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "book.xlsx"
+    _workbook_with_text(path, "效" * 32_767, shared)
+    assert io.read_table(path)["firm"].str.len().tolist() == [32_767, 1, 1]
+    _workbook_with_text(path, "A" * 32_768, shared)
+    where = "shared string 1 of xl/sharedStrings.xml" if shared else "cell A2 of xl/worksheets/sheet1.xml"
+    with pytest.raises(ValueError, match=f"'{re.escape(str(path))}': {where} holds more than 32,767 characters"):
+        io.read_table(path)
+
+
+def test_excel_file_that_expands_beyond_the_cap_is_refused(tmp_path, panel, monkeypatch):
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "panel.xlsx"
+    io.write_table(panel, path)
+    expanded = sum(part.file_size for part in zipfile.ZipFile(path).infolist())
+    monkeypatch.setattr(io, "EXCEL_EXPANDED_LIMIT", expanded)
+    assert len(io.read_table(path)) == len(panel)
+    monkeypatch.setattr(io, "EXCEL_EXPANDED_LIMIT", expanded - 1)
+    with pytest.raises(ValueError, match=r"its parts expand to .* frontier reads Excel files up to .* CSV or Parquet"):
+        io.read_table(path)
+
+
+def test_binary_parquet_ids_are_text_in_every_output(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "firms.parquet"
+    pq.write_table(pa.table({"firm": pa.array([b"A", "北京".encode(), None, b"D"], pa.binary()),
+                             "x": [1.0, 2, 3, 4], "y": [2.0, 1, 3, 5]}), path)
+    data = io.read_table(path)
+    assert data["firm"].tolist()[:2] == ["A", "北京"] and data["firm"].isna().tolist() == [False, False, True, False]
+    res = fr.efficiency(data.dropna(), "x", "y", id="firm", model="radial")
+    io.write_result(res, tmp_path / "scores.csv")
+    assert pd.read_csv(tmp_path / "scores.csv")["firm"].tolist() == ["A", "北京", "D"]
+    pq.write_table(pa.table({"firm": pa.array([b"A", b"\xff\xfe"], pa.binary()), "x": [1.0, 2]}), path)
+    with pytest.raises(ValueError, match=r"column 'firm' is binary data that is not UTF-8 text \(rows \[1\]\)"):
+        io.read_table(path)
+
+
+def test_stata_labels_follow_the_result_columns_next_to_data_of_the_same_name(tmp_path, capsys):
+    """--keep-data with a data column called score: the result is written as score_dea and labelled as the
+    efficiency score; the data's score is labelled as input data."""
+    from frontier.cli import main
+
+    data = tmp_path / "firms.csv"
+    pd.DataFrame({"firm": list("ABCD"), "x": [1.0, 2, 3, 4], "score": [7.0, 8, 9, 6], "y": [1.0, 2, 3, 3]}).to_csv(
+        data, index=False)
+    out = tmp_path / "scores.dta"
+    assert main(["efficiency", str(data), "-x", "x", "-y", "y", "--id", "firm", "--keep-data", "-q",
+                 "-o", str(out)]) == 0
+    labels = pd.io.stata.StataReader(out).variable_labels()
+    assert labels["score"] == "input data" and labels["score_dea"].startswith("efficiency score: ")
+    assert labels["status"].startswith("LP status") and labels["x"] == "input data"
+    assert pd.read_stata(out)["score"].tolist() == [7.0, 8, 9, 6]

@@ -160,10 +160,11 @@ def with_data(frame, table, key_cols: list[str]):
 
 
 def data_first(export, frame, table) -> None:
-    """The export's table becomes ``table``, the input data with the results; the input columns are described
-    as input data, ahead of the results' own descriptions."""
-    export.table = table
-    export.descriptions = {**{c: "input data" for c in frame.columns}, **export.descriptions}
+    """The export's table becomes ``table``, the input data with the results, each described
+    (:func:`frontier.io.put_input_data_first`)."""
+    from ..io import put_input_data_first
+
+    put_input_data_first(export, frame, table)
 
 
 def dmu_keys(frame, ids: list, period) -> list:
