@@ -75,3 +75,14 @@ def test_readme_quick_start_runs(tmp_path, monkeypatch):
         exec(compile(code, "README.md: quick start", "exec"), namespace)  # noqa: S102
     assert namespace["res"].status.eq("optimal").mean() > 0.99
     assert namespace["gtfp"]["gtfp"].notna().all()
+
+
+def test_citation_and_changelog_name_the_package_version():
+    """CITATION.cff's version and the CHANGELOG's newest release are the version the package reports."""
+    import frontier
+
+    root = Path(__file__).resolve().parent.parent
+    cff = (root / "CITATION.cff").read_text(encoding="utf-8")
+    assert re.search(r'^version: "?([^"\n]+)"?$', cff, re.M).group(1) == frontier.__version__
+    releases = re.findall(r"^## \[(\d[^\]]*)\]", (root / "CHANGELOG.md").read_text(encoding="utf-8"), re.M)
+    assert releases and releases[0] == frontier.__version__
