@@ -30,10 +30,11 @@ _PUBLIC = {
     "BootstrapResult": "efficiency_bootstrap",
     "second_stage": "truncated_regression",
     "SecondStageResult": "truncated_regression",
+    "sfa": "sfa",
 }
 
 __all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "bootstrap", "second_stage",
-           "EfficiencyResult", "ProductivityResult", "EconomicResult", "MetafrontierResult", "WindowAnalysisResult",
+           "sfa", "EfficiencyResult", "ProductivityResult", "EconomicResult", "MetafrontierResult", "WindowAnalysisResult",
            "BootstrapResult", "SecondStageResult", "Specification"]
 __version__ = "0.1.0"
 

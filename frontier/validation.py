@@ -37,6 +37,7 @@ from .scoring import efficiency
 from .group_frontiers import metafrontier
 from .indices import productivity
 from .models.registry import model_option_names
+from .sfa import sfa
 
 ENV_VAR = "FRONTIER_VALIDATION_DIR"
 COLUMNS = ["case", "check", "model", "max_abs_error", "tolerance", "passed", "soft"]
@@ -165,12 +166,13 @@ def check(case: str, name: str, model: str, computed, expected, tolerance: float
 # ---------------------------------------------------------------------------------------------------------
 
 CASE_KEYS = {"source", "note", "model_available", "requires", "key", "entity", "period", "pair_key", "variables",
-             "derived_columns", "tolerance", "runs", "checks"}
+             "derived_columns", "tolerance", "runs", "checks", "parameter_names"}
 RUN_KEYS = {"call", "options", "label", "data_rows"}
 CHECK_KEYS = {"name", "run", "compare", "rows", "transform", "tolerance", "soft", "error", "expected_file",
               "expected_values", "label", "requires"}
-CALLS = {"efficiency": efficiency, "productivity": productivity, "economic": economic, "metafrontier": metafrontier}
-KEYED_CALLS = ("efficiency", "economic", "metafrontier")       # one row per DMU, named by the case's ``key``
+CALLS = {"efficiency": efficiency, "productivity": productivity, "economic": economic, "metafrontier": metafrontier,
+         "sfa": sfa}
+KEYED_CALLS = ("efficiency", "economic", "metafrontier", "sfa")    # one row per DMU, named by the case's ``key``
 
 # transforms applied to the computed side of a check; "ratio" takes a pair [numerator, denominator]
 TRANSFORMS: dict[str, Callable] = {
@@ -187,8 +189,14 @@ EFFICIENCY_QUANTITIES = {"score", "slack", "target", "beta", "part", "lambda", "
 PRODUCTIVITY_QUANTITIES = {"index", "ec", "tc", "pec", "sec", "bpc", "tgc", "cross_ab", "cross_ba"}
 ECONOMIC_QUANTITIES = {"economic", "technical", "allocative", "optimal", "observed_value", "optimal_value"}
 METAFRONTIER_QUANTITIES = {"group_score", "meta_score", "tgr", "gap"}       # columns of to_frame()
+# an sfa run: per-observation columns of to_frame() (rows keyed by the case's ``key``), and the parameters of both
+# stages (rows keyed by SFA_PARAMETER_KEY; the case's ``parameter_names`` map the expected file's names to ours)
+SFA_OBSERVATION_QUANTITIES = {"residual", "inefficiency", "te_bc", "te_jlms"}
+SFA_PARAMETER_QUANTITIES = {"estimate", "std_error"}
+SFA_PARAMETER_KEY = ["stage", "parameter"]
 QUANTITIES = {"efficiency": EFFICIENCY_QUANTITIES, "productivity": PRODUCTIVITY_QUANTITIES,
-              "economic": ECONOMIC_QUANTITIES, "metafrontier": METAFRONTIER_QUANTITIES}
+              "economic": ECONOMIC_QUANTITIES, "metafrontier": METAFRONTIER_QUANTITIES,
+              "sfa": SFA_OBSERVATION_QUANTITIES | SFA_PARAMETER_QUANTITIES}
 
 
 def _fail(case: str, where: str, message: str):
@@ -224,6 +232,9 @@ def _validate_description(case: str, desc: dict) -> None:
             _fail(case, f"check {i} ({chk.get('name', '?')!r})", "'requires' names the missing model as text")
     live_runs = {run_id for chk in checks if available and not chk.get("requires")
                  for run_id in [chk.get("run")] + [_split_ref(r)[0] for r in _references(chk)]}
+    names = desc.get("parameter_names", {})
+    if not (isinstance(names, dict) and all(isinstance(v, str) for v in [*names, *names.values()])):
+        _fail(case, "parameter_names", "maps an expected file's parameter names to the result's, as text")
     for col in desc.get("derived_columns", []):
         if col.get("transform") not in DERIVED_COLUMNS:
             _fail(case, "derived_columns", f"transform must be one of {sorted(DERIVED_COLUMNS)}")
@@ -338,7 +349,7 @@ class DescribedCase:
             if "expected_values" in chk:        # values case.md states in prose, keyed by the case's key
                 expected = pd.DataFrame(chk["expected_values"], dtype=float)
             else:
-                expected = self._keyed_expected(raw[mask], run["call"], file)
+                expected = self._keyed_expected(raw[mask], run["call"], file, _reads_parameters(run, chk))
             columns = list(chk["compare"])
             transform = chk.get("transform", "identity")
             computed = {}
@@ -368,9 +379,13 @@ class DescribedCase:
         parts = [frame[c].astype(str) for c in columns]
         return pd.Index(parts[0].str.cat(parts[1:], sep="|") if len(parts) > 1 else parts[0], name="key")
 
-    def _keyed_expected(self, frame: pd.DataFrame, call: str, file: str) -> pd.DataFrame:
+    def _keyed_expected(self, frame: pd.DataFrame, call: str, file: str, parameters: bool = False) -> pd.DataFrame:
         desc = self.description
-        if call in KEYED_CALLS:
+        if parameters:                              # an sfa run's parameter rows: stage|parameter, our names
+            names = desc.get("parameter_names", {})
+            frame = frame.assign(parameter=frame["parameter"].map(lambda p: names.get(p, p)))
+            index = self._keys(frame, SFA_PARAMETER_KEY)
+        elif call in KEYED_CALLS:
             index = self._keys(frame, desc["key"])
         else:
             pk = desc["pair_key"]
@@ -402,6 +417,8 @@ class DescribedCase:
                 inputs, outputs, bad_outputs = variables
                 if run["call"] == "economic":
                     results[run_id] = economic(frame, inputs, outputs, **options)
+                elif run["call"] == "sfa":
+                    results[run_id] = sfa(frame, output=outputs[0], inputs=inputs, **options)
                 else:
                     results[run_id] = CALLS[run["call"]](frame, inputs=inputs, outputs=outputs,
                                                          bad_outputs=bad_outputs, **options)
@@ -421,6 +438,8 @@ class DescribedCase:
             return _economic_quantity(res, kind, name)
         if call == "metafrontier":
             return res.to_frame()[kind]
+        if call == "sfa":
+            return _sfa_parameters(res)[kind] if kind in SFA_PARAMETER_QUANTITIES else res.to_frame()[kind]
         return self._productivity_quantity(res, kind, self.description["runs"][run_id].get("options", {}))
 
     def _productivity_quantity(self, res, kind: str, options: dict) -> pd.Series:
@@ -484,6 +503,25 @@ def _economic_quantity(res, kind: str, name: str | None) -> pd.Series:
             raise KeyError(f"the economic result has no optimal quantity {name!r}")
         return res.optimal[name]
     return getattr(res, kind)
+
+
+def _reads_parameters(run: dict, chk: dict) -> bool:
+    """Whether a check compares an sfa run's parameters (rows keyed by stage and parameter), not observations."""
+    return run["call"] == "sfa" and all(_split_ref(r)[1] in SFA_PARAMETER_QUANTITIES for r in _references(chk))
+
+
+def _sfa_parameters(res) -> pd.DataFrame:
+    """``estimate`` and ``std_error`` of an sfa result keyed ``stage|parameter``: stage ``mle`` (the table, then
+    log_likelihood, lr_statistic, mean_efficiency) and ``ols`` (the OLS coefficients, sigma_squared, log_likelihood)."""
+    rows = [("mle", name, value, se) for name, value, se in zip(res.params.index, res.params, res.std_errors)]
+    rows += [("mle", "log_likelihood", res.loglik, np.nan), ("mle", "lr_statistic", res.lr_test.statistic, np.nan),
+             ("mle", "mean_efficiency", res.mean_efficiency, np.nan)]
+    ols = res.ols
+    rows += [("ols", name, value, se) for name, value, se in zip(ols.coefficients.index, ols.coefficients,
+                                                                 ols.std_errors)]
+    rows += [("ols", "sigma_squared", ols.sigma_squared, np.nan), ("ols", "log_likelihood", ols.loglik, np.nan)]
+    frame = pd.DataFrame(rows, columns=["stage", "parameter", "estimate", "std_error"])
+    return frame.set_index(frame["stage"] + "|" + frame["parameter"])
 
 
 def _cross_period(res, desc: dict, options: dict, entity, period_from, period_to, forward: bool) -> np.ndarray:

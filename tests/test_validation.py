@@ -199,7 +199,6 @@ NOT_AVAILABLE = {                      # the published cases whose model frontie
     "bootstrap_bandwidth_dea_jl_5dmu",              # the "benchmarking" bandwidth rule (issue on inference)
     "network_relational_kao_2009_example",          # network DEA (issue on network and dynamic DEA)
     "network_relational_kao_hwang_2008_insurance",
-    "sfa_half_normal_frontier41_eg1",               # stochastic frontier analysis (issue on the applied toolkit)
 }
 PENDING_CHECKS = {                     # runnable cases with checks whose model is not there yet
     "bootstrap_heterogeneous_teradialbc_ccr81": 2,  # the heterogeneous and subsampling bootstraps
