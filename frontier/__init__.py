@@ -30,7 +30,7 @@ _PUBLIC = {
     "BootstrapResult": "efficiency_bootstrap",
     "second_stage": "truncated_regression",
     "SecondStageResult": "truncated_regression",
-    "sfa": "sfa",
+    "sfa": "stochastic_frontier",
 }
 
 __all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "bootstrap", "second_stage",

@@ -37,7 +37,7 @@ from .scoring import efficiency
 from .group_frontiers import metafrontier
 from .indices import productivity
 from .models.registry import model_option_names
-from .sfa import sfa
+from .stochastic_frontier import sfa
 
 ENV_VAR = "FRONTIER_VALIDATION_DIR"
 COLUMNS = ["case", "check", "model", "max_abs_error", "tolerance", "passed", "soft"]

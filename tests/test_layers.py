@@ -10,7 +10,7 @@ held together by function-level imports is still a cycle. The layers (``docs/arc
     L4 problem      problem
     L5 reporting    io, results, plots
     L6 analyses     scoring, indices, malmquist_bootstrap, group_frontiers, window, economic_efficiency,
-                    efficiency_bootstrap, truncated_regression, sfa
+                    efficiency_bootstrap, truncated_regression, stochastic_frontier
     L7 façades      __init__, __main__, cli, validation, demo
 
 A module imports its own layer or lower ones. Function-level imports of package modules are for the façades
@@ -36,7 +36,7 @@ LAYERS: dict[str, int] = {
     "problem": 4,
     "io": 5, "results": 5, "plots": 5,
     "scoring": 6, "indices": 6, "malmquist_bootstrap": 6, "group_frontiers": 6, "window": 6,
-    "economic_efficiency": 6, "efficiency_bootstrap": 6, "truncated_regression": 6, "sfa": 6,
+    "economic_efficiency": 6, "efficiency_bootstrap": 6, "truncated_regression": 6, "stochastic_frontier": 6,
     "__init__": 7, "__main__": 7, "cli": 7, "validation": 7, "demo": 7,
 }
 FACADE = 7

@@ -371,7 +371,10 @@ class LRTest:
 
     @classmethod
     def of(cls, loglik: float, ols_loglik: float, df: int) -> LRTest:
+        """The test of a fit: a statistic below 0 by rounding only (gamma at 0 is the OLS model) is 0."""
         statistic = 2.0 * (loglik - ols_loglik)
+        if -1e-8 * max(1.0, abs(ols_loglik)) < statistic < 0:
+            statistic = 0.0
         return cls(statistic, df, mixed_chi2_sf(statistic, df), kodde_palm_critical_value(df, 0.05),
                    kodde_palm_critical_value(df, 0.01))
 
@@ -512,7 +515,7 @@ class SFAResult:
         title = f"frontier stochastic frontier analysis: {self._description()}"
         rows = self._specification()
         table = self.table()
-        text = table.to_string(float_format=lambda v: f"{v:.6g}", na_rep="NaN")
+        text = table.to_string(float_format=lambda v: f"{v:.4f}", na_rep="NaN")
         lines = [title] + [f"  {k:<18} {v}" for k, v in rows] + ["", text]
         return Summary("\n".join(lines), title, rows, {"coefficients": table})
 
@@ -704,6 +707,9 @@ def sfa(data: pd.DataFrame, output: str, inputs, *, form: str = "cobb_douglas", 
     if not fit.converged:
         warnings.warn(f"sfa: the maximum-likelihood fit did not converge ({fit.message}); the estimates are where "
                       "it stopped", UserWarning, stacklevel=2)
+    if fit.loglik < ols.loglik - 1e-8 * max(1.0, abs(ols.loglik)):
+        warnings.warn(f"sfa: the maximised log-likelihood {fit.loglik:.6f} is below the OLS model's "
+                      f"{ols.loglik:.6f}, its limit at gamma = 0: the optimiser failed", UserWarning, stacklevel=2)
     if not np.isfinite(std_errors).all():
         warnings.warn("sfa: the Hessian of the log-likelihood is not negative definite at the estimates; standard "
                       "errors are NaN", UserWarning, stacklevel=2)
