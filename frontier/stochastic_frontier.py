@@ -587,7 +587,7 @@ def translog_terms(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     (2005), in which the coefficient of 0.5 x_j^2 is the second derivative d^2 y / dx_j^2."""
     names = list(columns)
     terms = dict(columns)
-    for j, a in enumerate(names):
+    for a in names:
         terms[f"0.5*{a}^2"] = 0.5 * columns[a] ** 2
     for j, a in enumerate(names):
         for b in names[j + 1:]:
@@ -689,6 +689,11 @@ def sfa(data: pd.DataFrame, output: str, inputs, *, form: str = "cobb_douglas", 
         absent = ids.isna().any(axis=1).to_numpy()
         if absent.any():
             raise ValueError(f"id columns {id_columns} have missing values in rows {_row_labels(data.index[absent])}")
+        repeated = ids.duplicated(keep=False).to_numpy()
+        if repeated.any():
+            raise ValueError(f"id {id_columns} does not identify the rows: {int(repeated.sum())} rows share their "
+                             f"values, e.g. {ids[repeated].head(3).to_dict('records')} (a pooled panel: add the "
+                             "period, e.g. id=['firm', 'year'])")
 
     lik = Likelihood(y, X, distribution, FRONTIERS[frontier], Z)
     ols = _ols(y, X, terms)

@@ -248,6 +248,8 @@ def _validate_description(case: str, desc: dict) -> None:
             continue
         if run.get("call") not in CALLS:
             _fail(case, where, f"call must be one of {sorted(CALLS)}, got {run.get('call')!r}")
+        if run["call"] == "sfa" and len(desc.get("variables", {}).get("outputs", [])) != 1:
+            _fail(case, where, "an sfa run needs exactly one output (the dependent variable) in 'variables'")
         needed = ["key"] if run["call"] in KEYED_CALLS else ["entity", "period", "pair_key"]
         missing = [k for k in needed if k not in desc]
         if missing:
