@@ -697,6 +697,9 @@ def sfa(data: pd.DataFrame, output: str, inputs, *, form: str = "cobb_douglas", 
 
     lik = Likelihood(y, X, distribution, FRONTIERS[frontier], Z)
     ols = _ols(y, X, terms)
+    if not np.any(np.abs(ols.residuals) > 1e-12 * max(1.0, float(np.abs(y).max()))):
+        raise ValueError(f"the frontier's terms fit {output!r} exactly (every OLS residual is 0): there is no error "
+                         "to split into noise and inefficiency")
     _warn_skewness(ols.residuals, frontier)
     start = grid_start(lik, ols)
     fit = _maximise(lik, start, max_iter)

@@ -366,6 +366,7 @@ def test_non_positive_values_refused_when_logged(small):
     (lambda d: d.rename(columns={"K": "const"}), {"inputs": ["const", "L"]}, r"'const' names the intercept"),
     (lambda d: d.assign(z=1.0), {"distribution": "truncated_normal", "inefficiency_covariates": ["z"]},
      r"inefficiency covariates .* collinear"),
+    (lambda d: d.assign(y=d["K"] ** 0.3 * d["L"] ** 0.7), {}, r"fit 'y' exactly"),
     (lambda d: d.assign(firm=["a", "b"] * 15), {"id": "firm"}, r"id \['firm'\] does not identify the rows"),
 ])
 def test_bad_input_refused_clearly(small, change, kwargs, message):
