@@ -60,16 +60,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .bandwidth import UNIVARIATE_RULES, multivariate_normal_reference, univariate_bandwidth
+from .bootstrap_methods import (KAPPA_GRID, convergence_rate, direction_points, heterogeneous_draws,
+                                heterogeneous_pseudo, heterogeneous_sample, subsample_size, subsampling_estimates,
+                                volatility_choice)
 from .data import _rows, as_column_list, check_engine_options, option_value, validate_frame
 from .models import resolve_options
 from .problem import Problem
 from .results import Specification, Summary, _FileExports, _row_line, _SummaryViews, leading_columns
 from .scoring import _identifiers, evaluation_groups, progress_bar
-from .options import BANDWIDTH_RULES, BOOTSTRAP_TECHNOLOGIES as TECHNOLOGIES
+from .options import BANDWIDTH_RULES, BOOTSTRAP_SCHEMES as SCHEMES, BOOTSTRAP_TECHNOLOGIES as TECHNOLOGIES
 
-SILVERMAN_CONSTANT = 1.06
-EFFICIENT_TOL = 1e-6          # a distance within this of 1 counts as efficient when the bandwidth is chosen
-LSCV_BINS = 1000              # pair distances binned as R's bw.ucv (nb = 1000)
+SCHEME_TITLES = {"homogeneous": "smoothed homogeneous bootstrap with reflection (Simar & Wilson 1998, 2000)",
+                 "heterogeneous": "smoothed heterogeneous bootstrap with reflection (Simar & Wilson 2000)",
+                 "subsampling": "m out of n subsampling bootstrap (Kneip, Simar & Wilson 2008; Simar & Wilson 2011)"}
+INTERVAL_TITLES = {"homogeneous": "percentile interval (Simar & Wilson 1998)",
+                   "heterogeneous": "percentile interval (Simar & Wilson 1998)",
+                   "subsampling": "subsampling interval, rescaled by the rate (Simar & Wilson 2011)"}
 MAP_VALUES = 10_000_000       # pseudo-data numbers per parallel map (80 MB): bounds memory for large n x B
 ESTIMATE_COLUMNS = ("score", "bias", "bias_corrected", "lower", "upper", "bias_to_variance", "correction_advised",
                     "n_replicates", "status")
@@ -98,70 +105,6 @@ def refuse_dmus_without_inputs(X: np.ndarray, labels: pd.Index) -> None:
         raise ValueError(f"rows {_rows(labels[none])} have every input zero: the bootstrap's model has no output "
                          "without input (their radial LP is unbounded, and they make the input distance of the DMUs "
                          "they dominate infinite); drop those rows, or fix their inputs")
-
-
-# ----------------------------------------------------------------------------------------------------
-# bandwidth
-# ----------------------------------------------------------------------------------------------------
-
-def _spread(values: np.ndarray) -> float:
-    """min(sd, IQR/1.34), the robust spread of Silverman's rule (sd alone when the IQR is 0)."""
-    sd = values.std(ddof=1)
-    q75, q25 = np.percentile(values, [75, 25])
-    iqr = (q75 - q25) / 1.34
-    return float(iqr) if 0 < iqr < sd else float(sd)
-
-
-def lscv_bandwidth(values: np.ndarray) -> float:
-    """Least-squares cross-validation bandwidth of a Gaussian kernel density estimate of ``values``.
-
-    LSCV(h) = 1/(2 N h sqrt(pi)) + 1/(N^2 h sqrt(pi)) sum_{i<j} [exp(-D_ij^2/(4h^2)) - sqrt(8) exp(-D_ij^2/(2h^2))]
-    with the pair distances D_ij binned into ``LSCV_BINS`` bins, minimised over [0.1 hmax, hmax], hmax = 1.144
-    sd N^(-1/5): R's ``bw.ucv``. The pairs are counted in blocks, so memory stays O(N) for large N.
-    """
-    from scipy.optimize import minimize_scalar
-
-    x = np.sort(np.asarray(values, dtype=float))
-    N = len(x)
-    width = (x[-1] - x[0]) / LSCV_BINS
-    counts = np.zeros(LSCV_BINS + 1)
-    for a in range(0, N, 2048):
-        block = x[a: a + 2048]
-        diff = block[:, None] - x[None, :]
-        # each pair once: j > i
-        upper = np.arange(a, a + len(block))[:, None] < np.arange(N)[None, :]
-        bins = np.minimum((np.abs(diff[upper]) / width).astype(np.int64), LSCV_BINS)
-        counts += np.bincount(bins, minlength=LSCV_BINS + 1)
-    centers = (np.arange(LSCV_BINS + 1) + 0.5) * width
-
-    def lscv(h: float) -> float:
-        u2 = (centers / h) ** 2
-        terms = np.exp(-u2 / 4) - np.sqrt(8.0) * np.exp(-u2 / 2)
-        return (0.5 + (counts * terms).sum() / N) / (N * h * np.sqrt(np.pi))
-
-    hmax = 1.144 * x.std(ddof=1) * N ** (-0.2)
-    grid = np.geomspace(0.1 * hmax, hmax, 40)
-    best = int(np.argmin([lscv(h) for h in grid]))
-    lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
-    found = minimize_scalar(lscv, bounds=(lo, hi), method="bounded", options={"xatol": 1e-6 * hmax})
-    return float(found.x)
-
-
-def choose_bandwidth(distance: np.ndarray, rule, where: str = "") -> float:
-    """The kernel bandwidth for the distances (>= 1) of one reference set: see the module docstring, step 2."""
-    if not isinstance(rule, str):
-        return float(rule)
-    inefficient = distance[distance > 1 + EFFICIENT_TOL]
-    if len(inefficient) < 2:
-        raise ValueError(f"bandwidth={rule!r} needs at least 2 inefficient DMUs{where} to estimate the density of "
-                         f"efficiency, found {len(inefficient)}; pass bandwidth=<number>")
-    reflected = np.concatenate([inefficient, 2 - inefficient])
-    N = len(reflected)
-    if rule == "silverman":
-        h0 = SILVERMAN_CONSTANT * _spread(reflected) * N ** (-0.2)
-    else:
-        h0 = lscv_bandwidth(reflected)
-    return float(h0 * (N / len(distance)) ** 0.2 * distance.std(ddof=1) / reflected.std(ddof=1))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -207,12 +150,20 @@ class BootstrapResult(_SummaryViews, _FileExports):
         ``status`` (the LP status of the original score; NaN estimates where it is not optimal).
     replicates : DataFrame B x n, the re-estimated scores theta*_b (phi*_b) of every DMU in every replicate (columns
         the data's index; NaN where the replicate's LP failed).
-    draws : DataFrame B x n, the smoothed reflected pseudo distances delta** (phi**) that made each replicate's
-        pseudo data (NaN for DMUs whose original score is missing).
+    draws : DataFrame B x n. Homogeneous: the smoothed reflected pseudo distances delta** (phi**) that made each
+        replicate's pseudo data (NaN for DMUs whose original score is missing). Heterogeneous: the drawn distances
+        of the replicate's pseudo DMUs (column j holds the j-th pseudo DMU of the DMU's reference set, which is not
+        DMU j). Subsampling: how many times each DMU was drawn into the replicate's subsample.
     replicate_failures : tidy DataFrame ``(replicate, dmu, status)`` of the replicate LPs that failed.
-    bandwidth : float, the kernel bandwidth used; with ``period=`` and a contemporaneous technology a Series by
-        period (each period is bootstrapped on its own).
-    B, alpha, bandwidth_rule, random_state : the settings.
+    bandwidth : float, the kernel bandwidth used (None for subsampling); with ``period=`` and a contemporaneous
+        technology a Series by period (each period is bootstrapped on its own), as are ``kappa`` and
+        ``subsample_size``.
+    B, alpha, bandwidth_rule, random_state, scheme : the settings.
+    kappa, subsample_size : subsampling: the kappa used and m = round(n^kappa); else None.
+    volatility : subsampling with the data-driven kappa: DataFrame by kappa (and period) of m and the volatility
+        index (Politis, Romano & Wolf 2001) it was chosen by; else None.
+    reference_size : Series by replicate, the number of DMUs (pseudo DMUs) in the replicate's reference sets: n,
+        except for the heterogeneous bootstrap (drawn DMUs whose frontier LP failed are left out) and subsampling.
     spec : :class:`frontier.Specification` of the model.
     periods, ids : as in :class:`frontier.EfficiencyResult`.
     """
@@ -221,7 +172,7 @@ class BootstrapResult(_SummaryViews, _FileExports):
     replicates: pd.DataFrame
     draws: pd.DataFrame
     replicate_failures: pd.DataFrame
-    bandwidth: float | pd.Series
+    bandwidth: float | pd.Series | None
     B: int
     alpha: float
     bandwidth_rule: str
@@ -229,6 +180,11 @@ class BootstrapResult(_SummaryViews, _FileExports):
     spec: Specification
     periods: pd.Series | None = None
     ids: pd.DataFrame | None = None
+    scheme: str = "homogeneous"
+    kappa: float | pd.Series | None = None
+    subsample_size: int | pd.Series | None = None
+    volatility: pd.DataFrame | None = None
+    reference_size: pd.Series | None = None
 
     @property
     def scores(self) -> pd.Series:
@@ -248,6 +204,8 @@ class BootstrapResult(_SummaryViews, _FileExports):
         return pd.concat(leading_columns(self.ids, self.periods, self.estimates.index) + [self.estimates], axis=1)
 
     def _bandwidth_text(self) -> str:
+        if self.bandwidth is None:
+            return "none (subsampling draws the data themselves)"
         if isinstance(self.bandwidth, pd.Series):
             return ", ".join(f"{p}: {h:.4g}" for p, h in self.bandwidth.items()) + f" ({self.bandwidth_rule})"
         return f"{self.bandwidth:.4g} ({self.bandwidth_rule})"
@@ -256,13 +214,15 @@ class BootstrapResult(_SummaryViews, _FileExports):
         """The specification, the bootstrap settings, LP outcomes and the mean score, bias-corrected score and
         interval width. Prints as text; in a notebook it renders as HTML tables (:class:`frontier.results.Summary`)."""
         e, s = self.estimates, self.spec
-        title = f"frontier bootstrap (Simar & Wilson smoothed homogeneous bootstrap): {s['description']}"
+        title = f"frontier bootstrap ({SCHEME_TITLES[self.scheme]}): {s['description']}"
         rows = [(k, s[k]) for k in ("model", "orientation", "rts", "technology") if s.get(k) is not None]
         rows.append(("variables", f"inputs {s['inputs']}, outputs {s['outputs']}"))
         rows.append(("DMUs", len(e)))
         rows.append(("replicates", f"B = {self.B}, seed {self.random_state!r}"))
         rows.append(("bandwidth", self._bandwidth_text()))
-        rows.append(("interval", f"{100 * (1 - self.alpha):g}% percentile interval (Simar & Wilson 1998)"))
+        if self.scheme == "subsampling":
+            rows.append(("subsample", self._subsample_text()))
+        rows.append(("interval", f"{100 * (1 - self.alpha):g}% {INTERVAL_TITLES[self.scheme]}"))
         rows.append(("LP status", ", ".join(f"{k}: {v}" for k, v in e["status"].value_counts().items())))
         total = self.B * int((e["status"] == "optimal").sum())
         rows.append(("replicate LPs", f"{total - self.n_failed_replicates} of {total} optimal"
@@ -285,9 +245,17 @@ class BootstrapResult(_SummaryViews, _FileExports):
             lines.append("    " + table.round(4).to_string().replace("\n", "\n    "))
         return Summary("\n".join(lines), title, rows, tables)
 
+    def _subsample_text(self) -> str:
+        def one(kappa, m):
+            return f"m = {m} (kappa = {kappa:.2f})"
+        if isinstance(self.kappa, pd.Series):
+            return ", ".join(f"{p}: {one(k, self.subsample_size[p])}" for p, k in self.kappa.items())
+        chosen = "chosen by volatility" if self.volatility is not None else "given"
+        return f"{one(self.kappa, self.subsample_size)}, kappa {chosen}"
+
     def __repr__(self) -> str:
         s = self.spec
-        return f"<BootstrapResult radial {s['orientation']} {s['rts']} n={len(self.estimates)} B={self.B}>"
+        return f"<BootstrapResult {self.scheme} radial {s['orientation']} {s['rts']} n={len(self.estimates)} B={self.B}>"
 
     # -- export and plots -----------------------------------------------------------------------------
     def _write(self, path, fmt: str) -> None:
@@ -312,7 +280,7 @@ def bootstrap_export(res: BootstrapResult, extra: dict | None = None):
     # 1 = advised, 0 = not, missing where there is no estimate (a nullable boolean does not reach every format)
     table["correction_advised"] = table["correction_advised"].to_numpy(dtype=float, na_value=np.nan)
     rows = _header(extra)
-    rows.append(("analysis", "smoothed homogeneous bootstrap with reflection (Simar & Wilson 1998, 2000)"))
+    rows.append(("analysis", SCHEME_TITLES[res.scheme]))
     rows.append(("score", spec.get("description", "")))
     for key in ("model", "orientation", "rts", "period", "technology", "inputs", "outputs"):
         value = spec.get(key)
@@ -321,6 +289,8 @@ def bootstrap_export(res: BootstrapResult, extra: dict | None = None):
     rows.append(("replicates", str(res.B)))
     rows.append(("alpha", str(res.alpha)))
     rows.append(("bandwidth", res._bandwidth_text()))
+    if res.scheme == "subsampling":
+        rows.append(("subsample", res._subsample_text()))
     rows.append(("random_state", repr(res.random_state)))
     rows.append(("LP status", _status_counts(res.estimates["status"])))
     rows.append(("failed replicate LPs", str(res.n_failed_replicates)))
@@ -337,14 +307,14 @@ def bootstrap_export(res: BootstrapResult, extra: dict | None = None):
         desc[spec["period"]] = "period"
     desc = {c: desc[c] for c in table.columns if c in desc}
     return Export(table=table, name="bootstrap", specification=rows, descriptions=desc,
-                  title=f"frontier bootstrap: radial {spec['orientation']} {spec['rts']}, B = {res.B}")
+                  title=f"frontier bootstrap ({res.scheme}): radial {spec['orientation']} {spec['rts']}, B = {res.B}")
 
 
 # ----------------------------------------------------------------------------------------------------
 # the entry point
 # ----------------------------------------------------------------------------------------------------
 
-def _check_settings(model, bad_outputs, B, alpha, bandwidth, technology) -> tuple:
+def _check_settings(model, bad_outputs, B, alpha, scheme, bandwidth, kappa, technology) -> tuple:
     model = option_value(model)
     if model != "radial":
         raise ValueError(f"bootstrap covers model='radial' only, got model={model!r}: the Simar-Wilson bootstrap "
@@ -357,20 +327,43 @@ def _check_settings(model, bad_outputs, B, alpha, bandwidth, technology) -> tupl
     if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, (int, float, np.floating)) \
             or not 0 < alpha < 1:
         raise ValueError(f"alpha must be a number in (0, 1) (0.05 for 95% intervals), got {alpha!r}")
-    if isinstance(bandwidth, str):
+    scheme = option_value(scheme)
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {', '.join(map(repr, SCHEMES))}, got {scheme!r}")
+    rules = "'silverman', 'lscv', 'benchmarking', 'sj', 'sj-dpi' or a positive number"
+    if scheme == "subsampling":
+        if bandwidth is not None:
+            raise ValueError(f"scheme='subsampling' draws the data themselves and uses no bandwidth; drop "
+                             f"bandwidth={bandwidth!r}")
+    elif bandwidth is None:
+        bandwidth = "silverman"
+    elif isinstance(bandwidth, str):
         bandwidth = option_value(bandwidth)
         if bandwidth not in BANDWIDTH_RULES:
-            raise ValueError(f"bandwidth must be 'silverman', 'lscv' or a positive number, got {bandwidth!r}")
+            raise ValueError(f"bandwidth must be {rules}, got {bandwidth!r}")
+        if scheme == "heterogeneous" and bandwidth != "silverman":
+            raise ValueError(f"scheme='heterogeneous' smooths a multivariate density: bandwidth takes 'silverman' "
+                             f"(the multivariate normal-reference rule) or a positive number, got {bandwidth!r}; "
+                             f"{bandwidth!r} is a rule for the univariate density of the homogeneous bootstrap")
     elif isinstance(bandwidth, (bool, np.bool_)) or not isinstance(bandwidth, (int, float, np.integer, np.floating)) \
             or not np.isfinite(bandwidth) or bandwidth <= 0:
-        raise ValueError(f"bandwidth must be 'silverman', 'lscv' or a positive number, got {bandwidth!r}")
+        raise ValueError(f"bandwidth must be {rules}, got {bandwidth!r}")
+    if kappa is not None:
+        if scheme != "subsampling":
+            raise ValueError(f"kappa (the subsample size m = n^kappa) belongs to scheme='subsampling', got "
+                             f"kappa={kappa!r} with scheme={scheme!r}")
+        if isinstance(kappa, (bool, np.bool_)) or not isinstance(kappa, (int, float, np.floating)) \
+                or not 0 < kappa < 1:
+            raise ValueError(f"kappa must be a number in (0, 1) (m = n^kappa DMUs per subsample), or None for the "
+                             f"data-driven choice, got {kappa!r}")
+        kappa = float(kappa)
     technology = "contemporaneous" if technology is None else option_value(technology)
     if technology not in TECHNOLOGIES:
         raise ValueError(f"bootstrap takes technology 'contemporaneous' (each period its own frontier, "
                          f"bootstrapped on its own) or 'global' (one pooled frontier), got {technology!r}: "
                          "sequential and window frontiers share observations between reference sets, which the "
                          "Simar-Wilson bootstrap does not cover")
-    return model, B, float(alpha), bandwidth, technology
+    return model, B, float(alpha), scheme, bandwidth, kappa, technology
 
 
 def bootstrap(
@@ -385,7 +378,9 @@ def bootstrap(
     rts: str = "vrs",
     B: int = 2000,
     alpha: float = 0.05,
-    bandwidth="silverman",
+    scheme: str = "homogeneous",
+    bandwidth=None,
+    kappa: float | None = None,
     random_state=None,
     period: str | None = None,
     technology: str | None = None,
@@ -394,30 +389,39 @@ def bootstrap(
     chunk_size: int | None = None,
     progress: bool | None = None,
 ) -> BootstrapResult:
-    """Bias-corrected radial efficiency scores and confidence intervals by the smoothed homogeneous bootstrap of
-    Simar & Wilson (1998, 2000); the algorithm is stated in :mod:`frontier.efficiency_bootstrap`.
+    """Bias-corrected radial efficiency scores and confidence intervals by the Simar & Wilson bootstraps; the
+    algorithms are stated in :mod:`frontier.efficiency_bootstrap` (homogeneous) and
+    :mod:`frontier.bootstrap_methods` (heterogeneous, subsampling).
 
     Parameters
     ----------
     data, inputs, outputs, id : as :func:`frontier.efficiency`. ``bad_outputs`` is refused (not covered).
     model : ``"radial"``, the only model with an established bootstrap; others raise ``ValueError``.
     orientation : ``"input"`` (theta <= 1) or ``"output"`` (phi >= 1), the conventions of :func:`frontier.efficiency`.
-    rts : ``"crs"`` or ``"vrs"``.
+    rts : ``"crs"``, ``"vrs"`` or ``"nirs"``.
     B : number of bootstrap replicates (B x n LPs); Simar & Wilson use 2000 for intervals.
     alpha : the intervals are (1 - alpha) intervals.
-    bandwidth : ``"silverman"`` (normal-reference rule, default), ``"lscv"`` (least-squares cross-validation) or a
-        positive number; the value used is ``result.bandwidth``.
+    scheme : ``"homogeneous"`` (default: the smoothed bootstrap of the distances' density, Simar & Wilson 1998),
+        ``"heterogeneous"`` (the smoothed bootstrap of the joint density of distance, mix and the quantities held
+        fixed, Simar & Wilson 2000) or ``"subsampling"`` (m out of n, Kneip, Simar & Wilson 2008).
+    bandwidth : homogeneous: ``"silverman"`` (default), ``"lscv"``, ``"benchmarking"`` (R's Benchmarking and
+        DataEnvelopmentAnalysis.jl), ``"sj"``, ``"sj-dpi"`` (Sheather-Jones; npsf uses the latter) or a positive
+        number (:mod:`frontier.bandwidth`); heterogeneous: ``"silverman"`` (the multivariate normal-reference rule)
+        or a number; subsampling: none. The value used is ``result.bandwidth``.
+    kappa : subsampling only: m = round(n^kappa), kappa in (0, 1); None (default) chooses it by the volatility
+        method. ``result.kappa`` and ``result.subsample_size`` hold the values used.
     random_state : seed (int) or ``numpy.random.Generator``; the same seed gives the same numbers whatever ``n_jobs``.
     period, technology : ``period=`` with ``technology="contemporaneous"`` (default) bootstraps each period against
         its own frontier; ``"global"`` pools all periods. Sequential and window technologies are refused.
-    n_jobs, method, chunk_size, progress : engine options as :func:`frontier.efficiency` (the progress bar counts
-        the B x n replicate LPs).
+    n_jobs, method, chunk_size, progress : engine options as :func:`frontier.efficiency` (``method`` is the LP
+        strategy, not the bootstrap scheme; the progress bar counts the replicate LPs).
     """
-    model, B, alpha, rule, technology = _check_settings(model, bad_outputs, B, alpha, bandwidth, technology)
+    model, B, alpha, scheme, rule, kappa, technology = _check_settings(model, bad_outputs, B, alpha, scheme,
+                                                                       bandwidth, kappa, technology)
     if period is None and technology != "contemporaneous":
         raise ValueError(f"technology={technology!r} needs period= (the column, or index level, of periods)")
     check_engine_options(n_jobs, chunk_size)
-    method = option_value(method)
+    engine_options = dict(n_jobs=n_jobs, method=option_value(method), chunk_size=chunk_size)
     frame = data
     from_index = period is not None and period not in frame.columns and period in frame.index.names
     id_columns = as_column_list(id, "id")
@@ -432,8 +436,8 @@ def bootstrap(
         period_values = frame[period].copy()
     ids = _identifiers(frame, id_columns, period_values)
     options = resolve_options(model, orientation=orientation, rts=rts)
-    if options.rts not in ("crs", "vrs"):
-        raise ValueError(f"bootstrap takes rts 'crs' or 'vrs', got {options.rts!r}")
+    if options.rts not in RETURNS_TO_SCALE:
+        raise ValueError(f"bootstrap takes rts 'crs', 'vrs' or 'nirs', got {options.rts!r}")
     problem = Problem(dea, options)
     n, labels = len(frame), frame.index
     if technology == "global":          # one pooled frontier: the periods are one sample
@@ -442,7 +446,7 @@ def bootstrap(
     else:
         groups = evaluation_groups(labels, period, period_values, technology, None, np.ones(n, dtype=bool))
 
-    originals = problem.evaluate_many(groups, detail=False, n_jobs=n_jobs, method=method, chunk_size=chunk_size)
+    originals = problem.evaluate_many(groups, detail=False, **engine_options)
     score = np.full(n, np.nan)
     status = np.full(n, "not_solved", dtype=object)
     for (ev, _), out in zip(groups, originals):
@@ -451,47 +455,28 @@ def bootstrap(
     # (a DMU without output under CRS: it adds nothing to the others' frontier) is an infinite distance
     with np.errstate(divide="ignore"):
         distance = 1.0 / score if options.orientation == "input" else score.copy()
-    side = slice(0, problem.layout.m) if options.orientation == "input" else slice(problem.layout.m,
-                                                                                  problem.layout.d)
 
     rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
-    draws = np.full((B, n), np.nan)
-    members, bandwidths = [], {}
+    members, keys = [], []
     for ev, _ in groups:                # ev is also the reference set: contemporaneous periods, or one pool
         where = "" if period is None or technology == "global" else f" in period {period_values.iloc[ev[0]]!r}"
         rows = ev[np.isfinite(distance[ev])]          # DMUs whose distance is missing or infinite take no part
-        if len(rows) < 2:
-            raise ValueError(f"the bootstrap needs at least 2 DMUs with a score{where}, found {len(rows)}")
-        h = choose_bandwidth(distance[rows], rule, where)
-        bandwidths[period_values.iloc[ev[0]] if where else None] = h
-        # every random number is drawn here, in the calling process, in a fixed order
-        index = rng.integers(0, 2 * len(rows), size=(B, len(rows)))
-        noise = rng.standard_normal((B, len(rows)))
-        draws[:, rows] = smoothed_draws(distance[rows], h, index, noise)
+        if len(rows) < 2 or (scheme == "subsampling" and len(rows) < 3):
+            raise ValueError(f"the bootstrap needs at least {3 if scheme == 'subsampling' else 2} DMUs with a "
+                             f"score{where}, found {len(rows)}")
         members.append(rows)
-
-    replicates = np.full((B, n), np.nan)
-    failures = []
-    n_scored = sum(len(rows) for rows in members)
-    with progress_bar(progress, B * n_scored) as advance:
-        # the replicates go through the engine's parallel map together, in as few maps as keep the pseudo data (all
-        # held at once by the map) under MAP_VALUES numbers: one map for B = 2000, n = 300
-        per_map = max(1, MAP_VALUES // max(1, n_scored * problem.layout.d))
-        for first in range(0, B, per_map):
-            block = range(first, min(first + per_map, B))
-            requests, owners = [], []
-            for rows in members:
-                pseudo = pseudo_sample(dea.matrix[rows], distance[rows], draws[block.start: block.stop][:, rows], side)
-                requests.extend((rows, pseudo[i]) for i in range(len(block)))
-                owners.extend((b, rows) for b in block)
-            outs = problem.evaluate_many(requests, detail=False, n_jobs=n_jobs, method=method, chunk_size=chunk_size,
-                                         progress=advance)
-            for (b, rows), out in zip(owners, outs):
-                replicates[b, rows] = out.score
-                bad = out.status != "optimal"
-                failures.extend((b, labels[r], s) for r, s in zip(rows[bad], out.status[bad]))
-
-    estimates = _estimates(score, replicates, options.orientation, alpha)
+        keys.append(period_values.iloc[ev[0]] if where else None)
+    run = _Run(problem, options.orientation, distance, B, rng, engine_options)
+    with progress_bar(progress, B * sum(len(rows) for rows in members) * SCHEME_PASSES[scheme](len(kappa_grid(kappa)))
+                      ) as advance:
+        run.advance = advance
+        if scheme == "subsampling":
+            rate = convergence_rate(options.rts, problem.layout.m, problem.layout.d - problem.layout.m)
+            settings = run.subsampling(members, keys, kappa, alpha, rate)
+            subsampling = (settings["m"], settings["n"], rate)
+        else:
+            settings, subsampling = run.smoothed(members, keys, scheme, rule), None
+    estimates = _estimates(score, run.replicates, options.orientation, alpha, subsampling)
     estimates["status"] = status.astype(str)
     spec = Specification(
         model="radial", orientation=options.orientation, rts=options.rts, super_efficiency=False,
@@ -499,23 +484,181 @@ def bootstrap(
         outputs=dea.outputs, bad_outputs=(), description=problem.description(),
         period=period, technology=technology if period is not None else None, reference="all rows",
         id=tuple(id_columns))
-    bandwidth_value = bandwidths[None] if None in bandwidths else pd.Series(bandwidths, name="bandwidth")
-    if isinstance(bandwidth_value, pd.Series):
-        bandwidth_value.index.name = period
     replicate_index = pd.RangeIndex(B, name="replicate")
     return BootstrapResult(
         estimates=pd.DataFrame(estimates, index=labels)[list(ESTIMATE_COLUMNS)],
-        replicates=pd.DataFrame(replicates, index=replicate_index, columns=labels),
-        draws=pd.DataFrame(draws, index=replicate_index, columns=labels),
-        replicate_failures=pd.DataFrame(failures, columns=["replicate", "dmu", "status"]),
-        bandwidth=bandwidth_value, B=B, alpha=alpha, bandwidth_rule=rule if isinstance(rule, str) else "given",
+        replicates=pd.DataFrame(run.replicates, index=replicate_index, columns=labels),
+        draws=pd.DataFrame(run.draws, index=replicate_index, columns=labels),
+        replicate_failures=pd.DataFrame([(b, labels[r], s) for b, r, s in run.failures],
+                                        columns=["replicate", "dmu", "status"]),
+        bandwidth=_by_period(settings.get("bandwidth"), keys, period), B=B, alpha=alpha,
+        bandwidth_rule="none" if scheme == "subsampling" else rule if isinstance(rule, str) else "given",
         random_state=random_state if not isinstance(random_state, np.random.Generator) else "Generator",
-        spec=spec, periods=period_values, ids=ids)
+        spec=spec, periods=period_values, ids=ids, scheme=scheme,
+        kappa=_by_period(settings.get("kappa"), keys, period),
+        subsample_size=_by_period(settings.get("subsample_size"), keys, period),
+        volatility=settings.get("volatility"),
+        reference_size=pd.Series(run.reference_size, index=replicate_index, name="reference_size"))
 
 
-def _estimates(score: np.ndarray, replicates: np.ndarray, orientation: str, alpha: float) -> dict:
-    """Bias, bias-corrected score, interval and the bias-to-variance ratio per DMU (step 5), computed on the
-    distance scale and reported in the score's convention. Failed replicates (NaN) are left out per DMU."""
+RETURNS_TO_SCALE = ("crs", "vrs", "nirs")
+# LP passes per replicate: the heterogeneous bootstrap also projects its draws on the frontier; subsampling runs
+# every kappa of its grid
+SCHEME_PASSES = {"homogeneous": lambda grid: 1, "heterogeneous": lambda grid: 2, "subsampling": lambda grid: grid}
+
+
+def kappa_grid(kappa: float | None) -> tuple:
+    """The kappas subsampling runs: the given one, or the grid the volatility method chooses from."""
+    return KAPPA_GRID if kappa is None else (kappa,)
+
+
+def _by_period(values: list | None, keys: list, period):
+    """One setting per reference set as a number (one set) or a Series by period; None if the scheme has none."""
+    if values is None:
+        return None
+    if keys == [None]:
+        return values[0]
+    series = pd.Series(values, index=pd.Index(keys, name=period))
+    return series
+
+
+class _Run:
+    """The replicates of one bootstrap call: the draws (all made here, in the calling process, in a fixed order)
+    and the LPs (through the engine's parallel map, in as few maps as keep the pseudo data under MAP_VALUES
+    numbers). Fills ``replicates`` (B x n scores), ``draws``, ``failures`` and ``reference_size``."""
+
+    def __init__(self, problem: Problem, orientation: str, distance: np.ndarray, B: int, rng, engine_options: dict):
+        self.problem, self.orientation, self.distance, self.B, self.rng = problem, orientation, distance, B, rng
+        self.engine_options = engine_options
+        n = len(distance)
+        self.replicates = np.full((B, n), np.nan)
+        self.draws = np.full((B, n), np.nan)
+        self.failures: list = []
+        self.reference_size = np.zeros(B, dtype=np.int64)
+        self.advance = None
+        m, d = problem.layout.m, problem.layout.d
+        self.side = slice(0, m) if orientation == "input" else slice(m, d)
+
+    def _blocks(self, width: int):
+        """Replicate blocks whose pseudo data (``width`` numbers per replicate) stay under MAP_VALUES."""
+        per_map = max(1, MAP_VALUES // max(1, width))
+        return [range(first, min(first + per_map, self.B)) for first in range(0, self.B, per_map)]
+
+    def _solve(self, requests: list, owners: list, into: np.ndarray, failures: list) -> None:
+        """Score the (rows, reference) requests into ``into[b, rows]``; a failed LP is NaN and its (replicate, row
+        position, status) goes to ``failures``."""
+        outs = self.problem.evaluate_many(requests, detail=False, progress=self.advance, **self.engine_options)
+        for (b, rows), out in zip(owners, outs):
+            into[b, rows] = out.score
+            bad = out.status != "optimal"
+            failures.extend((b, r, s) for r, s in zip(rows[bad], out.status[bad]))
+
+    # -- the smoothed bootstraps ----------------------------------------------------------------------
+    def smoothed(self, members: list, keys: list, scheme: str, rule) -> dict:
+        """The homogeneous or heterogeneous draws of every reference set, the pseudo data and their LPs."""
+        bandwidths = []
+        plans = []
+        d = self.problem.layout.d
+        for rows, key in zip(members, keys):
+            where = "" if key is None else f" in period {key!r}"
+            distance = self.distance[rows]
+            if scheme == "homogeneous":
+                h = univariate_bandwidth(distance, rule, self.orientation, where)
+                index = self.rng.integers(0, 2 * len(rows), size=(self.B, len(rows)))
+                noise = self.rng.standard_normal((self.B, len(rows)))
+                self.draws[:, rows] = smoothed_draws(distance, h, index, noise)
+                plans.append((rows, None))
+            else:
+                fixed_side = slice(self.problem.layout.m, d) if self.orientation == "input" else \
+                    slice(0, self.problem.layout.m)
+                points = self.problem.data.matrix[rows]
+                Z = heterogeneous_sample(points[:, fixed_side], points[:, self.side], distance)
+                h = float(rule) if not isinstance(rule, str) else multivariate_normal_reference(len(rows), Z.shape[1])
+                drawn = heterogeneous_draws(Z, fixed_side.stop - fixed_side.start, h, self.B, self.rng,
+                                            self.orientation)
+                self.draws[:, rows] = drawn[:, :, -1]
+                plans.append((rows, drawn))
+            bandwidths.append(h)
+        n_scored = sum(len(rows) for rows in members)
+        for block in self._blocks(n_scored * d):
+            requests, owners = [], []
+            references = {}
+            if scheme == "heterogeneous":        # each drawn mix on the estimated frontier: radial score vs the data
+                targets = []
+                n_fixed = d - (self.side.stop - self.side.start)          # the quantities held fixed
+                for rows, drawn in plans:
+                    for b in block:
+                        point = direction_points(drawn[b], n_fixed, self.orientation)
+                        targets.append((b, rows, point))
+                outs = self.problem.evaluate_many([(point, rows) for _, rows, point in targets], detail=False,
+                                                  progress=self.advance, **self.engine_options)
+                for (b, rows, point), out in zip(targets, outs):
+                    ok = np.isfinite(out.score)
+                    pseudo = heterogeneous_pseudo(point[ok], out.score[ok], self.draws[b, rows][ok], self.side)
+                    references[(b, rows[0])] = pseudo
+            for rows, _ in plans:
+                if scheme == "homogeneous":
+                    pseudo = pseudo_sample(self.problem.data.matrix[rows], self.distance[rows],
+                                           self.draws[block.start: block.stop][:, rows], self.side)
+                for i, b in enumerate(block):
+                    reference = pseudo[i] if scheme == "homogeneous" else references[(b, rows[0])]
+                    self.reference_size[b] += len(reference)
+                    requests.append((rows, reference))
+                    owners.append((b, rows))
+            self._solve(requests, owners, self.replicates, self.failures)
+        return {"bandwidth": bandwidths}
+
+    # -- subsampling ----------------------------------------------------------------------------------
+    def subsampling(self, members: list, keys: list, kappa, alpha: float, rate: float) -> dict:
+        """Every kappa of the grid (or the given one): B subsamples of m = round(n^kappa) DMUs each, every DMU
+        scored against them; then, per reference set, the kappa of least volatility. Returns the settings and
+        ``m`` and ``n`` per DMU for :func:`_estimates`."""
+        grid = kappa_grid(kappa)
+        picks = [[self.rng.integers(0, len(rows), size=(self.B, subsample_size(len(rows), k))) for k in grid]
+                 for rows in members]
+        by_kappa = np.full((len(grid),) + self.replicates.shape, np.nan)
+        failures = [[] for _ in grid]
+        for j in range(len(grid)):
+            owners = [(b, rows) for rows in members for b in range(self.B)]
+            requests = [(rows, rows[picks[g][j][b]]) for g, rows in enumerate(members) for b in range(self.B)]
+            self._solve(requests, owners, by_kappa[j], failures[j])
+        m_of, n_of = np.full(len(self.distance), np.nan), np.full(len(self.distance), np.nan)
+        chosen = np.full(len(self.distance), -1)
+        kappas, sizes, tables = [], [], []
+        for g, (rows, key) in enumerate(zip(members, keys)):
+            m_grid = np.array([subsample_size(len(rows), k) for k in grid])
+            best = 0
+            if len(grid) > 1:
+                ends = [subsampling_estimates(self.distance[rows], self._distance(by_kappa[j][:, rows]), m_grid[j],
+                                              len(rows), rate, alpha) for j in range(len(grid))]
+                best, volatility = volatility_choice(np.array([e["lower"] for e in ends]),
+                                                     np.array([e["upper"] for e in ends]))
+                table = pd.DataFrame({"kappa": grid, "m": m_grid, "volatility": volatility})
+                tables.append(table if key is None else table.assign(period=key))
+            chosen[rows], m_of[rows], n_of[rows] = best, m_grid[best], len(rows)
+            kappas.append(float(grid[best]))
+            sizes.append(int(m_grid[best]))
+            self.replicates[:, rows] = by_kappa[best][:, rows]
+            for b in range(self.B):
+                self.draws[b, rows] = np.bincount(picks[g][best][b], minlength=len(rows))
+            self.reference_size += m_grid[best]
+        self.failures.extend(sorted((f for j in range(len(grid)) for f in failures[j] if chosen[f[1]] == j),
+                                    key=lambda f: (f[0], f[1])))
+        return {"kappa": kappas, "subsample_size": sizes, "m": m_of, "n": n_of,
+                "volatility": pd.concat(tables, ignore_index=True) if tables else None}
+
+    def _distance(self, scores: np.ndarray) -> np.ndarray:
+        """Scores on the distance scale (input: 1/theta; theta = 0 is an infinite distance)."""
+        with np.errstate(divide="ignore"):
+            return 1.0 / scores if self.orientation == "input" else scores
+
+
+def _estimates(score: np.ndarray, replicates: np.ndarray, orientation: str, alpha: float,
+               subsampling: tuple | None = None) -> dict:
+    """Bias, bias-corrected score, interval and the bias-to-variance ratio per DMU, computed on the distance scale
+    and reported in the score's convention. Failed replicates (NaN) are left out per DMU. The smoothed bootstraps:
+    step 5 of the module docstring; ``subsampling`` = (m, n, r) per DMU: the rescaled estimates of
+    :mod:`frontier.bootstrap_methods`."""
     to_distance = (lambda v: 1.0 / v) if orientation == "input" else (lambda v: v)
     with np.errstate(divide="ignore"):            # theta = 0: an infinite distance, no estimates
         distance, boot = to_distance(score), to_distance(replicates)
@@ -523,14 +666,21 @@ def _estimates(score: np.ndarray, replicates: np.ndarray, orientation: str, alph
     enough = np.isfinite(distance) & (used >= 2)
     boot = boot[:, enough]
     bias = np.full(len(score), np.nan)
-    variance, low_q, high_q = bias.copy(), bias.copy(), bias.copy()
-    bias[enough] = np.nanmean(boot, axis=0) - distance[enough]
-    variance[enough] = np.nanvar(boot, axis=0, ddof=1)
-    low_q[enough], high_q[enough] = np.nanquantile(boot - distance[enough], [alpha / 2, 1 - alpha / 2], axis=0)
+    variance, lower, upper = bias.copy(), bias.copy(), bias.copy()
+    if subsampling is None:
+        bias[enough] = np.nanmean(boot, axis=0) - distance[enough]
+        variance[enough] = np.nanvar(boot, axis=0, ddof=1)
+        low_q, high_q = np.nanquantile(boot - distance[enough], [alpha / 2, 1 - alpha / 2], axis=0)
+        lower[enough], upper[enough] = distance[enough] - high_q, distance[enough] - low_q
+    else:
+        m, n, rate = subsampling
+        found = subsampling_estimates(distance[enough], boot, m[enough], n[enough], rate, alpha)
+        bias[enough], variance[enough] = found["bias"], found["variance"]
+        lower[enough], upper[enough] = found["lower"], found["upper"]
     corrected = distance - bias
-    lower, upper = distance - high_q, distance - low_q
     if orientation == "input":
-        corrected, lower, upper = 1.0 / corrected, 1.0 / upper, 1.0 / lower
+        with np.errstate(divide="ignore"):
+            corrected, lower, upper = 1.0 / corrected, 1.0 / upper, 1.0 / lower
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(variance > 0, bias ** 2 / variance, np.where(bias == 0, 0.0, np.inf))
     ratio[~enough] = np.nan

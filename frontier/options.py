@@ -69,7 +69,10 @@ METAS = ("pooled", "union")
 ECONOMIC_KINDS = ("cost", "revenue", "profit")
 
 #: kernel bandwidth rules of the efficiency bootstrap (or a number)
-BANDWIDTH_RULES = ("silverman", "lscv")
+BANDWIDTH_RULES = ("silverman", "lscv", "benchmarking", "sj", "sj-dpi")
+#: the efficiency bootstrap's schemes: smoothed homogeneous (Simar & Wilson 1998), smoothed heterogeneous (Simar &
+#: Wilson 2000), m out of n subsampling (Kneip, Simar & Wilson 2008)
+BOOTSTRAP_SCHEMES = ("homogeneous", "heterogeneous", "subsampling")
 #: kernel bandwidth rules of the Malmquist bootstrap (or a number)
 MALMQUIST_BANDWIDTH_RULES = ("silverman",)
 SECOND_STAGE_ALGORITHMS = (1, 2)

@@ -12,7 +12,8 @@ import pytest
 from scipy.optimize import linprog
 
 import frontier as fr
-from frontier.efficiency_bootstrap import BootstrapResult, choose_bandwidth, lscv_bandwidth, smoothed_draws
+from frontier.bandwidth import lscv_bandwidth, univariate_bandwidth
+from frontier.efficiency_bootstrap import BootstrapResult, smoothed_draws
 from frontier.cli import build_parser, main
 
 PLANTS = "radial_bcc_electric_plants_simar_wilson_1998"
@@ -179,7 +180,7 @@ def test_bandwidth_rules():
     reflected = np.r_[ineff, 2 - ineff]
     spread = min(reflected.std(ddof=1), np.subtract(*np.percentile(reflected, [75, 25])) / 1.34)
     expected = 1.06 * spread * 180 ** -0.2 * (180 / 100) ** 0.2 * distance.std(ddof=1) / reflected.std(ddof=1)
-    assert choose_bandwidth(distance, "silverman") == pytest.approx(expected, rel=1e-12)
+    assert univariate_bandwidth(distance, "silverman", "output") == pytest.approx(expected, rel=1e-12)
     # LSCV: the minimiser of the exact (unbinned) cross-validation criterion, computed here from the definition
     pairs = reflected[:, None] - reflected[None, :]
     grid = np.geomspace(0.005, 0.3, 400)
@@ -192,7 +193,7 @@ def test_bandwidth_rules():
 
     exact = grid[np.argmin([criterion(h) for h in grid])]
     assert lscv_bandwidth(reflected) == pytest.approx(exact, rel=0.05)
-    assert choose_bandwidth(distance, 0.05) == 0.05
+    assert univariate_bandwidth(distance, 0.05, "output") == 0.05
     draws = smoothed_draws(distance, 0.05, rng.integers(0, 200, (400, 100)), rng.standard_normal((400, 100)))
     assert (draws >= 1).all()
     # the variance correction keeps the spread about the boundary: E (delta** - 1)^2 = mean (delta - 1)^2
@@ -208,7 +209,7 @@ def test_bandwidth_rules():
     (dict(alpha=1.5), "alpha"),
     (dict(bandwidth=-0.1), "bandwidth"),
     (dict(bandwidth="scott"), "bandwidth"),
-    (dict(rts="nirs"), "rts"),
+    (dict(rts="ndrs"), "rts"),
     (dict(orientation="nonoriented"), "orientation"),
     (dict(period="year", technology="sequential"), "sequential"),
     (dict(technology="global"), "period"),
