@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .economic_efficiency import economic
+from .efficiency_bootstrap import bootstrap
 from .scoring import efficiency
 from .group_frontiers import metafrontier
 from .indices import productivity
@@ -171,8 +172,8 @@ RUN_KEYS = {"call", "options", "label", "data_rows"}
 CHECK_KEYS = {"name", "run", "compare", "rows", "transform", "tolerance", "soft", "error", "expected_file",
               "expected_values", "label", "requires"}
 CALLS = {"efficiency": efficiency, "productivity": productivity, "economic": economic, "metafrontier": metafrontier,
-         "sfa": sfa}
-KEYED_CALLS = ("efficiency", "economic", "metafrontier", "sfa")    # one row per DMU, named by the case's ``key``
+         "sfa": sfa, "bootstrap": bootstrap}
+KEYED_CALLS = ("efficiency", "economic", "metafrontier", "sfa", "bootstrap")   # one row per DMU, named by ``key``
 
 # transforms applied to the computed side of a check; "ratio" takes a pair [numerator, denominator]
 TRANSFORMS: dict[str, Callable] = {
@@ -194,9 +195,11 @@ METAFRONTIER_QUANTITIES = {"group_score", "meta_score", "tgr", "gap"}       # co
 SFA_OBSERVATION_QUANTITIES = {"residual", "inefficiency", "te_bc", "te_jlms"}
 SFA_PARAMETER_QUANTITIES = {"estimate", "std_error"}
 SFA_PARAMETER_KEY = ["stage", "parameter"]
+# columns of the bootstrap's estimates, and "bandwidth": one number per run, compared with every selected row
+BOOTSTRAP_QUANTITIES = {"score", "bias", "bias_corrected", "lower", "upper", "bias_to_variance", "bandwidth"}
 QUANTITIES = {"efficiency": EFFICIENCY_QUANTITIES, "productivity": PRODUCTIVITY_QUANTITIES,
               "economic": ECONOMIC_QUANTITIES, "metafrontier": METAFRONTIER_QUANTITIES,
-              "sfa": SFA_OBSERVATION_QUANTITIES | SFA_PARAMETER_QUANTITIES}
+              "sfa": SFA_OBSERVATION_QUANTITIES | SFA_PARAMETER_QUANTITIES, "bootstrap": BOOTSTRAP_QUANTITIES}
 
 
 def _fail(case: str, where: str, message: str):
@@ -361,6 +364,8 @@ class DescribedCase:
                         self._quantity(ref[1], chk["run"], data, results)
                 else:
                     computed[column] = TRANSFORMS[transform](self._quantity(ref, chk["run"], data, results))
+                if np.ndim(computed[column]) == 0:      # a run-level number (the bandwidth): every selected row
+                    computed[column] = pd.Series(float(computed[column]), index=expected.index)
             label = chk.get("label") or _label(run)
             out.append(check(self.name, chk["name"], label, pd.DataFrame(computed), expected[columns],
                              chk.get("tolerance", desc.get("tolerance")), bool(chk.get("soft", False)),
@@ -415,7 +420,10 @@ class DescribedCase:
             variables = (v["inputs"], v["outputs"], v.get("bad_outputs"))
             options = run.get("options", {})
             if run["call"] in KEYED_CALLS:
-                frame = frame.set_axis(self._keys(frame, desc["key"]), axis=0)
+                # a bootstrap case comparing only the run-level bandwidth keys its expected rows by something the
+                # data do not hold (the orientation): its rows keep their order
+                if run["call"] != "bootstrap" or set(desc["key"]) <= set(frame.columns):
+                    frame = frame.set_axis(self._keys(frame, desc["key"]), axis=0)
                 inputs, outputs, bad_outputs = variables
                 if run["call"] == "economic":
                     results[run_id] = economic(frame, inputs, outputs, **options)
@@ -442,6 +450,8 @@ class DescribedCase:
             return res.to_frame()[kind]
         if call == "sfa":
             return _sfa_parameters(res)[kind] if kind in SFA_PARAMETER_QUANTITIES else res.to_frame()[kind]
+        if call == "bootstrap":
+            return res.bandwidth if kind == "bandwidth" else res.estimates[kind]
         return self._productivity_quantity(res, kind, self.description["runs"][run_id].get("options", {}))
 
     def _productivity_quantity(self, res, kind: str, options: dict) -> pd.Series:

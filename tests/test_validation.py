@@ -196,13 +196,10 @@ def test_runner_exit_codes(tmp_path, monkeypatch, capsys):
 # ---- the case descriptions (frontier/validation_cases.json) and the generic runner ----------------------
 
 NOT_AVAILABLE = {                      # the published cases whose model frontier does not have yet
-    "bootstrap_bandwidth_dea_jl_5dmu",              # the "benchmarking" bandwidth rule (issue on inference)
     "network_relational_kao_2009_example",          # network DEA (issue on network and dynamic DEA)
     "network_relational_kao_hwang_2008_insurance",
 }
-PENDING_CHECKS = {                     # runnable cases with checks whose model is not there yet
-    "bootstrap_heterogeneous_teradialbc_ccr81": 2,  # the heterogeneous and subsampling bootstraps
-}
+PENDING_CHECKS: dict[str, int] = {}   # runnable cases with checks whose model is not there yet (none today)
 
 
 def test_every_case_folder_is_described(validation_dir):
