@@ -5,7 +5,7 @@ Heterogeneous (Simar & Wilson 2000, "A general methodology for bootstrapping in 
 sec. 4; coded after npsf's ``teradialbc, heterogeneous``): the efficiency may depend on where a DMU lies, so the
 joint density of (the quantities held fixed, the mix of the quantities scaled, the distance) is smoothed instead of
 the distance's alone. Input orientation (p inputs, q outputs): Z_j = (y_j, eta_j, delta_j) with the input mix in
-polar angles eta_jk = arctan(x_j,k+1 / x_j1), k = 1..p-1, and delta_j = 1/theta_j. Output orientation:
+polar angles eta_j (p - 1 of them; :func:`mix_angles`), and delta_j = 1/theta_j. Output orientation:
 Z_j = (x_j, eta_j, phi_j) with eta the q - 1 angles of the outputs. With one input (one output) the mix is
 degenerate: no angle, Z = (y, delta) (Z = (x, phi)). d = dim Z.
 
@@ -18,7 +18,7 @@ degenerate: no angle, Z = (y, delta) (Z = (x, phi)). d = dim Z.
    npsf requires (input orientation: each output <= the largest observed; output: each input >= the smallest);
    the rejected rows are replaced by the next draws (each round of step 2 is a full draw of n rows). Reflect the
    distance back: delta** = d if d >= 1 else 2 - d.
-4. The pseudo DMU: its fixed quantities as drawn, the mix as drawn (x_dir = (1, tan eta) scaled so its largest
+4. The pseudo DMU: its fixed quantities as drawn, the mix as drawn (x_dir from the angles, scaled so its largest
    element is 1), on the estimated frontier (theta_dir: the radial score of (x_dir, y**) against the original
    DMUs, so x_frontier = theta_dir x_dir), moved off it by its distance: x* = delta** theta_dir x_dir (output:
    y* = phi_dir y_dir / phi**). A drawn row whose frontier LP fails (its outputs cannot be produced by the
@@ -43,6 +43,8 @@ kappa_(k+2); the kappa of least volatility is used (one kappa per reference set)
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 KAPPA_GRID = tuple(np.round(np.arange(0.50, 0.951, 0.05), 2))
@@ -55,16 +57,20 @@ MAX_DRAW_ROUNDS = 1000        # rounds of n draws per replicate before a heterog
 # ----------------------------------------------------------------------------------------------------
 
 def mix_angles(values: np.ndarray) -> np.ndarray:
-    """The polar angles arctan(v_k+1 / v_1), k = 1..K-1, of each row's mix (n x (K - 1)); pi/2 where v_1 = 0."""
-    return np.arctan2(values[:, 1:], values[:, :1])
+    """The polar (hyperspherical) angles of each row's mix (n x (K - 1)), in [0, pi/2] for non-negative rows:
+    eta_k = arctan2(|(v_k+1, ..., v_K)|, v_k). With K = 2 this is arctan(v_2 / v_1), npsf's angle; unlike npsf's
+    arctan(v_k+1 / v_1) for K > 2 it keeps the mix of a row whose first element is 0."""
+    tails = np.sqrt(np.cumsum(values[:, ::-1] ** 2, axis=1)[:, ::-1])        # |(v_k, ..., v_K)|
+    return np.arctan2(tails[:, 1:], values[:, :-1])
 
 
 def mix_direction(angles: np.ndarray) -> np.ndarray:
-    """The mix vector (1, tan eta_1, ..., tan eta_K-1) of each row's angles, scaled so its largest element is 1 (an
-    angle of pi/2 then gives a first element of about 0, not an overflow)."""
-    tangent = np.tan(angles)
-    largest = np.maximum(1.0, tangent.max(axis=1, initial=1.0))
-    return np.hstack([np.ones((len(angles), 1)), tangent]) / largest[:, None]
+    """The mix vector of each row's angles (v_k = sin eta_1 ... sin eta_k-1 cos eta_k, v_K = sin eta_1 ... sin
+    eta_K-1), scaled so its largest element is 1."""
+    n, k = angles.shape
+    sines = np.hstack([np.ones((n, 1)), np.cumprod(np.sin(angles), axis=1)])
+    direction = sines * np.hstack([np.cos(angles), np.ones((n, 1))])
+    return direction / direction.max(axis=1, keepdims=True)
 
 
 def heterogeneous_sample(fixed: np.ndarray, scaled: np.ndarray, distance: np.ndarray) -> np.ndarray:
@@ -152,10 +158,12 @@ def subsampling_estimates(distance: np.ndarray, boot: np.ndarray, m: np.ndarray,
     (B x k, NaN where the LP failed) of k DMUs with subsample sizes ``m`` and reference-set sizes ``n`` (each
     scalar or per DMU)."""
     c = (m / n) ** rate
-    bias = c * (np.nanmean(boot, axis=0) - distance)
-    variance = c * c * np.nanvar(boot, axis=0, ddof=1)
-    u = m ** rate * (boot / distance - 1)
-    low_q, high_q = np.nanquantile(u, [alpha / 2, 1 - alpha / 2], axis=0)
+    with warnings.catch_warnings():      # a DMU with fewer than two solved replicates on a kappa of the grid: NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        bias = c * (np.nanmean(boot, axis=0) - distance)
+        variance = c * c * np.nanvar(boot, axis=0, ddof=1)
+        u = m ** rate * (boot / distance - 1)
+        low_q, high_q = np.nanquantile(u, [alpha / 2, 1 - alpha / 2], axis=0)
     with np.errstate(divide="ignore"):
         lower = np.where(1 + high_q / n ** rate > 0, distance / (1 + high_q / n ** rate), np.inf)
         upper = np.where(1 + low_q / n ** rate > 0, distance / (1 + low_q / n ** rate), np.inf)

@@ -36,7 +36,8 @@ LAYERS: dict[str, int] = {
     "problem": 4,
     "io": 5, "results": 5, "plots": 5,
     "scoring": 6, "indices": 6, "malmquist_bootstrap": 6, "group_frontiers": 6, "window": 6,
-    "economic_efficiency": 6, "efficiency_bootstrap": 6, "truncated_regression": 6, "stochastic_frontier": 6,
+    "economic_efficiency": 6, "efficiency_bootstrap": 6, "bootstrap_methods": 6, "bandwidth": 6,
+    "truncated_regression": 6, "stochastic_frontier": 6,
     "__init__": 7, "__main__": 7, "cli": 7, "validation": 7, "demo": 7,
 }
 FACADE = 7
