@@ -32,7 +32,7 @@ which mixes units (docs/bootstrap.md).
 
 Subsampling (Kneip, Simar & Wilson 2008; Simar & Wilson 2011): each replicate draws m = round(n^kappa) DMUs with
 replacement and scores every DMU against them (npsf's ``subsampling``). The DEA distance converges at the rate
-n^r, r = 2/(p + q + 1) under VRS (and NIRS) and r = 2/(p + q) under CRS (Park, Jeong & Taylor 2010), so with
+n^r, r = 2/(p + q + 1) under VRS (and NIRS) and r = 2/(p + q) under CRS (Park, Jeong & Simar 2010), so with
 c = (m/n)^r: bias = c (mean_b delta*_b - delta); variance = c^2 var_b(delta*_b); and, with u_b = m^r (delta*_b /
 delta - 1) and its quantiles q(alpha/2), q(1 - alpha/2), the interval [delta / (1 + n^-r q(1 - alpha/2)),
 delta / (1 + n^-r q(alpha/2))] (Simar & Wilson 2011, as npsf codes it). npsf leaves the variance unscaled, so its
