@@ -69,7 +69,7 @@ from .models import resolve_options
 from .problem import Problem
 from .results import Specification, Summary, _FileExports, _row_line, _SummaryViews, leading_columns
 from .scoring import _identifiers, evaluation_groups, progress_bar
-from .options import BANDWIDTH_RULES, BOOTSTRAP_SCHEMES as SCHEMES, BOOTSTRAP_TECHNOLOGIES as TECHNOLOGIES
+from .options import BANDWIDTH_RULES, BOOTSTRAP_RTS, BOOTSTRAP_SCHEMES as SCHEMES, BOOTSTRAP_TECHNOLOGIES as TECHNOLOGIES
 
 SCHEME_TITLES = {"homogeneous": "smoothed homogeneous bootstrap with reflection (Simar & Wilson 1998, 2000)",
                  "heterogeneous": "smoothed heterogeneous bootstrap with reflection (Simar & Wilson 2000)",
@@ -436,8 +436,8 @@ def bootstrap(
         period_values = frame[period].copy()
     ids = _identifiers(frame, id_columns, period_values)
     options = resolve_options(model, orientation=orientation, rts=rts)
-    if options.rts not in RETURNS_TO_SCALE:
-        raise ValueError(f"bootstrap takes rts 'crs', 'vrs' or 'nirs', got {options.rts!r}")
+    if options.rts not in BOOTSTRAP_RTS:
+        raise ValueError(f"bootstrap takes rts {', '.join(map(repr, BOOTSTRAP_RTS))}, got {options.rts!r}")
     problem = Problem(dea, options)
     n, labels = len(frame), frame.index
     if technology == "global":          # one pooled frontier: the periods are one sample
@@ -501,7 +501,6 @@ def bootstrap(
         reference_size=pd.Series(run.reference_size, index=replicate_index, name="reference_size"))
 
 
-RETURNS_TO_SCALE = ("crs", "vrs", "nirs")
 # LP passes per replicate: the heterogeneous bootstrap also projects its draws on the frontier; subsampling runs
 # every kappa of its grid
 SCHEME_PASSES = {"homogeneous": lambda grid: 1, "heterogeneous": lambda grid: 2, "subsampling": lambda grid: grid}

@@ -37,7 +37,7 @@ BOOTSTRAP_TECHNOLOGIES = ("contemporaneous", "global")
 #: returns to scale: constant, variable, non-increasing, non-decreasing
 RTS = ("crs", "vrs", "nirs", "ndrs")
 #: the returns to scale the Simar-Wilson bootstrap is established for
-BOOTSTRAP_RTS = ("crs", "vrs")
+BOOTSTRAP_RTS = ("crs", "vrs", "nirs")
 #: the orientations the built-in models declare (each model declares its own in the registry)
 ORIENTATIONS = ("input", "output", "nonoriented")
 #: the orientations of the radial bootstrap
@@ -346,9 +346,14 @@ PARAMETERS: dict[str, Param] = _table(
           "置信区间的水平为 1 - alpha（默认 0.05，即 95% 置信区间）", default=0.05,
           help_for={"productivity": "with --bootstrap: intervals at level 1 - alpha (default 0.05)"}),
     Param("bandwidth", "rule",
-          "kernel bandwidth: 'silverman' (default), 'lscv' or a number",
-          "核密度估计的带宽：silverman（Silverman 经验法则，默认）、lscv（最小二乘交叉验证）或一个正数",
-          choices=BANDWIDTH_RULES, default="silverman", choices_for={"productivity": MALMQUIST_BANDWIDTH_RULES},
+          "kernel bandwidth: 'silverman' (default), 'lscv' (least-squares cross-validation), 'benchmarking' (the rule "
+          "of R's Benchmarking and DataEnvelopmentAnalysis.jl), 'sj' or 'sj-dpi' (Sheather-Jones, as npsf), or a "
+          "number; none with --scheme subsampling",
+          "核密度估计的带宽：silverman（Silverman 经验法则，默认）、lscv（最小二乘交叉验证）、benchmarking（R 软件包 "
+          "Benchmarking 与 DataEnvelopmentAnalysis.jl 的规则）、sj 或 sj-dpi（Sheather-Jones 法，同 npsf）或一个正数；"
+          "子抽样自助法不使用带宽",
+          choices=BANDWIDTH_RULES, default="silverman", defaults={"bootstrap": None},
+          choices_for={"productivity": MALMQUIST_BANDWIDTH_RULES},
           help_for={"productivity": "with --bootstrap: the kernel bandwidth, 'silverman' (the bivariate normal "
                                     "reference rule; default) or a number"},
           metavar="RULE"),
@@ -367,6 +372,19 @@ PARAMETERS: dict[str, Param] = _table(
           choices=METAS, default="pooled"),
     Param("width", "count", "periods per window (default 3); windows 1..T-W+1 slide by one period",
           "每个窗口包含的时期数（默认 3）；窗口逐期滑动，共 T-W+1 个", default=3, metavar="W"),
+    Param("scheme", "choice",
+          "the bootstrap: 'homogeneous' (smoothed, Simar & Wilson 1998; default), 'heterogeneous' (smoothed over "
+          "efficiency and the input or output mix, Simar & Wilson 2000) or 'subsampling' (m out of n, Kneip, Simar "
+          "& Wilson 2008)",
+          "自助法类型：homogeneous 同质平滑自助法（Simar & Wilson 1998，默认）；heterogeneous 异质平滑自助法（效率与投入"
+          "或产出结构的联合分布，Simar & Wilson 2000）；subsampling 子抽样自助法（m-out-of-n，Kneip, Simar & Wilson "
+          "2008）",
+          choices=BOOTSTRAP_SCHEMES, default="homogeneous"),
+    Param("kappa", "float",
+          "with --scheme subsampling: the subsample size m = n^kappa, kappa in (0, 1) (default: chosen from the data "
+          "by the volatility method of Politis, Romano & Wolf 2001)",
+          "子抽样自助法的子样本规模 m = n^kappa，kappa 取 (0, 1)（默认由数据按 Politis, Romano & Wolf 2001 的波动性方法"
+          "选择）"),
     Param("B", "count", "number of bootstrap replicates (default 2000; B x n LPs)",
           "自助法（Bootstrap）重复次数（默认 2000；共求解 B x n 个线性规划）", default=2000, flag="--B",
           aliases=("--replicates",), metavar="B"),

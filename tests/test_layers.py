@@ -10,7 +10,7 @@ held together by function-level imports is still a cycle. The layers (``docs/arc
     L4 problem      problem
     L5 reporting    io, results, plots
     L6 analyses     scoring, indices, malmquist_bootstrap, group_frontiers, window, economic_efficiency,
-                    efficiency_bootstrap, truncated_regression, stochastic_frontier
+                    efficiency_bootstrap, bootstrap_methods, bandwidth, truncated_regression, stochastic_frontier
     L7 façades      __init__, __main__, cli, validation, demo
 
 A module imports its own layer or lower ones. Function-level imports of package modules are for the façades

@@ -243,6 +243,8 @@ examples:
       --id Plant -o boot.xlsx --plot intervals.png
   frontier bootstrap firms.dta --inputs K L --outputs Y --orientation output --rts crs --bandwidth lscv \\
       --n-jobs 2 -o boot.dta
+  frontier bootstrap sites.csv --inputs x1 x2 x3 --outputs y1 y2 --orientation output --scheme subsampling \\
+      --B 500 --seed 1 -o subsampling.csv
 """
 
 
@@ -322,11 +324,13 @@ COMMANDS = (
         "bootstrap", "bootstrap",
         help="bias-corrected radial efficiency scores and confidence intervals (Simar & Wilson 1998 bootstrap)",
         description="Bias-corrected radial (CCR/BCC) efficiency scores and confidence intervals by the smoothed "
-                    "homogeneous bootstrap of Simar & Wilson (1998, 2000). Options mirror frontier.bootstrap().",
+                    "homogeneous (Simar & Wilson 1998) or heterogeneous (2000) bootstrap, or by subsampling "
+                    "(Kneip, Simar & Wilson 2008). Options mirror frontier.bootstrap().",
         epilog=BOOTSTRAP_EPILOG,
         groups=(("variables", VARIABLES),
                 ("DMUs and periods", ("id", "period", "technology")),
-                ("model and bootstrap", ("model", "orientation", "rts", "B", "alpha", "bandwidth", "random_state")),
+                ("model and bootstrap", ("model", "orientation", "rts", "scheme", "B", "alpha", "bandwidth", "kappa",
+                                          "random_state")),
                 ("computation", ENGINE)),
         required=("inputs", "outputs"),
         export="frontier.efficiency_bootstrap:bootstrap_export", keep_data=_copy_with_id,
