@@ -34,6 +34,10 @@ DETAIL_FAILED = "slacks_"
 # scores within SNAP_TOL (absolute) of the efficient value are reported as exactly that value, and slacks below
 # SNAP_TOL relative to the DMU's own value as exactly 0: LP solutions carry noise of about 1e-12
 SNAP_TOL = 1e-9
+# an intensity is listed (a peer) when its share of some variable's reference combination, or of the intensities'
+# sum, is above this: a relative rule, since an intensity of 1e-13 on a reference DMU 1e12 times larger than the
+# others can supply most of a target
+PEER_SHARE = 1e-10
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,8 @@ class Evaluation:
     from a second stage); ``betas`` (k x d) for models with one beta per variable, else None; ``parts`` the
     family's other per-DMU scalars (``ModelFamily.parts``, e.g. EBM's theta and phi; NaN where the LP failed); the
     intensities in
-    CSR form (``lam_ptr``, ``lam_idx``, ``lam_val``), ``lam_idx`` being data rows when the reference was given as
-    rows, positions in the reference matrix otherwise; ``multipliers`` (k x d) and ``omega`` (k,), the weights
+    CSR form (``lam_ptr``, ``lam_idx``, ``lam_val``; only those the targets use, :func:`used_intensities`),
+    ``lam_idx`` being data rows when the reference was given as rows, positions in the reference matrix otherwise; ``multipliers`` (k x d) and ``omega`` (k,), the weights
     (v, u, mu) of the score LP's multiplier form in the user's units and its free variable (from the LP duals; see
     :func:`frontier.models.base.multipliers_from_duals`; NaN where the score is, or where the score stage reports
     none), else None.
@@ -67,6 +71,28 @@ class Evaluation:
     def score_ok(self) -> np.ndarray:
         """Where the score is defined: optimal, or only the detail stage failed."""
         return (self.status == "optimal") | np.char.startswith(self.status.astype(str), DETAIL_FAILED)
+
+
+def used_intensities(lam_ptr: np.ndarray, lam_idx: np.ndarray, lam_val: np.ndarray,
+                     ref_data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The intensities (CSR form, ``lam_idx`` positions in ``ref_data``) without those the targets do not use.
+
+    An intensity is kept when its contribution ``lambda_j * data_jv`` is above ``PEER_SHARE`` of the reference
+    combination's magnitude ``sum_j |lambda_j| data_jv`` for some variable v, or ``lambda_j`` above that share of
+    the intensities' sum (the convexity row). The rule is relative to what each intensity supplies, not to its
+    size: an intensity below 1e-12 of the largest can supply most of a target output when its DMU's data are 1e12
+    times larger (issue 25, item 4); one that supplies nothing measurable is LP noise."""
+    k = lam_ptr.size - 1
+    owner = np.repeat(np.arange(k), np.diff(lam_ptr))
+    contribution = np.abs(np.hstack([lam_val[:, None] * ref_data[lam_idx], lam_val[:, None]]))
+    total = np.zeros((k, contribution.shape[1]))
+    np.add.at(total, owner, contribution)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total[owner] > 0, contribution / total[owner], 0.0)
+    used = (share > PEER_SHARE).any(axis=1)
+    ptr = np.zeros(k + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner[used], minlength=k), out=ptr[1:])
+    return ptr, lam_idx[used], lam_val[used]
 
 
 def direction_matrix(direction, points: np.ndarray, layout: Layout, data_means: np.ndarray) -> np.ndarray:
@@ -274,8 +300,8 @@ class Problem:
         targets[noise] = (targets - sign * slacks)[noise]
         slacks[noise] = 0.0
 
-    def _finish(self, out: engine.BatchResult, ref_idx, observed: np.ndarray) -> Evaluation:
-        """Back to the user's units; exact efficient values; the NaN rule."""
+    def _finish(self, out: engine.BatchResult, ref_data: np.ndarray, ref_idx, observed: np.ndarray) -> Evaluation:
+        """Back to the user's units; exact efficient values; the NaN rule; the intensities the targets use."""
         v = out.values
         status = v["status"].astype(object)
         k, d, scale = len(status), self.layout.d, self.constants.scale
@@ -307,10 +333,11 @@ class Problem:
             multipliers, omega = multipliers + 0.0, omega + 0.0
         parts = {name: np.where(score_ok, np.asarray(v.get(name, np.full(k, np.nan)), dtype=float), np.nan) + 0.0
                  for name in self.family.parts}
-        lam_idx = out.lam_idx if ref_idx is None else ref_idx[out.lam_idx]
+        lam_ptr, lam_idx, lam_val = used_intensities(out.lam_ptr, out.lam_idx, out.lam_val, ref_data)
+        lam_idx = lam_idx if ref_idx is None else ref_idx[lam_idx]
         # + 0.0 turns an LP's signed zero -0.0 into 0.0
         return Evaluation(score + 0.0, status, slacks + 0.0, targets + 0.0, None if betas is None else betas + 0.0,
-                          out.lam_ptr, lam_idx, out.lam_val + 0.0, multipliers, omega, parts)
+                          lam_ptr, lam_idx, lam_val + 0.0, multipliers, omega, parts)
 
     def evaluate(self, points, reference, *, super_efficiency: bool = False, score_outside: bool = False,
                  detail: bool = True, n_jobs: int = 1, method: str = "auto", chunk_size: int | None = None,
@@ -327,4 +354,4 @@ class Problem:
         built = [self._job(p, r, super_efficiency, score_outside, detail) for p, r in requests]
         outs = engine.run_jobs([job for job, _, _ in built], method=method, n_jobs=n_jobs, chunk_size=chunk_size,
                                progress=progress)
-        return [self._finish(out, ref_idx, observed) for out, (_, ref_idx, observed) in zip(outs, built)]
+        return [self._finish(out, job.ref_data, ref_idx, observed) for out, (job, ref_idx, observed) in zip(outs, built)]

@@ -264,8 +264,7 @@ def efficiency(
     dmu = np.concatenate([p[0] for p in peer_rows]) if peer_rows else np.zeros(0, dtype=int)
     peer = np.concatenate([p[1] for p in peer_rows]) if peer_rows else np.zeros(0, dtype=int)
     weight = np.concatenate([p[2] for p in peer_rows]) if peer_rows else np.zeros(0)
-    keep = np.abs(weight) > 1e-10
-    peers = pd.DataFrame({"dmu": labels[dmu[keep]], "peer": labels[peer[keep]], "weight": weight[keep]})
+    peers = pd.DataFrame({"dmu": labels[dmu], "peer": labels[peer], "weight": weight})   # the ones targets use
 
     spec = Specification(**{
         "model": options.model, "orientation": options.orientation, "rts": options.rts,
