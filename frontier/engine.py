@@ -541,6 +541,9 @@ class StageSolver:
             objective = self.h.getObjectiveValue()
             if self.stage.keep_duals:
                 self.last_duals = row_dual
+        elif status == "infeasible":       # the dual ray (None if HiGHS has none), for infeasible_certified
+            has_ray, ray = self.h.getDualRay()[1:]
+            values, row_dual, objective = None, np.asarray(ray, dtype=float) if has_ray else None, np.nan
         else:
             values, row_dual, objective = None, None, np.nan
         if exclude:
@@ -866,29 +869,23 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
     then plain geometric equilibration (:func:`equilibrate`), then with the objective balanced as a further row.
     Scaling rows and columns by powers of two is exact, so each is the same LP. The first answer that is certified
     in the LP's units is returned: an optimum by :func:`accepted` (relative primal and dual errors), an
-    ``"infeasible"`` by a Farkas ray and an ``"unbounded"`` by a primal ray and a feasible point
-    (:func:`certified_status`). Returns ``(status, objective, Columns | None)``; when no answer can be
+    ``"infeasible"`` by a Farkas certificate checked exactly (:func:`farkas_certified`, :func:`infeasibility_proven`)
+    and never for a stage the model guarantees feasible (:meth:`Stage.always_feasible`), an ``"unbounded"`` by a
+    primal ray and a feasible point (:func:`ray_certified`). Returns ``(status, objective, Columns | None)``; when no answer can be
     certified the status is ``"numerical_error"`` (NaN, never a number).
     """
     E = stage.n_extra_cols
-    excluded = own if stage.exclude_self and own >= 0 else -1
-    positions, costs = _reference_columns(stage, ref, excluded)
-    every_pos = np.concatenate(positions)
-    every_blk = np.concatenate([np.full(p.size, b) for b, p in enumerate(positions)])
-    A_ref = column_matrix(stage, ref, every_pos, every_blk)
-    A = np.hstack([patch.extra_matrix[i], A_ref])
-    lp = _LP(A, np.concatenate([patch.extra_cost[i]] + costs),
-             np.concatenate([patch.extra_lower[i], np.zeros(every_pos.size)]),
-             np.concatenate([patch.extra_upper[i], np.full(every_pos.size, np.inf)]),
-             patch.row_lower[i], patch.row_upper[i])
+    lp, every_pos, every_blk, positions = dmu_lp(stage, ref, patch, i, own)
+    A = lp.A
     candidates = [(p, ref[p]) for p in positions]
+    feasible = stage.always_feasible(in_reference(stage, own))
     for scaling, strategy in ROBUST_ATTEMPTS:
         if scaling == "own_value":
             row_factor, col_factor = own_value_scaling(A, point, stage.d)
         else:
             row_factor, col_factor = equilibrate(np.vstack([A, lp.cost]) if scaling == "objective" else A)
             row_factor = row_factor[: A.shape[0]]
-        status, x, objective, row_dual, basis = _solve_scaled(lp, row_factor, col_factor, strategy)
+        status, x, objective, row_dual, basis = _solve_scaled(lp, row_factor, col_factor, strategy, prove=not feasible)
         if status == "optimal":
             answers = [(x, objective, row_dual, False)]
             exact = exact_basic_solution(lp, *basis)
@@ -903,9 +900,41 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
                     return "optimal", objective, cols
                 if accepted(stage, ref, patch, i, own, objective, cols, row_dual, candidates):
                     return "optimal", objective, cols
+        elif status == "infeasible" and feasible:
+            continue     # only the LP as rounded can be (a max-slack stage's fixed score), never the model's
         elif status in ("infeasible", "unbounded"):
             return status, np.nan, None      # certified by _solve_scaled
     return "numerical_error", np.nan, None
+
+
+def in_reference(stage: Stage, own: int) -> bool:
+    """Whether the evaluated DMU (at reference position ``own``, -1 if absent) is one of its LP's columns."""
+    return own >= 0 and not stage.exclude_self
+
+
+def dmu_lp(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int):
+    """DMU ``i``'s LP of ``stage`` with every reference column (but the DMU itself where the stage excludes it), as a
+    dense :class:`_LP`; with the columns' reference positions and blocks, and per block the positions."""
+    excluded = own if stage.exclude_self and own >= 0 else -1
+    positions, costs = _reference_columns(stage, ref, excluded)
+    every_pos = np.concatenate(positions)
+    every_blk = np.concatenate([np.full(p.size, b) for b, p in enumerate(positions)])
+    A = np.hstack([patch.extra_matrix[i], column_matrix(stage, ref, every_pos, every_blk)])
+    lp = _LP(A, np.concatenate([patch.extra_cost[i]] + costs),
+             np.concatenate([patch.extra_lower[i], np.zeros(every_pos.size)]),
+             np.concatenate([patch.extra_upper[i], np.full(every_pos.size, np.inf)]),
+             patch.row_lower[i], patch.row_upper[i])
+    return lp, every_pos, every_blk, positions
+
+
+def infeasible_certified(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int, ray) -> bool:
+    """Whether a fast-path "infeasible" stands: the stage does not guarantee a feasible LP
+    (:meth:`Stage.always_feasible`) and the restricted model's dual ray ``ray`` is a Farkas certificate of DMU
+    ``i``'s LP with every reference column, checked exactly (:func:`farkas_certified`). Otherwise the LP goes to
+    the robust path, which proves infeasibility or reports ``"numerical_error"``."""
+    if ray is None or stage.always_feasible(in_reference(stage, own)):
+        return False
+    return farkas_certified(dmu_lp(stage, ref, patch, i, own)[0], ray)
 
 
 BASIC, AT_LOWER, AT_UPPER = (int(highspy.HighsBasisStatus.kBasic), int(highspy.HighsBasisStatus.kLower),
@@ -1033,17 +1062,67 @@ def _box_range(q: np.ndarray, lo: np.ndarray, up: np.ndarray) -> tuple[float, fl
 
 
 def farkas_certified(lp: _LP, y: np.ndarray) -> bool:
-    """Whether ``y`` proves the LP infeasible: ``(A x)'y`` over the column box and ``r'y`` over the row box are
-    disjoint intervals, by a margin above ``VERIFY_TOL`` relative to the magnitude of their terms. An entry of
-    ``A'y`` that is relatively 0 (below ``VERIFY_TOL`` of ``|A|'|y|``) counts as 0 -- a relative perturbation of
-    the LP, the same allowance its optimal solutions get; both signs of ``y`` are tried."""
+    """Whether ``y`` (or ``-y``) proves the LP infeasible, exactly: over the column box, ``(A x)'y`` stays below the
+    smallest value ``r'y`` takes over the row box (or above the largest).
+
+    The ray's floats are exact rationals, so the proof is for the LP as given, with no tolerance (an LP the model
+    guarantees feasible can never pass it; a relative allowance on ``A'y``, which this check once had, turned the
+    rounding of a badly scaled ray into a false "infeasible", issue 25 item 1). The many reference columns (bounds
+    ``[0, inf)``) are decided in floating point with a rigorous error bound on ``A'y`` where its sign is clear; the
+    few others, and every column whose sign the bound leaves open, in rational arithmetic."""
+    y = np.asarray(y, dtype=float)
+    if not np.isfinite(y).all() or not y.any():
+        return False
+    return _farkas_exact(lp, y) or _farkas_exact(lp, -y)
+
+
+def _farkas_exact(lp: _LP, y: np.ndarray) -> bool:
+    """:func:`farkas_certified` for one sign: ``max over the box of (A x)'y < min over the row box of r'y``."""
+    F = Fraction
+    R = lp.A.shape[0]
     q = lp.A.T @ y
-    q = np.where(np.abs(q) <= VERIFY_TOL * (np.abs(lp.A).T @ np.abs(y)), 0.0, q)
-    ax_min, ax_max = _box_range(q, lp.col_lo, lp.col_up)
-    r_min, r_max = _box_range(y, lp.row_lo, lp.row_up)
-    with np.errstate(invalid="ignore"):
-        size = np.nansum(np.abs([ax_min, ax_max, r_min, r_max]))
-    return bool(r_min - ax_max > VERIFY_TOL * size or ax_min - r_max > VERIFY_TOL * size)
+    error = 4.0 * (R + 2) * np.finfo(float).eps * (np.abs(lp.A).T @ np.abs(y)) + 1e-300
+    plain = (lp.col_lo == 0) & np.isposinf(lp.col_up)
+    if (plain & (q - error > 0)).any():
+        return False                       # a column that (A x)'y can grow along without bound
+    exact_cols = np.flatnonzero(~plain | (q + error > 0))
+    rows = np.flatnonzero(y)
+    y_exact = {int(r): F(float(y[r])) for r in rows}
+    bound = F(0)          # the largest (A x)'y over the box: 0 from every plain column whose q_j <= 0
+    for j in exact_cols:
+        qj = sum((F(float(lp.A[r, j])) * y_exact[int(r)] for r in rows if lp.A[r, j] != 0), F(0))
+        if qj == 0:
+            continue
+        limit = lp.col_up[j] if qj > 0 else lp.col_lo[j]
+        if not np.isfinite(limit):
+            return False
+        bound += qj * F(float(limit))
+    floor = F(0)          # the smallest r'y over the row box
+    for r in rows:
+        limit = lp.row_lo[r] if y[r] > 0 else lp.row_up[r]
+        if not np.isfinite(limit):
+            return False
+        floor += y_exact[int(r)] * F(float(limit))
+    return bound < floor
+
+
+def infeasibility_proven(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray) -> bool:
+    """Whether ``lp`` is infeasible, proven exactly when HiGHS's ray is not a certificate (its rounding can break one
+    on a badly scaled LP): the phase-1 LP ``min sum(u + v)  s.t.  row_lo <= A x + u - v <= row_up`` (x in its box,
+    u, v >= 0; always feasible and bounded) is solved with the same scaling, and its final basis is recomputed
+    and checked in rational arithmetic (:func:`exact_basic_solution`). An exactly optimal basis with a positive
+    exact objective proves that no x meets the rows; its dual is the Farkas certificate."""
+    R, C = lp.A.shape
+    identity = np.eye(R)
+    phase1 = _LP(np.hstack([lp.A, identity, -identity]), np.concatenate([np.zeros(C), np.ones(2 * R)]),
+                 np.concatenate([lp.col_lo, np.zeros(2 * R)]), np.concatenate([lp.col_up, np.full(2 * R, np.inf)]),
+                 lp.row_lo, lp.row_up)
+    factors = np.concatenate([col_factor, 1.0 / row_factor, 1.0 / row_factor])
+    status, _, _, _, basis = _solve_scaled(phase1, row_factor, factors, prove=False)
+    if status != "optimal":
+        return False
+    exact = exact_basic_solution(phase1, *basis)
+    return exact is not None and exact[3] and exact[1] > 0
 
 
 def ray_certified(lp: _LP, r: np.ndarray) -> bool:
@@ -1060,13 +1139,16 @@ def ray_certified(lp: _LP, r: np.ndarray) -> bool:
     return bool(lp.cost @ r < -VERIFY_TOL * (np.abs(lp.cost) @ np.abs(r)))
 
 
-def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strategy: int = 1):
+def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strategy: int = 1,
+                  prove: bool = True):
     """Solve ``lp`` after scaling rows by ``row_factor`` and columns by ``col_factor`` (and the objective by a
     power of two that brings its largest entry near 1), with :data:`ROBUST_OPTIONS`.
 
     Returns ``(status, x, objective, row_dual, basis)`` in the LP's own units; ``x``, ``row_dual`` and ``basis``
-    (HiGHS's column and row basis statuses as integers) are None unless optimal. ``"infeasible"`` and ``"unbounded"`` are only returned when certified (:func:`farkas_certified`,
-    :func:`ray_certified` with a primal feasible point), else ``"numerical_error"``.
+    (HiGHS's column and row basis statuses as integers) are None unless optimal. ``"infeasible"`` and ``"unbounded"``
+    are only returned when certified: HiGHS's dual ray checked exactly (:func:`farkas_certified`) or, where it fails,
+    the infeasibility proven exactly (:func:`infeasibility_proven`, unless ``prove`` is False); a primal ray with a
+    feasible point (:func:`ray_certified`). Otherwise ``"numerical_error"``.
     """
     A, cost = lp.A, lp.cost
     top = np.abs(cost * col_factor).max(initial=0.0)
@@ -1102,6 +1184,8 @@ def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strat
     if ms in (MS.kInfeasible, MS.kUnboundedOrInfeasible):
         _, has_ray, ray = h.getDualRay()
         if has_ray and farkas_certified(lp, np.asarray(ray, dtype=float) * row_factor):
+            return "infeasible", None, np.nan, None, None
+        if prove and infeasibility_proven(lp, row_factor, col_factor):
             return "infeasible", None, np.nan, None, None
     if ms in (MS.kUnbounded, MS.kUnboundedOrInfeasible):
         _, has_ray, ray = h.getPrimalRay()
@@ -1191,8 +1275,8 @@ def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method
             objective[i], row_duals[i], negatives[i] = obj, row_dual, solver.negative
             fast.append(i)
             recent.append(sols[i].pos)
-        elif st == "infeasible":
-            status[i] = st
+        elif st == "infeasible" and infeasible_certified(stage, ref_data, patch, i, int(own[i]), row_dual):
+            status[i] = st          # else the robust path proves it or reports numerical_error
         if method != "full" and solver.pos_arr.size > cap:
             used = np.unique(np.concatenate(recent[-RECENT:] or [np.zeros(0, dtype=np.int64)]))
             seeds = [np.union1d(s, used) for s in plan.seeds]

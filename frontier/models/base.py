@@ -111,6 +111,13 @@ class Stage:
         """
         return -INF, INF
 
+    def always_feasible(self, in_reference: bool) -> bool:
+        """Whether the model guarantees this stage's LP a feasible point (a fact of the model, as
+        :meth:`objective_range`): then the engine never reports it ``"infeasible"``, whatever a certificate says
+        of the LP as rounded, but ``"numerical_error"`` at worst. ``in_reference`` as for :meth:`objective_range`.
+        By default no guarantee."""
+        return False
+
     def select(self, prev: dict) -> np.ndarray:
         """Boolean mask of the DMUs (rows of ``prev``) that need this stage."""
         return np.ones(len(prev["status"]), dtype=bool)
@@ -314,6 +321,10 @@ class MaxSlackStage(Stage):
         rts = "vrs" if score_stage.convexity else "crs"
         self.blocks = envelopment_blocks(layout, rts, bads_weak, slack_cost=slack_cost)
         self.slack_cost, self.slack_rows = slack_cost, np.flatnonzero(slack_cost)
+
+    def always_feasible(self, in_reference):
+        # the score stage's optimum is a feasible point: only the rounding of the fixed score can cut it off
+        return True
 
     def select(self, prev):
         return prev["status"] == "optimal"

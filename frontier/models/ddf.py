@@ -113,6 +113,9 @@ class DDFScore(_Directional):
         p.extra_cost[:, 0] = -1.0
         return p
 
+    def always_feasible(self, in_reference):
+        return in_reference       # the DMU itself with beta = 0 is a feasible point
+
     def objective_range(self, in_reference):
         return -INF, 0.0 if in_reference else INF     # the DMU itself gives beta = 0; the objective is -beta
 
@@ -130,6 +133,9 @@ class NDDFScore(_Directional):
     def __init__(self, layout, rts, disposability, weights, bad_cap):
         super().__init__(layout, rts, disposability, layout.d, False, bad_cap, "score")
         self.weights = weights
+
+    def always_feasible(self, in_reference):
+        return in_reference       # the DMU itself with every beta = 0 is a feasible point
 
     def objective_range(self, in_reference):
         return -INF, 0.0      # -sum w_v beta_v with beta >= 0

@@ -139,6 +139,9 @@ class EBMScore(Stage):
         self.layout, self.rts, self.orientation = layout, rts, orientation
         self.epsilon, self.weights, self.zeros, self.small = epsilon, weights, zeros, small
 
+    def always_feasible(self, in_reference):
+        return in_reference       # the DMU itself (theta = phi = t = 1, no slack) is a feasible point
+
     def objective_range(self, in_reference):
         # gamma, kappa >= 0 (s-_i <= theta x_i0, the weights sum to 1, eps <= 1); the DMU itself gives 1.
         # The output orientation minimises -eta, eta >= 1 when the DMU is in its reference set.

@@ -75,6 +75,9 @@ class RadialScore(Stage):
         p.extra_cost[:, 0] = 1.0 if self.orientation == "input" else -1.0
         return p
 
+    def always_feasible(self, in_reference):
+        return in_reference       # the DMU itself (lambda = e_0, theta = phi = 1) is a feasible point
+
     def objective_range(self, in_reference):
         # theta = max_i (X'lambda)_i / x_i0 >= 0 and phi = min_r (Y'lambda)_r / y_r0 >= 0; the DMU itself
         # (lambda = e_0) gives theta <= 1, phi >= 1. The objective is theta, or -phi.

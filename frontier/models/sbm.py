@@ -173,6 +173,9 @@ class SBMScore(_SBMStage):
         self.keep_duals = True      # the row duals are Tone's dual weights (res.multipliers)
         self.relative_objective = True
 
+    def always_feasible(self, in_reference):
+        return in_reference       # the DMU itself (t = 1, Lambda = e_0, no slack) is a feasible point
+
     def objective_range(self, in_reference):
         return 0.0, 1.0       # rho in [0, 1] whatever the reference set (slacks never exceed the data)
 

@@ -43,6 +43,9 @@ class SBMDDFScore(Stage):
                          n_extra_cols=layout.d, exclude_self=False, name="score", keep_duals=True)
         self.layout, self.rts, self.weights = layout, rts, weights
 
+    def always_feasible(self, in_reference):
+        return in_reference       # the DMU itself with every slack 0 is a feasible point
+
     def objective_range(self, in_reference):
         return -INF, 0.0      # -sum w_v s_v / g_v with s >= 0
 
