@@ -122,3 +122,38 @@ def test_max_slack_stage_is_never_infeasible(model, method):
     res = fr.efficiency(df, ["x0", "x1"], ["y"], method=method, **options)
     assert not res.status.str.contains("infeasible").any(), res.status.tolist()
     assert_judged_ok(df, ["x0", "x1"], ["y"], [], options, method)
+
+
+# ----------------------------------------------------------------------------------------------------
+# the property test: random badly scaled instances, every family, every method
+# ----------------------------------------------------------------------------------------------------
+
+CONFIGURATIONS_PER_FAMILY = 3     # drawn per family and instance from model_configurations (CI: small and fast)
+
+
+@pytest.mark.parametrize("family", [
+    pytest.param("radial", marks=pytest.mark.xfail(strict=True, reason=(
+        "open: radial-output-nirs-super DMU 1 (also on main): its max-slack stage is settled from a score-stage "
+        "solution whose only peer is the DMU itself, slack sum 613.6 where the exact max-slack LP gives 5.17e8"))),
+    "sbm", "ddf", "nddf", "sbm_ddf", "ebm"])
+def test_badly_scaled_instances_against_exact_oracle(family):
+    """One seeded badly scaled instance per family, a few of its configurations (orientation, returns to scale,
+    super-efficiency) drawn at random, through every method: not one wrong status or wrong number; NaN with
+    ``numerical_error`` is counted (and printed), not failed. ``benchmarks/bench_oracle.py`` is the larger run."""
+    from frontier.models import REGISTRY
+
+    assert set(REGISTRY) == {"radial", "sbm", "ddf", "nddf", "sbm_ddf", "ebm"}, "a new family joins this test"
+    rng = np.random.default_rng(sum(map(ord, family)))
+    df, inputs, outputs, bads = badly_scaled_instance(rng)
+    configurations = [o for o in model_configurations(bool(bads)) if o["model"] == family]
+    picked = rng.choice(len(configurations), size=min(CONFIGURATIONS_PER_FAMILY, len(configurations)), replace=False)
+    totals, wrong = {}, []
+    for options in (configurations[k] for k in picked):
+        for method in METHODS:
+            counts, failures = judged_run(df, inputs, outputs, bads, options, method)
+            for key, value in counts.items():
+                totals[key] = totals.get(key, 0) + value
+            wrong += [(method,) + f for f in failures]
+    print(f"{family}: {totals}")
+    assert not wrong, wrong[:5]
+    assert totals.get("wrong_status", 0) == totals.get("wrong_number", 0) == 0
