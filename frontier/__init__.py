@@ -18,7 +18,7 @@ _PUBLIC = {
     "efficiency": "scoring",
     "productivity": "indices",
     "economic": "economic_efficiency",
-    "EconomicResult": "economic_efficiency",
+    "EconomicResult": "results",
     "metafrontier": "group_frontiers",
     "window_analysis": "window",
     "EfficiencyResult": "results",
@@ -29,7 +29,7 @@ _PUBLIC = {
     "bootstrap": "efficiency_bootstrap",
     "BootstrapResult": "efficiency_bootstrap",
     "second_stage": "truncated_regression",
-    "SecondStageResult": "truncated_regression",
+    "SecondStageResult": "results",
     "sfa": "stochastic_frontier",
 }
 

@@ -9,19 +9,17 @@ from __future__ import annotations
 import decimal
 import numbers
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
+from ._text import format_labels
+
 ZERO_POLICIES = ("error", "small_positive", "drop_term")
 
 
-def _rows(labels: Iterable, limit: int = 8) -> str:
-    labels = list(labels)
-    shown = ", ".join(repr(v) if isinstance(v, str) else str(v) for v in labels[:limit])
-    more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
-    return f"[{shown}{more}]"
+_rows = format_labels        # the name frontier.problem still imports it by (one definition: frontier._text)
 
 
 def as_column_list(value, role: str) -> list[str]:
@@ -109,7 +107,7 @@ def validate_frame(
         raise ValueError(f"DEA needs at least {min_dmus} DMUs (rows); data has {len(data)}")
     dup = data.index[data.index.duplicated(keep=False)]
     if len(dup):
-        raise ValueError(f"duplicate DMU labels in the index: {_rows(pd.unique(dup))}; "
+        raise ValueError(f"duplicate DMU labels in the index: {format_labels(pd.unique(dup))}; "
                          "each row must be one DMU: a panel needs the period in the index too (e.g. "
                          "data.set_index(['city', 'year'])), or keep a default index and name the identifying "
                          "columns with id= (efficiency(data.reset_index(), ..., id=['city', 'year']))")
@@ -121,11 +119,11 @@ def validate_frame(
         nan = ~np.isfinite(values)
         if nan.any():
             kind = "NaN" if np.isnan(values[nan]).all() else "NaN or infinite"
-            raise ValueError(f"column {col!r} has {kind} values in rows {_rows(data.index[nan])}; "
+            raise ValueError(f"column {col!r} has {kind} values in rows {format_labels(data.index[nan])}; "
                              "drop or impute them before DEA")
         neg = values < 0
         if neg.any():
-            raise ValueError(f"column {col!r} has negative values in rows {_rows(data.index[neg])}; "
+            raise ValueError(f"column {col!r} has negative values in rows {format_labels(data.index[neg])}; "
                              "DEA needs non-negative data (translate the variable first if that is intended)")
         arrays.append(values)
 
@@ -180,7 +178,7 @@ def numeric_values(series: pd.Series, col) -> np.ndarray:
     flag = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy()
     complex_ = values.map(lambda v: isinstance(v, numbers.Complex)).to_numpy() & ~real & ~flag
     other = present & ~(real | text | flag | complex_)
-    found = [f"{kind} in rows {_rows(series.index[rows])} (e.g. {values[rows].iloc[0]!r}"
+    found = [f"{kind} in rows {format_labels(series.index[rows])} (e.g. {values[rows].iloc[0]!r}"
              + (f", {type(values[rows].iloc[0]).__name__})" if kind == "other values" else ")")
              for kind, rows in (("text", text), ("True/False", flag), ("complex numbers", complex_),
                                 ("other values", other)) if rows.any()]
@@ -238,7 +236,7 @@ def zero_error(names: Sequence[str], values: np.ndarray, labels: pd.Index, model
         zero = values[:, k] == 0
         if zero.any():
             raise ValueError(
-                f"column {col!r} has zero values in rows {_rows(labels[zero])}, and {model} divides by it. "
+                f"column {col!r} has zero values in rows {format_labels(labels[zero])}, and {model} divides by it. "
                 "Pass zeros='small_positive' (Tone 2001: replace by 1/100 of the column's smallest positive "
                 "value) or zeros='drop_term' (leave that term out of the score's average)."
             )

@@ -22,121 +22,19 @@ technical waste is removed: the "resource-allocation" efficiency firm-level pape
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from . import engine
-from .data import _rows, check_engine_options, validate_frame
+from ._text import format_labels
+from .data import check_engine_options, validate_frame
 from .scoring import efficiency, evaluation_groups, period_column, period_in_index
 from .models.base import RTS, Layout
 from .models.economic import KINDS, build
 from .problem import SNAP_TOL, custom_direction, direction_matrix
-from .io import VALUE_COLUMNS
-from .results import EfficiencyResult, Specification, Summary, _FileExports, _row_line, _SummaryViews
+from .results import EconomicResult, Specification
 
 PROFIT_DIRECTIONS = ("observed", "ones", "mean")
-
-
-@dataclass(frozen=True)
-class EconomicResult(_SummaryViews, _FileExports):
-    """The outcome of :func:`economic`, one row per DMU (aligned to the data's index).
-
-    Attributes
-    ----------
-    economic : Series; cost and revenue: the efficiency (1 = cost minimising / revenue maximising, lower is
-        worse); profit: the Nerlovian profit inefficiency (0 = profit maximising, larger is worse).
-    technical : Series; cost: input radial theta; revenue: 1/phi (output radial); profit: DDF beta.
-    allocative : Series; cost and revenue: economic / technical (in (0, 1]); profit: economic - technical (>= 0).
-    status : Series, the economic LP's status (``"optimal"``, ``"infeasible"``, ``"unbounded"``, ...).
-    technical_status : Series, the technical LP's status (see :class:`frontier.EfficiencyResult`).
-    optimal : DataFrame of the optimal quantities (cost: the cost-minimising inputs; revenue: the revenue-maximising
-        outputs; profit: both), the reference combination X'lambda, Y'lambda of the economic LP.
-    observed_value, optimal_value : Series of the observed and the optimal cost, revenue or profit.
-    prices : DataFrame of the prices used (one column per priced variable).
-    technical_result : the :class:`frontier.EfficiencyResult` of the technical part (slacks, targets, peers).
-    spec : :class:`frontier.Specification` (``model`` is the kind: ``"cost"``, ``"revenue"``, ``"profit"``).
-    price_sources : the ``prices`` argument as given (``{variable: column name or number}``), for the exports'
-        reproducing call.
-
-    ``to_excel`` writes the results (a sheet named by the kind), the prices and a ``specification`` sheet.
-    """
-
-    economic: pd.Series
-    technical: pd.Series
-    allocative: pd.Series
-    status: pd.Series
-    technical_status: pd.Series
-    optimal: pd.DataFrame
-    observed_value: pd.Series
-    optimal_value: pd.Series
-    prices: pd.DataFrame
-    technical_result: EfficiencyResult
-    spec: Specification
-    periods: pd.Series | None = None
-    price_sources: dict | None = None
-
-    @property
-    def kind(self) -> str:
-        return self.spec.model
-
-    def to_frame(self) -> pd.DataFrame:
-        """``economic``, ``technical``, ``allocative``, both statuses, the observed and optimal cost / revenue /
-        profit and the optimal quantities (``optimal_<var>``), indexed like the data (period column included)."""
-        observed, best = VALUE_COLUMNS[self.kind]
-        parts = []
-        if self.periods is not None and self.periods.name not in self.economic.index.names:
-            parts.append(self.periods)
-        parts += [self.economic, self.technical, self.allocative, self.status, self.technical_status,
-                  self.observed_value.rename(observed), self.optimal_value.rename(best),
-                  self.optimal.add_prefix("optimal_")]
-        return pd.concat(parts, axis=1)
-
-    def summary(self) -> Summary:
-        """The specification, LP outcomes and the mean, min and max of the economic, technical and allocative parts,
-        each with ``n``, the DMUs behind it (and the means by period with ``period=``). Prints as text; renders as
-        HTML in notebooks."""
-        s = self.spec
-        identity = "economic = technical x allocative" if self.kind != "profit" else \
-            "economic = technical + allocative (Nerlovian)"
-        title = f"frontier economic efficiency: {self.kind}, rts {s.rts}, {identity}"
-        rows = []
-        if self.kind == "profit":
-            rows.append(("direction", s.direction))
-        rows.append(("variables", f"inputs {list(s.inputs)}, outputs {list(s.outputs)}"
-                     + (f", bad outputs {list(s.bad_outputs)} (not priced, {s.bad_disposability} disposability)"
-                        if s.bad_outputs else "")))
-        rows.append(("prices", ", ".join(f"{k}={v}" for k, v in (self.price_sources or {}).items())
-                     or ", ".join(self.prices.columns)))
-        if s.period is not None:
-            rows.append(("technology", f"{s.technology} (period {s.period!r})"))
-        rows.append(("DMUs", len(self.economic)))
-        rows.append(("LP status", ", ".join(f"{k}: {v}" for k, v in self.status.value_counts().items())))
-        parts = self.to_frame()[["economic", "technical", "allocative"]]
-        stats = pd.DataFrame({"mean": parts.mean(), "min": parts.min(), "max": parts.max(),
-                              "n": parts.notna().sum().astype(int)})
-        tables = {"economic, technical and allocative (n = DMUs with a value)": stats}
-        lines = [title] + [_row_line(k, v) for k, v in rows]
-        for name, r in stats.iterrows():
-            if r["n"]:
-                lines.append(_row_line(name, f"mean {r['mean']:.4f} (n={int(r['n'])}), min {r['min']:.4f}, "
-                                             f"max {r['max']:.4f}"))
-        if self.periods is not None:
-            by = parts.groupby(self.periods.to_numpy()).agg(["mean", "count"])
-            by.columns = [f"{a}_{'n' if b == 'count' else b}" for a, b in by.columns]
-            by.index.name = s.period
-            tables["means by period"] = by
-            lines.append("  means by period (n = DMUs with a value):")
-            lines.append("    " + by.round(4).to_string().replace("\n", "\n    "))
-        failed = self.economic.isna()
-        if failed.any():
-            lines.append(_row_line("NaN economic", f"{int(failed.sum())} (e.g. {list(self.economic.index[failed][:5])}:"
-                                                   f" {list(self.status[failed][:5])})"))
-        return Summary("\n".join(lines), title, rows, tables)
-
-    def __repr__(self) -> str:
-        return f"<EconomicResult {self.kind} rts={self.spec.rts} n={len(self.economic)}>"
 
 
 def _per_variable_values(spec, frame: pd.DataFrame, names: list[str], what: str, example: str) -> np.ndarray:
@@ -169,10 +67,11 @@ def _per_variable_values(spec, frame: pd.DataFrame, names: list[str], what: str,
             raise ValueError(f"{what} of {var!r} must be a column name or a number, got {source!r}")
         bad = ~np.isfinite(values)
         if bad.any():
-            raise ValueError(f"{what}: {where} has missing or infinite values in rows {_rows(frame.index[bad])}")
+            raise ValueError(f"{what}: {where} has missing or infinite values in rows "
+                             f"{format_labels(frame.index[bad])}")
         negative = values < 0
         if negative.any():
-            raise ValueError(f"{what}: {where} has negative values in rows {_rows(frame.index[negative])}; "
+            raise ValueError(f"{what}: {where} has negative values in rows {format_labels(frame.index[negative])}; "
                              f"{what} must be >= 0")
         out[:, j] = values
     return out
@@ -181,7 +80,7 @@ def _per_variable_values(spec, frame: pd.DataFrame, names: list[str], what: str,
 def _denominator_error(values: np.ndarray, labels: pd.Index, text: str) -> None:
     bad = ~(values > 0)
     if bad.any():
-        raise ValueError(f"{text} is not positive in rows {_rows(labels[bad])}; the measure divides by it")
+        raise ValueError(f"{text} is not positive in rows {format_labels(labels[bad])}; the measure divides by it")
 
 
 def economic(

@@ -64,10 +64,13 @@ from .bandwidth import UNIVARIATE_RULES, multivariate_normal_reference, univaria
 from .bootstrap_methods import (KAPPA_GRID, convergence_rate, direction_points, heterogeneous_draws,
                                 heterogeneous_pseudo, heterogeneous_sample, subsample_size, subsampling_estimates,
                                 volatility_choice)
-from .data import _rows, as_column_list, check_engine_options, option_value, validate_frame
+from ._plotting import colors as palette, figure, finish, legend_on_top
+from ._text import format_labels
+from .data import as_column_list, check_engine_options, option_value, validate_frame
 from .models import resolve_options
 from .problem import Problem
-from .results import Specification, Summary, _FileExports, _row_line, _SummaryViews, leading_columns
+from . import io
+from .results.base import FileExports, Specification, Summary, SummaryViews, leading_columns, model_name, row_line
 from .scoring import _identifiers, evaluation_groups, progress_bar
 from .options import BANDWIDTH_RULES, BOOTSTRAP_RTS, BOOTSTRAP_SCHEMES as SCHEMES, BOOTSTRAP_TECHNOLOGIES as TECHNOLOGIES
 
@@ -102,9 +105,9 @@ def refuse_dmus_without_inputs(X: np.ndarray, labels: pd.Index) -> None:
     (theta = 0). Leaving it out of the reference sets would bootstrap another technology, so it is refused."""
     none = ~(X > 0).any(axis=1)
     if none.any():
-        raise ValueError(f"rows {_rows(labels[none])} have every input zero: the bootstrap's model has no output "
-                         "without input (their radial LP is unbounded, and they make the input distance of the DMUs "
-                         "they dominate infinite); drop those rows, or fix their inputs")
+        raise ValueError(f"rows {format_labels(labels[none])} have every input zero: the bootstrap's model has no "
+                         "output without input (their radial LP is unbounded, and they make the input distance of the "
+                         "DMUs they dominate infinite); drop those rows, or fix their inputs")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -138,7 +141,7 @@ def pseudo_sample(points: np.ndarray, distance: np.ndarray, draws: np.ndarray, s
 # ----------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class BootstrapResult(_SummaryViews, _FileExports):
+class BootstrapResult(SummaryViews, FileExports):
     """The outcome of :func:`frontier.bootstrap`, one row per DMU (aligned to the data's index).
 
     Attributes
@@ -239,7 +242,7 @@ class BootstrapResult(_SummaryViews, _FileExports):
             if self.periods is not None:
                 by = ok.groupby(self.periods.loc[ok.index])[["score", "bias_corrected", "lower", "upper"]].mean()
                 tables["means by period"] = by
-        lines = [title] + [_row_line(k, v) for k, v in rows]
+        lines = [title] + [row_line(k, v) for k, v in rows]
         for name, table in tables.items():
             lines.append(f"  {name}:")
             lines.append("    " + table.round(4).to_string().replace("\n", "\n    "))
@@ -257,29 +260,21 @@ class BootstrapResult(_SummaryViews, _FileExports):
         s = self.spec
         return f"<BootstrapResult {self.scheme} radial {s['orientation']} {s['rts']} n={len(self.estimates)} B={self.B}>"
 
-    # -- export and plots -----------------------------------------------------------------------------
-    def _write(self, path, fmt: str) -> None:
-        from .io import write_table
-
-        export = bootstrap_export(self)
-        write_table(export.table, path, export=export, fmt=fmt)
-
-    def plot(self, path=None, **kwargs):
-        """Scores with their intervals, sorted; see :func:`frontier.plots.plot_bootstrap`."""
-        from .plots import plot_bootstrap
-
-        return plot_bootstrap(self, path, **kwargs)
+    # -- export and figure (the files: FileExports) --------------------------------------------------------
+    def export(self, extra: dict | None = None) -> io.Export:
+        """The estimates (:meth:`to_frame` with the identifying columns leading), the bootstrap's settings as the
+        specification and column descriptions."""
+        return bootstrap_export(self, extra)
 
 
-def bootstrap_export(res: BootstrapResult, extra: dict | None = None):
-    """The table, specification and column descriptions of a :class:`BootstrapResult` (:class:`frontier.io.Export`)."""
-    from .io import Export, _header, _index_to_columns, _status_counts
+def bootstrap_export(res: BootstrapResult, extra: dict | None = None) -> io.Export:
+    """The table, specification and column descriptions of a :class:`BootstrapResult` (its ``export``)."""
 
     spec = res.spec
-    table = _index_to_columns(res.to_frame(), has_ids=res.ids is not None)
+    table = io.index_to_columns(res.to_frame(), has_ids=res.ids is not None)
     # 1 = advised, 0 = not, missing where there is no estimate (a nullable boolean does not reach every format)
     table["correction_advised"] = table["correction_advised"].to_numpy(dtype=float, na_value=np.nan)
-    rows = _header(extra)
+    rows = io.header_rows(extra)
     rows.append(("analysis", SCHEME_TITLES[res.scheme]))
     rows.append(("score", spec.get("description", "")))
     for key in ("model", "orientation", "rts", "period", "technology", "inputs", "outputs"):
@@ -292,7 +287,7 @@ def bootstrap_export(res: BootstrapResult, extra: dict | None = None):
     if res.scheme == "subsampling":
         rows.append(("subsample", res._subsample_text()))
     rows.append(("random_state", repr(res.random_state)))
-    rows.append(("LP status", _status_counts(res.estimates["status"])))
+    rows.append(("LP status", io.status_counts(res.estimates["status"])))
     rows.append(("failed replicate LPs", str(res.n_failed_replicates)))
     level = f"{100 * (1 - res.alpha):g}%"
     desc = {"score": f"DEA estimate: {spec.get('description', '')}",
@@ -306,9 +301,53 @@ def bootstrap_export(res: BootstrapResult, extra: dict | None = None):
     if spec.get("period"):
         desc[spec["period"]] = "period"
     desc = {c: desc[c] for c in table.columns if c in desc}
-    return Export(table=table, name="bootstrap", specification=rows, descriptions=desc,
+    return io.Export(table=table, name="bootstrap", specification=rows, descriptions=desc,
                   title=f"frontier bootstrap ({res.scheme}): radial {spec['orientation']} {spec['rts']}, B = {res.B}")
 
+
+def plot_bootstrap(res, path=None, *, ax=None, title: str | None = None, sort_by: str = "bias_corrected",
+                   figsize=None):
+    """Bootstrap estimates of :func:`frontier.bootstrap`, one DMU per x position sorted by ``sort_by``
+    (``"bias_corrected"`` or ``"score"``): the (1 - alpha) interval as a vertical bar, the DEA score and the
+    bias-corrected score as markers, the efficient score as a dashed line. DMUs without estimates are counted in the
+    axis label. Returns the Figure."""
+    if not isinstance(res, BootstrapResult):
+        raise TypeError(f"plot_bootstrap needs a BootstrapResult, got {type(res).__name__}")
+    if sort_by not in ("bias_corrected", "score"):
+        raise ValueError(f"sort_by must be 'bias_corrected' or 'score', got {sort_by!r}")
+    e = res.estimates
+    ok = e.dropna(subset=["score", "bias_corrected", "lower", "upper"]).sort_values(sort_by, kind="stable")
+    missing = len(e) - len(ok)
+    colors = palette()
+    fig, (ax,) = figure(ax, path, figsize or (max(7.0, min(14.0, 0.12 * len(ok) + 4)), 4.6))
+    x = np.arange(len(ok))
+    level = f"{100 * (1 - res.alpha):g}%"
+    ax.vlines(x, ok["lower"], ok["upper"], color=colors[0], alpha=0.55, lw=2.2 if len(ok) <= 80 else 1.0,
+              label=f"{level} interval")
+    small = len(ok) > 80
+    ax.plot(x, ok["score"], ls="none", marker="o", ms=2.5 if small else 4, color=colors[1], label="DEA score")
+    ax.plot(x, ok["bias_corrected"], ls="none", marker="D", ms=2.5 if small else 4, color=colors[2],
+            label="bias-corrected")
+    ax.axhline(1.0, color="0.45", lw=0.9, ls="--", zorder=0, label="efficient")
+    if len(ok) <= 40:
+        ax.set_xticks(x)
+        names = ok.index if res.ids is None else \
+            res.ids.loc[ok.index].astype(str).agg(" ".join, axis=1)       # the id columns name the DMUs
+        ax.set_xticklabels([str(v) for v in names], rotation=60, ha="right", fontsize=8)
+    else:
+        ax.set_xticks([])
+    ax.set_xlabel(f"DMUs sorted by {sort_by.replace('_', '-')} score"
+                  + (f"; {missing} without estimates not shown" if missing else ""))
+    name = f"{model_name(res.spec)} ({res.spec['rts'].upper()})"
+    ax.set_ylabel("input efficiency theta (1 = efficient)" if res.spec["orientation"] == "input"
+                  else "output expansion phi (1 = efficient)")
+    ax.set_title(title or f"{name}: bootstrap (B = {res.B}), n = {len(e)}", fontsize=11)
+    legend_on_top(ax)
+    ax.grid(True, axis="y", alpha=0.3)
+    return finish(fig, path)
+
+
+BootstrapResult.PLOTS = {"intervals": plot_bootstrap}
 
 # ----------------------------------------------------------------------------------------------------
 # the entry point

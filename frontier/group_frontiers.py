@@ -34,7 +34,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import _rows, check_engine_options, validate_frame
+from ._text import format_labels
+from .data import check_engine_options, validate_frame
 from .scoring import bind_model, progress_bar
 from .panel import period_order
 from .problem import SNAP_TOL
@@ -58,7 +59,7 @@ def _identifier(frame: pd.DataFrame, name, role: str) -> tuple[pd.Series, bool]:
                          f"available columns: {list(frame.columns)}")
     missing = values.isna().to_numpy()
     if missing.any():
-        raise ValueError(f"{role} column {name!r} has missing values in rows {_rows(frame.index[missing])}; "
+        raise ValueError(f"{role} column {name!r} has missing values in rows {format_labels(frame.index[missing])}; "
                          f"every DMU needs a {role}")
     return values.copy(), from_index
 

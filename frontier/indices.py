@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from . import malmquist_bootstrap
+from ._text import format_labels
 from .data import check_engine_options, option_value, validate_frame
 from .scoring import bind_model, progress_bar
 from .models import family as model_family
@@ -390,8 +391,6 @@ def entity_groups(panel: Panel, work: pd.DataFrame, group: str) -> np.ndarray:
     """Each observation's group for the metafrontier index, checked: the column exists, has no missing values,
     each entity stays in one group, and every group has at least two observations in each period it appears in
     (a contemporaneous group frontier of one observation scores it efficient by construction)."""
-    from .data import _rows
-
     if group not in work.columns:
         raise ValueError(f"group column {group!r} not found in data; available columns: "
                          f"{[c for c in work.columns]}")
@@ -399,17 +398,17 @@ def entity_groups(panel: Panel, work: pd.DataFrame, group: str) -> np.ndarray:
     missing = values.isna().to_numpy()
     if missing.any():
         where = list(zip(panel.entity[missing], panel.period[missing]))
-        raise ValueError(f"group column {group!r} has missing values in rows {_rows(where)}")
+        raise ValueError(f"group column {group!r} has missing values in rows {format_labels(where)}")
     frame = pd.DataFrame({"entity": panel.entity, "period": panel.period, "group": values.to_numpy()})
     per_entity = frame.groupby("entity", sort=False)["group"].nunique()
     moving = per_entity.index[per_entity > 1]
     if len(moving):
-        raise ValueError(f"group column {group!r}: entities {_rows(moving)} change group over time; the "
+        raise ValueError(f"group column {group!r}: entities {format_labels(moving)} change group over time; the "
                          "metafrontier index compares each entity with one group's frontier")
     sizes = frame.groupby(["group", "period"], sort=False).size()
     small = sizes[sizes < 2]
     if len(small):
-        raise ValueError(f"group column {group!r}: (group, period) {_rows(list(small.index))} have a single "
+        raise ValueError(f"group column {group!r}: (group, period) {format_labels(list(small.index))} have a single "
                          "observation; a group frontier of one observation scores it efficient by construction. "
                          "Merge small groups or drop them")
     return values.to_numpy()

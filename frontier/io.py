@@ -13,9 +13,10 @@ extension      read                      write
 
 Results are written as flat tables that merge straight back onto the user's data: the identifying columns
 (the DMU index of ``efficiency()``'s data, or ``entity`` and ``period`` of ``productivity()``) come first,
-then the results (:func:`efficiency_table`, :func:`productivity_table`). Column names are kept as in the
-Python API (``score``, ``slack_<var>``, ``gtfp``...); for Stata they are made valid Stata names (at most 32
-characters: letters, Unicode letters included, so 城市 and 年份 stay as they are, digits and ``_``;
+then the results (each result type's ``export()`` in :mod:`frontier.results` says what it writes; this module
+knows the formats only and writes any result without checking its type, :func:`write_result`). Column names are
+kept as in the Python API (``score``, ``slack_<var>``, ``gtfp``...); for Stata they are made valid Stata names (at
+most 32 characters: letters, Unicode letters included, so 城市 and 年份 stay as they are, digits and ``_``;
 :func:`stata_names`) and each variable gets a label saying what it is (with the original name if it changed).
 
 Every file is written to a temporary file in the target's folder and renamed over the target only when the
@@ -36,7 +37,6 @@ import os
 import re
 import secrets
 import stat
-import struct
 import sys
 import unicodedata
 import warnings
@@ -51,11 +51,8 @@ from xml.parsers import expat
 import numpy as np
 import pandas as pd
 
-from .models import family as model_family
-
-# (observed value, optimal value) column names of each kind of economic result
-VALUE_COLUMNS = {"cost": ("observed_cost", "minimum_cost"), "revenue": ("observed_revenue", "maximum_revenue"),
-                 "profit": ("observed_profit", "maximum_profit")}
+from ._stata import NotesWriter, stata_notes
+from ._text import format_rows
 
 FORMATS = {
     ".csv": "csv", ".txt": "csv", ".tsv": "tsv",
@@ -374,7 +371,8 @@ def put_input_data_first(export: Export, data: pd.DataFrame, table: pd.DataFrame
     export.descriptions = {col: described[col] for col in table.columns if col in described}
 
 
-def _fmt_value(value) -> str:
+def format_value(value) -> str:
+    """A specification value as written in a file: lists space-separated, dicts as ``key=value`` pairs."""
     if isinstance(value, (list, tuple)):
         return " ".join(str(v) for v in value)
     if isinstance(value, dict):
@@ -382,71 +380,20 @@ def _fmt_value(value) -> str:
     return str(value)
 
 
-def _call(func: str, spec: dict, positional: list[str], keys: list[str], defaults: dict) -> str:
-    parts = list(positional)
-    for key in keys:
-        value = spec.get(key)
-        if value is None or value == [] or defaults.get(key, object()) == value:
-            continue
-        parts.append(f"{key}={value!r}")
-    for key, value in (spec.get("model_options") or {}).items():     # a family's own options (EBM's epsilon)
-        parts.append(f"{key}={value!r}")
-    return f"frontier.{func}(" + ", ".join(parts) + ")"
-
-
-def _parameter_rows(spec) -> list:
-    """One specification row per model parameter the family settled (``spec.parameters``; EBM: epsilon, weights,
-    which of them were calibrated and from which projection)."""
-    return [(f"parameter {key}", _fmt_value(value)) for key, value in (spec.get("parameters") or {}).items()
-            if value is not None and value != () and value != {}]
-
-
-def efficiency_call(spec: dict) -> str:
-    """The ``frontier.efficiency(...)`` call that reproduces a result, from its ``spec``."""
-    s = dict(spec)
-    if s.get("bad_disposability") == "slacks":
-        s["bad_disposability"] = None
-    if s.get("technology") is None:
-        s["technology"] = None
-    return _call("efficiency", s, ["data"],
-                 ["inputs", "outputs", "bad_outputs", "id", "model", "orientation", "rts", "super_efficiency",
-                  "bad_disposability", "direction", "weights", "period", "technology", "window", "zeros"],
-                 {"super_efficiency": False, "technology": "contemporaneous", "zeros": "error"})
-
-
-def productivity_call(spec: dict) -> str:
-    """The ``frontier.productivity(...)`` call that reproduces a result, from its ``spec``."""
-    s = dict(spec)
-    if s.get("bad_disposability") == "slacks":
-        s["bad_disposability"] = None
-    alias = s.get("alias") or s.get("index")
-    s["index"] = alias
-    if alias in ("ml", "gml", "sml"):
-        s["technology"] = None
-    boot = (s.get("parameters") or {}).get("bootstrap")
-    if boot:
-        s.update(bootstrap=boot["B"], alpha=boot["alpha"], bandwidth=boot["bandwidth"],
-                 random_state=boot["random_state"])
-    return _call("productivity", s, ["data"],
-                 ["entity", "period", "inputs", "outputs", "bad_outputs", "index", "group", "technology", "window",
-                  "decomposition", "model", "orientation", "rts", "super_efficiency", "direction", "weights",
-                  "bad_disposability", "adjacency", "base", "zeros", "bootstrap", "alpha", "bandwidth",
-                  "random_state"],
-                 {"adjacency": "observed", "base": "previous", "zeros": "error", "alpha": 0.05,
-                  "bandwidth": "silverman"})
-
-
-def _header(extra: dict | None) -> list:
+def header_rows(extra: dict | None) -> list:
+    """The rows that open every exported specification: the software and version, when the file was made, and
+    the caller's ``extra`` rows (the command line adds the command as typed and the data file)."""
     from . import __version__
 
     rows = [("software", f"frontier {__version__} (Python)"),
             ("created", _dt.datetime.now().replace(microsecond=0).isoformat(sep=" "))]
     for key, value in (extra or {}).items():
-        rows.append((key, _fmt_value(value)))
+        rows.append((key, format_value(value)))
     return rows
 
 
-def _status_counts(status: pd.Series) -> str:
+def status_counts(status: pd.Series) -> str:
+    """``"optimal: 40, infeasible: 2"``: how many LPs ended in each status."""
     return ", ".join(f"{k}: {v}" for k, v in status.value_counts().items())
 
 
@@ -455,7 +402,7 @@ ROW_POSITION_LABEL = ("row number in the input data (1 = first row), not an iden
                       "line: --id) to write the identifying columns")
 
 
-def _index_to_columns(frame: pd.DataFrame, has_ids: bool = False) -> pd.DataFrame:
+def index_to_columns(frame: pd.DataFrame, has_ids: bool = False) -> pd.DataFrame:
     """Turn the row index into leading columns (unnamed levels become ``dmu``); an index level that is also a
     column with the same values (the ``period`` column of a panel indexed by (entity, period)) appears once.
 
@@ -483,338 +430,6 @@ def _index_to_columns(frame: pd.DataFrame, has_ids: bool = False) -> pd.DataFram
             else:
                 out = out.rename(columns={name: f"{name}_col"})
     return out.reset_index()
-
-
-def efficiency_table(res) -> pd.DataFrame:
-    """``res.to_frame()`` with the identifying columns first: the ``id`` columns, and the DMU index unless it is
-    the default 0, 1, 2... (without ``id`` that becomes ``row``, the 1-based row number in the data). One row
-    per DMU, in the data's order."""
-    return _index_to_columns(res.to_frame(), has_ids=res.ids is not None)
-
-
-def efficiency_export(res, extra: dict | None = None) -> Export:
-    """The tables, specification and column descriptions of an :class:`~frontier.EfficiencyResult`."""
-    spec = res.spec
-    table = efficiency_table(res)
-    rows = _header(extra)
-    rows.append(("call", efficiency_call(spec)))
-    rows.append(("score", spec.get("description", "")))
-    rows.append(("convention", model_family(spec["model"]).convention))
-    for key in ("model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights",
-                "period", "technology", "window", "reference", "zeros", "id", "inputs", "outputs", "bad_outputs"):
-        value = spec.get(key)
-        if value is None or value == []:
-            continue
-        rows.append((key, _fmt_value(value)))
-    rows += _parameter_rows(spec)
-    rows.append(("DMUs", str(len(res.scores))))
-    rows.append(("LP status", _status_counts(res.status)))
-    rows.append(("NaN scores", f"{res.n_failed} (the LP failed; see the status column)"))
-
-    role = {v: "input" for v in spec["inputs"]}
-    role.update({v: "output" for v in spec["outputs"]})
-    role.update({v: "bad output" for v in spec["bad_outputs"]})
-    desc = {c: "identifies the DMU" for c in table.columns[: table.columns.get_loc("score")]}
-    if res.ids is None and ROW_POSITION in desc and isinstance(res.scores.index, pd.RangeIndex) \
-            and res.scores.index.name is None:
-        desc[ROW_POSITION] = ROW_POSITION_LABEL
-    if spec.get("period") in table.columns:
-        desc[spec["period"]] = "period"
-    desc["score"] = f"efficiency score: {spec.get('description', '')}"
-    desc["status"] = "LP status: optimal, or why the score is missing (infeasible, ...)"
-    for v, r in role.items():
-        what = {"input": "input excess", "output": "output shortfall", "bad output": "bad-output excess"}[r]
-        desc[f"slack_{v}"] = f"slack of {r} {v} ({what}; negative = super-slack)"
-        desc[f"target_{v}"] = f"target (projection) of {r} {v}"
-        desc[f"beta_{v}"] = f"directional beta of {r} {v}"
-    for part in model_family(spec["model"]).parts:
-        desc[part] = f"{part}: part of the {spec['model']} score (see the model's documentation)"
-    desc = {c: desc[c] for c in table.columns if c in desc}
-    label = f"frontier efficiency: {spec['model']} {spec['rts']}" + (" super" if spec.get("super_efficiency") else "")
-    return Export(table=table, name="efficiency", specification=rows, descriptions=desc, title=label)
-
-
-def productivity_table(pr, policy: str = "propagate") -> pd.DataFrame:
-    """Indices and chained levels in one flat table with ``entity`` and ``period`` columns.
-
-    One row per (entity, period) of every entity observed at least twice, its first period included
-    (index missing there, levels at their base). Columns: ``period_from, index, ec, tc`` (``pec, sec``),
-    ``status``, then the cumulative ``gtfp`` and ``cum_ec, cum_tc`` (``cum_pec, cum_sec``). Merge it onto the
-    panel with ``panel.merge(productivity_table(pr), on=[entity, period], how="left")``.
-    """
-    ent, per = pr.spec["entity"], pr.spec["period"]
-    levels = pr.cumulative(policy=policy)                # gtfp, cum_ec, cum_tc (...), as exported
-    out = levels.join(pr.indices, how="outer")
-    cols = [c for c in pr.indices.columns] + [c for c in levels.columns]
-    out = out[cols]
-    order = levels.index.append(pr.indices.index.difference(levels.index))
-    out = out.reindex(order)
-    out.index = out.index.set_names([ent, per])
-    if pd.api.types.is_integer_dtype(pr.indices["period_from"].dtype):
-        out["period_from"] = out["period_from"].astype("Int64")
-    return out.reset_index()
-
-
-def productivity_export(pr, extra: dict | None = None, policy: str = "propagate") -> Export:
-    """The tables, specification and column descriptions of a :class:`~frontier.ProductivityResult`."""
-    spec = pr.spec
-    table = productivity_table(pr, policy)
-    ratio = spec.ratio
-    tech = spec["technology"]
-    name = {"ml": "Malmquist-Luenberger (ML)", "gml": "global Malmquist-Luenberger (GML)",
-            "sml": "sequential Malmquist-Luenberger (SML)", "hicks_moorsteen": "Hicks-Moorsteen (HM)",
-            "lhm": "Luenberger-Hicks-Moorsteen (LHM)"}.get(spec.get("alias"), "Malmquist" if ratio else "Luenberger")
-    quantity = "output_quantity" in spec.components
-    tc_name = "best-practice gap change (BPC)" if tech == "global" else "technical change"
-    parts = ("ec", "bpc", "tgc") if "tgc" in spec.components else ("ec", "tc")
-    if spec.get("group") is not None:
-        name = f"metafrontier {name} over the groups of {spec['group']!r} (Oh & Lee 2010)"
-    rows = _header(extra)
-    rows.append(("call", productivity_call(spec)))
-    rows.append(("index", f"{name}, {'ratio' if ratio else 'difference'} form, {tech} technology"))
-    if quantity:
-        rows.append(("convention", f"index {'> 1' if ratio else '> 0'} = progress; index = output quantity index "
-                                   f"{'/' if ratio else '-'} input quantity index; gtfp = cumulative "
-                                   f"{'product' if ratio else 'sum'} of the index, each entity's first period = "
-                                   f"{1 if ratio else 0}"))
-    elif ratio:
-        rows.append(("convention", f"index > 1 = progress; index = {' x '.join(parts)}; gtfp = cumulative product "
-                                   "of the index, each entity's first period = 1"))
-    else:
-        rows.append(("convention", f"indicator > 0 = progress; index = {' + '.join(parts)}; gtfp = cumulative "
-                                   "sum, each entity's first period = 0"))
-    op_word = "x" if ratio else "+"
-    rows.append(("chain policy", policy))
-    if spec.get("decomposition") == "fgnz":
-        rows.append(("index rts", f"{spec.index_rts}: with decomposition='fgnz' the index, ec and tc use CRS distances "
-                                  f"(FGNZ 1994); ec = pec {op_word} sec, pec under "
-                                  f"rts={spec['rts']}"))
-    for key in ("group", "technology", "window", "decomposition", "model", "orientation", "rts", "super_efficiency",
-                "bad_disposability", "direction", "weights", "adjacency", "base", "zeros", "entity", "period",
-                "inputs", "outputs", "bad_outputs", "n_observations", "n_entities", "n_periods"):
-        value = spec.get(key)
-        if value is None or value == []:
-            continue
-        rows.append((key, _fmt_value(value)))
-    rows += _parameter_rows(spec)
-    dist = pr.distances
-    rows.append(("LPs solved", f"{len(dist)} ({_status_counts(dist['status'])})"))
-    rows.append(("missing index rows", str(int(pr.indices["index"].isna().sum()))))
-    if pr.single_period_entities:
-        rows.append(("entities observed once (no index)", _fmt_value(list(pr.single_period_entities))))
-
-    op = "x" if ratio else "+"
-    desc = {spec["entity"]: "entity", spec["period"]: "period (the later period of the pair)",
-            "period_from": "the earlier period of the pair",
-            "index": f"{name} index from period_from to period ({'> 1' if ratio else '> 0'} = progress)",
-            "ec": "efficiency change (catching up with the frontier)",
-            "tc": tc_name + " (frontier shift)",
-            "pec": "pure efficiency change (FGNZ)", "sec": "scale efficiency change (FGNZ)",
-            "bpc": "best-practice change (intertemporal vs contemporaneous group frontier; metafrontier index)",
-            "tgc": "technology-gap change (global metafrontier vs intertemporal group frontier)",
-            "cum_bpc": f"cumulative best-practice change ({op})", "cum_tgc": f"cumulative technology-gap change ({op})",
-            "status": "LP status of the pair: optimal, or which LP failed, or gap",
-            "gtfp": f"cumulative index (GTFP level; {'product' if ratio else 'sum'} of the index since the "
-                    "entity's first period)",
-            "cum_ec": f"cumulative efficiency change ({op})", "cum_tc": f"cumulative {tc_name} ({op})",
-            "cum_pec": f"cumulative pure efficiency change ({op})",
-            "cum_sec": f"cumulative scale efficiency change ({op})",
-            "output_quantity": "output quantity index (growth of the outputs at fixed inputs)",
-            "input_quantity": "input quantity index (growth of the inputs at fixed outputs)",
-            "cum_output_quantity": f"cumulative output quantity index ({op})",
-            "cum_input_quantity": f"cumulative input quantity index ({op})",
-            "restarted": "the chain was re-based after a missing link"}
-    boot = (spec.get("parameters") or {}).get("bootstrap")
-    if boot:                                  # productivity(bootstrap=B): Simar & Wilson (1999) intervals
-        level = f"{1 - boot['alpha']:.0%}"
-        for c in spec.components:
-            desc[f"{c}_lower"] = f"lower bound of the {level} bootstrap interval of {c} (Simar & Wilson 1999)"
-            desc[f"{c}_upper"] = f"upper bound of the {level} bootstrap interval of {c}"
-            desc[f"{c}_significant"] = f"{c} differs significantly from 1 (its {level} interval excludes 1)"
-        desc["bootstrap_failed"] = f"bootstrap replicates (of B = {boot['B']}) lost to a failed LP, left out"
-    desc = {c: desc[c] for c in table.columns if c in desc}
-    extra_tables = {"distances": dist}
-    label = f"frontier {spec.get('alias') or spec['index']}: {spec['model']} {spec['rts']}, {tech}"
-    return Export(table=table, name="productivity", specification=rows, descriptions=desc,
-                  extra_tables=extra_tables, title=label)
-
-
-def economic_call(spec: dict, prices: dict | None) -> str:
-    """The ``frontier.economic(...)`` call that reproduces a result, from its ``spec`` and the prices it was given."""
-    s = dict(spec)
-    s["kind"], s["prices"] = s.get("model"), prices
-    if not s.get("bad_outputs"):
-        s["bad_disposability"] = None
-    return _call("economic", s, ["data"],
-                 ["inputs", "outputs", "bad_outputs", "kind", "prices", "rts", "bad_disposability", "direction",
-                  "period", "technology", "window"],
-                 {"technology": "contemporaneous", "bad_disposability": "weak", "direction": "observed"})
-
-
-ECONOMIC_CONVENTIONS = {
-    "cost": "economic = C*/(w'x) in (0, 1], 1 = cost minimising; technical = input radial theta; "
-            "allocative = economic / technical; economic = technical x allocative",
-    "revenue": "economic = p'y/R* in (0, 1], 1 = revenue maximising; technical = 1/phi (output radial); "
-               "allocative = economic / technical; economic = technical x allocative",
-    "profit": "economic = Nerlovian profit inefficiency (Pi* - Pi)/(p'g_y + w'g_x) >= 0, 0 = profit maximising; "
-              "technical = DDF beta; allocative = economic - technical; economic = technical + allocative",
-}
-
-
-def economic_export(res, extra: dict | None = None) -> Export:
-    """The tables, specification and column descriptions of an :class:`~frontier.EconomicResult`."""
-    spec = res.spec
-    table = _index_to_columns(res.to_frame())
-    rows = _header(extra)
-    rows.append(("call", economic_call(spec, res.price_sources)))
-    rows.append(("measure", spec.get("description", "")))
-    rows.append(("convention", ECONOMIC_CONVENTIONS[res.kind]))
-    if spec.get("bad_outputs"):
-        rows.append(("bad outputs", "in the technology at their observed level, not priced "
-                                    f"({spec['bad_disposability']} disposability)"))
-    for key in ("model", "rts", "bad_disposability", "direction", "period", "technology", "window", "inputs",
-                "outputs", "bad_outputs"):
-        value = spec.get(key)
-        if value is None or value == [] or value == ():
-            continue
-        rows.append(("kind" if key == "model" else key, _fmt_value(value)))
-    rows.append(("prices", _fmt_value(res.price_sources or {c: "given" for c in res.prices.columns})))
-    rows.append(("DMUs", str(len(res.economic))))
-    rows.append(("LP status", _status_counts(res.status)))
-    rows.append(("technical LP status", _status_counts(res.technical_status)))
-    rows.append(("NaN economic", f"{int(res.economic.isna().sum())} (the LP failed; see the status column)"))
-
-    observed, best = VALUE_COLUMNS[res.kind]
-    desc = {c: "identifies the DMU (row of the input data)"
-            for c in table.columns[: table.columns.get_loc("economic")]}
-    if spec.get("period") in table.columns:
-        desc[spec["period"]] = "period"
-    desc.update({
-        "economic": ECONOMIC_CONVENTIONS[res.kind].split(";")[0],
-        "technical": ECONOMIC_CONVENTIONS[res.kind].split(";")[1].strip(),
-        "allocative": ECONOMIC_CONVENTIONS[res.kind].split(";")[2].strip(),
-        "status": f"{res.kind} LP status: optimal, or why the measure is missing (infeasible, unbounded, ...)",
-        "technical_status": "LP status of the technical part",
-        observed: f"observed {res.kind} at the DMU's prices",
-        best: f"optimal {res.kind} at the DMU's prices over the technology",
-    })
-    for v in res.optimal.columns:
-        desc[f"optimal_{v}"] = f"{v} in the optimal ({res.kind}) plan"
-    desc = {c: desc[c] for c in table.columns if c in desc}
-    label = f"frontier economic: {res.kind} {spec['rts']}"
-    return Export(table=table, name=res.kind, specification=rows, descriptions=desc,
-                  extra_tables={"prices": _index_to_columns(res.prices)}, title=label)
-
-
-def metafrontier_call(spec: dict) -> str:
-    """The ``frontier.metafrontier(...)`` call that reproduces a result, from its ``spec``."""
-    s = dict(spec)
-    if s.get("bad_disposability") == "slacks":
-        s["bad_disposability"] = None
-    return _call("metafrontier", s, ["data"],
-                 ["group", "inputs", "outputs", "bad_outputs", "meta", "model", "orientation", "rts",
-                  "super_efficiency", "bad_disposability", "direction", "weights", "period", "technology", "window",
-                  "zeros"],
-                 {"meta": "pooled", "super_efficiency": False, "technology": "contemporaneous", "zeros": "error"})
-
-
-def metafrontier_export(res, extra: dict | None = None) -> Export:
-    """The tables, specification and column descriptions of a :class:`~frontier.MetafrontierResult`."""
-    spec = res.spec
-    table = _index_to_columns(res.to_frame())
-    rows = _header(extra)
-    rows.append(("call", metafrontier_call(spec)))
-    rows.append(("score", spec.get("description", "")))
-    rows.append(("convention", model_family(spec["model"]).convention))
-    rows.append(("technology gap", "tgr = E*/E^g in (0, 1], 1 = the group frontier touches the metafrontier"
-                 if res.ratio else "gap = D* - D^g >= 0, 0 = the group frontier touches the metafrontier"))
-    for key in ("group", "meta", "model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction",
-                "weights", "period", "technology", "window", "zeros", "inputs", "outputs", "bad_outputs"):
-        value = spec.get(key)
-        if value is None or value == []:
-            continue
-        rows.append((key, _fmt_value(value)))
-    rows += _parameter_rows(spec)
-    rows.append(("DMUs", f"{len(res.groups)} in {res.groups.nunique()} groups"))
-    rows.append(("group LP status", _status_counts(res.group_status)))
-    rows.append(("meta LP status", _status_counts(res.meta_status)))
-    meta = f"{spec['meta']} metafrontier" + (" (convex hull of all groups)" if spec["meta"] == "pooled"
-                                             else " (union of the group technologies)")
-    desc = {spec["group"]: "group of the DMU", "group_score": f"score against the group frontier: "
-            f"{spec.get('description', '')}", "group_status": "LP status of the group score",
-            "meta_score": f"score against the {meta}", "meta_status": "LP status of the meta score",
-            "tgr": "technology gap ratio E*/E^g (meta over group efficiency)",
-            "gap": "technology gap D* - D^g (meta minus group inefficiency)"}
-    if spec.get("period"):
-        desc[spec["period"]] = "period"
-    desc = {c: desc[c] for c in table.columns if c in desc}
-    label = f"frontier metafrontier: {spec['meta']}, {spec['model']} {spec['rts']}"
-    return Export(table=table, name="metafrontier", specification=rows, descriptions=desc, title=label)
-
-
-def window_call(spec: dict) -> str:
-    """The ``frontier.window_analysis(...)`` call that reproduces a result, from its ``spec``."""
-    s = dict(spec)
-    if s.get("bad_disposability") == "slacks":
-        s["bad_disposability"] = None
-    s["width"] = s.get("window")
-    return _call("window_analysis", s, ["data"],
-                 ["entity", "period", "inputs", "outputs", "bad_outputs", "width", "model", "orientation", "rts",
-                  "super_efficiency", "bad_disposability", "direction", "weights", "zeros"],
-                 {"super_efficiency": False, "zeros": "error"})
-
-
-def window_export(res, extra: dict | None = None) -> Export:
-    """The tables, specification and column descriptions of a :class:`~frontier.results.WindowAnalysisResult`:
-    the scores (one row per entity, window, period) and, as extra sheets, the paper's table, the per-entity
-    statistics and the row and column views."""
-    spec = res.spec
-    ent, per = spec["entity"], spec["period"]
-    rows = _header(extra)
-    rows.append(("call", window_call(spec)))
-    rows.append(("analysis", f"window analysis (Charnes, Clark, Cooper & Golany 1985): width {spec['window']}, "
-                             f"{len(res.windows)} windows; every observation scored against the pooled periods of "
-                             "each window that contains it"))
-    rows.append(("score", spec.get("description", "")))
-    rows.append(("convention", model_family(spec["model"]).convention))
-    for key in ("model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights",
-                "zeros", "entity", "period", "inputs", "outputs", "bad_outputs", "n_observations", "n_entities",
-                "n_periods"):
-        value = spec.get(key)
-        if value is None or value == []:
-            continue
-        rows.append((key, _fmt_value(value)))
-    rows += _parameter_rows(spec)
-    rows.append(("LP status", _status_counts(res.scores["status"])))
-    table = res.table()
-    table.columns = [str(c) for c in table.columns]
-    extra_tables = {"window table": table.reset_index(), "by entity": res.by_entity.reset_index(),
-                    "row view": res.row_view.reset_index(), "column view": res.column_view.reset_index()}
-    desc = {ent: "entity", "window": "the window (its first and last period)", per: "period",
-            "score": f"score against the window's pooled frontier: {spec.get('description', '')}",
-            "status": "LP status: optimal, or why the score is missing (infeasible, ...)"}
-    return Export(table=res.scores.copy(), name="window scores", specification=rows, descriptions=desc,
-                  extra_tables=extra_tables, title=f"frontier window analysis: {spec['model']} {spec['rts']}, "
-                                                    f"width {spec['window']}")
-
-
-def export_of(result, extra: dict | None = None, policy: str = "propagate") -> Export:
-    """The :class:`Export` of an efficiency, productivity, metafrontier, window-analysis or economic result."""
-    from .economic_efficiency import EconomicResult
-    from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, WindowAnalysisResult
-
-    if isinstance(result, EfficiencyResult):
-        return efficiency_export(result, extra)
-    if isinstance(result, ProductivityResult):
-        return productivity_export(result, extra, policy)
-    if isinstance(result, MetafrontierResult):
-        return metafrontier_export(result, extra)
-    if isinstance(result, WindowAnalysisResult):
-        return window_export(result, extra)
-    if isinstance(result, EconomicResult):
-        return economic_export(result, extra)
-    raise TypeError(f"expected an EfficiencyResult, ProductivityResult, MetafrontierResult, WindowAnalysisResult or "
-                    f"EconomicResult, got {type(result).__name__}")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -1031,12 +646,12 @@ def write_table(frame: pd.DataFrame, path, *, export: Export | None = None, fmt:
     return p
 
 
-def write_result(result, path, *, fmt: str | None = None, extra: dict | None = None,
-                 policy: str = "propagate") -> Path | None:
-    """Write an efficiency, productivity, metafrontier, window-analysis or economic result (table, specification,
-    labels) to ``path``."""
+def write_result(result, path, *, fmt: str | None = None, extra: dict | None = None, **options) -> Path | None:
+    """Write any result (table, specification, labels) to ``path``: what it writes is ``result.export(extra=extra,
+    **options)`` (an :class:`Export`; every result type in :mod:`frontier.results` has one), the format is the
+    extension's (or ``fmt``). The destination is checked before the export is built."""
     check_output(path, fmt)
-    export = export_of(result, extra, policy)
+    export = result.export(extra=extra, **options)
     return write_table(export.table, path, export=export, fmt=fmt)
 
 
@@ -1121,11 +736,6 @@ def _is_text_column(values: pd.Series) -> bool:
     return not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values))
 
 
-def _rows(mask: pd.Series) -> str:
-    rows = list(mask.index[mask.to_numpy()])
-    return f"rows {rows[:5]}" + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
-
-
 def _naive_utc(value):
     return pd.Timestamp(value).tz_convert("UTC").tz_localize(None)
 
@@ -1159,11 +769,11 @@ def _excel_ready(table: pd.DataFrame, sheet: str, notes: list) -> tuple[pd.DataF
         illegal = values.map(lambda v: isinstance(v, str) and EXCEL_ILLEGAL.search(v) is not None)
         if aware.any():
             values = values.where(~aware, values[aware].map(_naive_utc))
-            notes.append(f"sheet {sheet!r}, column {col!r}, {_rows(aware)}: timezone-aware times written in UTC "
+            notes.append(f"sheet {sheet!r}, column {col!r}, {format_rows(aware)}: timezone-aware times written in UTC "
                          "without a time zone (Excel has none)")
         if illegal.any():
             values = values.where(~illegal, values[illegal].map(_escape_illegal))
-            notes.append(f"sheet {sheet!r}, column {col!r}, {_rows(illegal)}: control characters written as "
+            notes.append(f"sheet {sheet!r}, column {col!r}, {format_rows(illegal)}: control characters written as "
                          "\\xNN escapes (Excel cannot hold them)")
         if aware.any() or illegal.any():
             out[col] = values
@@ -1195,7 +805,7 @@ def _csv_formula_notes(table: pd.DataFrame) -> list[str]:
         if _is_text_column(table[col]):
             mask = table[col].astype(object).map(_formula_like)
             if mask.any():
-                found.append(f"column {col!r} {_rows(mask)} (e.g. {table[col][mask].iloc[0]!r})")
+                found.append(f"column {col!r} {format_rows(mask)} (e.g. {table[col][mask].iloc[0]!r})")
     if not found:
         return []
     return ["text beginning with =, +, -, @, tab or carriage return in " + ", ".join(found[:5])
@@ -1252,64 +862,10 @@ def _write_stata(export: Export, path: Path) -> list[str]:
     notes = _spec_text(export)
     if any(str(c) != n for c, n in names.items()):
         notes.append("renamed for Stata: " + ", ".join(f"{c} -> {n}" for c, n in names.items() if str(c) != n))
-    writer = _NotesWriter(path, table, write_index=False, version=118, data_label=_clip_label(export.title),
+    writer = NotesWriter(path, table, write_index=False, version=118, data_label=_clip_label(export.title),
                           variable_labels=labels, convert_dates=convert or None, notes=notes)
     writer.write_file()
     return notes_for_user
-
-
-from pandas.io.stata import StataWriterUTF8 as _StataWriterUTF8
-
-
-class _NotesWriter(_StataWriterUTF8):
-    """Writes ``notes`` as Stata dataset notes: characteristics ``_dta[note0]`` (the count) and
-    ``_dta[note1]``, ``_dta[note2]``... (format 118: 129-byte names, ``<ch>llll varname charname
-    contents</ch>``), which Stata lists with ``notes`` and pandas skips when reading."""
-
-    def __init__(self, *args, notes=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self._frontier_notes = [str(n) for n in notes]
-
-    def _write_characteristics(self) -> None:
-        if not self._frontier_notes or self._dta_version < 118:
-            return super()._write_characteristics()
-        self._update_map("characteristics")
-        entries = [("_dta", "note0", str(len(self._frontier_notes)))]
-        entries += [("_dta", f"note{i}", text) for i, text in enumerate(self._frontier_notes, start=1)]
-        body = b""
-        for var, char, contents in entries:
-            payload = (var.encode().ljust(129, b"\0") + char.encode().ljust(129, b"\0")
-                       + contents.encode("utf-8")[:67000] + b"\0")
-            body += b"<ch>" + struct.pack(self._byteorder + "I", len(payload)) + payload + b"</ch>"
-        self._write_bytes(b"<characteristics>" + body + b"</characteristics>")
-
-
-def stata_notes(path) -> list[str]:
-    """The dataset notes (``_dta[note1]``, ...) of a Stata 118/119 file, in order."""
-    raw = Path(path).read_bytes()
-    head = raw[:200]
-    m = re.search(rb"<release>(\d+)</release>", head)
-    release = int(m.group(1)) if m else 0
-    if release < 117:
-        return []
-    order = "<" if b"<byteorder>LSF</byteorder>" in head else ">"
-    width = 33 if release == 117 else 129
-    start = raw.find(b"<characteristics>")
-    end_marker = b"</characteristics>"
-    pos = start + len(b"<characteristics>")
-    chars = {}
-    while raw.startswith(b"<ch>", pos):
-        (n,) = struct.unpack(order + "I", raw[pos + 4: pos + 8])
-        payload = raw[pos + 8: pos + 8 + n]
-        var = payload[:width].split(b"\0")[0].decode()
-        char = payload[width: 2 * width].split(b"\0")[0].decode()
-        contents = payload[2 * width:].split(b"\0")[0].decode("utf-8", "replace")
-        chars[(var, char)] = contents
-        pos += 8 + n + len(b"</ch>")
-    if not raw.startswith(end_marker, pos):  # pragma: no cover - malformed
-        raise ValueError(f"{path}: malformed characteristics block")
-    count = int(chars.get(("_dta", "note0"), "0") or 0)
-    return [chars.get(("_dta", f"note{i}"), "") for i in range(1, count + 1)]
 
 
 def read_specification(path) -> dict:
@@ -1338,7 +894,6 @@ def read_specification(path) -> dict:
     return {}
 
 
-__all__ = ["EXTENSIONS", "atomic_write", "check_output", "check_writable", "efficiency_call", "efficiency_export",
-           "efficiency_table", "Export", "export_of", "file_format", "productivity_call", "productivity_export",
-           "productivity_table", "read_specification", "read_table", "stata_names", "stata_notes", "write_result",
-           "write_table"]
+__all__ = ["EXTENSIONS", "Export", "atomic_write", "check_output", "check_writable", "file_format", "header_rows",
+           "index_to_columns", "put_input_data_first", "read_specification", "read_table", "stata_names", "stata_notes",
+           "status_counts", "write_result", "write_table"]

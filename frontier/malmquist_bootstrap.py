@@ -57,12 +57,11 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
 from .efficiency_bootstrap import check_replicates, refuse_dmus_without_inputs
+from .results.malmquist_bootstrap import MalmquistBootstrap, pseudo_points
 from .technology import Technology
 
 MIN_PAIRS = 3          # fewer paired entities leave the pairs' covariance (and the bootstrap) meaningless
@@ -158,79 +157,6 @@ def smoothed_pairs(D: np.ndarray, n_draws: int, B: int, h: float, rng: np.random
     mean = drawn.mean(axis=1, keepdims=True)
     gamma = mean + (drawn + h * noise - mean) / np.sqrt(1.0 + h * h)
     return np.where(gamma < 1.0, 2.0 - gamma, gamma)
-
-
-# ----------------------------------------------------------------------------------------------------
-# the result
-# ----------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class MalmquistBootstrap:
-    """The bootstrap behind ``ProductivityResult.bootstrap`` (``productivity(..., bootstrap=B)``).
-
-    Attributes
-    ----------
-    B, alpha, bandwidth, random_state : the options used (``random_state`` is the seed actually used, drawn
-        from the OS when None was given; ``bandwidth`` the rule or number asked for).
-    replicates : dict component -> DataFrame, B rows (replicate 0..B-1) x one column per index row (the
-        MultiIndex (entity, period) of ``ProductivityResult.indices``, gap rows left out); NaN where an LP of
-        that replicate failed.
-    distances : dict role -> DataFrame (same shape): the bootstrap distances behind the components, in the
-        model's convention (theta or phi), role names as in :mod:`frontier.indices` (``own_a``: the period-a
-        observation against the period-a pseudo technology; ``cross_ab``: the period-b observation against
-        period a's; ``cross_ba``; ``own_b``; with FGNZ also ``pure_a``, ``pure_b`` under ``rts``).
-    groups : DataFrame, one row per technology pair (period_from, period): the pairs bootstrapped, the sizes of
-        the two pseudo reference sets, the bandwidth h, the pairs' covariance and a status.
-    lp_status : dict status -> count over the bootstrap LPs that were not optimal.
-    n_lps : the number of bootstrap LPs solved.
-    """
-
-    B: int
-    alpha: float
-    bandwidth: object
-    random_state: object
-    replicates: dict
-    distances: dict
-    groups: pd.DataFrame
-    lp_status: dict
-    n_lps: int
-    _dgp: dict = field(repr=False, default_factory=dict)
-
-    def __repr__(self) -> str:
-        rows = next(iter(self.replicates.values())).shape[1] if self.replicates else 0
-        return (f"<MalmquistBootstrap B={self.B} alpha={self.alpha} bandwidth={self.bandwidth!r} "
-                f"random_state={self.random_state!r} rows={rows} LPs={self.n_lps} "
-                f"not optimal={sum(self.lp_status.values())}>")
-
-    def pseudo_data(self, replicate: int, period_from, period) -> pd.DataFrame:
-        """The pseudo observations of one replicate for the technology pair (``period_from``, ``period``): one
-        row per observation of either period, its entity and period, the pseudo quantities (columns of the
-        inputs and outputs) and ``delta_hat`` / ``delta_star``, the estimated and drawn distances (>= 1)."""
-        key = (period_from, period)
-        if key not in self._dgp["draws"]:
-            raise ValueError(f"no bootstrapped technology pair {key!r}; pairs: {list(self._dgp['draws'])}")
-        if not 0 <= replicate < self.B:
-            raise ValueError(f"replicate must be in 0..{self.B - 1}, got {replicate!r}")
-        rows, stars = self._dgp["draws"][key]
-        d = self._dgp
-        points = pseudo_points(d["matrix"][rows], d["delta"][rows], stars[replicate], d["orientation"], d["m"])
-        out = pd.DataFrame(points, columns=d["variables"])
-        out.insert(0, d["period_name"], d["period"][rows])
-        out.insert(0, d["entity_name"], d["entity"][rows])
-        out["delta_hat"] = d["delta"][rows]
-        out["delta_star"] = stars[replicate]
-        return out
-
-
-def pseudo_points(matrix: np.ndarray, delta_hat: np.ndarray, delta_star: np.ndarray, orientation: str,
-                  m: int) -> np.ndarray:
-    """Step 4: the observations moved to the estimated frontier and out by the drawn distance."""
-    out = np.array(matrix, dtype=float, copy=True)
-    if orientation == "input":
-        out[:, :m] *= (delta_star / delta_hat)[:, None]
-    else:
-        out[:, m:] *= (delta_hat / delta_star)[:, None]
-    return out
 
 
 # ----------------------------------------------------------------------------------------------------

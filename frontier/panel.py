@@ -32,6 +32,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ._text import format_labels
+
 _HOW_TO_FIX = ("Give the periods as numbers (e.g. df[{name!r}] = df[{name!r}].astype(int)), as dates "
                "(pd.to_datetime or pd.PeriodIndex), or as an ordered Categorical listing them in time order: "
                "pd.Categorical(df[{name!r}], categories=[...], ordered=True) (in Stata: a numeric period "
@@ -200,7 +202,7 @@ class Panel:
         """The panel of ``data`` (entity and period as columns or index levels) and its other columns on a
         RangeIndex (row i = observation i). Raises ``ValueError`` naming the column and rows for a missing
         column, missing identifiers or duplicate (entity, period) rows."""
-        from .data import _rows, check_unique_columns
+        from .data import check_unique_columns
 
         frame = data
         if isinstance(frame, pd.DataFrame) and (entity not in frame.columns or period not in frame.columns):
@@ -214,11 +216,12 @@ class Panel:
         for col, role in ((entity, "entity"), (period, "period")):
             missing = frame[col].isna().to_numpy()
             if missing.any():
-                raise ValueError(f"{role} column {col!r} has missing values in rows {_rows(frame.index[missing])}")
+                raise ValueError(f"{role} column {col!r} has missing values in rows "
+                                 f"{format_labels(frame.index[missing])}")
         dup = frame.duplicated([entity, period], keep=False).to_numpy()
         if dup.any():
             pairs = list(dict.fromkeys(zip(frame[entity][dup], frame[period][dup])))
-            raise ValueError(f"duplicate ({entity}, {period}) rows: {_rows(pairs)}; each entity-period must "
+            raise ValueError(f"duplicate ({entity}, {period}) rows: {format_labels(pairs)}; each entity-period must "
                              "appear once")
         order = tuple(period_order(frame[period], period))
         per = frame[period].to_numpy()

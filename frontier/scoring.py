@@ -11,7 +11,8 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from .data import DEAData, _rows, as_column_list, check_engine_options, option_value, validate_frame
+from ._text import format_labels
+from .data import DEAData, as_column_list, check_engine_options, option_value, validate_frame
 from .models import resolve_options
 from .panel import period_order
 from .problem import Problem, custom_direction
@@ -68,7 +69,8 @@ def _reference_positions(reference, frame: pd.DataFrame) -> np.ndarray:
     if isinstance(reference, pd.Series) and reference.dtype == bool:
         mask = reference.reindex(frame.index)
         if mask.isna().any():
-            raise ValueError(f"reference mask has no value for rows {_rows(frame.index[mask.isna().to_numpy()])}")
+            raise ValueError(f"reference mask has no value for rows "
+                             f"{format_labels(frame.index[mask.isna().to_numpy()])}")
         return mask.to_numpy(dtype=bool)
     arr = np.asarray(reference)
     if arr.dtype == bool:
@@ -78,7 +80,7 @@ def _reference_positions(reference, frame: pd.DataFrame) -> np.ndarray:
     labels = pd.Index(list(reference))
     unknown = labels.difference(frame.index)
     if len(unknown):
-        raise ValueError(f"reference names DMUs not in data: {_rows(unknown)}")
+        raise ValueError(f"reference names DMUs not in data: {format_labels(unknown)}")
     return frame.index.isin(labels)
 
 
@@ -94,7 +96,7 @@ def evaluation_groups(labels: pd.Index, period: str | None, period_values: pd.Se
         raise ValueError("technology must be 'contemporaneous', 'sequential', 'global' or 'window'")
     if period_values.isna().any():
         raise ValueError(f"period column {period!r} has missing values in rows "
-                         f"{_rows(labels[period_values.isna().to_numpy()])}")
+                         f"{format_labels(labels[period_values.isna().to_numpy()])}")
     periods = period_values.to_numpy()
     # only sequential and window frontiers depend on the time order (text periods without one are refused)
     order = period_order(period_values, period) if technology in ("sequential", "window") \
@@ -117,7 +119,7 @@ def _identifiers(frame: pd.DataFrame, id_columns: list, periods: pd.Series | Non
     ids = frame[id_columns].copy()
     missing = ids.isna().any(axis=1).to_numpy()
     if missing.any():
-        raise ValueError(f"id columns {id_columns} have missing values in rows {_rows(frame.index[missing])}; "
+        raise ValueError(f"id columns {id_columns} have missing values in rows {format_labels(frame.index[missing])}; "
                          "every DMU needs its identifier")
     keyed = ids if periods is None or periods.name in id_columns else ids.assign(**{str(periods.name): periods})
     keys = list(keyed.columns)

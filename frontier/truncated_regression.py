@@ -66,15 +66,14 @@ import numpy as np
 import pandas as pd
 from scipy.special import log_ndtr, ndtri_exp
 
-from .data import _rows, check_engine_options, validate_frame
-from .results import Summary, _row_line, _SummaryViews
+from ._text import format_labels
+from .data import check_engine_options, validate_frame
+from .results import SecondStageResult
 
 # a distance within EFFICIENT_TOL of 1 is the first stage's "efficient": dropped from Algorithm 1's regression
 # (LP scores carry noise of about 1e-12; frontier.problem snaps efficient scores to exactly 1)
 EFFICIENT_TOL = 1e-9
 INTERVALS = ("percentile", "basic")
-SIGN_CONVENTION = ("dependent variable: the distance delta >= 1 (input: 1/theta; output: phi); a positive "
-                   "coefficient raises the distance, i.e. LOWERS efficiency; a negative one raises efficiency")
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 # the table's rows besides the covariates: a covariate may not take one of these names
 RESERVED_TERMS = {"const": "the intercept (always included)", "sigma": "the error's standard deviation"}
@@ -213,155 +212,6 @@ def draw_truncated(mean, sigma, uniforms, lower: float = 1.0) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------------------------------
-# the result
-# ----------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SecondStageResult(_SummaryViews):
-    """The outcome of :func:`second_stage`: a truncated-normal regression of the distance delta >= 1 on covariates.
-
-    Attributes
-    ----------
-    coefficients : Series, the ML estimates (``const`` and one per covariate) on the regression's distances
-        (Algorithm 1: the first stage's delta_hat > 1; Algorithm 2: the bias-corrected delta_hat_hat).
-    sigma : float, the ML estimate of the error's standard deviation (before truncation).
-    replicates : DataFrame (L2 rows), the bootstrap estimates of the coefficients and ``sigma`` (NaN where the fit of
-        a replicate did not converge; those are left out of the intervals).
-    delta : Series, the first stage's distance delta_hat of every DMU (input: 1/theta; output: phi).
-    delta_bias_corrected : Series, Algorithm 2's bias-corrected delta_hat_hat (NaN-free), else None.
-    used : Series of bool, the DMUs in the regression (Algorithm 1: delta_hat > 1).
-    algorithm, L1, L2, alpha, interval : as called (``L1`` None for Algorithm 1).
-    orientation : ``"input"``, ``"output"`` or None (scores given as a Series).
-    first_stage : what the distances come from (the model's description, or how a Series was read).
-    loglik : float, the maximised log-likelihood.
-    n_failed_lps : int, first-stage bootstrap LPs (Algorithm 2) that failed (left out of the bias).
-    """
-
-    coefficients: pd.Series
-    sigma: float
-    replicates: pd.DataFrame
-    delta: pd.Series
-    delta_bias_corrected: pd.Series | None
-    used: pd.Series
-    algorithm: int
-    L1: int | None
-    L2: int
-    alpha: float
-    orientation: str | None
-    first_stage: str
-    loglik: float
-    n_failed_lps: int = 0
-    interval: str = "percentile"
-
-    @property
-    def n(self) -> int:
-        """DMUs given."""
-        return len(self.delta)
-
-    @property
-    def n_used(self) -> int:
-        """DMUs in the truncated regression."""
-        return int(self.used.sum())
-
-    @property
-    def n_dropped(self) -> int:
-        """DMUs left out of the regression as efficient (distance 1)."""
-        return self.n - self.n_used
-
-    @property
-    def n_failed_replicates(self) -> int:
-        """Bootstrap replicates whose truncated regression did not converge (left out of the intervals)."""
-        return int(self.replicates.isna().any(axis=1).sum())
-
-    def table(self) -> pd.DataFrame:
-        """The regression table: one row per coefficient (``const``, covariates) and ``sigma``.
-
-        Columns ``coefficient`` (ML estimate), ``std_error`` (standard deviation of the bootstrap estimates),
-        ``lower`` and ``upper`` (the ``interval`` -- percentile or basic -- bootstrap interval at level 1 - alpha) and
-        ``significant`` (the interval
-        excludes 0; not defined for sigma). The sign convention is in ``.attrs["sign_convention"]``.
-        """
-        estimates = pd.concat([self.coefficients, pd.Series({"sigma": self.sigma})])
-        draws = self.replicates[list(estimates.index)]
-        ok = draws.dropna()
-        q = ok.quantile([self.alpha / 2, 1 - self.alpha / 2]).T if len(ok) else \
-            pd.DataFrame(np.nan, index=estimates.index, columns=[0, 1])
-        lower, upper = q.iloc[:, 0], q.iloc[:, 1]
-        if self.interval == "basic":
-            lower, upper = 2 * estimates - upper, 2 * estimates - lower
-        out = pd.DataFrame({"coefficient": estimates, "std_error": ok.std(ddof=1), "lower": lower, "upper": upper})
-        significant = (out["lower"] > 0) | (out["upper"] < 0)
-        out["significant"] = significant.astype(object)
-        out.loc["sigma", "significant"] = None
-        out.attrs = {"sign_convention": SIGN_CONVENTION, "interval": f"{1 - self.alpha:.0%} {self.interval} bootstrap",
-                     "algorithm": self.algorithm}
-        return out
-
-    def summary(self) -> Summary:
-        """A regression table with the design: algorithm, bootstrap sizes, n used and dropped, sigma, convention."""
-        title = f"frontier second stage: Simar & Wilson (2007) Algorithm {self.algorithm}, truncated-normal regression"
-        rows = [("first stage", self.first_stage),
-                ("dependent", "delta = 1/theta (Shephard input distance)" if self.orientation == "input" else
-                 "delta = phi (Farrell output measure)" if self.orientation == "output" else
-                 "delta >= 1 (distance read from the scores)"),
-                ("DMUs", self.n),
-                ("used", self.n_used),
-                ("dropped", f"{self.n_dropped} (estimated efficient, delta = 1)" if self.algorithm == 1 else
-                 f"{self.n_dropped} (bias-corrected delta <= 1)"),
-                ("bootstrap", f"L1 = {self.L1} (bias correction), L2 = {self.L2}" if self.algorithm == 2 else
-                 f"L2 = {self.L2} (parametric)"),
-                ("interval", f"{1 - self.alpha:.0%} {self.interval}"),
-                ("sigma", f"{self.sigma:.4f}"),
-                ("log-likelihood", f"{self.loglik:.4f}")]
-        if self.n_failed_replicates:
-            rows.append(("failed replicates", f"{self.n_failed_replicates} of {self.L2} (did not converge; "
-                                              "left out of the intervals)"))
-        if self.n_failed_lps:
-            rows.append(("failed LPs", f"{self.n_failed_lps} first-stage bootstrap LPs (left out of the bias)"))
-        table = self.table()
-        shown = table.copy()
-        shown["significant"] = shown["significant"].map({True: "*", False: "", None: ""})
-        text = shown.to_string(float_format=lambda v: f"{v:.4f}", na_rep="")
-        lines = [title] + [_row_line(k, v) for k, v in rows] + ["", text, "", "sign: " + SIGN_CONVENTION,
-                                                                "* the interval excludes 0"]
-        return Summary("\n".join(lines), title, rows + [("sign convention", SIGN_CONVENTION)],
-                       {"coefficients": table})
-
-    def __repr__(self) -> str:
-        return f"<SecondStageResult algorithm {self.algorithm}, n used {self.n_used} of {self.n}>"
-
-    def _export(self):
-        from .io import Export
-
-        table = self.table().reset_index(names="term")
-        rows = [(k, str(v)) for k, v in self.summary().rows]
-        descriptions = {"term": "const (intercept), a covariate, or sigma (the error's standard deviation)",
-                        "coefficient": "truncated-normal ML estimate",
-                        "std_error": "standard deviation of the bootstrap estimates",
-                        "lower": f"lower end of the {1 - self.alpha:.0%} {self.interval} bootstrap interval",
-                        "upper": f"upper end of the {1 - self.alpha:.0%} {self.interval} bootstrap interval",
-                        "significant": "the interval excludes 0"}
-        extra = {"distances": pd.DataFrame({"delta": self.delta, "used": self.used}
-                                           | ({} if self.delta_bias_corrected is None else
-                                              {"delta_bias_corrected": self.delta_bias_corrected})).reset_index()}
-        return Export(table=table, name="second stage", specification=rows, descriptions=descriptions,
-                      extra_tables=extra, title=self.summary().title)
-
-    def to_csv(self, path) -> None:
-        """Write :meth:`table` (with a leading ``term`` column) to a CSV file."""
-        from .io import write_table
-
-        write_table(self._export().table, path, fmt="csv")
-
-    def to_excel(self, path) -> None:
-        """Write :meth:`table`, the distances and a ``specification`` sheet (design, sign convention) to .xlsx."""
-        from .io import write_table
-
-        export = self._export()
-        write_table(export.table, path, export=export, fmt="excel")
-
-
-# ----------------------------------------------------------------------------------------------------
 # second_stage(): input checks, the two algorithms
 # ----------------------------------------------------------------------------------------------------
 
@@ -392,10 +242,10 @@ def _distances(scores: pd.Series, spec) -> tuple[np.ndarray, str | None]:
     values = scores.to_numpy(dtype=float)
     missing = ~np.isfinite(values)
     if missing.any():
-        raise ValueError(f"scores are missing (NaN: a failed LP) or infinite for rows {_rows(scores.index[missing])}; "
+        raise ValueError(f"scores are missing (NaN: a failed LP) or infinite for rows {format_labels(scores.index[missing])}; "
                          "drop those DMUs from the scores and the data first")
     if (values <= 0).any():
-        raise ValueError(f"scores must be positive; rows {_rows(scores.index[values <= 0])} are not")
+        raise ValueError(f"scores must be positive; rows {format_labels(scores.index[values <= 0])} are not")
     if spec is not None:
         if spec.get("model") != "radial":
             raise ValueError(f"second_stage needs radial (Farrell/Shephard) distances, the ones Simar & Wilson (2007) "
@@ -409,8 +259,8 @@ def _distances(scores: pd.Series, spec) -> tuple[np.ndarray, str | None]:
         return values, None                # Farrell output measure phi (or a Shephard input distance)
     raise ValueError("scores mix values below and above 1: give Farrell input efficiencies theta <= 1 (or Shephard "
                      "output distances) or distances >= 1 (Farrell output phi, Shephard input 1/theta), not both; "
-                     f"e.g. rows {_rows(scores.index[values < 1][:3])} are below 1 and "
-                     f"{_rows(scores.index[values > 1][:3])} above")
+                     f"e.g. rows {format_labels(scores.index[values < 1][:3])} are below 1 and "
+                     f"{format_labels(scores.index[values > 1][:3])} above")
 
 
 def _covariate_matrix(data: pd.DataFrame, index: pd.Index, covariates) -> tuple[np.ndarray, list[str]]:
@@ -441,7 +291,7 @@ def _covariate_matrix(data: pd.DataFrame, index: pd.Index, covariates) -> tuple[
         values = series.to_numpy(dtype=float)
         bad = ~np.isfinite(values)
         if bad.any():
-            raise ValueError(f"covariate {col!r} has missing or infinite values in rows {_rows(index[bad])}")
+            raise ValueError(f"covariate {col!r} has missing or infinite values in rows {format_labels(index[bad])}")
         columns.append(values)
     return np.column_stack([np.ones(len(index))] + columns), covariates
 
@@ -582,12 +432,12 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, algorithm:
         raise ValueError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     scores, spec, first_stage = _first_stage(scores_or_result)
     if scores.index.has_duplicates:
-        raise ValueError(f"the scores' index has duplicate labels {_rows(scores.index[scores.index.duplicated()])}")
+        raise ValueError(f"the scores' index has duplicate labels {format_labels(scores.index[scores.index.duplicated()])}")
     absent = scores.index.difference(data.index)
     if len(absent):
-        raise ValueError(f"data has no rows for the scores' DMUs {_rows(absent)}; pass the data the scores are from")
+        raise ValueError(f"data has no rows for the scores' DMUs {format_labels(absent)}; pass the data the scores are from")
     if data.index.has_duplicates:
-        raise ValueError(f"data's index has duplicate labels {_rows(data.index[data.index.duplicated()])}")
+        raise ValueError(f"data's index has duplicate labels {format_labels(data.index[data.index.duplicated()])}")
     if algorithm == 2:
         _check_replicable(spec)
     delta, orientation = _distances(scores, spec)
@@ -663,7 +513,7 @@ def _bias_corrected(delta, fit, Z, data, spec, L1, rng, *, n_jobs, method, chunk
         differ = ~np.isclose(given, dea.matrix, rtol=1e-12, atol=0.0).all(axis=1)
         if differ.any():
             raise ValueError(f"data's inputs/outputs differ from those the first stage was computed from, in rows "
-                             f"{_rows(data.index[differ])}; pass the same data")
+                             f"{format_labels(data.index[differ])}; pass the same data")
     problem = Problem(dea, resolve_options("radial", orientation=spec.get("orientation"), rts=spec.get("rts")))
     n = len(delta)
     star = draw_truncated(Z @ fit.beta[0], float(fit.sigma[0]), rng.random((L1, n)))   # L1 x n: delta*
@@ -682,7 +532,7 @@ def _bias_corrected(delta, fit, Z, data, spec, L1, rng, *, n_jobs, method, chunk
     failed = ~np.isfinite(replicated)
     none = failed.all(axis=0)
     if none.any():
-        raise ValueError(f"every bootstrap LP failed for rows {_rows(data.index[none])} (statuses "
+        raise ValueError(f"every bootstrap LP failed for rows {format_labels(data.index[none])} (statuses "
                          f"{sorted(set(evaluations[0].status[none].astype(str)))}); no bias can be estimated")
     bias = np.nanmean(replicated, axis=0) - delta
     return delta - bias, int(failed.sum())

@@ -261,7 +261,7 @@ def test_exports_and_summary_report_the_parameters(tmp_path):
     res = fr.efficiency(df, inputs, outputs, bads, model="ebm", orientation="nonoriented", epsilon={"input": 0.3})
     table = res.to_frame()
     assert {"theta", "phi"} <= set(table.columns)
-    export = io.efficiency_export(res)
+    export = res.export()
     spec = dict(export.specification)
     assert spec["parameter epsilon"].startswith("input=0.3 output=")
     assert spec["parameter calibrated"] == "epsilon weights"
@@ -328,7 +328,7 @@ def test_metafrontier_and_window_analysis_take_ebm_with_one_set_of_parameters():
     calibrated = fr.efficiency(panel, X, Y, model="ebm", rts="crs").spec.parameters
     assert win.spec.parameters == calibrated and calibrated["calibrated"] == ("epsilon", "weights")
     assert win.scores["score"].between(0, 1 + 1e-9).all()
-    assert dict(io.metafrontier_export(meta).specification)["parameter epsilon"] == "input=0.3"
-    assert "parameter epsilon" in dict(io.window_export(win).specification)
+    assert dict(meta.export().specification)["parameter epsilon"] == "input=0.3"
+    assert "parameter epsilon" in dict(win.export().specification)
     with pytest.raises(ValueError, match="do not apply to index='hicks_moorsteen'"):
         fr.productivity(panel, "firm", "year", X, Y, index="hicks_moorsteen", epsilon=0.3)

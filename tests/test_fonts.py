@@ -12,7 +12,7 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
 import frontier as fr
-from frontier import plots
+from frontier import _plotting, plots
 from frontier.datasets import synthetic_city_panel
 
 INPUTS = ["capital", "labour", "energy"]
@@ -39,30 +39,30 @@ def font_list(monkeypatch):
     from matplotlib import font_manager
 
     def use(names, files=()):
-        plots._cjk_font.cache_clear()
+        _plotting._cjk_font.cache_clear()
         monkeypatch.setattr(font_manager.fontManager, "ttflist", [SimpleNamespace(name=n) for n in names])
         monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: list(files))
         monkeypatch.setattr(font_manager.fontManager, "addfont",
                             lambda path: font_manager.fontManager.ttflist.append(SimpleNamespace(name="WenQuanYi Zen Hei")))
 
     yield use
-    plots._cjk_font.cache_clear()
+    _plotting._cjk_font.cache_clear()
 
 
 def test_the_first_installed_cjk_family_is_chosen(font_list):
     font_list(["DejaVu Sans", "SimHei", "WenQuanYi Zen Hei", "Liberation Serif"])
-    assert plots._cjk_font() == "WenQuanYi Zen Hei"            # preferred over SimHei (CJK_FAMILIES order)
+    assert _plotting._cjk_font() == "WenQuanYi Zen Hei"            # preferred over SimHei (CJK_FAMILIES order)
     font_list(["DejaVu Sans", "Microsoft YaHei"])
-    assert plots._cjk_font() == "Microsoft YaHei"
+    assert _plotting._cjk_font() == "Microsoft YaHei"
     font_list(["DejaVu Sans", "Liberation Sans"])
-    assert plots._cjk_font() is None
+    assert _plotting._cjk_font() is None
     font_list(["DejaVu Sans"], files=["/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/x/DejaVuSans.ttf"])
-    assert plots._cjk_font() == "WenQuanYi Zen Hei"            # installed after matplotlib built its list
+    assert _plotting._cjk_font() == "WenQuanYi Zen Hei"            # installed after matplotlib built its list
 
 
 def test_without_a_cjk_font_one_warning_says_how_to_install_one(cn_gml, monkeypatch, tmp_path):
-    monkeypatch.setattr(plots, "_cjk_font", lambda: None)
-    monkeypatch.setattr(plots, "_warned_no_cjk_font", False)
+    monkeypatch.setattr(_plotting, "_cjk_font", lambda: None)
+    monkeypatch.setattr(_plotting, "_warned_no_cjk_font", False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         plots.plot_gtfp(synthetic_levels(), tmp_path / "latin.png")                        # no CJK text: silent
@@ -79,7 +79,7 @@ def synthetic_levels() -> pd.DataFrame:
 
 
 def test_cjk_labels_are_drawn_with_an_installed_cjk_font(cn_panel, cn_gml, tmp_path):
-    font = plots._cjk_font()
+    font = _plotting._cjk_font()
     if font is None:
         pytest.skip("no CJK font installed (apt-get install fonts-wqy-zenhei or fonts-noto-cjk)")
     before = (list(matplotlib.rcParams["font.family"]), list(matplotlib.rcParams["font.sans-serif"]))
@@ -102,7 +102,7 @@ def test_cjk_labels_are_drawn_with_an_installed_cjk_font(cn_panel, cn_gml, tmp_p
 
 
 def test_a_cjk_font_chosen_in_rcparams_is_used_as_it_is(cn_gml, tmp_path):
-    font = plots._cjk_font()
+    font = _plotting._cjk_font()
     if font is None:
         pytest.skip("no CJK font installed")
     with matplotlib.rc_context({"font.sans-serif": [font, "DejaVu Sans"]}):

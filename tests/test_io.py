@@ -12,6 +12,8 @@ import pytest
 
 import frontier as fr
 from frontier import io
+from frontier.results.efficiency import efficiency_call, efficiency_table
+from frontier.results.productivity import productivity_call, productivity_table
 from frontier.datasets import synthetic_city_panel, synthetic_firms
 
 INPUTS = ["capital", "labour", "energy"]
@@ -148,7 +150,7 @@ def test_efficiency_result_round_trip(tmp_path, eff, ext):
     path = tmp_path / f"scores.{ext}"
     io.write_result(eff, path)
     back = io.read_table(path)
-    expected = io.efficiency_table(eff)
+    expected = efficiency_table(eff)
     assert list(back.columns) == list(expected.columns)
     assert list(back.columns[:3]) == ["city", "year", "score"]
     np.testing.assert_allclose(back["score"].to_numpy(float), eff.scores.to_numpy(float), rtol=1e-12)
@@ -172,7 +174,7 @@ def test_productivity_result_round_trip(tmp_path, ml, ext):
     path = tmp_path / f"gtfp.{ext}"
     io.write_result(ml, path)
     back = io.read_table(path)
-    expected = io.productivity_table(ml)
+    expected = productivity_table(ml)
     assert list(back.columns) == list(expected.columns)
     assert list(back.columns[:2]) == ["city", "year"]
     levels = ml.cumulative()
@@ -189,7 +191,7 @@ def test_productivity_result_round_trip(tmp_path, ml, ext):
 
 def test_reproduce_from_recorded_call(panel, ml):
     """The recorded call reproduces the result."""
-    call = io.productivity_call(ml.spec)
+    call = productivity_call(ml.spec)
     again = eval(call.replace("frontier.", "fr."), {"fr": fr, "data": panel})
     pd.testing.assert_frame_equal(again.indices, ml.indices)
 
@@ -233,7 +235,7 @@ def test_stata_notes_readable_by_readstat(tmp_path, ml):
     df, meta = pyreadstat.read_dta(str(path))
     assert meta.notes == io.stata_notes(path)
     assert meta.column_names_to_labels["gtfp"].startswith("cumulative index (GTFP level")
-    assert len(df) == len(io.productivity_table(ml))
+    assert len(df) == len(productivity_table(ml))
 
 
 def test_stata_safe_names(tmp_path):
@@ -306,10 +308,10 @@ def test_csv_and_to_csv(tmp_path, eff):
 def test_cross_section_without_named_index(tmp_path):
     firms = synthetic_firms(25).reset_index(drop=True)
     res = fr.efficiency(firms, ["K", "L", "E"], ["Y"], ["SO2"], model="radial", rts="crs")
-    table = io.efficiency_table(res)
+    table = efficiency_table(res)
     assert table.columns[0] == "row" and table["row"].tolist() == list(range(1, 26))
     named = fr.efficiency(synthetic_firms(25), ["K", "L", "E"], ["Y"], ["SO2"], model="radial", rts="crs")
-    assert io.efficiency_table(named).columns[0] == "firm"
+    assert efficiency_table(named).columns[0] == "firm"
 
 
 def test_id_columns_lead_the_frame_and_every_export(tmp_path):
@@ -318,9 +320,9 @@ def test_id_columns_lead_the_frame_and_every_export(tmp_path):
     assert res.scores.index.equals(firms.index)                         # the result stays aligned to the data
     frame = res.to_frame()
     assert frame.columns[0] == "firm" and frame["firm"].tolist() == firms["firm"].tolist()
-    table = io.efficiency_table(res)
+    table = efficiency_table(res)
     assert list(table.columns[:2]) == ["firm", "score"] and "row" not in table.columns
-    assert "id=['firm']" in io.efficiency_call(res.spec)
+    assert "id=['firm']" in efficiency_call(res.spec)
     for ext in FORMATS:
         path = tmp_path / f"scores.{ext}"
         io.write_result(res, path)
@@ -334,12 +336,12 @@ def test_id_columns_lead_the_frame_and_every_export(tmp_path):
 def test_id_with_a_panel_merges_back_one_to_one(panel):
     data = panel.sample(frac=1.0, random_state=5)                       # any order, a shuffled RangeIndex
     res = fr.efficiency(data, INPUTS, OUTPUTS, BADS, id=["city", "year"], period="year", model="sbm")
-    table = io.efficiency_table(res)
+    table = efficiency_table(res)
     assert list(table.columns[:3]) == ["city", "year", "score"]
     merged = panel.merge(table, on=["city", "year"], how="left", validate="1:1")
     np.testing.assert_allclose(merged["score"].to_numpy(), res.scores.reindex(panel.index).to_numpy())
     per_year = fr.efficiency(data, INPUTS, OUTPUTS, BADS, id="city", period="year", model="sbm")
-    assert list(io.efficiency_table(per_year).columns[:3]) == ["city", "year", "score"]   # (city, year) keys
+    assert list(efficiency_table(per_year).columns[:3]) == ["city", "year", "score"]   # (city, year) keys
 
 
 def test_id_errors_name_the_problem(panel):
@@ -357,7 +359,7 @@ def test_id_errors_name_the_problem(panel):
 def test_row_position_is_labelled_as_a_row_number(tmp_path):
     firms = synthetic_firms(10).reset_index(drop=True)
     res = fr.efficiency(firms, ["K", "L", "E"], ["Y"], model="radial")
-    export = io.efficiency_export(res)
+    export = res.export()
     assert export.table.columns[0] == "row" and export.table["row"].tolist() == list(range(1, 11))
     assert export.descriptions["row"].startswith("row number in the input data (1 = first row), not an identifier")
     res.to_stata(tmp_path / "r.dta")
@@ -401,7 +403,7 @@ def test_period_as_an_index_level(panel):
 
 
 def test_efficiency_table_merges_by_key(panel, eff):
-    merged = panel.merge(io.efficiency_table(eff), on=["city", "year"], how="left", validate="one_to_one")
+    merged = panel.merge(efficiency_table(eff), on=["city", "year"], how="left", validate="one_to_one")
     assert len(merged) == len(panel)
     expected = eff.scores.reindex(pd.MultiIndex.from_frame(panel[["city", "year"]])).to_numpy()
     np.testing.assert_allclose(merged["score"].to_numpy(float), expected)
@@ -423,7 +425,7 @@ def test_unbalanced_panel_merge(panel):
     only_once = pd.DataFrame([panel.iloc[0].to_dict() | {"city": "lonely"}])
     unbalanced = pd.concat([unbalanced, only_once], ignore_index=True)
     pr = fr.productivity(unbalanced, "city", "year", INPUTS, OUTPUTS, BADS, index="gml", model="sbm_ddf")
-    merged = unbalanced.merge(io.productivity_table(pr), on=["city", "year"], how="left", validate="one_to_one")
+    merged = unbalanced.merge(productivity_table(pr), on=["city", "year"], how="left", validate="one_to_one")
     assert len(merged) == len(unbalanced)
     assert merged.loc[merged["city"] == "lonely", "gtfp"].isna().all()          # observed once: no index
     city1 = merged[merged["city"] == "city001"].set_index("year")
@@ -434,7 +436,7 @@ def test_unbalanced_panel_merge(panel):
 
 
 def test_productivity_table_columns(gml):
-    table = io.productivity_table(gml)
+    table = productivity_table(gml)
     assert list(table.columns) == ["city", "year", "period_from", "index", "ec", "tc", "status", "gtfp",
                                    "cum_ec", "cum_tc"]
     first = table.groupby("city").head(1)
@@ -442,7 +444,7 @@ def test_productivity_table_columns(gml):
     assert str(table["period_from"].dtype) == "Int64"                          # years stay whole numbers
     rest = table.dropna(subset=["index"]).set_index(["city", "year"])
     np.testing.assert_allclose(rest["index"].to_numpy(), gml.indices["index"].to_numpy())
-    restart = io.productivity_table(gml, policy="restart")
+    restart = productivity_table(gml, policy="restart")
     assert "restarted" in restart.columns
 
 

@@ -160,7 +160,7 @@ def test_the_index_is_labelled_by_what_it_is(kwargs, label):
 
 
 def test_cumulative_columns_are_named_like_the_exports(gml):
-    from frontier.io import productivity_table
+    from frontier.results import productivity_table
 
     levels = gml.cumulative()
     assert list(levels.columns) == ["gtfp", "cum_ec", "cum_tc"]
@@ -185,17 +185,16 @@ def test_option_values_are_case_insensitive():
 
 
 def test_fgnz_says_its_index_uses_crs_distances(luenberger, tmp_path):
-    from frontier.io import productivity_export
-
+    
     spec = luenberger.spec
     assert spec.rts == "vrs" and spec.index_rts == "crs"
     assert "index rts          crs (decomposition='fgnz': the index, ec and tc use CRS distances; ec = pec + sec " \
            "with pec under rts=vrs)" in luenberger.summary()
-    rows = dict(productivity_export(luenberger).specification)
+    rows = dict(luenberger.export().specification)
     assert rows["index rts"].startswith("crs: with decomposition='fgnz' the index, ec and tc use CRS distances")
     plain = fr.productivity(synthetic_city_panel(4, 3), entity="city", period="year", index="gml", **VARS)
     assert plain.spec.index_rts == "vrs" and "index rts" not in plain.summary()
-    assert "index rts" not in dict(productivity_export(plain).specification)
+    assert "index rts" not in dict(plain.export().specification)
 
 
 def test_progress_bar_by_default_in_a_jupyter_kernel(monkeypatch):
@@ -213,3 +212,105 @@ def test_progress_bar_by_default_in_a_jupyter_kernel(monkeypatch):
     assert bar is not None and bar.total == 10_000
     bar.close()
     assert make_progress(None, 100) is None                          # short runs stay quiet
+
+
+# ---------------------------------------------------------------------------------------------------------
+# results own their reports (frontier.results): one protocol, io and plots know no result type
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def malmquist_boot():
+    return fr.productivity(synthetic_city_panel(8, 3), entity="city", period="year", index="malmquist",
+                           model="radial", orientation="input", inputs=VARS["inputs"], outputs=VARS["outputs"],
+                           bootstrap=10, random_state=3).bootstrap
+
+
+def test_every_result_type_reports_through_one_protocol():
+    from frontier import results
+
+    types = [results.EfficiencyResult, results.ProductivityResult, results.MetafrontierResult,
+             results.WindowAnalysisResult, results.EconomicResult, results.SecondStageResult,
+             results.MalmquistBootstrap, fr.BootstrapResult]
+    for cls in types:
+        assert issubclass(cls, results.FileExports), cls
+        for name in ("to_frame", "summary", "export", "to_csv", "to_excel", "to_stata", "to_parquet", "plot"):
+            assert callable(getattr(cls, name, None)), (cls, name)
+    assert list(results.ProductivityResult.PLOTS) == ["gtfp", "decomposition"]
+    from frontier import plots
+    assert plots.plot_gtfp is results.ProductivityResult.PLOTS["gtfp"]
+    assert plots.plot_scores is results.EfficiencyResult.PLOTS["scores"]
+
+
+def test_window_summary_is_a_summary_like_the_others():
+    from frontier.results import Summary
+
+    win = fr.window_analysis(synthetic_city_panel(5, 3), "city", "year", width=2, **VARS)
+    summary = win.summary()
+    assert isinstance(summary, Summary) and str(win) == summary
+    assert dict(summary.rows)["LP status"].startswith("optimal")
+    assert list(summary.tables["by window"].columns) == ["mean", "min", "max", "range", "n", "n_nan"]
+    assert "<table>" in win._repr_html_()
+
+
+def test_malmquist_bootstrap_is_exportable(malmquist_boot, tmp_path):
+    boot = malmquist_boot
+    frame = boot.to_frame()
+    assert list(frame.index.names) == ["city", "year", "replicate"]
+    rows = next(iter(boot.replicates.values())).shape[1]
+    assert len(frame) == boot.B * rows and list(frame.columns) == list(boot.replicates)
+    first = frame.xs((frame.index[0][0], frame.index[0][1]), level=[0, 1])
+    np.testing.assert_array_equal(first["index"].to_numpy(), boot.replicates["index"].iloc[:, 0].to_numpy())
+    assert "B = 10" in boot.summary() and dict(boot.summary().rows)["technology pairs"] == len(boot.groups)
+    boot.to_csv(tmp_path / "boot.csv")
+    boot.to_excel(tmp_path / "boot.xlsx")
+    boot.to_stata(tmp_path / "boot.dta")
+    back = pd.read_csv(tmp_path / "boot.csv")
+    assert list(back.columns[:3]) == ["city", "year", "replicate"] and len(back) == len(frame)
+    spec = fr.io.read_specification(tmp_path / "boot.xlsx")
+    assert spec["analysis"].startswith("smoothed bivariate bootstrap") and spec["replicates"].startswith("B = 10")
+    assert "technology pairs" in pd.ExcelFile(tmp_path / "boot.xlsx").sheet_names
+    with pytest.raises(TypeError, match="no figures"):
+        boot.plot()
+
+
+def test_second_stage_writes_every_format(tmp_path):
+    firms = synthetic_firms(30).assign(z=np.arange(30) % 5)
+    first = fr.efficiency(firms, ["K", "L", "E"], ["Y"], model="radial", orientation="input")
+    res = fr.second_stage(first, firms, ["z"], L2=50, random_state=2)
+    res.to_stata(tmp_path / "s.dta")
+    res.to_parquet(tmp_path / "s.parquet")
+    assert list(pd.read_stata(tmp_path / "s.dta")["term"]) == ["const", "z", "sigma"]
+    assert fr.io.read_specification(tmp_path / "s.parquet")["sign convention"].startswith("dependent variable")
+
+
+def test_io_writes_any_result_without_knowing_its_type(tmp_path):
+    from frontier import io
+
+    class Ranking:                                       # not a frontier type: only the protocol's export()
+        def export(self, extra=None, scale=1.0):
+            table = pd.DataFrame({"firm": ["a", "b"], "rank": [1.0 * scale, 2.0 * scale]})
+            return io.Export(table=table, name="ranking", specification=io.header_rows(extra),
+                             descriptions={"rank": "the rank"}, title="a ranking")
+
+    io.write_result(Ranking(), tmp_path / "r.xlsx", extra={"source": "test"}, scale=10)
+    assert list(pd.read_excel(tmp_path / "r.xlsx")["rank"]) == [10.0, 20.0]
+    assert io.read_specification(tmp_path / "r.xlsx")["source"] == "test"
+
+
+def test_model_facts_the_results_read_come_from_the_registry():
+    from frontier.models import family, model_names
+
+    assert tuple(m for m in model_names() if family(m).shadow_prices) == ("ddf", "nddf", "sbm_ddf")
+    assert tuple(m for m in model_names() if family(m).slack_shares) == ("sbm",)
+    res = fr.efficiency(synthetic_firms(12), ["K", "L"], ["Y"], ["SO2"], model="radial")
+    with pytest.raises(ValueError, match=r"\('ddf', 'nddf', 'sbm_ddf'\)"):
+        res.shadow_prices("Y")
+
+
+def test_geometric_means_say_what_a_non_positive_value_does():
+    from frontier._text import geo_mean
+
+    values = pd.Series([1.0, 4.0, np.nan, 0.0])
+    assert np.isnan(geo_mean(values))                              # the summaries: no silent subset
+    assert geo_mean(values, drop_nonpositive=True) == pytest.approx(2.0)
+    assert geo_mean(pd.Series([2.0, 8.0])) == pytest.approx(4.0) and np.isnan(geo_mean(pd.Series([], dtype=float)))

@@ -42,8 +42,8 @@ class Command:
     (an entry of ``options.PARAMETERS``) or one of the command line's own options (``parser.CLI_OPTIONS``).
     ``required``: the options that must be given. ``panel``: FILE is a long panel (``--entity``, ``--period``).
     ``id_index``: ``--id`` (with ``--period``) becomes the data's index instead of an ``id=`` keyword.
-    ``model_options``: the function takes the registry's family options (``**model_options``). ``export``: the
-    ``module:function`` building the export from the result; ``export_options(args)`` its extra keywords.
+    ``model_options``: the function takes the registry's family options (``**model_options``). What -o writes is
+    the result's own ``export()`` (:mod:`frontier.results`); ``export_options(args)`` its extra keywords.
     ``keep_data(frame, export, args)``: puts the input columns into the export (with --keep-data, or when
     nothing else identifies the rows). ``saved(args)``: what -o holds, for the "not saved" note. ``checks``:
     functions of ``args`` raising ``ValueError`` before any file is read. ``api_only``: keywords of the
@@ -56,7 +56,6 @@ class Command:
     description: str
     groups: tuple
     required: tuple
-    export: str
     keep_data: Callable
     saved: Callable
     epilog: str = ""
@@ -259,7 +258,7 @@ COMMANDS = (
                 ("model", MODEL),
                 ("computation", ENGINE)),
         required=("inputs", "outputs"), model_options=True,
-        export="frontier.io:efficiency_export", keep_data=_copy_with_id, saved=lambda args: "scores",
+        keep_data=_copy_with_id, saved=lambda args: "scores",
         plots=(Plot("--plot", "save a plot of the score distribution (box plots per period with --period, else a "
                               "histogram) (.png, .pdf, .svg; needs matplotlib)",
                     lambda res, file, args: _plots().plot_scores(res, file)),)),
@@ -276,7 +275,7 @@ COMMANDS = (
                 ("model", MODEL),
                 ("computation", ENGINE)),
         required=("entity", "period", "inputs", "outputs"), model_options=True,
-        export="frontier.io:productivity_export", export_options=lambda args: {"policy": args.chain},
+        export_options=lambda args: {"policy": args.chain},
         keep_data=_merge_panel("left"), saved=lambda args: "indices",
         plots=(Plot("--plot", "save a plot of the cumulative GTFP trajectories (mean and interquartile band, or the "
                               "--plot-entities) (.png, .pdf, .svg; needs matplotlib)", _gtfp),
@@ -294,7 +293,7 @@ COMMANDS = (
                 ("model", MODEL),
                 ("computation", ENGINE)),
         required=("entity", "period", "inputs", "outputs"), model_options=True,
-        export="frontier.io:window_export", keep_data=_merge_panel("right"), saved=lambda args: "scores",
+        keep_data=_merge_panel("right"), saved=lambda args: "scores",
         plots=(Plot("--plot", "save a plot of each window's mean score by period (or the --plot-entities' own rows) "
                               "(.png, .pdf, .svg; needs matplotlib)", _windows),),
         plot_entities=True),
@@ -310,7 +309,7 @@ COMMANDS = (
                 ("model", MODEL),
                 ("computation", ENGINE)),
         required=("group", "inputs", "outputs"), model_options=True,
-        export="frontier.io:metafrontier_export", saved=lambda args: "scores",
+        saved=lambda args: "scores",
         # the group and period columns are the data's own: written once, with the data
         keep_data=_copy_indexed(lambda keys, args: (keys or [_row_position()]) + [args.group]
                                 + ([args.period] if args.period else [])),
@@ -333,7 +332,7 @@ COMMANDS = (
                                           "random_state")),
                 ("computation", ENGINE)),
         required=("inputs", "outputs"),
-        export="frontier.efficiency_bootstrap:bootstrap_export", keep_data=_copy_with_id,
+        keep_data=_copy_with_id,
         saved=lambda args: "bootstrap estimates",
         plots=(Plot("--plot", "save a plot of the scores with their intervals, sorted (.png, .pdf, .svg; needs "
                               "matplotlib)",
@@ -348,7 +347,7 @@ COMMANDS = (
                 ("DMUs and periods", ("id", "period", "technology", "window")),
                 ("computation", ("n_jobs", "method", "chunk_size"))),
         required=("inputs", "outputs", "prices"),
-        export="frontier.io:economic_export", checks=(_profit_direction_only,),
+        checks=(_profit_direction_only,),
         keep_data=_copy_indexed(lambda keys, args: keys or [_row_position()]),
         saved=lambda args: f"{given(args, 'kind', 'economic')} efficiency results"),
 )

@@ -66,9 +66,9 @@ def check_outputs(args, outputs: dict, plots: dict) -> None:
     plots = {option: path for option, path in plots.items() if path is not None}
     if not plots:
         return
-    from ..plots import _mpl
+    from .._plotting import require_matplotlib
 
-    _mpl()                                        # the clear "needs matplotlib" error, before the work
+    require_matplotlib()                                        # the clear "needs matplotlib" error, before the work
     from matplotlib.backend_bases import FigureCanvasBase
 
     kinds = FigureCanvasBase.get_supported_filetypes()

@@ -26,7 +26,7 @@ def run(cmd, args, argv) -> int:
     data, keywords = arguments(cmd, args, frame)
     result = resolve(cmd.function)(data, **keywords)
     files.print_summary(result.summary(), args)
-    export = resolve(cmd.export)(result, files.extra(args, argv), **cmd.export_options(args))
+    export = result.export(files.extra(args, argv), **cmd.export_options(args))
     cmd.keep_data(frame, export, args)
     files.save(export, args, cmd.saved(args))
     for plot in cmd.plots:

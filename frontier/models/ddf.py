@@ -195,13 +195,13 @@ def _build_nddf(layout: Layout, options, constants, super_efficiency: bool, scor
 DDF = register(ModelFamily(
     name="ddf", label="radial directional distance function (Chambers, Chung & Färe 1996; Chung et al. 1997)",
     short_name="DDF", build=_build_ddf, disposabilities=DISPOSABILITY, directional=True,
-    productivity_direction="output", super_efficiency=True, score_kind="inefficiency",
+    productivity_direction="output", super_efficiency=True, score_kind="inefficiency", shadow_prices=True,
     convention="directional distance beta: 0 = efficient, larger = more inefficient (negative = outside)",
 ))
 NDDF = register(ModelFamily(
     name="nddf", label="non-radial directional distance function (Zhou, Ang & Wang 2012)", short_name="NDDF",
     build=_build_nddf, disposabilities=DISPOSABILITY, directional=True, productivity_direction="output",
-    weights="raw", score_kind="inefficiency", has_betas=True,
+    weights="raw", score_kind="inefficiency", has_betas=True, shadow_prices=True,
     super_efficiency_note="with beta >= 0 an efficient DMU has no feasible point once it leaves its reference set",
     convention="non-radial directional distance sum w_v beta_v: 0 = efficient, larger = more inefficient",
 ))

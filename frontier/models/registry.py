@@ -87,6 +87,11 @@ class ModelFamily:
     scaled data rows, before any LP: it returns the constants with the family's data-derived parameters filled in
     (and their report in ``Constants.parameters``). ``parts`` names per-DMU scalars the score stage decodes besides
     the score (e.g. EBM's radial ``theta`` and ``phi``); they reach ``EfficiencyResult.parts``.
+
+    Facts the results read: ``shadow_prices`` says the score LP's multipliers are the derivatives of a distance
+    function (the DDF family), so ``EfficiencyResult.shadow_prices`` may price bad outputs with them;
+    ``slack_shares`` says the score is a ratio of weighted slack rates (SBM), so ``factor_efficiency`` reports
+    each variable's share of its side (``share_<v>``).
     """
 
     name: str
@@ -112,6 +117,8 @@ class ModelFamily:
     model_options: dict = field(default_factory=dict)
     calibrate: Callable | None = None
     parts: tuple = ()
+    shadow_prices: bool = False
+    slack_shares: bool = False
 
     # -- options -----------------------------------------------------------------------------------------
     @property

@@ -317,6 +317,7 @@ FAMILY = register(ModelFamily(
     name="sbm", label="slacks-based measure (Tone 2001; bad outputs Tone 2004), hybrid super-SBM (Tone 2002)",
     short_name="SBM", build=_build_family, orientations=ORIENTATIONS, weights="relative", super_efficiency=True,
     productivity_super_efficiency=True,         # the super-SBM ML / GML of applied work
+    slack_shares=True,
     convention="SBM score rho in (0, 1], 1 = efficient; with super-efficiency delta >= 1 for efficient DMUs",
     divides_by=lambda layout, options: divided_columns(layout, options.orientation),
     counted=lambda layout, options: divided_columns(layout, options.orientation),

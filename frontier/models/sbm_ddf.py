@@ -97,6 +97,7 @@ def _divides_by(layout: Layout, options) -> np.ndarray | None:
 FAMILY = register(ModelFamily(
     name="sbm_ddf", label="SBM directional distance function (Fukuyama & Weber 2009)", short_name="SBM-DDF",
     build=_build_family, directional=True, weights="relative", score_kind="inefficiency", has_betas=True,
+    shadow_prices=True,
     default_weights=default_weights, divides_by=_divides_by,
     super_efficiency_note="with its equality constraints an efficient DMU has no feasible point once it leaves "
                           "its reference set",

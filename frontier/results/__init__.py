@@ -1,0 +1,21 @@
+"""The result types, one module each, and what they share (:mod:`.base`).
+
+Each type owns its table (``to_frame``), its summary, the rows of its export (``export()``, written in any format
+by :mod:`frontier.io`) and its figures (``PLOTS``, named by :mod:`frontier.plots`): see :class:`.base.Reportable`.
+``from frontier.results import X`` imports any of them.
+"""
+from __future__ import annotations
+
+from .base import (FileExports, Reportable, Specification, Summary, SummaryViews, leading_columns,
+                   level_means)
+from .economic import EconomicResult
+from .efficiency import EfficiencyResult, efficiency_table
+from .malmquist_bootstrap import MalmquistBootstrap
+from .metafrontier import MetafrontierResult
+from .productivity import ProductivityResult, productivity_table
+from .second_stage import SecondStageResult
+from .window import WindowAnalysisResult
+
+__all__ = ["EconomicResult", "EfficiencyResult", "FileExports", "MalmquistBootstrap", "MetafrontierResult",
+           "ProductivityResult", "Reportable", "SecondStageResult", "Specification", "Summary", "SummaryViews",
+           "WindowAnalysisResult", "efficiency_table", "leading_columns", "level_means", "productivity_table"]

@@ -1,0 +1,348 @@
+"""What every result type shares: the :class:`Specification` it carries, its :class:`Summary`, the
+:class:`Reportable` protocol the reporting layer relies on, and :class:`FileExports`, the one mixin that writes
+any result to a file and draws its figures.
+
+A result type (one module each in :mod:`frontier.results`) owns its table (``to_frame``), its summary, the rows
+of its export (``export(extra=None, **options) -> frontier.io.Export``) and its figures (``PLOTS``, kind ->
+drawer, the first the default). :mod:`frontier.io` writes the export in any format without knowing the type;
+:mod:`frontier.plots` names the drawers. Nothing here or in :mod:`frontier.io` switches on a result's type.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from html import escape
+from typing import ClassVar, Protocol
+
+import numpy as np
+import pandas as pd
+
+from .. import io
+from .._text import geo_mean
+from ..models import family as model_family
+
+
+@dataclass(frozen=True)
+class Specification(Mapping):
+    """What was computed: the model, its options and (for productivity) the index, frozen.
+
+    Written once by :func:`frontier.efficiency` / :func:`frontier.productivity` and read by summaries, exports
+    and plots. It also reads like a dict (``spec["rts"]``, ``spec.get("window")``, ``dict(spec)``). For indices,
+    ``form`` is ``"ratio"`` (Malmquist family: > 1 = progress, components multiply) or ``"difference"``
+    (Luenberger: > 0 = progress, components add) and ``components`` names the columns the index decomposes into, so
+    nothing downstream infers them from the index name.
+    """
+
+    model: str
+    orientation: str | None
+    rts: str
+    super_efficiency: bool
+    bad_disposability: str | None
+    direction: str | None
+    weights: dict | None
+    zeros: str
+    inputs: tuple
+    outputs: tuple
+    bad_outputs: tuple
+    description: str = ""
+    period: str | None = None
+    technology: str | None = None
+    window: int | None = None
+    reference: str | None = None
+    id: tuple = ()                      # efficiency(): the identifying columns written with the results
+    model_options: dict | None = None   # the family's own options as declared (EBM: epsilon)
+    parameters: dict | None = None      # model parameters declared or calibrated (EBM: epsilon, weights)
+    # productivity indices
+    index: str | None = None            # "malmquist", "luenberger", "hicks_moorsteen" or "lhm"
+    alias: str | None = None            # the name the user asked for: "gml", "ml", "sml", ...
+    form: str | None = None             # "ratio" or "difference"
+    components: tuple = ()              # e.g. ("index", "ec", "tc") or with ("pec", "sec")
+    decomposition: str | None = None
+    adjacency: str | None = None
+    base: str | None = None
+    entity: str | None = None
+    n_observations: int | None = None
+    n_entities: int | None = None
+    n_periods: int | None = None
+    # metafrontiers (and the metafrontier productivity index)
+    group: str | None = None            # the column naming each DMU's group
+    meta: str | None = None             # "pooled" or "union" (metafrontier efficiency)
+
+    def __getitem__(self, key):
+        if key not in self._names():
+            raise KeyError(key)
+        value = getattr(self, key)
+        return list(value) if key in ("inputs", "outputs", "bad_outputs", "id") else value
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    @classmethod
+    def _names(cls) -> tuple:
+        return tuple(f.name for f in fields(cls))
+
+    @property
+    def ratio(self) -> bool:
+        """True for ratio indices (multiply; 1 = no change), False for difference indicators (add; 0)."""
+        return self.form == "ratio"
+
+    @property
+    def index_label(self) -> str | None:
+        """The index by what it is, for summaries, reprs and plots: ``"ML"``, ``"GML"``, ``"SML"``,
+        ``"Malmquist"``, ``"Luenberger"``, or the family qualified by its technology (``"biennial Malmquist"``,
+        ``"global Luenberger"``, ``"window Malmquist (h = 1)"``); None for efficiency specifications."""
+        if self.form is None:
+            return None
+        if self.alias in ("ml", "gml", "sml"):
+            return self.alias.upper()
+        if self.alias in ("hicks_moorsteen", "lhm"):
+            name = "Hicks-Moorsteen" if self.alias == "hicks_moorsteen" else "Luenberger-Hicks-Moorsteen"
+            return name if self.technology in (None, "contemporaneous") else f"{self.technology} {name}"
+        family = "Malmquist" if self.ratio else "Luenberger"
+        if self.technology in (None, "contemporaneous"):
+            return family
+        if self.technology == "window":
+            return f"window {family} (h = {self.window})"
+        return f"{self.technology} {family}"
+
+    @property
+    def index_name(self) -> str | None:
+        """:attr:`index_label` spelled out with its form, e.g. ``"GML (global Malmquist-Luenberger, ratio form)"``."""
+        if self.form is None:
+            return None
+        spelled = {"ML": "Malmquist-Luenberger", "GML": "global Malmquist-Luenberger",
+                   "SML": "sequential Malmquist-Luenberger"}.get(self.index_label)
+        form = "ratio form" if self.ratio else "difference form"
+        return f"{self.index_label} ({spelled}, {form})" if spelled else f"{self.index_label} ({form})"
+
+    @property
+    def index_rts(self) -> str | None:
+        """Returns to scale of the distances behind the headline index and tc: ``"crs"`` under
+        ``decomposition="fgnz"`` (Färe, Grosskopf, Norris & Zhang 1994 measure productivity on the CRS technology
+        and only pec uses ``rts``), else ``rts``. None for efficiency specifications."""
+        if self.form is None:
+            return None
+        return "crs" if self.decomposition == "fgnz" else self.rts
+
+    def to_dict(self) -> dict:
+        return {key: self[key] for key in self}
+
+
+class Summary(str):
+    """A result's summary: the text (this object *is* that ``str``, so ``print``, ``in`` and ``==`` work as on the
+    text) plus what it was made of, for notebooks.
+
+    ``title`` is the first line, ``rows`` the ``(key, value)`` lines of the specification and counts, ``tables``
+    the DataFrames it quotes (e.g. ``"by period"``, ``"gtfp by period"``), so code reads the numbers instead of
+    parsing text. ``repr()`` is the text (a REPL shows it unescaped) and ``_repr_html_`` renders the rows and
+    tables as HTML tables in Jupyter.
+    """
+
+    title: str
+    rows: tuple
+    tables: dict
+
+    def __new__(cls, text: str, title: str = "", rows=(), tables=None):
+        obj = super().__new__(cls, text)
+        obj.title, obj.rows, obj.tables = title, tuple(rows), dict(tables or {})
+        return obj
+
+    def __repr__(self) -> str:
+        return str.__str__(self)
+
+    def _repr_html_(self) -> str:
+        cells = "".join(f"<tr><th style='text-align:left'>{escape(str(k))}</th>"
+                        f"<td style='text-align:left'>{escape(str(v))}</td></tr>" for k, v in self.rows)
+        parts = [f"<div class='frontier-summary'><p><b>{escape(self.title)}</b></p>",
+                 f"<table>{cells}</table>"]
+        for name, table in self.tables.items():
+            parts.append(f"<p>{escape(name)}</p>" + table.to_html(float_format=lambda v: f"{v:.4f}", na_rep="NaN"))
+        return "".join(parts) + "</div>"
+
+
+class SummaryViews:
+    """A result that prints as its :meth:`summary` (a :class:`Summary`) and shows in Jupyter as the summary's
+    specification and tables in HTML."""
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view of the result: the summary's specification and tables as HTML."""
+        return self.summary()._repr_html_()
+
+
+class Reportable(Protocol):
+    """What :mod:`frontier.io`, :mod:`frontier.plots` and the command line need of a result, and all they use."""
+
+    PLOTS: ClassVar[Mapping[str, Callable]]        # kind -> drawer(result, path=None, **options); first = default
+
+    def to_frame(self) -> pd.DataFrame: ...
+
+    def summary(self) -> Summary: ...
+
+    def export(self, extra: dict | None = None, **options) -> io.Export: ...
+
+
+class FileExports:
+    """``to_csv``, ``to_excel``, ``to_stata``, ``to_parquet`` and ``plot`` of a result.
+
+    Each writer writes the result's :meth:`export` (its table with the identifying columns first, the variables'
+    descriptions and the specification; ``options`` go to ``export``, e.g. a productivity result's ``policy``)
+    in that format through :func:`frontier.io.write_result`. :meth:`draw` draws one of the result's ``PLOTS``
+    (matplotlib is needed then, not before)."""
+
+    PLOTS: ClassVar[Mapping[str, Callable]] = {}
+
+    def to_csv(self, path, **options) -> None:
+        """Write the export's table (:meth:`to_frame` with the identifying column(s) leading) to a CSV file."""
+        io.write_result(self, path, fmt="csv", **options)
+
+    def to_excel(self, path, **options) -> None:
+        """Write the results to an .xlsx file, with a ``specification`` sheet (model, options, conventions)."""
+        io.write_result(self, path, fmt="excel", **options)
+
+    def to_stata(self, path, **options) -> None:
+        """Write the results to a Stata .dta file (variable labels; the specification as dataset notes)."""
+        io.write_result(self, path, fmt="stata", **options)
+
+    def to_parquet(self, path, **options) -> None:
+        """Write the results to a Parquet file (the specification in its metadata)."""
+        io.write_result(self, path, fmt="parquet", **options)
+
+    def draw(self, kind: str | None = None, path=None, **options):
+        """The figure ``kind`` of :attr:`PLOTS` (default: the first), saved to ``path`` when given."""
+        if not self.PLOTS:
+            raise TypeError(f"{type(self).__name__} has no figures")
+        kind = next(iter(self.PLOTS)) if kind is None else kind
+        if kind not in self.PLOTS:
+            raise ValueError(f"kind must be {' or '.join(repr(k) for k in self.PLOTS)}, got {kind!r}")
+        return self.PLOTS[kind](self, path, **options)
+
+    def plot(self, path=None, **options):
+        """The result's figure (the first of :attr:`PLOTS`), saved to ``path`` when given; returns the Figure."""
+        return self.draw(None, path, **options)
+
+
+# ----------------------------------------------------------------------------------------------------
+# the rows of summaries and exports
+# ----------------------------------------------------------------------------------------------------
+
+def spec_rows(spec, keys) -> list[tuple[str, object]]:
+    """``(key, value)`` of the specification's ``keys`` that are set (``super_efficiency`` even when False)."""
+    rows = []
+    for key in keys:
+        value = spec.get(key)
+        if value is None or value == [] or value is False and key != "super_efficiency":
+            continue
+        rows.append((key, value))
+    return rows
+
+
+def row_line(key: str, value) -> str:
+    """One ``key  value`` line of a summary's text."""
+    return f"  {key:<18} {value}"
+
+
+def summary_parameter_rows(spec) -> list[tuple]:
+    """(name, text) of the model parameters the family settled (EBM: epsilon and weights, calibrated or declared)."""
+    rows = []
+    for key, value in (spec.get("parameters") or {}).items():
+        if value is None or value == () or value == {}:
+            continue
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}" for k, v in value.items())
+        elif isinstance(value, tuple):
+            value = ", ".join(value)
+        rows.append((key, value))
+    return rows
+
+
+def export_parameter_rows(spec) -> list:
+    """One export row per model parameter the family settled (``spec.parameters``; EBM: epsilon, weights,
+    which of them were calibrated and from which projection)."""
+    return [(f"parameter {key}", io.format_value(value)) for key, value in (spec.get("parameters") or {}).items()
+            if value is not None and value != () and value != {}]
+
+
+def export_spec_rows(spec, keys) -> list[tuple[str, str]]:
+    """``(key, text)`` of the specification's ``keys`` that are set, as an export writes them."""
+    rows = []
+    for key in keys:
+        value = spec.get(key)
+        if value is None or value == []:
+            continue
+        rows.append((key, io.format_value(value)))
+    return rows
+
+
+def reproducing_call(func: str, spec: dict, positional: list[str], keys: list[str], defaults: dict) -> str:
+    """The ``frontier.<func>(...)`` call that reproduces a result: ``positional`` names, then each of ``keys``
+    whose value in ``spec`` is set and not its default, then the family's own options (EBM's epsilon)."""
+    parts = list(positional)
+    for key in keys:
+        value = spec.get(key)
+        if value is None or value == [] or defaults.get(key, object()) == value:
+            continue
+        parts.append(f"{key}={value!r}")
+    for key, value in (spec.get("model_options") or {}).items():     # a family's own options (EBM's epsilon)
+        parts.append(f"{key}={value!r}")
+    return f"frontier.{func}(" + ", ".join(parts) + ")"
+
+
+def model_name(spec) -> str:
+    """The model as figures name it (``"super-SBM"``, ``"DDF"``...), from the registry."""
+    return model_family(spec["model"]).display_name(bool(spec.get("super_efficiency")))
+
+
+def leading_columns(ids: pd.DataFrame | None, periods: pd.Series | None, index: pd.Index) -> list:
+    """The columns that lead a per-DMU frame: the ``id`` columns (when given) and the period column (unless an id
+    column already is it, or, without ids, it already is a level of ``index``), so the frame merges straight back
+    onto the user's data on its index or on the id columns."""
+    parts = [] if ids is None else [ids]
+    id_names = [] if ids is None else list(ids.columns)
+    if periods is not None and periods.name not in id_names and (ids is not None or periods.name not in index.names):
+        parts.append(periods)
+    return parts
+
+
+def level_means(levels: pd.DataFrame, column: str = "gtfp", *, geometric: bool, period_order=()) -> pd.DataFrame:
+    """Per period (the second index level of ``levels``): the mean of ``column`` across the entities with a finite
+    level, geometric or arithmetic, and ``n``, how many entities that is (0, mean NaN, where none has a level)."""
+    values = levels[column].astype(float)
+    periods = levels.index.get_level_values(1)
+    finite = np.isfinite(values).to_numpy()
+    grouped = values[finite].groupby(level=1)
+    out = pd.DataFrame({column: grouped.agg(geo_mean if geometric else "mean"), "n": grouped.size()})
+    distinct = list(pd.unique(periods))
+    known = [p for p in period_order if p in distinct]
+    out = out.reindex(known + [p for p in distinct if p not in known])
+    out.index.name = levels.index.names[1]
+    out["n"] = out["n"].fillna(0).astype(int)
+    return out
+
+
+def warn_user(message: str) -> None:
+    """A UserWarning attributed to the first caller outside the package (the user's line, not ours)."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame, level = sys._getframe(1), 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
+
+
+def n_path(n: pd.Series) -> str:
+    """``"40 (2010) -> 1 (2014)"`` style: the first and last count, and every change in between, compactly."""
+    if not len(n):
+        return "0"
+    parts = [f"{int(n.iloc[0])} ({n.index[0]})"]
+    for p, k in list(n.items())[1:]:
+        if k != int(parts[-1].split(" ")[0]):
+            parts.append(f"{int(k)} ({p})")
+    return " -> ".join(parts)
