@@ -27,7 +27,7 @@ _PUBLIC = {
     "Specification": "results",
     "WindowAnalysisResult": "results",
     "bootstrap": "efficiency_bootstrap",
-    "BootstrapResult": "efficiency_bootstrap",
+    "BootstrapResult": "results",
     "second_stage": "truncated_regression",
     "SecondStageResult": "results",
     "sfa": "stochastic_frontier",

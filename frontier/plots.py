@@ -22,8 +22,7 @@ from __future__ import annotations
 import importlib.util
 
 from ._plotting import CJK_FAMILIES, MISSING
-from .efficiency_bootstrap import BootstrapResult
-from .results import EfficiencyResult, MetafrontierResult, ProductivityResult, WindowAnalysisResult
+from .results import BootstrapResult, EfficiencyResult, MetafrontierResult, ProductivityResult, WindowAnalysisResult
 
 if importlib.util.find_spec("matplotlib") is None:   # fail at import, so callers can fall back cleanly
     raise ImportError(MISSING)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .base import (FileExports, Reportable, Specification, Summary, SummaryViews, leading_columns,
                    level_means)
+from .bootstrap import BootstrapResult
 from .economic import EconomicResult
 from .efficiency import EfficiencyResult, efficiency_table
 from .malmquist_bootstrap import MalmquistBootstrap
@@ -16,6 +17,6 @@ from .productivity import ProductivityResult, productivity_table
 from .second_stage import SecondStageResult
 from .window import WindowAnalysisResult
 
-__all__ = ["EconomicResult", "EfficiencyResult", "FileExports", "MalmquistBootstrap", "MetafrontierResult",
+__all__ = ["BootstrapResult", "EconomicResult", "EfficiencyResult", "FileExports", "MalmquistBootstrap", "MetafrontierResult",
            "ProductivityResult", "Reportable", "SecondStageResult", "Specification", "Summary", "SummaryViews",
            "WindowAnalysisResult", "efficiency_table", "leading_columns", "level_means", "productivity_table"]
