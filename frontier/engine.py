@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import sys
 import threading
 import time
@@ -145,6 +146,98 @@ _STATUS_NAMES = {
 
 def status_name(ms) -> str:
     return _STATUS_NAMES.get(ms, f"solver_error:{str(ms).split('.')[-1]}")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Limits on every HiGHS call
+#
+# On extreme data HiGHS can run forever: a dual simplex cycling at the tightest tolerances (output SBM with 1e-8
+# placeholders, method="full"), an interior-point solve whose inner conjugate-residual iterations never converge
+# (data spanning 1e-8..1e12). A C++ call that never returns is a hang Ctrl-C cannot stop either, since Python handles
+# a signal only between bytecodes. So every HiGHS solve goes through :func:`run_highs`, which bounds it by iterations
+# and time (a limit reached is a numerical failure like any other: the next retry, then the robust path, then NaN with
+# ``"numerical_error"``) and hands control back to Python often enough for a Ctrl-C to stop the run within
+# ``INTERRUPT_SECONDS`` or so. The limits are far above what any LP of valid data needs (benchmarks/bench_extreme.py
+# measures both), so they change no answer there.
+SOLVE_SECONDS = 30.0        # the longest one HiGHS solve may run (all its slices together)
+INTERRUPT_SECONDS = 0.25    # a simplex solve runs in slices this long: Python handles Ctrl-C between them
+SIMPLEX_ITERATIONS_MIN = 10_000     # simplex iterations one solve may take: at least this many ...
+SIMPLEX_ITERATIONS_PER_SIZE = 20    # ... or this many per row and column of the model
+IPM_ITERATIONS = 100        # interior-point iterations (its own default is 2^31 - 1)
+ROBUST_SECONDS = 60.0       # the robust path's time for one LP, over all its scalings and retries
+
+STOP = threading.Event()    # set when the caller was interrupted: solves in other threads end at their next slice
+
+
+def highs_option(h: highspy.Highs, name: str):
+    """The value of HiGHS option ``name`` (highspy 1.16 returns it with a status, earlier versions alone)."""
+    value = h.getOptionValue(name)
+    return value[1] if isinstance(value, tuple) else value
+
+
+def simplex_iteration_limit(h: highspy.Highs) -> int:
+    """The simplex iterations a solve of the model in ``h`` may take (:data:`SIMPLEX_ITERATIONS_PER_SIZE`)."""
+    return max(SIMPLEX_ITERATIONS_MIN, SIMPLEX_ITERATIONS_PER_SIZE * (h.getNumRow() + h.getNumCol()))
+
+
+def run_highs(h: highspy.Highs, seconds: float = SOLVE_SECONDS):
+    """Solve the model in ``h`` within the limits above and return HiGHS's model status (``kTimeLimit`` or
+    ``kIterationLimit`` when one ended it).
+
+    A simplex solve runs in slices of ``INTERRUPT_SECONDS`` (HiGHS's ``time_limit``; it resumes from its basis), so
+    between two slices Python runs a pending Ctrl-C handler (``KeyboardInterrupt``) and a solve in another thread sees
+    :data:`STOP`. An interior-point solve cannot resume: it runs in one piece with HiGHS's interrupt callback
+    (:func:`_run_interruptible`). HiGHS's run clock adds up over all runs of a model, so each limit is set relative
+    to it."""
+    if STOP.is_set():
+        raise KeyboardInterrupt
+    iterations = simplex_iteration_limit(h)
+    seconds = min(max(seconds, 0.0), SOLVE_SECONDS)
+    start = h.getRunTime()
+    if highs_option(h, "solver") == "ipm":
+        h.setOptionValue("ipm_iteration_limit", IPM_ITERATIONS)
+        h.setOptionValue("simplex_iteration_limit", iterations)      # crossover
+        h.setOptionValue("time_limit", start + seconds)
+        return _run_interruptible(h)
+    while True:
+        h.setOptionValue("simplex_iteration_limit", iterations)
+        h.setOptionValue("time_limit", min(h.getRunTime() + INTERRUPT_SECONDS, start + seconds))
+        h.run()
+        ms = h.getModelStatus()
+        if ms != MS.kTimeLimit or h.getRunTime() >= start + seconds:
+            return ms
+        if STOP.is_set():        # (in the calling thread a Ctrl-C has raised KeyboardInterrupt by now)
+            raise KeyboardInterrupt
+        iterations -= h.getInfo().simplex_iteration_count
+        if iterations <= 0:
+            return MS.kIterationLimit
+
+
+def _run_interruptible(h: highspy.Highs):
+    """``h.run()`` with HiGHS's interior-point interrupt callback asking to stop once :data:`STOP` is set or, in the
+    main thread, a Ctrl-C arrived: during the run SIGINT only sets a flag (a Python exception raised inside HiGHS's
+    callback would be swallowed by HiGHS), and after it the signal is raised again for the original handler."""
+    caught = []
+    main = threading.current_thread() is threading.main_thread()
+    if main:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+
+    def interrupt(event) -> None:
+        if caught or STOP.is_set():
+            event.interrupt()
+
+    h.cbIpmInterrupt += interrupt
+    try:
+        h.run()
+    finally:
+        h.cbIpmInterrupt -= interrupt
+        if main:
+            signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+    if caught:
+        signal.raise_signal(signal.SIGINT)
+    if STOP.is_set():
+        raise KeyboardInterrupt
+    return h.getModelStatus()
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -480,8 +573,7 @@ class StageSolver:
         lp = h.getLp()
         saved = np.asarray(lp.col_cost_, dtype=float).copy()
         h.changeColsCost(n, idx, np.zeros(n))
-        h.run()
-        feasible = h.getModelStatus() == MS.kOptimal
+        feasible = run_highs(h) == MS.kOptimal
         h.changeColsCost(n, idx, saved)
         return "unbounded" if feasible else "infeasible"
 
@@ -496,8 +588,7 @@ class StageSolver:
         self.negative = None
         retries = 0
         while True:
-            self.h.run()
-            ms = self.h.getModelStatus()
+            ms = run_highs(self.h)
             if ms == MS.kOptimal:
                 solution = self.h.getSolution()
                 row_dual = np.asarray(solution.row_dual, dtype=float)
@@ -879,13 +970,17 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
     A = lp.A
     candidates = [(p, ref[p]) for p in positions]
     feasible = stage.always_feasible(in_reference(stage, own))
+    deadline = time.monotonic() + ROBUST_SECONDS
     for scaling, strategy in ROBUST_ATTEMPTS:
+        if time.monotonic() >= deadline:
+            break
         if scaling == "own_value":
             row_factor, col_factor = own_value_scaling(A, point, stage.d)
         else:
             row_factor, col_factor = equilibrate(np.vstack([A, lp.cost]) if scaling == "objective" else A)
             row_factor = row_factor[: A.shape[0]]
-        status, x, objective, row_dual, basis = _solve_scaled(lp, row_factor, col_factor, strategy, prove=not feasible)
+        status, x, objective, row_dual, basis = _solve_scaled(lp, row_factor, col_factor, strategy, deadline,
+                                                              prove=not feasible)
         if status == "optimal":
             answers = [(x, objective, row_dual, False)]
             exact = exact_basic_solution(lp, *basis)
@@ -1106,11 +1201,12 @@ def _farkas_exact(lp: _LP, y: np.ndarray) -> bool:
     return bound < floor
 
 
-def infeasibility_proven(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray) -> bool:
+def infeasibility_proven(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray,
+                         deadline: float | None = None) -> bool:
     """Whether ``lp`` is infeasible, proven exactly when HiGHS's ray is not a certificate (its rounding can break one
     on a badly scaled LP): the phase-1 LP ``min sum(u + v)  s.t.  row_lo <= A x + u - v <= row_up`` (x in its box,
-    u, v >= 0; always feasible and bounded) is solved with the same scaling, and its final basis is recomputed
-    and checked in rational arithmetic (:func:`exact_basic_solution`). An exactly optimal basis with a positive
+    u, v >= 0; always feasible and bounded) is solved with the same scaling (within ``deadline``, as the LP's own
+    solves), and its final basis is recomputed and checked in rational arithmetic (:func:`exact_basic_solution`). An exactly optimal basis with a positive
     exact objective proves that no x meets the rows; its dual is the Farkas certificate."""
     R, C = lp.A.shape
     identity = np.eye(R)
@@ -1118,7 +1214,7 @@ def infeasibility_proven(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray
                  np.concatenate([lp.col_lo, np.zeros(2 * R)]), np.concatenate([lp.col_up, np.full(2 * R, np.inf)]),
                  lp.row_lo, lp.row_up)
     factors = np.concatenate([col_factor, 1.0 / row_factor, 1.0 / row_factor])
-    status, _, _, _, basis = _solve_scaled(phase1, row_factor, factors, prove=False)
+    status, _, _, _, basis = _solve_scaled(phase1, row_factor, factors, deadline=deadline, prove=False)
     if status != "optimal":
         return False
     exact = exact_basic_solution(phase1, *basis)
@@ -1140,9 +1236,10 @@ def ray_certified(lp: _LP, r: np.ndarray) -> bool:
 
 
 def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strategy: int = 1,
-                  prove: bool = True):
+                  deadline: float | None = None, prove: bool = True):
     """Solve ``lp`` after scaling rows by ``row_factor`` and columns by ``col_factor`` (and the objective by a
-    power of two that brings its largest entry near 1), with :data:`ROBUST_OPTIONS`.
+    power of two that brings its largest entry near 1), with :data:`ROBUST_OPTIONS`, every HiGHS call ending by
+    ``deadline`` (:func:`time.monotonic`; default ``SOLVE_SECONDS`` from now) at the latest.
 
     Returns ``(status, x, objective, row_dual, basis)`` in the LP's own units; ``x``, ``row_dual`` and ``basis``
     (HiGHS's column and row basis statuses as integers) are None unless optimal. ``"infeasible"`` and ``"unbounded"``
@@ -1150,6 +1247,8 @@ def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strat
     the infeasibility proven exactly (:func:`infeasibility_proven`, unless ``prove`` is False); a primal ray with a
     feasible point (:func:`ray_certified`). Otherwise ``"numerical_error"``.
     """
+    if deadline is None:
+        deadline = time.monotonic() + SOLVE_SECONDS
     A, cost = lp.A, lp.cost
     top = np.abs(cost * col_factor).max(initial=0.0)
     cost_factor = np.exp2(-np.round(np.log2(top))) if top > 0 else 1.0
@@ -1167,8 +1266,7 @@ def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strat
     h.addCols(C, cost * col_factor * cost_factor, np.where(np.isinf(clo), -HINF, clo),
               np.where(np.isinf(cup), HINF, cup), col_idx.size, starts, row_idx.astype(np.int32), As[As != 0])
     for options in RETRY_OPTIONS[1:] + [None]:   # dual simplex, then primal simplex, then interior point
-        h.run()
-        ms = h.getModelStatus()
+        ms = run_highs(h, seconds=deadline - time.monotonic())
         if ms in (MS.kOptimal, MS.kInfeasible, MS.kUnbounded, MS.kUnboundedOrInfeasible) or options is None:
             break
         for key, value in options.items():
@@ -1185,21 +1283,22 @@ def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strat
         _, has_ray, ray = h.getDualRay()
         if has_ray and farkas_certified(lp, np.asarray(ray, dtype=float) * row_factor):
             return "infeasible", None, np.nan, None, None
-        if prove and infeasibility_proven(lp, row_factor, col_factor):
+        if prove and infeasibility_proven(lp, row_factor, col_factor, deadline):
             return "infeasible", None, np.nan, None, None
     if ms in (MS.kUnbounded, MS.kUnboundedOrInfeasible):
         _, has_ray, ray = h.getPrimalRay()
-        if has_ray and ray_certified(lp, np.asarray(ray, dtype=float) * col_factor) and _feasible(h, lp, col_factor):
+        if has_ray and ray_certified(lp, np.asarray(ray, dtype=float) * col_factor) and _feasible(h, lp, col_factor,
+                                                                                                  deadline):
             return "unbounded", None, np.nan, None, None
     return "numerical_error", None, np.nan, None, None
 
 
-def _feasible(h: highspy.Highs, lp: _LP, col_factor: np.ndarray) -> bool:
-    """Whether the model in ``h`` has a point that is feasible in ``lp``'s units (solved with zero costs)."""
+def _feasible(h: highspy.Highs, lp: _LP, col_factor: np.ndarray, deadline: float) -> bool:
+    """Whether the model in ``h`` has a point that is feasible in ``lp``'s units (solved with zero costs, by
+    ``deadline``)."""
     C = lp.A.shape[1]
     h.changeColsCost(C, np.arange(C, dtype=np.int32), np.zeros(C))
-    h.run()
-    if h.getModelStatus() != MS.kOptimal:
+    if run_highs(h, seconds=deadline - time.monotonic()) != MS.kOptimal:
         return False
     x = np.clip(np.asarray(h.getSolution().col_value, dtype=float) * col_factor, lp.col_lo, lp.col_up)
     activity, size = lp.A @ x, np.abs(lp.A) @ np.abs(x)
@@ -1248,6 +1347,13 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
     pending = np.flatnonzero(answers.status == "not_solved").tolist()
     if pending:      # (a dense batch may have left none: then no HiGHS model is built)
         solve_with_highs(stage, ref_data, plan, method, own, answers, pending)
+    left = np.flatnonzero(answers.status == "not_solved").tolist()
+    if method == "full" and left:
+        # what the model with every column could not solve or certify (on extreme data its dual simplex can cycle
+        # at the tight tolerances, ending at the iteration limit) goes to column generation over the screened
+        # candidates first: the same LP, smaller, solved as "auto" would, so "full" gives the same answers
+        solve_with_highs(stage, ref_data, plan_stage(stage, ref_data, "restricted", k), "restricted", own, answers,
+                         left)
     patch, status, objective, row_duals, sols = (answers.patch, answers.status, answers.objective, answers.row_duals,
                                                  answers.sols)
     for i in sorted(np.flatnonzero(status == "not_solved").tolist()):
