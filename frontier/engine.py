@@ -98,6 +98,14 @@ RETRY_OPTIONS = [{}, {"simplex_strategy": 4}, {"solver": "ipm", "run_crossover":
 # the robust path: an equilibrated model, the tightest tolerances HiGHS accepts, no entry dropped as "small"
 ROBUST_OPTIONS = {"presolve": "off", "solver": "simplex", "primal_feasibility_tolerance": TIGHT_TOL,
                   "dual_feasibility_tolerance": TIGHT_TOL, "small_matrix_value": 1e-12, "large_matrix_value": 1e30}
+# The matrix entries the robust path hands HiGHS, after scaling: none above HiGHS's default bound on an entry (its
+# option large_matrix_value; a scaling with larger ones is shifted down by a power of two on every row), and none
+# below the smallest it keeps (small_matrix_value at its least, as set above: such entries are zeros to HiGHS anyway,
+# and are left out here, so HiGHS never edits its matrix). On data spanning 1e-8..1e12, entries from 6.6e-19 to 2.6e18 made HiGHS 1.16 abort
+# the interpreter ("double free or corruption", docs/upstream/highs-abort.md). What HiGHS returns for the
+# shortened matrix is certified against the LP's own entries, as every answer is.
+HIGHS_LARGEST_ENTRY = 1e15
+HIGHS_SMALLEST_ENTRY = 1e-12
 
 _banner_shown = False
 _banner_lock = threading.Lock()
@@ -1253,6 +1261,11 @@ def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strat
     top = np.abs(cost * col_factor).max(initial=0.0)
     cost_factor = np.exp2(-np.round(np.log2(top))) if top > 0 else 1.0
     As = (A * row_factor[:, None] * col_factor[None, :]).T       # column-major for addCols
+    top = np.abs(As).max(initial=0.0)
+    if top > HIGHS_LARGEST_ENTRY:     # every row by the same power of two: the same LP, its entries in HiGHS's range
+        shift = np.exp2(-np.ceil(np.log2(top / HIGHS_LARGEST_ENTRY)))
+        row_factor, As = row_factor * shift, As * shift
+    As[np.abs(As) < HIGHS_SMALLEST_ENTRY] = 0.0
     R, C = A.shape
     h = new_highs()
     for key, value in {"threads": 1, **ROBUST_OPTIONS, "simplex_strategy": strategy}.items():
