@@ -63,7 +63,7 @@ from __future__ import annotations
 import highspy
 import numpy as np
 
-from .engine import dominance_screen, new_highs
+from .engine import dominance_screen, new_highs, run_highs
 from .models.base import ReferenceBlock
 
 CLEANUP_MAX = 2000
@@ -144,11 +144,9 @@ class _HullTest:
         h = self.h
         lo = np.where(self.equality, p, -HINF)
         h.changeRowsBounds(self.r, np.arange(self.r, dtype=np.int32), lo, p)
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if run_highs(h) != highspy.HighsModelStatus.kOptimal:
             h.clearSolver()
-            h.run()
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            if run_highs(h) != highspy.HighsModelStatus.kOptimal:
                 return False, None, None
         sol = h.getSolution()
         mu = np.maximum(np.asarray(sol.col_value, dtype=float)[self.n_art:], 0.0)
