@@ -2004,10 +2004,17 @@ def solve_in_process(units: list[WorkUnit], which: list[int], n_jobs: int, finis
         return
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    with ThreadPoolExecutor(threads, thread_name_prefix="frontier") as pool:
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="frontier")
+    try:
         running = {pool.submit(units[i].solve): i for i in which}
         for done in as_completed(running):
             finished(running[done], done.result())
+    except BaseException:
+        STOP.set()      # (a Ctrl-C here): the other threads' HiGHS solves end at their next time slice
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        STOP.clear()
 
 
 def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
