@@ -1365,7 +1365,7 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
         # what the model with every column could not solve or certify (on extreme data its dual simplex can cycle
         # at the tight tolerances, ending at the iteration limit) goes to column generation over the screened
         # candidates first: the same LP, smaller, solved as "auto" would, so "full" gives the same answers
-        solve_with_highs(stage, ref_data, plan_stage(stage, ref_data, "restricted", k), "restricted", own, answers,
+        solve_with_highs(stage, ref_data, plan_stage(stage, ref_data, "restricted", n_evaluated=k), "restricted", own, answers,
                          left)
     patch, status, objective, row_duals, sols = (answers.patch, answers.status, answers.objective, answers.row_duals,
                                                  answers.sols)

@@ -164,7 +164,10 @@ def test_auto_picks_the_method_measured_fastest_and_every_method_agrees(monkeypa
     for data in (small, df):
         seen.clear()
         auto = fr.efficiency(data, inputs, outputs, bads, model="sbm", rts="vrs", super_efficiency=True)
-        assert {method for _, method in seen} == {"full" if len(data) <= engine.FULL_MAX else "restricted"}
+        expected = "full" if len(data) <= engine.FULL_MAX else "restricted"
+        # (the full model's LPs it cannot certify, e.g. infeasible super-efficiency LPs whose ray needs the robust
+        # path, are planned again by column generation before the robust path)
+        assert expected in {method for _, method in seen} <= {expected, "restricted"}
         for method in ("full", "restricted", "dense"):
             assert_same(auto, fr.efficiency(data, inputs, outputs, bads, model="sbm", rts="vrs",
                                             super_efficiency=True, method=method))
