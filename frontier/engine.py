@@ -1136,6 +1136,91 @@ def _exactly_optimal(lp, col_status, row_status, basic, tight, x, y_tight) -> bo
     return True
 
 
+def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max_pivots: int = 50):
+    """Primal simplex pivots in rational arithmetic from a floating-point simplex's final basis, until the basis is
+    exactly optimal for the LP as given (its floats are exact rationals).
+
+    A float simplex stops at a basis that is optimal within its tolerances; on a degenerate LP the exact reduced
+    cost of a nonbasic column may then be -5e-17 instead of 0, so the basis is not exactly optimal and its exact
+    dual is no certificate, although a basis one or two pivots away is. The LP is taken with a slack per row
+    (``A x - s = 0``, ``row_lo <= s <= row_up``); Bland's rule (the lowest index enters, ties leave by the lowest
+    index) cannot cycle. Returns HiGHS-coded ``(col_status, row_status)`` of an exactly optimal basis, or None when
+    the start is not exactly primal feasible or singular, the LP is unbounded, or ``max_pivots`` run out.
+    """
+    F = Fraction
+    R, C = lp.A.shape
+    lower = np.concatenate([lp.col_lo, lp.row_lo])
+    upper = np.concatenate([lp.col_up, lp.row_up])
+    status = np.concatenate([col_status, row_status]).astype(np.int64)
+    basis = [int(j) for j in np.flatnonzero(status == BASIC)]
+    if len(basis) != R:
+        return None
+    column_cache: dict[int, list] = {}
+
+    def column(j: int) -> list:          # [A, -I] column j in rationals
+        if j not in column_cache:
+            column_cache[j] = [F(float(v)) for v in lp.A[:, j]] if j < C else \
+                [F(-1) if i == j - C else F(0) for i in range(R)]
+        return column_cache[j]
+
+    cost = [F(float(c)) for c in lp.cost] + [F(0)] * R
+
+    def nonbasic_value(j: int) -> F:
+        fixed_or_lower = lower[j] == upper[j] or status[j] == AT_LOWER
+        bound = lower[j] if fixed_or_lower else upper[j] if status[j] == AT_UPPER else 0.0
+        return F(float(bound)) if np.isfinite(bound) else F(0)
+
+    for _ in range(max_pivots):
+        B = [[column(j)[i] for j in basis] for i in range(R)]
+        in_basis = set(basis)
+        nonbasic = [j for j in range(C + R) if j not in in_basis]
+        values = {j: nonbasic_value(j) for j in nonbasic}
+        rhs = [-sum((column(j)[i] * v for j, v in values.items() if v != 0), F(0)) for i in range(R)]
+        x_basic = _solve_exact(B, rhs)
+        y = _solve_exact([list(row) for row in zip(*B)], [cost[j] for j in basis])
+        if x_basic is None or y is None:
+            return None
+        if any((np.isfinite(lower[j]) and v < F(float(lower[j]))) or (np.isfinite(upper[j]) and v > F(float(upper[j])))
+               for j, v in zip(basis, x_basic)):
+            return None
+        entering = None
+        for j in nonbasic:
+            if lower[j] == upper[j]:
+                continue
+            d = cost[j] - sum((yi * a for yi, a in zip(y, column(j)) if a != 0), F(0))
+            at = values[j]
+            if (d < 0 and (not np.isfinite(upper[j]) or at < F(float(upper[j])))) or \
+                    (d > 0 and (not np.isfinite(lower[j]) or at > F(float(lower[j])))):
+                entering, direction = j, (1 if d < 0 else -1)
+                break
+        if entering is None:
+            col = np.where(status[:C] == BASIC, BASIC, status[:C])
+            return col, status[C:].copy()
+        w = _solve_exact(B, column(entering))
+        span = upper[entering] - lower[entering]
+        step = F(float(span)) if np.isfinite(span) else None
+        leaving, leaving_bound = None, None
+        for k, (j, v, wk) in enumerate(zip(basis, x_basic, w)):
+            change = -direction * wk            # d x_j / d step
+            if change < 0 and np.isfinite(lower[j]):
+                room, bound = (v - F(float(lower[j]))) / -change, AT_LOWER
+            elif change > 0 and np.isfinite(upper[j]):
+                room, bound = (F(float(upper[j])) - v) / change, AT_UPPER
+            else:
+                continue
+            if step is None or room < step or (room == step and leaving is not None and j < basis[leaving]):
+                step, leaving, leaving_bound = room, k, bound
+        if step is None:
+            return None                          # unbounded
+        if leaving is None:                      # the entering variable reaches its other bound
+            status[entering] = AT_UPPER if direction > 0 else AT_LOWER
+            continue
+        status[basis[leaving]] = leaving_bound
+        status[entering] = BASIC
+        basis[leaving] = entering
+    return None
+
+
 def _nonbasic_values(lp: "_LP", col_status: np.ndarray) -> np.ndarray:
     """Each nonbasic column's value: its lower or upper bound by status (a fixed column's bound, 0 if free and
     nonbasic); basic columns get 0 here."""
@@ -1226,6 +1311,9 @@ def infeasibility_proven(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray
     if status != "optimal":
         return False
     exact = exact_basic_solution(phase1, *basis)
+    if exact is not None and not exact[3]:          # optimal within tolerances only: pivot on, exactly
+        polished = exact_simplex(phase1, *basis)
+        exact = exact_basic_solution(phase1, *polished) if polished is not None else None
     return exact is not None and exact[3] and exact[1] > 0
 
 

@@ -660,3 +660,42 @@ def test_merge_lambda_replaces_the_optimal_rows_only():
         for i, (want_idx, want_val) in enumerate(expected):
             np.testing.assert_array_equal(idx[ptr[i]:ptr[i + 1]], want_idx)
             np.testing.assert_array_equal(val[ptr[i]:ptr[i + 1]], want_val)
+
+
+def test_an_ordinary_infeasible_lp_is_proven_infeasible_not_numerical_error():
+    """A super-SBM VRS cross-period LP whose SBM stage is infeasible (no convex combination of the reference set
+    has as little of the bad output and as much output): the float ray of HiGHS leaves a reduced cost of -5e-17 on a
+    degenerate column, so neither it nor the float phase-1 basis is an exact certificate; the exact simplex pivots
+    on to one that is (engine.exact_simplex), so the status is "infeasible" and the super-efficiency score is found."""
+    ref = pd.DataFrame({"x": [1.05, 10.5, 12.6, 9.45], "y": [1.1, 8.8, 9.9, 11], "b": [1, 9, 10, 12]},
+                       index=list("ABCD"))
+    data = pd.concat([ref, pd.DataFrame({"x": [11.0], "y": [9.6], "b": [9.0]}, index=["B2"])])
+    for method in engine.METHODS:
+        plain = fr.efficiency(data, ["x"], ["y"], ["b"], model="sbm", rts="vrs", reference=list("ABCD"),
+                              method=method)
+        assert plain.status["B2"] == "infeasible" and np.isnan(plain.scores["B2"])
+        sup = fr.efficiency(data, ["x"], ["y"], ["b"], model="sbm", rts="vrs", super_efficiency=True,
+                            reference=list("ABCD"), method=method)
+        assert sup.status["B2"] == "optimal" and sup.scores["B2"] == pytest.approx(1.0392517858457913, rel=1e-12)
+
+
+def test_exact_simplex_pivots_a_float_basis_to_an_exactly_optimal_one():
+    """The phase-1 LP of that infeasible SBM LP: HiGHS's optimal basis has an exact reduced cost of -4.9e-17 on
+    one column; one or two exact pivots reach a basis whose exact dual proves the phase-1 optimum positive."""
+    A = np.array([[-1.375, 1.375, 0, 0, 0.13125, 1.3125, 1.575, 1.18125],
+                  [-1.2, 0, -1.2, 0, 0.1375, 1.1, 1.2375, 1.375],
+                  [-1.125, 0, 0, 1.125, 0.125, 1.125, 1.25, 1.5],
+                  [-1, 0, 0, 0, 1, 1, 1, 1],
+                  [1, 0, 0.5, 0.5, 0, 0, 0, 0]])
+    R, C = A.shape
+    rows = np.array([0, 0, 0, 0, 1.0])
+    phase1 = engine._LP(np.hstack([A, np.eye(R), -np.eye(R)]), np.concatenate([np.zeros(C), np.ones(2 * R)]),
+                        np.zeros(C + 2 * R), np.full(C + 2 * R, np.inf), rows, rows)
+    col_status = np.array([1, 0, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+    row_status = np.array([0, 2, 0, 0, 2])
+    first = engine.exact_basic_solution(phase1, col_status, row_status)
+    assert first is not None and not first[3]                      # optimal within tolerances only
+    polished = engine.exact_simplex(phase1, col_status, row_status)
+    assert polished is not None
+    x, objective, _, exactly_optimal = engine.exact_basic_solution(phase1, *polished)
+    assert exactly_optimal and objective > 0.09
