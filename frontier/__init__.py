@@ -15,22 +15,22 @@ import importlib
 
 # public name -> the module that defines it
 _PUBLIC = {
-    "efficiency": "scoring",
+    "efficiency": "analyses.efficiency",
     "productivity": "indices",
-    "economic": "economic_efficiency",
+    "economic": "analyses.economic",
     "EconomicResult": "results",
-    "metafrontier": "group_frontiers",
-    "window_analysis": "window",
+    "metafrontier": "analyses.metafrontier",
+    "window_analysis": "analyses.window",
     "EfficiencyResult": "results",
     "MetafrontierResult": "results",
     "ProductivityResult": "results",
     "Specification": "results",
     "WindowAnalysisResult": "results",
-    "bootstrap": "efficiency_bootstrap",
+    "bootstrap": "analyses.bootstrap",
     "BootstrapResult": "results",
-    "second_stage": "truncated_regression",
+    "second_stage": "analyses.second_stage",
     "SecondStageResult": "results",
-    "sfa": "stochastic_frontier",
+    "sfa": "analyses.sfa",
 }
 
 __all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "bootstrap", "second_stage",

@@ -170,6 +170,68 @@ def _order_text(distinct: list[str], name: str) -> list[str]:
     return [s for _, s in sorted(zip(keys, distinct), key=lambda pair: pair[0])]
 
 
+# ----------------------------------------------------------------------------------------------------
+# identifiers: "a column, or else an index level", decided here for every analysis
+# ----------------------------------------------------------------------------------------------------
+
+def in_index(frame: pd.DataFrame, name) -> bool:
+    """Whether ``name`` names an index level of ``frame`` rather than a column (a column, validated with the
+    variables, wins): the one rule by which an entity, period, group or id may be either."""
+    return name is not None and name not in frame.columns and name in frame.index.names
+
+
+def key_values(frame: pd.DataFrame, name, role: str, *, complete: bool = True) -> pd.Series:
+    """The values of the identifying column ``name`` (a column, or else an index level; :func:`in_index`), a copy
+    aligned to the rows and named ``name``.
+
+    Raises ``ValueError`` naming the role when ``frame`` is no DataFrame, ``name`` is neither a column nor an index
+    level, or (``complete``) a value is missing: every DMU needs its group, period or identifier."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"data must be a pandas DataFrame, got {type(frame).__name__}")
+    if name is not None and name in frame.columns:
+        values = frame[name].copy()
+    elif in_index(frame, name):
+        values = pd.Series(frame.index.get_level_values(name), index=frame.index, name=name)
+    else:
+        raise ValueError(f"{role} column {name!r} not found in data (neither a column nor an index level); "
+                         f"available columns: {list(frame.columns)}")
+    if complete:
+        missing = values.isna().to_numpy()
+        if missing.any():
+            raise ValueError(f"{role} column {name!r} has missing values in rows "
+                             f"{format_labels(frame.index[missing])}; every DMU needs a {role}")
+    return values
+
+
+def period_values(frame: pd.DataFrame, period) -> pd.Series | None:
+    """The period of each row (named ``period``): the column or the index level (:func:`key_values`); None without
+    ``period``. Missing periods are kept: the caller reports them with its own rows (``evaluation_groups``)."""
+    return None if period is None else key_values(frame, period, "period", complete=False)
+
+
+def row_ids(frame: pd.DataFrame, id_columns: list, periods: pd.Series | None) -> pd.DataFrame | None:
+    """The ``id`` columns (each a column or else an index level; a copy, indexed like ``frame``), checked: no
+    missing values, and together with the periods they tell the rows apart (else the exports would not merge back
+    one to one). None without ``id``."""
+    if not id_columns:
+        return None
+    ids = pd.DataFrame({name: key_values(frame, name, "id", complete=False) for name in id_columns},
+                       index=frame.index)
+    missing = ids.isna().any(axis=1).to_numpy()
+    if missing.any():
+        raise ValueError(f"id columns {id_columns} have missing values in rows {format_labels(frame.index[missing])}; "
+                         "every DMU needs its identifier")
+    keyed = ids if periods is None or periods.name in id_columns else ids.assign(**{str(periods.name): periods})
+    keys = list(keyed.columns)
+    dup = keyed.duplicated(keep=False).to_numpy()
+    if dup.any():
+        example = keyed[dup].head(3).to_dict("records")
+        hint = "" if periods is not None else " (a panel: add the period, e.g. id=['city', 'year'], or pass period=)"
+        raise ValueError(f"id {keys} does not identify the rows: {int(dup.sum())} rows share their values, "
+                         f"e.g. {example}{hint}")
+    return ids
+
+
 @dataclass(frozen=True)
 class Pairs:
     """The pairs an index compares: positions ``(a, b)`` of one entity's observations, a before b.

@@ -32,13 +32,13 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from .economic_efficiency import economic
-from .efficiency_bootstrap import bootstrap
-from .scoring import efficiency
-from .group_frontiers import metafrontier
+from .analyses.economic import economic
+from .analyses.bootstrap import bootstrap
+from .analyses.efficiency import efficiency
+from .analyses.metafrontier import metafrontier
 from .indices import productivity
 from .models.registry import model_option_names
-from .stochastic_frontier import sfa
+from .analyses.sfa import sfa
 
 ENV_VAR = "FRONTIER_VALIDATION_DIR"
 COLUMNS = ["case", "check", "model", "max_abs_error", "tolerance", "passed", "soft"]

@@ -12,7 +12,7 @@ import pytest
 
 import frontier as fr
 from frontier import io
-from frontier.results.efficiency import efficiency_call, efficiency_table
+from frontier.results.efficiency import efficiency_table
 from frontier.results.productivity import productivity_call, productivity_table
 from frontier.datasets import synthetic_city_panel, synthetic_firms
 
@@ -322,7 +322,7 @@ def test_id_columns_lead_the_frame_and_every_export(tmp_path):
     assert frame.columns[0] == "firm" and frame["firm"].tolist() == firms["firm"].tolist()
     table = efficiency_table(res)
     assert list(table.columns[:2]) == ["firm", "score"] and "row" not in table.columns
-    assert "id=['firm']" in efficiency_call(res.spec)
+    assert "id=['firm']" in str(res.spec.call)
     for ext in FORMATS:
         path = tmp_path / f"scores.{ext}"
         io.write_result(res, path)

@@ -10,8 +10,10 @@ held together by function-level imports is still a cycle. The layers (``docs/arc
     L4 problem      problem
     L5 reporting    io, _stata, _plotting (formats and drawing primitives: no result type), results.* (one module
                     per result type: its table, summary, export and figures)
-    L6 analyses     scoring, indices, malmquist_bootstrap, group_frontiers, window, economic_efficiency,
-                    efficiency_bootstrap, bootstrap_methods, bandwidth, truncated_regression, stochastic_frontier
+    L6 analyses     analyses.* (one module per public function over analyses._pipeline), indices,
+                    malmquist_bootstrap, bootstrap_methods, bandwidth; the one-release re-export shims scoring,
+                    group_frontiers, window, economic_efficiency, efficiency_bootstrap, truncated_regression,
+                    stochastic_frontier
     L7 façades      __init__, __main__, cli, validation, demo, plots (the public plot_* names)
 
 A module imports its own layer or lower ones. Function-level imports of package modules are for the façades
@@ -36,7 +38,7 @@ LAYERS: dict[str, int] = {
     "engine": 3, "dense_simplex": 3, "frame": 3,
     "problem": 4,
     "io": 5, "_stata": 5, "_plotting": 5, "results": 5,
-    "scoring": 6, "indices": 6, "malmquist_bootstrap": 6, "group_frontiers": 6, "window": 6,
+    "analyses": 6, "scoring": 6, "indices": 6, "malmquist_bootstrap": 6, "group_frontiers": 6, "window": 6,
     "economic_efficiency": 6, "efficiency_bootstrap": 6, "bootstrap_methods": 6, "bandwidth": 6,
     "truncated_regression": 6, "stochastic_frontier": 6,
     "__init__": 7, "__main__": 7, "cli": 7, "validation": 7, "demo": 7, "plots": 7,
@@ -58,11 +60,9 @@ KNOWN_LAZY: set[tuple[str, str]] = {                # function-level imports of 
     ("io", "__init__"),                                                                      # __version__
     ("engine", "frame"), ("models.ebm", "engine"),                                           # engine package
     ("panel", "data"), ("models.registry", "data"), ("malmquist_bootstrap", "scoring"),
-    ("truncated_regression", "models"), ("truncated_regression", "problem"), ("truncated_regression", "scoring"),
 }
 KNOWN_PRIVATE: set[tuple[str, str, str]] = {        # one public helper each (the review's smaller items)
     ("problem", "data", "_rows"),                   # frontier._text.format_labels (problem.py not yet edited)
-    ("efficiency_bootstrap", "scoring", "_identifiers"),
 }
 
 

@@ -70,7 +70,7 @@ def test_a_worker_killed_mid_run_gives_identical_results_or_a_clear_error(firms,
 
     from joblib import parallel_config
 
-    from frontier import scoring
+    from frontier.analyses import _pipeline as scoring
 
     base = fr.efficiency(firms, INPUTS, OUTPUTS, BADS, model="sbm", chunk_size=10)
 

@@ -26,15 +26,10 @@ from ..models import family as model_family
 
 
 @dataclass(frozen=True)
-class Specification(Mapping):
-    """What was computed: the model, its options and (for productivity) the index, frozen.
-
-    Written once by :func:`frontier.efficiency` / :func:`frontier.productivity` and read by summaries, exports
-    and plots. It also reads like a dict (``spec["rts"]``, ``spec.get("window")``, ``dict(spec)``). For indices,
-    ``form`` is ``"ratio"`` (Malmquist family: > 1 = progress, components multiply) or ``"difference"``
-    (Luenberger: > 0 = progress, components add) and ``components`` names the columns the index decomposes into, so
-    nothing downstream infers them from the index name.
-    """
+class ModelSettings:
+    """The part of a :class:`Specification` every analysis of a model shares: the model, its options, the
+    parameters it settled, the variables and the model's description (built once, by
+    :func:`frontier.analyses._pipeline.spec_of`)."""
 
     model: str
     orientation: str | None
@@ -48,34 +43,98 @@ class Specification(Mapping):
     outputs: tuple
     bad_outputs: tuple
     description: str = ""
-    period: str | None = None
-    technology: str | None = None
-    window: int | None = None
-    reference: str | None = None
-    id: tuple = ()                      # efficiency(): the identifying columns written with the results
     model_options: dict | None = None   # the family's own options as declared (EBM: epsilon)
     parameters: dict | None = None      # model parameters declared or calibrated (EBM: epsilon, weights)
+
+
+#: each analysis's own settings (the extras of a :class:`Specification`) with their value where an analysis has
+#: none, in the order the mapping lists them
+EXTRAS = {
+    "period": None, "technology": None, "window": None,
+    "reference": None,                  # efficiency(): "all rows" or "k rows"
+    "id": (),                           # the identifying columns written with the results
     # productivity indices
-    index: str | None = None            # "malmquist", "luenberger", "hicks_moorsteen" or "lhm"
-    alias: str | None = None            # the name the user asked for: "gml", "ml", "sml", ...
-    form: str | None = None             # "ratio" or "difference"
-    components: tuple = ()              # e.g. ("index", "ec", "tc") or with ("pec", "sec")
-    decomposition: str | None = None
-    adjacency: str | None = None
-    base: str | None = None
-    entity: str | None = None
-    n_observations: int | None = None
-    n_entities: int | None = None
-    n_periods: int | None = None
+    "index": None,                      # "malmquist", "luenberger", "hicks_moorsteen" or "lhm"
+    "alias": None,                      # the name the user asked for: "gml", "ml", "sml", ...
+    "form": None,                       # "ratio" or "difference"
+    "components": (),                   # e.g. ("index", "ec", "tc") or with ("pec", "sec")
+    "decomposition": None, "adjacency": None, "base": None,
+    "entity": None, "n_observations": None, "n_entities": None, "n_periods": None,
     # metafrontiers (and the metafrontier productivity index)
-    group: str | None = None            # the column naming each DMU's group
-    meta: str | None = None             # "pooled" or "union" (metafrontier efficiency)
+    "group": None,                      # the column naming each DMU's group
+    "meta": None,                       # "pooled" or "union" (metafrontier efficiency)
+}
+_SETTINGS = tuple(f.name for f in fields(ModelSettings))
+_LISTED = ("inputs", "outputs", "bad_outputs", "id")       # read back as lists through the mapping
+
+
+@dataclass(frozen=True)
+class Call:
+    """A public call as it was made (``@public`` records it; :mod:`frontier.analyses._pipeline`): the function's
+    name and its arguments in the signature's order, the data and every argument left at its default left out.
+    ``str(call)`` is the ``frontier.<function>(data, ...)`` line that reproduces the result."""
+
+    function: str
+    arguments: tuple = ()               # ((name, value), ...); values plain Python (or a placeholder)
+
+    def __str__(self) -> str:
+        return f"frontier.{self.function}(" + ", ".join(["data"] + [f"{k}={v!r}" for k, v in self.arguments]) + ")"
+
+    def get(self, name, default=None):
+        return dict(self.arguments).get(name, default)
+
+
+@dataclass(frozen=True, init=False)
+class Specification(Mapping):
+    """What was computed, frozen: the model part (:class:`ModelSettings`), the recorded call (:class:`Call`) and
+    the analysis's own extras (:data:`EXTRAS`: the periods' technology, the index, the group...).
+
+    Read by summaries, exports and plots. It reads like one flat dict (``spec["rts"]``, ``spec.get("window")``,
+    ``dict(spec)``, attributes ``spec.rts``, ``spec.window``) over the model part and every extra. For indices,
+    ``form`` is ``"ratio"`` (Malmquist family: > 1 = progress, components multiply) or ``"difference"``
+    (Luenberger: > 0 = progress, components add) and ``components`` names the columns the index decomposes into, so
+    nothing downstream infers them from the index name.
+
+    Built as ``Specification(settings=ModelSettings(...), call=Call(...), extras={...})``; the flat keywords of
+    the model part and the extras (``Specification(model=..., rts=..., period=...)``) are still accepted and
+    split.
+    """
+
+    settings: ModelSettings
+    call: Call | None
+    extras: dict
+
+    def __init__(self, settings: ModelSettings | None = None, call: Call | None = None, extras: dict | None = None,
+                 **flat):
+        extras = dict(extras or {})
+        unknown = [k for k in flat if k not in _SETTINGS and k not in EXTRAS]
+        if unknown:
+            raise TypeError(f"Specification got unexpected keyword(s) {unknown}")
+        if settings is None:
+            settings = ModelSettings(**{k: flat[k] for k in _SETTINGS if k in flat})
+        elif any(k in _SETTINGS for k in flat):
+            raise TypeError("give the model part either as settings= or as keywords, not both")
+        extras.update({k: v for k, v in flat.items() if k in EXTRAS})
+        bad = [k for k in extras if k not in EXTRAS]
+        if bad:
+            raise TypeError(f"Specification got unknown extra(s) {bad}")
+        object.__setattr__(self, "settings", settings)
+        object.__setattr__(self, "call", call)
+        object.__setattr__(self, "extras", {k: extras[k] for k in EXTRAS if k in extras})
+
+    def __getattr__(self, name):
+        # only reached for names that are not attributes: the model part, then the extras
+        if name in _SETTINGS:
+            return getattr(self.settings, name)
+        if name in EXTRAS:
+            return self.extras.get(name, EXTRAS[name])
+        raise AttributeError(f"'Specification' has no attribute {name!r}")
 
     def __getitem__(self, key):
-        if key not in self._names():
+        if key not in _SETTINGS and key not in EXTRAS:
             raise KeyError(key)
         value = getattr(self, key)
-        return list(value) if key in ("inputs", "outputs", "bad_outputs", "id") else value
+        return list(value) if key in _LISTED else value
 
     def __iter__(self):
         return iter(self._names())
@@ -85,7 +144,11 @@ class Specification(Mapping):
 
     @classmethod
     def _names(cls) -> tuple:
-        return tuple(f.name for f in fields(cls))
+        return _SETTINGS + tuple(EXTRAS)
+
+    def with_call(self, call: Call | None) -> "Specification":
+        """The same specification with ``call`` recorded."""
+        return Specification(self.settings, call, self.extras)
 
     @property
     def ratio(self) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import io
-from .base import FileExports, Specification, Summary, SummaryViews, reproducing_call, row_line
+from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
 from .efficiency import EfficiencyResult
 
 # (observed value, optimal value) column names of each kind of economic result
@@ -42,7 +42,8 @@ class EconomicResult(SummaryViews, FileExports):
     technical_result : the :class:`frontier.EfficiencyResult` of the technical part (slacks, targets, peers).
     spec : :class:`frontier.Specification` (``model`` is the kind: ``"cost"``, ``"revenue"``, ``"profit"``).
     price_sources : the ``prices`` argument as given (``{variable: column name or number}``), for the exports'
-        reproducing call.
+        summary.
+    ids : DataFrame of the ``id`` columns (``economic(..., id=...)``), indexed like the data, else None.
 
     ``to_excel`` writes the results (a sheet named by the kind), the prices and a ``specification`` sheet.
     """
@@ -60,18 +61,18 @@ class EconomicResult(SummaryViews, FileExports):
     spec: Specification
     periods: pd.Series | None = None
     price_sources: dict | None = None
+    ids: pd.DataFrame | None = None
 
     @property
     def kind(self) -> str:
         return self.spec.model
 
     def to_frame(self) -> pd.DataFrame:
-        """``economic``, ``technical``, ``allocative``, both statuses, the observed and optimal cost / revenue /
-        profit and the optimal quantities (``optimal_<var>``), indexed like the data (period column included)."""
+        """The ``id`` columns (when given), the period (unless an index level without ids), ``economic``,
+        ``technical``, ``allocative``, both statuses, the observed and optimal cost / revenue / profit and the
+        optimal quantities (``optimal_<var>``), indexed like the data."""
         observed, best = VALUE_COLUMNS[self.kind]
-        parts = []
-        if self.periods is not None and self.periods.name not in self.economic.index.names:
-            parts.append(self.periods)
+        parts = leading_columns(self.ids, self.periods, self.economic.index)
         parts += [self.economic, self.technical, self.allocative, self.status, self.technical_status,
                   self.observed_value.rename(observed), self.optimal_value.rename(best),
                   self.optimal.add_prefix("optimal_")]
@@ -131,15 +132,15 @@ class EconomicResult(SummaryViews, FileExports):
 def economic_export(res, extra: dict | None = None) -> io.Export:
     """The tables, specification and column descriptions of an :class:`EconomicResult` (its ``export``)."""
     spec = res.spec
-    table = io.index_to_columns(res.to_frame())
+    table = io.index_to_columns(res.to_frame(), has_ids=res.ids is not None)
     rows = io.header_rows(extra)
-    rows.append(("call", economic_call(spec, res.price_sources)))
+    rows.append(("call", str(spec.call)))
     rows.append(("measure", spec.get("description", "")))
     rows.append(("convention", ECONOMIC_CONVENTIONS[res.kind]))
     if spec.get("bad_outputs"):
         rows.append(("bad outputs", "in the technology at their observed level, not priced "
                                     f"({spec['bad_disposability']} disposability)"))
-    for key in ("model", "rts", "bad_disposability", "direction", "period", "technology", "window", "inputs",
+    for key in ("model", "rts", "bad_disposability", "direction", "period", "technology", "window", "id", "inputs",
                 "outputs", "bad_outputs"):
         value = spec.get(key)
         if value is None or value == [] or value == ():
@@ -170,16 +171,6 @@ def economic_export(res, extra: dict | None = None) -> io.Export:
     desc = {c: desc[c] for c in table.columns if c in desc}
     label = f"frontier economic: {res.kind} {spec['rts']}"
     return io.Export(table=table, name=res.kind, specification=rows, descriptions=desc,
-                  extra_tables={"prices": io.index_to_columns(res.prices)}, title=label)
-
-
-def economic_call(spec: dict, prices: dict | None) -> str:
-    """The ``frontier.economic(...)`` call that reproduces a result, from its ``spec`` and the prices it was given."""
-    s = dict(spec)
-    s["kind"], s["prices"] = s.get("model"), prices
-    if not s.get("bad_outputs"):
-        s["bad_disposability"] = None
-    return reproducing_call("economic", s, ["data"],
-                 ["inputs", "outputs", "bad_outputs", "kind", "prices", "rts", "bad_disposability", "direction",
-                  "period", "technology", "window"],
-                 {"technology": "contemporaneous", "bad_disposability": "weak", "direction": "observed"})
+                  extra_tables={"prices": io.index_to_columns(
+                         pd.concat(leading_columns(res.ids, None, res.prices.index) + [res.prices], axis=1),
+                         has_ids=res.ids is not None)}, title=label)

@@ -10,7 +10,7 @@ from .. import io
 from .._plotting import clip_outliers, colors as palette, figure, finish, sorted_periods
 from ..models import family as model_family, model_names
 from .base import (FileExports, Specification, Summary, SummaryViews, export_parameter_rows, export_spec_rows,
-                   leading_columns, model_name, reproducing_call, row_line, spec_rows, summary_parameter_rows)
+                   leading_columns, model_name, row_line, spec_rows, summary_parameter_rows)
 
 
 @dataclass(frozen=True)
@@ -268,7 +268,7 @@ def efficiency_export(res, extra: dict | None = None) -> io.Export:
     spec = res.spec
     table = efficiency_table(res)
     rows = io.header_rows(extra)
-    rows.append(("call", efficiency_call(spec)))
+    rows.append(("call", str(spec.call)))
     rows.append(("score", spec.get("description", "")))
     rows.append(("convention", model_family(spec["model"]).convention))
     rows += export_spec_rows(spec, ("model", "orientation", "rts", "super_efficiency", "bad_disposability",
@@ -300,19 +300,6 @@ def efficiency_export(res, extra: dict | None = None) -> io.Export:
     desc = {c: desc[c] for c in table.columns if c in desc}
     label = f"frontier efficiency: {spec['model']} {spec['rts']}" + (" super" if spec.get("super_efficiency") else "")
     return io.Export(table=table, name="efficiency", specification=rows, descriptions=desc, title=label)
-
-
-def efficiency_call(spec: dict) -> str:
-    """The ``frontier.efficiency(...)`` call that reproduces a result, from its ``spec``."""
-    s = dict(spec)
-    if s.get("bad_disposability") == "slacks":
-        s["bad_disposability"] = None
-    if s.get("technology") is None:
-        s["technology"] = None
-    return reproducing_call("efficiency", s, ["data"],
-                 ["inputs", "outputs", "bad_outputs", "id", "model", "orientation", "rts", "super_efficiency",
-                  "bad_disposability", "direction", "weights", "period", "technology", "window", "zeros"],
-                 {"super_efficiency": False, "technology": "contemporaneous", "zeros": "error"})
 
 
 # ----------------------------------------------------------------------------------------------------

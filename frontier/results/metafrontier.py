@@ -12,7 +12,7 @@ from .._plotting import annotate_counts, colors as palette, figure, finish, lege
     sorted_periods
 from ..models import family as model_family
 from .base import (FileExports, Specification, Summary, SummaryViews, export_spec_rows, export_parameter_rows,
-                   model_name, reproducing_call, row_line, spec_rows)
+                   leading_columns, model_name, row_line, spec_rows)
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class MetafrontierResult(SummaryViews, FileExports):
         efficiencies) or ``"gap"`` (D* - D^g >= 0, the DDF family's inefficiencies); NaN where a score is.
     spec : :class:`Specification` (``group``, ``meta`` and the model's options).
     periods : the period of each DMU, or None.
+    ids : DataFrame of the ``id`` columns (``metafrontier(..., id=...)``), indexed like the data, else None.
     """
 
     groups: pd.Series
@@ -39,6 +40,7 @@ class MetafrontierResult(SummaryViews, FileExports):
     technology_gap: pd.Series
     spec: Specification
     periods: pd.Series | None = None
+    ids: pd.DataFrame | None = None
 
     @property
     def ratio(self) -> bool:
@@ -62,10 +64,14 @@ class MetafrontierResult(SummaryViews, FileExports):
         return self.technology_gap
 
     def to_frame(self) -> pd.DataFrame:
-        """Period (unless an index level), group, ``group_score``, ``group_status``, ``meta_score``,
-        ``meta_status`` and ``tgr`` or ``gap``, indexed like the data (merges straight back onto it)."""
-        index_names = self.group_scores.index.names
-        parts = [s for s in (self.periods, self.groups) if s is not None and s.name not in index_names]
+        """The ``id`` columns (when given), the period (unless an index level without ids), group,
+        ``group_score``, ``group_status``, ``meta_score``, ``meta_status`` and ``tgr`` or ``gap``, indexed like the
+        data (merges straight back onto it, on its index or on the id columns)."""
+        index = self.group_scores.index
+        parts = leading_columns(self.ids, self.periods, index)
+        taken = [c for p in parts for c in (p.columns if isinstance(p, pd.DataFrame) else [p.name])]
+        if self.groups.name not in taken and (self.ids is not None or self.groups.name not in index.names):
+            parts.append(self.groups)
         parts += [self.group_scores, self.group_status, self.meta_scores, self.meta_status, self.technology_gap]
         return pd.concat(parts, axis=1)
 
@@ -135,44 +141,33 @@ class MetafrontierResult(SummaryViews, FileExports):
 def metafrontier_export(res, extra: dict | None = None) -> io.Export:
     """The table, specification and column descriptions of a :class:`MetafrontierResult` (its ``export``)."""
     spec = res.spec
-    table = io.index_to_columns(res.to_frame())
+    table = io.index_to_columns(res.to_frame(), has_ids=res.ids is not None)
     rows = io.header_rows(extra)
-    rows.append(("call", metafrontier_call(spec)))
+    rows.append(("call", str(spec.call)))
     rows.append(("score", spec.get("description", "")))
     rows.append(("convention", model_family(spec["model"]).convention))
     rows.append(("technology gap", "tgr = E*/E^g in (0, 1], 1 = the group frontier touches the metafrontier"
                  if res.ratio else "gap = D* - D^g >= 0, 0 = the group frontier touches the metafrontier"))
     rows += export_spec_rows(spec, ("group", "meta", "model", "orientation", "rts", "super_efficiency",
                                     "bad_disposability", "direction", "weights", "period", "technology", "window",
-                                    "zeros", "inputs", "outputs", "bad_outputs"))
+                                    "zeros", "id", "inputs", "outputs", "bad_outputs"))
     rows += export_parameter_rows(spec)
     rows.append(("DMUs", f"{len(res.groups)} in {res.groups.nunique()} groups"))
     rows.append(("group LP status", io.status_counts(res.group_status)))
     rows.append(("meta LP status", io.status_counts(res.meta_status)))
     meta = f"{spec['meta']} metafrontier" + (" (convex hull of all groups)" if spec["meta"] == "pooled"
                                              else " (union of the group technologies)")
-    desc = {spec["group"]: "group of the DMU", "group_score": f"score against the group frontier: "
+    desc = {c: "identifies the DMU" for c in (spec.get("id") or [])}
+    desc.update({spec["group"]: "group of the DMU", "group_score": f"score against the group frontier: "
             f"{spec.get('description', '')}", "group_status": "LP status of the group score",
             "meta_score": f"score against the {meta}", "meta_status": "LP status of the meta score",
             "tgr": "technology gap ratio E*/E^g (meta over group efficiency)",
-            "gap": "technology gap D* - D^g (meta minus group inefficiency)"}
+            "gap": "technology gap D* - D^g (meta minus group inefficiency)"})
     if spec.get("period"):
         desc[spec["period"]] = "period"
     desc = {c: desc[c] for c in table.columns if c in desc}
     label = f"frontier metafrontier: {spec['meta']}, {spec['model']} {spec['rts']}"
     return io.Export(table=table, name="metafrontier", specification=rows, descriptions=desc, title=label)
-
-
-def metafrontier_call(spec: dict) -> str:
-    """The ``frontier.metafrontier(...)`` call that reproduces a result, from its ``spec``."""
-    s = dict(spec)
-    if s.get("bad_disposability") == "slacks":
-        s["bad_disposability"] = None
-    return reproducing_call("metafrontier", s, ["data"],
-                 ["group", "inputs", "outputs", "bad_outputs", "meta", "model", "orientation", "rts",
-                  "super_efficiency", "bad_disposability", "direction", "weights", "period", "technology", "window",
-                  "zeros"],
-                 {"meta": "pooled", "super_efficiency": False, "technology": "contemporaneous", "zeros": "error"})
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ class SecondStageResult(SummaryViews, FileExports):
     first_stage : what the distances come from (the model's description, or how a Series was read).
     loglik : float, the maximised log-likelihood.
     n_failed_lps : int, first-stage bootstrap LPs (Algorithm 2) that failed (left out of the bias).
+    ids : DataFrame of the ``id`` columns (``second_stage(..., id=...)``), indexed like ``delta``, else None.
+    call : the call as made (:class:`frontier.results.base.Call`; ``str(call)`` reproduces the result), or None.
     """
 
     coefficients: pd.Series
@@ -50,6 +52,8 @@ class SecondStageResult(SummaryViews, FileExports):
     loglik: float
     n_failed_lps: int = 0
     interval: str = "percentile"
+    ids: pd.DataFrame | None = None
+    call: object = None
 
     @property
     def n(self) -> int:
@@ -138,6 +142,8 @@ class SecondStageResult(SummaryViews, FileExports):
         table = self.table().reset_index(names="term")
         summary = self.summary()
         rows = [(k, io.format_value(v)) for k, v in (extra or {}).items()]
+        if self.call is not None:
+            rows.append(("call", str(self.call).replace("(data, ", "(scores, data, ", 1)))
         rows += [(k, str(v)) for k, v in summary.rows]
         descriptions = {"term": "const (intercept), a covariate, or sigma (the error's standard deviation)",
                         "coefficient": "truncated-normal ML estimate",
@@ -145,8 +151,10 @@ class SecondStageResult(SummaryViews, FileExports):
                         "lower": f"lower end of the {1 - self.alpha:.0%} {self.interval} bootstrap interval",
                         "upper": f"upper end of the {1 - self.alpha:.0%} {self.interval} bootstrap interval",
                         "significant": "the interval excludes 0"}
-        distances = {"distances": pd.DataFrame({"delta": self.delta, "used": self.used}
-                                               | ({} if self.delta_bias_corrected is None else
-                                                  {"delta_bias_corrected": self.delta_bias_corrected})).reset_index()}
+        per_dmu = pd.DataFrame({"delta": self.delta, "used": self.used}
+                               | ({} if self.delta_bias_corrected is None else
+                                  {"delta_bias_corrected": self.delta_bias_corrected}))
+        distances = {"distances": per_dmu.reset_index() if self.ids is None else
+                     pd.concat([self.ids, per_dmu], axis=1).reset_index(drop=True)}
         return io.Export(table=table, name="second stage", specification=rows, descriptions=descriptions,
                          extra_tables=distances, title=summary.title)

@@ -11,7 +11,7 @@ from .. import io
 from .._plotting import category_ticks, figure, finish
 from ..models import family as model_family
 from .base import (FileExports, Specification, Summary, SummaryViews, export_parameter_rows, export_spec_rows,
-                   model_name, reproducing_call, row_line, spec_rows)
+                   model_name, row_line, spec_rows)
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def window_export(res, extra: dict | None = None) -> io.Export:
     spec = res.spec
     ent, per = spec["entity"], spec["period"]
     rows = io.header_rows(extra)
-    rows.append(("call", window_call(spec)))
+    rows.append(("call", str(spec.call)))
     rows.append(("analysis", f"window analysis (Charnes, Clark, Cooper & Golany 1985): width {spec['window']}, "
                              f"{len(res.windows)} windows; every observation scored against the pooled periods of "
                              "each window that contains it"))
@@ -163,18 +163,6 @@ def window_export(res, extra: dict | None = None) -> io.Export:
     return io.Export(table=res.scores.copy(), name="window scores", specification=rows, descriptions=desc,
                   extra_tables=extra_tables, title=f"frontier window analysis: {spec['model']} {spec['rts']}, "
                                                     f"width {spec['window']}")
-
-
-def window_call(spec: dict) -> str:
-    """The ``frontier.window_analysis(...)`` call that reproduces a result, from its ``spec``."""
-    s = dict(spec)
-    if s.get("bad_disposability") == "slacks":
-        s["bad_disposability"] = None
-    s["width"] = s.get("window")
-    return reproducing_call("window_analysis", s, ["data"],
-                 ["entity", "period", "inputs", "outputs", "bad_outputs", "width", "model", "orientation", "rts",
-                  "super_efficiency", "bad_disposability", "direction", "weights", "zeros"],
-                 {"super_efficiency": False, "zeros": "error"})
 
 
 # ----------------------------------------------------------------------------------------------------
