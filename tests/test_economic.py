@@ -409,3 +409,24 @@ def test_economic_summary_counts_beside_means_and_repr():
     assert by.loc[2019, "economic_mean"] == pytest.approx(res.economic[df.year == 2019].mean())
     assert repr(res) == f"<EconomicResult revenue rts=vrs n={n}>"
     assert "<table>" in res._repr_html_()
+
+
+def test_id_columns_lead_the_table_and_every_export(tmp_path):
+    """Issue 27.2: ``id=`` as in fr.efficiency (it raised TypeError); a default-indexed frame's exports, the prices
+    sheet included, start with the ids, not ``row``."""
+    from frontier import io
+    from frontier.datasets import synthetic_firms
+
+    firms = synthetic_firms(20).reset_index()
+    firms["w"] = 1.0 + np.arange(20) % 3
+    res = fr.economic(firms, ["K", "L"], ["Y"], id="firm", kind="cost", prices={"K": "w", "L": 2.0})
+    plain = fr.economic(firms.drop(columns="firm"), ["K", "L"], ["Y"], kind="cost", prices={"K": "w", "L": 2.0})
+    np.testing.assert_array_equal(res.economic.to_numpy(), plain.economic.to_numpy())
+    assert res.to_frame().columns[0] == "firm" and res.economic.index.equals(firms.index)
+    export = res.export()
+    assert list(export.table.columns[:2]) == ["firm", "economic"]
+    assert list(export.extra_tables["prices"].columns[:1]) == ["firm"]
+    path = tmp_path / "cost.dta"
+    res.to_stata(path)
+    assert list(io.read_table(path).columns[:2]) == ["firm", "economic"]
+    assert "id=['firm']" in str(res.spec.call)

@@ -430,3 +430,24 @@ def test_city_panel_regions_come_from_the_city_number_and_leave_the_data_unchang
     assert panel.shape == (3240, 10)
     np.testing.assert_allclose(panel["value_added"].sum(), 776109.5429018273, rtol=1e-12)
     np.testing.assert_allclose(panel["so2"].iloc[-1], 2.3687462926235416, rtol=1e-12)
+
+
+def test_id_columns_lead_the_table_and_every_export(tmp_path):
+    """Issue 27.2: ``id=`` as in fr.efficiency (it was refused as an unknown model option); a default-indexed
+    frame's exports start with the ids, not ``row``."""
+    from frontier import io
+    from frontier.datasets import synthetic_city_panel
+
+    panel = synthetic_city_panel(n_cities=8, n_years=2).reset_index(drop=True)
+    res = fr.metafrontier(panel, "region", ["capital", "labour"], ["value_added"], id=["city", "year"],
+                          model="radial", rts="crs")
+    frame = res.to_frame()
+    assert list(frame.columns[:3]) == ["city", "year", "region"] and res.group_scores.index.equals(panel.index)
+    for ext in ("csv", "xlsx", "dta"):
+        path = tmp_path / f"tgr.{ext}"
+        res.to_csv(path) if ext == "csv" else res.to_excel(path) if ext == "xlsx" else res.to_stata(path)
+        back = io.read_table(path)
+        assert list(back.columns[:3]) == ["city", "year", "region"] and "row" not in back.columns, ext
+    assert "id=['city', 'year']" in str(res.spec.call)
+    with pytest.raises(ValueError, match=r"id \['city'\] does not identify the rows"):
+        fr.metafrontier(panel, "region", ["capital", "labour"], ["value_added"], id="city", model="radial")
