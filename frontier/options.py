@@ -76,11 +76,15 @@ BOOTSTRAP_SCHEMES = ("homogeneous", "heterogeneous", "subsampling")
 #: kernel bandwidth rules of the Malmquist bootstrap (or a number)
 MALMQUIST_BANDWIDTH_RULES = ("silverman",)
 SECOND_STAGE_ALGORITHMS = (1, 2)
+#: stochastic frontiers: functional forms, inefficiency distributions, the side of the one-sided error
+SFA_FORMS = ("cobb_douglas", "translog")
+SFA_DISTRIBUTIONS = ("half_normal", "truncated_normal", "exponential")
+SFA_FRONTIERS = ("production", "cost")
 INTERVALS = ("percentile", "basic")
 
 #: the public functions whose parameters :data:`PARAMETERS` describes (the keys of per-analysis entries)
 ANALYSES = ("efficiency", "productivity", "metafrontier", "window_analysis", "bootstrap", "economic",
-            "second_stage")
+            "second_stage", "sfa")
 
 # ----------------------------------------------------------------------------------------------------
 # the parameter table
@@ -416,4 +420,23 @@ PARAMETERS: dict[str, Param] = _table(
           "reflected about the estimate",
           "置信区间的类型：percentile 百分位区间（默认）；basic 基本区间（分位数关于估计值对称反射）",
           choices=INTERVALS, default="percentile"),
+    # ---- stochastic frontier analysis
+    Param("output", "column", "the dependent variable's column: the output of a production frontier, the cost of a "
+          "cost frontier", "因变量所在的列：生产前沿为产出，成本前沿为成本", flag="--output", metavar="COL"),
+    Param("form", "choice", "functional form: 'cobb_douglas' (default) or 'translog' (adds squares and cross "
+          "products of the logged inputs)", "函数形式：cobb_douglas（柯布-道格拉斯，默认）或 translog（超越对数，加入"
+          "投入对数的平方项与交叉项）", choices=SFA_FORMS, default="cobb_douglas"),
+    Param("distribution", "choice", "distribution of the inefficiency term: 'half_normal' (default), "
+          "'truncated_normal' or 'exponential'", "无效率项的分布：half_normal 半正态（默认）、truncated_normal "
+          "截断正态或 exponential 指数分布", choices=SFA_DISTRIBUTIONS, default="half_normal"),
+    Param("frontier", "choice", "'production' (y = x b + v - u, default) or 'cost' (y = x b + v + u)",
+          "前沿类型：production 生产前沿（y = x b + v - u，默认）或 cost 成本前沿（y = x b + v + u）",
+          choices=SFA_FRONTIERS, default="production"),
+    Param("inefficiency_covariates", "columns", "with --distribution truncated_normal: columns z of the mean of the "
+          "inefficiency, mu = delta_0 + z delta (Battese & Coelli 1995)", "仅用于截断正态分布：无效率均值的"
+          "解释变量 z，mu = delta_0 + z delta（Battese 与 Coelli 1995）", metavar="COL"),
+    Param("log", "switch", "take the natural logs of the output and inputs (default); --no-log when the columns "
+          "already hold logs", "对产出与投入取自然对数（默认）；若数据已取对数，使用 --no-log", default=True),
+    Param("max_iter", "count", "the iteration limit of the maximum-likelihood fit (BFGS)",
+          "极大似然估计（BFGS 算法）的最大迭代次数", default=1000, metavar="N"),
 )

@@ -23,8 +23,9 @@ def test_options_is_a_leaf():
 
 def test_the_modules_check_against_the_same_vocabulary():
     """A module that keeps its own tuple (engine, problem, data ... edited elsewhere) must hold options' values."""
-    from frontier import (data, economic_efficiency, efficiency_bootstrap, engine, frame, group_frontiers, indices,
-                          malmquist_bootstrap, problem, technology, truncated_regression)
+    from frontier import data, engine, frame, indices, malmquist_bootstrap, problem, technology
+    from frontier.analyses import (bootstrap as efficiency_bootstrap, economic as economic_efficiency,
+                                   metafrontier as group_frontiers, second_stage as truncated_regression, sfa)
     from frontier.models import base, economic
 
     assert engine.METHODS == options.METHODS
@@ -40,6 +41,8 @@ def test_the_modules_check_against_the_same_vocabulary():
     assert efficiency_bootstrap.BANDWIDTH_RULES == options.BANDWIDTH_RULES
     assert malmquist_bootstrap.BANDWIDTHS == options.MALMQUIST_BANDWIDTH_RULES
     assert truncated_regression.INTERVALS == options.INTERVALS
+    assert sfa.FORMS == options.SFA_FORMS and sfa.DISTRIBUTIONS == options.SFA_DISTRIBUTIONS
+    assert tuple(sfa.FRONTIERS) == options.SFA_FRONTIERS
     assert indices.HM_TECHNOLOGIES == options.HICKS_MOORSTEEN_TECHNOLOGIES
     assert tuple(indices.INDEX_ALIASES) == options.MALMQUIST_INDICES
     assert tuple(indices.HM_INDICES) == options.HICKS_MOORSTEEN_INDICES

@@ -46,7 +46,7 @@ Liang 1987), the upper bound of Kodde & Palm (1986) for q > 1 (their Table 1's c
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -55,13 +55,14 @@ from scipy.special import expit, log_ndtr, logit
 from scipy.stats import chi2, norm
 
 from ..data import as_column_list, check_unique_columns
+from ..options import SFA_DISTRIBUTIONS, SFA_FORMS
 from ..panel import row_ids
-from ..io import Export, write_table
+from ..io import Export, format_value, write_table
 from ..results import Summary
 from ._pipeline import Analysis, public
 
-FORMS = ("cobb_douglas", "translog")
-DISTRIBUTIONS = ("half_normal", "truncated_normal", "exponential")
+FORMS = SFA_FORMS
+DISTRIBUTIONS = SFA_DISTRIBUTIONS
 FRONTIERS = {"production": 1.0, "cost": -1.0}          # s in e = s (y - x beta)
 # FRONTIER 4.1's grid over gamma (Coelli 1996): 0.1, 0.2, ..., 0.9
 FRONTIER41_GRID = tuple(k / 10 for k in range(1, 10))
@@ -535,9 +536,16 @@ class SFAResult:
         rows = self._specification() + [(f"coefficient {t}", f"{c:.6g} (std. error {s:.4g})") for t, c, s in
                                          zip(coefficients["term"], coefficients["coefficient"],
                                              coefficients["std_error"])]
-        return Export(table=self.to_frame().reset_index(), name="efficiency", specification=rows,
+        return Export(table=self.to_frame().reset_index(drop=self.ids is not None), name="efficiency", specification=rows,
                       descriptions=FRAME_DESCRIPTIONS | TABLE_DESCRIPTIONS, extra_tables={"coefficients": coefficients},
                       title=self.summary().title)
+
+    def export(self, extra: dict | None = None) -> Export:
+        """What the files hold (and the command line's ``-o``): :meth:`to_frame`, the coefficients and the
+        specification, after the caller's ``extra`` rows."""
+        export = self._export()
+        rows = [(k, format_value(v)) for k, v in (extra or {}).items()] + list(export.specification)
+        return replace(export, specification=rows)
 
     def _write(self, path, fmt: str) -> None:
         export = self._export()

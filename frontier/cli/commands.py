@@ -41,7 +41,6 @@ class Command:
     imports no analysis). ``groups``: (help title, names) in ``--help`` order; a name is a keyword of the function
     (an entry of ``options.PARAMETERS``) or one of the command line's own options (``parser.CLI_OPTIONS``).
     ``required``: the options that must be given. ``panel``: FILE is a long panel (``--entity``, ``--period``).
-    ``id_index``: ``--id`` (with ``--period``) becomes the data's index instead of an ``id=`` keyword.
     ``model_options``: the function takes the registry's family options (``**model_options``). What -o writes is
     the result's own ``export()`` (:mod:`frontier.results`); ``export_options(args)`` its extra keywords.
     ``keep_data(frame, export, args)``: puts the input columns into the export (with --keep-data, or when
@@ -60,13 +59,19 @@ class Command:
     saved: Callable
     epilog: str = ""
     panel: bool = False
-    id_index: bool = False
     model_options: bool = False
     plots: tuple = ()
     plot_entities: bool = False
     export_options: Callable = lambda args: {}
     checks: tuple = ()
     api_only: dict = field(default_factory=dict)
+    dests: dict = field(default_factory=dict)
+    call: Callable = lambda function, data, keywords, args: function(data, **keywords)
+
+    def dest_of(self, name: str) -> str:
+        """The parsed-argument name of keyword ``name`` (itself, unless it clashes with one of the command line's
+        own options: sfa's ``output`` column and ``-o/--output FILE``)."""
+        return self.dests.get(name, name)
 
     @property
     def options(self) -> tuple:
@@ -75,10 +80,10 @@ class Command:
 
     @property
     def keywords(self) -> tuple:
-        """The function's keywords the command passes (``--id`` of an ``id_index`` command indexes the data)."""
+        """The function's keywords the command passes."""
         from ..options import PARAMETERS
 
-        return tuple(n for n in self.options if n in PARAMETERS and not (self.id_index and n == "id"))
+        return tuple(n for n in self.options if n in PARAMETERS)
 
 
 def given(args, name: str, analysis: str):
@@ -101,24 +106,15 @@ def _row_position() -> str:
 
 
 def _id_columns(args) -> list:
-    return list(args.id) + ([args.period] if args.period else []) if args.id else [_row_position()]
+    period = getattr(args, "period", None)
+    return list(args.id) + ([period] if period else []) if args.id else [_row_position()]
 
 
 def _copy_with_id(frame, export, args) -> None:
-    """efficiency, bootstrap: the data's columns, then the results, with --keep-data or without --id (the rows
+    """efficiency, metafrontier, economic, bootstrap, sfa: the data's columns, then the results, with --keep-data or without --id (the rows
     need something to identify them)."""
     if args.keep_data or not args.id:
         files.data_first(export, frame, files.with_data(frame, export.table, _id_columns(args)))
-
-
-def _copy_indexed(own: Callable) -> Callable:
-    """metafrontier, economic (data indexed by --id and --period): the data's columns, then the results, with
-    --keep-data or without --id; ``own(keys, args)`` are the export's columns the data already has."""
-    def keep(frame, export, args) -> None:
-        keys = files.dmu_keys(frame, args.id or [], args.period)
-        if args.keep_data or not keys:
-            files.data_first(export, frame, files.with_data(frame, export.table, own(keys, args)))
-    return keep
 
 
 def _merge_panel(how: str) -> Callable:
@@ -247,6 +243,43 @@ examples:
 """
 
 
+SECOND_STAGE_EPILOG = """\
+A Stata user's simarwilson: 'simarwilson score z1 z2, algorithm(1) reps(2000)' is
+'frontier second-stage scores.csv --score score --covariates z1 z2 --L2 2000'. The scores are those of
+'frontier efficiency --model radial -o scores.csv' (input theta <= 1 or output phi >= 1); the regression is on the
+distance delta = 1/theta (input) or phi (output), so a positive coefficient LOWERS efficiency (simarwilson's default
+regresses on the efficiency score itself: its signs are the opposite for input theta). Algorithm 2 re-estimates
+the DEA and needs the first stage's model: use the Python API (fr.second_stage(result, data, ...)).
+
+output (-o): the regression table (term, coefficient, std_error, lower, upper, significant); Excel adds the
+distances sheet (delta, used) led by --id.
+
+examples:
+  frontier efficiency firms.csv --inputs K L --outputs Y --model radial --id firm -o scores.csv --keep-data
+  frontier second-stage scores.csv --score score --covariates age export_share --id firm --seed 1 -o sw.xlsx
+"""
+
+SFA_EPILOG = """\
+examples:
+  frontier sfa firms.csv --output Y --inputs K L --id firm -o sfa.xlsx
+  frontier sfa firms.csv --output C --inputs Y w1 w2 --frontier cost --form translog -o cost_frontier.dta
+  frontier sfa firms.csv --output Y --inputs K L --distribution truncated_normal \\
+      --inefficiency-covariates age --no-log -o bc95.csv
+"""
+
+
+def _second_stage_call(function, data, keywords, args):
+    """The scores are FILE's --score column; the covariates (and --id) its other columns."""
+    if args.score not in data.columns:
+        raise ValueError(f"--score column {args.score!r} not found in the file; available columns: "
+                         f"{list(data.columns)}")
+    return function(data[args.score], data, **keywords)
+
+
+def _keep_none(frame, export, args) -> None:
+    """The regression table has one row per coefficient: nothing of the data is copied into it."""
+
+
 COMMANDS = (
     Command(
         "efficiency", "efficiency", help="score every DMU (row) of a data file with one DEA model",
@@ -303,16 +336,14 @@ COMMANDS = (
         description="Score every DMU (row) against the frontier of its group (region, industry, ownership) and "
                     "against the metafrontier of all groups, and report the technology gap, optionally period by "
                     "period (--period). Options mirror frontier.metafrontier(); see docs/metafrontier.md.",
-        epilog=METAFRONTIER_EPILOG, id_index=True,
+        epilog=METAFRONTIER_EPILOG,
         groups=(("variables", VARIABLES),
                 ("groups, DMUs and periods", ("group", "meta", "id", "period", "technology", "window")),
                 ("model", MODEL),
                 ("computation", ENGINE)),
         required=("group", "inputs", "outputs"), model_options=True,
         saved=lambda args: "scores",
-        # the group and period columns are the data's own: written once, with the data
-        keep_data=_copy_indexed(lambda keys, args: (keys or [_row_position()]) + [args.group]
-                                + ([args.period] if args.period else [])),
+        keep_data=_copy_with_id,
         plots=(Plot("--plot", "save box plots of the technology gap by group, with the mean and n of each group "
                               "(.png, .pdf, .svg; needs matplotlib)",
                     lambda res, file, args: _plots().plot_tgr(res, file)),
@@ -341,15 +372,45 @@ COMMANDS = (
         "economic", "economic", help="cost, revenue or profit efficiency with technical and allocative parts",
         description="Cost, revenue or (Nerlovian) profit efficiency of every DMU at its prices, split into "
                     "technical and allocative parts. Options mirror frontier.economic().",
-        epilog=ECONOMIC_EPILOG, id_index=True,
+        epilog=ECONOMIC_EPILOG,
         groups=(("variables", VARIABLES),
                 ("prices and model", ("kind", "prices", "rts", "bad_disposability", "direction")),
                 ("DMUs and periods", ("id", "period", "technology", "window")),
                 ("computation", ("n_jobs", "method", "chunk_size"))),
         required=("inputs", "outputs", "prices"),
         checks=(_profit_direction_only,),
-        keep_data=_copy_indexed(lambda keys, args: keys or [_row_position()]),
+        keep_data=_copy_with_id,
         saved=lambda args: f"{given(args, 'kind', 'economic')} efficiency results"),
+    Command(
+        "second-stage", "second_stage",
+        help="regress DEA scores on covariates (Simar & Wilson 2007 truncated regression, bootstrap intervals)",
+        description="Regress the DEA distance (from a file of scores, e.g. 'frontier efficiency -o') on "
+                    "covariates by truncated-normal maximum likelihood with Simar & Wilson's (2007) parametric "
+                    "bootstrap (Algorithm 1). Options mirror frontier.second_stage().",
+        epilog=SECOND_STAGE_EPILOG,
+        groups=(("scores and covariates", ("score", "covariates", "id")),
+                ("regression and bootstrap", ("L2", "alpha", "interval", "random_state"))),
+        required=("covariates",),
+        keep_data=_keep_none, saved=lambda args: "coefficients",
+        call=_second_stage_call,
+        api_only={"algorithm": "Algorithm 2 re-estimates the DEA and needs the first stage's model, which a file "
+                               "of scores does not carry: use fr.second_stage(result, data, algorithm=2)",
+                  "L1": "Algorithm 2 only (see algorithm)",
+                  "n_jobs": "Algorithm 2 only: Algorithm 1 solves no LP",
+                  "method": "Algorithm 2 only: Algorithm 1 solves no LP",
+                  "chunk_size": "Algorithm 2 only: Algorithm 1 solves no LP",
+                  "progress": "Algorithm 2 only: Algorithm 1 solves no LP"}),
+    Command(
+        "sfa", "sfa",
+        help="stochastic frontier analysis: a Cobb-Douglas or translog production or cost frontier by ML",
+        description="A stochastic production or cost frontier (Aigner, Lovell & Schmidt 1977; Battese & Coelli "
+                    "1995) by maximum likelihood, with each observation's technical efficiency. Options mirror "
+                    "frontier.sfa().",
+        epilog=SFA_EPILOG,
+        groups=(("variables", ("output", "inputs", "id")),
+                ("model", ("form", "distribution", "frontier", "inefficiency_covariates", "log", "max_iter"))),
+        required=("output", "inputs"), dests={"output": "dependent"},
+        keep_data=_copy_with_id, saved=lambda args: "efficiencies"),
 )
 
 COMMAND = {cmd.name: cmd for cmd in COMMANDS}

@@ -167,19 +167,6 @@ def data_first(export, frame, table) -> None:
     put_input_data_first(export, frame, table)
 
 
-def dmu_keys(frame, ids: list, period) -> list:
-    """The columns that label each row (``--id`` and, with it, ``--period``), checked to identify the rows;
-    [] without ``--id``."""
-    keys = list(ids) + ([period] if ids and period and period not in ids else [])
-    if keys:
-        dup = frame.duplicated(keys, keep=False)
-        if dup.any():
-            example = frame.loc[dup, keys].head(3).to_dict("records")
-            raise ValueError(f"--id {' '.join(keys)} does not identify the rows: {int(dup.sum())} rows share "
-                             f"their values, e.g. {example}")
-    return keys
-
-
 def match_entities(names, entities) -> list:
     """Entity labels from the command line (strings) matched to the result's (maybe numeric) ``entities``."""
     labels = list(dict.fromkeys(entities))

@@ -153,6 +153,9 @@ CLI_OPTIONS = {
     "force": (("--force",), dict(action="store_true",
                                  help="let -o (or a plot option) overwrite the data file FILE itself, which is "
                                       "otherwise refused (also through a link)")),
+    "score": (("--score",), dict(metavar="COL", default="score",
+                                 help="second-stage: the column of FILE holding the DEA scores (default 'score', "
+                                      "the column 'frontier efficiency -o' writes)")),
     "quiet": (("-q", "--quiet"), dict(action="store_true",
                                       help="print nothing but errors: no summary, no progress bar (unless "
                                            "--progress), no 'wrote ...' notes and no warnings")),
@@ -195,11 +198,12 @@ def family_options() -> dict:
     return names
 
 
-def add_parameter(group, name: str, analysis: str, required: bool = False) -> None:
-    """The flag of ``options.PARAMETERS[name]`` as ``analysis`` takes it. Its default is None, "not given": the
-    function's own default then applies, so a default is written in one place (its signature)."""
+def add_parameter(group, name: str, analysis: str, required: bool = False, dest: str | None = None) -> None:
+    """The flag of ``options.PARAMETERS[name]`` as ``analysis`` takes it (parsed into ``dest``, by default the
+    name). Its default is None, "not given": the function's own default then applies, so a default is written in
+    one place (its signature)."""
     p = PARAMETERS[name]
-    kw: dict = dict(dest=name, default=None, help=p.help_of(analysis).replace("%", "%%"))
+    kw: dict = dict(dest=dest or name, default=None, help=p.help_of(analysis).replace("%", "%%"))
     choices = p.choices_for.get(analysis) or (REGISTRY_CHOICES[name]() if name in REGISTRY_CHOICES else p.choices)
     if p.kind == "choice":
         kw.update(choices=choices, type=lower_name if all(isinstance(c, str) for c in choices) else int)
@@ -234,8 +238,11 @@ def add_family_options(group) -> None:
                                                  "'{\"input\": 0.3, \"output\": 0.6}'.")
 
 
-def add_cli_option(group, name: str, **override) -> None:
+def add_cli_option(group, name: str, taken: tuple = (), **override) -> None:
+    """One of the command line's own options; a long flag a keyword of the command already uses (sfa's
+    ``--output COL``) gives way to ``--<flag>-file`` (``-o`` stays)."""
     flags, kw = CLI_OPTIONS[name]
+    flags = tuple(f + "-file" if f in taken else f for f in flags)
     group.add_argument(*flags, dest=name, **{**kw, **override})
 
 
@@ -249,14 +256,15 @@ def add_command(sub, cmd, run) -> argparse.ArgumentParser:
         group = parser.add_argument_group(title)
         for name in names:
             if name in PARAMETERS:
-                add_parameter(group, name, cmd.function, required=name in cmd.required)
+                add_parameter(group, name, cmd.function, required=name in cmd.required, dest=cmd.dest_of(name))
             else:
                 add_cli_option(group, name)
         if title == "model" and cmd.model_options:
             add_family_options(group)
     files = parser.add_argument_group("input and output files")
+    taken = tuple(PARAMETERS[name].option for name in cmd.options if name in PARAMETERS)
     for name in FILE_OPTIONS:
-        add_cli_option(files, name)
+        add_cli_option(files, name, taken)
     for plot in cmd.plots:
         files.add_argument(plot.flag, dest=plot.dest, metavar="FILE.png", help=plot.help)
     if cmd.plot_entities:

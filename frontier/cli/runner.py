@@ -24,7 +24,7 @@ def run(cmd, args, argv) -> int:
     files.check_outputs(args, {"-o": args.output}, plots)
     frame = files.read_checked(args, _text_columns(cmd, args), _columns(cmd, args))
     data, keywords = arguments(cmd, args, frame)
-    result = resolve(cmd.function)(data, **keywords)
+    result = cmd.call(resolve(cmd.function), data, keywords, args)
     files.print_summary(result.summary(), args)
     export = result.export(files.extra(args, argv), **cmd.export_options(args))
     cmd.keep_data(frame, export, args)
@@ -42,7 +42,7 @@ def arguments(cmd, args, frame) -> tuple:
     the registry's family options. With ``-q`` the progress bar is off unless ``--progress`` asks for it."""
     keywords = {}
     for name in cmd.keywords:
-        value = getattr(args, name)
+        value = getattr(args, cmd.dest_of(name))
         if value is not None:
             keywords[name] = _convert(name, value, frame)
     if "progress" in cmd.keywords and args.quiet and args.progress is None:
@@ -50,11 +50,7 @@ def arguments(cmd, args, frame) -> tuple:
     if cmd.model_options:
         keywords.update({key[len(MODEL_OPTION):]: value for key, value in vars(args).items()
                          if key.startswith(MODEL_OPTION) and value is not None})
-    data = frame
-    if cmd.id_index:
-        keys = files.dmu_keys(frame, args.id or [], args.period)
-        data = frame.set_index(keys, drop=False) if keys else frame
-    return data, keywords
+    return frame, keywords
 
 
 def _convert(name: str, value, frame):
@@ -131,6 +127,7 @@ def _columns(cmd, args) -> dict:
     for name in cmd.options:
         p = PARAMETERS.get(name)
         if p is not None and p.kind in ("columns", "column", "mask"):
-            value = getattr(args, name)
-            columns[ROLES.get(name, name)] = list(value) if isinstance(value, list) else [value]
+            value = getattr(args, cmd.dest_of(name))
+            if value is not None:
+                columns[ROLES.get(name, name)] = list(value) if isinstance(value, list) else [value]
     return columns

@@ -91,7 +91,9 @@ class ModelFamily:
     Facts the results read: ``shadow_prices`` says the score LP's multipliers are the derivatives of a distance
     function (the DDF family), so ``EfficiencyResult.shadow_prices`` may price bad outputs with them;
     ``slack_shares`` says the score is a ratio of weighted slack rates (SBM), so ``factor_efficiency`` reports
-    each variable's share of its side (``share_<v>``).
+    each variable's share of its side (``share_<v>``). ``serves`` names the kind of analysis the family is for
+    (``"efficiency"``: efficiency, productivity, metafrontier, window analysis; each analysis declares the kind it
+    accepts, :class:`frontier.analyses._pipeline.Analysis`).
     """
 
     name: str
@@ -119,6 +121,7 @@ class ModelFamily:
     parts: tuple = ()
     shadow_prices: bool = False
     slack_shares: bool = False
+    serves: str = "efficiency"
 
     # -- options -----------------------------------------------------------------------------------------
     @property
@@ -165,8 +168,9 @@ def register(family: ModelFamily) -> ModelFamily:
     return family
 
 
-def model_names() -> tuple[str, ...]:
-    return tuple(REGISTRY)
+def model_names(serves: str | None = None) -> tuple[str, ...]:
+    """The registered families (those serving the analyses of kind ``serves``, when given)."""
+    return tuple(name for name, fam in REGISTRY.items() if serves is None or fam.serves == serves)
 
 
 def family(name) -> ModelFamily:
