@@ -111,10 +111,20 @@ def _id_columns(args) -> list:
 
 
 def _copy_with_id(frame, export, args) -> None:
-    """efficiency, metafrontier, economic, bootstrap, sfa: the data's columns, then the results, with --keep-data or without --id (the rows
+    """efficiency, bootstrap, sfa: the data's columns, then the results, with --keep-data or without --id (the rows
     need something to identify them)."""
     if args.keep_data or not args.id:
         files.data_first(export, frame, files.with_data(frame, export.table, _id_columns(args)))
+
+
+def _copy_with_roles(*roles: str) -> Callable:
+    """metafrontier, economic: as :func:`_copy_with_id`, the ``roles``' columns (group, period), which the export
+    also holds, written once, with the data."""
+    def keep(frame, export, args) -> None:
+        if args.keep_data or not args.id:
+            own = _id_columns(args) + [getattr(args, r) for r in roles if getattr(args, r, None)]
+            files.data_first(export, frame, files.with_data(frame, export.table, list(dict.fromkeys(own))))
+    return keep
 
 
 def _merge_panel(how: str) -> Callable:
@@ -343,7 +353,7 @@ COMMANDS = (
                 ("computation", ENGINE)),
         required=("group", "inputs", "outputs"), model_options=True,
         saved=lambda args: "scores",
-        keep_data=_copy_with_id,
+        keep_data=_copy_with_roles("group", "period"),
         plots=(Plot("--plot", "save box plots of the technology gap by group, with the mean and n of each group "
                               "(.png, .pdf, .svg; needs matplotlib)",
                     lambda res, file, args: _plots().plot_tgr(res, file)),
@@ -379,7 +389,7 @@ COMMANDS = (
                 ("computation", ("n_jobs", "method", "chunk_size"))),
         required=("inputs", "outputs", "prices"),
         checks=(_profit_direction_only,),
-        keep_data=_copy_with_id,
+        keep_data=_copy_with_roles("period"),
         saved=lambda args: f"{given(args, 'kind', 'economic')} efficiency results"),
     Command(
         "second-stage", "second_stage",
