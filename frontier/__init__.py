@@ -16,7 +16,7 @@ import importlib
 # public name -> the module that defines it
 _PUBLIC = {
     "efficiency": "analyses.efficiency",
-    "productivity": "indices",
+    "productivity": "analyses.productivity",
     "economic": "analyses.economic",
     "EconomicResult": "results",
     "metafrontier": "analyses.metafrontier",

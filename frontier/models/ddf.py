@@ -196,6 +196,7 @@ DDF = register(ModelFamily(
     name="ddf", label="radial directional distance function (Chambers, Chung & Färe 1996; Chung et al. 1997)",
     short_name="DDF", build=_build_ddf, disposabilities=DISPOSABILITY, directional=True,
     productivity_direction="output", super_efficiency=True, score_kind="inefficiency", shadow_prices=True,
+    distance_function="directional",
     convention="directional distance beta: 0 = efficient, larger = more inefficient (negative = outside)",
 ))
 NDDF = register(ModelFamily(

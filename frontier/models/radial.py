@@ -118,6 +118,6 @@ def _build_family(layout: Layout, options, constants, super_efficiency: bool, sc
 FAMILY = register(ModelFamily(
     name="radial", label="radial DEA (CCR / BCC, Andersen-Petersen super-efficiency)", short_name="radial",
     build=_build_family, orientations=ORIENTATIONS, disposabilities=("weak", "strong"), super_efficiency=True,
-    output_expansion=("output",),
+    output_expansion=("output",), distance_function="shephard",
     convention="radial score: input orientation theta <= 1 (1 = efficient); output orientation phi >= 1",
 ))

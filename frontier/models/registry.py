@@ -94,6 +94,11 @@ class ModelFamily:
     each variable's share of its side (``share_<v>``). ``serves`` names the kind of analysis the family is for
     (``"efficiency"``: efficiency, productivity, metafrontier, window analysis; each analysis declares the kind it
     accepts, :class:`frontier.analyses._pipeline.Analysis`).
+
+    ``distance_function`` says the score is a distance function usable at any point of the quantity space, as the
+    Hicks-Moorsteen indices need (distances of mixed points, an output-oriented and an input-oriented one):
+    ``"shephard"`` (radial: D_O = 1/phi, D_I = 1/theta) or ``"directional"`` (the radial DDF's beta, with the
+    output direction (0, y, b) and the input direction (x, 0, 0)); None for the others.
     """
 
     name: str
@@ -122,6 +127,7 @@ class ModelFamily:
     shadow_prices: bool = False
     slack_shares: bool = False
     serves: str = "efficiency"
+    distance_function: str | None = None
 
     # -- options -----------------------------------------------------------------------------------------
     @property

@@ -16,12 +16,20 @@ from ..panel import display_order
 from .base import (FileExports, Specification, Summary, export_parameter_rows, export_spec_rows, level_means,
                    model_name, n_path, reproducing_call, row_line, summary_parameter_rows, warn_user)
 
-COMPONENT_NAMES = {"index": "index", "ec": "efficiency change (EC)", "tc": "technical change (TC)",
-                   "pec": "pure efficiency change (PEC)", "sec": "scale efficiency change (SEC)",
-                   "output_quantity": "output quantity index", "input_quantity": "input quantity index",
-                   "bpc": "best-practice change (BPC)", "tgc": "technology-gap change (TGC)"}
-INDEX_NAMES = {"ml": "ML", "gml": "GML", "sml": "SML", "malmquist": "Malmquist", "luenberger": "Luenberger",
-               "hicks_moorsteen": "Hicks-Moorsteen", "lhm": "Luenberger-Hicks-Moorsteen"}
+@dataclass(frozen=True)
+class IndexTexts:
+    """How the reports name an index: written by :func:`frontier.productivity` from the index's declaration
+    (:data:`frontier.analyses.productivity.definitions.INDICES`), so nothing here switches on the index's name.
+
+    ``label`` is its short name (plots: ``"GML"``, ``"Malmquist"``), ``long_name`` its name in exports
+    (``"global Malmquist-Luenberger (GML)"``), ``components`` each component's legend text, and
+    ``names_technology`` says the name implies the technology (ML, GML, SML), which labels then leave out.
+    """
+
+    label: str
+    long_name: str
+    components: dict
+    names_technology: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,7 @@ class ProductivityResult(FileExports):
     single_period_entities : entities observed in one period only (they have no index).
     period_order : the panel's distinct periods from the earliest (:func:`frontier.panel.period_order`),
         the order of the pairs, the chains, the summary and the plots.
+    texts : how the reports name the index and its components (:class:`IndexTexts`).
     bootstrap : with ``productivity(..., bootstrap=B)``, the
         :class:`~frontier.malmquist_bootstrap.MalmquistBootstrap` (replicates, pseudo data, per-period-pair
         bandwidths and LP statuses) behind the interval columns of ``indices``; else None.
@@ -45,6 +54,7 @@ class ProductivityResult(FileExports):
     distances: pd.DataFrame
     spec: Specification
     single_period_entities: tuple
+    texts: IndexTexts
     period_order: tuple = ()
     bootstrap: object | None = None
 
@@ -285,9 +295,7 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
     table = productivity_table(pr, policy)
     ratio = spec.ratio
     tech = spec["technology"]
-    name = {"ml": "Malmquist-Luenberger (ML)", "gml": "global Malmquist-Luenberger (GML)",
-            "sml": "sequential Malmquist-Luenberger (SML)", "hicks_moorsteen": "Hicks-Moorsteen (HM)",
-            "lhm": "Luenberger-Hicks-Moorsteen (LHM)"}.get(spec.get("alias"), "Malmquist" if ratio else "Luenberger")
+    name = pr.texts.long_name
     quantity = "output_quantity" in spec.components
     tc_name = "best-practice gap change (BPC)" if tech == "global" else "technical change"
     parts = ("ec", "bpc", "tgc") if "tgc" in spec.components else ("ec", "tc")
@@ -391,8 +399,8 @@ def _as_levels(obj, column):
     a frame."""
     if isinstance(obj, ProductivityResult):
         s = obj.spec
-        tech = "" if s.get("alias") in ("ml", "gml", "sml") else f", {s['technology']}"
-        label = f"{INDEX_NAMES.get(s.get('alias'), s['index'])} ({model_name(s)}, {s.index_rts.upper()}{tech})"
+        tech = "" if obj.texts.names_technology else f", {s['technology']}"
+        label = f"{obj.texts.label} ({model_name(s)}, {s.index_rts.upper()}{tech})"
         levels = obj.cumulative()
         if column not in levels.columns:
             hint = f" (the cumulative components are named cum_{column})" if f"cum_{column}" in levels.columns else ""
@@ -576,10 +584,8 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
     used = idx.groupby(level=1).size().reindex(periods_all, fill_value=0)
     total = rows.groupby(level=1).size().reindex(periods_all, fill_value=0)
     base = 1.0 if ratio else 0.0
-    names = dict(COMPONENT_NAMES)
-    if s["technology"] == "global":
-        names["tc"] = "best-practice gap change (BPC)"
-    iname = INDEX_NAMES.get(s.get("alias"), s["index"])
+    names = dict(pr.texts.components)
+    iname = pr.texts.label
     if s.get("group") is not None:
         iname = f"metafrontier {iname}"
     names["index"] = f"{iname} index"
