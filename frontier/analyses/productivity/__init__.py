@@ -68,7 +68,7 @@ from ...panel import Panel
 from ...problem import Problem
 from ...results import ProductivityResult, Specification
 from ...scoring import bind_model, progress_bar
-from ...technology import ReferenceSets
+from ...technology import TECHNOLOGIES, ReferenceSets
 from . import bootstrap as malmquist_bootstrap
 from .cache import DistanceCache, MixedPoint
 from .definitions import DEFAULT_SIDE, INDICES, Form, IndexSpec, entity_groups, index_table, index_texts, pair_terms
@@ -349,8 +349,8 @@ def _index_technology(alias: str, declared: IndexSpec, technology) -> str:
         raise ValueError(f"index={alias!r} means the {declared.technology} technology; got technology={technology!r} "
                          "(use index='malmquist' with an explicit technology instead)")
     if technology not in declared.technologies:
-        raise ValueError(f"technology for index={alias!r} must be one of {declared.technologies}, got "
-                         f"{technology!r}")
+        which = "technology" if declared.technologies == TECHNOLOGIES else f"technology for index={alias!r}"
+        raise ValueError(f"{which} must be one of {declared.technologies}, got {technology!r}")
     return technology
 
 
