@@ -639,3 +639,46 @@ def test_gml_chain_survives_a_failed_component(ec_hole_panel):
     assert rs.loc[("C", 3), "cum_ec"] == 1.0             # C's ec chain restarts at its missing links...
     assert rs.loc[("C", 4), "cum_ec"] == pytest.approx(ix.loc[("C", 4), "ec"], rel=1e-12)   # ...and goes on
     assert rs.loc[("C", 4), "cum_tc"] == pytest.approx(ix.loc[("C", 4), "tc"], rel=1e-12)
+
+
+# ----------------------------------------------------------------------------------------------------
+# options that change nothing are refused, or warned about, never recorded as if they had effect (issue 27.6)
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("options, message", [
+    (dict(index="gml", window=2), "window=2 applies to technology='window' only"),
+    (dict(index="malmquist", technology="biennial", window=1), "no effect with technology='biennial'"),
+    (dict(index="hicks_moorsteen", model="radial", window=1), "window=1 applies to technology='window' only"),
+    (dict(index="gml", adjacency="calendar", base="first"), "with base='first'"),
+    (dict(index="gml", random_state=3), "random_state apply to the Malmquist bootstrap only"),
+    (dict(index="gml", alpha=0.1, bandwidth=0.5), "alpha, bandwidth apply to the Malmquist bootstrap only"),
+])
+def test_options_without_effect_are_refused(panel, options, message):
+    """Each of these used to be accepted and (window, the bootstrap's options) recorded or silently dropped:
+    window outside technology='window', calendar adjacency with a fixed base (every period is paired with the
+    first whatever the gaps), the bootstrap's alpha / bandwidth / seed without bootstrap=B."""
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        run(panel, model="ddf" if options.get("index") != "hicks_moorsteen" else "radial",
+            **{k: v for k, v in options.items() if k != "model"})
+
+
+def test_default_bootstrap_options_without_bootstrap_are_accepted(panel):
+    """The defaults (alpha=0.05, bandwidth='silverman', any case) are not a request: they pass."""
+    res = run(panel, index="gml", model="ddf", alpha=0.05, bandwidth="Silverman", random_state=None)
+    assert res.spec.parameters is None or "bootstrap" not in res.spec.parameters
+
+
+@pytest.mark.parametrize("model", ["sbm", "radial"])
+def test_luenberger_on_an_efficiency_score_warns_it_is_a_difference_of_scores(panel, model):
+    """index='luenberger' with SBM (the default model) or radial scores is the difference of 1 - score, not the
+    Luenberger indicator of a directional distance function: a warning says so and names the directional models;
+    a directional model gives no such warning."""
+    with pytest.warns(UserWarning, match=f"index='luenberger' with model='{model}'.*sbm_ddf"):
+        run(panel, index="luenberger", model=model)
+    with pytest.warns(UserWarning, match="difference of sbm scores"):
+        run(panel, index="luenberger")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", message="gtfp chains")
+        run(panel, index="luenberger", model="sbm_ddf", technology="global")
