@@ -119,7 +119,7 @@ def productivity(
     Option values are case-insensitive (``index="GML"``, ``technology="Global"``, ``rts="VRS"``).
 
     index : ``"malmquist"`` (ratio form: Malmquist, or Malmquist-Luenberger with a directional model),
-        ``"luenberger"`` (difference form), or the aliases ``"ml"`` (malmquist, contemporaneous),
+        ``"luenberger"`` (difference form; with an efficiency score such as SBM it warns that it is a difference of scores), or the aliases ``"ml"`` (malmquist, contemporaneous),
         ``"gml"`` (malmquist, global), ``"sml"`` (malmquist, sequential).
     group : a column naming each entity's group (region, industry): the metafrontier index of Oh & Lee (2010)
         and Oh (2010) on the global metafrontier, components ``ec`` (contemporaneous group frontier), ``bpc``
@@ -133,7 +133,8 @@ def productivity(
         points; technology contemporaneous, sequential, window (the mean of the a and b versions) or global
         (transitive). Components ``output_quantity``, ``input_quantity``; docs/indices/hicks-moorsteen.md.
     technology : ``"contemporaneous"``, ``"sequential"``, ``"global"``, ``"biennial"`` or ``"window"``
-        (with ``window=h`` periods on each side). Default: from the alias, else contemporaneous.
+        (with ``window=h`` periods on each side; ``window`` with any other technology is refused, it would change
+        nothing). Default: from the alias, else contemporaneous.
     decomposition : None, or ``"fgnz"`` (ec = pec x sec, index and tc on CRS distances whatever ``rts``: the
         result says so in ``spec.index_rts``, its summary and its exports).
     model, orientation, rts, direction, weights, bad_disposability, zeros : as in :func:`frontier.efficiency`;
@@ -142,17 +143,19 @@ def productivity(
         hicks_moorsteen, ``"ddf"`` for lhm).
     super_efficiency : observations leave reference sets that contain them. Default: the model's declared
         ``productivity_super_efficiency`` (True for sbm, the super-SBM ML/GML of applied work; False otherwise).
-    adjacency : ``"observed"`` (consecutive observed periods of each entity) or ``"calendar"``.
+    adjacency : ``"observed"`` (consecutive observed periods of each entity) or ``"calendar"`` (refused with
+        ``base="first"``, where it changes nothing).
     base : ``"previous"`` (chained pairs) or ``"first"`` (every period against the entity's first).
     n_jobs, method, chunk_size, progress : engine options as in :func:`frontier.efficiency`.
     bootstrap : B, the number of replicates of the Simar & Wilson (1999) smoothed bivariate bootstrap
-        (:mod:`frontier.malmquist_bootstrap`; docs/indices/malmquist-bootstrap.md): the indices frame gains
+        (:mod:`frontier.analyses.productivity.bootstrap`; docs/indices/malmquist-bootstrap.md): the indices frame gains
         ``<component>_lower``, ``<component>_upper`` and ``<component>_significant`` (the interval excludes 1)
         for the index and each component, and ``bootstrap_failed`` (replicates with a failed LP, left out of the
         interval); ``result.bootstrap`` holds the replicates; ``spec.parameters["bootstrap"]`` states B, alpha,
         the bandwidth and the seed. Radial Malmquist indices only (``index="malmquist"``, ``model="radial"``,
         contemporaneous technology, no bad outputs); anything else is refused.
-    alpha : the intervals' level is 1 - alpha.
+    alpha : the intervals' level is 1 - alpha. ``alpha``, ``bandwidth`` and ``random_state`` other than their
+        defaults are refused without ``bootstrap`` (they would change nothing).
     bandwidth : ``"silverman"`` (the bivariate normal reference rule, h = n^(-1/6) per period pair) or a number.
     random_state : seed (int) or numpy Generator; same seed, same numbers whatever ``n_jobs``. None draws a seed
         and reports it in ``spec.parameters``.
