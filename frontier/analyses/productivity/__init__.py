@@ -119,8 +119,9 @@ def productivity(
     Option values are case-insensitive (``index="GML"``, ``technology="Global"``, ``rts="VRS"``).
 
     index : ``"malmquist"`` (ratio form: Malmquist, or Malmquist-Luenberger with a directional model),
-        ``"luenberger"`` (difference form; with an efficiency score such as SBM it warns that it is a difference of scores), or the aliases ``"ml"`` (malmquist, contemporaneous),
-        ``"gml"`` (malmquist, global), ``"sml"`` (malmquist, sequential).
+        ``"luenberger"`` (difference form; on an efficiency score such as SBM's it warns that it is a difference
+        of scores), or the aliases ``"ml"`` (malmquist, contemporaneous), ``"gml"`` (malmquist, global),
+        ``"sml"`` (malmquist, sequential).
     group : a column naming each entity's group (region, industry): the metafrontier index of Oh & Lee (2010)
         and Oh (2010) on the global metafrontier, components ``ec`` (contemporaneous group frontier), ``bpc``
         (best-practice change: intertemporal vs contemporaneous group frontier) and ``tgc`` (technology-gap
