@@ -67,7 +67,7 @@ from ...models import family as model_family
 from ...panel import Panel
 from ...problem import Problem
 from ...results import ProductivityResult, Specification
-from ...scoring import bind_model, progress_bar
+from .._pipeline import bind_model, progress_bar
 from ...technology import TECHNOLOGIES, ReferenceSets
 from . import bootstrap as malmquist_bootstrap
 from .cache import DistanceCache, MixedPoint

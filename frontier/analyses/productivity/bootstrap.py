@@ -62,11 +62,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ...efficiency_bootstrap import check_replicates, refuse_dmus_without_inputs
+from ..bootstrap import check_replicates, refuse_dmus_without_inputs
 from ...models.registry import ModelFamily, ModelOptions
 from ...panel import Pairs, Panel
 from ...results.malmquist_bootstrap import MalmquistBootstrap, pseudo_points
-from ...scoring import progress_bar
+from .._pipeline import progress_bar
 from ...technology import ReferenceSets, Technology
 
 MIN_PAIRS = 3          # fewer paired entities leave the pairs' covariance (and the bootstrap) meaningless
