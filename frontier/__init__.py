@@ -31,11 +31,13 @@ _PUBLIC = {
     "second_stage": "analyses.second_stage",
     "SecondStageResult": "results",
     "sfa": "analyses.sfa",
+    "partial_frontier": "analyses.partial",
+    "PartialFrontierResult": "results",
 }
 
 __all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "bootstrap", "second_stage",
-           "sfa", "EfficiencyResult", "ProductivityResult", "EconomicResult", "MetafrontierResult", "WindowAnalysisResult",
-           "BootstrapResult", "SecondStageResult", "Specification"]
+           "sfa", "partial_frontier", "EfficiencyResult", "ProductivityResult", "EconomicResult", "MetafrontierResult", "WindowAnalysisResult",
+           "BootstrapResult", "SecondStageResult", "PartialFrontierResult", "Specification"]
 __version__ = "0.1.0"
 
 

@@ -81,10 +81,14 @@ SFA_FORMS = ("cobb_douglas", "translog")
 SFA_DISTRIBUTIONS = ("half_normal", "truncated_normal", "exponential")
 SFA_FRONTIERS = ("production", "cost")
 INTERVALS = ("percentile", "basic")
+#: partial frontiers: free disposal hull (Deprins, Simar & Tulkens 1984), order-m (Cazals, Florens & Simar 2002),
+#: order-alpha (Aragon, Daouia & Thomas-Agnan 2005); and their orientations
+PARTIAL_ESTIMATORS = ("fdh", "order_m", "order_alpha")
+PARTIAL_ORIENTATIONS = ("input", "output")
 
 #: the public functions whose parameters :data:`PARAMETERS` describes (the keys of per-analysis entries)
 ANALYSES = ("efficiency", "productivity", "metafrontier", "window_analysis", "bootstrap", "economic",
-            "second_stage", "sfa")
+            "second_stage", "sfa", "partial_frontier")
 
 # ----------------------------------------------------------------------------------------------------
 # the parameter table
@@ -219,9 +223,13 @@ PARAMETERS: dict[str, Param] = _table(
           "'nonoriented': both at once (SBM default). The directional models use --direction instead",
           "导向：input 投入导向（产出不变、减少投入；径向模型默认，得分 theta <= 1）；output 产出导向（投入不变、增加产出；"
           "径向得分 phi >= 1）；nonoriented 非导向（同时调整投入与产出；SBM 默认）。方向性模型改用 --direction",
-          choices=ORIENTATIONS, choices_for={"bootstrap": BOOTSTRAP_ORIENTATIONS},
-          defaults={"bootstrap": "input"},
-          help_for={"bootstrap": "'input' (default; theta <= 1) or 'output' (phi >= 1)"}),
+          choices=ORIENTATIONS, choices_for={"bootstrap": BOOTSTRAP_ORIENTATIONS,
+                                             "partial_frontier": PARTIAL_ORIENTATIONS},
+          defaults={"bootstrap": "input", "partial_frontier": "input"},
+          help_for={"bootstrap": "'input' (default; theta <= 1) or 'output' (phi >= 1)",
+                    "partial_frontier": "'input' (default): theta, the share of its inputs a DMU needs (FDH <= 1; "
+                                        "order-m and order-alpha may exceed 1, super-efficient); 'output': phi, the "
+                                        "factor its outputs could grow by (FDH >= 1; partial frontiers may give < 1)"}),
     Param("rts", "choice", _RTS_HELP,
           "规模报酬：vrs 规模报酬可变（默认，DMU 只与规模相近者比较）；crs 规模报酬不变（规模无关）；nirs 规模报酬非递增；"
           "ndrs 规模报酬非递减",
@@ -347,8 +355,11 @@ PARAMETERS: dict[str, Param] = _table(
           "_significant（仅适用于径向 Malmquist 指数：--index malmquist --model radial）",
           metavar="B"),
     Param("alpha", "float", "1 - alpha intervals (default 0.05: 95%)",
-          "置信区间的水平为 1 - alpha（默认 0.05，即 95% 置信区间）", default=0.05,
-          help_for={"productivity": "with --bootstrap: intervals at level 1 - alpha (default 0.05)"}),
+          "置信区间的水平为 1 - alpha（默认 0.05，即 95% 置信区间）；部分前沿 order-alpha 中为分位数的阶 alpha",
+          default=0.05, defaults={"partial_frontier": None},
+          help_for={"productivity": "with --bootstrap: intervals at level 1 - alpha (default 0.05)",
+                    "partial_frontier": "with --estimator order_alpha: the order alpha in (0, 1] of the quantile "
+                                        "frontier (default 0.95); alpha = 1 is FDH"}),
     Param("bandwidth", "rule",
           "kernel bandwidth: 'silverman' (default), 'lscv' (least-squares cross-validation), 'benchmarking' (the rule "
           "of R's Benchmarking and DataEnvelopmentAnalysis.jl), 'sj' or 'sj-dpi' (Sheather-Jones, as npsf), or a "
@@ -390,8 +401,10 @@ PARAMETERS: dict[str, Param] = _table(
           "子抽样自助法的子样本规模 m = n^kappa，kappa 取 (0, 1)（默认由数据按 Politis, Romano & Wolf 2001 的波动性方法"
           "选择）"),
     Param("B", "count", "number of bootstrap replicates (default 2000; B x n LPs)",
-          "自助法（Bootstrap）重复次数（默认 2000；共求解 B x n 个线性规划）", default=2000, flag="--B",
-          aliases=("--replicates",), metavar="B"),
+          "自助法（Bootstrap）重复次数（默认 2000；共求解 B x n 个线性规划）；order-m 中为蒙特卡洛抽样次数",
+          default=2000, defaults={"partial_frontier": None}, flag="--B", aliases=("--replicates",), metavar="B",
+          help_for={"partial_frontier": "with --estimator order_m: Monte Carlo draws of m units per DMU (default "
+                                        "200); no LP is solved"}),
     Param("kind", "choice",
           "'cost' (prices of every input; default), 'revenue' (of every output) or 'profit' (both)",
           "经济效率的类型：cost 成本效率（需要全部投入的价格，默认）；revenue 收益效率（需要全部产出的价格）；profit 利润"
@@ -420,6 +433,20 @@ PARAMETERS: dict[str, Param] = _table(
           "reflected about the estimate",
           "置信区间的类型：percentile 百分位区间（默认）；basic 基本区间（分位数关于估计值对称反射）",
           choices=INTERVALS, default="percentile"),
+    # ---- partial frontiers
+    Param("estimator", "choice",
+          "'order_m' (default): the expected frontier of m units drawn among those producing at least as much "
+          "(Cazals, Florens & Simar 2002); 'order_alpha': the alpha-quantile frontier (Aragon, Daouia & "
+          "Thomas-Agnan 2005); 'fdh': the free disposal hull (Deprins, Simar & Tulkens 1984). Partial frontiers do "
+          "not envelop every DMU, so outliers move them little: a DMU beyond one is super-efficient",
+          "估计方法：order_m（默认）在产出不低于被评价单元的单元中抽取 m 个构成的期望前沿（Cazals、Florens 与 Simar "
+          "2002）；order_alpha 为 alpha 分位数前沿（Aragon、Daouia 与 Thomas-Agnan 2005）；fdh 为自由处置包"
+          "（Deprins、Simar 与 Tulkens 1984）。部分前沿不包络全部 DMU，受离群值影响小；位于其外的 DMU 为超效率",
+          choices=PARTIAL_ESTIMATORS, default="order_m"),
+    Param("m", "count",
+          "with --estimator order_m: the number of units m each DMU is compared with (default 25); as m grows the "
+          "order-m frontier tends to the FDH frontier",
+          "order-m 中每个 DMU 所比较的单元个数 m（默认 25）；m 越大，order-m 前沿越接近 FDH 前沿", metavar="M"),
     # ---- stochastic frontier analysis
     Param("output", "column", "the dependent variable's column: the output of a production frontier, the cost of a "
           "cost frontier", "因变量所在的列：生产前沿为产出，成本前沿为成本", flag="--output", metavar="COL"),

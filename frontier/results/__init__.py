@@ -13,10 +13,11 @@ from .economic import EconomicResult
 from .efficiency import EfficiencyResult, efficiency_table
 from .malmquist_bootstrap import MalmquistBootstrap
 from .metafrontier import MetafrontierResult
+from .partial import PartialFrontierResult
 from .productivity import ProductivityResult, productivity_table
 from .second_stage import SecondStageResult
 from .window import WindowAnalysisResult
 
-__all__ = ["BootstrapResult", "EconomicResult", "EfficiencyResult", "FileExports", "MalmquistBootstrap", "MetafrontierResult",
+__all__ = ["BootstrapResult", "EconomicResult", "EfficiencyResult", "FileExports", "MalmquistBootstrap", "MetafrontierResult", "PartialFrontierResult",
            "ProductivityResult", "Reportable", "SecondStageResult", "Specification", "Summary", "SummaryViews",
            "WindowAnalysisResult", "efficiency_table", "leading_columns", "level_means", "productivity_table"]
