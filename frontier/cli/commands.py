@@ -277,6 +277,22 @@ examples:
       --inefficiency-covariates age --no-log -o bc95.csv
 """
 
+PARTIAL_FRONTIER_EPILOG = """\
+output columns (one row per DMU; merge on the --id columns):
+  score: input theta (the share of its inputs the DMU needs; FDH <= 1) or output phi (the factor its outputs could
+  grow by; FDH >= 1). Order-m and order-alpha frontiers do not envelop every DMU: input theta > 1 (output phi < 1)
+  is super-efficient, beyond the partial frontier. std_error (order-m: the Monte Carlo error of the B draws),
+  n_reference (the DMUs the score is taken over). No LP is solved. Excel adds the 'outliers' sheet: the share of
+  super-efficient DMUs against m or alpha (Daraio & Simar 2007). See docs/partial-frontiers.md.
+
+examples:
+  frontier partial-frontier firms.csv --inputs K L --outputs Y --estimator order_m --m 25 --B 200 --seed 1 \\
+      --id firm -o orderm.xlsx --plot-outliers outliers.png      # Stata: orderm K L = Y, m(25)
+  frontier partial-frontier firms.csv --inputs K L --outputs Y --estimator order_alpha --alpha 0.95 \\
+      --orientation output -o alpha.dta
+  frontier partial-frontier firms.csv --inputs K L --outputs Y --estimator fdh -o fdh.csv
+"""
+
 
 def _second_stage_call(function, data, keywords, args):
     """The scores are FILE's --score column; the covariates (and --id) its other columns."""
@@ -421,6 +437,22 @@ COMMANDS = (
                 ("model", ("form", "distribution", "frontier", "inefficiency_covariates", "log", "max_iter"))),
         required=("output", "inputs"), dests={"output": "dependent"},
         keep_data=_copy_with_id, saved=lambda args: "efficiencies"),
+    Command(
+        "partial-frontier", "partial_frontier",
+        help="FDH, order-m and order-alpha efficiency: frontiers robust to outliers, with no LP",
+        description="Free disposal hull (Deprins, Simar & Tulkens 1984), order-m (Cazals, Florens & Simar 2002) or "
+                    "order-alpha (Aragon, Daouia & Thomas-Agnan 2005) efficiency of every DMU (row), input or "
+                    "output oriented. Options mirror frontier.partial_frontier().",
+        epilog=PARTIAL_FRONTIER_EPILOG,
+        groups=(("variables", ("inputs", "outputs", "id")),
+                ("estimator", ("estimator", "orientation", "m", "alpha", "B", "random_state"))),
+        required=("inputs", "outputs"),
+        keep_data=_copy_with_id, saved=lambda args: "scores",
+        plots=(Plot("--plot", "save a histogram of the scores (.png, .pdf, .svg; needs matplotlib)",
+                    lambda res, file, args: res.draw("scores", file)),
+               Plot("--plot-outliers", "save the outlier plot: the share of super-efficient DMUs against m or alpha "
+                                       "(Daraio & Simar 2007)",
+                    lambda res, file, args: res.draw("outliers", file)))),
 )
 
 COMMAND = {cmd.name: cmd for cmd in COMMANDS}
