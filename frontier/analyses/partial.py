@@ -76,8 +76,9 @@ def pair_values(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, orientation: str
     with np.errstate(divide="ignore", invalid="ignore"):
         for v in range(own.shape[1]):
             ratio = other[None, :, v] / own[:, v, None]
-            # 0/0: a variable neither uses (input) or that DMU 0 does not make (output) constrains nothing
-            ratio[np.isnan(ratio)] = 0.0 if orientation == "input" else np.inf
+            if not (own[:, v] > 0).all():
+                # 0/0: a variable neither uses (input) or that DMU 0 does not make (output) constrains nothing
+                ratio[np.isnan(ratio)] = 0.0 if orientation == "input" else np.inf
             np.maximum(c, ratio, out=c) if orientation == "input" else np.minimum(c, ratio, out=c)
     inside = np.ones((k, n), dtype=bool)
     for v in range(scale.shape[1]):
@@ -87,7 +88,7 @@ def pair_values(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, orientation: str
             inside &= scale[None, :, v] <= dominate[:, v, None]
     if orientation == "output":
         c = -c
-    c[~inside] = np.inf
+    np.copyto(c, np.inf, where=~inside)
     return c
 
 
