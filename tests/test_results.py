@@ -230,7 +230,7 @@ def test_every_result_type_reports_through_one_protocol():
 
     types = [results.EfficiencyResult, results.ProductivityResult, results.MetafrontierResult,
              results.WindowAnalysisResult, results.EconomicResult, results.SecondStageResult,
-             results.MalmquistBootstrap, fr.BootstrapResult]
+             results.MalmquistBootstrap, fr.BootstrapResult, fr.PartialFrontierResult]
     for cls in types:
         assert issubclass(cls, results.FileExports), cls
         for name in ("to_frame", "summary", "export", "to_csv", "to_excel", "to_stata", "to_parquet", "plot"):
