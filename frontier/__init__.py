@@ -36,8 +36,8 @@ _PUBLIC = {
 }
 
 __all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "bootstrap", "second_stage",
-           "sfa", "partial_frontier", "EfficiencyResult", "ProductivityResult", "EconomicResult", "MetafrontierResult", "WindowAnalysisResult",
-           "BootstrapResult", "SecondStageResult", "PartialFrontierResult", "Specification"]
+           "sfa", "partial_frontier", "EfficiencyResult", "ProductivityResult", "EconomicResult", "MetafrontierResult",
+           "WindowAnalysisResult", "BootstrapResult", "SecondStageResult", "PartialFrontierResult", "Specification"]
 __version__ = "0.1.0"
 
 
