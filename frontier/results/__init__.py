@@ -18,6 +18,7 @@ from .productivity import ProductivityResult, productivity_table
 from .second_stage import SecondStageResult
 from .window import WindowAnalysisResult
 
-__all__ = ["BootstrapResult", "EconomicResult", "EfficiencyResult", "FileExports", "MalmquistBootstrap", "MetafrontierResult", "PartialFrontierResult",
-           "ProductivityResult", "Reportable", "SecondStageResult", "Specification", "Summary", "SummaryViews",
-           "WindowAnalysisResult", "efficiency_table", "leading_columns", "level_means", "productivity_table"]
+__all__ = ["BootstrapResult", "EconomicResult", "EfficiencyResult", "FileExports", "MalmquistBootstrap",
+           "MetafrontierResult", "PartialFrontierResult", "ProductivityResult", "Reportable", "SecondStageResult",
+           "Specification", "Summary", "SummaryViews", "WindowAnalysisResult", "efficiency_table", "leading_columns",
+           "level_means", "productivity_table"]
