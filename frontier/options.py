@@ -113,8 +113,8 @@ class Param:
     """One public parameter: what it takes, its default, what it means, and its flag on the command line.
 
     ``choices`` and ``default`` hold for every analysis but those named in ``choices_for`` and ``defaults``.
-    ``help``/``zh`` explain it (English / Simplified Chinese); ``help_for`` replaces the English text for one
-    analysis. ``flag`` is its command-line option (``--name-with-dashes`` unless given) and ``aliases`` are other
+    ``help``/``zh`` explain it (English / Simplified Chinese); ``help_for``/``zh_for`` replace them for one
+    analysis (a parameter that means another thing there, e.g. ``alpha`` of an interval or of a quantile). ``flag`` is its command-line option (``--name-with-dashes`` unless given) and ``aliases`` are other
     spellings the command line accepts.
     """
 
@@ -127,6 +127,7 @@ class Param:
     choices_for: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)
     help_for: dict = field(default_factory=dict)
+    zh_for: dict = field(default_factory=dict)
     flag: str | None = None
     aliases: tuple = ()
     metavar: str | None = None
@@ -148,6 +149,9 @@ class Param:
 
     def help_of(self, analysis: str) -> str:
         return self.help_for.get(analysis, self.help)
+
+    def zh_of(self, analysis: str) -> str:
+        return self.zh_for.get(analysis, self.zh)
 
 
 def _table(*params: Param) -> dict:
@@ -355,8 +359,9 @@ PARAMETERS: dict[str, Param] = _table(
           "_significant（仅适用于径向 Malmquist 指数：--index malmquist --model radial）",
           metavar="B"),
     Param("alpha", "float", "1 - alpha intervals (default 0.05: 95%)",
-          "置信区间的水平为 1 - alpha（默认 0.05，即 95% 置信区间）；部分前沿 order-alpha 中为分位数的阶 alpha",
+          "置信区间的水平为 1 - alpha（默认 0.05，即 95% 置信区间）",
           default=0.05, defaults={"partial_frontier": None},
+          zh_for={"partial_frontier": "order-alpha 分位数前沿的阶 alpha，取 (0, 1]（默认 0.95）；alpha = 1 即 FDH"},
           help_for={"productivity": "with --bootstrap: intervals at level 1 - alpha (default 0.05)",
                     "partial_frontier": "with --estimator order_alpha: the order alpha in (0, 1] of the quantile "
                                         "frontier (default 0.95); alpha = 1 is FDH"}),
@@ -401,8 +406,9 @@ PARAMETERS: dict[str, Param] = _table(
           "子抽样自助法的子样本规模 m = n^kappa，kappa 取 (0, 1)（默认由数据按 Politis, Romano & Wolf 2001 的波动性方法"
           "选择）"),
     Param("B", "count", "number of bootstrap replicates (default 2000; B x n LPs)",
-          "自助法（Bootstrap）重复次数（默认 2000；共求解 B x n 个线性规划）；order-m 中为蒙特卡洛抽样次数",
+          "自助法（Bootstrap）重复次数（默认 2000；共求解 B x n 个线性规划）",
           default=2000, defaults={"partial_frontier": None}, flag="--B", aliases=("--replicates",), metavar="B",
+          zh_for={"partial_frontier": "order-m 的蒙特卡洛抽样次数：每个 DMU 抽取 m 个单位的次数（默认 200；不求解线性规划）"},
           help_for={"partial_frontier": "with --estimator order_m: Monte Carlo draws of m units per DMU (default "
                                         "200); no LP is solved"}),
     Param("kind", "choice",

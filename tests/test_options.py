@@ -70,6 +70,9 @@ def test_each_parameter_is_explained_in_english_and_chinese(name):
     assert p.name == name and len(p.help) > 20 and p.option.startswith("--")
     assert any("\u4e00" <= ch <= "\u9fff" for ch in p.zh), name                # Simplified Chinese text
     assert set(p.help_for) <= set(ANALYSES) and set(p.defaults) <= set(ANALYSES)
+    # an analysis where the parameter means another thing has its own text in both languages
+    assert set(p.zh_for) <= set(p.help_for), name
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in p.zh_for.values()), name
     assert set(p.choices_for) <= set(ANALYSES)
     for analysis in ANALYSES:
         choices, default = p.choices_of(analysis), p.default_of(analysis)
