@@ -10,7 +10,7 @@ how many LPs ended as NaN ``numerical_error`` among all those solved.
     python benchmarks/bench_extreme.py --n 60 300 --seeds 2 --timeout 300
 
 It also reports the longest HiGHS solve and the most simplex iterations per row and column of any solve that ended
-optimal (the measurements behind ``engine.SOLVE_SECONDS`` and ``engine.SIMPLEX_ITERATIONS_PER_SIZE``) when run with
+optimal (the measurements behind ``engine.settings.SOLVE_SECONDS`` and ``engine.settings.SIMPLEX_ITERATIONS_PER_SIZE``) when run with
 ``--limits``, on the hard benchmark data of ``common.hard_firms``.
 """
 from __future__ import annotations
@@ -65,30 +65,30 @@ def limits() -> None:
     from frontier import engine
 
     record = []
-    run = engine.run_highs
+    run = engine.highs.run_highs
 
-    def measured(h, seconds=engine.SOLVE_SECONDS):
+    def measured(h, seconds=engine.settings.SOLVE_SECONDS):
         start = time.perf_counter()
         status = run(h, seconds)
-        if status == engine.MS.kOptimal:
+        if status == engine.highs.MS.kOptimal:
             info = h.getInfo()
             record.append((time.perf_counter() - start, info.simplex_iteration_count / (h.getNumRow() + h.getNumCol()),
                            info.simplex_iteration_count, info.ipm_iteration_count))
         return status
 
-    engine.run_highs = measured
+    engine.highs.run_highs = measured
     df = hard_firms(3000)
     for method in ("full", "restricted", "dense"):
         for kwargs in (dict(model="sbm", bad_outputs=BADS), dict(model="radial"), dict(model="ddf", bad_outputs=BADS),
                        dict(model="sbm", super_efficiency=True), dict(model="radial", orientation="output")):
             kwargs = dict(kwargs)
             fr.efficiency(df, INPUTS, OUTPUTS, kwargs.pop("bad_outputs", None), method=method, **kwargs)
-    engine.run_highs = run
+    engine.highs.run_highs = run
     seconds, per_size, iterations, ipm = (max(column) for column in zip(*record))
     print(f"valid data (hard_firms(3000), 5 models x 3 methods): {len(record)} optimal HiGHS solves; longest "
-          f"{seconds:.3f} s (limit {engine.SOLVE_SECONDS:.0f} s); most simplex iterations {iterations}, per row and "
-          f"column {per_size:.2f} (limit max({engine.SIMPLEX_ITERATIONS_MIN}, {engine.SIMPLEX_ITERATIONS_PER_SIZE} per "
-          f"row and column)); most interior-point iterations {ipm} (limit {engine.IPM_ITERATIONS})")
+          f"{seconds:.3f} s (limit {engine.settings.SOLVE_SECONDS:.0f} s); most simplex iterations {iterations}, per row and "
+          f"column {per_size:.2f} (limit max({engine.settings.SIMPLEX_ITERATIONS_MIN}, {engine.settings.SIMPLEX_ITERATIONS_PER_SIZE} per "
+          f"row and column)); most interior-point iterations {ipm} (limit {engine.settings.IPM_ITERATIONS})")
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ a hard frontier, for VRS SBM with two bad outputs and input-oriented BCC (score 
 For each data set and model it prints the pricing-set size per reference block before (dominance screen) and after
 (frame), the pre-pass's own time, the model's wall time with the screen and with the frame (``n_jobs=1``, same
 process, same data: the ratio is meaningful on a noisy machine, the seconds are not), the largest score difference
-between the two, and the figures the engine's decision rule (``engine.FRAME_MIN_EVALUATED``) rests on: the pre-pass
+between the two, and the figures the engine's decision rule (``engine.settings.FRAME_MIN_EVALUATED``) rests on: the pre-pass
 cost per candidate column, the cost of pricing one candidate column once (the reduced costs ``c - A'y`` and their
 scan, as ``StageSolver._price`` and the certificate do), the pricing passes per LP, and the break-even number of
 evaluated DMUs ``frame time / (passes x per-column cost x columns saved)``.
@@ -40,7 +40,7 @@ import pandas as pd
 
 import frontier as fr
 from frontier import engine
-from frontier import frame as frame_module
+from frontier.engine import reduction as frame_module
 from frontier.datasets import synthetic_firms
 
 INPUTS, OUTPUTS, BADS = ["K", "L", "E"], ["Y"], ["SO2", "COD"]
@@ -63,7 +63,7 @@ class Spy:
 
     def __init__(self):
         self.frames, self.frame_s, self.passes, self.lps = [], 0.0, 0, 0
-        self._frame, self._price, self._solve = frame_module.frame, engine.StageSolver._price, engine.StageSolver.solve
+        self._frame, self._price, self._solve = frame_module.frame, engine.restricted.StageSolver._price, engine.restricted.StageSolver.solve
         spy = self
 
         def frame(ref_data, block, rts="vrs", candidates=None, layers=1):
@@ -81,7 +81,7 @@ class Spy:
             spy.lps += 1
             return spy._solve(self, *args)
 
-        frame_module.frame, engine.StageSolver._price, engine.StageSolver.solve = frame, price, solve
+        frame_module.frame, engine.restricted.StageSolver._price, engine.restricted.StageSolver.solve = frame, price, solve
 
     def reset(self):
         self.frames, self.frame_s, self.passes, self.lps = [], 0.0, 0, 0
@@ -106,13 +106,13 @@ def run(name: str, df: pd.DataFrame, model: str, spy: Spy) -> dict:
     screened = fr.efficiency(*args, **kw)
     t_screen = time.perf_counter() - t0
     passes_per_lp = spy.passes / max(spy.lps, 1)
-    engine.FRAME_MIN_EVALUATED, engine.FRAME_MIN_CANDIDATES = 0, 0
+    engine.settings.FRAME_MIN_EVALUATED, engine.settings.FRAME_MIN_CANDIDATES = 0, 0
     frame_module._CACHE.clear()
     spy.reset()
     t0 = time.perf_counter()
     framed = fr.efficiency(*args, **kw)
     t_frame = time.perf_counter() - t0
-    engine.FRAME_MIN_EVALUATED, engine.FRAME_MIN_CANDIDATES = DEFAULTS
+    engine.settings.FRAME_MIN_EVALUATED, engine.settings.FRAME_MIN_CANDIDATES = DEFAULTS
     candidates = sum(c for c, _ in spy.frames)
     saved = sum(c - f for c, f in spy.frames)
     per_column = pricing_column_cost(max(candidates, 1))
@@ -128,7 +128,7 @@ def run(name: str, df: pd.DataFrame, model: str, spy: Spy) -> dict:
             "same_status": bool((screened.status == framed.status).all())}
 
 
-DEFAULTS = (engine.FRAME_MIN_EVALUATED, engine.FRAME_MIN_CANDIDATES)
+DEFAULTS = (engine.settings.FRAME_MIN_EVALUATED, engine.settings.FRAME_MIN_CANDIDATES)
 
 
 def main(argv=None):

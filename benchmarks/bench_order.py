@@ -25,14 +25,14 @@ MODELS = {"sbm": dict(model="sbm", bad_outputs=BADS, rts="vrs"),
 def counting_iterations():
     """Wrap StageSolver.solve to record HiGHS's simplex iteration count of each LP's last run."""
     iterations = []
-    solve = engine.StageSolver.solve
+    solve = engine.restricted.StageSolver.solve
 
     def counted(self, patch, i, own):
         out = solve(self, patch, i, own)
         iterations.append(self.h.getInfo().simplex_iteration_count)
         return out
 
-    engine.StageSolver.solve = counted
+    engine.restricted.StageSolver.solve = counted
     return iterations
 
 
@@ -44,14 +44,14 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args(argv)
     iterations = counting_iterations()
-    chosen = engine.solve_order
+    chosen = engine.schedule.solve_order
     print(f"{'data':9}{'model':6}{'n':>7}{'order':>14}{'seconds':>9}{'iters/LP':>10}{'speed-up':>10}{'max diff':>10}")
     for kind in data_kinds(args.data):
         df = cross_section(kind, args.n)
         for model in args.models:
             runs = {}
             for label, order in (("data order", lambda d: np.arange(d.shape[0])), ("solve_order", chosen)):
-                engine.solve_order = order
+                engine.schedule.solve_order = order
                 best = np.inf
                 for _ in range(args.repeat):
                     iterations.clear()
@@ -63,7 +63,7 @@ def main(argv=None):
             for label, (seconds, iters, scores) in runs.items():
                 print(f"{kind:9}{model:6}{args.n:7d}{label:>14}{seconds:9.2f}{iters:10.1f}{base[0] / seconds:9.2f}x"
                       f"{max_abs_diff(scores, base[2]):10.1e}")
-    engine.solve_order = chosen
+    engine.schedule.solve_order = chosen
 
 
 if __name__ == "__main__":

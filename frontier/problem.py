@@ -302,37 +302,39 @@ class Problem:
 
     def _finish(self, out: engine.BatchResult, ref_data: np.ndarray, ref_idx, observed: np.ndarray) -> Evaluation:
         """Back to the user's units; exact efficient values; the NaN rule; the intensities the targets use."""
-        v = out.values
-        status = v["status"].astype(object)
+        v = out.output
+        status = v.status.astype(object)
         k, d, scale = len(status), self.layout.d, self.constants.scale
 
-        def matrix(key, scaled):
-            value = v.get(key)
+        def matrix(value, scaled):
             if value is None:
                 return np.full((k, d), np.nan)
             value = np.asarray(value, dtype=float)
             return value * scale if scaled else value.copy()
 
-        score = np.asarray(v.get("score", np.full(k, np.nan)), dtype=float).copy()
-        slacks, targets = matrix("slacks", True), matrix("targets", True)
-        betas = matrix("betas", False) if self.family.has_betas else None
+        score = np.full(k, np.nan) if v.score is None else np.asarray(v.score, dtype=float).copy()
+        slacks, targets = matrix(v.slacks, True), matrix(v.targets, True)
+        betas = matrix(v.betas, False) if self.family.has_betas else None
         self._snap(score, slacks, targets, betas, observed)
         ok = status == "optimal"
-        score_ok = ok | np.char.startswith(status.astype(str), DETAIL_FAILED)
+        # a failed detail stage (the max-slack slacks) keeps the score; its status says what failed
+        detail_failed = np.zeros(k, dtype=bool) if v.detail_failed is None else np.asarray(v.detail_failed) == 1
+        status[detail_failed] = [DETAIL_FAILED + s for s in status[detail_failed]]
+        score_ok = ok | detail_failed
         score[~score_ok] = np.nan
         slacks[~ok] = np.nan
         targets[~ok] = np.nan
         if betas is not None:
             betas[~score_ok] = np.nan
-        multipliers, omega = v.get("multipliers"), v.get("omega")
+        multipliers, omega = v.multipliers, v.omega
         if multipliers is not None:
             # a data row is the variable divided by its scale, so its dual in the user's units is divided by it
             multipliers = np.asarray(multipliers, dtype=float) / scale
             omega = np.asarray(omega, dtype=float).copy()
             multipliers[~score_ok], omega[~score_ok] = np.nan, np.nan
             multipliers, omega = multipliers + 0.0, omega + 0.0
-        parts = {name: np.where(score_ok, np.asarray(v.get(name, np.full(k, np.nan)), dtype=float), np.nan) + 0.0
-                 for name in self.family.parts}
+        parts = {name: np.where(score_ok, np.asarray(v.parts.get(name, np.full(k, np.nan)), dtype=float), np.nan)
+                 + 0.0 for name in self.family.parts}
         lam_ptr, lam_idx, lam_val = used_intensities(out.lam_ptr, out.lam_idx, out.lam_val, ref_data)
         lam_idx = lam_idx if ref_idx is None else ref_idx[lam_idx]
         # + 0.0 turns an LP's signed zero -0.0 into 0.0

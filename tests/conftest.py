@@ -45,7 +45,8 @@ def run_case_once(validation_dir):
 def workers_start_at_once(monkeypatch):
     """A call with ``n_jobs > 1`` sends its work to the worker pool even when the pool is cold and the call small, so
     the tests that compare ``n_jobs=2`` with ``n_jobs=1`` run both the calling process (the first unit) and the
-    workers (the rest). The default start-up rule (``engine.POOL_START_SECONDS``) has its own test in test_engine."""
+    workers (the rest). The default start-up rule (``engine.settings.POOL_START_SECONDS``) has its own test in
+    test_engine."""
     from frontier import engine
 
-    monkeypatch.setattr(engine, "POOL_START_SECONDS", 0.0)
+    monkeypatch.setattr(engine.settings, "POOL_START_SECONDS", 0.0)

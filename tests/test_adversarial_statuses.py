@@ -84,7 +84,7 @@ def test_crs_super_sbm_outlier_is_scored_not_infeasible(method):
 def test_farkas_certificate_is_exact():
     """The certificate is checked in rational arithmetic: a ray that proves infeasibility only up to a relative
     rounding (A'y = +2^-60 on a column that can grow without bound) is refused, an exact one is accepted."""
-    from frontier.engine import _LP, farkas_certified
+    from frontier.engine.robust import _LP, farkas_certified
 
     # x >= 0 with rows  -x <= -1  (x >= 1)  and  x <= 1/2: infeasible, and y = (-1, -1) proves it (A'y = 0 < 1/2)
     lp = _LP(np.array([[-1.0], [1.0]]), np.zeros(1), np.zeros(1), np.full(1, np.inf), np.full(2, -np.inf),

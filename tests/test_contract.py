@@ -196,8 +196,8 @@ def test_batch_equals_one_by_one(case):
 def test_restricted_equals_full(case, monkeypatch):
     # on 36 DMUs the dominance screening (128 strong rows by default) would keep every column: force it on with 6
     # strong rows, so the restricted path prices over a screened set, as it does on large data
-    screen = engine.dominance_screen
-    monkeypatch.setattr(engine, "dominance_screen", lambda P, layers=1, n_strong=6: screen(P, layers, n_strong))
+    screen = engine.reduction.dominance_screen
+    monkeypatch.setattr(engine.pricing, "dominance_screen", lambda P, layers=1, n_strong=6: screen(P, layers, n_strong))
     restricted = _evaluate(case, method="restricted")
     full = _evaluate(case, method="full")
     assert list(restricted.status) == list(full.status)
@@ -206,9 +206,9 @@ def test_restricted_equals_full(case, monkeypatch):
 
 @pytest.mark.parametrize("case", CASES)
 def test_dense_equals_full(case, monkeypatch):
-    """The batched dense simplex (frontier.dense_simplex, certified, HiGHS for what it leaves) = HiGHS with every
+    """The batched dense simplex (frontier.engine.dense, certified, HiGHS for what it leaves) = HiGHS with every
     column: every stage's status and the scores (batches of any size go to the dense simplex here)."""
-    monkeypatch.setattr(engine, "DENSE_MIN_BATCH", 1)
+    monkeypatch.setattr(engine.settings, "DENSE_MIN_BATCH", 1)
     dense = _evaluate(case, method="dense")
     full = _evaluate(case, method="full")
     assert list(dense.status) == list(full.status)
@@ -268,7 +268,7 @@ def fail_stage(monkeypatch, stage_name: str, status: str = "iteration_limit", dm
     The stage's numbers are left as the solver returned them, so only the NaN rule can hide them. Returns the list
     of the names of the stages solved (appended to as the engine runs).
     """
-    real = engine.solve_stage_batch
+    real = engine.stages.solve_stage_batch
     solved = []
 
     def solve(stage, ref_data, plan, method, data0, own, prev, answers=None):
@@ -279,7 +279,7 @@ def fail_stage(monkeypatch, stage_name: str, status: str = "iteration_limit", dm
             sol.status[dmu] = status
         return sol
 
-    monkeypatch.setattr(engine, "solve_stage_batch", solve)
+    monkeypatch.setattr(engine.stages, "solve_stage_batch", solve)
     return solved
 
 

@@ -1,4 +1,4 @@
-"""The batched dense simplex (frontier.dense_simplex) against an independent solver, and the engine's use of it: every
+"""The batched dense simplex (frontier.engine.dense) against an independent solver, and the engine's use of it: every
 answer it gives is certified, and whatever it does not settle (or gets wrong) is solved by HiGHS."""
 import numpy as np
 import pandas as pd
@@ -6,7 +6,8 @@ import pytest
 from scipy.optimize import linprog
 
 import frontier as fr
-from frontier import dense_simplex, engine
+from frontier import engine
+from frontier.engine import dense as dense_simplex
 
 
 def random_batch(rng, groups=3, per_group=(5, 9, 4), R=5, E=2, N=(12, 7, 10)):
@@ -129,7 +130,7 @@ def test_wrong_or_unfinished_answers_go_to_highs(monkeypatch):
     pd.testing.assert_series_equal(dense.status, full.status)
     np.testing.assert_allclose(dense.scores, full.scores, rtol=0, atol=1e-9, equal_nan=True)
     monkeypatch.setattr(dense_simplex, "solve_batch", real)
-    monkeypatch.setattr(dense_simplex, "MAX_ITER_PER_ROW", 0)      # stops after a handful of pivots
+    monkeypatch.setattr(engine.settings, "MAX_ITER_PER_ROW", 0)      # stops after a handful of pivots
     stopped = fr.efficiency(df, ["K", "L", "E"], ["Y"], method="dense", **kwargs)
     pd.testing.assert_series_equal(stopped.status, full.status)
     np.testing.assert_allclose(stopped.scores, full.scores, rtol=0, atol=1e-9, equal_nan=True)
@@ -145,7 +146,7 @@ def test_packing_joins_whole_dense_jobs_of_one_model_and_changes_no_answer():
              (6, 0, 100), (7, 0, 100)]
     specs = [a, a, a, a, a, a, a, b, a]
     methods = ["dense"] * 7 + ["dense", "restricted"]
-    units = engine.pack_tasks(tasks, specs, methods)
+    units = engine.schedule.pack_tasks(tasks, specs, methods)
     assert units == [tasks[0:4], [tasks[4]], [tasks[5]], [tasks[6]], [tasks[7]], [tasks[8]]]
     # a bootstrap's replicates are such jobs: the same numbers packed (default) and one chunk at a time
     df = _firms(60)
@@ -192,6 +193,6 @@ def test_large_reference_sets_generate_columns_in_the_engine(monkeypatch):
                        "Y": X.prod(axis=1) ** 0.3 * np.exp(-np.abs(rng.normal(0, 0.3, n)))})
     dense = fr.efficiency(df, ["K", "L", "E"], ["Y"], model="radial", rts="vrs", method="dense")
     full = fr.efficiency(df, ["K", "L", "E"], ["Y"], model="radial", rts="vrs", method="full")
-    assert any(s is not None and s < engine.DENSE_ALL_COLUMNS for s in starts)
+    assert any(s is not None and s < engine.settings.DENSE_ALL_COLUMNS for s in starts)
     pd.testing.assert_series_equal(dense.status, full.status)
     np.testing.assert_allclose(dense.scores, full.scores, rtol=0, atol=1e-9)

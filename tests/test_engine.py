@@ -146,25 +146,25 @@ def test_auto_picks_the_method_measured_fastest_and_every_method_agrees(monkeypa
     FULL_MAX DMUs with every column in the model and larger ones by column generation (each measured fastest there);
     the answers equal every explicit method's."""
     seen = []
-    original = engine.plan_stage
-    monkeypatch.setattr(engine, "plan_stage", lambda stage, ref, method, **kw: seen.append((ref.shape[0], method))
+    original = engine.pricing.plan_stage
+    monkeypatch.setattr(engine.schedule, "plan_stage", lambda stage, ref, method, **kw: seen.append((ref.shape[0], method))
                         or original(stage, ref, method, **kw))
-    rows = engine.DENSE_ROWS
-    assert engine.job_method("auto", engine.DENSE_MAX, rows) == "dense"
-    assert engine.job_method("auto", engine.DENSE_MAX + 1, rows) == "restricted"
-    assert engine.job_method("auto", engine.FULL_MAX, rows) == "full"          # alone: HiGHS's full model
-    assert engine.job_method("auto", engine.FULL_MAX, rows, engine.PACK_MIN_JOBS) == "dense"    # packed
-    assert engine.job_method("auto", engine.FULL_MAX, rows + 1) == "full"
-    assert engine.job_method("auto", engine.FULL_MAX + 1, rows + 1) == "restricted"
+    rows = engine.settings.DENSE_ROWS
+    assert engine.job_method("auto", engine.settings.DENSE_MAX, rows) == "dense"
+    assert engine.job_method("auto", engine.settings.DENSE_MAX + 1, rows) == "restricted"
+    assert engine.job_method("auto", engine.settings.FULL_MAX, rows) == "full"          # alone: HiGHS's full model
+    assert engine.job_method("auto", engine.settings.FULL_MAX, rows, engine.settings.PACK_MIN_JOBS) == "dense"    # packed
+    assert engine.job_method("auto", engine.settings.FULL_MAX, rows + 1) == "full"
+    assert engine.job_method("auto", engine.settings.FULL_MAX + 1, rows + 1) == "restricted"
     assert engine.job_method("restricted", 10) == "restricted" and engine.job_method("full", 10**6) == "full"
     assert engine.job_method("dense", 10**6, 50) == "dense"
-    df, inputs, outputs, bads = firms(engine.FULL_MAX + 50, 8)
-    small = df.iloc[: engine.FULL_MAX]
+    df, inputs, outputs, bads = firms(engine.settings.FULL_MAX + 50, 8)
+    small = df.iloc[: engine.settings.FULL_MAX]
     # VRS SBM with two bad outputs: 3 + 1 + 2 data rows, the convexity and the normalisation row (8 > DENSE_ROWS)
     for data in (small, df):
         seen.clear()
         auto = fr.efficiency(data, inputs, outputs, bads, model="sbm", rts="vrs", super_efficiency=True)
-        expected = "full" if len(data) <= engine.FULL_MAX else "restricted"
+        expected = "full" if len(data) <= engine.settings.FULL_MAX else "restricted"
         # (the full model's LPs it cannot certify, e.g. infeasible super-efficiency LPs whose ray needs the robust
         # path, are planned again by column generation before the robust path)
         assert expected in {method for _, method in seen} <= {expected, "restricted"}
@@ -189,18 +189,18 @@ def test_restricted_path_starts_small_and_screens(large):
     spec = sbm_model.build(L, rts="vrs", orientation="nonoriented", super_efficiency=True, weights=np.ones(L.d),
                            zeros="error", small=np.ones(L.d))
     for stage in spec.stages:
-        plan = engine.plan_stage(stage, M, "restricted")
+        plan = engine.pricing.plan_stage(stage, M, "restricted")
         assert plan.pricing[0].size < len(df)
         assert plan.seeds[0].size <= 50
-        full_plan = engine.plan_stage(stage, M, "full")
+        full_plan = engine.pricing.plan_stage(stage, M, "full")
         assert full_plan.pricing[0].size == len(df)
 
 
 @pytest.mark.parametrize("name", ["super-sbm-vrs", "radial-weak-vrs-kuosmanen", "ddf-apz-vrs"])
 def test_restricted_equals_full_with_model_rebuilds(large, name, monkeypatch):
     """A tiny active-set cap forces the restricted model to be rebuilt from recent columns many times."""
-    monkeypatch.setattr(engine, "ACTIVE_CAP", 20)
-    monkeypatch.setattr(engine, "RECENT", 3)
+    monkeypatch.setattr(engine.settings, "ACTIVE_CAP", 20)
+    monkeypatch.setattr(engine.settings, "RECENT", 3)
     df, inputs, outputs, bads = large
     kw = LARGE_CASES[name]
     assert_same(fr.efficiency(df, inputs, outputs, bads, method="full", **kw),
@@ -294,7 +294,7 @@ def test_cross_reference_exercises_farkas_pricing(two_groups, monkeypatch):
     """The case above is not vacuous: restricted LPs turn infeasible, their Farkas certificates are priced,
     some are broken by new columns (the full LP is feasible) and others certify infeasibility."""
     calls = {"rays": 0, "broken": 0}
-    original = engine.StageSolver._farkas
+    original = engine.restricted.StageSolver._farkas
 
     def spy(self, *args):
         out = original(self, *args)
@@ -302,7 +302,7 @@ def test_cross_reference_exercises_farkas_pricing(two_groups, monkeypatch):
         calls["broken"] += bool(out)
         return out
 
-    monkeypatch.setattr(engine.StageSolver, "_farkas", spy)
+    monkeypatch.setattr(engine.restricted.StageSolver, "_farkas", spy)
     df, inputs, outputs, bads, ref_labels, new_labels = two_groups
     res = fr.efficiency(df, inputs, outputs, bads, reference=ref_labels, method="auto",
                         **CROSS_CASES["radial-vrs-input"])
@@ -345,7 +345,7 @@ def point_sets(draw):
 def test_dominance_screen_against_brute_force(case, layers):
     P, n_strong = case
     n = P.shape[0]
-    keep = engine.dominance_screen(P, layers=layers, n_strong=n_strong)
+    keep = engine.reduction.dominance_screen(P, layers=layers, n_strong=n_strong)
     assert np.all(np.diff(keep) > 0) and (keep.size == 0 or (keep[0] >= 0 and keep[-1] < n))
     kept = np.zeros(n, dtype=bool)
     kept[keep] = True
@@ -373,11 +373,11 @@ def test_dominance_screen_drops_dominated_rows():
     P = np.vstack([front, front + 0.5, front[1:2]])
     # one layer: every behind-point has a strictly dominating front point -> only the front (and the
     # duplicate, which nothing strictly dominates) remains
-    np.testing.assert_array_equal(engine.dominance_screen(P, layers=1, n_strong=8), [0, 1, 2, 3, 8])
+    np.testing.assert_array_equal(engine.reduction.dominance_screen(P, layers=1, n_strong=8), [0, 1, 2, 3, 8])
     # two layers: only (2.5, 3.5) has two dominators (front point 1 and its duplicate)
-    np.testing.assert_array_equal(engine.dominance_screen(P, layers=2, n_strong=8), [0, 1, 2, 3, 4, 6, 7, 8])
+    np.testing.assert_array_equal(engine.reduction.dominance_screen(P, layers=2, n_strong=8), [0, 1, 2, 3, 4, 6, 7, 8])
     # n <= n_strong: nothing is screened
-    np.testing.assert_array_equal(engine.dominance_screen(P, layers=1, n_strong=9), np.arange(9))
+    np.testing.assert_array_equal(engine.reduction.dominance_screen(P, layers=1, n_strong=9), np.arange(9))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -391,9 +391,9 @@ def test_batch_certificate_equals_one_by_one(large):
     problem_data = df[inputs + outputs + bads].to_numpy() / df[inputs + outputs + bads].to_numpy().mean(axis=0)
     L = Layout(3, 1, 2)
     stage = sbm_model.SBMScore(L, "vrs", "none", np.ones(L.d), "error", np.zeros(L.d))
-    plan = engine.plan_stage(stage, problem_data, "restricted")
-    solver = engine.StageSolver(stage, problem_data, plan, "restricted")
-    patch = engine.BatchPatch(stage.patch(problem_data[:40], {}))
+    plan = engine.pricing.plan_stage(stage, problem_data, "restricted")
+    solver = engine.restricted.StageSolver(stage, problem_data, plan, "restricted")
+    patch = engine.certify.BatchPatch(stage.patch(problem_data[:40], {}))
     sols, objectives, duals = [], [], []
     for i in range(40):
         status, objective, values, row_dual = solver.solve(patch, i, i)
@@ -402,9 +402,9 @@ def test_batch_certificate_equals_one_by_one(large):
         objectives.append(objective)
         duals.append(row_dual)
     rows = np.arange(40)
-    batch = engine.certified(stage, problem_data, patch, rows, rows, np.array(objectives),
-                             engine.Stacked.of(sols, stage.n_extra_cols), np.array(duals), solver.candidates)
-    alone = [engine.accepted(stage, problem_data, patch, i, i, objectives[i], sols[i], duals[i], solver.candidates)
+    batch = engine.certify.certified(stage, problem_data, patch, rows, rows, np.array(objectives),
+                             engine.certify.Stacked.of(sols, stage.n_extra_cols), np.array(duals), solver.candidates)
+    alone = [engine.certify.accepted(stage, problem_data, patch, i, i, objectives[i], sols[i], duals[i], solver.candidates)
              for i in range(40)]
     assert batch.all() and alone == batch.tolist()
     # a wrong dual (a reference column prices out) and a wrong objective (outside [0, 1]) are refused
@@ -412,24 +412,24 @@ def test_batch_certificate_equals_one_by_one(large):
     wrong[3, : L.d] *= 1.5
     wrong_objective = np.array(objectives)
     wrong_objective[5] = 1.5
-    batch = engine.certified(stage, problem_data, patch, rows, rows, wrong_objective,
-                             engine.Stacked.of(sols, stage.n_extra_cols), wrong, solver.candidates)
+    batch = engine.certify.certified(stage, problem_data, patch, rows, rows, wrong_objective,
+                             engine.certify.Stacked.of(sols, stage.n_extra_cols), wrong, solver.candidates)
     assert not batch[3] and not batch[5] and batch[np.setdiff1d(rows, [3, 5])].all()
 
 
 def test_chunks_depend_on_the_job_size_only():
     """Default chunks: one below SPLIT_MIN DMUs, else an even number of balanced chunks of at most DEFAULT_CHUNK."""
-    assert engine.chunk_bounds(engine.SPLIT_MIN - 1, None) == [(0, engine.SPLIT_MIN - 1)]
-    assert engine.chunk_bounds(1000, None) == [(0, 500), (500, 1000)]
-    chunks = engine.chunk_bounds(3000, None)
+    assert engine.schedule.chunk_bounds(engine.settings.SPLIT_MIN - 1, None) == [(0, engine.settings.SPLIT_MIN - 1)]
+    assert engine.schedule.chunk_bounds(1000, None) == [(0, 500), (500, 1000)]
+    chunks = engine.schedule.chunk_bounds(3000, None)
     assert len(chunks) == 4 and {b - a for a, b in chunks} == {750}
-    for k in (engine.SPLIT_MIN, 2047, 5000, 100_000):
-        chunks = engine.chunk_bounds(k, None)
+    for k in (engine.settings.SPLIT_MIN, 2047, 5000, 100_000):
+        chunks = engine.schedule.chunk_bounds(k, None)
         sizes = [b - a for a, b in chunks]
         assert chunks[0][0] == 0 and chunks[-1][1] == k and all(a2 == b1 for (_, b1), (a2, _) in zip(chunks, chunks[1:]))
-        assert len(chunks) % 2 == 0 and max(sizes) <= engine.DEFAULT_CHUNK and max(sizes) - min(sizes) <= 1
-    assert engine.chunk_bounds(10, 4) == [(0, 4), (4, 8), (8, 10)]
-    assert engine.chunk_bounds(0, None) == [(0, 0)]
+        assert len(chunks) % 2 == 0 and max(sizes) <= engine.settings.DEFAULT_CHUNK and max(sizes) - min(sizes) <= 1
+    assert engine.schedule.chunk_bounds(10, 4) == [(0, 4), (4, 8), (8, 10)]
+    assert engine.schedule.chunk_bounds(0, None) == [(0, 0)]
 
 
 def _recorded_parallel(monkeypatch) -> list:
@@ -453,14 +453,14 @@ def test_n_jobs_2_uses_running_workers_from_parallel_min(monkeypatch):
     """With the worker pool running, a call of PARALLEL_MIN DMUs with n_jobs=2 goes to the workers (issue 16:
     n = 1,000 ran on one core), with the serial run's results; a smaller one stays in the process."""
     calls = _recorded_parallel(monkeypatch)
-    monkeypatch.setitem(engine._pool, "warm_until", np.inf)
-    df, inputs, outputs, bads = firms(engine.PARALLEL_MIN, 5)
+    monkeypatch.setitem(engine.pool._pool, "warm_until", np.inf)
+    df, inputs, outputs, bads = firms(engine.settings.PARALLEL_MIN, 5)
     serial = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=1)
     assert calls == []
     parallel = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
     assert calls == [2]
     np.testing.assert_array_equal(parallel.scores.to_numpy(), serial.scores.to_numpy())
-    fr.efficiency(df.iloc[: engine.PARALLEL_MIN - 1], inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
+    fr.efficiency(df.iloc[: engine.settings.PARALLEL_MIN - 1], inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2)
     assert calls == [2]
 
 
@@ -470,18 +470,18 @@ def test_a_cold_pool_starts_once_the_saving_is_worth_it(monkeypatch):
     passes it starts the pool (and resets the sum), and later calls use the running pool at once. Results are the
     same on every path (the first units on two threads here: VRS SBM with bad outputs goes to HiGHS)."""
     calls = _recorded_parallel(monkeypatch)
-    monkeypatch.setitem(engine._pool, "warm_until", 0.0)
-    monkeypatch.setitem(engine._pool, "forgone", 0.0)
-    df, inputs, outputs, bads = firms(engine.PARALLEL_MIN, 6)
+    monkeypatch.setitem(engine.pool._pool, "warm_until", 0.0)
+    monkeypatch.setitem(engine.pool._pool, "forgone", 0.0)
+    df, inputs, outputs, bads = firms(engine.settings.PARALLEL_MIN, 6)
     serial = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=1, chunk_size=100)
-    monkeypatch.setattr(engine, "POOL_START_SECONDS", np.inf)
+    monkeypatch.setattr(engine.settings, "POOL_START_SECONDS", np.inf)
     kept = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2, chunk_size=100)
-    assert calls == [] and engine._pool["forgone"] > 0
+    assert calls == [] and engine.pool._pool["forgone"] > 0
     # the sum just below the start-up: the next call's saving passes it and that call starts the pool
-    monkeypatch.setattr(engine, "POOL_START_SECONDS", 100.0)
-    engine._pool["forgone"] = 100.0 - 1e-9
+    monkeypatch.setattr(engine.settings, "POOL_START_SECONDS", 100.0)
+    engine.pool._pool["forgone"] = 100.0 - 1e-9
     started = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2, chunk_size=100)
-    assert calls == [2] and engine._pool["forgone"] == 0.0 and engine._pool["warm_until"] > 0
+    assert calls == [2] and engine.pool._pool["forgone"] == 0.0 and engine.pool._pool["warm_until"] > 0
     again = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2, chunk_size=100)
     assert calls == [2, 2]
     for result in (kept, started, again):
@@ -492,12 +492,38 @@ def test_only_the_loky_pool_is_cold(monkeypatch):
     """Threads and Dask start at no cost here, so any backend but joblib's default loky is never held back."""
     from joblib import parallel_config
 
-    monkeypatch.setitem(engine._pool, "warm_until", 0.0)
-    assert engine.pool_is_cold()
+    monkeypatch.setitem(engine.pool._pool, "warm_until", 0.0)
+    assert engine.pool.pool_is_cold()
     with parallel_config(backend="threading"):
-        assert not engine.pool_is_cold()
-    monkeypatch.setitem(engine._pool, "warm_until", np.inf)
-    assert not engine.pool_is_cold()
+        assert not engine.pool.pool_is_cold()
+    monkeypatch.setitem(engine.pool._pool, "warm_until", np.inf)
+    assert not engine.pool.pool_is_cold()
+
+
+def test_the_facade_exposes_no_tunable():
+    """Every tuning constant lives in ``frontier.engine.settings`` and is read there at call time: the façade
+    ``frontier.engine`` (and no other engine module) holds a copy, so ``monkeypatch.setattr(engine, "FULL_MAX", 0)``
+    fails loudly instead of patching a name nothing reads."""
+    import importlib
+    import pkgutil
+
+    tunables = {name for name in vars(engine.settings) if name.isupper()}
+    assert {"FULL_MAX", "VERIFY_TOL", "POOL_START_SECONDS", "MAX_ITER_PER_ROW", "PART_SIZE"} <= tunables
+    for info in pkgutil.iter_modules(engine.__path__):
+        if info.name == "settings":
+            continue
+        module = importlib.import_module(f"frontier.engine.{info.name}")
+        assert not tunables & set(vars(module)), f"frontier.engine.{info.name} copies {tunables & set(vars(module))}"
+    assert not tunables & set(vars(engine))
+    with pytest.raises(AttributeError):
+        pytest.MonkeyPatch().setattr(engine, "FULL_MAX", 0)
+
+
+def test_a_tuning_constant_is_read_at_call_time(monkeypatch):
+    """Setting one in ``settings`` changes what the engine does at once (no module copied it at import)."""
+    assert engine.job_method("auto", engine.settings.FULL_MAX, engine.settings.DENSE_ROWS + 1) == "full"
+    monkeypatch.setattr(engine.settings, "FULL_MAX", 0)
+    assert engine.job_method("auto", 1, engine.settings.DENSE_ROWS + 1) == "restricted"
 
 
 def test_a_worker_imports_the_engine_without_pandas():
@@ -518,13 +544,13 @@ def test_solve_order_chains_nearest_neighbours_within_each_window():
     for k, d in [(700, 5), (300, 1), (1000, 8)]:
         X = np.round(rng.lognormal(size=(k, d)), 1)
         X[:, 0] = 1.0 if d > 1 else X[:, 0]
-        order = engine.solve_order(X)
+        order = engine.schedule.solve_order(X)
         ranks = np.argsort(np.argsort(X, axis=0, kind="stable"), axis=0, kind="stable") / k
         ranks = ranks[:, np.ptp(ranks, axis=0) > 0] - 0.5
         R = ranks[order]
         dist = lambda a, rows: ((rows - a) ** 2).sum(axis=1)  # noqa: E731
-        for a in range(0, k, engine.ORDER_WINDOW):
-            b = min(a + engine.ORDER_WINDOW, k)
+        for a in range(0, k, engine.settings.ORDER_WINDOW):
+            b = min(a + engine.settings.ORDER_WINDOW, k)
             if a:
                 assert dist(R[a - 1], R[a:a + 1])[0] <= dist(R[a - 1], R[a:b]).min()
             for t in range(a + 1, b):
@@ -537,19 +563,19 @@ def test_solve_order_is_a_deterministic_permutation_that_keeps_neighbours_togeth
     order (_reordered undoes it, intensities included)."""
     rng = np.random.default_rng(3)
     X = rng.lognormal(size=(700, 5))
-    order = engine.solve_order(X)
+    order = engine.schedule.solve_order(X)
     np.testing.assert_array_equal(np.sort(order), np.arange(700))
-    np.testing.assert_array_equal(order, engine.solve_order(X.copy()))
+    np.testing.assert_array_equal(order, engine.schedule.solve_order(X.copy()))
     ranks = np.argsort(np.argsort(X, axis=0), axis=0)
     step = lambda o: np.abs(np.diff(ranks[o], axis=0)).sum(axis=1).mean()  # noqa: E731
     assert step(order) < 0.5 * step(np.arange(700))
-    np.testing.assert_array_equal(engine.solve_order(X[:10]), np.arange(10))
+    np.testing.assert_array_equal(engine.schedule.solve_order(X[:10]), np.arange(10))
     # a result solved in `order` (DMU order[i] in position i, with order[i] + 1 intensities) comes back in place
     counts = order + 1
     ptr = np.concatenate([[0], np.cumsum(counts)])
     solved = engine.BatchResult({"score": order.astype(float)}, ptr, np.repeat(order, counts),
                                 np.repeat(order * 2.0, counts))
-    back = engine._reordered(solved, order)
+    back = engine.schedule._reordered(solved, order)
     np.testing.assert_array_equal(back.values["score"], np.arange(700.0))
     np.testing.assert_array_equal(np.diff(back.lam_ptr), np.arange(700) + 1)
     np.testing.assert_array_equal(back.lam_idx, np.repeat(np.arange(700), np.arange(700) + 1))
@@ -563,7 +589,7 @@ def test_a_refused_solution_is_solved_again_at_tight_tolerances_before_the_robus
     problem_data = df[inputs + outputs + bads].to_numpy() / df[inputs + outputs + bads].to_numpy().mean(axis=0)
     L = Layout(3, 1, 2)
     stage = sbm_model.SBMScore(L, "vrs", "none", np.ones(L.d), "error", np.zeros(L.d))
-    real_certified, real_tighten = engine.certified, engine.StageSolver.tighten
+    real_certified, real_tighten = engine.certify.certified, engine.restricted.StageSolver.tighten
     tightened = []
 
     def refuse_third(stage, ref, patch, rows, own, objective, sols, row_duals, candidates, negatives=None):
@@ -576,13 +602,13 @@ def test_a_refused_solution_is_solved_again_at_tight_tolerances_before_the_robus
         tightened.append(self)
         real_tighten(self)
 
-    monkeypatch.setattr(engine, "certified", refuse_third)
-    monkeypatch.setattr(engine.StageSolver, "tighten", counted_tighten)
-    monkeypatch.setattr(engine, "solve_robust", lambda *args: pytest.fail("the robust path was taken"))
+    monkeypatch.setattr(engine.restricted, "certified", refuse_third)
+    monkeypatch.setattr(engine.restricted.StageSolver, "tighten", counted_tighten)
+    monkeypatch.setattr(engine.stages, "solve_robust", lambda *args: pytest.fail("the robust path was taken"))
     own = np.arange(40)
-    restricted = engine.solve_stage_batch(stage, problem_data, engine.plan_stage(stage, problem_data, "restricted"),
+    restricted = engine.stages.solve_stage_batch(stage, problem_data, engine.pricing.plan_stage(stage, problem_data, "restricted"),
                                           "restricted", problem_data[:40], own, {})
-    full = engine.solve_stage_batch(stage, problem_data, engine.plan_stage(stage, problem_data, "full"), "full",
+    full = engine.stages.solve_stage_batch(stage, problem_data, engine.pricing.plan_stage(stage, problem_data, "full"), "full",
                                     problem_data[:40], own, {})
     assert len(tightened) == 2          # once in each call, for DMU 2
     assert (restricted.status == "optimal").all()
@@ -598,40 +624,40 @@ def test_exact_optimality_check_decides_like_rational_arithmetic_alone():
     rng = np.random.default_rng(5)
     R, C = 4, 400
     A = rng.uniform(0.5, 2.0, (R, C))
-    lp = engine._LP(A, -rng.uniform(0.5, 1.5, C), np.zeros(C), np.full(C, np.inf), np.full(R, -np.inf), np.ones(R))
-    status, x, objective, row_dual, basis = engine._solve_scaled(lp, np.ones(R), np.ones(C))
+    lp = engine.robust._LP(A, -rng.uniform(0.5, 1.5, C), np.zeros(C), np.full(C, np.inf), np.full(R, -np.inf), np.ones(R))
+    status, x, objective, row_dual, basis = engine.robust._solve_scaled(lp, np.ones(R), np.ones(C))
     assert status == "optimal"
-    _, exact_objective, _, exactly_optimal = engine.exact_basic_solution(lp, *basis)
+    _, exact_objective, _, exactly_optimal = engine.robust.exact_basic_solution(lp, *basis)
     assert exactly_optimal and abs(exact_objective - objective) <= 1e-9 * abs(objective)
     # make a nonbasic column price out by a hair: its cost set to a'y minus a tiny amount, in exact arithmetic
     col_status, row_status = basis
-    tight = np.flatnonzero(row_status != engine.BASIC)
-    basic = np.flatnonzero(col_status == engine.BASIC)
-    y = engine._solve_exact([[Fraction(A[i, j]) for i in tight] for j in basic], [Fraction(lp.cost[j]) for j in basic])
-    j = int(np.flatnonzero(col_status == engine.AT_LOWER)[0])
+    tight = np.flatnonzero(row_status != engine.robust.BASIC)
+    basic = np.flatnonzero(col_status == engine.robust.BASIC)
+    y = engine.robust._solve_exact([[Fraction(A[i, j]) for i in tight] for j in basic], [Fraction(lp.cost[j]) for j in basic])
+    j = int(np.flatnonzero(col_status == engine.robust.AT_LOWER)[0])
     price = sum(Fraction(A[i, j]) * yi for i, yi in zip(tight, y))
     lp.cost[j] = float(price) * (1 + 1e-15)          # below the price by ~1e-15 relative (price is negative)
     assert Fraction(lp.cost[j]) - price < 0           # the column really prices out
-    assert not engine.exact_basic_solution(lp, *basis)[3]
+    assert not engine.robust.exact_basic_solution(lp, *basis)[3]
 
 
 def test_start_pool_counts_the_pool_as_running(monkeypatch):
     """engine.start_pool starts joblib's workers now (a ping through Parallel) and the next call uses them at once."""
     calls = _recorded_parallel(monkeypatch)
-    monkeypatch.setitem(engine._pool, "warm_until", 0.0)
-    monkeypatch.setitem(engine._pool, "forgone", 0.5)
+    monkeypatch.setitem(engine.pool._pool, "warm_until", 0.0)
+    monkeypatch.setitem(engine.pool._pool, "forgone", 0.5)
     engine.start_pool(2)
-    assert calls == [2] and not engine.pool_is_cold() and engine._pool["forgone"] == 0.0
+    assert calls == [2] and not engine.pool.pool_is_cold() and engine.pool._pool["forgone"] == 0.0
 
 
 def test_in_process_threads_only_where_highs_solves():
     """Units that go to HiGHS (which releases the GIL) share up to THREADS_MAX threads; dense batches, a single unit
     or n_jobs=1 run on one."""
-    units = [engine.WorkUnit(None, method, [(0, 0, 10)], []) for method in ("dense", "dense", "restricted")]
-    assert engine.in_process_threads(units, [0, 1], 8) == 1
-    assert engine.in_process_threads(units, [0, 1, 2], 8) == engine.THREADS_MAX
-    assert engine.in_process_threads(units, [0, 1, 2], 1) == 1
-    assert engine.in_process_threads(units, [2], 8) == 1
+    units = [engine.stages.WorkUnit(None, method, [(0, 0, 10)], []) for method in ("dense", "dense", "restricted")]
+    assert engine.pool.in_process_threads(units, [0, 1], 8) == 1
+    assert engine.pool.in_process_threads(units, [0, 1, 2], 8) == engine.settings.THREADS_MAX
+    assert engine.pool.in_process_threads(units, [0, 1, 2], 1) == 1
+    assert engine.pool.in_process_threads(units, [2], 8) == 1
 
 
 def test_merge_lambda_replaces_the_optimal_rows_only():
@@ -655,7 +681,7 @@ def test_merge_lambda_replaces_the_optimal_rows_only():
         for j, i in enumerate(rows):
             if status[j] == "optimal":
                 expected[i] = (new.lam_idx[new_ptr[j]:new_ptr[j + 1]], new.lam_val[new_ptr[j]:new_ptr[j + 1]] * scale[j])
-        ptr, idx, val = engine._merge_lambda(k, old, new, rows, scale)
+        ptr, idx, val = engine.stages._merge_lambda(k, old, new, rows, scale)
         assert ptr[0] == 0 and ptr.size == k + 1 and idx.dtype == np.int64
         for i, (want_idx, want_val) in enumerate(expected):
             np.testing.assert_array_equal(idx[ptr[i]:ptr[i + 1]], want_idx)
@@ -666,7 +692,7 @@ def test_an_ordinary_infeasible_lp_is_proven_infeasible_not_numerical_error():
     """A super-SBM VRS cross-period LP whose SBM stage is infeasible (no convex combination of the reference set
     has as little of the bad output and as much output): the float ray of HiGHS leaves a reduced cost of -5e-17 on a
     degenerate column, so neither it nor the float phase-1 basis is an exact certificate; the exact simplex pivots
-    on to one that is (engine.exact_simplex), so the status is "infeasible" and the super-efficiency score is found."""
+    on to one that is (engine.robust.exact_simplex), so the status is "infeasible" and the super-efficiency score is found."""
     ref = pd.DataFrame({"x": [1.05, 10.5, 12.6, 9.45], "y": [1.1, 8.8, 9.9, 11], "b": [1, 9, 10, 12]},
                        index=list("ABCD"))
     data = pd.concat([ref, pd.DataFrame({"x": [11.0], "y": [9.6], "b": [9.0]}, index=["B2"])])
@@ -689,13 +715,13 @@ def test_exact_simplex_pivots_a_float_basis_to_an_exactly_optimal_one():
                   [1, 0, 0.5, 0.5, 0, 0, 0, 0]])
     R, C = A.shape
     rows = np.array([0, 0, 0, 0, 1.0])
-    phase1 = engine._LP(np.hstack([A, np.eye(R), -np.eye(R)]), np.concatenate([np.zeros(C), np.ones(2 * R)]),
+    phase1 = engine.robust._LP(np.hstack([A, np.eye(R), -np.eye(R)]), np.concatenate([np.zeros(C), np.ones(2 * R)]),
                         np.zeros(C + 2 * R), np.full(C + 2 * R, np.inf), rows, rows)
     col_status = np.array([1, 0, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0])
     row_status = np.array([0, 2, 0, 0, 2])
-    first = engine.exact_basic_solution(phase1, col_status, row_status)
+    first = engine.robust.exact_basic_solution(phase1, col_status, row_status)
     assert first is not None and not first[3]                      # optimal within tolerances only
-    polished = engine.exact_simplex(phase1, col_status, row_status)
+    polished = engine.robust.exact_simplex(phase1, col_status, row_status)
     assert polished is not None
-    x, objective, _, exactly_optimal = engine.exact_basic_solution(phase1, *polished)
+    x, objective, _, exactly_optimal = engine.robust.exact_basic_solution(phase1, *polished)
     assert exactly_optimal and objective > 0.09

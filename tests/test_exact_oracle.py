@@ -254,7 +254,7 @@ def test_random_badly_scaled_instances_dense_simplex_against_exact_oracle(monkey
     no more NaN than the bound (65 of 576 here)."""
     from frontier import engine
 
-    monkeypatch.setattr(engine, "DENSE_MIN_BATCH", 1)
+    monkeypatch.setattr(engine.settings, "DENSE_MIN_BATCH", 1)
     rng = np.random.default_rng(20240610)
     counts, wrong = run_oracle([random_instance(rng) for _ in range(N_INSTANCES)], method="dense")
     total = sum(sum(c.values()) for c in counts.values())

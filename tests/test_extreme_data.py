@@ -174,15 +174,15 @@ from frontier import engine
 rng = np.random.default_rng(0)
 R, C = 300, 3000
 A = rng.standard_normal((R, C)); b = A @ rng.random(C)
-h = engine.new_highs()
+h = engine.highs.new_highs()
 h.setOptionValue("presolve", "off"); h.setOptionValue("solver", "{solver}")
 h.addRows(R, b, b, 0, np.zeros(R, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
-h.addCols(C, rng.random(C), np.zeros(C), np.full(C, engine.HINF), R * C, (np.arange(C) * R).astype(np.int32),
+h.addCols(C, rng.random(C), np.zeros(C), np.full(C, engine.highs.HINF), R * C, (np.arange(C) * R).astype(np.int32),
           np.tile(np.arange(R), C).astype(np.int32), A.T.ravel())
 print("running", flush=True)
 while True:
     h.clearSolver()
-    engine.run_highs(h)
+    engine.highs.run_highs(h)
 """
     took, done = _interrupted_after(script, 1.0)
     assert "KeyboardInterrupt" in done.stderr, done.stderr[-2000:]

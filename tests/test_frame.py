@@ -10,8 +10,8 @@ from scipy.optimize import linprog
 
 import frontier as fr
 from frontier import engine
-from frontier import frame as frame_module
-from frontier.frame import frame
+from frontier.engine import reduction as frame_module
+from frontier.engine.reduction import frame
 from frontier.models.base import ReferenceBlock
 
 
@@ -80,13 +80,13 @@ def test_divide_and_conquer_finds_the_same_frame(monkeypatch, rows, kind):
     equality = sense == 0
     P_of = lambda D: np.where(equality, 1.0, -sense) * D   # noqa: E731 (the brute force's orientation)
     D = random_points(rng, 90, kind)
-    part_size = frame_module.PART_SIZE
+    part_size = engine.settings.PART_SIZE
     for rts in ("crs", "vrs", "nirs", "ndrs"):
         block = ReferenceBlock(np.ones(4, dtype=bool), sense, rts != "crs")
         one_pass = frame(D, block, rts)
-        monkeypatch.setattr(frame_module, "PART_SIZE", 7)
+        monkeypatch.setattr(engine.settings, "PART_SIZE", 7)
         parts = frame(D, block, rts)
-        monkeypatch.setattr(frame_module, "PART_SIZE", part_size)
+        monkeypatch.setattr(engine.settings, "PART_SIZE", part_size)
         if rts == "crs":    # columns on one ray span the same ray: which one stands for it may differ
             assert parts.size == one_pass.size
         else:
@@ -95,7 +95,7 @@ def test_divide_and_conquer_finds_the_same_frame(monkeypatch, rows, kind):
         for j in range(len(D)):
             assert (j in parts) != in_technology(P, equality, rts, P[j], [f for f in parts if f != j]), (rts, j)
     assert [p.tolist() for p in frame_module.split(np.arange(10) * 3)] == [list(range(0, 30, 3))]
-    monkeypatch.setattr(frame_module, "PART_SIZE", 4)
+    monkeypatch.setattr(engine.settings, "PART_SIZE", 4)
     assert [p.tolist() for p in frame_module.split(np.arange(10))] == [[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]
 
 
@@ -158,8 +158,8 @@ MODELS = {
 @pytest.fixture
 def frame_always(monkeypatch):
     """Force the frame pre-pass at any size and count its calls."""
-    monkeypatch.setattr(engine, "FRAME_MIN_EVALUATED", 0)
-    monkeypatch.setattr(engine, "FRAME_MIN_CANDIDATES", 0)
+    monkeypatch.setattr(engine.settings, "FRAME_MIN_EVALUATED", 0)
+    monkeypatch.setattr(engine.settings, "FRAME_MIN_CANDIDATES", 0)
     calls = []
     original = frame_module.frame
 
@@ -217,14 +217,14 @@ def test_pricing_set_uses_the_frame_only_when_it_pays(monkeypatch):
     df = hard_firms(300, 6)
     M = df.to_numpy() / df.to_numpy().mean(axis=0)
     block = ReferenceBlock(np.ones(6, dtype=bool), np.array([-1.0, -1, -1, 1, -1, -1]), True)
-    screened = engine.pricing_set(M, block, 1)          # 300 DMUs: below the threshold, the dominance screen
-    assert screened.size == engine.dominance_screen(-M * block.sense, 1).size
-    monkeypatch.setattr(engine, "FRAME_MIN_CANDIDATES", 100)
-    framed = engine.pricing_set(M, block, 1, n_evaluated=engine.FRAME_MIN_EVALUATED)
+    screened = engine.pricing.pricing_set(M, block, 1)          # 300 DMUs: below the threshold, the dominance screen
+    assert screened.size == engine.reduction.dominance_screen(-M * block.sense, 1).size
+    monkeypatch.setattr(engine.settings, "FRAME_MIN_CANDIDATES", 100)
+    framed = engine.pricing.pricing_set(M, block, 1, n_evaluated=engine.settings.FRAME_MIN_EVALUATED)
     assert set(framed) < set(screened)
     # a super-efficiency stage prices over the two-layer dominance screen, never a two-layer frame
-    assert engine.pricing_set(M, block, 2, n_evaluated=10 * engine.FRAME_MIN_EVALUATED).size == \
-        engine.dominance_screen(-M * block.sense, 2).size
+    assert engine.pricing.pricing_set(M, block, 2, n_evaluated=10 * engine.settings.FRAME_MIN_EVALUATED).size == \
+        engine.reduction.dominance_screen(-M * block.sense, 2).size
 
 
 def test_a_large_frame_skips_the_clean_up_pass_and_stays_exact(frame_always, monkeypatch):
@@ -235,7 +235,7 @@ def test_a_large_frame_skips_the_clean_up_pass_and_stays_exact(frame_always, mon
     block = ReferenceBlock(np.ones(6, dtype=bool), np.array([-1.0, -1, -1, 1, -1, -1]), True)
     everyone = np.arange(M.shape[0])
     minimal = frame_module.frame(M, block, "vrs", everyone)
-    monkeypatch.setattr(frame_module, "CLEANUP_MAX", 0)
+    monkeypatch.setattr(engine.settings, "CLEANUP_MAX", 0)
     assert set(minimal) <= set(frame_module.frame(M, block, "vrs", everyone))
     args = (df, ["K", "L", "E"], ["Y"], ["SO2", "COD"])
     full = fr.efficiency(*args, model="sbm", rts="vrs", method="full")

@@ -6,7 +6,8 @@ held together by function-level imports is still a cycle. The layers (``docs/arc
     L0 leaves       options, _text                            (stdlib; _text numpy)
     L1 data         data, panel, technology, datasets
     L2 models       models.*                                  (never the engine, the problem or pandas)
-    L3 engine       engine, dense_simplex, frame              (never pandas: a worker's cold start)
+    L3 engine       engine.* (settings, highs, reduction, pricing, certify, robust, restricted, dense, stages,
+                    pool, schedule; never pandas: a worker's cold start)
     L4 problem      problem
     L5 reporting    io, _stata, _plotting (formats and drawing primitives: no result type), results.* (one module
                     per result type: its table, summary, export and figures)
@@ -35,7 +36,7 @@ LAYERS: dict[str, int] = {
     "options": 0, "_text": 0,
     "data": 1, "panel": 1, "technology": 1, "datasets": 1,
     "models": 2,
-    "engine": 3, "dense_simplex": 3, "frame": 3,
+    "engine": 3,
     "problem": 4,
     "io": 5, "_stata": 5, "_plotting": 5, "results": 5,
     "analyses": 6, "scoring": 6, "indices": 6, "malmquist_bootstrap": 6, "group_frontiers": 6, "window": 6,
@@ -50,7 +51,7 @@ FORBIDDEN_TOP_LEVEL = {2: {"pandas", "scipy", "joblib"}, 3: {"pandas"}}
 # today's departures from the rules, each removed by a step of the restructuring (issue "the upper half"); a list
 # only shrinks: an entry that no longer happens fails its test, so the lists cannot go stale
 KNOWN_CYCLES: set[frozenset[str]] = {
-    frozenset({"engine", "frame", "models"}),      # engine package (frame's screen below pricing); ebm.calibrate
+    frozenset({"engine", "models"}),               # ebm.calibrate imports the engine (a solve callback)
 }
 KNOWN_UPWARD: set[tuple[str, str]] = {
     ("io", "__init__"),                             # __version__ (a leaf module)
@@ -58,7 +59,7 @@ KNOWN_UPWARD: set[tuple[str, str]] = {
 }
 KNOWN_LAZY: set[tuple[str, str]] = {                # function-level imports of package modules outside the façades
     ("io", "__init__"),                                                                      # __version__
-    ("engine", "frame"), ("models.ebm", "engine"),                                           # engine package
+    ("models.ebm", "engine"),                                                                # a solve callback
     ("panel", "data"), ("models.registry", "data"),
 }
 KNOWN_PRIVATE: set[tuple[str, str, str]] = {        # one public helper each (the review's smaller items)

@@ -23,7 +23,8 @@ def test_options_is_a_leaf():
 
 def test_the_modules_check_against_the_same_vocabulary():
     """A module that keeps its own tuple (engine, problem, data ... edited elsewhere) must hold options' values."""
-    from frontier import data, engine, frame, indices, malmquist_bootstrap, problem, technology
+    from frontier import data, engine, indices, malmquist_bootstrap, problem, technology
+    from frontier.engine import reduction as frame
     from frontier.analyses import (bootstrap as efficiency_bootstrap, economic as economic_efficiency,
                                    metafrontier as group_frontiers, second_stage as truncated_regression, sfa)
     from frontier.models import base, economic

@@ -294,7 +294,7 @@ def test_full_equals_dense(kwargs, data):
     """The batched dense simplex (each answer certified, HiGHS for the rest) = HiGHS with every column (batches of any
     size go to the dense simplex here, as larger ones do by default)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine, "DENSE_MIN_BATCH", 1)
+        patch.setattr(engine.settings, "DENSE_MIN_BATCH", 1)
         _same(run(data, method="full", **kwargs), run(data, method="dense", **kwargs))
 
 

@@ -84,8 +84,8 @@ def efficiency(
         start-up (``docs/scaling.md``; ``frontier.engine.start_pool`` starts them at once).
     method : ``"restricted"`` (HiGHS with exact column generation over a restricted reference set), ``"full"``
         (HiGHS with every reference column in every LP), ``"dense"`` (all the LPs of a reference set pivoted together
-        by a vectorised simplex, :mod:`frontier.dense_simplex`, each solution certified, HiGHS for any it does not
-        settle) or ``"auto"`` (dense for LPs of at most ``frontier.engine.DENSE_ROWS`` rows against at most
+        by a vectorised simplex, :mod:`frontier.engine.dense`, each solution certified, HiGHS for any it does not
+        settle) or ``"auto"`` (dense for LPs of at most ``frontier.engine.settings.DENSE_ROWS`` rows against at most
         ``DENSE_MAX`` DMUs; otherwise full up to ``FULL_MAX`` DMUs and restricted above: each where it was measured
         fastest). All give the same answers.
     progress : show a progress bar (default: only for long runs, in an interactive terminal or a notebook).

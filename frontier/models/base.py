@@ -18,14 +18,14 @@ All data handed to a stage is already divided by per-variable scale factors; sta
 and the engine's caller multiplies slacks and targets back.
 
 Verification: the engine certifies every optimal solution before it is reported (see
-:func:`frontier.engine.accepted`): each row's residual and each reduced cost relative to the magnitude of its
+:func:`frontier.engine.certify.accepted`): each row's residual and each reduced cost relative to the magnitude of its
 terms, with the variables clipped to their bounds, and the objective inside :meth:`Stage.objective_range`, a fact
 of the model. A stage only states that range (and ``relative_objective`` where its score is the objective up to
 cancellation); the check itself is generic.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -83,6 +83,46 @@ class StageSolution:
 
 
 @dataclass
+class StageOutput:
+    """What a stage's :meth:`Stage.decode` hands back for its k DMUs, in LP units (each array has k rows; a field a
+    stage does not produce stays None). The engine merges the outputs of a model's stages field by field (a later
+    stage's value replaces an earlier one's for the DMUs it solved), and the caller reads the merged fields
+    (:class:`~frontier.problem.Problem`).
+
+    ``parts``: the family's other per-DMU arrays by name (``ModelFamily.parts``, e.g. EBM's theta and phi, or the
+    economic stages' objective and reference sums). ``intensity_scale``: set by a stage whose intensities are the
+    model's (the score stage, or the max-slack stage after it), the factor they are reported at (1 / t in
+    Charnes-Cooper form). ``detail_failed``: set by a detail stage (the max-slack slacks), which of its DMUs' LPs
+    failed: their score stands, their slacks and targets do not (the user-facing status then reads
+    ``"slacks_<status>"``, :class:`~frontier.problem.Problem`)."""
+
+    status: np.ndarray
+    score: np.ndarray | None = None
+    slacks: np.ndarray | None = None
+    targets: np.ndarray | None = None
+    betas: np.ndarray | None = None
+    multipliers: np.ndarray | None = None
+    omega: np.ndarray | None = None
+    parts: dict[str, np.ndarray] = field(default_factory=dict)
+    intensity_scale: np.ndarray | None = None
+    detail_failed: np.ndarray | None = None
+
+    #: the per-DMU fields merged across stages under their own names (``parts`` under theirs)
+    MERGED = ("status", "score", "slacks", "targets", "betas", "multipliers", "omega", "detail_failed")
+
+    def values(self) -> dict:
+        """The per-DMU arrays this stage produced, by name: what later stages see of it (``prev``)."""
+        out = {name: getattr(self, name) for name in self.MERGED if getattr(self, name) is not None}
+        return {**out, **self.parts}
+
+    @classmethod
+    def merged(cls, values: dict) -> "StageOutput":
+        """The merged outputs of a model's stages (``values``: arrays by name, as :meth:`values` gives them)."""
+        return cls(**{name: values.get(name) for name in cls.MERGED},
+                   parts={name: val for name, val in values.items() if name not in cls.MERGED})
+
+
+@dataclass
 class Stage:
     """One LP stage of a model. Subclasses implement :meth:`patch` and :meth:`decode`."""
 
@@ -96,7 +136,7 @@ class Stage:
     detail: bool = False        # a detail stage (slacks) is skipped when only scores are asked for
     keep_duals: bool = False    # the engine reports each LP's row duals (the multipliers; shadow prices)
     # the score is the LP objective up to cancellation (SBM: t - sum w S / x0): an objective far below the
-    # magnitude of its terms is only reported when certified exactly (see frontier.engine.accepted)
+    # magnitude of its terms is only reported when certified exactly (see frontier.engine.certify.accepted)
     relative_objective: bool = False
 
     @property
@@ -136,7 +176,7 @@ class Stage:
     def patch(self, data0: np.ndarray, prev: dict) -> Patch:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def decode(self, sol: StageSolution, data0: np.ndarray, prev: dict) -> dict:  # pragma: no cover
+    def decode(self, sol: StageSolution, data0: np.ndarray, prev: dict) -> StageOutput:  # pragma: no cover
         raise NotImplementedError
 
     def empty_patch(self, k: int) -> Patch:
@@ -286,11 +326,6 @@ def nonnegative_slacks(layout: Layout, slacks: np.ndarray, targets: np.ndarray):
     return clipped, targets + sign * (clipped - slacks)
 
 
-def status_after_detail_stage(sol_status: np.ndarray, stage_name: str) -> np.ndarray:
-    """A failed detail stage (slacks) keeps the score; the status says what failed."""
-    return np.array([s if s == "optimal" else f"{stage_name}_{s}" for s in sol_status], dtype=object)
-
-
 SETTLED_SHARE = 1e-3    # a data row's dual x the DMU's value (a share of the score) above which its slack is 0
 
 
@@ -350,5 +385,5 @@ class MaxSlackStage(Stage):
         slacks = self.score_stage.moved(data0, prev["score"]) - sol.sums
         slacks[:, L.goods] = -slacks[:, L.goods]
         slacks, targets = nonnegative_slacks(L, slacks, sol.sums)   # every row is an inequality (or equality)
-        return {"status": status_after_detail_stage(sol.status, "slacks"), "slacks": slacks,
-                "targets": targets, "_intensity_scale": np.ones(len(sol.status))}
+        return StageOutput(sol.status, slacks=slacks, targets=targets, intensity_scale=np.ones(len(sol.status)),
+                           detail_failed=sol.status != "optimal")

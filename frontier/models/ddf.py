@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import (DISPOSABILITY, INF, Layout, MaxSlackStage, ModelSpec, Stage, bad_row_bounds,
+from .base import (DISPOSABILITY, INF, Layout, MaxSlackStage, ModelSpec, Stage, StageOutput, bad_row_bounds,
                    convexity_bounds, envelopment_blocks, max_slack_cost, multipliers_from_duals)
 from .registry import ModelFamily, register
 
@@ -121,7 +121,7 @@ class DDFScore(_Directional):
 
     def decode(self, sol, data0, prev):
         weights, omega = self.multipliers(sol.duals)
-        return {"status": sol.status, "score": sol.extras[:, 0], "multipliers": weights, "omega": omega}
+        return StageOutput(sol.status, score=sol.extras[:, 0], multipliers=weights, omega=omega)
 
     def moved(self, data0, score):
         """The point after the directional move, (x0 - beta g_x, y0 + beta g_y, b0 - beta g_b)."""
@@ -163,9 +163,8 @@ class NDDFScore(_Directional):
         slacks = moved - sol.sums
         slacks[:, L.goods] = -slacks[:, L.goods]
         weights, omega = self.multipliers(sol.duals)
-        return {"status": sol.status, "score": -sol.objective, "betas": betas, "slacks": slacks,
-                "targets": sol.sums, "multipliers": weights, "omega": omega,
-                "_intensity_scale": np.ones(len(sol.status))}
+        return StageOutput(sol.status, score=-sol.objective, betas=betas, slacks=slacks, targets=sol.sums,
+                           multipliers=weights, omega=omega, intensity_scale=np.ones(len(sol.status)))
 
 
 def build_ddf(layout: Layout, *, rts: str, disposability: str, super_efficiency: bool, bad_cap: np.ndarray,

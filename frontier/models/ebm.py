@@ -69,7 +69,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense,
+from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, StageOutput, convexity_bounds, dominance_sense,
                    multipliers_from_duals)
 from .registry import Constants, ModelFamily, register
 from .sbm import term_weights
@@ -223,10 +223,10 @@ class EBMScore(Stage):
                 scale = np.where(phi > 1e-12, 1.0 / phi, scale)
             score = 1.0 / -sol.objective if self.orientation == "output" else sol.objective.copy()
             weights, omega = multipliers_from_duals(self.layout, sol.duals, self.convexity)
-            return {"status": status, "score": score, "theta": sol.extras[:, 1] * scale,
-                    "phi": sol.extras[:, 2] * scale, "slacks": sol.extras[:, 3:] * scale[:, None],
-                    "targets": sol.sums * scale[:, None], "multipliers": weights, "omega": omega,
-                    "_intensity_scale": scale}
+            return StageOutput(status, score=score, slacks=sol.extras[:, 3:] * scale[:, None],
+                               targets=sol.sums * scale[:, None], multipliers=weights, omega=omega,
+                               parts={"theta": sol.extras[:, 1] * scale, "phi": sol.extras[:, 2] * scale},
+                               intensity_scale=scale)
 
 
 def build(layout: Layout, *, rts: str, orientation: str, super_efficiency: bool, epsilon: dict,
@@ -281,7 +281,7 @@ class AdditiveProjection(Stage):
         return p
 
     def decode(self, sol, data0, prev):
-        return {"status": sol.status, "targets": sol.sums}
+        return StageOutput(sol.status, targets=sol.sums)
 
 
 def affinity_matrix(projected: np.ndarray) -> np.ndarray:

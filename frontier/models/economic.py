@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import INF, Layout, ModelSpec, Stage, bad_row_bounds, convexity_bounds, envelopment_blocks
+from .base import (INF, Layout, ModelSpec, Stage, StageOutput, bad_row_bounds, convexity_bounds,
+                   envelopment_blocks)
 
 KINDS = ("cost", "revenue", "profit")
 
@@ -78,7 +79,7 @@ class EconomicStage(Stage):
         return -INF, INF
 
     def decode(self, sol, data0, prev):
-        return {"status": sol.status, "objective": sol.objective, "sums": sol.sums}
+        return StageOutput(sol.status, parts={"objective": sol.objective, "sums": sol.sums})
 
 
 def build(layout: Layout, *, rts: str, kind: str, disposability: str = "weak") -> ModelSpec:

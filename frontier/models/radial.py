@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import (INF, Layout, MaxSlackStage, ModelSpec, Stage, bad_row_bounds, convexity_bounds,
+from .base import (INF, Layout, MaxSlackStage, ModelSpec, Stage, StageOutput, bad_row_bounds, convexity_bounds,
                    envelopment_blocks, max_slack_cost, multipliers_from_duals)
 from .registry import ModelFamily, register
 
@@ -87,7 +87,7 @@ class RadialScore(Stage):
 
     def decode(self, sol, data0, prev):
         weights, omega = multipliers_from_duals(self.layout, sol.duals, self.convexity)
-        return {"status": sol.status, "score": sol.extras[:, 0], "multipliers": weights, "omega": omega}
+        return StageOutput(sol.status, score=sol.extras[:, 0], multipliers=weights, omega=omega)
 
     def moved(self, data0, score):
         """The radially contracted (input) or expanded (output) point, from which the slacks are measured."""

@@ -66,7 +66,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense,
+from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, StageOutput, convexity_bounds, dominance_sense,
                    multipliers_from_duals)
 from .registry import ModelFamily, register
 
@@ -212,8 +212,8 @@ class SBMScore(_SBMStage):
         numerator = np.where((cin > 0).any(axis=1), (cin * kept).sum(axis=1), 1.0)
         score = numerator / (1.0 + (cout * output_slacks).sum(axis=1))
         weights, omega = multipliers_from_duals(L, sol.duals, self.convexity)
-        return {"status": sol.status, "score": score, "slacks": slacks, "targets": targets,
-                "multipliers": weights, "omega": omega, "_intensity_scale": scale}
+        return StageOutput(sol.status, score=score, slacks=slacks, targets=targets, multipliers=weights,
+                           omega=omega, intensity_scale=scale)
 
 
 class SuperSBMScore(_SBMStage):
@@ -269,8 +269,8 @@ class SuperSBMScore(_SBMStage):
         targets = data0[:, : L.d] + s
         targets[:, L.goods] = data0[:, L.goods] - s[:, L.goods]
         weights, omega = self.multipliers(sol.duals)
-        return {"status": sol.status, "score": sol.objective, "slacks": -s, "targets": targets,
-                "multipliers": weights, "omega": omega, "_intensity_scale": scale}
+        return StageOutput(sol.status, score=sol.objective, slacks=-s, targets=targets, multipliers=weights,
+                           omega=omega, intensity_scale=scale)
 
     def multipliers(self, duals: np.ndarray | None):
         """The super-SBM dual's weights (module docstring) from the row duals, in LP units: the data rows' duals

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, convexity_bounds, dominance_sense,
+from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, StageOutput, convexity_bounds, dominance_sense,
                    multipliers_from_duals)
 from .registry import ModelFamily, register
 
@@ -74,9 +74,8 @@ class SBMDDFScore(Stage):
         targets = x - s
         targets[:, L.goods] = x[:, L.goods] + s[:, L.goods]
         weights, omega = multipliers_from_duals(L, sol.duals, self.convexity)
-        return {"status": sol.status, "score": -sol.objective, "betas": betas, "slacks": s,
-                "targets": targets, "multipliers": weights, "omega": omega,
-                "_intensity_scale": np.ones(len(sol.status))}
+        return StageOutput(sol.status, score=-sol.objective, betas=betas, slacks=s, targets=targets,
+                           multipliers=weights, omega=omega, intensity_scale=np.ones(len(sol.status)))
 
 
 def build(layout: Layout, *, rts: str, weights: np.ndarray) -> ModelSpec:

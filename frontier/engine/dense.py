@@ -35,18 +35,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-DUAL_TOL = 1e-11       # a reduced cost below -DUAL_TOL x (|c_j| + |a_j|'|y|) enters
-PRIMAL_TOL = 1e-9      # Harris's bound relaxation, times max(1, |bound|)
-PIVOT_TOL = 1e-9       # smallest pivot, relative to the largest entry of the direction
-PHASE1_TOL = 1e-9      # artificials summing to more than this (times max(1, |row bounds|)) after phase 1: infeasible
-REFACTOR = 16          # iterations between recomputations of the basis inverse and the basic values
-BLAND_AFTER = 30       # degenerate pivots in a row before an LP switches to Bland's rule
-MAX_ITER_PER_ROW = 40  # iteration limit: this many per row, plus the number of local variables
-TAIL_FACTOR = 3        # the batch stops once it has run this many times as long as half its LPs took, if at most
-TAIL_SHARE = 20        # ... 1 / TAIL_SHARE of them remain (the engine gives those to HiGHS)
-ADD_PER_LP = 8         # column generation: columns an LP adds to its group's active set per pricing pass
-PRICE_SHARE = 8        # ... and a pass waits until 1 / PRICE_SHARE of the running LPs have nothing to enter
-
+from ..models.base import Stage
+from . import settings
+from .certify import Columns, Stacked, certified, column_matrix
 
 @dataclass(frozen=True)
 class DenseSolution:
@@ -92,16 +83,16 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
     ws = _WorkingSet(own_matrix, own_cost, own_lower, own_upper, row_lower, row_upper, group)
     ws.bans = columns.banned(ws.ids, ws.gid)
     outcome = _Outcome(k, E, N, R)
-    max_iter = (MAX_ITER_PER_ROW * R + ws.n_local) * (1 if columns.everything else 3)
+    max_iter = (settings.MAX_ITER_PER_ROW * R + ws.n_local) * (1 if columns.everything else 3)
     it = 0
     half_at = None             # the iteration by which half the LPs had finished
     for it in range(1, max_iter + 1):
         a = ws.ids.size
         if half_at is None and a * 2 <= k:
             half_at = it
-        if a == 0 or (half_at is not None and it > TAIL_FACTOR * half_at and a * TAIL_SHARE <= k):
+        if a == 0 or (half_at is not None and it > settings.TAIL_FACTOR * half_at and a * settings.TAIL_SHARE <= k):
             break              # the last few LPs (degenerate, stalling) cost a whole iteration each: HiGHS's
-        if it == 1 or it % REFACTOR == 0:
+        if it == 1 or it % settings.REFACTOR == 0:
             ws.refactor()
         y = np.einsum("aji,aj->ai", ws.inverse, ws.cb)
         best_local, best_ref, enters_local, gain, rc_local = ws.entering(y, columns, A, cost)
@@ -112,7 +103,7 @@ def solve_batch(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_cos
             # nothing enters among the active columns: price these LPs against every column of their group, once
             # enough of them wait (or nothing else moves), so that each pass over all the columns serves many LPs
             check = np.flatnonzero(done)
-            if check.size * PRICE_SHARE < (ws.live & ws.ok).sum():
+            if check.size * settings.PRICE_SHARE < (ws.live & ws.ok).sum():
                 waiting[check] = True
                 done[check] = False
             elif (added := columns.price_all(y[check], ws.p1[check], ws.gid[check], ws.ids[check])).any():
@@ -226,16 +217,16 @@ class _WorkingSet:
         size_best = np.einsum("ar,ar->a", np.abs(A[gid, :, best_ref]), abs_y)
         if has_cost:
             size_best += np.where(p1, 0.0, np.abs(cost[gid, best_ref]))
-        ref_gain = np.where(rc_best < -DUAL_TOL * size_best, -rc_best, 0.0)
+        ref_gain = np.where(rc_best < -settings.DUAL_TOL * size_best, -rc_best, 0.0)
         rc_l = self.cost_l - np.einsum("arj,ar->aj", self.loc, y)
-        tol_l = DUAL_TOL * (np.abs(self.cost_l) + np.einsum("arj,ar->aj", self.abs_loc, abs_y))
+        tol_l = settings.DUAL_TOL * (np.abs(self.cost_l) + np.einsum("arj,ar->aj", self.abs_loc, abs_y))
         gain_l = np.where(self.can_up & (rc_l < -tol_l), -rc_l,
                           np.where(self.can_down & (rc_l > tol_l), rc_l, 0.0))
-        bland = np.flatnonzero(self.degenerate >= BLAND_AFTER)
+        bland = np.flatnonzero(self.degenerate >= settings.BLAND_AFTER)
         if bland.size:
             bg = gid[bland]
             idx = columns.index[bg]
-            tol_ref = DUAL_TOL * (np.einsum("bnr,br->bn", np.abs(A[bg[:, None], :, idx]), abs_y[bland])
+            tol_ref = settings.DUAL_TOL * (np.einsum("bnr,br->bn", np.abs(A[bg[:, None], :, idx]), abs_y[bland])
                                   + np.where(p1[bland], 0.0, 1.0)[:, None] * np.abs(cost[bg[:, None], idx]))
             eligible = rc_ref[bland] < -tol_ref
             first = np.argmax(eligible, axis=1)
@@ -255,7 +246,7 @@ class _WorkingSet:
         (artificials still positive; left to HiGHS, which proves it)."""
         E, R, art = self.E, self.R, self.art
         is_art = self.at_loc[rows] >= E + R
-        infeasible = np.where(is_art, self.xb[rows], 0.0).sum(axis=1) > PHASE1_TOL * self.size[rows]
+        infeasible = np.where(is_art, self.xb[rows], 0.0).sum(axis=1) > settings.PHASE1_TOL * self.size[rows]
         self.p1[rows] = False
         self.up[rows, art] = 0.0
         self.can_up[rows, art] = self.can_down[rows, art] = False
@@ -276,11 +267,11 @@ class _WorkingSet:
         delta = -sigma[:, None] * w                          # change of each basic variable per unit step
         xg, lg, ug = self.xb[go], self.lb[go], self.ub[go]
         big = np.abs(delta).max(axis=1, keepdims=True)
-        falling = delta < -PIVOT_TOL * big
-        rising = delta > PIVOT_TOL * big
+        falling = delta < -settings.PIVOT_TOL * big
+        rising = delta > settings.PIVOT_TOL * big
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            loose = np.where(falling, (xg - lg + PRIMAL_TOL * np.maximum(1.0, np.abs(lg))) / -delta,
-                             np.where(rising, (ug + PRIMAL_TOL * np.maximum(1.0, np.abs(ug)) - xg) / delta, np.inf))
+            loose = np.where(falling, (xg - lg + settings.PRIMAL_TOL * np.maximum(1.0, np.abs(lg))) / -delta,
+                             np.where(rising, (ug + settings.PRIMAL_TOL * np.maximum(1.0, np.abs(ug)) - xg) / delta, np.inf))
             exact = np.where(falling, (xg - lg) / -delta, np.where(rising, (ug - xg) / delta, np.inf))
         t_max = loose.min(axis=1)
         near = (exact <= t_max[:, None]) & (falling | rising)
@@ -407,12 +398,12 @@ class _ActiveColumns:
         if self._banned is not None:
             rc[self._banned[ids]] = np.inf
         rc[self.is_active[gid]] = np.inf
-        violated = rc < -DUAL_TOL * size
+        violated = rc < -settings.DUAL_TOL * size
         added = violated.any(axis=1)
         for g in np.unique(gid[added]):
             rows = np.flatnonzero(added & (gid == g))
             part = rc[rows]
-            take = min(ADD_PER_LP, part.shape[1])
+            take = min(settings.ADD_PER_LP, part.shape[1])
             best = np.argpartition(part, take - 1, axis=1)[:, :take]
             new = np.unique(best[np.take_along_axis(violated[rows], best, axis=1)])
             self.is_active[g, new] = True
@@ -446,3 +437,64 @@ def _inverse(B: np.ndarray) -> np.ndarray:
             except np.linalg.LinAlgError:
                 pass
         return out
+
+
+def solve_dense(stage: Stage, parts: list[tuple]) -> None:
+    """Solve the stage's LPs of every DMU of every part ``(ref_data, plan, own, answers)`` (one reference set each) in
+    one batch of the dense simplex (:func:`solve_batch`), over each reference set's pricing candidates (exact:
+    the other columns are dominated), and certify the solutions exactly as HiGHS's (:func:`certified`). The certified
+    ones are written into each part's :class:`StageAnswers`; the others stay ``"not_solved"`` (for HiGHS)."""
+    columns = []
+    for ref_data, plan, _, _ in parts:
+        pos = np.concatenate(plan.pricing).astype(np.int64)
+        blk = np.repeat(np.arange(len(stage.blocks)), [p.size for p in plan.pricing])
+        cost = np.concatenate([b.costs(ref_data)[p] for b, p in zip(stage.blocks, plan.pricing)])
+        columns.append((pos, blk, column_matrix(stage, ref_data, pos, blk), cost))
+    N = max(pos.size for pos, _, _, _ in columns)
+    A = np.zeros((len(parts), stage.n_rows, N))           # every reference set padded to N columns (zero, cost 0)
+    cost = np.zeros((len(parts), N))
+    for g, (pos, _, A_g, cost_g) in enumerate(columns):
+        A[g, :, : pos.size], cost[g, : pos.size] = A_g, cost_g
+    active = None
+    if N > settings.DENSE_ALL_COLUMNS:      # column generation over an active set that starts from the plan's seed columns
+        active = np.zeros((len(parts), N), dtype=bool)
+        for g, ((_, plan, _, _), (pos, blk, _, _)) in enumerate(zip(parts, columns)):
+            for b, seed in enumerate(plan.seeds):
+                active[g, : pos.size] |= (blk == b) & np.isin(pos, seed)
+    patches = [answers.patch for _, _, _, answers in parts]
+    sizes = [len(p.row_lower) for p in patches]
+
+    def stack(name):
+        return np.concatenate([getattr(p, name) for p in patches])
+
+    banned = None
+    if stage.exclude_self:
+        banned = np.zeros((sum(sizes), N), dtype=bool)
+        first = 0
+        for (_, _, own, _), (pos, _, _, _), size in zip(parts, columns, sizes):
+            banned[first: first + size, : pos.size] = (pos[None, :] == own[:, None]) & (own[:, None] >= 0)
+            first += size
+    out = solve_batch(A, cost, stack("extra_matrix"), stack("extra_cost"), stack("extra_lower"),
+                      stack("extra_upper"), stack("row_lower"), stack("row_upper"),
+                                    group=np.repeat(np.arange(len(parts)), sizes), banned=banned, active=active)
+    first = 0
+    for (ref_data, plan, own, answers), (pos, blk, _, _), size in zip(parts, columns, sizes):
+        rows = slice(first, first + size)
+        first += size
+        patch = answers.patch
+        done = np.flatnonzero(out.solved[rows])
+        lam, duals, objective = out.lam[rows][:, : pos.size], out.duals[rows], out.objective[rows]
+        own_values = np.clip(out.own[rows], patch.extra_lower, patch.extra_upper)    # as Columns.clipped
+        # the nonzero intensities of the solved LPs, row by row (an unsolved LP's are all 0)
+        at, col = np.nonzero(lam > 1e-12 * np.maximum(1.0, lam.max(axis=1, initial=0.0))[:, None])
+        stacked = Stacked(own_values[done], np.searchsorted(done, at), pos[col], blk[col], lam[at, col])
+        ok = certified(stage, ref_data, patch, done, own[done], objective[done], stacked, duals[done],
+                       plan.candidates(ref_data))
+        cuts = np.searchsorted(at, np.arange(size + 1))
+        for i in done[ok].tolist():
+            nz = slice(cuts[i], cuts[i + 1])
+            answers.sols[i] = Columns(own_values[i], stacked.pos[nz], stacked.blk[nz], stacked.lam[nz],
+                                      duals[i] if stage.keep_duals else None)
+        answers.status[done[ok]] = "optimal"
+        answers.objective[done[ok]] = objective[done[ok]]
+        answers.row_duals[done[ok]] = duals[done[ok]]

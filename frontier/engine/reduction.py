@@ -57,27 +57,45 @@ interleaved parts, then one pass over their union (the frame of a union lies in 
 A candidate is only dropped with a representation checked in floating point: every row within ``FRAME_TOL`` of the
 magnitude of its terms (rows scaled to unit size), the convexity row likewise; one that fails the check is kept
 (keeping is always exact).
+
+The dominance screen (:func:`dominance_screen`) is here too: the frame's candidates are the columns it keeps, and
+pricing (:mod:`frontier.engine.pricing`) narrows to either.
 """
 from __future__ import annotations
+
+import hashlib
 
 import highspy
 import numpy as np
 
-from .engine import dominance_screen, new_highs, run_highs
-from .models.base import ReferenceBlock
+from ..models.base import ReferenceBlock
+from . import settings
+from .highs import HINF, new_highs, run_highs
 
-CLEANUP_MAX = 2000
+def dominance_screen(P: np.ndarray, layers: int = 1, n_strong: int = 128) -> np.ndarray:
+    """Positions of the rows of ``P`` (smaller is better in every column) that pricing must consider.
 
-# Divide and conquer: the frame of a union lies in the union of its parts' frames (a point extreme in T of all the
-# columns is extreme in T of any part that holds it), so a large candidate set is split into parts of about PART_SIZE,
-# each part's frame is found, and one last pass runs over their union. Each pass costs more per candidate the more
-# candidates it holds (its hyperplane and basis tests run over every open one), so the parts are cheaper than the
-# whole: on 99,301 candidates of the city panel (1,174 in the frame), one pass 24.9 s; 2 / 4 / 8 / 16 parts 13.7 /
-# 11.7 / 9.8 / 12.5 s in all, the same frame each time.
-PART_SIZE = 12_500
+    A row can be left out when it is strictly dominated (<= in every column, < in one) by ``layers``
+    distinct rows of a small set of strong rows (the ``n_strong`` smallest by normalised sum): with one
+    dominator it never prices below it, and with two it still has a dominator when one of them, the
+    evaluated DMU, leaves its own reference set (super-efficiency). The result is a superset of the
+    non-dominated rows, found in O(n x n_strong) vectorised comparisons.
+    """
+    n = P.shape[0]
+    if n <= n_strong:
+        return np.arange(n)
+    span = P.max(axis=0) - P.min(axis=0)
+    span[span == 0] = 1.0
+    strong = P[np.argsort((P / span).sum(axis=1), kind="stable")[:n_strong]]
+    keep = np.ones(n, dtype=bool)
+    for a in range(0, n, 2048):
+        R = P[a: a + 2048]
+        le = np.all(strong[None, :, :] <= R[:, None, :], axis=2)
+        lt = np.any(strong[None, :, :] < R[:, None, :], axis=2)
+        keep[a: a + 2048] = (le & lt).sum(axis=1) < layers
+    return np.flatnonzero(keep)
 
-HINF = highspy.kHighsInf
-FRAME_TOL = 1e-9
+
 RTS_SETS = ("crs", "vrs", "nirs", "ndrs")
 LP_OPTIONS = {"presolve": "off", "solver": "simplex", "simplex_strategy": 1, "threads": 1,
               "primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
@@ -152,7 +170,7 @@ class _HullTest:
         mu = np.maximum(np.asarray(sol.col_value, dtype=float)[self.n_art:], 0.0)
         mu[~np.asarray(self.on, dtype=bool)] = 0.0
         y = np.asarray(sol.row_dual, dtype=float)
-        if h.getObjectiveValue() > FRAME_TOL:
+        if h.getObjectiveValue() > settings.FRAME_TOL:
             return False, mu, y
         return self.verified(p, mu), mu, y
 
@@ -169,14 +187,14 @@ class _HullTest:
         combo = mu @ Qs
         size = mu @ np.abs(Qs) + np.abs(points)
         excess = np.where(self.equality, np.abs(combo - points), np.maximum(combo - points, 0.0))
-        ok = np.all(excess <= FRAME_TOL * np.maximum(size, 1e-300), axis=1) & np.all(mu >= 0, axis=1)
+        ok = np.all(excess <= settings.FRAME_TOL * np.maximum(size, 1e-300), axis=1) & np.all(mu >= 0, axis=1)
         total = mu.sum(axis=1)
         if self.rts == "vrs":
-            ok &= np.abs(total - 1.0) <= FRAME_TOL
+            ok &= np.abs(total - 1.0) <= settings.FRAME_TOL
         elif self.rts == "nirs":
-            ok &= total <= 1.0 + FRAME_TOL
+            ok &= total <= 1.0 + settings.FRAME_TOL
         elif self.rts == "ndrs":
-            ok &= total >= 1.0 - FRAME_TOL
+            ok &= total >= 1.0 - settings.FRAME_TOL
         return ok
 
     def same_basis(self, p: np.ndarray, mu: np.ndarray, points: np.ndarray):
@@ -190,7 +208,7 @@ class _HullTest:
         cols = np.asarray(self.members)[used]
         Qs = self.Q[cols]
         combo = mu[used] @ Qs
-        loose = ~self.equality & (combo < p - FRAME_TOL * (np.abs(p) + mu[used] @ np.abs(Qs)))
+        loose = ~self.equality & (combo < p - settings.FRAME_TOL * (np.abs(p) + mu[used] @ np.abs(Qs)))
         B = np.hstack([Qs.T, np.eye(self.r)[:, loose]])
         rhs = points.T
         if self.conv:
@@ -198,12 +216,12 @@ class _HullTest:
             conv_row = np.concatenate([np.ones(used.size), np.zeros(int(loose.sum()))])
             B = np.vstack([B, conv_row])
             rhs = np.vstack([rhs, np.ones(points.shape[0])])
-            slack = {"nirs": 1.0 if total < 1.0 - FRAME_TOL else 0.0, "ndrs": -1.0 if total > 1.0 + FRAME_TOL else 0.0}
+            slack = {"nirs": 1.0 if total < 1.0 - settings.FRAME_TOL else 0.0, "ndrs": -1.0 if total > 1.0 + settings.FRAME_TOL else 0.0}
             if slack.get(self.rts, 0.0):
                 B = np.hstack([B, np.zeros((B.shape[0], 1))])
                 B[-1, -1] = slack[self.rts]
         x = (np.linalg.pinv(B) @ rhs).T
-        feasible = np.all(x >= -FRAME_TOL, axis=1)
+        feasible = np.all(x >= -settings.FRAME_TOL, axis=1)
         mus = np.maximum(x[:, : used.size], 0.0)
         ok = feasible & self.represents(cols, points, mus)
         return ok, cols, mus
@@ -238,7 +256,7 @@ def _frame(P: np.ndarray, equality: np.ndarray, rts: str, candidates: np.ndarray
     conquer (``PART_SIZE``), repeated while the union of the parts' frames is still large and shrinking."""
     if candidates.size <= 1:
         return np.sort(candidates)
-    while layers == 1 and candidates.size > 2 * PART_SIZE:
+    while layers == 1 and candidates.size > 2 * settings.PART_SIZE:
         union = np.sort(np.concatenate([_frame(P, equality, rts, part, 1) for part in split(candidates)]))
         shrinking = union.size < 0.9 * candidates.size
         candidates = union
@@ -250,7 +268,7 @@ def _frame(P: np.ndarray, equality: np.ndarray, rts: str, candidates: np.ndarray
 def split(candidates: np.ndarray) -> list[np.ndarray]:
     """The parts of a large candidate set for :func:`frame`'s divide and conquer: ``ceil(n / PART_SIZE)`` interleaved
     slices (each a spread-out sample of the set), a function of the candidates alone."""
-    parts = -(-candidates.size // PART_SIZE)
+    parts = -(-candidates.size // settings.PART_SIZE)
     return [candidates[i::parts] for i in range(parts)]
 
 
@@ -306,7 +324,7 @@ def _build_hull(P: np.ndarray, equality: np.ndarray, rts: str, candidates: np.nd
             join(int(open_[np.argmax(g)]))
     # every member the others represent leaves (a tie's maximiser need not be extreme); skipped for a large frame,
     # where it costs one LP over the whole frame per member (keeping a member is always exact)
-    for k in range(len(hull.members) if layers == 2 or len(hull.members) <= CLEANUP_MAX else 0):
+    for k in range(len(hull.members) if layers == 2 or len(hull.members) <= settings.CLEANUP_MAX else 0):
         hull.switch(k, False)
         ok, _, _ = hull.test(Q[hull.members[k]])
         if ok:
@@ -351,21 +369,18 @@ def _needed_without_one(Q, status, support, hull, dominated_by) -> np.ndarray:
 
 
 _CACHE: dict = {}
-CACHE_SIZE = 8
 
 
 def cached_frame(ref_data: np.ndarray, block: ReferenceBlock, layers: int, candidates: np.ndarray) -> np.ndarray:
     """:func:`frame` for the engine: the VRS frame for a block with a convexity row (exact whatever that row's
     bounds, see the module docstring), the CRS frame otherwise; remembered for the last few (data, block) pairs, so
     the stages of one model (score and max-slack) share one pre-pass."""
-    import hashlib
-
     data = np.ascontiguousarray(ref_data, dtype=float)
     key = (hashlib.blake2b(data.tobytes(), digest_size=16).hexdigest(), data.shape, block.variables.tobytes(),
            np.asarray(block.sense, dtype=float).tobytes(), bool(block.convexity), layers,
            hashlib.blake2b(np.asarray(candidates, dtype=np.int64).tobytes(), digest_size=16).hexdigest())
     if key not in _CACHE:
-        if len(_CACHE) >= CACHE_SIZE:
+        if len(_CACHE) >= settings.CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = frame(data, block, "vrs" if block.convexity else "crs", candidates=candidates, layers=layers)
     return _CACHE[key].copy()

@@ -1,0 +1,268 @@
+"""The certificate every answer passes before it is reported, whichever backend found it: the batch's patch
+(:class:`BatchPatch`), solutions (:class:`Columns`, :class:`Stacked`), relative primal and dual errors
+(:func:`kkt_violation`), the objective's documented range (:func:`in_range`), and :func:`certified` /
+:func:`accepted` over them; and :class:`StageAnswers`, one stage's answers while the backends find them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models.base import Patch, Stage
+from . import settings
+from .highs import HINF
+
+class BatchPatch:
+    """A :class:`~frontier.models.base.Patch` for k DMUs with what every DMU's solve and certificate derive from it,
+    computed once per batch in a few vectorised operations instead of per DMU: the row bounds as HiGHS takes them,
+    the magnitude of each row's bounds and of the own columns' coefficients and costs (the certificate's scales), and
+    for each DMU what differs from the DMU before it (so the solver patches only that)."""
+
+    def __init__(self, patch: Patch):
+        self.patch = patch
+        lo, up = patch.row_lower, patch.row_upper
+        self.row_lower, self.row_upper = lo, up
+        self.extra_matrix, self.extra_cost = patch.extra_matrix, patch.extra_cost
+        self.extra_lower, self.extra_upper = patch.extra_lower, patch.extra_upper
+        self.highs_row_lower = np.where(np.isinf(lo), -HINF, lo)
+        self.highs_row_upper = np.where(np.isinf(up), HINF, up)
+        self.highs_extra_lower = np.where(np.isinf(patch.extra_lower), -HINF, patch.extra_lower)
+        self.highs_extra_upper = np.where(np.isinf(patch.extra_upper), HINF, patch.extra_upper)
+        self.bound = np.maximum(np.where(np.isfinite(lo), np.abs(lo), 0.0), np.where(np.isfinite(up), np.abs(up), 0.0))
+        self.abs_extra_matrix = np.abs(patch.extra_matrix)
+        self.abs_extra_cost = np.abs(patch.extra_cost)
+        k = lo.shape[0]
+        # DMU i >= 1 against DMU i - 1: which of the row bounds, costs and column bounds changed, and which entries of
+        # the own columns' coefficients (as (row, column, value) lists, grouped by DMU)
+        self.rows_changed = np.ones(k, dtype=bool)
+        self.cost_changed = np.ones(k, dtype=bool)
+        self.bounds_changed = np.ones(k, dtype=bool)
+        if k > 1:
+            self.rows_changed[1:] = ((lo[1:] != lo[:-1]) | (up[1:] != up[:-1])).any(axis=1)
+            self.cost_changed[1:] = (patch.extra_cost[1:] != patch.extra_cost[:-1]).any(axis=1)
+            self.bounds_changed[1:] = ((patch.extra_lower[1:] != patch.extra_lower[:-1])
+                                       | (patch.extra_upper[1:] != patch.extra_upper[:-1])).any(axis=1)
+        dmu, row, col = np.nonzero(patch.extra_matrix[1:] != patch.extra_matrix[:-1])
+        value = patch.extra_matrix[dmu + 1, row, col]
+        cuts = np.searchsorted(dmu, np.arange(k))
+        triples = list(zip(row.tolist(), col.tolist(), value.tolist()))
+        self.coeff_changes = [triples[cuts[i - 1]: cuts[i]] if i else None for i in range(k)]
+
+
+@dataclass
+class Columns:
+    """One LP solution: the stage's own column values, the nonzero intensities with their blocks, and the row
+    duals when the stage keeps them (optimal for the full LP: column generation stops when no column prices out)."""
+
+    own: np.ndarray
+    pos: np.ndarray
+    blk: np.ndarray
+    lam: np.ndarray
+    duals: np.ndarray | None = None
+
+    def clipped(self, patch: Patch | BatchPatch, i: int) -> "Columns":
+        """The solution with every variable moved inside its bounds (solvers return them up to a tolerance)."""
+        own = np.clip(self.own, patch.extra_lower[i], patch.extra_upper[i])
+        return Columns(own, self.pos, self.blk, np.maximum(self.lam, 0.0), self.duals)
+
+
+def column_matrix(stage: Stage, ref: np.ndarray, pos: np.ndarray, blk: np.ndarray) -> np.ndarray:
+    """Coefficients of the reference columns ``pos`` of blocks ``blk`` in every row of ``stage`` (n_rows x columns)."""
+    A = np.zeros((stage.n_rows, pos.size))
+    masks = np.array([b.variables for b in stage.blocks], dtype=float)
+    A[: stage.d] = (ref[pos] * masks[blk]).T
+    if stage.convexity:
+        A[stage.d] = np.array([b.convexity for b in stage.blocks], dtype=float)[blk]
+    return A
+
+
+def _relative(violation: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``violation / scale`` (both >= 0), with 0 / 0 = 0 and x / 0 = inf."""
+    out = np.divide(violation, scale, out=np.zeros_like(violation), where=scale > 0)
+    out[(scale <= 0) & (violation > 0)] = np.inf
+    return out
+
+
+def _row_max_relative(violation: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Per row, the largest ``violation / scale`` (both >= 0), with 0 / 0 = 0 and x / 0 = inf (``fmax`` skips the
+    NaN of 0 / 0 and of a NaN violation; an infinite one counts). Call under ``np.errstate(divide=..., invalid=...)``."""
+    return np.fmax.reduce(violation / scale, axis=1, initial=0.0)
+
+
+@dataclass
+class Stacked:
+    """Solutions of m DMUs stacked for vectorised checks: the own columns' values (m x E) and the nonzero
+    intensities of all m as flat arrays (``seg``: which DMU each belongs to, in order)."""
+
+    own: np.ndarray
+    seg: np.ndarray
+    pos: np.ndarray
+    blk: np.ndarray
+    lam: np.ndarray
+
+    @classmethod
+    def of(cls, sols: list[Columns], n_extra: int) -> "Stacked":
+        counts = np.fromiter((s.pos.size for s in sols), dtype=np.int64, count=len(sols))
+        flat = (lambda name, dtype: np.concatenate([getattr(s, name) for s in sols]).astype(dtype, copy=False)
+                if sols else np.zeros(0, dtype=dtype))
+        own = np.stack([s.own for s in sols]) if sols else np.zeros((0, n_extra))
+        return cls(own, np.repeat(np.arange(len(sols)), counts), flat("pos", np.int64), flat("blk", np.int64),
+                   flat("lam", float))
+
+    def reference_activity(self, stage: Stage, ref: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per DMU and row, ``A lam`` and ``|A| lam`` over the reference columns (m x n_rows)."""
+        m, d = self.own.shape[0], stage.d
+        masks = np.array([b.variables for b in stage.blocks], dtype=float)
+        terms = ref[self.pos] * masks[self.blk] * self.lam[:, None]
+        signed, size = np.zeros((m, stage.n_rows)), np.zeros((m, stage.n_rows))
+        for v in range(d):
+            signed[:, v] = np.bincount(self.seg, weights=terms[:, v], minlength=m)
+            size[:, v] = np.bincount(self.seg, weights=np.abs(terms[:, v]), minlength=m)
+        if stage.convexity:
+            conv = np.array([b.convexity for b in stage.blocks], dtype=float)[self.blk] * self.lam
+            signed[:, d] = size[:, d] = np.bincount(self.seg, weights=conv, minlength=m)
+        return signed, size
+
+
+def kkt_violation(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.ndarray, own: np.ndarray,
+                  sols: Stacked, row_duals: np.ndarray, candidates: list[tuple],
+                  negatives: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Relative primal and dual (optimality) errors of the clipped solutions ``sols`` of DMUs ``rows`` of ``patch``
+    (``own``: their positions in the reference set, -1 if absent) with row duals ``row_duals`` (one row each).
+
+    Primal: each row's violation of its bounds relative to the magnitude of its terms ``sum |a_rj x_j| + |bound|``
+    (the scale a row's residual is judged on: a row whose terms are all about 1e-20 is judged on its own scale,
+    which an absolute tolerance cannot do).
+
+    Dual: the row duals are first made consistent with the solution (complementary slackness): a dual may be
+    positive only on a row at its lower bound and negative only on a row at its upper bound (within the primal
+    tolerance, relative), otherwise it is taken as 0. The reduced costs ``d_j = c_j - a_j' y`` of the stage's own
+    columns, of every reference column in ``candidates`` (per block: the positions pricing considers and their data
+    rows; the evaluated DMU left out when the stage excludes it) and of every used column must then satisfy their
+    sign conditions relative to the magnitude of their terms ``|c_j| + sum_r |a_rj y_r|``: a column at its lower
+    bound needs ``d >= 0``, at its upper bound ``d <= 0``, strictly between them ``d = 0``; a fixed column needs
+    nothing. A reference column not in the solution is at its lower bound 0.
+
+    Both measures are invariant to scaling any row or column, so they mean the same in the LP's units as in the
+    user's. Together they say the solution is the exact optimum of an LP whose costs and row bounds differ from
+    this one's by that relative amount: a feasible but non-optimal basis (a reduced cost of -1e-12 on terms of
+    1e-12, which an absolute tolerance accepts) fails. Reference columns left out of ``candidates`` are the
+    dominated ones (:func:`dominance_screen`): a column dominated by another never prices below it.
+
+    Computed for all m DMUs at once, so the certificate costs a few vectorised operations per batch, not per LP.
+    ``negatives`` (optional, per DMU, None where unknown) holds what pricing already found under the same duals:
+    per block, the candidates with a negative reduced cost and their values (:meth:`StageSolver._price`); only
+    those are then judged. Elsewhere the candidates' reduced costs are one matrix product per block and slice.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, negatives)
+
+
+def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, negatives):
+    m, d = rows.size, stage.d
+    E, abs_E, x = patch.extra_matrix[rows], patch.abs_extra_matrix[rows], sols.own
+    lo, up = patch.row_lower[rows], patch.row_upper[rows]
+    ref_activity, ref_size = sols.reference_activity(stage, ref)
+    activity = np.einsum("mre,me->mr", E, x) + ref_activity
+    magnitude = np.einsum("mre,me->mr", abs_E, np.abs(x)) + ref_size + patch.bound[rows]
+    below, above = lo - activity, activity - up
+    primal = _row_max_relative(np.maximum(np.maximum(below, above), 0.0), magnitude)
+    tol = settings.VERIFY_TOL * magnitude
+    y = np.where(np.where(row_duals > 0, np.abs(below) <= tol, np.abs(above) <= tol), row_duals, 0.0)
+    # the own columns: d >= 0 at the lower bound, d <= 0 at the upper, d = 0 between, nothing if fixed
+    d_own = patch.extra_cost[rows] - np.einsum("mre,mr->me", E, y)
+    violation = np.maximum(np.where(x <= patch.extra_lower[rows], 0.0, d_own),
+                           np.where(x >= patch.extra_upper[rows], 0.0, -d_own))
+    dual = _row_max_relative(violation, patch.abs_extra_cost[rows] + np.einsum("mre,mr->me", abs_E, np.abs(y)))
+    same = (y == row_duals).all(axis=1)
+    for b, (block, (positions, data)) in enumerate(zip(stage.blocks, candidates)):
+        cost_v = np.zeros(d) if block.cost is None else block.cost
+        Y = np.where(block.variables, y[:, :d], 0.0)
+        y_conv = y[:, d] if block.convexity else np.zeros(m)
+        # every candidate: only a negative reduced cost can violate (an unused column must have d >= 0). Where
+        # pricing kept them under these very duals, only those few are judged; elsewhere all are recomputed.
+        known = [j for j in range(m) if negatives is not None and negatives[j] is not None and same[j]]
+        if known:
+            at = np.repeat(known, [negatives[j][b][0].size for j in known])
+            index = np.concatenate([negatives[j][b][0] for j in known])
+            reduced = np.concatenate([negatives[j][b][1] for j in known])
+            terms = (np.einsum("jv,jv->j", data[index], np.abs(cost_v) + np.abs(Y[at])) + np.abs(y_conv[at]))
+            np.fmax.at(dual, at, -reduced / terms)
+        rest = np.setdiff1d(np.arange(m), known)
+        step = max(1, settings.CERTIFY_ENTRIES // max(positions.size, 1))
+        for a in range(0, rest.size if positions.size else 0, step):
+            part = rest[a: a + step]
+            reduced = data @ (cost_v[:, None] - Y[part].T) - y_conv[part]
+            if stage.exclude_self:
+                at = np.minimum(np.searchsorted(positions, own[part]), positions.size - 1)
+                hit = np.flatnonzero((own[part] >= 0) & (positions[at] == own[part]))
+                reduced[at[hit], hit] = np.inf
+            col, lp = np.nonzero(reduced < 0)      # only these can violate: their terms are computed alone
+            if col.size:
+                terms = (np.einsum("kv,kv->k", data[col], np.abs(cost_v) + np.abs(Y[part[lp]]))
+                         + np.abs(y_conv[part[lp]]))
+                np.fmax.at(dual, part[lp], -reduced[col, lp] / terms)
+        # every used column must have d = 0 (the data are non-negative, so |a_j|'|y| is a_j' |y|)
+        used = sols.blk == b
+        at, data_used = sols.seg[used], ref[sols.pos[used]]
+        reduced = data_used @ cost_v - np.einsum("jv,jv->j", data_used, Y[at]) - y_conv[at]
+        terms = data_used @ np.abs(cost_v) + np.einsum("jv,jv->j", data_used, np.abs(Y[at])) + np.abs(y_conv[at])
+        np.fmax.at(dual, at, np.abs(reduced) / terms)
+    return primal, dual
+
+
+def certified(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.ndarray, own: np.ndarray,
+              objective: np.ndarray, sols: Stacked, row_duals: np.ndarray, candidates: list[tuple],
+              negatives: list | None = None) -> np.ndarray:
+    """Which of the clipped solutions ``sols`` (of DMUs ``rows`` of ``patch``) are certified optimal: the objective
+    inside its documented range (:func:`in_range`) and relative primal and dual errors (:func:`kkt_violation`)
+    below ``VERIFY_TOL`` and ``OPTIMALITY_TOL``; for a stage with a ``relative_objective``, the objective not a
+    tiny difference of large terms either."""
+    ok = in_range(stage, own, objective)
+    primal, dual = kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, negatives)
+    ok &= (primal <= settings.VERIFY_TOL) & (dual <= settings.OPTIMALITY_TOL)
+    if not stage.relative_objective:
+        return ok
+    # relative errors of size OPTIMALITY_TOL leave the objective uncertain by that much of its terms' magnitude:
+    # an objective that is a tiny difference of large terms (an SBM score of 1e-21) is not certified by them
+    terms = np.einsum("me,me->m", patch.abs_extra_cost[rows], np.abs(sols.own))
+    for b, block in enumerate(stage.blocks):
+        if block.cost is not None:
+            used = sols.blk == b
+            terms += np.bincount(sols.seg[used], weights=(ref[sols.pos[used]] @ np.abs(block.cost)) * sols.lam[used],
+                                 minlength=rows.size)
+    return ok & (np.abs(objective) >= settings.CANCELLATION_TOL * terms)
+
+
+def accepted(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int, objective: float, cols: Columns,
+             row_dual: np.ndarray, candidates: list[tuple], negative: list | None = None) -> bool:
+    """:func:`certified` for one solution (DMU ``i`` of ``patch``, at reference position ``own``)."""
+    return bool(certified(stage, ref, patch, np.array([i]), np.array([own]), np.array([objective]),
+                          Stacked.of([cols], stage.n_extra_cols), row_dual[None, :], candidates, [negative])[0])
+
+
+def in_range(stage: Stage, own: np.ndarray, objective: np.ndarray) -> np.ndarray:
+    """Whether each ``objective`` is finite and inside the stage's documented range (:meth:`Stage.objective_range`),
+    for DMUs at reference positions ``own`` (-1: not in the reference set)."""
+    bounds = np.array([stage.objective_range(False), stage.objective_range(True)])
+    lo, up = bounds[((np.asarray(own) >= 0) & (not stage.exclude_self)).astype(int)].T
+    with np.errstate(invalid="ignore"):
+        return (np.isfinite(objective) & (lo - settings.RANGE_TOL * np.maximum(1.0, np.abs(lo)) <= objective)
+                & (objective <= up + settings.RANGE_TOL * np.maximum(1.0, np.abs(up))))
+
+@dataclass
+class StageAnswers:
+    """One stage's answers for k DMUs while they are being found: the batch's patch and, per DMU, the status
+    (``"not_solved"`` until an answer is certified or proven), objective, row duals and solution."""
+
+    patch: BatchPatch
+    status: np.ndarray
+    objective: np.ndarray
+    row_duals: np.ndarray
+    sols: list
+
+    @classmethod
+    def start(cls, stage: Stage, data0: np.ndarray, prev: dict) -> "StageAnswers":
+        k = data0.shape[0]
+        return cls(BatchPatch(stage.patch(data0, prev)), np.full(k, "not_solved", dtype=object), np.full(k, np.nan),
+                   np.full((k, stage.n_rows), np.nan), [None] * k)

@@ -1,0 +1,520 @@
+"""The robust path: one LP with every reference column, rescaled (:func:`own_value_scaling`, :func:`equilibrate`),
+tightly toleranced, its basis recomputed in exact rationals (:func:`exact_basic_solution`, :func:`exact_simplex`),
+and infeasible or unbounded only with a checked certificate (:func:`farkas_certified`, :func:`infeasibility_proven`,
+:func:`ray_certified`)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+
+import highspy
+import numpy as np
+
+from ..models.base import Stage
+from . import settings
+from .certify import BatchPatch, Columns, _relative, accepted, column_matrix, in_range
+from .highs import HINF, MS, RETRY_OPTIONS, new_highs, robust_options, run_highs
+
+def equilibrate(A: np.ndarray, row_fixed: np.ndarray | None = None, passes: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column factors (powers of two, so scaling is exact) that bring the nonzero entries of ``A``
+    towards 1: alternately centre each row's and each column's log-range (geometric scaling). Rows where
+    ``row_fixed`` is True keep the factor 1 (they have been scaled already)."""
+    nonzero = A != 0
+    log_a = np.where(nonzero, np.log2(np.where(nonzero, np.abs(A), 1.0)), 0.0)
+    free_rows = np.ones(A.shape[0], dtype=bool) if row_fixed is None else ~row_fixed
+    row = np.zeros(A.shape[0])
+    col = np.zeros(A.shape[1])
+    for _ in range(passes):
+        for axis, shift in ((1, row), (0, col)):
+            M = log_a + row[:, None] + col[None, :]
+            top = np.where(nonzero, M, -np.inf).max(axis=axis, initial=-np.inf)
+            bottom = np.where(nonzero, M, np.inf).min(axis=axis, initial=np.inf)
+            centre = np.where(np.isfinite(top), (np.where(np.isfinite(top), top, 0.0) + np.where(
+                np.isfinite(bottom), bottom, 0.0)) / 2.0, 0.0)
+            shift -= centre if axis == 0 else np.where(free_rows, centre, 0.0)
+    return np.exp2(np.round(row)), np.exp2(np.round(col))
+
+
+def own_value_scaling(A: np.ndarray, point: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row factors that put the evaluated DMU at 1: data row ``v`` is divided by the DMU's own value ``point[v]``
+    (rounded to a power of two) where it is positive; columns are then equilibrated with those rows held.
+
+    Every model here is invariant to the units of each variable (SBM's terms divide by the DMU's own values; the
+    radial score multiplies them; a direction, a cap and a max-slack cost are per-variable and scale alike), and
+    scaling a row never changes an LP, so this is the same LP, well scaled around the point that matters: the
+    DMU's own coefficients are 1 and a reference value far below it (a 1e-8 placeholder next to 1e12) is what it
+    is, a negligible entry, instead of a tolerance-sized one next to the column mean."""
+    row = np.ones(A.shape[0])
+    own = point[:d]
+    row[:d] = np.where(own > 0, np.exp2(-np.round(np.log2(np.where(own > 0, own, 1.0)))), 1.0)
+    fixed = np.zeros(A.shape[0], dtype=bool)
+    fixed[:d] = own > 0
+    row_eq, col = equilibrate(A * row[:, None], fixed)
+    return row * row_eq, col
+
+
+ROBUST_SCALINGS = ("own_value", "geometric", "objective")
+# each scaling with the dual, then the primal simplex: on a degenerate, badly scaled LP they end in different bases
+ROBUST_ATTEMPTS = [(scaling, strategy) for strategy in (1, 4) for scaling in ROBUST_SCALINGS]
+
+
+def _reference_columns(stage: Stage, ref: np.ndarray, exclude: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per block, every reference position but ``exclude`` (-1: none), and their costs."""
+    positions, costs = [], []
+    for block in stage.blocks:
+        p = np.arange(ref.shape[0])
+        if exclude >= 0:
+            p = p[p != exclude]
+        positions.append(p)
+        costs.append(block.costs(ref)[p])
+    return positions, costs
+
+
+def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int, point: np.ndarray):
+    """Solve DMU ``i`` of ``patch`` (its own data ``point``) with every reference column, rescaled, tightly
+    toleranced, and certify the answer; the rare path for LPs the fast path could not solve or certify.
+
+    Scalings are tried in turn (:data:`ROBUST_SCALINGS`): rows by the DMU's own values (:func:`own_value_scaling`),
+    then plain geometric equilibration (:func:`equilibrate`), then with the objective balanced as a further row.
+    Scaling rows and columns by powers of two is exact, so each is the same LP. The first answer that is certified
+    in the LP's units is returned: an optimum by :func:`accepted` (relative primal and dual errors), an
+    ``"infeasible"`` by a Farkas certificate checked exactly (:func:`farkas_certified`, :func:`infeasibility_proven`)
+    and never for a stage the model guarantees feasible (:meth:`Stage.always_feasible`), an ``"unbounded"`` by a
+    primal ray and a feasible point (:func:`ray_certified`). Returns ``(status, objective, Columns | None)``; when no answer can be
+    certified the status is ``"numerical_error"`` (NaN, never a number).
+    """
+    E = stage.n_extra_cols
+    lp, every_pos, every_blk, positions = dmu_lp(stage, ref, patch, i, own)
+    A = lp.A
+    candidates = [(p, ref[p]) for p in positions]
+    feasible = stage.always_feasible(in_reference(stage, own))
+    deadline = time.monotonic() + settings.ROBUST_SECONDS
+    for scaling, strategy in ROBUST_ATTEMPTS:
+        if time.monotonic() >= deadline:
+            break
+        if scaling == "own_value":
+            row_factor, col_factor = own_value_scaling(A, point, stage.d)
+        else:
+            row_factor, col_factor = equilibrate(np.vstack([A, lp.cost]) if scaling == "objective" else A)
+            row_factor = row_factor[: A.shape[0]]
+        status, x, objective, row_dual, basis = _solve_scaled(lp, row_factor, col_factor, strategy, deadline,
+                                                              prove=not feasible)
+        if status == "optimal":
+            answers = [(x, objective, row_dual, False)]
+            exact = exact_basic_solution(lp, *basis)
+            if exact is not None:
+                answers.insert(0, exact)
+            for x, objective, row_dual, exactly_optimal in answers:
+                lam = x[E:]
+                nz = np.flatnonzero(lam > 0)
+                cols = Columns(x[:E], every_pos[nz], every_blk[nz], lam[nz],
+                               row_dual if stage.keep_duals else None).clipped(patch, i)
+                if exactly_optimal and in_range(stage, np.array([own]), np.array([objective]))[0]:
+                    return "optimal", objective, cols
+                if accepted(stage, ref, patch, i, own, objective, cols, row_dual, candidates):
+                    return "optimal", objective, cols
+        elif status == "infeasible" and feasible:
+            continue     # only the LP as rounded can be (a max-slack stage's fixed score), never the model's
+        elif status in ("infeasible", "unbounded"):
+            return status, np.nan, None      # certified by _solve_scaled
+    return "numerical_error", np.nan, None
+
+
+def in_reference(stage: Stage, own: int) -> bool:
+    """Whether the evaluated DMU (at reference position ``own``, -1 if absent) is one of its LP's columns."""
+    return own >= 0 and not stage.exclude_self
+
+
+def dmu_lp(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int):
+    """DMU ``i``'s LP of ``stage`` with every reference column (but the DMU itself where the stage excludes it), as a
+    dense :class:`_LP`; with the columns' reference positions and blocks, and per block the positions."""
+    excluded = own if stage.exclude_self and own >= 0 else -1
+    positions, costs = _reference_columns(stage, ref, excluded)
+    every_pos = np.concatenate(positions)
+    every_blk = np.concatenate([np.full(p.size, b) for b, p in enumerate(positions)])
+    A = np.hstack([patch.extra_matrix[i], column_matrix(stage, ref, every_pos, every_blk)])
+    lp = _LP(A, np.concatenate([patch.extra_cost[i]] + costs),
+             np.concatenate([patch.extra_lower[i], np.zeros(every_pos.size)]),
+             np.concatenate([patch.extra_upper[i], np.full(every_pos.size, np.inf)]),
+             patch.row_lower[i], patch.row_upper[i])
+    return lp, every_pos, every_blk, positions
+
+
+def infeasible_certified(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int, ray) -> bool:
+    """Whether a fast-path "infeasible" stands: the stage does not guarantee a feasible LP
+    (:meth:`Stage.always_feasible`) and the restricted model's dual ray ``ray`` is a Farkas certificate of DMU
+    ``i``'s LP with every reference column, checked exactly (:func:`farkas_certified`). Otherwise the LP goes to
+    the robust path, which proves infeasibility or reports ``"numerical_error"``."""
+    if ray is None or stage.always_feasible(in_reference(stage, own)):
+        return False
+    return farkas_certified(dmu_lp(stage, ref, patch, i, own)[0], ray)
+
+
+BASIC, AT_LOWER, AT_UPPER = (int(highspy.HighsBasisStatus.kBasic), int(highspy.HighsBasisStatus.kLower),
+                                      int(highspy.HighsBasisStatus.kUpper))
+
+
+def _solve_exact(M: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
+    """The solution of the square system ``M z = rhs`` in rational arithmetic, None if ``M`` is singular."""
+    k = len(M)
+    T = [row[:] + [b] for row, b in zip(M, rhs)]
+    for c in range(k):
+        pivot = next((r for r in range(c, k) if T[r][c] != 0), None)
+        if pivot is None:
+            return None
+        T[c], T[pivot] = T[pivot], T[c]
+        for r in range(k):
+            if r != c and T[r][c] != 0:
+                f = T[r][c] / T[c][c]
+                T[r] = [a - f * b for a, b in zip(T[r], T[c])]
+    return [T[r][k] / T[r][r] for r in range(k)]
+
+
+def exact_basic_solution(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray):
+    """The primal and dual solution of a simplex basis, computed in exact rational arithmetic.
+
+    A floating-point simplex can find the right basis of a badly scaled LP and still report a meaningless
+    solution for it (a 3e-20 coefficient is below what it keeps, so ``t = 0`` looks feasible). The LP's entries
+    are floats, hence exact rationals: with the nonbasic columns at their bounds and the nonbasic rows at theirs,
+    the basic columns' values and the nonbasic rows' duals solve square systems of the size of the LP's rows
+    (:func:`_solve_exact`). The answer is rounded to floats and certified like any other (:func:`accepted`).
+    Returns ``(x, objective, row_dual, exactly_optimal)`` (:func:`_exactly_optimal`), or None when the basis is
+    singular or rests on an infinite bound.
+    """
+    R, C = lp.A.shape
+    basic = np.flatnonzero(col_status == BASIC)
+    tight = np.flatnonzero(row_status != BASIC)
+    value = _nonbasic_values(lp, col_status)
+    row_value = np.array([lp.row_lo[i] if lp.row_lo[i] == lp.row_up[i] or row_status[i] == AT_LOWER else lp.row_up[i]
+                          for i in tight])
+    if basic.size != tight.size or not (np.isfinite(value).all() and np.isfinite(row_value).all()):
+        return None
+    F = Fraction
+    nonbasic = np.flatnonzero((col_status != BASIC) & (value != 0))
+    x_basic = _solve_exact([[F(lp.A[i, j]) for j in basic] for i in tight],
+                           [F(b) - sum((F(lp.A[i, j]) * F(value[j]) for j in nonbasic), F(0))
+                            for i, b in zip(tight, row_value)])
+    y_tight = _solve_exact([[F(lp.A[i, j]) for i in tight] for j in basic], [F(lp.cost[j]) for j in basic])
+    if x_basic is None or y_tight is None:
+        return None
+    x = {int(j): F(value[j]) for j in nonbasic}
+    x.update({int(j): v for j, v in zip(basic, x_basic)})
+    x_float = value.copy()
+    x_float[basic] = [float(v) for v in x_basic]
+    exact = _exactly_optimal(lp, col_status, row_status, basic, tight, x, y_tight)
+    row_dual = np.zeros(R)
+    row_dual[tight] = [float(y) for y in y_tight]
+    objective = float(sum((F(lp.cost[j]) * v for j, v in x.items() if lp.cost[j] != 0), F(0)))
+    return x_float, objective, row_dual, exact
+
+
+def _exactly_optimal(lp, col_status, row_status, basic, tight, x, y_tight) -> bool:
+    """Whether a basic solution (exact ``x``, exact duals ``y_tight`` of the nonbasic rows) is exactly optimal: every
+    basic column and row within its bounds, every nonbasic row's dual and column's reduced cost of the sign its
+    bound allows, in rational arithmetic (no tolerance)."""
+    F = Fraction
+    for j in basic:
+        v = x[int(j)]
+        if (np.isfinite(lp.col_lo[j]) and v < F(lp.col_lo[j])) or (np.isfinite(lp.col_up[j]) and v > F(lp.col_up[j])):
+            return False
+    for i in np.flatnonzero(row_status == BASIC):
+        activity = sum((F(lp.A[i, j]) * v for j, v in x.items() if lp.A[i, j] != 0), F(0))
+        if (np.isfinite(lp.row_lo[i]) and activity < F(lp.row_lo[i])) or \
+                (np.isfinite(lp.row_up[i]) and activity > F(lp.row_up[i])):
+            return False
+    for i, y in zip(tight, y_tight):
+        if lp.row_lo[i] != lp.row_up[i] and (y < 0 if row_status[i] == AT_LOWER else y > 0):
+            return False
+    used = [(int(i), y) for i, y in zip(tight, y_tight) if y != 0]
+    # the reduced costs of the nonbasic columns: in floating point with a rigorous error bound first (a column at
+    # its lower bound whose float reduced cost exceeds the bound has an exact one > 0, likewise at the upper bound),
+    # in rational arithmetic only for the few the bound leaves undecided (most of a reference set of 10^5 columns
+    # is decided in one matrix product instead of 10^5 sums of Fractions)
+    nonbasic = np.flatnonzero((col_status != BASIC) & (lp.col_lo != lp.col_up))
+    rows = np.array([i for i, _ in used], dtype=np.int64)
+    y_float = np.array([float(y) for _, y in used])
+    A_used = lp.A[np.ix_(rows, nonbasic)]
+    d_float = lp.cost[nonbasic] - y_float @ A_used
+    size = np.abs(lp.cost[nonbasic]) + np.abs(y_float) @ np.abs(A_used)
+    bound = 4.0 * (rows.size + 2) * np.finfo(float).eps * size + 1e-300 * (np.abs(A_used).sum(axis=0) + 1.0)
+    status = col_status[nonbasic]
+    sure = ((status == AT_LOWER) & (d_float >= bound)) | ((status == AT_UPPER) & (d_float <= -bound))
+    for j in nonbasic[~sure]:
+        d = F(lp.cost[j]) - sum((F(lp.A[i, j]) * y for i, y in used if lp.A[i, j] != 0), F(0))
+        if (d < 0 and col_status[j] != AT_UPPER) or (d > 0 and col_status[j] != AT_LOWER):
+            return False
+    return True
+
+
+def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max_pivots: int = 50):
+    """Primal simplex pivots in rational arithmetic from a floating-point simplex's final basis, until the basis is
+    exactly optimal for the LP as given (its floats are exact rationals).
+
+    A float simplex stops at a basis that is optimal within its tolerances; on a degenerate LP the exact reduced
+    cost of a nonbasic column may then be -5e-17 instead of 0, so the basis is not exactly optimal and its exact
+    dual is no certificate, although a basis one or two pivots away is. The LP is taken with a slack per row
+    (``A x - s = 0``, ``row_lo <= s <= row_up``); Bland's rule (the lowest index enters, ties leave by the lowest
+    index) cannot cycle. Returns HiGHS-coded ``(col_status, row_status)`` of an exactly optimal basis, or None when
+    the start is not exactly primal feasible or singular, the LP is unbounded, or ``max_pivots`` run out.
+    """
+    F = Fraction
+    R, C = lp.A.shape
+    lower = np.concatenate([lp.col_lo, lp.row_lo])
+    upper = np.concatenate([lp.col_up, lp.row_up])
+    status = np.concatenate([col_status, row_status]).astype(np.int64)
+    basis = [int(j) for j in np.flatnonzero(status == BASIC)]
+    if len(basis) != R:
+        return None
+    column_cache: dict[int, list] = {}
+
+    def column(j: int) -> list:          # [A, -I] column j in rationals
+        if j not in column_cache:
+            column_cache[j] = [F(float(v)) for v in lp.A[:, j]] if j < C else \
+                [F(-1) if i == j - C else F(0) for i in range(R)]
+        return column_cache[j]
+
+    cost = [F(float(c)) for c in lp.cost] + [F(0)] * R
+
+    def nonbasic_value(j: int) -> F:
+        fixed_or_lower = lower[j] == upper[j] or status[j] == AT_LOWER
+        bound = lower[j] if fixed_or_lower else upper[j] if status[j] == AT_UPPER else 0.0
+        return F(float(bound)) if np.isfinite(bound) else F(0)
+
+    for _ in range(max_pivots):
+        B = [[column(j)[i] for j in basis] for i in range(R)]
+        in_basis = set(basis)
+        nonbasic = [j for j in range(C + R) if j not in in_basis]
+        values = {j: nonbasic_value(j) for j in nonbasic}
+        rhs = [-sum((column(j)[i] * v for j, v in values.items() if v != 0), F(0)) for i in range(R)]
+        x_basic = _solve_exact(B, rhs)
+        y = _solve_exact([list(row) for row in zip(*B)], [cost[j] for j in basis])
+        if x_basic is None or y is None:
+            return None
+        if any((np.isfinite(lower[j]) and v < F(float(lower[j]))) or (np.isfinite(upper[j]) and v > F(float(upper[j])))
+               for j, v in zip(basis, x_basic)):
+            return None
+        entering = None
+        for j in nonbasic:
+            if lower[j] == upper[j]:
+                continue
+            d = cost[j] - sum((yi * a for yi, a in zip(y, column(j)) if a != 0), F(0))
+            at = values[j]
+            if (d < 0 and (not np.isfinite(upper[j]) or at < F(float(upper[j])))) or \
+                    (d > 0 and (not np.isfinite(lower[j]) or at > F(float(lower[j])))):
+                entering, direction = j, (1 if d < 0 else -1)
+                break
+        if entering is None:
+            col = np.where(status[:C] == BASIC, BASIC, status[:C])
+            return col, status[C:].copy()
+        w = _solve_exact(B, column(entering))
+        span = upper[entering] - lower[entering]
+        step = F(float(span)) if np.isfinite(span) else None
+        leaving, leaving_bound = None, None
+        for k, (j, v, wk) in enumerate(zip(basis, x_basic, w)):
+            change = -direction * wk            # d x_j / d step
+            if change < 0 and np.isfinite(lower[j]):
+                room, bound = (v - F(float(lower[j]))) / -change, AT_LOWER
+            elif change > 0 and np.isfinite(upper[j]):
+                room, bound = (F(float(upper[j])) - v) / change, AT_UPPER
+            else:
+                continue
+            if step is None or room < step or (room == step and leaving is not None and j < basis[leaving]):
+                step, leaving, leaving_bound = room, k, bound
+        if step is None:
+            return None                          # unbounded
+        if leaving is None:                      # the entering variable reaches its other bound
+            status[entering] = AT_UPPER if direction > 0 else AT_LOWER
+            continue
+        status[basis[leaving]] = leaving_bound
+        status[entering] = BASIC
+        basis[leaving] = entering
+    return None
+
+
+def _nonbasic_values(lp: "_LP", col_status: np.ndarray) -> np.ndarray:
+    """Each nonbasic column's value: its lower or upper bound by status (a fixed column's bound, 0 if free and
+    nonbasic); basic columns get 0 here."""
+    fixed = lp.col_lo == lp.col_up
+    return np.where(col_status == BASIC, 0.0, np.where(fixed | (col_status == AT_LOWER), lp.col_lo,
+                                                       np.where(col_status == AT_UPPER, lp.col_up, 0.0)))
+
+
+@dataclass
+class _LP:
+    """``min cost'x  s.t.  row_lo <= A x <= row_up,  col_lo <= x <= col_up`` (dense, the robust path's LP)."""
+
+    A: np.ndarray
+    cost: np.ndarray
+    col_lo: np.ndarray
+    col_up: np.ndarray
+    row_lo: np.ndarray
+    row_up: np.ndarray
+
+
+def _box_range(q: np.ndarray, lo: np.ndarray, up: np.ndarray) -> tuple[float, float]:
+    """The smallest and largest value of ``q'z`` over the box ``lo <= z <= up`` (infinite bounds allowed)."""
+    with np.errstate(invalid="ignore"):
+        top = np.where(q > 0, q * up, np.where(q < 0, q * lo, 0.0))
+        bottom = np.where(q > 0, q * lo, np.where(q < 0, q * up, 0.0))
+    return float(bottom.sum()), float(top.sum())
+
+
+def farkas_certified(lp: _LP, y: np.ndarray) -> bool:
+    """Whether ``y`` (or ``-y``) proves the LP infeasible, exactly: over the column box, ``(A x)'y`` stays below the
+    smallest value ``r'y`` takes over the row box (or above the largest).
+
+    The ray's floats are exact rationals, so the proof is for the LP as given, with no tolerance (an LP the model
+    guarantees feasible can never pass it; a relative allowance on ``A'y``, which this check once had, turned the
+    rounding of a badly scaled ray into a false "infeasible", issue 25 item 1). The many reference columns (bounds
+    ``[0, inf)``) are decided in floating point with a rigorous error bound on ``A'y`` where its sign is clear; the
+    few others, and every column whose sign the bound leaves open, in rational arithmetic."""
+    y = np.asarray(y, dtype=float)
+    if not np.isfinite(y).all() or not y.any():
+        return False
+    return _farkas_exact(lp, y) or _farkas_exact(lp, -y)
+
+
+def _farkas_exact(lp: _LP, y: np.ndarray) -> bool:
+    """:func:`farkas_certified` for one sign: ``max over the box of (A x)'y < min over the row box of r'y``."""
+    F = Fraction
+    R = lp.A.shape[0]
+    q = lp.A.T @ y
+    error = 4.0 * (R + 2) * np.finfo(float).eps * (np.abs(lp.A).T @ np.abs(y)) + 1e-300
+    plain = (lp.col_lo == 0) & np.isposinf(lp.col_up)
+    if (plain & (q - error > 0)).any():
+        return False                       # a column that (A x)'y can grow along without bound
+    exact_cols = np.flatnonzero(~plain | (q + error > 0))
+    rows = np.flatnonzero(y)
+    y_exact = {int(r): F(float(y[r])) for r in rows}
+    bound = F(0)          # the largest (A x)'y over the box: 0 from every plain column whose q_j <= 0
+    for j in exact_cols:
+        qj = sum((F(float(lp.A[r, j])) * y_exact[int(r)] for r in rows if lp.A[r, j] != 0), F(0))
+        if qj == 0:
+            continue
+        limit = lp.col_up[j] if qj > 0 else lp.col_lo[j]
+        if not np.isfinite(limit):
+            return False
+        bound += qj * F(float(limit))
+    floor = F(0)          # the smallest r'y over the row box
+    for r in rows:
+        limit = lp.row_lo[r] if y[r] > 0 else lp.row_up[r]
+        if not np.isfinite(limit):
+            return False
+        floor += y_exact[int(r)] * F(float(limit))
+    return bound < floor
+
+
+def infeasibility_proven(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray,
+                         deadline: float | None = None) -> bool:
+    """Whether ``lp`` is infeasible, proven exactly when HiGHS's ray is not a certificate (its rounding can break one
+    on a badly scaled LP): the phase-1 LP ``min sum(u + v)  s.t.  row_lo <= A x + u - v <= row_up`` (x in its box,
+    u, v >= 0; always feasible and bounded) is solved with the same scaling (within ``deadline``, as the LP's own
+    solves), and its final basis is recomputed and checked in rational arithmetic (:func:`exact_basic_solution`). An exactly optimal basis with a positive
+    exact objective proves that no x meets the rows; its dual is the Farkas certificate."""
+    R, C = lp.A.shape
+    identity = np.eye(R)
+    phase1 = _LP(np.hstack([lp.A, identity, -identity]), np.concatenate([np.zeros(C), np.ones(2 * R)]),
+                 np.concatenate([lp.col_lo, np.zeros(2 * R)]), np.concatenate([lp.col_up, np.full(2 * R, np.inf)]),
+                 lp.row_lo, lp.row_up)
+    factors = np.concatenate([col_factor, 1.0 / row_factor, 1.0 / row_factor])
+    status, _, _, _, basis = _solve_scaled(phase1, row_factor, factors, deadline=deadline, prove=False)
+    if status != "optimal":
+        return False
+    exact = exact_basic_solution(phase1, *basis)
+    if exact is not None and not exact[3]:          # optimal within tolerances only: pivot on, exactly
+        polished = exact_simplex(phase1, *basis)
+        exact = exact_basic_solution(phase1, *polished) if polished is not None else None
+    return exact is not None and exact[3] and exact[1] > 0
+
+
+def ray_certified(lp: _LP, r: np.ndarray) -> bool:
+    """Whether ``r`` is a direction of unbounded descent: it keeps every bound (a component may move towards an
+    infinite bound only; each row's ``A r`` relatively 0 on a side with a finite bound) and ``cost'r < 0`` by a
+    margin relative to ``sum |cost_j r_j|``."""
+    r = np.where(np.abs(r) <= 1e-12 * np.abs(r).max(initial=0.0), 0.0, r)
+    if np.any((r < 0) & np.isfinite(lp.col_lo)) or np.any((r > 0) & np.isfinite(lp.col_up)):
+        return False
+    Ar, size = lp.A @ r, np.abs(lp.A) @ np.abs(r)
+    if np.any((Ar < -settings.VERIFY_TOL * size) & np.isfinite(lp.row_lo)) or \
+            np.any((Ar > settings.VERIFY_TOL * size) & np.isfinite(lp.row_up)):
+        return False
+    return bool(lp.cost @ r < -settings.VERIFY_TOL * (np.abs(lp.cost) @ np.abs(r)))
+
+
+def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strategy: int = 1,
+                  deadline: float | None = None, prove: bool = True):
+    """Solve ``lp`` after scaling rows by ``row_factor`` and columns by ``col_factor`` (and the objective by a
+    power of two that brings its largest entry near 1), with :func:`~frontier.engine.highs.robust_options`, every HiGHS call ending by
+    ``deadline`` (:func:`time.monotonic`; default ``SOLVE_SECONDS`` from now) at the latest.
+
+    Returns ``(status, x, objective, row_dual, basis)`` in the LP's own units; ``x``, ``row_dual`` and ``basis``
+    (HiGHS's column and row basis statuses as integers) are None unless optimal. ``"infeasible"`` and ``"unbounded"``
+    are only returned when certified: HiGHS's dual ray checked exactly (:func:`farkas_certified`) or, where it fails,
+    the infeasibility proven exactly (:func:`infeasibility_proven`, unless ``prove`` is False); a primal ray with a
+    feasible point (:func:`ray_certified`). Otherwise ``"numerical_error"``.
+    """
+    if deadline is None:
+        deadline = time.monotonic() + settings.SOLVE_SECONDS
+    A, cost = lp.A, lp.cost
+    top = np.abs(cost * col_factor).max(initial=0.0)
+    cost_factor = np.exp2(-np.round(np.log2(top))) if top > 0 else 1.0
+    As = (A * row_factor[:, None] * col_factor[None, :]).T       # column-major for addCols
+    top = np.abs(As).max(initial=0.0)
+    if top > settings.HIGHS_LARGEST_ENTRY:     # every row by the same power of two: the same LP, its entries in HiGHS's range
+        shift = np.exp2(-np.ceil(np.log2(top / settings.HIGHS_LARGEST_ENTRY)))
+        row_factor, As = row_factor * shift, As * shift
+    As[np.abs(As) < settings.HIGHS_SMALLEST_ENTRY] = 0.0
+    R, C = A.shape
+    h = new_highs()
+    for key, value in {"threads": 1, **robust_options(), "simplex_strategy": strategy}.items():
+        h.setOptionValue(key, value)
+    rlo, rup = lp.row_lo * row_factor, lp.row_up * row_factor
+    h.addRows(R, np.where(np.isinf(rlo), -HINF, rlo), np.where(np.isinf(rup), HINF, rup), 0,
+              np.zeros(R, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+    col_idx, row_idx = np.nonzero(As)
+    starts = np.searchsorted(col_idx, np.arange(C)).astype(np.int32)
+    clo, cup = lp.col_lo / col_factor, lp.col_up / col_factor
+    h.addCols(C, cost * col_factor * cost_factor, np.where(np.isinf(clo), -HINF, clo),
+              np.where(np.isinf(cup), HINF, cup), col_idx.size, starts, row_idx.astype(np.int32), As[As != 0])
+    for options in RETRY_OPTIONS[1:] + [None]:   # dual simplex, then primal simplex, then interior point
+        ms = run_highs(h, seconds=deadline - time.monotonic())
+        if ms in (MS.kOptimal, MS.kInfeasible, MS.kUnbounded, MS.kUnboundedOrInfeasible) or options is None:
+            break
+        for key, value in options.items():
+            h.setOptionValue(key, value)
+        h.clearSolver()
+    if ms == MS.kOptimal:
+        solution = h.getSolution()
+        x = np.asarray(solution.col_value, dtype=float) * col_factor
+        row_dual = np.asarray(solution.row_dual, dtype=float) * row_factor / cost_factor
+        basis = h.getBasis()
+        status = (np.array([int(v) for v in basis.col_status]), np.array([int(v) for v in basis.row_status]))
+        return "optimal", x, h.getObjectiveValue() / cost_factor, row_dual, status
+    if ms in (MS.kInfeasible, MS.kUnboundedOrInfeasible):
+        _, has_ray, ray = h.getDualRay()
+        if has_ray and farkas_certified(lp, np.asarray(ray, dtype=float) * row_factor):
+            return "infeasible", None, np.nan, None, None
+        if prove and infeasibility_proven(lp, row_factor, col_factor, deadline):
+            return "infeasible", None, np.nan, None, None
+    if ms in (MS.kUnbounded, MS.kUnboundedOrInfeasible):
+        _, has_ray, ray = h.getPrimalRay()
+        if has_ray and ray_certified(lp, np.asarray(ray, dtype=float) * col_factor) and _feasible(h, lp, col_factor,
+                                                                                                  deadline):
+            return "unbounded", None, np.nan, None, None
+    return "numerical_error", None, np.nan, None, None
+
+
+def _feasible(h: highspy.Highs, lp: _LP, col_factor: np.ndarray, deadline: float) -> bool:
+    """Whether the model in ``h`` has a point that is feasible in ``lp``'s units (solved with zero costs, by
+    ``deadline``)."""
+    C = lp.A.shape[1]
+    h.changeColsCost(C, np.arange(C, dtype=np.int32), np.zeros(C))
+    if run_highs(h, seconds=deadline - time.monotonic()) != MS.kOptimal:
+        return False
+    x = np.clip(np.asarray(h.getSolution().col_value, dtype=float) * col_factor, lp.col_lo, lp.col_up)
+    activity, size = lp.A @ x, np.abs(lp.A) @ np.abs(x)
+    bound = np.maximum(np.where(np.isfinite(lp.row_lo), np.abs(lp.row_lo), 0.0),
+                       np.where(np.isfinite(lp.row_up), np.abs(lp.row_up), 0.0))
+    violation = np.maximum(np.maximum(lp.row_lo - activity, activity - lp.row_up), 0.0)
+    return bool((_relative(violation, size + bound) <= settings.VERIFY_TOL).all())

@@ -1,0 +1,159 @@
+"""Every tuning constant and tolerance of the engine, each with the measurement it rests on.
+
+The engine's modules read them at call time (``settings.FULL_MAX``), never copy them, so a test or a benchmark that
+sets one here (``monkeypatch.setattr(frontier.engine.settings, "FULL_MAX", 0)``) changes what the engine does; the
+package façade :mod:`frontier.engine` exports none of them, so a patch of a stale path fails instead of passing
+silently (``tests/test_engine.py``).
+"""
+
+# ----------------------------------------------------------------------------------------------------
+# the certificate and pricing (certify.py, restricted.py)
+# ----------------------------------------------------------------------------------------------------
+PRICING_TOL = 1e-9
+FARKAS_TOL = 1e-12
+MAX_ADD_PER_ROUND = 64
+VERIFY_TOL = 1e-7       # largest accepted row residual, relative to the magnitude of the row's terms
+OPTIMALITY_TOL = 1e-9   # largest accepted wrong-signed reduced cost, relative to the magnitude of its terms
+CANCELLATION_TOL = 1e-5  # an objective below this fraction of its terms' magnitude needs an exact certificate
+RANGE_TOL = 1e-9        # slack on an objective's documented range, times max(1, |bound|)
+TIGHT_TOL = 1e-10       # HiGHS's feasibility tolerances for a second attempt at a solution the certificate refused
+CERTIFY_ENTRIES = 1 << 21    # reduced costs computed at once by the certificate (pricing candidates x DMUs)
+
+# The matrix entries the robust path hands HiGHS, after scaling: none above HiGHS's default bound on an entry (its
+# option large_matrix_value; a scaling with larger ones is shifted down by a power of two on every row), and none
+# below the smallest it keeps (small_matrix_value at its least, as set above: such entries are zeros to HiGHS anyway,
+# and are left out here, so HiGHS never edits its matrix). On data spanning 1e-8..1e12, entries from 6.6e-19 to 2.6e18 made HiGHS 1.16 abort
+# the interpreter ("double free or corruption", docs/upstream/highs-abort.md). What HiGHS returns for the
+# shortened matrix is certified against the LP's own entries, as every answer is.
+HIGHS_LARGEST_ENTRY = 1e15
+HIGHS_SMALLEST_ENTRY = 1e-12
+
+
+# ----------------------------------------------------------------------------------------------------
+# Limits on every HiGHS call
+#
+# On extreme data HiGHS can run forever: a dual simplex cycling at the tightest tolerances (output SBM with 1e-8
+# placeholders, method="full"), an interior-point solve whose inner conjugate-residual iterations never converge
+# (data spanning 1e-8..1e12). A C++ call that never returns is a hang Ctrl-C cannot stop either, since Python handles
+# a signal only between bytecodes. So every HiGHS solve goes through :func:`run_highs`, which bounds it by iterations
+# and time (a limit reached is a numerical failure like any other: the next retry, then the robust path, then NaN with
+# ``"numerical_error"``) and hands control back to Python often enough for a Ctrl-C to stop the run within
+# ``INTERRUPT_SECONDS`` or so. The limits are far above what any LP of valid data needs (benchmarks/bench_extreme.py
+# measures both), so they change no answer there.
+SOLVE_SECONDS = 30.0        # the longest one HiGHS solve may run (all its slices together)
+INTERRUPT_SECONDS = 0.25    # a simplex solve runs in slices this long: Python handles Ctrl-C between them
+SIMPLEX_ITERATIONS_MIN = 10_000     # simplex iterations one solve may take: at least this many ...
+SIMPLEX_ITERATIONS_PER_SIZE = 20    # ... or this many per row and column of the model
+IPM_ITERATIONS = 100        # interior-point iterations (its own default is 2^31 - 1)
+ROBUST_SECONDS = 60.0       # the robust path's time for one LP, over all its scalings and retries
+
+# ----------------------------------------------------------------------------------------------------
+# pricing: the exact frame pre-pass (pricing.py, reduction.py)
+# ----------------------------------------------------------------------------------------------------
+
+# The frame pre-pass (frontier.frame) costs about one small LP per candidate column (up to three with layers=2), about
+# as much as one DMU's own LP; it saves a pricing pass over the non-frame candidates (about 80 % of them on hard data)
+# for every LP of every evaluated DMU, and keeps non-extreme columns out of the active sets. Measured at n = 3,000
+# (benchmarks/bench_frame.py, a loaded 2-core machine): 2.7-17 ms of pre-pass per candidate against 40-110 ns per
+# priced column and 1.0-1.2 passes per LP, so the pricing savings alone repay it from 32,000 (benchmark firms, SBM),
+# 90,000 (hard data, BCC) and 300,000 (hard data, SBM) evaluated DMUs, whatever the reference size (both sides grow
+# with the candidates); the rule takes the largest. Smaller active sets save more (LPs alone 1.02-1.19x faster).
+# Only single-layer frames are built: the two-layer frame of a super-efficiency stage costs up to three LPs per
+# candidate, and such a stage usually evaluates only the DMUs its first stage found efficient (1.2 % of a million
+# friendly panel observations against the global frontier), whose pricing over the screened candidates costs far less.
+FRAME_MIN_EVALUATED = 300_000
+FRAME_MIN_CANDIDATES = 500
+
+# frame.py's constants (reduction.py)
+CLEANUP_MAX = 2000
+
+# Divide and conquer: the frame of a union lies in the union of its parts' frames (a point extreme in T of all the
+# columns is extreme in T of any part that holds it), so a large candidate set is split into parts of about PART_SIZE,
+# each part's frame is found, and one last pass runs over their union. Each pass costs more per candidate the more
+# candidates it holds (its hyperplane and basis tests run over every open one), so the parts are cheaper than the
+# whole: on 99,301 candidates of the city panel (1,174 in the frame), one pass 24.9 s; 2 / 4 / 8 / 16 parts 13.7 /
+# 11.7 / 9.8 / 12.5 s in all, the same frame each time.
+PART_SIZE = 12_500
+FRAME_TOL = 1e-9
+CACHE_SIZE = 8     # reference sets whose frames are kept (cached_frame)
+
+# ----------------------------------------------------------------------------------------------------
+# the restricted model (restricted.py, stages.py)
+# ----------------------------------------------------------------------------------------------------
+ACTIVE_CAP = 300        # rebuild the restricted model from recently used columns beyond this many columns
+RECENT = 256           # ... namely the support of the last RECENT solutions
+
+# ----------------------------------------------------------------------------------------------------
+# the batched dense simplex (dense.py)
+# ----------------------------------------------------------------------------------------------------
+DUAL_TOL = 1e-11       # a reduced cost below -DUAL_TOL x (|c_j| + |a_j|'|y|) enters
+PRIMAL_TOL = 1e-9      # Harris's bound relaxation, times max(1, |bound|)
+PIVOT_TOL = 1e-9       # smallest pivot, relative to the largest entry of the direction
+PHASE1_TOL = 1e-9      # artificials summing to more than this (times max(1, |row bounds|)) after phase 1: infeasible
+REFACTOR = 16          # iterations between recomputations of the basis inverse and the basic values
+BLAND_AFTER = 30       # degenerate pivots in a row before an LP switches to Bland's rule
+MAX_ITER_PER_ROW = 40  # iteration limit: this many per row, plus the number of local variables
+TAIL_FACTOR = 3        # the batch stops once it has run this many times as long as half its LPs took, if at most
+TAIL_SHARE = 20        # ... 1 / TAIL_SHARE of them remain (the engine gives those to HiGHS)
+ADD_PER_LP = 8         # column generation: columns an LP adds to its group's active set per pricing pass
+PRICE_SHARE = 8        # ... and a pass waits until 1 / PRICE_SHARE of the running LPs have nothing to enter
+DENSE_MIN_BATCH = 64     # fewer LPs (a max-slack stage's few unsettled DMUs) are HiGHS's: an iteration costs too much
+DENSE_ALL_COLUMNS = 400  # the dense simplex prices every candidate column up to this many, else generates columns
+PACK_DMUS = 1200        # "dense" jobs of one model are packed into one batch of the dense simplex up to this many DMUs
+
+# ----------------------------------------------------------------------------------------------------
+# chunks, order, method choice and packing (schedule.py)
+# ----------------------------------------------------------------------------------------------------
+DEFAULT_CHUNK = 1024    # the largest default chunk (DMUs per task)
+# Parallel work, measured with benchmarks/bench_threshold.py (SBM VRS, two bad outputs, pool started, same chunks
+# serially and on two workers): dispatching the tasks of a call to running workers costs about 35-60 ms of wall time
+# (n = 20..100, where the serial call takes 0.1-0.5 s; on a machine loaded about 10 on 2 cores, where one DMU's LPs
+# took about 4 ms), so two free cores pay from about 2 x 45 / 4 = 25 DMUs on. Jobs of SPLIT_MIN DMUs or more are split
+# into an even number of balanced chunks (two workers end together) whatever n_jobs is, so results never depend on
+# it; splitting costs nothing measurable serially at n = 500..3,000 (each chunk's active set is smaller) and 10% at
+# n = 200. Workers start when a call has PARALLEL_MIN DMUs or more in two tasks or more: a 20-fold margin over the
+# break-even, as the pool's first start (a cold call) costs about a second more (benchmarks/bench_cold.py). At load
+# about 3.5, two workers against one serial chunk: n = 200 1.5x, 500 1.7x, 1,000 1.7x (medians of 3).
+SPLIT_MIN = 500
+PARALLEL_MIN = 500
+
+ORDER_MIN = 64          # jobs of fewer DMUs are solved in the given order
+ORDER_WINDOW = 128     # DMUs chained by nearest neighbours within each window of the Z-order
+
+# "auto" puts every reference column in the model for reference sets of at most FULL_MAX columns: measured with one
+# core on the hard data (VRS SBM with bad outputs / input BCC), the full model against column generation took 0.90 /
+# 0.75 of the time at 100 DMUs, 0.86 / 0.92 at 200, 0.99 / 1.09 at 300, 1.16 / 1.07 at 500 and 1.48 / 1.46 at 800
+FULL_MAX = 200
+
+# "auto" solves LPs of at most DENSE_ROWS rows against reference sets of at most DENSE_MAX DMUs with the batched dense
+# simplex (frontier.dense_simplex; column generation inside it above DENSE_ALL_COLUMNS candidates).
+# benchmarks/bench_dense.py (one core, hard data, one reference set) timed it against the better of "full" and
+# "restricted" at 300 / 1,000 / 2,000 / 3,000 DMUs: input BCC (5 rows) 0.67 / 0.56 / 0.55 / 0.91, output BCC 0.57 /
+# 0.62 / 0.67 / 0.69, SBM without bad outputs (6 rows) 0.61 / 0.72 / 0.61 / 0.71, input EBM (5 rows) 0.78 / 0.67 / 0.66
+# / 0.84, radial with two weakly disposable bad outputs (7 rows) 0.84 / 0.62 / 0.61 / 0.69; at 6,000 about even (BCC
+# 0.93-1.07, SBM 1.02-1.12). VRS SBM with two bad outputs (8 rows, 7 own columns) lost: 0.85 / 1.35 / 1.97 / 2.20 (its
+# LPs need many distinct columns, so the shared active set grows to most candidates and the iterations triple).
+# Below FULL_MAX DMUs it pays only when jobs are packed (pack_tasks): bootstrap replicates of 50 / 100 / 200 DMUs took
+# 0.37 / 0.34 / 0.37 of the full model's time, so small reference sets use it when PACK_MIN_JOBS one-chunk jobs of the
+# model come together.
+DENSE_MAX = 3000
+DENSE_ROWS = 7
+PACK_MIN_JOBS = 4
+
+# ----------------------------------------------------------------------------------------------------
+# the worker pool (pool.py)
+# ----------------------------------------------------------------------------------------------------
+# A cold pool: starting joblib's default (loky) workers costs about a second on the 2-core machine (two fresh
+# interpreters importing numpy, highspy and the engine: 0.8 s for the pool, then the engine's import in each worker;
+# benchmarks/bench_cold.py), more than a call whose LPs take a second or two serially saves on two workers. Starting
+# them while the calling process works does not help on two cores (measured: hard BCC at n = 3,000 1.95 s against
+# 1.79 s waiting for the pool and 1.2 s serially). So when a call would start a cold pool, its first units of work
+# are solved in the calling process (one per thread where threads help: in_process_threads), and the workers start
+# only once the time they would save is worth their start-up: the work left, extrapolated from those units, times
+# (1 - 1 / workers), added up over the calls kept in the process so far (the ski-rental rule: a session of many
+# small calls starts the pool after forgoing about one start-up's worth), above POOL_START_SECONDS. A pool that ran
+# within its idle timeout counts as running (warm), and any other joblib backend (threads, Dask, multiprocessing) as
+# cheap to start. Whoever solves a unit, its answer is the same.
+POOL_START_SECONDS = 1.0
+POOL_IDLE_SECONDS = 300.0      # joblib's loky workers stop after this long idle (its default idle_worker_timeout)
+THREADS_MAX = 2     # HiGHS releases the GIL for about half of an LP's time, so more threads would add little
