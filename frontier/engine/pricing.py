@@ -1,5 +1,5 @@
-"""What pricing considers: each block's candidate reference columns (the dominance screen, narrowed to the
-exact frame when that pays) and the starting active set, computed once per stage and reference set (:class:`StagePlan`)."""
+"""What pricing considers: each block's candidate reference columns (the dominance screen, narrowed to the exact
+frame when that pays) and the starting active set, computed once per stage and reference set (:class:`StagePlan`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
