@@ -150,12 +150,15 @@ class Problem:
     """A validated data set bound to one model's options, ready to evaluate any points against any reference.
 
     ``direction_data`` is the user's direction DataFrame aligned to the rows (directional models with a custom
-    direction), else None.
+    direction), else None. ``row_costs`` (n x d, the economic models) are each row's objective coefficients in the
+    user's units (money per unit of each variable, the price over the DMU's normalisation): the LP's rows carry them
+    times each variable's scale after the scaled data, so the objective is in the user's money units.
     """
 
     data: DEAData
     options: ModelOptions
     direction_data: np.ndarray | None = None
+    row_costs: np.ndarray | None = None
     layout: Layout = field(init=False)
     constants: Constants = field(init=False)
     rows: np.ndarray = field(init=False)
@@ -180,7 +183,10 @@ class Problem:
                              "every DMU would score as efficient. Give at least one of them a positive weight")
         self.constants = Constants(scale=scale, small=small, bad_cap=bad_cap, weights=weights)
         self.means = M.mean(axis=0)
-        self.rows = np.ascontiguousarray(self._scaled(M, self.direction_data))
+        self.rows = self._scaled(M, self.direction_data)
+        if self.row_costs is not None:
+            self.rows = np.hstack([self.rows, self.row_costs * scale])
+        self.rows = np.ascontiguousarray(self.rows)
         if self.family.calibrate is not None:     # data-derived model parameters, settled once for every LP
             self.constants = self.family.calibrate(L, self.options, self.rows, self.constants, list(d.variables))
 
@@ -244,6 +250,8 @@ class Problem:
         if rows_given:
             eval_idx = self._positions(points, "points")
             data0 = self.rows[eval_idx]
+        elif self.row_costs is not None:
+            raise ValueError("row costs (prices) are given per data row; evaluate data rows, not other points")
         else:
             eval_idx = None
             data0 = self._scaled(self._point_matrix(points, "points"))

@@ -278,6 +278,8 @@ def model_configurations(has_bads):
     from frontier.models import REGISTRY
 
     for name, family in REGISTRY.items():
+        if family.serves != "efficiency":       # the economic families need prices (tests/test_economic.py)
+            continue
         for orientation in family.orientations:
             for rts in ("crs", "vrs", "nirs"):
                 for super_eff in (False, True) if family.super_efficiency else (False,):

@@ -1,4 +1,5 @@
-"""The contract every registered model family keeps: one suite, run over ``frontier.models.REGISTRY``.
+"""The contract every registered model family keeps: one suite, run over ``frontier.models.REGISTRY``'s families that
+serve ``efficiency()`` (``ModelFamily.serves``; the economic families need prices: tests/test_economic.py).
 
 A new model gets these tests by registering (``register(ModelFamily(...))`` in its module): the suite reads the
 family's declared facts (orientations, bad-output disposabilities, super-efficiency, directions, the score
@@ -36,6 +37,9 @@ from frontier import engine
 from frontier.data import validate_frame
 from frontier.models import REGISTRY, resolve_options
 from frontier.problem import Problem
+
+#: the families this suite checks: those efficiency() and its kin take
+FAMILIES = {name: fam for name, fam in REGISTRY.items() if fam.serves == "efficiency"}
 
 INPUTS, OUTPUTS, BADS = ["x1", "x2"], ["y1", "y2"], ["b"]
 N = 36
@@ -78,7 +82,7 @@ ROWS = np.arange(N)
 
 def _combinations():
     """Representative option combinations of every registered family, derived from its declared facts."""
-    for name, fam in REGISTRY.items():
+    for name, fam in FAMILIES.items():
         supers = (False, True) if fam.super_efficiency else (False,)
         combos = itertools.product(fam.orientations, fam.disposabilities, ("crs", "vrs"), supers)
         for k, (orientation, disposability, rts, super_eff) in enumerate(combos):
@@ -131,7 +135,7 @@ def assert_same(a, b, tol, what):
 
 @pytest.mark.parametrize("case", CASES)
 def test_score_range_and_efficient_value(case):
-    fam = REGISTRY[case["model"]]
+    fam = FAMILIES[case["model"]]
     out = _baseline(case)
     efficient = fam.efficient_value(case["orientation"])
     side = _inefficient_side(fam, case["orientation"])
@@ -166,7 +170,7 @@ def test_projections_are_efficient(case):
     assert name in WHY_PROJECTIONS_ARE_EFFICIENT, (
         f"model {name!r}: say in WHY_PROJECTIONS_ARE_EFFICIENT why its targets are efficient, or in "
         "PROJECTIONS_NOT_EFFICIENT why they are not")
-    fam = REGISTRY[name]
+    fam = FAMILIES[name]
     out = _baseline(case)
     assert np.isfinite(out.targets).all()
     # targets never move the wrong way (more input or bad output, less good output) beyond rounding: theta <= 1,
@@ -246,9 +250,9 @@ def test_arbitrary_points_and_reference_matrix(case):
     np.testing.assert_array_equal(reference[by_matrix.lam_idx], by_position.lam_idx)
 
 
-@pytest.mark.parametrize("name,orientation", [(n, o) for n, f in REGISTRY.items() for o in f.orientations])
+@pytest.mark.parametrize("name,orientation", [(n, o) for n, f in FAMILIES.items() for o in f.orientations])
 def test_efficient_value_converts_to_e_1_and_d_0(name, orientation):
-    fam = REGISTRY[name]
+    fam = FAMILIES[name]
     efficient = fam.efficient_value(orientation)
     assert fam.to_efficiency(efficient, orientation) == 1.0
     assert fam.to_inefficiency(efficient, orientation) == 0.0
@@ -287,7 +291,7 @@ def _efficiency(name, **kwargs):
     return fr.efficiency(DATA, INPUTS, OUTPUTS, BADS, model=name, **kwargs)
 
 
-@pytest.mark.parametrize("name", list(REGISTRY))
+@pytest.mark.parametrize("name", list(FAMILIES))
 def test_failed_score_lp_is_nan_everywhere_with_its_status(name, monkeypatch):
     fail_stage(monkeypatch, "score")
     res = _efficiency(name)
@@ -329,7 +333,7 @@ def test_failed_super_efficiency_stage_is_nan_with_its_status(monkeypatch):
     pd.testing.assert_series_equal(res.scores.drop(first_efficient), plain.scores.drop(first_efficient))
 
 
-DETAILED = [name for name, fam in REGISTRY.items() if any(s.detail for s in _problem(
+DETAILED = [name for name, fam in FAMILIES.items() if any(s.detail for s in _problem(
     dict(model=name, orientation=None, bad_disposability=None, rts="vrs", direction=None,
          super_efficiency=False)).spec().stages)]
 
@@ -361,7 +365,7 @@ def _panel(periods: int = 3, entities: int = 12) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-@pytest.mark.parametrize("name", list(REGISTRY))
+@pytest.mark.parametrize("name", list(FAMILIES))
 def test_productivity_distances_follow_the_nan_rule(name, monkeypatch):
     """A failed distance LP is NaN with its status in ``distances``; every index component that uses it is NaN and
     the row's status names the LP. The indices ask for scores only: no detail (max-slack) stage is ever solved."""

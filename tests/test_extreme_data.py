@@ -52,7 +52,7 @@ def family_calls(n: int, seed: int, every_orientation: bool = False) -> list[tup
     ``(label, efficiency keywords)``."""
     df = extreme_frame(n, ["x0", "x1", "y0", "b0"], seed)
     calls = []
-    for name in model_names():
+    for name in model_names("efficiency"):
         fam = family(name)
         for orientation in (fam.orientations if every_orientation else fam.orientations[:1]):
             for super_efficiency in ((False, True) if fam.super_efficiency else (False,)):

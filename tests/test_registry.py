@@ -18,6 +18,8 @@ from frontier.models import REGISTRY, family, model_names, register, resolve_opt
 from frontier.models.ddf import DDF
 from frontier.models.radial import FAMILY as RADIAL
 
+FAMILIES = {name: fam for name, fam in REGISTRY.items() if fam.serves == "efficiency"}   # efficiency()'s
+
 INPUTS, OUTPUTS, BADS = ["x1", "x2"], ["y"], ["b"]
 
 
@@ -66,8 +68,8 @@ def _message(call) -> str:
 
 
 def test_unknown_model_fails_in_one_place_with_one_message():
-    expected = f"model must be one of {model_names()}, got 'cobb_douglas'"
-    assert _message(lambda: family("cobb_douglas")) == expected
+    expected = f"model must be one of {model_names('efficiency')}, got 'cobb_douglas'"
+    assert _message(lambda: family("cobb_douglas", "efficiency")) == expected
     assert _message(lambda: resolve_options("cobb_douglas")) == expected
     assert _message(lambda: efficiency(model="cobb_douglas")) == expected
     assert _message(lambda: productivity(model="cobb_douglas")) == expected
@@ -75,14 +77,26 @@ def test_unknown_model_fails_in_one_place_with_one_message():
 
 @pytest.mark.parametrize("bad", [None, 3, ["sbm"], {"sbm": 1}])
 def test_a_model_that_is_not_a_name_is_a_value_error(bad):
-    assert _message(lambda: efficiency(model=bad)) == f"model must be one of {model_names()}, got {bad!r}"
+    expected = f"model must be one of {model_names('efficiency')}, got {bad!r}"
+    assert _message(lambda: efficiency(model=bad)) == expected
     if bad is not None:              # productivity(model=None) is the index's default model (sbm; radial for HM)
-        assert _message(lambda: productivity(model=bad)) == f"model must be one of {model_names()}, got {bad!r}"
+        assert _message(lambda: productivity(model=bad)) == expected
+
+
+@pytest.mark.parametrize("name", ["cost", "revenue", "profit"])
+def test_the_economic_families_are_registered_for_economic_only(name):
+    """The economic LPs are registered families (``serves="economic"``): frontier.economic binds them through
+    Problem; efficiency() and productivity() refuse them by the one unknown-model message, and --model omits them."""
+    assert family(name).serves == "economic" and name in model_names("economic")
+    assert name not in model_names("efficiency")
+    expected = f"model must be one of {model_names('efficiency')}, got {name!r}"
+    assert _message(lambda: efficiency(model=name)) == expected
+    assert _message(lambda: productivity(model=name)) == expected
 
 
 def test_command_line_model_choices_come_from_the_registry(tmp_path, capsys):
     for action in _model_action(build_parser()).values():
-        assert tuple(action.choices) == model_names()
+        assert tuple(action.choices) == model_names("efficiency")
     path = tmp_path / "firms.csv"
     DATA.to_csv(path, index_label="id")
     code = main(["efficiency", str(path), "--inputs", *INPUTS, "--outputs", *OUTPUTS, "--model", "cobb_douglas"])
@@ -94,9 +108,9 @@ def test_command_line_model_choices_come_from_the_registry(tmp_path, capsys):
 # option validation from the declared facts (every registered family)
 # ----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", list(REGISTRY))
+@pytest.mark.parametrize("name", list(FAMILIES))
 def test_orientation_outside_the_declared_ones_is_refused(name):
-    fam = REGISTRY[name]
+    fam = FAMILIES[name]
     wrong = "input" if fam.orientations == (None,) else "sideways"
     assert "orientation" in _message(lambda: efficiency(model=name, orientation=wrong))
     if fam.orientations != (None,):
@@ -104,9 +118,9 @@ def test_orientation_outside_the_declared_ones_is_refused(name):
             assert efficiency(model=name, orientation=orientation.upper()).spec["orientation"] == orientation
 
 
-@pytest.mark.parametrize("name", list(REGISTRY))
+@pytest.mark.parametrize("name", list(FAMILIES))
 def test_bad_disposability_outside_the_declared_ones_is_refused(name):
-    fam = REGISTRY[name]
+    fam = FAMILIES[name]
     wrong = "weak" if fam.disposabilities == ("slacks",) else "slacks"
     assert "bad_disposability" in _message(lambda: efficiency(model=name, bad_disposability=wrong))
     for disposability in fam.disposabilities:
@@ -114,18 +128,18 @@ def test_bad_disposability_outside_the_declared_ones_is_refused(name):
         assert res.spec["bad_disposability"] == disposability
 
 
-@pytest.mark.parametrize("name", [n for n, f in REGISTRY.items() if f.weights is None])
+@pytest.mark.parametrize("name", [n for n, f in FAMILIES.items() if f.weights is None])
 def test_weights_on_a_model_without_weights_are_refused(name):
-    takes = tuple(n for n, f in REGISTRY.items() if f.weights)
+    takes = tuple(n for n, f in FAMILIES.items() if f.weights)
     assert _message(lambda: efficiency(model=name, weights={"x1": 2.0})) == \
         f"weights apply to models {takes}, not {name!r}"
 
 
-@pytest.mark.parametrize("name", [n for n, f in REGISTRY.items() if not f.super_efficiency])
+@pytest.mark.parametrize("name", [n for n, f in FAMILIES.items() if not f.super_efficiency])
 def test_super_efficiency_where_undefined_is_refused(name):
     message = _message(lambda: efficiency(model=name, super_efficiency=True))
     assert message.startswith(f"super_efficiency is not defined for model={name!r}")
-    assert REGISTRY[name].super_efficiency_note and REGISTRY[name].super_efficiency_note in message
+    assert FAMILIES[name].super_efficiency_note and FAMILIES[name].super_efficiency_note in message
     assert "super_efficiency" in _message(lambda: productivity(model=name, super_efficiency=True))
 
 
@@ -133,9 +147,9 @@ def test_super_efficiency_is_refused_on_nddf_and_sbm_ddf():
     assert not REGISTRY["nddf"].super_efficiency and not REGISTRY["sbm_ddf"].super_efficiency
 
 
-@pytest.mark.parametrize("name", [n for n, f in REGISTRY.items() if not f.directional])
+@pytest.mark.parametrize("name", [n for n, f in FAMILIES.items() if not f.directional])
 def test_direction_on_a_non_directional_model_is_refused(name):
-    directional = tuple(n for n, f in REGISTRY.items() if f.directional)
+    directional = tuple(n for n, f in FAMILIES.items() if f.directional)
     assert _message(lambda: efficiency(model=name, direction="output")) == \
         f"direction applies to the directional models {directional}, not model={name!r}"
 

@@ -15,7 +15,8 @@ Bad outputs (optional) enter the technology of every LP at their observed level,
 strongly (``B'lambda <= b_o``) disposable, and carry no price: the measures are conditional on the DMU's pollution,
 and the technical part is the radial (or DDF, with the bad outputs' direction 0) model on the same technology.
 
-The LPs are :mod:`frontier.models.economic`'s stages, solved by the engine like every model; the technical part is
+The LPs are :mod:`frontier.models.economic`'s registered families (``serves="economic"``), bound and evaluated by
+:class:`frontier.problem.Problem` like every model (its power-of-two scaling, snap and NaN rule); the technical part is
 :func:`frontier.efficiency` with the radial (cost, revenue) or DDF (profit) model on the same data, RTS and
 reference sets. The allocative part is the saving (cost), the forgone revenue or profit that remains after the
 technical waste is removed: the "resource-allocation" efficiency firm-level papers report.
@@ -25,13 +26,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import engine
 from .._text import format_labels
 from ..data import as_column_list, check_engine_options, validate_frame
 from ..models.base import RTS, Layout
-from ..models.economic import KINDS, build
+from ..models import resolve_options
+from ..models.economic import KINDS
 from ..panel import in_index, period_values as period_column, row_ids
-from ..problem import SNAP_TOL, custom_direction, direction_matrix
+from ..problem import SNAP_TOL, Problem, custom_direction, direction_matrix
 from ..results import EconomicResult
 from ..results.base import ModelSettings
 from ._pipeline import Analysis, evaluation_groups, public, spec_of
@@ -215,31 +216,19 @@ def economic(
         denominator = (np.nan_to_num(P) * G).sum(axis=1)
         _denominator_error(denominator, labels, "the normalisation p'g_y + w'g_x")
 
-    # the economic LPs: data scaled by column means (as every model), objective coefficients price*scale/denominator
-    scale = M.mean(axis=0)
-    scale[scale <= 0] = 1.0
-    coefficient = np.where(priced, np.nan_to_num(P) * scale, 0.0) / denominator[:, None]
-    rows = np.hstack([M / scale, coefficient])
-    spec = build(L, rts=rts, kind=kind, disposability=bad_disposability)
+    # the economic LPs: the registered family of this kind, bound by Problem (its scaling, snap and NaN rule), each
+    # DMU's objective coefficients its prices over its own denominator
+    options = resolve_options(kind, rts=rts, bad_disposability=bad_disposability, serves="economic")
+    problem = Problem(dea, options, row_costs=np.where(priced, np.nan_to_num(P), 0.0) / denominator[:, None])
     groups = evaluation_groups(labels, period, period_values, technology, window, np.ones(len(frame), dtype=bool))
-    jobs = []
-    for ev, ref in groups:
-        own = np.full(ev.size, -1, dtype=np.int64)
-        position = {int(r): i for i, r in enumerate(ref)}
-        own[:] = [position.get(int(e), -1) for e in ev]
-        jobs.append(engine.Job(spec, np.ascontiguousarray(rows[ref, : L.d]), rows[ev], own))
-    outs = engine.run_jobs(jobs, method=method, n_jobs=n_jobs, chunk_size=chunk_size)
+    evaluations = problem.evaluate_many(groups, n_jobs=n_jobs, method=method, chunk_size=chunk_size)
     n = len(frame)
     status = np.full(n, "not_solved", dtype=object)
-    objective = np.full(n, np.nan)
-    sums = np.full((n, L.d), np.nan)
-    for (ev, _), out in zip(groups, outs):
-        status[ev] = out.values["status"]
-        objective[ev] = out.values["objective"]
-        sums[ev] = out.values["sums"]
-    ok = status == "optimal"
-    objective[~ok] = np.nan
-    sums[~ok] = np.nan
+    score, objective = np.full(n, np.nan), np.full(n, np.nan)
+    quantities = np.full((n, L.d), np.nan)
+    for (ev, _), out in zip(groups, evaluations):
+        status[ev], score[ev], objective[ev], quantities[ev] = \
+            out.status, out.score, out.parts["objective"], out.targets
 
     # the technical part: the registered radial / DDF model on the same data, RTS and reference sets
     common = dict(bad_outputs=list(dea.bad_outputs), id=id_columns or None, rts=rts, period=period,
@@ -258,23 +247,19 @@ def economic(
         if kind == "revenue":
             technical = 1.0 / technical
 
+    # the optimal value C*, R* or Pi* from the LP objective (C*/C_o, -R*/R_o, -Pi*/norm); the allocative part is
+    # snapped to its efficient value by the rule Problem applies to every score (SNAP_TOL)
+    optimal_value = objective * denominator if kind == "cost" else -objective * denominator
+    if kind == "profit":
+        observed_value = (P[:, L.goods] * M[:, L.goods]).sum(axis=1) - (P[:, L.inputs] * M[:, L.inputs]).sum(axis=1)
+    else:
+        observed_value = denominator
+    efficient = problem.family.efficient_value()
     with np.errstate(divide="ignore", invalid="ignore"):
-        if kind == "cost":
-            score, optimal_value = objective, objective * denominator
-        elif kind == "revenue":
-            score, optimal_value = -1.0 / objective, -objective * denominator
-        else:
-            observed_profit = (P[:, L.goods] * M[:, L.goods]).sum(axis=1) - \
-                (P[:, L.inputs] * M[:, L.inputs]).sum(axis=1)
-            score, optimal_value = -objective - observed_profit / denominator, -objective * denominator
-        efficient = 0.0 if kind == "profit" else 1.0
-        score[np.abs(score - efficient) <= SNAP_TOL] = efficient      # solver noise around the efficient value
         allocative = score - technical if kind == "profit" else score / technical
-        allocative[np.abs(allocative - efficient) <= SNAP_TOL] = efficient
-    observed_value = observed_profit if kind == "profit" else denominator
+    allocative[np.abs(allocative - efficient) <= SNAP_TOL] = efficient
     optimised = list(np.flatnonzero(priced))
-    optimal = pd.DataFrame(sums[:, optimised] * scale[optimised], index=labels,
-                           columns=[variables[j] for j in optimised])
+    optimal = pd.DataFrame(quantities[:, optimised], index=labels, columns=[variables[j] for j in optimised])
     description = {"cost": "cost efficiency C*/(w'x) = technical (input radial theta) x allocative",
                    "revenue": "revenue efficiency p'y/R* = technical (1/phi, output radial) x allocative",
                    "profit": "Nerlovian profit inefficiency (Pi* - Pi)/(p'g_y + w'g_x) = technical (DDF beta) + "

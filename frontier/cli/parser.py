@@ -186,7 +186,7 @@ def declared(fact: str, leave_out: tuple = (None,)) -> tuple:
 REGISTRY_CHOICES = {"orientation": lambda: declared("orientations"),
                     # "slacks" (the SBM models' own treatment) is what leaving the option out means
                     "bad_disposability": lambda: declared("disposabilities", (None, "slacks")),
-                    "model": model_names}
+                    "model": lambda: model_names("efficiency")}
 
 
 def family_options() -> dict:

@@ -17,11 +17,15 @@ Each DMU's objective is divided by a per-DMU denominator so that the LP value is
 the observed cost w_o'x_o (objective = C*/C_o, the cost efficiency), the observed revenue p_o'y_o (objective =
 -R*/R_o) and the Nerlovian normalisation p_o'g_y + w_o'g_x (objective = -Pi*/(p'g_y + w'g_x)).
 
-``data0`` rows are ``[scaled data (d), objective coefficients (d)]``: the coefficient of variable v is
-``price_v * scale_v / denominator``, so the objective is in money units of the original data.
+``data0`` rows are ``[scaled data (d), objective coefficients (d)]``: :class:`frontier.problem.Problem` appends
+each DMU's ``price_v / denominator`` (its ``row_costs``) times the variable's scale, so the objective is in money
+units of the original data. The stage decodes the measure itself as the score: the cost efficiency C*/C_o, the
+revenue efficiency R_o/R* and the Nerlovian profit inefficiency (Pi* - Pi_o)/(p'g_y + w'g_x), so ``Problem``'s
+snap and NaN rule apply to them as to every model's score; the objective is kept as a part (the optimal value).
 
-These are not :class:`~frontier.models.registry.ModelFamily` entries: they need prices, and their technical
-parts are the registered radial and DDF models (see :func:`frontier.economic_efficiency.economic`).
+Each kind is a registered :class:`~frontier.models.registry.ModelFamily` that ``serves="economic"``: only
+:func:`frontier.economic` takes them (they need prices), never ``efficiency()`` and its kin; their technical parts
+are the registered radial and DDF models.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ import numpy as np
 
 from .base import (INF, Layout, ModelSpec, Stage, StageOutput, bad_row_bounds, convexity_bounds,
                    envelopment_blocks)
+from .registry import ModelFamily, register
 
 KINDS = ("cost", "revenue", "profit")
 
@@ -79,7 +84,21 @@ class EconomicStage(Stage):
         return -INF, INF
 
     def decode(self, sol, data0, prev):
-        return StageOutput(sol.status, parts={"objective": sol.objective, "sums": sol.sums})
+        objective = sol.objective
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self.kind == "cost":
+                score = objective.copy()                      # C*/C_o
+            elif self.kind == "revenue":
+                score = -1.0 / objective                      # R_o/R* (the objective is -R*/R_o)
+            else:
+                # (Pi* - Pi_o)/norm: the objective is -Pi*/norm, and the observed profit over the norm is the
+                # DMU's own coefficients times its (scaled) quantities, outputs counted +, inputs -
+                L = self.layout
+                sign = np.where(L.mask(inputs=True), -1.0, 1.0)
+                observed = (data0[:, : L.d] * data0[:, L.d: 2 * L.d] * sign).sum(axis=1)
+                score = -objective - observed
+        # the optimised quantities are the reference combination's sums (x = X'lambda, y = Y'lambda at the optimum)
+        return StageOutput(sol.status, score=score, targets=sol.sums, parts={"objective": objective})
 
 
 def build(layout: Layout, *, rts: str, kind: str, disposability: str = "weak") -> ModelSpec:
@@ -87,3 +106,17 @@ def build(layout: Layout, *, rts: str, kind: str, disposability: str = "weak") -
             "profit": "-Pi*/(p'g_y + w'g_x) (normalised maximum profit)"}[kind]
     return ModelSpec(stages=[EconomicStage(layout, rts, kind, disposability)], d=layout.d,
                      description=f"{kind} LP, objective {what}")
+
+
+_EFFICIENT = {"cost": "C*/(w'x) in (0, 1], 1 = cost efficient", "revenue": "p'y/R* in (0, 1], 1 = revenue efficient",
+              "profit": "(Pi* - Pi)/(p'g_y + w'g_x) >= 0, 0 = profit efficient"}
+
+for _kind, _label, _score_kind in (("cost", "minimum cost (cost efficiency)", "efficiency"),
+                                   ("revenue", "maximum revenue (revenue efficiency)", "efficiency"),
+                                   ("profit", "maximum profit (Nerlovian profit inefficiency)", "inefficiency")):
+    register(ModelFamily(
+        name=_kind, label=_label, short_name=_kind, serves="economic", score_kind=_score_kind,
+        build=lambda layout, options, constants, super_efficiency, score_outside: build(
+            layout, rts=options.rts, kind=options.model, disposability=options.bad_disposability),
+        disposabilities=("weak", "strong"), parts=("objective",), convention=_EFFICIENT[_kind],
+    ))

@@ -179,11 +179,13 @@ def model_names(serves: str | None = None) -> tuple[str, ...]:
     return tuple(name for name, fam in REGISTRY.items() if serves is None or fam.serves == serves)
 
 
-def family(name) -> ModelFamily:
-    """The registered family called ``name`` (case-insensitive); the one place an unknown model name fails."""
+def family(name, serves: str | None = None) -> ModelFamily:
+    """The registered family called ``name`` (case-insensitive), one serving the analyses of kind ``serves`` when
+    given; the one place an unknown model name fails (a family of another kind is unknown to that analysis:
+    ``efficiency(model="cost")`` names the models efficiency takes)."""
     key = name.lower() if isinstance(name, str) else None     # a non-string (even an unhashable one) is no name
-    if key not in REGISTRY:
-        raise ValueError(f"model must be one of {model_names()}, got {name!r}")
+    if key not in REGISTRY or (serves is not None and REGISTRY[key].serves != serves):
+        raise ValueError(f"model must be one of {model_names(serves)}, got {name!r}")
     return REGISTRY[key]
 
 
@@ -201,16 +203,17 @@ def model_option_names() -> tuple[str, ...]:
 
 def resolve_options(model, *, orientation=None, rts="vrs", bad_disposability=None, direction=None,
                     super_efficiency=False, weights=None, zeros="error", productivity=False,
-                    model_options: dict | None = None) -> ModelOptions:
+                    model_options: dict | None = None, serves: str = "efficiency") -> ModelOptions:
     """Validate an option combination against the model's declared facts and fill in its defaults.
 
     Every public entry point goes through here, so an unsupported combination fails in one place with one message.
     ``model_options`` are the keyword arguments a call received beyond its own parameters: each must be one of the
     family's ``model_options`` (None values are left out, so a call may pass them through unconditionally).
+    ``serves``: the kind of analysis asking (:attr:`ModelFamily.serves`); a family of another kind is refused.
     """
     from ..data import check_zero_policy
 
-    fam = family(model)
+    fam = family(model, serves)
     if not isinstance(super_efficiency, (bool, np.bool_)):
         raise ValueError(f"super_efficiency must be True or False, got {super_efficiency!r}")
     rts = _choice(rts, RTS, "rts", fam.name)

@@ -201,7 +201,7 @@ def productivity(
                          "with base='first' every period is compared with the entity's first, so it has no effect: "
                          "leave adjacency='observed'")
     if super_efficiency is None:
-        super_efficiency = model_family(model).productivity_super_efficiency
+        super_efficiency = model_family(model, "efficiency").productivity_super_efficiency
     check_engine_options(n_jobs, chunk_size)
     if bootstrap is not None:
         boot_options = malmquist_bootstrap.check_options(bootstrap, alpha, bandwidth, random_state)
