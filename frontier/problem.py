@@ -188,7 +188,16 @@ class Problem:
             self.rows = np.hstack([self.rows, self.row_costs * scale])
         self.rows = np.ascontiguousarray(self.rows)
         if self.family.calibrate is not None:     # data-derived model parameters, settled once for every LP
-            self.constants = self.family.calibrate(L, self.options, self.rows, self.constants, list(d.variables))
+            self.constants = self.family.calibrate(L, self.options, self.rows, self.constants, list(d.variables),
+                                                   self.solve_auxiliary)
+
+    def solve_auxiliary(self, spec: ModelSpec, rows: np.ndarray) -> dict:
+        """Solve an auxiliary model a family needs before its own LPs (EBM's additive projection, to calibrate
+        epsilon): every row of ``rows`` (the LP's units) against all of them, itself included, on the engine's
+        defaults; the values the model's last stage decodes. The family receives this as its ``calibrate`` hook's
+        ``solve``, so a model never calls the engine itself."""
+        job = engine.Job(spec, np.ascontiguousarray(rows[:, : self.layout.d]), rows, np.arange(len(rows)))
+        return engine.run_jobs([job])[0].values
 
     @property
     def parameters(self) -> dict | None:

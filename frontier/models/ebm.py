@@ -314,12 +314,11 @@ def epsilon_and_weights(S: np.ndarray) -> tuple[float, np.ndarray]:
     return float(np.clip((m - rho) / (m - 1), 0.0, 1.0)), w / w.sum()
 
 
-def calibrate(layout: Layout, options, rows: np.ndarray, constants: Constants, variables) -> Constants:
+def calibrate(layout: Layout, options, rows: np.ndarray, constants: Constants, variables, solve) -> Constants:
     """Settle epsilon and the weights of the sides the orientation counts: declared values are kept, the rest is
     calibrated on the additive-model projections of ``rows`` (all rows, pooled: one set of parameters per call,
-    so that every score and every distance of an index uses the same ones). Reported in ``parameters``."""
-    from .. import engine
-
+    so that every score and every distance of an index uses the same ones). Reported in ``parameters``.
+    ``solve(spec, rows)`` solves the projection LPs (:meth:`frontier.problem.Problem.solve_auxiliary`)."""
     sides = sides_used(options.orientation)
     declared = options.extra.get("epsilon", {})
     epsilon = {side: declared[side] for side in sides if side in declared}
@@ -329,8 +328,7 @@ def calibrate(layout: Layout, options, rows: np.ndarray, constants: Constants, v
         calibrated.append("weights")
     if calibrated:
         spec = ModelSpec([AdditiveProjection(layout)], layout.d, "additive projection")
-        job = engine.Job(spec, np.ascontiguousarray(rows[:, : layout.d]), rows, np.arange(len(rows)))
-        out = engine.run_jobs([job])[0].values
+        out = solve(spec, rows)
         failed = np.flatnonzero(out["status"] != "optimal")
         if failed.size:
             raise ValueError(f"EBM calibration: the additive model failed for data rows {failed[:10].tolist()} "

@@ -62,12 +62,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..bootstrap import check_replicates, refuse_dmus_without_inputs
 from ...models.registry import ModelFamily, ModelOptions
 from ...panel import Pairs, Panel
 from ...results.malmquist_bootstrap import MalmquistBootstrap, pseudo_points
-from .._pipeline import progress_bar
 from ...technology import ReferenceSets, Technology
+from .._pipeline import progress_bar
+from ..bootstrap import check_replicates, refuse_dmus_without_inputs
 
 MIN_PAIRS = 3          # fewer paired entities leave the pairs' covariance (and the bootstrap) meaningless
 BANDWIDTHS = ("silverman",)
