@@ -85,8 +85,9 @@ class ModelFamily:
     arguments and :func:`resolve_options` puts them in ``ModelOptions.extra``. ``calibrate(layout, options, rows,
     constants, variables, solve) -> Constants`` (optional) is called once by :class:`frontier.problem.Problem` with
     the scaled data rows, before any LP, and ``solve(spec, rows) -> values``, which solves an auxiliary model of the
-    family on those rows (:meth:`~frontier.problem.Problem.solve_auxiliary`: models never import the engine): it returns the constants with the family's data-derived parameters filled in
-    (and their report in ``Constants.parameters``). ``parts`` names per-DMU scalars the score stage decodes besides
+    family on those rows (:meth:`~frontier.problem.Problem.solve_auxiliary`: models never import the engine); it
+    returns the constants with the family's data-derived parameters filled in (and their report in
+    ``Constants.parameters``). ``parts`` names per-DMU scalars the score stage decodes besides
     the score (e.g. EBM's radial ``theta`` and ``phi``); they reach ``EfficiencyResult.parts``.
 
     Facts the results read: ``shadow_prices`` says the score LP's multipliers are the derivatives of a distance
