@@ -203,10 +203,7 @@ def test_parsing_imports_no_engine_and_no_pandas():
 def test_command_follows_its_analysis_declaration(cmd):
     """The roles (columns), family options and model families of a command are those its function declares
     (:class:`frontier.analyses._pipeline.Analysis`)."""
-    function = getattr(frontier, cmd.function)
-    if not hasattr(function, "analysis"):
-        pytest.skip("productivity is declared when it moves to frontier/analyses/productivity (its own step)")
-    analysis = function.analysis
+    analysis = getattr(frontier, cmd.function).analysis
     assert analysis.name == cmd.function and analysis.model_options == cmd.model_options
     columns = {n for n in cmd.keywords if PARAMETERS[n].kind in ("columns", "column", "mask")}
     assert columns <= set(analysis.roles), (cmd.name, columns - set(analysis.roles))

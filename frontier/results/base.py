@@ -63,6 +63,7 @@ EXTRAS = {
     # metafrontiers (and the metafrontier productivity index)
     "group": None,                      # the column naming each DMU's group
     "meta": None,                       # "pooled" or "union" (metafrontier efficiency)
+    "texts": None,                      # how reports name the index (results.productivity.IndexTexts, from INDICES)
 }
 _SETTINGS = tuple(f.name for f in fields(ModelSettings))
 _LISTED = ("inputs", "outputs", "bad_outputs", "id")       # read back as lists through the mapping
@@ -157,30 +158,26 @@ class Specification(Mapping):
 
     @property
     def index_label(self) -> str | None:
-        """The index by what it is, for summaries, reprs and plots: ``"ML"``, ``"GML"``, ``"SML"``,
-        ``"Malmquist"``, ``"Luenberger"``, or the family qualified by its technology (``"biennial Malmquist"``,
-        ``"global Luenberger"``, ``"window Malmquist (h = 1)"``); None for efficiency specifications."""
+        """The index by what it is, for summaries, reprs and plots: its declared label (``texts``, from the index's
+        declaration: ``"GML"``, ``"Malmquist"``, ``"Hicks-Moorsteen"``...) qualified by the technology unless the
+        label names it (``"biennial Malmquist"``, ``"global Luenberger"``, ``"window Malmquist (h = 1)"``); None for
+        efficiency specifications."""
         if self.form is None:
             return None
-        if self.alias in ("ml", "gml", "sml"):
-            return self.alias.upper()
-        if self.alias in ("hicks_moorsteen", "lhm"):
-            name = "Hicks-Moorsteen" if self.alias == "hicks_moorsteen" else "Luenberger-Hicks-Moorsteen"
-            return name if self.technology in (None, "contemporaneous") else f"{self.technology} {name}"
-        family = "Malmquist" if self.ratio else "Luenberger"
-        if self.technology in (None, "contemporaneous"):
-            return family
-        if self.technology == "window":
-            return f"window {family} (h = {self.window})"
-        return f"{self.technology} {family}"
+        texts = self.texts
+        label = texts.label if texts is not None else str(self.index)
+        if (texts is not None and texts.names_technology) or self.technology in (None, "contemporaneous"):
+            return label
+        if self.technology == "window" and self.window is not None:
+            return f"window {label} (h = {self.window})"
+        return f"{self.technology} {label}"
 
     @property
     def index_name(self) -> str | None:
         """:attr:`index_label` spelled out with its form, e.g. ``"GML (global Malmquist-Luenberger, ratio form)"``."""
         if self.form is None:
             return None
-        spelled = {"ML": "Malmquist-Luenberger", "GML": "global Malmquist-Luenberger",
-                   "SML": "sequential Malmquist-Luenberger"}.get(self.index_label)
+        spelled = self.texts.spelled if self.texts is not None else None
         form = "ratio form" if self.ratio else "difference form"
         return f"{self.index_label} ({spelled}, {form})" if spelled else f"{self.index_label} ({form})"
 
@@ -343,20 +340,6 @@ def export_spec_rows(spec, keys) -> list[tuple[str, str]]:
             continue
         rows.append((key, io.format_value(value)))
     return rows
-
-
-def reproducing_call(func: str, spec: dict, positional: list[str], keys: list[str], defaults: dict) -> str:
-    """The ``frontier.<func>(...)`` call that reproduces a result: ``positional`` names, then each of ``keys``
-    whose value in ``spec`` is set and not its default, then the family's own options (EBM's epsilon)."""
-    parts = list(positional)
-    for key in keys:
-        value = spec.get(key)
-        if value is None or value == [] or defaults.get(key, object()) == value:
-            continue
-        parts.append(f"{key}={value!r}")
-    for key, value in (spec.get("model_options") or {}).items():     # a family's own options (EBM's epsilon)
-        parts.append(f"{key}={value!r}")
-    return f"frontier.{func}(" + ", ".join(parts) + ")"
 
 
 def model_name(spec) -> str:

@@ -14,7 +14,7 @@ from .._plotting import (annotate_counts, category_ticks, colors as palette, fig
 from .._text import geo_mean, plural
 from ..panel import display_order
 from .base import (FileExports, Specification, Summary, export_parameter_rows, export_spec_rows, level_means,
-                   model_name, n_path, reproducing_call, row_line, summary_parameter_rows, warn_user)
+                   model_name, n_path, row_line, summary_parameter_rows, warn_user)
 
 @dataclass(frozen=True)
 class IndexTexts:
@@ -22,14 +22,17 @@ class IndexTexts:
     (:data:`frontier.analyses.productivity.definitions.INDICES`), so nothing here switches on the index's name.
 
     ``label`` is its short name (plots: ``"GML"``, ``"Malmquist"``), ``long_name`` its name in exports
-    (``"global Malmquist-Luenberger (GML)"``), ``components`` each component's legend text, and
-    ``names_technology`` says the name implies the technology (ML, GML, SML), which labels then leave out.
+    (``"global Malmquist-Luenberger (GML)"``), ``components`` each component's legend text,
+    ``names_technology`` says the name implies the technology (ML, GML, SML), which labels then leave out, and
+    ``spelled`` spells out a label that is an acronym (``"global Malmquist-Luenberger"``; summaries' titles).
+    Carried in the result's ``Specification`` (``spec.texts``).
     """
 
     label: str
     long_name: str
     components: dict
     names_technology: bool = False
+    spelled: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,6 @@ class ProductivityResult(FileExports):
     single_period_entities : entities observed in one period only (they have no index).
     period_order : the panel's distinct periods from the earliest (:func:`frontier.panel.period_order`),
         the order of the pairs, the chains, the summary and the plots.
-    texts : how the reports name the index and its components (:class:`IndexTexts`).
     bootstrap : with ``productivity(..., bootstrap=B)``, the
         :class:`~frontier.malmquist_bootstrap.MalmquistBootstrap` (replicates, pseudo data, per-period-pair
         bandwidths and LP statuses) behind the interval columns of ``indices``; else None.
@@ -54,9 +56,13 @@ class ProductivityResult(FileExports):
     distances: pd.DataFrame
     spec: Specification
     single_period_entities: tuple
-    texts: IndexTexts
     period_order: tuple = ()
     bootstrap: object | None = None
+
+    @property
+    def texts(self) -> IndexTexts:
+        """How the reports name the index and its components (:class:`IndexTexts`, carried in ``spec.texts``)."""
+        return self.spec.texts
 
     def cumulative(self, policy: str = "propagate", base_level: float = 1.0) -> pd.DataFrame:
         """Chain the indices into level series per entity: ``gtfp`` and the cumulative components ``cum_ec``,
@@ -302,7 +308,7 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
     if spec.get("group") is not None:
         name = f"metafrontier {name} over the groups of {spec['group']!r} (Oh & Lee 2010)"
     rows = io.header_rows(extra)
-    rows.append(("call", productivity_call(spec)))
+    rows.append(("call", str(spec.call)))
     rows.append(("index", f"{name}, {'ratio' if ratio else 'difference'} form, {tech} technology"))
     if quantity:
         rows.append(("convention", f"index {'> 1' if ratio else '> 0'} = progress; index = output quantity index "
@@ -366,28 +372,6 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
     label = f"frontier {spec.get('alias') or spec['index']}: {spec['model']} {spec['rts']}, {tech}"
     return io.Export(table=table, name="productivity", specification=rows, descriptions=desc,
                   extra_tables=extra_tables, title=label)
-
-
-def productivity_call(spec: dict) -> str:
-    """The ``frontier.productivity(...)`` call that reproduces a result, from its ``spec``."""
-    s = dict(spec)
-    if s.get("bad_disposability") == "slacks":
-        s["bad_disposability"] = None
-    alias = s.get("alias") or s.get("index")
-    s["index"] = alias
-    if alias in ("ml", "gml", "sml"):
-        s["technology"] = None
-    boot = (s.get("parameters") or {}).get("bootstrap")
-    if boot:
-        s.update(bootstrap=boot["B"], alpha=boot["alpha"], bandwidth=boot["bandwidth"],
-                 random_state=boot["random_state"])
-    return reproducing_call("productivity", s, ["data"],
-                 ["entity", "period", "inputs", "outputs", "bad_outputs", "index", "group", "technology", "window",
-                  "decomposition", "model", "orientation", "rts", "super_efficiency", "direction", "weights",
-                  "bad_disposability", "adjacency", "base", "zeros", "bootstrap", "alpha", "bandwidth",
-                  "random_state"],
-                 {"adjacency": "observed", "base": "previous", "zeros": "error", "alpha": 0.05,
-                  "bandwidth": "silverman"})
 
 
 # ----------------------------------------------------------------------------------------------------

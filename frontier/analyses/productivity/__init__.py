@@ -66,8 +66,8 @@ from ...data import check_engine_options, option_value, validate_frame
 from ...models import family as model_family
 from ...panel import Panel
 from ...problem import Problem
-from ...results import ProductivityResult, Specification
-from .._pipeline import bind_model, progress_bar
+from ...results import ProductivityResult
+from .._pipeline import Analysis, bind_model, model_settings, progress_bar, public, spec_of
 from ...technology import TECHNOLOGIES, ReferenceSets
 from . import bootstrap as malmquist_bootstrap
 from .cache import DistanceCache, MixedPoint
@@ -75,7 +75,11 @@ from .definitions import DEFAULT_SIDE, INDICES, Form, IndexSpec, entity_groups, 
 
 __all__ = ["productivity", "DistanceCache", "MixedPoint", "Form", "INDICES", "IndexSpec"]
 
+PRODUCTIVITY = Analysis("productivity", roles=("entity", "period", "inputs", "outputs", "bad_outputs", "group"),
+                        result=ProductivityResult, model_options=True)
 
+
+@public(PRODUCTIVITY)
 def productivity(
     data: pd.DataFrame,
     entity: str,
@@ -296,21 +300,16 @@ def productivity(
             "method": "Simar & Wilson (1999) smoothed bivariate bootstrap, basic intervals"}}
 
     fixed = {name for side_fixed in declared.sides.values() for name in side_fixed}   # set by the sides, not asked
-    spec = Specification(
-        index=declared.name, alias=alias, form=form.name, components=tuple(components), technology=technology,
-        window=window, decomposition=decomposition, model=options.model,
+    settings = dataclasses.replace(
+        model_settings(first[options.rts], super_efficiency), description="", parameters=parameters,
         orientation=None if "orientation" in fixed else options.orientation,
-        rts=options.rts, super_efficiency=bool(super_efficiency),
-        bad_disposability=options.bad_disposability if len(dea.bad_outputs) else None,
-        direction=None if "direction" in fixed else options.direction_label or options.direction,
-        weights=options.weights, zeros=options.zeros,
-        adjacency=adjacency, base=base, entity=entity, period=period, inputs=dea.inputs, outputs=dea.outputs,
-        bad_outputs=dea.bad_outputs, n_observations=len(work), n_entities=panel.n_entities,
-        n_periods=len(panel.order), group=group, parameters=parameters,
-        model_options=options.extra or None,
-    )
+        direction=None if "direction" in fixed else options.direction_label or options.direction)
+    spec = spec_of(settings, index=declared.name, alias=alias, form=form.name, components=tuple(components),
+                   technology=technology, window=window, decomposition=decomposition, adjacency=adjacency, base=base,
+                   entity=entity, period=period, n_observations=len(work), n_entities=panel.n_entities,
+                   n_periods=len(panel.order), group=group, texts=index_texts(declared, technology))
     return ProductivityResult(indices=indices, distances=distances, spec=spec, single_period_entities=pairs.single,
-                              texts=index_texts(declared, technology), period_order=panel.order, bootstrap=boot)
+                              period_order=panel.order, bootstrap=boot)
 
 
 # ----------------------------------------------------------------------------------------------------

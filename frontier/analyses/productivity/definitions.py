@@ -394,8 +394,8 @@ class IndexSpec:
     function the index needs of a model, matched against the registry's
     :attr:`~frontier.models.registry.ModelFamily.distance_function` (None: any model); ``default_model`` the model
     without ``model=`` (None: the first family with that distance). ``not_applicable`` maps each option that has
-    no meaning for the index to the message refusing it. ``label`` (plots), ``long_name`` (exports) and
-    ``component_texts`` name it in the reports (:func:`index_texts`).
+    no meaning for the index to the message refusing it. ``label`` (plots), ``long_name`` (exports),
+    ``spelled`` (an acronym label spelled out) and ``component_texts`` name it in the reports (:func:`index_texts`).
     """
 
     name: str
@@ -411,6 +411,7 @@ class IndexSpec:
     default_model: str | None = "sbm"
     not_applicable: dict = field(default_factory=dict)
     component_texts: dict = field(default_factory=lambda: COMPONENT_TEXTS)
+    spelled: str | None = None
 
     def families(self) -> tuple[str, ...]:
         """The registered model families the index is defined on."""
@@ -427,11 +428,11 @@ _HM = dict(technologies=HICKS_MOORSTEEN_TECHNOLOGIES, default_model=None, not_ap
 #: every ``index=`` name (:data:`frontier.options.INDICES`, in that order) and its declaration
 INDICES: dict[str, IndexSpec] = {
     "ml": IndexSpec("malmquist", RATIO, malmquist_definition, "ML", "Malmquist-Luenberger (ML)",
-                    technology="contemporaneous"),
+                    technology="contemporaneous", spelled="Malmquist-Luenberger"),
     "gml": IndexSpec("malmquist", RATIO, malmquist_definition, "GML", "global Malmquist-Luenberger (GML)",
-                     technology="global"),
+                     technology="global", spelled="global Malmquist-Luenberger"),
     "sml": IndexSpec("malmquist", RATIO, malmquist_definition, "SML", "sequential Malmquist-Luenberger (SML)",
-                     technology="sequential"),
+                     technology="sequential", spelled="sequential Malmquist-Luenberger"),
     "malmquist": IndexSpec("malmquist", RATIO, malmquist_definition, "Malmquist", "Malmquist"),
     "luenberger": IndexSpec("luenberger", DIFFERENCE, malmquist_definition, "Luenberger", "Luenberger"),
     "hicks_moorsteen": IndexSpec("hicks_moorsteen", RATIO, label="Hicks-Moorsteen", long_name="Hicks-Moorsteen (HM)",
@@ -451,4 +452,4 @@ def index_texts(index: IndexSpec, technology: str) -> IndexTexts:
     if technology == "global":
         components["tc"] = "best-practice gap change (BPC)"
     return IndexTexts(label=index.label, long_name=index.long_name, components=components,
-                      names_technology=index.technology is not None)
+                      names_technology=index.technology is not None, spelled=index.spelled)
