@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import importlib
 
+from ._version import __version__  # noqa: F401  (a leaf module: the build reads it there)
+
 # public name -> the module that defines it
 _PUBLIC = {
     "efficiency": "analyses.efficiency",
@@ -38,7 +40,6 @@ _PUBLIC = {
 __all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "bootstrap", "second_stage",
            "sfa", "partial_frontier", "EfficiencyResult", "ProductivityResult", "EconomicResult", "MetafrontierResult",
            "WindowAnalysisResult", "BootstrapResult", "SecondStageResult", "PartialFrontierResult", "Specification"]
-__version__ = "0.1.0"
 
 
 def __getattr__(name: str):

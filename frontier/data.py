@@ -19,9 +19,6 @@ from ._text import format_labels
 ZERO_POLICIES = ("error", "small_positive", "drop_term")
 
 
-_rows = format_labels        # the name frontier.problem still imports it by (one definition: frontier._text)
-
-
 def as_column_list(value, role: str) -> list[str]:
     """Normalise a column argument (None, a name, or a list of names) to a list."""
     if value is None:

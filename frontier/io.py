@@ -53,6 +53,7 @@ import pandas as pd
 
 from ._stata import NotesWriter, stata_notes
 from ._text import format_rows
+from ._version import __version__
 
 FORMATS = {
     ".csv": "csv", ".txt": "csv", ".tsv": "tsv",
@@ -383,8 +384,6 @@ def format_value(value) -> str:
 def header_rows(extra: dict | None) -> list:
     """The rows that open every exported specification: the software and version, when the file was made, and
     the caller's ``extra`` rows (the command line adds the command as typed and the data file)."""
-    from . import __version__
-
     rows = [("software", f"frontier {__version__} (Python)"),
             ("created", _dt.datetime.now().replace(microsecond=0).isoformat(sep=" "))]
     for key, value in (extra or {}).items():

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ._text import format_labels
+from .data import check_unique_columns
 
 _HOW_TO_FIX = ("Give the periods as numbers (e.g. df[{name!r}] = df[{name!r}].astype(int)), as dates "
                "(pd.to_datetime or pd.PeriodIndex), or as an ordered Categorical listing them in time order: "
@@ -264,8 +265,6 @@ class Panel:
         """The panel of ``data`` (entity and period as columns or index levels) and its other columns on a
         RangeIndex (row i = observation i). Raises ``ValueError`` naming the column and rows for a missing
         column, missing identifiers or duplicate (entity, period) rows."""
-        from .data import check_unique_columns
-
         frame = data
         if isinstance(frame, pd.DataFrame) and (entity not in frame.columns or period not in frame.columns):
             names = [n for n in frame.index.names if n is not None]

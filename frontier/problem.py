@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from . import engine
-from .data import DEAData, _rows, zero_error
+from ._text import format_labels
+from .data import DEAData, zero_error
 from .models import family as model_family
 from .models.base import Layout, ModelSpec
 from .models.registry import Constants, ModelOptions
@@ -121,7 +122,7 @@ def custom_direction(direction: pd.DataFrame, data: DEAData, frame_index: pd.Ind
     aligned = direction.reindex(frame_index)
     absent = frame_index[aligned[list(data.variables)].isna().any(axis=1).to_numpy()]
     if len(absent):
-        raise ValueError(f"direction DataFrame has no (or NaN) values for rows {_rows(absent)}")
+        raise ValueError(f"direction DataFrame has no (or NaN) values for rows {format_labels(absent)}")
     G = aligned[list(data.variables)].to_numpy(dtype=float)
     if not np.isfinite(G).all() or (G < 0).any():
         raise ValueError("direction values must be finite and non-negative magnitudes "
@@ -285,7 +286,7 @@ class Problem:
         idx = idx.astype(np.int64)
         outside = idx[(idx < 0) | (idx >= n)]
         if outside.size:
-            raise ValueError(f"{what} positions must be in 0..{n - 1}, got {_rows(outside)}")
+            raise ValueError(f"{what} positions must be in 0..{n - 1}, got {format_labels(outside)}")
         return idx
 
     def _point_matrix(self, points, what: str) -> np.ndarray:

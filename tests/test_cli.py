@@ -394,7 +394,9 @@ def test_version_is_the_distributions(capsys, monkeypatch):
     assert out.strip() == "frontier 9.8.7 (frontier-dea)"
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     assert project["project"]["name"] == "frontier-dea"
-    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "frontier.__version__"}
+    # the build reads the leaf module frontier/_version.py, which frontier.__version__ re-exports
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "frontier._version.__version__"}
+    assert fr.__version__ == __import__("frontier._version")._version.__version__
     assert sorted(project["project"]["dependencies"]) == sorted(
         ["numpy>=1.24", "scipy>=1.10", "highspy>=1.7", "pandas>=2.0", "joblib>=1.3", "tqdm>=4.60"])
     assert project["project"]["optional-dependencies"]["full"] == ["frontier-dea[io,plot]"]

@@ -46,7 +46,7 @@ def distribution_version() -> str:
     ``frontier.__version__`` (run from a checkout that is not installed, or installed under an old name)."""
     from importlib import metadata
 
-    from .. import __version__
+    from .._version import __version__
 
     try:
         return metadata.version(DISTRIBUTION)
