@@ -55,8 +55,6 @@ KNOWN_LAZY: set[tuple[str, str]] = {                # function-level imports of 
     ("models.registry", "data"),        # check_zero_policy: data imports pandas, a worker's cold start does not
 }
 KNOWN_PRIVATE: set[tuple[str, str, str]] = set()   # one public helper each (the review's smaller items)
-}
-KNOWN_PRIVATE: set[tuple[str, str, str]] = set()   # one public helper each (the review's smaller items)
 
 
 def _module_name(path: Path) -> str:
