@@ -12,7 +12,7 @@ import pytest
 from scipy.optimize import linprog
 
 import frontier as fr
-from frontier.bandwidth import lscv_bandwidth, univariate_bandwidth
+from frontier.analyses.bandwidth import lscv_bandwidth, univariate_bandwidth
 from frontier.efficiency_bootstrap import BootstrapResult, smoothed_draws
 from frontier.cli import build_parser, main
 

@@ -10,8 +10,8 @@ import pytest
 from scipy.optimize import brentq, linprog
 
 import frontier as fr
-from frontier.bandwidth import (multivariate_normal_reference, sheather_jones_bandwidth, univariate_bandwidth)
-from frontier.bootstrap_methods import (direction_points, heterogeneous_draws, heterogeneous_pseudo,
+from frontier.analyses.bandwidth import (multivariate_normal_reference, sheather_jones_bandwidth, univariate_bandwidth)
+from frontier.analyses.bootstrap_methods import (direction_points, heterogeneous_draws, heterogeneous_pseudo,
                                         heterogeneous_sample, mix_angles, mix_direction, subsample_size)
 
 FIVE = "bootstrap_bandwidth_dea_jl_5dmu"

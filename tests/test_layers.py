@@ -11,10 +11,9 @@ held together by function-level imports is still a cycle. The layers (``docs/arc
     L4 problem      problem
     L5 reporting    io, _stata, _plotting (formats and drawing primitives: no result type), results.* (one module
                     per result type: its table, summary, export and figures)
-    L6 analyses     analyses.* (one module per public function over analyses._pipeline), indices,
-                    malmquist_bootstrap, bootstrap_methods, bandwidth; the one-release re-export shims scoring,
-                    group_frontiers, window, economic_efficiency, efficiency_bootstrap, truncated_regression,
-                    stochastic_frontier
+    L6 analyses     analyses.* (one module per public function over analyses._pipeline); the one-release
+                    re-export shims scoring, indices, malmquist_bootstrap, group_frontiers, window,
+                    economic_efficiency, efficiency_bootstrap, truncated_regression, stochastic_frontier
     L7 façades      __init__, __main__, cli, validation, demo, plots (the public plot_* names)
 
 A module imports its own layer or lower ones. Function-level imports of package modules are for the façades
@@ -40,8 +39,7 @@ LAYERS: dict[str, int] = {
     "problem": 4,
     "io": 5, "_stata": 5, "_plotting": 5, "results": 5,
     "analyses": 6, "scoring": 6, "indices": 6, "malmquist_bootstrap": 6, "group_frontiers": 6, "window": 6,
-    "economic_efficiency": 6, "efficiency_bootstrap": 6, "bootstrap_methods": 6, "bandwidth": 6,
-    "truncated_regression": 6, "stochastic_frontier": 6,
+    "economic_efficiency": 6, "efficiency_bootstrap": 6, "truncated_regression": 6, "stochastic_frontier": 6,
     "__init__": 7, "__main__": 7, "cli": 7, "validation": 7, "demo": 7, "plots": 7,
 }
 FACADE = 7

@@ -60,8 +60,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..bandwidth import UNIVARIATE_RULES, multivariate_normal_reference, univariate_bandwidth
-from ..bootstrap_methods import (KAPPA_GRID, convergence_rate, direction_points, heterogeneous_draws,
+from .bandwidth import UNIVARIATE_RULES, multivariate_normal_reference, univariate_bandwidth
+from .bootstrap_methods import (KAPPA_GRID, convergence_rate, direction_points, heterogeneous_draws,
                                 heterogeneous_pseudo, heterogeneous_sample, subsample_size, subsampling_estimates,
                                 volatility_choice)
 from .._text import format_labels
@@ -219,7 +219,7 @@ def bootstrap(
 ) -> BootstrapResult:
     """Bias-corrected radial efficiency scores and confidence intervals by the Simar & Wilson bootstraps; the
     algorithms are stated in :mod:`frontier.analyses.bootstrap` (homogeneous) and
-    :mod:`frontier.bootstrap_methods` (heterogeneous, subsampling).
+    :mod:`frontier.analyses.bootstrap_methods` (heterogeneous, subsampling).
 
     Parameters
     ----------
@@ -234,7 +234,7 @@ def bootstrap(
         fixed, Simar & Wilson 2000) or ``"subsampling"`` (m out of n, Kneip, Simar & Wilson 2008).
     bandwidth : homogeneous: ``"silverman"`` (default), ``"lscv"``, ``"benchmarking"`` (R's Benchmarking and
         DataEnvelopmentAnalysis.jl), ``"sj"``, ``"sj-dpi"`` (Sheather-Jones; npsf uses the latter) or a positive
-        number (:mod:`frontier.bandwidth`); heterogeneous: ``"silverman"`` (the multivariate normal-reference rule)
+        number (:mod:`frontier.analyses.bandwidth`); heterogeneous: ``"silverman"`` (the multivariate normal-reference rule)
         or a number; subsampling: none. The value used is ``result.bandwidth``.
     kappa : subsampling only: m = round(n^kappa), kappa in (0, 1); None (default) chooses it by the volatility
         method. ``result.kappa`` and ``result.subsample_size`` hold the values used.
@@ -475,7 +475,7 @@ def _estimates(score: np.ndarray, replicates: np.ndarray, orientation: str, alph
     """Bias, bias-corrected score, interval and the bias-to-variance ratio per DMU, computed on the distance scale
     and reported in the score's convention. Failed replicates (NaN) are left out per DMU. The smoothed bootstraps:
     step 5 of the module docstring; ``subsampling`` = (m, n, r) per DMU: the rescaled estimates of
-    :mod:`frontier.bootstrap_methods`."""
+    :mod:`frontier.analyses.bootstrap_methods`."""
     to_distance = (lambda v: 1.0 / v) if orientation == "input" else (lambda v: v)
     with np.errstate(divide="ignore"):            # theta = 0: an infinite distance, no estimates
         distance, boot = to_distance(score), to_distance(replicates)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .options import BANDWIDTH_RULES
+from ..options import BANDWIDTH_RULES
 
 UNIVARIATE_RULES = BANDWIDTH_RULES
 SILVERMAN_CONSTANT = 1.06
