@@ -1,5 +1,7 @@
 """The contract every registered model family keeps: one suite, run over ``frontier.models.REGISTRY``'s families that
-serve ``efficiency()`` (``ModelFamily.serves``; the economic families need prices: tests/test_economic.py).
+serve ``efficiency()`` (``ModelFamily.serves``; the economic families need prices: tests/test_economic.py) and evaluate
+rows (:func:`row_families`; an entity-level family, ``ModelFamily.evaluates="entities"``, is a whole entity's LP
+across periods and keeps its own contract, ``tests/test_contract_entities.py``).
 
 A new model gets these tests by registering (``register(ModelFamily(...))`` in its module): the suite reads the
 family's declared facts (orientations, bad-output disposabilities, super-efficiency, directions, the score
@@ -39,7 +41,6 @@ from frontier.models import REGISTRY, resolve_options
 from frontier.problem import Problem
 
 #: the families this suite checks: those efficiency() and its kin take
-FAMILIES = {name: fam for name, fam in REGISTRY.items() if fam.serves == "efficiency"}
 
 INPUTS, OUTPUTS, BADS = ["x1", "x2"], ["y1", "y2"], ["b"]
 N = 36
@@ -73,6 +74,14 @@ def _data(seed: int = 11, n: int = N) -> pd.DataFrame:
     b = y.sum(axis=1) * rng.uniform(0.2, 0.8, size=n)
     return pd.DataFrame(np.column_stack([x, y, b]), columns=INPUTS + OUTPUTS + BADS,
                         index=[f"d{i:02d}" for i in range(n)])
+
+
+def row_families() -> dict:
+    """The registered families this suite runs over: those serving efficiency() that evaluate one row at a time."""
+    return {name: fam for name, fam in REGISTRY.items() if fam.serves == "efficiency" and fam.evaluates == "rows"}
+
+
+FAMILIES = row_families()
 
 
 DATA = _data()

@@ -67,12 +67,15 @@ class Columns:
 
 
 def column_matrix(stage: Stage, ref: np.ndarray, pos: np.ndarray, blk: np.ndarray) -> np.ndarray:
-    """Coefficients of the reference columns ``pos`` of blocks ``blk`` in every row of ``stage`` (n_rows x columns)."""
+    """Coefficients of the reference columns ``pos`` of blocks ``blk`` in every row of ``stage`` (n_rows x columns),
+    each block by its layout (:class:`~frontier.models.base.ReferenceBlock`)."""
     A = np.zeros((stage.n_rows, pos.size))
-    masks = np.array([b.variables for b in stage.blocks], dtype=float)
-    A[: stage.d] = (ref[pos] * masks[blk]).T
-    if stage.convexity:
-        A[stage.d] = np.array([b.convexity for b in stage.blocks], dtype=float)[blk]
+    for b, block in enumerate(stage.blocks):
+        at = np.flatnonzero(blk == b)
+        A[:, at] = block.data_rows(ref[pos[at]], stage.n_rows, stage.d).T
+        conv = stage.convexity_row_of(block)
+        if conv >= 0:
+            A[conv, at] = 1.0
     return A
 
 
@@ -110,17 +113,22 @@ class Stacked:
                    flat("lam", float))
 
     def reference_activity(self, stage: Stage, ref: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per DMU and row, ``A lam`` and ``|A| lam`` over the reference columns (m x n_rows)."""
+        """Per DMU and row, ``A lam`` and ``|A| lam`` over the reference columns (m x n_rows); with a block's row
+        map, ``|M| |data_j| lam_j`` (the magnitude of the row's terms before they cancel)."""
         m, d = self.own.shape[0], stage.d
-        masks = np.array([b.variables for b in stage.blocks], dtype=float)
-        terms = ref[self.pos] * masks[self.blk] * self.lam[:, None]
         signed, size = np.zeros((m, stage.n_rows)), np.zeros((m, stage.n_rows))
-        for v in range(d):
-            signed[:, v] = np.bincount(self.seg, weights=terms[:, v], minlength=m)
-            size[:, v] = np.bincount(self.seg, weights=np.abs(terms[:, v]), minlength=m)
-        if stage.convexity:
-            conv = np.array([b.convexity for b in stage.blocks], dtype=float)[self.blk] * self.lam
-            signed[:, d] = size[:, d] = np.bincount(self.seg, weights=conv, minlength=m)
+        terms, magnitude = np.zeros((self.pos.size, stage.n_rows)), np.zeros((self.pos.size, stage.n_rows))
+        for b, block in enumerate(stage.blocks):
+            at = np.flatnonzero(self.blk == b)
+            data = ref[self.pos[at]]
+            terms[at] = block.data_rows(data, stage.n_rows, d) * self.lam[at, None]
+            magnitude[at] = block.data_magnitudes(data, stage.n_rows, d) * self.lam[at, None]
+            conv = stage.convexity_row_of(block)
+            if conv >= 0:
+                terms[at, conv] = magnitude[at, conv] = self.lam[at]
+        for r in np.flatnonzero(magnitude.any(axis=0)):
+            signed[:, r] = np.bincount(self.seg, weights=terms[:, r], minlength=m)
+            size[:, r] = np.bincount(self.seg, weights=magnitude[:, r], minlength=m)
         return signed, size
 
 
@@ -176,9 +184,11 @@ def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, ne
     dual = _row_max_relative(violation, patch.abs_extra_cost[rows] + np.einsum("mre,mr->me", abs_E, np.abs(y)))
     same = (y == row_duals).all(axis=1)
     for b, (block, (positions, data)) in enumerate(zip(stage.blocks, candidates)):
-        cost_v = np.zeros(d) if block.cost is None else block.cost
-        Y = np.where(block.variables, y[:, :d], 0.0)
-        y_conv = y[:, d] if block.convexity else np.zeros(m)
+        cost_v = np.zeros(data.shape[1]) if block.cost is None else block.cost
+        Y = block.dual_weights(y, d)                        # M' y per data column (the layout's, see ReferenceBlock)
+        abs_Y = block.dual_magnitudes(np.abs(y), d)         # |M|' |y|
+        conv = stage.convexity_row_of(block)
+        y_conv = y[:, conv] if conv >= 0 else np.zeros(m)
         # every candidate: only a negative reduced cost can violate (an unused column must have d >= 0). Where
         # pricing kept them under these very duals, only those few are judged; elsewhere all are recomputed.
         known = [j for j in range(m) if negatives is not None and negatives[j] is not None and same[j]]
@@ -186,7 +196,7 @@ def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, ne
             at = np.repeat(known, [negatives[j][b][0].size for j in known])
             index = np.concatenate([negatives[j][b][0] for j in known])
             reduced = np.concatenate([negatives[j][b][1] for j in known])
-            terms = (np.einsum("jv,jv->j", data[index], np.abs(cost_v) + np.abs(Y[at])) + np.abs(y_conv[at]))
+            terms = (np.einsum("jv,jv->j", data[index], np.abs(cost_v) + abs_Y[at]) + np.abs(y_conv[at]))
             np.fmax.at(dual, at, -reduced / terms)
         rest = np.setdiff1d(np.arange(m), known)
         step = max(1, settings.CERTIFY_ENTRIES // max(positions.size, 1))
@@ -199,14 +209,14 @@ def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, ne
                 reduced[at[hit], hit] = np.inf
             col, lp = np.nonzero(reduced < 0)      # only these can violate: their terms are computed alone
             if col.size:
-                terms = (np.einsum("kv,kv->k", data[col], np.abs(cost_v) + np.abs(Y[part[lp]]))
+                terms = (np.einsum("kv,kv->k", data[col], np.abs(cost_v) + abs_Y[part[lp]])
                          + np.abs(y_conv[part[lp]]))
                 np.fmax.at(dual, part[lp], -reduced[col, lp] / terms)
         # every used column must have d = 0 (the data are non-negative, so |a_j|'|y| is a_j' |y|)
         used = sols.blk == b
         at, data_used = sols.seg[used], ref[sols.pos[used]]
         reduced = data_used @ cost_v - np.einsum("jv,jv->j", data_used, Y[at]) - y_conv[at]
-        terms = data_used @ np.abs(cost_v) + np.einsum("jv,jv->j", data_used, np.abs(Y[at])) + np.abs(y_conv[at])
+        terms = data_used @ np.abs(cost_v) + np.einsum("jv,jv->j", data_used, abs_Y[at]) + np.abs(y_conv[at])
         np.fmax.at(dual, at, np.abs(reduced) / terms)
     return primal, dual
 

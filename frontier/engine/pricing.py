@@ -14,7 +14,10 @@ def pricing_set(ref_data: np.ndarray, block: ReferenceBlock, layers: int, n_eval
     """Reference positions that pricing must consider for ``block``: the dominance screen (all of them if a row has
     no disposal), narrowed to the block's frame (:func:`frontier.frame.frame`, exact) when that pays, i.e. for one
     layer when at least ``FRAME_MIN_EVALUATED`` DMUs (``n_evaluated``, default the reference set's size) are priced
-    against at least ``FRAME_MIN_CANDIDATES`` candidates."""
+    against at least ``FRAME_MIN_CANDIDATES`` candidates. A block that declares its own row map is priced over every
+    column: dominance and the frame assume each data column in one row of one sign (the default layout)."""
+    if block.declared:
+        return np.arange(ref_data.shape[0])
     used = block.variables & (block.sense != 0)
     if np.any(block.variables & (block.sense == 0)) or not used.any():
         candidates = np.arange(ref_data.shape[0])

@@ -103,7 +103,12 @@ LP_OPTIONS = {"presolve": "off", "solver": "simplex", "simplex_strategy": 1, "th
 
 def oriented(ref_data: np.ndarray, block: ReferenceBlock) -> tuple[np.ndarray, np.ndarray]:
     """The block's rows of ``ref_data`` with smaller better in every disposable row (``-sense * value``), the
-    equality rows as they are; and the mask of equality rows."""
+    equality rows as they are; and the mask of equality rows. Only for the default layout: a block that declares its
+    own row map (a continuity row may take one data column with either sign) has no frame here, and pricing takes
+    every one of its columns instead (:func:`frontier.engine.pricing.pricing_set`)."""
+    if block.declared:
+        raise ValueError("the frame is defined for the default layout only; a block with its own row map is priced "
+                         "over every column")
     rows = np.flatnonzero(block.variables)
     sense = block.sense[rows]
     P = np.where(sense != 0, -sense, 1.0) * ref_data[:, rows]

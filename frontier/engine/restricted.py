@@ -23,9 +23,10 @@ class StageSolver:
         self.ref = ref_data
         self.full = method == "full"
         self.d = stage.d
+        self.width = ref_data.shape[1]      # data columns (the variables; a block with a row map reads them as declared)
         self.n_rows = stage.n_rows
         self.n_extra = stage.n_extra_cols
-        self.conv_row = stage.d if stage.convexity else -1
+        self.conv_rows = [stage.convexity_row_of(b) for b in stage.blocks]     # per block, -1: none
         h = new_highs()
         for key, value in {"threads": 1, **DEFAULT_OPTIONS}.items():
             h.setOptionValue(key, value)
@@ -53,14 +54,13 @@ class StageSolver:
         self.pricing_matrix = pricing_matrix or [
             np.asfortranarray(np.column_stack([data, np.full(p.size, float(block.convexity)), cost[p]]))
             for (p, data), cost, block in zip(plan.candidates(ref_data), self.costs, stage.blocks)]
-        self.pricing_data = [m[:, : self.d] for m in self.pricing_matrix]
+        self.pricing_data = [m[:, : self.width] for m in self.pricing_matrix]
         self.is_active = [np.zeros(ref_data.shape[0], dtype=bool) for _ in stage.blocks]
         # the model's reference columns, in column order (after the stage's own): their block and position, and per
         # block the model column of each reference position (-1: not in the model)
         self.block_arr = np.zeros(0, dtype=np.int64)
         self.pos_arr = np.zeros(0, dtype=np.int64)
         self.col_of = [np.full(ref_data.shape[0], -1, dtype=np.int64) for _ in stage.blocks]
-        self.block_masks = np.array([b.variables for b in stage.blocks], dtype=float)
         self.last_duals = None
         self.negative = None     # the last solve's negative reduced costs (see _price)
         self.applied: tuple[BatchPatch | None, int] = (None, -1)     # the patch and DMU the model holds
@@ -74,10 +74,15 @@ class StageSolver:
         if positions.size == 0:
             return
         block = self.stage.blocks[b]
-        rows = np.flatnonzero(block.variables)
-        vals = self.ref[np.ix_(positions, rows)]
-        if block.convexity:
-            rows = np.append(rows, self.conv_row)
+        if block.declared:
+            coefficients = block.data_rows(self.ref[positions], self.n_rows, self.d)
+            rows = np.flatnonzero(block.row_map.any(axis=1))        # the rows its map reaches
+            vals = coefficients[:, rows]
+        else:
+            rows = np.flatnonzero(block.variables)
+            vals = self.ref[np.ix_(positions, rows)]
+        if self.conv_rows[b] >= 0:
+            rows = np.append(rows, self.conv_rows[b])
             vals = np.hstack([vals, np.ones((positions.size, 1))])
         k, per = vals.shape
         starts = (np.arange(k) * per).astype(np.int32)
@@ -132,11 +137,11 @@ class StageSolver:
     def _reduced_costs(self, b: int, y: np.ndarray, cost_weight: float = 1.0) -> np.ndarray:
         """``cost_weight * c_j - a_j' y`` for the pricing candidates of block b: their reduced costs under the row
         duals ``y``, or with ``cost_weight=0`` minus their products with a ray ``y``."""
-        block = self.stage.blocks[b]
-        v = np.empty(self.d + 2)
-        v[: self.d] = np.where(block.variables, -y[: self.d], 0.0)
-        v[self.d] = -y[self.conv_row] if block.convexity else 0.0
-        v[self.d + 1] = cost_weight
+        block, W = self.stage.blocks[b], self.width
+        v = np.empty(W + 2)
+        v[:W] = block.dual_weights(-y, self.d)          # -(M' y): by default -y in the block's data rows
+        v[W] = -y[self.conv_rows[b]] if self.conv_rows[b] >= 0 else 0.0
+        v[W + 1] = cost_weight
         return self.pricing_matrix[b] @ v
 
     def _eligible(self, b: int, cand: np.ndarray, own: int) -> np.ndarray:
@@ -179,10 +184,12 @@ class StageSolver:
         y = np.asarray(ray, dtype=float)
         # a' y over the columns in the model, and the extreme values of (A x)' y and r' y over the boxes
         q_extra = self.E_cur.T @ y if self.n_extra else np.zeros(0)
-        conv = np.array([blk.convexity for blk in self.stage.blocks], dtype=float)[self.block_arr]
-        q_ref = (self.ref[self.pos_arr] * self.block_masks[self.block_arr]) @ y[: self.d]
-        if self.conv_row >= 0:
-            q_ref = q_ref + conv * y[self.conv_row]
+        q_ref = np.zeros(self.pos_arr.size)
+        for b, block in enumerate(self.stage.blocks):
+            at = np.flatnonzero(self.block_arr == b)
+            q_ref[at] = self.ref[self.pos_arr[at]] @ block.dual_weights(y, self.d)
+            if self.conv_rows[b] >= 0:
+                q_ref[at] += y[self.conv_rows[b]]
         upper_ref = np.full(self.pos_arr.size, np.inf)
         for b in range(len(self.stage.blocks)):
             col = self.col_of[b][own] if own >= 0 else -1

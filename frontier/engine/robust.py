@@ -36,22 +36,36 @@ def equilibrate(A: np.ndarray, row_fixed: np.ndarray | None = None, passes: int 
     return np.exp2(np.round(row)), np.exp2(np.round(col))
 
 
-def own_value_scaling(A: np.ndarray, point: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row factors that put the evaluated DMU at 1: data row ``v`` is divided by the DMU's own value ``point[v]``
-    (rounded to a power of two) where it is positive; columns are then equilibrated with those rows held.
+def own_value_scaling(A: np.ndarray, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row factors that put the evaluated DMU at 1: row ``r`` is divided by the DMU's own value ``own[r]`` (rounded to
+    a power of two) where it is positive (``own``: one value per data row, :func:`own_row_values`); columns are then
+    equilibrated with those rows held.
 
     Every model here is invariant to the units of each variable (SBM's terms divide by the DMU's own values; the
     radial score multiplies them; a direction, a cap and a max-slack cost are per-variable and scale alike), and
     scaling a row never changes an LP, so this is the same LP, well scaled around the point that matters: the
     DMU's own coefficients are 1 and a reference value far below it (a 1e-8 placeholder next to 1e12) is what it
     is, a negligible entry, instead of a tolerance-sized one next to the column mean."""
+    d = own.size
     row = np.ones(A.shape[0])
-    own = point[:d]
     row[:d] = np.where(own > 0, np.exp2(-np.round(np.log2(np.where(own > 0, own, 1.0)))), 1.0)
     fixed = np.zeros(A.shape[0], dtype=bool)
     fixed[:d] = own > 0
     row_eq, col = equilibrate(A * row[:, None], fixed)
     return row * row_eq, col
+
+
+def own_row_values(stage: Stage, point: np.ndarray) -> np.ndarray:
+    """The evaluated DMU's own value in each data row (what :func:`own_value_scaling` divides by): ``point[:d]`` in
+    the default layout; with blocks that declare a row map, the largest ``|M| |point|`` any block puts in the row
+    (the DMU's own coefficient there, as one of the reference columns), over every row the maps reach."""
+    if not stage.declared_layout:
+        return point[: stage.d]
+    own = np.zeros(stage.n_rows)
+    for block in stage.blocks:
+        width = len(block.variables)
+        own = np.maximum(own, block.data_magnitudes(point[None, :width], stage.n_rows, stage.d)[0])
+    return own
 
 
 ROBUST_SCALINGS = ("own_value", "geometric", "objective")
@@ -94,7 +108,7 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
         if time.monotonic() >= deadline:
             break
         if scaling == "own_value":
-            row_factor, col_factor = own_value_scaling(A, point, stage.d)
+            row_factor, col_factor = own_value_scaling(A, own_row_values(stage, point))
         else:
             row_factor, col_factor = equilibrate(np.vstack([A, lp.cost]) if scaling == "objective" else A)
             row_factor = row_factor[: A.shape[0]]

@@ -43,17 +43,90 @@ class ReferenceBlock:
     dominance filter of pricing: -1 where smaller is better and the row has free disposal (inputs, strongly
     disposable bad outputs), +1 where larger is better (desirable outputs), 0 where the row is an equality
     without disposal (weakly disposable bad outputs) so no dominance argument applies.
+
+    **The row layout.** By default a block fills the data rows ``0..d-1`` by its variable mask and, with
+    ``convexity``, the stage's one convexity row ``d``. A block may instead declare where its columns' coefficients
+    go (a network or dynamic model: a block of intensities per period or division, linked by continuity rows):
+
+    * ``row_map``: a signed map M (rows of the stage x data columns; or a list of ``(data column, row, sign)``
+      entries), so column j has ``M @ data[j]`` in the stage's rows (one data column may feed several rows, with
+      either sign, e.g. a carry-over ``+z`` in one period's continuity row and ``-z`` in the next one's);
+      ``variables`` then masks the data columns the block reads (for the starting columns only);
+    * ``convexity_row``: the row of its convexity coefficient 1 (its own row; one per block, or none without
+      ``convexity``), instead of the stage's row ``d``.
+
+    Then the column's coefficients are ``M data_j + e_conv``, its reduced cost under row duals ``y`` is
+    ``c_j - data_j' (M' y) - y_conv``, and the certificate judges it on ``|M|' |y|``. A block with a row map is
+    priced over every reference column: dominance and the frame (:mod:`frontier.engine.reduction`) rest on each
+    data column feeding one row of one sign, which a map need not keep.
     """
 
     variables: np.ndarray
     sense: np.ndarray
     convexity: bool
     cost: np.ndarray | None = None
+    row_map: np.ndarray | list | None = None
+    convexity_row: int | None = None
+
+    def __post_init__(self):
+        if self.row_map is not None and not isinstance(self.row_map, np.ndarray):
+            width = len(self.variables)
+            entries = list(self.row_map)
+            M = np.zeros((max((int(r) for _, r, _ in entries), default=-1) + 1, width))
+            for column, row, sign in entries:
+                M[int(row), int(column)] += float(sign)
+            object.__setattr__(self, "row_map", M)
+        if self.row_map is not None:
+            if self.row_map.ndim != 2 or self.row_map.shape[1] != len(self.variables):
+                raise ValueError(f"a block's row_map must be rows x {len(self.variables)} data columns (one per "
+                                 f"entry of variables), got shape {self.row_map.shape}")
+        if self.convexity_row is not None and not self.convexity:
+            raise ValueError("a block without convexity has no convexity_row")
+        if (self.convexity_row is not None and self.row_map is not None and self.convexity_row < len(self.row_map)
+                and self.row_map[self.convexity_row].any()):
+            raise ValueError(f"a block's convexity_row {self.convexity_row} is a row its row_map fills")
+
+    @property
+    def declared(self) -> bool:
+        """Whether the block declares its own row map (else the default layout: data rows by the variable mask)."""
+        return self.row_map is not None
 
     def costs(self, data: np.ndarray) -> np.ndarray:
         if self.cost is None:
             return np.zeros(data.shape[0])
         return data @ self.cost
+
+    def data_rows(self, data: np.ndarray, n_rows: int, d: int) -> np.ndarray:
+        """The coefficients of columns ``data`` (k x data columns) in the stage's rows, convexity left out
+        (k x ``n_rows``): ``data * variables`` in rows ``0..d-1`` by default, ``data @ M'`` with a row map."""
+        out = np.zeros((data.shape[0], n_rows))
+        if self.row_map is None:
+            out[:, :d] = data * self.variables
+        else:
+            out[:, : self.row_map.shape[0]] = data @ self.row_map.T
+        return out
+
+    def data_magnitudes(self, data: np.ndarray, n_rows: int, d: int) -> np.ndarray:
+        """``|M| |data|`` in the stage's rows (the magnitude of each row's terms, :meth:`data_rows` without
+        cancellation between data columns); by default ``|data * variables|``."""
+        if self.row_map is None:
+            return np.abs(self.data_rows(data, n_rows, d))
+        out = np.zeros((data.shape[0], n_rows))
+        out[:, : self.row_map.shape[0]] = np.abs(data) @ np.abs(self.row_map).T
+        return out
+
+    def dual_weights(self, y: np.ndarray, d: int) -> np.ndarray:
+        """Row duals ``y`` (..., rows) carried to the data columns, ``M' y`` (..., data columns): a column's
+        ``a_j' y`` is ``data_j @ dual_weights(y) + y_conv``. By default ``y`` in the data rows by the mask."""
+        if self.row_map is None:
+            return np.where(self.variables, y[..., :d], 0.0)
+        return y[..., : self.row_map.shape[0]] @ self.row_map
+
+    def dual_magnitudes(self, abs_y: np.ndarray, d: int) -> np.ndarray:
+        """``|M|' |y|`` from ``abs_y = |y|``: what the certificate judges a reduced cost on (per data column)."""
+        if self.row_map is None:
+            return np.where(self.variables, abs_y[..., :d], 0.0)
+        return abs_y[..., : self.row_map.shape[0]] @ np.abs(self.row_map)
 
 
 @dataclass
@@ -142,6 +215,23 @@ class Stage:
     @property
     def n_rows(self) -> int:
         return self.d + int(self.convexity) + self.n_extra_rows
+
+    def convexity_row_of(self, block: ReferenceBlock) -> int:
+        """The row of ``block``'s convexity coefficient: its own ``convexity_row``, else the stage's row ``d``
+        (when the stage has it), -1 for a block without convexity."""
+        if not block.convexity:
+            return -1
+        if block.convexity_row is not None:
+            return block.convexity_row
+        if not self.convexity:
+            raise ValueError(f"stage {self.name!r} has no convexity row for a block with convexity: give the block "
+                             "its convexity_row")
+        return self.d
+
+    @property
+    def declared_layout(self) -> bool:
+        """Whether a block declares its own row map or convexity row (else every block has the default layout)."""
+        return any(b.declared or b.convexity_row is not None for b in self.blocks)
 
     def objective_range(self, in_reference: bool) -> tuple[float, float]:
         """The range the LP objective must lie in, as a fact of the model (used to verify solutions).

@@ -97,6 +97,12 @@ class ModelFamily:
     (``"efficiency"``: efficiency, productivity, metafrontier, window analysis; each analysis declares the kind it
     accepts, :class:`frontier.analyses._pipeline.Analysis`).
 
+    ``evaluates`` says what one LP evaluates: ``"rows"`` (one observation against a reference set: every analysis
+    here, and ``--model`` of every command) or ``"entities"`` (a whole entity across its periods in one LP, a
+    dynamic or network model with blocks that declare their own row layout,
+    :class:`~frontier.models.base.ReferenceBlock`): such a family is not listed by :func:`model_names` unless asked
+    for, and the row analyses refuse it (:func:`resolve_options`).
+
     ``distance_function`` says the score is a distance function usable at any point of the quantity space, as the
     Hicks-Moorsteen indices need (distances of mixed points, an output-oriented and an input-oriented one):
     ``"shephard"`` (radial: D_O = 1/phi, D_I = 1/theta) or ``"directional"`` (the radial DDF's beta, with the
@@ -130,6 +136,7 @@ class ModelFamily:
     slack_shares: bool = False
     serves: str = "efficiency"
     distance_function: str | None = None
+    evaluates: str = "rows"
 
     # -- options -----------------------------------------------------------------------------------------
     @property
@@ -176,9 +183,11 @@ def register(family: ModelFamily) -> ModelFamily:
     return family
 
 
-def model_names(serves: str | None = None) -> tuple[str, ...]:
-    """The registered families (those serving the analyses of kind ``serves``, when given)."""
-    return tuple(name for name, fam in REGISTRY.items() if serves is None or fam.serves == serves)
+def model_names(serves: str | None = None, evaluates: str | None = "rows") -> tuple[str, ...]:
+    """The registered families (those serving the analyses of kind ``serves``, when given) that evaluate
+    ``evaluates`` (``ModelFamily.evaluates``; None: whatever they evaluate)."""
+    return tuple(name for name, fam in REGISTRY.items() if (serves is None or fam.serves == serves)
+                 and (evaluates is None or fam.evaluates == evaluates))
 
 
 def family(name, serves: str | None = None) -> ModelFamily:
@@ -216,6 +225,10 @@ def resolve_options(model, *, orientation=None, rts="vrs", bad_disposability=Non
     from ..data import check_zero_policy
 
     fam = family(model, serves)
+    if fam.evaluates != "rows":
+        raise ValueError(f"model={fam.name!r} evaluates whole {fam.evaluates} across periods in one LP, not one row "
+                         f"at a time; efficiency(), productivity() and the other row analyses take the models "
+                         f"{model_names(serves)}")
     if not isinstance(super_efficiency, (bool, np.bool_)):
         raise ValueError(f"super_efficiency must be True or False, got {super_efficiency!r}")
     rts = _choice(rts, RTS, "rts", fam.name)
