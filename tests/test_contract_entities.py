@@ -133,17 +133,29 @@ def _cvxpy(data: np.ndarray, o: int, linked: bool = True) -> float:
     return value
 
 
-@pytest.mark.parametrize("seed,n", [(1, 10), (2, 23), (3, 40)])
 @pytest.mark.parametrize("method", ["auto", "restricted", "full", "dense"])
-def test_the_engine_solves_the_entity_model_as_cvxpy_does(seed, n, method):
-    data = _entities(seed, n)
-    out = _solve(data, method)
-    assert (out.values["status"] == "optimal").all()         # every answer certified
-    expected = np.array([_cvxpy(data, o) for o in range(n)])
-    np.testing.assert_allclose(out.values["score"], expected, atol=TOL)
-    theta = out.values["theta"]
-    np.testing.assert_allclose(theta.mean(axis=1), out.values["score"], atol=1e-12)
-    assert (out.values["score"] <= 1.0 + 1e-12).all() and np.isclose(out.values["score"], 1.0).any()
+def test_the_engine_solves_the_entity_model_as_cvxpy_does(method, monkeypatch):
+    """Three panels (seeds, 10-40 entities) in one call of the batched path, each its own reference set; with
+    ``"dense"`` they are packed into one batch of the dense simplex (73 LPs), which solves most of them."""
+    sets = [_entities(seed, n) for seed, n in [(1, 10), (2, 23), (3, 40)]]
+    spec = _spec()
+    solved_dense = []
+    batch = engine.dense.solve_batch
+
+    def counted(*args, **kwargs):
+        out = batch(*args, **kwargs)
+        solved_dense.append(int(out.solved.sum()))
+        return out
+
+    monkeypatch.setattr(engine.dense, "solve_batch", counted)
+    outs = engine.run_jobs([engine.Job(spec, data, data, np.arange(data.shape[0])) for data in sets], method=method)
+    assert (sum(solved_dense) > 40) == (method == "dense")
+    for data, out in zip(sets, outs):
+        assert (out.values["status"] == "optimal").all()         # every answer certified
+        expected = np.array([_cvxpy(data, o) for o in range(data.shape[0])])
+        np.testing.assert_allclose(out.values["score"], expected, atol=TOL)
+        np.testing.assert_allclose(out.values["theta"].mean(axis=1), out.values["score"], atol=1e-12)
+        assert (out.values["score"] <= 1.0 + 1e-12).all() and np.isclose(out.values["score"], 1.0).any()
 
 
 def test_the_continuity_row_binds():
