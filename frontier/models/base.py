@@ -9,6 +9,11 @@ max-slack second stage). Each stage is one LP per evaluated DMU with a fixed sha
 * columns ``0 .. n_extra_cols-1`` are the stage's own variables (theta, beta, t, slacks);
 * after them come the *reference columns*, one per reference DMU and :class:`ReferenceBlock`.
 
+That is the default layout. A block may declare its own (a network or dynamic model: a block per division or
+period, linked by signed continuity rows, each with its own convexity row): a signed row map from the data columns
+to any of the stage's rows and its own convexity row (:class:`ReferenceBlock`); the engine reads the declaration
+wherever it builds, prices or certifies a column.
+
 A reference column's coefficients depend only on that reference DMU's data, never on the evaluated DMU, so
 one HiGHS model serves every DMU: the stage describes each DMU by a :class:`Patch` (row bounds and its own
 columns' coefficients, costs and bounds), and the engine may solve over a subset of the reference columns
