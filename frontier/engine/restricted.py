@@ -74,13 +74,8 @@ class StageSolver:
         if positions.size == 0:
             return
         block = self.stage.blocks[b]
-        if block.declared:
-            coefficients = block.data_rows(self.ref[positions], self.n_rows, self.d)
-            rows = np.flatnonzero(block.row_map.any(axis=1))        # the rows its map reaches
-            vals = coefficients[:, rows]
-        else:
-            rows = np.flatnonzero(block.variables)
-            vals = self.ref[np.ix_(positions, rows)]
+        rows = np.flatnonzero(block.row_map.any(axis=1) if block.declared else block.variables)   # the rows it fills
+        vals = block.data_rows(self.ref[positions], self.n_rows, self.d)[:, rows]
         if self.conv_rows[b] >= 0:
             rows = np.append(rows, self.conv_rows[b])
             vals = np.hstack([vals, np.ones((positions.size, 1))])
