@@ -205,3 +205,35 @@ while True:
     took, done = _interrupted_after(script, 3.0)
     assert "KeyboardInterrupt" in done.stderr, done.stderr[-2000:]
     assert took < 3.0, took
+
+
+def test_the_robust_path_hands_highs_entries_within_its_range(monkeypatch):
+    """Issue 33 item 1: HiGHS aborted ("double free or corruption") on a robust-path LP whose scaled entries ran
+    from 6.6e-19 to 2.6e18. Whatever the LP, the matrix the robust path passes to HiGHS stays within
+    [HIGHS_SMALLEST_ENTRY, HIGHS_LARGEST_ENTRY] (rows shifted by a power of two: the same LP), and the answer is
+    still that LP's: here an LP whose optimum is known exactly."""
+    from frontier.engine import robust, settings
+
+    passed = []
+    real_new_highs = robust.new_highs
+
+    def spying_highs():
+        h = real_new_highs()
+        add_cols = h.addCols
+
+        def add(num, cost, lo, up, nnz, starts, rows, values):
+            passed.append(np.asarray(values, dtype=float).copy())
+            return add_cols(num, cost, lo, up, nnz, starts, rows, values)
+
+        h.addCols = add
+        return h
+
+    monkeypatch.setattr(robust, "new_highs", spying_highs)
+    # min x1 + x2  s.t.  1e18 x1 + 6.6e-19 x2 >= 1e18,  x2 >= 0 row with a tiny coefficient, x >= 0: x1 = 1, x2 = 0
+    A = np.array([[1e18, 6.6e-19], [2.6e18, 1.0]])
+    lp = robust._LP(A, np.array([1.0, 1.0]), np.zeros(2), np.full(2, np.inf), np.array([1e18, 2.6e18]),
+                    np.full(2, np.inf))
+    status, x, objective, _, _ = robust._solve_scaled(lp, np.ones(2), np.ones(2))
+    assert passed and all(np.abs(v).max() <= settings.HIGHS_LARGEST_ENTRY for v in passed)
+    assert all(np.abs(v[v != 0]).min() >= settings.HIGHS_SMALLEST_ENTRY for v in passed)
+    assert status == "optimal" and objective == pytest.approx(1.0, rel=1e-9) and x[0] == pytest.approx(1.0)
