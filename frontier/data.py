@@ -15,8 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ._text import format_labels
-
-ZERO_POLICIES = ("error", "small_positive", "drop_term")
+from .options import ZERO_POLICIES
 
 
 def as_column_list(value, role: str) -> list[str]:

@@ -29,8 +29,8 @@ from .data import DEAData, zero_error
 from .models import family as model_family
 from .models.base import Layout, ModelSpec
 from .models.registry import Constants, ModelOptions
+from .options import DIRECTIONS
 
-DIRECTIONS = ("observed", "output", "input", "ones", "mean")
 DETAIL_FAILED = "slacks_"
 # scores within SNAP_TOL (absolute) of the efficient value are reported as exactly that value, and slacks below
 # SNAP_TOL relative to the DMU's own value as exactly 0: LP solutions carry noise of about 1e-12

@@ -22,26 +22,26 @@ def test_options_is_a_leaf():
 
 
 def test_the_modules_check_against_the_same_vocabulary():
-    """A module that keeps its own tuple (engine, problem, data ... edited elsewhere) must hold options' values."""
+    """Every module's list of choices is options' own (bound to it, never a copy that could drift)."""
     from frontier import data, engine, indices, malmquist_bootstrap, problem, technology
     from frontier.engine import reduction as frame
     from frontier.analyses import (bootstrap as efficiency_bootstrap, economic as economic_efficiency,
                                    metafrontier as group_frontiers, second_stage as truncated_regression, sfa)
     from frontier.models import base, economic
 
-    assert engine.METHODS == options.METHODS
-    assert problem.DIRECTIONS == options.DIRECTIONS
-    assert data.ZERO_POLICIES == options.ZERO_POLICIES
-    assert frame.RTS_SETS == options.RTS and tuple(base.RTS) == options.RTS
-    assert tuple(economic.KINDS) == options.ECONOMIC_KINDS
-    assert economic_efficiency.PROFIT_DIRECTIONS == options.PROFIT_DIRECTIONS
+    assert engine.METHODS is options.METHODS
+    assert problem.DIRECTIONS is options.DIRECTIONS
+    assert data.ZERO_POLICIES is options.ZERO_POLICIES
+    assert frame.RTS_SETS is options.RTS and base.RTS is options.RTS
+    assert economic.KINDS is options.ECONOMIC_KINDS
+    assert economic_efficiency.PROFIT_DIRECTIONS is options.PROFIT_DIRECTIONS
     assert technology.TECHNOLOGIES == options.TECHNOLOGIES
     assert group_frontiers.TECHNOLOGIES == options.EFFICIENCY_TECHNOLOGIES
     assert group_frontiers.METAS == options.METAS
     assert efficiency_bootstrap.TECHNOLOGIES == options.BOOTSTRAP_TECHNOLOGIES
     assert efficiency_bootstrap.BANDWIDTH_RULES == options.BANDWIDTH_RULES
-    assert malmquist_bootstrap.BANDWIDTHS == options.MALMQUIST_BANDWIDTH_RULES
-    assert truncated_regression.INTERVALS == options.INTERVALS
+    assert malmquist_bootstrap.BANDWIDTHS is options.MALMQUIST_BANDWIDTH_RULES
+    assert truncated_regression.INTERVALS is options.INTERVALS
     assert sfa.FORMS == options.SFA_FORMS and sfa.DISTRIBUTIONS == options.SFA_DISTRIBUTIONS
     assert tuple(sfa.FRONTIERS) == options.SFA_FRONTIERS
     assert indices.HM_TECHNOLOGIES == options.HICKS_MOORSTEEN_TECHNOLOGIES

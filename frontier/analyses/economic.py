@@ -37,11 +37,10 @@ from ..results import EconomicResult
 from ..results.base import ModelSettings
 from ._pipeline import Analysis, evaluation_groups, public, spec_of
 from .efficiency import efficiency
+from ..options import PROFIT_DIRECTIONS
 
 ECONOMIC = Analysis("economic", roles=("inputs", "outputs", "bad_outputs", "prices", "id", "period"),
                     result=EconomicResult, serves="economic")
-
-PROFIT_DIRECTIONS = ("observed", "ones", "mean")
 
 
 def _per_variable_values(spec, frame: pd.DataFrame, names: list[str], what: str, example: str) -> np.ndarray:

@@ -73,11 +73,11 @@ from ..panel import row_ids
 from ..problem import Problem
 from ..results import SecondStageResult
 from ._pipeline import Analysis, progress_bar, public, recorded_call
+from ..options import INTERVALS
 
 # a distance within EFFICIENT_TOL of 1 is the first stage's "efficient": dropped from Algorithm 1's regression
 # (LP scores carry noise of about 1e-12; frontier.problem snaps efficient scores to exactly 1)
 EFFICIENT_TOL = 1e-9
-INTERVALS = ("percentile", "basic")
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 # the table's rows besides the covariates: a covariate may not take one of these names
 RESERVED_TERMS = {"const": "the intercept (always included)", "sigma": "the error's standard deviation"}

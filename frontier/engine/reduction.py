@@ -71,6 +71,7 @@ import numpy as np
 from ..models.base import ReferenceBlock
 from . import settings
 from .highs import HINF, new_highs, run_highs
+from ..options import RTS
 
 def dominance_screen(P: np.ndarray, layers: int = 1, n_strong: int = 128) -> np.ndarray:
     """Positions of the rows of ``P`` (smaller is better in every column) that pricing must consider.
@@ -96,7 +97,7 @@ def dominance_screen(P: np.ndarray, layers: int = 1, n_strong: int = 128) -> np.
     return np.flatnonzero(keep)
 
 
-RTS_SETS = ("crs", "vrs", "nirs", "ndrs")
+RTS_SETS = RTS
 LP_OPTIONS = {"presolve": "off", "solver": "simplex", "simplex_strategy": 1, "threads": 1,
               "primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 

@@ -13,8 +13,7 @@ from . import settings
 from .pool import effective_jobs, is_lost_worker, map_units
 from .pricing import plan_stage
 from .stages import BatchResult, WorkUnit, _concat, _csr_rows
-
-METHODS = ("auto", "restricted", "full", "dense")
+from ..options import METHODS
 
 
 def chunk_bounds(k: int, chunk_size: int | None) -> list[tuple[int, int]]:

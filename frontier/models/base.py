@@ -34,6 +34,8 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from ..options import DISPOSABILITIES, RTS
+
 INF = np.inf
 
 
@@ -303,8 +305,7 @@ class ModelSpec:
 # helpers shared by the model families
 # ----------------------------------------------------------------------------------------------------
 
-RTS = ("crs", "vrs", "nirs", "ndrs")
-DISPOSABILITY = ("weak", "strong", "apz")
+DISPOSABILITY = DISPOSABILITIES
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,9 @@ import numpy as np
 from .base import (INF, Layout, ModelSpec, Stage, StageOutput, bad_row_bounds, convexity_bounds,
                    envelopment_blocks)
 from .registry import ModelFamily, register
+from ..options import ECONOMIC_KINDS
 
-KINDS = ("cost", "revenue", "profit")
+KINDS = ECONOMIC_KINDS
 
 
 class EconomicStage(Stage):

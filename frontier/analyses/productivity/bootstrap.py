@@ -68,9 +68,10 @@ from ...results.malmquist_bootstrap import MalmquistBootstrap, pseudo_points
 from ...technology import ReferenceSets, Technology
 from .._pipeline import progress_bar
 from ..bootstrap import check_replicates, refuse_dmus_without_inputs
+from ...options import MALMQUIST_BANDWIDTH_RULES
 
 MIN_PAIRS = 3          # fewer paired entities leave the pairs' covariance (and the bootstrap) meaningless
-BANDWIDTHS = ("silverman",)
+BANDWIDTHS = MALMQUIST_BANDWIDTH_RULES
 THEORY = ("the Simar & Wilson (1999) bootstrap covers radial Malmquist indices only: index='malmquist' (ratio "
           "form) with model='radial' (Shephard/Farrell distances, input or output orientation), "
           "technology='contemporaneous' (adjacent periods), no bad outputs, no super-efficiency, no group")
