@@ -33,7 +33,7 @@ from .options import DIRECTIONS
 
 DETAIL_FAILED = "slacks_"
 # scores within SNAP_TOL (absolute) of the efficient value are reported as exactly that value, and slacks below
-# SNAP_TOL relative to the DMU's own value as exactly 0: LP solutions carry noise of about 1e-12
+# SNAP_TOL relative to the points they are the difference of as exactly 0: LP solutions carry noise of about 1e-12
 SNAP_TOL = 1e-9
 # an intensity is listed (a peer) when its share of some variable's reference combination, or of the intensities'
 # sum, is above this: a relative rule, since an intensity of 1e-13 on a reference DMU 1e12 times larger than the
@@ -271,8 +271,7 @@ class Problem:
             found = np.clip(np.searchsorted(ref_idx[order], eval_idx), 0, len(ref_idx) - 1)
             own = np.where(ref_idx[order][found] == eval_idx, order[found], -1)
         spec = self.spec(super_efficiency, score_outside, detail)
-        observed = data0[:, : self.layout.d] * self.constants.scale
-        return engine.Job(spec, ref_data, data0, own), ref_idx, observed
+        return engine.Job(spec, ref_data, data0, own), ref_idx
 
     def _positions(self, rows, what: str) -> np.ndarray:
         """Data rows given as integer positions, checked: a 1-D array of floats (one point in data units) or of
@@ -300,25 +299,27 @@ class Problem:
     def _reference_matrix(self, reference) -> np.ndarray:
         return np.ascontiguousarray(self._point_matrix(reference, "reference") / self.constants.scale)
 
-    def _snap(self, score, slacks, targets, betas, observed: np.ndarray) -> None:
+    def _snap(self, score, slacks, targets, betas) -> None:
         """Exact efficient values and clean slacks (see ``SNAP_TOL``), in place.
 
         A score within ``SNAP_TOL`` of the efficient value (1 for ratio scores, 0 for distances) becomes exactly
-        that value, and so does a beta within ``SNAP_TOL`` of 0. A slack whose magnitude is at most ``SNAP_TOL``
-        times the DMU's own value of the variable (the column mean where that value is 0) is solver noise and
-        becomes 0; the target moves by the same amount, so ``target = observed -/+ slack`` still holds.
+        that value, and so does a beta within ``SNAP_TOL`` of 0. A slack is the difference of two points, the point
+        it is measured from (the observed one, or for radial, directional and EBM models the contracted or moved
+        one) and the target: when its magnitude is at most ``SNAP_TOL`` times the larger of the two it is solver
+        noise and becomes 0, and the target moves to the point it was measured from. Never judged against the
+        observed value: a slack of 82,114 measured from theta x0 = 82,114 when x0 = 1e15 is no noise.
         """
         efficient = self.family.efficient_value(self.options.orientation)
         score[np.abs(score - efficient) <= SNAP_TOL] = efficient
         if betas is not None:
             betas[np.abs(betas) <= SNAP_TOL] = 0.0
-        magnitude = np.where(observed > 0, observed, self.constants.scale)
-        noise = np.abs(slacks) <= SNAP_TOL * magnitude
-        sign = np.where(self.layout.mask(goods=True), 1.0, -1.0)    # target = observed + sign * slack
-        targets[noise] = (targets - sign * slacks)[noise]
+        sign = np.where(self.layout.mask(goods=True), 1.0, -1.0)    # target = measured_from + sign * slack
+        measured_from = targets - sign * slacks
+        noise = np.abs(slacks) <= SNAP_TOL * np.maximum(np.abs(targets), np.abs(measured_from))
+        targets[noise] = measured_from[noise]
         slacks[noise] = 0.0
 
-    def _finish(self, out: engine.BatchResult, ref_data: np.ndarray, ref_idx, observed: np.ndarray) -> Evaluation:
+    def _finish(self, out: engine.BatchResult, ref_data: np.ndarray, ref_idx) -> Evaluation:
         """Back to the user's units; exact efficient values; the NaN rule; the intensities the targets use."""
         v = out.output
         status = v.status.astype(object)
@@ -333,7 +334,7 @@ class Problem:
         score = np.full(k, np.nan) if v.score is None else np.asarray(v.score, dtype=float).copy()
         slacks, targets = matrix(v.slacks, True), matrix(v.targets, True)
         betas = matrix(v.betas, False) if self.family.has_betas else None
-        self._snap(score, slacks, targets, betas, observed)
+        self._snap(score, slacks, targets, betas)
         ok = status == "optimal"
         # a failed detail stage (the max-slack slacks) keeps the score; its status says what failed
         detail_failed = np.zeros(k, dtype=bool) if v.detail_failed is None else np.asarray(v.detail_failed) == 1
@@ -372,6 +373,6 @@ class Problem:
                       progress=None) -> list[Evaluation]:
         """Several (points, reference) evaluations as one parallel map over the workers."""
         built = [self._job(p, r, super_efficiency, score_outside, detail) for p, r in requests]
-        outs = engine.run_jobs([job for job, _, _ in built], method=method, n_jobs=n_jobs, chunk_size=chunk_size,
+        outs = engine.run_jobs([job for job, _ in built], method=method, n_jobs=n_jobs, chunk_size=chunk_size,
                                progress=progress)
-        return [self._finish(out, job.ref_data, ref_idx, observed) for out, (job, ref_idx, observed) in zip(outs, built)]
+        return [self._finish(out, job.ref_data, ref_idx) for out, (job, ref_idx) in zip(outs, built)]

@@ -251,8 +251,8 @@ def F_(v):
 # ----------------------------------------------------------------------------------------------------
 
 SCORE_TOL = 1e-6         # a score's largest accepted error, relative to the exact score
-SLACK_TOL = 1e-6         # the max-slack optimum's, relative to the magnitude of the targets and the data
-PEER_TOL = 1e-6          # targets rebuilt from the peers, relative to the magnitude of their terms
+SLACK_TOL = 1e-6         # the max-slack optimum's, relative to the targets' and moved points' magnitude
+PEER_TOL = 1e-6          # targets rebuilt from the peers, relative to their terms', the target's and moved point's
 
 
 def badly_scaled_instance(rng, n_range=(5, 9)):
@@ -321,6 +321,7 @@ def judge(res, df, inputs, outputs, bads, options):
     slack_stage = next((s for s in spec.stages if isinstance(s, MaxSlackStage)), None)
     efficient = problem.family.efficient_value(problem.options.orientation)
     observed = df[list(inputs) + list(outputs) + list(bads)].to_numpy(dtype=float)
+    goods = np.isin(np.arange(observed.shape[1]), np.arange(len(inputs), len(inputs) + len(outputs)))
     peers = res.peers.assign(row=res.peers.peer.map({label: i for i, label in enumerate(df.index)}))
     counts = {"ok": 0, "nan": 0, "slack_nan": 0, "wrong_status": 0, "wrong_number": 0}
     failures = []
@@ -342,21 +343,32 @@ def judge(res, df, inputs, outputs, bads, options):
             counts["slack_nan"] += 1
         else:
             target = res.targets.iloc[o].to_numpy(dtype=float)
+            # each variable is judged on its own scale: its target and the point its slack is measured from (target
+            # -/+ slack; a snapped slack moves the target by a share of these), with that point's own terms where it
+            # is a difference (DDF's x0 - beta g, known to the rounding of beta g), never the observed value (a slack
+            # of 82,114 measured from a radially contracted 1e15 is not noise)
+            moved = target - np.where(goods, 1.0, -1.0) * res.slacks.iloc[o].to_numpy(dtype=float)
+            scale = np.abs(target) + np.abs(moved)
             if slack_stage is not None:
+                move = slack_stage.score_stage.moved
+                scale += np.abs(move(problem.rows[[o]], np.array([got])) - move(problem.rows[[o]], np.zeros(1)))[0] \
+                    * problem.scale
                 sign = np.sign(slack_stage.slack_cost)
                 got_value = float(sign @ target)
                 want = float(exact[o]["slacks"][1]) if "slacks" in exact[o] else got_value
-                size = float(np.abs(sign) @ (np.abs(target) + observed[o]))
+                size = float(np.abs(sign) @ scale)
                 if abs(got_value - want) > SLACK_TOL * size:
                     verdict = "wrong_number"
                     failures.append((configuration_key(options), label, "max-slack optimum", got_value, want))
             # targets are the peers' combination (but super-SBM's, which are the DMU's own values plus its slacks)
+            mine = peers[peers.dmu == label]
+            if verdict == "ok" and opts["super_efficiency"] and (mine.peer == label).any():
+                verdict = "wrong_number"          # super-efficiency excludes the DMU from its own reference set
+                failures.append((configuration_key(options), label, "its own peer under super-efficiency"))
             if verdict == "ok" and not (problem.family.name == "sbm" and opts["super_efficiency"]):
-                mine = peers[peers.dmu == label]
                 weight, data = mine.weight.to_numpy(), observed[mine.row.to_numpy()]
                 combination = weight @ data if len(mine) else np.zeros_like(target)
-                # (a target may be moved point -/+ slack, known to the accuracy of the DMU's own value)
-                size = (np.abs(weight) @ data if len(mine) else 0.0) + np.abs(target) + observed[o]
+                size = (np.abs(weight) @ data if len(mine) else 0.0) + scale
                 if (np.abs(combination - target) > PEER_TOL * size).any():
                     verdict = "wrong_number"
                     failures.append((configuration_key(options), label, "peers do not rebuild the targets",

@@ -255,6 +255,14 @@ class Stage:
         By default no guarantee."""
         return False
 
+    def implied_upper(self, extra_matrix: np.ndarray, extra_upper: np.ndarray) -> np.ndarray:
+        """Upper bounds of the stage's own columns that every feasible point of its LP satisfies (k x n_extra_cols,
+        inf where none), given the k LPs' own-column coefficients and bounds: a fact of the model, as
+        :meth:`objective_range`. The certificate of a ``relative_objective`` stage uses them to bound how far the
+        optimum can lie from an objective whose reduced costs are only known to a relative tolerance. By default
+        the columns' own bounds."""
+        return extra_upper
+
     def select(self, prev: dict) -> np.ndarray:
         """Boolean mask of the DMUs (rows of ``prev``) that need this stage."""
         return np.ones(len(prev["status"]), dtype=bool)

@@ -67,7 +67,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, StageOutput, convexity_bounds, dominance_sense,
-                   multipliers_from_duals)
+                   multipliers_from_duals, nonnegative_slacks)
 from .registry import ModelFamily, register
 
 ORIENTATIONS = ("nonoriented", "input", "output")
@@ -179,6 +179,16 @@ class SBMScore(_SBMStage):
     def objective_range(self, in_reference):
         return 0.0, 1.0       # rho in [0, 1] whatever the reference set (slacks never exceed the data)
 
+    def implied_upper(self, extra_matrix, extra_upper):
+        # the normalisation row t + sum_r w_r S'_r = 1 has non-negative terms: t <= 1 and S'_r <= 1 / w_r (no
+        # bound where w_r = 0); an input row X'Lambda + div_i S'_i = t x_i0 with div_i = x_i0 (or x_i0 = 0) gives
+        # S'_i <= t <= 1
+        L = self.layout
+        norm = extra_matrix[:, self.norm_row, 1 + L.m:]
+        with np.errstate(divide="ignore"):
+            outputs = np.where(norm > 0, 1.0 / norm, INF)
+        return np.hstack([np.ones((extra_matrix.shape[0], 1 + L.m)), outputs])
+
     def patch(self, data0, prev):
         L = self.layout
         p = self.base_patch(data0, sign=1.0)
@@ -206,6 +216,9 @@ class SBMScore(_SBMStage):
             scale = 1.0 / t
         slacks = x0 - targets
         slacks[:, L.goods] = -slacks[:, L.goods]
+        # every data row is an equality with a slack column >= 0, so a negative slack is the row's certified
+        # residual (relative to the row's terms, about t x0): 0, with the target at the DMU's own value
+        slacks, targets = nonnegative_slacks(L, slacks, targets)
         cin, cout = self.weights_for(data0)
         # a zero input (zeros="small_positive") has target and slack 0: its term (small - 0) / small is 1
         kept = np.where(x0[:, L.inputs] > 0, targets[:, L.inputs], self.small[L.inputs])
