@@ -35,11 +35,16 @@ _PUBLIC = {
     "sfa": "analyses.sfa",
     "partial_frontier": "analyses.partial",
     "PartialFrontierResult": "results",
+    "returns_to_scale": "analyses.returns_to_scale",
+    "ReturnsToScaleResult": "results",
+    "cross_efficiency": "analyses.cross_efficiency",
+    "CrossEfficiencyResult": "results",
 }
 
 __all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "bootstrap", "second_stage",
-           "sfa", "partial_frontier", "EfficiencyResult", "ProductivityResult", "EconomicResult", "MetafrontierResult",
-           "WindowAnalysisResult", "BootstrapResult", "SecondStageResult", "PartialFrontierResult", "Specification"]
+           "sfa", "partial_frontier", "returns_to_scale", "cross_efficiency", "EfficiencyResult", "ProductivityResult", "EconomicResult", "MetafrontierResult",
+           "WindowAnalysisResult", "BootstrapResult", "SecondStageResult", "PartialFrontierResult",
+           "ReturnsToScaleResult", "CrossEfficiencyResult", "Specification"]
 
 
 def __getattr__(name: str):

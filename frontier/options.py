@@ -85,10 +85,18 @@ INTERVALS = ("percentile", "basic")
 #: order-alpha (Aragon, Daouia & Thomas-Agnan 2005); and their orientations
 PARTIAL_ESTIMATORS = ("fdh", "order_m", "order_alpha")
 PARTIAL_ORIENTATIONS = ("input", "output")
+#: the orientations of the radial analyses around the scores (returns to scale)
+RADIAL_ORIENTATIONS = ("input", "output")
+#: how returns to scale are told apart: Färe, Grosskopf & Lovell's comparison of the CRS, VRS and NIRS scores (as
+#: DEAP), or Banker & Thrall's smallest and largest sum of lambdas over the CRS optima
+RTS_RULES = ("deap", "banker_thrall")
+#: cross-efficiency: the weights each DMU rates the others with (Sexton et al. 1986's own optimal weights as the
+#: solver returns them; Doyle & Green 1994's aggressive and benevolent secondary goals; Liang et al. 2008's game)
+CROSS_EFFICIENCY_VARIANTS = ("simple", "aggressive", "benevolent", "game")
 
 #: the public functions whose parameters :data:`PARAMETERS` describes (the keys of per-analysis entries)
 ANALYSES = ("efficiency", "productivity", "metafrontier", "window_analysis", "bootstrap", "economic",
-            "second_stage", "sfa", "partial_frontier")
+            "second_stage", "sfa", "partial_frontier", "returns_to_scale", "cross_efficiency")
 
 # ----------------------------------------------------------------------------------------------------
 # the parameter table
@@ -228,9 +236,12 @@ PARAMETERS: dict[str, Param] = _table(
           "导向：input 投入导向（产出不变、减少投入；径向模型默认，得分 theta <= 1）；output 产出导向（投入不变、增加产出；"
           "径向得分 phi >= 1）；nonoriented 非导向（同时调整投入与产出；SBM 默认）。方向性模型改用 --direction",
           choices=ORIENTATIONS, choices_for={"bootstrap": BOOTSTRAP_ORIENTATIONS,
-                                             "partial_frontier": PARTIAL_ORIENTATIONS},
-          defaults={"bootstrap": "input", "partial_frontier": "input"},
+                                             "partial_frontier": PARTIAL_ORIENTATIONS,
+                                             "returns_to_scale": RADIAL_ORIENTATIONS},
+          defaults={"bootstrap": "input", "partial_frontier": "input", "returns_to_scale": "input"},
           help_for={"bootstrap": "'input' (default; theta <= 1) or 'output' (phi >= 1)",
+                    "returns_to_scale": "'input' (default; theta <= 1) or 'output' (phi >= 1): the returns to scale "
+                                        "at the DMU's projection on the VRS frontier in that orientation",
                     "partial_frontier": "'input' (default): theta, the share of its inputs a DMU needs (FDH <= 1; "
                                         "order-m and order-alpha may exceed 1, super-efficient); 'output': phi, the "
                                         "factor its outputs could grow by (FDH >= 1; partial frontiers may give < 1)"}),
@@ -471,5 +482,35 @@ PARAMETERS: dict[str, Param] = _table(
     Param("log", "switch", "take the natural logs of the output and inputs (default); --no-log when the columns "
           "already hold logs", "对产出与投入取自然对数（默认）；若数据已取对数，使用 --no-log", default=True),
     Param("max_iter", "count", "the iteration limit of the maximum-likelihood fit (BFGS)",
-          "极大似然估计（BFGS 算法）的最大迭代次数", default=1000, metavar="N"),
+          "极大似然估计（BFGS 算法）的最大迭代次数", default=1000, defaults={"cross_efficiency": 100}, metavar="N",
+          help_for={"cross_efficiency": "with --variant game: the iteration limit of Liang et al.'s (2008) algorithm "
+                                        "(default 100)"},
+          zh_for={"cross_efficiency": "博弈交叉效率（--variant game）算法的最大迭代次数（默认 100）"}),
+    # ---- returns to scale and cross-efficiency
+    Param("rule", "choice",
+          "how returns to scale are told apart: 'deap' (default) compares the CRS, VRS and NIRS scores (Fare, "
+          "Grosskopf & Lovell; as DEAP): CRS = VRS -> crs, else NIRS = VRS -> drs, else irs; 'banker_thrall' takes "
+          "the smallest and largest sum of lambdas over the CRS optima (two more LPs per DMU). Both give the same "
+          "class (Seiford & Zhu 1999)",
+          "规模报酬的判定规则：deap（默认）比较 CRS、VRS 与 NIRS 得分（Färe、Grosskopf 与 Lovell，同 DEAP）：CRS = VRS "
+          "为 crs，否则 NIRS = VRS 为 drs，否则为 irs；banker_thrall 取 CRS 全部最优解中 lambda 之和的最小值与最大值"
+          "（Banker 与 Thrall，每个 DMU 多解两个线性规划）。两者结论相同（Seiford 与 Zhu 1999）",
+          choices=RTS_RULES, default="deap"),
+    Param("tolerance", "float",
+          "relative tolerance under which two scores (or a sum of lambdas and 1) count as equal (default 1e-6)",
+          "判定两个得分（或 lambda 之和与 1）相等的相对容差（默认 1e-6）",
+          default=1e-6,
+          help_for={"cross_efficiency": "with --variant game: the iterations stop when no DMU's game "
+                                        "cross-efficiency moves by more than this (default 1e-6)"},
+          zh_for={"cross_efficiency": "博弈交叉效率的收敛容差：各 DMU 的博弈交叉效率变化都不超过此值时停止（默认 1e-6）"}),
+    Param("variant", "choice",
+          "the weights each DMU rates the others with, in the input-oriented CRS multiplier form: 'aggressive' "
+          "(default; Doyle & Green 1994: among its optimal weights, those that minimise the others' efficiency), "
+          "'benevolent' (those that maximise it), 'simple' (the optimal weights the solver returns; Sexton et al. "
+          "1986; not unique), 'game' (Liang et al. 2008: each DMU maximises its efficiency while no other falls "
+          "below its game cross-efficiency, iterated to the Nash equilibrium)",
+          "交叉效率中各 DMU 评价他者所用的权重（投入导向 CRS 乘数模型）：aggressive 进攻型（默认；Doyle 与 Green 1994，"
+          "在自身最优权重中使他者效率最小）；benevolent 仁慈型（使他者效率最大）；simple 求解器给出的最优权重（Sexton 等 "
+          "1986，不唯一）；game 博弈交叉效率（Liang 等 2008，迭代至纳什均衡）",
+          choices=CROSS_EFFICIENCY_VARIANTS, default="aggressive"),
 )

@@ -197,8 +197,14 @@ class Problem:
         epsilon): every row of ``rows`` (the LP's units) against all of them, itself included, on the engine's
         defaults; the values the model's last stage decodes. The family receives this as its ``calibrate`` hook's
         ``solve``, so a model never calls the engine itself."""
-        job = engine.Job(spec, np.ascontiguousarray(rows[:, : self.layout.d]), rows, np.arange(len(rows)))
-        return engine.run_jobs([job])[0].values
+        return self.solve_auxiliary_many(spec, [rows])[0]
+
+    def solve_auxiliary_many(self, spec: ModelSpec, row_sets: list) -> list[dict]:
+        """:meth:`solve_auxiliary` for several sets of rows (each against itself) as one engine call, so that the
+        engine packs and parallelises them (e.g. a cross-efficiency game's LPs, one set per player)."""
+        jobs = [engine.Job(spec, np.ascontiguousarray(rows[:, : self.layout.d]), rows, np.arange(len(rows)))
+                for rows in row_sets]
+        return [out.values for out in engine.run_jobs(jobs)]
 
     @property
     def parameters(self) -> dict | None:

@@ -12,13 +12,15 @@ from .bootstrap import BootstrapResult
 from .economic import EconomicResult
 from .efficiency import EfficiencyResult, efficiency_table
 from .malmquist_bootstrap import MalmquistBootstrap
+from .cross_efficiency import CrossEfficiencyResult
 from .metafrontier import MetafrontierResult
 from .partial import PartialFrontierResult
+from .returns_to_scale import ReturnsToScaleResult
 from .productivity import ProductivityResult, productivity_table
 from .second_stage import SecondStageResult
 from .window import WindowAnalysisResult
 
-__all__ = ["BootstrapResult", "EconomicResult", "EfficiencyResult", "FileExports", "MalmquistBootstrap",
+__all__ = ["BootstrapResult", "CrossEfficiencyResult", "ReturnsToScaleResult", "EconomicResult", "EfficiencyResult", "FileExports", "MalmquistBootstrap",
            "MetafrontierResult", "PartialFrontierResult", "ProductivityResult", "Reportable", "SecondStageResult",
            "Specification", "Summary", "SummaryViews", "WindowAnalysisResult", "efficiency_table", "leading_columns",
            "level_means", "productivity_table"]
