@@ -27,7 +27,9 @@ BASE = {"efficiency": ["-x", "capital", "labour", "-y", "value_added"],
         "economic": ["-x", "capital", "labour", "-y", "value_added", "--prices", "capital=1", "labour=2"],
         "second-stage": ["--score", "capital", "--covariates", "labour"],
         "sfa": ["--output", "value_added", "-x", "capital", "labour"],
-        "partial-frontier": ["-x", "capital", "labour", "-y", "value_added"]}
+        "partial-frontier": ["-x", "capital", "labour", "-y", "value_added"],
+        "returns-to-scale": ["-x", "capital", "labour", "-y", "value_added"],
+        "cross-efficiency": ["-x", "capital", "labour", "-y", "value_added"]}
 #: a column for each option naming columns
 COLUMNS = {"bad_outputs": "so2", "id": "city", "entity": "city", "period": "year", "group": "region",
            "reference": "ref", "inputs": "energy", "outputs": "value_added", "covariates": "energy",

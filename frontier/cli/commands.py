@@ -293,6 +293,30 @@ examples:
   frontier partial-frontier firms.csv --inputs K L --outputs Y --estimator fdh -o fdh.csv
 """
 
+RETURNS_TO_SCALE_EPILOG = """\
+output columns (one row per DMU; merge on the --id columns):
+  crs, vrs, nirs: the radial scores (input theta <= 1, output phi >= 1); scale_efficiency (CRS / VRS, output
+  VRS / CRS; in (0, 1]); rts: irs, crs or drs at the DMU's projection (--rule deap: CRS = VRS -> crs, else NIRS =
+  VRS -> drs, else irs, as DEAP; --rule banker_thrall: the smallest and largest sum of lambdas over the CRS optima,
+  also written); scale_elasticity; mpss_<variable>: the most productive scale size. See docs/returns-to-scale.md.
+
+examples:
+  frontier returns-to-scale firms.csv --inputs K L --outputs Y --id firm -o rts.xlsx      # DEAP's table
+  frontier returns-to-scale firms.csv --inputs K L --outputs Y --orientation output --rule banker_thrall -o rts.csv
+"""
+
+CROSS_EFFICIENCY_EPILOG = """\
+output columns (one row per DMU; merge on the --id columns):
+  ccr (the CCR input score, the self-appraisal), cross_efficiency (the mean of the DMU's ratings by every DMU),
+  peer_appraisal (by the others only), rank (1 = best), maverick ((ccr - peer) / peer). Excel adds the matrix
+  (rows rate, columns are rated) and the weights (or, --variant game, the iterations). See
+  docs/cross-efficiency.md.
+
+examples:
+  frontier cross-efficiency firms.csv --inputs K L --outputs Y --id firm -o cross.xlsx    # aggressive (default)
+  frontier cross-efficiency firms.csv --inputs K L --outputs Y --variant game --tolerance 1e-4 -o game.csv
+"""
+
 
 def _second_stage_call(function, data, keywords, args):
     """The scores are FILE's --score column; the covariates (and --id) its other columns."""
@@ -453,6 +477,36 @@ COMMANDS = (
                Plot("--plot-outliers", "save the outlier plot: the share of super-efficient DMUs against m or alpha "
                                        "(Daraio & Simar 2007)",
                     lambda res, file, args: res.draw("outliers", file)))),
+    Command(
+        "returns-to-scale", "returns_to_scale",
+        help="returns to scale of every DMU (irs / crs / drs), scale efficiency, scale elasticity and MPSS",
+        description="Returns to scale of every DMU (row) from the radial CRS, VRS and NIRS scores (as DEAP) or from "
+                    "Banker & Thrall's sums of lambdas, with scale efficiency, the scale elasticity and the most "
+                    "productive scale size. Options mirror frontier.returns_to_scale().",
+        epilog=RETURNS_TO_SCALE_EPILOG,
+        groups=(("variables", ("inputs", "outputs", "id")),
+                ("model", ("orientation", "rule", "tolerance")),
+                ("computation", ENGINE)),
+        required=("inputs", "outputs"),
+        keep_data=_copy_with_id, saved=lambda args: "returns to scale",
+        plots=(Plot("--plot", "save a plot of scale efficiency against the VRS score by returns to scale (.png, "
+                              ".pdf, .svg; needs matplotlib)",
+                    lambda res, file, args: res.draw("scale", file)),)),
+    Command(
+        "cross-efficiency", "cross_efficiency",
+        help="cross-efficiency matrix, mean cross-efficiency, rank and maverick index (CCR multiplier form)",
+        description="Every DMU rated with every DMU's CCR weights (Sexton et al. 1986), with Doyle & Green's (1994) "
+                    "aggressive or benevolent secondary goal or Liang et al.'s (2008) game cross-efficiency. "
+                    "Options mirror frontier.cross_efficiency().",
+        epilog=CROSS_EFFICIENCY_EPILOG,
+        groups=(("variables", ("inputs", "outputs", "id")),
+                ("cross-efficiency", ("variant", "tolerance", "max_iter")),
+                ("computation", ENGINE)),
+        required=("inputs", "outputs"),
+        keep_data=_copy_with_id, saved=lambda args: "cross-efficiencies",
+        plots=(Plot("--plot", "save the CCR scores and mean cross-efficiencies by rank (.png, .pdf, .svg; needs "
+                              "matplotlib)",
+                    lambda res, file, args: res.draw("ranking", file)),)),
 )
 
 COMMAND = {cmd.name: cmd for cmd in COMMANDS}
