@@ -23,6 +23,7 @@ _PUBLIC = {
     "EconomicResult": "results",
     "metafrontier": "analyses.metafrontier",
     "window_analysis": "analyses.window",
+    "network": "analyses.network",
     "EfficiencyResult": "results",
     "MetafrontierResult": "results",
     "ProductivityResult": "results",
@@ -39,12 +40,10 @@ _PUBLIC = {
     "ReturnsToScaleResult": "results",
     "cross_efficiency": "analyses.cross_efficiency",
     "CrossEfficiencyResult": "results",
+    "NetworkResult": "results",
 }
 
-__all__ = ["efficiency", "productivity", "economic", "metafrontier", "window_analysis", "bootstrap", "second_stage",
-           "sfa", "partial_frontier", "returns_to_scale", "cross_efficiency", "EfficiencyResult", "ProductivityResult", "EconomicResult", "MetafrontierResult",
-           "WindowAnalysisResult", "BootstrapResult", "SecondStageResult", "PartialFrontierResult",
-           "ReturnsToScaleResult", "CrossEfficiencyResult", "Specification"]
+__all__ = list(_PUBLIC)    # every public name, in one place: the table above
 
 
 def __getattr__(name: str):

@@ -93,10 +93,12 @@ RTS_RULES = ("deap", "banker_thrall")
 #: cross-efficiency: the weights each DMU rates the others with (Sexton et al. 1986's own optimal weights as the
 #: solver returns them; Doyle & Green 1994's aggressive and benevolent secondary goals; Liang et al. 2008's game)
 CROSS_EFFICIENCY_VARIANTS = ("simple", "aggressive", "benevolent", "game")
+#: the network DEA models (:func:`frontier.network`): Kao & Hwang's relational model, Chen et al.'s additive one
+NETWORK_MODELS = ("relational", "additive")
 
 #: the public functions whose parameters :data:`PARAMETERS` describes (the keys of per-analysis entries)
 ANALYSES = ("efficiency", "productivity", "metafrontier", "window_analysis", "bootstrap", "economic",
-            "second_stage", "sfa", "partial_frontier", "returns_to_scale", "cross_efficiency")
+            "second_stage", "sfa", "partial_frontier", "returns_to_scale", "cross_efficiency", "network")
 
 # ----------------------------------------------------------------------------------------------------
 # the parameter table
@@ -113,7 +115,8 @@ KINDS = ("columns",    # one or more column names
          "pairs",      # NAME=VALUE pairs (weights, prices)
          "rule",       # one of ``choices`` or a number (bandwidth)
          "seed",       # a whole number >= 0 (a random seed)
-         "mask")       # a column of 0/1 (true/false) marking rows
+         "mask",       # a column of 0/1 (true/false) marking rows
+         "structure")  # a dict or list describing a structure (a network's nodes and links)
 
 
 @dataclass(frozen=True)
@@ -225,9 +228,12 @@ PARAMETERS: dict[str, Param] = _table(
           "DEA 模型：sbm 基于松弛的测度（Tone，非径向，默认）；radial 径向模型（CCR/BCC），所有投入等比例缩减（或所有"
           "产出等比例扩张）；ddf 方向距离函数，沿 --direction 方向移动；nddf 非径向方向距离函数，每个变量各有步长；"
           "sbm_ddf 基于松弛的方向性无效率（Fukuyama-Weber）；ebm 混合距离模型（EBM，Tone 与 Tsutsui）",
-          default="sbm", defaults={"productivity": None, "bootstrap": "radial"},
+          default="sbm", defaults={"productivity": None, "bootstrap": "radial", "network": "relational"},
+          choices_for={"network": NETWORK_MODELS},
           help_for={"productivity": "the DEA model (as for 'frontier efficiency'; default sbm, radial for --index "
                                     "hicks_moorsteen, ddf for lhm)",
+                    "network": "'relational' (Kao & Hwang 2008; Kao 2009; default) or 'additive' (Chen, Cook, Li & "
+                               "Zhu 2009)",
                     "bootstrap": "'radial' (CCR/BCC), the only model with an established bootstrap"}),
     Param("orientation", "choice",
           "which side of production the score improves. 'input': use less input for the same outputs (radial "
@@ -248,7 +254,8 @@ PARAMETERS: dict[str, Param] = _table(
     Param("rts", "choice", _RTS_HELP,
           "规模报酬：vrs 规模报酬可变（默认，DMU 只与规模相近者比较）；crs 规模报酬不变（规模无关）；nirs 规模报酬非递增；"
           "ndrs 规模报酬非递减",
-          choices=RTS, default="vrs", choices_for={"bootstrap": BOOTSTRAP_RTS},
+          choices=RTS, default="vrs", choices_for={"bootstrap": BOOTSTRAP_RTS, "network": ("crs", "vrs")},
+          defaults={"network": "crs"},
           help_for={"economic": _RTS_HELP + ". Profit is bounded only under vrs (or ndrs)"}),
     Param("super_efficiency", "switch",
           "super-efficiency: each DMU leaves its own reference set, so efficient DMUs get scores beyond the "
@@ -513,4 +520,16 @@ PARAMETERS: dict[str, Param] = _table(
           "在自身最优权重中使他者效率最小）；benevolent 仁慈型（使他者效率最大）；simple 求解器给出的最优权重（Sexton 等 "
           "1986，不唯一）；game 博弈交叉效率（Liang 等 2008，迭代至纳什均衡）",
           choices=CROSS_EFFICIENCY_VARIANTS, default="aggressive"),
+    # ---- network DEA
+    Param("nodes", "structure",
+          "the network's nodes: {node: {'inputs': [...], 'outputs': [...]}} (a role may be {measure: column} for "
+          "columns that are shares of one measure)",
+          "网络的节点：{节点: {'inputs': [...], 'outputs': [...]}}（同一指标的分摊列可写作 {指标: 列}）"),
+    Param("links", "structure",
+          "the intermediate products: [{'from': node, 'to': node, 'column': column}] (optionally 'measure')",
+          "中间产品（连接）：[{'from': 节点, 'to': 节点, 'column': 列}]（可选 'measure'）", default=()),
+    Param("stages", "structure", "the nodes grouped into stages in order (default: by their depth in the network)",
+          "按顺序将节点分为各阶段（默认按网络中的层级）"),
+    Param("ccr", "switch", "also report the independent CCR scores of the black box and of each node (default on)",
+          "同时报告黑箱及各节点独立的 CCR 效率（默认开启）", default=True),
 )

@@ -14,13 +14,15 @@ from .efficiency import EfficiencyResult, efficiency_table
 from .malmquist_bootstrap import MalmquistBootstrap
 from .cross_efficiency import CrossEfficiencyResult
 from .metafrontier import MetafrontierResult
+from .network import NetworkResult
 from .partial import PartialFrontierResult
 from .returns_to_scale import ReturnsToScaleResult
 from .productivity import ProductivityResult, productivity_table
 from .second_stage import SecondStageResult
 from .window import WindowAnalysisResult
 
-__all__ = ["BootstrapResult", "CrossEfficiencyResult", "ReturnsToScaleResult", "EconomicResult", "EfficiencyResult", "FileExports", "MalmquistBootstrap",
-           "MetafrontierResult", "PartialFrontierResult", "ProductivityResult", "Reportable", "SecondStageResult",
+__all__ = ["BootstrapResult", "CrossEfficiencyResult", "EconomicResult", "EfficiencyResult", "FileExports",
+           "MalmquistBootstrap", "MetafrontierResult", "NetworkResult", "PartialFrontierResult", "ProductivityResult",
+           "Reportable", "ReturnsToScaleResult", "SecondStageResult",
            "Specification", "Summary", "SummaryViews", "WindowAnalysisResult", "efficiency_table", "leading_columns",
            "level_means", "productivity_table"]

@@ -64,6 +64,7 @@ EXTRAS = {
     "group": None,                      # the column naming each DMU's group
     "meta": None,                       # "pooled" or "union" (metafrontier efficiency)
     "texts": None,                      # how reports name the index (results.productivity.IndexTexts, from INDICES)
+    "network": None,                    # network DEA: {"nodes": (...), "stages": ((...), ...), "measures": (...)}
 }
 _SETTINGS = tuple(f.name for f in fields(ModelSettings))
 _LISTED = ("inputs", "outputs", "bad_outputs", "id")       # read back as lists through the mapping
