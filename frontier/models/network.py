@@ -159,6 +159,8 @@ class NetworkStage(Stage):
         return in_reference and not self.tie    # every node at the DMU itself, theta = 1
 
     def select(self, prev):
+        if not self.tie:
+            return np.ones(len(prev["status"]), dtype=bool)
         return prev["status"] == "optimal"
 
     def patch(self, data0, prev):
