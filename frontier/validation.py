@@ -36,6 +36,7 @@ from .analyses.economic import economic
 from .analyses.bootstrap import bootstrap
 from .analyses.efficiency import efficiency
 from .analyses.metafrontier import metafrontier
+from .analyses.network import network
 from .indices import productivity
 from .models.registry import model_option_names
 from .analyses.sfa import sfa
@@ -172,8 +173,8 @@ RUN_KEYS = {"call", "options", "label", "data_rows"}
 CHECK_KEYS = {"name", "run", "compare", "rows", "transform", "tolerance", "soft", "error", "expected_file",
               "expected_values", "label", "requires"}
 CALLS = {"efficiency": efficiency, "productivity": productivity, "economic": economic, "metafrontier": metafrontier,
-         "sfa": sfa, "bootstrap": bootstrap}
-KEYED_CALLS = ("efficiency", "economic", "metafrontier", "sfa", "bootstrap")   # one row per DMU, named by ``key``
+         "sfa": sfa, "bootstrap": bootstrap, "network": network}
+KEYED_CALLS = ("efficiency", "economic", "metafrontier", "sfa", "bootstrap", "network")   # one row per DMU, named by ``key``
 
 # transforms applied to the computed side of a check; "ratio" takes a pair [numerator, denominator]
 TRANSFORMS: dict[str, Callable] = {
@@ -197,9 +198,12 @@ SFA_PARAMETER_QUANTITIES = {"estimate", "std_error"}
 SFA_PARAMETER_KEY = ["stage", "parameter"]
 # columns of the bootstrap's estimates, and "bandwidth": one number per run, compared with every selected row
 BOOTSTRAP_QUANTITIES = {"score", "bias", "bias_corrected", "lower", "upper", "bias_to_variance", "bandwidth"}
+# a network run: the system score, and per node or stage (``<kind>.<node or stage number>``) the tables of the result
+NETWORK_QUANTITIES = {"system", "node", "stage", "slack", "ccr"}
 QUANTITIES = {"efficiency": EFFICIENCY_QUANTITIES, "productivity": PRODUCTIVITY_QUANTITIES,
               "economic": ECONOMIC_QUANTITIES, "metafrontier": METAFRONTIER_QUANTITIES,
-              "sfa": SFA_OBSERVATION_QUANTITIES | SFA_PARAMETER_QUANTITIES, "bootstrap": BOOTSTRAP_QUANTITIES}
+              "sfa": SFA_OBSERVATION_QUANTITIES | SFA_PARAMETER_QUANTITIES, "bootstrap": BOOTSTRAP_QUANTITIES,
+              "network": NETWORK_QUANTITIES}
 
 
 def _fail(case: str, where: str, message: str):
@@ -429,6 +433,8 @@ class DescribedCase:
                     results[run_id] = economic(frame, inputs, outputs, **options)
                 elif run["call"] == "sfa":
                     results[run_id] = sfa(frame, output=outputs[0], inputs=inputs, **options)
+                elif run["call"] == "network":          # the network (nodes, links) is in the run's options
+                    results[run_id] = network(frame, **options)
                 else:
                     results[run_id] = CALLS[run["call"]](frame, inputs=inputs, outputs=outputs,
                                                          bad_outputs=bad_outputs, **options)
@@ -452,6 +458,13 @@ class DescribedCase:
             return _sfa_parameters(res)[kind] if kind in SFA_PARAMETER_QUANTITIES else res.to_frame()[kind]
         if call == "bootstrap":
             return res.bandwidth if kind == "bandwidth" else res.estimates[kind]
+        if call == "network":
+            if kind == "system":
+                return res.system
+            table = {"node": res.nodes, "stage": res.stages, "slack": res.slacks, "ccr": res.ccr}[kind]
+            if table is None or name not in table.columns:
+                raise KeyError(f"the network result has no {kind} column {name!r}")
+            return table[name]
         return self._productivity_quantity(res, kind, self.description["runs"][run_id].get("options", {}))
 
     def _productivity_quantity(self, res, kind: str, options: dict) -> pd.Series:
