@@ -661,3 +661,30 @@ def economic_with_bads(kind, X, Y, B, o, w=None, p=None, *, rts="vrs", disposabi
     objective = {"cost": lambda: cp.Minimize(w @ x), "revenue": lambda: cp.Maximize(p @ y),
                  "profit": lambda: cp.Maximize(p @ y - w @ x)}[kind]()
     return _solve(objective, cons)
+
+
+def network_two_stage(X, Z, Y, o, model="relational", rts="crs", first_stage=False):
+    """Two-stage network DEA in multiplier form, written from the papers (x -> stage 1 -> z -> stage 2 -> y).
+
+    Relational (Kao & Hwang 2008, CRS): max u'y_o s.t. v'x_o = 1; w'z_j - v'x_j <= 0; u'y_j - w'z_j <= 0.
+    Additive (Chen, Cook, Li & Zhu 2009): max w'z_o + u'y_o (+ uA + uB) s.t. v'x_o + w'z_o = 1;
+    w'z_j + uA - v'x_j <= 0; u'y_j + uB - w'z_j <= 0 (uA, uB free under VRS, 0 under CRS).
+    ``first_stage``: the tie rule instead (stage 1's efficiency maximised with the system score held at its
+    optimum, Charnes-Cooper with v'x_o = 1); returns (system, stage 1 score)."""
+    v = cp.Variable(X.shape[1], nonneg=True)
+    w = cp.Variable(Z.shape[1], nonneg=True)
+    u = cp.Variable(Y.shape[1], nonneg=True)
+    free = cp.Variable(2) if rts == "vrs" else np.zeros(2)
+    cons = [Z @ w + free[0] - X @ v <= 0, Y @ u + free[1] - Z @ w <= 0]
+    if model == "relational":
+        status, system = _solve(cp.Maximize(Y[o] @ u), cons + [X[o] @ v == 1])
+    else:
+        status, system = _solve(cp.Maximize(Z[o] @ w + Y[o] @ u + cp.sum(free)), cons + [X[o] @ v + Z[o] @ w == 1])
+    if not first_stage:
+        return system
+    if model == "relational":
+        tie = cons + [X[o] @ v == 1, Y[o] @ u >= system * (1 - 1e-9)]
+    else:
+        tie = cons + [X[o] @ v == 1, Z[o] @ w + Y[o] @ u + cp.sum(free) >= system * (1 - 1e-9) * (1 + Z[o] @ w)]
+    _, first = _solve(cp.Maximize(Z[o] @ w + free[0]), tie)
+    return system, first
