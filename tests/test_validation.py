@@ -195,10 +195,7 @@ def test_runner_exit_codes(tmp_path, monkeypatch, capsys):
 
 # ---- the case descriptions (frontier/validation_cases.json) and the generic runner ----------------------
 
-NOT_AVAILABLE = {                      # the published cases whose model frontier does not have yet
-    "network_relational_kao_2009_example",          # network DEA (issue on network and dynamic DEA)
-    "network_relational_kao_hwang_2008_insurance",
-}
+NOT_AVAILABLE: set[str] = set()        # the published cases whose model frontier does not have yet (none today)
 PENDING_CHECKS: dict[str, int] = {}   # runnable cases with checks whose model is not there yet (none today)
 
 

@@ -38,6 +38,7 @@ from ..options import NETWORK_MODELS
 from ..results.base import ModelSettings
 from ..results.network import NetworkResult
 from ._pipeline import Analysis, progress_bar, public, spec_of
+from .efficiency import efficiency
 
 NETWORK = Analysis("network", roles=(), result=NetworkResult, serves="network")
 
@@ -347,8 +348,6 @@ def independent_ccr(layout: NetworkLayout, data: pd.DataFrame, matrix: np.ndarra
     """Input-oriented CCR scores of the black box (system inputs -> final outputs, measures summed over their
     columns) and of each node on its own (what it consumes -> what it produces), each an ordinary
     :func:`frontier.efficiency` run."""
-    from .efficiency import efficiency
-
     def score(consumed: np.ndarray, produced: np.ndarray) -> np.ndarray:
         xin = [m for m in range(layout.n_measures) if consumed[m].any()]
         yout = [m for m in range(layout.n_measures) if produced[m].any()]
