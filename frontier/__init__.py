@@ -41,6 +41,8 @@ _PUBLIC = {
     "cross_efficiency": "analyses.cross_efficiency",
     "CrossEfficiencyResult": "results",
     "NetworkResult": "results",
+    "dynamic": "analyses.dynamic",
+    "DynamicResult": "results.dynamic",
 }
 
 __all__ = list(_PUBLIC)    # every public name, in one place: the table above

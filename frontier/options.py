@@ -95,10 +95,27 @@ RTS_RULES = ("deap", "banker_thrall")
 CROSS_EFFICIENCY_VARIANTS = ("simple", "aggressive", "benevolent", "game")
 #: the network DEA models (:func:`frontier.network`): Kao & Hwang's relational model, Chen et al.'s additive one
 NETWORK_MODELS = ("relational", "additive")
+#: dynamic SBM (Tone & Tsutsui 2010): the kinds of carry-over (desirable, undesirable, discretionary,
+#: non-discretionary) and the returns to scale it is defined for
+CARRY_OVER_KINDS = ("good", "bad", "free", "fixed")
+DYNAMIC_RTS = ("vrs", "crs")
 
 #: the public functions whose parameters :data:`PARAMETERS` describes (the keys of per-analysis entries)
-ANALYSES = ("efficiency", "productivity", "metafrontier", "window_analysis", "bootstrap", "economic",
-            "second_stage", "sfa", "partial_frontier", "returns_to_scale", "cross_efficiency", "network")
+ANALYSES = (
+    "efficiency",
+    "productivity",
+    "metafrontier",
+    "window_analysis",
+    "bootstrap",
+    "economic",
+    "second_stage",
+    "sfa",
+    "partial_frontier",
+    "returns_to_scale",
+    "cross_efficiency",
+    "network",
+    "dynamic",
+)
 
 # ----------------------------------------------------------------------------------------------------
 # the parameter table
