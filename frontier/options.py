@@ -261,7 +261,8 @@ PARAMETERS: dict[str, Param] = _table(
           choices=ORIENTATIONS, choices_for={"bootstrap": BOOTSTRAP_ORIENTATIONS,
                                              "partial_frontier": PARTIAL_ORIENTATIONS,
                                              "returns_to_scale": RADIAL_ORIENTATIONS},
-          defaults={"bootstrap": "input", "partial_frontier": "input", "returns_to_scale": "input"},
+          defaults={"bootstrap": "input", "partial_frontier": "input", "returns_to_scale": "input",
+                    "dynamic": "nonoriented"},
           help_for={"bootstrap": "'input' (default; theta <= 1) or 'output' (phi >= 1)",
                     "returns_to_scale": "'input' (default; theta <= 1) or 'output' (phi >= 1): the returns to scale "
                                         "at the DMU's projection on the VRS frontier in that orientation",
@@ -271,7 +272,8 @@ PARAMETERS: dict[str, Param] = _table(
     Param("rts", "choice", _RTS_HELP,
           "规模报酬：vrs 规模报酬可变（默认，DMU 只与规模相近者比较）；crs 规模报酬不变（规模无关）；nirs 规模报酬非递增；"
           "ndrs 规模报酬非递减",
-          choices=RTS, default="vrs", choices_for={"bootstrap": BOOTSTRAP_RTS, "network": ("crs", "vrs")},
+          choices=RTS, default="vrs", choices_for={"bootstrap": BOOTSTRAP_RTS, "network": ("crs", "vrs"),
+                                                    "dynamic": DYNAMIC_RTS},
           defaults={"network": "crs"},
           help_for={"economic": _RTS_HELP + ". Profit is bounded only under vrs (or ndrs)"}),
     Param("super_efficiency", "switch",
@@ -488,6 +490,21 @@ PARAMETERS: dict[str, Param] = _table(
           "with --estimator order_m: the number of units m each DMU is compared with (default 25); as m grows the "
           "order-m frontier tends to the FDH frontier",
           "order-m 中每个 DMU 所比较的单元个数 m（默认 25）；m 越大，order-m 前沿越接近 FDH 前沿", metavar="M"),
+    # ---- dynamic SBM (Tone & Tsutsui 2010)
+    Param("carry_overs", "pairs",
+          "the carry-overs linking each period to the next, as KIND=COLUMN (the value in period t's row is the one "
+          "carried into t+1): 'good' (desirable, e.g. retained profit: counted like an output), 'bad' (undesirable, "
+          "e.g. bad debt: counted like an input), 'free' (discretionary, not counted), 'fixed' (non-discretionary, "
+          "held at its value), e.g. --carry-overs good=capital bad=npl",
+          "连接相邻时期的结转变量（carry-over），格式为 类型=列名（第 t 期行中的值结转到第 t+1 期）：good 期望结转（如留存"
+          "利润，视同产出）、bad 非期望结转（如不良贷款，视同投入）、free 自由结转（可调整、不计入效率）、fixed 固定结转"
+          "（不可调整，保持观测值），如 --carry-overs good=资本 bad=不良贷款",
+          metavar="KIND=COL"),
+    Param("period_weights", "pairs",
+          "the weight of each period in the overall dynamic SBM score, as PERIOD=WEIGHT for every period (normalised "
+          "to sum to 1; default equal)",
+          "各时期在动态 SBM 总效率中的权重，格式为 时期=权重，需给出每一期（自动归一化为和为 1；默认各期相等）",
+          metavar="PERIOD=W"),
     # ---- stochastic frontier analysis
     Param("output", "column", "the dependent variable's column: the output of a production frontier, the cost of a "
           "cost frontier", "因变量所在的列：生产前沿为产出，成本前沿为成本", flag="--output", metavar="COL"),

@@ -29,7 +29,9 @@ BASE = {"efficiency": ["-x", "capital", "labour", "-y", "value_added"],
         "sfa": ["--output", "value_added", "-x", "capital", "labour"],
         "partial-frontier": ["-x", "capital", "labour", "-y", "value_added"],
         "returns-to-scale": ["-x", "capital", "labour", "-y", "value_added"],
-        "cross-efficiency": ["-x", "capital", "labour", "-y", "value_added"]}
+        "cross-efficiency": ["-x", "capital", "labour", "-y", "value_added"],
+        "dynamic": ["--entity", "city", "--period", "year", "-x", "capital", "labour", "-y", "value_added"]}
+
 #: a column for each option naming columns
 COLUMNS = {"bad_outputs": "so2", "id": "city", "entity": "city", "period": "year", "group": "region",
            "reference": "ref", "inputs": "energy", "outputs": "value_added", "covariates": "energy",
@@ -141,7 +143,8 @@ def _cases():
                 continue
             elif p.kind == "pairs":             # prices: a column of the data or a number
                 tokens, expected = (["capital=ref", "labour=2"], {"capital": "ref", "labour": 2.0}) \
-                    if name == "prices" else (["capital=2"], {"capital": 2.0})
+                    if name == "prices" else (["good=energy"], [("good", "energy")]) if name == "carry_overs" \
+                    else (["capital=2"], {"capital": 2.0})
             else:
                 tokens, expected = [SAMPLES[p.kind][0]], SAMPLES[p.kind][1]
             for flag in action.option_strings:

@@ -18,7 +18,7 @@ from frontier.models import REGISTRY, family, model_names, register, resolve_opt
 from frontier.models.ddf import DDF
 from frontier.models.radial import FAMILY as RADIAL
 
-FAMILIES = {name: fam for name, fam in REGISTRY.items() if fam.serves == "efficiency"}   # efficiency()'s
+FAMILIES = {name: fam for name, fam in REGISTRY.items() if fam.serves == "efficiency" and fam.evaluates == "rows"}  # efficiency()'s
 
 INPUTS, OUTPUTS, BADS = ["x1", "x2"], ["y"], ["b"]
 

@@ -318,6 +318,21 @@ examples:
 """
 
 
+DYNAMIC_EPILOG = """\
+output columns (one row per entity and period; merge on the --entity and --period columns):
+  term (the period's efficiency within the entity's dynamic LP), overall (the entity's overall efficiency over all
+  periods), status, slack_<column> and target_<column> for every input, output, bad output and carry-over. Scores
+  are in (0, 1], 1 = efficient; a score is missing (never 0 or 1) when its LP failed. Excel adds the sheets 'terms'
+  (entity x period) and 'overall'. The panel must be balanced. See docs/models/dynamic.md.
+
+examples:
+  frontier dynamic panel.csv --entity city --period year --inputs labour energy --outputs gdp --bad-outputs so2 \\
+      --carry-overs good=capital -o dsbm.xlsx --plot terms.png
+  frontier dynamic banks.dta --entity bank --period year --inputs staff expense --outputs loans \\
+      --carry-overs good=earned_surplus bad=npl --orientation input --rts crs -o dsbm.dta
+"""
+
+
 def _second_stage_call(function, data, keywords, args):
     """The scores are FILE's --score column; the covariates (and --id) its other columns."""
     if args.score not in data.columns:
@@ -507,6 +522,22 @@ COMMANDS = (
         plots=(Plot("--plot", "save the CCR scores and mean cross-efficiencies by rank (.png, .pdf, .svg; needs "
                               "matplotlib)",
                     lambda res, file, args: res.draw("ranking", file)),)),
+    Command(
+        "dynamic", "dynamic",
+        help="dynamic SBM with carry-overs between periods (Tone & Tsutsui 2010): overall and term efficiencies",
+        description="Dynamic SBM (Tone & Tsutsui 2010): each entity's periods in one LP, linked by carry-overs "
+                    "(good, bad, free, fixed), with overall and per-period (term) efficiencies, slacks and targets. "
+                    "Options mirror frontier.dynamic().",
+        epilog=DYNAMIC_EPILOG, panel=True,
+        groups=(("panel", ("entity", "period")),
+                ("variables", VARIABLES + ("carry_overs",)),
+                ("model", ("orientation", "rts", "period_weights")),
+                ("computation", ENGINE)),
+        required=("entity", "period", "inputs", "outputs"),
+        keep_data=_merge_panel("left"), saved=lambda args: "dynamic SBM scores",
+        plots=(Plot("--plot", "save a plot of the term efficiencies over time (mean and interquartile band) "
+                              "(.png, .pdf, .svg; needs matplotlib)",
+                    lambda res, file, args: res.draw("terms", file)),)),
 )
 
 COMMAND = {cmd.name: cmd for cmd in COMMANDS}

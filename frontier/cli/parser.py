@@ -117,7 +117,16 @@ def encoding(text: str) -> str:
                                          "latin-1)") from None
 
 
-PAIRS = {"weights": weight, "prices": price}     # a ``pairs`` parameter's converter, by name
+def carry_over(text: str):
+    """``KIND=COLUMN`` (dynamic SBM's carry-overs): the pair ``(kind, column)``, the kind checked by the call."""
+    kind, sep, column = text.partition("=")
+    if not sep or not kind or not column:
+        raise argparse.ArgumentTypeError(f"carry-overs are KIND=COLUMN (good, bad, free or fixed), got {text!r}")
+    return kind, column
+
+
+PAIRS = {"weights": weight, "prices": price, "carry_overs": carry_over, "period_weights": weight}
+# a ``pairs`` parameter's converter, by name
 
 # ----------------------------------------------------------------------------------------------------
 # the options that are the command line's own (files, plots, messages): no keyword of the function

@@ -54,7 +54,7 @@ def arguments(cmd, args, frame) -> tuple:
 
 
 def _convert(name: str, value, frame):
-    if name == "weights":
+    if name in ("weights", "period_weights"):
         return dict(value)
     if name == "prices":
         return prices(value, frame)
