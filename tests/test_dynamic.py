@@ -252,6 +252,8 @@ def test_exports_and_the_command_line(tmp_path, capsys):
     xlsx = tmp_path / "dyn.xlsx"
     res.to_excel(xlsx)
     assert "terms" in pd.ExcelFile(xlsx).sheet_names
+    res.to_stata(tmp_path / "dyn.dta")
+    np.testing.assert_allclose(pd.read_stata(tmp_path / "dyn.dta")["overall"], table["overall"], atol=1e-12)
     pytest.importorskip("matplotlib")
     fig = res.plot(tmp_path / "terms.png")
     assert (tmp_path / "terms.png").exists() and fig is not None

@@ -41,7 +41,8 @@ def carry_over_columns(carry_overs) -> dict:
     if carry_overs is None:
         return out
     if isinstance(carry_overs, dict):
-        pairs = [(kind, col) for kind, cols in carry_overs.items() for col in as_column_list(cols, f"carry_overs[{kind!r}]")]
+        pairs = [(kind, col) for kind, cols in carry_overs.items()
+                 for col in as_column_list(cols, f"carry_overs[{kind!r}]")]
     elif isinstance(carry_overs, (list, tuple)) and all(isinstance(p, (list, tuple)) and len(p) == 2
                                                         for p in carry_overs):
         pairs = [tuple(p) for p in carry_overs]

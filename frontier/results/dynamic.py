@@ -101,7 +101,8 @@ class DynamicResult(SummaryViews, FileExports):
         rows += [("analysis", SOURCE), ("score", s["description"]), ("orientation", s["orientation"]),
                  ("rts", s["rts"]), ("inputs", io.format_value(s["inputs"])),
                  ("outputs", io.format_value(s["outputs"])), ("bad_outputs", io.format_value(s["bad_outputs"]))]
-        rows += [(f"carry-overs {kind}", io.format_value(list(cols))) for kind, cols in self.carry_overs.items() if cols]
+        rows += [(f"carry-overs {kind}", io.format_value(list(cols)))
+                 for kind, cols in self.carry_overs.items() if cols]
         rows.append(("period weights", ", ".join(f"{p}={w:.6g}" for p, w in self.period_weights.items())))
         rows.append(("overall vs terms", MEAN_OF_TERMS[s["orientation"]]))
         if s.call is not None:
@@ -110,7 +111,8 @@ class DynamicResult(SummaryViews, FileExports):
                 "overall": "the entity's overall dynamic SBM efficiency in (0, 1] over all periods",
                 "status": "the LP status of the entity (a score is NaN unless optimal)"}
         desc.update({f"slack_{c}": f"slack of {c} (an improvement: excess or shortfall)" for c in self.slacks.columns})
-        desc.update({f"target_{c}": f"target of {c} (the period's reference combination)" for c in self.targets.columns})
+        desc.update({f"target_{c}": f"target of {c} (the period's reference combination)"
+                     for c in self.targets.columns})
         overall = pd.concat([self.scores, self.status], axis=1).reset_index()
         terms = self.terms.copy()
         terms.columns = [str(c) for c in terms.columns]
