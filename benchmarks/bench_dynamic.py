@@ -7,6 +7,9 @@ engine. Both are timed once in the same process on the same data, and the larges
 two must agree).
 
     python benchmarks/bench_dynamic.py --n 300 --T 10 --carry 3
+
+Measured (2-core machine under load, one process): engine 74.1 s, scipy loop 64.5 s (loop / engine 0.87x), max
+score difference 4.2e-11; at 60 x 5 x 3: 1.64 s against 1.40 s.
 """
 from __future__ import annotations
 
