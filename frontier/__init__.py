@@ -42,7 +42,7 @@ _PUBLIC = {
     "CrossEfficiencyResult": "results",
     "NetworkResult": "results",
     "dynamic": "analyses.dynamic",
-    "DynamicResult": "results.dynamic",
+    "DynamicResult": "results",
 }
 
 __all__ = list(_PUBLIC)    # every public name, in one place: the table above

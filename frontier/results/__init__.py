@@ -9,6 +9,7 @@ from __future__ import annotations
 from .base import (FileExports, Reportable, Specification, Summary, SummaryViews, leading_columns,
                    level_means)
 from .bootstrap import BootstrapResult
+from .dynamic import DynamicResult
 from .economic import EconomicResult
 from .efficiency import EfficiencyResult, efficiency_table
 from .malmquist_bootstrap import MalmquistBootstrap
@@ -21,7 +22,7 @@ from .productivity import ProductivityResult, productivity_table
 from .second_stage import SecondStageResult
 from .window import WindowAnalysisResult
 
-__all__ = ["BootstrapResult", "CrossEfficiencyResult", "EconomicResult", "EfficiencyResult", "FileExports",
+__all__ = ["BootstrapResult", "CrossEfficiencyResult", "DynamicResult", "EconomicResult", "EfficiencyResult", "FileExports",
            "MalmquistBootstrap", "MetafrontierResult", "NetworkResult", "PartialFrontierResult", "ProductivityResult",
            "Reportable", "ReturnsToScaleResult", "SecondStageResult",
            "Specification", "Summary", "SummaryViews", "WindowAnalysisResult", "efficiency_table", "leading_columns",
