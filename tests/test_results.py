@@ -230,7 +230,7 @@ def test_every_result_type_reports_through_one_protocol():
 
     types = [getattr(results, name) for name in results.__all__
              if name.endswith("Result") or name == "MalmquistBootstrap"]
-    assert len(types) >= 14 and fr.PartialFrontierResult in types
+    assert len(types) >= 13 and fr.PartialFrontierResult in types
     for cls in types:
         assert issubclass(cls, results.FileExports), cls
         for name in ("to_frame", "summary", "export", "to_csv", "to_excel", "to_stata", "to_parquet", "plot"):
