@@ -43,6 +43,10 @@ _PUBLIC = {
     "NetworkResult": "results",
     "dynamic": "analyses.dynamic",
     "DynamicResult": "results",
+    "three_stage": "analyses.three_stage",
+    "ThreeStageResult": "results",
+    "zsg": "analyses.zsg",
+    "ZSGResult": "results",
 }
 
 __all__ = list(_PUBLIC)    # every public name, in one place: the table above

@@ -99,6 +99,8 @@ NETWORK_MODELS = ("relational", "additive")
 #: non-discretionary) and the returns to scale it is defined for
 CARRY_OVER_KINDS = ("good", "bad", "free", "fixed")
 DYNAMIC_RTS = ("vrs", "crs")
+#: zero-sum-gains DEA: the returns to scale of its radial model (ZSG-CCR, ZSG-BCC)
+ZSG_RTS = ("crs", "vrs")
 
 #: the public functions whose parameters :data:`PARAMETERS` describes (the keys of per-analysis entries)
 ANALYSES = (
@@ -115,6 +117,8 @@ ANALYSES = (
     "cross_efficiency",
     "network",
     "dynamic",
+    "three_stage",
+    "zsg",
 )
 
 # ----------------------------------------------------------------------------------------------------
@@ -245,7 +249,8 @@ PARAMETERS: dict[str, Param] = _table(
           "DEA 模型：sbm 基于松弛的测度（Tone，非径向，默认）；radial 径向模型（CCR/BCC），所有投入等比例缩减（或所有"
           "产出等比例扩张）；ddf 方向距离函数，沿 --direction 方向移动；nddf 非径向方向距离函数，每个变量各有步长；"
           "sbm_ddf 基于松弛的方向性无效率（Fukuyama-Weber）；ebm 混合距离模型（EBM，Tone 与 Tsutsui）",
-          default="sbm", defaults={"productivity": None, "bootstrap": "radial", "network": "relational"},
+          default="sbm", defaults={"productivity": None, "bootstrap": "radial", "network": "relational",
+                                            "three_stage": "radial"},
           choices_for={"network": NETWORK_MODELS},
           help_for={"productivity": "the DEA model (as for 'frontier efficiency'; default sbm, radial for --index "
                                     "hicks_moorsteen, ddf for lhm)",
@@ -273,9 +278,11 @@ PARAMETERS: dict[str, Param] = _table(
           "规模报酬：vrs 规模报酬可变（默认，DMU 只与规模相近者比较）；crs 规模报酬不变（规模无关）；nirs 规模报酬非递增；"
           "ndrs 规模报酬非递减",
           choices=RTS, default="vrs", choices_for={"bootstrap": BOOTSTRAP_RTS, "network": ("crs", "vrs"),
-                                                    "dynamic": DYNAMIC_RTS},
-          defaults={"network": "crs"},
-          help_for={"economic": _RTS_HELP + ". Profit is bounded only under vrs (or ndrs)"}),
+                                                    "dynamic": DYNAMIC_RTS, "zsg": ZSG_RTS},
+          defaults={"network": "crs", "zsg": "crs"},
+          help_for={"economic": _RTS_HELP + ". Profit is bounded only under vrs (or ndrs)",
+                    "zsg": "'crs' (default): the ZSG-CCR model; 'vrs': ZSG-BCC"},
+          zh_for={"zsg": "crs（默认）：ZSG-CCR 模型；vrs：ZSG-BCC 模型"}),
     Param("super_efficiency", "switch",
           "super-efficiency: each DMU leaves its own reference set, so efficient DMUs get scores beyond the "
           "efficient value (SBM: delta >= 1; radial input: theta > 1) and can be ranked. Some LPs may then be "
@@ -513,7 +520,12 @@ PARAMETERS: dict[str, Param] = _table(
           "投入对数的平方项与交叉项）", choices=SFA_FORMS, default="cobb_douglas"),
     Param("distribution", "choice", "distribution of the inefficiency term: 'half_normal' (default), "
           "'truncated_normal' or 'exponential'", "无效率项的分布：half_normal 半正态（默认）、truncated_normal "
-          "截断正态或 exponential 指数分布", choices=SFA_DISTRIBUTIONS, default="half_normal"),
+          "截断正态或 exponential 指数分布", choices=SFA_DISTRIBUTIONS, default="half_normal",
+          help_for={"three_stage": "distribution of the inefficiency in the second stage's frontier of each input "
+                                   "slack: 'half_normal' (default, as Fried et al. 2002), 'truncated_normal' or "
+                                   "'exponential'"},
+          zh_for={"three_stage": "第二阶段各投入松弛量随机前沿中无效率项的分布：half_normal 半正态（默认，同 Fried 等 "
+                                 "2002）、truncated_normal 截断正态或 exponential 指数分布"}),
     Param("frontier", "choice", "'production' (y = x b + v - u, default) or 'cost' (y = x b + v + u)",
           "前沿类型：production 生产前沿（y = x b + v - u，默认）或 cost 成本前沿（y = x b + v + u）",
           choices=SFA_FRONTIERS, default="production"),
@@ -523,10 +535,13 @@ PARAMETERS: dict[str, Param] = _table(
     Param("log", "switch", "take the natural logs of the output and inputs (default); --no-log when the columns "
           "already hold logs", "对产出与投入取自然对数（默认）；若数据已取对数，使用 --no-log", default=True),
     Param("max_iter", "count", "the iteration limit of the maximum-likelihood fit (BFGS)",
-          "极大似然估计（BFGS 算法）的最大迭代次数", default=1000, defaults={"cross_efficiency": 100}, metavar="N",
+          "极大似然估计（BFGS 算法）的最大迭代次数", default=1000, defaults={"cross_efficiency": 100, "zsg": 100},
+          metavar="N",
           help_for={"cross_efficiency": "with --variant game: the iteration limit of Liang et al.'s (2008) algorithm "
-                                        "(default 100)"},
-          zh_for={"cross_efficiency": "博弈交叉效率（--variant game）算法的最大迭代次数（默认 100）"}),
+                                        "(default 100)",
+                    "zsg": "the largest number of reallocation rounds (default 100)"},
+          zh_for={"cross_efficiency": "博弈交叉效率（--variant game）算法的最大迭代次数（默认 100）",
+                  "zsg": "重新分配的最大轮数（默认 100）"}),
     # ---- returns to scale and cross-efficiency
     Param("rule", "choice",
           "how returns to scale are told apart: 'deap' (default) compares the CRS, VRS and NIRS scores (Fare, "
@@ -542,8 +557,11 @@ PARAMETERS: dict[str, Param] = _table(
           "判定两个得分（或 lambda 之和与 1）相等的相对容差（默认 1e-6）",
           default=1e-6,
           help_for={"cross_efficiency": "with --variant game: the iterations stop when no DMU's game "
-                                        "cross-efficiency moves by more than this (default 1e-6)"},
-          zh_for={"cross_efficiency": "博弈交叉效率的收敛容差：各 DMU 的博弈交叉效率变化都不超过此值时停止（默认 1e-6）"}),
+                                        "cross-efficiency moves by more than this (default 1e-6)",
+                    "zsg": "a DMU is efficient when its radial score is at least 1 - tolerance; the rounds stop "
+                           "when every DMU is (default 1e-6)"},
+          zh_for={"cross_efficiency": "博弈交叉效率的收敛容差：各 DMU 的博弈交叉效率变化都不超过此值时停止（默认 1e-6）",
+                  "zsg": "DMU 的径向得分不低于 1 - 容差即视为有效；全部有效时停止重新分配（默认 1e-6）"}),
     Param("variant", "choice",
           "the weights each DMU rates the others with, in the input-oriented CRS multiplier form: 'aggressive' "
           "(default; Doyle & Green 1994: among its optimal weights, those that minimise the others' efficiency), "
@@ -566,4 +584,15 @@ PARAMETERS: dict[str, Param] = _table(
           "按顺序将节点分为各阶段（默认按网络中的层级）"),
     Param("ccr", "switch", "also report the independent CCR scores of the black box and of each node (default on)",
           "同时报告黑箱及各节点独立的 CCR 效率（默认开启）", default=True),
+    # ---- three-stage DEA and zero-sum-gains DEA
+    Param("environment", "columns",
+          "the operating environment's columns (e.g. GDP per capita, industrial structure, openness): the "
+          "regressors of the second stage's stochastic frontier of every input slack (Fried et al. 2002)",
+          "外部环境变量列（如人均 GDP、产业结构、对外开放度）：第二阶段各投入松弛量随机前沿（SFA）的解释变量"
+          "（Fried 等 2002）", metavar="COL"),
+    Param("reallocate", "column",
+          "the input or undesirable output whose total is fixed (e.g. co2 quotas), reallocated among the DMUs by "
+          "the proportional reduction strategy until every DMU is efficient (Lins et al. 2003; Gomes & Lins 2008)",
+          "总量固定、在 DMU 之间重新分配的投入或非期望产出列（如二氧化碳配额），按比例削减策略分配直至全部 DMU "
+          "有效（Lins 等 2003；Gomes 与 Lins 2008）", metavar="COL"),
 )

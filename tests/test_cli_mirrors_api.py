@@ -30,12 +30,15 @@ BASE = {"efficiency": ["-x", "capital", "labour", "-y", "value_added"],
         "partial-frontier": ["-x", "capital", "labour", "-y", "value_added"],
         "returns-to-scale": ["-x", "capital", "labour", "-y", "value_added"],
         "cross-efficiency": ["-x", "capital", "labour", "-y", "value_added"],
-        "dynamic": ["--entity", "city", "--period", "year", "-x", "capital", "labour", "-y", "value_added"]}
+        "dynamic": ["--entity", "city", "--period", "year", "-x", "capital", "labour", "-y", "value_added"],
+        "three-stage": ["-x", "capital", "labour", "-y", "value_added", "--environment", "energy"],
+        "zsg": ["-x", "capital", "labour", "-y", "value_added", "--reallocate", "labour"]}
 
 #: a column for each option naming columns
 COLUMNS = {"bad_outputs": "so2", "id": "city", "entity": "city", "period": "year", "group": "region",
            "reference": "ref", "inputs": "energy", "outputs": "value_added", "covariates": "energy",
-           "inefficiency_covariates": "energy", "output": "energy"}
+           "inefficiency_covariates": "energy", "output": "energy", "environment": "energy",
+           "reallocate": "energy"}
 #: a non-default value of each kind of option, as typed and as the function receives it
 SAMPLES = {"count": ("2", 2), "int": ("2", 2), "float": ("0.25", 0.25), "seed": ("7", 7), "rule": ("0.5", 0.5),
            "mask": ("ref", np.arange(48) % 3 == 0)}

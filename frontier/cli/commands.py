@@ -333,6 +333,32 @@ examples:
 """
 
 
+THREE_STAGE_EPILOG = """\
+output columns (one row per DMU; merge on the --id columns):
+  score_stage1, status_stage1 (observed inputs), score_stage3, status_stage3 (adjusted inputs), change; per input
+  slack_<x> (x - target), environment_<x> (z b), managerial_<x> (E[u|e]), noise_<x> (E[v|e]) and adjusted_<x>
+  (x + [max(z b) - z b] + [max(v) - v]). Excel adds the second stage's coefficients and LR tests. See
+  docs/three-stage.md.
+
+examples:
+  frontier three-stage provinces.csv --inputs K L E --outputs GDP --environment gdp_pc industry openness \\
+      --id province -o three_stage.xlsx --plot change.png            # radial BCC, input-oriented
+  frontier three-stage provinces.csv --inputs K L E --outputs GDP --bad-outputs CO2 --environment gdp_pc \\
+      --model sbm --super -o sbm_three_stage.csv
+"""
+
+ZSG_EPILOG = """\
+output columns (one row per DMU; merge on the --id columns):
+  radial (the CCR / BCC input score), zsg (the ZSG efficiency, >= radial), observed and reallocated (the fixed
+  variable before and after; the same total), change, final_radial (1 after the reallocation). Excel adds the
+  amounts after each round. See docs/zsg.md.
+
+examples:
+  frontier zsg provinces.csv --inputs K L E --outputs GDP --bad-outputs CO2 --reallocate CO2 --id province \\
+      -o quotas.xlsx --plot quotas.png
+"""
+
+
 def _second_stage_call(function, data, keywords, args):
     """The scores are FILE's --score column; the covariates (and --id) its other columns."""
     if args.score not in data.columns:
@@ -538,6 +564,35 @@ COMMANDS = (
         plots=(Plot("--plot", "save a plot of the term efficiencies over time (mean and interquartile band) "
                               "(.png, .pdf, .svg; needs matplotlib)",
                     lambda res, file, args: res.draw("terms", file)),)),
+    Command(
+        "three-stage", "three_stage",
+        help="three-stage DEA: scores purged of the environment and of noise by an SFA of every input slack",
+        description="Three-stage DEA (Fried, Lovell, Schmidt & Yaisawarng 2002): the DEA model, a cost-type "
+                    "stochastic frontier of every input's slack on the environmental variables, the inputs "
+                    "adjusted for environment and noise, the model again. Options mirror frontier.three_stage().",
+        epilog=THREE_STAGE_EPILOG,
+        groups=(("variables", VARIABLES + ("environment", "id")),
+                ("model", MODEL + ("distribution",)),
+                ("computation", ENGINE)),
+        required=("inputs", "outputs", "environment"), model_options=True,
+        keep_data=_copy_with_id, saved=lambda args: "three-stage results",
+        plots=(Plot("--plot", "save a plot of the stage-3 against the stage-1 scores (.png, .pdf, .svg; needs "
+                              "matplotlib)",
+                    lambda res, file, args: res.draw("change", file)),)),
+    Command(
+        "zsg", "zsg",
+        help="zero-sum-gains DEA: reallocate a fixed total (e.g. CO2 quotas) until every DMU is efficient",
+        description="Zero-sum-gains DEA (Lins et al. 2003; Gomes & Lins 2008): the ZSG efficiency of every DMU and "
+                    "the reallocation of the fixed total of one input or undesirable output by the proportional "
+                    "reduction strategy. Options mirror frontier.zsg().",
+        epilog=ZSG_EPILOG,
+        groups=(("variables", VARIABLES + ("reallocate", "id")),
+                ("model", ("rts", "tolerance", "max_iter"))),
+        required=("inputs", "outputs", "reallocate"),
+        keep_data=_copy_with_id, saved=lambda args: "allocation",
+        plots=(Plot("--plot", "save a bar chart of the observed and reallocated amounts (.png, .pdf, .svg; needs "
+                              "matplotlib)",
+                    lambda res, file, args: res.draw("allocation", file)),)),
 )
 
 COMMAND = {cmd.name: cmd for cmd in COMMANDS}

@@ -20,10 +20,13 @@ from .partial import PartialFrontierResult
 from .returns_to_scale import ReturnsToScaleResult
 from .productivity import ProductivityResult, productivity_table
 from .second_stage import SecondStageResult
+from .three_stage import ThreeStageResult
+from .zsg import ZSGResult
 from .window import WindowAnalysisResult
 
-__all__ = ["BootstrapResult", "CrossEfficiencyResult", "DynamicResult", "EconomicResult", "EfficiencyResult", "FileExports",
-           "MalmquistBootstrap", "MetafrontierResult", "NetworkResult", "PartialFrontierResult", "ProductivityResult",
-           "Reportable", "ReturnsToScaleResult", "SecondStageResult",
-           "Specification", "Summary", "SummaryViews", "WindowAnalysisResult", "efficiency_table", "leading_columns",
+__all__ = ["BootstrapResult", "CrossEfficiencyResult", "DynamicResult", "EconomicResult", "EfficiencyResult",
+           "FileExports", "MalmquistBootstrap", "MetafrontierResult", "NetworkResult", "PartialFrontierResult",
+           "ProductivityResult", "Reportable", "ReturnsToScaleResult", "SecondStageResult", "Specification",
+           "Summary", "SummaryViews", "ThreeStageResult", "WindowAnalysisResult", "ZSGResult", "efficiency_table",
+           "leading_columns",
            "level_means", "productivity_table"]
