@@ -34,7 +34,7 @@ from .._text import format_labels
 from ..data import DEAData, as_column_list
 from ..models import resolve_options
 from ..models.registry import model_names
-from ..options import EFFICIENCY_TECHNOLOGIES
+from ..options import EFFICIENCY_TECHNOLOGIES, PARAMETERS
 from ..panel import period_order
 from ..problem import Problem, custom_direction
 from ..results.base import Call, ModelSettings, Specification
@@ -44,9 +44,8 @@ from ..technology import ReferenceSets, Technology
 # the declaration
 # ----------------------------------------------------------------------------------------------------
 
-#: the roles a keyword may play: the columns it names
-COLUMN_LISTS = ("inputs", "outputs", "bad_outputs", "covariates", "inefficiency_covariates", "id")
-COLUMN_NAMES = ("entity", "period", "group", "output")
+#: the keywords that name columns (a list of them), from the declarations
+COLUMN_LISTS = tuple(name for name, param in PARAMETERS.items() if param.kind == "columns")
 
 
 @dataclass(frozen=True)
