@@ -18,7 +18,9 @@ import re
 import sys
 import time
 import traceback
+import types
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 #: a tqdm line's count: "... 4131/9180 [00:03<...]"
@@ -80,6 +82,18 @@ def _work(command_name: str, data, keywords: dict, args, messages) -> None:
         messages.put(("error", text, traceback.format_exc()))
 
 
+@contextmanager
+def _no_main_module():
+    """While a child starts, ``__main__`` is an empty module: multiprocessing would otherwise run the main module
+    again in the child, which under Streamlit is the page itself (Streamlit executes the page as ``__main__``)."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 @dataclass
 class Run:
     """A run of ``command_name`` on ``data`` with ``keywords`` (and the parsed ``args`` the command's call reads)."""
@@ -107,7 +121,8 @@ class Run:
         self._messages = ctx.Queue()
         self._process = ctx.Process(target=_work, args=(self.command_name, self.data, self.keywords, self.args,
                                                          self._messages), daemon=True)
-        self._process.start()
+        with _no_main_module():
+            self._process.start()
 
     @property
     def running(self) -> bool:
