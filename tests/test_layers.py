@@ -14,7 +14,8 @@ held together by function-level imports is still a cycle. The layers (``docs/arc
     L6 analyses     analyses.* (one module per public function over analyses._pipeline); the one-release
                     re-export shims scoring, indices, malmquist_bootstrap, group_frontiers, window,
                     economic_efficiency, efficiency_bootstrap, truncated_regression, stochastic_frontier
-    L7 façades      __init__, __main__, cli, validation, demo, plots (the public plot_* names)
+    L7 façades      __init__, __main__, cli, validation, demo, plots (the public plot_* names), app (the web page
+                    over the command line's declarations; the command line starts it by name, never imports it)
 
 A module imports its own layer or lower ones. Function-level imports of package modules are for the façades
 (the command line imports a subcommand's code when it runs) and for the optional dependencies. What the code does
@@ -40,7 +41,7 @@ LAYERS: dict[str, int] = {
     "io": 5, "_stata": 5, "_plotting": 5, "results": 5,
     "analyses": 6, "scoring": 6, "indices": 6, "malmquist_bootstrap": 6, "group_frontiers": 6, "window": 6,
     "economic_efficiency": 6, "efficiency_bootstrap": 6, "truncated_regression": 6, "stochastic_frontier": 6,
-    "__init__": 7, "__main__": 7, "cli": 7, "validation": 7, "demo": 7, "plots": 7,
+    "__init__": 7, "__main__": 7, "cli": 7, "validation": 7, "demo": 7, "plots": 7, "app": 7,
 }
 FACADE = 7
 # third-party imports a layer must never make at module level (the cold start of a parallel worker)

@@ -19,5 +19,3 @@ from __future__ import annotations
 
 #: the page's script, run by ``streamlit run``
 PAGE_MODULE = "frontier.app.page"
-#: the environment variable naming the folder the page keeps uploads and downloads in (removed at exit)
-TEMP_DIR_VAR = "FRONTIER_APP_TMP"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..data import validate_frame, zero_error
 from ..io import read_table
-from . import TEMP_DIR_VAR
+from ..cli import APP_TEMP_DIR_VAR
 
 #: the extensions the uploader takes (those :func:`frontier.io.read_table` reads)
 EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "xls", "dta", "parquet")
@@ -27,7 +27,7 @@ def temp_root() -> Path:
     """The folder of this server's uploads and downloads: the one ``frontier app`` made (and removes when the page
     stops), else one of our own, removed at exit."""
     if not _ROOT:
-        given = os.environ.get(TEMP_DIR_VAR)
+        given = os.environ.get(APP_TEMP_DIR_VAR)
         if given and Path(given).is_dir():
             _ROOT.append(Path(given))
         else:

@@ -1,5 +1,5 @@
 """The ``frontier`` command line: ``efficiency``, ``productivity``, ``window``, ``metafrontier``, ``bootstrap``,
-``economic``, ``validate`` and ``demo``.
+``economic``, ``validate``, ``demo`` and ``app`` (the web page, :mod:`frontier.app`).
 
 ::
 
@@ -38,6 +38,8 @@ from .runner import run
 
 DISTRIBUTION = "frontier-dea"           # the name on PyPI (pip install frontier-dea); the import name is frontier
 #: warning categories Python itself hides by default (library internals, not the user's business)
+#: the environment variable naming the temporary folder of the page's uploads (``frontier app`` removes it at exit)
+APP_TEMP_DIR_VAR = "FRONTIER_APP_TMP"
 HIDDEN_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
 
 
@@ -87,6 +89,23 @@ def build_parser() -> Parser:
     demo.add_argument("--n-jobs", type=int, default=1, help="parallel workers (-1 = all cores)")
     add_cli_option(demo, "traceback")
     demo.set_defaults(func=_run_demo)
+
+    app = sub.add_parser("app", help="start the point-and-click page in the browser (needs frontier-dea[app])",
+                         formatter_class=Formatter,
+                         description="Start the local web page (Streamlit): upload a data file, choose an analysis, "
+                                     "its variables and options, run, and download the results with the methods "
+                                     "paragraph and the code that reproduces them. Ctrl-C stops it. See "
+                                     "docs/app.md.")
+    app.add_argument("--port", type=int, default=8501, help="the port to serve on (default 8501)")
+    app.add_argument("--host", default="127.0.0.1",
+                     help="the address to serve on (default 127.0.0.1: this computer only). Another address "
+                          "(0.0.0.0) lets anyone who can reach this computer use the page and read what is "
+                          "uploaded: only on a network you trust")
+    app.add_argument("--no-browser", action="store_true", help="do not open the browser")
+    app.add_argument("--max-upload", type=int, default=200, metavar="MB",
+                     help="the largest data file the page accepts, in megabytes (default 200)")
+    add_cli_option(app, "traceback")
+    app.set_defaults(func=_run_app)
     return parser
 
 
@@ -119,6 +138,39 @@ def _run_demo(args, argv) -> int:
 
     run_demo(args.out, n_jobs=args.n_jobs)
     return 0
+
+
+def _run_app(args, argv) -> int:
+    """``streamlit run`` the page (the module ``frontier.app.page``, found by name: the command line does not import
+    the page, which imports the command line's declarations) on ``--host``/``--port``, with the uploads in a
+    temporary folder removed when the page stops."""
+    import importlib.util
+    import shutil
+    import subprocess
+    import tempfile
+
+    if importlib.util.find_spec("streamlit") is None:
+        raise ImportError("frontier app needs Streamlit: pip install 'frontier-dea[app]'")
+    page = importlib.util.find_spec("frontier.app.page").origin
+    folder = tempfile.mkdtemp(prefix="frontier-app-")
+    command = [sys.executable, "-m", "streamlit", "run", page, "--server.port", str(args.port),
+               "--server.address", args.host, "--server.headless", "true" if args.no_browser else "false",
+               "--server.maxUploadSize", str(args.max_upload), "--browser.gatherUsageStats", "false",
+               "--global.developmentMode", "false", "--server.fileWatcherType", "none"]
+    environment = {**os.environ, APP_TEMP_DIR_VAR: folder, "MPLBACKEND": "Agg"}
+    print(f"frontier app: http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        files.say(f"warning: serving on {args.host}: anyone who can reach this computer can use the page")
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()          # Streamlit stops on its own Ctrl-C too (same process group)
+        process.wait(timeout=10)
+        print("frontier app: stopped", file=sys.stderr)
+        return 0
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
