@@ -174,7 +174,8 @@ def field_widget(cmd, field) -> None:
     label = field.name + (" *" if field.required else "")
     help_text = field.help_in(lang())
     k = key(cmd, field)
-    default = t("default_is", lang(), value=field.default) if field.default is not None else t("default", lang())
+    # the options' labels do not depend on the language: Streamlit would take relabelled options for a new widget
+    default = f"({field.default})" if field.default is not None else "—"
     if field.kind == "columns":
         current = [c for c in (state.get(k) or []) if c in columns]
         state[k] = current
@@ -183,7 +184,7 @@ def field_widget(cmd, field) -> None:
         if state.get(k) not in columns:
             state[k] = None
         st.selectbox(label, [None] + columns, key=k, help=help_text,
-                     format_func=lambda v: t("none", lang()) if v is None else v)
+                     format_func=lambda v: "—" if v is None else v)
     elif field.kind == "choice":
         options = [None] + list(field.choices or ())
         if state.get(k) not in options:
@@ -194,11 +195,12 @@ def field_widget(cmd, field) -> None:
         if state.get(k) not in (None, True, False):
             state[k] = None
         st.selectbox(label, [None, True, False], key=k, help=help_text,
-                     format_func=lambda v: default if v is None else t("yes" if v else "no", lang()))
+                     format_func=lambda v: default if v is None else str(v).lower())
     else:
         if state.get(k) is not None and not isinstance(state.get(k), str):
             state[k] = str(state[k])
-        st.text_input(label, key=k, help=help_text, placeholder=default)
+        st.text_input(label, key=k, help=help_text, placeholder=t("default_is", lang(), value=field.default)
+                      if field.default is not None else t("default", lang()))
 
 
 fields = form.fields(cmd)

@@ -28,7 +28,6 @@ TEXTS = {
     "variables": ("Variables by role", "按角色选择变量"),
     "options": ("Options: {title}", "选项：{title}"),
     "default": ("default", "默认"), "default_is": ("default: {value}", "默认：{value}"),
-    "none": ("(none)", "（无）"), "yes": ("yes", "是"), "no": ("no", "否"),
     "check": ("Before running", "运行前检查"),
     "run_section": ("3. Run", "3. 运行"),
     "run": ("Run", "运行"),

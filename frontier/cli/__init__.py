@@ -156,7 +156,8 @@ def _run_app(args, argv) -> int:
     command = [sys.executable, "-m", "streamlit", "run", page, "--server.port", str(args.port),
                "--server.address", args.host, "--server.headless", "true" if args.no_browser else "false",
                "--server.maxUploadSize", str(args.max_upload), "--browser.gatherUsageStats", "false",
-               "--global.developmentMode", "false", "--server.fileWatcherType", "none"]
+               "--global.developmentMode", "false", "--client.toolbarMode", "minimal",
+               "--server.fileWatcherType", "none"]
     environment = {**os.environ, APP_TEMP_DIR_VAR: folder, "MPLBACKEND": "Agg"}
     print(f"frontier app: http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
