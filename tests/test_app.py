@@ -1,0 +1,237 @@
+"""The page of ``frontier app`` in Streamlit's headless tester: every analysis from the example data gives the
+API's numbers; the form comes from the declarations (a model registered appears); the settings file round-trips
+and is never executed; the example fills the form with the worked example's settings. The browser test is
+tests/test_app_browser.py."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+import frontier as fr  # noqa: E402
+from frontier.app import form, report, uploads  # noqa: E402
+from frontier.cli.commands import COMMAND, COMMANDS, Command  # noqa: E402
+from frontier.datasets import synthetic_city_panel  # noqa: E402
+from frontier.models import REGISTRY, register  # noqa: E402
+
+PAGE = str(Path(form.__file__).with_name("page.py"))
+X, Y, B = ["capital", "labour", "energy"], ["value_added"], ["so2"]
+
+
+@pytest.fixture(scope="module")
+def panel_file(tmp_path_factory):
+    panel = synthetic_city_panel(n_cities=10, n_years=3)
+    first = panel[panel["year"] == 2010]
+    scores = fr.efficiency(first.reset_index(drop=True), X, Y, model="radial").scores.to_numpy()
+    panel["score"] = np.nan
+    panel.loc[first.index, "score"] = scores
+    panel["intensity"] = panel["energy"] / panel["labour"]
+    path = tmp_path_factory.mktemp("app") / "城市 panel.csv"          # a Chinese file name
+    panel.to_csv(path, index=False)
+    return path
+
+
+def run_page(path, analysis: str, values: dict, language: str = "en") -> AppTest:
+    """The page with ``path`` loaded, the form of ``analysis`` filled with ``values``, after Run."""
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["data_path"] = str(path)
+    at.session_state["language"] = language
+    at.session_state["analysis"] = analysis
+    for name, value in values.items():
+        at.session_state[f"{analysis}.{name}"] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.button(key="run_button").click().run()
+    run = at.session_state["run"]
+    assert run.wait(120) == "done", run.error
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.reset_index(drop=True).select_dtypes("number")
+
+
+CASES = {
+    "efficiency": ({"inputs": X, "outputs": Y, "bad_outputs": B, "period": "year", "id": ["city"], "model": "radial",
+                    "bad_disposability": "weak"},
+                   lambda d: fr.efficiency(d, X, Y, B, period="year", id=["city"], model="radial",
+                                           bad_disposability="weak")),
+    "productivity": ({"entity": "city", "period": "year", "inputs": X, "outputs": Y, "bad_outputs": B, "index": "ml",
+                      "model": "sbm", "rts": "vrs", "super_efficiency": True},
+                     lambda d: fr.productivity(d, entity="city", period="year", inputs=X, outputs=Y, bad_outputs=B,
+                                               index="ml", model="sbm", rts="vrs", super_efficiency=True)),
+    "metafrontier": ({"inputs": X, "outputs": Y, "group": "region", "id": ["city"], "period": "year"},
+                     lambda d: fr.metafrontier(d, group="region", inputs=X, outputs=Y, id=["city"], period="year")),
+    "window": ({"entity": "city", "period": "year", "width": "2", "inputs": X, "outputs": Y, "model": "radial"},
+               lambda d: fr.window_analysis(d, entity="city", period="year", width=2, inputs=X, outputs=Y,
+                                            model="radial")),
+    "economic": ({"inputs": X, "outputs": Y, "prices": "capital=1 labour=2 energy=3.5", "id": ["city"],
+                  "period": "year"},
+                 lambda d: fr.economic(d, X, Y, prices={"capital": 1.0, "labour": 2.0, "energy": 3.5}, id=["city"],
+                                       period="year")),
+    "bootstrap": ({"inputs": X, "outputs": Y, "period": "year", "B": "30", "random_state": "7", "rts": "crs"},
+                  lambda d: fr.bootstrap(d, X, Y, period="year", B=30, random_state=7, rts="crs")),
+    "second-stage": ({"score": "score", "covariates": ["intensity"], "L2": "50", "random_state": "3"},
+                     lambda d: fr.second_stage(d["score"], d, covariates=["intensity"], L2=50, random_state=3)),
+    "sfa": ({"output": "value_added", "inputs": X},
+            lambda d: fr.sfa(d, output="value_added", inputs=X)),
+    "partial-frontier": ({"inputs": X, "outputs": Y, "estimator": "fdh"},
+                         lambda d: fr.partial_frontier(d, X, Y, estimator="fdh")),
+}
+
+
+def test_every_command_has_a_case():
+    assert set(CASES) == set(COMMAND)
+
+
+@pytest.mark.parametrize("analysis", list(CASES))
+def test_every_analysis_gives_the_api_numbers(panel_file, analysis):
+    values, api = CASES[analysis]
+    data = pd.read_csv(panel_file)
+    if analysis == "second-stage":
+        data = data.dropna(subset=["score"]).reset_index(drop=True)
+        path = panel_file.with_name("scores.csv")
+        data.to_csv(path, index=False)
+    else:
+        data = data.drop(columns=["score"])
+        path = panel_file
+    at = run_page(path, analysis, values)
+    result = at.session_state["run"].result
+    expected = api(data)
+    pd.testing.assert_frame_equal(numbers(result.to_frame()), numbers(expected.to_frame()), check_dtype=False)
+    assert str(expected.summary()).splitlines()[0] in at.code[0].value       # the summary is on the page
+    files, _ = at.session_state["files"]
+    assert {"results.xlsx", "results.dta", "results.csv", "results.parquet", "results.zip", "settings.json",
+            "reproduce.py", "command.txt", "methods.md"} <= set(files)
+
+
+def test_productivity_offers_every_index_and_each_runs(panel_file):
+    index_field = next(f for f in form.fields(COMMAND["productivity"]) if f.name == "index")
+    assert index_field.choices == fr.options.INDICES
+    data = pd.read_csv(panel_file)
+    for index in ("hicks_moorsteen",):                                  # ml runs above
+        at = run_page(panel_file, "productivity", {"entity": "city", "period": "year", "inputs": X, "outputs": Y,
+                                                   "index": index})
+        expected = fr.productivity(data.drop(columns=["score"]), entity="city", period="year", inputs=X, outputs=Y,
+                                   index=index)
+        pd.testing.assert_frame_equal(numbers(at.session_state["run"].result.to_frame()),
+                                      numbers(expected.to_frame()), check_dtype=False)
+
+
+def test_the_reproduce_code_and_the_settings_give_the_same_result(panel_file, tmp_path, monkeypatch):
+    values, _ = CASES["efficiency"]
+    at = run_page(panel_file, "efficiency", values, language="zh")
+    files, _ = at.session_state["files"]
+    monkeypatch.chdir(panel_file.parent)
+    namespace: dict = {}
+    exec(files["reproduce.py"].read_text(encoding="utf-8").replace("result.to_excel", "#"), namespace)  # noqa: S102
+    pd.testing.assert_frame_equal(namespace["result"].to_frame(), at.session_state["run"].result.to_frame())
+    cmd, loaded, content = form.load_settings(files["settings.json"].read_text(encoding="utf-8"))
+    assert cmd.name == "efficiency" and content["data file"] == panel_file.name
+    assert {k: v for k, v in loaded.items() if v is not None} == values
+    assert "运行" in [b.label for b in at.button]                             # the page speaks Chinese
+    zh = report.methods(at.session_state["run"].result, cmd, "zh")
+    assert "规模报酬可变" in zh and "frontier-dea" in zh
+
+
+def test_a_settings_file_is_parsed_never_executed():
+    evil = {"format": form.SETTINGS_FORMAT, "analysis": "efficiency",
+            "arguments": ["--inputs", "__import__('os').system('touch /tmp/owned')", "--outputs", "y",
+                          "--model", "exec('1')"]}
+    with pytest.raises(ValueError, match="invalid choice"):
+        form.load_settings(json.dumps(evil))
+    with pytest.raises(ValueError, match="not a settings file"):
+        form.load_settings('{"analysis": "efficiency"}')
+    with pytest.raises(ValueError, match="not JSON"):
+        form.load_settings("import os")
+
+
+def test_a_model_added_to_the_registry_appears_in_the_page():
+    toy = dataclasses.replace(REGISTRY["radial"], name="toy_app_radial")
+    register(toy)
+    try:
+        for cmd in COMMANDS:
+            if cmd.name in ("efficiency", "productivity", "metafrontier", "window"):
+                assert "toy_app_radial" in form.model_choices(cmd), cmd.name
+        assert form.model_choices(COMMAND["bootstrap"]) == ("radial",)      # the bootstrap declares radial only
+        at = AppTest.from_file(PAGE, default_timeout=30)
+        at.session_state["data_path"] = _tiny_csv()
+        at.run()
+        assert "toy_app_radial" in at.selectbox(key="efficiency.model").options
+    finally:
+        REGISTRY.pop("toy_app_radial", None)
+
+
+def _tiny_csv() -> str:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "tiny.csv"
+    pd.DataFrame({"x": [1.0, 2.0], "y": [1.0, 3.0]}).to_csv(path, index=False)
+    return str(path)
+
+
+def test_the_preview_shows_the_api_refusals_before_running():
+    frame = pd.DataFrame({"资本": [1.0, np.nan, 3.0], "y": [1.0, -2.0, 0.0], "name": ["a", "b", "c"]})
+    shown = uploads.preview(frame).set_index("column")
+    assert "column '资本' has NaN values in rows [1]" in shown.loc["资本", "problem"]
+    assert "negative values" in shown.loc["y", "problem"]
+    assert uploads.check_roles(frame, {"inputs": ["资本"], "outputs": ["y"]}).startswith("column '资本' has NaN")
+    zeros = pd.DataFrame({"x": [1.0, 0.0]})
+    assert "divides by it" in uploads.column_problem(zeros, "x")
+
+
+def test_the_example_fills_the_form_with_the_worked_example():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    at.button(key="example_button").click().run()
+    assert not at.exception
+    assert at.session_state["analysis"] == "productivity"
+    assert at.session_state["data_name"] == form.EXAMPLE_FILE and len(at.session_state["data"]) == 3240
+    tokens = form.arguments(COMMAND["productivity"],
+                            {f.name: at.session_state[f"productivity.{f.name}"]
+                             for f in form.fields(COMMAND["productivity"])})
+    assert tokens == ["--entity", "city", "--period", "year", "--inputs", "capital", "labour", "energy",
+                      "--outputs", "value_added", "--bad-outputs", "so2", "wastewater", "dust", "--index", "ml",
+                      "--model", "sbm", "--rts", "vrs", "--super"]
+    assert at.button(key="example_button").label == "Load the example data"
+
+
+def test_a_refused_option_shows_the_command_line_message(panel_file):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["data_path"] = str(panel_file)
+    at.session_state["efficiency.inputs"] = X
+    at.session_state["efficiency.outputs"] = Y
+    at.session_state["efficiency.window"] = "-3"
+    at.run()
+    at.button(key="run_button").click().run()
+    assert any("--window" in e.value and "whole number >= 0" in e.value for e in at.error), \
+        [e.value for e in at.error]
+
+
+def test_cancel_stops_the_run(panel_file):
+    from frontier.app.runs import Run
+
+    big = synthetic_city_panel(n_cities=200, n_years=6)
+    cmd = COMMAND["productivity"]
+    args = form.parse(cmd, "x.csv", ["--entity", "city", "--period", "year", "--inputs", *X, "--outputs", *Y,
+                                     "--index", "ml", "--super"])
+    run = Run(cmd.name, big, {"entity": "city", "period": "year", "inputs": X, "outputs": Y, "index": "ml",
+                              "super_efficiency": True, "progress": True}, args)
+    time.sleep(0.5)
+    run.cancel()
+    assert run.state == "cancelled" and not run._process.is_alive()
+
+
+def test_custom_calls_have_their_leading_arguments():
+    default_call = Command.__dataclass_fields__["call"].default
+    assert {c.name for c in COMMANDS if c.call is not default_call} == set(report.LEADING_ARGUMENTS)
