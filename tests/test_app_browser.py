@@ -134,6 +134,8 @@ def test_example_then_run_shows_the_demo_gtfp_and_the_excel_opens(server, browse
     if shots:
         Path(shots).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(shots) / "app-en.png"), full_page=False)
+        page.get_by_text("geometric mean 1.7159").scroll_into_view_if_needed()
+        page.screenshot(path=str(Path(shots) / "app-en-results.png"), full_page=False)
     page.get_by_role("tab", name="Downloads").click()
     with page.expect_download() as caught:
         page.get_by_role("button", name="results.xlsx").click()

@@ -49,7 +49,10 @@ def use_data(path, name, sheet=None) -> None:
 def fill_form(cmd, values: dict) -> None:
     state["analysis"] = cmd.name
     for field in form.fields(cmd):
-        state[key(cmd, field)] = values.get(field.name)
+        if values.get(field.name) is None:
+            state.pop(key(cmd, field), None)     # the widget's first option: the default
+        else:
+            state[key(cmd, field)] = values[field.name]
 
 
 def load_example() -> None:
@@ -93,6 +96,7 @@ def choose_sheet() -> None:
 
 
 def form_values(cmd) -> dict:
+    """The form's values (an unset field is None: the function's default)."""
     return {field.name: state.get(key(cmd, field)) for field in form.fields(cmd)}
 
 
@@ -181,19 +185,19 @@ def field_widget(cmd, field) -> None:
         state[k] = current
         st.multiselect(label, columns, key=k, help=help_text)
     elif field.kind in ("column", "mask"):
-        if state.get(k) not in columns:
-            state[k] = None
+        if k in state and (state[k] is None or state[k] not in columns):
+            del state[k]                         # unset: the widget shows its first option, "—"
         st.selectbox(label, [None] + columns, key=k, help=help_text,
                      format_func=lambda v: "—" if v is None else v)
     elif field.kind == "choice":
         options = [None] + list(field.choices or ())
-        if state.get(k) not in options:
-            state[k] = None
+        if k in state and (state[k] is None or state[k] not in options):
+            del state[k]                         # unset: the widget shows its first option, the default
         st.selectbox(label, options, key=k, help=help_text,
                      format_func=lambda v: default if v is None else str(v))
     elif field.kind == "switch":
-        if state.get(k) not in (None, True, False):
-            state[k] = None
+        if k in state and state[k] not in (True, False):
+            del state[k]
         st.selectbox(label, [None, True, False], key=k, help=help_text,
                      format_func=lambda v: default if v is None else str(v).lower())
     else:
