@@ -235,3 +235,32 @@ def test_cancel_stops_the_run(panel_file):
 def test_custom_calls_have_their_leading_arguments():
     default_call = Command.__dataclass_fields__["call"].default
     assert {c.name for c in COMMANDS if c.call is not default_call} == set(report.LEADING_ARGUMENTS)
+
+
+def test_an_excel_sheet_with_chinese_names_gives_stata_and_excel_files_with_them(tmp_path):
+    panel = synthetic_city_panel(n_cities=8, n_years=1)
+    chinese = panel.rename(columns={"city": "城市", "capital": "资本", "labour": "劳动", "value_added": "增加值"})
+    path = tmp_path / "数据.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"note": ["not this sheet"]}).to_excel(writer, sheet_name="说明", index=False)
+        chinese.to_excel(writer, sheet_name="面板", index=False)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["data_path"] = str(path)
+    at.run()
+    at.selectbox(key="sheet_choice").set_value("面板").run()
+    assert at.session_state["sheet"] == "面板" and "资本" in at.session_state["data"].columns
+    at.multiselect(key="efficiency.inputs").set_value(["资本", "劳动"])
+    at.multiselect(key="efficiency.outputs").set_value(["增加值"])
+    at.multiselect(key="efficiency.id").set_value(["城市"])
+    at.run()
+    at.button(key="run_button").click().run()
+    assert at.session_state["run"].wait(120) == "done", at.session_state["run"].error
+    at.run()
+    files, _ = at.session_state["files"]
+    expected = fr.efficiency(chinese, ["资本", "劳动"], ["增加值"], id=["城市"])
+    stata = pd.read_stata(files["results.dta"])
+    assert "城市" in stata.columns and list(stata["城市"]) == list(chinese["城市"])
+    np.testing.assert_allclose(stata["score"], expected.scores.to_numpy())
+    excel = pd.read_excel(files["results.xlsx"], sheet_name=0)
+    assert list(excel["城市"]) == list(chinese["城市"])
+    assert "sheet='面板'" in files["reproduce.py"].read_text(encoding="utf-8")

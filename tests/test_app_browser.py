@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -55,6 +56,7 @@ def server():
     _require_browser()
     pytest.importorskip("streamlit")
     port = _free_port()
+    before = set(Path(tempfile.gettempdir()).glob("frontier-app-*"))
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     process = subprocess.Popen([sys.executable, "-m", "frontier", "app", "--port", str(port), "--no-browser"],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -67,9 +69,12 @@ def server():
             break
         except OSError:
             time.sleep(0.2)
+    ours = set(Path(tempfile.gettempdir()).glob("frontier-app-*")) - before
+    assert ours, "frontier app made no temporary folder for the uploads"
     yield url
-    process.send_signal(signal.SIGINT)            # Ctrl-C: stops cleanly
+    process.send_signal(signal.SIGINT)            # Ctrl-C: stops cleanly, the uploads' folder removed
     assert process.wait(timeout=20) == 0
+    assert not [folder for folder in ours if folder.exists()]
 
 
 @pytest.fixture(scope="module")

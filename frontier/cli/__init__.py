@@ -140,12 +140,17 @@ def _run_demo(args, argv) -> int:
     return 0
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def _run_app(args, argv) -> int:
     """``streamlit run`` the page (the module ``frontier.app.page``, found by name: the command line does not import
     the page, which imports the command line's declarations) on ``--host``/``--port``, with the uploads in a
     temporary folder removed when the page stops."""
     import importlib.util
     import shutil
+    import signal
     import subprocess
     import tempfile
 
@@ -163,6 +168,7 @@ def _run_app(args, argv) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         files.say(f"warning: serving on {args.host}: anyone who can reach this computer can use the page")
     process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
+    signal.signal(signal.SIGTERM, _interrupt)     # a service manager's stop: as Ctrl-C, the folder removed
     try:
         return process.wait()
     except KeyboardInterrupt:
