@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ..cli import build_parser, distribution_version
 from ..cli.commands import COMMAND, COMMANDS, Command
-from ..cli.parser import CLI_OPTIONS, MODEL_OPTION, family_options
+from ..cli.parser import MODEL_OPTION, family_options
 from ..cli.runner import resolve
 from ..options import PARAMETERS
 
