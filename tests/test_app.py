@@ -87,6 +87,18 @@ CASES = {
             lambda d: fr.sfa(d, output="value_added", inputs=X)),
     "partial-frontier": ({"inputs": X, "outputs": Y, "estimator": "fdh"},
                          lambda d: fr.partial_frontier(d, X, Y, estimator="fdh")),
+    "returns-to-scale": ({"inputs": X, "outputs": Y, "id": ["city", "year"], "orientation": "output"},
+                         lambda d: fr.returns_to_scale(d, X, Y, id=["city", "year"], orientation="output")),
+    "cross-efficiency": ({"inputs": X, "outputs": Y, "variant": "benevolent"},
+                         lambda d: fr.cross_efficiency(d, X, Y, variant="benevolent")),
+    "dynamic": ({"entity": "city", "period": "year", "inputs": ["labour", "energy"], "outputs": Y,
+                 "carry_overs": "good=capital"},
+                lambda d: fr.dynamic(d, entity="city", period="year", inputs=["labour", "energy"], outputs=Y,
+                                     carry_overs={"good": ["capital"]})),
+    "three-stage": ({"inputs": X, "outputs": Y, "environment": ["intensity"], "rts": "crs"},
+                    lambda d: fr.three_stage(d, X, Y, environment=["intensity"], rts="crs")),
+    "zsg": ({"inputs": X, "outputs": Y, "reallocate": "energy"},
+            lambda d: fr.zsg(d, X, Y, reallocate="energy")),
 }
 
 
