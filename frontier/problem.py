@@ -325,6 +325,17 @@ class Problem:
         targets[noise] = measured_from[noise]
         slacks[noise] = 0.0
 
+    @staticmethod
+    def _snap_multipliers(weights: np.ndarray, omega: np.ndarray) -> None:
+        """Multiplier weights and omega within ``SNAP_TOL`` of 0, relative to the DMU's largest one, become exactly 0,
+        in place. Judged in LP units, where every data row is of order 1 (each column divided by its scale), so each
+        weight's term in the multiplier form is comparable with the others: a weight of -1e-19 beside weights of
+        order 1 is the solver's noise, not a negative shadow price."""
+        with np.errstate(invalid="ignore"):
+            cutoff = SNAP_TOL * np.maximum(np.abs(weights).max(axis=1, initial=0.0), np.abs(omega))
+            weights[np.abs(weights) <= cutoff[:, None]] = 0.0
+            omega[np.abs(omega) <= cutoff] = 0.0
+
     def _finish(self, out: engine.BatchResult, ref_data: np.ndarray, ref_idx) -> Evaluation:
         """Back to the user's units; exact efficient values; the NaN rule; the intensities the targets use."""
         v = out.output
@@ -354,8 +365,9 @@ class Problem:
         multipliers, omega = v.multipliers, v.omega
         if multipliers is not None:
             # a data row is the variable divided by its scale, so its dual in the user's units is divided by it
-            multipliers = np.asarray(multipliers, dtype=float) / scale
-            omega = np.asarray(omega, dtype=float).copy()
+            multipliers, omega = np.array(multipliers, dtype=float), np.array(omega, dtype=float)
+            self._snap_multipliers(multipliers, omega)
+            multipliers = multipliers / scale
             multipliers[~score_ok], omega[~score_ok] = np.nan, np.nan
             multipliers, omega = multipliers + 0.0, omega + 0.0
         parts = {name: np.where(score_ok, np.asarray(v.parts.get(name, np.full(k, np.nan)), dtype=float), np.nan)

@@ -228,3 +228,21 @@ def test_a_result_without_duals_says_which_model_it_is():
     res = fr.efficiency(firms(3), ["K", "L"], ["Y"], model="ebm", rts="vrs")
     with pytest.raises(ValueError, match="model='ebm' does not report its multiplier form"):
         replace(res, multiplier_weights=None).multipliers
+
+
+def test_multipliers_are_snapped_to_zero_at_the_slack_tolerance():
+    """Issue 27.8: a dual of -1e-17 beside weights of order one (strongly disposable SO2, VRS DDF, period by period) was
+    reported as a negative shadow price; the solver's noise is now exactly 0, like a slack below the tolerance."""
+    from frontier.datasets import synthetic_city_panel
+
+    panel = synthetic_city_panel(30, 4, seed=2)
+    res = fr.efficiency(panel, ["capital", "labour", "energy"], ["value_added"], ["so2"], model="ddf", rts="vrs",
+                        period="year", bad_disposability="strong")
+    weights = res.multipliers[["capital", "labour", "energy", "value_added", "so2", "omega"]].to_numpy(dtype=float)
+    scale = np.r_[panel[["capital", "labour", "energy", "value_added", "so2"]].mean().to_numpy(), 1.0]
+    terms = np.abs(weights * scale)                       # each weight's term at the variables' means
+    noise = (terms > 0) & (terms <= 1e-9 * terms.max(axis=1, keepdims=True))
+    assert not noise.any()
+    prices = res.shadow_prices("value_added")["so2"].to_numpy(dtype=float)
+    assert (prices[np.isfinite(prices)] >= 0).all()        # strong disposability: mu >= 0, no -1e-17
+    assert (prices == 0).any()                            # the snapped ones are exact zeros
