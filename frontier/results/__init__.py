@@ -6,27 +6,54 @@ by :mod:`frontier.io`) and its figures (``PLOTS``, named by :mod:`frontier.plots
 """
 from __future__ import annotations
 
-from .base import (FileExports, Reportable, Specification, Summary, SummaryViews, leading_columns,
-                   level_means)
+from .base import (FileExports, PerDMUTable, Reportable, Specification, Summary, SummaryViews,
+                   leading_columns, level_means)
 from .bootstrap import BootstrapResult
+from .cross_efficiency import CrossEfficiencyResult
 from .dynamic import DynamicResult
 from .economic import EconomicResult
 from .efficiency import EfficiencyResult, efficiency_table
+from .factor_efficiency import FactorEfficiencyResult
 from .malmquist_bootstrap import MalmquistBootstrap
-from .cross_efficiency import CrossEfficiencyResult
 from .metafrontier import MetafrontierResult
+from .multipliers import MultiplierResult
 from .network import NetworkResult
 from .partial import PartialFrontierResult
-from .returns_to_scale import ReturnsToScaleResult
 from .productivity import ProductivityResult, productivity_table
+from .returns_to_scale import ReturnsToScaleResult
 from .second_stage import SecondStageResult
+from .shadow_prices import ShadowPriceResult
 from .three_stage import ThreeStageResult
-from .zsg import ZSGResult
 from .window import WindowAnalysisResult
+from .zsg import ZSGResult
 
-__all__ = ["BootstrapResult", "CrossEfficiencyResult", "DynamicResult", "EconomicResult", "EfficiencyResult",
-           "FileExports", "MalmquistBootstrap", "MetafrontierResult", "NetworkResult", "PartialFrontierResult",
-           "ProductivityResult", "Reportable", "ReturnsToScaleResult", "SecondStageResult", "Specification",
-           "Summary", "SummaryViews", "ThreeStageResult", "WindowAnalysisResult", "ZSGResult", "efficiency_table",
-           "leading_columns",
-           "level_means", "productivity_table"]
+__all__ = [
+    "BootstrapResult",
+    "CrossEfficiencyResult",
+    "DynamicResult",
+    "EconomicResult",
+    "EfficiencyResult",
+    "FactorEfficiencyResult",
+    "FileExports",
+    "MalmquistBootstrap",
+    "MetafrontierResult",
+    "MultiplierResult",
+    "NetworkResult",
+    "PartialFrontierResult",
+    "PerDMUTable",
+    "ProductivityResult",
+    "Reportable",
+    "ReturnsToScaleResult",
+    "SecondStageResult",
+    "ShadowPriceResult",
+    "Specification",
+    "Summary",
+    "SummaryViews",
+    "ThreeStageResult",
+    "WindowAnalysisResult",
+    "ZSGResult",
+    "efficiency_table",
+    "leading_columns",
+    "level_means",
+    "productivity_table",
+]

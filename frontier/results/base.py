@@ -292,6 +292,150 @@ class FileExports:
 
 
 # ----------------------------------------------------------------------------------------------------
+# the per-DMU tables an efficiency result derives (multipliers, shadow prices, factor efficiency)
+# ----------------------------------------------------------------------------------------------------
+
+#: the model's settings an efficiency result's files record (its own export and those of the tables it derives)
+MODEL_KEYS = ("model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights",
+              "period", "technology", "window", "reference", "zeros", "id", "inputs", "outputs", "bad_outputs")
+
+
+@dataclass(frozen=True)
+class PerDMUTable(SummaryViews, FileExports):
+    """A table an :class:`~frontier.EfficiencyResult` derives, one row per DMU (its multipliers, shadow prices, factor
+    efficiency), with what makes it a result: the DMUs' ids, the model's specification and the call that made it,
+    written by ``to_csv`` / ``to_excel`` / ``to_stata`` / ``to_parquet`` like any result (Unicode names kept, the
+    ids first, the specification as Stata notes or an Excel sheet).
+
+    The specification's rows after the model's (:meth:`specification_rows`) start with ``(NAME, what the table is
+    and the method call)``, the row that says what it is when the command line puts it beside the scores
+    (:func:`join_columns`). ``table`` is the DataFrame, indexed like the data, with the columns the method always returned; the result reads
+    like it (``result["SO2"]``, ``.loc``, ``.iloc``, ``.columns``, ``.index``, ``.shape``, ``len()``), so code written
+    for the DataFrame keeps working. :meth:`to_frame` and the files name the columns by what they hold
+    (``shadow_price_SO2``, ``weight_K``...: :meth:`values`), so that they merge onto the data without clashing with
+    its variables. A subclass gives ``NAME`` (its sheet and title), :meth:`values`, :meth:`descriptions` and
+    :meth:`specification_rows`.
+    """
+
+    table: pd.DataFrame
+    spec: Specification
+    ids: pd.DataFrame | None = None
+    periods: pd.Series | None = None
+    request: str = ""                   # the method call on the efficiency result, e.g. "factor_efficiency()"
+
+    NAME: ClassVar[str] = "table"
+
+    # -- what a subclass says ------------------------------------------------------------------------------
+    def values(self) -> pd.DataFrame:
+        """:attr:`table` with its columns named as the files write them."""
+        return self.table
+
+    def descriptions(self) -> dict:
+        """What each column of :meth:`values` holds (Stata variable labels, the Excel column list)."""
+        return {}
+
+    def specification_rows(self) -> list:
+        """The rows of the specification that say what the table is, after the model's."""
+        return []
+
+    # -- the result ----------------------------------------------------------------------------------------
+    @property
+    def call(self) -> str:
+        """The line that reproduces the table: the efficiency call and the method, e.g.
+        ``frontier.efficiency(data, ...).shadow_prices(numeraire='GDP', price=1.0)``."""
+        return f"{self.spec.call}.{self.request}" if self.spec.call is not None else self.request
+
+    def to_frame(self) -> pd.DataFrame:
+        """:meth:`values` led by the ``id`` columns (when given) and the period column, indexed like the data (as
+        :meth:`frontier.EfficiencyResult.to_frame`)."""
+        return pd.concat(leading_columns(self.ids, self.periods, self.table.index) + [self.values()], axis=1)
+
+    def export(self, extra: dict | None = None) -> io.Export:
+        """The table (:meth:`to_frame` with the identifying columns first), the specification (the reproducing call,
+        the model, what the table is) and the column descriptions."""
+        table = io.index_to_columns(self.to_frame(), has_ids=self.ids is not None)
+        first = table.columns.get_loc(self.values().columns[0])          # the columns before it identify the DMU
+        desc = {c: "identifies the DMU" for c in table.columns[:first]}
+        if self.ids is None and io.ROW_POSITION in desc and isinstance(self.table.index, pd.RangeIndex) \
+                and self.table.index.name is None:
+            desc[io.ROW_POSITION] = io.ROW_POSITION_LABEL
+        if self.spec.get("period") in desc:
+            desc[self.spec["period"]] = "period"
+        desc.update(self.descriptions())
+        rows = export_header(extra, self.call)
+        rows += [("score", self.spec.get("description", ""))] + export_spec_rows(self.spec, MODEL_KEYS)
+        rows += export_parameter_rows(self.spec)
+        rows += [(key, str(value)) for key, value in self.specification_rows()]
+        rows.append(("DMUs", str(len(self.table))))
+        return io.Export(table=table, name=self.NAME, specification=rows,
+                         descriptions={c: desc[c] for c in table.columns if c in desc},
+                         title=f"frontier {self.NAME}: {self.spec['model']} {self.spec['rts']}")
+
+    def summary(self) -> Summary:
+        """The call, the model, the statuses and each numeric column's mean, min, median and max over its non-missing
+        values (and their count ``n``)."""
+        title = f"frontier {self.NAME}: {self.spec.get('description', '')}"
+        rows = [("call", self.call), ("DMUs", len(self.table))]
+        rows += [(key, value) for key, value in self.specification_rows()]
+        if "status" in self.table.columns:
+            rows.append(("status", io.status_counts(self.table["status"])))
+        numbers = self.values().select_dtypes("number")
+        stats = pd.DataFrame({"mean": numbers.mean(), "min": numbers.min(), "median": numbers.median(),
+                              "max": numbers.max(), "n": numbers.notna().sum()})
+        text = stats.to_string(float_format=lambda v: f"{v:.4g}", na_rep="NaN")
+        lines = [title] + [row_line(k, v) for k, v in rows] + ["", text]
+        return Summary("\n".join(lines), title, rows, {self.NAME: stats})
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.request} n={len(self.table)}>"
+
+    # -- reading it like its table ---------------------------------------------------------------------------
+    def __getitem__(self, key):
+        return self.table[key]
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @property
+    def loc(self):
+        return self.table.loc
+
+    @property
+    def iloc(self):
+        return self.table.iloc
+
+    @property
+    def columns(self) -> pd.Index:
+        return self.table.columns
+
+    @property
+    def index(self) -> pd.Index:
+        return self.table.index
+
+    @property
+    def shape(self) -> tuple:
+        return self.table.shape
+
+
+def join_columns(export: io.Export, other: io.Export) -> io.Export:
+    """``export`` with the columns of ``other`` it lacks appended, their descriptions, and ``other``'s specification
+    rows it lacks (the command line's ``--shadow-prices``, ``--factor-efficiency``, ``--multipliers`` put those
+    tables beside the scores). Both are per-DMU tables of one efficiency result, so their rows are the same DMUs in
+    the same order: checked on the identifying columns they share."""
+    shared = [c for c in other.table.columns if c in export.table.columns]
+    if len(other.table) != len(export.table) or not export.table[shared].reset_index(drop=True).equals(
+            other.table[shared].reset_index(drop=True)):
+        raise ValueError(f"cannot put {other.name} beside {export.name}: their rows differ")
+    added = [c for c in other.table.columns if c not in export.table.columns]
+    table = pd.concat([export.table, other.table[added].set_axis(export.table.index)], axis=1)
+    known = {key for key, _ in export.specification}
+    rows = list(export.specification) + [(key, value) for key, value in other.specification if key not in known]
+    descriptions = {**export.descriptions, **{c: other.descriptions[c] for c in added if c in other.descriptions}}
+    return io.Export(table=table, name=export.name, specification=rows, descriptions=descriptions,
+                     extra_tables=export.extra_tables, title=export.title)
+
+
+# ----------------------------------------------------------------------------------------------------
 # the rows of summaries and exports
 # ----------------------------------------------------------------------------------------------------
 
@@ -330,6 +474,15 @@ def export_parameter_rows(spec) -> list:
     which of them were calibrated and from which projection)."""
     return [(f"parameter {key}", io.format_value(value)) for key, value in (spec.get("parameters") or {}).items()
             if value is not None and value != () and value != {}]
+
+
+def export_header(extra: dict | None, call) -> list:
+    """The rows that open a result's exported specification: the software, when the file was made and the caller's
+    ``extra`` rows (:func:`frontier.io.header_rows`), then the ``call`` that reproduces the result (when known)."""
+    rows = io.header_rows(extra)
+    if call is not None:
+        rows.append(("call", str(call)))
+    return rows
 
 
 def export_spec_rows(spec, keys) -> list[tuple[str, str]]:

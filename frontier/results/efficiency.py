@@ -9,8 +9,15 @@ import pandas as pd
 from .. import io
 from .._plotting import clip_outliers, colors as palette, figure, finish, sorted_periods
 from ..models import family as model_family, model_names
-from .base import (FileExports, Specification, Summary, SummaryViews, export_parameter_rows, export_spec_rows,
-                   leading_columns, model_name, row_line, spec_rows, summary_parameter_rows)
+from .base import (MODEL_KEYS, FileExports, Specification, Summary, SummaryViews, export_header,
+                   export_parameter_rows, export_spec_rows, leading_columns, model_name, row_line, spec_rows,
+                   summary_parameter_rows)
+from .factor_efficiency import FactorEfficiencyResult
+from .multipliers import MultiplierResult
+from .shadow_prices import ShadowPriceResult
+
+#: a numeraire's weight at most this share of the DMU's largest multiplier leaves its shadow prices undefined
+NUMERAIRE_TOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,16 @@ class EfficiencyResult(SummaryViews, FileExports):
     def n_failed(self) -> int:
         return int(self.scores.isna().sum())
 
-    def factor_efficiency(self) -> pd.DataFrame:
+    def _derived(self, kind, table: pd.DataFrame, request: str, **fields):
+        """A table of this result as a result of its own (``kind``: ids, specification, exports)."""
+        return kind(table=table, spec=self.spec, ids=self.ids, periods=self.periods, request=request, **fields)
+
+    def factor_efficiency(self) -> FactorEfficiencyResult:
         """Variable-level (factor) efficiency from the targets: energy, emission and output efficiency.
+
+        Returns a :class:`~frontier.results.FactorEfficiencyResult`: its ``table`` (which it reads like:
+        ``fe["efficiency_E"]``, ``fe.loc[...]``) holds the columns below, and ``to_stata`` / ``to_excel`` / ``to_csv``
+        write them with the DMUs' ids first and the model's specification.
 
         Per DMU (rows aligned to the data) and variable (Hu & Wang 2006; Zhou, Ang & Wang 2012):
 
@@ -110,11 +125,13 @@ class EfficiencyResult(SummaryViews, FileExports):
         if model_family(spec.model).slack_shares:
             parts.append(pd.DataFrame(self._sbm_shares(obs, good), index=index,
                                       columns=[f"share_{v}" for v in names]))
-        return pd.concat(parts, axis=1)
+        return self._derived(FactorEfficiencyResult, pd.concat(parts, axis=1), "factor_efficiency()")
 
     @property
-    def multipliers(self) -> pd.DataFrame:
-        """The dual weights of the model's multiplier form, in the user's units, one row per DMU.
+    def multipliers(self) -> MultiplierResult:
+        """The dual weights of the model's multiplier form, in the user's units, one row per DMU: a
+        :class:`~frontier.results.MultiplierResult`, which reads like its ``table`` (``res.multipliers["K"]``) and
+        writes it with the DMUs' ids and the specification (``res.multipliers.to_stata("weights.dta")``).
 
         Columns: one per variable (v >= 0 for inputs, u >= 0 for desirable outputs, mu for bad outputs: >= 0 where
         their rows are inequalities, free in sign under weak disposability), ``omega`` (the free variable of the
@@ -147,10 +164,12 @@ class EfficiencyResult(SummaryViews, FileExports):
                           np.where(self.scores.to_numpy() == efficient, "on_frontier", "optimal"))
         out = weights.rename_axis(columns=None) + 0.0
         out["status"] = status.astype(str)
-        return out
+        return self._derived(MultiplierResult, out, "multipliers")
 
-    def shadow_prices(self, numeraire: str, price: float = 1.0, tol: float = 1e-9) -> pd.DataFrame:
-        """Shadow price of each bad output in units of the numeraire's (a desirable output's) price.
+    def shadow_prices(self, numeraire: str, price: float = 1.0, tol: float = NUMERAIRE_TOL) -> ShadowPriceResult:
+        """Shadow price of each bad output in units of the numeraire's (a desirable output's) price: a
+        :class:`~frontier.results.ShadowPriceResult`, which reads like its ``table`` (``prices["SO2"]``) and writes
+        it with the DMUs' ids and the specification (``prices.to_stata("mac.dta")``).
 
         Färe, Grosskopf, Noh & Weber (2005); Lee, Park & Kim (2002): q_k = -price * (dD/db_k) / (dD/dy_r) =
         price * mu_k / u_r, positive for a pollutant whose reduction is costly in forgone output. Returns one
@@ -185,7 +204,8 @@ class EfficiencyResult(SummaryViews, FileExports):
                                    np.where(self.scores.to_numpy() == 0.0, "on_frontier", "optimal")))
         out = pd.DataFrame(values + 0.0, index=self.scores.index, columns=list(spec.bad_outputs))
         out["status"] = status.astype(str)
-        return out
+        request = f"shadow_prices(numeraire={numeraire!r}, price={price!r}" + (f", tol={tol!r})" if tol != NUMERAIRE_TOL else ")")
+        return self._derived(ShadowPriceResult, out, request, numeraire=numeraire, price=float(price))
 
     def _multiplier_weights(self) -> pd.DataFrame:
         if self.multiplier_weights is None:
@@ -267,13 +287,10 @@ def efficiency_export(res, extra: dict | None = None) -> io.Export:
     """The table, specification and column descriptions of an :class:`EfficiencyResult` (its ``export``)."""
     spec = res.spec
     table = efficiency_table(res)
-    rows = io.header_rows(extra)
-    rows.append(("call", str(spec.call)))
+    rows = export_header(extra, spec.call)
     rows.append(("score", spec.get("description", "")))
     rows.append(("convention", model_family(spec["model"]).convention))
-    rows += export_spec_rows(spec, ("model", "orientation", "rts", "super_efficiency", "bad_disposability",
-                                    "direction", "weights", "period", "technology", "window", "reference", "zeros",
-                                    "id", "inputs", "outputs", "bad_outputs"))
+    rows += export_spec_rows(spec, MODEL_KEYS)
     rows += export_parameter_rows(spec)
     rows.append(("DMUs", str(len(res.scores))))
     rows.append(("LP status", io.status_counts(res.status)))
