@@ -309,12 +309,12 @@ class PerDMUTable(SummaryViews, FileExports):
 
     The specification's rows after the model's (:meth:`specification_rows`) start with ``(NAME, what the table is
     and the method call)``, the row that says what it is when the command line puts it beside the scores
-    (:func:`join_columns`). ``table`` is the DataFrame, indexed like the data, with the columns the method always returned; the result reads
-    like it (``result["SO2"]``, ``.loc``, ``.iloc``, ``.columns``, ``.index``, ``.shape``, ``len()``), so code written
-    for the DataFrame keeps working. :meth:`to_frame` and the files name the columns by what they hold
-    (``shadow_price_SO2``, ``weight_K``...: :meth:`values`), so that they merge onto the data without clashing with
-    its variables. A subclass gives ``NAME`` (its sheet and title), :meth:`values`, :meth:`descriptions` and
-    :meth:`specification_rows`.
+    (:func:`join_columns`). ``table`` is the DataFrame, indexed like the data, with the columns the method always
+    returned; the result reads like it (``result["SO2"]``, ``.loc``, ``.iloc``, ``.columns``, ``.index``,
+    ``.shape``, ``len()``), so code written for the DataFrame keeps working. :meth:`to_frame` and the files name the
+    columns by what they hold (``shadow_price_SO2``, ``weight_K``...: :meth:`values`), so that they merge onto the
+    data without clashing with its variables. A subclass gives ``NAME`` (its sheet and title), :meth:`values`,
+    :meth:`descriptions` and :meth:`specification_rows`.
     """
 
     table: pd.DataFrame

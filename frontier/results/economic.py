@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import io
-from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
+from .base import (FileExports, Specification, Summary, SummaryViews, export_header, leading_columns,
+                   row_line)
 from .efficiency import EfficiencyResult
 
 # (observed value, optimal value) column names of each kind of economic result
@@ -133,8 +134,7 @@ def economic_export(res, extra: dict | None = None) -> io.Export:
     """The tables, specification and column descriptions of an :class:`EconomicResult` (its ``export``)."""
     spec = res.spec
     table = io.index_to_columns(res.to_frame(), has_ids=res.ids is not None)
-    rows = io.header_rows(extra)
-    rows.append(("call", str(spec.call)))
+    rows = export_header(extra, spec.call)
     rows.append(("measure", spec.get("description", "")))
     rows.append(("convention", ECONOMIC_CONVENTIONS[res.kind]))
     if spec.get("bad_outputs"):

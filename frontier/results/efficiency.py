@@ -204,7 +204,8 @@ class EfficiencyResult(SummaryViews, FileExports):
                                    np.where(self.scores.to_numpy() == 0.0, "on_frontier", "optimal")))
         out = pd.DataFrame(values + 0.0, index=self.scores.index, columns=list(spec.bad_outputs))
         out["status"] = status.astype(str)
-        request = f"shadow_prices(numeraire={numeraire!r}, price={price!r}" + (f", tol={tol!r})" if tol != NUMERAIRE_TOL else ")")
+        request = f"shadow_prices(numeraire={numeraire!r}, price={price!r}" + (
+            f", tol={tol!r})" if tol != NUMERAIRE_TOL else ")")
         return self._derived(ShadowPriceResult, out, request, numeraire=numeraire, price=float(price))
 
     def _multiplier_weights(self) -> pd.DataFrame:

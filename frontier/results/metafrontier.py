@@ -11,8 +11,8 @@ from .. import io
 from .._plotting import annotate_counts, colors as palette, figure, finish, legend_on_top, n_range, period_axis, \
     sorted_periods
 from ..models import family as model_family
-from .base import (FileExports, Specification, Summary, SummaryViews, export_spec_rows, export_parameter_rows,
-                   leading_columns, model_name, row_line, spec_rows)
+from .base import (FileExports, Specification, Summary, SummaryViews, export_header, export_spec_rows,
+                   export_parameter_rows, leading_columns, model_name, row_line, spec_rows)
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,7 @@ def metafrontier_export(res, extra: dict | None = None) -> io.Export:
     """The table, specification and column descriptions of a :class:`MetafrontierResult` (its ``export``)."""
     spec = res.spec
     table = io.index_to_columns(res.to_frame(), has_ids=res.ids is not None)
-    rows = io.header_rows(extra)
-    rows.append(("call", str(spec.call)))
+    rows = export_header(extra, spec.call)
     rows.append(("score", spec.get("description", "")))
     rows.append(("convention", model_family(spec["model"]).convention))
     rows.append(("technology gap", "tgr = E*/E^g in (0, 1], 1 = the group frontier touches the metafrontier"

@@ -13,8 +13,8 @@ from .._plotting import (annotate_counts, category_ticks, colors as palette, fig
                          percentile_name, period_axis, sorted_periods)
 from .._text import geo_mean, plural
 from ..panel import display_order
-from .base import (FileExports, Specification, Summary, export_parameter_rows, export_spec_rows, level_means,
-                   model_name, n_path, row_line, summary_parameter_rows, warn_user)
+from .base import (FileExports, Specification, Summary, export_header, export_parameter_rows, export_spec_rows,
+                   level_means, model_name, n_path, row_line, summary_parameter_rows, warn_user)
 
 @dataclass(frozen=True)
 class IndexTexts:
@@ -307,8 +307,7 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
     parts = ("ec", "bpc", "tgc") if "tgc" in spec.components else ("ec", "tc")
     if spec.get("group") is not None:
         name = f"metafrontier {name} over the groups of {spec['group']!r} (Oh & Lee 2010)"
-    rows = io.header_rows(extra)
-    rows.append(("call", str(spec.call)))
+    rows = export_header(extra, spec.call)
     rows.append(("index", f"{name}, {'ratio' if ratio else 'difference'} form, {tech} technology"))
     if quantity:
         rows.append(("convention", f"index {'> 1' if ratio else '> 0'} = progress; index = output quantity index "

@@ -10,8 +10,8 @@ import pandas as pd
 from .. import io
 from .._plotting import category_ticks, figure, finish
 from ..models import family as model_family
-from .base import (FileExports, Specification, Summary, SummaryViews, export_parameter_rows, export_spec_rows,
-                   model_name, row_line, spec_rows)
+from .base import (FileExports, Specification, Summary, SummaryViews, export_header, export_parameter_rows,
+                   export_spec_rows, model_name, row_line, spec_rows)
 
 
 @dataclass(frozen=True)
@@ -141,8 +141,7 @@ def window_export(res, extra: dict | None = None) -> io.Export:
     statistics and the row and column views."""
     spec = res.spec
     ent, per = spec["entity"], spec["period"]
-    rows = io.header_rows(extra)
-    rows.append(("call", str(spec.call)))
+    rows = export_header(extra, spec.call)
     rows.append(("analysis", f"window analysis (Charnes, Clark, Cooper & Golany 1985): width {spec['window']}, "
                              f"{len(res.windows)} windows; every observation scored against the pooled periods of "
                              "each window that contains it"))
