@@ -10,7 +10,8 @@ options such as EBM's ``epsilon``) live in the model registry (:mod:`frontier.mo
 model; the command line reads them from there.
 
 :data:`PARAMETERS` maps each keyword of the public functions (``efficiency``, ``productivity``,
-``metafrontier``, ``window_analysis``, ``bootstrap``, ``economic``, ``second_stage``) to a :class:`Param`: its
+``metafrontier``, ``window_analysis``, ``bootstrap``, ``economic``, ``second_stage``), and each table of a result
+that the command line offers (``shadow_prices``, ``factor_efficiency``, ``multipliers``), to a :class:`Param`: its
 kind of value, its choices (per analysis where they differ), its default (per analysis where it differs), its
 help in English and Chinese and its command-line flag. Tests keep the table equal to the functions' signatures.
 """
@@ -483,6 +484,30 @@ PARAMETERS: dict[str, Param] = _table(
           "reflected about the estimate",
           "置信区间的类型：percentile 百分位区间（默认）；basic 基本区间（分位数关于估计值对称反射）",
           choices=INTERVALS, default="percentile"),
+    # ---- the tables an efficiency result derives (EfficiencyResult's methods, not keywords of efficiency()): the
+    #      command line writes them beside the scores (frontier.cli.commands: Table)
+    Param("shadow_prices", "column",
+          "write each bad output's shadow price beside the scores, in units of the price of this desirable output "
+          "(the numeraire), from the DDF family's multipliers (model ddf, nddf or sbm_ddf): columns "
+          "shadow_price_<bad output> and shadow_price_status (res.shadow_prices(numeraire))",
+          "在效率得分旁写出各非期望产出的影子价格，以该期望产出（计价物）的价格为单位，由方向距离函数类模型（ddf、nddf、"
+          "sbm_ddf）的对偶乘数计算：列 shadow_price_<非期望产出> 与 shadow_price_status",
+          metavar="OUTPUT"),
+    Param("numeraire_price", "float",
+          "with --shadow-prices: the numeraire's price (default 1: shadow prices in units of the numeraire)",
+          "与 --shadow-prices 一同使用：计价物的价格（默认 1，即以计价物的单位表示影子价格）",
+          default=1.0, metavar="PRICE"),
+    Param("factor_efficiency", "switch",
+          "write the factor (energy, emission) efficiency beside the scores: efficiency_<variable> (target / "
+          "observed; outputs observed / target), redundancy_<variable> or shortfall_<variable>, and share_<variable> "
+          "for sbm (res.factor_efficiency())",
+          "在效率得分旁写出要素效率（能源效率、排放效率）：efficiency_<变量>（目标值/实际值；期望产出为实际值/目标值）、"
+          "redundancy_<变量>（冗余率）或 shortfall_<变量>（不足率），SBM 另有 share_<变量>"),
+    Param("multipliers", "switch",
+          "write the multiplier form's weights (the score LP's duals, in the data's units) beside the scores: "
+          "weight_<variable>, omega and multiplier_status (res.multipliers)",
+          "在效率得分旁写出乘数形式的权重（得分线性规划的对偶值，按数据原单位）：weight_<变量>、omega 与 "
+          "multiplier_status"),
     # ---- partial frontiers
     Param("estimator", "choice",
           "'order_m' (default): the expected frontier of m units drawn among those producing at least as much "

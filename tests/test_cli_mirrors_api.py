@@ -117,6 +117,7 @@ def test_every_option_is_a_keyword_or_the_command_lines_own(cmd):
     """An option is a keyword of the function, a family option, or declared as the command line's own (files,
     plots, messages): nothing is accepted without a place to go."""
     own = set(CLI_OPTIONS) | {plot.dest for plot in cmd.plots} | {"help", "file"}
+    own |= {name for table in cmd.tables for name in (table.option, *table.takes)}
     for action in _subparser(cmd)._actions:
         dest = action.dest
         keywords = {cmd.dest_of(name) for name in cmd.keywords}
@@ -245,3 +246,64 @@ def test_sfa_and_second_stage_run_end_to_end(tmp_path, capsys):
     expected = frontier.second_stage(eff.scores, firms, "z", L2=200, random_state=1).table()
     np.testing.assert_allclose(read_table(table)["coefficient"].to_numpy(float),
                                expected["coefficient"].to_numpy(float), rtol=1e-8)
+
+
+#: the flags of each table a command offers beside its results, and the call they must make (issue 27 item 3)
+TABLE_FLAGS = {"shadow_prices": (["--shadow-prices", "value_added", "--numeraire-price", "2.5"],
+                                 (("value_added",), {"price": 2.5})),
+               "factor_efficiency": (["--factor-efficiency"], ((), {})),
+               "multipliers": (["--multipliers"], None)}
+
+
+@pytest.mark.parametrize("cmd", [c for c in COMMANDS if c.tables], ids=lambda c: c.name)
+def test_every_table_is_declared_with_flags_from_the_parameter_table(cmd):
+    actions = {a.dest: a for a in _subparser(cmd)._actions}
+    for table in cmd.tables:
+        for name in (table.option, *table.takes):
+            assert name in PARAMETERS and PARAMETERS[name].option in actions[name].option_strings
+            assert name not in cmd.keywords                       # a table's option never reaches the function
+        assert table.option in TABLE_FLAGS, table.option
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_FLAGS))
+def test_each_table_flag_reaches_its_call_and_the_file(name, data_file, tmp_path, monkeypatch, capsys):
+    """`frontier efficiency ... --shadow-prices value_added --numeraire-price 2.5 -o out.dta` calls
+    res.shadow_prices('value_added', price=2.5) and writes its columns beside the scores, after the ids."""
+    from frontier.results import EfficiencyResult
+
+    flags, expected = TABLE_FLAGS[name]
+    calls = []
+    original = getattr(EfficiencyResult, name)
+    if isinstance(original, property):
+        monkeypatch.setattr(EfficiencyResult, name, property(lambda self: calls.append(((), {})) or original.fget(self)))
+    else:
+        def spied(self, *args, **kwargs):
+            calls.append((args, kwargs))
+            return original(self, *args, **kwargs)
+        monkeypatch.setattr(EfficiencyResult, name, spied)
+    out = tmp_path / "out.dta"
+    argv = ["efficiency", str(data_file), "-x", "capital", "labour", "-y", "value_added", "-b", "so2", "--model", "ddf",
+            "--id", "city", "--period", "year", *flags, "-o", str(out), "-q"]
+    assert main(argv) == 0, capsys.readouterr().err
+    assert len(calls) == 1 and (expected is None or calls[0] == expected)
+    panel = pd.read_csv(data_file)
+    res = frontier.efficiency(panel, ["capital", "labour"], ["value_added"], ["so2"], model="ddf", id="city",
+                              period="year")
+    api = getattr(EfficiencyResult, name)
+    table = api.fget(res) if isinstance(api, property) else api(res, *calls[0][0], **calls[0][1])
+    back = pd.read_stata(out)
+    assert list(back.columns[:3]) == ["city", "year", "score"]
+    values = table.values()
+    for column in values.columns:
+        if pd.api.types.is_numeric_dtype(values[column]):
+            np.testing.assert_allclose(back[column].to_numpy(float), values[column].to_numpy(float), rtol=1e-10)
+        else:
+            assert back[column].tolist() == values[column].tolist()
+    assert name.replace("_", " ") in frontier.io.read_specification(out)
+
+
+def test_a_table_option_alone_is_refused_before_the_work(data_file, capsys):
+    assert main(["efficiency", str(data_file), *BASE["efficiency"], "--numeraire-price", "2"]) == 2
+    assert "--numeraire-price applies with --shadow-prices" in capsys.readouterr().err
+    assert main(["efficiency", str(data_file), *BASE["efficiency"], "-b", "so2", "--shadow-prices", "value_added"]) == 2
+    assert "DDF family" in capsys.readouterr().err

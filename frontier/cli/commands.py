@@ -34,6 +34,19 @@ class Plot:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A table the result derives, written beside the results (its columns appended to -o's table, its description
+    to the specification): ``option`` is the entry of ``options.PARAMETERS`` whose flag asks for it (a switch, or
+    the value it needs, such as --shadow-prices' numeraire), ``takes`` further entries that only it reads (they
+    are refused without ``option``), and ``make(result, args)`` computes it: a result with its own ``export()``
+    (:class:`frontier.results.PerDMUTable`)."""
+
+    option: str
+    make: Callable
+    takes: tuple = ()
+
+
+@dataclass(frozen=True)
 class Command:
     """One data command.
 
@@ -46,7 +59,8 @@ class Command:
     ``keep_data(frame, export, args)``: puts the input columns into the export (with --keep-data, or when
     nothing else identifies the rows). ``saved(args)``: what -o holds, for the "not saved" note. ``checks``:
     functions of ``args`` raising ``ValueError`` before any file is read. ``api_only``: keywords of the
-    function the command line leaves out, with the reason.
+    function the command line leaves out, with the reason. ``tables``: the :class:`Table` s of the result the
+    command offers beside its results (efficiency's --shadow-prices, --factor-efficiency, --multipliers).
     """
 
     name: str
@@ -61,6 +75,7 @@ class Command:
     panel: bool = False
     model_options: bool = False
     plots: tuple = ()
+    tables: tuple = ()
     plot_entities: bool = False
     export_options: Callable = lambda args: {}
     checks: tuple = ()
@@ -164,6 +179,31 @@ def _profit_direction_only(args) -> None:
         raise ValueError(f"--direction applies to --kind profit, not --kind {kind}")
 
 
+def _shadow_prices_need_a_priced_output(args) -> None:
+    """--shadow-prices names one of --outputs, needs bad outputs and a model of the DDF family: said before the LPs."""
+    from ..models import family, model_names
+
+    if args.shadow_prices is None:
+        return
+    if args.shadow_prices not in args.outputs:
+        raise ValueError(f"--shadow-prices {args.shadow_prices}: the numeraire must be one of --outputs "
+                         f"{' '.join(args.outputs)}")
+    if not args.bad_outputs:
+        raise ValueError("--shadow-prices prices bad outputs: give them with --bad-outputs")
+    model = given(args, "model", "efficiency")
+    if not family(model).shadow_prices:
+        priced = " ".join(name for name in model_names() if family(name).shadow_prices)
+        raise ValueError(f"--shadow-prices comes from the DDF family's multipliers (--model {priced}), not --model "
+                         f"{model}")
+
+
+EFFICIENCY_TABLES = (
+    Table("shadow_prices", lambda res, args: res.shadow_prices(args.shadow_prices, price=given(
+        args, "numeraire_price", "efficiency")), takes=("numeraire_price",)),
+    Table("factor_efficiency", lambda res, args: res.factor_efficiency()),
+    Table("multipliers", lambda res, args: res.multipliers),
+)
+
 EFFICIENCY_EPILOG = """\
 scores:
   radial input theta in (0, 1] and sbm rho in (0, 1]: 1 = efficient; radial output phi >= 1 (1 = efficient);
@@ -175,6 +215,8 @@ examples:
       --id firm -o scores.csv
   frontier efficiency panel.dta --inputs K L E --outputs Y --bad-outputs SO2 --id city --period year \\
       --technology global --model ddf --direction output -o eff.dta --plot scores.png
+  frontier efficiency panel.csv --inputs K L E --outputs GDP --bad-outputs CO2 --id city --period year \\
+      --model ddf --shadow-prices GDP --factor-efficiency -o mac.dta    # shadow prices, energy efficiency
 """
 
 ECONOMIC_EPILOG = """\
@@ -383,6 +425,7 @@ COMMANDS = (
                 ("computation", ENGINE)),
         required=("inputs", "outputs"), model_options=True,
         keep_data=_copy_with_id, saved=lambda args: "scores",
+        tables=EFFICIENCY_TABLES, checks=(_shadow_prices_need_a_priced_output,),
         plots=(Plot("--plot", "save a plot of the score distribution (box plots per period with --period, else a "
                               "histogram) (.png, .pdf, .svg; needs matplotlib)",
                     lambda res, file, args: _plots().plot_scores(res, file)),)),

@@ -270,6 +270,11 @@ def add_command(sub, cmd, run) -> argparse.ArgumentParser:
                 add_cli_option(group, name)
         if title == "model" and cmd.model_options:
             add_family_options(group)
+    if cmd.tables:
+        group = parser.add_argument_group("tables written beside the results (-o)")
+        for table in cmd.tables:
+            for name in (table.option,) + table.takes:
+                add_parameter(group, name, cmd.function)
     files = parser.add_argument_group("input and output files")
     taken = tuple(PARAMETERS[name].option for name in cmd.options if name in PARAMETERS)
     for name in FILE_OPTIONS:

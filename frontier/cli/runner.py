@@ -27,6 +27,7 @@ def run(cmd, args, argv) -> int:
     result = cmd.call(resolve(cmd.function), data, keywords, args)
     files.print_summary(result.summary(), args)
     export = result.export(files.extra(args, argv), **cmd.export_options(args))
+    export = beside(cmd, result, export, args, argv)
     cmd.keep_data(frame, export, args)
     files.save(export, args, cmd.saved(args))
     for plot in cmd.plots:
@@ -34,6 +35,16 @@ def run(cmd, args, argv) -> int:
         if path:
             files.save_plot(lambda file, plot=plot: plot.draw(result, file, args), path, args)
     return 0
+
+
+def beside(cmd, result, export, args, argv):
+    """The export with the columns of every table of the result the command line asked for (``cmd.tables``)."""
+    from ..results.base import join_columns
+
+    for table in cmd.tables:
+        if getattr(args, table.option):
+            export = join_columns(export, table.make(result, args).export(files.extra(args, argv)))
+    return export
 
 
 def arguments(cmd, args, frame) -> tuple:
@@ -99,8 +110,10 @@ def reference_rows(column: str, frame):
 
 
 def _check_before_reading(cmd, args) -> None:
-    """--technology chooses among the periods' frontiers, so it needs --period; a plot's own needs; the command's
-    own checks."""
+    """--technology chooses among the periods' frontiers, so it needs --period; a plot's own needs; a table's own
+    options only with the table; the command's own checks."""
+    from ..options import PARAMETERS
+
     optional_period = "period" in cmd.options and "period" not in cmd.required
     if optional_period and getattr(args, "technology", None) is not None and args.period is None:
         raise ValueError(f"--technology {args.technology} needs --period (the column of periods)")
@@ -108,6 +121,10 @@ def _check_before_reading(cmd, args) -> None:
         for need in plot.needs:
             if getattr(args, plot.dest) and getattr(args, need) is None:
                 raise ValueError(f"{plot.flag} needs --{need} (the column of periods)")
+    for table in cmd.tables:
+        for name in table.takes:
+            if getattr(args, name) is not None and not getattr(args, table.option):
+                raise ValueError(f"{PARAMETERS[name].option} applies with {PARAMETERS[table.option].option}")
     for check in cmd.checks:
         check(args)
 
