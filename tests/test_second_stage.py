@@ -208,7 +208,8 @@ def test_table_summary_and_exports(tmp_path):
     res = fr.second_stage(first, frame, covariates="z", L2=100, random_state=0)
     table = res.table()
     assert list(table.index) == ["const", "z", "sigma"]
-    assert list(table.columns) == ["coefficient", "std_error", "lower", "upper", "significant"]
+    assert list(table.columns) == ["coefficient", "std_error", "z", "p_value", "lower", "upper", "significant",
+                                   "stars"]
     assert "LOWERS efficiency" in table.attrs["sign_convention"]
     assert (table["lower"] < table["upper"]).all()
     np.testing.assert_allclose(table["std_error"], res.replicates.std(ddof=1)[table.index])
@@ -416,3 +417,70 @@ def test_a_covariate_named_like_a_row_of_the_table_is_refused(small, name):
     frame, first = small
     with pytest.raises(ValueError, match=rf"'{name}' names the table's row of .*; rename that covariate"):
         fr.second_stage(first, frame.assign(**{name: frame["dummy"]}), ["z", name], L2=50)
+
+
+# -- a regression table as Stata users read it (issue 27 item 5) ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def chinese_design():
+    """The SW design with the covariate named in Chinese (国有比重) and a second, irrelevant covariate."""
+    frame = simulate_design(np.random.default_rng(11), 120).rename(columns={"z": "国有比重"})
+    frame["噪声"] = np.random.default_rng(12).normal(size=len(frame))
+    frame["城市"] = [f"c{i:03d}" for i in range(len(frame))]
+    first = fr.efficiency(frame, ["x"], ["y"], model="radial", orientation="input", rts="vrs", id="城市")
+    return frame, fr.second_stage(first, frame, ["国有比重", "噪声"], id="城市", L2=400, random_state=5)
+
+
+def test_z_p_value_and_stars_are_stata_s_and_the_footnote_says_their_levels(chinese_design):
+    _, res = chinese_design
+    table = res.table()
+    z = table["coefficient"] / table["std_error"]
+    np.testing.assert_allclose(table.loc[["const", "国有比重", "噪声"], "z"], z[["const", "国有比重", "噪声"]], rtol=1e-12)
+    p = 2 * norm.sf(np.abs(z))
+    np.testing.assert_allclose(table.loc[["const", "国有比重", "噪声"], "p_value"], p[:3], rtol=1e-10)
+    expected = ["***" if v < 0.01 else "**" if v < 0.05 else "*" if v < 0.1 else "" for v in p[:3]]
+    assert table["stars"].tolist()[:3] == expected
+    assert table.loc["国有比重", "stars"] != ""             # the true slope 0.5 is found
+    assert np.isnan(table.loc["sigma", ["z", "p_value"]].astype(float)).all() and table.loc["sigma", "stars"] == ""
+    text = str(res.summary())
+    for piece in ("Coef.", "Bootstrap Std. Err.", "P>|z|", "[95% percentile", "*** p < 0.01, ** p < 0.05, * p < 0.1",
+                  "it excludes 0 for"):
+        assert piece in text, piece
+    assert dict(res.summary().rows)["stars"].startswith("*** p < 0.01")
+
+
+def test_the_regression_table_opens_in_stata_and_excel_with_chinese_terms(chinese_design, tmp_path):
+    frame, res = chinese_design
+    res.to_stata(tmp_path / "sw.dta")
+    back = pd.read_stata(tmp_path / "sw.dta")
+    assert list(back.columns) == ["term", "coefficient", "std_error", "z", "p_value", "lower", "upper", "significant",
+                                  "stars"]
+    assert back["term"].tolist() == ["const", "国有比重", "噪声", "sigma"]
+    table = res.table()
+    np.testing.assert_allclose(back["p_value"].to_numpy(float)[:3], table["p_value"].to_numpy(float)[:3], rtol=1e-12)
+    assert back["stars"].tolist() == table["stars"].tolist()
+    assert back["significant"].tolist()[:3] == [float(v) for v in table["significant"][:3]]
+    assert np.isnan(back["significant"].iloc[3])
+    spec = fr.io.read_specification(tmp_path / "sw.dta")
+    assert spec["stars"].startswith("*** p < 0.01") and spec["call"].startswith("frontier.second_stage(scores, data")
+    openpyxl = pytest.importorskip("openpyxl")
+    res.to_excel(tmp_path / "sw.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "sw.xlsx")
+    assert book.sheetnames == ["second stage", "distances", "specification"]
+    rows = list(book["second stage"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("term", "coefficient", "std_error", "z", "p_value") and rows[2][0] == "国有比重"
+    assert [cell.value for cell in book["distances"][1]][:2] == ["城市", "delta"]
+
+
+def test_algorithm_1_on_per_period_frontiers_says_it_pools_them():
+    """Issue 27.8: scores from one frontier per year, pooled in one truncated regression, were reported as if from
+    one frontier; the summary (and so the exports) now says so, and a global frontier says nothing."""
+    rng = np.random.default_rng(3)
+    frame = pd.concat([simulate_design(rng, 30).assign(year=year) for year in (2018, 2019, 2020)], ignore_index=True)
+    yearly = fr.efficiency(frame, ["x"], ["y"], model="radial", period="year")
+    res = fr.second_stage(yearly, frame, "z", L2=100, random_state=0)
+    note = dict(res.summary().rows)["frontiers"]
+    assert "3 frontiers, one per year" in note and "technology='global'" in note
+    assert dict(res.export().specification)["frontiers"] == note
+    pooled = fr.efficiency(frame, ["x"], ["y"], model="radial", period="year", technology="global")
+    assert "frontiers" not in dict(fr.second_stage(pooled, frame, "z", L2=100, random_state=0).summary().rows)

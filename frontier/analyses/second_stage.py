@@ -482,7 +482,23 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, id=None, a
                                                                            name="delta_bias_corrected"),
         used=pd.Series(used, index=index, name="used"), algorithm=algorithm, L1=L1, L2=L2, alpha=float(alpha),
         orientation=orientation, first_stage=str(first_stage), loglik=float(fit.loglik[0]),
-        n_failed_lps=n_failed_lps, interval=interval, ids=ids, call=recorded_call())
+        n_failed_lps=n_failed_lps, interval=interval, ids=ids, call=recorded_call(),
+        pooled_frontiers=_pooled_frontiers(spec, getattr(scores_or_result, "periods", None), index))
+
+
+def _pooled_frontiers(spec, periods, index: pd.Index) -> str | None:
+    """What the summary says when the first stage scored the DMUs against one frontier per period (``period=`` with a
+    contemporaneous, sequential or window technology) and Algorithm 1 pools those scores in one regression; None for
+    one frontier (a cross-section, or ``technology="global"``) or scores given as a Series (nothing is known)."""
+    if spec is None or spec.get("period") is None or spec.get("technology") == "global" or periods is None:
+        return None
+    count = pd.Series(periods).reindex(index).nunique()
+    if count < 2:
+        return None
+    return (f"the distances pool scores measured against {count} frontiers, one per {spec.get('period')} "
+            f"(technology {spec.get('technology')!r}): each DMU's distance is to its own period's frontier, while "
+            "Simar & Wilson's (2007) model has one frontier; add period dummies as covariates, or score against one "
+            "frontier (technology='global'), and say which in the write-up")
 
 
 def _check_replicable(spec) -> None:

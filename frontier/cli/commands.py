@@ -303,8 +303,8 @@ distance delta = 1/theta (input) or phi (output), so a positive coefficient LOWE
 regresses on the efficiency score itself: its signs are the opposite for input theta). Algorithm 2 re-estimates
 the DEA and needs the first stage's model: use the Python API (fr.second_stage(result, data, ...)).
 
-output (-o): the regression table (term, coefficient, std_error, lower, upper, significant); Excel adds the
-distances sheet (delta, used) led by --id.
+output (-o): the regression table (term, coefficient, std_error, z, p_value, lower, upper, significant, stars:
+*** p < 0.01, ** p < 0.05, * p < 0.1); Excel adds the distances sheet (delta, used) led by --id.
 
 examples:
   frontier efficiency firms.csv --inputs K L --outputs Y --model radial --id firm -o scores.csv --keep-data

@@ -7,11 +7,26 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from scipy.special import ndtr
+
 from .. import io
-from .base import FileExports, Summary, SummaryViews, row_line
+from .base import FileExports, Summary, SummaryViews, export_header, row_line
 
 SIGN_CONVENTION = ("dependent variable: the distance delta >= 1 (input: 1/theta; output: phi); a positive "
                    "coefficient raises the distance, i.e. LOWERS efficiency; a negative one raises efficiency")
+#: significance stars by two-sided p-value, the most stars first (the levels of Stata's estout/outreg2 tables in
+#: economics: *** p < 0.01, ** p < 0.05, * p < 0.1)
+STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
+STARS_NOTE = (", ".join(f"{mark} p < {level:g}" for level, mark in STARS)
+              + "; p = P>|z|, two-sided, z = coefficient / bootstrap standard error against the standard normal")
+#: the regression table's columns as Stata prints them (the summary's header)
+STATA_HEADERS = {"coefficient": "Coef.", "std_error": "Bootstrap Std. Err.", "z": "z", "p_value": "P>|z|",
+                 "lower": "lower", "upper": "upper", "stars": ""}
+
+
+def stars(p_value: float) -> str:
+    """The significance stars of a two-sided p-value (:data:`STARS`); none for NaN."""
+    return next((mark for level, mark in STARS if p_value < level), "")
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,8 @@ class SecondStageResult(SummaryViews, FileExports):
     n_failed_lps : int, first-stage bootstrap LPs (Algorithm 2) that failed (left out of the bias).
     ids : DataFrame of the ``id`` columns (``second_stage(..., id=...)``), indexed like ``delta``, else None.
     call : the call as made (:class:`frontier.results.base.Call`; ``str(call)`` reproduces the result), or None.
+    pooled_frontiers : where the first stage scored the DMUs against several frontiers (one per period), what the
+        summary says about it; else None.
     """
 
     coefficients: pd.Series
@@ -54,6 +71,7 @@ class SecondStageResult(SummaryViews, FileExports):
     interval: str = "percentile"
     ids: pd.DataFrame | None = None
     call: object = None
+    pooled_frontiers: str | None = None
 
     @property
     def n(self) -> int:
@@ -76,12 +94,15 @@ class SecondStageResult(SummaryViews, FileExports):
         return int(self.replicates.isna().any(axis=1).sum())
 
     def table(self) -> pd.DataFrame:
-        """The regression table: one row per coefficient (``const``, covariates) and ``sigma``.
+        """The regression table as Stata users read it: one row per coefficient (``const``, covariates) and ``sigma``.
 
-        Columns ``coefficient`` (ML estimate), ``std_error`` (standard deviation of the bootstrap estimates),
-        ``lower`` and ``upper`` (the ``interval`` -- percentile or basic -- bootstrap interval at level 1 - alpha) and
-        ``significant`` (the interval
-        excludes 0; not defined for sigma). The sign convention is in ``.attrs["sign_convention"]``.
+        Columns ``coefficient`` (ML estimate), ``std_error`` (standard deviation of the bootstrap estimates), ``z``
+        (coefficient / std_error) and ``p_value`` (P>|z|, two-sided, against the standard normal, as Stata's
+        bootstrap tables), ``lower`` and ``upper`` (the ``interval`` -- percentile or basic -- bootstrap interval at
+        level 1 - alpha, Simar & Wilson's inference), ``significant`` (that interval excludes 0) and ``stars``
+        (:data:`STARS` by ``p_value``: *** p < 0.01, ** p < 0.05, * p < 0.1). z, p, significance and stars are not
+        defined for sigma. The sign convention is in ``.attrs["sign_convention"]``, the star levels in
+        ``.attrs["stars"]``.
         """
         estimates = pd.concat([self.coefficients, pd.Series({"sigma": self.sigma})])
         draws = self.replicates[list(estimates.index)]
@@ -91,12 +112,18 @@ class SecondStageResult(SummaryViews, FileExports):
         lower, upper = q.iloc[:, 0], q.iloc[:, 1]
         if self.interval == "basic":
             lower, upper = 2 * estimates - upper, 2 * estimates - lower
-        out = pd.DataFrame({"coefficient": estimates, "std_error": ok.std(ddof=1), "lower": lower, "upper": upper})
+        std_error = ok.std(ddof=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (estimates / std_error).where(estimates.index != "sigma")
+        p_value = 2.0 * ndtr(-z.abs())
+        out = pd.DataFrame({"coefficient": estimates, "std_error": std_error, "z": z, "p_value": p_value,
+                            "lower": lower, "upper": upper})
         significant = (out["lower"] > 0) | (out["upper"] < 0)
         out["significant"] = significant.astype(object)
         out.loc["sigma", "significant"] = None
+        out["stars"] = out["p_value"].map(stars)
         out.attrs = {"sign_convention": SIGN_CONVENTION, "interval": f"{1 - self.alpha:.0%} {self.interval} bootstrap",
-                     "algorithm": self.algorithm}
+                     "algorithm": self.algorithm, "stars": STARS_NOTE}
         return out
 
     def to_frame(self) -> pd.DataFrame:
@@ -124,13 +151,21 @@ class SecondStageResult(SummaryViews, FileExports):
                                               "left out of the intervals)"))
         if self.n_failed_lps:
             rows.append(("failed LPs", f"{self.n_failed_lps} first-stage bootstrap LPs (left out of the bias)"))
+        if self.pooled_frontiers:
+            rows.append(("frontiers", self.pooled_frontiers))
         table = self.table()
-        shown = table.copy()
-        shown["significant"] = shown["significant"].map({True: "*", False: "", None: ""})
+        level = f"{1 - self.alpha:.0%}"
+        shown = table.drop(columns="significant").rename(columns={
+            **STATA_HEADERS, "lower": f"[{level} {self.interval}", "upper": "interval]"})
         text = shown.to_string(float_format=lambda v: f"{v:.4f}", na_rep="")
-        lines = [title] + [row_line(k, v) for k, v in rows] + ["", text, "", "sign: " + SIGN_CONVENTION,
-                                                                "* the interval excludes 0"]
-        return Summary("\n".join(lines), title, rows + [("sign convention", SIGN_CONVENTION)],
+        excludes = [term for term, flag in table["significant"].items() if flag is True]
+        lines = [title] + [row_line(k, v) for k, v in rows] + [
+            "", text, "",
+            "stars: " + STARS_NOTE,
+            f"interval: {level} {self.interval} bootstrap interval (Simar & Wilson 2007); it excludes 0 for "
+            + (", ".join(excludes) if excludes else "no term"),
+            "sign: " + SIGN_CONVENTION]
+        return Summary("\n".join(lines), title, rows + [("stars", STARS_NOTE), ("sign convention", SIGN_CONVENTION)],
                        {"coefficients": table})
 
     def __repr__(self) -> str:
@@ -140,17 +175,21 @@ class SecondStageResult(SummaryViews, FileExports):
         """What the files hold: :meth:`table` with a leading ``term`` column, the distances (an extra table), the
         design and sign convention as the specification (after the caller's ``extra`` rows)."""
         table = self.table().reset_index(names="term")
+        # 1 = the interval excludes 0, 0 = not, missing for sigma (a number in every format, as Stata reads it)
+        table["significant"] = table["significant"].map({True: 1.0, False: 0.0}).astype(float)
         summary = self.summary()
-        rows = [(k, io.format_value(v)) for k, v in (extra or {}).items()]
-        if self.call is not None:
-            rows.append(("call", str(self.call).replace("(data, ", "(scores, data, ", 1)))
+        call = None if self.call is None else str(self.call).replace("(data, ", "(scores, data, ", 1)
+        rows = export_header(extra, call)
         rows += [(k, str(v)) for k, v in summary.rows]
         descriptions = {"term": "const (intercept), a covariate, or sigma (the error's standard deviation)",
                         "coefficient": "truncated-normal ML estimate",
-                        "std_error": "standard deviation of the bootstrap estimates",
+                        "std_error": "bootstrap standard error: standard deviation of the bootstrap estimates",
+                        "z": "z = coefficient / bootstrap standard error",
+                        "p_value": "P>|z|: two-sided p-value of z against the standard normal",
                         "lower": f"lower end of the {1 - self.alpha:.0%} {self.interval} bootstrap interval",
                         "upper": f"upper end of the {1 - self.alpha:.0%} {self.interval} bootstrap interval",
-                        "significant": "the interval excludes 0"}
+                        "significant": "1 = the bootstrap interval excludes 0, 0 = it does not (missing for sigma)",
+                        "stars": STARS_NOTE.split(";")[0]}
         per_dmu = pd.DataFrame({"delta": self.delta, "used": self.used}
                                | ({} if self.delta_bias_corrected is None else
                                   {"delta_bias_corrected": self.delta_bias_corrected}))
