@@ -275,7 +275,8 @@ def test_each_table_flag_reaches_its_call_and_the_file(name, data_file, tmp_path
     calls = []
     original = getattr(EfficiencyResult, name)
     if isinstance(original, property):
-        monkeypatch.setattr(EfficiencyResult, name, property(lambda self: calls.append(((), {})) or original.fget(self)))
+        monkeypatch.setattr(EfficiencyResult, name,
+                            property(lambda self: calls.append(((), {})) or original.fget(self)))
     else:
         def spied(self, *args, **kwargs):
             calls.append((args, kwargs))
