@@ -156,9 +156,9 @@ def percentile_name(q: float) -> str:
     return f"{v}{suffix}"
 
 
-def clip_outliers(ax, x, data, efficient, color):
+def clip_outliers(ax, x, data, efficient, color, legend: str = "above the axis (count)"):
     """Keep far-out scores (super-efficiency outliers) from squashing the boxes: cap the y axis above the
-    far fences and mark how many scores of each period lie above it."""
+    far fences and mark how many scores of each period lie above it (``legend`` names the marks)."""
     allv = np.concatenate([d for d in data if len(d)]) if any(len(d) for d in data) else np.zeros(0)
     if len(allv) < 5:
         return
@@ -175,7 +175,7 @@ def clip_outliers(ax, x, data, efficient, color):
         k = int((d > top).sum())
         if k:
             ax.plot([xi], [top - 0.02 * (top - low)], marker="^", ms=6, color=color, ls="none",
-                    label=None if marked else "above the axis (count)")
+                    label=None if marked else legend)
             ax.annotate(str(k), (xi, top - 0.02 * (top - low)), xytext=(6, -4), textcoords="offset points",
                         fontsize=8, color=color)
             marked = True
@@ -266,6 +266,27 @@ def _quiet_weight_substitution(family: str) -> None:
     logging.getLogger("matplotlib.font_manager").addFilter(keep)
 
 
+#: matplotlib's warning for each character its fonts cannot draw (one per glyph and text size)
+MISSING_GLYPH = r"Glyph \d+ .* missing from (current )?font"
+
+
+def _quiet_missing_glyphs(fig) -> None:
+    """Without a CJK font matplotlib warns once for every CJK character it draws as a box (dozens per figure,
+    again at every new size); :data:`NO_CJK_FONT` has said it once, with the remedy. Drawing this figure (saving
+    it here, or showing it later in Jupyter) drops those warnings; other figures and other warnings are untouched."""
+    if getattr(fig, "_frontier_quiet_glyphs", False):
+        return
+    draw = fig.draw
+
+    def quiet_draw(renderer, *args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=MISSING_GLYPH, category=UserWarning)
+            return draw(renderer, *args, **kwargs)
+
+    fig.draw = quiet_draw
+    fig._frontier_quiet_glyphs = True
+
+
 def _use_cjk_font(fig) -> None:
     """Give every text of ``fig`` a CJK font as its last fallback when some text (title, label, tick, legend)
     has CJK characters the font in use cannot draw: Latin text keeps its font, CJK characters come from the
@@ -283,6 +304,7 @@ def _use_cjk_font(fig) -> None:
         if not _warned_no_cjk_font:
             _warned_no_cjk_font = True
             warnings.warn(NO_CJK_FONT, UserWarning, stacklevel=4)
+        _quiet_missing_glyphs(fig)
         return
     for t in texts:                     # all of them: tick labels made later copy the first tick's font
         families = list(t.get_fontfamily())

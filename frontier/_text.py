@@ -3,13 +3,17 @@
 * :func:`format_labels` -- row labels for an error message, ``[1, 'b', 7 and 3 more]`` (was ``data._rows``);
 * :func:`format_rows` -- the rows a boolean mask selects, ``rows [1, 5] and 3 more`` (was ``io._rows``);
 * :func:`plural` -- ``city`` -> ``cities`` for messages and figure labels about entities;
-* :func:`geo_mean` -- the geometric mean of a Series; what a non-positive value does is the caller's explicit choice.
+* :func:`geo_mean` -- the geometric mean of a Series; what a non-positive value does is the caller's explicit choice;
+* :func:`label` -- a figure's text in the language asked for (``lang="zh"``): :data:`ZH` is the one table of
+  translations, English text (or template) -> Simplified Chinese.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 import numpy as np
+
+from .options import LANGUAGES
 
 
 def format_labels(labels: Iterable, limit: int = 8) -> str:
@@ -50,3 +54,71 @@ def geo_mean(values, *, drop_nonpositive: bool = False) -> float:
     if not len(positive) or (len(positive) < len(x) and not drop_nonpositive):
         return np.nan
     return float(np.exp(np.log(positive).mean()))
+
+
+#: Figure labels in Simplified Chinese (``lang="zh"``): the English text or template as the figures write it ->
+#: its translation, the one place either is written. Templates keep their ``{fields}``; names (GML, SBM, VRS, n)
+#: stay as they are. Also the common words a column name may be (``year`` -> 年份), for axis titles.
+ZH = {
+    # --- words: technologies, means, column names
+    "global": "全局", "contemporaneous": "当期", "sequential": "序列", "biennial": "两期", "window": "窗口",
+    "geometric mean": "几何平均", "mean": "均值", "median": "中位数",
+    "year": "年份", "period": "时期", "city": "城市", "province": "省份", "firm": "企业", "region": "地区",
+    "country": "国家", "industry": "行业", "entity": "个体", "entities": "个体",
+    # --- the index and its components (``IndexTexts.components``)
+    "index": "指数", "{label} index": "{label} 指数", "metafrontier {label}": "共同前沿 {label}",
+    "efficiency change (EC)": "技术效率变化（EC）", "technical change (TC)": "技术进步（TC）",
+    "pure efficiency change (PEC)": "纯技术效率变化（PEC）", "scale efficiency change (SEC)": "规模效率变化（SEC）",
+    "best-practice gap change (BPC)": "最佳实践差距变化（BPC）", "best-practice change (BPC)": "最佳实践变化（BPC）",
+    "technology-gap change (TGC)": "技术差距变化（TGC）", "output quantity index": "产出数量指数",
+    "input quantity index": "投入数量指数",
+    # --- GTFP trajectories
+    "GTFP": "绿色全要素生产率（GTFP）", "cumulative {name}": "累积 {name}", "{what}: {subtitle}": "{what}：{subtitle}",
+    "{center} across {entities}": "各{entities}{center}", "selected entities": "所选个体",
+    "{center} across {entities} by {group}": "按{group}分组的各{entities}{center}",
+    "; band: {low} to {high} percentile": "；阴影：第 {low} 至第 {high} 百分位",
+    "cumulative index (first period = {base:g})": "累积指数（首期 = {base:g}）",
+    "cumulative indicator (first period = {base:g})": "累积指标（首期 = {base:g}）",
+    "cumulative index": "累积指数", "cumulative indicator": "累积指标",
+    # --- the decomposition
+    "{index} by period ({center} across entities)": "各期{index}（个体{center}）",
+    "{period} (change from the previous {period})": "{period}（相对上一{period}的变化）",
+    "; k/n: pairs with every LP solved": "；k/n：全部线性规划有解的配对数",
+    "index (> 1 = progress)": "指数（> 1 表示进步）", "indicator (> 0 = progress)": "指标（> 0 表示进步）",
+    "{index} (GTFP)": "{index}（累积，GTFP）",
+    "chained period {center}s (first period = {base:g})": "各期{center}的累积（首期 = {base:g}）",
+    "chain broken at {period}: no pair of that period has every LP solved":
+        "累积在 {period} 中断：该期没有全部线性规划有解的配对",
+    # --- efficiency scores
+    "inefficiency (0 = efficient)": "无效率值（0 = 有效）", "efficiency score (1 = efficient)": "效率得分（1 = 有效）",
+    "score (1 = efficient)": "得分（1 = 有效）", "; {nan} NaN not shown": "；{nan} 个 NaN 未显示",
+    "efficient": "有效值", "mean {value:.3f}": "均值 {value:.3f}", "number of DMUs": "DMU 个数",
+    "{period} ({technology} frontier)": "{period}（{technology}前沿）",
+    "{model} scores by period (n = {n})": "各期 {model} 效率得分（n = {n}）",
+    "{model} scores (n = {n})": "{model} 效率得分（n = {n}）",
+    "above the axis (count)": "超出纵轴（个数）",
+}
+
+
+def check_lang(lang) -> str:
+    """``lang`` if it is one of :data:`frontier.options.LANGUAGES` (``"en"``, ``"zh"``), else a ValueError."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES} (figure labels in English or Simplified Chinese), "
+                         f"got {lang!r}")
+    return lang
+
+
+def label(text: str, lang: str = "en", **fields) -> str:
+    """``text`` (an English label or template) in ``lang``, its ``{fields}`` filled in: :data:`ZH` for ``"zh"``.
+
+    A text the table does not hold (a user's own column name or group label) is kept as it is."""
+    if lang == "zh":
+        text = ZH.get(text, text)
+    return text.format(**fields) if fields else text
+
+
+def word(name, lang: str = "en") -> str:
+    """A column name or other single word as a figure shows it: in Chinese the common ones (``year`` -> 年份,
+    ``city`` -> 城市) are translated, any other (``地区``, ``GDP``) kept."""
+    text = str(name)
+    return ZH.get(text.lower(), text) if lang == "zh" else text

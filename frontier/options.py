@@ -69,6 +69,9 @@ CHAIN_POLICIES = ("propagate", "restart")
 METAS = ("pooled", "union")
 ECONOMIC_KINDS = ("cost", "revenue", "profit")
 
+#: the languages of figure labels (``lang=`` of the plots; the translations are :data:`frontier._text.ZH`)
+LANGUAGES = ("en", "zh")
+
 #: kernel bandwidth rules of the efficiency bootstrap (or a number)
 BANDWIDTH_RULES = ("silverman", "lscv", "benchmarking", "sj", "sj-dpi")
 #: the efficiency bootstrap's schemes: smoothed homogeneous (Simar & Wilson 1998), smoothed heterogeneous (Simar &

@@ -8,10 +8,12 @@ import pandas as pd
 
 from .. import io
 from .._plotting import clip_outliers, colors as palette, figure, finish, sorted_periods
+from .._text import check_lang, label, word
 from ..models import family as model_family, model_names
 from .base import (MODEL_KEYS, FileExports, Specification, Summary, SummaryViews, export_header,
                    export_parameter_rows, export_spec_rows, leading_columns, model_name, row_line, spec_rows,
                    summary_parameter_rows)
+from .groups import check_by, group_export, ordered_groups, row_groups, warn_missing
 from .factor_efficiency import FactorEfficiencyResult
 from .multipliers import MultiplierResult
 from .shadow_prices import ShadowPriceResult
@@ -255,7 +257,8 @@ class EfficiencyResult(SummaryViews, FileExports):
             rows.append(("score", f"mean {ok.mean():.4f}, min {q[0]:.4f}, q25 {q[1]:.4f}, median {q[2]:.4f}, "
                                   f"q75 {q[3]:.4f}, max {q[4]:.4f}"))
             if self.periods is not None:
-                by = ok.groupby(self.periods.loc[ok.index]).agg(["mean", "count"]).rename(columns={"count": "n"})
+                by = self.period_means().rename(columns={"score": "mean"})
+                by = by[by["n"] > 0]
                 tables["mean score by period"] = by
                 by_period_line = "  mean score by period: " + ", ".join(
                     f"{p}: {r['mean']:.4f} (n={int(r['n'])})" for p, r in by.iterrows())
@@ -268,10 +271,56 @@ class EfficiencyResult(SummaryViews, FileExports):
             lines.append(row_line(*rows[-1]))
         return Summary("\n".join(lines), title, rows, tables)
 
+    def period_means(self, by=None, data: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The mean score and ``n``, the DMUs with a score behind it, by period (results with ``period=``), by group
+        (``by``), or by group and period: the table of efficiency by region and year.
+
+        Arithmetic means, as :meth:`summary`'s, over the DMUs with a score (a failed LP's NaN is left out and not
+        counted in ``n``). ``by``: a column of ``data`` (the data given to :func:`frontier.efficiency`), an ``id``
+        column of the result (then ``data`` is not needed), or a Series indexed like the data. Groups are listed in
+        the data's order (a categorical's own order), periods sorted; the labels are kept as they are (东部, 中部,
+        西部). DMUs whose group is missing are left out of every group, with one warning saying how many. Write the
+        table with ``res.to_csv(path, by=..., data=...)`` (or ``to_excel``, ``to_stata``).
+        """
+        scores = self.scores.astype(float)
+        keys, names, cells = [], [], []
+        if by is not None:
+            s = self.spec
+            check_by(by, list(s.inputs) + list(s.outputs) + list(s.bad_outputs), s.get("period"))
+            groups = row_groups(by, data, scores.index, self.ids)
+            warn_missing(groups, "DMUs")
+            keys.append(groups)
+            names.append(groups.name)
+            cells.append(ordered_groups(groups))
+        if self.periods is not None:
+            periods = self.periods.reindex(scores.index)
+            keys.append(periods)
+            names.append(periods.name)
+            cells.append(sorted(periods.dropna().unique()))
+        if not keys:
+            raise ValueError("period_means needs periods (efficiency(..., period=...)) or by= (a grouping column)")
+        known = np.logical_and.reduce([k.notna().to_numpy() for k in keys])
+        arrays = [k.to_numpy()[known] for k in keys]
+        grouped = scores[known].groupby(arrays)
+        out = pd.DataFrame({"score": grouped.mean(), "n": grouped.count()})
+        present = out.index
+        full = pd.MultiIndex.from_product(cells, names=names) if len(keys) > 1 else pd.Index(cells[0], name=names[0])
+        out = out.reindex(full[full.isin(present)])
+        out["n"] = out["n"].astype(int)
+        return out
+
     # -- export and figures (the files: FileExports) -------------------------------------------------------
-    def export(self, extra: dict | None = None) -> io.Export:
-        """The table (:func:`efficiency_table`), specification and column descriptions the files hold."""
-        return efficiency_export(self, extra)
+    def export(self, extra: dict | None = None, by=None, data: pd.DataFrame | None = None) -> io.Export:
+        """The table (:func:`efficiency_table`), specification and column descriptions the files hold; with ``by``
+        (and ``data``), the table of mean scores by group (and period) instead (:meth:`period_means`)."""
+        if by is None:
+            return efficiency_export(self, extra)
+        table = self.period_means(by=by, data=data)
+        desc = {"score": f"mean efficiency score: {self.spec.get('description', '')}",
+                "n": "DMUs behind the mean (those with a score; a failed LP's NaN is left out)"}
+        if self.periods is not None:
+            desc[self.periods.name] = "period"
+        return group_export(self, table, table.index.names[0], "arithmetic means of the scores", desc, extra)
 
     def __repr__(self) -> str:
         return f"<EfficiencyResult {self.spec['model']} n={len(self.scores)}>"
@@ -324,13 +373,15 @@ def efficiency_export(res, extra: dict | None = None) -> io.Export:
 # the figure
 # ----------------------------------------------------------------------------------------------------
 
-def plot_scores(res, path=None, *, ax=None, title: str | None = None, bins: int = 30, figsize=None):
+def plot_scores(res, path=None, *, lang: str = "en", ax=None, title: str | None = None, bins: int = 30,
+                figsize=None):
     """Distribution of efficiency scores: a box plot per period (results with ``period=``), else a histogram.
 
     The dashed line marks the efficient score (1 for radial and SBM scores, 0 for the directional models);
-    diamonds are the period means; missing scores (failed LPs) are counted in the axis labels. Returns the
-    Figure.
+    diamonds are the period means; missing scores (failed LPs) are counted in the axis labels. ``lang="zh"``:
+    the labels in Simplified Chinese (:data:`frontier._text.ZH`). Returns the Figure.
     """
+    check_lang(lang)
     if not isinstance(res, EfficiencyResult):
         raise TypeError(f"plot_scores needs an EfficiencyResult, got {type(res).__name__}")
     spec = res.spec
@@ -338,6 +389,7 @@ def plot_scores(res, path=None, *, ax=None, title: str | None = None, bins: int 
     efficient = model_family(spec["model"]).efficient_value(spec.get("orientation"))
     name = f"{model_name(spec)} ({spec['rts'].upper()})"
     ylabel = "inefficiency (0 = efficient)" if efficient == 0 else "efficiency score (1 = efficient)"
+    axis = label(ylabel, lang)
     colors = palette()
     if res.periods is not None:
         per = res.periods.loc[scores.index] if not res.periods.index.equals(scores.index) else res.periods
@@ -351,7 +403,7 @@ def plot_scores(res, path=None, *, ax=None, title: str | None = None, bins: int 
                    boxprops=dict(facecolor=colors[0], alpha=0.35), medianprops=dict(color=colors[0], lw=2),
                    flierprops=dict(marker=".", ms=3, alpha=0.5))
         means = [d.mean() if len(d) else np.nan for d in data]
-        ax.plot(x, means, ls="none", marker="D", ms=5, color=colors[1], label="mean")
+        ax.plot(x, means, ls="none", marker="D", ms=5, color=colors[1], label=label("mean", lang))
         labels = []
         for p, g in zip(periods, groups):
             lab = str(p.date()) if isinstance(p, pd.Timestamp) else str(p)
@@ -362,27 +414,30 @@ def plot_scores(res, path=None, *, ax=None, title: str | None = None, bins: int 
         rotate = len(periods) > 10 and not any("\n" in s for s in labels)
         ax.set_xticklabels(labels[::step], rotation=35 if rotate else 0, ha="right" if rotate else "center")
         ax.set_xlim(-0.6, len(periods) - 0.4)
-        clip_outliers(ax, x, data, efficient, colors[3])
+        clip_outliers(ax, x, data, efficient, colors[3], label("above the axis (count)", lang))
         pname = per.name if isinstance(per.name, str) else "period"
-        ax.set_xlabel(f"{pname} ({spec.get('technology') or 'contemporaneous'} frontier)")
-        ax.set_ylabel(ylabel)
-        ax.axhline(efficient, color="0.45", lw=0.9, ls="--", zorder=0, label="efficient")
+        ax.set_xlabel(label("{period} ({technology} frontier)", lang, period=word(pname, lang),
+                            technology=label(spec.get("technology") or "contemporaneous", lang)))
+        ax.set_ylabel(axis)
+        ax.axhline(efficient, color="0.45", lw=0.9, ls="--", zorder=0, label=label("efficient", lang))
         ax.legend(frameon=False, fontsize=9, loc="best")
-        ax.set_title(title or f"{name} scores by period (n = {len(scores)})", fontsize=11)
+        ax.set_title(title or label("{model} scores by period (n = {n})", lang, model=name, n=len(scores)),
+                     fontsize=11)
         ax.grid(True, axis="y", alpha=0.3)
     else:
         fig, (ax,) = figure(ax, path, figsize or (7, 4.6))
         ok = scores.dropna().to_numpy()
         if len(ok):
             ax.hist(ok, bins=bins, color=colors[0], alpha=0.75, edgecolor="white")
-        ax.axvline(efficient, color="0.45", lw=0.9, ls="--", label="efficient")
+        ax.axvline(efficient, color="0.45", lw=0.9, ls="--", label=label("efficient", lang))
         if len(ok):
-            ax.axvline(ok.mean(), color=colors[1], lw=1.6, label=f"mean {ok.mean():.3f}")
+            ax.axvline(ok.mean(), color=colors[1], lw=1.6, label=label("mean {value:.3f}", lang, value=ok.mean()))
         nan = int(scores.isna().sum())
-        ax.set_xlabel(ylabel.replace("efficiency score", "score") + (f"; {nan} NaN not shown" if nan else ""))
-        ax.set_ylabel("number of DMUs")
+        ax.set_xlabel(label(ylabel.replace("efficiency score", "score"), lang)
+                      + (label("; {nan} NaN not shown", lang, nan=nan) if nan else ""))
+        ax.set_ylabel(label("number of DMUs", lang))
         ax.legend(frameon=False, fontsize=9)
-        ax.set_title(title or f"{name} scores (n = {len(scores)})", fontsize=11)
+        ax.set_title(title or label("{model} scores (n = {n})", lang, model=name, n=len(scores)), fontsize=11)
         ax.grid(True, axis="y", alpha=0.3)
     return finish(fig, path)
 

@@ -11,10 +11,11 @@ import pandas as pd
 from .. import io
 from .._plotting import (annotate_counts, category_ticks, colors as palette, figure, finish, legend_on_top, n_range,
                          percentile_name, period_axis, sorted_periods)
-from .._text import geo_mean, plural
+from .._text import check_lang, geo_mean, label, plural, word
 from ..panel import display_order
 from .base import (FileExports, Specification, Summary, export_header, export_parameter_rows, export_spec_rows,
                    level_means, model_name, n_path, row_line, summary_parameter_rows, warn_user)
+from .groups import check_by, group_export, group_name, ordered_groups, panel_groups, warn_missing
 
 @dataclass(frozen=True)
 class IndexTexts:
@@ -204,11 +205,7 @@ class ProductivityResult(FileExports):
         chained = self.cumulative()                             # warns when chains break
         levels = self.level_means(chained)
         agg = "geometric" if s.ratio else "arithmetic"
-        parts = [c for c in s.components if c not in ("index", "pec", "sec")]
-        if "output_quantity" in parts:
-            identity = "output_quantity / input_quantity" if s.ratio else "output_quantity - input_quantity"
-        else:
-            identity = (" x " if s.ratio else " + ").join(parts)
+        identity = self._identity()
         broken = chained.index[chained["gtfp"].isna().to_numpy()].get_level_values(0).nunique()
         if broken:
             lines.append(f"  {'chains':<18} {broken} of {s.n_entities} {plural(s.entity)} break (later levels NaN): "
@@ -222,12 +219,21 @@ class ProductivityResult(FileExports):
                   f"GTFP level by period ({agg} mean across {plural(s.entity)})": levels}
         return Summary("\n".join(lines), title, rows, tables)
 
-    def period_means(self) -> pd.DataFrame:
-        """Per-period means of the index and its components over one common row set, with ``n`` and ``pairs``.
+    def period_means(self, by=None, data: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Per-period means of the index and its components over one common row set, with ``n`` and ``pairs``;
+        with ``by``, per group and period: the table of GTFP, EC and TC by region and year.
 
         The rows are the pairs whose index and every component are finite (and positive for ratio indices), so
         the means decompose exactly: geometric means for ratio indices (mean index = mean ec x mean tc),
         arithmetic for Luenberger (sums). ``n`` counts those pairs, ``pairs`` the period's index rows.
+
+        ``by``: the group of each entity, e.g. ``by="region", data=panel`` (a column of ``data``, the panel given to
+        :func:`frontier.productivity`, read at each pair's entity and later period), or a Series or dict mapping
+        each entity to its group (a Series indexed by (entity, period) also works). The table is then indexed by
+        (group, period), the groups in the data's order (a categorical's own order), the periods in time order;
+        the group labels are kept as they are (东部, 中部, 西部). Pairs whose group is missing are left out of
+        every group, with one warning saying how many. Write it with ``pr.to_csv(path, by=..., data=...)`` (or
+        ``to_excel``, ``to_stata``: the labels, Chinese included, survive in each).
         """
         comps = list(self.spec.components)
         values = self.indices[comps].astype(float)
@@ -235,13 +241,46 @@ class ProductivityResult(FileExports):
         if self.spec.ratio:
             common &= (values > 0).all(axis=1)
         periods = self.indices.index.get_level_values(1)
-        by = values[common.to_numpy()].groupby(level=1).agg(geo_mean if self.spec.ratio else "mean")
         order = [p for p in self.period_order if p in set(periods)] or list(pd.unique(periods))
-        by = by.reindex(order)
-        by["n"] = common.groupby(periods).sum().reindex(order).fillna(0).astype(int)
-        by["pairs"] = pd.Series(1, index=periods).groupby(level=0).sum().reindex(order).fillna(0).astype(int)
-        by.index.name = self.spec.period
-        return by
+        agg = geo_mean if self.spec.ratio else "mean"
+        if by is None:
+            by_period = values[common.to_numpy()].groupby(level=1).agg(agg)
+            by_period = by_period.reindex(order)
+            by_period["n"] = common.groupby(periods).sum().reindex(order).fillna(0).astype(int)
+            by_period["pairs"] = pd.Series(1, index=periods).groupby(level=0).sum().reindex(order).fillna(0).astype(int)
+            by_period.index.name = self.spec.period
+            return by_period
+        groups = self._groups(by, data, self.indices.index, "pairs")
+        known = groups.notna().to_numpy()
+        keys = [groups.to_numpy()[known], np.asarray(periods)[known]]
+        cells = pd.MultiIndex.from_tuples([(g, p) for g in ordered_groups(groups) for p in order],
+                                          names=[groups.name, self.spec.period])
+        pairs = pd.Series(1, index=np.flatnonzero(known)).groupby(keys).sum()
+        cells = cells[cells.isin(pairs.index)]
+        used = known & common.to_numpy()
+        out = values[used].groupby([groups.to_numpy()[used], np.asarray(periods)[used]]).agg(agg).reindex(cells)
+        out["n"] = common[known].groupby(keys).sum().reindex(cells).fillna(0).astype(int).to_numpy()
+        out["pairs"] = pairs.reindex(cells).astype(int).to_numpy()
+        out.index = cells
+        return out
+
+    def _identity(self) -> str:
+        """How the index splits into its components, as the summary and the exports write it
+        (``ec x tc``, ``ec + bpc + tgc``, ``output_quantity / input_quantity``)."""
+        s = self.spec
+        parts = [c for c in s.components if c not in ("index", "pec", "sec")]
+        if "output_quantity" in parts:
+            return "output_quantity / input_quantity" if s.ratio else "output_quantity - input_quantity"
+        return (" x " if s.ratio else " + ").join(parts)
+
+    def _groups(self, by, data, index, what: str) -> pd.Series:
+        """The group of each (entity, period) of ``index`` (:func:`frontier.results.groups.panel_groups`),
+        checked (not a variable, not the period) and with one warning for the rows without a group."""
+        s = self.spec
+        check_by(by, list(s.inputs) + list(s.outputs) + list(s.bad_outputs), s.period)
+        groups = panel_groups(by, data, index, s.entity, s.period, plural(s.entity))
+        warn_missing(groups, what)
+        return groups
 
     def __str__(self) -> str:
         return self.summary()
@@ -253,10 +292,24 @@ class ProductivityResult(FileExports):
         ``status``, then ``gtfp`` and the cumulative components ``cum_ec``, ``cum_tc`` (...)."""
         return productivity_table(self, policy).set_index([self.spec.entity, self.spec.period])
 
-    def export(self, extra: dict | None = None, policy: str = "propagate") -> io.Export:
+    def export(self, extra: dict | None = None, policy: str = "propagate", by=None,
+               data: pd.DataFrame | None = None) -> io.Export:
         """What the files hold: indices and GTFP levels (:func:`productivity_table`, chained with ``policy``), the
-        distances (an Excel sheet), the specification and column descriptions."""
-        return productivity_export(self, extra, policy)
+        distances (an Excel sheet), the specification and column descriptions. With ``by`` (and ``data``), the
+        table by group and period instead (:meth:`period_means`), its columns described and the means named."""
+        if by is None:
+            return productivity_export(self, extra, policy)
+        table = self.period_means(by=by, data=data)
+        agg = "geometric" if self.spec.ratio else "arithmetic"
+        described = productivity_export(self, None, policy).descriptions
+        desc = {self.spec.period: "period (the later period of each pair)"}
+        desc.update({c: f"{agg} mean of: {described[c]}" for c in self.spec.components if c in described})
+        desc["n"] = ("pairs behind each mean: those of the group and period with the index and every component "
+                     "(the means decompose exactly)")
+        desc["pairs"] = "index rows of the group and period (with a failed LP or not)"
+        how = (f"{agg} means across the pairs of each group and period with the index and every component, so "
+               f"index = {self._identity()}")
+        return group_export(self, table, table.index.names[0], how, desc, extra)
 
     def plot(self, kind: str = "gtfp", path=None, **kwargs):
         """``kind="gtfp"``: cumulative GTFP trajectories (:func:`frontier.plots.plot_gtfp`);
@@ -377,18 +430,18 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
 # figures
 # ----------------------------------------------------------------------------------------------------
 
-def _as_levels(obj, column):
+def _as_levels(obj, column, lang="en"):
     """(levels DataFrame indexed by (entity, period), label, baseline or None, period order) from a result or
     a frame."""
     if isinstance(obj, ProductivityResult):
         s = obj.spec
-        tech = "" if obj.texts.names_technology else f", {s['technology']}"
-        label = f"{obj.texts.label} ({model_name(s)}, {s.index_rts.upper()}{tech})"
+        tech = "" if obj.texts.names_technology else f", {label(s['technology'], lang)}"
+        name = f"{obj.texts.label} ({model_name(s)}, {s.index_rts.upper()}{tech})"
         levels = obj.cumulative()
         if column not in levels.columns:
             hint = f" (the cumulative components are named cum_{column})" if f"cum_{column}" in levels.columns else ""
             raise ValueError(f"levels have no column {column!r}; columns: {list(levels.columns)}{hint}")
-        return levels, label, 1.0 if s.ratio else 0.0, obj.period_order
+        return levels, name, 1.0 if s.ratio else 0.0, obj.period_order
     if isinstance(obj, pd.Series):
         obj = obj.to_frame(column)
     if not isinstance(obj, pd.DataFrame):
@@ -412,7 +465,8 @@ def _baseline(levels: pd.DataFrame, column: str):
 
 
 def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, column: str = "gtfp",
-              center: str | None = None, ax=None, title: str | None = None, figsize=(8, 4.8)):
+              center: str | None = None, by=None, data: pd.DataFrame | None = None, lang: str = "en", ax=None,
+              title: str | None = None, figsize=(8, 4.8)):
     """Cumulative GTFP trajectories.
 
     Parameters
@@ -427,6 +481,12 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
         mean for ratio indices (levels start at 1 and multiply) and the arithmetic mean for Luenberger indicators
         (start at 0 and add), the same numbers :meth:`~frontier.ProductivityResult.summary` prints
         (:meth:`~frontier.ProductivityResult.level_means`). The title names the mean.
+    by, data : one line (and band) per group, e.g. ``by="region", data=panel``: a column of ``data`` (the panel
+        given to :func:`frontier.productivity`) or a Series or dict mapping each entity to its group, as in
+        :meth:`~frontier.ProductivityResult.period_means`; levels whose group is missing are left out (one
+        warning). With one series only (not a dict), and not with ``entities``.
+    lang : ``"en"`` (default) or ``"zh"``: the axis titles, legend and title in Simplified Chinese
+        (:data:`frontier._text.ZH`); names such as GML, SBM and VRS are kept.
     ax : draw into this matplotlib axes.
 
     Survivorship: each point's mean rests on the entities with a level in that period. The legend gives that
@@ -435,6 +495,7 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
 
     Returns the matplotlib Figure.
     """
+    check_lang(lang)
     if center not in (None, "mean", "median", "geomean"):
         raise ValueError("center must be 'geomean', 'mean' or 'median' (or None: geomean for ratio indices, mean "
                          "for Luenberger)")
@@ -442,21 +503,32 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
         quantiles = tuple(float(q) for q in quantiles)
         if len(quantiles) != 2 or not 0 <= quantiles[0] < quantiles[1] <= 1:
             raise ValueError("quantiles must be two numbers 0 <= low < high <= 1, e.g. (0.25, 0.75)")
+    if by is not None and (isinstance(levels, dict) or entities is not None):
+        raise ValueError("by= draws one line per group of one series: pass one result (not a dict), without "
+                         "entities=")
     items = levels.items() if isinstance(levels, dict) else [(None, levels)]
-    series, known, entity_names = [], [], set()
-    for label, obj in items:
-        frame, auto_label, base, order = _as_levels(obj, column)
+    parts, known, entity_names = [], [], set()
+    for given, obj in items:
+        frame, auto_label, base, order = _as_levels(obj, column, lang)
         known += [p for p in order if p not in known]
-        label = label if label is not None else (auto_label or ("GTFP" if column == "gtfp" else column))
+        given = given if given is not None else (auto_label or ("GTFP" if column == "gtfp" else column))
         base = base if base is not None else _baseline(frame, column)
-        wide = frame[column].unstack(level=1)
-        series.append((str(label), wide, base, frame))
-        pname = frame.index.names[1] if isinstance(frame.index.names[1], str) else "period"
         entity_names.add(frame.index.names[0])
+        if by is None:
+            parts.append((given, frame, base))
+        else:
+            groups = _level_groups(obj, frame, by, data)
+            parts += [(g, frame[(groups == g).to_numpy()], base) for g in ordered_groups(groups)]
+    series = []
+    for name, frame, base in parts:
+        series.append((str(name), frame[column].unstack(level=1), base, frame))
+        pname = frame.index.names[1] if isinstance(frame.index.names[1], str) else "period"
     if not series:
         raise ValueError("nothing to plot")
     periods = sorted_periods(np.concatenate([s[1].columns.to_numpy(dtype=object) for s in series]), known)
-    across = plural(entity_names.pop()) if len(entity_names) == 1 else "entities"
+    entity_name = entity_names.pop() if len(entity_names) == 1 else None
+    across = word(entity_name, lang) if lang == "zh" and entity_name is not None else \
+        label("entities", lang) if entity_name is None else plural(entity_name)
 
     fig, (ax,) = figure(ax, path, figsize)
     pos = period_axis(ax, periods)
@@ -464,21 +536,21 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
     if entities is not None:
         entities = [entities] if isinstance(entities, (str, int)) else list(entities)
         styles = ["-", "--", ":", "-."]
-        for si, (label, wide, _, _) in enumerate(series):
+        for si, (name, wide, _, _) in enumerate(series):
             missing = [e for e in entities if e not in wide.index]
             if missing:
-                raise ValueError(f"entities not in the {label} series: {missing[:5]}")
+                raise ValueError(f"entities not in the {name} series: {missing[:5]}")
             for ei, e in enumerate(entities):
                 row = wide.loc[e].dropna()
                 row = row[[p for p in periods if p in row.index]]
-                name = str(e) if len(series) == 1 else f"{e}, {label}"
+                line = str(e) if len(series) == 1 else f"{e}, {name}"
                 ax.plot([pos[p] for p in row.index], row.to_numpy(dtype=float), marker="o", ms=3, lw=1.6,
-                        color=colors[ei % len(colors)], ls=styles[si % len(styles)], label=name)
-        subtitle = "selected entities"
+                        color=colors[ei % len(colors)], ls=styles[si % len(styles)], label=line)
+        subtitle = label("selected entities", lang)
     else:
         kinds = set()
         counts = []
-        for si, (label, wide, base, frame) in enumerate(series):
+        for si, (name, wide, base, frame) in enumerate(series):
             color = colors[si % len(colors)]
             kind = center or ("geomean" if base == 1.0 else "mean")
             kinds.add(kind)
@@ -489,30 +561,47 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
             x = [pos[p] for p in cols]
             n = means.loc[cols, "n"].astype(int)
             ax.plot(x, means.loc[cols, column].to_numpy(dtype=float), color=color, lw=2.2, marker="o", ms=4,
-                    label=f"{label}, n = {n_range(n)}")
+                    label=f"{name}, n = {n_range(n)}")
             if quantiles is not None:
                 w = wide[cols].astype(float)
                 lo, hi = w.quantile(quantiles[0], axis=0), w.quantile(quantiles[1], axis=0)
                 ax.fill_between(x, lo.to_numpy(), hi.to_numpy(), color=color, alpha=0.18, lw=0)
         if any(n.nunique() > 1 for _, n, _ in counts):
             annotate_counts(ax, counts)
-        subtitle = " / ".join(f"{CENTER_NAMES[k]}" for k in sorted(kinds)) + f" across {across}"
+        centers = " / ".join(label(CENTER_NAMES[k], lang) for k in sorted(kinds))
+        if by is None:
+            subtitle = label("{center} across {entities}", lang, center=centers, entities=across)
+        else:
+            subtitle = label("{center} across {entities} by {group}", lang, center=centers, entities=across,
+                             group=word(group_name(by), lang))
         if quantiles is not None:
-            subtitle += f"; band: {percentile_name(quantiles[0])} to {percentile_name(quantiles[1])} percentile"
+            low, high = (percentile_name(q) if lang == "en" else f"{round(100 * q)}" for q in quantiles)
+            subtitle += label("; band: {low} to {high} percentile", lang, low=low, high=high)
     bases = {s[2] for s in series if s[2] is not None}
     if len(bases) == 1:
         b = bases.pop()
         ax.axhline(b, color="0.45", lw=0.9, ls="--", zorder=0)
-        ylabel = f"cumulative {'index' if b == 1 else 'indicator'} (first period = {b:g})"
+        ylabel = label(f"cumulative {'index' if b == 1 else 'indicator'} (first period = {{base:g}})", lang, base=b)
     else:
-        ylabel = "cumulative index"
+        ylabel = label("cumulative index", lang)
     ax.set_ylabel(ylabel)
-    ax.set_xlabel(pname)
-    what = "GTFP" if column == "gtfp" else f"cumulative {column.removeprefix('cum_').upper()}"
-    ax.set_title(title or f"{what}: {subtitle}", fontsize=11)
+    ax.set_xlabel(word(pname, lang))
+    what = label("GTFP", lang) if column == "gtfp" else \
+        label("cumulative {name}", lang, name=column.removeprefix("cum_").upper())
+    ax.set_title(title or label("{what}: {subtitle}", lang, what=what, subtitle=subtitle), fontsize=11)
     ax.grid(True, alpha=0.3)
     ax.legend(frameon=False, fontsize=9, loc="best", ncol=2 if entities is not None and len(entities) > 6 else 1)
     return finish(fig, path)
+
+
+def _level_groups(obj, frame: pd.DataFrame, by, data) -> pd.Series:
+    """The group of each level row of ``frame`` (by= of :func:`plot_gtfp`), one warning for those without."""
+    if isinstance(obj, ProductivityResult):
+        return obj._groups(by, data, frame.index, "levels")
+    entity, period = frame.index.names
+    groups = panel_groups(by, data, frame.index, entity, period, "entities")
+    warn_missing(groups, "levels")
+    return groups
 
 
 CENTER_NAMES = {"geomean": "geometric mean", "mean": "mean", "median": "median"}
@@ -529,7 +618,7 @@ def _center(frame: pd.DataFrame, column: str, kind: str, period_order) -> pd.Dat
     return level_means(frame, column, geometric=kind == "geomean", period_order=period_order)
 
 
-def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = True, ax=None,
+def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = True, lang: str = "en", ax=None,
                        title: str | None = None, figsize=None):
     """The productivity index and its components by period.
 
@@ -540,8 +629,10 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
     (``group=``), or the output and input quantity indices for Hicks-Moorsteen (whose index is their quotient, or
     difference); with the FGNZ decomposition ``("pec", "sec", "tc")`` is also possible (pec and sec refine ec,
     so they are left out of the default, which would count ec twice). The period on the axis is the later
-    period of each change. Returns the Figure.
+    period of each change. ``lang="zh"``: the labels in Simplified Chinese (:data:`frontier._text.ZH`). Returns
+    the Figure.
     """
+    check_lang(lang)
     if not isinstance(pr, ProductivityResult):
         raise TypeError(f"plot_decomposition needs a ProductivityResult, got {type(pr).__name__}")
     s = pr.spec
@@ -567,11 +658,11 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
     used = idx.groupby(level=1).size().reindex(periods_all, fill_value=0)
     total = rows.groupby(level=1).size().reindex(periods_all, fill_value=0)
     base = 1.0 if ratio else 0.0
-    names = dict(pr.texts.components)
+    names = {c: label(text, lang) for c, text in pr.texts.components.items()}
     iname = pr.texts.label
     if s.get("group") is not None:
-        iname = f"metafrontier {iname}"
-    names["index"] = f"{iname} index"
+        iname = label("metafrontier {label}", lang, label=iname)
+    names["index"] = label("{label} index", lang, label=iname)
 
     fig, axes = figure(ax, path, figsize or ((12, 4.6) if cumulative else (7.5, 4.6)),
                         ncols=2 if cumulative else 1)
@@ -594,11 +685,13 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
         category_ticks(a, x, ticks)
     else:
         category_ticks(a, x, periods)
-    mean_kind = "geometric mean" if ratio else "mean"
-    a.set_title(f"{iname} by period ({mean_kind} across entities)", fontsize=11)
-    a.set_xlabel(f"{s['period']} (change from the previous {s['period']})"
-                 + ("; k/n: pairs with every LP solved" if partial else ""))
-    a.set_ylabel("index (> 1 = progress)" if ratio else "indicator (> 0 = progress)")
+    mean_kind = label("geometric mean" if ratio else "mean", lang)
+    period = word(s["period"], lang)
+    a.set_title(label("{index} by period ({center} across entities)", lang, index=iname, center=mean_kind),
+                fontsize=11)
+    a.set_xlabel(label("{period} (change from the previous {period})", lang, period=period)
+                 + (label("; k/n: pairs with every LP solved", lang) if partial else ""))
+    a.set_ylabel(label("index (> 1 = progress)" if ratio else "indicator (> 0 = progress)", lang))
     a.grid(True, axis="y", alpha=0.3)
     legend_on_top(a)
     if cumulative:
@@ -609,17 +702,20 @@ def plot_decomposition(pr, path=None, *, components=None, cumulative: bool = Tru
         for i, c in enumerate(["index"] + components):
             vals = np.concatenate([[base], chained[c].to_numpy(dtype=float)])
             style = dict(color="black", lw=2.2) if c == "index" else dict(color=colors[i], lw=1.6, ls="--")
-            b.plot(xs, vals, marker="o", ms=4, label=names.get(c, c) if c != "index" else f"{iname} (GTFP)",
+            b.plot(xs, vals, marker="o", ms=4,
+                   label=names.get(c, c) if c != "index" else label("{index} (GTFP)", lang, index=iname),
                    **style)
         b.axhline(base, color="0.3", lw=0.9)
         broken = [p for p in periods if not np.isfinite(by.loc[p, "index"])]
         if broken:
-            b.text(0.5, 0.04, f"chain broken at {broken[0]}: no pair of that period has every LP solved",
+            b.text(0.5, 0.04, label("chain broken at {period}: no pair of that period has every LP solved", lang,
+                                    period=broken[0]),
                    transform=b.transAxes, ha="center", va="bottom", fontsize=9, color="0.25")
         category_ticks(b, xs, [first] + periods)
-        b.set_title(f"chained period {mean_kind}s (first period = {base:g})", fontsize=11)
-        b.set_xlabel(s["period"])
-        b.set_ylabel("cumulative index" if ratio else "cumulative indicator")
+        b.set_title(label("chained period {center}s (first period = {base:g})", lang, center=mean_kind, base=base),
+                    fontsize=11)
+        b.set_xlabel(period)
+        b.set_ylabel(label("cumulative index" if ratio else "cumulative indicator", lang))
         b.grid(True, alpha=0.3)
         legend_on_top(b)
     if title:
