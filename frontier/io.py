@@ -3,7 +3,8 @@
 =============  ========================  ==============================================================
 extension      read                      write
 =============  ========================  ==============================================================
-``.csv``       ``pandas.read_csv``       plain CSV (no specification; use one of the formats below)
+``.csv``       ``pandas.read_csv``       plain UTF-8 CSV with a byte-order mark (no specification; use one of
+                                         the formats below)
 ``.xlsx``      ``pandas.read_excel``     results sheet(s) plus a ``specification`` sheet (openpyxl)
 ``.xls``       needs ``xlrd``            not written (save as ``.xlsx``)
 ``.dta``       ``pandas.read_stata``     Stata 14+ (format 118): variable labels, a data label, and the
@@ -26,6 +27,12 @@ expanded), and binary Parquet columns are read as text.
 :func:`check_output` checks a destination (known format, existing writable folder, writer installed) before a
 long computation. Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return
 first) is written to ``.xlsx`` as text; in CSV it is kept as it is, with a warning.
+
+CSV files start with the UTF-8 byte-order mark (``bom=True``, the default; the command line's ``--no-bom``
+turns it off): Excel, on Chinese Windows in particular, reads a CSV without it in the system's code page (GBK) and
+shows Chinese headers and labels garbled. pandas, Stata's ``import delimited`` and :func:`read_table` skip the
+mark; R's ``read.csv`` needs ``fileEncoding = "UTF-8-BOM"`` (or write with ``bom=False``). Standard output (``-``)
+gets no mark.
 
 Excel and Parquet (``openpyxl``, ``pyarrow``, and ``xlrd`` for old ``.xls`` files) are the optional extra
 ``frontier-dea[io]`` (``pip install "frontier-dea[io]"``).
@@ -605,15 +612,21 @@ def atomic_write(path):
         raise _write_error(path, exc) from exc
 
 
-def write_table(frame: pd.DataFrame, path, *, export: Export | None = None, fmt: str | None = None) -> Path | None:
+def write_table(frame: pd.DataFrame, path, *, export: Export | None = None, fmt: str | None = None,
+                bom: bool = True) -> Path | None:
     """Write ``frame`` (or ``export.table``) to ``path`` in the format of its extension (or ``fmt``).
 
     With an :class:`Export`, Excel files get its extra tables as sheets and a ``specification`` sheet, Stata
     files variable labels and notes, Parquet files the specification in their metadata. The file is written
     whole or not at all (:func:`atomic_write`); an existing file survives a failing write unchanged.
+
+    A ``frame`` whose index is named (``pr.period_means(by="region", data=panel)``, indexed by region and year)
+    has its index written as its leading columns, so no identifying column is lost. CSV and tab-separated files
+    start with the UTF-8 byte-order mark unless ``bom=False`` (see the module's docstring).
     """
     if export is None:
-        export = Export(table=frame)
+        named = any(name is not None for name in frame.index.names)
+        export = Export(table=frame.reset_index() if named else frame)
     fmt = check_output(path, fmt)
     if str(path) == "-":
         notes = _csv_formula_notes(export.table)
@@ -627,7 +640,7 @@ def write_table(frame: pd.DataFrame, path, *, export: Export | None = None, fmt:
         if fmt in ("csv", "tsv"):
             notes = _csv_formula_notes(export.table)
             export.table.to_csv(tmp, index=False, sep="\t" if fmt == "tsv" else ",",
-                                lineterminator=_csv_line_end(export.table))
+                                lineterminator=_csv_line_end(export.table), encoding="utf-8-sig" if bom else "utf-8")
         elif fmt == "excel":
             notes = _write_excel(export, tmp)
         elif fmt == "stata":
@@ -645,13 +658,15 @@ def write_table(frame: pd.DataFrame, path, *, export: Export | None = None, fmt:
     return p
 
 
-def write_result(result, path, *, fmt: str | None = None, extra: dict | None = None, **options) -> Path | None:
+def write_result(result, path, *, fmt: str | None = None, extra: dict | None = None, bom: bool = True,
+                 **options) -> Path | None:
     """Write any result (table, specification, labels) to ``path``: what it writes is ``result.export(extra=extra,
     **options)`` (an :class:`Export`; every result type in :mod:`frontier.results` has one), the format is the
-    extension's (or ``fmt``). The destination is checked before the export is built."""
+    extension's (or ``fmt``); ``bom`` as in :func:`write_table`. The destination is checked before the export is
+    built."""
     check_output(path, fmt)
     export = result.export(extra=extra, **options)
-    return write_table(export.table, path, export=export, fmt=fmt)
+    return write_table(export.table, path, export=export, fmt=fmt, bom=bom)
 
 
 def _excel_sheet_name(name: str, used: set) -> str:

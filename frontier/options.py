@@ -11,7 +11,7 @@ model; the command line reads them from there.
 
 :data:`PARAMETERS` maps each keyword of the public functions (``efficiency``, ``productivity``,
 ``metafrontier``, ``window_analysis``, ``bootstrap``, ``economic``, ``second_stage``), and each table of a result
-that the command line offers (``shadow_prices``, ``factor_efficiency``, ``multipliers``), to a :class:`Param`: its
+that the command line offers (``shadow_prices``, ``factor_efficiency``, ``multipliers``; ``by`` of ``period_means``), to a :class:`Param`: its
 kind of value, its choices (per analysis where they differ), its default (per analysis where it differs), its
 help in English and Chinese and its command-line flag. Tests keep the table equal to the functions' signatures.
 """
@@ -237,6 +237,26 @@ PARAMETERS: dict[str, Param] = _table(
                                     "frontier, bpc the best-practice change and tgc the technology-gap change; with "
                                     "--index gml (default), or malmquist / luenberger with --technology global. "
                                     "Each entity stays in one group"},
+          metavar="COL"),
+    Param("by", "column",
+          "a column of the data grouping the rows (region, industry), not a variable of the model: the table of "
+          "means by group and period, each with n (rows whose group is missing are left out, with a warning)",
+          "数据中用于分组的列（地区、行业等，不能是模型的投入产出变量）：给出按组别与时期的均值表，并注明每个均值所依据的"
+          "样本数 n（组别缺失的行不计入任何组，并给出警告）",
+          help_for={"productivity": "a column of the data grouping the entities (region: 东部/中部/西部), not a "
+                                    "variable of the model: print the geometric means of the index and its "
+                                    "components (GTFP, EC, TC) by group and period, each with n, the pairs behind "
+                                    "it (--by-output writes the table; --plot draws one line per group). Pairs "
+                                    "whose group is missing are left out, with a warning",
+                    "efficiency": "a column of the data grouping the DMUs (region, industry), not a variable of "
+                                  "the model: print the mean score by group (and period, with --period), each with "
+                                  "n, the DMUs behind it (--by-output writes the table). DMUs whose group is "
+                                  "missing are left out, with a warning"},
+          zh_for={"productivity": "数据中用于对个体分组的列（如地区：东部/中部/西部），不能是模型的变量：输出按组别与时期"
+                                  "的指数及其分解（GTFP、EC、TC）的几何平均值，并注明每个均值所依据的配对数 n"
+                                  "（--by-output 写出该表；--plot 按组各画一条线）。组别缺失的配对不计入，并给出警告",
+                  "efficiency": "数据中用于对 DMU 分组的列（地区、行业等），不能是模型的变量：输出按组别（及时期）的平均"
+                                "效率得分与样本数 n（--by-output 写出该表）。组别缺失的 DMU 不计入，并给出警告"},
           metavar="COL"),
     Param("reference", "mask",
           "a column of the data marking the DMUs that span the frontier (1/true: in the reference set, 0/false: "

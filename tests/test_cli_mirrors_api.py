@@ -116,7 +116,7 @@ def test_command_offers_every_keyword_of_its_function(cmd):
 def test_every_option_is_a_keyword_or_the_command_lines_own(cmd):
     """An option is a keyword of the function, a family option, or declared as the command line's own (files,
     plots, messages): nothing is accepted without a place to go."""
-    own = set(CLI_OPTIONS) | {plot.dest for plot in cmd.plots} | {"help", "file"}
+    own = set(CLI_OPTIONS) | {plot.dest for plot in cmd.plots} | {"help", "file"} | set(cmd.result_options)
     own |= {name for table in cmd.tables for name in (table.option, *table.takes)}
     for action in _subparser(cmd)._actions:
         dest = action.dest

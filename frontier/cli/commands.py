@@ -17,11 +17,13 @@ from . import files
 VARIABLES = ("inputs", "outputs", "bad_outputs")
 MODEL = ("model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights", "zeros")
 ENGINE = ("n_jobs", "method", "chunk_size", "progress")
+BY = ("by", "by_output")       # a table of means by a grouping column of the data (the result's period_means)
 
 
 @dataclass(frozen=True)
 class Plot:
-    """A plot option: ``draw(result, file, args)`` saves the figure; ``needs`` are options it cannot do without."""
+    """A plot option: ``draw(result, file, args, data)`` saves the figure (``data``: FILE as read); ``needs`` are
+    options it cannot do without."""
 
     flag: str
     help: str
@@ -61,6 +63,9 @@ class Command:
     functions of ``args`` raising ``ValueError`` before any file is read. ``api_only``: keywords of the
     function the command line leaves out, with the reason. ``tables``: the :class:`Table` s of the result the
     command offers beside its results (efficiency's --shadow-prices, --factor-efficiency, --multipliers).
+    ``result_options``: entries of ``options.PARAMETERS`` in ``groups`` that are keywords of the result's table,
+    not of the function (``by``: the runner prints ``result.period_means(by=..., data=FILE)`` and
+    ``--by-output`` writes it).
     """
 
     name: str
@@ -80,6 +85,7 @@ class Command:
     export_options: Callable = lambda args: {}
     checks: tuple = ()
     api_only: dict = field(default_factory=dict)
+    result_options: tuple = ()
     dests: dict = field(default_factory=dict)
     call: Callable = lambda function, data, keywords, args: function(data, **keywords)
 
@@ -95,10 +101,10 @@ class Command:
 
     @property
     def keywords(self) -> tuple:
-        """The function's keywords the command passes."""
+        """The function's keywords the command passes (not the ``result_options``)."""
         from ..options import PARAMETERS
 
-        return tuple(n for n in self.options if n in PARAMETERS)
+        return tuple(n for n in self.options if n in PARAMETERS and n not in self.result_options)
 
 
 def given(args, name: str, analysis: str):
@@ -161,14 +167,17 @@ def _plots():
     return plots
 
 
-def _gtfp(res, file, args) -> None:
+def _gtfp(res, file, args, data) -> None:
     entities = files.match_entities(args.plot_entities, res.indices.index.get_level_values(0)) \
         if args.plot_entities else None
     levels = res.cumulative(policy=args.chain) if args.chain != "propagate" else res
+    if args.by and entities is None:                  # one line per group
+        _plots().plot_gtfp(levels, file, by=args.by, data=data)
+        return
     _plots().plot_gtfp(levels, file, entities=entities)
 
 
-def _windows(res, file, args) -> None:
+def _windows(res, file, args, data) -> None:
     entities = files.match_entities(args.plot_entities, res.scores[res.spec.entity]) if args.plot_entities else None
     _plots().plot_windows(res, file, entities=entities)
 
@@ -422,13 +431,14 @@ COMMANDS = (
         groups=(("variables", VARIABLES),
                 ("DMUs and periods", ("id", "period", "technology", "window", "reference")),
                 ("model", MODEL),
+                ("table by group", BY),
                 ("computation", ENGINE)),
-        required=("inputs", "outputs"), model_options=True,
+        required=("inputs", "outputs"), model_options=True, result_options=("by",),
         keep_data=_copy_with_id, saved=lambda args: "scores",
         tables=EFFICIENCY_TABLES, checks=(_shadow_prices_need_a_priced_output,),
         plots=(Plot("--plot", "save a plot of the score distribution (box plots per period with --period, else a "
                               "histogram) (.png, .pdf, .svg; needs matplotlib)",
-                    lambda res, file, args: _plots().plot_scores(res, file)),)),
+                    lambda res, file, args, data: _plots().plot_scores(res, file)),)),
     Command(
         "productivity", "productivity",
         help="productivity change (ML, GML, SML, Malmquist, Luenberger) and cumulative GTFP over a panel",
@@ -440,15 +450,17 @@ COMMANDS = (
                 ("index", ("index", "technology", "window", "group", "decomposition", "adjacency", "base",
                            "bootstrap", "alpha", "bandwidth", "random_state", "chain")),
                 ("model", MODEL),
+                ("table by group", BY),
                 ("computation", ENGINE)),
-        required=("entity", "period", "inputs", "outputs"), model_options=True,
+        required=("entity", "period", "inputs", "outputs"), model_options=True, result_options=("by",),
         export_options=lambda args: {"policy": args.chain},
         keep_data=_merge_panel("left"), saved=lambda args: "indices",
-        plots=(Plot("--plot", "save a plot of the cumulative GTFP trajectories (mean and interquartile band, or the "
-                              "--plot-entities) (.png, .pdf, .svg; needs matplotlib)", _gtfp),
+        plots=(Plot("--plot", "save a plot of the cumulative GTFP trajectories (mean and interquartile band, one "
+                              "line per group with --by, or the --plot-entities) (.png, .pdf, .svg; needs "
+                              "matplotlib)", _gtfp),
                Plot("--plot-decomposition", "save a plot of the index, efficiency change and technical change by "
                                             "period",
-                    lambda res, file, args: _plots().plot_decomposition(res, file))),
+                    lambda res, file, args, data: _plots().plot_decomposition(res, file))),
         plot_entities=True),
     Command(
         "window", "window_analysis", help="classic window analysis (Charnes, Clark, Cooper & Golany 1985)",
@@ -480,10 +492,10 @@ COMMANDS = (
         keep_data=_copy_with_roles("group", "period"),
         plots=(Plot("--plot", "save box plots of the technology gap by group, with the mean and n of each group "
                               "(.png, .pdf, .svg; needs matplotlib)",
-                    lambda res, file, args: _plots().plot_tgr(res, file)),
+                    lambda res, file, args, data: _plots().plot_tgr(res, file)),
                Plot("--plot-periods", "with --period: save the mean technology gap of each group by period, n "
                                       "under every point",
-                    lambda res, file, args: _plots().plot_tgr(res, file, over="period"), needs=("period",)))),
+                    lambda res, file, args, data: _plots().plot_tgr(res, file, over="period"), needs=("period",)))),
     Command(
         "bootstrap", "bootstrap",
         help="bias-corrected radial efficiency scores and confidence intervals (Simar & Wilson 1998 bootstrap)",
@@ -501,7 +513,7 @@ COMMANDS = (
         saved=lambda args: "bootstrap estimates",
         plots=(Plot("--plot", "save a plot of the scores with their intervals, sorted (.png, .pdf, .svg; needs "
                               "matplotlib)",
-                    lambda res, file, args: _plots().plot_bootstrap(res, file)),)),
+                    lambda res, file, args, data: _plots().plot_bootstrap(res, file)),)),
     Command(
         "economic", "economic", help="cost, revenue or profit efficiency with technical and allocative parts",
         description="Cost, revenue or (Nerlovian) profit efficiency of every DMU at its prices, split into "
@@ -557,10 +569,10 @@ COMMANDS = (
         required=("inputs", "outputs"),
         keep_data=_copy_with_id, saved=lambda args: "scores",
         plots=(Plot("--plot", "save a histogram of the scores (.png, .pdf, .svg; needs matplotlib)",
-                    lambda res, file, args: res.draw("scores", file)),
+                    lambda res, file, args, data: res.draw("scores", file)),
                Plot("--plot-outliers", "save the outlier plot: the share of super-efficient DMUs against m or alpha "
                                        "(Daraio & Simar 2007)",
-                    lambda res, file, args: res.draw("outliers", file)))),
+                    lambda res, file, args, data: res.draw("outliers", file)))),
     Command(
         "returns-to-scale", "returns_to_scale",
         help="returns to scale of every DMU (irs / crs / drs), scale efficiency, scale elasticity and MPSS",
@@ -575,7 +587,7 @@ COMMANDS = (
         keep_data=_copy_with_id, saved=lambda args: "returns to scale",
         plots=(Plot("--plot", "save a plot of scale efficiency against the VRS score by returns to scale (.png, "
                               ".pdf, .svg; needs matplotlib)",
-                    lambda res, file, args: res.draw("scale", file)),)),
+                    lambda res, file, args, data: res.draw("scale", file)),)),
     Command(
         "cross-efficiency", "cross_efficiency",
         help="cross-efficiency matrix, mean cross-efficiency, rank and maverick index (CCR multiplier form)",
@@ -590,7 +602,7 @@ COMMANDS = (
         keep_data=_copy_with_id, saved=lambda args: "cross-efficiencies",
         plots=(Plot("--plot", "save the CCR scores and mean cross-efficiencies by rank (.png, .pdf, .svg; needs "
                               "matplotlib)",
-                    lambda res, file, args: res.draw("ranking", file)),)),
+                    lambda res, file, args, data: res.draw("ranking", file)),)),
     Command(
         "dynamic", "dynamic",
         help="dynamic SBM with carry-overs between periods (Tone & Tsutsui 2010): overall and term efficiencies",
@@ -606,7 +618,7 @@ COMMANDS = (
         keep_data=_merge_panel("left"), saved=lambda args: "dynamic SBM scores",
         plots=(Plot("--plot", "save a plot of the term efficiencies over time (mean and interquartile band) "
                               "(.png, .pdf, .svg; needs matplotlib)",
-                    lambda res, file, args: res.draw("terms", file)),)),
+                    lambda res, file, args, data: res.draw("terms", file)),)),
     Command(
         "three-stage", "three_stage",
         help="three-stage DEA: scores purged of the environment and of noise by an SFA of every input slack",
@@ -621,7 +633,7 @@ COMMANDS = (
         keep_data=_copy_with_id, saved=lambda args: "three-stage results",
         plots=(Plot("--plot", "save a plot of the stage-3 against the stage-1 scores (.png, .pdf, .svg; needs "
                               "matplotlib)",
-                    lambda res, file, args: res.draw("change", file)),)),
+                    lambda res, file, args, data: res.draw("change", file)),)),
     Command(
         "zsg", "zsg",
         help="zero-sum-gains DEA: reallocate a fixed total (e.g. CO2 quotas) until every DMU is efficient",
@@ -635,7 +647,7 @@ COMMANDS = (
         keep_data=_copy_with_id, saved=lambda args: "allocation",
         plots=(Plot("--plot", "save a bar chart of the observed and reallocated amounts (.png, .pdf, .svg; needs "
                               "matplotlib)",
-                    lambda res, file, args: res.draw("allocation", file)),)),
+                    lambda res, file, args, data: res.draw("allocation", file)),)),
 )
 
 COMMAND = {cmd.name: cmd for cmd in COMMANDS}

@@ -133,7 +133,7 @@ def save(export, args, what: str) -> None:
     if not args.output:
         say(f"no -o FILE given: the {what} were not saved", args)
         return
-    write_table(export.table, args.output, export=export)
+    write_table(export.table, args.output, export=export, bom=args.bom)
     if str(args.output) != "-":
         rows, cols = export.table.shape
         say(f"wrote {args.output} ({rows} rows x {cols} columns)", args)

@@ -156,6 +156,14 @@ CLI_OPTIONS = {
                                              ".xlsx (with a 'specification' sheet), .dta (variable labels, the "
                                              "specification as notes) or .parquet; '-' writes CSV to standard "
                                              "output. Never the data file itself (see --force)")),
+    "bom": (("--bom",), dict(action=argparse.BooleanOptionalAction, default=True,
+                             help="start a CSV written with -o (or --by-output) with the UTF-8 byte-order mark, so "
+                                  "that Excel (on Chinese Windows too) shows Chinese headers and labels correctly "
+                                  "(default); --no-bom for programs that do not skip it (R's read.csv)")),
+    "by_output": (("--by-output",), dict(metavar="FILE",
+                                         help="with --by: write the table by group and period there (.csv, .xlsx, "
+                                              ".dta or .parquet; the group labels kept as they are, Chinese "
+                                              "included)")),
     "keep_data": (("--keep-data",), dict(action="store_true",
                                          help="write all input columns followed by the results (default: only the "
                                               "identifying columns and the results, ready to merge back)")),
@@ -177,7 +185,7 @@ CLI_OPTIONS = {
     "plot_entities": (("--plot-entities",), dict(nargs="+", metavar="ENTITY",
                                                  help="plot these entities' own rows instead of the mean and band")),
 }
-FILE_OPTIONS = ("sheet", "sep", "decimal", "encoding", "na_values", "output", "keep_data", "force")
+FILE_OPTIONS = ("sheet", "sep", "decimal", "encoding", "na_values", "output", "keep_data", "bom", "force")
 
 # ----------------------------------------------------------------------------------------------------
 # building

@@ -21,11 +21,13 @@ def run(cmd, args, argv) -> int:
     end), then read FILE, call the function with the options given, print the summary, write -o and the plots."""
     _check_before_reading(cmd, args)
     plots = {plot.flag: getattr(args, plot.dest) for plot in cmd.plots}
-    files.check_outputs(args, {"-o": args.output}, plots)
+    files.check_outputs(args, {"-o": args.output, "--by-output": getattr(args, "by_output", None)}, plots)
     frame = files.read_checked(args, _text_columns(cmd, args), _columns(cmd, args))
     data, keywords = arguments(cmd, args, frame)
     result = cmd.call(resolve(cmd.function), data, keywords, args)
     files.print_summary(result.summary(), args)
+    if getattr(args, "by", None):
+        _table_by_group(result, frame, args, argv)
     export = result.export(files.extra(args, argv), **cmd.export_options(args))
     export = beside(cmd, result, export, args, argv)
     cmd.keep_data(frame, export, args)
@@ -33,7 +35,7 @@ def run(cmd, args, argv) -> int:
     for plot in cmd.plots:
         path = getattr(args, plot.dest)
         if path:
-            files.save_plot(lambda file, plot=plot: plot.draw(result, file, args), path, args)
+            files.save_plot(lambda file, plot=plot: plot.draw(result, file, args, frame), path, args)
     return 0
 
 
@@ -45,6 +47,21 @@ def beside(cmd, result, export, args, argv):
         if getattr(args, table.option):
             export = join_columns(export, table.make(result, args).export(files.extra(args, argv)))
     return export
+
+
+def _table_by_group(result, frame, args, argv) -> None:
+    """``--by COL``: print the result's table of means by group and period (``period_means(by=COL, data=FILE)``)
+    and write it to ``--by-output FILE``, with the specification, in any format."""
+    from ..io import write_table
+
+    table = result.period_means(by=args.by, data=frame)
+    files.print_summary(f"by {args.by}" + (f" and {table.index.names[1]}" if table.index.nlevels > 1 else "")
+                        + " (n: the rows behind each mean):\n  "
+                        + table.round(4).to_string().replace("\n", "\n  "), args)
+    if args.by_output:
+        export = result.export(files.extra(args, argv), by=args.by, data=frame)
+        write_table(export.table, args.by_output, export=export, bom=args.bom)
+        files.say(f"wrote {args.by_output} ({len(export.table)} rows: the table by {args.by})", args)
 
 
 def arguments(cmd, args, frame) -> tuple:
@@ -125,6 +142,8 @@ def _check_before_reading(cmd, args) -> None:
         for name in table.takes:
             if getattr(args, name) is not None and not getattr(args, table.option):
                 raise ValueError(f"{PARAMETERS[name].option} applies with {PARAMETERS[table.option].option}")
+    if getattr(args, "by_output", None) and not args.by:
+        raise ValueError("--by-output needs --by (the column of the data to group by)")
     for check in cmd.checks:
         check(args)
 

@@ -262,7 +262,8 @@ class FileExports:
     PLOTS: ClassVar[Mapping[str, Callable]] = {}
 
     def to_csv(self, path, **options) -> None:
-        """Write the export's table (:meth:`to_frame` with the identifying column(s) leading) to a CSV file."""
+        """Write the export's table (:meth:`to_frame` with the identifying column(s) leading) to a CSV file, with
+        the UTF-8 byte-order mark Excel needs for Chinese text unless ``bom=False``."""
         io.write_result(self, path, fmt="csv", **options)
 
     def to_excel(self, path, **options) -> None:
