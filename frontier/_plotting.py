@@ -274,17 +274,21 @@ def _quiet_missing_glyphs(fig) -> None:
     """Without a CJK font matplotlib warns once for every CJK character it draws as a box (dozens per figure,
     again at every new size); :data:`NO_CJK_FONT` has said it once, with the remedy. Drawing this figure (saving
     it here, or showing it later in Jupyter) drops those warnings; other figures and other warnings are untouched."""
-    if getattr(fig, "_frontier_quiet_glyphs", False):
-        return
-    draw = fig.draw
+    if not isinstance(fig.__dict__.get("draw"), _QuietGlyphs):
+        fig.draw = _QuietGlyphs(fig)
 
-    def quiet_draw(renderer, *args, **kwargs):
+
+class _QuietGlyphs:
+    """A figure's ``draw`` that draws it as usual with matplotlib's missing-glyph warnings filtered out (a class,
+    not a closure, so that the figure still pickles)."""
+
+    def __init__(self, fig):
+        self.fig = fig
+
+    def __call__(self, renderer, *args, **kwargs):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=MISSING_GLYPH, category=UserWarning)
-            return draw(renderer, *args, **kwargs)
-
-    fig.draw = quiet_draw
-    fig._frontier_quiet_glyphs = True
+            return type(self.fig).draw(self.fig, renderer, *args, **kwargs)
 
 
 def _use_cjk_font(fig) -> None:
