@@ -97,8 +97,9 @@ RTS_RULES = ("deap", "banker_thrall")
 #: cross-efficiency: the weights each DMU rates the others with (Sexton et al. 1986's own optimal weights as the
 #: solver returns them; Doyle & Green 1994's aggressive and benevolent secondary goals; Liang et al. 2008's game)
 CROSS_EFFICIENCY_VARIANTS = ("simple", "aggressive", "benevolent", "game")
-#: the network DEA models (:func:`frontier.network`): Kao & Hwang's relational model, Chen et al.'s additive one
-NETWORK_MODELS = ("relational", "additive")
+#: the network DEA models (:func:`frontier.network`): Kao & Hwang's relational model, Chen et al.'s additive one,
+#: Tone & Tsutsui's network SBM
+NETWORK_MODELS = ("relational", "additive", "sbm")
 #: dynamic SBM (Tone & Tsutsui 2010): the kinds of carry-over (desirable, undesirable, discretionary,
 #: non-discretionary) and the returns to scale it is defined for
 CARRY_OVER_KINDS = ("good", "bad", "free", "fixed")

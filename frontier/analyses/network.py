@@ -23,6 +23,7 @@ The independent CCR scores of the black box and of each node (``ccr``) are repor
 """
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 
 import numpy as np
@@ -30,9 +31,10 @@ import pandas as pd
 
 from .. import engine
 from .._text import format_labels
-from ..data import check_engine_options, validate_frame
+from ..data import check_engine_options, option_value, validate_frame
 from ..models import family as model_family
 from ..models.network import NETWORK_RTS, NetworkLayout
+from ..models.network_sbm import NetworkSBMLayout
 from ..models.registry import ModelOptions
 from ..options import NETWORK_MODELS
 from ..results.base import ModelSettings
@@ -43,6 +45,7 @@ from .efficiency import efficiency
 NETWORK = Analysis("network", roles=(), result=NetworkResult, serves="network")
 
 NODE_ROLES = ("inputs", "outputs", "bad_outputs")
+SNAP_TOL = 1e-9        # a network SBM score within this of 1 is reported as exactly 1 (LP noise is ~1e-12)
 LINK_KEYS = {"from", "to", "column", "measure", "kind"}
 
 
@@ -55,6 +58,9 @@ def network(
     stages=None,
     model: str = "relational",
     rts: str = "crs",
+    orientation: str | None = None,
+    node_rts=None,
+    node_weights=None,
     ccr: bool = True,
     n_jobs: int = 1,
     method: str = "auto",
@@ -68,22 +74,32 @@ def network(
     nodes : ``{node: {"inputs": ..., "outputs": ..., "bad_outputs": ...}}``, in order; each role a list of columns
         (each its own measure) or ``{measure: column}`` (columns that are shares of one measure, e.g. a system input
         split among the nodes). A node may have no exogenous inputs (its inputs are links) or no final outputs.
+        Bad outputs: network SBM only (``model="sbm"``).
     links : intermediate products, each ``{"from": node, "to": node, "column": column}`` (or a tuple
         ``(from, to, column)``), optionally ``"measure"`` (the product it is a share of; default the column) and
-        ``"kind"`` (``"free"``, the only kind these models define: the link is an output of one node and an input
-        of the other; fixed links are network SBM's).
+        ``"kind"``: ``"free"`` (default: the link is an output of one node and an input of the other, its value
+        free with continuity) or ``"fixed"`` (network SBM only: held at the DMU's own value).
     stages : the nodes grouped into stages in order (a list of lists of node names); default: by depth (a node
         without incoming links is in stage 1, a node fed by stage s in stage s + 1). Links go forward only.
-    model : ``"relational"`` (Kao & Hwang 2008; Kao 2009) or ``"additive"`` (Chen, Cook, Li & Zhu 2009).
-    rts : ``"crs"`` (both) or ``"vrs"`` (additive only).
-    ccr : also compute the independent CCR (input-oriented, CRS) scores of the black box and of each node.
+        Relational and additive models only (network SBM's divisions are the nodes).
+    model : ``"relational"`` (Kao & Hwang 2008; Kao 2009), ``"additive"`` (Chen, Cook, Li & Zhu 2009) or
+        ``"sbm"`` (network SBM, Tone & Tsutsui 2009: :mod:`frontier.models.network_sbm`).
+    rts : ``"crs"`` (every model) or ``"vrs"`` (additive, sbm); for sbm, every node's unless ``node_rts`` says.
+    orientation : network SBM: ``"nonoriented"`` (default), ``"input"`` or ``"output"``.
+    node_rts : network SBM: ``{node: "crs" | "vrs"}``, the returns to scale of those nodes (the others: ``rts``).
+    node_weights : network SBM: ``{node: weight}`` for every node (or one per node in order), w_k >= 0,
+        normalised to sum to 1; default equal.
+    ccr : relational and additive models: also compute the independent CCR (input-oriented, CRS) scores of the
+        black box and of each node (network SBM reports none).
     n_jobs, method, chunk_size, progress : engine options as in :func:`frontier.efficiency`.
 
     Returns
     -------
-    NetworkResult: ``system`` (the system or overall efficiency), ``nodes`` (each node's efficiency), ``stages``
-    (each stage's efficiency), ``slacks`` (relational: each node's share of 1 - E), ``stage_weights`` (additive),
-    ``ccr``, ``multipliers`` (the weight of each measure, scaled so the system input value is 1), ``status``.
+    NetworkResult: ``system`` (the system or overall efficiency), ``nodes`` (each node's efficiency; network
+    SBM: divisional), ``stages`` (each stage's efficiency), ``slacks`` (relational: each node's share of 1 - E;
+    network SBM: each variable's slack), ``targets`` (network SBM), ``stage_weights`` (additive), ``ccr``,
+    ``multipliers`` (relational, additive: the weight of each measure, scaled so the system input value is 1),
+    ``status``.
     """
     check_engine_options(n_jobs, chunk_size)
     if not isinstance(model, str) or model.lower() not in NETWORK_MODELS:
@@ -94,6 +110,14 @@ def network(
         why = " (Kao & Hwang's decomposition E = E_1 x E_2 holds under CRS only)" if model == "relational" else ""
         raise ValueError(f"rts for model={model!r} must be one of {allowed_rts}{why}, got {rts!r}")
     rts = rts.lower()
+    if model == "sbm":
+        if stages is not None:
+            raise ValueError("stages are the relational and additive models'; network SBM's divisions are the nodes")
+        return _network_sbm(data, nodes, links, rts, orientation, node_rts, node_weights, n_jobs, method,
+                            chunk_size, progress)
+    for name, value in (("orientation", orientation), ("node_rts", node_rts), ("node_weights", node_weights)):
+        if value is not None:
+            raise ValueError(f"{name} is network SBM's (model='sbm'); the {model} model takes none")
     layout = network_layout(nodes, links, stages)
     inputs = [c for c, is_input in zip(layout.columns, _column_is_input(layout)) if is_input]
     outputs = [c for c in layout.columns if c not in inputs]
@@ -127,9 +151,87 @@ def network(
     structure = {"nodes": layout.nodes, "stages": tuple(tuple(layout.nodes[k] for k in s) for s in layout.stages),
                  "measures": layout.measures}
     result_spec = spec_of(settings, network=structure, n_observations=n)
-    return NetworkResult(system=system, nodes=frames["nodes"], stages=frames["stages"], slacks=frames["slacks"] if model == "relational" else None,
+    return NetworkResult(system=system, nodes=frames["nodes"], stages=frames["stages"],
+                         slacks=frames["slacks"] if model == "relational" else None, targets=None,
                          stage_weights=frames["stage_weights"] if model == "additive" else None, ccr=ccr_scores,
                          multipliers=weights, status=status, spec=result_spec)
+
+
+def _network_sbm(data, nodes, links, rts, orientation, node_rts, node_weights, n_jobs, method, chunk_size,
+                 progress) -> NetworkResult:
+    """Network SBM (:mod:`frontier.models.network_sbm`): one LP per DMU over every node, through the engine. Each
+    column is divided by the power of two nearest its mean (network SBM is invariant to each variable's unit, and
+    a link's continuity row compares one column with itself); slacks and targets are multiplied back."""
+    orientation = "nonoriented" if orientation is None else option_value(orientation)
+    fam = model_family("network_sbm", serves="network")
+    if orientation not in fam.orientations:
+        raise ValueError(f"orientation for model='sbm' must be one of {fam.orientations}, got {orientation!r}")
+    layout = network_sbm_layout(nodes, links, rts, node_rts, node_weights)
+    kinds = np.array(layout.kinds)
+    columns = list(layout.columns)
+    inputs = [c for c, k in zip(columns, kinds) if k == "input"]
+    bad_outputs = [c for c, k in zip(columns, kinds) if k == "bad_output"]
+    outputs = [c for c, k in zip(columns, kinds) if k in ("output", "link")]
+    validate_frame(data, inputs, outputs, bad_outputs)
+    matrix = data[columns].to_numpy(dtype=float)
+    _refuse_divided_zeros(layout, matrix, data.index, orientation)
+
+    scale = matrix.mean(axis=0)
+    scale[scale <= 0] = 1.0
+    scale = np.exp2(np.round(np.log2(scale)))
+    rows = np.ascontiguousarray(matrix / scale)
+    options = ModelOptions(fam.name, orientation, rts, "slacks", None, None, "error")
+    spec = fam.build(layout, options, None, False, False)
+    n = len(rows)
+    with progress_bar(progress, n) as advance:
+        out = engine.run_jobs([engine.Job(spec, rows, rows, np.arange(n))], method=method, n_jobs=n_jobs,
+                              chunk_size=chunk_size, progress=advance)[0]
+    v = out.values
+    labels = data.index
+    status = np.asarray(v["status"]).astype(object)
+    ok = status == "optimal"
+    overall = np.where(ok, np.asarray(v["score"], dtype=float), np.nan)
+    divisional = np.where(ok[:, None], np.asarray(v["divisional"], dtype=float), np.nan)
+    for values in (overall, divisional):
+        values[np.abs(values - 1.0) <= SNAP_TOL] = 1.0
+    slacks = np.where(ok[:, None], np.asarray(v["slacks"], dtype=float) * scale, np.nan)
+    targets = np.where(ok[:, None], np.asarray(v["targets"], dtype=float) * scale, np.nan)
+    own = kinds != "link"
+    node_rts_used = {n: "vrs" if vrs else "crs" for n, vrs in zip(layout.nodes, layout.vrs)}
+    settings = ModelSettings(model=fam.name, orientation=orientation, rts=rts, super_efficiency=False,
+                             bad_disposability="slacks" if bad_outputs else None, direction=None, weights=None,
+                             zeros="error", inputs=tuple(inputs), outputs=tuple(c for c, k in zip(columns, kinds)
+                                                                                 if k == "output"),
+                             bad_outputs=tuple(bad_outputs), description=spec.description,
+                             parameters={"node_rts": node_rts_used,
+                                         "node_weights": {n: float(w) for n, w in zip(layout.nodes, layout.weights)},
+                                         "links": {layout.columns[c]: "fixed" if fixed else "free"
+                                                   for c, _, _, fixed in layout.links}})
+    structure = {"nodes": layout.nodes, "stages": None, "measures": tuple(columns)}
+    return NetworkResult(
+        system=pd.Series(overall + 0.0, index=labels, name="system"),
+        nodes=pd.DataFrame(divisional + 0.0, index=labels, columns=list(layout.nodes)),
+        stages=None,
+        slacks=pd.DataFrame(slacks[:, own] + 0.0, index=labels, columns=[c for c, o in zip(columns, own) if o]),
+        targets=pd.DataFrame(targets + 0.0, index=labels, columns=columns),
+        stage_weights=None, ccr=None, multipliers=None,
+        status=pd.Series(status.astype(str), index=labels, name="status"),
+        spec=spec_of(settings, network=structure, n_observations=n))
+
+
+def _refuse_divided_zeros(layout: NetworkSBMLayout, matrix: np.ndarray, labels: pd.Index, orientation: str) -> None:
+    """A zero in a variable the score divides by (inputs unless output-oriented, desirable and undesirable
+    outputs unless input-oriented) is refused, naming the column and the rows."""
+    divided = set()
+    if orientation != "output":
+        divided.add("input")
+    if orientation != "input":
+        divided |= {"output", "bad_output"}
+    for j, (column, kind) in enumerate(zip(layout.columns, layout.kinds)):
+        zero = matrix[:, j] == 0
+        if kind in divided and zero.any():
+            raise ValueError(f"column {column!r} is zero in rows {format_labels(labels[zero])}, and network SBM "
+                             f"({orientation}) divides by it; drop those rows or use a positive value")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -151,6 +253,9 @@ def _role(spec, node: str, role: str) -> list[tuple[str, str]]:
     return pairs
 
 
+LINK_KINDS = ("free", "fixed")
+
+
 def _link(link, i: int) -> dict:
     if isinstance(link, Mapping):
         unknown = set(link) - LINK_KEYS
@@ -167,15 +272,15 @@ def _link(link, i: int) -> dict:
         raise ValueError(f"link {i} lacks {sorted(missing)}")
     out.setdefault("measure", out["column"])
     out.setdefault("kind", "free")
-    if out["kind"] != "free":
-        raise ValueError(f"link {i} ({out['column']!r}): kind {out['kind']!r} is not defined for the relational "
-                         "and additive models, whose links are free (an output of one node, an input of the next)")
+    if out["kind"] not in LINK_KINDS:
+        raise ValueError(f"link {i} ({out['column']!r}): kind must be one of {LINK_KINDS}, got {out['kind']!r}")
     return out
 
 
-def network_layout(nodes, links=(), stages=None) -> NetworkLayout:
-    """The :class:`~frontier.models.network.NetworkLayout` of a network given as data (see :func:`network`),
-    checked: known nodes, no column in two places, no measure both an input and a product, links forward only."""
+def parse_network(nodes, links=()) -> tuple:
+    """The network given as data, checked (known nodes, no column in two places, no measure both an input and a
+    product, exogenous inputs and final outputs somewhere): ``(names, roles, links)``, each node's roles as
+    ``(measure, column)`` pairs and each link a dict with its ``measure`` and ``kind``."""
     if not isinstance(nodes, Mapping) or not nodes:
         raise ValueError("nodes must be a non-empty dict {node: {'inputs': [...], 'outputs': [...]}}")
     names = tuple(str(k) for k in nodes)
@@ -186,10 +291,7 @@ def network_layout(nodes, links=(), stages=None) -> NetworkLayout:
         unknown = set(spec) - set(NODE_ROLES)
         if unknown:
             raise ValueError(f"node {node!r} has unknown role(s) {sorted(unknown)}; a node takes {NODE_ROLES}")
-        if _role(spec, node, "bad_outputs"):
-            raise ValueError(f"node {node!r}: bad outputs are not defined in the relational and additive network "
-                             "models (Kao & Hwang 2008, Kao 2009, Chen et al. 2009); network SBM takes them")
-        roles[node] = {r: _role(spec, node, r) for r in ("inputs", "outputs")}
+        roles[node] = {r: _role(spec, node, r) for r in NODE_ROLES}
     links = [_link(link, i) for i, link in enumerate(links or ())]
     for i, link in enumerate(links):
         for end in ("from", "to"):
@@ -197,7 +299,7 @@ def network_layout(nodes, links=(), stages=None) -> NetworkLayout:
                 raise ValueError(f"link {i} ({link['column']!r}): {end} node {link[end]!r} is not one of {names}")
         if link["from"] == link["to"]:
             raise ValueError(f"link {i} ({link['column']!r}) goes from node {link['from']!r} to itself")
-    placed = [(c, f"node {n!r} {r}") for n in names for r in ("inputs", "outputs") for _, c in roles[n][r]]
+    placed = [(c, f"node {n!r} {r}") for n in names for r in NODE_ROLES for _, c in roles[n][r]]
     placed += [(link["column"], f"link {i}") for i, link in enumerate(links)]
     seen = {}
     for column, where in placed:
@@ -205,16 +307,36 @@ def network_layout(nodes, links=(), stages=None) -> NetworkLayout:
             raise ValueError(f"column {column!r} is in {seen[column]} and in {where}; each column has one place")
         seen[column] = where
     input_measures = {m for n in names for m, _ in roles[n]["inputs"]}
-    products = {m for n in names for m, _ in roles[n]["outputs"]} | {link["measure"] for link in links}
-    both = sorted(input_measures & products)
+    products = {m for n in names for r in ("outputs", "bad_outputs") for m, _ in roles[n][r]}
+    both = sorted(input_measures & (products | {link["measure"] for link in links}))
     if both:
         raise ValueError(f"measure(s) {both} are both an exogenous input and a product (an output or a link)")
-    if not input_measures or not {m for n in names for m, _ in roles[n]["outputs"]}:
+    if not input_measures or not products:
         raise ValueError("the network needs exogenous inputs and final outputs (some node's 'inputs' and 'outputs')")
+    return names, roles, links
+
+
+def network_layout(nodes, links=(), stages=None) -> NetworkLayout:
+    """The :class:`~frontier.models.network.NetworkLayout` of a network given as data (see :func:`network`) for
+    the relational and additive models: :func:`parse_network`, no bad outputs, free links only, links forward."""
+    names, roles, links = parse_network(nodes, links)
+    for node in names:
+        if roles[node]["bad_outputs"]:
+            raise ValueError(f"node {node!r}: bad outputs are not defined in the relational and additive network "
+                             "models (Kao & Hwang 2008, Kao 2009, Chen et al. 2009); model='sbm' takes them")
+    if not any(roles[n]["outputs"] for n in names):
+        raise ValueError("the network needs exogenous inputs and final outputs (some node's 'inputs' and 'outputs')")
+    for i, link in enumerate(links):
+        if link["kind"] != "free":
+            raise ValueError(f"link {i} ({link['column']!r}): kind {link['kind']!r} is not defined for the "
+                             "relational and additive models, whose links are free (an output of one node, an input "
+                             "of the next); fixed links are network SBM's (model='sbm')")
+    input_measures = {m for n in names for m, _ in roles[n]["inputs"]}
+    columns = tuple([c for n in names for r in ("inputs", "outputs") for _, c in roles[n][r]]
+                    + [link["column"] for link in links])
     measures = tuple(dict.fromkeys([m for n in names for m, _ in roles[n]["inputs"]]
                                    + [m for n in names for m, _ in roles[n]["outputs"]]
                                    + [link["measure"] for link in links]))
-    columns = tuple(c for c, _ in placed)
     mrow = {m: i for i, m in enumerate(measures)}
     col = {c: i for i, c in enumerate(columns)}
 
@@ -242,6 +364,72 @@ def network_layout(nodes, links=(), stages=None) -> NetworkLayout:
                          np.array([m in input_measures for m in measures]), tuple(external), tuple(final),
                          tuple(link_out), tuple(link_in),
                          tuple(tuple(position[n] for n in members) for members in stage_list))
+
+
+def network_sbm_layout(nodes, links=(), rts: str = "crs", node_rts=None, node_weights=None) -> NetworkSBMLayout:
+    """The :class:`~frontier.models.network_sbm.NetworkSBMLayout` of a network given as data for network SBM:
+    :func:`parse_network`; every column is its own variable of its node (a ``{measure: column}`` role names it
+    only), links free or fixed and in any direction; each node's returns to scale (``rts``, or ``node_rts[node]``)
+    and weight (``node_weights``, equal by default, normalised to sum to 1)."""
+    names, roles, links = parse_network(nodes, links)
+    columns, kinds, owner = [], [], []
+    for k, n in enumerate(names):
+        for role, kind in (("inputs", "input"), ("outputs", "output"), ("bad_outputs", "bad_output")):
+            for _, c in roles[n][role]:
+                columns.append(c), kinds.append(kind), owner.append(k)
+    position = {n: k for k, n in enumerate(names)}
+    link_rows = []
+    for link in links:
+        link_rows.append((len(columns), position[link["from"]], position[link["to"]], link["kind"] == "fixed"))
+        columns.append(link["column"]), kinds.append("link"), owner.append(position[link["from"]])
+    per_node = _per_node(node_rts, names, "node_rts")
+    for node, value in per_node.items():
+        if not isinstance(value, str) or value.lower() not in NETWORK_RTS["sbm"]:
+            raise ValueError(f"node_rts[{node!r}] must be one of {NETWORK_RTS['sbm']}, got {value!r}")
+    vrs = tuple(str(per_node.get(n, rts)).lower() == "vrs" for n in names)
+    return NetworkSBMLayout(tuple(columns), names, tuple(kinds), tuple(owner), tuple(link_rows), vrs,
+                            _node_weights(node_weights, names))
+
+
+def _per_node(values, names: tuple, what: str) -> dict:
+    """``{node: value}`` from a mapping or ``(node, value)`` pairs (the command line's ``NODE=VALUE``), every node
+    known."""
+    if values is None:
+        return {}
+    pairs = list(values.items()) if isinstance(values, Mapping) else list(values)
+    if not all(isinstance(p, (list, tuple)) and len(p) == 2 for p in pairs):
+        raise ValueError(f"{what} must be a dict {{node: value}}, got {values!r}")
+    out = {}
+    for node, value in pairs:
+        if str(node) not in names:
+            raise ValueError(f"{what} names node {node!r}, which is not one of {names}")
+        out[str(node)] = value
+    return out
+
+
+def _node_weights(node_weights, names: tuple) -> np.ndarray:
+    """w_k >= 0 summing to 1, in node order: equal by default; else ``{node: weight}`` for every node (or a
+    sequence in node order)."""
+    if node_weights is None:
+        return np.full(len(names), 1.0 / len(names))
+    if isinstance(node_weights, Mapping) or (isinstance(node_weights, (list, tuple)) and node_weights
+                                             and all(isinstance(p, (list, tuple)) for p in node_weights)):
+        given = _per_node(node_weights, names, "node_weights")
+        missing = [n for n in names if n not in given]
+        if missing:
+            raise ValueError(f"node_weights gives no weight for nodes {missing}: give one per node")
+        raw = [given[n] for n in names]
+    else:
+        raw = list(node_weights)
+        if len(raw) != len(names):
+            raise ValueError(f"node_weights needs one weight per node ({list(names)}), got {len(raw)}")
+    for w in raw:
+        if isinstance(w, (bool, np.bool_)) or not isinstance(w, numbers.Real) or not np.isfinite(w) or w < 0:
+            raise ValueError(f"node weights must be finite numbers >= 0, got {w!r}")
+    W = np.asarray(raw, dtype=float)
+    if W.sum() <= 0:
+        raise ValueError("node_weights are all zero: at least one node must count")
+    return W / W.sum()
 
 
 def _stages(names: tuple, links: list, stages) -> list[list[str]]:

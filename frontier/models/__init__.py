@@ -7,6 +7,7 @@ from . import sbm_ddf  # noqa: F401, I001
 from . import ebm  # noqa: F401, I001
 from . import economic  # noqa: F401, I001
 from . import network  # noqa: F401, I001
+from . import network_sbm  # noqa: F401, I001
 from . import dynamic  # noqa: F401, I001
 from .registry import REGISTRY, ModelFamily, ModelOptions, family, model_names, register, resolve_options
 

@@ -215,7 +215,7 @@ def _build_of(model: str):
 
 
 #: the network models and the returns to scale the literature defines them under
-NETWORK_RTS = {"relational": ("crs",), "additive": ("crs", "vrs")}
+NETWORK_RTS = {"relational": ("crs",), "additive": ("crs", "vrs"), "sbm": ("crs", "vrs")}
 
 register(ModelFamily(
     name="network_relational", label="relational network DEA (Kao & Hwang 2008; Kao 2009)",
