@@ -688,3 +688,58 @@ def network_two_stage(X, Z, Y, o, model="relational", rts="crs", first_stage=Fal
         tie = cons + [X[o] @ v == 1, Z[o] @ w + Y[o] @ u + cp.sum(free) >= system * (1 - 1e-9) * (1 + Z[o] @ w)]
     _, first = _solve(cp.Maximize(Z[o] @ w + free[0]), tie)
     return system, first
+
+
+def network_sbm(nodes, links, o, *, orientation="nonoriented", rts=None, weights=None):
+    """Tone & Tsutsui's (2009) network SBM overall efficiency of DMU ``o``, written from the paper (models (9),
+    (14), (18)), bad outputs on the output side as in Tone's SBM (Tone 2004).
+
+    ``nodes``: per node ``{"X": n x m_k, "Y": n x r_k, "B": n x q_k}`` (absent or empty matrices allowed);
+    ``links``: ``(z, from, to, fixed)`` with ``z`` the n values of the link; ``rts``: per node "crs" / "vrs";
+    ``weights``: per node (summing to 1). Input and output orientations are plain LPs in lambda and s; the
+    non-oriented ratio goes through its Charnes-Cooper LP."""
+    K = len(nodes)
+    rts = rts or ["crs"] * K
+    weights = np.full(K, 1.0 / K) if weights is None else np.asarray(weights, dtype=float)
+    n = next(np.asarray(v).shape[0] for node in nodes for v in node.values())
+    scaled = orientation == "nonoriented"
+    t = cp.Variable(nonneg=True) if scaled else 1.0
+    lam = [cp.Variable(n, nonneg=True) for _ in range(K)]
+    cons, in_terms, out_terms = [], [], []
+    for k, node in enumerate(nodes):
+        parts = {key: np.asarray(node.get(key, np.zeros((n, 0))), dtype=float).reshape(n, -1)
+                 for key in ("X", "Y", "B")}
+        X, Y, B = parts["X"], parts["Y"], parts["B"]
+        sx = cp.Variable(X.shape[1], nonneg=True) if X.shape[1] else None
+        sy = cp.Variable(Y.shape[1], nonneg=True) if Y.shape[1] else None
+        sb = cp.Variable(B.shape[1], nonneg=True) if B.shape[1] else None
+        a_terms, b_terms = 0, 0
+        if sx is not None:
+            cons.append(X.T @ lam[k] + sx == t * X[o])
+            a_terms = cp.sum(cp.multiply(1.0 / X[o], sx)) / X.shape[1]
+        if sy is not None:
+            cons.append(Y.T @ lam[k] - sy == t * Y[o])
+        if sb is not None:
+            cons.append(B.T @ lam[k] + sb == t * B[o])
+        n_out = Y.shape[1] + B.shape[1]
+        if n_out:
+            b_terms = (cp.sum(cp.multiply(1.0 / Y[o], sy)) if sy is not None else 0) \
+                + (cp.sum(cp.multiply(1.0 / B[o], sb)) if sb is not None else 0)
+            b_terms = b_terms / n_out
+        if rts[k] == "vrs":
+            cons.append(cp.sum(lam[k]) == t)
+        in_terms.append(weights[k] * a_terms)
+        out_terms.append(weights[k] * b_terms)
+    for z, k, h, fixed in links:
+        z = np.asarray(z, dtype=float)
+        if fixed:
+            cons += [z @ lam[k] == t * z[o], z @ lam[h] == t * z[o]]
+        else:
+            cons.append(z @ lam[k] == z @ lam[h])
+    if orientation == "input":
+        return _solve(cp.Minimize(1 - sum(in_terms)), cons)
+    if orientation == "output":
+        status, best = _solve(cp.Maximize(sum(out_terms)), cons)
+        return status, (1.0 / (1.0 + best) if status == "optimal" else np.nan)
+    cons.append(t + sum(out_terms) == 1)
+    return _solve(cp.Minimize(t - sum(in_terms)), cons)

@@ -116,7 +116,7 @@ def test_exports_and_summary(tmp_path):
 
 @pytest.mark.parametrize("kwargs,message", [
     ({"model": "relational", "rts": "vrs"}, "CRS only"),
-    ({"model": "sbm"}, "model must be one of"),
+    ({"model": "bogus"}, "model must be one of"),
     ({"links": [("rd", "lab", "z1")]}, "to node 'lab' is not one of"),
     ({"links": [("rd", "market", "x1")]}, "column 'x1' is in node 'rd' inputs and in link 0"),
     ({"links": [{"from": "rd", "to": "market", "column": "z1", "kind": "fixed"}]}, "kind 'fixed' is not defined"),
