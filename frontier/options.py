@@ -279,8 +279,8 @@ PARAMETERS: dict[str, Param] = _table(
           choices_for={"network": NETWORK_MODELS},
           help_for={"productivity": "the DEA model (as for 'frontier efficiency'; default sbm, radial for --index "
                                     "hicks_moorsteen, ddf for lhm)",
-                    "network": "'relational' (Kao & Hwang 2008; Kao 2009; default) or 'additive' (Chen, Cook, Li & "
-                               "Zhu 2009)",
+                    "network": "'relational' (Kao & Hwang 2008; Kao 2009; default), 'additive' (Chen, Cook, Li & "
+                               "Zhu 2009) or 'sbm' (network SBM, Tone & Tsutsui 2009; bad outputs, fixed links)",
                     "bootstrap": "'radial' (CCR/BCC), the only model with an established bootstrap"}),
     Param("orientation", "choice",
           "which side of production the score improves. 'input': use less input for the same outputs (radial "
@@ -290,10 +290,12 @@ PARAMETERS: dict[str, Param] = _table(
           "径向得分 phi >= 1）；nonoriented 非导向（同时调整投入与产出；SBM 默认）。方向性模型改用 --direction",
           choices=ORIENTATIONS, choices_for={"bootstrap": BOOTSTRAP_ORIENTATIONS,
                                              "partial_frontier": PARTIAL_ORIENTATIONS,
-                                             "returns_to_scale": RADIAL_ORIENTATIONS},
+                                             "returns_to_scale": RADIAL_ORIENTATIONS, "network": ORIENTATIONS},
           defaults={"bootstrap": "input", "partial_frontier": "input", "returns_to_scale": "input",
                     "dynamic": "nonoriented"},
           help_for={"bootstrap": "'input' (default; theta <= 1) or 'output' (phi >= 1)",
+                    "network": "network SBM (--model sbm): 'nonoriented' (default), 'input' (overall = the weighted "
+                               "mean of the divisional scores) or 'output' (their weighted harmonic mean)",
                     "returns_to_scale": "'input' (default; theta <= 1) or 'output' (phi >= 1): the returns to scale "
                                         "at the DMU's projection on the VRS frontier in that orientation",
                     "partial_frontier": "'input' (default): theta, the share of its inputs a DMU needs (FDH <= 1; "
@@ -306,7 +308,9 @@ PARAMETERS: dict[str, Param] = _table(
                                                     "dynamic": DYNAMIC_RTS, "zsg": ZSG_RTS},
           defaults={"network": "crs", "zsg": "crs"},
           help_for={"economic": _RTS_HELP + ". Profit is bounded only under vrs (or ndrs)",
-                    "zsg": "'crs' (default): the ZSG-CCR model; 'vrs': ZSG-BCC"},
+                    "zsg": "'crs' (default): the ZSG-CCR model; 'vrs': ZSG-BCC",
+                    "network": "returns to scale: 'crs' (default; the relational model's only) or 'vrs' (additive; "
+                               "sbm: every node's, unless --node-rts)"},
           zh_for={"zsg": "crs（默认）：ZSG-CCR 模型；vrs：ZSG-BCC 模型"}),
     Param("super_efficiency", "switch",
           "super-efficiency: each DMU leaves its own reference set, so efficient DMUs get scores beyond the "
@@ -623,14 +627,25 @@ PARAMETERS: dict[str, Param] = _table(
           choices=CROSS_EFFICIENCY_VARIANTS, default="aggressive"),
     # ---- network DEA
     Param("nodes", "structure",
-          "the network's nodes: {node: {'inputs': [...], 'outputs': [...]}} (a role may be {measure: column} for "
-          "columns that are shares of one measure)",
-          "网络的节点：{节点: {'inputs': [...], 'outputs': [...]}}（同一指标的分摊列可写作 {指标: 列}）"),
+          "the network's nodes: {node: {'inputs': [...], 'outputs': [...], 'bad_outputs': [...]}} (a role may be "
+          "{measure: column} for columns that are shares of one measure), as JSON text or a .json/.toml/.yaml file; "
+          "--network FILE takes the whole description {'nodes': ..., 'links': ..., 'stages': ...} in one file",
+          "网络的节点：{节点: {'inputs': [...], 'outputs': [...], 'bad_outputs': [...]}}（同一指标的分摊列可写作 "
+          "{指标: 列}），JSON 文本或 .json/.toml/.yaml 文件；--network 文件可一次给出完整描述 {'nodes', 'links', "
+          "'stages'}", aliases=("--network",), metavar="JSON|FILE"),
     Param("links", "structure",
-          "the intermediate products: [{'from': node, 'to': node, 'column': column}] (optionally 'measure')",
-          "中间产品（连接）：[{'from': 节点, 'to': 节点, 'column': 列}]（可选 'measure'）", default=()),
-    Param("stages", "structure", "the nodes grouped into stages in order (default: by their depth in the network)",
-          "按顺序将节点分为各阶段（默认按网络中的层级）"),
+          "the intermediate products: [{'from': node, 'to': node, 'column': column}] (optionally 'measure', and "
+          "'kind': 'free' (default) or 'fixed', network SBM), as JSON text or a file",
+          "中间产品（连接）：[{'from': 节点, 'to': 节点, 'column': 列}]（可选 'measure'，以及 'kind'：free 自由（默认）"
+          "或 fixed 固定，网络 SBM），JSON 文本或文件", default=(), metavar="JSON|FILE"),
+    Param("stages", "structure", "the nodes grouped into stages in order (default: by their depth in the network); "
+          "relational and additive models",
+          "按顺序将节点分为各阶段（默认按网络中的层级）；关系模型与加性模型", metavar="JSON|FILE"),
+    Param("node_rts", "pairs", "network SBM: the returns to scale of some nodes, NODE=crs or NODE=vrs (the others: "
+          "--rts)", "网络 SBM：部分节点的规模报酬，NODE=crs 或 NODE=vrs（其余节点取 --rts）", metavar="NODE=RTS"),
+    Param("node_weights", "pairs", "network SBM: the weight of every node in the overall score, NODE=W (normalised "
+          "to sum to 1; default equal)", "网络 SBM：各节点在总体效率中的权重，NODE=W（归一化为和为 1；默认相等）",
+          metavar="NODE=W"),
     Param("ccr", "switch", "also report the independent CCR scores of the black box and of each node (default on)",
           "同时报告黑箱及各节点独立的 CCR 效率（默认开启）", default=True),
     # ---- three-stage DEA and zero-sum-gains DEA

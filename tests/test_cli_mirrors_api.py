@@ -32,7 +32,9 @@ BASE = {"efficiency": ["-x", "capital", "labour", "-y", "value_added"],
         "cross-efficiency": ["-x", "capital", "labour", "-y", "value_added"],
         "dynamic": ["--entity", "city", "--period", "year", "-x", "capital", "labour", "-y", "value_added"],
         "three-stage": ["-x", "capital", "labour", "-y", "value_added", "--environment", "energy"],
-        "zsg": ["-x", "capital", "labour", "-y", "value_added", "--reallocate", "labour"]}
+        "zsg": ["-x", "capital", "labour", "-y", "value_added", "--reallocate", "labour"],
+        "network": ["--nodes", '{"a": {"inputs": ["capital", "labour"]}, "b": {"outputs": ["value_added"]}}',
+                    "--links", '[{"from": "a", "to": "b", "column": "energy"}]']}
 
 #: a column for each option naming columns
 COLUMNS = {"bad_outputs": "so2", "id": "city", "entity": "city", "period": "year", "group": "region",
@@ -40,6 +42,11 @@ COLUMNS = {"bad_outputs": "so2", "id": "city", "entity": "city", "period": "year
            "inefficiency_covariates": "energy", "output": "energy", "environment": "energy",
            "reallocate": "energy"}
 #: a non-default value of each kind of option, as typed and as the function receives it
+#: a structure option as typed (JSON text) and as the function receives it
+STRUCTURES = {"nodes": ('{"a": {"inputs": ["capital"]}, "b": {"outputs": ["so2"]}}',
+                        {"a": {"inputs": ["capital"]}, "b": {"outputs": ["so2"]}}),
+              "links": ('[["a", "b", "labour"]]', [["a", "b", "labour"]]),
+              "stages": ('[["a"], ["b"]]', [["a"], ["b"]])}
 SAMPLES = {"count": ("2", 2), "int": ("2", 2), "float": ("0.25", 0.25), "seed": ("7", 7), "rule": ("0.5", 0.5),
            "mask": ("ref", np.arange(48) % 3 == 0)}
 
@@ -148,7 +155,9 @@ def _cases():
             elif p.kind == "pairs":             # prices: a column of the data or a number
                 tokens, expected = (["capital=ref", "labour=2"], {"capital": "ref", "labour": 2.0}) \
                     if name == "prices" else (["good=energy"], [("good", "energy")]) if name == "carry_overs" \
-                    else (["capital=2"], {"capital": 2.0})
+                    else (["a=VRS"], {"a": "vrs"}) if name == "node_rts" else (["capital=2"], {"capital": 2.0})
+            elif p.kind == "structure":
+                tokens, expected = [STRUCTURES[name][0]], STRUCTURES[name][1]
             else:
                 tokens, expected = [SAMPLES[p.kind][0]], SAMPLES[p.kind][1]
             for flag in action.option_strings:

@@ -409,6 +409,45 @@ examples:
       -o quotas.xlsx --plot quotas.png
 """
 
+NETWORK_EPILOG = """\
+the network (JSON text or a .json, .toml or .yaml file):
+  --network FILE holds {"nodes": {...}, "links": [...], "stages": [...]} (links and stages optional), or give
+  --nodes and --links separately. A node: {"inputs": [...], "outputs": [...], "bad_outputs": [...]}; a link:
+  {"from": NODE, "to": NODE, "column": COL, "kind": "free" | "fixed"}. See docs/models/network.md.
+
+output columns (one row per DMU, after the data's columns):
+  system (the system or overall efficiency), node_<node>, stage_<s> (relational, additive), slack_<node>
+  (relational), weight_<s> (additive), ccr_system and ccr_<node>, slack_<column> and target_<column> (sbm), status.
+
+examples:
+  frontier network firms.csv --network green.json --model sbm --rts vrs -o nsbm.xlsx
+  frontier network firms.csv --nodes '{"rd": {"inputs": ["staff", "spending"]}, "market": {"outputs": ["revenue"]}}' \\
+      --links '[{"from": "rd", "to": "market", "column": "patents"}]' -o relational.csv
+"""
+
+#: the keys of a whole network description (``--network FILE``)
+NETWORK_KEYS = ("nodes", "links", "stages")
+
+
+def _network_call(function, data, keywords, args):
+    """``--network`` (an alias of ``--nodes``) may hold the whole description ``{"nodes", "links", "stages"}``: a
+    mapping with a ``nodes`` key whose keys are all among those three (a node's own roles never are); its parts
+    become the keywords, and one given both there and as its own option is refused."""
+    nodes = keywords.get("nodes")
+    if isinstance(nodes, dict) and "nodes" in nodes and set(nodes) <= set(NETWORK_KEYS):
+        keywords = dict(keywords)
+        for key in NETWORK_KEYS:
+            if key in nodes:
+                if key != "nodes" and key in keywords:
+                    raise ValueError(f"the network description gives {key!r} and so does --{key}: give it once")
+                keywords[key] = nodes[key]
+    return function(data, **keywords)
+
+
+def _copy_data(frame, export, args) -> None:
+    """network: the data's columns, then the results (the command has no --id: the data identify the rows)."""
+    files.data_first(export, frame, files.with_data(frame, export.table, [export.table.columns[0]]))
+
 
 def _second_stage_call(function, data, keywords, args):
     """The scores are FILE's --score column; the covariates (and --id) its other columns."""
@@ -648,6 +687,18 @@ COMMANDS = (
         plots=(Plot("--plot", "save a bar chart of the observed and reallocated amounts (.png, .pdf, .svg; needs "
                               "matplotlib)",
                     lambda res, file, args, data: res.draw("allocation", file)),)),
+    Command(
+        "network", "network",
+        help="network DEA: relational (Kao & Hwang), additive two-stage (Chen et al.) or network SBM (Tone & Tsutsui)",
+        description="Network DEA: each DMU (row) opened into nodes linked by intermediate products, scored in one LP "
+                    "over the whole network, with node (divisional) and stage efficiencies. Options mirror "
+                    "frontier.network().",
+        epilog=NETWORK_EPILOG,
+        groups=(("network", NETWORK_KEYS),
+                ("model", ("model", "rts", "orientation", "node_rts", "node_weights", "ccr")),
+                ("computation", ENGINE)),
+        required=("nodes",), keep_data=_copy_data, saved=lambda args: "network efficiencies",
+        call=_network_call),
 )
 
 COMMAND = {cmd.name: cmd for cmd in COMMANDS}

@@ -125,7 +125,58 @@ def carry_over(text: str):
     return kind, column
 
 
-PAIRS = {"weights": weight, "prices": price, "carry_overs": carry_over, "period_weights": weight}
+def node_rts(text: str):
+    """``NODE=RTS`` (network SBM's per-node returns to scale): the pair ``(node, rts)``, checked by the call."""
+    node, sep, value = text.partition("=")
+    if not sep or not node or not value:
+        raise argparse.ArgumentTypeError(f"node returns to scale are NODE=crs or NODE=vrs, got {text!r}")
+    return node, lower_name(value)
+
+
+STRUCTURE_FILES = (".json", ".toml", ".yaml", ".yml")
+
+
+def structure(text: str):
+    """A structure (a network's nodes, links, stages): JSON text, or a .json, .toml, .yaml or .yml file holding
+    it. Read here, so a wrong file is a usage error before the data are read."""
+    import json
+
+    if text.lower().endswith(STRUCTURE_FILES):
+        try:
+            with open(text, "rb") as handle:
+                raw = handle.read()
+        except OSError as error:
+            raise argparse.ArgumentTypeError(f"cannot read {text!r}: {error.strerror}") from None
+        suffix = os.path.splitext(text)[1].lower()
+        try:
+            if suffix == ".toml":
+                try:
+                    import tomllib
+                except ImportError:             # Python 3.10
+                    raise argparse.ArgumentTypeError("a TOML file needs Python 3.11 or later; give JSON or YAML") \
+                        from None
+                return tomllib.loads(raw.decode("utf-8"))
+            if suffix in (".yaml", ".yml"):
+                try:
+                    import yaml
+                except ImportError:
+                    raise argparse.ArgumentTypeError("a YAML file needs PyYAML (pip install pyyaml); or give "
+                                                     "JSON") from None
+                return yaml.safe_load(raw.decode("utf-8"))
+            return json.loads(raw.decode("utf-8"))
+        except argparse.ArgumentTypeError:
+            raise
+        except Exception as error:              # each reader's own parse error
+            raise argparse.ArgumentTypeError(f"{text!r} is not valid {suffix[1:].upper()}: {error}") from None
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"expected JSON text or a .json/.toml/.yaml file, got {text!r} ({error})") \
+            from None
+
+
+PAIRS = {"weights": weight, "prices": price, "carry_overs": carry_over, "period_weights": weight,
+         "node_weights": weight, "node_rts": node_rts}
 # a ``pairs`` parameter's converter, by name
 
 # ----------------------------------------------------------------------------------------------------
@@ -238,6 +289,8 @@ def add_parameter(group, name: str, analysis: str, required: bool = False, dest:
         kw.update(nargs="+", type=PAIRS[name])
     elif p.kind == "rule":
         kw.update(type=rule_or_number(choices))
+    elif p.kind == "structure":
+        kw.update(type=structure)
     if p.metavar and p.kind not in ("choice", "switch"):
         kw["metavar"] = p.metavar
     if required:

@@ -82,7 +82,7 @@ def arguments(cmd, args, frame) -> tuple:
 
 
 def _convert(name: str, value, frame):
-    if name in ("weights", "period_weights"):
+    if name in ("weights", "period_weights", "node_weights", "node_rts"):
         return dict(value)
     if name == "prices":
         return prices(value, frame)
@@ -152,7 +152,7 @@ def _text_columns(cmd, args) -> list:
     """The identifier columns read as text (codes such as 001 keep their leading zeros)."""
     if cmd.panel:
         return [args.entity]
-    return list(args.id or [])
+    return list(getattr(args, "id", None) or [])      # network has no --id: its data identify the rows
 
 
 def _columns(cmd, args) -> dict:
