@@ -52,9 +52,15 @@ def productivity(**kwargs):
 
 
 def _model_action(parser):
+    """The --model option of every command whose models are the efficiency registry's (not the network command's,
+    whose models options.py declares: ``choices_for``)."""
+    from frontier.cli.commands import COMMAND
+    from frontier.options import PARAMETERS
+
+    own = PARAMETERS["model"].choices_for
     sub = next(a for a in parser._actions if a.dest == "command")
     return {name: next(a for a in p._actions if a.dest == "model") for name, p in sub.choices.items()
-            if any(a.dest == "model" for a in p._actions)}
+            if any(a.dest == "model" for a in p._actions) and COMMAND[name].function not in own}
 
 
 # ----------------------------------------------------------------------------------------------------
