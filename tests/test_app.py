@@ -99,6 +99,11 @@ CASES = {
                     lambda d: fr.three_stage(d, X, Y, environment=["intensity"], rts="crs")),
     "zsg": ({"inputs": X, "outputs": Y, "reallocate": "energy"},
             lambda d: fr.zsg(d, X, Y, reallocate="energy")),
+    "network": ({"nodes": '{"make": {"inputs": ["capital", "labour"]}, "sell": {"outputs": ["value_added"]}}',
+                 "links": '[{"from": "make", "to": "sell", "column": "energy"}]', "model": "sbm"},
+                lambda d: fr.network(d, nodes={"make": {"inputs": ["capital", "labour"]},
+                                               "sell": {"outputs": ["value_added"]}},
+                                     links=[{"from": "make", "to": "sell", "column": "energy"}], model="sbm")),
 }
 
 

@@ -42,7 +42,7 @@ from ..results.network import NetworkResult
 from ._pipeline import Analysis, progress_bar, public, spec_of
 from .efficiency import efficiency
 
-NETWORK = Analysis("network", roles=(), result=NetworkResult, serves="network")
+NETWORK = Analysis("network", roles=(), result=NetworkResult, serves="network", fixed_models=NETWORK_MODELS)
 
 NODE_ROLES = ("inputs", "outputs", "bad_outputs")
 SNAP_TOL = 1e-9        # a network SBM score within this of 1 is reported as exactly 1 (LP noise is ~1e-12)

@@ -108,7 +108,7 @@ def start_run() -> None:
         tokens = form.arguments(cmd, form_values(cmd))
         args = form.parse(cmd, state["data_path"], tokens)
         args.sheet = state.get("sheet")
-        frame = read_checked(args, report.text_columns(cmd, args), {})
+        frame = read_checked(args, cmd.text_columns(args), {})
         data, keywords = arguments(cmd, args, frame)
     except (ValueError, KeyError, OSError, ImportError) as exc:
         state["run_error"] = str(exc)

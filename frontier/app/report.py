@@ -26,11 +26,6 @@ FIGURE_FORMATS = ("png", "svg")
 LEADING_ARGUMENTS = {"second-stage": lambda args: f"data[{args.score!r}], data"}
 
 
-def text_columns(cmd: Command, args) -> list:
-    """The identifier columns read as text (as the command line reads them: codes such as 001 keep their zeros)."""
-    return [args.entity] if cmd.panel else list(args.id or [])
-
-
 def export_of(cmd: Command, result, frame, args, data_name: str, tokens: list):
     """The export ``frontier COMMAND ... -o`` writes (with the command line as its ``command`` row)."""
     extra = {"command": form.command_line(cmd, data_name, tokens), "data file": data_name}
@@ -114,8 +109,8 @@ def python_code(cmd: Command, args, frame, data_name: str, sheet=None) -> str:
     reading = [repr(data_name)]
     if sheet is not None:
         reading.append(f"sheet={sheet!r}")
-    if text_columns(cmd, args):
-        reading.append(f"text_columns={text_columns(cmd, args)!r}")
+    if cmd.text_columns(args):
+        reading.append(f"text_columns={cmd.text_columns(args)!r}")
     export_options = "".join(f", {k}={v!r}" for k, v in cmd.export_options(args).items())
     call = f"result = fr.{cmd.function.rpartition(':')[2]}(" + ",\n    ".join([leading] + parts) + ")"
     return "\n".join(imports + ["", f"data = read_table({', '.join(reading)})", call, "print(result.summary())",

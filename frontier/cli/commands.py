@@ -65,7 +65,9 @@ class Command:
     command offers beside its results (efficiency's --shadow-prices, --factor-efficiency, --multipliers).
     ``result_options``: entries of ``options.PARAMETERS`` in ``groups`` that are keywords of the result's table,
     not of the function (``by``: the runner prints ``result.period_means(by=..., data=FILE)`` and
-    ``--by-output`` writes it).
+    ``--by-output`` writes it). ``call(function, data, keywords, args)``: how the function is called (second
+    stage: the score column first); ``prepare(keywords)``: the keywords as the function takes them (network: a
+    whole ``--network`` description split into its parts), also what the page's reproducing code shows.
     """
 
     name: str
@@ -88,6 +90,7 @@ class Command:
     result_options: tuple = ()
     dests: dict = field(default_factory=dict)
     call: Callable = lambda function, data, keywords, args: function(data, **keywords)
+    prepare: Callable = lambda keywords: keywords
 
     def dest_of(self, name: str) -> str:
         """The parsed-argument name of keyword ``name`` (itself, unless it clashes with one of the command line's
@@ -105,6 +108,13 @@ class Command:
         from ..options import PARAMETERS
 
         return tuple(n for n in self.options if n in PARAMETERS and n not in self.result_options)
+
+    def text_columns(self, args) -> list:
+        """The identifier columns read as text (codes such as 001 keep their leading zeros): the entity of a panel
+        command, else the --id columns (network has no --id: its data identify the rows)."""
+        if self.panel:
+            return [args.entity]
+        return list(getattr(args, "id", None) or [])
 
 
 def given(args, name: str, analysis: str):
@@ -429,7 +439,7 @@ examples:
 NETWORK_KEYS = ("nodes", "links", "stages")
 
 
-def _network_call(function, data, keywords, args):
+def _split_network(keywords: dict) -> dict:
     """``--network`` (an alias of ``--nodes``) may hold the whole description ``{"nodes", "links", "stages"}``: a
     mapping with a ``nodes`` key whose keys are all among those three (a node's own roles never are); its parts
     become the keywords, and one given both there and as its own option is refused."""
@@ -441,7 +451,7 @@ def _network_call(function, data, keywords, args):
                 if key != "nodes" and key in keywords:
                     raise ValueError(f"the network description gives {key!r} and so does --{key}: give it once")
                 keywords[key] = nodes[key]
-    return function(data, **keywords)
+    return keywords
 
 
 def _copy_data(frame, export, args) -> None:
@@ -698,7 +708,7 @@ COMMANDS = (
                 ("model", ("model", "rts", "orientation", "node_rts", "node_weights", "ccr")),
                 ("computation", ENGINE)),
         required=("nodes",), keep_data=_copy_data, saved=lambda args: "network efficiencies",
-        call=_network_call),
+        prepare=_split_network),
 )
 
 COMMAND = {cmd.name: cmd for cmd in COMMANDS}

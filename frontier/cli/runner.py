@@ -22,7 +22,7 @@ def run(cmd, args, argv) -> int:
     _check_before_reading(cmd, args)
     plots = {plot.flag: getattr(args, plot.dest) for plot in cmd.plots}
     files.check_outputs(args, {"-o": args.output, "--by-output": getattr(args, "by_output", None)}, plots)
-    frame = files.read_checked(args, _text_columns(cmd, args), _columns(cmd, args))
+    frame = files.read_checked(args, cmd.text_columns(args), _columns(cmd, args))
     data, keywords = arguments(cmd, args, frame)
     result = cmd.call(resolve(cmd.function), data, keywords, args)
     files.print_summary(result.summary(), args)
@@ -78,7 +78,7 @@ def arguments(cmd, args, frame) -> tuple:
     if cmd.model_options:
         keywords.update({key[len(MODEL_OPTION):]: value for key, value in vars(args).items()
                          if key.startswith(MODEL_OPTION) and value is not None})
-    return frame, keywords
+    return frame, cmd.prepare(keywords)
 
 
 def _convert(name: str, value, frame):
@@ -146,13 +146,6 @@ def _check_before_reading(cmd, args) -> None:
         raise ValueError("--by-output needs --by (the column of the data to group by)")
     for check in cmd.checks:
         check(args)
-
-
-def _text_columns(cmd, args) -> list:
-    """The identifier columns read as text (codes such as 001 keep their leading zeros)."""
-    if cmd.panel:
-        return [args.entity]
-    return list(getattr(args, "id", None) or [])      # network has no --id: its data identify the rows
 
 
 def _columns(cmd, args) -> dict:
