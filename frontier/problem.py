@@ -18,6 +18,8 @@ failed, the status is ``"slacks_<status>"``, the score is kept and its slacks an
 """
 from __future__ import annotations
 
+import warnings
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -178,10 +180,16 @@ class Problem:
         bad_cap = M[:, L.bads].max(axis=0) / scale[L.bads] if L.s2 else np.zeros(0)
         weights = weights_vector(self.options.weights, d, self.family.default_weights(L))
         counted = self.family.counted(L, self.options)
-        if self.options.weights is not None and not (weights[counted] > 0).any():
+        if self.options.weights is not None:
             names = [v for v, c in zip(d.variables, counted) if c]
-            raise ValueError(f"weights are zero for every variable the {self.options.model} score counts ({names}): "
-                             "every DMU would score as efficient. Give at least one of them a positive weight")
+            if not (weights[counted] > 0).any():
+                raise ValueError(f"weights are zero for every variable the {self.options.model} score counts "
+                                 f"({names}): every DMU would score as efficient. Give at least one of them a "
+                                 "positive weight")
+            idle = [v for v, w in self.options.weights.items() if w != 0 and v not in names]
+            if idle:     # a weight that changes nothing is said so, never taken silently as if it had effect
+                warnings.warn(f"weights on {idle} have no effect: the {self.options.model} score with these options "
+                              f"counts only {names}", UserWarning, stacklevel=2)
         self.constants = Constants(scale=scale, small=small, bad_cap=bad_cap, weights=weights)
         self.means = M.mean(axis=0)
         self.rows = self._scaled(M, self.direction_data)

@@ -329,9 +329,10 @@ def direction(kind: str, X, Y, B) -> np.ndarray:
 # §3.3 EBM (Tone & Tsutsui 2010), bad outputs in the MaxDEA-style form; the calibration of epsilon and weights
 # ----------------------------------------------------------------------------------------------------
 
-def _ebm_program(X, Y, B, o, rows, rts, orientation, eps_x, eps_y, wx, wo):
+def _ebm_program(X, Y, B, o, rows, rts, orientation, eps_x, eps_y, wx, wo, bounded=False):
     """The EBM's variables, constraints, numerator and denominator in the paper's own (unscaled) variables;
-    theta and phi are free, as in the paper."""
+    theta and phi are free, as in the paper, or (``bounded``, the non-oriented model of MaxDEA and Dearun)
+    theta <= 1 and phi >= 1."""
     Xr, Yr, Br, B = _split(X, Y, B, rows)
     x0, y0, b0 = X[o], Y[o], B[o]
     s1 = Y.shape[1]
@@ -342,6 +343,8 @@ def _ebm_program(X, Y, B, o, rows, rts, orientation, eps_x, eps_y, wx, wo):
     theta = cp.Variable() if orientation != "output" else 1.0
     phi = cp.Variable() if orientation != "input" else 1.0
     cons = [Xr.T @ lam + sx == theta * x0, Yr.T @ lam - sy == phi * y0] + _rts(cp.sum(lam), rts)
+    if bounded:
+        cons += [theta <= 1, phi >= 1]
     out_term = (wo[:s1] / y0) @ sy
     if sb is not None:
         cons.append(Br.T @ lam + sb == phi * b0)
@@ -351,17 +354,18 @@ def _ebm_program(X, Y, B, o, rows, rts, orientation, eps_x, eps_y, wx, wo):
     return cons, numerator, denominator
 
 
-def ebm(X, Y, B, o, *, rts="crs", orientation="input", epsilon=(0.5, 0.5), weights=None, super_eff=False, ref=None):
+def ebm(X, Y, B, o, *, rts="crs", orientation="input", epsilon=(0.5, 0.5), weights=None, super_eff=False, ref=None,
+        bounded=False):
     """EBM score: gamma (input), 1/eta (output), kappa (non-oriented; Dinkelbach's parametric method on the
     ratio, not a Charnes-Cooper transform). ``epsilon`` = (eps_x, eps_y); ``weights`` over all variables, each
     side normalised to 1 (outputs good and bad together; default equal). ``super_eff`` removes o from the
-    reference set."""
+    reference set. ``bounded`` (non-oriented): theta <= 1 and phi >= 1 (MaxDEA's and Dearun's form)."""
     B = np.zeros((X.shape[0], 0)) if B is None else B
     m, s = X.shape[1], Y.shape[1] + B.shape[1]
     wx, wo = _sbm_weights(m, s, weights)
     eps_x, eps_y = epsilon
     rows = _ref_rows(X.shape[0], o, ref, super_eff)
-    cons, num, den = _ebm_program(X, Y, B, o, rows, rts, orientation, eps_x, eps_y, wx, wo)
+    cons, num, den = _ebm_program(X, Y, B, o, rows, rts, orientation, eps_x, eps_y, wx, wo, bounded)
     if orientation == "input":
         return _solve(cp.Minimize(num), cons)
     if orientation == "output":
@@ -371,8 +375,9 @@ def ebm(X, Y, B, o, *, rts="crs", orientation="input", epsilon=(0.5, 0.5), weigh
     kappa = 1.0 if o in rows else 1e3
     # a compact feasible set for the parametric LPs: under CRS and NIRS every point can be scaled down to den <= 1
     # (the ratio is scale invariant); under NDRS it can be scaled down to sum(lambda) = 1, where den is at most
-    # a few times the data's spread, far below the cap; VRS is bounded as it is
-    cap = {"crs": [den <= 1], "nirs": [den <= 1], "ndrs": [den <= 1e4]}.get(rts, [])
+    # a few times the data's spread, far below the cap; VRS is bounded as it is, and so is the bounded form
+    # (X'lambda <= theta x0 <= x0 bounds lambda)
+    cap = [] if bounded else {"crs": [den <= 1], "nirs": [den <= 1], "ndrs": [den <= 1e4]}.get(rts, [])
     for iteration in range(100):
         status, _ = _solve(cp.Minimize(num - kappa * den), cons + cap)
         if status != "optimal":
@@ -581,7 +586,7 @@ def _weights_and_hyperplane(X, Y, B, rows):
 
 
 def ebm_multiplier_form(X, Y, B, o, *, rts="crs", orientation="input", epsilon=(0.5, 0.5), weights=None,
-                        super_eff=False, probe=None):
+                        super_eff=False, probe=None, bounded=False):
     """The dual of Tone & Tsutsui's (2010) EBM (their models (3), (9), (14); formulations §3.3, bad outputs on the
     output side as in the primal), written directly. With c- = eps_x w-/x0, c+ = eps_y w+/y0, cb = eps_y wb/b0 and
     the hyperplane ``v'x_j - u'y_j + mu'b_j + omega >= 0`` over the reference DMUs:
@@ -589,7 +594,10 @@ def ebm_multiplier_form(X, Y, B, o, *, rts="crs", orientation="input", epsilon=(
     * input:        max u'y0 - mu'b0 - omega,  v'x0 = 1, v >= c-, u, mu >= 0  (= gamma);
     * output:       min v'x0 + omega,  u'y0 - mu'b0 = 1, v >= 0, u >= c+, mu >= cb  (= eta; the score is 1/eta);
     * non-oriented: max xi = u'y0 - mu'b0 - omega, v'x0 = 1, v >= c-, u >= xi c+, mu >= xi cb  (= kappa); under
-      VRS the Charnes-Cooper row ``sum Lambda = t`` with t >= 0 free gives omega <= 0.
+      VRS the Charnes-Cooper row ``sum Lambda = t`` with t >= 0 free gives omega <= 0;
+    * non-oriented, bounded form (theta <= t, phi >= t in Charnes-Cooper form; CRS: theta <= phi), the LP dual with
+      a, b >= 0 the duals of those rows (CRS: one row, b = a): max xi s.t. v'x0 <= 1 + a, xi <= u'y0 - mu'b0 - b,
+      omega <= b - a (t's column), v >= c-, u >= xi c+, mu >= xi cb.
 
     omega = 0 (CRS), free (VRS), >= 0 (NIRS), <= 0 (NDRS). Returns as :func:`multiplier_form`."""
     B = np.zeros((X.shape[0], 0)) if B is None else B
@@ -606,12 +614,17 @@ def ebm_multiplier_form(X, Y, B, o, *, rts="crs", orientation="input", epsilon=(
         cons += [good == 1, u >= eps_y * wo[:s1] / y0] + ([mu >= eps_y * wo[s1:] / b0] if s2 else [])
         value, sense = v @ x0 + omega, "min"
     else:
-        cons += [v @ x0 == 1, v >= eps_x * wx / x0]
+        bounds = orientation == "nonoriented" and bounded
+        a, b = cp.Variable(nonneg=True), cp.Variable(nonneg=True)      # the bounded form's row duals
+        cons += [v @ x0 <= 1 + a if bounds else v @ x0 == 1, v >= eps_x * wx / x0]
         value, sense = good - omega, "max"
         if orientation == "nonoriented":
             xi = cp.Variable()
-            cons += [xi == value, u >= xi * eps_y * wo[:s1] / y0] + ([mu >= xi * eps_y * wo[s1:] / b0] if s2 else [])
-            cons += [omega <= 0] if rts == "vrs" else []
+            cons += [u >= xi * eps_y * wo[:s1] / y0] + ([mu >= xi * eps_y * wo[s1:] / b0] if s2 else [])
+            if bounds:
+                cons += [xi <= good - b] + ([b == a] if rts == "crs" else [omega <= b - a])
+            else:
+                cons += [xi == value] + ([omega <= 0] if rts == "vrs" else [])
             value = xi
     stacked = cp.hstack([v, u] + ([mu] if s2 else []) + [cp.reshape(omega, (1,), order="C")])
     return _dual_answer(value, sense, cons, stacked, probe)

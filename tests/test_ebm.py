@@ -45,9 +45,15 @@ CASES = [  # shape (A, C, D have bad outputs; B has none), rts, orientation, sup
     ("A", "crs", "input", False), ("A", "vrs", "input", True), ("B", "vrs", "input", False),
     ("C", "crs", "output", False), ("A", "vrs", "output", False), ("B", "crs", "output", True),
     ("D", "crs", "nonoriented", False), ("A", "vrs", "nonoriented", False), ("B", "crs", "nonoriented", False),
-    ("C", "crs", "nonoriented", True), ("D", "vrs", "nonoriented", True), ("C", "crs", "input", True),
+    ("C", "crs", "nonoriented", True), ("D", "crs", "nonoriented", True), ("C", "crs", "input", True),
     ("D", "nirs", "input", False), ("A", "ndrs", "nonoriented", False),
 ]
+
+
+def default_bounded(rts, orientation):
+    """The non-oriented form frontier uses by default: bounded (theta <= 1, phi >= 1) unless rts is crs."""
+    return orientation == "nonoriented" and rts != "crs"
+
 
 
 @pytest.mark.parametrize("shape,rts,orientation,sup", CASES)
@@ -57,7 +63,8 @@ def test_ebm_agrees_with_cvxpy(shape, rts, orientation, sup):
     res, status = check(shape, dict(model="ebm", rts=rts, orientation=orientation, super_efficiency=sup,
                                      epsilon=EPS, weights=weights),
                         lambda X, Y, B, o: oracle(X, Y, B, o, rts=rts, orientation=orientation,
-                                                  epsilon=(EPS["input"], EPS["output"]), weights=w))
+                                                  epsilon=(EPS["input"], EPS["output"]), weights=w,
+                                                  bounded=default_bounded(rts, orientation)))
     assert (status == "optimal").any()
     if sup:     # the hybrid: super scores only where EBM gives 1
         assert (res.scores > 1 + 1e-6).any()
@@ -121,8 +128,8 @@ def test_epsilon_zero_reproduces_the_radial_score(shape, rts, orientation, sup):
                                                "nonoriented": ["input", "output"]}[orientation]}
     if orientation == "nonoriented":
         X, Y, B = dataset(shape)
-        expected = [ref.ebm(X, Y, B, o, rts=rts, orientation=orientation, epsilon=(0.0, 0.0))[1]
-                    for o in range(len(df))]
+        expected = [ref.ebm(X, Y, B, o, rts=rts, orientation=orientation, epsilon=(0.0, 0.0),
+                            bounded=default_bounded(rts, orientation))[1] for o in range(len(df))]
         np.testing.assert_allclose(ebm.scores.to_numpy(), expected, rtol=1e-6)
         return
     radial = fr.efficiency(df, inputs, outputs, bads or None, model="radial", rts=rts, orientation=orientation,

@@ -50,8 +50,10 @@ def multiplier_value(model, orientation, mult, data, m, s1):
         return uy - mb - omega if orientation == "input" else vx + mb + omega
     if model == "sbm":      # rho, and delta for the DMUs scored by super-SBM
         return 1 - vx + uy - mb - omega
-    if model == "ebm":      # gamma and kappa; output: 1 / eta
-        return 1 / (vx + omega) if orientation == "output" else uy - mb - omega
+    if model == "ebm":      # gamma (v'x0 = 1), kappa (both forms); output: 1 / eta
+        if orientation == "output":
+            return 1 / (vx + omega)
+        return 1 - vx + uy - mb - omega if orientation == "nonoriented" else uy - mb - omega
     return vx - uy + mb + omega
 
 
@@ -129,6 +131,7 @@ SUPER_CASES = [
     ("ebm", dict(orientation="input")),
     ("ebm", dict(orientation="output")),
     ("ebm", dict(orientation="nonoriented")),
+    ("ebm", dict(orientation="nonoriented", bounded=True)),
     ("ebm", dict(orientation="input", super_efficiency=True)),
     ("sbm", dict(orientation="nonoriented", super_efficiency=True)),
     ("sbm", dict(orientation="input", super_efficiency=True)),
@@ -146,8 +149,9 @@ def reference_dual(model, options, res, X, Y, B, o, probe):
     eps = (p["epsilon"].get("input", 0.0), p["epsilon"].get("output", 0.0))
     names = list(res.targets.columns)
     w = np.array([p["weights"].get(v, 1.0) for v in names])
+    bounded = options.get("bounded", orientation == "nonoriented" and res.spec.rts != "crs")   # default: VRS
     return ref.ebm_multiplier_form(X, Y, B, o, rts=res.spec.rts, orientation=orientation, epsilon=eps, weights=w,
-                                   super_eff=bool(sup), probe=probe)
+                                   super_eff=bool(sup), probe=probe, bounded=bounded)
 
 
 @pytest.mark.parametrize("model, options", SUPER_CASES)

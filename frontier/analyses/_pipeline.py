@@ -183,8 +183,11 @@ def bind_model(dea: DEAData, direction_index: pd.Index, *, model: str, orientati
     :class:`~frontier.problem.Problem` (scaling; the data-derived parameters of a model that calibrates them). The
     data itself is validated by the caller first (:func:`frontier.data.validate_frame`, with the caller's own extra
     columns), and zeros are checked by the caller after its own checks (``problem.check_zeros``), so that every
-    entry point keeps the order of its error messages.
+    entry point keeps the order of its error messages. ``bad_disposability`` without bad outputs is refused: it
+    would change nothing.
     """
+    if bad_disposability is not None and not dea.bad_outputs:
+        raise ValueError(f"bad_disposability={bad_disposability!r} has no effect without bad outputs: leave it out")
     options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
                               direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
                               productivity=productivity, model_options=model_options)
@@ -245,12 +248,21 @@ def reference_positions(reference, frame: pd.DataFrame) -> np.ndarray:
     return frame.index.isin(labels)
 
 
+def check_window(window, technology) -> None:
+    """``window=h`` shapes the window technology only: with another technology (or none, without periods) it would
+    change nothing, so it is refused rather than recorded."""
+    if window is not None and technology != "window":
+        raise ValueError(f"window={window!r} applies to technology='window' only (the periods on each side of the "
+                         f"window); it has no effect with technology={technology!r}: leave it None")
+
+
 def evaluation_groups(labels: pd.Index, period: str | None, period_values: pd.Series | None, technology: str,
                       window: int | None, ref_mask: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """The (evaluated rows, reference rows) of each reference set: one for a cross-section, else one per period
     under ``technology`` (contemporaneous, sequential, global or window), every reference restricted to
     ``ref_mask``. Shared by :func:`frontier.efficiency`, :func:`frontier.economic` and :func:`frontier.bootstrap`."""
     n = len(labels)
+    check_window(window, technology if period is not None else None)
     if period is None:
         return [(np.arange(n), np.flatnonzero(ref_mask))]
     if technology not in EFFICIENCY_TECHNOLOGIES:

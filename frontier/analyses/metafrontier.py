@@ -40,7 +40,7 @@ from ..panel import in_index, key_values, period_order, row_ids
 from ..problem import SNAP_TOL
 from ..results import MetafrontierResult
 from ..technology import ReferenceSets, Technology
-from ._pipeline import Analysis, bind_model, progress_bar, public, spec_of
+from ._pipeline import Analysis, bind_model, check_window, progress_bar, public, spec_of
 
 METAFRONTIER = Analysis("metafrontier", roles=("group", "inputs", "outputs", "bad_outputs", "id", "period"),
                         result=MetafrontierResult, model_options=True)
@@ -168,6 +168,7 @@ def metafrontier(
         order = period_order(period_values, period) if technology in ("sequential", "window") else \
             list(pd.unique(periods))
         slices = list(order)
+    check_window(window, technology if period is not None else None)
     references = ReferenceSets(n, periods, tuple(order), window, groups=groups)
 
     def technology_of(t, g=None) -> Technology:

@@ -22,7 +22,9 @@ Non-radial DDF (Zhou, Ang & Wang 2012; teddf/gtfpch ``nonradial``)::
 
 with raw (not normalised) weights, default 1. A beta whose direction component is 0 is fixed at 0.
 Slacks are what remains after the directional move (e.g. ``x0 - beta_x g_x - X'lambda``); targets are the
-reference combination.
+reference combination. A variable weighted 0 is not scored: its beta is not determined by the LP and the reference
+combination is chosen for the other variables, so its beta, slack and target (and so its factor efficiency) are
+NaN rather than numbers of a non-unique projection.
 
 Multiplier form (the LP dual; ``res.multipliers``, in the user's units): v >= 0, u >= 0, mu (free under weak
 disposability, >= 0 otherwise), omega (0 under CRS) with ``v'x_j - u'y_j + mu'b_j + omega >= 0`` for every
@@ -162,8 +164,14 @@ class NDDFScore(_Directional):
         moved = x - betas * g * self.direction_signs()
         slacks = moved - sol.sums
         slacks[:, L.goods] = -slacks[:, L.goods]
+        targets = sol.sums.copy()
+        # a variable weighted 0 is not scored: its beta is any value the LP happened to pick, and its slack and
+        # target (the reference combination, chosen for the other variables) no measure of it: NaN, never a number
+        # read as that variable's efficiency (the model's description says so)
+        unscored = self.weights == 0
+        betas[:, unscored] = slacks[:, unscored] = targets[:, unscored] = np.nan
         weights, omega = self.multipliers(sol.duals)
-        return StageOutput(sol.status, score=-sol.objective, betas=betas, slacks=slacks, targets=sol.sums,
+        return StageOutput(sol.status, score=-sol.objective, betas=betas, slacks=slacks, targets=targets,
                            multipliers=weights, omega=omega, intensity_scale=np.ones(len(sol.status)))
 
 
@@ -177,8 +185,20 @@ def build_ddf(layout: Layout, *, rts: str, disposability: str, super_efficiency:
 
 def build_nddf(layout: Layout, *, rts: str, disposability: str, weights: np.ndarray, bad_cap: np.ndarray) -> ModelSpec:
     stages = [NDDFScore(layout, rts, disposability, weights, bad_cap)]
-    return ModelSpec(stages=stages, d=layout.d,
-                     description="non-radial directional distance function, score = sum_v w_v beta_v (0 = efficient)")
+    unscored = "; variables weighted 0 are not scored: their betas, slacks and targets are NaN" \
+        if (weights == 0).any() else ""
+    return ModelSpec(stages=stages, d=layout.d, description="non-radial directional distance function, score = "
+                                                            f"sum_v w_v beta_v (0 = efficient){unscored}")
+
+
+def moved_columns(layout: Layout, options) -> np.ndarray:
+    """The variables a named direction moves (its component > 0 somewhere): every one but the inputs under
+    ``"output"`` (0, y, b) and but the outputs under ``"input"`` (x, 0, 0); all for a custom direction. A
+    non-radial score counts only these: a beta with a 0 direction is fixed at 0."""
+    mask = np.ones(layout.d, dtype=bool)
+    if isinstance(options.direction, str) and options.direction in ("output", "input"):
+        mask = ~layout.mask(inputs=True) if options.direction == "output" else layout.mask(inputs=True)
+    return mask
 
 
 def _build_ddf(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
@@ -201,7 +221,7 @@ DDF = register(ModelFamily(
 NDDF = register(ModelFamily(
     name="nddf", label="non-radial directional distance function (Zhou, Ang & Wang 2012)", short_name="NDDF",
     build=_build_nddf, disposabilities=DISPOSABILITY, directional=True, productivity_direction="output",
-    weights="raw", score_kind="inefficiency", has_betas=True, shadow_prices=True,
+    weights="raw", score_kind="inefficiency", has_betas=True, shadow_prices=True, counted=moved_columns,
     super_efficiency_note="with beta >= 0 an efficient DMU has no feasible point once it leaves its reference set",
     convention="non-radial directional distance sum w_v beta_v: 0 = efficient, larger = more inefficient",
 ))

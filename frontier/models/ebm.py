@@ -20,9 +20,22 @@ output side, with good and bad output weights summing to 1 together)::
 
 solved in its Charnes-Cooper form: the denominator is set to 1 and, under VRS (NIRS, NDRS), ``sum Lambda = t``
 (``<= t``, ``>= t``) with the scale t a variable; under CRS the ratio is invariant to scaling, so the reported
-solution (theta, slacks, targets, intensities) is the one with phi = 1 (where phi > 0). theta and phi are >= 0 (theta >= 0 is implied by the data rows; in
-the non-oriented model a negative phi only inflates the reference combination). epsilon = 0 gives the radial
-(CCR/BCC) score; weights are normalised within the input side and within the output side.
+solution (theta, slacks, targets, intensities) is the one with phi = 1 (where phi > 0). theta and phi are >= 0
+(theta >= 0 is implied by the data rows; in the non-oriented model a negative phi only inflates the reference
+combination). epsilon = 0 gives the radial (CCR/BCC) score; weights are normalised within the input side and
+within the output side.
+
+The two non-oriented forms (option ``bounded``). The ratio and its constraints above are homogeneous in
+(lambda, s, theta, phi), so ``sum lambda = 1`` (``<= 1``, ``>= 1``) only fixes the scale of a solution: in this
+*ratio form* (the paper's model as written) every returns-to-scale setting gives the CRS score. The *bounded form*
+(MaxDEA's and Dearun's non-oriented EBM) adds ``theta <= 1`` and ``phi >= 1`` (inputs are not expanded, outputs
+not contracted), which fixes the scale, so VRS (NIRS, NDRS) binds; in Charnes-Cooper form ``theta <= t`` and
+``phi >= t`` (under CRS, where any scale is allowed, ``theta <= phi``). Its score is >= the ratio form's (more
+constraints), and VRS >= CRS within it. ``bounded=None`` (the default) is the ratio form under CRS (the paper's
+model, as validated) and the bounded form under VRS, NIRS and NDRS (the only form in which they take effect);
+``bounded=False`` with rts other than crs is refused (the setting would change nothing), and so is
+``bounded`` with an oriented model or with super-efficiency (the self-excluded bounded LP of an efficient DMU has
+no feasible point: inputs may not grow nor outputs shrink).
 
 Super-EBM (``super_efficiency=True``): the hybrid score applied work reports (as super-SBM here, and MaxDEA's
 super-efficiency): the EBM score where it is below 1, and where EBM rates the DMU efficient (score 1 within
@@ -60,11 +73,14 @@ free under VRS, >= 0 NIRS, <= 0 NDRS)::
 
 (Tone & Tsutsui 2010, the duals of their models (3), (9) and (14), with the bad outputs on the output side as in
 the primal; the output score is 1 / eta.) In the non-oriented model the convexity row reads ``sum Lambda = t`` with
-the scale t free, so omega <= 0 from t's column (0 where t > 0). Super-EBM DMUs get the dual of their
+the scale t free, so omega <= 0 from t's column (0 where t > 0). In the bounded form the duals a >= 0 of
+``theta <= t`` and b >= 0 of ``phi >= t`` enter: v'x0 = 1 + a, kappa = u'y0 - mu'b0 - b and omega = b - a (where
+theta, phi, t > 0), so in both forms ``kappa = 1 - v'x0 + u'y0 - mu'b0 - omega``. Super-EBM DMUs get the dual of their
 self-excluded LP: the hyperplane then holds for every other DMU, and the DMU itself lies beyond it.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -121,7 +137,8 @@ def check_epsilon(value) -> dict:
 # ----------------------------------------------------------------------------------------------------
 
 class EBMScore(Stage):
-    """EBM in one LP: own columns [t, theta, phi, S (d)]; the non-oriented model adds the normalisation row.
+    """EBM in one LP: own columns [t, theta, phi, S (d)]; the non-oriented model adds the normalisation row, and
+    its bounded form the rows ``theta - t <= 0`` and ``phi - t >= 0`` (under CRS the one row ``theta - phi <= 0``).
 
     Data rows: ``X'L + S- - theta x0 = 0``, ``Y'L - S+ - phi y0 = 0``, ``B'L + Sb - phi b0 = 0``. The input
     orientation fixes phi = 1, the output orientation theta = 1; t is the Charnes-Cooper scale of the
@@ -129,14 +146,15 @@ class EBMScore(Stage):
     """
 
     def __init__(self, layout: Layout, rts: str, orientation: str, epsilon: dict, weights: np.ndarray, zeros: str,
-                 small: np.ndarray, super_efficiency: bool = False):
+                 small: np.ndarray, super_efficiency: bool = False, bounded: bool = False):
         block = ReferenceBlock(layout.mask(True, True, True), dominance_sense(layout, True), rts != "crs")
         ratio = orientation == "nonoriented"
+        bound_rows = (1 if rts == "crs" else 2) if bounded else 0
         # the score LPs keep their row duals: the multiplier form's weights (res.multipliers, module docstring)
-        super().__init__(d=layout.d, blocks=[block], convexity=rts != "crs", n_extra_rows=int(ratio),
+        super().__init__(d=layout.d, blocks=[block], convexity=rts != "crs", n_extra_rows=int(ratio) + bound_rows,
                          n_extra_cols=3 + layout.d, exclude_self=super_efficiency,
                          name="super" if super_efficiency else "score", keep_duals=True)
-        self.layout, self.rts, self.orientation = layout, rts, orientation
+        self.layout, self.rts, self.orientation, self.bounded = layout, rts, orientation, bounded
         self.epsilon, self.weights, self.zeros, self.small = epsilon, weights, zeros, small
 
     def always_feasible(self, in_reference):
@@ -197,6 +215,13 @@ class EBMScore(Stage):
             p.extra_matrix[:, r, 2] = 1.0
             p.extra_matrix[:, r, 3 + L.m:] = cout
             p.row_lower[:, r] = p.row_upper[:, r] = 1.0
+            if self.bounded:            # theta <= t and phi >= t (CRS: theta <= phi, any scale being allowed)
+                scale_col = 0 if self.convexity else 2
+                p.extra_matrix[:, r + 1, 1], p.extra_matrix[:, r + 1, scale_col] = 1.0, -1.0
+                p.row_lower[:, r + 1], p.row_upper[:, r + 1] = -INF, 0.0
+                if self.convexity:
+                    p.extra_matrix[:, r + 2, 2], p.extra_matrix[:, r + 2, 0] = 1.0, -1.0
+                    p.row_lower[:, r + 2], p.row_upper[:, r + 2] = 0.0, INF
         if self.convexity:
             scaled = self.orientation == "nonoriented"
             p.row_lower[:, L.d], p.row_upper[:, L.d] = convexity_bounds(self.rts, t_scaled=scaled)
@@ -230,23 +255,69 @@ class EBMScore(Stage):
 
 
 def build(layout: Layout, *, rts: str, orientation: str, super_efficiency: bool, epsilon: dict,
-          weights: np.ndarray, zeros: str, small: np.ndarray) -> ModelSpec:
+          weights: np.ndarray, zeros: str, small: np.ndarray, bounded: bool = False) -> ModelSpec:
     if orientation not in ORIENTATIONS:
         raise ValueError(f"EBM takes orientation 'input', 'output' or 'nonoriented', got {orientation!r}")
-    stages: list[Stage] = [EBMScore(layout, rts, orientation, epsilon, weights, zeros, small)]
+    stages: list[Stage] = [EBMScore(layout, rts, orientation, epsilon, weights, zeros, small, bounded=bounded)]
     if super_efficiency:
         stages.append(EBMScore(layout, rts, orientation, epsilon, weights, zeros, small, super_efficiency=True))
     eps = ", ".join(f"eps_{'x' if side == 'input' else 'y'}={epsilon[side]:.6g}" for side in sides_used(orientation))
+    form = {True: ", bounded: theta <= 1, phi >= 1", False: ", ratio form"}[bounded] \
+        if orientation == "nonoriented" else ""
     what = {"input": "gamma", "output": "1/eta", "nonoriented": "kappa"}[orientation]
     bound = "< 1 inefficient, super-EBM >= 1 efficient" if super_efficiency else "in (0, 1]"
-    return ModelSpec(stages=stages, d=layout.d, description=f"EBM ({orientation}, {eps}), score = {what} {bound}")
+    return ModelSpec(stages=stages, d=layout.d,
+                     description=f"EBM ({orientation}{form}, {eps}), score = {what} {bound}")
+
+
+def is_bounded(options) -> bool:
+    """Whether the non-oriented model takes its bounded form: ``bounded`` as declared, else (None) under the returns
+    to scale other than crs, the only ones it changes (module docstring)."""
+    declared = options.extra.get("bounded")
+    if declared is not None:
+        return declared
+    return options.orientation == "nonoriented" and options.rts != "crs"
 
 
 def _build_family(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
     # an observation outside its reference technology gets its LP's value (> 1 where feasible), as radial DEA
     return build(layout, rts=options.rts, orientation=options.orientation, super_efficiency=super_efficiency,
                  epsilon=constants.parameters["epsilon"], weights=constants.weights, zeros=options.zeros,
-                 small=constants.small)
+                 small=constants.small, bounded=is_bounded(options))
+
+
+def check_bounded(value) -> bool:
+    """bounded, the non-oriented form: True for theta <= 1 and phi >= 1 (MaxDEA's and Dearun's form, in which VRS
+    binds), False for the paper's ratio form (every rts gives the CRS score); default: ratio form under crs, bounded
+    otherwise."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"bounded must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_combination(options, super_efficiency: bool, declared: dict) -> None:
+    """Refuse the EBM settings that would change nothing (module docstring): ``bounded`` outside the non-oriented
+    model, the ratio form with rts other than crs, the bounded form with super-efficiency; warn about an epsilon
+    declared (``declared``: the family options as the call gave them) for a side the orientation does not count."""
+    bounded = options.extra.get("bounded")
+    if bounded is not None and options.orientation != "nonoriented":
+        raise ValueError(f"bounded applies to orientation='nonoriented' only (theta <= 1 and phi >= 1); with "
+                         f"orientation={options.orientation!r} it has no effect: leave it out")
+    if bounded is False and options.rts != "crs":
+        raise ValueError(f"bounded=False (the ratio form of the non-oriented EBM) gives the CRS scores whatever the "
+                         f"returns to scale: rts={options.rts!r} would have no effect. Use rts='crs' (the same "
+                         "numbers, recorded as what they are) or the bounded form (bounded=True, the default under "
+                         f"rts={options.rts!r})")
+    if super_efficiency and options.orientation == "nonoriented" and is_bounded(options):
+        raise ValueError("super-EBM is not defined for the bounded non-oriented form (theta <= 1, phi >= 1): an "
+                         "efficient DMU's self-excluded LP has no feasible point once inputs may not grow nor "
+                         "outputs shrink. Use rts='crs' (the ratio form) or an oriented model for super-EBM")
+    epsilon = declared.get("epsilon")
+    unused = sorted(set(epsilon) - set(sides_used(options.orientation))) if isinstance(epsilon, dict) else []
+    if unused:
+        warnings.warn(f"epsilon[{unused[0]!r}] has no effect with orientation={options.orientation!r}, whose score "
+                      f"counts the {' and '.join(sides_used(options.orientation))} slacks only", UserWarning,
+                      stacklevel=2)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -362,5 +433,6 @@ FAMILY = register(ModelFamily(
     convention="EBM score in (0, 1], 1 = efficient (output orientation: 1/eta); super-EBM > 1 for efficient DMUs",
     divides_by=lambda layout, options: counted_columns(layout, options.orientation),
     counted=lambda layout, options: counted_columns(layout, options.orientation),
-    model_options={"epsilon": check_epsilon}, calibrate=calibrate, parts=("theta", "phi"),
+    model_options={"epsilon": check_epsilon, "bounded": check_bounded}, check_combination=check_combination,
+    calibrate=calibrate, parts=("theta", "phi"),
 ))

@@ -103,6 +103,10 @@ class ModelFamily:
     :class:`~frontier.models.base.ReferenceBlock`): such a family is not listed by :func:`model_names` unless asked
     for, and the row analyses refuse it (:func:`resolve_options`).
 
+    ``check_combination(options, super_efficiency, declared)`` (optional) refuses the family's option combinations
+    that would change nothing or are not defined (EBM: ``bounded`` outside the non-oriented model); ``declared``
+    holds the family options as the call gave them. :func:`resolve_options` calls it after the generic checks.
+
     ``distance_function`` says the score is a distance function usable at any point of the quantity space, as the
     Hicks-Moorsteen indices need (distances of mixed points, an output-oriented and an input-oriented one):
     ``"shephard"`` (radial: D_O = 1/phi, D_I = 1/theta) or ``"directional"`` (the radial DDF's beta, with the
@@ -131,6 +135,7 @@ class ModelFamily:
     aliases: tuple = field(default=())
     model_options: dict = field(default_factory=dict)
     calibrate: Callable | None = None
+    check_combination: Callable | None = None
     parts: tuple = ()
     shadow_prices: bool = False
     slack_shares: bool = False
@@ -207,6 +212,35 @@ def _choice(value, allowed: tuple, what: str, model: str):
     return key
 
 
+#: the options of the row analyses that shape the model, in the order :func:`options_used` lists them
+MODEL_PARAMETERS = ("orientation", "rts", "bad_disposability", "direction", "weights", "super_efficiency", "zeros")
+
+
+def options_used(fam: ModelFamily) -> dict[str, str]:
+    """The options family ``fam`` takes, each with when it has an effect: derived from its declaration, the one
+    statement of which option is used by which model (the docs' table and the combination test read it; any other
+    option is refused by :func:`resolve_options`). ``rts`` is taken by every model; a family's own options
+    (``model_options``) are listed with their validator's first sentence."""
+    used = {}
+    if fam.orientations != (None,):
+        used["orientation"] = "/".join(fam.orientations) + f" (default {fam.default_orientation})"
+    used["rts"] = "crs/vrs/nirs/ndrs"
+    if fam.disposabilities != ("slacks",):
+        used["bad_disposability"] = "/".join(fam.disposabilities) + " (with bad outputs)"
+    if fam.directional:
+        used["direction"] = "named or a DataFrame"
+    if fam.weights is not None:
+        used["weights"] = f"{fam.weights}, on the variables the score counts"
+    if fam.super_efficiency:
+        used["super_efficiency"] = "True/False"
+    if fam.divides_by(Layout(1, 1, 1), ModelOptions(fam.name, fam.default_orientation, "vrs", "slacks",
+                                                       "observed", None, "error")) is not None:
+        used["zeros"] = "error/small_positive/drop_term, where the score divides by the data"
+    for name, validator in fam.model_options.items():
+        used[name] = " ".join((validator.__doc__ or "").split()).split(": ", 1)[0]
+    return used
+
+
 def model_option_names() -> tuple[str, ...]:
     """Every family-specific option name (what the public calls accept besides their own parameters)."""
     return tuple(dict.fromkeys(name for f in REGISTRY.values() for name in f.model_options))
@@ -265,6 +299,7 @@ def resolve_options(model, *, orientation=None, rts="vrs", bad_disposability=Non
             raise ValueError("weights must be a dict {column: weight}")
     zeros = check_zero_policy(zeros)
     extra = {}
+    declared = {name: value for name, value in (model_options or {}).items() if value is not None}
     for name, value in (model_options or {}).items():
         if value is None:
             continue
@@ -273,5 +308,11 @@ def resolve_options(model, *, orientation=None, rts="vrs", bad_disposability=Non
             what = f"it applies to model(s) {takes}" if takes else "no model takes it"
             raise ValueError(f"model={fam.name!r} has no option {name!r} ({what})")
         extra[name] = fam.model_options[name](value)
-    return ModelOptions(fam.name, orientation, rts, bad_disposability, direction,
-                        dict(weights) if weights else None, zeros, extra)
+    options = ModelOptions(fam.name, orientation, rts, bad_disposability, direction,
+                           dict(weights) if weights else None, zeros, extra)
+    if zeros != "error" and fam.divides_by(Layout(1, 1, 1), options) is None:
+        raise ValueError(f"zeros={zeros!r} has no effect: the {fam.name} score (with these options) divides by no "
+                         "variable, so zeros in the data need no policy; leave it out")
+    if fam.check_combination is not None:
+        fam.check_combination(options, bool(super_efficiency), declared)
+    return options

@@ -26,6 +26,7 @@ import numpy as np
 
 from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, StageOutput, convexity_bounds, dominance_sense,
                    multipliers_from_duals)
+from .ddf import moved_columns
 from .registry import ModelFamily, register
 
 
@@ -97,7 +98,7 @@ FAMILY = register(ModelFamily(
     name="sbm_ddf", label="SBM directional distance function (Fukuyama & Weber 2009)", short_name="SBM-DDF",
     build=_build_family, directional=True, weights="relative", score_kind="inefficiency", has_betas=True,
     shadow_prices=True,
-    default_weights=default_weights, divides_by=_divides_by,
+    default_weights=default_weights, divides_by=_divides_by, counted=moved_columns,
     super_efficiency_note="with its equality constraints an efficient DMU has no feasible point once it leaves "
                           "its reference set",
     convention="SBM-DDF inefficiency: 0 = efficient, larger = more inefficient",
