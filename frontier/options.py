@@ -349,6 +349,14 @@ PARAMETERS: dict[str, Param] = _table(
           "capital=1 labour=1 energy=2",
           "各变量在得分中的权重（sbm、ebm、nddf、sbm_ddf），格式为 变量=数值，如 --weights 资本=1 劳动=1 能源=2",
           metavar="VAR=W"),
+    # ---- a model family's own options (declared with the family in the registry: ModelFamily.model_options)
+    Param("bounded", "switch",
+          "ebm, non-oriented: the bounded form, theta <= 1 and phi >= 1 (MaxDEA's and Dearun's; VRS binds), or with "
+          "--no-bounded the paper's ratio form, whose scores are the CRS ones whatever --rts. Default: bounded "
+          "under vrs, nirs and ndrs, the ratio form under crs",
+          "EBM 非导向模型的形式：bounded 为有界形式，theta <= 1、phi >= 1（MaxDEA 与 Dearun 的形式，VRS 约束起作用）；"
+          "--no-bounded 为原文的比值形式，无论 --rts 如何其得分都等于 CRS 得分。默认：vrs、nirs、ndrs 下为有界形式，"
+          "crs 下为比值形式"),
     Param("zeros", "choice",
           "zeros in variables the SBM score divides by: 'error' (default, stop and name them), 'small_positive' "
           "(use 1/100 of the column's smallest positive value: Tone's rule, as deaR), 'drop_term' (leave that "

@@ -339,3 +339,76 @@ def test_metafrontier_and_window_analysis_take_ebm_with_one_set_of_parameters():
     assert "parameter epsilon" in dict(win.export().specification)
     with pytest.raises(ValueError, match="do not apply to index='hicks_moorsteen'"):
         fr.productivity(panel, "firm", "year", X, Y, index="hicks_moorsteen", epsilon=0.3)
+
+
+# ----------------------------------------------------------------------------------------------------
+# the non-oriented forms: the ratio form ignores rts, the bounded form (MaxDEA, Dearun) makes VRS bind
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape,rts", [("A", "vrs"), ("B", "vrs"), ("D", "crs"), ("A", "nirs"), ("C", "ndrs")])
+def test_bounded_nonoriented_form_agrees_with_cvxpy(shape, rts):
+    """bounded=True: theta <= 1 and phi >= 1 in the paper's own variables (Dinkelbach on the ratio), every DMU."""
+    weights, w = declared(shape)
+    res, status = check(shape, dict(model="ebm", rts=rts, orientation="nonoriented", epsilon=EPS, weights=weights,
+                                    bounded=True),
+                        lambda X, Y, B, o: ref.ebm(X, Y, B, o, rts=rts, orientation="nonoriented",
+                                                   epsilon=(EPS["input"], EPS["output"]), weights=w, bounded=True))
+    assert (status == "optimal").all()
+    assert (res.parts["theta"] <= 1 + 1e-9).all() and (res.parts["phi"] >= 1 - 1e-9).all()
+    assert "bounded" in res.spec.description and res.spec.model_options["bounded"] is True
+
+
+def test_vrs_binds_in_the_default_nonoriented_form():
+    """Issue 27.6: non-oriented EBM under rts='vrs' gave the CRS scores while the specification said vrs. Now the
+    default under VRS is the bounded form: scores >= CRS, different for some DMUs, equal to cvxpy's VRS bounded
+    scores; NIRS lies between; CRS keeps the paper's ratio form (its numbers unchanged)."""
+    df, inputs, outputs, bads = frame("A")
+    kw = dict(model="ebm", orientation="nonoriented", epsilon=0.5)
+    scores = {rts: fr.efficiency(df, inputs, outputs, bads, rts=rts, **kw).scores for rts in ("crs", "nirs", "vrs")}
+    assert (scores["vrs"] >= scores["crs"] - 1e-9).all() and (scores["vrs"] > scores["crs"] + 1e-4).sum() >= 3
+    assert (scores["nirs"] >= scores["crs"] - 1e-9).all() and (scores["vrs"] >= scores["nirs"] - 1e-9).all()
+    X, Y, B = dataset("A")
+    ratio = [ref.ebm(X, Y, B, o, rts="crs", orientation="nonoriented", epsilon=(0.5, 0.5))[1] for o in range(len(df))]
+    np.testing.assert_allclose(scores["crs"].to_numpy(), ratio, rtol=1e-6)
+    crs_bounded = fr.efficiency(df, inputs, outputs, bads, rts="crs", bounded=True, **kw).scores
+    assert (crs_bounded >= scores["crs"] - 1e-9).all() and (scores["vrs"] >= crs_bounded - 1e-9).all()
+    vrs = fr.efficiency(df, inputs, outputs, bads, rts="vrs", **kw)
+    assert "bounded: theta <= 1, phi >= 1" in vrs.summary()
+    assert "ratio form" in fr.efficiency(df, inputs, outputs, bads, rts="crs", **kw).spec.description
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(orientation="nonoriented", rts="vrs", bounded=False), "would have no effect"),
+    (dict(orientation="nonoriented", rts="nirs", bounded=False), "would have no effect"),
+    (dict(orientation="input", bounded=True), "applies to orientation='nonoriented' only"),
+    (dict(orientation="output", bounded=False), "applies to orientation='nonoriented' only"),
+    (dict(orientation="nonoriented", rts="vrs", super_efficiency=True), "super-EBM is not defined"),
+    (dict(orientation="nonoriented", rts="crs", bounded=True, super_efficiency=True), "super-EBM is not defined"),
+    (dict(orientation="nonoriented", bounded="yes"), "bounded must be True or False"),
+])
+def test_bounded_settings_that_would_change_nothing_are_refused(kwargs, message):
+    df, inputs, outputs, bads = frame("A")
+    with pytest.raises(ValueError, match=message):
+        fr.efficiency(df, inputs, outputs, bads, model="ebm", epsilon=0.5, **kwargs)
+
+
+def test_an_epsilon_side_the_orientation_does_not_count_is_warned_about():
+    df, inputs, outputs, bads = frame("A")
+    with pytest.warns(UserWarning, match=r"epsilon\['output'\] has no effect with orientation='input'"):
+        res = fr.efficiency(df, inputs, outputs, bads, model="ebm", orientation="input", epsilon=EPS)
+    assert res.spec.parameters["epsilon"] == {"input": EPS["input"]}
+
+
+def test_command_line_bounded_flag(tmp_path, capsys):
+    df, inputs, outputs, bads = frame("A")
+    data = tmp_path / "d.csv"
+    df.to_csv(data, index_label="dmu")
+    base = ["efficiency", str(data), "-x", *inputs, "-y", *outputs, "-b", *bads, "--id", "dmu", "--model", "ebm",
+            "--orientation", "nonoriented", "--epsilon", "0.5", "-q"]
+    assert main(base + ["--rts", "crs", "--bounded", "-o", str(tmp_path / "b.csv")]) == 0
+    got = pd.read_csv(tmp_path / "b.csv")["score"].to_numpy()
+    api = fr.efficiency(df, inputs, outputs, bads, model="ebm", orientation="nonoriented", rts="crs", epsilon=0.5,
+                        bounded=True)
+    np.testing.assert_allclose(got, api.scores.to_numpy(), rtol=1e-9)
+    assert main(base + ["--no-bounded", "-o", str(tmp_path / "c.csv")]) == 2
+    assert "would have no effect" in capsys.readouterr().err

@@ -298,9 +298,13 @@ def add_parameter(group, name: str, analysis: str, required: bool = False, dest:
     group.add_argument(p.option, *p.aliases, **kw)      # the long flag first: errors name the option by it
 
 
-def add_family_options(group) -> None:
-    """The options only some models take, from the registry: ``--epsilon VALUE`` for ebm."""
+def add_family_options(group, analysis: str) -> None:
+    """The options only some models take, from the registry: ``--epsilon VALUE`` for ebm; one with an entry in
+    :data:`frontier.options.PARAMETERS` (``--bounded``) takes its flag, kind and help from there."""
     for name, models in family_options().items():
+        if name in PARAMETERS:
+            add_parameter(group, name, analysis, dest=MODEL_OPTION + name)
+            continue
         validator = REGISTRY[models[0]].model_options[name]
         about = " ".join((validator.__doc__ or "").split())
         group.add_argument(f"--{name.replace('_', '-')}", dest=MODEL_OPTION + name, type=number_or_json,
@@ -330,7 +334,7 @@ def add_command(sub, cmd, run) -> argparse.ArgumentParser:
             else:
                 add_cli_option(group, name)
         if title == "model" and cmd.model_options:
-            add_family_options(group)
+            add_family_options(group, cmd.function)
     if cmd.tables:
         group = parser.add_argument_group("tables written beside the results (-o)")
         for table in cmd.tables:

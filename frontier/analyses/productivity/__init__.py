@@ -376,4 +376,4 @@ def _warn_difference_of_scores(alias: str, fam) -> None:
                   "(inefficiency 1 - score, or phi - 1 for output-oriented radial), not the Luenberger indicator "
                   "of a directional distance function (Chambers, Chung & Färe 1996); for that use a directional "
                   "model (model='ddf', 'nddf' or 'sbm_ddf', the SBM Luenberger of the literature)",
-                  UserWarning, stacklevel=3)
+                  UserWarning, stacklevel=4)
