@@ -71,6 +71,12 @@ def finish(fig, path, dpi=150):
     return fig
 
 
+def default_title(title: str | None, default: str) -> str:
+    """The title a figure gets: ``default`` when the caller gave none (None), the caller's otherwise; ``""``
+    draws no title (matplotlib draws nothing for an empty text)."""
+    return default if title is None else title
+
+
 def colors() -> list:
     """The colours of matplotlib's current property cycle, in order."""
     matplotlib, _, _ = require_matplotlib()

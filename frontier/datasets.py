@@ -28,7 +28,7 @@ REGIONS = ("east", "central", "west")
 
 
 def synthetic_firms(n: int = 1000, seed: int = 0) -> pd.DataFrame:
-    """Cross-section of ``n`` firms: inputs K, L, E; output Y; bad outputs SO2, COD (index ``firm0001``...)."""
+    """Cross-section of ``n`` firms: inputs K, L, E; output Y; bad outputs SO2, COD (index ``firm00001``...)."""
     rng = np.random.default_rng(seed)
     size = rng.lognormal(0.0, 1.0, n)
     K = 100 * size ** 1.0 * rng.lognormal(0, 0.3, n)

@@ -7,7 +7,8 @@ year, so green technical change is positive by construction. The demo
 1. scores every city-year with VRS SBM and undesirable outputs against its own year's frontier;
 2. computes a super-SBM Malmquist-Luenberger index (VRS, contemporaneous) and chains it into GTFP levels;
 3. computes an SBM-DDF global Malmquist-Luenberger index (GML = EC x BPC) as the robustness check;
-4. writes the tables (and, with matplotlib installed, a plot) to the output folder.
+4. writes the tables (and, with matplotlib installed, a plot) to the folder ``out_dir`` (``frontier demo -o DIR``;
+   default the current folder).
 """
 from __future__ import annotations
 
@@ -22,9 +23,13 @@ from frontier.datasets import synthetic_city_panel
 INPUTS = ["capital", "labour", "energy"]
 OUTPUTS = ["value_added"]
 BADS = ["so2", "wastewater", "dust"]
+#: what the demo writes (only these: the folder may be the user's current one)
+TABLES = ("efficiency_sbm_vrs.csv", "ml_super_sbm_indices.csv", "ml_super_sbm_gtfp.csv", "gml_sbm_ddf_indices.csv",
+          "gml_sbm_ddf_gtfp.csv")
+PLOT = "gtfp.png"
 
 
-def run(out_dir: str | Path = "frontier-demo", n_cities: int = 270, n_years: int = 12, n_jobs: int = 1) -> dict:
+def run(out_dir: str | Path = ".", n_cities: int = 270, n_years: int = 12, n_jobs: int = 1) -> dict:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     panel = synthetic_city_panel(n_cities=n_cities, n_years=n_years)
@@ -54,18 +59,15 @@ def run(out_dir: str | Path = "frontier-demo", n_cities: int = 270, n_years: int
         print(f"{name}: GTFP in {last} relative to {panel['year'].min()}: geometric mean "
               f"{np.exp(np.log(final.dropna()).mean()):.4f}, {final.isna().sum()} cities with a broken chain")
 
-    eff.to_frame().to_csv(out / "efficiency_sbm_vrs.csv")
-    ml.indices.to_csv(out / "ml_super_sbm_indices.csv")
-    ml_levels.to_csv(out / "ml_super_sbm_gtfp.csv")
-    gml.indices.to_csv(out / "gml_sbm_ddf_indices.csv")
-    gml_levels.to_csv(out / "gml_sbm_ddf_gtfp.csv")
-    written = sorted(p.name for p in out.iterdir())
+    for name, table in zip(TABLES, (eff.to_frame(), ml.indices, ml_levels, gml.indices, gml_levels)):
+        table.to_csv(out / name)
+    written = list(TABLES)
     try:
         from .plots import plot_gtfp
     except ImportError:   # matplotlib is an optional extra
         plot_gtfp = None
     if plot_gtfp is not None:
-        plot_gtfp({"super-SBM ML": ml_levels, "SBM-DDF GML": gml_levels}, out / "gtfp.png")
-        written = sorted(p.name for p in out.iterdir())
-    print(f"\nwrote {', '.join(written)} to {out}/")
+        plot_gtfp({"super-SBM ML": ml_levels, "SBM-DDF GML": gml_levels}, out / PLOT)
+        written.append(PLOT)
+    print(f"\nwrote {', '.join(written)} to {out.resolve()}")
     return {"efficiency": eff, "ml": ml, "gml": gml}

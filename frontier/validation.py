@@ -652,8 +652,16 @@ def _verdict(row) -> str:
     return "soft-fail" if row["soft"] else "FAIL"
 
 
+#: the widest the text columns (case, check, model) of :func:`format_table` may be: longer cells wrap onto the next
+#: lines, so that every line stays under 120 characters (a terminal, a log, a pasted table)
+TABLE_WIDTHS = (33, 24, 20)
+
+
 def format_table(df: pd.DataFrame) -> str:
-    """A plain-text table: case, check, model, max abs error, tolerance, result; and a summary line."""
+    """A plain-text table: case, check, model, max abs error, tolerance, result; and a summary line. Every line is
+    under 120 characters: a case, check or model name longer than its column (``TABLE_WIDTHS``) wraps."""
+    import textwrap
+
     head = ["case", "check", "model", "max abs error", "tolerance", "result"]
     body = []
     for _, r in df.iterrows():
@@ -662,9 +670,18 @@ def format_table(df: pd.DataFrame) -> str:
         check_name = r["check"] + (" (soft)" if r["soft"] else "")
         body.append([str(r["case"]), check_name, str(r["model"]), err, tol, _verdict(r)])
     widths = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(head)]
+    widths[:3] = [min(w, cap) for w, cap in zip(widths[:3], TABLE_WIDTHS)]
     fmt = lambda cells: "  ".join(c.ljust(w) if i < 3 or i == 5 else c.rjust(w)  # noqa: E731
                                   for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-    lines = [fmt(head), fmt(["-" * w for w in widths])] + [fmt(b) for b in body]
+
+    def rows(cells) -> list:
+        """One row as its lines: the text cells wrapped to their columns, the numbers on the first line."""
+        wrapped = [textwrap.wrap(c, widths[i], break_on_hyphens=False) or [""] if i < 3 else [c]
+                   for i, c in enumerate(cells)]
+        return [fmt([col[k] if k < len(col) else "" for col in wrapped])
+                for k in range(max(len(col) for col in wrapped))]
+
+    lines = [fmt(head), fmt(["-" * w for w in widths])] + [line for b in body for line in rows(b)]
     verdicts = [_verdict(r) for _, r in df.iterrows()]
     counts = {v: verdicts.count(v) for v in ("pass", "FAIL", "soft-fail", "not run")}
     n_cases = df["case"].nunique()

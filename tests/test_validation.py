@@ -380,3 +380,22 @@ def test_case_file_is_package_data():
     package_data = pyproject.split("[tool.setuptools.package-data]")[1].split("\n[")[0]
     assert '"validation_cases.json"' in package_data
     assert V.CASE_FILE.is_file() and V.CASE_FILE.parent == Path(V.__file__).parent
+
+
+def test_the_validation_table_keeps_every_line_under_120_characters():
+    """Issue 27.8: `frontier validate` printed lines wider than a terminal; long case, check and model names now wrap
+    within their columns, every other cell on the row's first line."""
+    from frontier.validation import format_table
+
+    long = dict(case="super_sbm_undesirable_dearun_panel12x3_and_a_longer_name", check="malmquist_super_glob_vrs "
+                "indices and components", model="super-SBM (nonoriented, vrs, bounded) with a long description",
+                max_abs_error=1.234e-9, tolerance=1e-6, soft=True, passed=False)
+    short = dict(case="sbm_tone2001", check="sbm", model="SBM", max_abs_error=0.0, tolerance=1e-4, soft=False,
+                 passed=True)
+    text = format_table(pd.DataFrame([long, short]))
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) < 120
+    assert "soft-fail" in text and "1.23e-09" in text and "sbm_tone2001" in text
+    words = " ".join(lines[2:-2])          # the wrapped cells keep every word
+    for word in long["check"].split() + long["model"].split():
+        assert word in words

@@ -84,8 +84,10 @@ def build_parser() -> Parser:
                           formatter_class=Formatter,
                           description="The worked example: SBM efficiency, a super-SBM ML and an SBM-DDF GML "
                                       "index on a synthetic panel of 270 cities x 12 years, chained into GTFP "
-                                      "series; tables and a plot are written to the output folder.")
-    demo.add_argument("-o", "--out", default="frontier-demo", help="output folder (default: frontier-demo)")
+                                      "series; tables and a plot are written to the folder -o names.")
+    demo.add_argument("-o", "--out", default=".", metavar="DIR",
+                      help="folder the tables and the plot are written to, created if missing (default: the current "
+                           "folder)")
     demo.add_argument("--n-jobs", type=int, default=1, help="parallel workers (-1 = all cores)")
     add_cli_option(demo, "traceback")
     demo.set_defaults(func=_run_demo)

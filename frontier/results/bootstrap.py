@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import io
-from .._plotting import colors as palette, figure, finish, legend_on_top
+from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
 from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, model_name, row_line
 
 
@@ -221,7 +221,7 @@ def plot_bootstrap(res, path=None, *, ax=None, title: str | None = None, sort_by
     name = f"{model_name(res.spec)} ({res.spec['rts'].upper()})"
     ax.set_ylabel("input efficiency theta (1 = efficient)" if res.spec["orientation"] == "input"
                   else "output expansion phi (1 = efficient)")
-    ax.set_title(title or f"{name}: bootstrap (B = {res.B}), n = {len(e)}", fontsize=11)
+    ax.set_title(default_title(title, f"{name}: bootstrap (B = {res.B}), n = {len(e)}"), fontsize=11)
     legend_on_top(ax)
     ax.grid(True, axis="y", alpha=0.3)
     return finish(fig, path)

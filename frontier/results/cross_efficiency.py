@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import io
-from .._plotting import colors as palette, figure, finish
+from .._plotting import default_title, colors as palette, figure, finish
 from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
 
 VARIANTS = {"simple": "the optimal weights the solver returns (Sexton, Silkman & Hogan 1986)",
@@ -128,7 +128,7 @@ def plot_cross_efficiency(res: CrossEfficiencyResult, path=None, *, ax=None, tit
     ax.set_xticklabels([str(i) for i in t.index], rotation=90, fontsize=7)
     ax.set_ylabel("efficiency")
     ax.legend(fontsize=8)
-    ax.set_title(title or f"cross-efficiency ({res.variant}), n = {len(t)}", fontsize=10)
+    ax.set_title(default_title(title, f"cross-efficiency ({res.variant}), n = {len(t)}"), fontsize=10)
     ax.grid(True, axis="y", alpha=0.3)
     return finish(fig, path)
 

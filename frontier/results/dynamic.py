@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import io
-from .._plotting import colors as palette, figure, finish, legend_on_top
+from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
 from .base import FileExports, Specification, Summary, SummaryViews, row_line
 
 SOURCE = "dynamic SBM with carry-overs (Tone & Tsutsui 2010, Omega 38); bad outputs as in SBM (Tone 2004)"
@@ -140,7 +140,7 @@ def plot_terms(res: DynamicResult, path=None, *, ax=None, title: str | None = No
     ax.set_xlabel(str(terms.columns.name or "period"))
     ax.set_ylabel("term efficiency (1 = efficient)")
     legend_on_top(ax)
-    ax.set_title(title or f"dynamic SBM term efficiencies, n = {len(terms)}", fontsize=10)
+    ax.set_title(default_title(title, f"dynamic SBM term efficiencies, n = {len(terms)}"), fontsize=10)
     ax.grid(True, alpha=0.3)
     return finish(fig, path)
 

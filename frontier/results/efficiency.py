@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .. import io
-from .._plotting import clip_outliers, colors as palette, figure, finish, sorted_periods
+from .._plotting import clip_outliers, default_title, colors as palette, figure, finish, sorted_periods
 from .._text import check_lang, label, word
 from ..models import family as model_family, model_names
 from .base import (MODEL_KEYS, FileExports, Specification, Summary, SummaryViews, export_header,
@@ -421,8 +421,8 @@ def plot_scores(res, path=None, *, lang: str = "en", ax=None, title: str | None 
         ax.set_ylabel(axis)
         ax.axhline(efficient, color="0.45", lw=0.9, ls="--", zorder=0, label=label("efficient", lang))
         ax.legend(frameon=False, fontsize=9, loc="best")
-        ax.set_title(title or label("{model} scores by period (n = {n})", lang, model=name, n=len(scores)),
-                     fontsize=11)
+        ax.set_title(default_title(title, label("{model} scores by period (n = {n})", lang, model=name,
+                                                n=len(scores))), fontsize=11)
         ax.grid(True, axis="y", alpha=0.3)
     else:
         fig, (ax,) = figure(ax, path, figsize or (7, 4.6))
@@ -437,7 +437,8 @@ def plot_scores(res, path=None, *, lang: str = "en", ax=None, title: str | None 
                       + (label("; {nan} NaN not shown", lang, nan=nan) if nan else ""))
         ax.set_ylabel(label("number of DMUs", lang))
         ax.legend(frameon=False, fontsize=9)
-        ax.set_title(title or label("{model} scores (n = {n})", lang, model=name, n=len(scores)), fontsize=11)
+        ax.set_title(default_title(title, label("{model} scores (n = {n})", lang, model=name, n=len(scores))),
+                     fontsize=11)
         ax.grid(True, axis="y", alpha=0.3)
     return finish(fig, path)
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from .. import io
-from .._plotting import annotate_counts, colors as palette, figure, finish, legend_on_top, n_range, period_axis, \
-    sorted_periods
+from .._plotting import (annotate_counts, colors as palette, default_title, figure, finish, legend_on_top, n_range,
+                         period_axis, sorted_periods)
 from ..models import family as model_family
 from .base import (FileExports, Specification, Summary, SummaryViews, export_header, export_spec_rows,
                    export_parameter_rows, leading_columns, model_name, row_line, spec_rows)
@@ -217,7 +217,7 @@ def plot_tgr(res, path=None, *, over: str = "group", ax=None, title: str | None 
         ax.set_xticklabels(labels)
         ax.set_xlim(-0.6, len(groups) - 0.4)
         ax.set_xlabel(f"{spec['group']} (n = DMUs with a defined {gap})")
-        ax.set_title(title or f"{what} by {spec['group']} ({model})", fontsize=11)
+        ax.set_title(default_title(title, f"{what} by {spec['group']} ({model})"), fontsize=11)
     else:
         table = res.by("group_period")
         groups = list(pd.unique(table.index.get_level_values(0)))
@@ -236,7 +236,7 @@ def plot_tgr(res, path=None, *, over: str = "group", ax=None, title: str | None 
         annotate_counts(ax, counts)
         pname = res.periods.name if isinstance(res.periods.name, str) else "period"
         ax.set_xlabel(f"{pname} ({spec.get('technology') or 'contemporaneous'} frontiers; n = DMUs per point)")
-        ax.set_title(title or f"mean {what} by {spec['group']} and {pname} ({model})", fontsize=11)
+        ax.set_title(default_title(title, f"mean {what} by {spec['group']} and {pname} ({model})"), fontsize=11)
     ax.axhline(on_meta, color="0.45", lw=0.9, ls="--", zorder=0, label="metafrontier")
     ax.set_ylabel(ylabel)
     ax.grid(True, axis="y", alpha=0.3)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import io
-from .._plotting import colors as palette, figure, finish, legend_on_top
+from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
 from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
 
 SOURCES = {"fdh": "free disposal hull (Deprins, Simar & Tulkens 1984)",
@@ -155,8 +155,8 @@ def plot_partial_scores(res: PartialFrontierResult, path=None, *, ax=None, title
     ax.set_xlabel("input efficiency theta" if res.orientation == "input" else "output efficiency phi")
     ax.set_ylabel("number of DMUs")
     legend_on_top(ax)
-    ax.set_title(title or f"{NAMES[res.estimator]} {res.orientation} scores ({res._settings_text()}), "
-                          f"n = {len(res.scores)}", fontsize=10)
+    ax.set_title(default_title(title, f"{NAMES[res.estimator]} {res.orientation} scores "
+                                      f"({res._settings_text()}), n = {len(res.scores)}"), fontsize=10)
     ax.grid(True, axis="y", alpha=0.3)
     return finish(fig, path)
 
@@ -180,7 +180,7 @@ def plot_outliers(res: PartialFrontierResult, path=None, *, ax=None, title: str 
     ax.set_ylabel(f"% of the {int(curve['n'].iloc[0])} DMUs")
     ax.set_ylim(bottom=0)
     legend_on_top(ax)
-    ax.set_title(title or "partial frontiers: super-efficient DMUs (Daraio & Simar 2007)", fontsize=11)
+    ax.set_title(default_title(title, "partial frontiers: super-efficient DMUs (Daraio & Simar 2007)"), fontsize=11)
     ax.grid(True, alpha=0.3)
     return finish(fig, path)
 

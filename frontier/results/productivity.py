@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from .. import io
-from .._plotting import (annotate_counts, category_ticks, colors as palette, figure, finish, legend_on_top, n_range,
-                         percentile_name, period_axis, sorted_periods)
+from .._plotting import (annotate_counts, category_ticks, colors as palette, default_title, figure, finish,
+                         legend_on_top, n_range, percentile_name, period_axis, sorted_periods)
 from .._text import check_lang, geo_mean, label, plural, word
 from ..panel import display_order
 from .base import (FileExports, Specification, Summary, export_header, export_parameter_rows, export_spec_rows,
@@ -588,7 +588,7 @@ def plot_gtfp(levels, path=None, entities=None, quantiles=(0.25, 0.75), *, colum
     ax.set_xlabel(word(pname, lang))
     what = label("GTFP", lang) if column == "gtfp" else \
         label("cumulative {name}", lang, name=column.removeprefix("cum_").upper())
-    ax.set_title(title or label("{what}: {subtitle}", lang, what=what, subtitle=subtitle), fontsize=11)
+    ax.set_title(default_title(title, label("{what}: {subtitle}", lang, what=what, subtitle=subtitle)), fontsize=11)
     ax.grid(True, alpha=0.3)
     ax.legend(frameon=False, fontsize=9, loc="best", ncol=2 if entities is not None and len(entities) > 6 else 1)
     return finish(fig, path)

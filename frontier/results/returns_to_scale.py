@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import io
-from .._plotting import colors as palette, figure, finish, legend_on_top
+from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
 from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
 
 RULES = {"deap": "Färe, Grosskopf & Lovell: CRS = VRS -> crs; else NIRS = VRS -> drs; else irs (as DEAP)",
@@ -122,7 +122,7 @@ def plot_scale(res: ReturnsToScaleResult, path=None, *, ax=None, title: str | No
     ax.set_xlabel("VRS score " + ("theta" if res.orientation == "input" else "phi"))
     ax.set_ylabel("scale efficiency")
     legend_on_top(ax)
-    ax.set_title(title or f"returns to scale ({res.rule}), n = {len(t)}", fontsize=10)
+    ax.set_title(default_title(title, f"returns to scale ({res.rule}), n = {len(t)}"), fontsize=10)
     ax.grid(True, alpha=0.3)
     return finish(fig, path)
 

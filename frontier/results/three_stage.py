@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import io
-from .._plotting import colors as palette, figure, finish, legend_on_top
+from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
 from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
 from .efficiency import EfficiencyResult
 
@@ -165,7 +165,7 @@ def plot_change(res: ThreeStageResult, path=None, *, ax=None, title: str | None 
     ax.set_xlabel("stage 1 score (observed inputs)")
     ax.set_ylabel("stage 3 score (adjusted inputs)")
     legend_on_top(ax)
-    ax.set_title(title or f"three-stage DEA, n = {len(t)}", fontsize=10)
+    ax.set_title(default_title(title, f"three-stage DEA, n = {len(t)}"), fontsize=10)
     ax.grid(True, alpha=0.3)
     return finish(fig, path)
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import io
-from .._plotting import category_ticks, figure, finish
+from .._plotting import default_title, category_ticks, figure, finish
 from ..models import family as model_family
 from .base import (FileExports, Specification, Summary, SummaryViews, export_header, export_parameter_rows,
                    export_spec_rows, model_name, row_line, spec_rows)
@@ -204,8 +204,8 @@ def plot_windows(res, path=None, *, entities=None, ax=None, title: str | None = 
         axis.grid(True, axis="y", alpha=0.3)
     axes[0].set_ylabel("inefficiency (0 = efficient)" if efficient == 0 else "efficiency score (1 = efficient)")
     axes[-1].legend(title="window", frameon=False, fontsize=8, loc="best")
-    fig.suptitle(title or f"Window analysis: {model_name(spec)} ({spec.rts.upper()}), width {spec.window}",
-                 fontsize=11)
+    fig.suptitle(default_title(title, f"Window analysis: {model_name(spec)} ({spec.rts.upper()}), width "
+                                      f"{spec.window}"), fontsize=11)
     return finish(fig, path)
 
 

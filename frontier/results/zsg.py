@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import io
-from .._plotting import colors as palette, figure, finish, legend_on_top
+from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
 from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
 
 STRATEGY = ("proportional reduction (Lins, Gomes, Soares de Mello & Soares de Mello 2003): a DMU's cut is shared "
@@ -114,7 +114,8 @@ def plot_allocation(res: ZSGResult, path=None, *, ax=None, title: str | None = N
     ax.set_xticklabels([str(v) for v in t.index], rotation=90, fontsize=7)
     ax.set_ylabel(res.reallocate)
     legend_on_top(ax)
-    ax.set_title(title or f"ZSG reallocation of {res.reallocate} (DMUs by ZSG efficiency)", fontsize=10)
+    ax.set_title(default_title(title, f"ZSG reallocation of {res.reallocate} (DMUs by ZSG efficiency)"),
+                 fontsize=10)
     ax.grid(True, axis="y", alpha=0.3)
     return finish(fig, path)
 

@@ -3,8 +3,7 @@ r"""Bootstrap confidence intervals for Malmquist indices and their components (S
 ``frontier.productivity(..., bootstrap=B)`` calls :func:`bootstrap_malmquist` after the point estimates. The
 method is the smoothed bivariate bootstrap of Simar & Wilson (1999, "Estimating and bootstrapping Malmquist
 indices", EJOR 115:459-471), itself the extension of the homogeneous smoothed bootstrap of Simar & Wilson
-(1998, Management Science 44:49-61) to pairs of periods; see also ``formulations.md`` §3.9 and
-docs/indices/malmquist-bootstrap.md.
+(1998, Management Science 44:49-61) to pairs of periods; see docs/indices/malmquist-bootstrap.md.
 
 Scope. Radial (Shephard / Farrell) distances, input or output oriented, the ratio-form Malmquist index on
 adjacent-period (contemporaneous) technologies, CRS or VRS, with the FGNZ decomposition. Those are the indices
