@@ -97,14 +97,15 @@ def test_a_weight_on_a_variable_the_score_does_not_count_is_warned_about(model, 
     assert changes(model, base=options, weights={idle: 2.0}) == "warned"
 
 
-def test_window_without_the_window_technology_and_bad_disposability_without_bads_are_refused():
+def test_window_without_the_window_technology_is_refused_and_bad_disposability_without_bads_warned_about():
     panel = DF.assign(year=np.arange(len(DF)) % 3)
     with pytest.raises(ValueError, match="window=1 applies to technology='window' only"):
         fr.efficiency(panel, INPUTS, OUTPUTS, BADS, period="year", window=1)
     with pytest.raises(ValueError, match="window=1 applies to technology='window' only"):
         fr.metafrontier(panel.assign(g=np.arange(len(DF)) % 2), "g", INPUTS, OUTPUTS, BADS, period="year", window=1)
-    with pytest.raises(ValueError, match="has no effect without bad outputs"):
-        fr.efficiency(DF, INPUTS, OUTPUTS, model="radial", bad_disposability="strong")
+    with pytest.warns(UserWarning, match="has no effect without bad outputs"):
+        res = fr.efficiency(DF, INPUTS, OUTPUTS, model="radial", bad_disposability="strong")
+    assert res.spec.bad_disposability is None
 
 
 @pytest.mark.parametrize("model", ["sbm", "radial", "ebm"])

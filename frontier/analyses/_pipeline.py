@@ -22,6 +22,7 @@ import functools
 import inspect
 import numbers
 import sys
+import warnings
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -183,11 +184,12 @@ def bind_model(dea: DEAData, direction_index: pd.Index, *, model: str, orientati
     :class:`~frontier.problem.Problem` (scaling; the data-derived parameters of a model that calibrates them). The
     data itself is validated by the caller first (:func:`frontier.data.validate_frame`, with the caller's own extra
     columns), and zeros are checked by the caller after its own checks (``problem.check_zeros``), so that every
-    entry point keeps the order of its error messages. ``bad_disposability`` without bad outputs is refused: it
-    would change nothing.
+    entry point keeps the order of its error messages. ``bad_disposability`` without bad outputs is warned about (it
+    changes nothing, and the specification leaves it out).
     """
-    if bad_disposability is not None and not dea.bad_outputs:
-        raise ValueError(f"bad_disposability={bad_disposability!r} has no effect without bad outputs: leave it out")
+    if bad_disposability is not None and not dea.bad_outputs:     # not recorded either (model_settings)
+        warnings.warn(f"bad_disposability={bad_disposability!r} has no effect without bad outputs", UserWarning,
+                      stacklevel=3)
     options = resolve_options(model, orientation=orientation, rts=rts, bad_disposability=bad_disposability,
                               direction=direction, super_efficiency=super_efficiency, weights=weights, zeros=zeros,
                               productivity=productivity, model_options=model_options)
