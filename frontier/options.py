@@ -80,6 +80,9 @@ BOOTSTRAP_SCHEMES = ("homogeneous", "heterogeneous", "subsampling")
 #: kernel bandwidth rules of the Malmquist bootstrap (or a number)
 MALMQUIST_BANDWIDTH_RULES = ("silverman",)
 SECOND_STAGE_ALGORITHMS = (1, 2)
+#: the second stage's regressions: Simar & Wilson's (2007) truncated regression with bootstrap intervals (the
+#: default), a Tobit censored at 1, Papke & Wooldridge's (1996) fractional logit, OLS
+SECOND_STAGE_METHODS = ("sw2007", "tobit", "fractional", "ols")
 #: stochastic frontiers: functional forms, inefficiency distributions, the side of the one-sided error
 SFA_FORMS = ("cobb_douglas", "translog")
 SFA_DISTRIBUTIONS = ("half_normal", "truncated_normal", "exponential")
@@ -394,6 +397,22 @@ PARAMETERS: dict[str, Param] = _table(
           "线性规划求解策略：auto 自动选择最快者（默认）；restricted 在较小的活跃参考集上做精确列生成（HiGHS）；dense "
           "同一参考集的线性规划以向量化单纯形法一并求解，每个解都经过验证；full 每个线性规划包含全部参考 DMU（较慢，"
           "用于核对）",
+          choices=METHODS, default="auto", choices_for={"second_stage": SECOND_STAGE_METHODS},
+          defaults={"second_stage": "sw2007"},
+          help_for={"second_stage": "the regression: 'sw2007' (default; Simar & Wilson's 2007 truncated regression of "
+                                    "the distance delta >= 1 with bootstrap intervals), 'tobit' (the score censored "
+                                    "at 1), 'fractional' (Papke & Wooldridge's 1996 fractional logit of the "
+                                    "efficiency in (0, 1]) or 'ols'; the last three with robust standard errors "
+                                    "(docs/second-stage.md says what each assumes)"},
+          zh_for={"second_stage": "第二阶段回归方法：sw2007（默认；Simar 与 Wilson 2007 的截断回归，因变量为距离 "
+                                  "delta >= 1，自助法置信区间）、tobit（得分在 1 处受限的 Tobit 回归）、fractional"
+                                  "（Papke 与 Wooldridge 1996 的分数 logit 回归，因变量为 (0, 1] 内的效率）或 ols；"
+                                  "后三者报告稳健标准误（各方法的假设见 docs/second-stage.md）"}),
+    Param("lp_method", "choice",
+          "with method sw2007, Algorithm 2: the LP strategy of the bias correction's DEA replicates (the engine's "
+          "'auto', 'restricted', 'dense' or 'full', as --method of the other commands)",
+          "与 sw2007 算法 2 一同使用：偏差校正中 DEA 重复估计的线性规划求解策略（auto、restricted、dense 或 full，"
+          "同其他命令的 --method）",
           choices=METHODS, default="auto"),
     Param("chunk_size", "count",
           "LPs per batch sent to a worker (default: chosen from the problem size); results do not depend on it",

@@ -156,7 +156,7 @@ def test_monte_carlo_sw_intervals_cover_where_ols_and_tobit_do_not():
     covered, raw_error, corrected_error = 0, [], []
     for trial, frame in enumerate(frames[:5]):
         first = fr.efficiency(frame, ["x"], ["y"], model="radial", orientation="output", rts="vrs")
-        res = fr.second_stage(first, frame, ["z"], algorithm=2, L1=8, L2=200, random_state=trial, method="full")
+        res = fr.second_stage(first, frame, ["z"], algorithm=2, L1=8, L2=200, random_state=trial, lp_method="full")
         covered += covers(res.table(), TRUE_BETA[1])
         raw_error.append(np.mean(np.abs(res.delta - frame["delta"])))
         corrected_error.append(np.mean(np.abs(res.delta_bias_corrected - frame["delta"])))
@@ -173,8 +173,8 @@ def test_algorithm_2_is_orientation_free_under_crs():
     frame = simulate_design(rng, 30)
     out = fr.efficiency(frame, ["x"], ["y"], model="radial", orientation="output", rts="crs")
     inp = fr.efficiency(frame, ["x"], ["y"], model="radial", orientation="input", rts="crs")
-    a = fr.second_stage(out, frame, ["z"], algorithm=2, L1=5, L2=50, random_state=1, method="full")
-    b = fr.second_stage(inp, frame, ["z"], algorithm=2, L1=5, L2=50, random_state=1, method="full")
+    a = fr.second_stage(out, frame, ["z"], algorithm=2, L1=5, L2=50, random_state=1, lp_method="full")
+    b = fr.second_stage(inp, frame, ["z"], algorithm=2, L1=5, L2=50, random_state=1, lp_method="full")
     np.testing.assert_allclose(a.delta, b.delta, rtol=1e-9)
     np.testing.assert_allclose(a.delta_bias_corrected, b.delta_bias_corrected, rtol=1e-7)
     assert (a.delta_bias_corrected >= a.delta - 1e-9).all()    # DEA underestimates the distance: bias < 0
@@ -187,7 +187,7 @@ def test_algorithm_2_is_orientation_free_under_crs():
 def test_same_seed_same_numbers_whatever_n_jobs():
     frame = simulate_design(np.random.default_rng(8), 30)
     first = fr.efficiency(frame, ["x"], ["y"], model="radial", orientation="input", rts="vrs")
-    run = dict(algorithm=2, L1=4, L2=60, random_state=42, method="full", chunk_size=10)   # chunks fix the LPs
+    run = dict(algorithm=2, L1=4, L2=60, random_state=42, lp_method="full", chunk_size=10)   # chunks fix the LPs
     one = fr.second_stage(first, frame, ["z"], **run)
     with joblib.parallel_config(backend="threading"):     # a real parallel map, without spawning processes
         two = fr.second_stage(first, frame, ["z"], n_jobs=2, **run)
@@ -340,7 +340,7 @@ def test_algorithm_2_refuses_first_stages_it_cannot_replicate(small):
 def test_user_data_is_not_modified(small):
     frame, first = small
     before = frame.copy()
-    fr.second_stage(first, frame, ["z", "dummy"], algorithm=2, L1=2, L2=50, random_state=0, method="full")
+    fr.second_stage(first, frame, ["z", "dummy"], algorithm=2, L1=2, L2=50, random_state=0, lp_method="full")
     pd.testing.assert_frame_equal(frame, before)
 
 
@@ -387,7 +387,7 @@ def test_algorithm_2_in_other_units_gives_the_same_fit_in_those_units():
     leave the bias-corrected distances and the slope unchanged."""
     frame = simulate_design(np.random.default_rng(8), 30)
     first = fr.efficiency(frame, ["x"], ["y"], model="radial", orientation="output", rts="vrs")
-    run = dict(algorithm=2, L1=3, L2=60, random_state=1, method="full")
+    run = dict(algorithm=2, L1=3, L2=60, random_state=1, lp_method="full")
     base = fr.second_stage(first, frame, ["z"], **run)
     moved = fr.second_stage(first, frame.assign(z=frame["z"] + 2000.0), ["z"], **run)
     np.testing.assert_allclose(moved.delta_bias_corrected, base.delta_bias_corrected, rtol=1e-9)

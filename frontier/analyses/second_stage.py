@@ -68,12 +68,13 @@ from scipy.special import log_ndtr, ndtri_exp
 
 from .._text import format_labels
 from ..data import as_column_list, check_engine_options, validate_frame
-from ..models import resolve_options
+from ..models import family, resolve_options
+from ..options import INTERVALS, METHODS as LP_METHODS, SECOND_STAGE_METHODS
 from ..panel import row_ids
 from ..problem import Problem
 from ..results import SecondStageResult
 from ._pipeline import Analysis, progress_bar, public, recorded_call
-from ..options import INTERVALS
+from .second_stage_methods import RegressionFit, fit_fractional_logit, fit_ols, fit_tobit
 
 # a distance within EFFICIENT_TOL of 1 is the first stage's "efficient": dropped from Algorithm 1's regression
 # (LP scores carry noise of about 1e-12; frontier.problem snaps efficient scores to exactly 1)
@@ -241,8 +242,8 @@ def _first_stage(scores_or_result):
     return scores, spec, spec.get("description") or spec.get("model")
 
 
-def _distances(scores: pd.Series, spec) -> tuple[np.ndarray, str | None]:
-    """delta >= 1 from the scores: 1/theta (input), phi (output); a Series is read by its range."""
+def _checked_scores(scores: pd.Series) -> np.ndarray:
+    """The scores' values, refused where missing (a failed LP), infinite or not positive."""
     values = scores.to_numpy(dtype=float)
     missing = ~np.isfinite(values)
     if missing.any():
@@ -250,11 +251,18 @@ def _distances(scores: pd.Series, spec) -> tuple[np.ndarray, str | None]:
                          "drop those DMUs from the scores and the data first")
     if (values <= 0).any():
         raise ValueError(f"scores must be positive; rows {format_labels(scores.index[values <= 0])} are not")
+    return values
+
+
+def _distances(scores: pd.Series, spec) -> tuple[np.ndarray, str | None]:
+    """delta >= 1 from the scores: 1/theta (input), phi (output); a Series is read by its range."""
+    values = _checked_scores(scores)
     if spec is not None:
         if spec.get("model") != "radial":
             raise ValueError(f"second_stage needs radial (Farrell/Shephard) distances, the ones Simar & Wilson (2007) "
                              f"establish the method for; this result is of model {spec.get('model')!r}. To regress "
-                             "other scores anyway, pass them as a Series (algorithm 1 only) and say so in the write-up")
+                             "other scores anyway, pass them as a Series (algorithm 1 only) and say so in the write-up, "
+                             "or use method='tobit', 'fractional' or 'ols', which take any efficiency score")
         orientation = spec.get("orientation")
         return (1.0 / values if orientation == "input" else values), orientation
     if (values <= 1 + EFFICIENT_TOL).all():
@@ -390,15 +398,28 @@ SECOND_STAGE = Analysis("second_stage", roles=("covariates", "id"), result=Secon
 
 
 @public(SECOND_STAGE)
-def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, id=None, algorithm: int = 1, L1: int = 100,
-                 L2: int = 2000, alpha: float = 0.05, interval: str = "percentile", random_state=None,
-                 n_jobs: int = 1, method: str = "auto", chunk_size: int | None = None,
+def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, id=None, method: str = "sw2007",
+                 algorithm: int = 1, L1: int = 100, L2: int = 2000, alpha: float = 0.05, interval: str = "percentile",
+                 random_state=None, n_jobs: int = 1, lp_method: str = "auto", chunk_size: int | None = None,
                  progress: bool | None = None) -> SecondStageResult:
-    """Regress DEA distances on covariates by Simar & Wilson's (2007) truncated-normal ML with bootstrap intervals.
+    """Regress DEA scores on covariates: Simar & Wilson's (2007) truncated-normal ML with bootstrap intervals (the
+    default), or a Tobit, a fractional logit or OLS with robust standard errors.
 
-    Model: delta_i = z_i beta + eps_i >= 1, eps ~ N(0, sigma^2) left-truncated at 1 - z_i beta, delta the radial
-    distance (input orientation 1/theta, output orientation phi). **A positive coefficient raises the distance, i.e.
-    lowers efficiency.** The algorithms step by step are in this module's docstring.
+    ``method="sw2007"`` (default): delta_i = z_i beta + eps_i >= 1, eps ~ N(0, sigma^2) left-truncated at
+    1 - z_i beta, delta the radial distance (input orientation 1/theta, output orientation phi). **A positive
+    coefficient raises the distance, i.e. lowers efficiency.** The algorithms step by step are in this module's
+    docstring. The other methods regress the score in the first stage's own convention (docs/second-stage.md; their
+    formulas are in :mod:`frontier.analyses.second_stage_methods`):
+
+    - ``"tobit"``: the score censored at 1, above for an efficiency in (0, 1] (theta, SBM), below for a distance
+      >= 1 (the radial output phi); a DMU at 1 is censored. Sandwich standard errors.
+    - ``"fractional"``: Papke & Wooldridge's (1996) fractional logit of the efficiency in (0, 1] (the radial output
+      phi enters as 1/phi); coefficients on the logit index; sandwich standard errors.
+    - ``"ols"``: the score as given, HC1 standard errors, t on n - k degrees of freedom.
+
+    These take the scores of any model whose score is an efficiency (1 = efficient: radial, SBM, EBM, ...), and
+    every DMU (none is dropped); a positive coefficient raises the score, which is higher efficiency for an
+    efficiency in (0, 1] and lower efficiency for phi.
 
     Parameters
     ----------
@@ -411,6 +432,8 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, id=None, a
     covariates : column name(s) of data; an intercept ``const`` is always added.
     id : column(s) (or index levels) of data identifying the DMUs: they lead the exported distances table, so it
         merges back onto the data (as :func:`frontier.efficiency`'s ``id``).
+    method : ``"sw2007"`` (default), ``"tobit"``, ``"fractional"`` or ``"ols"`` (above). ``algorithm``, ``L1``,
+        ``L2``, ``interval``, ``random_state`` and the engine's options belong to ``"sw2007"``.
     algorithm : 1 (ML on the DMUs with delta > 1 and a parametric bootstrap) or 2 (bias-correct the distances with
         L1 replicates of the DEA first; needs the first stage's model, and a cross-section scored against all rows).
     L1, L2 : replicates of the bias correction (Algorithm 2) and of the parametric bootstrap of the coefficients.
@@ -418,15 +441,22 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, id=None, a
     interval : ``"percentile"`` (default; the alpha/2 and 1 - alpha/2 quantiles of the bootstrap coefficients) or
         ``"basic"`` (those quantiles reflected about the estimate, 2 beta_hat - q, the form SW 2007 write out).
     random_state : seed (int), numpy Generator or None. A seed gives the same numbers whatever ``n_jobs``.
-    n_jobs, method, chunk_size, progress : the engine's options for Algorithm 2's L1 x n LPs (see
-        :func:`frontier.efficiency`).
+    n_jobs, lp_method, chunk_size, progress : the engine's options for Algorithm 2's L1 x n LPs (see
+        :func:`frontier.efficiency`, where ``lp_method`` is called ``method``).
 
     Returns
     -------
     SecondStageResult : ``.table()``, ``.summary()``, ``.replicates``, ``to_csv`` / ``to_excel``.
     """
+    if method not in SECOND_STAGE_METHODS:
+        hint = (f"; {method!r} is an LP strategy of the engine, which second_stage calls lp_method"
+                if method in LP_METHODS else "")
+        raise ValueError(f"method must be one of {SECOND_STAGE_METHODS}, got {method!r}{hint}")
     if algorithm not in (1, 2) or isinstance(algorithm, (bool, np.bool_)):
         raise ValueError(f"algorithm must be 1 or 2 (Simar & Wilson 2007), got {algorithm!r}")
+    if algorithm == 2 and method != "sw2007":
+        raise ValueError(f"algorithm=2 is Simar & Wilson's (2007) bias correction, part of method='sw2007'; "
+                         f"method={method!r} regresses the first stage's scores as they are")
     L2 = _whole(L2, "L2", 1)
     L1 = _whole(L1, "L1", 1) if algorithm == 2 else None
     if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, (int, float, np.integer, np.floating)) \
@@ -434,7 +464,7 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, id=None, a
         raise ValueError(f"alpha must be a number in (0, 1), e.g. 0.05 for 95% intervals, got {alpha!r}")
     if interval not in INTERVALS:
         raise ValueError(f"interval must be one of {INTERVALS}, got {interval!r}")
-    if L2 * alpha / 2 < 1:
+    if method == "sw2007" and L2 * alpha / 2 < 1:
         raise ValueError(f"L2 = {L2} replicates cannot give the alpha/2 = {alpha / 2:g} tails of a percentile "
                          f"interval; use L2 >= {int(np.ceil(2 / alpha))} (Simar & Wilson use 2000)")
     check_engine_options(n_jobs, chunk_size)
@@ -448,6 +478,8 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, id=None, a
         raise ValueError(f"data has no rows for the scores' DMUs {format_labels(absent)}; pass the data the scores are from")
     if data.index.has_duplicates:
         raise ValueError(f"data's index has duplicate labels {format_labels(data.index[data.index.duplicated()])}")
+    if method != "sw2007":
+        return _regression(method, scores, spec, first_stage, data, covariates, id, float(alpha))
     if algorithm == 2:
         _check_replicable(spec)
     delta, orientation = _distances(scores, spec)
@@ -463,7 +495,7 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, id=None, a
     bias_corrected, n_failed_lps = None, 0
     if algorithm == 2:
         bias_corrected, n_failed_lps = _bias_corrected(delta, fit, Z, data.loc[index], spec, L1, rng, n_jobs=n_jobs,
-                                                       method=method, chunk_size=chunk_size, progress=progress,
+                                                       method=lp_method, chunk_size=chunk_size, progress=progress,
                                                        observed=getattr(scores_or_result, "observed", None))
         used = bias_corrected > 1 + EFFICIENT_TOL
         _check_rank(covariate_values[used], names, index[used], "with a bias-corrected delta > 1")
@@ -484,6 +516,124 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, id=None, a
         orientation=orientation, first_stage=str(first_stage), loglik=float(fit.loglik[0]),
         n_failed_lps=n_failed_lps, interval=interval, ids=ids, call=recorded_call(),
         pooled_frontiers=_pooled_frontiers(spec, getattr(scores_or_result, "periods", None), index))
+
+
+#: the title of each regression besides Simar & Wilson (2007) in the summary
+REGRESSION_TITLES = {"tobit": "Tobit (censored at 1), ML with robust (sandwich) standard errors",
+                     "fractional": "fractional logit (Papke & Wooldridge 1996), Bernoulli quasi-ML with robust "
+                                   "(sandwich) standard errors",
+                     "ols": "OLS with robust (HC1) standard errors"}
+# a fitted logit index beyond this (|index| > 35: the mean within 1e-15 of 0 or 1) is a quasi-ML estimate running off
+# to infinity, not a maximum
+_SEPARATED_INDEX = 35.0
+
+
+@dataclass(frozen=True)
+class _Dependent:
+    """The dependent variable of a Tobit, fractional or OLS second stage: ``values`` (one per DMU), what it is
+    (``label``), the side a Tobit censors at 1 (``"above"`` for an efficiency in (0, 1], ``"below"`` for a distance
+    >= 1; None when the scores cross 1) and the sign convention of its coefficients."""
+
+    values: pd.Series
+    label: str
+    side: str | None
+    sign: str
+
+
+def _dependent(scores: pd.Series, spec, method: str) -> _Dependent:
+    """The scores in the first stage's convention (``method`` "tobit", "ols"), or as an efficiency in (0, 1]
+    ("fractional": the radial output phi enters as 1/phi); refused where the method needs a side of 1 they cross."""
+    values = _checked_scores(scores)
+    if spec is not None:
+        model = spec.get("model")
+        try:
+            model_family = family(model)
+        except ValueError:
+            model_family = None
+        if model_family is None or model_family.score_kind != "efficiency":
+            raise ValueError(f"method={method!r} regresses an efficiency score (1 = efficient); model {model!r} "
+                             "scores something else (an inefficiency, 0 = efficient, for the directional models). "
+                             "Pass the scores as a Series (e.g. 1 / (1 + beta)) and say so in the write-up")
+        expansion = spec.get("orientation") in model_family.output_expansion
+    elif (values <= 1 + EFFICIENT_TOL).all():
+        expansion = False
+    elif (values >= 1 - EFFICIENT_TOL).all():
+        expansion = True
+    else:
+        expansion = None                     # a Series crossing 1 (super-efficiency scores): OLS only
+    beyond = (values > 1 + EFFICIENT_TOL) if expansion is False else (values < 1 - EFFICIENT_TOL) if expansion \
+        else np.ones(len(values), dtype=bool)
+    if method != "ols" and beyond.any():
+        side = "above 1 (super-efficiency scores?)" if expansion is False else \
+            "below 1" if expansion else "on both sides of 1"
+        raise ValueError(f"method={method!r} needs scores on one side of 1 (an efficiency in (0, 1] or a distance "
+                         f">= 1); rows {format_labels(scores.index[beyond])} are {side}. Use the ordinary (not "
+                         "super-efficiency) scores, or method='ols'")
+    if method == "fractional":
+        efficiency = pd.Series(1.0 / values if expansion else values, index=scores.index, name="efficiency")
+        label = "1/phi, the output efficiency in (0, 1]" if expansion else "the efficiency score in (0, 1]"
+        return _Dependent(efficiency, label, None,
+                          "dependent variable: the efficiency in (0, 1] (1 = efficient), E[y|z] = logistic(z b); a "
+                          "positive coefficient RAISES efficiency (coefficients on the logit index)")
+    if expansion:
+        return _Dependent(pd.Series(values, index=scores.index, name="score"),
+                          "phi, the Farrell output measure >= 1 (1 = efficient)", "below",
+                          "dependent variable: the score phi >= 1 (output); a positive coefficient raises phi, "
+                          "i.e. LOWERS efficiency; a negative one raises efficiency")
+    if expansion is None:
+        return _Dependent(pd.Series(values, index=scores.index, name="score"), "the scores as given", None,
+                          "dependent variable: the scores as given; a positive coefficient raises the score")
+    return _Dependent(pd.Series(values, index=scores.index, name="score"),
+                      "the efficiency score in (0, 1] (1 = efficient)", "above",
+                      "dependent variable: the efficiency score in (0, 1]; a positive coefficient RAISES efficiency")
+
+
+def _regression(method, scores, spec, first_stage, data, covariates, id, alpha) -> SecondStageResult:
+    """``method`` "tobit", "fractional" or "ols": every DMU's score regressed on the covariates, robust standard
+    errors (:mod:`frontier.analyses.second_stage_methods`). Fitted on standardised covariates, as the truncated
+    regression, and mapped back with the covariance (beta = gamma M, Cov(beta) = M' Cov(gamma) M)."""
+    dependent = _dependent(scores, spec, method)
+    index = scores.index
+    covariate_values, names = _covariate_matrix(data, index, covariates)
+    ids = row_ids(data.loc[index], as_column_list(id, "id"), None)
+    _check_rank(covariate_values, names, index, "in the regression")
+    standardisation = _Standardisation.of(covariate_values)
+    Z = standardisation.apply(covariate_values)
+    y = dependent.values.to_numpy(dtype=float)
+    censored = None
+    if method == "tobit":
+        censored = np.abs(y - 1.0) <= EFFICIENT_TOL          # the efficient DMUs (LP noise of ~1e-12 snapped to 1)
+        y = np.where(censored, 1.0, y)
+        if (~censored).sum() <= Z.shape[1]:
+            raise ValueError(f"{int((~censored).sum())} DMUs with a score other than 1 for {Z.shape[1]} "
+                             "coefficients: too few uncensored observations for a Tobit")
+        fit = fit_tobit(y, Z, 1.0, dependent.side)
+    elif method == "fractional":
+        fit = fit_fractional_logit(y, Z)
+        if fit.converged and np.abs(Z @ fit.params).max() > _SEPARATED_INDEX:
+            fit = RegressionFit(fit.params * np.nan, fit.covariance * np.nan, None, False)
+    else:
+        fit = fit_ols(y, Z)
+    if not fit.converged:
+        raise ValueError(f"the {method} fit did not converge: its (quasi-)likelihood has no finite maximum for "
+                         "these data (e.g. the efficient DMUs are separated by the covariates); check the scores")
+    k = Z.shape[1]
+    transform = np.eye(len(fit.params))
+    transform[:k, :k] = standardisation.to_original(np.eye(k))
+    params = fit.params @ transform
+    labels = ["const"] + names
+    rows = labels + (["sigma"] if method == "tobit" else [])
+    covariance = pd.DataFrame(transform.T @ fit.covariance @ transform, index=rows, columns=rows)
+    return SecondStageResult(
+        coefficients=pd.Series(params[:k], index=labels, name="coefficient"),
+        sigma=float(params[k]) if method == "tobit" else None, replicates=None, delta=None,
+        delta_bias_corrected=None, used=pd.Series(True, index=index, name="used"), algorithm=None, L1=None, L2=None,
+        alpha=alpha, orientation=spec.get("orientation") if spec is not None else None,
+        first_stage=str(first_stage), loglik=fit.loglik, ids=ids, call=recorded_call(), method=method,
+        covariance=covariance, df_resid=fit.df_resid, dependent=dependent.values, dependent_label=dependent.label,
+        sign_convention=dependent.sign,
+        censored=None if censored is None else pd.Series(censored, index=index, name="censored"),
+        censoring=None if censored is None else f"{dependent.side} at 1")
 
 
 def _pooled_frontiers(spec, periods, index: pd.Index) -> str | None:

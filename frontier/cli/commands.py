@@ -321,6 +321,8 @@ A Stata user's simarwilson: 'simarwilson score z1 z2, algorithm(1) reps(2000)' i
 distance delta = 1/theta (input) or phi (output), so a positive coefficient LOWERS efficiency (simarwilson's default
 regresses on the efficiency score itself: its signs are the opposite for input theta). Algorithm 2 re-estimates
 the DEA and needs the first stage's model: use the Python API (fr.second_stage(result, data, ...)).
+--method tobit | fractional | ols regress the score itself (Stata's tobit ..., ul(1) vce(robust) for theta <= 1
+or ll(1) for phi >= 1; fracreg logit on theta or 1/phi; regress ..., vce(robust)), every DMU included.
 
 output (-o): the regression table (term, coefficient, std_error, z, p_value, lower, upper, significant, stars:
 *** p < 0.01, ** p < 0.05, * p < 0.1); Excel adds the distances sheet (delta, used) led by --id.
@@ -328,6 +330,7 @@ output (-o): the regression table (term, coefficient, std_error, z, p_value, low
 examples:
   frontier efficiency firms.csv --inputs K L --outputs Y --model radial --id firm -o scores.csv --keep-data
   frontier second-stage scores.csv --score score --covariates age export_share --id firm --seed 1 -o sw.xlsx
+  frontier second-stage scores.csv --score score --covariates age export_share --method tobit -o tobit.dta
 """
 
 SFA_EPILOG = """\
@@ -578,13 +581,15 @@ COMMANDS = (
         saved=lambda args: f"{given(args, 'kind', 'economic')} efficiency results"),
     Command(
         "second-stage", "second_stage",
-        help="regress DEA scores on covariates (Simar & Wilson 2007 truncated regression, bootstrap intervals)",
+        help="regress DEA scores on covariates (Simar & Wilson 2007 truncated regression, bootstrap intervals; or "
+             "Tobit, fractional logit, OLS)",
         description="Regress the DEA distance (from a file of scores, e.g. 'frontier efficiency -o') on "
                     "covariates by truncated-normal maximum likelihood with Simar & Wilson's (2007) parametric "
-                    "bootstrap (Algorithm 1). Options mirror frontier.second_stage().",
+                    "bootstrap (Algorithm 1; the default), or the scores by a Tobit censored at 1, a fractional logit "
+                    "or OLS with robust standard errors (--method). Options mirror frontier.second_stage().",
         epilog=SECOND_STAGE_EPILOG,
         groups=(("scores and covariates", ("score", "covariates", "id")),
-                ("regression and bootstrap", ("L2", "alpha", "interval", "random_state"))),
+                ("regression and bootstrap", ("method", "L2", "alpha", "interval", "random_state"))),
         required=("covariates",),
         keep_data=_keep_none, saved=lambda args: "coefficients",
         call=_second_stage_call,
@@ -592,7 +597,7 @@ COMMANDS = (
                                "of scores does not carry: use fr.second_stage(result, data, algorithm=2)",
                   "L1": "Algorithm 2 only (see algorithm)",
                   "n_jobs": "Algorithm 2 only: Algorithm 1 solves no LP",
-                  "method": "Algorithm 2 only: Algorithm 1 solves no LP",
+                  "lp_method": "Algorithm 2 only: Algorithm 1 solves no LP",
                   "chunk_size": "Algorithm 2 only: Algorithm 1 solves no LP",
                   "progress": "Algorithm 2 only: Algorithm 1 solves no LP"}),
     Command(
