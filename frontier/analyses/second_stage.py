@@ -543,7 +543,6 @@ class _Dependent:
 def _dependent(scores: pd.Series, spec, method: str) -> _Dependent:
     """The scores in the first stage's convention (``method`` "tobit", "ols"), or as an efficiency in (0, 1]
     ("fractional": the radial output phi enters as 1/phi); refused where the method needs a side of 1 they cross."""
-    values = _checked_scores(scores)
     if spec is not None:
         model = spec.get("model")
         try:
@@ -554,6 +553,8 @@ def _dependent(scores: pd.Series, spec, method: str) -> _Dependent:
             raise ValueError(f"method={method!r} regresses an efficiency score (1 = efficient); model {model!r} "
                              "scores something else (an inefficiency, 0 = efficient, for the directional models). "
                              "Pass the scores as a Series (e.g. 1 / (1 + beta)) and say so in the write-up")
+    values = _checked_scores(scores)
+    if spec is not None:
         expansion = spec.get("orientation") in model_family.output_expansion
     elif (values <= 1 + EFFICIENT_TOL).all():
         expansion = False
@@ -561,11 +562,11 @@ def _dependent(scores: pd.Series, spec, method: str) -> _Dependent:
         expansion = True
     else:
         expansion = None                     # a Series crossing 1 (super-efficiency scores): OLS only
-    beyond = (values > 1 + EFFICIENT_TOL) if expansion is False else (values < 1 - EFFICIENT_TOL) if expansion \
-        else np.ones(len(values), dtype=bool)
+    # the rows on the wrong side of 1 (a Series crossing 1: those above it, while the others are below)
+    beyond = (values < 1 - EFFICIENT_TOL) if expansion else (values > 1 + EFFICIENT_TOL)
     if method != "ols" and beyond.any():
-        side = "above 1 (super-efficiency scores?)" if expansion is False else \
-            "below 1" if expansion else "on both sides of 1"
+        side = "below 1" if expansion else "above 1 (super-efficiency scores?)" if expansion is False else \
+            "above 1 while the others are below"
         raise ValueError(f"method={method!r} needs scores on one side of 1 (an efficiency in (0, 1] or a distance "
                          f">= 1); rows {format_labels(scores.index[beyond])} are {side}. Use the ordinary (not "
                          "super-efficiency) scores, or method='ols'")

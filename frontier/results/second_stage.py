@@ -223,8 +223,8 @@ class SecondStageResult(SummaryViews, FileExports):
             if self.sigma is not None:
                 rows.append(("sigma", f"{self.sigma:.4f}"))
             if self.loglik is not None:
-                rows.append(("log-likelihood" if self.method == "tobit" else "quasi-log-likelihood",
-                             f"{self.loglik:.4f}"))
+                rows.append(("log-likelihood", f"{self.loglik:.4f}" if self.method == "tobit" else
+                             f"{self.loglik:.4f} (Bernoulli quasi-likelihood)"))
             if self.method == "ols":
                 rows.append(("residual df", self.df_resid))
             return rows
