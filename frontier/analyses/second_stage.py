@@ -518,11 +518,6 @@ def second_stage(scores_or_result, data: pd.DataFrame, covariates, *, id=None, m
         pooled_frontiers=_pooled_frontiers(spec, getattr(scores_or_result, "periods", None), index))
 
 
-#: the title of each regression besides Simar & Wilson (2007) in the summary
-REGRESSION_TITLES = {"tobit": "Tobit (censored at 1), ML with robust (sandwich) standard errors",
-                     "fractional": "fractional logit (Papke & Wooldridge 1996), Bernoulli quasi-ML with robust "
-                                   "(sandwich) standard errors",
-                     "ols": "OLS with robust (HC1) standard errors"}
 # a fitted logit index beyond this (|index| > 35: the mean within 1e-15 of 0 or 1) is a quasi-ML estimate running off
 # to infinity, not a maximum
 _SEPARATED_INDEX = 35.0

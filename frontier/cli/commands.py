@@ -325,7 +325,8 @@ the DEA and needs the first stage's model: use the Python API (fr.second_stage(r
 or ll(1) for phi >= 1; fracreg logit on theta or 1/phi; regress ..., vce(robust)), every DMU included.
 
 output (-o): the regression table (term, coefficient, std_error, z, p_value, lower, upper, significant, stars:
-*** p < 0.01, ** p < 0.05, * p < 0.1); Excel adds the distances sheet (delta, used) led by --id.
+*** p < 0.01, ** p < 0.05, * p < 0.1; the column z holds t for ols); Excel adds the distances sheet (delta, used;
+--method tobit, fractional, ols: the dependent sheet, the regressed score and Tobit's censored) led by --id.
 
 examples:
   frontier efficiency firms.csv --inputs K L --outputs Y --model radial --id firm -o scores.csv --keep-data

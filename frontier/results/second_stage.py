@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scipy.special import ndtr, stdtr, stdtrit
-from scipy.special import ndtri
+from scipy.special import ndtr, ndtri, stdtr, stdtrit
 
 from .. import io
 from .base import FileExports, Summary, SummaryViews, export_header, row_line
