@@ -47,6 +47,10 @@ _PUBLIC = {
     "ThreeStageResult": "results",
     "zsg": "analyses.zsg",
     "ZSGResult": "results",
+    "test_returns_to_scale": "analyses.bootstrap_tests",
+    "ReturnsToScaleTestResult": "results",
+    "test_independence": "analyses.bootstrap_tests",
+    "IndependenceTestResult": "results",
 }
 
 __all__ = list(_PUBLIC)    # every public name, in one place: the table above

@@ -97,6 +97,10 @@ RADIAL_ORIENTATIONS = ("input", "output")
 #: how returns to scale are told apart: Färe, Grosskopf & Lovell's comparison of the CRS, VRS and NIRS scores (as
 #: DEAP), or Banker & Thrall's smallest and largest sum of lambdas over the CRS optima
 RTS_RULES = ("deap", "banker_thrall")
+#: the null hypotheses of the bootstrap test of returns to scale (Simar & Wilson 2002), each against VRS
+RTS_NULLS = ("crs", "nirs")
+#: its statistics: npsf's mean(F0)/mean(F_VRS) (S&W 2002 eq. 4.6) or mean(F0/F_VRS) (eq. 4.5)
+RTS_STATISTICS = ("ratio_of_means", "mean_of_ratios")
 #: cross-efficiency: the weights each DMU rates the others with (Sexton et al. 1986's own optimal weights as the
 #: solver returns them; Doyle & Green 1994's aggressive and benevolent secondary goals; Liang et al. 2008's game)
 CROSS_EFFICIENCY_VARIANTS = ("simple", "aggressive", "benevolent", "game")
@@ -127,6 +131,8 @@ ANALYSES = (
     "dynamic",
     "three_stage",
     "zsg",
+    "test_returns_to_scale",
+    "test_independence",
 )
 
 # ----------------------------------------------------------------------------------------------------
@@ -293,9 +299,11 @@ PARAMETERS: dict[str, Param] = _table(
           "径向得分 phi >= 1）；nonoriented 非导向（同时调整投入与产出；SBM 默认）。方向性模型改用 --direction",
           choices=ORIENTATIONS, choices_for={"bootstrap": BOOTSTRAP_ORIENTATIONS,
                                              "partial_frontier": PARTIAL_ORIENTATIONS,
-                                             "returns_to_scale": RADIAL_ORIENTATIONS, "network": ORIENTATIONS},
+                                             "returns_to_scale": RADIAL_ORIENTATIONS, "network": ORIENTATIONS,
+                                             "test_returns_to_scale": RADIAL_ORIENTATIONS,
+                                             "test_independence": RADIAL_ORIENTATIONS},
           defaults={"bootstrap": "input", "partial_frontier": "input", "returns_to_scale": "input",
-                    "dynamic": "nonoriented"},
+                    "dynamic": "nonoriented", "test_returns_to_scale": "input", "test_independence": "input"},
           help_for={"bootstrap": "'input' (default; theta <= 1) or 'output' (phi >= 1)",
                     "network": "network SBM (--model sbm): 'nonoriented' (default), 'input' (overall = the weighted "
                                "mean of the divisional scores) or 'output' (their weighted harmonic mean)",
@@ -308,7 +316,8 @@ PARAMETERS: dict[str, Param] = _table(
           "规模报酬：vrs 规模报酬可变（默认，DMU 只与规模相近者比较）；crs 规模报酬不变（规模无关）；nirs 规模报酬非递增；"
           "ndrs 规模报酬非递减",
           choices=RTS, default="vrs", choices_for={"bootstrap": BOOTSTRAP_RTS, "network": ("crs", "vrs"),
-                                                    "dynamic": DYNAMIC_RTS, "zsg": ZSG_RTS},
+                                                    "dynamic": DYNAMIC_RTS, "zsg": ZSG_RTS,
+                                                    "test_independence": BOOTSTRAP_RTS},
           defaults={"network": "crs", "zsg": "crs"},
           help_for={"economic": _RTS_HELP + ". Profit is bounded only under vrs (or ndrs)",
                     "zsg": "'crs' (default): the ZSG-CCR model; 'vrs': ZSG-BCC",
@@ -461,8 +470,13 @@ PARAMETERS: dict[str, Param] = _table(
     Param("alpha", "float", "1 - alpha intervals (default 0.05: 95%)",
           "置信区间的水平为 1 - alpha（默认 0.05，即 95% 置信区间）",
           default=0.05, defaults={"partial_frontier": None},
-          zh_for={"partial_frontier": "order-alpha 分位数前沿的阶 alpha，取 (0, 1]（默认 0.95）；alpha = 1 即 FDH"},
+          zh_for={"partial_frontier": "order-alpha 分位数前沿的阶 alpha，取 (0, 1]（默认 0.95）；alpha = 1 即 FDH",
+                  "test_returns_to_scale": "检验的显著性水平：p 值 <= alpha 时拒绝原假设（默认 0.05）",
+                  "test_independence": "检验的显著性水平：p 值 <= alpha 时拒绝原假设（默认 0.05）"},
           help_for={"productivity": "with --bootstrap: intervals at level 1 - alpha (default 0.05)",
+                    "test_returns_to_scale": "the level of the decision: H0 is rejected when p <= alpha (default "
+                                             "0.05)",
+                    "test_independence": "the level of the decision: H0 is rejected when p <= alpha (default 0.05)",
                     "partial_frontier": "with --estimator order_alpha: the order alpha in (0, 1] of the quantile "
                                         "frontier (default 0.95); alpha = 1 is FDH"}),
     Param("bandwidth", "rule",
@@ -472,7 +486,8 @@ PARAMETERS: dict[str, Param] = _table(
           "核密度估计的带宽：silverman（Silverman 经验法则，默认）、lscv（最小二乘交叉验证）、benchmarking（R 软件包 "
           "Benchmarking 与 DataEnvelopmentAnalysis.jl 的规则）、sj 或 sj-dpi（Sheather-Jones 法，同 npsf）或一个正数；"
           "子抽样自助法不使用带宽",
-          choices=BANDWIDTH_RULES, default="silverman", defaults={"bootstrap": None},
+          choices=BANDWIDTH_RULES, default="silverman",
+          defaults={"bootstrap": None, "test_returns_to_scale": None, "test_independence": None},
           choices_for={"productivity": MALMQUIST_BANDWIDTH_RULES},
           help_for={"productivity": "with --bootstrap: the kernel bandwidth, 'silverman' (the bivariate normal "
                                     "reference rule; default) or a number"},
@@ -507,10 +522,15 @@ PARAMETERS: dict[str, Param] = _table(
           "选择）"),
     Param("B", "count", "number of bootstrap replicates (default 2000; B x n LPs)",
           "自助法（Bootstrap）重复次数（默认 2000；共求解 B x n 个线性规划）",
-          default=2000, defaults={"partial_frontier": None}, flag="--B", aliases=("--replicates",), metavar="B",
-          zh_for={"partial_frontier": "order-m 的蒙特卡洛抽样次数：每个 DMU 抽取 m 个单位的次数（默认 200；不求解线性规划）"},
+          default=2000, defaults={"partial_frontier": None, "test_returns_to_scale": 999, "test_independence": 999},
+          flag="--B", aliases=("--replicates",), metavar="B",
+          zh_for={"partial_frontier": "order-m 的蒙特卡洛抽样次数：每个 DMU 抽取 m 个单位的次数（默认 200；不求解线性规划）",
+                  "test_returns_to_scale": "自助法重复次数（默认 999，同 npsf；共求解 2 x B x n 个线性规划）",
+                  "test_independence": "自助法重复次数（默认 999，同 npsf；不求解线性规划）"},
           help_for={"partial_frontier": "with --estimator order_m: Monte Carlo draws of m units per DMU (default "
-                                        "200); no LP is solved"}),
+                                        "200); no LP is solved",
+                    "test_returns_to_scale": "bootstrap replicates (default 999, as npsf; 2 x B x n LPs)",
+                    "test_independence": "bootstrap replicates (default 999, as npsf; no LP is solved)"}),
     Param("kind", "choice",
           "'cost' (prices of every input; default), 'revenue' (of every output) or 'profit' (both)",
           "经济效率的类型：cost 成本效率（需要全部投入的价格，默认）；revenue 收益效率（需要全部产出的价格）；profit 利润"
@@ -632,6 +652,17 @@ PARAMETERS: dict[str, Param] = _table(
           "为 crs，否则 NIRS = VRS 为 drs，否则为 irs；banker_thrall 取 CRS 全部最优解中 lambda 之和的最小值与最大值"
           "（Banker 与 Thrall，每个 DMU 多解两个线性规划）。两者结论相同（Seiford 与 Zhu 1999）",
           choices=RTS_RULES, default="deap"),
+    Param("null", "choice",
+          "the null hypothesis of the returns-to-scale test, against VRS: 'crs' (default; constant returns "
+          "everywhere) or 'nirs' (non-increasing returns; the test to run after CRS is rejected)",
+          "规模报酬检验的原假设（备择假设为 VRS）：crs 规模报酬不变（默认）；nirs 规模报酬非递增（在拒绝 CRS 之后检验）",
+          choices=RTS_NULLS, default="crs"),
+    Param("statistic", "choice",
+          "the statistic of the returns-to-scale test: 'ratio_of_means' (default, as npsf: mean score under H0 over "
+          "mean VRS score; Simar & Wilson 2002 eq. 4.6) or 'mean_of_ratios' (the mean of each DMU's ratio; eq. 4.5)",
+          "规模报酬检验的统计量：ratio_of_means 原假设下平均得分与 VRS 平均得分之比（默认，同 npsf；Simar 与 Wilson "
+          "2002 式 4.6）；mean_of_ratios 各 DMU 得分之比的均值（式 4.5）",
+          choices=RTS_STATISTICS, default="ratio_of_means"),
     Param("tolerance", "float",
           "relative tolerance under which two scores (or a sum of lambdas and 1) count as equal (default 1e-6)",
           "判定两个得分（或 lambda 之和与 1）相等的相对容差（默认 1e-6）",

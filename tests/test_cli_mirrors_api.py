@@ -34,7 +34,9 @@ BASE = {"efficiency": ["-x", "capital", "labour", "-y", "value_added"],
         "three-stage": ["-x", "capital", "labour", "-y", "value_added", "--environment", "energy"],
         "zsg": ["-x", "capital", "labour", "-y", "value_added", "--reallocate", "labour"],
         "network": ["--nodes", '{"a": {"inputs": ["capital", "labour"]}, "b": {"outputs": ["value_added"]}}',
-                    "--links", '[{"from": "a", "to": "b", "column": "energy"}]']}
+                    "--links", '[{"from": "a", "to": "b", "column": "energy"}]'],
+        "test-returns-to-scale": ["-x", "capital", "labour", "-y", "value_added"],
+        "test-independence": ["-x", "capital", "labour", "-y", "value_added"]}
 
 #: a column for each option naming columns
 COLUMNS = {"bad_outputs": "so2", "id": "city", "entity": "city", "period": "year", "group": "region",

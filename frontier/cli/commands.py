@@ -370,6 +370,27 @@ examples:
   frontier returns-to-scale firms.csv --inputs K L --outputs Y --orientation output --rule banker_thrall -o rts.csv
 """
 
+TEST_RETURNS_TO_SCALE_EPILOG = """\
+what is printed: the test table (H0, the statistic's value, its bootstrap p-value, B, the decision at --alpha).
+output columns (one row per DMU; merge on the --id columns): crs (or nirs), vrs: the radial scores (input theta
+  <= 1, output phi >= 1); ratio: the H0 score over the VRS score; the test table is in the specification (and an
+  Excel sheet). See docs/bootstrap.md ("Tests of returns to scale and independence").
+
+examples:
+  frontier test-returns-to-scale firms.csv --inputs K L --outputs Y --B 999 --seed 1          # H0 CRS vs VRS
+  frontier test-returns-to-scale firms.csv --inputs K L --outputs Y --null nirs --bandwidth sj-dpi -o nirs.xlsx
+"""
+
+TEST_INDEPENDENCE_EPILOG = """\
+what is printed: the test table (H0 the score is independent of the mix, Wilson's T4n, its bootstrap p-value, B,
+  the decision at --alpha): rejected -> the heterogeneous bootstrap (frontier bootstrap --scheme heterogeneous).
+output columns (one row per DMU): score, the position (outputs or inputs held fixed, angle_k of the mix), status.
+
+examples:
+  frontier test-independence firms.csv --inputs K L --outputs Y --rts vrs --B 999 --seed 1
+  frontier test-independence firms.csv --inputs K L --outputs Y1 Y2 --orientation output -o independence.csv
+"""
+
 CROSS_EFFICIENCY_EPILOG = """\
 output columns (one row per DMU; merge on the --id columns):
   ccr (the CCR input score, the self-appraisal), cross_efficiency (the mean of the DMU's ratings by every DMU),
@@ -643,6 +664,30 @@ COMMANDS = (
         plots=(Plot("--plot", "save a plot of scale efficiency against the VRS score by returns to scale (.png, "
                               ".pdf, .svg; needs matplotlib)",
                     lambda res, file, args, data: res.draw("scale", file)),)),
+    Command(
+        "test-returns-to-scale", "test_returns_to_scale",
+        help="bootstrap test of H0 CRS (or NIRS) against VRS (Simar & Wilson 2002; npsf's nptestrts)",
+        description="Test whether the technology has constant (or non-increasing) returns to scale against "
+                    "variable returns, with a p-value from the smoothed bootstrap under H0 (Simar & Wilson 2002), as "
+                    "npsf's nptestrts. Options mirror frontier.test_returns_to_scale().",
+        epilog=TEST_RETURNS_TO_SCALE_EPILOG,
+        groups=(("variables", ("inputs", "outputs", "id")),
+                ("test", ("orientation", "null", "statistic", "B", "alpha", "bandwidth", "random_state")),
+                ("computation", ENGINE)),
+        required=("inputs", "outputs"),
+        keep_data=_copy_with_id, saved=lambda args: "the scores and the test"),
+    Command(
+        "test-independence", "test_independence",
+        help="bootstrap test that efficiency is independent of the input (output) mix (Wilson 2003; nptestind)",
+        description="Test whether the radial score is independent of where the DMU lies (the mix and the quantities "
+                    "held fixed), the homogeneous bootstrap's assumption, by Wilson's (2003) statistic with a "
+                    "bootstrap p-value, as npsf's nptestind. Options mirror frontier.test_independence().",
+        epilog=TEST_INDEPENDENCE_EPILOG,
+        groups=(("variables", ("inputs", "outputs", "id")),
+                ("test", ("orientation", "rts", "B", "alpha", "bandwidth", "random_state")),
+                ("computation", ENGINE)),
+        required=("inputs", "outputs"),
+        keep_data=_copy_with_id, saved=lambda args: "the scores and the test"),
     Command(
         "cross-efficiency", "cross_efficiency",
         help="cross-efficiency matrix, mean cross-efficiency, rank and maverick index (CCR multiplier form)",

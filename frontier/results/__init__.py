@@ -9,6 +9,7 @@ from __future__ import annotations
 from .base import (FileExports, PerDMUTable, Reportable, Specification, Summary, SummaryViews,
                    leading_columns, level_means)
 from .bootstrap import BootstrapResult
+from .bootstrap_tests import IndependenceTestResult, ReturnsToScaleTestResult
 from .cross_efficiency import CrossEfficiencyResult
 from .dynamic import DynamicResult
 from .economic import EconomicResult
@@ -35,6 +36,7 @@ __all__ = [
     "EfficiencyResult",
     "FactorEfficiencyResult",
     "FileExports",
+    "IndependenceTestResult",
     "MalmquistBootstrap",
     "MetafrontierResult",
     "MultiplierResult",
@@ -44,6 +46,7 @@ __all__ = [
     "ProductivityResult",
     "Reportable",
     "ReturnsToScaleResult",
+    "ReturnsToScaleTestResult",
     "SecondStageResult",
     "ShadowPriceResult",
     "Specification",
