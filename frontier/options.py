@@ -79,6 +79,10 @@ BANDWIDTH_RULES = ("silverman", "lscv", "benchmarking", "sj", "sj-dpi")
 BOOTSTRAP_SCHEMES = ("homogeneous", "heterogeneous", "subsampling")
 #: kernel bandwidth rules of the Malmquist bootstrap (or a number)
 MALMQUIST_BANDWIDTH_RULES = ("silverman",)
+#: the intervals of ``productivity(bootstrap=B)``: the smoothed bivariate bootstrap of Simar & Wilson (1999) (radial
+#: Malmquist only), or m out of n subsampling of the entities (any Malmquist-family index; labelled, its rate
+#: for the index not established theory: docs/bootstrap.md)
+PRODUCTIVITY_BOOTSTRAP_SCHEMES = ("smoothed", "subsampling")
 SECOND_STAGE_ALGORITHMS = (1, 2)
 #: the second stage's regressions: Simar & Wilson's (2007) truncated regression with bootstrap intervals (the
 #: default), a Tobit censored at 1, Papke & Wooldridge's (1996) fractional logit, OLS
@@ -514,12 +518,24 @@ PARAMETERS: dict[str, Param] = _table(
           "自助法类型：homogeneous 同质平滑自助法（Simar & Wilson 1998，默认）；heterogeneous 异质平滑自助法（效率与投入"
           "或产出结构的联合分布，Simar & Wilson 2000）；subsampling 子抽样自助法（m-out-of-n，Kneip, Simar & Wilson "
           "2008）",
-          choices=BOOTSTRAP_SCHEMES, default="homogeneous"),
+          choices=BOOTSTRAP_SCHEMES, default="homogeneous",
+          choices_for={"productivity": PRODUCTIVITY_BOOTSTRAP_SCHEMES}, defaults={"productivity": "smoothed"},
+          help_for={"productivity": "with --bootstrap: 'smoothed' (Simar & Wilson 1999, radial Malmquist only; "
+                                    "default) or 'subsampling' (m out of n entities, for ML, GML, SBM and the other "
+                                    "Malmquist-family indices: a labelled interval, not established theory for "
+                                    "these indices; docs/bootstrap.md)"},
+          zh_for={"productivity": "配合 --bootstrap：smoothed 平滑双变量自助法（Simar & Wilson 1999，仅径向 Malmquist "
+                                  "指数，默认）；subsampling 对个体做 m-out-of-n 子抽样（适用于 ML、GML、SBM 等 "
+                                  "Malmquist 类指数；结果注明此区间对这些指数尚无成熟理论，见 docs/bootstrap.md）"}),
     Param("kappa", "float",
           "with --scheme subsampling: the subsample size m = n^kappa, kappa in (0, 1) (default: chosen from the data "
           "by the volatility method of Politis, Romano & Wolf 2001)",
           "子抽样自助法的子样本规模 m = n^kappa，kappa 取 (0, 1)（默认由数据按 Politis, Romano & Wolf 2001 的波动性方法"
-          "选择）"),
+          "选择）",
+          help_for={"productivity": "with --scheme subsampling: m = n^kappa of the n entities per subsample, kappa in "
+                                    "(0, 1) (default: chosen from the data by the volatility method)"},
+          zh_for={"productivity": "配合 --scheme subsampling：每个子样本抽取 n 个个体中的 m = n^kappa 个，kappa 取 "
+                                  "(0, 1)（默认按波动性方法由数据选择）"}),
     Param("B", "count", "number of bootstrap replicates (default 2000; B x n LPs)",
           "自助法（Bootstrap）重复次数（默认 2000；共求解 B x n 个线性规划）",
           default=2000, defaults={"partial_frontier": None, "test_returns_to_scale": 999, "test_independence": 999},

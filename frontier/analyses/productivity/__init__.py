@@ -71,6 +71,7 @@ from .._pipeline import Analysis, bind_model, model_settings, progress_bar, publ
 from ...technology import TECHNOLOGIES, ReferenceSets
 from . import bootstrap as malmquist_bootstrap
 from .cache import DistanceCache, MixedPoint
+from .estimate import IndexEstimator
 from .definitions import DEFAULT_SIDE, INDICES, Form, IndexSpec, entity_groups, index_table, index_texts, pair_terms
 
 __all__ = ["productivity", "DistanceCache", "MixedPoint", "Form", "INDICES", "IndexSpec"]
@@ -247,30 +248,15 @@ def productivity(
     definition = declared.definition(technology, decomposition, options.rts, groups)
     references = ReferenceSets(len(work), panel.period, panel.order, window, groups=groups)
     engine_options = dict(n_jobs=n_jobs, method=method, chunk_size=chunk_size)
-    caches = {side: DistanceCache(problems, references, bool(super_efficiency), engine_options)
-              for side, problems in sides.items()}
     main_rts = "crs" if decomposition == "fgnz" else options.rts
     roles = pair_terms(definition, panel, pairs, main_rts, groups)
-    for role in roles.values():
-        for tech, points in role.points.items():
-            caches[role.side].request_points(points, tech)
+    estimator = IndexEstimator(sides=sides, options=bound, references=references,
+                               super_efficiency=bool(super_efficiency), engine_options=engine_options, roles=roles,
+                               definition=definition, form=form, family=fam, n_pairs=len(pairs.a))
+    caches = estimator.requested()
     with progress_bar(progress, sum(cache.n_requested for cache in caches.values()), unit="LP") as advance:
-        for cache in caches.values():
-            cache.solve(progress=advance)
-
-    measures, failures = {}, {}
-    for name, role in roles.items():
-        values, statuses = np.full(len(pairs.a), np.nan), np.full(len(pairs.a), "optimal", dtype=object)
-        for tech, points in role.points.items():
-            at = points.at
-            values[at], statuses[at] = caches[role.side].get_points(points, tech)
-            where = f"{tech.label()}, {tech.rts}" if role.side == DEFAULT_SIDE else \
-                f"{role.side} distance, {tech.label()}, {tech.rts}"
-            for i in at[statuses[at] != "optimal"]:
-                failures.setdefault(i, set()).add(f"{statuses[i]} ({where})")
-        measures[name] = form.measure(fam, values, bound[role.side].orientation)
-    components = definition.combine(form, measures) if len(pairs.a) else \
-        {c: np.zeros(0) for c in definition.components}
+        estimate = estimator.solve(caches, progress=advance)
+    components, failures = estimate.components, estimate.failures
     columns = {"period_from": panel.period[pairs.a], **components}
     status = np.where(np.isfinite(components["index"]), "optimal", "undefined (1 + D <= 0 or a zero distance)")
     status = status.astype(object)
