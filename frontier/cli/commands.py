@@ -522,7 +522,7 @@ COMMANDS = (
         groups=(("panel", ("entity", "period")),
                 ("variables", VARIABLES),
                 ("index", ("index", "technology", "window", "group", "decomposition", "adjacency", "base",
-                           "bootstrap", "alpha", "bandwidth", "random_state", "chain")),
+                           "bootstrap", "scheme", "kappa", "alpha", "bandwidth", "random_state", "chain")),
                 ("model", MODEL),
                 ("table by group", BY),
                 ("computation", ENGINE)),

@@ -15,7 +15,7 @@ from .dynamic import DynamicResult
 from .economic import EconomicResult
 from .efficiency import EfficiencyResult, efficiency_table
 from .factor_efficiency import FactorEfficiencyResult
-from .malmquist_bootstrap import MalmquistBootstrap
+from .malmquist_bootstrap import IndexSubsampling, MalmquistBootstrap
 from .metafrontier import MetafrontierResult
 from .multipliers import MultiplierResult
 from .network import NetworkResult
@@ -38,6 +38,7 @@ __all__ = [
     "FileExports",
     "IndependenceTestResult",
     "MalmquistBootstrap",
+    "IndexSubsampling",
     "MetafrontierResult",
     "MultiplierResult",
     "NetworkResult",

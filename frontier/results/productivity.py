@@ -412,12 +412,17 @@ def productivity_export(pr, extra: dict | None = None, policy: str = "propagate"
             "cum_input_quantity": f"cumulative input quantity index ({op})",
             "restarted": "the chain was re-based after a missing link"}
     boot = (spec.get("parameters") or {}).get("bootstrap")
-    if boot:                                  # productivity(bootstrap=B): Simar & Wilson (1999) intervals
-        level = f"{1 - boot['alpha']:.0%}"
+    if boot:                         # productivity(bootstrap=B): Simar & Wilson (1999) intervals, or the labelled
+        level = f"{1 - boot['alpha']:.0%}"               # subsampling interval (its method says what it is)
+        null = f"{boot.get('null', 1):g}"
         for c in spec.components:
-            desc[f"{c}_lower"] = f"lower bound of the {level} bootstrap interval of {c} (Simar & Wilson 1999)"
-            desc[f"{c}_upper"] = f"upper bound of the {level} bootstrap interval of {c}"
-            desc[f"{c}_significant"] = f"{c} differs significantly from 1 (its {level} interval excludes 1)"
+            if boot.get("scheme") == "subsampling":
+                desc[f"{c}_lower"] = f"{c}: lower bound of the {level} {boot['method']}"
+                desc[f"{c}_upper"] = f"{c}: upper bound of the {level} {boot['method']}"
+            else:
+                desc[f"{c}_lower"] = f"lower bound of the {level} bootstrap interval of {c} (Simar & Wilson 1999)"
+                desc[f"{c}_upper"] = f"upper bound of the {level} bootstrap interval of {c}"
+            desc[f"{c}_significant"] = f"{c} differs significantly from {null} (its {level} interval excludes {null})"
         desc["bootstrap_failed"] = f"bootstrap replicates (of B = {boot['B']}) lost to a failed LP, left out"
     desc = {c: desc[c] for c in table.columns if c in desc}
     extra_tables = {"distances": dist}

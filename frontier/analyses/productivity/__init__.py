@@ -63,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from ...data import check_engine_options, option_value, validate_frame
+from ...options import PRODUCTIVITY_BOOTSTRAP_SCHEMES
 from ...models import family as model_family
 from ...panel import Panel
 from ...problem import Problem
@@ -70,6 +71,7 @@ from ...results import ProductivityResult
 from .._pipeline import Analysis, bind_model, model_settings, progress_bar, public, spec_of
 from ...technology import TECHNOLOGIES, ReferenceSets
 from . import bootstrap as malmquist_bootstrap
+from . import subsampling
 from .cache import DistanceCache, MixedPoint
 from .estimate import IndexEstimator
 from .definitions import DEFAULT_SIDE, INDICES, Form, IndexSpec, entity_groups, index_table, index_texts, pair_terms
@@ -109,6 +111,8 @@ def productivity(
     chunk_size: int | None = None,
     progress: bool | None = None,
     bootstrap: int | None = None,
+    scheme: str = "smoothed",
+    kappa: float | None = None,
     alpha: float = 0.05,
     bandwidth="silverman",
     random_state=None,
@@ -159,7 +163,19 @@ def productivity(
         for the index and each component, and ``bootstrap_failed`` (replicates with a failed LP, left out of the
         interval); ``result.bootstrap`` holds the replicates; ``spec.parameters["bootstrap"]`` states B, alpha,
         the bandwidth and the seed. Radial Malmquist indices only (``index="malmquist"``, ``model="radial"``,
-        contemporaneous technology, no bad outputs); anything else is refused.
+        contemporaneous technology, no bad outputs); anything else is refused. With ``scheme="subsampling"`` the
+        intervals come from m out of n subsampling of the entities instead, for any Malmquist-family index.
+    scheme : with ``bootstrap``: ``"smoothed"`` (default; the Simar & Wilson 1999 bootstrap above) or
+        ``"subsampling"`` (:mod:`frontier.analyses.productivity.subsampling`): each replicate keeps m of the n
+        entities, recomputes the index of every pair against the reference technologies those m span, and the
+        basic interval of the replicates is rescaled by (m/n)^r, r = 2/(p + q + 1) (VRS) or 2/(p + q) (CRS).
+        For ML, GML, SBM, directional and Luenberger indices that rate is a conjecture, not established theory:
+        the result (``result.bootstrap.label``), its summary and its exports say so (docs/bootstrap.md). Offered
+        for index ``ml``, ``gml``, ``sml``, ``malmquist``, ``luenberger`` without ``group``; ``_significant``
+        means the interval excludes 1 (ratio) or 0 (Luenberger). ``result.bootstrap`` is an
+        :class:`~frontier.results.IndexSubsampling`.
+    kappa : with ``scheme="subsampling"``: m = round(n^kappa) of the n entities, kappa in (0, 1); None (default)
+        chooses kappa by the volatility method (Politis, Romano & Wolf 2001), ten times the LPs.
     alpha : the intervals' level is 1 - alpha. ``alpha``, ``bandwidth`` and ``random_state`` other than their
         defaults are refused without ``bootstrap`` (they would change nothing).
     bandwidth : ``"silverman"`` (the bivariate normal reference rule, h = n^(-1/6) per period pair) or a number.
@@ -208,10 +224,11 @@ def productivity(
     if super_efficiency is None:
         super_efficiency = model_family(model, "efficiency").productivity_super_efficiency
     check_engine_options(n_jobs, chunk_size)
+    scheme = option_value(scheme)
     if bootstrap is not None:
-        boot_options = malmquist_bootstrap.check_options(bootstrap, alpha, bandwidth, random_state)
+        boot_options, kappa = _bootstrap_options(bootstrap, scheme, kappa, alpha, bandwidth, random_state)
     else:
-        _refuse_bootstrap_options(alpha, bandwidth, random_state)
+        _refuse_bootstrap_options(alpha, bandwidth, random_state, scheme, kappa)
 
     panel, work = Panel.from_frame(data, entity, period)
     labels = pd.MultiIndex.from_arrays([panel.entity, panel.period])
@@ -234,7 +251,9 @@ def productivity(
     fam = model_family(options.model)
     if decomposition is None and declared.form.name == "difference" and fam.score_kind == "efficiency":
         _warn_difference_of_scores(alias, fam)
-    if bootstrap is not None:
+    if bootstrap is not None and scheme == "subsampling":
+        subsampling.check_supported(family_name=declared.name, group=group)
+    elif bootstrap is not None:
         malmquist_bootstrap.check_supported(family_name=declared.name, technology=technology, model=options.model,
                                             bad_outputs=dea.bad_outputs, super_efficiency=bool(super_efficiency),
                                             group=group)
@@ -271,7 +290,22 @@ def productivity(
                               ignore_index=True)
     parameters = first[main_rts].parameters
     boot = None
-    if bootstrap is not None:
+    if bootstrap is not None and scheme == "subsampling":
+        B, alpha, _, seed = boot_options
+        rate = subsampling.index_rate({r for problems in sides.values() for r in problems}, len(dea.inputs),
+                                      len(dea.outputs) + len(dea.bad_outputs))
+        pair_labels = pd.MultiIndex.from_arrays([panel.entity[pairs.b], panel.period[pairs.b]],
+                                                names=[panel.entity_name, panel.period_name])
+        boot_columns, boot = subsampling.subsampling_intervals(
+            estimator, panel, pair_labels, components, B=B, alpha=alpha, kappa=kappa, rate=rate,
+            null=0.0 if form.name == "difference" else 1.0, random_state=seed, progress=progress)
+        indices = indices.join(boot_columns)
+        indices["bootstrap_failed"] = indices["bootstrap_failed"].astype("Int64")
+        parameters = {**(parameters or {}), "bootstrap": {
+            "B": B, "alpha": alpha, "scheme": "subsampling", "kappa": boot.kappa, "m": boot.subsample_size,
+            "n": boot.n_entities, "rate": rate, "random_state": seed if isinstance(seed, int) else repr(seed),
+            "null": 0.0 if form.name == "difference" else 1.0, "method": subsampling.LABEL}}
+    elif bootstrap is not None:
         B, alpha, bandwidth, seed = boot_options
         bound = malmquist_bootstrap.ProductivityProblem(
             panel=panel, pairs=pairs, roles=roles, definition=definition, form=form, family=fam, options=options,
@@ -326,7 +360,7 @@ def _refuse_inapplicable(alias: str, declared: IndexSpec, model: str, **given) -
         value = values[name]
         if value is not None and value is not False:
             raise ValueError(message.format(index=alias, value=value, model=model,
-                                            theory=malmquist_bootstrap.THEORY))
+                                            theory=f"{malmquist_bootstrap.THEORY}; {subsampling.OFFERED}"))
 
 
 def _index_technology(alias: str, declared: IndexSpec, technology) -> str:
@@ -343,11 +377,27 @@ def _index_technology(alias: str, declared: IndexSpec, technology) -> str:
     return technology
 
 
-def _refuse_bootstrap_options(alpha, bandwidth, random_state) -> None:
-    """``alpha``, ``bandwidth`` and ``random_state`` only shape the bootstrap: without ``bootstrap=B`` they change
-    nothing, so a value other than the default is refused rather than recorded."""
+def _bootstrap_options(bootstrap, scheme, kappa, alpha, bandwidth, random_state) -> tuple:
+    """The checked options of ``bootstrap=B`` with its ``scheme``: ((B, alpha, bandwidth, seed), kappa)."""
+    if scheme not in PRODUCTIVITY_BOOTSTRAP_SCHEMES:
+        raise ValueError(f"scheme must be one of {PRODUCTIVITY_BOOTSTRAP_SCHEMES} for productivity() ('smoothed': "
+                         "Simar & Wilson 1999, radial Malmquist; 'subsampling': m out of n entities, the other "
+                         f"Malmquist-family indices), got {scheme!r}")
+    if scheme == "subsampling":
+        kappa = subsampling.check_options(kappa, bandwidth)
+        return malmquist_bootstrap.check_options(bootstrap, alpha, "silverman", random_state), kappa
+    if kappa is not None:
+        raise ValueError(f"kappa (m = n^kappa entities per subsample) belongs to scheme='subsampling', got "
+                         f"kappa={kappa!r} with scheme={scheme!r}")
+    return malmquist_bootstrap.check_options(bootstrap, alpha, bandwidth, random_state), None
+
+
+def _refuse_bootstrap_options(alpha, bandwidth, random_state, scheme, kappa) -> None:
+    """``alpha``, ``bandwidth``, ``random_state``, ``scheme`` and ``kappa`` only shape the bootstrap: without
+    ``bootstrap=B`` they change nothing, so a value other than the default is refused rather than recorded."""
     given = [name for name, value, default in (("alpha", alpha, 0.05), ("bandwidth", bandwidth, "silverman"),
-                                               ("random_state", random_state, None))
+                                               ("random_state", random_state, None), ("scheme", scheme, "smoothed"),
+                                               ("kappa", kappa, None))
              if not (value is default or (isinstance(value, type(default)) and value == default)
                      or (isinstance(value, str) and isinstance(default, str) and value.lower() == default))]
     if given:
