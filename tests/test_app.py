@@ -104,6 +104,10 @@ CASES = {
                 lambda d: fr.network(d, nodes={"make": {"inputs": ["capital", "labour"]},
                                                "sell": {"outputs": ["value_added"]}},
                                      links=[{"from": "make", "to": "sell", "column": "energy"}], model="sbm")),
+    "test-returns-to-scale": ({"inputs": X, "outputs": Y, "B": "19", "random_state": "5"},
+                              lambda d: fr.test_returns_to_scale(d, X, Y, B=19, random_state=5)),
+    "test-independence": ({"inputs": X, "outputs": Y, "B": "19", "random_state": "5"},
+                          lambda d: fr.test_independence(d, X, Y, B=19, random_state=5)),
 }
 
 
