@@ -29,6 +29,7 @@ from . import engine
 from ._text import format_labels
 from .data import DEAData, zero_error
 from .models import family as model_family
+from .models import restrictions
 from .models.base import Layout, ModelSpec
 from .models.registry import Constants, ModelOptions
 from .options import DIRECTIONS
@@ -190,7 +191,12 @@ class Problem:
             if idle:     # a weight that changes nothing is said so, never taken silently as if it had effect
                 warnings.warn(f"weights on {idle} have no effect: the {self.options.model} score with these options "
                               f"counts only {names}", UserWarning, stacklevel=2)
-        self.constants = Constants(scale=scale, small=small, bad_cap=bad_cap, weights=weights)
+        extra = self.options.extra
+        fixed = restrictions.fixed_mask(extra, d.inputs, d.outputs, d.bad_outputs)
+        ratios = (restrictions.ratio_columns(extra["weight_bounds"], d.inputs, d.outputs, d.bad_outputs, scale)
+                  if "weight_bounds" in extra else None)
+        self.constants = Constants(scale=scale, small=small, bad_cap=bad_cap, weights=weights, fixed=fixed,
+                                   ratio_columns=ratios)
         self.means = M.mean(axis=0)
         self.rows = self._scaled(M, self.direction_data)
         if self.row_costs is not None:

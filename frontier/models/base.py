@@ -383,15 +383,18 @@ def envelopment_blocks(layout: Layout, rts: str, bads_weak: bool, slack_cost: np
     return blocks
 
 
-def max_slack_cost(layout: Layout, disposability: str, scale: np.ndarray) -> np.ndarray:
+def max_slack_cost(layout: Layout, disposability: str, scale: np.ndarray, fixed: np.ndarray | None = None) -> np.ndarray:
     """Per-variable column cost of the max-slack second stage (radial, DDF): minimising
     ``sum_j lambda_j data_j @ cost`` maximises the input excess, output shortfall and (unless bad outputs are
-    weakly disposable, where their rows are equalities) bad-output excess, each variable divided by ``scale``."""
+    weakly disposable, where their rows are equalities) bad-output excess, each variable divided by ``scale``.
+    The slacks of non-discretionary variables (``fixed``, a mask) are left out (Banker & Morey 1986)."""
     cost = np.zeros(layout.d)
     cost[layout.inputs] = scale[layout.inputs]
     cost[layout.goods] = -scale[layout.goods]
     if disposability != "weak":
         cost[layout.bads] = scale[layout.bads]
+    if fixed is not None:
+        cost[fixed] = 0.0
     return cost
 
 
@@ -469,6 +472,10 @@ class MaxSlackStage(Stage):
         return prev["status"] == "optimal"
 
     def settled(self, prev, data0, duals):
+        if self.n_extra_cols > 1:
+            # own columns besides the score (an assurance region's) take part in the rows: a binding row may still
+            # leave the reference combination short of the moved point, so no DMU is settled by its duals
+            return np.zeros(len(prev["status"]), dtype=bool)
         rows = self.slack_rows
         with np.errstate(invalid="ignore"):
             share = np.abs(duals[:, rows]) * np.abs(data0[:, rows])

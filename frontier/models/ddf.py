@@ -42,19 +42,25 @@ import numpy as np
 from .base import (DISPOSABILITY, INF, Layout, MaxSlackStage, ModelSpec, Stage, StageOutput, bad_row_bounds,
                    convexity_bounds, envelopment_blocks, max_slack_cost, multipliers_from_duals)
 from .registry import ModelFamily, register
+from .restrictions import FIXED_OPTIONS, refuse_all_fixed
 
 
 class _Directional(Stage):
     """Envelopment rows with a direction; data0 rows are [data (d), direction (d)]."""
 
     def __init__(self, layout: Layout, rts: str, disposability: str, n_extra_cols: int, super_eff: bool,
-                 bad_cap: np.ndarray, name: str):
+                 bad_cap: np.ndarray, name: str, fixed: np.ndarray | None = None):
         blocks = envelopment_blocks(layout, rts, disposability == "weak")
         extra_rows = layout.s2 if disposability == "apz" else 0
         # the score LPs keep their row duals: the multipliers behind the shadow prices of bad outputs
         super().__init__(d=layout.d, blocks=blocks, convexity=rts != "crs", n_extra_rows=extra_rows,
                          n_extra_cols=n_extra_cols, exclude_self=super_eff, name=name, keep_duals=True)
         self.layout, self.rts, self.disposability, self.bad_cap = layout, rts, disposability, bad_cap
+        self.fixed = np.zeros(layout.d, dtype=bool) if fixed is None else fixed
+
+    def direction(self, data0):
+        """Each DMU's direction g (k x d), 0 on the non-discretionary variables (Banker & Morey 1986)."""
+        return np.where(self.fixed, 0.0, data0[:, self.layout.d: 2 * self.layout.d])
 
     def envelopment_rows(self, data0):
         L, k = self.layout, data0.shape[0]
@@ -96,13 +102,13 @@ class _Directional(Stage):
 
 
 class DDFScore(_Directional):
-    def __init__(self, layout, rts, disposability, super_eff, bad_cap):
-        super().__init__(layout, rts, disposability, 1, super_eff, bad_cap, "score")
+    def __init__(self, layout, rts, disposability, super_eff, bad_cap, fixed=None):
+        super().__init__(layout, rts, disposability, 1, super_eff, bad_cap, "score", fixed)
 
     def beta_column(self, data0):
         L = self.layout
         p = self.envelopment_rows(data0)
-        g = data0[:, L.d: 2 * L.d]
+        g = self.direction(data0)
         p.extra_matrix[:, : L.d, 0] = g * self.direction_signs()
         if self.disposability == "apz":
             first = L.d + int(self.convexity)
@@ -128,12 +134,12 @@ class DDFScore(_Directional):
     def moved(self, data0, score):
         """The point after the directional move, (x0 - beta g_x, y0 + beta g_y, b0 - beta g_b)."""
         L = self.layout
-        return data0[:, : L.d] - score[:, None] * data0[:, L.d: 2 * L.d] * self.direction_signs()
+        return data0[:, : L.d] - score[:, None] * self.direction(data0) * self.direction_signs()
 
 
 class NDDFScore(_Directional):
-    def __init__(self, layout, rts, disposability, weights, bad_cap):
-        super().__init__(layout, rts, disposability, layout.d, False, bad_cap, "score")
+    def __init__(self, layout, rts, disposability, weights, bad_cap, fixed=None):
+        super().__init__(layout, rts, disposability, layout.d, False, bad_cap, "score", fixed)
         self.weights = weights
 
     def always_feasible(self, in_reference):
@@ -145,7 +151,7 @@ class NDDFScore(_Directional):
     def patch(self, data0, prev):
         L = self.layout
         p = self.envelopment_rows(data0)
-        g = data0[:, L.d: 2 * L.d]
+        g = self.direction(data0)
         own = np.arange(L.d)
         p.extra_matrix[:, own, own] = g * self.direction_signs()
         if self.disposability == "apz":
@@ -159,7 +165,7 @@ class NDDFScore(_Directional):
 
     def decode(self, sol, data0, prev):
         L = self.layout
-        x, g = data0[:, : L.d], data0[:, L.d: 2 * L.d]
+        x, g = data0[:, : L.d], self.direction(data0)
         betas = sol.extras
         moved = x - betas * g * self.direction_signs()
         slacks = moved - sol.sums
@@ -176,15 +182,18 @@ class NDDFScore(_Directional):
 
 
 def build_ddf(layout: Layout, *, rts: str, disposability: str, super_efficiency: bool, bad_cap: np.ndarray,
-              scale: np.ndarray) -> ModelSpec:
-    score = DDFScore(layout, rts, disposability, super_efficiency, bad_cap)
-    stages = [score, MaxSlackStage(score, max_slack_cost(layout, disposability, scale), disposability == "weak")]
+              scale: np.ndarray, fixed: np.ndarray | None = None) -> ModelSpec:
+    """The DDF stages; ``fixed`` (a mask): the non-discretionary variables, direction 0 and no max-slack term."""
+    score = DDFScore(layout, rts, disposability, super_efficiency, bad_cap, fixed)
+    stages = [score, MaxSlackStage(score, max_slack_cost(layout, disposability, scale, fixed), disposability == "weak")]
     return ModelSpec(stages=stages, d=layout.d,
                      description="radial directional distance function, score = beta (0 = efficient)")
 
 
-def build_nddf(layout: Layout, *, rts: str, disposability: str, weights: np.ndarray, bad_cap: np.ndarray) -> ModelSpec:
-    stages = [NDDFScore(layout, rts, disposability, weights, bad_cap)]
+def build_nddf(layout: Layout, *, rts: str, disposability: str, weights: np.ndarray, bad_cap: np.ndarray,
+               fixed: np.ndarray | None = None) -> ModelSpec:
+    """The NDDF stage; ``fixed`` (a mask): the non-discretionary variables, direction 0 (their beta held at 0)."""
+    stages = [NDDFScore(layout, rts, disposability, weights, bad_cap, fixed)]
     unscored = "; variables weighted 0 are not scored: their betas, slacks and targets are NaN" \
         if (weights == 0).any() else ""
     return ModelSpec(stages=stages, d=layout.d, description="non-radial directional distance function, score = "
@@ -202,26 +211,30 @@ def moved_columns(layout: Layout, options) -> np.ndarray:
 
 
 def _build_ddf(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
+    refuse_all_fixed(constants.fixed, moved_columns(layout, options), "ddf", f"direction {options.direction!r}")
     return build_ddf(layout, rts=options.rts, disposability=options.bad_disposability,
-                     super_efficiency=super_efficiency, bad_cap=constants.bad_cap, scale=constants.scale)
+                     super_efficiency=super_efficiency, bad_cap=constants.bad_cap, scale=constants.scale,
+                     fixed=constants.fixed)
 
 
 def _build_nddf(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
+    refuse_all_fixed(constants.fixed, moved_columns(layout, options), "nddf", f"direction {options.direction!r}")
     return build_nddf(layout, rts=options.rts, disposability=options.bad_disposability, weights=constants.weights,
-                      bad_cap=constants.bad_cap)
+                      bad_cap=constants.bad_cap, fixed=constants.fixed)
 
 
 DDF = register(ModelFamily(
     name="ddf", label="radial directional distance function (Chambers, Chung & Färe 1996; Chung et al. 1997)",
     short_name="DDF", build=_build_ddf, disposabilities=DISPOSABILITY, directional=True,
     productivity_direction="output", super_efficiency=True, score_kind="inefficiency", shadow_prices=True,
-    distance_function="directional",
+    distance_function="directional", model_options=dict(FIXED_OPTIONS),
     convention="directional distance beta: 0 = efficient, larger = more inefficient (negative = outside)",
 ))
 NDDF = register(ModelFamily(
     name="nddf", label="non-radial directional distance function (Zhou, Ang & Wang 2012)", short_name="NDDF",
     build=_build_nddf, disposabilities=DISPOSABILITY, directional=True, productivity_direction="output",
     weights="raw", score_kind="inefficiency", has_betas=True, shadow_prices=True, counted=moved_columns,
+    model_options=dict(FIXED_OPTIONS),
     super_efficiency_note="with beta >= 0 an efficient DMU has no feasible point once it leaves its reference set",
     convention="non-radial directional distance sum w_v beta_v: 0 = efficient, larger = more inefficient",
 ))

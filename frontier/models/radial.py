@@ -38,6 +38,7 @@ import numpy as np
 from .base import (INF, Layout, MaxSlackStage, ModelSpec, Stage, StageOutput, bad_row_bounds, convexity_bounds,
                    envelopment_blocks, max_slack_cost, multipliers_from_duals)
 from .registry import ModelFamily, register
+from .restrictions import FIXED_OPTIONS, WEIGHT_OPTIONS, refuse_all_fixed
 
 ORIENTATIONS = ("input", "output")
 
@@ -45,29 +46,40 @@ ORIENTATIONS = ("input", "output")
 class RadialScore(Stage):
     """Stage 1: the radial score. One own column (theta or phi)."""
 
-    def __init__(self, layout: Layout, rts: str, orientation: str, disposability: str, super_eff: bool):
+    def __init__(self, layout: Layout, rts: str, orientation: str, disposability: str, super_eff: bool,
+                 fixed: np.ndarray | None = None, ratio_columns: np.ndarray | None = None):
         blocks = envelopment_blocks(layout, rts, disposability == "weak")
+        ratio_columns = np.zeros((0, layout.d)) if ratio_columns is None else ratio_columns
         # the score LP keeps its row duals: the multiplier form's weights (res.multipliers)
         super().__init__(d=layout.d, blocks=blocks, convexity=rts != "crs", n_extra_rows=0,
-                         n_extra_cols=1, exclude_self=super_eff, name="score", keep_duals=True)
+                         n_extra_cols=1 + len(ratio_columns), exclude_self=super_eff, name="score", keep_duals=True)
         self.layout, self.rts, self.orientation, self.disposability = layout, rts, orientation, disposability
+        self.fixed = np.zeros(layout.d, dtype=bool) if fixed is None else fixed
+        self.ratio_columns = ratio_columns
+
+    def scaled_side(self) -> np.ndarray:
+        """The mask of the variables the score scales: the oriented side's, the fixed ones left out."""
+        L = self.layout
+        side = L.mask(inputs=True) if self.orientation == "input" else L.mask(goods=True)
+        return side & ~self.fixed
 
     def rows_and_column(self, data0: np.ndarray):
         L, k = self.layout, data0.shape[0]
         p = self.empty_patch(k)
         x0, y0, b0 = data0[:, L.inputs], data0[:, L.goods], data0[:, L.bads]
+        p.row_upper[:, L.inputs] = x0
+        p.row_lower[:, L.goods] = y0
+        scaled = np.flatnonzero(self.scaled_side())     # X'lambda <= theta x0 (Y'lambda >= phi y0) on these rows
         if self.orientation == "input":
-            p.row_upper[:, L.inputs] = 0.0
-            p.extra_matrix[:, L.inputs, 0] = -x0
-            p.row_lower[:, L.goods] = y0
+            p.row_upper[:, scaled] = 0.0
         else:
-            p.row_upper[:, L.inputs] = x0
-            p.row_lower[:, L.goods] = 0.0
-            p.extra_matrix[:, L.goods, 0] = -y0
+            p.row_lower[:, scaled] = 0.0
+        p.extra_matrix[:, scaled, 0] = -data0[:, scaled]
         p.row_lower[:, L.bads], p.row_upper[:, L.bads] = bad_row_bounds(self.disposability, b0)
         if self.convexity:
             p.row_lower[:, L.d], p.row_upper[:, L.d] = convexity_bounds(self.rts)
         p.extra_lower[:, 0] = -INF
+        p.extra_matrix[:, : L.d, 1:] = self.ratio_columns.T     # the assurance region's columns, pi >= 0, cost 0
         return p
 
     def patch(self, data0, prev):
@@ -91,33 +103,37 @@ class RadialScore(Stage):
 
     def moved(self, data0, score):
         """The radially contracted (input) or expanded (output) point, from which the slacks are measured."""
-        L = self.layout
-        point = data0[:, : L.d].copy()
-        side = L.inputs if self.orientation == "input" else L.goods
+        point = data0[:, : self.layout.d].copy()
+        side = self.scaled_side()
         point[:, side] *= score[:, None]
         return point
 
 
 def build(layout: Layout, *, rts: str, orientation: str, disposability: str, super_efficiency: bool,
-          scale: np.ndarray) -> ModelSpec:
+          scale: np.ndarray, fixed: np.ndarray | None = None, ratio_columns: np.ndarray | None = None) -> ModelSpec:
+    """The radial stages; ``fixed`` (a mask) the non-discretionary variables, ``ratio_columns`` the assurance
+    region's envelopment columns (:mod:`frontier.models.restrictions`)."""
     if orientation not in ORIENTATIONS:
         raise ValueError(f"radial models take orientation 'input' or 'output', got {orientation!r}")
     if disposability not in ("weak", "strong"):
         raise ValueError(f"radial models take bad_disposability 'weak' or 'strong', got {disposability!r}")
-    score = RadialScore(layout, rts, orientation, disposability, super_efficiency)
-    stages = [score, MaxSlackStage(score, max_slack_cost(layout, disposability, scale), disposability == "weak")]
+    side = layout.mask(inputs=orientation == "input", goods=orientation == "output")
+    refuse_all_fixed(fixed, side, f"radial ({orientation} oriented)", f"the {orientation}s")
+    score = RadialScore(layout, rts, orientation, disposability, super_efficiency, fixed, ratio_columns)
+    stages = [score, MaxSlackStage(score, max_slack_cost(layout, disposability, scale, fixed), disposability == "weak")]
     what = "theta (input, <= 1 unless super-efficient)" if orientation == "input" else "phi (output, >= 1)"
     return ModelSpec(stages=stages, d=layout.d, description=f"radial DEA, score = {what}")
 
 
 def _build_family(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
     return build(layout, rts=options.rts, orientation=options.orientation, disposability=options.bad_disposability,
-                 super_efficiency=super_efficiency, scale=constants.scale)
+                 super_efficiency=super_efficiency, scale=constants.scale, fixed=constants.fixed,
+                 ratio_columns=constants.ratio_columns)
 
 
 FAMILY = register(ModelFamily(
     name="radial", label="radial DEA (CCR / BCC, Andersen-Petersen super-efficiency)", short_name="radial",
     build=_build_family, orientations=ORIENTATIONS, disposabilities=("weak", "strong"), super_efficiency=True,
-    output_expansion=("output",), distance_function="shephard",
+    output_expansion=("output",), distance_function="shephard", model_options={**FIXED_OPTIONS, **WEIGHT_OPTIONS},
     convention="radial score: input orientation theta <= 1 (1 = efficient); output orientation phi >= 1",
 ))

@@ -69,6 +69,7 @@ import numpy as np
 from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, StageOutput, convexity_bounds, dominance_sense,
                    multipliers_from_duals, nonnegative_slacks)
 from .registry import ModelFamily, register
+from .restrictions import FIXED_OPTIONS, refuse_all_fixed
 
 ORIENTATIONS = ("nonoriented", "input", "output")
 EFFICIENT_TOL = 1e-6
@@ -232,10 +233,12 @@ class SBMScore(_SBMStage):
 class SuperSBMScore(_SBMStage):
     """Tone's (2002) super-SBM with bad outputs, slack form, linearised (t >= 1 automatically)."""
 
-    def __init__(self, layout, rts, orientation, weights, zeros, small, only_where_efficient: bool):
+    def __init__(self, layout, rts, orientation, weights, zeros, small, only_where_efficient: bool,
+                 fixed: np.ndarray | None = None):
         super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1 + layout.s1,
                          exclude_self=True, name="super")
         self.only_where_efficient = only_where_efficient
+        self.fixed = np.zeros(layout.d, dtype=bool) if fixed is None else fixed
         self.keep_duals = True      # the row duals are the super-SBM dual's weights (res.multipliers)
 
     def objective_range(self, in_reference):
@@ -271,6 +274,7 @@ class SuperSBMScore(_SBMStage):
             p.extra_upper[:, 1 + L.m: 1 + L.d] = 0.0
         if self.orientation == "output":
             p.extra_upper[:, 1: 1 + L.m] = 0.0
+        p.extra_upper[:, 1 + np.flatnonzero(self.fixed)] = 0.0     # a fixed variable stays at its observed level
         return p
 
     def decode(self, sol, data0, prev):
@@ -305,16 +309,23 @@ def divided_columns(layout: Layout, orientation: str) -> np.ndarray:
 
 
 def build(layout: Layout, *, rts: str, orientation: str, super_efficiency: bool, weights: np.ndarray,
-          zeros: str, small: np.ndarray, score_outside: bool = False) -> ModelSpec:
+          zeros: str, small: np.ndarray, score_outside: bool = False, fixed: np.ndarray | None = None) -> ModelSpec:
     """The SBM stages. ``super_efficiency`` adds the super-SBM stage for efficient DMUs, which leave their
     own reference set. ``score_outside`` adds it (without self-exclusion when ``super_efficiency`` is False)
     so that observations outside the reference technology get delta >= 1 instead of an infeasible LP, as
-    the cross-period distances of a productivity index need (Tone 2004)."""
+    the cross-period distances of a productivity index need (Tone 2004). ``fixed`` (a mask): the
+    non-discretionary variables, whose terms leave the ratio (weight 0: the remaining terms' weights are normalised
+    over them), so their rows keep a costless slack, an inequality; super-SBM holds them at their level."""
     if orientation not in ORIENTATIONS:
         raise ValueError(f"SBM takes orientation 'nonoriented', 'input' or 'output', got {orientation!r}")
+    if fixed is not None:
+        refuse_all_fixed(fixed, divided_columns(layout, orientation), f"SBM ({orientation})",
+                         "the variables its ratio counts")
+        weights = np.where(fixed, 0.0, weights)
     stages: list[Stage] = [SBMScore(layout, rts, orientation, weights, zeros, small)]
     if super_efficiency or score_outside:
-        super_stage = SuperSBMScore(layout, rts, orientation, weights, zeros, small, only_where_efficient=True)
+        super_stage = SuperSBMScore(layout, rts, orientation, weights, zeros, small, only_where_efficient=True,
+                                    fixed=fixed)
         super_stage.exclude_self = bool(super_efficiency)
         stages.append(super_stage)
     what = "hybrid SBM / super-SBM (rho < 1 inefficient, delta >= 1 efficient)" if super_efficiency else "rho in (0, 1]"
@@ -323,14 +334,15 @@ def build(layout: Layout, *, rts: str, orientation: str, super_efficiency: bool,
 
 def _build_family(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
     return build(layout, rts=options.rts, orientation=options.orientation, super_efficiency=super_efficiency,
-                 weights=constants.weights, zeros=options.zeros, small=constants.small, score_outside=score_outside)
+                 weights=constants.weights, zeros=options.zeros, small=constants.small, score_outside=score_outside,
+                 fixed=constants.fixed)
 
 
 FAMILY = register(ModelFamily(
     name="sbm", label="slacks-based measure (Tone 2001; bad outputs Tone 2004), hybrid super-SBM (Tone 2002)",
     short_name="SBM", build=_build_family, orientations=ORIENTATIONS, weights="relative", super_efficiency=True,
     productivity_super_efficiency=True,         # the super-SBM ML / GML of applied work
-    slack_shares=True,
+    slack_shares=True, model_options=dict(FIXED_OPTIONS),
     convention="SBM score rho in (0, 1], 1 = efficient; with super-efficiency delta >= 1 for efficient DMUs",
     divides_by=lambda layout, options: divided_columns(layout, options.orientation),
     counted=lambda layout, options: divided_columns(layout, options.orientation),

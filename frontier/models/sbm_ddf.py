@@ -28,6 +28,7 @@ from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, StageOutput, c
                    multipliers_from_duals)
 from .ddf import moved_columns
 from .registry import ModelFamily, register
+from .restrictions import FIXED_OPTIONS, refuse_all_fixed
 
 
 def default_weights(layout: Layout) -> np.ndarray:
@@ -38,11 +39,16 @@ def default_weights(layout: Layout) -> np.ndarray:
 
 
 class SBMDDFScore(Stage):
-    def __init__(self, layout: Layout, rts: str, weights: np.ndarray):
+    def __init__(self, layout: Layout, rts: str, weights: np.ndarray, fixed: np.ndarray | None = None):
         block = ReferenceBlock(layout.mask(True, True, True), dominance_sense(layout, True), rts != "crs")
         super().__init__(d=layout.d, blocks=[block], convexity=rts != "crs", n_extra_rows=0,
                          n_extra_cols=layout.d, exclude_self=False, name="score", keep_duals=True)
         self.layout, self.rts, self.weights = layout, rts, weights
+        self.fixed = np.zeros(layout.d, dtype=bool) if fixed is None else fixed
+
+    def direction(self, data0):
+        """Each DMU's direction g (k x d), 0 on the non-discretionary variables: their slack earns nothing."""
+        return np.where(self.fixed, 0.0, data0[:, self.layout.d: 2 * self.layout.d])
 
     def always_feasible(self, in_reference):
         return in_reference       # the DMU itself with every slack 0 is a feasible point
@@ -53,7 +59,7 @@ class SBMDDFScore(Stage):
     def patch(self, data0, prev):
         L = self.layout
         p = self.empty_patch(data0.shape[0])
-        x, g = data0[:, : L.d], data0[:, L.d: 2 * L.d]
+        x, g = data0[:, : L.d], self.direction(data0)
         p.row_lower[:, : L.d] = x
         p.row_upper[:, : L.d] = x
         own = np.arange(L.d)
@@ -68,7 +74,7 @@ class SBMDDFScore(Stage):
 
     def decode(self, sol, data0, prev):
         L = self.layout
-        x, g = data0[:, : L.d], data0[:, L.d: 2 * L.d]
+        x, g = data0[:, : L.d], self.direction(data0)
         s = sol.extras
         betas = np.where(g > 0, s / np.where(g > 0, g, 1.0), 0.0)
         betas[~np.isfinite(s)] = np.nan
@@ -79,13 +85,16 @@ class SBMDDFScore(Stage):
                            multipliers=weights, omega=omega, intensity_scale=np.ones(len(sol.status)))
 
 
-def build(layout: Layout, *, rts: str, weights: np.ndarray) -> ModelSpec:
-    return ModelSpec(stages=[SBMDDFScore(layout, rts, weights)], d=layout.d,
+def build(layout: Layout, *, rts: str, weights: np.ndarray, fixed: np.ndarray | None = None) -> ModelSpec:
+    """The SBM-DDF stage; ``fixed`` (a mask): the non-discretionary variables, whose terms are left out."""
+    return ModelSpec(stages=[SBMDDFScore(layout, rts, weights, fixed)], d=layout.d,
                      description="SBM directional distance function, score = sum_v w_v s_v / g_v (0 = efficient)")
 
 
 def _build_family(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
-    return build(layout, rts=options.rts, weights=constants.weights)
+    refuse_all_fixed(constants.fixed, moved_columns(layout, options), "sbm_ddf",
+                     f"direction {options.direction!r}")
+    return build(layout, rts=options.rts, weights=constants.weights, fixed=constants.fixed)
 
 
 def _divides_by(layout: Layout, options) -> np.ndarray | None:
@@ -97,7 +106,7 @@ def _divides_by(layout: Layout, options) -> np.ndarray | None:
 FAMILY = register(ModelFamily(
     name="sbm_ddf", label="SBM directional distance function (Fukuyama & Weber 2009)", short_name="SBM-DDF",
     build=_build_family, directional=True, weights="relative", score_kind="inefficiency", has_betas=True,
-    shadow_prices=True,
+    shadow_prices=True, model_options=dict(FIXED_OPTIONS),
     default_weights=default_weights, divides_by=_divides_by, counted=moved_columns,
     super_efficiency_note="with its equality constraints an efficient DMU has no feasible point once it leaves "
                           "its reference set",
