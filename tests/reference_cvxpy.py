@@ -756,3 +756,68 @@ def network_sbm(nodes, links, o, *, orientation="nonoriented", rts=None, weights
         return status, (1.0 / (1.0 + best) if status == "optimal" else np.nan)
     cons.append(t + sum(out_terms) == 1)
     return _solve(cp.Minimize(t - sum(in_terms)), cons)
+
+
+# ----------------------------------------------------------------------------------------------------
+# non-discretionary variables (Banker & Morey 1986) and assurance regions (Thompson et al. 1990)
+# ----------------------------------------------------------------------------------------------------
+
+def radial_fixed(X, Y, o, *, rts="crs", orientation="input", fixed_inputs=(), fixed_outputs=()):
+    """Banker-Morey radial score: theta scales the discretionary inputs only (X_D'l <= theta x_D0,
+    X_F'l <= x_F0, Y'l >= y0); output orientation alike with phi on the discretionary outputs."""
+    n, m = X.shape
+    fi = np.isin(np.arange(m), list(fixed_inputs))
+    fo = np.isin(np.arange(Y.shape[1]), list(fixed_outputs))
+    lam, score = cp.Variable(n, nonneg=True), cp.Variable()
+    if orientation == "input":
+        cons = [X[:, ~fi].T @ lam <= score * X[o, ~fi], Y.T @ lam >= Y[o]]
+        if fi.any():
+            cons.append(X[:, fi].T @ lam <= X[o, fi])
+        objective = cp.Minimize(score)
+    else:
+        cons = [X.T @ lam <= X[o], Y[:, ~fo].T @ lam >= score * Y[o, ~fo]]
+        if fo.any():
+            cons.append(Y[:, fo].T @ lam >= Y[o, fo])
+        objective = cp.Maximize(score)
+    return _solve(objective, cons + _rts(cp.sum(lam), rts))
+
+
+def sbm_fixed(X, Y, o, *, rts="crs", orientation="nonoriented", fixed_inputs=(), fixed_outputs=()):
+    """SBM with non-discretionary variables: the ratio averages the discretionary terms only,
+    rho = (1 - mean_{i in D} s_i / x_i0) / (1 + mean_{r in D} s_r / y_r0); a fixed variable's row keeps its slack
+    (an inequality) but the slack earns nothing. Solved as the fractional program's Charnes-Cooper LP."""
+    n, m = X.shape
+    s = Y.shape[1]
+    di = ~np.isin(np.arange(m), list(fixed_inputs))
+    do = ~np.isin(np.arange(s), list(fixed_outputs))
+    wi = np.where(di, 1.0 / di.sum(), 0.0) if orientation != "output" else np.zeros(m)
+    wo = np.where(do, 1.0 / do.sum(), 0.0) if orientation != "input" else np.zeros(s)
+    t, L = cp.Variable(nonneg=True), cp.Variable(n, nonneg=True)
+    Sm, Sp = cp.Variable(m, nonneg=True), cp.Variable(s, nonneg=True)
+    cons = [X.T @ L + Sm == t * X[o], Y.T @ L - Sp == t * Y[o], t + (wo / Y[o]) @ Sp == 1]
+    return _solve(cp.Minimize(t - (wi / X[o]) @ Sm), cons + _rts(cp.sum(L), rts, t))
+
+
+def radial_assurance_region(X, Y, o, bounds, *, rts="crs", orientation="input"):
+    """The radial multiplier form with an assurance region (type I): bounds is a list of (i, k, lower, upper,
+    side) with side "input" (lower <= v_i / v_k <= upper) or "output" (on u_i / u_k), written as the linear
+    constraints lower v_k <= v_i <= upper v_k. theta = max u'y0 - omega s.t. v'x0 = 1 (input);
+    phi = min v'x0 + omega s.t. u'y0 = 1 (output); v'x_j - u'y_j + omega >= 0 for every j, omega = 0 under CRS,
+    free under VRS. Returns (status, score, v, u)."""
+    n, m = X.shape
+    v, u = cp.Variable(m, nonneg=True), cp.Variable(Y.shape[1], nonneg=True)
+    omega = cp.Variable() if rts == "vrs" else 0.0
+    if rts not in ("crs", "vrs"):
+        raise ValueError(rts)
+    cons = [X @ v - Y @ u + omega >= 0]
+    for i, k, lower, upper, side in bounds:
+        w = v if side == "input" else u
+        if upper is not None:
+            cons.append(w[i] <= upper * w[k])
+        if lower is not None:
+            cons.append(w[i] >= lower * w[k])
+    if orientation == "input":
+        status, score = _solve(cp.Maximize(Y[o] @ u - omega), cons + [X[o] @ v == 1])
+    else:
+        status, score = _solve(cp.Minimize(X[o] @ v + omega), cons + [Y[o] @ u == 1])
+    return status, score, v.value, u.value
