@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
+from .._text import check_lang, label
 from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, model_name, row_line
 
 
@@ -186,11 +187,12 @@ def bootstrap_export(res: BootstrapResult, extra: dict | None = None) -> io.Expo
 
 
 def plot_bootstrap(res, path=None, *, ax=None, title: str | None = None, sort_by: str = "bias_corrected",
-                   figsize=None):
+                   lang: str = "en", figsize=None):
     """Bootstrap estimates of :func:`frontier.bootstrap`, one DMU per x position sorted by ``sort_by``
     (``"bias_corrected"`` or ``"score"``): the (1 - alpha) interval as a vertical bar, the DEA score and the
     bias-corrected score as markers, the efficient score as a dashed line. DMUs without estimates are counted in the
-    axis label. Returns the Figure."""
+    axis label. ``lang="zh"``: the labels in Simplified Chinese (:data:`frontier._text.ZH`). Returns the Figure."""
+    check_lang(lang)
     if not isinstance(res, BootstrapResult):
         raise TypeError(f"plot_bootstrap needs a BootstrapResult, got {type(res).__name__}")
     if sort_by not in ("bias_corrected", "score"):
@@ -203,12 +205,13 @@ def plot_bootstrap(res, path=None, *, ax=None, title: str | None = None, sort_by
     x = np.arange(len(ok))
     level = f"{100 * (1 - res.alpha):g}%"
     ax.vlines(x, ok["lower"], ok["upper"], color=colors[0], alpha=0.55, lw=2.2 if len(ok) <= 80 else 1.0,
-              label=f"{level} interval")
+              label=label("{level} interval", lang, level=level))
     small = len(ok) > 80
-    ax.plot(x, ok["score"], ls="none", marker="o", ms=2.5 if small else 4, color=colors[1], label="DEA score")
+    ax.plot(x, ok["score"], ls="none", marker="o", ms=2.5 if small else 4, color=colors[1],
+            label=label("DEA score", lang))
     ax.plot(x, ok["bias_corrected"], ls="none", marker="D", ms=2.5 if small else 4, color=colors[2],
-            label="bias-corrected")
-    ax.axhline(1.0, color="0.45", lw=0.9, ls="--", zorder=0, label="efficient")
+            label=label("bias-corrected", lang))
+    ax.axhline(1.0, color="0.45", lw=0.9, ls="--", zorder=0, label=label("efficient", lang))
     if len(ok) <= 40:
         ax.set_xticks(x)
         names = ok.index if res.ids is None else \
@@ -216,12 +219,14 @@ def plot_bootstrap(res, path=None, *, ax=None, title: str | None = None, sort_by
         ax.set_xticklabels([str(v) for v in names], rotation=60, ha="right", fontsize=8)
     else:
         ax.set_xticks([])
-    ax.set_xlabel(f"DMUs sorted by {sort_by.replace('_', '-')} score"
-                  + (f"; {missing} without estimates not shown" if missing else ""))
+    ax.set_xlabel(label("DMUs sorted by bias-corrected score" if sort_by == "bias_corrected" else
+                        "DMUs sorted by DEA score", lang)
+                  + (label("; {missing} without estimates not shown", lang, missing=missing) if missing else ""))
     name = f"{model_name(res.spec)} ({res.spec['rts'].upper()})"
-    ax.set_ylabel("input efficiency theta (1 = efficient)" if res.spec["orientation"] == "input"
-                  else "output expansion phi (1 = efficient)")
-    ax.set_title(default_title(title, f"{name}: bootstrap (B = {res.B}), n = {len(e)}"), fontsize=11)
+    ax.set_ylabel(label("input efficiency theta (1 = efficient)" if res.spec["orientation"] == "input"
+                        else "output expansion phi (1 = efficient)", lang))
+    ax.set_title(default_title(title, label("{name}: bootstrap (B = {B}), n = {n}", lang, name=name, B=res.B,
+                                            n=len(e))), fontsize=11)
     legend_on_top(ax)
     ax.grid(True, axis="y", alpha=0.3)
     return finish(fig, path)

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from .. import io
-from .._plotting import colors as palette, figure, finish
+from .._plotting import colors as palette, default_title, figure, finish
+from .._text import check_lang, label
 from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
 
 STATISTICS = {"ratio_of_means": "mean(F0) / mean(F_VRS) (Simar & Wilson 2002, eq. 4.6; npsf's)",
@@ -177,18 +178,21 @@ class IndependenceTestResult(_TestReport):
                          title=f"frontier test_independence: {self.orientation} ({self.rts})")
 
 
-def plot_null_distribution(res, path=None, *, ax=None, title: str | None = None, figsize=None):
-    """The bootstrap distribution of the statistic under H0 (histogram) and its value on the data (a line)."""
+def plot_null_distribution(res, path=None, *, lang: str = "en", ax=None, title: str | None = None, figsize=None):
+    """The bootstrap distribution of the statistic under H0 (histogram) and its value on the data (a line).
+    ``lang="zh"``: the labels in Simplified Chinese (:data:`frontier._text.ZH`). Returns the Figure."""
+    check_lang(lang)
     colors = palette()
     fig, (ax,) = figure(ax, path, figsize or (7, 4.2))
     values = res.replicates.dropna().to_numpy()
     ax.hist(values, bins=max(10, int(np.sqrt(len(values)))), color=colors[0], alpha=0.7,
-            label=f"bootstrap under H0 (B = {len(values)})")
-    ax.axvline(res.value, color=colors[1], linewidth=2, label=f"data: {res.value:.4g}, p = {res.p_value:.3f}")
-    ax.set_xlabel(f"statistic ({res.test['statistic'].iloc[0]})")
-    ax.set_ylabel("replicates")
+            label=label("bootstrap under H0 (B = {B})", lang, B=len(values)))
+    ax.axvline(res.value, color=colors[1], linewidth=2,
+               label=label("data: {value:.4g}, p = {p:.3f}", lang, value=res.value, p=res.p_value))
+    ax.set_xlabel(label("statistic ({statistic})", lang, statistic=res.test["statistic"].iloc[0]))
+    ax.set_ylabel(label("replicates", lang))
     ax.legend(frameon=False, fontsize=9)
-    ax.set_title(title or f"H0: {res.test['H0'].iloc[0]}", fontsize=10)
+    ax.set_title(default_title(title, label("H0: {H0}", lang, H0=res.test["H0"].iloc[0])), fontsize=10)
     ax.grid(True, alpha=0.3)
     return finish(fig, path)
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish
+from .._text import check_lang, label
 from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
 
 VARIANTS = {"simple": "the optimal weights the solver returns (Sexton, Silkman & Hogan 1986)",
@@ -115,20 +116,23 @@ class CrossEfficiencyResult(SummaryViews, FileExports):
                          extra_tables=extra_tables, title=f"frontier cross_efficiency: {self.variant}")
 
 
-def plot_cross_efficiency(res: CrossEfficiencyResult, path=None, *, ax=None, title: str | None = None,
-                          figsize=None):
-    """Each DMU's CCR score against its mean cross-efficiency, sorted by rank. Returns the Figure."""
+def plot_cross_efficiency(res: CrossEfficiencyResult, path=None, *, lang: str = "en", ax=None,
+                          title: str | None = None, figsize=None):
+    """Each DMU's CCR score against its mean cross-efficiency, sorted by rank.
+    ``lang="zh"``: the labels in Simplified Chinese (:data:`frontier._text.ZH`). Returns the Figure."""
+    check_lang(lang)
     t = res.table.sort_values("rank")
     colors = palette()
     fig, (ax,) = figure(ax, path, figsize or (max(6.0, 0.25 * len(t) + 2), 4.6))
     x = np.arange(len(t))
-    ax.bar(x, t["ccr"], color=colors[0], alpha=0.35, label="CCR score (self-appraisal)")
-    ax.plot(x, t["cross_efficiency"], "o", color=colors[1], label="mean cross-efficiency")
+    ax.bar(x, t["ccr"], color=colors[0], alpha=0.35, label=label("CCR score (self-appraisal)", lang))
+    ax.plot(x, t["cross_efficiency"], "o", color=colors[1], label=label("mean cross-efficiency", lang))
     ax.set_xticks(x)
     ax.set_xticklabels([str(i) for i in t.index], rotation=90, fontsize=7)
-    ax.set_ylabel("efficiency")
+    ax.set_ylabel(label("efficiency", lang))
     ax.legend(fontsize=8)
-    ax.set_title(default_title(title, f"cross-efficiency ({res.variant}), n = {len(t)}"), fontsize=10)
+    ax.set_title(default_title(title, label("cross-efficiency ({variant}), n = {n}", lang,
+                                            variant=label(res.variant, lang), n=len(t))), fontsize=10)
     ax.grid(True, axis="y", alpha=0.3)
     return finish(fig, path)
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
+from .._text import check_lang, label, word
 from .base import FileExports, Specification, Summary, SummaryViews, row_line
 
 SOURCE = "dynamic SBM with carry-overs (Tone & Tsutsui 2010, Omega 38); bad outputs as in SBM (Tone 2004)"
@@ -121,9 +122,11 @@ class DynamicResult(SummaryViews, FileExports):
                          title=f"frontier dynamic: {s['orientation']} {s['rts']}")
 
 
-def plot_terms(res: DynamicResult, path=None, *, ax=None, title: str | None = None, entities=None, figsize=None):
+def plot_terms(res: DynamicResult, path=None, *, ax=None, title: str | None = None, entities=None, lang: str = "en",
+               figsize=None):
     """The term efficiencies over time: the mean across entities with the interquartile band, or the ``entities``'
-    own lines. Returns the Figure."""
+    own lines. ``lang="zh"``: the labels in Simplified Chinese (:data:`frontier._text.ZH`). Returns the Figure."""
+    check_lang(lang)
     colors = palette()
     fig, (ax,) = figure(ax, path, figsize or (7, 4.6))
     terms = res.terms
@@ -133,14 +136,15 @@ def plot_terms(res: DynamicResult, path=None, *, ax=None, title: str | None = No
             ax.plot(x, terms.loc[name].to_numpy(), marker="o", ms=3.5, color=colors[k % len(colors)], label=str(name))
     else:
         ax.fill_between(x, terms.quantile(0.25).to_numpy(), terms.quantile(0.75).to_numpy(), color=colors[0],
-                        alpha=0.2, label="interquartile range")
-        ax.plot(x, terms.mean().to_numpy(), marker="o", ms=3.5, color=colors[0], label="mean term efficiency")
+                        alpha=0.2, label=label("interquartile range", lang))
+        ax.plot(x, terms.mean().to_numpy(), marker="o", ms=3.5, color=colors[0],
+                label=label("mean term efficiency", lang))
     ax.set_xticks(x)
     ax.set_xticklabels([str(c) for c in terms.columns])
-    ax.set_xlabel(str(terms.columns.name or "period"))
-    ax.set_ylabel("term efficiency (1 = efficient)")
+    ax.set_xlabel(word(terms.columns.name or "period", lang))
+    ax.set_ylabel(label("term efficiency (1 = efficient)", lang))
     legend_on_top(ax)
-    ax.set_title(default_title(title, f"dynamic SBM term efficiencies, n = {len(terms)}"), fontsize=10)
+    ax.set_title(default_title(title, label("dynamic SBM term efficiencies, n = {n}", lang, n=len(terms))), fontsize=10)
     ax.grid(True, alpha=0.3)
     return finish(fig, path)
 

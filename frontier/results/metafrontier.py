@@ -10,6 +10,7 @@ import pandas as pd
 from .. import io
 from .._plotting import (annotate_counts, colors as palette, default_title, figure, finish, legend_on_top, n_range,
                          period_axis, sorted_periods)
+from .._text import check_lang, label, word
 from ..models import family as model_family
 from .base import (FileExports, Specification, Summary, SummaryViews, export_header, export_spec_rows,
                    export_parameter_rows, leading_columns, model_name, row_line, spec_rows)
@@ -173,7 +174,8 @@ def metafrontier_export(res, extra: dict | None = None) -> io.Export:
 # the figure
 # ----------------------------------------------------------------------------------------------------
 
-def plot_tgr(res, path=None, *, over: str = "group", ax=None, title: str | None = None, figsize=None):
+def plot_tgr(res, path=None, *, over: str = "group", lang: str = "en", ax=None, title: str | None = None,
+             figsize=None):
     """The technology gap of a :class:`~frontier.MetafrontierResult`: the TGR E*/E^g, or for the DDF family the
     gap D* - D^g.
 
@@ -181,8 +183,10 @@ def plot_tgr(res, path=None, *, over: str = "group", ax=None, title: str | None 
     with a defined gap (and how many are NaN). ``over="period"`` (results with ``period=``): the mean gap of
     each group in each period, one line per group, with ``n`` in the legend and written under every point.
     The means are those of ``res.by("group")`` / ``res.by("group_period")`` and the summary. The dashed line
-    is the metafrontier (TGR = 1, gap = 0), where the group frontier touches it. Returns the Figure.
+    is the metafrontier (TGR = 1, gap = 0), where the group frontier touches it. ``lang="zh"``: the labels in
+    Simplified Chinese (:data:`frontier._text.ZH`). Returns the Figure.
     """
+    check_lang(lang)
     if not isinstance(res, MetafrontierResult):
         raise TypeError(f"plot_tgr needs a MetafrontierResult, got {type(res).__name__}")
     if over not in ("group", "period"):
@@ -192,9 +196,12 @@ def plot_tgr(res, path=None, *, over: str = "group", ax=None, title: str | None 
     spec = res.spec
     gap = res.technology_gap.name
     on_meta = 1.0 if res.ratio else 0.0
-    ylabel = "TGR = E*/E^g (1 = on the metafrontier)" if res.ratio else "gap = D* - D^g (0 = on the metafrontier)"
-    what = "TGR" if res.ratio else "technology gap"
-    model = f"{model_name(spec)}, {spec['rts'].upper()}, {spec['meta']} metafrontier"
+    ylabel = label("TGR = E*/E^g (1 = on the metafrontier)" if res.ratio else
+                   "gap = D* - D^g (0 = on the metafrontier)", lang)
+    what = "TGR" if res.ratio else label("technology gap", lang)
+    model = label("{model}, {rts}, {meta} metafrontier", lang, model=model_name(spec), rts=spec["rts"].upper(),
+                  meta=label(spec["meta"], lang))
+    group = word(spec["group"], lang)
     colors = palette()
     values = res.technology_gap.astype(float)
     if over == "group":
@@ -208,7 +215,8 @@ def plot_tgr(res, path=None, *, over: str = "group", ax=None, title: str | None 
         ax.boxplot([data[i] for i in keep], positions=x[keep], widths=0.6, patch_artist=True,
                    boxprops=dict(facecolor=colors[0], alpha=0.35), medianprops=dict(color=colors[0], lw=2),
                    flierprops=dict(marker=".", ms=3, alpha=0.5))
-        ax.plot(x, table[gap].to_numpy(dtype=float), ls="none", marker="D", ms=6, color=colors[1], label="mean")
+        ax.plot(x, table[gap].to_numpy(dtype=float), ls="none", marker="D", ms=6, color=colors[1],
+                label=label("mean", lang))
         labels = []
         for g, m in zip(groups, members):
             nan = int(m.isna().sum())
@@ -216,8 +224,9 @@ def plot_tgr(res, path=None, *, over: str = "group", ax=None, title: str | None 
         ax.set_xticks(x)
         ax.set_xticklabels(labels)
         ax.set_xlim(-0.6, len(groups) - 0.4)
-        ax.set_xlabel(f"{spec['group']} (n = DMUs with a defined {gap})")
-        ax.set_title(default_title(title, f"{what} by {spec['group']} ({model})"), fontsize=11)
+        ax.set_xlabel(label("{group} (n = DMUs with a defined {gap})", lang, group=group, gap=gap))
+        ax.set_title(default_title(title, label("{what} by {group} ({model})", lang, what=what, group=group,
+                                                model=model)), fontsize=11)
     else:
         table = res.by("group_period")
         groups = list(pd.unique(table.index.get_level_values(0)))
@@ -235,9 +244,11 @@ def plot_tgr(res, path=None, *, over: str = "group", ax=None, title: str | None 
             counts.append(([pos[p] for p in periods], n.to_numpy(), color))
         annotate_counts(ax, counts)
         pname = res.periods.name if isinstance(res.periods.name, str) else "period"
-        ax.set_xlabel(f"{pname} ({spec.get('technology') or 'contemporaneous'} frontiers; n = DMUs per point)")
-        ax.set_title(default_title(title, f"mean {what} by {spec['group']} and {pname} ({model})"), fontsize=11)
-    ax.axhline(on_meta, color="0.45", lw=0.9, ls="--", zorder=0, label="metafrontier")
+        ax.set_xlabel(label("{period} ({technology} frontiers; n = DMUs per point)", lang, period=word(pname, lang),
+                            technology=label(spec.get("technology") or "contemporaneous", lang)))
+        ax.set_title(default_title(title, label("mean {what} by {group} and {period} ({model})", lang, what=what,
+                                                group=group, period=word(pname, lang), model=model)), fontsize=11)
+    ax.axhline(on_meta, color="0.45", lw=0.9, ls="--", zorder=0, label=label("metafrontier", lang))
     ax.set_ylabel(ylabel)
     ax.grid(True, axis="y", alpha=0.3)
     if over == "group":

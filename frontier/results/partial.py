@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
+from .._text import check_lang, label
 from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
 
 SOURCES = {"fdh": "free disposal hull (Deprins, Simar & Tulkens 1984)",
@@ -143,44 +144,52 @@ class PartialFrontierResult(SummaryViews, FileExports):
 
 
 def plot_partial_scores(res: PartialFrontierResult, path=None, *, ax=None, title: str | None = None, bins: int = 30,
-                        figsize=None):
+                        lang: str = "en", figsize=None):
     """A histogram of the scores, the frontier (1) dashed, the mean marked; super-efficient DMUs lie on the far
-    side of 1. Returns the Figure."""
+    side of 1. ``lang="zh"``: the labels in Simplified Chinese (:data:`frontier._text.ZH`). Returns the Figure."""
+    check_lang(lang)
     scores = res.scores.dropna().to_numpy()
     colors = palette()
     fig, (ax,) = figure(ax, path, figsize or (7, 4.6))
     ax.hist(scores, bins=bins, color=colors[0], alpha=0.75, edgecolor="white")
-    ax.axvline(1.0, color="0.45", lw=0.9, ls="--", label="frontier (1)")
-    ax.axvline(scores.mean(), color=colors[1], lw=1.6, label=f"mean {scores.mean():.3f}")
-    ax.set_xlabel("input efficiency theta" if res.orientation == "input" else "output efficiency phi")
-    ax.set_ylabel("number of DMUs")
+    ax.axvline(1.0, color="0.45", lw=0.9, ls="--", label=label("frontier (1)", lang))
+    ax.axvline(scores.mean(), color=colors[1], lw=1.6, label=label("mean {value:.3f}", lang, value=scores.mean()))
+    ax.set_xlabel(label("input efficiency theta" if res.orientation == "input" else "output efficiency phi", lang))
+    ax.set_ylabel(label("number of DMUs", lang))
     legend_on_top(ax)
-    ax.set_title(default_title(title, f"{NAMES[res.estimator]} {res.orientation} scores "
-                                      f"({res._settings_text()}), n = {len(res.scores)}"), fontsize=10)
+    ax.set_title(default_title(title, label("{estimator} {orientation} scores ({settings}), n = {n}", lang,
+                                            estimator=NAMES[res.estimator], orientation=label(res.orientation, lang),
+                                            settings=res._settings_text(), n=len(res.scores))), fontsize=10)
     ax.grid(True, axis="y", alpha=0.3)
     return finish(fig, path)
 
 
-def plot_outliers(res: PartialFrontierResult, path=None, *, ax=None, title: str | None = None, figsize=None):
+def plot_outliers(res: PartialFrontierResult, path=None, *, lang: str = "en", ax=None, title: str | None = None,
+                  figsize=None):
     """The outlier plot of Daraio & Simar (2007): the share of super-efficient DMUs against m (order-m) or alpha
     (order-alpha, and FDH). A share that stays well above 0 as m grows (alpha nears 1) points to outliers: DMUs
-    the full frontier would be built on. The result's own m or alpha is marked. Returns the Figure."""
+    the full frontier would be built on. The result's own m or alpha is marked.
+    ``lang="zh"``: the labels in Simplified Chinese (:data:`frontier._text.ZH`). Returns the Figure."""
+    check_lang(lang)
     curve = res.outliers
     by = "m" if "m" in curve.columns else "alpha"
     colors = palette()
     fig, (ax,) = figure(ax, path, figsize or (7, 4.6))
     ax.plot(curve[by], 100 * curve["share"], marker="o", ms=3.5, color=colors[0],
-            label="super-efficient DMUs" + (" (theta > 1)" if res.orientation == "input" else " (phi < 1)"))
+            label=label("super-efficient DMUs (theta > 1)" if res.orientation == "input" else
+                        "super-efficient DMUs (phi < 1)", lang))
     own = res.m if by == "m" else res.alpha
     if own is not None:
-        ax.axvline(own, color=colors[1], lw=1.2, ls=":", label=f"{by} = {own:g} (this result)")
+        ax.axvline(own, color=colors[1], lw=1.2, ls=":",
+                   label=label("{by} = {own:g} (this result)", lang, by=by, own=own))
     if by == "m":
         ax.set_xscale("log")
-    ax.set_xlabel(f"{by} ({'order-m, the same draws' if by == 'm' else 'order-alpha; 1 = FDH'})")
-    ax.set_ylabel(f"% of the {int(curve['n'].iloc[0])} DMUs")
+    ax.set_xlabel(label("m (order-m, the same draws)" if by == "m" else "alpha (order-alpha; 1 = FDH)", lang))
+    ax.set_ylabel(label("% of the {n} DMUs", lang, n=int(curve["n"].iloc[0])))
     ax.set_ylim(bottom=0)
     legend_on_top(ax)
-    ax.set_title(default_title(title, "partial frontiers: super-efficient DMUs (Daraio & Simar 2007)"), fontsize=11)
+    ax.set_title(default_title(title, label("partial frontiers: super-efficient DMUs (Daraio & Simar 2007)", lang)),
+                 fontsize=11)
     ax.grid(True, alpha=0.3)
     return finish(fig, path)
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
+from .._text import check_lang, label
 from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
 
 RULES = {"deap": "Färe, Grosskopf & Lovell: CRS = VRS -> crs; else NIRS = VRS -> drs; else irs (as DEAP)",
@@ -111,18 +112,22 @@ class ReturnsToScaleResult(SummaryViews, FileExports):
                          title=f"frontier returns_to_scale: {self.orientation} ({self.rule})")
 
 
-def plot_scale(res: ReturnsToScaleResult, path=None, *, ax=None, title: str | None = None, figsize=None):
-    """Scale efficiency against the VRS score, one marker per returns-to-scale class. Returns the Figure."""
+def plot_scale(res: ReturnsToScaleResult, path=None, *, lang: str = "en", ax=None, title: str | None = None,
+               figsize=None):
+    """Scale efficiency against the VRS score, one marker per returns-to-scale class.
+    ``lang="zh"``: the labels in Simplified Chinese (:data:`frontier._text.ZH`). Returns the Figure."""
+    check_lang(lang)
     colors = palette()
     fig, (ax,) = figure(ax, path, figsize or (7, 4.6))
     t = res.table
     for i, kind in enumerate(CLASSES):
         part = t[t["rts"] == kind]
         ax.scatter(part["vrs"], part["scale_efficiency"], s=18, color=colors[i], label=f"{kind} ({len(part)})")
-    ax.set_xlabel("VRS score " + ("theta" if res.orientation == "input" else "phi"))
-    ax.set_ylabel("scale efficiency")
+    ax.set_xlabel(label("VRS score theta" if res.orientation == "input" else "VRS score phi", lang))
+    ax.set_ylabel(label("scale efficiency", lang))
     legend_on_top(ax)
-    ax.set_title(default_title(title, f"returns to scale ({res.rule}), n = {len(t)}"), fontsize=10)
+    ax.set_title(default_title(title, label("returns to scale ({rule}), n = {n}", lang, rule=res.rule, n=len(t))),
+                 fontsize=10)
     ax.grid(True, alpha=0.3)
     return finish(fig, path)
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
+from .._text import check_lang, label
 from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
 from .efficiency import EfficiencyResult
 
@@ -152,20 +153,23 @@ class ThreeStageResult(SummaryViews, FileExports):
                          extra_tables=extra_tables, title=f"frontier three_stage: {s['model']}")
 
 
-def plot_change(res: ThreeStageResult, path=None, *, ax=None, title: str | None = None, figsize=None):
-    """Each DMU's stage-3 score against its stage-1 score, with the 45-degree line. Returns the Figure."""
+def plot_change(res: ThreeStageResult, path=None, *, lang: str = "en", ax=None, title: str | None = None,
+                figsize=None):
+    """Each DMU's stage-3 score against its stage-1 score, with the 45-degree line.
+    ``lang="zh"``: the labels in Simplified Chinese (:data:`frontier._text.ZH`). Returns the Figure."""
+    check_lang(lang)
     colors = palette()
     fig, (ax,) = figure(ax, path, figsize or (5.6, 5.2))
     t = res.table
-    ax.scatter(t["score_stage1"], t["score_stage3"], s=16, color=colors[0], label=f"DMUs ({len(t)})")
+    ax.scatter(t["score_stage1"], t["score_stage3"], s=16, color=colors[0], label=label("DMUs ({n})", lang, n=len(t)))
     both = pd.concat([t["score_stage1"], t["score_stage3"]]).dropna()
     if len(both):
         low, high = float(both.min()), float(both.max())
-        ax.plot([low, high], [low, high], color="grey", linewidth=1, label="no change")
-    ax.set_xlabel("stage 1 score (observed inputs)")
-    ax.set_ylabel("stage 3 score (adjusted inputs)")
+        ax.plot([low, high], [low, high], color="grey", linewidth=1, label=label("no change", lang))
+    ax.set_xlabel(label("stage 1 score (observed inputs)", lang))
+    ax.set_ylabel(label("stage 3 score (adjusted inputs)", lang))
     legend_on_top(ax)
-    ax.set_title(default_title(title, f"three-stage DEA, n = {len(t)}"), fontsize=10)
+    ax.set_title(default_title(title, label("three-stage DEA, n = {n}", lang, n=len(t))), fontsize=10)
     ax.grid(True, alpha=0.3)
     return finish(fig, path)
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import io
 from .._plotting import default_title, category_ticks, figure, finish
+from .._text import check_lang, label, word
 from ..models import family as model_family
 from .base import (FileExports, Specification, Summary, SummaryViews, export_header, export_parameter_rows,
                    export_spec_rows, model_name, row_line, spec_rows)
@@ -168,14 +169,17 @@ def window_export(res, extra: dict | None = None) -> io.Export:
 # the figure
 # ----------------------------------------------------------------------------------------------------
 
-def plot_windows(res, path=None, *, entities=None, ax=None, title: str | None = None, figsize=None):
+def plot_windows(res, path=None, *, entities=None, lang: str = "en", ax=None, title: str | None = None,
+                 figsize=None):
     """Window analysis (Charnes, Clark, Cooper & Golany 1985): one line per window over its periods.
 
     Without ``entities``, each line is the mean score over all entities of each period in that window (a
     failed LP is left out of the mean); with ``entities`` (a list of entity labels), one panel per entity shows
     its own rows of the paper's table. Where the lines of one period disagree, the period's score depends on
-    the window (the paper's "column view"). Returns the Figure.
+    the window (the paper's "column view"). ``lang="zh"``: the labels in Simplified Chinese
+    (:data:`frontier._text.ZH`). Returns the Figure.
     """
+    check_lang(lang)
     if not isinstance(res, WindowAnalysisResult):
         raise TypeError(f"plot_windows needs a WindowAnalysisResult, got {type(res).__name__}")
     spec = res.spec
@@ -184,7 +188,7 @@ def plot_windows(res, path=None, *, entities=None, ax=None, title: str | None = 
     x_of = {p: i for i, p in enumerate(periods)}
     efficient = model_family(spec.model).efficient_value(spec.orientation)
     if entities is None:
-        panels = [("all entities (mean)", res.scores.groupby(["window", per], sort=False)["score"].mean())]
+        panels = [(label("all entities (mean)", lang), res.scores.groupby(["window", per], sort=False)["score"].mean())]
     else:
         known = set(res.scores[ent])
         missing = [e for e in entities if e not in known]
@@ -199,13 +203,15 @@ def plot_windows(res, path=None, *, entities=None, ax=None, title: str | None = 
             axis.plot(xs, line.to_numpy(float), marker="o", ms=4, lw=1.4, label=str(w))
         axis.axhline(efficient, color="0.45", lw=0.9, ls="--", zorder=0)
         category_ticks(axis, np.arange(len(periods)), periods)
-        axis.set_xlabel(per)
+        axis.set_xlabel(word(per, lang))
         axis.set_title(name, fontsize=10)
         axis.grid(True, axis="y", alpha=0.3)
-    axes[0].set_ylabel("inefficiency (0 = efficient)" if efficient == 0 else "efficiency score (1 = efficient)")
-    axes[-1].legend(title="window", frameon=False, fontsize=8, loc="best")
-    fig.suptitle(default_title(title, f"Window analysis: {model_name(spec)} ({spec.rts.upper()}), width "
-                                      f"{spec.window}"), fontsize=11)
+    axes[0].set_ylabel(label("inefficiency (0 = efficient)" if efficient == 0 else "efficiency score (1 = efficient)",
+                             lang))
+    axes[-1].legend(title=label("window", lang), frameon=False, fontsize=8, loc="best")
+    fig.suptitle(default_title(title, label("Window analysis: {model} ({rts}), width {width}", lang,
+                                            model=model_name(spec), rts=spec.rts.upper(), width=spec.window)),
+                 fontsize=11)
     return finish(fig, path)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
+from .._text import check_lang, label, word
 from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
 
 STRATEGY = ("proportional reduction (Lins, Gomes, Soares de Mello & Soares de Mello 2003): a DMU's cut is shared "
@@ -102,20 +103,23 @@ class ZSGResult(SummaryViews, FileExports):
                          extra_tables={"rounds": history}, title=f"frontier zsg: {r}")
 
 
-def plot_allocation(res: ZSGResult, path=None, *, ax=None, title: str | None = None, figsize=None):
-    """The observed and the reallocated amount of every DMU, sorted by the ZSG efficiency. Returns the Figure."""
+def plot_allocation(res: ZSGResult, path=None, *, lang: str = "en", ax=None, title: str | None = None,
+                    figsize=None):
+    """The observed and the reallocated amount of every DMU, sorted by the ZSG efficiency.
+    ``lang="zh"``: the labels in Simplified Chinese (:data:`frontier._text.ZH`). Returns the Figure."""
+    check_lang(lang)
     colors = palette()
     fig, (ax,) = figure(ax, path, figsize or (8, 4.6))
     t = res.table.sort_values("zsg")
     x = np.arange(len(t))
-    ax.bar(x - 0.2, t["observed"], width=0.4, color=colors[0], label="observed")
-    ax.bar(x + 0.2, t["reallocated"], width=0.4, color=colors[1], label="reallocated")
+    ax.bar(x - 0.2, t["observed"], width=0.4, color=colors[0], label=label("observed", lang))
+    ax.bar(x + 0.2, t["reallocated"], width=0.4, color=colors[1], label=label("reallocated", lang))
     ax.set_xticks(x)
     ax.set_xticklabels([str(v) for v in t.index], rotation=90, fontsize=7)
-    ax.set_ylabel(res.reallocate)
+    ax.set_ylabel(word(res.reallocate, lang))
     legend_on_top(ax)
-    ax.set_title(default_title(title, f"ZSG reallocation of {res.reallocate} (DMUs by ZSG efficiency)"),
-                 fontsize=10)
+    ax.set_title(default_title(title, label("ZSG reallocation of {variable} (DMUs by ZSG efficiency)", lang,
+                                            variable=word(res.reallocate, lang))), fontsize=10)
     ax.grid(True, axis="y", alpha=0.3)
     return finish(fig, path)
 
