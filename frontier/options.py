@@ -11,7 +11,8 @@ model; the command line reads them from there.
 
 :data:`PARAMETERS` maps each keyword of the public functions (``efficiency``, ``productivity``,
 ``metafrontier``, ``window_analysis``, ``bootstrap``, ``economic``, ``second_stage``), and each table of a result
-that the command line offers (``shadow_prices``, ``factor_efficiency``, ``multipliers``; ``by`` of ``period_means``), to a :class:`Param`: its
+that the command line offers (``shadow_prices``, ``factor_efficiency``, ``multipliers``; ``by`` of ``period_means``),
+and each keyword of the figures it offers (``lang``), to a :class:`Param`: its
 kind of value, its choices (per analysis where they differ), its default (per analysis where it differs), its
 help in English and Chinese and its command-line flag. Tests keep the table equal to the functions' signatures.
 """
@@ -599,6 +600,13 @@ PARAMETERS: dict[str, Param] = _table(
           "weight_<variable>, omega and multiplier_status (res.multipliers)",
           "在效率得分旁写出乘数形式的权重（得分线性规划的对偶值，按数据原单位）：weight_<变量>、omega 与 "
           "multiplier_status"),
+    # ---- the figures (a keyword of every result's plots, not of the analyses): the command line offers it with
+    #      the plot options (frontier.cli.commands.PLOT_OPTIONS)
+    Param("lang", "choice",
+          "the language of the figures' titles, axis titles and legends: 'en' English (default) or 'zh' "
+          "Simplified Chinese (names such as GML, SBM, VRS and the data's own labels are kept)",
+          "图中标题、坐标轴标题与图例的语言：en 英文（默认）；zh 简体中文（GML、SBM、VRS 等名称及数据自身的标签保持不变）",
+          choices=LANGUAGES, default="en"),
     # ---- partial frontiers
     Param("estimator", "choice",
           "'order_m' (default): the expected frontier of m units drawn among those producing at least as much "

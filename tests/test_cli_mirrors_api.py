@@ -13,7 +13,7 @@ import pytest
 
 import frontier
 from frontier.cli import build_parser, main
-from frontier.cli.commands import COMMANDS
+from frontier.cli.commands import COMMANDS, PLOT_OPTIONS
 from frontier.cli.parser import CLI_OPTIONS, MODEL_OPTION, family_options
 from frontier.datasets import synthetic_city_panel
 from frontier.options import PARAMETERS
@@ -126,6 +126,7 @@ def test_every_option_is_a_keyword_or_the_command_lines_own(cmd):
     """An option is a keyword of the function, a family option, or declared as the command line's own (files,
     plots, messages): nothing is accepted without a place to go."""
     own = set(CLI_OPTIONS) | {plot.dest for plot in cmd.plots} | {"help", "file"} | set(cmd.result_options)
+    own |= set(PLOT_OPTIONS) if cmd.plots else set()                 # keywords of the figures (--lang)
     own |= {name for table in cmd.tables for name in (table.option, *table.takes)}
     for action in _subparser(cmd)._actions:
         dest = action.dest
@@ -319,3 +320,37 @@ def test_a_table_option_alone_is_refused_before_the_work(data_file, capsys):
     assert "--numeraire-price applies with --shadow-prices" in capsys.readouterr().err
     assert main(["efficiency", str(data_file), *BASE["efficiency"], "-b", "so2", "--shadow-prices", "value_added"]) == 2
     assert "DDF family" in capsys.readouterr().err
+
+
+#: what a plot of each command needs beyond BASE (few replicates; the periods of --plot-periods)
+PLOT_EXTRAS = {"bootstrap": ["--B", "20", "--seed", "1"], "partial-frontier": ["--B", "20", "--seed", "1"],
+               "metafrontier": ["--id", "city", "--period", "year"]}
+PLOTS = [(cmd, plot) for cmd in COMMANDS for plot in cmd.plots]
+
+
+@pytest.mark.parametrize("cmd, plot", PLOTS, ids=[f"{c.name}{p.flag}" for c, p in PLOTS])
+def test_lang_reaches_every_plot(cmd, plot, data_file, tmp_path, monkeypatch, capsys):
+    """`--lang zh` (options.PARAMETERS["lang"], offered by every command with plots) draws the figure's labels in
+    Chinese; without it they are English. Read back from the SVG's text."""
+    matplotlib = pytest.importorskip("matplotlib")
+    monkeypatch.setitem(matplotlib.rcParams, "svg.fonttype", "none")         # the labels as text in the file
+    action = {a.dest: a for a in _subparser(cmd)._actions}["lang"]
+    assert action.option_strings == [PARAMETERS["lang"].option] and tuple(action.choices) == ("en", "zh")
+    figures = {}
+    for lang in ("en", "zh"):
+        figures[lang] = tmp_path / f"{lang}.svg"
+        argv = [cmd.name, str(data_file), *BASE[cmd.name], *PLOT_EXTRAS.get(cmd.name, []), plot.flag,
+                str(figures[lang]), "-q"] + (["--lang", lang] if lang == "zh" else [])
+        assert main(argv) == 0, capsys.readouterr().err
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in figures["zh"].read_text(encoding="utf-8"))
+    english = any("\u4e00" <= ch <= "\u9fff" for ch in figures["en"].read_text(encoding="utf-8"))
+    assert chinese and not english
+
+
+def test_lang_only_with_plots(data_file, capsys):
+    """A command without figures has no --lang; one with figures refuses it without a plot option (it would
+    change nothing)."""
+    for cmd in COMMANDS:
+        assert ("lang" in {a.dest for a in _subparser(cmd)._actions}) == bool(cmd.plots), cmd.name
+    assert main(["efficiency", str(data_file), *BASE["efficiency"], "--lang", "zh"]) == 2
+    assert "--lang applies to the figures: give a plot option (--plot FILE.png)" in capsys.readouterr().err

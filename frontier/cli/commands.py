@@ -18,12 +18,15 @@ VARIABLES = ("inputs", "outputs", "bad_outputs")
 MODEL = ("model", "orientation", "rts", "super_efficiency", "bad_disposability", "direction", "weights", "zeros")
 ENGINE = ("n_jobs", "method", "chunk_size", "progress")
 BY = ("by", "by_output")       # a table of means by a grouping column of the data (the result's period_means)
+#: entries of ``options.PARAMETERS`` that are keywords of every figure: a command with plot options offers them too,
+#: and each :class:`Plot` passes those given to its drawing (:func:`figure_options`)
+PLOT_OPTIONS = ("lang",)
 
 
 @dataclass(frozen=True)
 class Plot:
-    """A plot option: ``draw(result, file, args, data)`` saves the figure (``data``: FILE as read); ``needs`` are
-    options it cannot do without."""
+    """A plot option: ``draw(result, file, args, data)`` saves the figure (``data``: FILE as read), with the
+    :data:`PLOT_OPTIONS` given (``**figure_options(args)``); ``needs`` are options it cannot do without."""
 
     flag: str
     help: str
@@ -177,19 +180,25 @@ def _plots():
     return plots
 
 
+def figure_options(args) -> dict:
+    """The keywords of the figure given on the command line (``--lang zh``): those not given are left to the
+    drawing's own defaults."""
+    return {name: getattr(args, name) for name in PLOT_OPTIONS if getattr(args, name, None) is not None}
+
+
 def _gtfp(res, file, args, data) -> None:
     entities = files.match_entities(args.plot_entities, res.indices.index.get_level_values(0)) \
         if args.plot_entities else None
     levels = res.cumulative(policy=args.chain) if args.chain != "propagate" else res
     if args.by and entities is None:                  # one line per group
-        _plots().plot_gtfp(levels, file, by=args.by, data=data)
+        _plots().plot_gtfp(levels, file, by=args.by, data=data, **figure_options(args))
         return
-    _plots().plot_gtfp(levels, file, entities=entities)
+    _plots().plot_gtfp(levels, file, entities=entities, **figure_options(args))
 
 
 def _windows(res, file, args, data) -> None:
     entities = files.match_entities(args.plot_entities, res.scores[res.spec.entity]) if args.plot_entities else None
-    _plots().plot_windows(res, file, entities=entities)
+    _plots().plot_windows(res, file, entities=entities, **figure_options(args))
 
 
 def _profit_direction_only(args) -> None:
@@ -512,7 +521,7 @@ COMMANDS = (
         tables=EFFICIENCY_TABLES, checks=(_shadow_prices_need_a_priced_output,),
         plots=(Plot("--plot", "save a plot of the score distribution (box plots per period with --period, else a "
                               "histogram) (.png, .pdf, .svg; needs matplotlib)",
-                    lambda res, file, args, data: _plots().plot_scores(res, file)),)),
+                    lambda res, file, args, data: _plots().plot_scores(res, file, **figure_options(args))),)),
     Command(
         "productivity", "productivity",
         help="productivity change (ML, GML, SML, Malmquist, Luenberger) and cumulative GTFP over a panel",
@@ -534,7 +543,7 @@ COMMANDS = (
                               "matplotlib)", _gtfp),
                Plot("--plot-decomposition", "save a plot of the index, efficiency change and technical change by "
                                             "period",
-                    lambda res, file, args, data: _plots().plot_decomposition(res, file))),
+                    lambda res, file, args, data: _plots().plot_decomposition(res, file, **figure_options(args)))),
         plot_entities=True),
     Command(
         "window", "window_analysis", help="classic window analysis (Charnes, Clark, Cooper & Golany 1985)",
@@ -566,10 +575,11 @@ COMMANDS = (
         keep_data=_copy_with_roles("group", "period"),
         plots=(Plot("--plot", "save box plots of the technology gap by group, with the mean and n of each group "
                               "(.png, .pdf, .svg; needs matplotlib)",
-                    lambda res, file, args, data: _plots().plot_tgr(res, file)),
+                    lambda res, file, args, data: _plots().plot_tgr(res, file, **figure_options(args))),
                Plot("--plot-periods", "with --period: save the mean technology gap of each group by period, n "
                                       "under every point",
-                    lambda res, file, args, data: _plots().plot_tgr(res, file, over="period"), needs=("period",)))),
+                    lambda res, file, args, data: _plots().plot_tgr(res, file, over="period", **figure_options(args)),
+                    needs=("period",)))),
     Command(
         "bootstrap", "bootstrap",
         help="bias-corrected radial efficiency scores and confidence intervals (Simar & Wilson 1998 bootstrap)",
@@ -587,7 +597,7 @@ COMMANDS = (
         saved=lambda args: "bootstrap estimates",
         plots=(Plot("--plot", "save a plot of the scores with their intervals, sorted (.png, .pdf, .svg; needs "
                               "matplotlib)",
-                    lambda res, file, args, data: _plots().plot_bootstrap(res, file)),)),
+                    lambda res, file, args, data: _plots().plot_bootstrap(res, file, **figure_options(args))),)),
     Command(
         "economic", "economic", help="cost, revenue or profit efficiency with technical and allocative parts",
         description="Cost, revenue or (Nerlovian) profit efficiency of every DMU at its prices, split into "
@@ -645,10 +655,10 @@ COMMANDS = (
         required=("inputs", "outputs"),
         keep_data=_copy_with_id, saved=lambda args: "scores",
         plots=(Plot("--plot", "save a histogram of the scores (.png, .pdf, .svg; needs matplotlib)",
-                    lambda res, file, args, data: res.draw("scores", file)),
+                    lambda res, file, args, data: res.draw("scores", file, **figure_options(args))),
                Plot("--plot-outliers", "save the outlier plot: the share of super-efficient DMUs against m or alpha "
                                        "(Daraio & Simar 2007)",
-                    lambda res, file, args, data: res.draw("outliers", file)))),
+                    lambda res, file, args, data: res.draw("outliers", file, **figure_options(args))))),
     Command(
         "returns-to-scale", "returns_to_scale",
         help="returns to scale of every DMU (irs / crs / drs), scale efficiency, scale elasticity and MPSS",
@@ -663,7 +673,7 @@ COMMANDS = (
         keep_data=_copy_with_id, saved=lambda args: "returns to scale",
         plots=(Plot("--plot", "save a plot of scale efficiency against the VRS score by returns to scale (.png, "
                               ".pdf, .svg; needs matplotlib)",
-                    lambda res, file, args, data: res.draw("scale", file)),)),
+                    lambda res, file, args, data: res.draw("scale", file, **figure_options(args))),)),
     Command(
         "test-returns-to-scale", "test_returns_to_scale",
         help="bootstrap test of H0 CRS (or NIRS) against VRS (Simar & Wilson 2002; npsf's nptestrts)",
@@ -702,7 +712,7 @@ COMMANDS = (
         keep_data=_copy_with_id, saved=lambda args: "cross-efficiencies",
         plots=(Plot("--plot", "save the CCR scores and mean cross-efficiencies by rank (.png, .pdf, .svg; needs "
                               "matplotlib)",
-                    lambda res, file, args, data: res.draw("ranking", file)),)),
+                    lambda res, file, args, data: res.draw("ranking", file, **figure_options(args))),)),
     Command(
         "dynamic", "dynamic",
         help="dynamic SBM with carry-overs between periods (Tone & Tsutsui 2010): overall and term efficiencies",
@@ -718,7 +728,7 @@ COMMANDS = (
         keep_data=_merge_panel("left"), saved=lambda args: "dynamic SBM scores",
         plots=(Plot("--plot", "save a plot of the term efficiencies over time (mean and interquartile band) "
                               "(.png, .pdf, .svg; needs matplotlib)",
-                    lambda res, file, args, data: res.draw("terms", file)),)),
+                    lambda res, file, args, data: res.draw("terms", file, **figure_options(args))),)),
     Command(
         "three-stage", "three_stage",
         help="three-stage DEA: scores purged of the environment and of noise by an SFA of every input slack",
@@ -733,7 +743,7 @@ COMMANDS = (
         keep_data=_copy_with_id, saved=lambda args: "three-stage results",
         plots=(Plot("--plot", "save a plot of the stage-3 against the stage-1 scores (.png, .pdf, .svg; needs "
                               "matplotlib)",
-                    lambda res, file, args, data: res.draw("change", file)),)),
+                    lambda res, file, args, data: res.draw("change", file, **figure_options(args))),)),
     Command(
         "zsg", "zsg",
         help="zero-sum-gains DEA: reallocate a fixed total (e.g. CO2 quotas) until every DMU is efficient",
@@ -747,7 +757,7 @@ COMMANDS = (
         keep_data=_copy_with_id, saved=lambda args: "allocation",
         plots=(Plot("--plot", "save a bar chart of the observed and reallocated amounts (.png, .pdf, .svg; needs "
                               "matplotlib)",
-                    lambda res, file, args, data: res.draw("allocation", file)),)),
+                    lambda res, file, args, data: res.draw("allocation", file, **figure_options(args))),)),
     Command(
         "network", "network",
         help="network DEA: relational (Kao & Hwang), additive two-stage (Chen et al.) or network SBM (Tone & Tsutsui)",

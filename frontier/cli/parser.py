@@ -10,6 +10,7 @@ import textwrap
 
 from ..models import REGISTRY, model_names
 from ..options import PARAMETERS, CHAIN_POLICIES
+from .commands import PLOT_OPTIONS
 
 EXIT_USAGE = 2
 MODEL_OPTION = "model_option_"          # the dest prefix of the registry's family options (``--epsilon``)
@@ -346,6 +347,8 @@ def add_command(sub, cmd, run) -> argparse.ArgumentParser:
         add_cli_option(files, name, taken)
     for plot in cmd.plots:
         files.add_argument(plot.flag, dest=plot.dest, metavar="FILE.png", help=plot.help)
+    for name in PLOT_OPTIONS if cmd.plots else ():
+        add_parameter(files, name, cmd.function)
     if cmd.plot_entities:
         add_cli_option(files, "plot_entities")
     add_cli_option(files, "quiet")

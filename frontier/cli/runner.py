@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 from . import files
+from .commands import figure_options
 from .parser import MODEL_OPTION
 
 ROLES = {"inputs": "input", "outputs": "output", "bad_outputs": "bad output"}   # column roles in error messages
@@ -127,8 +128,8 @@ def reference_rows(column: str, frame):
 
 
 def _check_before_reading(cmd, args) -> None:
-    """--technology chooses among the periods' frontiers, so it needs --period; a plot's own needs; a table's own
-    options only with the table; the command's own checks."""
+    """--technology chooses among the periods' frontiers, so it needs --period; a plot's own needs; --lang only
+    with a plot; a table's own options only with the table; the command's own checks."""
     from ..options import PARAMETERS
 
     optional_period = "period" in cmd.options and "period" not in cmd.required
@@ -138,6 +139,10 @@ def _check_before_reading(cmd, args) -> None:
         for need in plot.needs:
             if getattr(args, plot.dest) and getattr(args, need) is None:
                 raise ValueError(f"{plot.flag} needs --{need} (the column of periods)")
+    given_figure_options = [PARAMETERS[name].option for name in figure_options(args)]
+    if given_figure_options and not any(getattr(args, plot.dest) for plot in cmd.plots):
+        raise ValueError(f"{' '.join(given_figure_options)} applies to the figures: give a plot option "
+                         f"({' or '.join(plot.flag + ' FILE.png' for plot in cmd.plots)})")
     for table in cmd.tables:
         for name in table.takes:
             if getattr(args, name) is not None and not getattr(args, table.option):
