@@ -326,3 +326,16 @@ def test_index_names_come_from_the_declaration_carried_in_the_spec(gml):
     assert spec.alias == "gml" and spec.index_label == "Toy" and spec.index_name == "Toy (toy index, ratio form)"
     assert dict(gml.export().specification)["call"] == str(gml.spec.call)
     assert str(gml.spec.call).startswith("frontier.productivity(data, entity=")
+
+
+def test_every_export_opens_with_the_header_then_the_call():
+    """The result types' exports share one opening (results.base.export_header): software, created, the call that
+    reproduces the result. The efficiency bootstrap's export wrote no call (issue 27)."""
+    firms = synthetic_firms(20, seed=1).reset_index()
+    x, y = ["K", "L"], ["Y"]
+    made = [fr.bootstrap(firms, x, y, id="firm", B=10, random_state=1), fr.returns_to_scale(firms, x, y, id="firm"),
+            fr.cross_efficiency(firms, x, y, id="firm"), fr.partial_frontier(firms, x, y, estimator="fdh")]
+    for res in made:
+        keys = [key for key, _ in res.export().specification]
+        assert keys[:3] == ["software", "created", "call"] and keys.count("call") == 1, (type(res).__name__, keys)
+        assert dict(res.export().specification)["call"] == str(res.spec.call)

@@ -10,7 +10,8 @@ import pandas as pd
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
 from .._text import check_lang, label
-from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, model_name, row_line
+from .base import (FileExports, Specification, Summary, SummaryViews, export_header, leading_columns, model_name,
+                   row_line)
 
 
 SCHEME_TITLES = {"homogeneous": "smoothed homogeneous bootstrap with reflection (Simar & Wilson 1998, 2000)",
@@ -155,7 +156,7 @@ def bootstrap_export(res: BootstrapResult, extra: dict | None = None) -> io.Expo
     table = io.index_to_columns(res.to_frame(), has_ids=res.ids is not None)
     # 1 = advised, 0 = not, missing where there is no estimate (a nullable boolean does not reach every format)
     table["correction_advised"] = table["correction_advised"].to_numpy(dtype=float, na_value=np.nan)
-    rows = io.header_rows(extra)
+    rows = export_header(extra, spec.call)
     rows.append(("analysis", SCHEME_TITLES[res.scheme]))
     rows.append(("score", spec.get("description", "")))
     for key in ("model", "orientation", "rts", "period", "technology", "inputs", "outputs"):

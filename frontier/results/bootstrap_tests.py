@@ -11,7 +11,7 @@ import pandas as pd
 from .. import io
 from .._plotting import colors as palette, default_title, figure, finish
 from .._text import check_lang, label
-from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
+from .base import FileExports, Specification, Summary, SummaryViews, export_header, leading_columns, row_line
 
 STATISTICS = {"ratio_of_means": "mean(F0) / mean(F_VRS) (Simar & Wilson 2002, eq. 4.6; npsf's)",
               "mean_of_ratios": "mean(F0 / F_VRS) (Simar & Wilson 2002, eq. 4.5)",
@@ -55,15 +55,13 @@ class _TestReport(SummaryViews, FileExports):
 
     def _export_rows(self, extra) -> list[tuple]:
         s = self.spec
-        rows = io.header_rows(extra) + [
+        rows = export_header(extra, s.call) + [
             ("orientation", self.orientation), ("inputs", io.format_value(s["inputs"])),
             ("outputs", io.format_value(s["outputs"])), ("H0", self.test["H0"].iloc[0]),
             ("statistic", STATISTICS[self.test["statistic"].iloc[0]]), ("value", f"{self.value:.6g}"),
             ("p_value", f"{self.p_value:.6g}"), ("B", self.B), ("alpha", self.alpha),
             ("decision", self.test["decision"].iloc[0]),
             ("bandwidth", f"{self.bandwidth:.6g} ({self.bandwidth_rule})"), ("seed", str(self.random_state))]
-        if s.call is not None:
-            rows.append(("call", str(s.call)))
         return rows
 
 

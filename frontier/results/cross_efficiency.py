@@ -10,7 +10,7 @@ import pandas as pd
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish
 from .._text import check_lang, label
-from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
+from .base import FileExports, Specification, Summary, SummaryViews, export_header, leading_columns, row_line
 
 VARIANTS = {"simple": "the optimal weights the solver returns (Sexton, Silkman & Hogan 1986)",
             "aggressive": "aggressive secondary goal (Doyle & Green 1994)",
@@ -85,15 +85,13 @@ class CrossEfficiencyResult(SummaryViews, FileExports):
         """The per-DMU table, the matrix and the weights (or the game's history) as further tables."""
         s = self.spec
         table = io.index_to_columns(self.to_frame(), has_ids=self.ids is not None)
-        rows = io.header_rows(extra) + [
+        rows = export_header(extra, s.call) + [
             ("analysis", "cross-efficiency, input-oriented CRS (CCR) multiplier form"),
             ("variant", VARIANTS[self.variant]),
             ("inputs", io.format_value(s["inputs"])), ("outputs", io.format_value(s["outputs"]))]
         if self.variant == "game":
             rows += [("iterations", str(self.iterations)), ("converged", str(self.converged)),
                      ("tolerance", f"{self.tolerance:g}")]
-        if s.call is not None:
-            rows.append(("call", str(s.call)))
         desc = {"ccr": "CCR input-oriented score (the self-appraisal)",
                 "cross_efficiency": "mean cross-efficiency: the mean of the DMU's ratings by every DMU, itself "
                                     "included",

@@ -10,7 +10,7 @@ import pandas as pd
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
 from .._text import check_lang, label, word
-from .base import FileExports, Specification, Summary, SummaryViews, row_line
+from .base import FileExports, Specification, Summary, SummaryViews, export_header, row_line
 
 SOURCE = "dynamic SBM with carry-overs (Tone & Tsutsui 2010, Omega 38); bad outputs as in SBM (Tone 2004)"
 MEAN_OF_TERMS = {"input": "the period-weighted arithmetic mean of the term efficiencies",
@@ -98,7 +98,7 @@ class DynamicResult(SummaryViews, FileExports):
         entity x period term efficiencies and the overall scores as extra tables (Excel sheets)."""
         s = self.spec
         table = self.to_frame().reset_index()
-        rows = io.header_rows(extra)
+        rows = export_header(extra, s.call)
         rows += [("analysis", SOURCE), ("score", s["description"]), ("orientation", s["orientation"]),
                  ("rts", s["rts"]), ("inputs", io.format_value(s["inputs"])),
                  ("outputs", io.format_value(s["outputs"])), ("bad_outputs", io.format_value(s["bad_outputs"]))]
@@ -106,8 +106,6 @@ class DynamicResult(SummaryViews, FileExports):
                  for kind, cols in self.carry_overs.items() if cols]
         rows.append(("period weights", ", ".join(f"{p}={w:.6g}" for p, w in self.period_weights.items())))
         rows.append(("overall vs terms", MEAN_OF_TERMS[s["orientation"]]))
-        if s.call is not None:
-            rows.append(("call", str(s.call)))
         desc = {"term": "the period's (term) efficiency in (0, 1] within the entity's dynamic LP",
                 "overall": "the entity's overall dynamic SBM efficiency in (0, 1] over all periods",
                 "status": "the LP status of the entity (a score is NaN unless optimal)"}

@@ -16,7 +16,7 @@ import pandas as pd
 from .. import io
 from .._text import format_labels
 from ..panel import key_values
-from .base import warn_user
+from .base import export_header, warn_user
 
 #: what the exports and the docs say about rows without a group (one sentence, used by both)
 MISSING_GROUP_RULE = "rows whose group is missing are left out of every group (a warning says how many)"
@@ -123,10 +123,7 @@ def group_export(result, table: pd.DataFrame, by_name: str, how: str, descriptio
     labels as they are, Chinese included), the result's call, ``how`` the means are taken and the rule for rows
     without a group, and a description of every column."""
     flat = table.reset_index()
-    rows = io.header_rows(extra)
-    spec = result.spec
-    if spec.call is not None:
-        rows.append(("call", str(spec.call)))
+    rows = export_header(extra, result.spec.call)
     rows.append(("table", f"means by {by_name}" + (f" and {flat.columns[1]}" if table.index.nlevels > 1 else "")))
     rows.append(("means", how))
     rows.append(("missing group", MISSING_GROUP_RULE))

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import io
-from .base import FileExports, Summary, SummaryViews, row_line
+from .base import FileExports, Summary, SummaryViews, export_header, row_line
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class MalmquistBootstrap(SummaryViews, FileExports):
         """The replicates (:meth:`to_frame` with the index as leading columns), the technology pairs (an extra
         table), the settings as the specification and column descriptions."""
         table = self.to_frame().reset_index()
-        rows = io.header_rows(extra)
+        rows = export_header(extra, None)      # no call: made by the productivity call
         rows.append(("analysis", "smoothed bivariate bootstrap of Malmquist indices (Simar & Wilson 1999)"))
         rows += [(key, io.format_value(value)) for key, value in self.summary().rows]
         names = [c for c in table.columns[:2]]
@@ -186,7 +186,7 @@ class IndexSubsampling(SummaryViews, FileExports):
         """The replicates (:meth:`to_frame` with the index as leading columns), the subsamples (an extra table),
         the label and settings as the specification and column descriptions."""
         table = self.to_frame().reset_index()
-        rows = io.header_rows(extra)
+        rows = export_header(extra, None)      # no call: made by the productivity call
         rows.append(("analysis", self.label))
         rows += [(key, io.format_value(value)) for key, value in self.summary().rows]
         names = [c for c in table.columns[:2]]

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import io
 from ..models import family as model_family
-from .base import FileExports, Specification, Summary, SummaryViews, row_line
+from .base import FileExports, Specification, Summary, SummaryViews, export_header, row_line
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,7 @@ class NetworkResult(SummaryViews, FileExports):
         """The table (:meth:`to_frame` with the DMU first), the specification and column descriptions; the
         multipliers as an extra table (Excel sheet)."""
         spec, net = self.spec, self.spec.network
-        rows = io.header_rows(extra)
-        rows.append(("call", str(spec.call)))
+        rows = export_header(extra, spec.call)
         rows.append(("analysis", model_family(spec.model).label))
         rows.append(("score", spec.description))
         rows.append(("convention", model_family(spec.model).convention))

@@ -10,7 +10,7 @@ import pandas as pd
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
 from .._text import check_lang, label
-from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
+from .base import FileExports, Specification, Summary, SummaryViews, export_header, leading_columns, row_line
 
 SOURCES = {"fdh": "free disposal hull (Deprins, Simar & Tulkens 1984)",
            "order_m": "order-m frontier (Cazals, Florens & Simar 2002)",
@@ -119,7 +119,7 @@ class PartialFrontierResult(SummaryViews, FileExports):
         the specification, column descriptions, and the outlier curve as a second table (an Excel sheet)."""
         spec = self.spec
         table = io.index_to_columns(self.to_frame(), has_ids=self.ids is not None)
-        rows = io.header_rows(extra)
+        rows = export_header(extra, spec.call)
         rows.append(("analysis", SOURCES[self.estimator]))
         rows.append(("score", spec["description"]))
         rows.append(("orientation", self.orientation))
@@ -131,8 +131,6 @@ class PartialFrontierResult(SummaryViews, FileExports):
                 rows.append((key, str(value)))
         if self.estimator == "order_m":
             rows.append(("random_state", repr(self.random_state)))
-        if spec.call is not None:
-            rows.append(("call", str(spec.call)))
         desc = {"score": spec["description"],
                 "std_error": f"Monte Carlo standard error of the order-m score (B = {self.B} draws)",
                 "n_reference": "DMUs the score is taken over: producing at least as much (input orientation) or "

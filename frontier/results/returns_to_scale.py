@@ -9,7 +9,7 @@ import pandas as pd
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
 from .._text import check_lang, label
-from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
+from .base import FileExports, Specification, Summary, SummaryViews, export_header, leading_columns, row_line
 
 RULES = {"deap": "Färe, Grosskopf & Lovell: CRS = VRS -> crs; else NIRS = VRS -> drs; else irs (as DEAP)",
          "banker_thrall": "Banker & Thrall: max sum lambda < 1 -> irs; min sum lambda > 1 -> drs; else crs "
@@ -91,12 +91,10 @@ class ReturnsToScaleResult(SummaryViews, FileExports):
         s = self.spec
         table = io.index_to_columns(self.to_frame(), has_ids=self.ids is not None)
         score = "theta (<= 1)" if self.orientation == "input" else "phi (>= 1)"
-        rows = io.header_rows(extra) + [
+        rows = export_header(extra, s.call) + [
             ("analysis", "returns to scale, scale efficiency, scale elasticity and most productive scale size"),
             ("orientation", self.orientation), ("rule", RULES[self.rule]), ("tolerance", f"{self.tolerance:g}"),
             ("inputs", io.format_value(s["inputs"])), ("outputs", io.format_value(s["outputs"]))]
-        if s.call is not None:
-            rows.append(("call", str(s.call)))
         desc = {"crs": f"radial CRS (CCR) score {score}", "vrs": f"radial VRS (BCC) score {score}",
                 "nirs": f"radial NIRS score {score}",
                 "scale_efficiency": "scale efficiency: CRS / VRS (input) or VRS / CRS (output), in (0, 1]",

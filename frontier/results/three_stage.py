@@ -11,7 +11,7 @@ import pandas as pd
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
 from .._text import check_lang, label
-from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
+from .base import FileExports, Specification, Summary, SummaryViews, export_header, leading_columns, row_line
 from .efficiency import EfficiencyResult
 
 SEPARATION = ("E[u|e] (Jondrow et al. 1982; for the half-normal cost frontier Luo Dengyue 2012's formula), "
@@ -123,7 +123,7 @@ class ThreeStageResult(SummaryViews, FileExports):
         """The per-DMU table (:meth:`to_frame`), the second-stage coefficients and LR tests as extra tables."""
         s = self.spec
         table = io.index_to_columns(self.to_frame(), has_ids=self.ids is not None)
-        rows = io.header_rows(extra) + [
+        rows = export_header(extra, s.call) + [
             ("analysis", "three-stage DEA (Fried, Lovell, Schmidt & Yaisawarng 2002)"),
             ("model", s["description"]), ("inputs", io.format_value(s["inputs"])),
             ("outputs", io.format_value(s["outputs"])), ("environment", io.format_value(list(self.environment))),
@@ -132,8 +132,6 @@ class ThreeStageResult(SummaryViews, FileExports):
         if s["bad_outputs"]:
             rows.append(("bad_outputs", io.format_value(s["bad_outputs"])))
         rows += [(f"warning {k + 1}", text) for k, text in enumerate(self.warnings)]
-        if s.call is not None:
-            rows.append(("call", str(s.call)))
         desc = {"score_stage1": "stage-1 score (observed inputs)", "status_stage1": "stage-1 solver status",
                 "score_stage3": "stage-3 score (adjusted inputs)", "status_stage3": "stage-3 solver status",
                 "change": "score_stage3 - score_stage1"}

@@ -10,7 +10,7 @@ import pandas as pd
 from .. import io
 from .._plotting import default_title, colors as palette, figure, finish, legend_on_top
 from .._text import check_lang, label, word
-from .base import FileExports, Specification, Summary, SummaryViews, leading_columns, row_line
+from .base import FileExports, Specification, Summary, SummaryViews, export_header, leading_columns, row_line
 
 STRATEGY = ("proportional reduction (Lins, Gomes, Soares de Mello & Soares de Mello 2003): a DMU's cut is shared "
             "among the others in proportion to their amounts")
@@ -83,14 +83,12 @@ class ZSGResult(SummaryViews, FileExports):
         """The table (:meth:`to_frame`), the rounds as an extra table, the model and the total as the
         specification."""
         table = io.index_to_columns(self.to_frame(), has_ids=self.ids is not None)
-        rows = io.header_rows(extra) + [
+        rows = export_header(extra, self.spec.call) + [
             ("analysis", "zero-sum-gains DEA (Lins et al. 2003; Gomes & Lins 2008)"),
             ("model", self.spec["description"]), ("strategy", STRATEGY),
             ("inputs", io.format_value(self.spec["inputs"])), ("outputs", io.format_value(self.spec["outputs"])),
             ("reallocate", self.reallocate), ("total", f"{self.total:.17g}"), ("rounds", str(self.rounds)),
             ("converged", str(self.converged)), ("tolerance", f"{self.tolerance:g}")]
-        if self.spec.call is not None:
-            rows.append(("call", str(self.spec.call)))
         r = self.reallocate
         desc = {"radial": "radial input score on the observed data (CCR / BCC)",
                 "zsg": "ZSG efficiency (>= radial; 1 = efficient)", "observed": f"observed {r}",
