@@ -1,5 +1,6 @@
 """The worker pool: whether a parallel call starts joblib's workers (the ski-rental rule, ``settings.POOL_*``),
-solving in the calling process on threads meanwhile, and lost-worker errors."""
+solving in the calling process on threads meanwhile, the units of work on a Dask cluster (:func:`map_units_on_dask`:
+lost work resubmitted, Ctrl-C cancels), and lost-worker errors."""
 from __future__ import annotations
 
 import os
@@ -76,6 +77,10 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
     (``POOL_START_SECONDS``)."""
     from joblib import Parallel, delayed
 
+    client = active_dask_client()
+    if client is not None:
+        map_units_on_dask(client, units, finished)
+        return
     left = list(range(len(units)))
     if pool_is_cold():
         k = in_process_threads(units, left, n_jobs)
@@ -92,6 +97,69 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
     for i, answer in zip(left, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
         finished(i, answer)
     pool_started()
+
+
+def active_dask_client():
+    """The Dask client of joblib's active Dask backend (``parallel_config(backend="dask")`` with a ``Client`` made
+    before, or ``parallel_config(backend="dask", scheduler_host="tcp://host:8786")``), or None for any other
+    backend."""
+    from joblib.parallel import get_active_backend
+
+    backend = get_active_backend()[0]
+    return backend.client if type(backend).__name__ == "DaskDistributedBackend" else None
+
+
+def _held(value):
+    """A task that returns its argument: the reference sets go to the cluster as tasks of their own, so the scheduler
+    keeps them (once, in the task's definition) and recomputes them on another worker when the worker holding them
+    dies; data scattered to a worker (joblib's way) would be lost with it."""
+    return value
+
+
+def _solve_on_worker(spec, method, tasks, pieces, *references) -> list:
+    """Solve one unit of work on a Dask worker: :class:`WorkUnit` rebuilt from its chunks (``(reference, data0,
+    own)``, ``reference`` an index into ``references``, the ``(ref_data, plans)`` of :func:`_held` tasks)."""
+    return WorkUnit(spec, method, tasks, [references[r] + (data0, own) for r, data0, own in pieces]).solve()
+
+
+def map_units_on_dask(client, units: list[WorkUnit], finished) -> None:
+    """Solve every unit of work on the Dask cluster of ``client``, calling ``finished(i, answer)`` once per unit, in
+    the order the units end.
+
+    Each distinct reference set (with its pricing plans) is one :func:`_held` task and each unit one task that
+    depends on it, its own chunk of evaluated DMUs in its definition. Everything a unit needs can thus be recomputed
+    by the scheduler: when a worker dies, the units it was solving (and the reference sets and finished answers it
+    held) are computed again on the other workers, up to Dask's ``distributed.scheduler.allowed-failures`` deaths per
+    task (then ``KilledWorker``). An answer is taken once per unit, from its future, so a unit solved twice is still
+    counted once. Any exception here, a ``KeyboardInterrupt`` (Ctrl-C) included, cancels every task of the call
+    before it propagates, so no worker goes on with them (a unit already running ends its current LPs: a Python
+    thread cannot be stopped)."""
+    from distributed import as_completed
+
+    references, keys, pieces = [], {}, []
+    for unit in units:
+        light = []
+        for ref_data, plans, data0, own in unit.pieces:
+            key = (id(ref_data), id(plans))
+            if key not in keys:
+                keys[key] = len(references)
+                references.append(client.submit(_held, (ref_data, plans), pure=False))
+            light.append((keys[key], data0, own))
+        pieces.append(light)
+    futures = {}
+    try:
+        for i, (unit, light) in enumerate(zip(units, pieces)):
+            used = sorted({r for r, _, _ in light})
+            local = [(used.index(r), data0, own) for r, data0, own in light]
+            futures[client.submit(_solve_on_worker, unit.spec, unit.method, unit.tasks, local,
+                                  *[references[r] for r in used], pure=False)] = i
+        for future in as_completed(list(futures)):
+            finished(futures.pop(future), future.result())
+            future.release()
+    except BaseException:
+        client.cancel(list(futures) + references)
+        raise
+    client.cancel(references)
 
 
 LOST_WORKER_ERRORS = ("KilledWorker", "FutureCancelledError", "TerminatedWorkerError", "WorkerLostError")
