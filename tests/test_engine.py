@@ -3,6 +3,9 @@ larger data (including Farkas-certified infeasibility of restricted LPs), and th
 limits pricing never drops a column that pricing needs."""
 from __future__ import annotations
 
+import time
+import types
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -477,7 +480,9 @@ def test_a_cold_pool_starts_once_the_saving_is_worth_it(monkeypatch):
     monkeypatch.setattr(engine.settings, "POOL_START_SECONDS", np.inf)
     kept = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2, chunk_size=100)
     assert calls == [] and engine.pool._pool["forgone"] > 0
-    # the sum just below the start-up: the next call's saving passes it and that call starts the pool
+    # the sum just below the start-up: the next call's saving passes it and that call starts the pool (the start-up
+    # as on a quiet machine, whatever the load while the test runs)
+    monkeypatch.setattr(engine.pool, "pool_start_seconds", lambda wall, cpu: engine.settings.POOL_START_SECONDS)
     monkeypatch.setattr(engine.settings, "POOL_START_SECONDS", 100.0)
     engine.pool._pool["forgone"] = 100.0 - 1e-9
     started = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2, chunk_size=100)
@@ -486,6 +491,27 @@ def test_a_cold_pool_starts_once_the_saving_is_worth_it(monkeypatch):
     assert calls == [2, 2]
     for result in (kept, started, again):
         np.testing.assert_array_equal(result.scores.to_numpy(), serial.scores.to_numpy())
+
+
+def test_a_loaded_machine_makes_starting_workers_dearer(monkeypatch):
+    """The workers' start-up counts POOL_START_SECONDS divided by the share of a core the calling process got while
+    it solved its first units (issue 32: on a machine loaded by other jobs, n_jobs=2 at n = 3,000 started the
+    workers and took 1.38x as long as n_jobs=1). A saving that would start the pool on a quiet machine keeps the
+    call in the process when the process got a twentieth of a core; the results are the serial run's."""
+    assert engine.pool.pool_start_seconds(2.0, 2.0) == engine.settings.POOL_START_SECONDS
+    assert engine.pool.pool_start_seconds(2.0, 3.0) == engine.settings.POOL_START_SECONDS     # two threads
+    assert engine.pool.pool_start_seconds(2.0, 0.5) == 4 * engine.settings.POOL_START_SECONDS
+    calls = _recorded_parallel(monkeypatch)
+    monkeypatch.setitem(engine.pool._pool, "warm_until", 0.0)
+    df, inputs, outputs, bads = firms(engine.settings.PARALLEL_MIN, 6)
+    serial = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=1, chunk_size=100)
+    monkeypatch.setattr(engine.settings, "POOL_START_SECONDS", 100.0)
+    monkeypatch.setitem(engine.pool._pool, "forgone", 100.0 - 1e-9)     # the next saving passes a quiet start-up
+    loaded = types.SimpleNamespace(perf_counter=time.perf_counter, monotonic=time.monotonic, process_time=lambda: 0.0)
+    monkeypatch.setattr(engine.pool, "time", loaded)                     # no processor time: a loaded machine
+    kept = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2, chunk_size=100)
+    assert calls == [] and engine.pool._pool["forgone"] > 100.0
+    np.testing.assert_array_equal(kept.scores.to_numpy(), serial.scores.to_numpy())
 
 
 def test_only_the_loky_pool_is_cold(monkeypatch):

@@ -27,6 +27,15 @@ def pool_started() -> None:
     _pool.update(warm_until=time.monotonic() + settings.POOL_IDLE_SECONDS, forgone=0.0)
 
 
+def pool_start_seconds(wall: float, cpu: float) -> float:
+    """What starting the workers would cost now: ``POOL_START_SECONDS`` (measured on the quiet 2-core machine),
+    divided by the share of a core this process got while it solved for ``wall`` seconds of wall time using ``cpu``
+    seconds of processor time (all its threads). On a machine loaded by other jobs the new interpreters' imports get
+    that share too, and the workers add no free core: the work has to save that much more to pay for them."""
+    share = min(1.0, cpu / wall) if wall > 0 else 1.0
+    return settings.POOL_START_SECONDS / max(share, 0.05)
+
+
 def start_pool(n_jobs: int = -1) -> None:
     """Start joblib's worker pool now (and count it as running), so that the calls that follow use it at once: for
     a session that will make many parallel calls, or a benchmark timing calls on running workers."""
@@ -74,7 +83,8 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
     """Solve every unit of work, calling ``finished(i, answer)`` as unit ``i`` ends: on joblib's workers, except that
     a call that would start a cold pool first solves a unit in this process (one per thread:
     :func:`in_process_threads`) and goes on there unless the workers' saving is worth their start-up
-    (``POOL_START_SECONDS``)."""
+    (:func:`pool_start_seconds`). On a Dask cluster (joblib's Dask backend active) the units go to
+    :func:`map_units_on_dask`."""
     from joblib import Parallel, delayed
 
     client = active_dask_client()
@@ -85,12 +95,12 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
     if pool_is_cold():
         k = in_process_threads(units, left, n_jobs)
         probe, left = left[:k], left[k:]
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         solve_in_process(units, probe, n_jobs, finished)
-        rest = (time.perf_counter() - start) * sum(units[i].size for i in left) / max(
-            sum(units[i].size for i in probe), 1)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        rest = wall * sum(units[i].size for i in left) / max(sum(units[i].size for i in probe), 1)
         _pool["forgone"] += rest * (1.0 - 1.0 / effective_jobs(n_jobs))
-        if _pool["forgone"] <= settings.POOL_START_SECONDS:
+        if _pool["forgone"] <= pool_start_seconds(wall, cpu):
             solve_in_process(units, left, n_jobs, finished)
             return
     calls = (delayed(WorkUnit.solve)(units[i]) for i in left)
