@@ -27,15 +27,6 @@ def pool_started() -> None:
     _pool.update(warm_until=time.monotonic() + settings.POOL_IDLE_SECONDS, forgone=0.0)
 
 
-def pool_start_seconds(wall: float, cpu: float) -> float:
-    """What starting the workers would cost now: ``POOL_START_SECONDS`` (measured on the quiet 2-core machine),
-    divided by the share of a core this process got while it solved for ``wall`` seconds of wall time using ``cpu``
-    seconds of processor time (all its threads). On a machine loaded by other jobs the new interpreters' imports get
-    that share too, and the workers add no free core: the work has to save that much more to pay for them."""
-    share = min(1.0, cpu / wall) if wall > 0 else 1.0
-    return settings.POOL_START_SECONDS / max(share, 0.05)
-
-
 def start_pool(n_jobs: int = -1) -> None:
     """Start joblib's worker pool now (and count it as running), so that the calls that follow use it at once: for
     a session that will make many parallel calls, or a benchmark timing calls on running workers."""
@@ -51,10 +42,10 @@ def in_process_threads(units: list[WorkUnit], which: list[int], n_jobs: int) -> 
     """How many threads solve the units ``which`` in this process: up to ``THREADS_MAX`` when several workers are
     asked for and some unit goes to HiGHS, which releases the GIL while it solves (VRS SBM with bad outputs at
     n = 3,000: 1.35x on two threads); one when all are dense-simplex batches (numpy's many small operations hold the
-    GIL: two threads were slower than one)."""
+    GIL: two threads were slower than one); one when no second core is free (:func:`usable_jobs`)."""
     if len(which) < 2 or all(units[i].method == "dense" for i in which):
         return 1
-    return min(effective_jobs(n_jobs), settings.THREADS_MAX)
+    return min(usable_jobs(n_jobs), settings.THREADS_MAX)
 
 
 def solve_in_process(units: list[WorkUnit], which: list[int], n_jobs: int, finished) -> None:
@@ -81,9 +72,9 @@ def solve_in_process(units: list[WorkUnit], which: list[int], n_jobs: int, finis
 
 def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
     """Solve every unit of work, calling ``finished(i, answer)`` as unit ``i`` ends: on joblib's workers, except that
-    a call that would start a cold pool first solves a unit in this process (one per thread:
-    :func:`in_process_threads`) and goes on there unless the workers' saving is worth their start-up
-    (:func:`pool_start_seconds`). On a Dask cluster (joblib's Dask backend active) the units go to
+    a call that would start a cold pool stays in this process while no second core is free (:func:`usable_jobs`),
+    else first solves a unit there (one per thread: :func:`in_process_threads`) and goes on there unless the workers'
+    saving is worth their start-up (``POOL_START_SECONDS``). On a Dask cluster (joblib's Dask backend active) the units go to
     :func:`map_units_on_dask`."""
     from joblib import Parallel, delayed
 
@@ -92,15 +83,18 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
         map_units_on_dask(client, units, finished)
         return
     left = list(range(len(units)))
+    if pool_is_cold() and usable_jobs(n_jobs) < 2:
+        solve_in_process(units, left, n_jobs, finished)
+        return
     if pool_is_cold():
         k = in_process_threads(units, left, n_jobs)
         probe, left = left[:k], left[k:]
-        start, cpu = time.perf_counter(), time.process_time()
+        start = time.perf_counter()
         solve_in_process(units, probe, n_jobs, finished)
-        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-        rest = wall * sum(units[i].size for i in left) / max(sum(units[i].size for i in probe), 1)
-        _pool["forgone"] += rest * (1.0 - 1.0 / effective_jobs(n_jobs))
-        if _pool["forgone"] <= pool_start_seconds(wall, cpu):
+        rest = (time.perf_counter() - start) * sum(units[i].size for i in left) / max(
+            sum(units[i].size for i in probe), 1)
+        _pool["forgone"] += rest * (1.0 - 1.0 / usable_jobs(n_jobs))
+        if _pool["forgone"] <= settings.POOL_START_SECONDS:
             solve_in_process(units, left, n_jobs, finished)
             return
     calls = (delayed(WorkUnit.solve)(units[i]) for i in left)
@@ -180,6 +174,31 @@ def is_lost_worker(exc: BaseException) -> bool:
     a task whose workers kept dying) and ``FutureCancelledError`` (its future was forgotten with the worker),
     loky's ``TerminatedWorkerError``. Matched by class name, so neither package has to be importable."""
     return any(cls.__name__ in LOST_WORKER_ERRORS for cls in type(exc).__mro__)
+
+
+def free_cores() -> float:
+    """The cores other processes leave free now: the machine's cores less the threads running or waiting to run
+    besides this one (Linux: ``/proc/loadavg``'s count of runnable threads; elsewhere the 1-minute load average less
+    one, which lags a minute behind; every core where there is neither, e.g. Windows)."""
+    cores = os.cpu_count() or 1
+    try:
+        with open("/proc/loadavg") as f:
+            busy = int(f.read().split()[3].split("/")[0]) - 1
+    except (OSError, IndexError, ValueError):
+        try:
+            busy = os.getloadavg()[0] - 1.0
+        except (AttributeError, OSError):
+            busy = 0.0
+    return cores - max(busy, 0.0)
+
+
+def usable_jobs(n_jobs: int | None) -> int:
+    """How many threads or worker processes this machine can run a call's work on now: ``n_jobs``
+    (:func:`effective_jobs`), but no more than the cores free of other work (:func:`free_cores`; at least one).
+    On a machine whose cores other jobs keep busy, a second thread or a started pool only adds its own cost (issue
+    32, 2 cores at load 10, cold VRS SBM with bad outputs: two threads at n = 1,000 took 1.24x as long as one, a
+    started pool at n = 10,000 1.23x)."""
+    return max(1, min(effective_jobs(n_jobs), int(free_cores())))
 
 
 def effective_jobs(n_jobs: int | None) -> int:
