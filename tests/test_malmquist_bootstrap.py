@@ -249,3 +249,33 @@ def test_cli_bootstrap_to_stata(tmp_path):
     assert np.allclose(later["index_upper"], direct.indices["index_upper"])
     assert set(later["index_significant"]) <= {0, 1}
     assert back.loc[back["period_from"].isna(), "index_significant"].isna().all()
+
+
+def test_replicates_are_solved_in_blocks_with_the_same_numbers(monkeypatch):
+    """Memory does not grow with B (issue 32: 11.2 GB at B = 2,000 on the city panel, every replicate's LPs in one
+    engine call): the replicates go to the engine in blocks of about REPLICATE_LPS_PER_CALL LPs, here one or two
+    replicates per call, and the intervals, replicates and distances equal the one-call run's."""
+    from frontier.analyses.productivity import bootstrap as malmquist_bootstrap
+    from frontier.problem import Problem
+
+    data, _ = coverage_design.simulate(6, 1.15, np.random.default_rng(3))
+    whole = radial(data, rts="vrs", bootstrap=5, random_state=11)
+    sizes = []
+    evaluate_many = Problem.evaluate_many
+
+    def recorded(self, requests, **kwargs):
+        sizes.append(sum(len(points) for points, _ in requests))
+        return evaluate_many(self, requests, **kwargs)
+
+    monkeypatch.setattr(Problem, "evaluate_many", recorded)
+    per_replicate = whole.bootstrap.n_lps // 5
+    monkeypatch.setattr(malmquist_bootstrap, "REPLICATE_LPS_PER_CALL", 2 * per_replicate)
+    blocks = radial(data, rts="vrs", bootstrap=5, random_state=11)
+    assert blocks.bootstrap.n_lps == whole.bootstrap.n_lps
+    assert len(sizes) > 3 and max(sizes[1:]) <= 2 * per_replicate      # sizes[0]: the own-period distances
+    pd.testing.assert_frame_equal(blocks.indices, whole.indices)
+    for name in whole.bootstrap.replicates:
+        pd.testing.assert_frame_equal(blocks.bootstrap.replicates[name], whole.bootstrap.replicates[name])
+    for name in whole.bootstrap.distances:
+        pd.testing.assert_frame_equal(blocks.bootstrap.distances[name], whole.bootstrap.distances[name])
+    assert blocks.bootstrap.lp_status == whole.bootstrap.lp_status
