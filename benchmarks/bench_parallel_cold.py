@@ -1,12 +1,12 @@
-"""``n_jobs=2`` never slower than ``n_jobs=1`` on a cold call (docs/performance.md, "Starting workers"), in one script.
+"""``n_jobs=2`` never slower than ``n_jobs=1`` on a cold call (docs/performance.md, "n_jobs never slower").
 
-For each size, two fresh Python processes, interleaved (which runs first alternates over the repetitions): each generates the hard cross-section
-(``benchmarks/common.py``) and times its first call, VRS SBM with two bad outputs, one with ``n_jobs=1`` and one with
-``n_jobs=2`` (cold: no worker process runs yet, so the pool rule in ``frontier.engine.pool`` decides whether to start
-them). Prints the medians over ``--repeat`` pairs, the ratio (``n_jobs=2`` / ``n_jobs=1``, below 1 = faster), whether
-the workers were started, and whether the scores are identical (exactly) to the serial run's. The machine is
-shared, so the load is printed; at n = 300 both settings run the same code (below ``PARALLEL_MIN`` a call stays
-serial), so that row's ratio is the noise of the measurement.
+For each size, two fresh Python processes, interleaved (which runs first alternates over the repetitions): each
+generates the hard cross-section (``benchmarks/common.py``) and times its first call, VRS SBM with two bad outputs,
+one with ``n_jobs=1`` and one with ``n_jobs=2`` (cold: no worker process runs yet, so the rules in
+``frontier.engine.pool`` decide whether to use threads or start workers). Prints the medians over ``--repeat`` pairs,
+the ratio (``n_jobs=2`` / ``n_jobs=1``, below 1 = faster), whether the workers were started, and whether the scores
+are identical (exactly) to the serial run's. The machine is shared, so the load is printed; at n = 300 both settings
+run the same code (below ``PARALLEL_MIN`` a call stays serial), so that row's ratio is the noise of the measurement.
 
     python benchmarks/bench_parallel_cold.py --sizes 300 1000 3000 10000 --repeat 1
 """

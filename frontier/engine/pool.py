@@ -74,8 +74,8 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
     """Solve every unit of work, calling ``finished(i, answer)`` as unit ``i`` ends: on joblib's workers, except that
     a call that would start a cold pool stays in this process while no second core is free (:func:`usable_jobs`),
     else first solves a unit there (one per thread: :func:`in_process_threads`) and goes on there unless the workers'
-    saving is worth their start-up (``POOL_START_SECONDS``). On a Dask cluster (joblib's Dask backend active) the units go to
-    :func:`map_units_on_dask`."""
+    saving is worth their start-up (``POOL_START_SECONDS``). On a Dask cluster (joblib's Dask backend active) the
+    units go to :func:`map_units_on_dask`."""
     from joblib import Parallel, delayed
 
     client = active_dask_client()
