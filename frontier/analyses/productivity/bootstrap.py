@@ -278,7 +278,7 @@ def bootstrap_malmquist(problem: ProductivityProblem, point: dict, *, B: int, al
     m = dgp_problem.layout.m
     # the points each (period, rts) pseudo technology evaluates: whatever the roles of the pairs ask of it
     values = {role: np.full((B, n_pairs), np.nan) for role in roles}
-    statuses = {role: np.full((B, n_pairs), "not bootstrapped", dtype=object) for role in roles}
+    not_optimal = {role: np.ones((B, n_pairs), dtype=bool) for role in roles}    # True until solved optimally
     wanted = {}                               # (key, period, rts) -> sorted observation positions
     for key, ks, rows, star in plans:
         for p in key:
@@ -326,7 +326,7 @@ def bootstrap_malmquist(problem: ProductivityProblem, point: dict, *, B: int, al
                 for rep in range(first, min(first + block, B)):
                     score, status = results[(rep, key, period, r)]
                     values[role][rep, ks] = score[pos]
-                    statuses[role][rep, ks] = status[pos]
+                    not_optimal[role][rep, ks] = status[pos] != "optimal"
     lp_status: dict = {}
     for counts in lp_status_by_rts.values():
         for s, count in counts.items():
@@ -343,7 +343,7 @@ def bootstrap_malmquist(problem: ProductivityProblem, point: dict, *, B: int, al
     if roles:
         lp_failed = np.zeros((B, n_pairs), dtype=bool)
         for role in roles:
-            lp_failed |= statuses[role] != "optimal"
+            lp_failed |= not_optimal[role]
         failed = np.where(bootstrapped, lp_failed.sum(axis=0), B)
     columns = {}
     for c in components:
