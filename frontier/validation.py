@@ -654,7 +654,7 @@ def _verdict(row) -> str:
 
 #: the widest the text columns (case, check, model) of :func:`format_table` may be: longer cells wrap onto the next
 #: lines, so that every line stays under 120 characters (a terminal, a log, a pasted table)
-TABLE_WIDTHS = (33, 24, 20)
+TABLE_WIDTHS = (26, 24, 28)     # the model column fits "technology=contemporaneous," whole
 
 
 def format_table(df: pd.DataFrame) -> str:
