@@ -30,10 +30,16 @@ def pricing_set(ref_data: np.ndarray, block: ReferenceBlock, layers: int, n_eval
 
 
 def seed_columns(ref_data: np.ndarray, block: ReferenceBlock, candidates: np.ndarray, size: int = 24) -> np.ndarray:
-    """A small starting active set: the best candidate in each variable's sense plus the best composite."""
+    """A small starting active set: the best candidate in each variable's sense plus the best composite. A block that
+    declares its own row map has no sense per variable: its seeds are the largest and smallest candidate in each
+    data column its map uses (not in every column of the wide row: for a dynamic SBM term that would be 2 x T p
+    picks per term, most of the reference set, and the restricted model would be the full one)."""
     if candidates.size <= size:
         return candidates
     D = ref_data[candidates]
+    if block.declared:
+        used = np.flatnonzero(block.row_map.any(axis=0))
+        return candidates[np.unique(np.concatenate([D[:, used].argmax(axis=0), D[:, used].argmin(axis=0)]))]
     picks = []
     for v in np.flatnonzero(block.variables):
         col = D[:, v]

@@ -10,7 +10,7 @@ from . import settings
 from .certify import BatchPatch, Columns, Stacked, StageAnswers, accepted, certified
 from .highs import DEFAULT_OPTIONS, HINF, MS, RETRY_OPTIONS, new_highs, run_highs, status_name
 from .pricing import StagePlan
-from .robust import infeasible_certified
+from .robust import in_reference, infeasible_certified
 
 class StageSolver:
     """A HiGHS model for one stage against one reference set, reused for many DMUs."""
@@ -22,6 +22,7 @@ class StageSolver:
         self.stage = stage
         self.ref = ref_data
         self.full = method == "full"
+        self.own_seeded = not self.full and all(block.declared for block in stage.blocks)
         self.d = stage.d
         self.width = ref_data.shape[1]      # data columns (the variables; a block with a row map reads them as declared)
         self.n_rows = stage.n_rows
@@ -248,6 +249,9 @@ class StageSolver:
         if exclude:
             self._set_own_bound(own, 0.0)
         own_for_pricing = own if exclude else -1
+        if self.own_seeded and own >= 0 and self.stage.always_feasible(in_reference(self.stage, own)):
+            for b in range(len(self.stage.blocks)):
+                self._add_columns(b, np.array([own]))
         self.negative = None
         retries = 0
         while True:
