@@ -22,6 +22,9 @@ class StageSolver:
         self.stage = stage
         self.ref = ref_data
         self.full = method == "full"
+        # blocks with their own row map (dynamic SBM's terms, network nodes) have no dominance screen, so a restricted
+        # LP without the right columns is often infeasible, and Farkas pricing then pulls in most of the reference set:
+        # each DMU's own columns join before its solve when they make its LP feasible (Stage.always_feasible)
         self.own_seeded = not self.full and all(block.declared for block in stage.blocks)
         self.d = stage.d
         self.width = ref_data.shape[1]      # data columns (the variables; a block with a row map reads them as declared)
