@@ -24,7 +24,7 @@ class StageSolver:
         self.full = method == "full"
         # blocks with their own row map (dynamic SBM's terms, network nodes) have no dominance screen, so a restricted
         # LP without the right columns is often infeasible, and Farkas pricing then pulls in most of the reference set:
-        # each DMU's own columns join before its solve when they make its LP feasible (Stage.always_feasible)
+        # when it is, the DMU's own columns join first where they make its LP feasible (Stage.always_feasible)
         self.own_seeded = not self.full and all(block.declared for block in stage.blocks)
         self.d = stage.d
         self.width = ref_data.shape[1]      # data columns (the variables; a block with a row map reads them as declared)
@@ -252,9 +252,7 @@ class StageSolver:
         if exclude:
             self._set_own_bound(own, 0.0)
         own_for_pricing = own if exclude else -1
-        if self.own_seeded and own >= 0 and self.stage.always_feasible(in_reference(self.stage, own)):
-            for b in range(len(self.stage.blocks)):
-                self._add_columns(b, np.array([own]))
+        own_rescues = self.own_seeded and own >= 0 and self.stage.always_feasible(in_reference(self.stage, own))
         self.negative = None
         retries = 0
         while True:
@@ -270,6 +268,10 @@ class StageSolver:
                 if self.full:
                     status = "infeasible"
                     break
+                if own_rescues and not all(self.is_active[b][own] for b in range(len(self.stage.blocks))):
+                    for b in range(len(self.stage.blocks)):
+                        self._add_columns(b, np.array([own]))
+                    continue
                 added = self._farkas(own_for_pricing)
                 if added is None:
                     added = self._add_all(own_for_pricing)
