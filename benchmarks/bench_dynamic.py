@@ -8,8 +8,14 @@ two must agree).
 
     python benchmarks/bench_dynamic.py --n 300 --T 10 --carry 3
 
-Measured (2-core machine under load, one process): engine 74.1 s, scipy loop 64.5 s (loop / engine 0.87x), max
-score difference 4.2e-11; at 60 x 5 x 3: 1.64 s against 1.40 s.
+Measured (2-core machine shared with other jobs, load 5-9, one process, wall time; the figures move 2x with the
+load, compare the ratio of one run): before the row-mapped blocks' seeds and own columns were fixed (issue 29), engine
+74.1 s, scipy loop 64.5 s (0.87x); after, 9.5 s against 21.7 s (2.3x) and 18.7 s against 27.2 s (1.5x), max score
+difference 3e-11. CPU time of the engine alone: 8.0 s before, 6.7 s after. The 50x target of issue 32 is missed: each
+entity's LP has 108 rows and 3,000 columns, its warm start from the entity before saves nothing (245 dual simplex
+iterations warm, 219 cold, with every column in the model), no column can be screened out (each term's columns enter
+the continuity rows, equalities, with both signs), and HiGHS's iterations (about 100 us each here) are the floor;
+the loop pays the same HiGHS per entity.
 """
 from __future__ import annotations
 
