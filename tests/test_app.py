@@ -285,3 +285,18 @@ def test_an_excel_sheet_with_chinese_names_gives_stata_and_excel_files_with_them
     excel = pd.read_excel(files["results.xlsx"], sheet_name=0)
     assert list(excel["城市"]) == list(chinese["城市"])
     assert "sheet='面板'" in files["reproduce.py"].read_text(encoding="utf-8")
+
+
+def test_reading_an_excel_files_sheets_leaves_no_file_open(tmp_path):
+    """The page lists the sheets on every rerun; an unclosed workbook's ResourceWarning used to be caught with the
+    result's writers' warnings and shown above the results ("unclosed file <_io.BufferedReader ...>")."""
+    import gc
+    import warnings
+
+    path = tmp_path / "数据.xlsx"
+    synthetic_city_panel(n_cities=3, n_years=1).to_excel(path, index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert uploads.sheets(path) == ["Sheet1"]
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)], [str(w.message) for w in caught]

@@ -54,10 +54,12 @@ def save_upload(folder: Path, name: str, content: bytes) -> Path:
 
 
 def sheets(path: Path) -> list:
-    """An Excel file's sheet names (None for other formats)."""
+    """An Excel file's sheet names (None for other formats). The book is closed at once: the page asks on every
+    rerun, and an unclosed file's ResourceWarning would otherwise show among a result's warnings."""
     if path.suffix.lower() not in (".xlsx", ".xls"):
         return None
-    return list(pd.ExcelFile(path).sheet_names)
+    with pd.ExcelFile(path) as book:
+        return list(book.sheet_names)
 
 
 def read(path: Path, sheet=None, text_columns=()) -> pd.DataFrame:
