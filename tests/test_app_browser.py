@@ -27,6 +27,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = next((p for p in (os.environ.get("FRONTIER_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium")
                  if p and Path(p).is_file()), None)
+CHINESE = {"city": "城市", "year": "年份", "region": "地区", "capital": "资本", "labour": "劳动", "energy": "能源",
+           "value_added": "增加值", "so2": "二氧化硫"}
+INPUTS, OUTPUTS = ["资本", "劳动", "能源"], ["增加值"]
 INSTALL = "install them with: apt-get install -y chromium && pip install playwright"
 
 
@@ -87,8 +90,26 @@ def browser():
         chromium.close()
 
 
-def _open(browser, url):
-    page = browser.new_page(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
+@pytest.fixture(scope="module")
+def page(browser):
+    """One browser tab for every test: each test navigates afresh (:func:`_open`), a new session of the page."""
+    tab = browser.new_page(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
+    yield tab
+    tab.close()
+
+
+@pytest.fixture(scope="module")
+def chinese_file(tmp_path_factory):
+    """20 cities x 3 years of the city panel with Chinese column names, as an Excel file (what a user uploads)."""
+    from frontier.datasets import synthetic_city_panel
+
+    data = synthetic_city_panel(n_cities=20, n_years=3).rename(columns=CHINESE)[list(CHINESE.values())]
+    path = tmp_path_factory.mktemp("upload") / "城市面板.xlsx"
+    data.to_excel(path, index=False)
+    return path
+
+
+def _open(page, url):
     page.goto(url)
     page.get_by_text("frontier: green productivity with DEA").wait_for(timeout=30000)
     return page
@@ -105,14 +126,14 @@ def _pick(page, label: str, options: list[str], widget: str = "stMultiSelect") -
         page.wait_for_timeout(300)                   # the page's rerun
 
 
-def test_upload_pick_run_and_compare_with_the_api(server, browser, tmp_path):
+def test_upload_pick_run_and_compare_with_the_api(server, page, tmp_path):
     import frontier as fr
     from frontier.datasets import synthetic_city_panel
 
     data = synthetic_city_panel(n_cities=12, n_years=1)
     path = tmp_path / "firms.csv"
     data.to_csv(path, index=False)
-    page = _open(browser, server)
+    _open(page, server)
     page.locator("input[type=file]").nth(1).set_input_files(str(path))
     page.get_by_text("firms.csv: 12 rows x 10 columns").wait_for(timeout=30000)
     _pick(page, "inputs", ["capital", "labour"])
@@ -124,13 +145,137 @@ def test_upload_pick_run_and_compare_with_the_api(server, browser, tmp_path):
     text = summary.inner_text()
     expected = fr.efficiency(data, ["capital", "labour"], ["value_added"], model="radial")
     assert "radial" in text and f"mean {expected.scores.mean():.4f}" in text, text
-    page.close()
 
 
-def test_example_then_run_shows_the_demo_gtfp_and_the_excel_opens(server, browser, tmp_path):
+
+def _analysis(page, name: str) -> None:
+    """Choose the analysis ``name`` (its option reads "name: what it does")."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text(re.compile(r"^Analysis$"))).first
+    box.locator("input").click()
+    page.get_by_role("option", name=re.compile(rf"^{name}:")).click()
+    page.wait_for_timeout(300)
+
+
+def _type(page, label: str, value: str) -> None:
+    """Type ``value`` in the text field labelled ``label`` (Enter commits it, as a user does)."""
+    page.get_by_label(label, exact=True).fill(value)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+
+
+def _upload(page, path: Path, rows: int) -> None:
+    page.locator("input[type=file]").nth(1).set_input_files(str(path))
+    page.get_by_text(f"{path.name}: {rows} rows").wait_for(timeout=30000)
+
+
+def _summary(page, command: str) -> str:
+    """The result's summary as the page shows it, after Run (waits for it)."""
+    page.get_by_role("button", name="Run", exact=True).click()
+    summary = page.locator("code").filter(has_text=f"frontier {command}").first
+    summary.wait_for(timeout=60000)
+    return summary.inner_text()
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in str(text).strip().splitlines()]
+
+
+def _download(page, name: str, folder: Path) -> Path:
+    page.get_by_role("tab", name="Downloads").click()
+    with page.expect_download() as caught:
+        page.get_by_role("button", name=name, exact=True).click()
+    target = folder / name
+    caught.value.save_as(target)
+    return target
+
+
+def _downloads_keep_the_chinese_names(page, folder: Path, columns: list, expected) -> None:
+    """The Excel and Stata files of the result open (openpyxl, pandas.read_stata) with the Chinese column names
+    and the API's numbers in ``columns``."""
+    import numpy as np
+    import openpyxl
+    import pandas as pd
+
+    excel = _download(page, "results.xlsx", folder)
+    book = openpyxl.load_workbook(excel, read_only=True)
+    header = [cell.value for cell in next(book.worksheets[0].iter_rows(max_row=1))]
+    book.close()
+    assert {"城市", "年份", "地区"} <= set(header), header
+    stata = pd.read_stata(_download(page, "results.dta", folder))
+    assert {"城市", "年份", "地区"} <= set(stata.columns), list(stata.columns)
+    for table in (pd.read_excel(excel, sheet_name=0), stata):
+        assert list(table["城市"]) == [f"city{i:03d}" for i in range(1, 21) for _ in range(3)]
+        for column in columns:
+            np.testing.assert_allclose(table[column].to_numpy(float), expected[column].to_numpy(float), rtol=1e-9)
+
+
+def _screenshots(page, name: str) -> None:
+    """With FRONTIER_APP_SCREENSHOTS=DIR: the results of this run in English, then in Chinese (app-en-NAME.png,
+    app-zh-NAME.png; the page is left in Chinese)."""
+    shots = os.environ.get("FRONTIER_APP_SCREENSHOTS")
+    if not shots:
+        return
+    Path(shots).mkdir(parents=True, exist_ok=True)
+    page.get_by_role("tab", name="Summary").click()
+    page.get_by_role("heading", name="4. Results").scroll_into_view_if_needed()
+    page.screenshot(path=str(Path(shots) / f"app-en-{name}.png"))
+    page.get_by_text("简体中文").click()
+    page.get_by_role("heading", name="4. 结果").wait_for(timeout=30000)
+    page.get_by_role("tab", name="摘要").click()
+    page.get_by_role("heading", name="4. 结果").scroll_into_view_if_needed()
+    page.screenshot(path=str(Path(shots) / f"app-zh-{name}.png"))
+
+
+def test_walkthrough_metafrontier_by_region_on_a_chinese_excel_file(server, page, chinese_file, tmp_path):
+    """docs/app.md's "A metafrontier by region", clicked as written, on a file with Chinese names."""
+    import frontier as fr
+    from frontier.io import read_table
+
+    _open(page, server)
+    _upload(page, chinese_file, 60)
+    _analysis(page, "metafrontier")
+    _pick(page, "inputs", INPUTS)
+    _pick(page, "outputs", OUTPUTS)
+    _pick(page, "group", ["地区"], widget="stSelectbox")
+    _pick(page, "id", ["城市"])
+    _pick(page, "period", ["年份"], widget="stSelectbox")
+    shown = _summary(page, "metafrontier")
+    expected = fr.metafrontier(read_table(chinese_file), "地区", INPUTS, OUTPUTS, id=["城市"], period="年份")
+    assert _lines(shown) == _lines(expected.summary()), shown
+    page.get_by_role("tab", name="Figures").click()
+    figure = page.locator('[data-testid="stImage"]').filter(has_text="results_tgr.png")
+    figure.locator("img").wait_for(timeout=30000)          # the technology gap by region, drawn
+    assert not page.get_by_text("unclosed file").count()
+    _downloads_keep_the_chinese_names(page, tmp_path, ["group_score", "meta_score", "tgr"], expected.to_frame())
+    _screenshots(page, "metafrontier")
+
+
+def test_walkthrough_bootstrap_on_a_chinese_excel_file(server, page, chinese_file, tmp_path):
+    """docs/app.md's "A bootstrap", clicked as written (B 50 instead of 100, to stay fast), on Chinese names."""
+    import frontier as fr
+    from frontier.io import read_table
+
+    _open(page, server)
+    _upload(page, chinese_file, 60)
+    _analysis(page, "bootstrap")
+    _pick(page, "inputs", INPUTS)
+    _pick(page, "outputs", OUTPUTS)
+    _pick(page, "period", ["年份"], widget="stSelectbox")
+    page.get_by_text("Options: model and bootstrap").click()
+    _type(page, "B", "50")
+    _type(page, "random_state", "1")
+    shown = _summary(page, "bootstrap")
+    expected = fr.bootstrap(read_table(chinese_file), INPUTS, OUTPUTS, period="年份", B=50, random_state=1)
+    assert _lines(shown) == _lines(expected.summary()), shown
+    _downloads_keep_the_chinese_names(page, tmp_path, ["score", "bias_corrected", "lower", "upper"],
+                                      expected.to_frame())
+    _screenshots(page, "bootstrap")
+
+
+def test_example_then_run_shows_the_demo_gtfp_and_the_excel_opens(server, page, tmp_path):
     import openpyxl
 
-    page = _open(browser, server)
+    _open(page, server)
     page.get_by_role("button", name="Load the example data").click()
     page.get_by_text("city_panel.csv: 3240 rows").wait_for(timeout=30000)
     page.get_by_role("button", name="Run", exact=True).click()
@@ -153,4 +298,3 @@ def test_example_then_run_shows_the_demo_gtfp_and_the_excel_opens(server, browse
         page.get_by_text("frontier：基于 DEA 的绿色生产率").wait_for(timeout=30000)
         page.get_by_role("tab", name="摘要").click()
         page.screenshot(path=str(Path(shots) / "app-zh.png"), full_page=False)
-    page.close()
