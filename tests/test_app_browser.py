@@ -3,6 +3,9 @@
 The test starts ``python -m frontier app --port P --no-browser`` as a subprocess, uploads a CSV (its columns
 appear), picks the variables and a model, runs, reads the result from the page and compares it with the API;
 loads the example data and runs it (1.7159, as ``frontier demo`` prints); downloads the Excel file and opens it.
+It clicks docs/app.md's metafrontier and bootstrap walk-throughs as written, on an Excel file with Chinese column
+names, compares each result with the API's and opens its Excel and Stata downloads (the Chinese names intact).
+One server, browser and tab serve every test (module fixtures); each test opens the page afresh, a new session.
 With ``FRONTIER_APP_SCREENSHOTS=DIR`` it saves the page in English and Chinese there (docs/app/*.png).
 
 Without chromium or playwright the test skips, saying how to install them; under ``FRONTIER_REQUIRE_BROWSER=1``
