@@ -335,7 +335,8 @@ def _read(p: Path, fmt: str, sheet, options: _TextOptions, text_columns) -> pd.D
 def _raise_if_no_such_sheet(path: Path, sheet) -> None:
     """The clear error for a ``sheet`` the (readable) workbook does not have; nothing if the book is unreadable."""
     try:
-        names = pd.ExcelFile(path).sheet_names
+        with pd.ExcelFile(path) as book:      # closed at once (an open workbook is a ResourceWarning in the page)
+            names = book.sheet_names
     except Exception:
         return
     if sheet not in names and not (isinstance(sheet, int) and 0 <= sheet < len(names)):

@@ -300,3 +300,11 @@ def test_reading_an_excel_files_sheets_leaves_no_file_open(tmp_path):
         assert uploads.sheets(path) == ["Sheet1"]
         gc.collect()
     assert not [w for w in caught if issubclass(w.category, ResourceWarning)], [str(w.message) for w in caught]
+
+
+def test_every_option_group_has_a_chinese_title():
+    from frontier.app.texts import GROUP_TITLES_ZH, group_title
+
+    titles = {title for cmd in COMMANDS for title, _ in cmd.groups}
+    assert titles <= set(GROUP_TITLES_ZH), titles - set(GROUP_TITLES_ZH)
+    assert group_title("model", "zh") == "模型" and group_title("model", "en") == "model"

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from frontier.app import form, report, runs, uploads
-from frontier.app.texts import LANGUAGES, t
+from frontier.app.texts import LANGUAGES, group_title, t
 from frontier.cli.commands import COMMAND, COMMANDS
 from frontier.cli.files import read_checked
 from frontier.cli.runner import arguments
@@ -215,7 +215,8 @@ for i, field in enumerate(role_fields):
     with grid[i % 3]:
         field_widget(cmd, field)
 for title in dict.fromkeys(f.group for f in fields if not f.names_columns):
-    with st.expander(t("options", lang(), title=title), expanded=title in ("model", "index")):
+    title_shown = group_title(title, lang())
+    with st.expander(t("options", lang(), title=title_shown), expanded=title in ("model", "index")):
         grid = st.columns(3)
         for i, field in enumerate(f for f in fields if f.group == title and not f.names_columns):
             with grid[i % 3]:

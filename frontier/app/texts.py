@@ -50,6 +50,20 @@ TEXTS = {
 }
 
 
+#: the Chinese titles of the command line's option groups (``Command.groups``); a title missing here shows in English
+GROUP_TITLES_ZH = {
+    "DMUs and periods": "DMU 与时期", "computation": "计算", "cross-efficiency": "交叉效率", "estimator": "估计方法",
+    "groups, DMUs and periods": "分组、DMU 与时期", "index": "指数", "model": "模型", "model and bootstrap": "模型与自助法",
+    "network": "网络结构", "panel": "面板", "prices and model": "价格与模型", "regression and bootstrap": "回归与自助法",
+    "scores and covariates": "效率值与解释变量", "table by group": "分组表", "test": "检验", "variables": "变量",
+}
+
+
+def group_title(title: str, language: str) -> str:
+    """An option group's title in ``language``."""
+    return GROUP_TITLES_ZH.get(title, title) if language == "zh" else title
+
+
 def t(key: str, language: str, **values) -> str:
     """The text ``key`` in ``language`` ("en" or "zh"), formatted with ``values``."""
     en, zh = TEXTS[key]
