@@ -711,7 +711,8 @@ PARAMETERS: dict[str, Param] = _table(
     Param("nodes", "structure",
           "the network's nodes: {node: {'inputs': [...], 'outputs': [...], 'bad_outputs': [...]}} (a role may be "
           "{measure: column} for columns that are shares of one measure), as JSON text or a .json/.toml/.yaml file; "
-          "--network FILE takes the whole description {'nodes': ..., 'links': ..., 'stages': ...} in one file",
+          "--network FILE takes the whole description {'nodes': ..., 'links': ..., 'stages': ...} in one file; "
+          "dynamic: a node may also hold its 'carry_overs': {kind: [...]} (dynamic network SBM)",
           "网络的节点：{节点: {'inputs': [...], 'outputs': [...], 'bad_outputs': [...]}}（同一指标的分摊列可写作 "
           "{指标: 列}），JSON 文本或 .json/.toml/.yaml 文件；--network 文件可一次给出完整描述 {'nodes', 'links', "
           "'stages'}", aliases=("--network",), metavar="JSON|FILE"),

@@ -758,6 +758,75 @@ def network_sbm(nodes, links, o, *, orientation="nonoriented", rts=None, weights
     return _solve(cp.Minimize(t - sum(in_terms)), cons)
 
 
+def dynamic_network_sbm(periods, o, *, orientation="nonoriented", rts=None, node_weights=None, period_weights=None):
+    """Tone & Tsutsui's (2014) dynamic network SBM overall efficiency of DMU ``o``, written from the paper: per period
+    t and node k an intensity vector; inputs, outputs, bad outputs (output side, as in Tone 2004) and carry-overs of
+    node k in period t, with the slacks of their kinds (good: shortfall, bad: excess, free: free, fixed: none);
+    the within-period links (free: continuity; fixed: both ends at the DMU's value); the continuity of every
+    carry-over of node k between t and t + 1; overall = (sum_t W_t sum_k w_k a_tk) / (sum_t W_t sum_k w_k b_tk).
+
+    ``periods``: per period ``{"nodes": [per node {"X", "Y", "B", "good", "bad", "free", "fixed"}: n x count
+    matrices, absent = none], "links": [(z, from, to, fixed)]}``; ``rts``: per node; weights: per node and per
+    period, each summing to 1. Input and output orientations are plain LPs; the non-oriented ratio goes through its
+    Charnes-Cooper LP."""
+    T, K = len(periods), len(periods[0]["nodes"])
+    rts = rts or ["crs"] * K
+    w = np.full(K, 1.0 / K) if node_weights is None else np.asarray(node_weights, dtype=float)
+    W = np.full(T, 1.0 / T) if period_weights is None else np.asarray(period_weights, dtype=float)
+    n = next(np.asarray(v).shape[0] for v in periods[0]["nodes"][0].values())
+    scaled = orientation == "nonoriented"
+    t_var = cp.Variable(nonneg=True) if scaled else 1.0
+    lam = [[cp.Variable(n, nonneg=True) for _ in range(K)] for _ in range(T)]
+    cons, in_terms, out_terms = [], 0, 0
+
+    def matrix(node, key):
+        return np.asarray(node.get(key, np.zeros((n, 0))), dtype=float).reshape(n, -1)
+
+    for t, period in enumerate(periods):
+        for k, node in enumerate(period["nodes"]):
+            L = lam[t][k]
+            a_sum, a_count, b_sum, b_count = 0, 0, 0, 0
+            for key, sign, side in (("X", 1, "in"), ("bad", 1, "in"), ("Y", -1, "out"), ("good", -1, "out"),
+                                    ("B", 1, "out")):
+                M = matrix(node, key)
+                if not M.shape[1]:
+                    continue
+                s = cp.Variable(M.shape[1], nonneg=True)
+                cons.append(M.T @ L + sign * s == t_var * M[o])
+                rate = cp.sum(cp.multiply(1.0 / M[o], s))
+                if side == "in":
+                    a_sum, a_count = a_sum + rate, a_count + M.shape[1]
+                else:
+                    b_sum, b_count = b_sum + rate, b_count + M.shape[1]
+            F = matrix(node, "fixed")
+            if F.shape[1]:
+                cons.append(F.T @ L == t_var * F[o])
+            # a free carry-over: z_o = Z lambda + s_free with s_free free in sign: no restriction in period t
+            if rts[k] == "vrs":
+                cons.append(cp.sum(L) == t_var)
+            if a_count:
+                in_terms += W[t] * w[k] * a_sum / a_count
+            if b_count:
+                out_terms += W[t] * w[k] * b_sum / b_count
+            if t < T - 1:
+                carried = np.hstack([matrix(node, key) for key in ("good", "bad", "free", "fixed")])
+                if carried.shape[1]:
+                    cons.append(carried.T @ L == carried.T @ lam[t + 1][k])
+        for z, k, h, fixed in period.get("links", ()):
+            z = np.asarray(z, dtype=float)
+            if fixed:
+                cons += [z @ lam[t][k] == t_var * z[o], z @ lam[t][h] == t_var * z[o]]
+            else:
+                cons.append(z @ lam[t][k] == z @ lam[t][h])
+    if orientation == "input":
+        return _solve(cp.Minimize(1 - in_terms), cons)
+    if orientation == "output":
+        status, best = _solve(cp.Maximize(out_terms), cons)
+        return status, (1.0 / (1.0 + best) if status == "optimal" else np.nan)
+    cons.append(t_var + out_terms == 1)
+    return _solve(cp.Minimize(t_var - in_terms), cons)
+
+
 # ----------------------------------------------------------------------------------------------------
 # non-discretionary variables (Banker & Morey 1986) and assurance regions (Thompson et al. 1990)
 # ----------------------------------------------------------------------------------------------------

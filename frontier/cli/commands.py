@@ -425,6 +425,8 @@ examples:
       --carry-overs good=capital -o dsbm.xlsx --plot terms.png
   frontier dynamic banks.dta --entity bank --period year --inputs staff expense --outputs loans \\
       --carry-overs good=earned_surplus bad=npl --orientation input --rts crs -o dsbm.dta
+  frontier dynamic panel.csv --entity city --period year --network dnsbm.json -o dnsbm.xlsx
+      # dynamic network SBM: nodes with their own "carry_overs": {KIND: [COL]}, links within each period
 """
 
 
@@ -723,9 +725,10 @@ COMMANDS = (
         groups=(("panel", ("entity", "period")),
                 ("variables", VARIABLES + ("carry_overs",)),
                 ("model", ("orientation", "rts", "period_weights")),
+                ("dynamic network SBM", ("nodes", "links", "node_rts", "node_weights")),
                 ("computation", ENGINE)),
-        required=("entity", "period", "inputs", "outputs"),
-        keep_data=_merge_panel("left"), saved=lambda args: "dynamic SBM scores",
+        required=("entity", "period"),
+        keep_data=_merge_panel("left"), saved=lambda args: "dynamic SBM scores", prepare=_split_network,
         plots=(Plot("--plot", "save a plot of the term efficiencies over time (mean and interquartile band) "
                               "(.png, .pdf, .svg; needs matplotlib)",
                     lambda res, file, args, data: res.draw("terms", file, **figure_options(args))),)),

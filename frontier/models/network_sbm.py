@@ -59,7 +59,13 @@ class NetworkSBMLayout:
 
     ``kinds``: per column, one of :data:`KINDS`; ``owner``: per column, its node's position (a link: its producer);
     ``links``: per link ``(column position, producer, consumer, fixed)``; ``vrs``: per node; ``weights``: the node
-    weights w_k (>= 0, summing to 1)."""
+    weights w_k (>= 0, summing to 1).
+
+    Two generalisations serve dynamic network SBM (:mod:`frontier.models.dynamic_network`), whose carry-overs are
+    links between one node's periods: a link's column may be an own variable of its producer (kind ``"input"`` or
+    ``"output"``: a bad or good carry-over, with its slack row as any own variable and, besides, the free continuity
+    row ``Z Lambda^k - Z Lambda^h = 0``), and a link's consumer may be ``None`` (a last-period free or fixed
+    carry-over: no continuity row, only the producer's row, free or held at ``t z_o``)."""
 
     columns: tuple
     nodes: tuple
@@ -107,10 +113,11 @@ class NetworkSBMScore(Stage):
             entries = [(c, c, 1.0) for c in range(width) if layout.owner[c] == k and layout.kinds[c] != "link"]
             for i, (c, producer, consumer, fixed) in enumerate(layout.links):
                 if producer == k:
-                    entries.append((c, c, 1.0))
-                    if not fixed:
+                    if layout.kinds[c] == "link":            # an own variable's row is already in entries
+                        entries.append((c, c, 1.0))
+                    if not fixed and consumer is not None:
                         entries.append((c, width + i, 1.0))
-                if consumer == k:
+                if consumer is not None and consumer == k:
                     entries.append((c, width + i, 1.0 if fixed else -1.0))
             uses = np.zeros(width, dtype=bool)
             uses[[c for c, _, _ in entries]] = True
@@ -152,12 +159,16 @@ class NetworkSBMScore(Stage):
         p.extra_matrix[:, own, 1 + own] = self.sign[own] * np.where(x0[:, own] > 0, x0[:, own], 1.0)
         p.row_lower[:, own] = p.row_upper[:, own] = 0.0
         p.extra_upper[:, 1 + np.flatnonzero(self.is_link)] = 0.0   # links have no slack
-        for i, (c, _, _, fixed) in enumerate(L.links):
+        for i, (c, _, consumer, fixed) in enumerate(L.links):
             row = width + i
-            p.row_lower[:, row] = p.row_upper[:, row] = 0.0
-            if fixed:                                             # Z Lambda^k = t z_o = Z Lambda^h
-                p.extra_matrix[:, c, 0] = p.extra_matrix[:, row, 0] = -x0[:, c]
+            if fixed:                                             # Z Lambda^k = t z_o (= Z Lambda^h)
+                p.extra_matrix[:, c, 0] = -x0[:, c]
                 p.row_lower[:, c] = p.row_upper[:, c] = 0.0
+            if consumer is None:                                  # no continuity: row `row` is empty and free
+                continue
+            p.row_lower[:, row] = p.row_upper[:, row] = 0.0
+            if fixed:
+                p.extra_matrix[:, row, 0] = -x0[:, c]
             # a free link's row c (its producer's side) has no bounds: it reports the link's target
         for j in range(len(self.vrs_nodes)):
             p.extra_matrix[:, self.d + j, 0] = -1.0
@@ -174,7 +185,8 @@ class NetworkSBMScore(Stage):
     def decode(self, sol, data0, prev):
         """Targets are the node combinations (a link's: its producer's side, ``Z_l lambda^k``), slacks their
         distance to the data (clipped at 0; none for links), the divisional and overall efficiencies computed
-        from the slacks (no cancellation of ``t - sum ...``)."""
+        from the slacks (no cancellation of ``t - sum ...``). Parts: ``divisional`` (a_k / b_k) and its two sides
+        ``input_side`` (a_k) and ``output_side`` (b_k), from which weighted groupings of nodes are scored."""
         L = self.layout
         t = sol.extras[:, 0]
         x0 = data0[:, : L.width]
@@ -195,7 +207,7 @@ class NetworkSBMScore(Stage):
         divisional = a / b
         overall = (a @ L.weights) / (b @ L.weights)
         return StageOutput(sol.status, score=overall, slacks=slacks, targets=targets, intensity_scale=scale,
-                           parts={"divisional": divisional})
+                           parts={"divisional": divisional, "input_side": a, "output_side": b})
 
     def side_share(self, k: int, side: str) -> float:
         """1 / m_k (``side="in"``) or 1 / (r_k + q_k) (``"out"``), 0 where the orientation drops that side or the

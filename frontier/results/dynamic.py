@@ -13,6 +13,8 @@ from .._text import check_lang, label, word
 from .base import FileExports, Specification, Summary, SummaryViews, export_header, row_line
 
 SOURCE = "dynamic SBM with carry-overs (Tone & Tsutsui 2010, Omega 38); bad outputs as in SBM (Tone 2004)"
+NETWORK_SOURCE = ("dynamic network SBM with links and carry-overs (Tone & Tsutsui 2014, Omega 42); bad outputs as in "
+                  "SBM (Tone 2004)")
 MEAN_OF_TERMS = {"input": "the period-weighted arithmetic mean of the term efficiencies",
                  "output": "the period-weighted harmonic mean of the term efficiencies",
                  "nonoriented": "a weighted mean of the term efficiencies (weights: period weight x the term's "
@@ -35,6 +37,10 @@ class DynamicResult(SummaryViews, FileExports):
     status : Series, the LP status per entity.
     carry_overs : {kind: columns}. period_weights : Series, W_t (summing to 1) in time order.
     spec : :class:`frontier.Specification` (``parameters`` holds the carry-overs and period weights).
+    divisions : DataFrame, entity x node, dynamic network SBM only (else None): each node's (divisional) efficiency
+        over all periods; ``terms`` are then the period efficiencies over all nodes.
+    period_divisions : DataFrame, one row per (entity, period), a column per node, dynamic network SBM only: the
+        period-node efficiencies.
     """
 
     scores: pd.Series
@@ -46,18 +52,26 @@ class DynamicResult(SummaryViews, FileExports):
     carry_overs: dict
     period_weights: pd.Series
     spec: Specification
+    divisions: pd.DataFrame | None = None
+    period_divisions: pd.DataFrame | None = None
+
+    @property
+    def source(self) -> str:
+        return SOURCE if self.divisions is None else NETWORK_SOURCE
 
     def to_frame(self) -> pd.DataFrame:
         """One row per (entity, period): the period's term efficiency, the entity's overall efficiency and status,
-        and the slacks (``slack_<column>``) and targets (``target_<column>``) of every variable."""
+        (dynamic network SBM) the period-node efficiencies (``node_<node>``), and the slacks (``slack_<column>``)
+        and targets (``target_<column>``) of every variable."""
         term = self.terms.stack(future_stack=True).rename("term")
         index = self.slacks.index
         term = term.reindex(index)
         entity = index.get_level_values(0)
         overall = pd.Series(self.scores.reindex(entity).to_numpy(), index=index, name="overall")
         status = pd.Series(self.status.reindex(entity).to_numpy(), index=index, name="status")
-        return pd.concat([term, overall, status, self.slacks.add_prefix("slack_"), self.targets.add_prefix("target_")],
-                         axis=1)
+        nodes = [] if self.period_divisions is None else [self.period_divisions.add_prefix("node_")]
+        return pd.concat([term, overall, status, *nodes, self.slacks.add_prefix("slack_"),
+                          self.targets.add_prefix("target_")], axis=1)
 
     def term_table(self) -> pd.DataFrame:
         """Per period: the mean, median and minimum term efficiency across the entities, and how many are 1."""
@@ -71,7 +85,7 @@ class DynamicResult(SummaryViews, FileExports):
         s, scores = self.spec, self.scores
         title = f"frontier dynamic: {s['description']}"
         links = ", ".join(f"{kind} {list(cols)}" for kind, cols in self.carry_overs.items() if cols) or "none"
-        rows = [("model", SOURCE), ("orientation", s["orientation"]), ("rts", s["rts"]),
+        rows = [("model", self.source), ("orientation", s["orientation"]), ("rts", s["rts"]),
                 ("variables", f"inputs {s['inputs']}, outputs {s['outputs']}, bad outputs {s['bad_outputs']}"),
                 ("carry-overs", links),
                 ("entities x periods", f"{len(scores)} x {self.terms.shape[1]}"),
@@ -79,6 +93,9 @@ class DynamicResult(SummaryViews, FileExports):
                 ("overall", f"mean {scores.mean():.4f} (n = {int(scores.notna().sum())}), min {scores.min():.4f}, "
                             f"efficient {int((scores == 1.0).sum())}"),
                 ("overall vs terms", MEAN_OF_TERMS[s["orientation"]])]
+        if self.divisions is not None:
+            rows.append(("node efficiencies", ", ".join(f"{node} mean {value:.4f}"
+                                                        for node, value in self.divisions.mean().items())))
         failed = int((self.status != "optimal").sum())
         if failed:
             rows.append(("not optimal", f"{failed} entities (NaN; see status)"))
@@ -99,7 +116,7 @@ class DynamicResult(SummaryViews, FileExports):
         s = self.spec
         table = self.to_frame().reset_index()
         rows = export_header(extra, s.call)
-        rows += [("analysis", SOURCE), ("score", s["description"]), ("orientation", s["orientation"]),
+        rows += [("analysis", self.source), ("score", s["description"]), ("orientation", s["orientation"]),
                  ("rts", s["rts"]), ("inputs", io.format_value(s["inputs"])),
                  ("outputs", io.format_value(s["outputs"])), ("bad_outputs", io.format_value(s["bad_outputs"]))]
         rows += [(f"carry-overs {kind}", io.format_value(list(cols)))
@@ -115,8 +132,13 @@ class DynamicResult(SummaryViews, FileExports):
         overall = pd.concat([self.scores, self.status], axis=1).reset_index()
         terms = self.terms.copy()
         terms.columns = [str(c) for c in terms.columns]
+        extra = {"terms": terms.reset_index(), "overall": overall}
+        if self.divisions is not None:
+            desc.update({f"node_{c}": f"the efficiency of node {c} in the period (period-node efficiency)"
+                         for c in self.period_divisions.columns})
+            extra["nodes"] = self.divisions.reset_index()
         return io.Export(table=table, name="dynamic SBM", specification=rows, descriptions=desc,
-                         extra_tables={"terms": terms.reset_index(), "overall": overall},
+                         extra_tables=extra,
                          title=f"frontier dynamic: {s['orientation']} {s['rts']}")
 
 
