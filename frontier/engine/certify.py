@@ -16,9 +16,10 @@ class BatchPatch:
     """A :class:`~frontier.models.base.Patch` for k DMUs with what every DMU's solve and certificate derive from it,
     computed once per batch in a few vectorised operations instead of per DMU: the row bounds as HiGHS takes them,
     the magnitude of each row's bounds and of the own columns' coefficients and costs (the certificate's scales), and
-    for each DMU what differs from the DMU before it (so the solver patches only that)."""
+    for each DMU what differs from the DMU before it (so the solver patches only that). ``primal_tol`` (k,): the
+    largest relative row residual each DMU's answer may have (:func:`primal_tolerance`; ``VERIFY_TOL`` by default)."""
 
-    def __init__(self, patch: Patch):
+    def __init__(self, patch: Patch, primal_tol: np.ndarray | None = None):
         self.patch = patch
         lo, up = patch.row_lower, patch.row_upper
         self.row_lower, self.row_upper = lo, up
@@ -32,6 +33,7 @@ class BatchPatch:
         self.abs_extra_matrix = np.abs(patch.extra_matrix)
         self.abs_extra_cost = np.abs(patch.extra_cost)
         k = lo.shape[0]
+        self.primal_tol = np.full(k, settings.VERIFY_TOL) if primal_tol is None else np.asarray(primal_tol, float)
         # DMU i >= 1 against DMU i - 1: which of the row bounds, costs and column bounds changed, and which entries of
         # the own columns' coefficients (as (row, column, value) lists, grouped by DMU)
         self.rows_changed = np.ones(k, dtype=bool)
@@ -167,14 +169,55 @@ def kkt_violation(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.nda
         return _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, negatives)
 
 
+def row_residuals(patch: BatchPatch, rows: np.ndarray, own_values: np.ndarray, ref_activity: np.ndarray,
+                  ref_size: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per DMU ``rows`` of ``patch`` and row, how far the solution lies below the row's lower bound and above its
+    upper bound (negative inside), and the magnitude of the row's terms ``sum |a_rj x_j| + |bound|`` (m x n_rows
+    each), from the own columns' values ``own_values`` and the reference columns' ``A lam`` and ``|A| lam``
+    (:meth:`Stacked.reference_activity`)."""
+    E = patch.extra_matrix[rows]
+    activity = np.einsum("mre,me->mr", E, own_values) + ref_activity
+    magnitude = (np.einsum("mre,me->mr", patch.abs_extra_matrix[rows], np.abs(own_values)) + ref_size
+                 + patch.bound[rows])
+    return patch.row_lower[rows] - activity, activity - patch.row_upper[rows], magnitude
+
+
+def primal_error(below: np.ndarray, above: np.ndarray, magnitude: np.ndarray) -> np.ndarray:
+    """Per DMU, the largest row violation relative to the magnitude of the row's terms (:func:`row_residuals`)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _row_max_relative(np.maximum(np.maximum(below, above), 0.0), magnitude)
+
+
+def primal_tolerance(stage: Stage, previous_accuracy: np.ndarray | None) -> np.ndarray | None:
+    """The largest relative row residual (:func:`kkt_violation`) each DMU's answer of ``stage`` may have, given the
+    accuracy the previous stage's answer of each was certified to (:func:`certified_accuracy`; NaN: unknown).
+    None: ``VERIFY_TOL`` for every DMU.
+
+    A detail stage (the max-slack stage) is the previous stage's LP with its own columns (the score) fixed at the
+    previous optimum, so its answer is held to the accuracy of that optimum, and at least to ``DETAIL_VERIFY_TOL``.
+    A score certified on the fast path is known to ``VERIFY_TOL``, and so are its slacks (as before). A score that
+    needed the robust path (its LP defeats HiGHS's tolerances) is exact, or close to it, and a max-slack answer within
+    ``VERIFY_TOL`` of its rows can be far from exact: on data spanning 1e-8..1e10 the score may rest on a peer whose
+    contribution to a row is 7e-10 of the row's terms, and a max-slack solution that leaves it out (missing the row by
+    that much) frees a slack of 8.5e7 whose exact value is 0. Such an answer goes to the robust path, whose exact
+    simplex (:func:`~frontier.engine.robust.exact_simplex`) finds the exact one."""
+    if not stage.detail or previous_accuracy is None:
+        return None
+    accuracy = np.where(np.isfinite(previous_accuracy), previous_accuracy, settings.VERIFY_TOL)
+    return np.clip(accuracy, settings.DETAIL_VERIFY_TOL, settings.VERIFY_TOL)
+
+
+def certified_accuracy(below: np.ndarray, above: np.ndarray, magnitude: np.ndarray, robust: np.ndarray) -> np.ndarray:
+    """The relative primal error each optimal answer of a stage is certified to: ``VERIFY_TOL`` (the certificate's
+    bound) for an answer of the fast path, the answer's own error (:func:`primal_error`) for one of the robust path
+    (``robust``), which solves and rounds an exact basis where it can."""
+    return np.where(robust, primal_error(below, above, magnitude), settings.VERIFY_TOL)
+
+
 def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, negatives):
     m, d = rows.size, stage.d
     E, abs_E, x = patch.extra_matrix[rows], patch.abs_extra_matrix[rows], sols.own
-    lo, up = patch.row_lower[rows], patch.row_upper[rows]
-    ref_activity, ref_size = sols.reference_activity(stage, ref)
-    activity = np.einsum("mre,me->mr", E, x) + ref_activity
-    magnitude = np.einsum("mre,me->mr", abs_E, np.abs(x)) + ref_size + patch.bound[rows]
-    below, above = lo - activity, activity - up
+    below, above, magnitude = row_residuals(patch, rows, x, *sols.reference_activity(stage, ref))
     primal = _row_max_relative(np.maximum(np.maximum(below, above), 0.0), magnitude)
     if stage.exclude_self:
         # the excluded DMU's column is fixed at 0: any use of it is infinitely infeasible (HiGHS may leave that column
@@ -232,13 +275,14 @@ def certified(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.ndarray
               negatives: list | None = None) -> np.ndarray:
     """Which of the clipped solutions ``sols`` (of DMUs ``rows`` of ``patch``) are certified optimal: the objective
     inside its documented range (:func:`in_range`) and relative primal and dual errors (:func:`kkt_violation`)
-    below ``VERIFY_TOL`` and ``OPTIMALITY_TOL``; for a stage with a ``relative_objective``, the objective not a
+    below the batch's ``primal_tol`` (``VERIFY_TOL``, or for a max-slack stage :func:`primal_tolerance`) and
+    ``OPTIMALITY_TOL``; for a stage with a ``relative_objective``, the objective not a
     tiny difference of large terms either, nor below what the dual certificate can resolve over the range the
     model allows its own columns (:meth:`Stage.implied_upper`): such an objective needs the robust path's exact
     certificate, else it is a ``numerical_error``."""
     ok = in_range(stage, own, objective)
     primal, dual = kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, negatives)
-    ok &= (primal <= settings.VERIFY_TOL) & (dual <= settings.OPTIMALITY_TOL)
+    ok &= (primal <= patch.primal_tol[rows]) & (dual <= settings.OPTIMALITY_TOL)
     if not stage.relative_objective:
         return ok
     # relative errors of size OPTIMALITY_TOL leave the objective uncertain by that much of its terms' magnitude:
@@ -289,7 +333,11 @@ class StageAnswers:
     sols: list
 
     @classmethod
-    def start(cls, stage: Stage, data0: np.ndarray, prev: dict) -> "StageAnswers":
+    def start(cls, stage: Stage, data0: np.ndarray, prev: dict,
+              previous_accuracy: np.ndarray | None = None) -> "StageAnswers":
+        """No answers yet for the k DMUs ``data0``; ``previous_accuracy``: the accuracy the previous stage's answer of
+        each was certified to (what :func:`primal_tolerance` holds a max-slack stage to)."""
         k = data0.shape[0]
-        return cls(BatchPatch(stage.patch(data0, prev)), np.full(k, "not_solved", dtype=object), np.full(k, np.nan),
+        patch = BatchPatch(stage.patch(data0, prev), primal_tolerance(stage, previous_accuracy))
+        return cls(patch, np.full(k, "not_solved", dtype=object), np.full(k, np.nan),
                    np.full((k, stage.n_rows), np.nan), [None] * k)

@@ -100,6 +100,11 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
     """
     E = stage.n_extra_cols
     lp, every_pos, every_blk, positions = dmu_lp(stage, ref, patch, i, own)
+    # a max-slack answer held to its score's exactness (certify.primal_tolerance) is solved exactly: the fixed score
+    # free within its rounding, a float basis pivoted on in rationals (exact_simplex), else one from the slack basis
+    exact_only = stage.detail and patch.primal_tol[i] < settings.VERIFY_TOL
+    if exact_only:
+        lp = _with_rounding_room(lp, E)
     A = lp.A
     candidates = [(p, ref[p]) for p in positions]
     feasible = stage.always_feasible(in_reference(stage, own))
@@ -117,13 +122,13 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
         if status == "optimal":
             answers = [(x, objective, row_dual, False)]
             exact = exact_basic_solution(lp, *basis)
+            if exact_only and (exact is None or not exact[3]):
+                polished = exact_simplex(lp, *basis)
+                exact = exact_basic_solution(lp, *polished) if polished is not None else exact
             if exact is not None:
                 answers.insert(0, exact)
             for x, objective, row_dual, exactly_optimal in answers:
-                lam = x[E:]
-                nz = np.flatnonzero(lam > 0)
-                cols = Columns(x[:E], every_pos[nz], every_blk[nz], lam[nz],
-                               row_dual if stage.keep_duals else None).clipped(patch, i)
+                cols = _columns(stage, patch, i, x, row_dual, every_pos, every_blk)
                 if exactly_optimal and in_range(stage, np.array([own]), np.array([objective]))[0]:
                     return "optimal", objective, cols
                 if accepted(stage, ref, patch, i, own, objective, cols, row_dual, candidates):
@@ -132,7 +137,38 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
             continue     # only the LP as rounded can be (a max-slack stage's fixed score), never the model's
         elif status in ("infeasible", "unbounded"):
             return status, np.nan, None      # certified by _solve_scaled
+    if exact_only and np.isfinite(lp.col_lo).all():
+        # HiGHS found no basis under any scaling (a score of 1e7 on coefficients of 1e-17): the exact simplex from
+        # the slack basis (every column at its lower bound, every row basic), with a phase 1
+        R, C = A.shape
+        start = exact_simplex(lp, np.full(C, AT_LOWER), np.full(R, BASIC), max_pivots=settings.EXACT_PIVOTS)
+        exact = exact_basic_solution(lp, *start) if start is not None else None
+        if exact is not None and exact[3] and in_range(stage, np.array([own]), np.array([exact[1]]))[0]:
+            return "optimal", exact[1], _columns(stage, patch, i, exact[0], exact[2], every_pos, every_blk)
     return "numerical_error", np.nan, None
+
+
+def _columns(stage: Stage, patch: BatchPatch, i: int, x: np.ndarray, row_dual: np.ndarray, every_pos: np.ndarray,
+             every_blk: np.ndarray) -> Columns:
+    """A robust solution ``x`` of DMU ``i``'s LP (:func:`dmu_lp`) as :class:`Columns`, clipped to the bounds."""
+    E = stage.n_extra_cols
+    lam = x[E:]
+    nz = np.flatnonzero(lam > 0)
+    return Columns(x[:E], every_pos[nz], every_blk[nz], lam[nz], row_dual if stage.keep_duals else None).clipped(patch, i)
+
+
+def _with_rounding_room(lp: "_LP", n_own: int) -> "_LP":
+    """``lp`` with each fixed own column (a max-slack stage's score) free within two units in the last place of its
+    value: the value is the score stage's optimum rounded to a float, which can cut the exact LP off (the exact
+    max-slack LP with the rounded score of a badly scaled DMU is infeasible), so no exact answer of it need exist. The
+    answer is clipped back to the fixed value and certified as any other (its rows then move by that rounding)."""
+    value = lp.col_lo[:n_own]
+    fixed = (value == lp.col_up[:n_own]) & np.isfinite(value)
+    room = np.where(fixed, 2.0 * np.spacing(np.abs(value)), 0.0)
+    col_lo, col_up = lp.col_lo.copy(), lp.col_up.copy()
+    col_lo[:n_own] -= room
+    col_up[:n_own] += room
+    return _LP(lp.A, lp.cost, col_lo, col_up, lp.row_lo, lp.row_up)
 
 
 def in_reference(stage: Stage, own: int) -> bool:
@@ -267,10 +303,13 @@ def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max
 
     A float simplex stops at a basis that is optimal within its tolerances; on a degenerate LP the exact reduced
     cost of a nonbasic column may then be -5e-17 instead of 0, so the basis is not exactly optimal and its exact
-    dual is no certificate, although a basis one or two pivots away is. The LP is taken with a slack per row
-    (``A x - s = 0``, ``row_lo <= s <= row_up``); Bland's rule (the lowest index enters, ties leave by the lowest
-    index) cannot cycle. Returns HiGHS-coded ``(col_status, row_status)`` of an exactly optimal basis, or None when
-    the start is not exactly primal feasible or singular, the LP is unbounded, or ``max_pivots`` run out.
+    dual is no certificate, although a basis one or two pivots away is. Its basis may also be a tolerance outside a
+    bound (a max-slack LP on data spanning 1e-8..1e10: a row missed by 4e-10 of its terms, the peer that meets it
+    left out): then a phase 1 of the same pivots first minimises the sum of the basic variables' bound violations,
+    a violated bound being where a step stops (the variable leaves there, feasible). The LP is taken with a slack
+    per row (``A x - s = 0``, ``row_lo <= s <= row_up``); Bland's rule (the lowest index enters, ties leave by the
+    lowest index) cannot cycle. Returns HiGHS-coded ``(col_status, row_status)`` of an exactly optimal basis, or
+    None when the LP is exactly infeasible, a basis is singular, the LP is unbounded, or ``max_pivots`` run out.
     """
     F = Fraction
     R, C = lp.A.shape
@@ -295,6 +334,9 @@ def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max
         bound = lower[j] if fixed_or_lower else upper[j] if status[j] == AT_UPPER else 0.0
         return F(float(bound)) if np.isfinite(bound) else F(0)
 
+    def bound_of(j: int, side: np.ndarray) -> F | None:
+        return F(float(side[j])) if np.isfinite(side[j]) else None
+
     for _ in range(max_pivots):
         B = [[column(j)[i] for j in basis] for i in range(R)]
         in_basis = set(basis)
@@ -302,23 +344,32 @@ def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max
         values = {j: nonbasic_value(j) for j in nonbasic}
         rhs = [-sum((column(j)[i] * v for j, v in values.items() if v != 0), F(0)) for i in range(R)]
         x_basic = _solve_exact(B, rhs)
-        y = _solve_exact([list(row) for row in zip(*B)], [cost[j] for j in basis])
-        if x_basic is None or y is None:
+        if x_basic is None:
             return None
-        if any((np.isfinite(lower[j]) and v < F(float(lower[j]))) or (np.isfinite(upper[j]) and v > F(float(upper[j])))
-               for j, v in zip(basis, x_basic)):
+        lows = [bound_of(j, lower) for j in basis]
+        ups = [bound_of(j, upper) for j in basis]
+        below = [lo is not None and v < lo for v, lo in zip(x_basic, lows)]
+        above = [up is not None and v > up for v, up in zip(x_basic, ups)]
+        phase1 = any(below) or any(above)
+        # phase 1 prices the sum of violations (a basic variable below its bound costs -1, above +1), phase 2 the LP
+        basic_cost = ([F(-1) if b else F(1) if a else F(0) for b, a in zip(below, above)] if phase1
+                      else [cost[j] for j in basis])
+        y = _solve_exact([list(row) for row in zip(*B)], basic_cost)
+        if y is None:
             return None
         entering = None
         for j in nonbasic:
             if lower[j] == upper[j]:
                 continue
-            d = cost[j] - sum((yi * a for yi, a in zip(y, column(j)) if a != 0), F(0))
+            d = (F(0) if phase1 else cost[j]) - sum((yi * a for yi, a in zip(y, column(j)) if a != 0), F(0))
             at = values[j]
             if (d < 0 and (not np.isfinite(upper[j]) or at < F(float(upper[j])))) or \
                     (d > 0 and (not np.isfinite(lower[j]) or at > F(float(lower[j])))):
                 entering, direction = j, (1 if d < 0 else -1)
                 break
         if entering is None:
+            if phase1:
+                return None                      # no pivot reduces the violations: exactly infeasible
             col = np.where(status[:C] == BASIC, BASIC, status[:C])
             return col, status[C:].copy()
         w = _solve_exact(B, column(entering))
@@ -327,10 +378,19 @@ def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max
         leaving, leaving_bound = None, None
         for k, (j, v, wk) in enumerate(zip(basis, x_basic, w)):
             change = -direction * wk            # d x_j / d step
-            if change < 0 and np.isfinite(lower[j]):
-                room, bound = (v - F(float(lower[j]))) / -change, AT_LOWER
-            elif change > 0 and np.isfinite(upper[j]):
-                room, bound = (F(float(upper[j])) - v) / change, AT_UPPER
+            lo, up = lows[k], ups[k]
+            if below[k] or above[k]:
+                # a violated variable stops the step where it reaches the bound it violates; moving away, never
+                if below[k] and change > 0:
+                    room, bound = (lo - v) / change, AT_LOWER
+                elif above[k] and change < 0:
+                    room, bound = (v - up) / -change, AT_UPPER
+                else:
+                    continue
+            elif change < 0 and lo is not None:
+                room, bound = (v - lo) / -change, AT_LOWER
+            elif change > 0 and up is not None:
+                room, bound = (up - v) / change, AT_UPPER
             else:
                 continue
             if step is None or room < step or (room == step and leaving is not None and j < basis[leaving]):

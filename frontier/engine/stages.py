@@ -9,24 +9,26 @@ import numpy as np
 
 from ..models.base import ModelSpec, Stage, StageOutput, StageSolution
 from . import settings
-from .certify import Stacked, StageAnswers
+from .certify import Stacked, StageAnswers, certified_accuracy, row_residuals
 from .dense import solve_dense
 from .pricing import StagePlan, plan_stage
 from .restricted import solve_with_highs
 from .robust import solve_robust
 
 def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method: str, data0: np.ndarray,
-                      own: np.ndarray, prev: dict, answers: StageAnswers | None = None) -> StageSolution:
+                      own: np.ndarray, prev: dict, answers: StageAnswers | None = None,
+                      previous_accuracy: np.ndarray | None = None) -> StageSolution:
     """Solve one stage for k DMUs with one warm-started solver.
 
     Columns only ever join the shared active set; when it grows past ``ACTIVE_CAP`` the model is rebuilt
     from the columns that the last ``RECENT`` solutions used, which keeps each simplex solve small. With
     ``method="dense"`` the batched simplex (:func:`solve_dense`) goes first and HiGHS solves only what it leaves;
-    ``answers`` are those of a batched solve already run (with other reference sets', :func:`solve_chunks`).
+    ``answers`` are those of a batched solve already run (with other reference sets', :func:`solve_chunks`);
+    ``previous_accuracy``: the accuracy the previous stage's answers were certified to (:meth:`StageAnswers.start`).
     """
     k = data0.shape[0]
     if answers is None:
-        answers = StageAnswers.start(stage, data0, prev)
+        answers = StageAnswers.start(stage, data0, prev, previous_accuracy)
         if method == "dense" and k >= settings.DENSE_MIN_BATCH:
             solve_dense(stage, [(ref_data, plan, own, answers)])
     pending = np.flatnonzero(answers.status == "not_solved").tolist()
@@ -41,24 +43,29 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
                          left)
     patch, status, objective, row_duals, sols = (answers.patch, answers.status, answers.objective, answers.row_duals,
                                                  answers.sols)
-    for i in sorted(np.flatnonzero(status == "not_solved").tolist()):
+    robust = status == "not_solved"
+    for i in sorted(np.flatnonzero(robust).tolist()):
         status[i], objective[i], sols[i] = solve_robust(stage, ref_data, patch, i, int(own[i]), data0[i])
         row_duals[i] = np.nan if sols[i] is None or sols[i].duals is None else sols[i].duals
-    return _stage_solution(stage, ref_data, status, objective, sols, row_duals)
+    return _stage_solution(stage, ref_data, patch, status, objective, sols, row_duals, robust)
 
 
-def _stage_solution(stage: Stage, ref: np.ndarray, status: np.ndarray, objective: np.ndarray,
-                    sols: list, row_duals: np.ndarray) -> StageSolution:
-    """The answers of one stage for k DMUs: values of the optimal ones, NaN elsewhere; intensities summed over blocks
-    per reference position (sorted) in CSR form."""
+def _stage_solution(stage: Stage, ref: np.ndarray, patch, status: np.ndarray, objective: np.ndarray,
+                    sols: list, row_duals: np.ndarray, robust: np.ndarray) -> StageSolution:
+    """The answers of one stage for k DMUs (of the :class:`~frontier.engine.certify.BatchPatch` ``patch``): values
+    of the optimal ones, NaN elsewhere; intensities summed over blocks per reference position (sorted) in CSR form;
+    the accuracy each is certified to (``robust``: the DMUs solved on the robust path)."""
     k, n_ref = status.size, ref.shape[0]
     done = np.flatnonzero(status == "optimal")
     objective = np.where(status == "optimal", objective, np.nan)
     stacked = Stacked.of([sols[i] for i in done], stage.n_extra_cols)
     extras = np.full((k, stage.n_extra_cols), np.nan)
     sums = np.full((k, stage.d), np.nan)
+    accuracy = np.full(k, np.nan)
     extras[done] = stacked.own
-    sums[done] = stacked.reference_activity(stage, ref)[0][:, : stage.d]
+    ref_activity, ref_size = stacked.reference_activity(stage, ref)
+    sums[done] = ref_activity[:, : stage.d]
+    accuracy[done] = certified_accuracy(*row_residuals(patch, done, stacked.own, ref_activity, ref_size), robust[done])
     keys = stacked.seg * n_ref + stacked.pos          # (DMU, reference position), sortable as one integer
     order = np.argsort(keys, kind="stable")
     key, first = np.unique(keys[order], return_index=True)
@@ -66,7 +73,7 @@ def _stage_solution(stage: Stage, ref: np.ndarray, status: np.ndarray, objective
     ptr = np.zeros(k + 1, dtype=np.int64)
     ptr[1:] = np.cumsum(np.bincount(done[key // n_ref], minlength=k)) if key.size else 0
     duals = np.where((status == "optimal")[:, None], row_duals, np.nan) if stage.keep_duals else None
-    return StageSolution(status, objective, extras, sums, ptr, key % n_ref, lam_val, duals)
+    return StageSolution(status, objective, extras, sums, ptr, key % n_ref, lam_val, duals, accuracy)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -101,29 +108,33 @@ def _take(sol: StageSolution, rows: np.ndarray) -> StageSolution:
     """The rows ``rows`` of a stage's solution (intensities regathered)."""
     ptr, take = _csr_rows(sol.lam_ptr, rows)
     return StageSolution(sol.status[rows], sol.objective[rows], sol.extras[rows], sol.sums[rows], ptr,
-                         sol.lam_idx[take], sol.lam_val[take], None if sol.duals is None else sol.duals[rows])
+                         sol.lam_idx[take], sol.lam_val[take], None if sol.duals is None else sol.duals[rows],
+                         None if sol.accuracy is None else sol.accuracy[rows])
 
 
 def _cat(sols: list[StageSolution]) -> StageSolution:
-    """Stage solutions one after another (duals only if every part has them)."""
+    """Stage solutions one after another (duals and accuracies only if every part has them)."""
     ptr = np.concatenate([[0], np.cumsum(np.concatenate([np.diff(s.lam_ptr) for s in sols]))]).astype(np.int64)
     duals = None if any(s.duals is None for s in sols) else np.concatenate([s.duals for s in sols])
+    accuracy = (None if any(s.accuracy is None for s in sols)
+                else np.concatenate([s.accuracy for s in sols]))
     return StageSolution(*(np.concatenate([getattr(s, f) for s in sols]) for f in ("status", "objective", "extras",
                                                                                     "sums")),
                          ptr, np.concatenate([s.lam_idx for s in sols]), np.concatenate([s.lam_val for s in sols]),
-                         duals)
+                         duals, accuracy)
 
 
-def _previous_duals(last: tuple, sel: np.ndarray) -> np.ndarray | None:
-    """The row duals of the stage solved last (``(rows, StageSolution)``) for the DMUs ``sel``: NaN for a DMU it did
-    not solve; None if it keeps no duals."""
+def _previous(last: tuple, sel: np.ndarray, field: str) -> np.ndarray | None:
+    """A per-DMU field of the stage solved last (``(rows, StageSolution)``; ``"duals"``, ``"accuracy"``) for the
+    DMUs ``sel``: NaN for a DMU it did not solve; None if that stage does not have the field."""
     rows, sol = last
-    if sol.duals is None:
+    values = getattr(sol, field)
+    if values is None:
         return None
     pos = np.minimum(np.searchsorted(rows, sel), rows.size - 1)
-    out = np.full((sel.size, sol.duals.shape[1]), np.nan)
+    out = np.full((sel.size,) + values.shape[1:], np.nan)
     hit = rows[pos] == sel
-    out[hit] = sol.duals[pos[hit]]
+    out[hit] = values[pos[hit]]
     return out
 
 
@@ -158,8 +169,9 @@ def _merge_lambda(k, old, new_sol: StageSolution, rows: np.ndarray, scale: np.nd
 class _ChunkStage:
     """One chunk's share of a stage in :func:`solve_chunks`: the DMUs the stage selects (``sel``, rows of the chunk;
     ``prev``: the earlier stages' values for them), those that the previous stage's solution already settles, those
-    left to solve (``todo``, rows of ``sel``; ``prev_todo``: their earlier values) and, with ``method="dense"``, their
-    answers from the batched simplex."""
+    left to solve (``todo``, rows of ``sel``; ``prev_todo``: their earlier values; ``previous_accuracy``: the accuracy
+    the previous stage's answers of them were certified to, None in the first stage) and, with ``method="dense"``,
+    their answers from the batched simplex."""
 
     state: dict
     ref_data: np.ndarray
@@ -171,6 +183,7 @@ class _ChunkStage:
     settled: np.ndarray
     todo: np.ndarray
     prev_todo: dict
+    previous_accuracy: np.ndarray | None
     answers: StageAnswers | None = None
 
 
@@ -192,13 +205,14 @@ def solve_chunks(spec: ModelSpec, pieces: list[tuple], method: str) -> list[Batc
             if sel.size == 0:
                 continue
             prev = {key: val[sel] for key, val in values.items()}
-            settled = (stage.settled(prev, data0[sel], _previous_duals(last, sel)) if last is not None
+            settled = (stage.settled(prev, data0[sel], _previous(last, sel, "duals")) if last is not None
                        else np.zeros(sel.size, dtype=bool))
             todo = np.flatnonzero(~settled)
             w = _ChunkStage(state, ref_data, plans[s], data0, own, sel, prev, settled, todo,
-                            {key: val[todo] for key, val in prev.items()})
+                            {key: val[todo] for key, val in prev.items()},
+                            _previous(last, sel[todo], "accuracy") if last is not None else None)
             if method == "dense" and todo.size:
-                w.answers = StageAnswers.start(stage, data0[sel[todo]], w.prev_todo)
+                w.answers = StageAnswers.start(stage, data0[sel[todo]], w.prev_todo, w.previous_accuracy)
             work.append(w)
         batch = [(w.ref_data, w.plan, w.own[w.sel[w.todo]], w.answers) for w in work if w.answers is not None]
         if sum(len(answers.status) for *_, answers in batch) >= settings.DENSE_MIN_BATCH:
@@ -212,7 +226,8 @@ def solve_chunks(spec: ModelSpec, pieces: list[tuple], method: str) -> list[Batc
             if w.todo.size:
                 rows = w.sel[w.todo]
                 pieces_of_sol.append(solve_stage_batch(stage, w.ref_data, w.plan, method, w.data0[rows], w.own[rows],
-                                                       w.prev_todo, answers=w.answers))
+                                                       w.prev_todo, answers=w.answers,
+                                                       previous_accuracy=w.previous_accuracy))
             placed = np.concatenate([np.flatnonzero(w.settled), w.todo])       # the pieces' rows, as rows of sel
             sol = (_take(_cat(pieces_of_sol), np.argsort(placed, kind="stable")) if len(pieces_of_sol) > 1
                    else pieces_of_sol[0])

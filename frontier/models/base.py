@@ -160,6 +160,9 @@ class StageSolution:
     lam_idx: np.ndarray         # reference positions
     lam_val: np.ndarray
     duals: np.ndarray | None = None   # (k, n_rows) row duals of the LP, only for a stage with ``keep_duals``
+    # (k,) the relative primal error each optimal solution is certified to (frontier.engine.certify.certified_accuracy),
+    # NaN elsewhere: what a later max-slack stage's answer is held to (frontier.engine.certify.primal_tolerance)
+    accuracy: np.ndarray | None = None
 
 
 @dataclass
