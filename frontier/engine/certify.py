@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..models.base import Patch, Stage
+from ..models.base import MaxSlackStage, Patch, Stage
 from . import settings
 from .highs import HINF
 
@@ -17,9 +17,11 @@ class BatchPatch:
     computed once per batch in a few vectorised operations instead of per DMU: the row bounds as HiGHS takes them,
     the magnitude of each row's bounds and of the own columns' coefficients and costs (the certificate's scales), and
     for each DMU what differs from the DMU before it (so the solver patches only that). ``primal_tol`` (k,): the
-    largest relative row residual each DMU's answer may have (:func:`primal_tolerance`; ``VERIFY_TOL`` by default)."""
+    largest relative row residual each DMU's answer may have (:func:`primal_tolerance`; ``VERIFY_TOL`` by default);
+    ``score_cost`` (k x own columns, a max-slack stage's): the score stage's costs of the own columns, which the
+    robust path's exact max-slack solve optimises first (:func:`~frontier.engine.robust.exact_simplex`)."""
 
-    def __init__(self, patch: Patch, primal_tol: np.ndarray | None = None):
+    def __init__(self, patch: Patch, primal_tol: np.ndarray | None = None, score_cost: np.ndarray | None = None):
         self.patch = patch
         lo, up = patch.row_lower, patch.row_upper
         self.row_lower, self.row_upper = lo, up
@@ -34,6 +36,7 @@ class BatchPatch:
         self.abs_extra_cost = np.abs(patch.extra_cost)
         k = lo.shape[0]
         self.primal_tol = np.full(k, settings.VERIFY_TOL) if primal_tol is None else np.asarray(primal_tol, float)
+        self.score_cost = score_cost
         # DMU i >= 1 against DMU i - 1: which of the row bounds, costs and column bounds changed, and which entries of
         # the own columns' coefficients (as (row, column, value) lists, grouped by DMU)
         self.rows_changed = np.ones(k, dtype=bool)
@@ -338,6 +341,7 @@ class StageAnswers:
         """No answers yet for the k DMUs ``data0``; ``previous_accuracy``: the accuracy the previous stage's answer of
         each was certified to (what :func:`primal_tolerance` holds a max-slack stage to)."""
         k = data0.shape[0]
-        patch = BatchPatch(stage.patch(data0, prev), primal_tolerance(stage, previous_accuracy))
+        score_cost = stage.score_stage.patch(data0, prev).extra_cost if isinstance(stage, MaxSlackStage) else None
+        patch = BatchPatch(stage.patch(data0, prev), primal_tolerance(stage, previous_accuracy), score_cost)
         return cls(patch, np.full(k, "not_solved", dtype=object), np.full(k, np.nan),
                    np.full((k, stage.n_rows), np.nan), [None] * k)

@@ -101,10 +101,12 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
     E = stage.n_extra_cols
     lp, every_pos, every_blk, positions = dmu_lp(stage, ref, patch, i, own)
     # a max-slack answer held to its score's exactness (certify.primal_tolerance) is solved exactly: the fixed score
-    # free within its rounding, a float basis pivoted on in rationals (exact_simplex), else one from the slack basis
-    exact_only = stage.detail and patch.primal_tol[i] < settings.VERIFY_TOL
+    # free within its rounding, optimised first by the score stage's own cost (so it takes its exact optimum), then
+    # the slacks over that face; from HiGHS's basis, pivoted on in rationals (exact_simplex), else the slack basis
+    exact_only = stage.detail and patch.score_cost is not None and patch.primal_tol[i] < settings.VERIFY_TOL
     if exact_only:
         lp = _with_rounding_room(lp, E)
+        score_first = np.concatenate([patch.score_cost[i], np.zeros(every_pos.size)])
     A = lp.A
     candidates = [(p, ref[p]) for p in positions]
     feasible = stage.always_feasible(in_reference(stage, own))
@@ -122,9 +124,8 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
         if status == "optimal":
             answers = [(x, objective, row_dual, False)]
             exact = exact_basic_solution(lp, *basis)
-            if exact_only and (exact is None or not exact[3]):
-                polished = exact_simplex(lp, *basis)
-                exact = exact_basic_solution(lp, *polished) if polished is not None else exact
+            if exact_only:
+                exact = _exact_max_slack(lp, basis, score_first) or exact
             if exact is not None:
                 answers.insert(0, exact)
             for x, objective, row_dual, exactly_optimal in answers:
@@ -140,12 +141,18 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
     if exact_only and np.isfinite(lp.col_lo).all():
         # HiGHS found no basis under any scaling (a score of 1e7 on coefficients of 1e-17): the exact simplex from
         # the slack basis (every column at its lower bound, every row basic), with a phase 1
-        R, C = A.shape
-        start = exact_simplex(lp, np.full(C, AT_LOWER), np.full(R, BASIC), max_pivots=settings.EXACT_PIVOTS)
-        exact = exact_basic_solution(lp, *start) if start is not None else None
-        if exact is not None and exact[3] and in_range(stage, np.array([own]), np.array([exact[1]]))[0]:
+        exact = _exact_max_slack(lp, (np.full(A.shape[1], AT_LOWER), np.full(A.shape[0], BASIC)), score_first)
+        if exact is not None and in_range(stage, np.array([own]), np.array([exact[1]]))[0]:
             return "optimal", exact[1], _columns(stage, patch, i, exact[0], exact[2], every_pos, every_blk)
     return "numerical_error", np.nan, None
+
+
+def _exact_max_slack(lp: "_LP", basis: tuple, score_first: np.ndarray):
+    """The exact lexicographic optimum of a max-slack LP (the score's own cost first, :func:`exact_simplex`) from
+    ``basis``, as :func:`exact_basic_solution` gives it and marked exactly optimal; None if the pivots fail."""
+    polished = exact_simplex(lp, *basis, max_pivots=settings.EXACT_PIVOTS, first_cost=score_first)
+    exact = exact_basic_solution(lp, *polished) if polished is not None else None
+    return None if exact is None else (*exact[:3], True)
 
 
 def _columns(stage: Stage, patch: BatchPatch, i: int, x: np.ndarray, row_dual: np.ndarray, every_pos: np.ndarray,
@@ -297,7 +304,8 @@ def _exactly_optimal(lp, col_status, row_status, basic, tight, x, y_tight) -> bo
     return True
 
 
-def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max_pivots: int = 50):
+def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max_pivots: int = 50,
+                  first_cost: np.ndarray | None = None):
     """Primal simplex pivots in rational arithmetic from a floating-point simplex's final basis, until the basis is
     exactly optimal for the LP as given (its floats are exact rationals).
 
@@ -308,8 +316,10 @@ def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max
     left out): then a phase 1 of the same pivots first minimises the sum of the basic variables' bound violations,
     a violated bound being where a step stops (the variable leaves there, feasible). The LP is taken with a slack
     per row (``A x - s = 0``, ``row_lo <= s <= row_up``); Bland's rule (the lowest index enters, ties leave by the
-    lowest index) cannot cycle. Returns HiGHS-coded ``(col_status, row_status)`` of an exactly optimal basis, or
-    None when the LP is exactly infeasible, a basis is singular, the LP is unbounded, or ``max_pivots`` run out.
+    lowest index) cannot cycle. With ``first_cost`` the optimum is lexicographic: ``first_cost`` is minimised first,
+    then every nonbasic variable it prices nonzero is held at its bound (the rest span its optimal face) and the LP's
+    own cost is minimised over that face. Returns HiGHS-coded ``(col_status, row_status)`` of an exactly optimal basis,
+    or None when the LP is exactly infeasible, a basis is singular, the LP is unbounded, or ``max_pivots`` run out.
     """
     F = Fraction
     R, C = lp.A.shape
@@ -327,7 +337,9 @@ def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max
                 [F(-1) if i == j - C else F(0) for i in range(R)]
         return column_cache[j]
 
-    cost = [F(float(c)) for c in lp.cost] + [F(0)] * R
+    costs = [[F(float(c)) for c in objective] + [F(0)] * R
+             for objective in ([] if first_cost is None else [first_cost]) + [lp.cost]]
+    cost = costs.pop(0)
 
     def nonbasic_value(j: int) -> F:
         fixed_or_lower = lower[j] == upper[j] or status[j] == AT_LOWER
@@ -357,7 +369,7 @@ def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max
         y = _solve_exact([list(row) for row in zip(*B)], basic_cost)
         if y is None:
             return None
-        entering = None
+        entering, priced = None, []
         for j in nonbasic:
             if lower[j] == upper[j]:
                 continue
@@ -367,9 +379,16 @@ def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max
                     (d > 0 and (not np.isfinite(lower[j]) or at > F(float(lower[j])))):
                 entering, direction = j, (1 if d < 0 else -1)
                 break
+            if d != 0:
+                priced.append(j)
         if entering is None:
             if phase1:
                 return None                      # no pivot reduces the violations: exactly infeasible
+            if costs:                            # optimal for the first cost: on to the next over its optimal face
+                for j in priced:
+                    lower[j] = upper[j] = float(values[j])
+                cost = costs.pop(0)
+                continue
             col = np.where(status[:C] == BASIC, BASIC, status[:C])
             return col, status[C:].copy()
         w = _solve_exact(B, column(entering))
