@@ -48,7 +48,10 @@ before it is reported (:func:`accepted`, :func:`kkt_violation`): with the variab
 row's residual below ``settings.VERIFY_TOL`` relative to the magnitude of its terms, every reduced cost (the stage's own
 columns and every priced reference column, in the model or not) of the right sign to within ``settings.OPTIMALITY_TOL``
 of its terms' magnitude, and the objective in the stage's documented range (:meth:`Stage.objective_range`). These
-measures do not change when a row or column is rescaled, so they mean the same in the user's units.
+measures do not change when a row or column is rescaled, so they mean the same in the user's units. A max-slack
+stage's answer is held to the accuracy its score was certified to (:func:`certify.primal_tolerance`): where the score
+needed the robust path, its rows to ``settings.DETAIL_VERIFY_TOL`` (or the score's own error), and the robust path
+solves it exactly (the score at its exact optimum first, then the slacks: :func:`robust.exact_simplex`).
 
 The certificate runs once per batch of DMUs, vectorised over all their solutions (:func:`certified`): pricing
 already found each LP's negative reduced costs under its final duals, so only those few are judged there. A solution
