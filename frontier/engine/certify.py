@@ -221,7 +221,7 @@ def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, ne
     m, d = rows.size, stage.d
     E, abs_E, x = patch.extra_matrix[rows], patch.abs_extra_matrix[rows], sols.own
     below, above, magnitude = row_residuals(patch, rows, x, *sols.reference_activity(stage, ref))
-    primal = _row_max_relative(np.maximum(np.maximum(below, above), 0.0), magnitude)
+    primal = primal_error(below, above, magnitude)
     if stage.exclude_self:
         # the excluded DMU's column is fixed at 0: any use of it is infinitely infeasible (HiGHS may leave that column
         # basic at a value inside its absolute bound tolerance, the DMU then its own peer)
