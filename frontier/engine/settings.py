@@ -13,9 +13,10 @@ PRICING_TOL = 1e-9
 FARKAS_TOL = 1e-12
 MAX_ADD_PER_ROUND = 64
 VERIFY_TOL = 1e-7       # largest accepted row residual, relative to the magnitude of the row's terms
-# ... in a max-slack stage whose score needed the robust path: the score's own, at least this (the max-slack answers
-# on ordinary data miss rows by 1e-12..3e-11 of their terms, those that were wrong on data spanning 1e-8..1e10 by
-# 4e-11..6e-9: no tolerance parts them, so such answers are exact or NaN; certify.primal_tolerance)
+# ... in a max-slack stage whose score needed the robust path: the score's own accuracy, at least this. HiGHS's
+# max-slack answers on ordinary data miss rows by 1e-12..3e-11 of their terms, the wrong ones on data spanning
+# 1e-8..1e10 by 4e-11..6e-9: no one tolerance parts them, so a score that needed the robust path (the mark of such
+# data) has its slacks held to this, else solved exactly (certify.primal_tolerance, robust.exact_simplex)
 DETAIL_VERIFY_TOL = 1e-12
 EXACT_PIVOTS = 200       # rational simplex pivots the robust path may take from the slack basis (robust.exact_simplex)
 OPTIMALITY_TOL = 1e-9   # largest accepted wrong-signed reduced cost, relative to the magnitude of its terms
