@@ -18,10 +18,12 @@ class BatchPatch:
     the magnitude of each row's bounds and of the own columns' coefficients and costs (the certificate's scales), and
     for each DMU what differs from the DMU before it (so the solver patches only that). ``primal_tol`` (k,): the
     largest relative row residual each DMU's answer may have (:func:`primal_tolerance`; ``VERIFY_TOL`` by default);
-    ``score_cost`` (k x own columns, a max-slack stage's): the score stage's costs of the own columns, which the
-    robust path's exact max-slack solve optimises first (:func:`~frontier.engine.robust.exact_simplex`)."""
+    ``score_cost`` (k x own columns) and ``score_accuracy`` (k,), a max-slack stage's: the score stage's costs of the
+    own columns, which the robust path's exact max-slack solve optimises first, and the accuracy its answer was
+    certified to (:func:`~frontier.engine.robust.solve_robust`)."""
 
-    def __init__(self, patch: Patch, primal_tol: np.ndarray | None = None, score_cost: np.ndarray | None = None):
+    def __init__(self, patch: Patch, primal_tol: np.ndarray | None = None, score_cost: np.ndarray | None = None,
+                 score_accuracy: np.ndarray | None = None):
         self.patch = patch
         lo, up = patch.row_lower, patch.row_upper
         self.row_lower, self.row_upper = lo, up
@@ -36,7 +38,7 @@ class BatchPatch:
         self.abs_extra_cost = np.abs(patch.extra_cost)
         k = lo.shape[0]
         self.primal_tol = np.full(k, settings.VERIFY_TOL) if primal_tol is None else np.asarray(primal_tol, float)
-        self.score_cost = score_cost
+        self.score_cost, self.score_accuracy = score_cost, score_accuracy
         # DMU i >= 1 against DMU i - 1: which of the row bounds, costs and column bounds changed, and which entries of
         # the own columns' coefficients (as (row, column, value) lists, grouped by DMU)
         self.rows_changed = np.ones(k, dtype=bool)
@@ -197,17 +199,18 @@ def primal_tolerance(stage: Stage, previous_accuracy: np.ndarray | None) -> np.n
     None: ``VERIFY_TOL`` for every DMU.
 
     A detail stage (the max-slack stage) is the previous stage's LP with its own columns (the score) fixed at the
-    previous optimum, so its answer is held to the accuracy of that optimum, and at least to ``DETAIL_VERIFY_TOL``.
-    A score certified on the fast path is known to ``VERIFY_TOL``, and so are its slacks (as before). A score that
-    needed the robust path (its LP defeats HiGHS's tolerances) is exact, or close to it, and a max-slack answer within
-    ``VERIFY_TOL`` of its rows can be far from exact: on data spanning 1e-8..1e10 the score may rest on a peer whose
-    contribution to a row is 7e-10 of the row's terms, and a max-slack solution that leaves it out (missing the row by
-    that much) frees a slack of 8.5e7 whose exact value is 0. Such an answer goes to the robust path, whose exact
-    simplex (:func:`~frontier.engine.robust.exact_simplex`) finds the exact one."""
+    previous optimum. A score certified on the fast path is known to ``VERIFY_TOL``, and so are its slacks (as
+    before). A score that needed the robust path (its LP defeats HiGHS's tolerances) is exact, or close to it, and a
+    max-slack answer within ``VERIFY_TOL`` of its rows can be far from exact: on data spanning 1e-8..1e10 the score
+    may rest on a peer whose contribution to a row is 7e-10 of the row's terms (or 5e-13, where the row is the
+    difference of two large terms, y0 - beta g), and a max-slack solution that leaves it out frees a slack of 8.5e7
+    whose exact value is 0. Its slacks must then be exact: rows met to ``DETAIL_VERIFY_TOL`` (the rounding of an
+    exact answer), which a float answer rarely is, so the robust path solves the LP exactly
+    (:func:`~frontier.engine.robust.solve_robust`) or reports ``numerical_error``."""
     if not stage.detail or previous_accuracy is None:
         return None
-    accuracy = np.where(np.isfinite(previous_accuracy), previous_accuracy, settings.VERIFY_TOL)
-    return np.clip(accuracy, settings.DETAIL_VERIFY_TOL, settings.VERIFY_TOL)
+    exact_score = np.isfinite(previous_accuracy) & (previous_accuracy < settings.VERIFY_TOL)
+    return np.where(exact_score, settings.DETAIL_VERIFY_TOL, settings.VERIFY_TOL)
 
 
 def certified_accuracy(below: np.ndarray, above: np.ndarray, magnitude: np.ndarray, robust: np.ndarray) -> np.ndarray:
@@ -342,6 +345,7 @@ class StageAnswers:
         each was certified to (what :func:`primal_tolerance` holds a max-slack stage to)."""
         k = data0.shape[0]
         score_cost = stage.score_stage.patch(data0, prev).extra_cost if isinstance(stage, MaxSlackStage) else None
-        patch = BatchPatch(stage.patch(data0, prev), primal_tolerance(stage, previous_accuracy), score_cost)
+        patch = BatchPatch(stage.patch(data0, prev), primal_tolerance(stage, previous_accuracy), score_cost,
+                           previous_accuracy)
         return cls(patch, np.full(k, "not_solved", dtype=object), np.full(k, np.nan),
                    np.full((k, stage.n_rows), np.nan), [None] * k)

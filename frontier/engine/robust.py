@@ -105,7 +105,7 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
     # the slacks over that face; from HiGHS's basis, pivoted on in rationals (exact_simplex), else the slack basis
     exact_only = stage.detail and patch.score_cost is not None and patch.primal_tol[i] < settings.VERIFY_TOL
     if exact_only:
-        lp = _with_rounding_room(lp, E)
+        lp = _with_rounding_room(lp, E, patch.score_accuracy[i])
         score_first = np.concatenate([patch.score_cost[i], np.zeros(every_pos.size)])
     A = lp.A
     candidates = [(p, ref[p]) for p in positions]
@@ -164,14 +164,19 @@ def _columns(stage: Stage, patch: BatchPatch, i: int, x: np.ndarray, row_dual: n
     return Columns(x[:E], every_pos[nz], every_blk[nz], lam[nz], row_dual if stage.keep_duals else None).clipped(patch, i)
 
 
-def _with_rounding_room(lp: "_LP", n_own: int) -> "_LP":
-    """``lp`` with each fixed own column (a max-slack stage's score) free within two units in the last place of its
-    value: the value is the score stage's optimum rounded to a float, which can cut the exact LP off (the exact
-    max-slack LP with the rounded score of a badly scaled DMU is infeasible), so no exact answer of it need exist. The
-    answer is clipped back to the fixed value and certified as any other (its rows then move by that rounding)."""
+def _with_rounding_room(lp: "_LP", n_own: int, accuracy: float) -> "_LP":
+    """``lp`` with each fixed own column (a max-slack stage's score) free within the accuracy of its value: the
+    larger of ``accuracy`` (the relative primal error the score stage's answer was certified to) and
+    ``OPTIMALITY_TOL`` (its dual side), times ``max(|value|, 1)``, at least two units in the last place. The value is
+    the score stage's optimum rounded to a float, or a float answer within that accuracy, which can cut the exact LP
+    off: the exact max-slack LP with the rounded score of a badly scaled DMU is infeasible. The exact solve takes the
+    score at its exact optimum within this room first (:func:`_exact_max_slack`), so the room is never spent on
+    slacks, and a wider room only makes an exact answer likelier."""
     value = lp.col_lo[:n_own]
     fixed = (value == lp.col_up[:n_own]) & np.isfinite(value)
-    room = np.where(fixed, 2.0 * np.spacing(np.abs(value)), 0.0)
+    relative = max(accuracy, settings.OPTIMALITY_TOL) if np.isfinite(accuracy) else settings.VERIFY_TOL
+    room = np.maximum(relative * np.maximum(np.abs(value), 1.0), 2.0 * np.spacing(np.abs(value)))
+    room = np.where(fixed, room, 0.0)
     col_lo, col_up = lp.col_lo.copy(), lp.col_up.copy()
     col_lo[:n_own] -= room
     col_up[:n_own] += room

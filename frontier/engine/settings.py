@@ -13,11 +13,11 @@ PRICING_TOL = 1e-9
 FARKAS_TOL = 1e-12
 MAX_ADD_PER_ROUND = 64
 VERIFY_TOL = 1e-7       # largest accepted row residual, relative to the magnitude of the row's terms
-# ... in a max-slack stage whose score needed the robust path: the score's own accuracy, at least this. HiGHS's
-# max-slack answers on ordinary data miss rows by 1e-12..3e-11 of their terms, the wrong ones on data spanning
-# 1e-8..1e10 by 4e-11..6e-9: no one tolerance parts them, so a score that needed the robust path (the mark of such
-# data) has its slacks held to this, else solved exactly (certify.primal_tolerance, robust.exact_simplex)
-DETAIL_VERIFY_TOL = 1e-12
+# ... in a max-slack stage whose score needed the robust path: the rounding of an exact answer. HiGHS's max-slack
+# answers miss rows by 1e-12..3e-11 of their terms on ordinary data, and by 5e-13..6e-9 where they were wrong on data
+# spanning 1e-8..1e10: no one tolerance parts them, so a score that needed the robust path (the mark of such data)
+# has its slacks solved exactly (certify.primal_tolerance, robust.exact_simplex)
+DETAIL_VERIFY_TOL = 1e-14
 EXACT_PIVOTS = 200       # rational simplex pivots the robust path may take from the slack basis (robust.exact_simplex)
 OPTIMALITY_TOL = 1e-9   # largest accepted wrong-signed reduced cost, relative to the magnitude of its terms
 CANCELLATION_TOL = 1e-5  # an objective below this fraction of its terms' magnitude needs an exact certificate
