@@ -50,7 +50,7 @@ columns and every priced reference column, in the model or not) of the right sig
 of its terms' magnitude, and the objective in the stage's documented range (:meth:`Stage.objective_range`). These
 measures do not change when a row or column is rescaled, so they mean the same in the user's units. A max-slack
 stage's answer is held to the accuracy its score was certified to (:func:`certify.primal_tolerance`): where the score
-needed the robust path, its rows to ``settings.DETAIL_VERIFY_TOL`` (or the score's own error), and the robust path
+needed the robust path, its rows to ``settings.DETAIL_VERIFY_TOL`` (an exact answer's rounding), and the robust path
 solves it exactly (the score at its exact optimum first, then the slacks: :func:`robust.exact_simplex`).
 
 The certificate runs once per batch of DMUs, vectorised over all their solutions (:func:`certified`): pricing

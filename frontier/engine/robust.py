@@ -161,7 +161,8 @@ def _columns(stage: Stage, patch: BatchPatch, i: int, x: np.ndarray, row_dual: n
     E = stage.n_extra_cols
     lam = x[E:]
     nz = np.flatnonzero(lam > 0)
-    return Columns(x[:E], every_pos[nz], every_blk[nz], lam[nz], row_dual if stage.keep_duals else None).clipped(patch, i)
+    duals = row_dual if stage.keep_duals else None
+    return Columns(x[:E], every_pos[nz], every_blk[nz], lam[nz], duals).clipped(patch, i)
 
 
 def _with_rounding_room(lp: "_LP", n_own: int, accuracy: float) -> "_LP":
