@@ -16,19 +16,18 @@ from .restricted import solve_with_highs
 from .robust import solve_robust
 
 def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method: str, data0: np.ndarray,
-                      own: np.ndarray, prev: dict, answers: StageAnswers | None = None,
-                      previous_accuracy: np.ndarray | None = None) -> StageSolution:
+                      own: np.ndarray, prev: dict, answers: StageAnswers | None = None) -> StageSolution:
     """Solve one stage for k DMUs with one warm-started solver.
 
     Columns only ever join the shared active set; when it grows past ``ACTIVE_CAP`` the model is rebuilt
     from the columns that the last ``RECENT`` solutions used, which keeps each simplex solve small. With
     ``method="dense"`` the batched simplex (:func:`solve_dense`) goes first and HiGHS solves only what it leaves;
-    ``answers`` are those of a batched solve already run (with other reference sets', :func:`solve_chunks`);
-    ``previous_accuracy``: the accuracy the previous stage's answers were certified to (:meth:`StageAnswers.start`).
+    ``answers``: the stage's answers begun by the caller (:func:`solve_chunks`: with the accuracy of the previous
+    stage's answers, and with ``method="dense"`` those of a batched solve already run with other reference sets').
     """
     k = data0.shape[0]
     if answers is None:
-        answers = StageAnswers.start(stage, data0, prev, previous_accuracy)
+        answers = StageAnswers.start(stage, data0, prev)
         if method == "dense" and k >= settings.DENSE_MIN_BATCH:
             solve_dense(stage, [(ref_data, plan, own, answers)])
     pending = np.flatnonzero(answers.status == "not_solved").tolist()
@@ -169,9 +168,9 @@ def _merge_lambda(k, old, new_sol: StageSolution, rows: np.ndarray, scale: np.nd
 class _ChunkStage:
     """One chunk's share of a stage in :func:`solve_chunks`: the DMUs the stage selects (``sel``, rows of the chunk;
     ``prev``: the earlier stages' values for them), those that the previous stage's solution already settles, those
-    left to solve (``todo``, rows of ``sel``; ``prev_todo``: their earlier values; ``previous_accuracy``: the accuracy
-    the previous stage's answers of them were certified to, None in the first stage) and, with ``method="dense"``,
-    their answers from the batched simplex."""
+    left to solve (``todo``, rows of ``sel``; ``prev_todo``: their earlier values) and their answers (begun with the
+    accuracy the previous stage's answers of them were certified to; with ``method="dense"``, from the batched
+    simplex)."""
 
     state: dict
     ref_data: np.ndarray
@@ -183,7 +182,6 @@ class _ChunkStage:
     settled: np.ndarray
     todo: np.ndarray
     prev_todo: dict
-    previous_accuracy: np.ndarray | None
     answers: StageAnswers | None = None
 
 
@@ -209,13 +207,13 @@ def solve_chunks(spec: ModelSpec, pieces: list[tuple], method: str) -> list[Batc
                        else np.zeros(sel.size, dtype=bool))
             todo = np.flatnonzero(~settled)
             w = _ChunkStage(state, ref_data, plans[s], data0, own, sel, prev, settled, todo,
-                            {key: val[todo] for key, val in prev.items()},
-                            _previous(last, sel[todo], "accuracy") if last is not None else None)
-            if method == "dense" and todo.size:
-                w.answers = StageAnswers.start(stage, data0[sel[todo]], w.prev_todo, w.previous_accuracy)
+                            {key: val[todo] for key, val in prev.items()})
+            if todo.size:
+                w.answers = StageAnswers.start(stage, data0[sel[todo]], w.prev_todo,
+                                               _previous(last, sel[todo], "accuracy") if last is not None else None)
             work.append(w)
         batch = [(w.ref_data, w.plan, w.own[w.sel[w.todo]], w.answers) for w in work if w.answers is not None]
-        if sum(len(answers.status) for *_, answers in batch) >= settings.DENSE_MIN_BATCH:
+        if method == "dense" and sum(len(answers.status) for *_, answers in batch) >= settings.DENSE_MIN_BATCH:
             solve_dense(stage, batch)
         for w in work:
             last, pieces_of_sol = w.state["last"], []
@@ -226,8 +224,7 @@ def solve_chunks(spec: ModelSpec, pieces: list[tuple], method: str) -> list[Batc
             if w.todo.size:
                 rows = w.sel[w.todo]
                 pieces_of_sol.append(solve_stage_batch(stage, w.ref_data, w.plan, method, w.data0[rows], w.own[rows],
-                                                       w.prev_todo, answers=w.answers,
-                                                       previous_accuracy=w.previous_accuracy))
+                                                       w.prev_todo, answers=w.answers))
             placed = np.concatenate([np.flatnonzero(w.settled), w.todo])       # the pieces' rows, as rows of sel
             sol = (_take(_cat(pieces_of_sol), np.argsort(placed, kind="stable")) if len(pieces_of_sol) > 1
                    else pieces_of_sol[0])
