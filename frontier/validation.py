@@ -654,7 +654,7 @@ def _verdict(row) -> str:
 
 #: the widest the text columns (case, check, model) of :func:`format_table` may be: longer cells wrap onto the next
 #: lines, so that every line stays under 120 characters (a terminal, a log, a pasted table)
-TABLE_WIDTHS = (26, 24, 28)     # the model column fits "technology=contemporaneous," whole
+TABLE_WIDTHS = (28, 24, 26)     # case and check names whole; a model option wraps at its comma
 
 
 def format_table(df: pd.DataFrame) -> str:

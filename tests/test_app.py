@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -23,6 +24,15 @@ from frontier.datasets import synthetic_city_panel  # noqa: E402
 from frontier.models import REGISTRY, register  # noqa: E402
 
 PAGE = str(Path(form.__file__).with_name("page.py"))
+
+
+@pytest.fixture(autouse=True)
+def main_module_restored():
+    """Streamlit's tester runs the page as ``__main__`` and leaves it there: a process spawned later in the session
+    (a Dask worker in test_scale.py) would then run the page as its main module and fail to start."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 X, Y, B = ["capital", "labour", "energy"], ["value_added"], ["so2"]
 
 

@@ -54,7 +54,7 @@ TEXTS = {
 GROUP_TITLES_ZH = {
     "DMUs and periods": "DMU 与时期", "computation": "计算", "cross-efficiency": "交叉效率", "estimator": "估计方法",
     "groups, DMUs and periods": "分组、DMU 与时期", "index": "指数", "model": "模型", "model and bootstrap": "模型与自助法",
-    "network": "网络结构", "panel": "面板", "prices and model": "价格与模型", "regression and bootstrap": "回归与自助法",
+    "network": "网络结构", "dynamic network SBM": "动态网络 SBM", "panel": "面板", "prices and model": "价格与模型", "regression and bootstrap": "回归与自助法",
     "scores and covariates": "效率值与解释变量", "table by group": "分组表", "test": "检验", "variables": "变量",
 }
 
