@@ -107,8 +107,8 @@ CASES = {
                                      carry_overs={"good": ["capital"]})),
     "three-stage": ({"inputs": X, "outputs": Y, "environment": ["intensity"], "rts": "crs"},
                     lambda d: fr.three_stage(d, X, Y, environment=["intensity"], rts="crs")),
-    "zsg": ({"inputs": X, "outputs": Y, "reallocate": "energy"},
-            lambda d: fr.zsg(d, X, Y, reallocate="energy")),
+    "zsg": ({"inputs": X, "outputs": Y, "reallocate": "energy", "max_iter": "3"},      # 3 rounds: the same numbers
+            lambda d: fr.zsg(d, X, Y, reallocate="energy", max_iter=3)),
     "network": ({"nodes": '{"make": {"inputs": ["capital", "labour"]}, "sell": {"outputs": ["value_added"]}}',
                  "links": '[{"from": "make", "to": "sell", "column": "energy"}]', "model": "sbm"},
                 lambda d: fr.network(d, nodes={"make": {"inputs": ["capital", "labour"]},
