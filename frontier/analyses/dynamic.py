@@ -14,7 +14,6 @@ not optimal gets NaN everywhere and the LP's status.
 """
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 
 import numpy as np
@@ -31,7 +30,7 @@ from ..panel import key_values, period_order, period_values as period_column
 from ..results.base import ModelSettings
 from ..results.dynamic import DynamicResult
 from ._pipeline import Analysis, progress_bar, public, spec_of
-from .network import network_sbm_layout
+from .network import network_sbm_layout, normalised_weights
 
 DYNAMIC = Analysis("dynamic", roles=("entity", "period", "inputs", "outputs", "bad_outputs", "carry_overs"),
                    result=DynamicResult, serves=None)
@@ -88,13 +87,7 @@ def _weights_by_period(period_weights, order: list) -> np.ndarray:
         raw = list(period_weights)
         if len(raw) != T:
             raise ValueError(f"period_weights needs one weight per period ({T}, in time order {order}), got {len(raw)}")
-    for w in raw:
-        if isinstance(w, (bool, np.bool_)) or not isinstance(w, numbers.Real) or not np.isfinite(w) or w < 0:
-            raise ValueError(f"period weights must be finite numbers >= 0, got {w!r}")
-    W = np.asarray(raw, dtype=float)
-    if W.sum() <= 0:
-        raise ValueError("period_weights are all zero: at least one period must count")
-    return W / W.sum()
+    return normalised_weights(raw, "period")
 
 
 def _wide(frame: pd.DataFrame, entities: pd.Series, periods: pd.Series, order: list, columns: list) -> tuple:

@@ -423,12 +423,18 @@ def _node_weights(node_weights, names: tuple) -> np.ndarray:
         raw = list(node_weights)
         if len(raw) != len(names):
             raise ValueError(f"node_weights needs one weight per node ({list(names)}), got {len(raw)}")
+    return normalised_weights(raw, "node")
+
+
+def normalised_weights(raw, unit: str) -> np.ndarray:
+    """``raw`` weights (one per ``unit``: "node", "period") checked to be finite numbers >= 0, not all zero, and
+    scaled to sum to 1 (``node_weights``, and dynamic SBM's ``period_weights``)."""
     for w in raw:
         if isinstance(w, (bool, np.bool_)) or not isinstance(w, numbers.Real) or not np.isfinite(w) or w < 0:
-            raise ValueError(f"node weights must be finite numbers >= 0, got {w!r}")
+            raise ValueError(f"{unit} weights must be finite numbers >= 0, got {w!r}")
     W = np.asarray(raw, dtype=float)
     if W.sum() <= 0:
-        raise ValueError("node_weights are all zero: at least one node must count")
+        raise ValueError(f"{unit}_weights are all zero: at least one {unit} must count")
     return W / W.sum()
 
 
