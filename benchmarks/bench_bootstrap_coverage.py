@@ -29,6 +29,7 @@ import pandas as pd
 import frontier as fr
 from frontier.analyses.bootstrap import _estimates           # the package's own interval formulas
 from frontier.analyses.bootstrap_methods import convergence_rate
+from common import print_table
 
 SCHEMES = ("homogeneous", "heterogeneous", "subsampling")
 RETURNS = {"crs": 1.0, "vrs": 0.8}
@@ -107,16 +108,8 @@ def main(argv=None) -> pd.DataFrame:
                                                             float_format=lambda v: f"{v:.3f}"), flush=True)
     table = pd.DataFrame(rows)
     print()
-    print(table.to_markdown(index=False, floatfmt=".3f") if _has_tabulate() else table.to_string(index=False))
+    print_table(table)
     return table
-
-
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 if __name__ == "__main__":

@@ -135,3 +135,13 @@ if __name__ == "__main__":      # python benchmarks/common.py 1000 3000: the eff
     for n in [int(a) for a in sys.argv[1:]] or [1000, 3000]:
         print(n, {kind: round(efficient_share(cross_section(kind, n), n_jobs=2), 4)
                   for kind in ("friendly", "hard")}, flush=True)
+
+
+def print_table(table: pd.DataFrame) -> None:
+    """A results table as markdown (for the docs) when ``tabulate`` is installed, else as plain text."""
+    try:
+        import tabulate  # noqa: F401
+    except ImportError:
+        print(table.to_string(index=False))
+        return
+    print(table.to_markdown(index=False, floatfmt=".3f"))
