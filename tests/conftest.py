@@ -45,8 +45,11 @@ def run_case_once(validation_dir):
 def workers_start_at_once(monkeypatch):
     """A call with ``n_jobs > 1`` sends its work to the worker pool even when the pool is cold and the call small, so
     the tests that compare ``n_jobs=2`` with ``n_jobs=1`` run both the calling process (the first unit) and the
-    workers (the rest). The default start-up rule (``engine.settings.POOL_START_SECONDS``) has its own test in
-    test_engine."""
+    workers (the rest), whatever the machine's load: every core counts as free (a loaded CI machine otherwise ran
+    ``n_jobs=2`` on one thread, and a test of the workers' failures saw none). The default start-up rule
+    (``engine.settings.POOL_START_SECONDS``) and the free-core rule (``engine.pool.free_cores``) have their own
+    tests in test_engine."""
     from frontier import engine
 
     monkeypatch.setattr(engine.settings, "POOL_START_SECONDS", 0.0)
+    monkeypatch.setattr(engine.pool, "free_cores", lambda: 8.0)

@@ -470,7 +470,6 @@ def test_a_cold_pool_starts_once_the_saving_is_worth_it(monkeypatch):
     passes it starts the pool (and resets the sum), and later calls use the running pool at once. Results are the
     same on every path (the first units on two threads here: VRS SBM with bad outputs goes to HiGHS)."""
     calls = _recorded_parallel(monkeypatch)
-    monkeypatch.setattr(engine.pool, "free_cores", lambda: 8.0)      # a quiet machine, whatever the load now
     monkeypatch.setitem(engine.pool._pool, "warm_until", 0.0)
     monkeypatch.setitem(engine.pool._pool, "forgone", 0.0)
     df, inputs, outputs, bads = firms(engine.settings.PARALLEL_MIN, 6)
@@ -679,7 +678,6 @@ def test_in_process_threads_only_where_highs_solves(monkeypatch):
     """Units that go to HiGHS (which releases the GIL) share up to THREADS_MAX threads; dense batches, a single unit
     or n_jobs=1 run on one."""
     units = [engine.stages.WorkUnit(None, method, [(0, 0, 10)], []) for method in ("dense", "dense", "restricted")]
-    monkeypatch.setattr(engine.pool, "free_cores", lambda: 8.0)
     assert engine.pool.in_process_threads(units, [0, 1], 8) == 1
     assert engine.pool.in_process_threads(units, [0, 1, 2], 8) == engine.settings.THREADS_MAX
     assert engine.pool.in_process_threads(units, [0, 1, 2], 1) == 1
