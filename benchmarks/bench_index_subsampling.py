@@ -29,7 +29,6 @@ import pandas as pd
 
 from frontier import productivity
 from frontier.analyses.productivity.subsampling import rescaled_interval
-from common import print_table
 
 
 def simulate(n: int, shift: float, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.Series]:
@@ -96,8 +95,16 @@ def main(argv=None) -> pd.DataFrame:
             print(pd.DataFrame(rows[-1:]).to_string(index=False), flush=True)
     table = pd.DataFrame(rows)
     print()
-    print_table(table)
+    print(table.to_markdown(index=False, floatfmt=".3f") if _has_tabulate() else table.to_string(index=False))
     return table
+
+
+def _has_tabulate() -> bool:
+    try:
+        import tabulate  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 if __name__ == "__main__":
