@@ -133,3 +133,33 @@ def test_bad_outputs_are_refused_by_these_models():
     nodes = {"rd": {"inputs": ["x1", "x2"], "bad_outputs": ["z2"]}, "market": {"outputs": ["y1", "y2"]}}
     with pytest.raises(ValueError, match="bad outputs are not defined"):
         fr.network(_two_stage(1), nodes=nodes, links=[("rd", "market", "z1")])
+
+
+def test_an_additive_decomposition_that_does_not_exist_is_named_and_keeps_the_system_score():
+    """DMU 8 of this sample has stage weight w_1 = 0 at every optimum of its additive VRS score (cvxpy: the largest
+    first-stage share of the input value over the optimal face is ~0), so E_1 = 0/0: the status says so instead
+    of the solver-failure "decomposition_failed", the system score stands (the cvxpy optimum), the stages are NaN."""
+    import cvxpy as cp
+
+    rng = np.random.default_rng(5)
+    x = rng.uniform(1.0, 10.0, size=(80, 3))
+    z = np.sqrt(x[:, :2].prod(axis=1, keepdims=True)) * rng.uniform(0.3, 1.0, size=(80, 2))
+    y = (z.sum(axis=1) * x[:, 2]) ** 0.5 * rng.uniform(0.3, 1.0, size=80)
+    data = pd.DataFrame(np.column_stack([x, z, y]), columns=["x1", "x2", "x3", "z1", "z2", "y1"])
+    res = fr.network(data, nodes={"rd": {"inputs": ["x1", "x2"]}, "market": {"inputs": ["x3"], "outputs": ["y1"]}},
+                     links=[("rd", "market", "z1"), ("rd", "market", "z2")], model="additive", rts="vrs", ccr=False)
+    assert res.status.iloc[8] == "first_stage_weight_zero"
+    assert (res.status.drop(index=8) == "optimal").all()
+    assert res.stages.iloc[8].isna().all()
+
+    o, p, u0 = 8, cp.Variable(6, nonneg=True), cp.Variable(2)
+    first_in = p[0] * x[:, 0] + p[1] * x[:, 1]
+    links = p[3] * z[:, 0] + p[4] * z[:, 1]
+    second_in, out = links + p[2] * x[:, 2], p[5] * y
+    nodes = [links - first_in + u0[0] <= 0, out - second_in + u0[1] <= 0, first_in[o] + second_in[o] == 1]
+    system = cp.Problem(cp.Maximize(links[o] + out[o] + cp.sum(u0)), nodes)
+    system.solve()
+    assert res.system.iloc[o] == pytest.approx(system.value, abs=1e-6)
+    share = cp.Problem(cp.Maximize(first_in[o]), nodes + [links[o] + out[o] + cp.sum(u0) >= system.value - 1e-7])
+    share.solve()
+    assert share.value < 1e-5

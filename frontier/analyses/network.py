@@ -28,12 +28,13 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linprog
 
 from .. import engine
 from .._text import format_labels
 from ..data import check_engine_options, option_value, validate_frame
 from ..models import family as model_family
-from ..models.network import NETWORK_RTS, NetworkLayout
+from ..models.network import NETWORK_RTS, TIE_SLACK, NetworkLayout
 from ..models.network_sbm import NetworkSBMLayout
 from ..models.registry import ModelOptions
 from ..options import NETWORK_MODELS
@@ -137,8 +138,11 @@ def network(
     tables = decompose(layout, model, rts, rows, out.values)
     labels = data.index
     frames = {name: pd.DataFrame(value, index=labels, columns=cols) for name, (value, cols) in tables.items()}
-    status = pd.Series(_status(out.values), index=labels, name="status")
-    system = pd.Series(np.where(status.isin(["optimal", "decomposition_failed"]), out.values["score"], np.nan),
+    status = _status(out.values)
+    if model == "additive":
+        status = _name_unidentified_stages(layout, rts == "vrs", rows, out.values["score"], status)
+    status = pd.Series(status, index=labels, name="status")
+    system = pd.Series(np.where(status.isin(DECOMPOSITION_ONLY), out.values["score"], np.nan),
                        index=labels, name="system")
     system[np.abs(system - 1.0) <= 1e-9] = 1.0
     weights = frames["multipliers"] / np.array([scale[_first_column(layout, m)] for m in range(layout.n_measures)])
@@ -493,10 +497,64 @@ def measure_scales(layout: NetworkLayout, matrix: np.ndarray) -> np.ndarray:
 # the decomposition
 # ----------------------------------------------------------------------------------------------------
 
+#: the statuses that leave the system score standing (only the decomposition is NaN)
+DECOMPOSITION_ONLY = ("optimal", "decomposition_failed", "first_stage_weight_zero")
+#: the first stage's largest share of the total input value over the additive score's optimal face below which
+#: its weight is taken as 0 at every optimum (the decomposition does not exist)
+ZERO_STAGE_WEIGHT = 1e-6
+
+
 def _status(values: dict) -> np.ndarray:
     status = values["status"].astype(object).copy()
     failed = np.asarray(values.get("detail_failed", np.zeros(len(status))), dtype=float) == 1
     status[failed] = "decomposition_failed"
+    return status
+
+
+def _name_unidentified_stages(layout: NetworkLayout, vrs: bool, rows: np.ndarray, score: np.ndarray,
+                              status: np.ndarray) -> np.ndarray:
+    """Say why an additive tie-rule LP failed where the reason is the model's, not the solver's.
+
+    The tie LP normalises the first stage's input value to 1 (Charnes-Cooper), which needs an optimal weight vector
+    of the system score with w_1 = pi'I_1 / pi'I > 0. Where every optimum gives the first stage weight 0, Chen et
+    al.'s decomposition does not exist (E_1 is a ratio of zeros): the tie LP is then infeasible, or, with its score
+    relaxed by ``TIE_SLACK``, feasible only with weights of order 1 / TIE_SLACK, which the solver fails on. For each
+    failed DMU this solves (HiGHS, every DMU's node constraints) the largest w_1 over the score's (relaxed) optimal
+    face::
+
+        max pi'I_1o  s.t.  pi'I_o = 1,  pi'O_o + sum_k u0_k >= E_o (1 - TIE_SLACK),
+                           pi'(O_k - I_k) data_j + u0_k <= 0  (every node k, DMU j),  pi >= 0 (u0 free, VRS)
+
+    and names the status ``"first_stage_weight_zero"`` where it is at most ``ZERO_STAGE_WEIGHT``; any other failure
+    keeps ``"decomposition_failed"``."""
+    failed = np.flatnonzero(status == "decomposition_failed")
+    if len(failed) == 0:
+        return status
+    K, m = len(layout.nodes), layout.n_measures
+    n_free = K if vrs else 0
+    node_rows = []
+    for k in range(K):
+        block = np.zeros((len(rows), m + n_free))
+        block[:, :m] = rows @ layout.net(k).T
+        if vrs:
+            block[:, m + k] = 1.0
+        node_rows.append(block)
+    A_node = np.vstack(node_rows)
+    consumed = sum(layout.consumed(k) for k in range(K))
+    produced = sum(layout.produced(k) for k in range(K))
+    bounds = [(0, None)] * m + [(None, None)] * n_free
+    status = status.copy()
+    for o in failed:
+        total_in, total_out = consumed @ rows[o], produced @ rows[o]
+        first_in = layout.stage_consumed(0) @ rows[o]
+        score_row = -np.concatenate([total_out, np.ones(n_free)])
+        res = linprog(-np.concatenate([first_in, np.zeros(n_free)]),
+                      A_ub=np.vstack([A_node, score_row]),
+                      b_ub=np.concatenate([np.zeros(len(A_node)), [-score[o] * (1.0 - TIE_SLACK)]]),
+                      A_eq=np.concatenate([total_in, np.zeros(n_free)])[None, :], b_eq=[1.0], bounds=bounds,
+                      method="highs")
+        if res.status == 0 and -res.fun <= ZERO_STAGE_WEIGHT:
+            status[o] = "first_stage_weight_zero"
     return status
 
 

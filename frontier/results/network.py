@@ -34,7 +34,8 @@ class NetworkResult(SummaryViews, FileExports):
     multipliers : DataFrame (relational, additive), the weight of each measure in the user's units, scaled so the
         system input value is 1.
     status : Series, ``"optimal"``; ``"decomposition_failed"`` when only the tie-rule LP failed (the system score
-        stands, the decomposition is NaN); else the failed LP's status (everything NaN).
+        stands, the decomposition is NaN); ``"first_stage_weight_zero"`` (additive) when it failed because the first
+        stage has weight 0 at every optimum of the system score, where Chen et al.'s decomposition does not exist; else the failed LP's status (everything NaN).
     spec : :class:`frontier.Specification`; ``spec.network`` holds the nodes, stages and measures.
     """
 
