@@ -193,10 +193,9 @@ class Problem:
                               f"counts only {names}", UserWarning, stacklevel=2)
         extra = self.options.extra
         fixed = restrictions.fixed_mask(extra, d.inputs, d.outputs, d.bad_outputs)
-        ratios = (restrictions.ratio_columns(extra["weight_bounds"], d.inputs, d.outputs, d.bad_outputs, scale)
-                  if "weight_bounds" in extra else None)
         self.constants = Constants(scale=scale, small=small, bad_cap=bad_cap, weights=weights, fixed=fixed,
-                                   ratio_columns=ratios)
+                                   weight_columns=restrictions.weight_columns(extra, d.inputs, d.outputs,
+                                                                              d.bad_outputs, scale))
         self.means = M.mean(axis=0)
         self.rows = self._scaled(M, self.direction_data)
         if self.row_costs is not None:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import (INF, Layout, MaxSlackStage, ModelSpec, Stage, StageOutput, bad_row_bounds, convexity_bounds,
-                   envelopment_blocks, max_slack_cost, multipliers_from_duals)
+                   envelopment_blocks, max_slack_cost, multipliers_from_duals, nonnegative_slacks)
 from .registry import ModelFamily, register
 from .restrictions import FIXED_OPTIONS, WEIGHT_OPTIONS, refuse_all_fixed
 
@@ -47,15 +47,15 @@ class RadialScore(Stage):
     """Stage 1: the radial score. One own column (theta or phi)."""
 
     def __init__(self, layout: Layout, rts: str, orientation: str, disposability: str, super_eff: bool,
-                 fixed: np.ndarray | None = None, ratio_columns: np.ndarray | None = None):
+                 fixed: np.ndarray | None = None, weight_columns: np.ndarray | None = None):
         blocks = envelopment_blocks(layout, rts, disposability == "weak")
-        ratio_columns = np.zeros((0, layout.d)) if ratio_columns is None else ratio_columns
+        weight_columns = np.zeros((0, layout.d)) if weight_columns is None else weight_columns
         # the score LP keeps its row duals: the multiplier form's weights (res.multipliers)
         super().__init__(d=layout.d, blocks=blocks, convexity=rts != "crs", n_extra_rows=0,
-                         n_extra_cols=1 + len(ratio_columns), exclude_self=super_eff, name="score", keep_duals=True)
+                         n_extra_cols=1 + len(weight_columns), exclude_self=super_eff, name="score", keep_duals=True)
         self.layout, self.rts, self.orientation, self.disposability = layout, rts, orientation, disposability
         self.fixed = np.zeros(layout.d, dtype=bool) if fixed is None else fixed
-        self.ratio_columns = ratio_columns
+        self.weight_columns = weight_columns
 
     def scaled_side(self) -> np.ndarray:
         """The mask of the variables the score scales: the oriented side's, the fixed ones left out."""
@@ -79,7 +79,7 @@ class RadialScore(Stage):
         if self.convexity:
             p.row_lower[:, L.d], p.row_upper[:, L.d] = convexity_bounds(self.rts)
         p.extra_lower[:, 0] = -INF
-        p.extra_matrix[:, : L.d, 1:] = self.ratio_columns.T     # the assurance region's columns, pi >= 0, cost 0
+        p.extra_matrix[:, : L.d, 1:] = self.weight_columns.T     # the weight restrictions' columns, pi >= 0, cost 0
         return p
 
     def patch(self, data0, prev):
@@ -101,6 +101,11 @@ class RadialScore(Stage):
         weights, omega = multipliers_from_duals(self.layout, sol.duals, self.convexity)
         return StageOutput(sol.status, score=sol.extras[:, 0], multipliers=weights, omega=omega)
 
+    def trade_off_point(self, sol) -> np.ndarray:
+        """The point the envelopment LP compares the DMU with, in LP units: the reference combination plus the weight
+        restrictions' columns (Podinovski's 2004 trade-off technology; the reference combination without them)."""
+        return sol.sums + sol.extras[:, 1:] @ self.weight_columns
+
     def moved(self, data0, score):
         """The radially contracted (input) or expanded (output) point, from which the slacks are measured."""
         point = data0[:, : self.layout.d].copy()
@@ -109,9 +114,30 @@ class RadialScore(Stage):
         return point
 
 
+class RadialSlacks(MaxSlackStage):
+    """The max-slack second stage measured to the trade-off point (:meth:`RadialScore.trade_off_point`): under
+    weight restrictions the slacks are the rows' own slacks ``theta x0 - (X'lambda + pi'A_x)`` (>= 0, each row being
+    an inequality), maximised with the restrictions' columns priced as reference columns are, and the targets are
+    that point; without restrictions it is :class:`MaxSlackStage` itself (the reference combination)."""
+
+    def patch(self, data0, prev):
+        p = super().patch(data0, prev)
+        p.extra_cost[:, 1:] = self.score_stage.weight_columns @ self.slack_cost     # a column costs a @ slack_cost
+        return p
+
+    def decode(self, sol, data0, prev):
+        L = self.layout
+        point = self.score_stage.trade_off_point(sol)
+        slacks = self.score_stage.moved(data0, prev["score"]) - point
+        slacks[:, L.goods] = -slacks[:, L.goods]
+        slacks, targets = nonnegative_slacks(L, slacks, point)   # every row is an inequality (or equality)
+        return StageOutput(sol.status, slacks=slacks, targets=targets, intensity_scale=np.ones(len(sol.status)),
+                           detail_failed=sol.status != "optimal")
+
+
 def build(layout: Layout, *, rts: str, orientation: str, disposability: str, super_efficiency: bool,
-          scale: np.ndarray, fixed: np.ndarray | None = None, ratio_columns: np.ndarray | None = None) -> ModelSpec:
-    """The radial stages; ``fixed`` (a mask) the non-discretionary variables, ``ratio_columns`` the assurance
+          scale: np.ndarray, fixed: np.ndarray | None = None, weight_columns: np.ndarray | None = None) -> ModelSpec:
+    """The radial stages; ``fixed`` (a mask) the non-discretionary variables, ``weight_columns`` the assurance
     region's envelopment columns (:mod:`frontier.models.restrictions`)."""
     if orientation not in ORIENTATIONS:
         raise ValueError(f"radial models take orientation 'input' or 'output', got {orientation!r}")
@@ -119,8 +145,9 @@ def build(layout: Layout, *, rts: str, orientation: str, disposability: str, sup
         raise ValueError(f"radial models take bad_disposability 'weak' or 'strong', got {disposability!r}")
     side = layout.mask(inputs=orientation == "input", goods=orientation == "output")
     refuse_all_fixed(fixed, side, f"radial ({orientation} oriented)", f"the {orientation}s")
-    score = RadialScore(layout, rts, orientation, disposability, super_efficiency, fixed, ratio_columns)
-    stages = [score, MaxSlackStage(score, max_slack_cost(layout, disposability, scale, fixed), disposability == "weak")]
+    score = RadialScore(layout, rts, orientation, disposability, super_efficiency, fixed, weight_columns)
+    slacks = RadialSlacks if len(score.weight_columns) else MaxSlackStage
+    stages = [score, slacks(score, max_slack_cost(layout, disposability, scale, fixed), disposability == "weak")]
     what = "theta (input, <= 1 unless super-efficient)" if orientation == "input" else "phi (output, >= 1)"
     return ModelSpec(stages=stages, d=layout.d, description=f"radial DEA, score = {what}")
 
@@ -128,7 +155,7 @@ def build(layout: Layout, *, rts: str, orientation: str, disposability: str, sup
 def _build_family(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
     return build(layout, rts=options.rts, orientation=options.orientation, disposability=options.bad_disposability,
                  super_efficiency=super_efficiency, scale=constants.scale, fixed=constants.fixed,
-                 ratio_columns=constants.ratio_columns)
+                 weight_columns=constants.weight_columns)
 
 
 FAMILY = register(ModelFamily(

@@ -54,8 +54,8 @@ class Constants:
     ``parameters``: the values a family's ``calibrate`` hook settled (declared or derived from the data), in plain
     Python types keyed by name, reported in the result's ``Specification.parameters`` (empty for most models).
     ``fixed``: the mask of the non-discretionary variables (``fixed_inputs=`` / ``fixed_outputs=``), None without;
-    ``ratio_columns``: the envelopment LP's assurance-region columns (``weight_bounds=``; columns x d, in LP units),
-    None without (:mod:`frontier.models.restrictions`).
+    ``weight_columns``: the envelopment LP's columns of the weight restrictions (``weight_bounds=``,
+    ``weight_cone=``; columns x d, in LP units), None without (:mod:`frontier.models.restrictions`).
     """
 
     scale: np.ndarray
@@ -64,7 +64,7 @@ class Constants:
     weights: np.ndarray
     parameters: dict = field(default_factory=dict)
     fixed: np.ndarray | None = None
-    ratio_columns: np.ndarray | None = None
+    weight_columns: np.ndarray | None = None
 
 
 def _ones(layout: Layout) -> np.ndarray:

@@ -8,21 +8,28 @@ what that means for its LP (the radial row is not scaled by theta, SBM drops its
 row as an inequality, the directional models put a 0 in the direction); the max-slack second stage leaves the fixed
 variables' slacks out of what it maximises. ``fixed_outputs`` may name desirable or bad outputs.
 
-**Weight restrictions** (assurance regions of type I, Thompson, Langemeier, Lee, Lee & Thrall 1990): bounds on the
-ratio of two input weights or of two desirable-output weights of the multiplier form,
-``lower <= v_i / v_k <= upper`` (``u_r / u_s`` alike), given as ``{(numerator, denominator): (lower, upper)}`` (a
-bound may be None: one-sided), as a list of ``[numerator, denominator, lower, upper]`` rows or as a DataFrame with
-those four columns. Each finite bound is one homogeneous linear constraint on the weights, and in the envelopment
-LP (the multiplier form's dual) one column ``pi >= 0`` of cost 0 (Cooper, Seiford & Tone 2007, section 6.2)::
+**Weight restrictions** are homogeneous linear constraints on the multiplier form's weights, ``sum_j a_j w_j >= 0``
+over the input weights v and the desirable-output weights u: the H-representation of a polyhedral cone of admissible
+weights (cone ratio, Charnes, Cooper, Wei & Huang 1989; Charnes, Cooper, Huang & Sun 1990). Two options give them:
 
-    v_i <= U v_k   <->  column  U e_k - e_i   in the input rows
-    v_i >= L v_k   <->  column  e_i - L e_k   in the input rows
-    u_r <= U u_s   <->  column  e_r - U e_s   in the output rows
-    u_r >= L u_s   <->  column  L e_s - e_r   in the output rows
+* ``weight_bounds=`` (assurance region I, Thompson, Langemeier, Lee, Lee & Thrall 1990): bounds on the ratio of two
+  input weights or of two desirable-output weights, ``lower <= v_i / v_k <= upper`` (``u_r / u_s`` alike), as
+  ``{(numerator, denominator): (lower, upper)}`` (a bound may be None: one-sided), a list of
+  ``[numerator, denominator, lower, upper]`` rows or a DataFrame with those four columns; each finite bound is one
+  row, ``v_i <= U v_k`` is ``U v_k - v_i >= 0``, ``v_i >= L v_k`` is ``v_i - L v_k >= 0``.
+* ``weight_cone=`` (any such rows: cone ratios, AR-II bounds linking input and output weights, Thompson et al.
+  1990): a list of ``{column: coefficient}`` rows or a DataFrame with the model's columns, one row per restriction.
 
-since a zero-cost column's reduced cost ``v'a_x - u'a_y >= 0`` is the constraint. The bounds are in the user's
-units; the LP works with each variable divided by its scale, so a bound on ``v_i / v_k`` becomes one on
-``v_i^LP / v_k^LP`` times ``scale_i / scale_k`` (:func:`ratio_columns`).
+Both reach the LP through one mechanism (:func:`weight_columns`): each row ``a`` is, in the envelopment LP (the
+multiplier form's dual), one column ``pi >= 0`` of cost 0 with ``a`` in the input rows and ``-a`` in the desirable
+output rows (Cooper, Seiford & Tone 2007, section 6.2), since such a column's reduced cost ``v'a_x + u'a_y >= 0`` is
+the restriction. The technology the envelopment LP then measures against is Podinovski's (2004) trade-off technology:
+the observed one extended by the directions ``(a_x, -a_y)``. The rows are in the user's units; the LP works with each
+variable divided by its scale, so a weight in LP units is the user's times the scale and the coefficient is divided
+by it (each column then scaled by a power of two, which changes neither the restriction nor the data's exactness).
+
+A set of rows that forces a weight to 0 for every admissible weight vector (e.g. ``v_K >= 2 v_L`` with
+``v_L >= 2 v_K``) is refused naming the weights (:func:`weight_columns`): the model would leave that variable out.
 """
 from __future__ import annotations
 
@@ -96,10 +103,45 @@ def check_weight_bounds(value) -> tuple:
     return tuple(out)
 
 
+def check_weight_cone(value) -> tuple:
+    """homogeneous linear restrictions sum_j a_j w_j >= 0 on the input weights v and desirable-output weights u of
+    the multiplier form (cone ratio, Charnes et al. 1989; AR-II linking inputs and outputs, Thompson et al. 1990):
+    a list of {column: coefficient} rows, or a DataFrame with the model's columns (one row per restriction); on the
+    command line JSON, e.g. '[{"capital": 1, "labour": -2}]' for v_capital >= 2 v_labour."""
+    if hasattr(value, "to_dict") and hasattr(value, "columns"):      # a table: a column per variable
+        value = value.to_dict(orient="records")
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ValueError(f"weight_cone must be a non-empty list of {{column: coefficient}} rows (or a DataFrame "
+                         f"with the model's columns), got {value!r}")
+    out = []
+    for number, row in enumerate(value):
+        if not isinstance(row, dict) or not all(isinstance(name, str) for name in row):
+            raise ValueError(f"weight_cone row {number} must be a dict {{column name: coefficient}}, got {row!r}")
+        terms = []
+        for name, coefficient in row.items():
+            if coefficient is None or (isinstance(coefficient, float) and math.isnan(coefficient)):
+                continue                                   # a DataFrame's empty cell: the column is not in this row
+            if isinstance(coefficient, bool) or not isinstance(coefficient, (int, float, np.integer, np.floating)) \
+                    or not math.isfinite(coefficient):
+                raise ValueError(f"weight_cone row {number}: the coefficient of {name!r} must be a finite number, "
+                                 f"got {coefficient!r}")
+            if coefficient != 0:
+                terms.append((name, float(coefficient)))
+        if not terms:
+            raise ValueError(f"weight_cone row {number} has no nonzero coefficient: it restricts nothing")
+        if all(c > 0 for _, c in terms):
+            raise ValueError(f"weight_cone row {number} ({dict(terms)}) has only positive coefficients: every "
+                             "nonnegative weight vector satisfies it, so it restricts nothing")
+        out.append(tuple(terms))
+    return tuple(out)
+
+
 #: the model options of the families that take fixed variables (radial, SBM, DDF, NDDF, SBM-DDF)
 FIXED_OPTIONS = {"fixed_inputs": check_columns, "fixed_outputs": check_columns}
-#: the model option of the families that take assurance regions (radial)
-WEIGHT_OPTIONS = {"weight_bounds": check_weight_bounds}
+#: the model options of the families that take weight restrictions (radial, SBM)
+WEIGHT_OPTIONS = {"weight_bounds": check_weight_bounds, "weight_cone": check_weight_cone}
 
 
 def fixed_mask(extra: dict, inputs: list, outputs: list, bad_outputs: list) -> np.ndarray | None:
@@ -118,33 +160,75 @@ def fixed_mask(extra: dict, inputs: list, outputs: list, bad_outputs: list) -> n
     return mask
 
 
-def ratio_columns(bounds: tuple, inputs: list, outputs: list, bad_outputs: list, scale: np.ndarray) -> np.ndarray:
-    """The envelopment LP's columns of the assurance region ``bounds`` (:func:`check_weight_bounds`), one per finite
-    bound (a lower bound of 0 adds none: the weights are >= 0 anyway), in LP units: (columns x d) coefficients in the
-    data rows. Both columns of a pair must be inputs, or both desirable outputs."""
-    variables = list(inputs) + list(outputs) + list(bad_outputs)
-    columns = []
-    for top, bottom, lower, upper in bounds:
+def weight_rows(extra: dict, inputs: list, outputs: list) -> list[dict]:
+    """The restrictions ``weight_bounds`` and ``weight_cone`` give, each a row ``{column: a_j}`` meaning
+    ``sum_j a_j w_j >= 0``, in the user's units; a bound's columns must be two inputs or two desirable outputs."""
+    rows = []
+    for top, bottom, lower, upper in extra.get("weight_bounds", ()):
         for name in (top, bottom):
-            if name not in variables:
-                raise ValueError(f"weight_bounds names {name!r}, which is not an input or output of the model")
-        pair = {top in inputs, bottom in inputs}
-        if pair != {True} and not (top in outputs and bottom in outputs):
+            if name not in list(inputs) + list(outputs):
+                raise ValueError(f"weight_bounds names {name!r}, which is not an input or desirable output of the "
+                                 "model")
+        if (top in inputs) != (bottom in inputs):
             raise ValueError(f"weight_bounds {top!r}/{bottom!r}: both columns must be inputs or both desirable "
-                             "outputs (assurance region I; bad outputs' weights are not restricted)")
-        i, k = variables.index(top), variables.index(bottom)
-        # v_i / v_k in user units = (v_i^LP / v_k^LP) * (scale_k / scale_i), so the LP's bounds are times this
-        ratio = scale[i] / scale[k]
-        sign = 1.0 if top in inputs else -1.0    # input rows carry v, output rows -u in the reduced cost
-        if upper is not None and math.isfinite(upper):
-            col = np.zeros(len(variables))
-            col[k], col[i] = sign * upper * ratio, -sign
-            columns.append(col)
-        if lower:
-            col = np.zeros(len(variables))
-            col[i], col[k] = sign, -sign * lower * ratio
-            columns.append(col)
-    return np.array(columns).reshape(len(columns), len(variables))
+                             "outputs (assurance region I); a bound linking an input and an output weight is a "
+                             "weight_cone row (AR-II)")
+        if upper is not None and math.isfinite(upper):         # w_top <= U w_bottom
+            rows.append({bottom: upper, top: -1.0})
+        if lower:                                              # w_top >= L w_bottom (L = 0 adds nothing)
+            rows.append({top: 1.0, bottom: -lower})
+    rows += [dict(terms) for terms in extra.get("weight_cone", ())]
+    return rows
+
+
+def weight_columns(extra: dict, inputs: list, outputs: list, bad_outputs: list,
+                   scale: np.ndarray) -> np.ndarray | None:
+    """The envelopment LP's columns of the weight restrictions (``weight_bounds``, ``weight_cone``; None without
+    either), in LP units: (columns x d) coefficients in the data rows, ``a`` in the input rows and ``-a`` in the
+    desirable-output rows (module docstring). Refuses a column that is no input or desirable output (bad outputs'
+    weights are not restricted: free in sign under weak disposability) and a set of restrictions that forces a
+    weight to 0 (:func:`forced_to_zero`)."""
+    rows = weight_rows(extra, inputs, outputs)
+    if not rows:
+        return None
+    variables = list(inputs) + list(outputs) + list(bad_outputs)
+    weighted = len(inputs) + len(outputs)
+    restrictions = np.zeros((len(rows), len(variables)))      # a, in the user's units
+    for number, row in enumerate(rows):
+        for name, coefficient in row.items():
+            if name not in variables[:weighted]:
+                kind = "a bad output (their weights are not restricted)" if name in bad_outputs else \
+                    "not an input or desirable output of the model"
+                raise ValueError(f"weight_cone names {name!r}, which is {kind}")
+            restrictions[number, variables.index(name)] = coefficient
+    # which weights are forced to 0 does not depend on the units: judged in the user's, as written
+    forced = forced_to_zero(restrictions[:, :weighted] / np.abs(restrictions).max(axis=1, keepdims=True))
+    if forced:
+        names = [variables[j] for j in forced]
+        raise ValueError(f"the weight restrictions force the weights of {names} to 0 for every admissible weight "
+                         "vector (they contradict each other, e.g. v_K >= 2 v_L with v_L >= 2 v_K): the model would "
+                         "leave those variables out. Loosen the restrictions")
+    restrictions = restrictions / scale                        # in LP units: w_j^LP = w_j * scale_j
+    biggest = np.abs(restrictions).max(axis=1, keepdims=True)
+    restrictions /= np.exp2(np.round(np.log2(biggest)))       # a power of two: exact, the largest entry about 1
+    sign = np.where(np.arange(len(variables)) < len(inputs), 1.0, -1.0)   # output rows carry -u in the reduced cost
+    return restrictions * sign
+
+
+def forced_to_zero(restrictions: np.ndarray) -> list[int]:
+    """The variables whose weight is 0 in every vector ``w >= 0`` with ``restrictions @ w >= 0`` (rows x the
+    weighted variables). One LP: max sum z_j s.t. z_j <= w_j, z_j <= 1 and the restrictions; the set is a cone
+    (closed under scaling), so z_j = 1 exactly where w_j can be positive and 0 where it cannot."""
+    from scipy.optimize import linprog
+
+    n = restrictions.shape[1]
+    # variables [w (n), z (n)]: -restrictions w <= 0, z - w <= 0
+    A_ub = np.vstack([np.hstack([-restrictions, np.zeros_like(restrictions)]), np.hstack([-np.eye(n), np.eye(n)])])
+    res = linprog(np.r_[np.zeros(n), -np.ones(n)], A_ub=A_ub, b_ub=np.zeros(len(A_ub)),
+                  bounds=[(0, None)] * n + [(0, 1)] * n, method="highs")
+    if res.status != 0:                                  # w = z = 0 is feasible and z is bounded: cannot happen
+        raise RuntimeError(f"the weight restrictions' admissibility LP failed: {res.message}")
+    return [j for j in range(n) if res.x[n + j] < 0.5]
 
 
 def refuse_all_fixed(fixed: np.ndarray | None, moved: np.ndarray, model: str, what: str) -> None:
