@@ -69,7 +69,7 @@ import numpy as np
 from .base import (INF, Layout, ModelSpec, ReferenceBlock, Stage, StageOutput, convexity_bounds, dominance_sense,
                    multipliers_from_duals, nonnegative_slacks)
 from .registry import ModelFamily, register
-from .restrictions import FIXED_OPTIONS, refuse_all_fixed
+from .restrictions import FIXED_OPTIONS, WEIGHT_OPTIONS, refuse_all_fixed
 
 ORIENTATIONS = ("nonoriented", "input", "output")
 EFFICIENT_TOL = 1e-6
@@ -98,15 +98,23 @@ def term_weights(values: np.ndarray, base: np.ndarray, zeros: str, small: np.nda
 
 
 class _SBMStage(Stage):
-    """Common layout: own columns [t, S- (m), Sg (s1), Sb (s2)], extra rows [normalisation (+ caps)]."""
+    """Common layout: own columns [t, S- (m), Sg (s1), Sb (s2), the weight restrictions' pi], extra rows
+    [normalisation (+ caps, or the inputs' target rows)]."""
 
     def __init__(self, layout: Layout, rts: str, orientation: str, weights: np.ndarray, zeros: str,
-                 small: np.ndarray, n_extra_rows: int, exclude_self: bool, name: str):
+                 small: np.ndarray, n_extra_rows: int, exclude_self: bool, name: str,
+                 weight_columns: np.ndarray | None = None):
         block = ReferenceBlock(layout.mask(True, True, True), dominance_sense(layout, True), rts != "crs")
+        self.weight_columns = np.zeros((0, layout.d)) if weight_columns is None else weight_columns
         super().__init__(d=layout.d, blocks=[block], convexity=rts != "crs", n_extra_rows=n_extra_rows,
-                         n_extra_cols=1 + layout.d, exclude_self=exclude_self, name=name)
+                         n_extra_cols=1 + layout.d + len(self.weight_columns), exclude_self=exclude_self, name=name)
         self.layout, self.rts, self.orientation = layout, rts, orientation
         self.weights, self.zeros, self.small = weights, zeros, small
+
+    @property
+    def restricted(self) -> bool:
+        """Whether the multiplier form has weight restrictions (the envelopment LP their columns)."""
+        return len(self.weight_columns) > 0
 
     @property
     def norm_row(self) -> int:
@@ -141,7 +149,7 @@ class _SBMStage(Stage):
 
     def slacks(self, extras, data0):
         """The slacks ``S_v = div_v S'_v`` (Charnes-Cooper scaled) from the LP's slack columns."""
-        return extras[:, 1:] * self.terms(data0)[1]
+        return extras[:, 1: 1 + self.layout.d] * self.terms(data0)[1]
 
     def base_patch(self, data0, sign: float):
         """Rows  X'L + sign*S- - t x0,  Y'L - sign*Sg - t y0,  B'L + sign*Sb - t b0, convexity, normalisation.
@@ -158,6 +166,7 @@ class _SBMStage(Stage):
         signs = np.ones(L.d) * sign
         signs[L.goods] = -sign
         p.extra_matrix[:, own, 1 + own] = signs * self.terms(data0)[1]
+        p.extra_matrix[:, : L.d, 1 + L.d:] = self.weight_columns.T     # the weight restrictions: pi >= 0, cost 0
         if self.convexity:
             p.extra_matrix[:, L.d, 0] = -1.0
             p.row_lower[:, L.d], p.row_upper[:, L.d] = convexity_bounds(self.rts, t_scaled=True)
@@ -168,9 +177,10 @@ class _SBMStage(Stage):
 class SBMScore(_SBMStage):
     """Tone's SBM in Charnes-Cooper form."""
 
-    def __init__(self, layout, rts, orientation, weights, zeros, small):
-        super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1,
-                         exclude_self=False, name="score")
+    def __init__(self, layout, rts, orientation, weights, zeros, small, weight_columns=None):
+        restricted = weight_columns is not None and len(weight_columns) > 0
+        super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1 + layout.m * restricted,
+                         exclude_self=False, name="score", weight_columns=weight_columns)
         self.keep_duals = True      # the row duals are Tone's dual weights (res.multipliers)
         self.relative_objective = True
 
@@ -185,10 +195,12 @@ class SBMScore(_SBMStage):
         # bound where w_r = 0); an input row X'Lambda + div_i S'_i = t x_i0 with div_i = x_i0 (or x_i0 = 0) gives
         # S'_i <= t <= 1
         L = self.layout
-        norm = extra_matrix[:, self.norm_row, 1 + L.m:]
+        norm = extra_matrix[:, self.norm_row, 1 + L.m: 1 + L.d]
         with np.errstate(divide="ignore"):
             outputs = np.where(norm > 0, 1.0 / norm, INF)
-        return np.hstack([np.ones((extra_matrix.shape[0], 1 + L.m)), outputs])
+        # (under weight restrictions the inputs' target rows div_i S'_i <= t x_i0 keep S'_i <= t; pi is unbounded)
+        restrictions = np.full((extra_matrix.shape[0], len(self.weight_columns)), INF)
+        return np.hstack([np.ones((extra_matrix.shape[0], 1 + L.m)), outputs, restrictions])
 
     def patch(self, data0, prev):
         L = self.layout
@@ -202,6 +214,16 @@ class SBMScore(_SBMStage):
         p.row_lower[:, r] = p.row_upper[:, r] = 1.0
         p.extra_cost[:, 0] = 1.0
         p.extra_cost[:, 1: 1 + L.m] = -w[:, L.inputs]
+        if self.restricted:
+            # the trade-off technology (Podinovski 2004) within the nonnegative orthant: the input rows take free
+            # disposal, X'L + pi'A_x + S- <= t x0, and each input's target stays >= 0, div_i S'_i <= t x_i0
+            p.row_lower[:, L.inputs] = -INF
+            div = self.terms(data0)[1]
+            for i in range(L.m):
+                row = r + 1 + i
+                p.extra_matrix[:, row, 0] = -data0[:, i]
+                p.extra_matrix[:, row, 1 + i] = div[:, i]
+                p.row_upper[:, row] = 0.0
         return p
 
     def decode(self, sol, data0, prev):
@@ -213,8 +235,15 @@ class SBMScore(_SBMStage):
         x0 = data0[:, : L.d]
         with np.errstate(divide="ignore", invalid="ignore"):
             targets = sol.sums / t[:, None]
-            output_slacks = self.slacks(sol.extras, data0)[:, L.m:] / t[:, None]
+            column_slacks = self.slacks(sol.extras, data0) / t[:, None]
+            output_slacks = column_slacks[:, L.m:]
             scale = 1.0 / t
+        if self.restricted:
+            # the slacks are the LP's slack columns (the distance to the projection on the trade-off technology,
+            # whose ratio the score is), the targets that projection: x0 - s-, y0 + sg, b0 - sb
+            # (>= 0 by the target rows, up to the LP's tolerance)
+            targets = np.maximum(x0 - column_slacks, 0.0)
+            targets[:, L.goods] = x0[:, L.goods] + column_slacks[:, L.goods]
         slacks = x0 - targets
         slacks[:, L.goods] = -slacks[:, L.goods]
         # every data row is an equality with a slack column >= 0, so a negative slack is the row's certified
@@ -234,9 +263,9 @@ class SuperSBMScore(_SBMStage):
     """Tone's (2002) super-SBM with bad outputs, slack form, linearised (t >= 1 automatically)."""
 
     def __init__(self, layout, rts, orientation, weights, zeros, small, only_where_efficient: bool,
-                 fixed: np.ndarray | None = None):
+                 fixed: np.ndarray | None = None, weight_columns: np.ndarray | None = None):
         super().__init__(layout, rts, orientation, weights, zeros, small, n_extra_rows=1 + layout.s1,
-                         exclude_self=True, name="super")
+                         exclude_self=True, name="super", weight_columns=weight_columns)
         self.only_where_efficient = only_where_efficient
         self.fixed = np.zeros(layout.d, dtype=bool) if fixed is None else fixed
         self.keep_duals = True      # the row duals are the super-SBM dual's weights (res.multipliers)
@@ -309,23 +338,26 @@ def divided_columns(layout: Layout, orientation: str) -> np.ndarray:
 
 
 def build(layout: Layout, *, rts: str, orientation: str, super_efficiency: bool, weights: np.ndarray,
-          zeros: str, small: np.ndarray, score_outside: bool = False, fixed: np.ndarray | None = None) -> ModelSpec:
+          zeros: str, small: np.ndarray, score_outside: bool = False, fixed: np.ndarray | None = None,
+          weight_columns: np.ndarray | None = None) -> ModelSpec:
     """The SBM stages. ``super_efficiency`` adds the super-SBM stage for efficient DMUs, which leave their
     own reference set. ``score_outside`` adds it (without self-exclusion when ``super_efficiency`` is False)
     so that observations outside the reference technology get delta >= 1 instead of an infeasible LP, as
     the cross-period distances of a productivity index need (Tone 2004). ``fixed`` (a mask): the
     non-discretionary variables, whose terms leave the ratio (weight 0: the remaining terms' weights are normalised
-    over them), so their rows keep a costless slack, an inequality; super-SBM holds them at their level."""
+    over them), so their rows keep a costless slack, an inequality; super-SBM holds them at their level.
+    ``weight_columns``: the weight restrictions' envelopment columns (:mod:`frontier.models.restrictions`), in both
+    stages (module docstring, "Weight restrictions")."""
     if orientation not in ORIENTATIONS:
         raise ValueError(f"SBM takes orientation 'nonoriented', 'input' or 'output', got {orientation!r}")
     if fixed is not None:
         refuse_all_fixed(fixed, divided_columns(layout, orientation), f"SBM ({orientation})",
                          "the variables its ratio counts")
         weights = np.where(fixed, 0.0, weights)
-    stages: list[Stage] = [SBMScore(layout, rts, orientation, weights, zeros, small)]
+    stages: list[Stage] = [SBMScore(layout, rts, orientation, weights, zeros, small, weight_columns)]
     if super_efficiency or score_outside:
         super_stage = SuperSBMScore(layout, rts, orientation, weights, zeros, small, only_where_efficient=True,
-                                    fixed=fixed)
+                                    fixed=fixed, weight_columns=weight_columns)
         super_stage.exclude_self = bool(super_efficiency)
         stages.append(super_stage)
     what = "hybrid SBM / super-SBM (rho < 1 inefficient, delta >= 1 efficient)" if super_efficiency else "rho in (0, 1]"
@@ -335,14 +367,14 @@ def build(layout: Layout, *, rts: str, orientation: str, super_efficiency: bool,
 def _build_family(layout: Layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
     return build(layout, rts=options.rts, orientation=options.orientation, super_efficiency=super_efficiency,
                  weights=constants.weights, zeros=options.zeros, small=constants.small, score_outside=score_outside,
-                 fixed=constants.fixed)
+                 fixed=constants.fixed, weight_columns=constants.weight_columns)
 
 
 FAMILY = register(ModelFamily(
     name="sbm", label="slacks-based measure (Tone 2001; bad outputs Tone 2004), hybrid super-SBM (Tone 2002)",
     short_name="SBM", build=_build_family, orientations=ORIENTATIONS, weights="relative", super_efficiency=True,
     productivity_super_efficiency=True,         # the super-SBM ML / GML of applied work
-    slack_shares=True, model_options=dict(FIXED_OPTIONS),
+    slack_shares=True, model_options={**FIXED_OPTIONS, **WEIGHT_OPTIONS},
     convention="SBM score rho in (0, 1], 1 = efficient; with super-efficiency delta >= 1 for efficient DMUs",
     divides_by=lambda layout, options: divided_columns(layout, options.orientation),
     counted=lambda layout, options: divided_columns(layout, options.orientation),
