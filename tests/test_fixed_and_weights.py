@@ -1,7 +1,8 @@
 """Non-discretionary (fixed) variables and assurance regions (issue 30, item 7): ``fixed_inputs=``,
-``fixed_outputs=`` (radial, SBM, DDF, NDDF, SBM-DDF) and ``weight_bounds=`` (radial), against independent cvxpy
-formulations written from the mathematics (tests/reference_cvxpy.py) on random and badly scaled data, their
-properties, and the options reaching every analysis and the command line."""
+``fixed_outputs=`` (radial, SBM, DDF, NDDF, SBM-DDF) and ``weight_bounds=`` (radial; SBM and ``weight_cone=`` in
+tests/test_weight_restrictions.py), against independent cvxpy formulations written from the mathematics
+(tests/reference_cvxpy.py) on random and badly scaled data, their properties, and the options reaching every
+analysis and the command line."""
 from __future__ import annotations
 
 import json
@@ -249,7 +250,7 @@ def test_weight_bounds_forms_agree():
 # ----------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(model="sbm", weight_bounds={("K", "L"): (0.5, 2)}), "has no option 'weight_bounds'"),
+    (dict(model="ebm", weight_bounds={("K", "L"): (0.5, 2)}), "has no option 'weight_bounds'"),
     (dict(model="ebm", fixed_inputs=["E"]), "has no option 'fixed_inputs'"),
     (dict(fixed_inputs=["Y1"]), "fixed_inputs names 'Y1', which is not an input"),
     (dict(fixed_inputs=["K", "L", "E"]), "every variable the score moves"),
