@@ -30,6 +30,12 @@ weak disposability under a convexity row, ``v'x_j + omega >= 0`` for Kuosmanen's
 
     input:   theta = max  u'y0 - mu'b0 - omega   s.t.  v'x0 = 1          (Cooper, Seiford & Tone's u_0 = omega)
     output:  phi   = min  v'x0 + mu'b0 + omega   s.t.  u'y0 = 1
+
+Weight restrictions (``weight_bounds=``, ``weight_cone=``; :mod:`frontier.models.restrictions`) add homogeneous rows
+``a_x'v + a_y'u >= 0`` to the multiplier form and one zero-cost column ``pi >= 0`` each to the envelopment LP, which
+then measures against the trade-off technology (Podinovski 2004): ``X'lambda + A_x'pi <= theta x0``,
+``Y'lambda - A_y'pi >= y0``. The slacks are then measured to that LP's point ``(X'lambda + A_x'pi,
+Y'lambda - A_y'pi)`` and maximised there (:class:`RadialSlacks`), and the targets are that point.
 """
 from __future__ import annotations
 

@@ -58,6 +58,22 @@ super-slacks' columns (reversed from SBM's: the slacks now move away from the fr
 ``sg_r <= y_r0`` (nonzero only where a target output is 0), reported netted into u (``u - c``, which still supports
 every j since c'y_j >= 0); an orientation drops the other side's bounds.
 
+Weight restrictions (``weight_bounds=``, ``weight_cone=``; :mod:`frontier.models.restrictions`): homogeneous rows
+``a_x'v + a_y'u >= 0`` added to Tone's dual above, the choice made here since no SBM with assurance regions is
+standard in the literature. In the envelopment LP each row is a column ``pi >= 0`` of cost 0 (``a_x`` in the input
+rows, ``-a_y`` in the output rows), so the DMU is measured against Podinovski's (2004) trade-off technology
+``{(x, y) >= 0: x >= X'lambda + A_x'pi, y <= Y'lambda - A_y'pi}``. Its points may hold less of an input than any
+observed combination, even a negative amount (the trade-off directions have no end); the SBM ratio of such a point
+is below 0, so the technology is kept in the nonnegative orthant: the input rows take free disposal and each input's
+target ``x_i0 - s_i >= 0`` is a row (``div_i S'_i <= t x_i0``). The dual is then Tone's with the restrictions, with
+``v >= 0`` and ``v + eta >= c_x`` for ``eta >= 0`` the target rows' duals (``xi + (v + eta)'x0 - u'y0 + ... = 1``);
+``eta_i = 0`` wherever input i's target is positive, so there the dual is exactly Tone's with the restrictions.
+The slacks reported are the LP's slack columns (the distance to the projection on that technology; the score is
+their SBM ratio) and the targets the projection, ``x0 - s-``, ``y0 + sg``, ``b0 - sb``: a point of the trade-off
+technology, not in general a combination of observed DMUs. ``res.multipliers`` are the data rows' duals (v, u,
+mu): they satisfy the restrictions and the hyperplanes. Super-SBM takes the same columns in its data rows (the
+super-SBM dual with the restrictions): delta is the distance to the trade-off technology of the other DMUs.
+
 Zero data: the terms divide by x_i0, y_r0, b_k0. ``zeros="drop_term"`` leaves a zero's term out of its
 average (the average is over the remaining terms); ``zeros="small_positive"`` divides by 1/100 of the
 column's smallest positive value instead (Tone 2001, case 2; deaR's rule).
