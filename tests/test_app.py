@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -318,3 +319,73 @@ def test_every_option_group_has_a_chinese_title():
     titles = {title for cmd in COMMANDS for title, _ in cmd.groups}
     assert titles <= set(GROUP_TITLES_ZH), titles - set(GROUP_TITLES_ZH)
     assert group_title("model", "zh") == "模型" and group_title("model", "en") == "model"
+
+
+#: keywords that are the plain word already (the label may spell them as they are: "Inputs", "Super-efficiency")
+PLAIN_KEYWORDS = {"inputs", "model", "orientation", "group", "prices", "covariates", "tolerance", "super_efficiency",
+                  "carry_overs", "period_weights", "node_weights", "factor_efficiency", "numeraire_price"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _spelled(text: str) -> str:
+    return re.sub(r"[_\-\s]+", " ", text).strip().lower()
+
+
+def _check_label(where: str, name: str, label: str, label_zh: str) -> None:
+    assert label.strip() and label_zh.strip(), where
+    assert name in PLAIN_KEYWORDS or _spelled(label) != _spelled(name), f"{where}: {label!r} is the keyword"
+    assert CJK.search(label_zh), f"{where}: the Chinese label {label_zh!r} has no Chinese"
+
+
+def test_every_field_of_every_command_has_a_plain_label_in_english_and_chinese():
+    for cmd in COMMANDS:
+        for f in form.fields(cmd):
+            assert f.label_in("en") == f.label and f.label_in("zh") == f.label_zh
+            _check_label(f"{cmd.name}.{f.name}", f.name, f.label, f.label_zh)
+    for p in fr.options.PARAMETERS.values():                    # the keywords the page does not show as well
+        for analysis in ("",) + tuple(p.label_for) + tuple(p.label_zh_for):
+            _check_label(f"PARAMETERS[{p.name!r}] ({analysis or 'default'})", p.name, p.label_of(analysis),
+                         p.label_zh_of(analysis))
+
+
+def test_the_page_shows_the_label_with_the_keyword_and_hands_back_the_keywords(panel_file):
+    """The widgets carry the plain label and the API's name in small type; the settings and the code keep the API's
+    names (the label is the page's only)."""
+    for language, rts, inputs in (("en", "Returns to scale", "Inputs"), ("zh", "规模报酬", "投入")):
+        at = AppTest.from_file(PAGE, default_timeout=60)
+        at.session_state["data_path"] = str(panel_file)
+        at.session_state["language"] = language
+        at.run()
+        assert at.selectbox(key="efficiency.rts").label == f"{rts} :small[· `rts`]"
+        assert at.multiselect(key="efficiency.inputs").label == (
+            "Inputs *" if language == "en" else "投入 :small[· `inputs`] *")
+        assert at.selectbox(key="efficiency.bad_disposability").help == (
+            fr.options.PARAMETERS["bad_disposability"].zh if language == "zh"
+            else fr.options.PARAMETERS["bad_disposability"].help)
+    at = run_page(panel_file, "efficiency", {"inputs": X, "outputs": Y, "rts": "crs"}, language="zh")
+    files, _ = at.session_state["files"]
+    assert "--rts crs" in files["command.txt"].read_text(encoding="utf-8")
+    assert "rts='crs'" in files["reproduce.py"].read_text(encoding="utf-8")
+    assert "--rts" in json.loads(files["settings.json"].read_text(encoding="utf-8"))["arguments"]
+
+
+def test_a_family_option_with_a_parameter_entry_is_that_parameter_in_the_form():
+    """EBM's ``bounded`` was a free-text field with the flag --no-bounded (the longest of the switch's flags), so
+    whatever was typed became "--no-bounded true", which the parser refused: it is the switch of its PARAMETERS
+    entry, with its label and Chinese help."""
+    cmd = COMMAND["efficiency"]
+    bounded = next(f for f in form.fields(cmd) if f.name == "bounded")
+    assert (bounded.kind, bounded.flag, bounded.label) == ("switch", "--bounded", "Bounded form")
+    assert bounded.zh == fr.options.PARAMETERS["bounded"].zh
+    for value in (True, False):
+        tokens = form.arguments(cmd, {"inputs": X, "outputs": Y, "model": "ebm", "bounded": value})
+        args = form.parse(cmd, "data.csv", tokens)
+        assert args.model_option_bounded is value
+        assert form.values_of(cmd, args)["bounded"] is value
+
+
+def test_the_page_offers_no_file_of_the_command_line_to_write():
+    """``--by-output FILE`` (where the command line writes the table by group) was a field of the page, offered as a
+    choice among the data's columns: the page writes its own files (the downloads)."""
+    for cmd in COMMANDS:
+        assert not {f.name for f in form.fields(cmd)} & {"by_output", "progress"}, cmd.name

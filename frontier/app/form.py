@@ -21,25 +21,41 @@ import io
 import json
 import shlex
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..cli import build_parser, distribution_version
 from ..cli.commands import COMMAND, COMMANDS, Command
 from ..cli.parser import MODEL_OPTION, family_options
 from ..cli.runner import resolve
+from ..models.registry import option_label
 from ..options import PARAMETERS
 
 #: kinds of field that name columns of the data (the "variables by role" part of the form)
 COLUMN_KINDS = ("columns", "column", "mask")
-#: options the page sets itself: its own progress bar replaces the terminal's
-PAGE_CONTROLLED = ("progress",)
+#: options the page sets itself: its own progress bar replaces the terminal's, and it writes its own files (the
+#: downloads), so a file the command line would write (``--by-output FILE``) is not a field
+PAGE_CONTROLLED = ("progress", "by_output")
 #: the settings file's marker and layout version
 SETTINGS_FORMAT = "frontier-app-settings"
 SETTINGS_VERSION = 1
-#: the Chinese help of the command line's own options the page shows (the others are about files and terminals)
-CLI_OPTION_ZH = {
-    "chain": "累积 GTFP 中缺失的指数（线性规划失败）：propagate 之后各期的水平均留空（默认）；restart 在缺口之后重新起算"
-             "（restarted 列标出）",
-    "score": "第二阶段：数据中存放 DEA 得分的列（默认 score，即 frontier efficiency -o 写出的列）",
+
+
+class CliOptionText(NamedTuple):
+    """The page's words for one of the command line's own options (its English help is the parser's)."""
+
+    label: str
+    label_zh: str
+    zh: str
+
+
+#: the plain names and the Chinese help of the command line's own options the page shows (the others are about
+#: files and terminals)
+CLI_OPTION_TEXTS = {
+    "chain": CliOptionText("Gaps in the cumulative GTFP", "累积 GTFP 的缺口处理",
+                           "累积 GTFP 中缺失的指数（线性规划失败）：propagate 之后各期的水平均留空（默认）；restart 在"
+                           "缺口之后重新起算（restarted 列标出）"),
+    "score": CliOptionText("Score column", "得分列",
+                           "第二阶段：数据中存放 DEA 得分的列（默认 score，即 frontier efficiency -o 写出的列）"),
 }
 
 
@@ -47,8 +63,11 @@ CLI_OPTION_ZH = {
 class Field:
     """One field of an analysis's form: a keyword of the analysis's function (``options.PARAMETERS``), one of the
     command line's own options the command offers (``--chain``, ``--score``), or a model family's own option
-    (EBM's ``epsilon``). ``kind`` is the parameter's (``options.KINDS``), or ``"json"`` for a family option;
-    ``choices`` those the command line accepts (None: free text); ``default`` what leaving it empty means."""
+    (EBM's ``epsilon``). ``kind`` is the parameter's (``options.KINDS``), or ``"json"`` for a family option
+    without an entry there; ``choices`` those the command line accepts (None: free text); ``default`` what leaving
+    it empty means. ``label``/``label_zh`` name it in plain words (the page shows them, with ``name``, the keyword of
+    the Python API, beside them), each from where the option is declared: ``Param.label``, the family's
+    :func:`~frontier.models.registry.labelled` validator, :data:`CLI_OPTION_TEXTS`."""
 
     name: str
     dest: str
@@ -57,6 +76,8 @@ class Field:
     group: str
     help: str
     zh: str
+    label: str
+    label_zh: str
     choices: tuple | None = None
     default: object = None
     required: bool = False
@@ -67,6 +88,9 @@ class Field:
 
     def help_in(self, language: str) -> str:
         return self.zh if language == "zh" else self.help
+
+    def label_in(self, language: str) -> str:
+        return self.label_zh if language == "zh" else self.label
 
 
 @functools.lru_cache(maxsize=1)
@@ -90,9 +114,20 @@ def analysis_of(cmd: Command):
     return resolve(cmd.function).analysis
 
 
+def _parameter_field(cmd: Command, name: str, action, title: str) -> Field:
+    """The field of ``options.PARAMETERS[name]`` as ``cmd`` takes it (parsed into ``action.dest``)."""
+    p = PARAMETERS[name]
+    analysis = cmd.function
+    choices = analysis_of(cmd).models if name == "model" else action.choices or p.choices_of(analysis)
+    return Field(name, action.dest, p.option, p.kind, title, p.help_of(analysis), p.zh_of(analysis),
+                 p.label_of(analysis), p.label_zh_of(analysis), tuple(choices) if choices else None,
+                 p.default_of(analysis), name in cmd.required)
+
+
 def fields(cmd: Command) -> list[Field]:
     """The form of ``cmd``, in the order of the command's groups (``--help``'s order); the model family options
-    after the model group. Read at call time, so a family registered later is in it."""
+    after the model group (one with an entry in ``options.PARAMETERS``, EBM's ``bounded``, as that parameter).
+    Read at call time, so a family registered later is in it."""
     actions = _actions(cmd)
     out = []
     for title, names in cmd.groups:
@@ -100,21 +135,22 @@ def fields(cmd: Command) -> list[Field]:
             if name in PAGE_CONTROLLED:
                 continue
             action = actions[cmd.dest_of(name)]
-            p = PARAMETERS.get(name)
-            if p is None:                        # the command line's own option (chain, score)
-                kind = "choice" if action.choices else "column"
-                out.append(Field(name, action.dest, _long_flag(action), kind, title, action.help,
-                                 CLI_OPTION_ZH.get(name, action.help),
-                                 tuple(action.choices) if action.choices else None, action.default))
+            if name in PARAMETERS:
+                out.append(_parameter_field(cmd, name, action, title))
                 continue
-            choices = analysis_of(cmd).models if name == "model" else action.choices or p.choices_of(cmd.function)
-            out.append(Field(name, action.dest, p.option, p.kind, title, p.help_of(cmd.function),
-                             p.zh_of(cmd.function), tuple(choices) if choices else None,
-                             p.default_of(cmd.function), name in cmd.required))
+            # the command line's own option (chain, score)
+            text = CLI_OPTION_TEXTS[name]
+            out.append(Field(name, action.dest, _long_flag(action), "choice" if action.choices else "column", title,
+                             action.help, text.zh, text.label, text.label_zh,
+                             tuple(action.choices) if action.choices else None, action.default))
         if title == "model" and cmd.model_options:
-            for name, models in family_options().items():
+            for name in family_options():
                 action = actions[MODEL_OPTION + name]
-                out.append(Field(name, action.dest, _long_flag(action), "json", title, action.help, action.help))
+                if name in PARAMETERS:
+                    out.append(_parameter_field(cmd, name, action, title))
+                    continue
+                out.append(Field(name, action.dest, _long_flag(action), "json", title, action.help, action.help,
+                                 option_label(name), option_label(name, "zh")))
     return out
 
 

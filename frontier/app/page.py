@@ -174,8 +174,18 @@ st.selectbox(t("choose", lang()), [c.name for c in COMMANDS], key="analysis",
 cmd = COMMAND[state["analysis"]]
 
 
+def field_label(field) -> str:
+    """The field's plain name in the page's language, then its keyword in the Python API and the command line in
+    small type ("Returns to scale · `rts`"; the name alone where it is the keyword, "Inputs"): users learn the
+    names the reproducing code and the settings file use. A required field is starred."""
+    label = field.label_in(lang())
+    if label.lower() != field.name.lower():
+        label += f" :small[· `{field.name}`]"
+    return label + (" *" if field.required else "")
+
+
 def field_widget(cmd, field) -> None:
-    label = field.name + (" *" if field.required else "")
+    label = field_label(field)
     help_text = field.help_in(lang())
     k = key(cmd, field)
     # the options' labels do not depend on the language: Streamlit would take relabelled options for a new widget

@@ -18,6 +18,7 @@ over every registered family.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -86,7 +87,8 @@ class ModelFamily:
     the caller leaves ``direction`` or ``super_efficiency`` out.
 
     ``model_options`` maps the names of options only this family takes (e.g. EBM's ``epsilon``) to a validator
-    ``value -> normalised value`` that raises ValueError for a bad value; the public calls accept them as keyword
+    ``value -> normalised value`` that raises ValueError for a bad value (its docstring is the option's help;
+    :func:`labelled` gives it a plain name, :func:`option_label`); the public calls accept them as keyword
     arguments and :func:`resolve_options` puts them in ``ModelOptions.extra``. ``calibrate(layout, options, rows,
     constants, variables, solve) -> Constants`` (optional) is called once by :class:`frontier.problem.Problem` with
     the scaled data rows, before any LP, and ``solve(spec, rows) -> values``, which solves an auxiliary model of the
@@ -244,6 +246,28 @@ def options_used(fam: ModelFamily) -> dict[str, str]:
     for name, validator in fam.model_options.items():
         used[name] = " ".join((validator.__doc__ or "").split()).split(": ", 1)[0]
     return used
+
+
+def labelled(check: Callable, label: str, label_zh: str) -> Callable:
+    """The validator ``check`` of a family option (``ModelFamily.model_options``), naming the option in plain words,
+    English and Chinese, as the page of ``frontier app`` shows it beside the keyword (``weight_bounds``: "Weight
+    ratio bounds" / "权重比约束"). What it accepts and its help (the docstring) are ``check``'s; one validator may serve
+    two options, each with its own label."""
+    @functools.wraps(check)
+    def validate(value):
+        return check(value)
+
+    validate.label, validate.label_zh = label, label_zh
+    return validate
+
+
+def option_label(name: str, language: str = "en") -> str:
+    """The plain name of the family option ``name`` in ``language`` ("en" or "zh"), as declared with
+    :func:`labelled`; an option declared without one is named by its keyword in words ("weight_cone": "Weight
+    cone"), in both languages."""
+    validator = next(fam.model_options[name] for fam in REGISTRY.values() if name in fam.model_options)
+    english = getattr(validator, "label", None) or name.replace("_", " ").capitalize()
+    return (getattr(validator, "label_zh", None) or english) if language == "zh" else english
 
 
 def model_option_names() -> tuple[str, ...]:

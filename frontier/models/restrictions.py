@@ -37,6 +37,8 @@ import math
 
 import numpy as np
 
+from .registry import labelled
+
 
 def check_columns(value) -> tuple:
     """the columns held at their observed level (non-discretionary, Banker & Morey 1986): a list of column names
@@ -139,9 +141,11 @@ def check_weight_cone(value) -> tuple:
 
 
 #: the model options of the families that take fixed variables (radial, SBM, DDF, NDDF, SBM-DDF)
-FIXED_OPTIONS = {"fixed_inputs": check_columns, "fixed_outputs": check_columns}
+FIXED_OPTIONS = {"fixed_inputs": labelled(check_columns, "Fixed (non-discretionary) inputs", "固定（不可控）投入"),
+                 "fixed_outputs": labelled(check_columns, "Fixed (non-discretionary) outputs", "固定（不可控）产出")}
 #: the model options of the families that take weight restrictions (radial, SBM)
-WEIGHT_OPTIONS = {"weight_bounds": check_weight_bounds, "weight_cone": check_weight_cone}
+WEIGHT_OPTIONS = {"weight_bounds": labelled(check_weight_bounds, "Weight ratio bounds", "权重比约束"),
+                  "weight_cone": labelled(check_weight_cone, "Weight restrictions (cone)", "权重锥约束")}
 
 
 def fixed_mask(extra: dict, inputs: list, outputs: list, bad_outputs: list) -> np.ndarray | None:
