@@ -118,9 +118,16 @@ def _open(page, url):
     return page
 
 
+def _field(page, label: str, widget: str):
+    """The Streamlit ``widget`` of the form labelled ``label``, as the page shows it: the plain label, then the API's
+    keyword in small type (``Returns to scale · rts``), a star when required."""
+    shown = re.compile(rf"^{re.escape(label)}(\s*·\s*\w+)?(\s*\*)?$")
+    return page.locator(f'[data-testid="{widget}"]').filter(has=page.get_by_text(shown)).first
+
+
 def _pick(page, label: str, options: list[str], widget: str = "stMultiSelect") -> None:
     """Choose ``options`` in the Streamlit multiselect (or ``widget="stSelectbox"``) labelled ``label``."""
-    box = page.locator(f'[data-testid="{widget}"]').filter(has=page.get_by_text(re.compile(rf"^{label}( \*)?$"))).first
+    box = _field(page, label, widget)
     for option in options:
         box.locator("input").click()
         page.get_by_role("option", name=option, exact=True).click()
@@ -139,9 +146,9 @@ def test_upload_pick_run_and_compare_with_the_api(server, page, tmp_path):
     _open(page, server)
     page.locator("input[type=file]").nth(1).set_input_files(str(path))
     page.get_by_text("firms.csv: 12 rows x 10 columns").wait_for(timeout=30000)
-    _pick(page, "inputs", ["capital", "labour"])
-    _pick(page, "outputs", ["value_added"])
-    _pick(page, "model", ["radial"], widget="stSelectbox")
+    _pick(page, "Inputs", ["capital", "labour"])
+    _pick(page, "Desirable outputs", ["value_added"])
+    _pick(page, "Model", ["radial"], widget="stSelectbox")
     page.get_by_role("button", name="Run", exact=True).click()
     summary = page.locator("code").filter(has_text="frontier efficiency").first
     summary.wait_for(timeout=60000)
@@ -161,7 +168,7 @@ def _analysis(page, name: str) -> None:
 
 def _type(page, label: str, value: str) -> None:
     """Type ``value`` in the text field labelled ``label`` (Enter commits it, as a user does)."""
-    page.get_by_label(label, exact=True).fill(value)
+    _field(page, label, "stTextInput").locator("input").fill(value)
     page.keyboard.press("Enter")
     page.wait_for_timeout(300)
 
@@ -237,11 +244,11 @@ def test_walkthrough_metafrontier_by_region_on_a_chinese_excel_file(server, page
     _open(page, server)
     _upload(page, chinese_file, 60)
     _analysis(page, "metafrontier")
-    _pick(page, "inputs", INPUTS)
-    _pick(page, "outputs", OUTPUTS)
-    _pick(page, "group", ["地区"], widget="stSelectbox")
-    _pick(page, "id", ["城市"])
-    _pick(page, "period", ["年份"], widget="stSelectbox")
+    _pick(page, "Inputs", INPUTS)
+    _pick(page, "Desirable outputs", OUTPUTS)
+    _pick(page, "Group", ["地区"], widget="stSelectbox")
+    _pick(page, "DMU identifier", ["城市"])
+    _pick(page, "Time period", ["年份"], widget="stSelectbox")
     shown = _summary(page, "metafrontier")
     data = read_table(chinese_file)
     expected = fr.metafrontier(data, "地区", INPUTS, OUTPUTS, id=["城市"], period="年份")
@@ -262,12 +269,12 @@ def test_walkthrough_bootstrap_on_a_chinese_excel_file(server, page, chinese_fil
     _open(page, server)
     _upload(page, chinese_file, 60)
     _analysis(page, "bootstrap")
-    _pick(page, "inputs", INPUTS)
-    _pick(page, "outputs", OUTPUTS)
-    _pick(page, "period", ["年份"], widget="stSelectbox")
+    _pick(page, "Inputs", INPUTS)
+    _pick(page, "Desirable outputs", OUTPUTS)
+    _pick(page, "Time period", ["年份"], widget="stSelectbox")
     page.get_by_text("Options: model and bootstrap").click()
-    _type(page, "B", "50")
-    _type(page, "random_state", "1")
+    _type(page, "Bootstrap replicates", "50")
+    _type(page, "Random seed", "1")
     shown = _summary(page, "bootstrap")
     data = read_table(chinese_file)
     expected = fr.bootstrap(data, INPUTS, OUTPUTS, period="年份", B=50, random_state=1)
