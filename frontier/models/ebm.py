@@ -433,6 +433,7 @@ FAMILY = register(ModelFamily(
     convention="EBM score in (0, 1], 1 = efficient (output orientation: 1/eta); super-EBM > 1 for efficient DMUs",
     divides_by=lambda layout, options: counted_columns(layout, options.orientation),
     counted=lambda layout, options: counted_columns(layout, options.orientation),
-    model_options={"epsilon": labelled(check_epsilon, "Slack weight ε", "松弛项权重 ε"), "bounded": check_bounded}, check_combination=check_combination,
+    model_options={"epsilon": labelled(check_epsilon, "Slack weight ε", "松弛项权重 ε"), "bounded": check_bounded},
+    check_combination=check_combination,
     calibrate=calibrate, parts=("theta", "phi"),
 ))
