@@ -244,12 +244,15 @@ class Problem:
 
     # -- set-up --------------------------------------------------------------------------------------
     def check_zeros(self, labels: pd.Index, rows: np.ndarray) -> None:
-        """Raise for zeros in the variables this model divides by (zero policy ``"error"``)."""
+        """Raise for zeros in the variables this model divides by (zero policy ``"error"``); a fixed
+        (non-discretionary) variable's term leaves the score, so its zeros are allowed."""
         if self.options.zeros != "error":
             return
         mask = self.family.divides_by(self.layout, self.options)
         if mask is None:
             return
+        if self.constants.fixed is not None:
+            mask = mask & ~self.constants.fixed
         names = [v for v, keep in zip(self.data.variables, mask) if keep]
         zero_error(names, self.data.matrix[np.ix_(rows, np.flatnonzero(mask))], labels[rows],
                    f"model={self.options.model!r}")

@@ -863,8 +863,11 @@ def sbm_fixed(X, Y, o, *, rts="crs", orientation="nonoriented", fixed_inputs=(),
     wo = np.where(do, 1.0 / do.sum(), 0.0) if orientation != "input" else np.zeros(s)
     t, L = cp.Variable(nonneg=True), cp.Variable(n, nonneg=True)
     Sm, Sp = cp.Variable(m, nonneg=True), cp.Variable(s, nonneg=True)
-    cons = [X.T @ L + Sm == t * X[o], Y.T @ L - Sp == t * Y[o], t + (wo / Y[o]) @ Sp == 1]
-    return _solve(cp.Minimize(t - (wi / X[o]) @ Sm), cons + _rts(cp.sum(L), rts, t))
+    # only the discretionary terms are divided by the DMU's values (a fixed variable may be 0)
+    per_x = np.divide(wi, X[o], out=np.zeros(m), where=wi > 0)
+    per_y = np.divide(wo, Y[o], out=np.zeros(s), where=wo > 0)
+    cons = [X.T @ L + Sm == t * X[o], Y.T @ L - Sp == t * Y[o], t + per_y @ Sp == 1]
+    return _solve(cp.Minimize(t - per_x @ Sm), cons + _rts(cp.sum(L), rts, t))
 
 
 def radial_assurance_region(X, Y, o, bounds, *, rts="crs", orientation="input"):

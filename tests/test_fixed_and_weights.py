@@ -90,6 +90,23 @@ def test_sbm_fixed_matches_cvxpy(data, rts, orientation):
     close(res.scores, expected)
 
 
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+@pytest.mark.parametrize("model", ["sbm", "sbm_ddf"])
+def test_zeros_in_a_fixed_variable_are_allowed(rts, model):
+    """A fixed variable's term leaves the ratio, so its zeros are not refused (they used to be: "divides by it"),
+    and nothing is divided by them: SBM's scores equal cvxpy's, and no score is NaN."""
+    df = DATA["random"].copy()
+    df.loc[[2, 9], "E"] = 0.0
+    X, Y = arrays(df)
+    res = fr.efficiency(df, INPUTS, OUTPUTS, model=model, rts=rts, fixed_inputs=["E"])
+    assert (res.status == "optimal").all() and res.scores.notna().all()
+    if model == "sbm":
+        close(res.scores, [ref.sbm_fixed(X, Y, o, rts=rts, orientation="nonoriented", fixed_inputs=[2],
+                                         fixed_outputs=[])[1] for o in range(len(df))])
+    with pytest.raises(ValueError, match="'E' has zero values in rows \\[2, 9\\]"):
+        fr.efficiency(df, INPUTS, OUTPUTS, model=model, rts=rts)
+
+
 @pytest.mark.parametrize("data", DATA)
 @pytest.mark.parametrize("model", ["ddf", "nddf", "sbm_ddf"])
 @pytest.mark.parametrize("rts", ["crs", "vrs"])

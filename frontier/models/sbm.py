@@ -108,6 +108,7 @@ def term_weights(values: np.ndarray, base: np.ndarray, zeros: str, small: np.nda
         div[zero] = 1.0
     elif zeros == "small_positive":
         div = np.where(zero, np.broadcast_to(small, (k, n)), div)
+    div[w == 0] = 1.0        # a term of weight 0 (a fixed variable) leaves the ratio: nothing is divided by its value
     total = w.sum(axis=1, keepdims=True)
     w = np.divide(w, total, out=np.zeros_like(w), where=total > 0)
     return w, div
