@@ -9,6 +9,7 @@ from ..models.base import Stage
 from . import settings
 from .certify import BatchPatch, Columns, Stacked, StageAnswers, accepted, certified
 from .highs import DEFAULT_OPTIONS, HINF, MS, RETRY_OPTIONS, new_highs, run_highs, status_name
+from .kernel import INFEASIBLE, OPTIMAL, KernelLP, use_kernel
 from .pricing import StagePlan
 from .robust import in_reference, infeasible_certified
 
@@ -41,9 +42,8 @@ class StageSolver:
         R = self.n_rows
         h.addRows(R, np.full(R, -HINF), np.full(R, HINF), 0,
                   np.zeros(R, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+        # what the HiGHS model holds of the evaluated DMU's own columns (_apply patches only what differs)
         self.E_cur = np.zeros((R, E))
-        self.row_lower = np.full(R, -np.inf)
-        self.row_upper = np.full(R, np.inf)
         self.extra_lower = np.zeros(E)
         self.extra_upper = np.full(E, np.inf)
         self.extra_cost = np.zeros(E)
@@ -67,7 +67,11 @@ class StageSolver:
         self.col_of = [np.full(ref_data.shape[0], -1, dtype=np.int64) for _ in stage.blocks]
         self.last_duals = None
         self.negative = None     # the last solve's negative reduced costs (see _price)
-        self.applied: tuple[BatchPatch | None, int] = (None, -1)     # the patch and DMU the model holds
+        self.applied: tuple[BatchPatch | None, int] = (None, -1)     # the patch and DMU the HiGHS model holds
+        self.current: tuple[BatchPatch | None, int] = (None, -1)     # ... and those of the LP being solved
+        # the compiled kernel's copy of the restricted LP (None: HiGHS solves every LP); the HiGHS model then takes
+        # a DMU's patch only when the kernel leaves that DMU's LP to it (_apply)
+        self.kernel = KernelLP(R, E) if not self.full and use_kernel(R) else None
         for b, seed in enumerate(plan.seeds):
             self._add_columns(b, seed)
 
@@ -89,13 +93,15 @@ class StageSolver:
         first = self.n_extra + self.pos_arr.size
         self.h.addCols(k, self.costs[b][positions], np.zeros(k), np.full(k, HINF), k * per,
                        starts, index, vals.ravel())
+        if self.kernel is not None:
+            self.kernel.add_columns(rows, vals, self.costs[b][positions])
         self.col_of[b][positions] = first + np.arange(k)
         self.block_arr = np.concatenate([self.block_arr, np.full(k, b, dtype=np.int64)])
         self.pos_arr = np.concatenate([self.pos_arr, positions])
         self.is_active[b][positions] = True
 
     def _apply(self, patch: BatchPatch, i: int) -> None:
-        """Make the model DMU ``i``'s LP: after DMU ``i - 1`` of the same batch only what differs between the two
+        """Make the HiGHS model DMU ``i``'s LP: after DMU ``i - 1`` of the same batch only what differs between the two
         (:class:`BatchPatch`), otherwise whatever differs from the model's current state."""
         h = self.h
         follows = self.applied[0] is patch and self.applied[1] == i - 1
@@ -110,7 +116,6 @@ class StageSolver:
         self.E_cur = patch.extra_matrix[i]
         if not follows or patch.rows_changed[i]:
             h.changeRowsBounds(self.n_rows, self.row_idx, patch.highs_row_lower[i], patch.highs_row_upper[i])
-        self.row_lower, self.row_upper = patch.row_lower[i], patch.row_upper[i]
         E = self.n_extra
         if E:
             cost, el, eu = patch.extra_cost[i], patch.extra_lower[i], patch.extra_upper[i]
@@ -122,7 +127,9 @@ class StageSolver:
             self.extra_cost, self.extra_lower, self.extra_upper = cost, el, eu
 
     def tighten(self) -> None:
-        """Solve to HiGHS's tightest primal and dual feasibility tolerances from now on."""
+        """Solve to HiGHS's tightest primal and dual feasibility tolerances from now on (HiGHS alone: the kernel's
+        answers are the ones being solved again)."""
+        self.kernel = None
         for key in ("primal_feasibility_tolerance", "dual_feasibility_tolerance"):
             self.h.setOptionValue(key, settings.TIGHT_TOL)
 
@@ -131,6 +138,8 @@ class StageSolver:
             col = int(self.col_of[b][own])
             if col >= 0:
                 self.h.changeColBounds(col, 0.0, upper)
+                if self.kernel is not None:
+                    self.kernel.set_column_upper(col, np.inf if upper >= HINF else upper)
 
     # -- pricing ---------------------------------------------------------------------------------------
     def _reduced_costs(self, b: int, y: np.ndarray, cost_weight: float = 1.0) -> np.ndarray:
@@ -171,18 +180,22 @@ class StageSolver:
                 added = True
         return added
 
-    def _farkas(self, own: int) -> bool | None:
-        """Add columns that break the restricted LP's infeasibility certificate.
+    def _farkas(self, own: int, ray: np.ndarray | None = None) -> bool | None:
+        """Add columns that break the restricted LP's infeasibility certificate: ``ray``, or HiGHS's dual ray (the
+        kernel's is the duals of its phase 1, which ended with rows it cannot meet).
 
         Returns True if columns were added, False if none can (the full LP is infeasible), None if no usable
         certificate was available (the caller then falls back to all pricing columns).
         """
-        _, has_ray, ray = self.h.getDualRay()
-        if not has_ray:
-            return None
+        if ray is None:
+            _, has_ray, ray = self.h.getDualRay()
+            if not has_ray:
+                return None
         y = np.asarray(ray, dtype=float)
+        patch, i = self.current
+        row_lower, row_upper = patch.row_lower[i], patch.row_upper[i]
         # a' y over the columns in the model, and the extreme values of (A x)' y and r' y over the boxes
-        q_extra = self.E_cur.T @ y if self.n_extra else np.zeros(0)
+        q_extra = patch.extra_matrix[i].T @ y if self.n_extra else np.zeros(0)
         q_ref = np.zeros(self.pos_arr.size)
         for b, block in enumerate(self.stage.blocks):
             at = np.flatnonzero(self.block_arr == b)
@@ -197,13 +210,13 @@ class StageSolver:
         q = np.concatenate([q_extra, q_ref])
         q[np.abs(q) <= 1e-9 * max(1.0, np.abs(q).max(initial=0.0))] = 0.0   # the ray is numerical
         y = np.where(np.abs(y) <= 1e-12 * max(1.0, np.abs(y).max(initial=0.0)), 0.0, y)
-        lo = np.concatenate([self.extra_lower, np.zeros(self.pos_arr.size)])
-        up = np.concatenate([self.extra_upper, upper_ref])
+        lo = np.concatenate([patch.extra_lower[i], np.zeros(self.pos_arr.size)])
+        up = np.concatenate([patch.extra_upper[i], upper_ref])
         with np.errstate(invalid="ignore"):
             ax_max = np.sum(np.where(q > 0, q * up, np.where(q < 0, q * lo, 0.0)))
             ax_min = np.sum(np.where(q > 0, q * lo, np.where(q < 0, q * up, 0.0)))
-            r_min = np.sum(np.where(y > 0, y * self.row_lower, np.where(y < 0, y * self.row_upper, 0.0)))
-            r_max = np.sum(np.where(y > 0, y * self.row_upper, np.where(y < 0, y * self.row_lower, 0.0)))
+            r_min = np.sum(np.where(y > 0, y * row_lower, np.where(y < 0, y * row_upper, 0.0)))
+            r_max = np.sum(np.where(y > 0, y * row_upper, np.where(y < 0, y * row_lower, 0.0)))
         if ax_max < r_min:
             sign = 1.0     # (Ax)'y can never reach the rows: columns with a'y > 0 can help
         elif ax_min > r_max:
@@ -246,8 +259,16 @@ class StageSolver:
 
     # -- the per-DMU loop ---------------------------------------------------------------------------------
     def solve(self, patch: BatchPatch, i: int, own: int):
-        """Solve DMU ``i`` of ``patch``; ``own`` is its position in the reference set (-1 if absent)."""
-        self._apply(patch, i)
+        """Solve DMU ``i`` of ``patch``; ``own`` is its position in the reference set (-1 if absent). The compiled
+        kernel solves the restricted LP first where there is one; from the first LP it does not finish, HiGHS
+        (given the DMU's patch then) solves this DMU's LPs."""
+        self.current = (patch, i)
+        kernel = self.kernel
+        if kernel is not None:
+            kernel.set_dmu(patch.extra_matrix[i], patch.extra_cost[i], patch.extra_lower[i], patch.extra_upper[i],
+                           patch.row_lower[i], patch.row_upper[i])
+        else:
+            self._apply(patch, i)
         exclude = self.stage.exclude_self and own >= 0
         if exclude:
             self._set_own_bound(own, 0.0)
@@ -255,7 +276,25 @@ class StageSolver:
         own_rescues = self.own_seeded and own >= 0 and self.stage.always_feasible(in_reference(self.stage, own))
         self.negative = None
         retries = 0
+        solution = None
         while True:
+            if kernel is not None:
+                outcome = kernel.solve()
+                if outcome == OPTIMAL:
+                    row_dual = kernel.duals
+                    if self._price(row_dual, own_for_pricing):
+                        continue
+                    status = "optimal"
+                    break
+                if outcome == INFEASIBLE:
+                    if own_rescues and not all(self.is_active[b][own] for b in range(len(self.stage.blocks))):
+                        for b in range(len(self.stage.blocks)):
+                            self._add_columns(b, np.array([own]))
+                        continue
+                    if self._farkas(own_for_pricing, kernel.duals):
+                        continue
+                kernel = None         # not finished: HiGHS solves this DMU's LP from here on
+                self._apply(patch, i)
             ms = run_highs(self.h)
             if ms == MS.kOptimal:
                 solution = self.h.getSolution()
@@ -300,8 +339,10 @@ class StageSolver:
             for key, value in DEFAULT_OPTIONS.items():
                 self.h.setOptionValue(key, value)
         if status == "optimal":
-            values = np.asarray(solution.col_value, dtype=float)
-            objective = self.h.getObjectiveValue()
+            if solution is None:       # the kernel's answer
+                values, objective = self.kernel.values, self.kernel.objective
+            else:
+                values, objective = np.asarray(solution.col_value, dtype=float), self.h.getObjectiveValue()
             if self.stage.keep_duals:
                 self.last_duals = row_dual
         elif status == "infeasible":       # the dual ray (None if HiGHS has none), for infeasible_certified

@@ -165,3 +165,16 @@ PACK_MIN_JOBS = 4
 POOL_START_SECONDS = 1.0
 POOL_IDLE_SECONDS = 300.0      # joblib's loky workers stop after this long idle (its default idle_worker_timeout)
 THREADS_MAX = 2     # HiGHS releases the GIL for about half of an LP's time, so more threads would add little
+
+# ----------------------------------------------------------------------------------------------------
+# the compiled kernel (kernel.py): the restricted path's LPs of at most KERNEL_ROWS rows, before HiGHS
+# ----------------------------------------------------------------------------------------------------
+KERNEL = True                   # off: HiGHS solves every LP of the restricted path
+KERNEL_ROWS = 12
+KERNEL_REFACTOR = 20            # pivots between recomputations of the basis inverse and the basic values
+KERNEL_BLAND_AFTER = 30         # degenerate pivots in a row before Bland's rule (no cycling)
+KERNEL_PRIMAL_TOL = 1e-9        # a basic value this far outside a bound (times max(1, |bound|)) is infeasible
+KERNEL_DUAL_TOL = 1e-11         # a reduced cost enters beyond this times (1 + |c_j| + sum |a_ij y_i|)
+KERNEL_PIVOT_TOL = 1e-9         # smallest pivot, relative to the largest entry of the entering column
+KERNEL_ITERATIONS_MIN = 100     # iteration limit: this many plus ...
+KERNEL_ITERATIONS_PER_SIZE = 2  # ... this many per row and column; beyond it HiGHS solves the LP

@@ -1,0 +1,438 @@
+"""A compiled simplex for the restricted path's small LPs (:class:`KernelLP`), tried before HiGHS's ``run()``.
+
+Why: on the 8-row LPs of column generation HiGHS's ``run()`` costs about 0.16 ms per call plus 0.6 microseconds per
+column plus 14 microseconds per iteration (docs/performance.md), about 60 % of an LP's time, while the arithmetic of
+an 8-row LP over a few hundred active columns is a few microseconds per pivot. This module keeps its own dense copy
+of the restricted LP (the stage's own columns first, then the active reference columns, in HiGHS's column order) and
+solves it with a bounded-variable primal simplex compiled by Numba, warm-started from the previous DMU's basis (the
+solve order puts similar DMUs one after another).
+
+The LP, with one logical variable ``r_i`` per row (its activity, boxed by the row's bounds)::
+
+    min c'x   s.t.   A x - r = 0,   lower <= x <= upper,   row_lower <= r <= row_upper
+
+Variables ``0 .. R-1`` are the logicals (column ``-e_i``), ``R ..`` the structural columns. The basis inverse is an
+explicit R x R matrix, updated at each pivot and recomputed every ``KERNEL_REFACTOR`` pivots and before an optimum is
+reported. A basis whose basic values break their bounds first minimises the sum of infeasibilities (the textbook
+composite phase 1, from the warm basis), then the objective; Dantzig pricing scaled by the column norms, Harris's
+two-pass ratio test, Bland's rule after ``KERNEL_BLAND_AFTER`` degenerate pivots in a row.
+
+Nothing here is trusted: the caller (:class:`~frontier.engine.restricted.StageSolver`) prices the answer's duals
+over every candidate and the batch certificate (:func:`~frontier.engine.certify.certified`) checks it as it checks
+HiGHS's; whatever the kernel does not finish (an infeasible restricted LP, an unbounded ray, the iteration limit, a
+singular basis it cannot repair) and any answer the certificate refuses are HiGHS's, as before. Numba compiles the
+kernel once per machine (``cache=True``: about a few seconds, then loaded from the cache); the engine uses it only
+when numba imports and the job is large enough (:func:`kernel_available`).
+"""
+from __future__ import annotations
+
+import importlib.util
+import threading
+
+import numpy as np
+
+from . import settings
+
+OPTIMAL, INFEASIBLE, UNBOUNDED, ITERATION_LIMIT, FAILED = 0, 1, 2, 3, 4     # FAILED: a singular basis
+_BASIC, _AT_LOWER, _AT_UPPER, _FREE = 0, 1, 2, 3
+
+# numba is a dependency, but the engine stays correct without it (HiGHS then solves everything); it is imported only
+# when the kernel is first used (its import and first call cost about a second: docs/performance.md)
+_NUMBA = importlib.util.find_spec("numba") is not None
+
+
+def _factor(A, R, head, Binv, work) -> bool:
+    """The inverse of the basis ``head`` in ``Binv`` (Gauss-Jordan with partial pivoting); False if singular."""
+    for k in range(R):
+        for i in range(R):
+            work[i, k] = 0.0
+        j = head[k]
+        if j < R:
+            work[j, k] = -1.0
+        else:
+            for i in range(R):
+                work[i, k] = A[i, j - R]
+    for i in range(R):
+        for k in range(R):
+            Binv[i, k] = 1.0 if i == k else 0.0
+    for c in range(R):
+        p, best, scale = c, 0.0, 0.0
+        for i in range(R):
+            scale = max(scale, abs(work[i, c]))
+        for i in range(c, R):
+            if abs(work[i, c]) > best:
+                best, p = abs(work[i, c]), i
+        if best <= 1e-11 * max(scale, 1e-300) or best == 0.0:
+            return False
+        if p != c:
+            for k in range(R):
+                work[c, k], work[p, k] = work[p, k], work[c, k]
+                Binv[c, k], Binv[p, k] = Binv[p, k], Binv[c, k]
+        piv = work[c, c]
+        for k in range(R):
+            work[c, k] /= piv
+            Binv[c, k] /= piv
+        for i in range(R):
+            if i != c:
+                f = work[i, c]
+                if f != 0.0:
+                    for k in range(R):
+                        work[i, k] -= f * work[c, k]
+                        Binv[i, k] -= f * Binv[c, k]
+    return True
+
+
+def _basic_values(A, R, n, head, state, x, Binv, rhs):
+    """x_B = -B^-1 (N x_N): the basic values from the nonbasic ones."""
+    for i in range(R):
+        rhs[i] = 0.0
+    for j in range(R + n):
+        if state[j] != _BASIC and x[j] != 0.0:
+            if j < R:
+                rhs[j] += x[j]
+            else:
+                for i in range(R):
+                    rhs[i] -= A[i, j - R] * x[j]
+    for k in range(R):
+        s = 0.0
+        for i in range(R):
+            s += Binv[k, i] * rhs[i]
+        x[head[k]] = s
+
+
+def _place_nonbasic(lower, upper, state, x, N):
+    """Every nonbasic variable at a finite bound (the bounds may have changed since the basis was left): at its upper
+    bound if it was there and that is finite, else at its lower bound, else its upper, else free at 0."""
+    for j in range(N):
+        if state[j] == _BASIC:
+            continue
+        lo, up = lower[j], upper[j]
+        if state[j] == _AT_UPPER and up < np.inf:
+            x[j] = up
+        elif lo > -np.inf:
+            state[j], x[j] = _AT_LOWER, lo
+        elif up < np.inf:
+            state[j], x[j] = _AT_UPPER, up
+        else:
+            state[j], x[j] = _FREE, 0.0
+
+
+def _simplex(A, n, cost, lower, upper, head, state, x, Binv, y, max_iter, refactor, bland_after,
+             primal_tol, dual_tol, pivot_tol):
+    """Solve the LP of the module docstring over the first ``n`` structural columns from the basis ``head`` /
+    ``state`` (updated in place, with the values ``x`` and the row duals ``y``). ``lower`` / ``upper`` cover all
+    R + n variables (the logicals' first: the row bounds). Returns (status, iterations)."""
+    R = head.shape[0]
+    N = R + n
+    work = np.empty((R, R))
+    rhs = np.empty(R)
+    cB = np.empty(R)
+    alpha = np.empty(R)
+    _place_nonbasic(lower, upper, state, x, N)
+    if not _factor(A, R, head, Binv, work):
+        # a singular warm basis: start again from the logicals (always a basis)
+        for k in range(R):
+            state[head[k]] = _AT_LOWER
+        for k in range(R):
+            head[k] = k
+            state[k] = _BASIC
+        _place_nonbasic(lower, upper, state, x, N)
+        if not _factor(A, R, head, Binv, work):
+            return FAILED, 0
+    _basic_values(A, R, n, head, state, x, Binv, rhs)
+    since_factor, degenerate, iterations = 0, 0, 0
+    while True:
+        if since_factor >= refactor:
+            if not _factor(A, R, head, Binv, work):
+                return FAILED, iterations
+            _basic_values(A, R, n, head, state, x, Binv, rhs)
+            since_factor = 0
+        # phase: the sum of infeasibilities while a basic value breaks its bounds, else the objective
+        infeasible = False
+        for k in range(R):
+            v = head[k]
+            if x[v] < lower[v] - primal_tol * max(1.0, abs(lower[v])):
+                cB[k] = -1.0
+                infeasible = True
+            elif x[v] > upper[v] + primal_tol * max(1.0, abs(upper[v])):
+                cB[k] = 1.0
+                infeasible = True
+            else:
+                cB[k] = 0.0
+        if not infeasible:
+            for k in range(R):
+                v = head[k]
+                cB[k] = cost[v - R] if v >= R else 0.0
+        for i in range(R):
+            s = 0.0
+            for k in range(R):
+                s += Binv[k, i] * cB[k]
+            y[i] = s
+        # pricing: the entering variable and its direction
+        q, direction, best = -1, 0.0, 0.0
+        bland = degenerate >= bland_after
+        for j in range(N):
+            st = state[j]
+            if st == _BASIC or lower[j] == upper[j]:
+                continue
+            if j < R:
+                d = y[j]
+            else:
+                d = 0.0 if infeasible else cost[j - R]
+                for i in range(R):
+                    d -= A[i, j - R] * y[i]
+            # most columns price out of the right sign: their scale is not needed
+            if (st == _AT_LOWER and d >= 0.0) or (st == _AT_UPPER and d <= 0.0) or d == 0.0:
+                continue
+            if j < R:
+                scale = 1.0 + abs(y[j])
+                norm = 1.0
+            else:
+                scale = 1.0 + (0.0 if infeasible else abs(cost[j - R]))
+                norm = 0.0
+                for i in range(R):
+                    a = A[i, j - R]
+                    scale += abs(a * y[i])
+                    norm += a * a
+            tol = dual_tol * scale
+            if st == _AT_LOWER:
+                if d >= -tol:
+                    continue
+                dj = 1.0
+            elif st == _AT_UPPER:
+                if d <= tol:
+                    continue
+                dj = -1.0
+            else:
+                if abs(d) <= tol:
+                    continue
+                dj = 1.0 if d < 0 else -1.0
+            if bland:
+                q, direction = j, dj
+                break
+            score = d * d / (1.0 + norm)
+            if score > best:
+                q, direction, best = j, dj, score
+        if q < 0:
+            if since_factor > 0:        # confirm on a fresh factorisation
+                since_factor = refactor
+                continue
+            return (INFEASIBLE if infeasible else OPTIMAL), iterations
+        if iterations >= max_iter:
+            return ITERATION_LIMIT, iterations
+        iterations += 1
+        # the entering column in the basis: alpha = B^-1 a_q
+        amax = 0.0
+        for k in range(R):
+            if q < R:
+                s = -Binv[k, q]
+            else:
+                s = 0.0
+                for i in range(R):
+                    s += Binv[k, i] * A[i, q - R]
+            alpha[k] = s
+            amax = max(amax, abs(s))
+        # Harris's ratio test: basic k moves by -direction * alpha[k] per unit step
+        relaxed = np.inf
+        for k in range(R):
+            if abs(alpha[k]) <= pivot_tol * amax:
+                continue
+            v = head[k]
+            delta = -direction * alpha[k]
+            lo, up, xv = lower[v], upper[v], x[v]
+            tlo = primal_tol * max(1.0, abs(lo))
+            tup = primal_tol * max(1.0, abs(up))
+            if delta < 0:
+                if xv > up + tup:
+                    t = (xv - up + tup) / -delta
+                elif xv >= lo - tlo and lo > -np.inf:
+                    t = (xv - lo + tlo) / -delta
+                else:
+                    continue
+            else:
+                if xv < lo - tlo:
+                    t = (lo + tlo - xv) / delta
+                elif xv <= up + tup and up < np.inf:
+                    t = (up + tup - xv) / delta
+                else:
+                    continue
+            if t < relaxed:
+                relaxed = t
+        flip = upper[q] - lower[q]      # inf unless the entering variable is boxed
+        r, step, hit_upper, size = -1, np.inf, False, 0.0
+        if relaxed < np.inf:
+            for k in range(R):
+                if abs(alpha[k]) <= pivot_tol * amax:
+                    continue
+                v = head[k]
+                delta = -direction * alpha[k]
+                lo, up, xv = lower[v], upper[v], x[v]
+                tlo = primal_tol * max(1.0, abs(lo))
+                tup = primal_tol * max(1.0, abs(up))
+                if delta < 0:
+                    if xv > up + tup:
+                        t, bound_up = (xv - up) / -delta, True
+                    elif xv >= lo - tlo and lo > -np.inf:
+                        t, bound_up = (xv - lo) / -delta, False
+                    else:
+                        continue
+                else:
+                    if xv < lo - tlo:
+                        t, bound_up = (lo - xv) / delta, False
+                    elif xv <= up + tup and up < np.inf:
+                        t, bound_up = (up - xv) / delta, True
+                    else:
+                        continue
+                if t <= relaxed and abs(alpha[k]) > size:
+                    r, step, hit_upper, size = k, max(t, 0.0), bound_up, abs(alpha[k])
+        if flip <= step:        # the entering variable reaches its other bound first: no basis change
+            if flip == np.inf:
+                return (UNBOUNDED if not infeasible else FAILED), iterations
+            x[q] += direction * flip
+            for k in range(R):
+                x[head[k]] -= direction * flip * alpha[k]
+            state[q] = _AT_UPPER if direction > 0 else _AT_LOWER
+            degenerate = 0
+            continue
+        degenerate = degenerate + 1 if step <= 1e-12 else 0
+        x[q] += direction * step
+        for k in range(R):
+            x[head[k]] -= direction * step * alpha[k]
+        v = head[r]
+        if lower[v] == upper[v]:
+            state[v], x[v] = _AT_LOWER, lower[v]
+        elif hit_upper:
+            state[v], x[v] = _AT_UPPER, upper[v]
+        else:
+            state[v], x[v] = _AT_LOWER, lower[v]
+        head[r] = q
+        state[q] = _BASIC
+        piv = alpha[r]
+        for i in range(R):
+            Binv[r, i] /= piv
+        for k in range(R):
+            if k != r and alpha[k] != 0.0:
+                f = alpha[k]
+                for i in range(R):
+                    Binv[k, i] -= f * Binv[r, i]
+        since_factor += 1
+
+
+_compiled = None
+_compile_lock = threading.Lock()
+
+
+def compiled_simplex():
+    """:func:`_simplex` compiled by Numba (on first use in a process: imported and loaded from numba's cache, or
+    compiled there once per machine), or None where numba is missing. ``nogil``: the engine's in-process threads
+    solve in parallel."""
+    global _compiled, _factor, _basic_values, _place_nonbasic
+    if _compiled is None:
+        with _compile_lock:
+            if _compiled is None:
+                from numba import njit
+
+                jit = njit(cache=True, nogil=True)
+                _factor, _basic_values, _place_nonbasic = jit(_factor), jit(_basic_values), jit(_place_nonbasic)
+                _compiled = jit(_simplex)
+    return _compiled
+
+
+def use_kernel(n_rows: int) -> bool:
+    """Whether the restricted path solves LPs of ``n_rows`` rows with the kernel: numba is installed, the kernel is
+    on (``settings.KERNEL``) and the LP has at most ``settings.KERNEL_ROWS`` rows."""
+    return settings.KERNEL and n_rows <= settings.KERNEL_ROWS and _NUMBA
+
+
+class KernelLP:
+    """The restricted LP of one :class:`~frontier.engine.restricted.StageSolver` as dense arrays, solved by the
+    compiled simplex from the basis the previous solve left (see the module docstring)."""
+
+    def __init__(self, n_rows: int, n_extra: int, capacity: int = 128):
+        R = n_rows
+        self.R, self.E, self.n = R, n_extra, n_extra      # n: structural columns (own first)
+        capacity = max(capacity, n_extra + 1)
+        self.A = np.zeros((R, capacity), order="F")
+        self.cost = np.zeros(capacity)
+        self.lower = np.zeros(R + capacity)
+        self.upper = np.full(R + capacity, np.inf)
+        self.state = np.full(R + capacity, _AT_LOWER, dtype=np.int8)
+        self.state[:R] = _BASIC
+        self.head = np.arange(R, dtype=np.int64)
+        self.x = np.zeros(R + capacity)
+        self.Binv = -np.eye(R)
+        self.y = np.zeros(R)
+        self.iterations = 0
+
+    def _grow(self, needed: int) -> None:
+        capacity = self.A.shape[1]
+        if needed <= capacity:
+            return
+        new = max(needed, 2 * capacity)
+        R = self.R
+        A = np.zeros((R, new), order="F")
+        A[:, :capacity] = self.A
+        self.A = A
+        self.cost = np.concatenate([self.cost, np.zeros(new - capacity)])
+        self.lower = np.concatenate([self.lower, np.zeros(new - capacity)])
+        self.upper = np.concatenate([self.upper, np.full(new - capacity, np.inf)])
+        self.state = np.concatenate([self.state, np.full(new - capacity, _AT_LOWER, dtype=np.int8)])
+        self.x = np.concatenate([self.x, np.zeros(new - capacity)])
+
+    def add_columns(self, rows: np.ndarray, values: np.ndarray, costs: np.ndarray) -> None:
+        """Append reference columns (nonbasic at 0): their entries ``values`` (columns x len(rows)) in ``rows``."""
+        k = values.shape[0]
+        self._grow(self.n + k)
+        first = self.n
+        self.A[np.ix_(rows, np.arange(first, first + k))] = values.T
+        self.cost[first: first + k] = costs
+        R = self.R
+        self.lower[R + first: R + first + k] = 0.0
+        self.upper[R + first: R + first + k] = np.inf
+        self.state[R + first: R + first + k] = _AT_LOWER
+        self.x[R + first: R + first + k] = 0.0
+        self.n += k
+
+    def set_dmu(self, extra_matrix, extra_cost, extra_lower, extra_upper, row_lower, row_upper) -> None:
+        """The evaluated DMU's part of the LP: its own columns, their costs and bounds, the row bounds."""
+        R, E = self.R, self.E
+        self.A[:, :E] = extra_matrix
+        self.cost[:E] = extra_cost
+        self.lower[:R], self.upper[:R] = row_lower, row_upper
+        self.lower[R: R + E], self.upper[R: R + E] = extra_lower, extra_upper
+
+    def set_column_upper(self, col: int, upper: float) -> None:
+        """The upper bound of model column ``col`` (HiGHS's numbering: own columns first)."""
+        self.upper[self.R + col] = upper
+
+    def solve(self) -> int:
+        """Solve from the current basis; the status (``OPTIMAL`` ... ``FAILED``)."""
+        status, self.iterations = compiled_simplex()(
+            self.A, self.n, self.cost, self.lower, self.upper, self.head, self.state, self.x, self.Binv, self.y,
+            settings.KERNEL_ITERATIONS_MIN + settings.KERNEL_ITERATIONS_PER_SIZE * (self.R + self.n),
+            settings.KERNEL_REFACTOR, settings.KERNEL_BLAND_AFTER, settings.KERNEL_PRIMAL_TOL,
+            settings.KERNEL_DUAL_TOL, settings.KERNEL_PIVOT_TOL)
+        if status != OPTIMAL and status != INFEASIBLE:
+            self.reset()
+        return status
+
+    def reset(self) -> None:
+        """Forget the basis: the next solve starts from the logicals."""
+        R = self.R
+        self.state[:] = _AT_LOWER
+        self.state[:R] = _BASIC
+        self.head[:] = np.arange(R)
+
+    @property
+    def values(self) -> np.ndarray:
+        """The structural columns' values (HiGHS's ``col_value``)."""
+        return self.x[self.R: self.R + self.n].copy()
+
+    @property
+    def duals(self) -> np.ndarray:
+        """The row duals (HiGHS's ``row_dual``: the objective's derivative with respect to the row's bound)."""
+        return self.y.copy()
+
+    @property
+    def objective(self) -> float:
+        return float(self.cost[: self.n] @ self.x[self.R: self.R + self.n])
