@@ -33,7 +33,9 @@ import numpy as np
 
 from . import settings
 
-OPTIMAL, INFEASIBLE, UNBOUNDED, ITERATION_LIMIT, FAILED = 0, 1, 2, 3, 4     # FAILED: a singular basis
+# FAILED: a singular basis; INACCURATE: an optimal basis whose rows the clipped solution misses by more than
+# KERNEL_RESIDUAL_TOL of their terms (badly scaled data: HiGHS, which scales the LP, solves it instead)
+OPTIMAL, INFEASIBLE, UNBOUNDED, ITERATION_LIMIT, FAILED, INACCURATE = 0, 1, 2, 3, 4, 5
 _BASIC, _AT_LOWER, _AT_UPPER, _FREE = 0, 1, 2, 3
 
 # numba is a dependency, but the engine stays correct without it (HiGHS then solves everything); it is imported only
@@ -117,8 +119,30 @@ def _place_nonbasic(lower, upper, state, x, N):
             state[j], x[j] = _FREE, 0.0
 
 
+def _rows_met(A, n, lower, upper, x, residual_tol) -> bool:
+    """Whether the solution ``x``, clipped to its bounds, meets every row to ``residual_tol`` of the magnitude of the
+    row's terms (the certificate's primal measure, :func:`~frontier.engine.certify.kkt_violation`, held tighter)."""
+    R = A.shape[0]
+    for i in range(R):
+        activity, size = 0.0, 0.0
+        for j in range(n):
+            v = min(max(x[R + j], lower[R + j]), upper[R + j])
+            activity += A[i, j] * v
+            size += abs(A[i, j] * v)
+        lo, up = lower[i], upper[i]
+        bound = 0.0
+        if lo > -np.inf:
+            bound = abs(lo)
+        if up < np.inf:
+            bound = max(bound, abs(up))
+        miss = max(lo - activity, activity - up, 0.0)
+        if miss > residual_tol * (size + bound):
+            return False
+    return True
+
+
 def _simplex(A, n, cost, lower, upper, head, state, x, Binv, y, max_iter, refactor, bland_after,
-             primal_tol, dual_tol, pivot_tol):
+             primal_tol, dual_tol, pivot_tol, residual_tol):
     """Solve the LP of the module docstring over the first ``n`` structural columns from the basis ``head`` /
     ``state`` (updated in place, with the values ``x`` and the row duals ``y``). ``lower`` / ``upper`` cover all
     R + n variables (the logicals' first: the row bounds). Returns (status, iterations)."""
@@ -217,7 +241,9 @@ def _simplex(A, n, cost, lower, upper, head, state, x, Binv, y, max_iter, refact
             if since_factor > 0:        # confirm on a fresh factorisation
                 since_factor = refactor
                 continue
-            return (INFEASIBLE if infeasible else OPTIMAL), iterations
+            if infeasible:
+                return INFEASIBLE, iterations
+            return (OPTIMAL if _rows_met(A, n, lower, upper, x, residual_tol) else INACCURATE), iterations
         if iterations >= max_iter:
             return ITERATION_LIMIT, iterations
         iterations += 1
@@ -326,7 +352,7 @@ def compiled_simplex():
     """:func:`_simplex` compiled by Numba (on first use in a process: imported and loaded from numba's cache, or
     compiled there once per machine), or None where numba is missing. ``nogil``: the engine's in-process threads
     solve in parallel."""
-    global _compiled, _factor, _basic_values, _place_nonbasic
+    global _compiled, _factor, _basic_values, _place_nonbasic, _rows_met
     if _compiled is None:
         with _compile_lock:
             if _compiled is None:
@@ -334,14 +360,43 @@ def compiled_simplex():
 
                 jit = njit(cache=True, nogil=True)
                 _factor, _basic_values, _place_nonbasic = jit(_factor), jit(_basic_values), jit(_place_nonbasic)
+                _rows_met = jit(_rows_met)
                 _compiled = jit(_simplex)
     return _compiled
+
+
+def kernel_pays(n_rows: int, n_dmus: int) -> bool:
+    """Whether a call that evaluates ``n_dmus`` DMUs in all its jobs, whose LPs have at most ``n_rows`` rows, solves
+    them with the kernel: where it can (:func:`use_kernel`) and the call is large enough to repay loading numba in a
+    process (``KERNEL_MIN_DMUS``). Decided per call, from its size alone, so a call's answers do not depend on what
+    the process ran before."""
+    return use_kernel(n_rows) and n_dmus >= settings.KERNEL_MIN_DMUS
 
 
 def use_kernel(n_rows: int) -> bool:
     """Whether the restricted path solves LPs of ``n_rows`` rows with the kernel: numba is installed, the kernel is
     on (``settings.KERNEL``) and the LP has at most ``settings.KERNEL_ROWS`` rows."""
     return settings.KERNEL and n_rows <= settings.KERNEL_ROWS and _NUMBA
+
+
+def magnitudes(values: np.ndarray, axes: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """The largest and the smallest nonzero finite magnitude of ``values`` over ``axes`` (0 and inf where none)."""
+    size = np.abs(values)
+    size = np.where(np.isfinite(size), size, 0.0)
+    return size.max(axis=axes, initial=0.0), np.where(size > 0, size, np.inf).min(axis=axes, initial=np.inf)
+
+
+def in_range(reference: tuple[float, float], patch) -> np.ndarray:
+    """Per DMU of the batch ``patch`` (:class:`~frontier.engine.certify.BatchPatch`), whether its LP's data (the
+    reference columns' magnitudes ``reference``, the own columns' coefficients and the row bounds) span at most
+    ``KERNEL_MAX_RANGE``: the kernel computes in the LP's units with fixed tolerances, so badly scaled LPs (data
+    spanning 1e-8..1e15) are left to HiGHS, which scales them, and to the robust path behind it."""
+    own_hi, own_lo = magnitudes(patch.extra_matrix, (1, 2))
+    lo_hi, lo_lo = magnitudes(patch.row_lower, (1,))
+    up_hi, up_lo = magnitudes(patch.row_upper, (1,))
+    hi = np.maximum.reduce([own_hi, lo_hi, up_hi, np.full(own_hi.shape, reference[0])])
+    lo = np.minimum.reduce([own_lo, lo_lo, up_lo, np.full(own_lo.shape, reference[1])])
+    return hi <= settings.KERNEL_MAX_RANGE * lo
 
 
 class KernelLP:
@@ -411,7 +466,7 @@ class KernelLP:
             self.A, self.n, self.cost, self.lower, self.upper, self.head, self.state, self.x, self.Binv, self.y,
             settings.KERNEL_ITERATIONS_MIN + settings.KERNEL_ITERATIONS_PER_SIZE * (self.R + self.n),
             settings.KERNEL_REFACTOR, settings.KERNEL_BLAND_AFTER, settings.KERNEL_PRIMAL_TOL,
-            settings.KERNEL_DUAL_TOL, settings.KERNEL_PIVOT_TOL)
+            settings.KERNEL_DUAL_TOL, settings.KERNEL_PIVOT_TOL, settings.KERNEL_RESIDUAL_TOL)
         if status != OPTIMAL and status != INFEASIBLE:
             self.reset()
         return status

@@ -61,10 +61,12 @@ def seed_columns(ref_data: np.ndarray, block: ReferenceBlock, candidates: np.nda
 
 @dataclass
 class StagePlan:
-    """What every worker needs to solve a stage against one reference set (computed once, shipped)."""
+    """What every worker needs to solve a stage against one reference set (computed once, shipped); ``kernel``: the
+    restricted path tries the compiled kernel before HiGHS (:func:`~frontier.engine.kernel.kernel_pays`)."""
 
     pricing: list[np.ndarray]
     seeds: list[np.ndarray]
+    kernel: bool = False
 
     def candidates(self, ref_data: np.ndarray) -> list[tuple]:
         """Per block, the pricing candidates' positions and their data rows (what pricing and the optimality
@@ -73,14 +75,16 @@ class StagePlan:
                 for p in self.pricing]
 
 
-def plan_stage(stage: Stage, ref_data: np.ndarray, method: str, n_evaluated: int | None = None) -> StagePlan:
+def plan_stage(stage: Stage, ref_data: np.ndarray, method: str, n_evaluated: int | None = None,
+               kernel: bool = False) -> StagePlan:
     """Pricing candidates and starting columns of each block; ``n_evaluated`` (default: as many DMUs as the
-    reference set has) decides whether the exact frame pre-pass pays (:func:`pricing_set`)."""
+    reference set has) decides whether the exact frame pre-pass pays (:func:`pricing_set`); ``kernel``: see
+    :class:`StagePlan`."""
     n_ref = ref_data.shape[0]
     if method == "full":
         everything = [np.arange(n_ref) for _ in stage.blocks]
-        return StagePlan(pricing=everything, seeds=everything)
+        return StagePlan(pricing=everything, seeds=everything, kernel=kernel)
     layers = 2 if stage.exclude_self else 1
     pricing = [pricing_set(ref_data, b, layers, n_evaluated) for b in stage.blocks]
     seeds = [seed_columns(ref_data, b, p) for b, p in zip(stage.blocks, pricing)]
-    return StagePlan(pricing=pricing, seeds=seeds)
+    return StagePlan(pricing=pricing, seeds=seeds, kernel=kernel)

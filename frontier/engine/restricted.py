@@ -9,7 +9,7 @@ from ..models.base import Stage
 from . import settings
 from .certify import BatchPatch, Columns, Stacked, StageAnswers, accepted, certified
 from .highs import DEFAULT_OPTIONS, HINF, MS, RETRY_OPTIONS, new_highs, run_highs, status_name
-from .kernel import INFEASIBLE, OPTIMAL, KernelLP, use_kernel
+from .kernel import INFEASIBLE, OPTIMAL, KernelLP, in_range, magnitudes, use_kernel
 from .pricing import StagePlan
 from .robust import in_reference, infeasible_certified
 
@@ -71,7 +71,11 @@ class StageSolver:
         self.current: tuple[BatchPatch | None, int] = (None, -1)     # ... and those of the LP being solved
         # the compiled kernel's copy of the restricted LP (None: HiGHS solves every LP); the HiGHS model then takes
         # a DMU's patch only when the kernel leaves that DMU's LP to it (_apply)
-        self.kernel = KernelLP(R, E) if not self.full and use_kernel(R) else None
+        self.kernel = KernelLP(R, E) if plan.kernel and not self.full and use_kernel(R) else None
+        self.kernel_dmus: tuple[BatchPatch | None, np.ndarray | None] = (None, None)   # per DMU of a batch: in_range
+        if self.kernel is not None:     # the magnitudes of the reference data (kernel.in_range)
+            spans = [magnitudes(data, (0, 1)) for data in self.pricing_data]
+            self.reference_magnitudes = (max(hi for hi, _ in spans), min(lo for _, lo in spans))
         for b, seed in enumerate(plan.seeds):
             self._add_columns(b, seed)
 
@@ -125,6 +129,15 @@ class StageSolver:
                                                             and np.array_equal(eu, self.extra_upper)):
                 h.changeColsBounds(E, self.extra_idx, patch.highs_extra_lower[i], patch.highs_extra_upper[i])
             self.extra_cost, self.extra_lower, self.extra_upper = cost, el, eu
+
+    def _kernel_solves(self, patch: BatchPatch, i: int) -> bool:
+        """Whether the kernel may solve DMU ``i`` of ``patch``: its LP's data within the kernel's range
+        (:func:`~frontier.engine.kernel.in_range`), and its answer held to the certificate's ``VERIFY_TOL``, not to
+        an exact answer's rounding (a max-slack stage whose score needed the robust path: there a float answer that
+        meets every row can still be far from the exact optimum, certify.primal_tolerance)."""
+        if self.kernel_dmus[0] is not patch:
+            self.kernel_dmus = (patch, in_range(self.reference_magnitudes, patch))
+        return bool(self.kernel_dmus[1][i]) and patch.primal_tol[i] >= settings.VERIFY_TOL
 
     def tighten(self) -> None:
         """Solve to HiGHS's tightest primal and dual feasibility tolerances from now on (HiGHS alone: the kernel's
@@ -263,7 +276,7 @@ class StageSolver:
         kernel solves the restricted LP first where there is one; from the first LP it does not finish, HiGHS
         (given the DMU's patch then) solves this DMU's LPs."""
         self.current = (patch, i)
-        kernel = self.kernel
+        kernel = self.kernel if self.kernel is not None and self._kernel_solves(patch, i) else None
         if kernel is not None:
             kernel.set_dmu(patch.extra_matrix[i], patch.extra_cost[i], patch.extra_lower[i], patch.extra_upper[i],
                            patch.row_lower[i], patch.row_upper[i])
@@ -392,7 +405,8 @@ def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method
         if method != "full" and solver.pos_arr.size > cap:
             used = np.unique(np.concatenate(recent[-settings.RECENT:] or [np.zeros(0, dtype=np.int64)]))
             seeds = [np.union1d(s, used) for s in plan.seeds]
-            solver = StageSolver(stage, ref_data, StagePlan(plan.pricing, seeds), method, solver.pricing_matrix)
+            solver = StageSolver(stage, ref_data, StagePlan(plan.pricing, seeds, plan.kernel), method,
+                                 solver.pricing_matrix)
             cap = max(settings.ACTIVE_CAP, 2 * solver.pos_arr.size)     # never rebuild over and over
     fast = np.asarray(fast, dtype=np.int64)
     ok = certified(stage, ref_data, patch, fast, own[fast], objective[fast],

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..models.base import ModelSpec
 from . import settings
+from .kernel import kernel_pays
 from .pool import effective_jobs, is_lost_worker, map_units
 from .pricing import plan_stage
 from .stages import BatchResult, WorkUnit, _concat, _csr_rows
@@ -96,13 +97,16 @@ class Job:
     own: np.ndarray
 
 
-def job_method(method: str, n_reference: int, n_rows: int = 0, n_packable: int = 1) -> str:
+def job_method(method: str, n_reference: int, n_rows: int = 0, n_packable: int = 1, kernel: bool = False) -> str:
     """The method of a job of ``n_reference`` reference columns whose largest stage LP has ``n_rows`` rows, in a call
-    with ``n_packable`` one-chunk jobs of its model (itself included). ``"auto"``: ``"dense"`` up to ``DENSE_ROWS``
-    rows and ``DENSE_MAX`` columns (below ``FULL_MAX`` columns only with ``PACK_MIN_JOBS`` jobs to pack), else
-    ``"full"`` up to ``FULL_MAX`` columns, else ``"restricted"``. Any other method as given."""
+    with ``n_packable`` one-chunk jobs of its model (itself included). ``"auto"``: ``"restricted"`` where the compiled
+    kernel solves its LPs (``kernel``, :func:`~frontier.engine.kernel.kernel_pays`), else ``"dense"`` up to
+    ``DENSE_ROWS`` rows and ``DENSE_MAX`` columns (below ``FULL_MAX`` columns only with ``PACK_MIN_JOBS`` jobs to pack),
+    else ``"full"`` up to ``FULL_MAX`` columns, else ``"restricted"``. Any other method as given."""
     if method != "auto":
         return method
+    if kernel:
+        return "restricted"
     if n_rows <= settings.DENSE_ROWS and n_reference <= settings.DENSE_MAX and (n_reference > settings.FULL_MAX or n_packable >= settings.PACK_MIN_JOBS):
         return "dense"
     return "full" if n_reference <= settings.FULL_MAX else "restricted"
@@ -160,11 +164,14 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
     packable = {}
     for job, whole in zip(jobs, one_chunk):
         packable[id(job.spec)] = packable.get(id(job.spec), 0) + whole
+    n_dmus = sum(job.data0.shape[0] for job in jobs)
     for j, job in enumerate(jobs):
         ref_data = np.ascontiguousarray(job.ref_data, dtype=float)
-        how = job_method(method, ref_data.shape[0], max(stage.n_rows for stage in job.spec.stages),
-                         packable[id(job.spec)] if one_chunk[j] else 1)
-        plans = [plan_stage(stage, ref_data, how, n_evaluated=job.data0.shape[0]) for stage in job.spec.stages]
+        n_rows = max(stage.n_rows for stage in job.spec.stages)
+        kernel = kernel_pays(n_rows, n_dmus)
+        how = job_method(method, ref_data.shape[0], n_rows, packable[id(job.spec)] if one_chunk[j] else 1, kernel)
+        plans = [plan_stage(stage, ref_data, how, n_evaluated=job.data0.shape[0], kernel=kernel)
+                 for stage in job.spec.stages]
         prepared.append((ref_data, plans, how))
         tasks.extend((j, a, b) for a, b in bounds[j])
     total = sum(b - a for _, a, b in tasks)

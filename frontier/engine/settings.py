@@ -171,10 +171,22 @@ THREADS_MAX = 2     # HiGHS releases the GIL for about half of an LP's time, so 
 # ----------------------------------------------------------------------------------------------------
 KERNEL = True                   # off: HiGHS solves every LP of the restricted path
 KERNEL_ROWS = 12
+# Loading numba in a process (its import and the kernel's first call, from numba's cache) costs about 0.7 s of CPU on
+# the 2-core machine (compiling it the first time on a machine: 4-8 s); the kernel saves about 0.35 ms per DMU of VRS
+# SBM with bad outputs against HiGHS and 0.6 ms of input BCC against the dense simplex (n = 3,000, one core): a call
+# uses it from this many DMUs (all its jobs together)
+KERNEL_MIN_DMUS = 2000
 KERNEL_REFACTOR = 20            # pivots between recomputations of the basis inverse and the basic values
 KERNEL_BLAND_AFTER = 30         # degenerate pivots in a row before Bland's rule (no cycling)
 KERNEL_PRIMAL_TOL = 1e-9        # a basic value this far outside a bound (times max(1, |bound|)) is infeasible
 KERNEL_DUAL_TOL = 1e-11         # a reduced cost enters beyond this times (1 + |c_j| + sum |a_ij y_i|)
 KERNEL_PIVOT_TOL = 1e-9         # smallest pivot, relative to the largest entry of the entering column
+# an optimal basis is the kernel's answer only if its clipped solution meets every row to this fraction of the row's
+# terms (the certificate accepts VERIFY_TOL; on data spanning 1e-8..1e15 a kernel answer missed a row by 2e-8 of its
+# terms and its score, 1.1e-8, was not the exact 0; on ordinary data the kernel's rows are met to about 1e-15)
+KERNEL_RESIDUAL_TOL = 1e-10
+# ... and it solves only LPs whose data (reference columns, own columns, row bounds; the engine's data are scaled per
+# variable) span at most this ratio; the rest are HiGHS's as before (the oracle's badly scaled instances span 1e20)
+KERNEL_MAX_RANGE = 1e9
 KERNEL_ITERATIONS_MIN = 100     # iteration limit: this many plus ...
 KERNEL_ITERATIONS_PER_SIZE = 2  # ... this many per row and column; beyond it HiGHS solves the LP
