@@ -141,80 +141,93 @@ def model_kwargs(model: str) -> dict:
     return dict(rts="vrs", model=model, bad_outputs=BADS)
 
 
-def timed_call(kind: str, n: int, model: str, n_jobs: int, cold: bool):
-    """frontier's scores and statuses for one call and its wall time; ``cold``: in a fresh process (see
-    :func:`cold_child`), whose peak memory is returned too (else None)."""
+def timed_call(kind: str, n: int, model: str, n_jobs: int, cold: bool, kernel: bool = True):
+    """frontier's scores and statuses for one call, its wall time and the CPU time of the calling process (all its
+    threads; not the workers'); ``cold``: in a fresh process (see :func:`cold_child`), whose peak memory is returned
+    too (else None); ``kernel``: the compiled kernel on or off (``engine.settings.KERNEL``: off is the engine before
+    it)."""
     if not cold:
         data = cross_section(kind, n)
-        t0 = time.perf_counter()
-        res = fr.efficiency(data, INPUTS, OUTPUTS, n_jobs=n_jobs, **model_kwargs(model))
-        return time.perf_counter() - t0, res.scores.to_numpy(), res.status.to_numpy(), None
+        saved_kernel, engine.settings.KERNEL = engine.settings.KERNEL, kernel
+        try:
+            t0, c0 = time.perf_counter(), time.process_time()
+            res = fr.efficiency(data, INPUTS, OUTPUTS, n_jobs=n_jobs, **model_kwargs(model))
+            seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+        finally:
+            engine.settings.KERNEL = saved_kernel
+        return seconds, cpu, res.scores.to_numpy(), res.status.to_numpy(), None
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "scores.npz")
-        spec = json.dumps(dict(kind=kind, n=n, model=model, n_jobs=n_jobs, path=path))
+        spec = json.dumps(dict(kind=kind, n=n, model=model, n_jobs=n_jobs, path=path, kernel=kernel))
         done = subprocess.run([sys.executable, os.path.abspath(__file__), "--cold-child", spec], check=True,
                               capture_output=True, text=True)
-        seconds, child_mb = json.loads(done.stdout.strip().splitlines()[-1])
+        seconds, cpu, child_mb = json.loads(done.stdout.strip().splitlines()[-1])
         saved = np.load(path, allow_pickle=True)
-        return seconds, saved["scores"], saved["status"], child_mb
+        return seconds, cpu, saved["scores"], saved["status"], child_mb
 
 
 def cold_child(spec: str) -> None:
     """The cold call: this fresh process builds the data, then times frontier's one call (the import of frontier
-    is done before the clock starts, as in a session that imported it; the worker pool is not started)."""
+    is done before the clock starts, as in a session that imported it; the worker pool is not started; numba, if
+    the call uses the kernel, is imported and loaded inside the call)."""
     args = json.loads(spec)
+    engine.settings.KERNEL = args["kernel"]
     data = cross_section(args["kind"], args["n"])
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     res = fr.efficiency(data, INPUTS, OUTPUTS, n_jobs=args["n_jobs"], **model_kwargs(args["model"]))
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     np.savez(args["path"], scores=res.scores.to_numpy(), status=res.status.to_numpy().astype(str))
-    print(json.dumps([seconds, peak_rss_mb()]))
+    print(json.dumps([seconds, cpu, peak_rss_mb()]))
 
 
 def run(kind: str, n: int, model: str, n_jobs: int, scipy_sample: int, full_max: int, full_sample: int,
-        cold: bool) -> dict:
+        cold: bool, kernels: list[bool]) -> list[dict]:
+    """One row per kernel setting in ``kernels``: frontier's call (the settings' calls one after another), its
+    wall and CPU time, and the baselines (timed once) with their score differences against it."""
     data = cross_section(kind, n)
-    kwargs = model_kwargs(model)
-    t_frontier, scores, status, child_mb = timed_call(kind, n, model, n_jobs, cold)
-    out = {"n": n, "model": model, "frontier_s": t_frontier, "n_jobs": n_jobs,
-           "not_optimal": int((status != "optimal").sum()),
-           "efficient": float(np.mean(scores >= 1 - 1e-9)) if model in ("sbm", "super_sbm") else np.nan}
+    calls = [(kernel, *timed_call(kind, n, model, n_jobs, cold, kernel)) for kernel in kernels]
+    base = baselines(data, n, model, n_jobs, scipy_sample, full_max, full_sample)
+    rows = []
+    for kernel, seconds, cpu, scores, status, child_mb in calls:
+        row = {"n": n, "model": model, "frontier_s": seconds, "frontier_cpu_s": cpu, "n_jobs": n_jobs,
+               "kernel": kernel, "not_optimal": int((status != "optimal").sum()), "full_s": base["full_s"],
+               "efficient": float(np.mean(scores >= 1 - 1e-9)) if model in ("sbm", "super_sbm") else np.nan,
+               "diff_full": max_abs_diff(base["full_scores"], scores[base["full_pos"]]),
+               "peak_rss_mb": max(peak_rss_mb(), child_mb or 0.0)}
+        if "scipy_s" in base:
+            row["scipy_s"] = base["scipy_s"]
+            row["diff_scipy"] = max_abs_diff(base["scipy_scores"], scores[base["scipy_pos"]])
+        rows.append(row)
+    return rows
 
-    # (b) the package's own full-column path
+
+def baselines(data, n: int, model: str, n_jobs: int, scipy_sample: int, full_max: int, full_sample: int) -> dict:
+    """(b) the package's own full-column path and (a) the plain scipy loop (SBM and BCC models): their times (scaled
+    to n where timed on a sample), the DMUs they solved and their scores."""
+    kwargs = model_kwargs(model)
+    base = {}
     if n <= full_max:
         t0 = time.perf_counter()
         full = fr.efficiency(data, INPUTS, OUTPUTS, n_jobs=n_jobs, method="full", **kwargs)
-        out["full_s"] = time.perf_counter() - t0
-        out["full_note"] = "all DMUs"
-        out["diff_full"] = max_abs_diff(full.scores, scores)
+        base.update(full_s=time.perf_counter() - t0, full_pos=np.arange(n), full_scores=full.scores.to_numpy())
     else:
         pos = sample_positions(n, full_sample)
         t0 = time.perf_counter()
         sub_scores = _full_sample(data, pos, n_jobs, kwargs)
-        out["full_s"] = (time.perf_counter() - t0) * n / len(pos)
-        out["full_note"] = f"{len(pos)} DMUs scaled to n"
-        out["diff_full"] = max_abs_diff(sub_scores, scores[pos])
-
-    # (a) the plain scipy loop, SBM models only
-    if model in ("sbm", "super_sbm"):
+        base.update(full_s=(time.perf_counter() - t0) * n / len(pos), full_pos=pos, full_scores=sub_scores)
+    if model in ("sbm", "super_sbm", "bcc"):    # the BCC loop solves the score stage only
         pos = sample_positions(n, scipy_sample)
-        X, Y, B = (data[c].to_numpy() for c in (INPUTS, OUTPUTS, BADS))
-        one_lp = sbm_linprog if model == "sbm" else hybrid_super_sbm_linprog
+        if model == "bcc":
+            X, Y = (data[c].to_numpy() for c in (INPUTS, OUTPUTS))
+            one_lp = lambda o: bcc_linprog(X, Y, o)
+        else:
+            X, Y, B = (data[c].to_numpy() for c in (INPUTS, OUTPUTS, BADS))
+            solve = sbm_linprog if model == "sbm" else hybrid_super_sbm_linprog
+            one_lp = lambda o: solve(X, Y, B, o)
         t0 = time.perf_counter()
-        ref = np.array([one_lp(X, Y, B, o) for o in pos])
-        out["scipy_s"] = (time.perf_counter() - t0) * n / len(pos)
-        out["scipy_note"] = "all DMUs" if len(pos) == n else f"{len(pos)} DMUs scaled to n"
-        out["diff_scipy"] = max_abs_diff(ref, scores[pos])
-    if model == "bcc":   # the scipy loop solves the score stage only
-        pos = sample_positions(n, scipy_sample)
-        X, Y = (data[c].to_numpy() for c in (INPUTS, OUTPUTS))
-        t0 = time.perf_counter()
-        ref = np.array([bcc_linprog(X, Y, o) for o in pos])
-        out["scipy_s"] = (time.perf_counter() - t0) * n / len(pos)
-        out["scipy_note"] = "all DMUs" if len(pos) == n else f"{len(pos)} DMUs scaled to n"
-        out["diff_scipy"] = max_abs_diff(ref, scores[pos])
-    out["peak_rss_mb"] = max(peak_rss_mb(), child_mb or 0.0)
-    return out
+        ref = np.array([one_lp(o) for o in pos])
+        base.update(scipy_s=(time.perf_counter() - t0) * n / len(pos), scipy_pos=pos, scipy_scores=ref)
+    return base
 
 
 def _full_sample(data, pos, n_jobs, kwargs):
@@ -240,34 +253,42 @@ def main(argv=None):
     ap.add_argument("--scipy-sample", type=int, default=200, help="DMUs timed in the scipy loop (scaled to n)")
     ap.add_argument("--full-max", type=int, default=3000, help="largest n whose full-column path runs on all DMUs")
     ap.add_argument("--full-sample", type=int, default=300)
+    ap.add_argument("--kernel", nargs="+", choices=["on", "off"], default=["on"],
+                    help="the compiled kernel on and/or off (off: the engine before it); 'on off' times both, one "
+                         "after the other, against the same baselines")
     ap.add_argument("--cold-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.cold_child:
         return cold_child(args.cold_child)
-    if args.n_jobs != 1:   # start this process's worker pool once (the baselines' runs; cold calls get their own)
-        t0 = time.perf_counter()
+    # start this process's worker pool once (the baselines' runs; cold calls get their own) and warm it, and this
+    # process (its first call's imports, numba's loading), by a run
+    t0 = time.perf_counter()
+    if args.n_jobs != 1:
         engine.start_pool(args.n_jobs)
-        fr.efficiency(cross_section("friendly", 3000), INPUTS, OUTPUTS, BADS, n_jobs=args.n_jobs)
-        print(f"(worker pool started, and warmed by a run: {time.perf_counter() - t0:.1f} s)")
+    fr.efficiency(cross_section("friendly", 3000), INPUTS, OUTPUTS, BADS, n_jobs=args.n_jobs)
+    print(f"(worker pool started where n_jobs > 1, and warmed by a run: {time.perf_counter() - t0:.1f} s)")
     print(f"frontier's calls: {'cold (each in a fresh process)' if args.cold else 'warm (worker pool running)'}, "
           f"n_jobs={args.n_jobs}")
-    header = (f"{'data':<9}{'model':<10}{'n':>8}{'efficient':>10}{'frontier s':>12}{'vs scipy':>10}{'vs full':>10}"
-              f"{'diff scipy':>12}{'diff full':>11}{'peak MB':>9}{'not optimal':>13}")
+    header = (f"{'data':<9}{'model':<10}{'n':>8}{'kernel':>7}{'efficient':>10}{'frontier s':>12}{'cpu s':>8}"
+              f"{'vs scipy':>10}{'vs full':>10}{'diff scipy':>12}{'diff full':>11}{'peak MB':>9}{'not optimal':>13}")
     print(header)
     print("-" * len(header))
     for kind in data_kinds(args.data):
         for model in args.models:
             for n in args.sizes:
-                r = run(kind, n, model, args.n_jobs, args.scipy_sample, args.full_max, args.full_sample, args.cold)
-                vs_scipy = f"{r['scipy_s'] / r['frontier_s']:.0f}x" if "scipy_s" in r else "-"
-                diff_scipy = f"{r['diff_scipy']:.1e}" if "diff_scipy" in r else "-"
-                efficient = "-" if np.isnan(r["efficient"]) else format(r["efficient"], ".1%")
-                print(f"{kind:<9}{model:<10}{n:>8}{efficient:>10}{r['frontier_s']:>12.2f}{vs_scipy:>10}"
-                      f"{r['full_s'] / r['frontier_s']:>9.1f}x{diff_scipy:>12}{r['diff_full']:>11.1e}"
-                      f"{r['peak_rss_mb']:>9.0f}{r['not_optimal']:>13}", flush=True)
+                for r in run(kind, n, model, args.n_jobs, args.scipy_sample, args.full_max, args.full_sample,
+                             args.cold, [k == "on" for k in args.kernel]):
+                    vs_scipy = f"{r['scipy_s'] / r['frontier_s']:.0f}x" if "scipy_s" in r else "-"
+                    diff_scipy = f"{r['diff_scipy']:.1e}" if "diff_scipy" in r else "-"
+                    efficient = "-" if np.isnan(r["efficient"]) else format(r["efficient"], ".1%")
+                    print(f"{kind:<9}{model:<10}{n:>8}{'on' if r['kernel'] else 'off':>7}{efficient:>10}"
+                          f"{r['frontier_s']:>12.2f}{r['frontier_cpu_s']:>8.2f}{vs_scipy:>10}"
+                          f"{r['full_s'] / r['frontier_s']:>9.1f}x{diff_scipy:>12}{r['diff_full']:>11.1e}"
+                          f"{r['peak_rss_mb']:>9.0f}{r['not_optimal']:>13}", flush=True)
     print("\nscipy and full-column baselines above their sample size are timed on a sample of DMUs and scaled to n;"
           " score differences are over the timed DMUs. 'efficient': share of DMUs with score >= 1 - 1e-9 (SBM"
-          " models).")
+          " models). 'cpu s': the calling process's CPU time (its threads, not its workers'). 'kernel': the compiled"
+          " kernel (frontier/engine/kernel.py) on, or off (the engine before it).")
 
 
 if __name__ == "__main__":
