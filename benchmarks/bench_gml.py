@@ -35,48 +35,67 @@ def gml(data, n_jobs: int, super_efficiency: bool):
                            index="gml", model="sbm", rts="vrs", super_efficiency=super_efficiency, n_jobs=n_jobs)
 
 
-def timed_gml(kind, firms, years, n_jobs, super_efficiency, cold):
-    """The GML's distances table and wall time; ``cold``: in a fresh process (its peak memory returned too)."""
+def timed_gml(kind, firms, years, n_jobs, super_efficiency, cold, kernel=True):
+    """The GML's distances table, wall time and the calling process's CPU time (its threads, not its workers');
+    ``cold``: in a fresh process (its peak memory returned too); ``kernel``: the compiled kernel on or off
+    (``engine.settings.KERNEL``; off is the engine before it)."""
     if not cold:
         data = panel(kind, firms, years)
         engine.start_pool(n_jobs)       # warm: the workers already running, as for a session's later calls
-        t0 = time.perf_counter()
-        dist = gml(data, n_jobs, super_efficiency).distances
-        return time.perf_counter() - t0, dist, None
+        saved_kernel, engine.settings.KERNEL = engine.settings.KERNEL, kernel
+        try:
+            t0, c0 = time.perf_counter(), time.process_time()
+            dist = gml(data, n_jobs, super_efficiency).distances
+            return time.perf_counter() - t0, time.process_time() - c0, dist, None
+        finally:
+            engine.settings.KERNEL = saved_kernel
     import pandas as pd
 
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "distances.pkl")
-        spec = json.dumps(dict(kind=kind, firms=firms, years=years, n_jobs=n_jobs, super=super_efficiency, path=path))
+        spec = json.dumps(dict(kind=kind, firms=firms, years=years, n_jobs=n_jobs, super=super_efficiency, path=path,
+                               kernel=kernel))
         done = subprocess.run([sys.executable, os.path.abspath(__file__), "--cold-child", spec], check=True,
                               capture_output=True, text=True)
-        seconds, child_mb = json.loads(done.stdout.strip().splitlines()[-1])
-        return seconds, pd.read_pickle(path), child_mb
+        seconds, cpu, child_mb = json.loads(done.stdout.strip().splitlines()[-1])
+        return seconds, cpu, pd.read_pickle(path), child_mb
 
 
 def cold_child(spec: str) -> None:
-    """This fresh process builds the panel, then times one GML call (frontier imported, no worker pool)."""
+    """This fresh process builds the panel, then times one GML call (frontier imported, no worker pool; numba, if
+    the call uses the kernel, imported and loaded inside the call)."""
     args = json.loads(spec)
+    engine.settings.KERNEL = args["kernel"]
     data = panel(args["kind"], args["firms"], args["years"])
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     dist = gml(data, args["n_jobs"], args["super"]).distances
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     dist.to_pickle(args["path"])
-    print(json.dumps([seconds, peak_rss_mb()]))
+    print(json.dumps([seconds, cpu, peak_rss_mb()]))
 
 
 def run(kind, args) -> None:
     t0 = time.perf_counter()
     data = panel(kind, args.entities, args.years)
     t_data = time.perf_counter() - t0
-    t_gml, dist, child_mb = timed_gml(kind, args.entities, args.years, args.n_jobs, args.super, args.cold)
-    glob = dist[dist.technology == "global"]
-    frontier_share = float((glob.value >= 1 - 1e-9).mean())
     print(f"[{kind}] panel {args.entities} x {args.years} = {len(data)} observations (generated in {t_data:.1f} s)")
-    print(f"[{kind}] GML, VRS SBM with bad outputs, super_efficiency={args.super}, n_jobs={args.n_jobs}, "
-          f"{'cold' if args.cold else 'warm'}: {t_gml:.1f} s end to end; {len(dist)} LPs ({len(glob)} against the "
-          f"global frontier of {len(data)} columns, {frontier_share:.1%} of them on it); statuses "
-          f"{dist.status.value_counts().to_dict()}")
+    runs = []
+    for setting in args.kernel:         # one after another, as given ("on off on off": interleaved)
+        t_gml, cpu, dist, child_mb = timed_gml(kind, args.entities, args.years, args.n_jobs, args.super, args.cold,
+                                               setting == "on")
+        glob = dist[dist.technology == "global"]
+        frontier_share = float((glob.value >= 1 - 1e-9).mean())
+        print(f"[{kind}] GML, VRS SBM with bad outputs, super_efficiency={args.super}, n_jobs={args.n_jobs}, "
+              f"{'cold' if args.cold else 'warm'}, kernel {setting}: {t_gml:.1f} s end to end (CPU of the calling "
+              f"process {cpu:.1f} s); {len(dist)} LPs ({len(glob)} against the global frontier of {len(data)} "
+              f"columns, {frontier_share:.1%} of them on it); statuses {dist.status.value_counts().to_dict()}",
+              flush=True)
+        runs.append((setting, glob, t_gml))
+    if len(runs) > 1:
+        first = runs[0][1].set_index(["firm", "year"])["value"]
+        for setting, other, _ in runs[1:]:
+            print(f"[{kind}] global distances, kernel {runs[0][0]} vs kernel {setting}: max abs diff "
+                  f"{max_abs_diff(first.to_numpy(), other.set_index(['firm', 'year'])['value'].reindex(first.index).to_numpy()):.1e}")
 
     # exactness: the global distances of a sample against the full-column path
     dea = validate_frame(data.reset_index(drop=True), INPUTS, OUTPUTS, BADS)
@@ -86,12 +105,13 @@ def run(kind, args) -> None:
     full = problem.evaluate(sample, np.arange(len(data)), super_efficiency=args.super, score_outside=True,
                             detail=False, method="full", n_jobs=args.n_jobs)
     t_full = (time.perf_counter() - t0) * len(data) / len(sample)
-    values = glob.set_index(["firm", "year"])["value"]
     keys = list(zip(data["firm"].to_numpy()[sample], data["year"].to_numpy()[sample]))
-    diff = max_abs_diff(values.reindex(keys).to_numpy(), full.score)
-    print(f"[{kind}] global distances vs the full-column path on {len(sample)} observations: max abs diff "
-          f"{diff:.1e}; the full-column path would need about {t_full:.0f} s for the {len(data)} global LPs alone "
-          f"({t_full / t_gml:.0f}x this whole GML run)")
+    for setting, glob, t_gml in runs:
+        values = glob.set_index(["firm", "year"])["value"]
+        diff = max_abs_diff(values.reindex(keys).to_numpy(), full.score)
+        print(f"[{kind}] kernel {setting}: global distances vs the full-column path on {len(sample)} observations: "
+              f"max abs diff {diff:.1e}; the full-column path would need about {t_full:.0f} s for the {len(data)} "
+              f"global LPs alone ({t_full / t_gml:.0f}x this whole GML run)")
     print(f"[{kind}] peak memory (largest process): {max(peak_rss_mb(), child_mb or 0.0):.0f} MB", flush=True)
 
 
@@ -105,6 +125,8 @@ def main(argv=None):
     ap.add_argument("--super", action=argparse.BooleanOptionalAction, default=True,
                     help="hybrid super-SBM distances (the default of productivity() for sbm)")
     ap.add_argument("--sample", type=int, default=200, help="observations re-solved with the full-column path")
+    ap.add_argument("--kernel", nargs="+", choices=["on", "off"], default=["on"],
+                    help="the compiled kernel on and/or off (off: the engine before it), one run each, in this order")
     ap.add_argument("--cold-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.cold_child:
