@@ -365,6 +365,16 @@ def compiled_simplex():
     return _compiled
 
 
+def load() -> None:
+    """Make the kernel ready in this process (numba imported, the kernel compiled or loaded from numba's cache and
+    run once), so that the first unit of work a call times (the pool's rule, :func:`~frontier.engine.pool.map_units`)
+    measures its LPs, not this one-off cost."""
+    lp = KernelLP(1, 0)
+    lp.add_columns(np.array([0]), np.ones((1, 1)), np.ones(1))
+    lp.set_dmu(np.zeros((1, 0)), [], [], [], np.ones(1), np.ones(1))
+    lp.solve()
+
+
 def kernel_pays(n_rows: int, n_dmus: int) -> bool:
     """Whether a call that evaluates ``n_dmus`` DMUs in all its jobs, whose LPs have at most ``n_rows`` rows, solves
     them with the kernel: where it can (:func:`use_kernel`) and the call is large enough to repay loading numba in a

@@ -74,7 +74,8 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
     """Solve every unit of work, calling ``finished(i, answer)`` as unit ``i`` ends: on joblib's workers, except that
     a call that would start a cold pool stays in this process while no second core is free (:func:`usable_jobs`),
     else first solves a unit there (one per thread: :func:`in_process_threads`) and goes on there unless the workers'
-    saving is worth their start-up (``POOL_START_SECONDS``). On a Dask cluster (joblib's Dask backend active) the
+    saving is worth their start-up (``POOL_START_SECONDS``, plus ``KERNEL_LOAD_SECONDS`` when the units use the
+    compiled kernel). On a Dask cluster (joblib's Dask backend active) the
     units go to :func:`map_units_on_dask`."""
     from joblib import Parallel, delayed
 
@@ -94,7 +95,9 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
         rest = (time.perf_counter() - start) * sum(units[i].size for i in left) / max(
             sum(units[i].size for i in probe), 1)
         _pool["forgone"] += rest * (1.0 - 1.0 / usable_jobs(n_jobs))
-        if _pool["forgone"] <= settings.POOL_START_SECONDS:
+        start_up = settings.POOL_START_SECONDS + (settings.KERNEL_LOAD_SECONDS if any(
+            units[i].uses_kernel for i in left) else 0.0)        # each new worker loads numba for the kernel
+        if _pool["forgone"] <= start_up:
             solve_in_process(units, left, n_jobs, finished)
             return
     calls = (delayed(WorkUnit.solve)(units[i]) for i in left)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..models.base import ModelSpec
 from . import settings
-from .kernel import kernel_pays
+from . import kernel as small_lp
 from .pool import effective_jobs, is_lost_worker, map_units
 from .pricing import plan_stage
 from .stages import BatchResult, WorkUnit, _concat, _csr_rows
@@ -173,12 +173,14 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
     for j, job in enumerate(jobs):
         ref_data = np.ascontiguousarray(job.ref_data, dtype=float)
         n_rows = max(stage.n_rows for stage in job.spec.stages)
-        kernel = kernel_pays(n_rows, n_dmus)
+        kernel = small_lp.kernel_pays(n_rows, n_dmus)
         how = job_method(method, ref_data.shape[0], n_rows, packable[id(job.spec)] if one_chunk[j] else 1, kernel)
         plans = [plan_stage(stage, ref_data, how, n_evaluated=job.data0.shape[0], kernel=kernel)
                  for stage in job.spec.stages]
         prepared.append((ref_data, plans, how))
         tasks.extend((j, a, b) for a, b in bounds[j])
+    if any(plan.kernel for _, plans, _ in prepared for plan in plans):
+        small_lp.load()
     total = sum(b - a for _, a, b in tasks)
     grouped = (pack_tasks(tasks, [job.spec for job in jobs], [how for _, _, how in prepared]) if chunk_size is None
                else [[task] for task in tasks])

@@ -176,6 +176,7 @@ KERNEL_ROWS = 12
 # SBM with bad outputs against HiGHS and 0.6 ms of input BCC against the dense simplex (n = 3,000, one core): a call
 # uses it from this many DMUs (all its jobs together)
 KERNEL_MIN_DMUS = 2000
+KERNEL_LOAD_SECONDS = 0.7       # ... that loading, which a started worker pays too (pool.map_units' start-up rule)
 KERNEL_REFACTOR = 20            # pivots between recomputations of the basis inverse and the basic values
 KERNEL_BLAND_AFTER = 30         # degenerate pivots in a row before Bland's rule (no cycling)
 KERNEL_PRIMAL_TOL = 1e-9        # a basic value this far outside a bound (times max(1, |bound|)) is infeasible

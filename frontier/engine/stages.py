@@ -282,5 +282,10 @@ class WorkUnit:
         """The unit's DMUs."""
         return sum(b - a for _, a, b in self.tasks)
 
+    @property
+    def uses_kernel(self) -> bool:
+        """Whether its LPs go to the compiled kernel (a worker loads numba for it first)."""
+        return any(plan.kernel for _, plans, _, _ in self.pieces for plan in plans)
+
     def solve(self) -> list[BatchResult]:
         return solve_chunks(self.spec, self.pieces, self.method)
