@@ -398,7 +398,7 @@ def test_version_is_the_distributions(capsys, monkeypatch):
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "frontier._version.__version__"}
     assert fr.__version__ == __import__("frontier._version")._version.__version__
     assert sorted(project["project"]["dependencies"]) == sorted(
-        ["numpy>=1.24", "scipy>=1.10", "highspy>=1.7", "pandas>=2.0", "joblib>=1.3", "tqdm>=4.60"])
+        ["numpy>=1.24", "scipy>=1.10", "highspy>=1.7", "numba>=0.60", "pandas>=2.0", "joblib>=1.3", "tqdm>=4.60"])
     assert project["project"]["optional-dependencies"]["full"] == ["frontier-dea[io,plot]"]
 
 

@@ -26,6 +26,15 @@ How one stage is solved for a batch of DMUs
 ``method="full"`` puts every reference column in the model from the start (no pricing); it is the
 baseline the restricted path is tested and benchmarked against.
 
+**The compiled kernel** (:mod:`frontier.engine.kernel`). On the restricted path, LPs of at most
+``settings.KERNEL_ROWS`` rows are first solved by a bounded primal simplex compiled with Numba, over the same active
+columns and warm-started from the previous DMU's basis; its answers are priced and certified exactly as HiGHS's, and
+HiGHS solves whatever it does not finish (an infeasible restricted LP its phase-1 duals cannot price out of, an
+unbounded ray, the iteration limit, a singular basis), badly scaled LPs (data spanning more than
+``settings.KERNEL_MAX_RANGE``), max-slack LPs held to an exact answer's rounding, and every answer the certificate
+refuses. A call uses it from ``settings.KERNEL_MIN_DMUS`` DMUs (loading numba in a process costs about 0.7 s), and
+``"auto"`` then takes the restricted path for every job but small reference sets packed into the dense simplex.
+
 ``method="dense"`` first solves all the LPs of a stage at once with the batched dense simplex of
 :mod:`frontier.engine.dense` over the pricing candidates (several small reference sets, e.g. a bootstrap's
 replicates, in one batch: :func:`pack_tasks`), certifies every answer as below, and gives HiGHS (the restricted
@@ -69,11 +78,12 @@ The modules, in dependency order (each imports only those before it)
 --------------------------------------------------------------------
 * :mod:`~frontier.engine.settings`: every tuning constant and tolerance, read at call time (``settings.FULL_MAX``);
 * :mod:`~frontier.engine.highs`: the HiGHS wrapper (silent instances, status names, option sets, bounded solves);
+* :mod:`~frontier.engine.kernel`: the compiled simplex the restricted path tries before HiGHS;
 * :mod:`~frontier.engine.reduction`: the dominance screen and the exact frame;
 * :mod:`~frontier.engine.pricing`: each block's pricing candidates and seed columns (:class:`StagePlan`);
 * :mod:`~frontier.engine.certify`: the certificate every answer passes, whichever backend found it;
 * :mod:`~frontier.engine.robust`: the robust path and its exact rational checks;
-* :mod:`~frontier.engine.restricted`: the HiGHS backends (``"restricted"``, ``"full"``);
+* :mod:`~frontier.engine.restricted`: the HiGHS backends (``"restricted"``, with the kernel before HiGHS; ``"full"``);
 * :mod:`~frontier.engine.dense`: the batched dense simplex (``"dense"``);
 * :mod:`~frontier.engine.stages`: one stage for a batch, a model for several chunks, the unit of parallel work;
 * :mod:`~frontier.engine.pool`: the worker pool's policy;

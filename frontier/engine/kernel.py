@@ -19,10 +19,12 @@ two-pass ratio test, Bland's rule after ``KERNEL_BLAND_AFTER`` degenerate pivots
 
 Nothing here is trusted: the caller (:class:`~frontier.engine.restricted.StageSolver`) prices the answer's duals
 over every candidate and the batch certificate (:func:`~frontier.engine.certify.certified`) checks it as it checks
-HiGHS's; whatever the kernel does not finish (an infeasible restricted LP, an unbounded ray, the iteration limit, a
-singular basis it cannot repair) and any answer the certificate refuses are HiGHS's, as before. Numba compiles the
-kernel once per machine (``cache=True``: about a few seconds, then loaded from the cache); the engine uses it only
-when numba imports and the job is large enough (:func:`kernel_available`).
+HiGHS's; whatever the kernel does not finish (an infeasible restricted LP its phase-1 duals cannot price out of, an
+unbounded ray, the iteration limit, a singular basis it cannot repair, an optimum whose rows it meets only to more
+than ``KERNEL_RESIDUAL_TOL``) and any answer the certificate refuses are HiGHS's, as before; so are badly scaled LPs
+(:func:`in_range`). Numba compiles the kernel once per machine (``cache=True``: 5 s of CPU on the 2-core machine)
+and loads it from its cache in every new process (0.6-0.7 s of CPU, numba's import included), so a call uses it only
+when it is large enough to repay that (:func:`kernel_pays`); numba is imported only then.
 """
 from __future__ import annotations
 
