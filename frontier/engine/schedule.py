@@ -4,6 +4,7 @@ a job (:func:`job_method`), packing (:func:`pack_tasks`) and :func:`run_jobs`, t
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,6 +157,12 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    n_dmus = sum(job.data0.shape[0] for job in jobs)
+    loading = None
+    if any(small_lp.kernel_pays(max(stage.n_rows for stage in job.spec.stages), n_dmus) for job in jobs):
+        # numba's import and the kernel's loading (about 0.7 s of CPU) overlap the planning below
+        loading = threading.Thread(target=small_lp.load, name="frontier-kernel", daemon=True)
+        loading.start()
     orders, known = [], {}
     for job in jobs:            # one order per distinct set of evaluated DMUs (a bootstrap's replicates share theirs)
         key = (job.data0.shape, hashlib.blake2b(np.ascontiguousarray(job.data0).tobytes(), digest_size=16).digest())
@@ -169,7 +176,6 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
     packable = {}
     for job, whole in zip(jobs, one_chunk):
         packable[id(job.spec)] = packable.get(id(job.spec), 0) + whole
-    n_dmus = sum(job.data0.shape[0] for job in jobs)
     for j, job in enumerate(jobs):
         ref_data = np.ascontiguousarray(job.ref_data, dtype=float)
         n_rows = max(stage.n_rows for stage in job.spec.stages)
@@ -179,8 +185,8 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
                  for stage in job.spec.stages]
         prepared.append((ref_data, plans, how))
         tasks.extend((j, a, b) for a, b in bounds[j])
-    if any(plan.kernel for _, plans, _ in prepared for plan in plans):
-        small_lp.load()
+    if loading is not None:         # ready before the first unit is timed (the pool's rule times LPs, not loading)
+        loading.join()
     total = sum(b - a for _, a, b in tasks)
     grouped = (pack_tasks(tasks, [job.spec for job in jobs], [how for _, _, how in prepared]) if chunk_size is None
                else [[task] for task in tasks])
