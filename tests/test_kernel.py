@@ -221,6 +221,16 @@ def test_kernel_failures_go_to_highs(large, monkeypatch, kernel_calls):
     assert kernel_calls.get(K.ITERATION_LIMIT, 0) >= 100 and runs["highs"] >= 100
 
 
+def test_models_past_the_kernels_size_are_highs(large, monkeypatch, kernel_calls):
+    """A restricted model of more than KERNEL_MAX_COLUMNS columns is solved by HiGHS (a kernel call cannot be
+    interrupted, so its size is bounded)."""
+    df, inputs, outputs, bads = large
+    monkeypatch.setattr(engine.settings, "KERNEL_MAX_COLUMNS", 0)
+    full = fr.efficiency(df, inputs, outputs, bads, method="full", model="sbm", rts="vrs")
+    assert_same(full, fr.efficiency(df, inputs, outputs, bads, method="restricted", model="sbm", rts="vrs"))
+    assert not kernel_calls
+
+
 def test_refused_kernel_answers_are_solved_again_by_highs(large, monkeypatch):
     """Kernel answers the certificate refuses (here: every intensity made 1 % too large) are solved again by HiGHS
     at its tightest tolerances: the reported scores are HiGHS's, not the kernel's."""

@@ -132,12 +132,14 @@ class StageSolver:
 
     def _kernel_solves(self, patch: BatchPatch, i: int) -> bool:
         """Whether the kernel may solve DMU ``i`` of ``patch``: its LP's data within the kernel's range
-        (:func:`~frontier.engine.kernel.in_range`), and its answer held to the certificate's ``VERIFY_TOL``, not to
-        an exact answer's rounding (a max-slack stage whose score needed the robust path: there a float answer that
-        meets every row can still be far from the exact optimum, certify.primal_tolerance)."""
+        (:func:`~frontier.engine.kernel.in_range`), its answer held to the certificate's ``VERIFY_TOL``, not to an
+        exact answer's rounding (a max-slack stage whose score needed the robust path: there a float answer that
+        meets every row can still be far from the exact optimum, certify.primal_tolerance), and the model no larger
+        than ``KERNEL_MAX_COLUMNS`` (a kernel call cannot be interrupted: its iteration limit bounds it)."""
         if self.kernel_dmus[0] is not patch:
             self.kernel_dmus = (patch, in_range(self.reference_magnitudes, patch))
-        return bool(self.kernel_dmus[1][i]) and patch.primal_tol[i] >= settings.VERIFY_TOL
+        return (bool(self.kernel_dmus[1][i]) and patch.primal_tol[i] >= settings.VERIFY_TOL
+                and self.kernel.n <= settings.KERNEL_MAX_COLUMNS)
 
     def tighten(self) -> None:
         """Solve to HiGHS's tightest primal and dual feasibility tolerances from now on (HiGHS alone: the kernel's
