@@ -374,7 +374,7 @@ def load() -> None:
     lp = KernelLP(1, 0)
     lp.add_columns(np.array([0]), np.ones((1, 1)), np.ones(1))
     lp.set_dmu(np.zeros((1, 0)), [], [], [], np.ones(1), np.ones(1))
-    lp.solve()
+    lp._run()
 
 
 def kernel_pays(n_rows: int, n_dmus: int) -> bool:
@@ -473,15 +473,19 @@ class KernelLP:
         self.upper[self.R + col] = upper
 
     def solve(self) -> int:
-        """Solve from the current basis; the status (``OPTIMAL`` ... ``FAILED``)."""
-        status, self.iterations = compiled_simplex()(
+        """Solve from the current basis; the status (``OPTIMAL`` ... ``INACCURATE``)."""
+        status, self.iterations = self._run()
+        if status != OPTIMAL and status != INFEASIBLE:
+            self.reset()
+        return status
+
+    def _run(self) -> tuple[int, int]:
+        """The compiled simplex on this LP: its status and iterations."""
+        return compiled_simplex()(
             self.A, self.n, self.cost, self.lower, self.upper, self.head, self.state, self.x, self.Binv, self.y,
             settings.KERNEL_ITERATIONS_MIN + settings.KERNEL_ITERATIONS_PER_SIZE * (self.R + self.n),
             settings.KERNEL_REFACTOR, settings.KERNEL_BLAND_AFTER, settings.KERNEL_PRIMAL_TOL,
             settings.KERNEL_DUAL_TOL, settings.KERNEL_PIVOT_TOL, settings.KERNEL_RESIDUAL_TOL)
-        if status != OPTIMAL and status != INFEASIBLE:
-            self.reset()
-        return status
 
     def reset(self) -> None:
         """Forget the basis: the next solve starts from the logicals."""
