@@ -41,7 +41,7 @@ OPTIMAL, INFEASIBLE, UNBOUNDED, ITERATION_LIMIT, FAILED, INACCURATE = 0, 1, 2, 3
 _BASIC, _AT_LOWER, _AT_UPPER, _FREE = 0, 1, 2, 3
 
 # numba is a dependency, but the engine stays correct without it (HiGHS then solves everything); it is imported only
-# when the kernel is first used (its import and first call cost about a second: docs/performance.md)
+# when the kernel is first used (its import and the kernel's loading cost 0.6-0.7 s of CPU: docs/performance.md)
 _NUMBA = importlib.util.find_spec("numba") is not None
 
 
@@ -351,9 +351,9 @@ _compile_lock = threading.Lock()
 
 
 def compiled_simplex():
-    """:func:`_simplex` compiled by Numba (on first use in a process: imported and loaded from numba's cache, or
-    compiled there once per machine), or None where numba is missing. ``nogil``: the engine's in-process threads
-    solve in parallel."""
+    """:func:`_simplex` compiled by Numba (on first use in a process: numba imported and the kernel loaded from its
+    cache, or compiled once per machine; callers check :func:`use_kernel` first). ``nogil``: the engine's in-process
+    threads solve in parallel."""
     global _compiled, _factor, _basic_values, _place_nonbasic, _rows_met
     if _compiled is None:
         with _compile_lock:
