@@ -749,3 +749,33 @@ def test_exact_simplex_pivots_a_float_basis_to_an_exactly_optimal_one():
     assert polished is not None
     x, objective, _, exactly_optimal = engine.robust.exact_basic_solution(phase1, *polished)
     assert exactly_optimal and objective > 0.09
+
+
+@pytest.mark.parametrize("first_threads", [None, 2])
+def test_the_users_own_highs_run_first_does_not_break_the_engine(first_threads):
+    """HiGHS sizes one global thread scheduler per process at its first run(); the engine's models asked for one
+    thread, so after a user's own HiGHS solve with the default (cvxpy's HIGHS solver, highspy) or another count every
+    engine LP came back "numerical_error". Each model now asks what the scheduler accepts (highs.engine_threads).
+    In a fresh process, since the scheduler is process-wide; the scores equal those of a process without it."""
+    import json
+    import subprocess
+    import sys
+
+    script = f"""
+import json, highspy
+import frontier as fr
+from frontier.datasets import synthetic_firms
+h = highspy.Highs(); h.setOptionValue("output_flag", False)
+if {first_threads!r} is not None:
+    h.setOptionValue("threads", {first_threads!r})
+h.addVar(0, 1); h.changeColCost(0, 1.0); h.run()
+df = synthetic_firms(120)
+r = fr.efficiency(df, inputs=["K", "L"], outputs=["Y"], model="sbm", method="restricted")
+print(json.dumps([r.status.tolist(), r.scores.tolist()]))
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    status, scores = json.loads(out.stdout.strip().splitlines()[-1])
+    assert set(status) == {"optimal"}
+    from frontier.datasets import synthetic_firms
+    expected = fr.efficiency(synthetic_firms(120), inputs=["K", "L"], outputs=["Y"], model="sbm", method="restricted")
+    np.testing.assert_allclose(scores, expected.scores.to_numpy(), rtol=0, atol=1e-12)

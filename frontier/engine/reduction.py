@@ -70,7 +70,7 @@ import numpy as np
 
 from ..models.base import ReferenceBlock
 from . import settings
-from .highs import HINF, new_highs, run_highs
+from .highs import HINF, engine_threads, new_highs, run_highs
 from ..options import RTS
 
 def dominance_screen(P: np.ndarray, layers: int = 1, n_strong: int = 128) -> np.ndarray:
@@ -98,7 +98,7 @@ def dominance_screen(P: np.ndarray, layers: int = 1, n_strong: int = 128) -> np.
 
 
 RTS_SETS = RTS
-LP_OPTIONS = {"presolve": "off", "solver": "simplex", "simplex_strategy": 1, "threads": 1,
+LP_OPTIONS = {"presolve": "off", "solver": "simplex", "simplex_strategy": 1,
               "primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 
 
@@ -132,7 +132,7 @@ class _HullTest:
         self.r = r
         self.conv = rts != "crs"
         h = new_highs()
-        for key, value in LP_OPTIONS.items():
+        for key, value in {"threads": engine_threads(), **LP_OPTIONS}.items():
             h.setOptionValue(key, value)
         n_rows = r + int(self.conv)
         h.addRows(n_rows, np.full(n_rows, -HINF), np.full(n_rows, HINF), 0, np.zeros(n_rows, dtype=np.int32),

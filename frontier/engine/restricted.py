@@ -8,7 +8,7 @@ import numpy as np
 from ..models.base import Stage
 from . import settings
 from .certify import BatchPatch, Columns, Stacked, StageAnswers, accepted, certified
-from .highs import DEFAULT_OPTIONS, HINF, MS, RETRY_OPTIONS, new_highs, run_highs, status_name
+from .highs import DEFAULT_OPTIONS, HINF, MS, RETRY_OPTIONS, engine_threads, new_highs, run_highs, status_name
 from .kernel import INFEASIBLE, OPTIMAL, KernelLP, in_range, magnitudes, use_kernel
 from .pricing import StagePlan
 from .robust import in_reference, infeasible_certified
@@ -33,7 +33,7 @@ class StageSolver:
         self.n_extra = stage.n_extra_cols
         self.conv_rows = [stage.convexity_row_of(b) for b in stage.blocks]     # per block, -1: none
         h = new_highs()
-        for key, value in {"threads": 1, **DEFAULT_OPTIONS}.items():
+        for key, value in {"threads": engine_threads(), **DEFAULT_OPTIONS}.items():
             h.setOptionValue(key, value)
         self.h = h
         E = self.n_extra

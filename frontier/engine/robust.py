@@ -14,7 +14,7 @@ import numpy as np
 from ..models.base import Stage
 from . import settings
 from .certify import BatchPatch, Columns, _relative, accepted, column_matrix, in_range
-from .highs import HINF, MS, RETRY_OPTIONS, new_highs, robust_options, run_highs
+from .highs import HINF, MS, RETRY_OPTIONS, engine_threads, new_highs, robust_options, run_highs
 
 def equilibrate(A: np.ndarray, row_fixed: np.ndarray | None = None, passes: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """Row and column factors (powers of two, so scaling is exact) that bring the nonzero entries of ``A``
@@ -566,7 +566,7 @@ def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strat
     As[np.abs(As) < settings.HIGHS_SMALLEST_ENTRY] = 0.0
     R, C = A.shape
     h = new_highs()
-    for key, value in {"threads": 1, **robust_options(), "simplex_strategy": strategy}.items():
+    for key, value in {"threads": engine_threads(), **robust_options(), "simplex_strategy": strategy}.items():
         h.setOptionValue(key, value)
     rlo, rup = lp.row_lo * row_factor, lp.row_up * row_factor
     h.addRows(R, np.where(np.isinf(rlo), -HINF, rlo), np.where(np.isinf(rup), HINF, rup), 0,
