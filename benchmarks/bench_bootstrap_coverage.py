@@ -9,18 +9,30 @@ VRS); the output direction uniform on the positive unit sphere (q > 1); the true
 exp(-u_j), u_j ~ |N(0, 0.3^2)|; observed x_j = x0_j / theta_j and ||y_j|| = f(x0_j). The frontier is convex and
 freely disposable, and the input-oriented Farrell efficiency of (x_j, y_j) is exactly theta_j.
 
-For each cell (scheme, returns to scale, n, p + q) R samples are drawn and bootstrapped in one call (the samples
-as periods: each its own frontier, bandwidth and, for subsampling, kappa); coverage is the share of the R x n
-intervals holding the true theta (DMUs without an interval are counted as not covering and reported). The 90%
-intervals are computed from the same replicates as the 95% ones (for subsampling: with the kappa chosen for 95%).
+A cell is (method, returns to scale, n, p, q). Its R samples are drawn once per (returns to scale, n, p, q) seed,
+so every method sees the same samples, and are bootstrapped in one call (the samples as periods: each its own
+frontier, bandwidth and, for subsampling, kappa). Methods: ``homogeneous``, ``heterogeneous`` (both with their
+default bandwidth), ``subsampling`` (m = n^kappa with kappa chosen by the package's volatility rule) and
+``subsampling-k<kappa>`` (kappa given, ``--kappa``). Coverage is the share of DMUs whose interval holds the true
+theta (a DMU without an interval counts as not covering and is reported); the Monte Carlo standard error is the
+sd of the R per-sample coverages over sqrt(R) (the DMUs of a sample share one frontier, so they are not
+independent draws). The 90% intervals come from the same replicates as the 95% ones (for subsampling: with the
+kappa chosen for 95%).
 
-    python benchmarks/bench_bootstrap_coverage.py                                        # the docs' small run
-    python benchmarks/bench_bootstrap_coverage.py --n 25 50 100 200 400 800 --dims 1,1 2,1 2,2 3,2 3,3 \\
-        --B 2000 --reps 200                                                               # the full design
+Every finished cell is appended to ``<out>/coverage.csv`` at once; ``--resume`` skips the cells already there, so
+an interrupted run loses at most the cell it was in. The table is printed from the CSV; cells of the design not in
+it are listed as not run.
+
+    python benchmarks/bench_bootstrap_coverage.py --out /tmp/cov                    # a small first look
+    nice -n 10 python benchmarks/bench_bootstrap_coverage.py --out bench_out/coverage --resume \\
+        --n 25 100 400 800 --reps 25:24 100:8 400:3 800:2 --dims 1,1 2,2 3,3 --B 199  # the docs' run
+    python benchmarks/bench_bootstrap_coverage.py --out bench_out/coverage --table  # only print the table
 """
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import time
 
 import numpy as np
@@ -33,6 +45,24 @@ from common import print_table
 
 SCHEMES = ("homogeneous", "heterogeneous", "subsampling")
 RETURNS = {"crs": 1.0, "vrs": 0.8}
+KEY = ["method", "rts", "n", "p", "q"]
+
+
+def code_version() -> str:
+    """The package's git commit (with ``+`` if the worktree has changes), so a resumed run's cells can be told
+    apart when the code changed between them; ``?`` outside git."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=here, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "../frontier"], cwd=here, capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+    return head + ("+" if dirty else "")
+
+
+CODE_VERSION = code_version()
 
 
 def samples(rng: np.random.Generator, reps: int, n: int, p: int, q: int, rts: str) -> pd.DataFrame:
@@ -51,8 +81,8 @@ def samples(rng: np.random.Generator, reps: int, n: int, p: int, q: int, rts: st
     return frame
 
 
-def coverage(data: pd.DataFrame, res, scheme: str, rts: str, p: int, q: int, alpha: float) -> tuple[float, int]:
-    """Share of DMUs whose (1 - alpha) interval holds the true theta, and how many had no interval."""
+def held(data: pd.DataFrame, res, scheme: str, rts: str, p: int, q: int, alpha: float) -> np.ndarray:
+    """Per DMU: whether its (1 - alpha) interval holds the true theta (False without an interval)."""
     if alpha == res.alpha:
         est = res.estimates
     else:
@@ -64,52 +94,113 @@ def coverage(data: pd.DataFrame, res, scheme: str, rts: str, p: int, q: int, alp
             n = data.groupby("sample")["sample"].transform("size").to_numpy(dtype=float)
             sub = (m, n, convergence_rate(rts, p, q))
         est = pd.DataFrame(_estimates(score, replicates, "input", alpha, sub), index=data.index)
-    lower, upper = est["lower"].to_numpy(), est["upper"].to_numpy()
-    missing = int((~np.isfinite(lower) | ~np.isfinite(upper)).sum())
-    held = (lower <= data["true"].to_numpy()) & (data["true"].to_numpy() <= upper)
-    return float(held.mean()), missing
+    lower, upper, true = est["lower"].to_numpy(), est["upper"].to_numpy(), data["true"].to_numpy()
+    return np.isfinite(lower) & np.isfinite(upper) & (lower <= true) & (true <= upper)
 
 
-def run_cell(scheme, rts, n, p, q, B, reps, seed, n_jobs, kappa) -> dict:
-    rng = np.random.default_rng([seed, n, p, q, SCHEMES.index(scheme), list(RETURNS).index(rts)])
-    data = samples(rng, reps, n, p, q, rts)
+def method_settings(method: str) -> tuple[str, float | None]:
+    """The bootstrap scheme and the given kappa (None: the scheme's default) of a method name."""
+    if method.startswith("subsampling-k"):
+        return "subsampling", float(method.removeprefix("subsampling-k"))
+    return method, None
+
+
+def run_cell(method: str, rts: str, n: int, p: int, q: int, B: int, reps: int, seed: int, n_jobs: int) -> dict:
+    """One cell: R samples bootstrapped in one call; coverage, its Monte Carlo SE, the seconds per sample."""
+    scheme, kappa = method_settings(method)
+    data = samples(np.random.default_rng([seed, n, p, q, list(RETURNS).index(rts)]), reps, n, p, q, rts)
     inputs, outputs = [f"x{i + 1}" for i in range(p)], [f"y{i + 1}" for i in range(q)]
     start = time.perf_counter()
     res = fr.bootstrap(data, inputs, outputs, rts=rts, B=B, alpha=0.05, scheme=scheme, period="sample",
-                       kappa=kappa if scheme == "subsampling" else None, random_state=seed, n_jobs=n_jobs)
+                       kappa=kappa, random_state=[seed, n, p, q, SCHEMES.index(scheme)], n_jobs=n_jobs)
     seconds = time.perf_counter() - start
-    c95, missing = coverage(data, res, scheme, rts, p, q, 0.05)
-    c90, _ = coverage(data, res, scheme, rts, p, q, 0.10)
-    return {"scheme": scheme, "rts": rts, "n": n, "p+q": p + q, "p,q": f"{p},{q}", "B": B, "R": reps,
-            "cover 95%": c95, "cover 90%": c90, "no interval": missing, "s per sample": seconds / reps}
+    row = {"method": method, "rts": rts, "n": n, "p": p, "q": q, "B": B, "R": reps}
+    for alpha, name in ((0.05, "95"), (0.10, "90")):
+        per_sample = pd.Series(held(data, res, scheme, rts, p, q, alpha)).groupby(data["sample"].to_numpy()).mean()
+        row[f"cover {name}%"] = float(per_sample.mean())
+        row[f"se {name}%"] = float(per_sample.std(ddof=1) / np.sqrt(reps)) if reps > 1 else np.nan
+    est = res.estimates
+    row["no interval"] = int((~np.isfinite(est["lower"]) | ~np.isfinite(est["upper"])).sum())
+    row["failed LPs"] = len(res.replicate_failures)
+    # kappa: the given one, or the mean over the samples of the one the volatility rule chose
+    row["kappa"] = float(np.mean(np.atleast_1d(res.kappa))) if scheme == "subsampling" else np.nan
+    row["s per sample"] = seconds / reps
+    row["code"] = CODE_VERSION
+    return row
+
+
+def design(args) -> list[tuple]:
+    """The cells of the design in run order: small n first, so a run cut short has the whole small-n table."""
+    methods = list(args.methods) + [f"subsampling-k{k:g}" for k in args.kappa]
+    return [(method, rts, n, p, q) for n in args.n for p, q in args.dims for rts in args.rts for method in methods]
+
+
+def reps_for(n: int, reps: dict) -> int:
+    """R for n: ``--reps`` entries n:R (the largest n' <= n that is given), or one number for every n."""
+    given = [k for k in reps if k <= n]
+    return reps[max(given)] if given else reps[min(reps)]
+
+
+def parse_reps(values: list[str]) -> dict:
+    if len(values) == 1 and ":" not in values[0]:
+        return {0: int(values[0])}
+    return {int(k): int(v) for k, v in (value.split(":") for value in values)}
+
+
+def table(done: pd.DataFrame, cells: list[tuple]) -> pd.DataFrame:
+    """The results in design order, with the cells of the design that have no row marked not run."""
+    rows = []
+    index = done.set_index(KEY) if len(done) else None
+    for cell in cells:
+        if index is not None and cell in index.index:
+            rows.append(index.loc[[cell]].reset_index().iloc[-1].to_dict())
+        else:
+            rows.append(dict(zip(KEY, cell), **{"cover 95%": np.nan, "note": "not run"}))
+    out = pd.DataFrame(rows)
+    out.insert(KEY.index("q") + 1, "p+q", out["p"] + out["q"])
+    return out
 
 
 def main(argv=None) -> pd.DataFrame:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, nargs="+", default=[25, 50])
     parser.add_argument("--dims", nargs="+", default=["1,1", "2,2"], help="p,q pairs (inputs,outputs)")
-    parser.add_argument("--schemes", nargs="+", default=list(SCHEMES), choices=SCHEMES)
+    parser.add_argument("--methods", nargs="+", default=list(SCHEMES), choices=SCHEMES)
+    parser.add_argument("--kappa", type=float, nargs="*", default=[],
+                        help="also subsampling with m = n^kappa given, for each kappa listed")
     parser.add_argument("--rts", nargs="+", default=list(RETURNS), choices=list(RETURNS))
     parser.add_argument("--B", type=int, default=199)
-    parser.add_argument("--reps", type=int, default=20, help="simulated samples per cell")
-    parser.add_argument("--kappa", type=float, default=None,
-                        help="subsampling: m = n^kappa (default: chosen by the volatility method)")
+    parser.add_argument("--reps", nargs="+", default=["10"],
+                        help="samples per cell: one number, or n:R entries (e.g. 25:24 100:8 400:3 800:2)")
     parser.add_argument("--seed", type=int, default=1998)
     parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--out", default="bench_out/coverage", help="directory of coverage.csv")
+    parser.add_argument("--resume", action="store_true", help="skip the cells already in coverage.csv")
+    parser.add_argument("--table", action="store_true", help="print the table from coverage.csv, run nothing")
     args = parser.parse_args(argv)
-    rows = []
-    for scheme in args.schemes:
-        for rts in args.rts:
-            for n in args.n:
-                for dims in args.dims:
-                    p, q = (int(v) for v in dims.split(","))
-                    rows.append(run_cell(scheme, rts, n, p, q, args.B, args.reps, args.seed, args.n_jobs, args.kappa))
-                    print(pd.DataFrame(rows[-1:]).to_string(index=False, header=len(rows) == 1,
-                                                            float_format=lambda v: f"{v:.3f}"), flush=True)
-    table = pd.DataFrame(rows)
+    args.dims = [tuple(int(v) for v in dims.split(",")) for dims in args.dims]
+    reps = parse_reps(args.reps)
+    path = os.path.join(args.out, "coverage.csv")
+    os.makedirs(args.out, exist_ok=True)
+    cells = design(args)
+    done = pd.read_csv(path) if os.path.exists(path) else pd.DataFrame(columns=KEY)
+    if not args.table:
+        if len(done) and not args.resume:
+            raise SystemExit(f"{path} exists: pass --resume to add to it, or another --out")
+        have = set(map(tuple, done[KEY].itertuples(index=False, name=None))) if len(done) else set()
+        for cell in cells:
+            if cell in have:
+                continue
+            method, rts, n, p, q = cell
+            row = run_cell(method, rts, n, p, q, args.B, reps_for(n, reps), args.seed, args.n_jobs)
+            pd.DataFrame([row]).to_csv(path, mode="a", header=not os.path.exists(path), index=False)
+            print(", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()),
+                  flush=True)
+        done = pd.read_csv(path)
+    result = table(done, cells)
     print()
-    print_table(table)
-    return table
+    print_table(result)
+    return result
 
 
 if __name__ == "__main__":
