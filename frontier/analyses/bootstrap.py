@@ -61,7 +61,7 @@ import numpy as np
 import pandas as pd
 
 from .bandwidth import UNIVARIATE_RULES, multivariate_normal_reference, univariate_bandwidth
-from .bootstrap_methods import (KAPPA_GRID, convergence_rate, direction_points, heterogeneous_draws,
+from .bootstrap_methods import (KAPPA_GRID, beyond_reach, convergence_rate, direction_points, heterogeneous_draws,
                                 heterogeneous_pseudo, heterogeneous_sample, subsample_size, subsampling_estimates,
                                 volatility_choice)
 from .._text import format_labels
@@ -355,20 +355,44 @@ class _Run:
         self.advance = None
         m, d = problem.layout.m, problem.layout.d
         self.side = slice(0, m) if orientation == "input" else slice(m, d)
+        self.fixed = slice(m, d) if orientation == "input" else slice(0, m)      # the quantities the LP holds
 
     def _blocks(self, width: int):
         """Replicate blocks whose pseudo data (``width`` numbers per replicate) stay under MAP_VALUES."""
         per_map = max(1, MAP_VALUES // max(1, width))
         return [range(first, min(first + per_map, self.B)) for first in range(0, self.B, per_map)]
 
+    def _evaluate(self, requests: list) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(score, status) of each (points, reference) request, points and reference as row positions or data
+        matrices: the LPs :func:`beyond_reach` proves infeasible are NaN with status ``"infeasible"`` without an
+        LP (the engine would prove the same, at the cost of an exact proof each), the others go through one
+        parallel map of the engine."""
+        matrix, rts = self.problem.data.matrix, self.problem.options.rts
+        answers, todo, where = [], [], []
+        for points, reference in requests:
+            fixed = (matrix[points] if points.ndim == 1 else points)[:, self.fixed]
+            unreachable = beyond_reach(fixed, (matrix[reference] if reference.ndim == 1 else reference)[:, self.fixed],
+                                       self.orientation, rts)
+            answer = (np.full(len(fixed), np.nan), np.where(unreachable, "infeasible", "not_solved").astype(object))
+            keep = np.flatnonzero(~unreachable)
+            if keep.size:
+                todo.append((points[keep], reference))
+                where.append((answer, keep))
+            answers.append(answer)
+        if self.advance is not None:
+            self.advance(sum(int((status == "infeasible").sum()) for _, status in answers))
+        outs = self.problem.evaluate_many(todo, detail=False, progress=self.advance, **self.engine_options)
+        for ((score, status), keep), out in zip(where, outs):
+            score[keep], status[keep] = out.score, out.status
+        return answers
+
     def _solve(self, requests: list, owners: list, into: np.ndarray, failures: list) -> None:
         """Score the (rows, reference) requests into ``into[b, rows]``; a failed LP is NaN and its (replicate, row
         position, status) goes to ``failures``."""
-        outs = self.problem.evaluate_many(requests, detail=False, progress=self.advance, **self.engine_options)
-        for (b, rows), out in zip(owners, outs):
-            into[b, rows] = out.score
-            bad = out.status != "optimal"
-            failures.extend((b, r, s) for r, s in zip(rows[bad], out.status[bad]))
+        for (b, rows), (score, status) in zip(owners, self._evaluate(requests)):
+            into[b, rows] = score
+            bad = status != "optimal"
+            failures.extend((b, r, s) for r, s in zip(rows[bad], status[bad]))
 
     # -- the smoothed bootstraps ----------------------------------------------------------------------
     def smoothed(self, members: list, keys: list, scheme: str, rule) -> dict:
@@ -407,11 +431,10 @@ class _Run:
                     for b in block:
                         point = direction_points(drawn[b], n_fixed, self.orientation)
                         targets.append((b, rows, point))
-                outs = self.problem.evaluate_many([(point, rows) for _, rows, point in targets], detail=False,
-                                                  progress=self.advance, **self.engine_options)
-                for (b, rows, point), out in zip(targets, outs):
-                    ok = np.isfinite(out.score)
-                    pseudo = heterogeneous_pseudo(point[ok], out.score[ok], self.draws[b, rows][ok], self.side)
+                outs = self._evaluate([(point, rows) for _, rows, point in targets])
+                for (b, rows, point), (score, _) in zip(targets, outs):
+                    ok = np.isfinite(score)
+                    pseudo = heterogeneous_pseudo(point[ok], score[ok], self.draws[b, rows][ok], self.side)
                     references[(b, rows[0])] = pseudo
             for rows, _ in plans:
                 if scheme == "homogeneous":

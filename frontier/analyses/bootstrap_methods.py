@@ -139,6 +139,40 @@ def heterogeneous_pseudo(points: np.ndarray, frontier_score: np.ndarray, distanc
 
 
 # ----------------------------------------------------------------------------------------------------
+# replicate LPs infeasible by a one-line certificate
+# ----------------------------------------------------------------------------------------------------
+
+REACH_MARGIN = 1e-6     # relative excess a certificate needs: far above the engine's accepted residuals (VERIFY_TOL)
+
+
+def beyond_reach(fixed: np.ndarray, reference_fixed: np.ndarray, orientation: str, rts: str) -> np.ndarray:
+    """Which rows of ``fixed`` (k x f: the quantities the radial LP holds fixed, outputs for input orientation,
+    inputs for output) no reference point set (``reference_fixed``, r x f) can reach, so that their radial LP is
+    infeasible; a cheap screen before the LPs of the heterogeneous and subsampling bootstraps, whose pseudo
+    reference sets often cannot produce the largest DMUs' outputs under VRS (most of those replicates' LP time
+    otherwise goes to the engine's exact proofs of infeasibility).
+
+    The certificate is a weight vector w >= 0 with, input orientation, w'y > (1 + REACH_MARGIN) max_i w'y_i: every
+    combination with sum(lambda) <= 1 (VRS, NIRS) has w'Y lambda <= max_i w'y_i, so none has Y lambda >= y. Two
+    weights are tried, each unit vector (an output above every reference's) and w = y itself (the row's own
+    direction). Output orientation under VRS (sum(lambda) = 1): w'x < (1 - REACH_MARGIN) min_i w'x_i, so no X lambda
+    <= x. CRS, and NIRS output orientation (lambda = 0 is feasible), have no such certificate: nothing is screened.
+    The margin keeps the screen clear of ties, which are left to the engine (the same answers as without it)."""
+    k = fixed.shape[0]
+    if rts == "crs" or (orientation == "output" and rts != "vrs") or len(reference_fixed) == 0:
+        return np.zeros(k, dtype=bool)
+    own = np.einsum("ij,ij->i", fixed, fixed)
+    across = fixed @ reference_fixed.T                  # w'z_i with w = the row itself, every reference i
+    if orientation == "input":
+        top = reference_fixed.max(axis=0)
+        return ((fixed > top * (1 + REACH_MARGIN)).any(axis=1)
+                | (own > across.max(axis=1) * (1 + REACH_MARGIN)))
+    bottom = reference_fixed.min(axis=0)
+    return ((fixed < bottom * (1 - REACH_MARGIN)).any(axis=1)
+            | (own < across.min(axis=1) * (1 - REACH_MARGIN)))
+
+
+# ----------------------------------------------------------------------------------------------------
 # subsampling
 # ----------------------------------------------------------------------------------------------------
 
