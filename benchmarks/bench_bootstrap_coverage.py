@@ -9,9 +9,9 @@ VRS); the output direction uniform on the positive unit sphere (q > 1); the true
 exp(-u_j), u_j ~ |N(0, 0.3^2)|; observed x_j = x0_j / theta_j and ||y_j|| = f(x0_j). The frontier is convex and
 freely disposable, and the input-oriented Farrell efficiency of (x_j, y_j) is exactly theta_j.
 
-A cell is (method, returns to scale, n, p, q). Its R samples are drawn once per (returns to scale, n, p, q) seed,
-so every method sees the same samples, and are bootstrapped in one call (the samples as periods: each its own
-frontier, bandwidth and, for subsampling, kappa). Methods: ``homogeneous``, ``heterogeneous`` (both with their
+A cell is (method, returns to scale, n, p, q). Its R samples are drawn from one (returns to scale, n, p, q) seed,
+so every method sees the same samples, and each is bootstrapped on its own (its own frontier, bandwidth and, for
+subsampling, kappa); a sample the bootstrap refuses is counted (``refused``, with the reason) and left out. Methods: ``homogeneous``, ``heterogeneous`` (both with their
 default bandwidth), ``subsampling`` (m = n^kappa with kappa chosen by the package's volatility rule) and
 ``subsampling-k<kappa>`` (kappa given, ``--kappa``). Coverage is the share of DMUs whose interval holds the true
 theta (a DMU without an interval counts as not covering and is reported); the Monte Carlo standard error is the
@@ -81,20 +81,16 @@ def samples(rng: np.random.Generator, reps: int, n: int, p: int, q: int, rts: st
     return frame
 
 
-def held(data: pd.DataFrame, res, scheme: str, rts: str, p: int, q: int, alpha: float) -> np.ndarray:
-    """Per DMU: whether its (1 - alpha) interval holds the true theta (False without an interval)."""
+def held(sample: pd.DataFrame, res, scheme: str, rts: str, p: int, q: int, alpha: float) -> np.ndarray:
+    """Per DMU of one sample: whether its (1 - alpha) interval holds the true theta (False without an interval)."""
     if alpha == res.alpha:
         est = res.estimates
     else:
-        score = res.estimates["score"].to_numpy()
-        replicates = res.replicates.to_numpy()
-        sub = None
-        if scheme == "subsampling":
-            m = res.subsample_size.reindex(data["sample"]).to_numpy(dtype=float)
-            n = data.groupby("sample")["sample"].transform("size").to_numpy(dtype=float)
-            sub = (m, n, convergence_rate(rts, p, q))
-        est = pd.DataFrame(_estimates(score, replicates, "input", alpha, sub), index=data.index)
-    lower, upper, true = est["lower"].to_numpy(), est["upper"].to_numpy(), data["true"].to_numpy()
+        k = len(sample)
+        sub = (np.full(k, float(res.subsample_size)), np.full(k, float(k)), convergence_rate(rts, p, q)) \
+            if scheme == "subsampling" else None
+        est = _estimates(res.estimates["score"].to_numpy(), res.replicates.to_numpy(), "input", alpha, sub)
+    lower, upper, true = np.asarray(est["lower"]), np.asarray(est["upper"]), sample["true"].to_numpy()
     return np.isfinite(lower) & np.isfinite(upper) & (lower <= true) & (true <= upper)
 
 
@@ -106,25 +102,43 @@ def method_settings(method: str) -> tuple[str, float | None]:
 
 
 def run_cell(method: str, rts: str, n: int, p: int, q: int, B: int, reps: int, seed: int, n_jobs: int) -> dict:
-    """One cell: R samples bootstrapped in one call; coverage, its Monte Carlo SE, the seconds per sample."""
+    """One cell: R samples, each bootstrapped on its own; coverage over the samples the bootstrap ran on, its Monte
+    Carlo SE, the seconds per sample. A sample the bootstrap refuses (e.g. too few inefficient DMUs for the
+    bandwidth rule) is counted in ``refused`` with the first reason in ``note``, and left out of the coverage."""
     scheme, kappa = method_settings(method)
     data = samples(np.random.default_rng([seed, n, p, q, list(RETURNS).index(rts)]), reps, n, p, q, rts)
     inputs, outputs = [f"x{i + 1}" for i in range(p)], [f"y{i + 1}" for i in range(q)]
-    start = time.perf_counter()
-    res = fr.bootstrap(data, inputs, outputs, rts=rts, B=B, alpha=0.05, scheme=scheme, period="sample",
-                       kappa=kappa, random_state=[seed, n, p, q, SCHEMES.index(scheme)], n_jobs=n_jobs)
-    seconds = time.perf_counter() - start
-    row = {"method": method, "rts": rts, "n": n, "p": p, "q": q, "B": B, "R": reps}
-    for alpha, name in ((0.05, "95"), (0.10, "90")):
-        per_sample = pd.Series(held(data, res, scheme, rts, p, q, alpha)).groupby(data["sample"].to_numpy()).mean()
-        row[f"cover {name}%"] = float(per_sample.mean())
-        row[f"se {name}%"] = float(per_sample.std(ddof=1) / np.sqrt(reps)) if reps > 1 else np.nan
-    est = res.estimates
-    row["no interval"] = int((~np.isfinite(est["lower"]) | ~np.isfinite(est["upper"])).sum())
-    row["failed LPs"] = len(res.replicate_failures)
-    # kappa: the given one, or the mean over the samples of the one the volatility rule chose
-    row["kappa"] = float(np.mean(np.atleast_1d(res.kappa))) if scheme == "subsampling" else np.nan
+    covered = {"95": [], "90": []}
+    missing = failed = 0
+    kappas, refusals, seconds = [], [], 0.0
+    for r, sample in data.groupby("sample"):
+        start = time.perf_counter()
+        try:
+            res = fr.bootstrap(sample, inputs, outputs, rts=rts, B=B, alpha=0.05, scheme=scheme, kappa=kappa,
+                               random_state=[seed, n, p, q, SCHEMES.index(scheme), int(r)], n_jobs=n_jobs)
+        except ValueError as error:
+            refusals.append(str(error))
+            continue
+        finally:
+            seconds += time.perf_counter() - start
+        for alpha, name in ((0.05, "95"), (0.10, "90")):
+            covered[name].append(held(sample, res, scheme, rts, p, q, alpha).mean())
+        est = res.estimates
+        missing += int((~np.isfinite(est["lower"]) | ~np.isfinite(est["upper"])).sum())
+        failed += len(res.replicate_failures)
+        if scheme == "subsampling":
+            kappas.append(float(res.kappa))
+    ran = len(covered["95"])
+    row = {"method": method, "rts": rts, "n": n, "p": p, "q": q, "B": B, "R": ran}
+    for name, values in covered.items():
+        row[f"cover {name}%"] = float(np.mean(values)) if ran else np.nan
+        row[f"se {name}%"] = float(np.std(values, ddof=1) / np.sqrt(ran)) if ran > 1 else np.nan
+    row["no interval"] = missing
+    row["failed LPs"] = failed
+    row["kappa"] = float(np.mean(kappas)) if kappas else np.nan      # given, or the mean of the chosen ones
     row["s per sample"] = seconds / reps
+    row["refused"] = len(refusals)
+    row["note"] = refusals[0] if refusals else ""
     row["code"] = CODE_VERSION
     return row
 
