@@ -11,8 +11,11 @@ from scipy.optimize import brentq, linprog
 
 import frontier as fr
 from frontier.analyses.bandwidth import (multivariate_normal_reference, sheather_jones_bandwidth, univariate_bandwidth)
-from frontier.analyses.bootstrap_methods import (direction_points, heterogeneous_draws, heterogeneous_pseudo,
-                                        heterogeneous_sample, mix_angles, mix_direction, subsample_size)
+from frontier.analyses import bootstrap as bootstrap_module
+from frontier.analyses.bootstrap_methods import (beyond_reach, direction_points, heterogeneous_draws,
+                                                 heterogeneous_pseudo, heterogeneous_sample, mix_angles, mix_direction,
+                                                 subsample_size)
+from frontier.problem import Problem
 
 FIVE = "bootstrap_bandwidth_dea_jl_5dmu"
 
@@ -198,3 +201,61 @@ def test_nirs_is_offered():
 def test_bad_options_are_refused_clearly(kwargs, message):
     with pytest.raises(ValueError, match=message):
         fr.bootstrap(firms(), ["x1", "x2"], "y", B=3, **kwargs)
+
+
+def reachable(reference: np.ndarray, point: np.ndarray, orientation: str, rts: str) -> bool:
+    """Whether some lambda >= 0 (sum 1 under VRS, <= 1 under NIRS) has Z lambda >= point (input orientation: the
+    outputs) or Z lambda <= point (output orientation: the inputs), by scipy."""
+    sign = -1.0 if orientation == "input" else 1.0
+    n = len(reference)
+    kind = {"A_eq": np.ones((1, n)), "b_eq": [1.0]} if rts == "vrs" else {}
+    A_ub = sign * reference.T
+    if rts == "nirs":
+        A_ub = np.vstack([A_ub, np.ones((1, n))])
+    b_ub = np.r_[sign * point, [1.0] * (rts == "nirs")]
+    return linprog(np.zeros(n), A_ub=A_ub, b_ub=b_ub, bounds=[(0, None)] * n, method="highs", **kind).status == 0
+
+
+@pytest.mark.parametrize("orientation, rts", [("input", "vrs"), ("input", "nirs"), ("output", "vrs"),
+                                              ("output", "nirs"), ("input", "crs")])
+def test_beyond_reach_flags_only_unreachable_points(orientation, rts):
+    rng = np.random.default_rng(5)
+    reference = rng.uniform(1, 10, (8, 2))
+    points = rng.uniform(0.5, 12, (60, 2))
+    flagged = beyond_reach(points, reference, orientation, rts)
+    truth = np.array([not reachable(reference, z, orientation, rts) for z in points])
+    assert not (flagged & ~truth).any()                      # never a reachable point
+    if rts == "crs" or (orientation, rts) == ("output", "nirs"):
+        assert not flagged.any()                             # no certificate there: nothing screened
+    else:
+        assert flagged.sum() >= 0.7 * truth.sum() > 0        # most of the unreachable ones
+    tie = beyond_reach(reference[:1] * (1 + 1e-9 * (1 if orientation == "input" else -1)), reference, orientation,
+                       rts)
+    assert not tie.any()                                     # within the margin: left to the engine
+
+
+@pytest.mark.parametrize("scheme, orientation", [("heterogeneous", "input"), ("subsampling", "input"),
+                                                 ("heterogeneous", "output")])
+def test_screened_replicates_are_the_engines(monkeypatch, scheme, orientation):
+    """The screen only saves LPs: the same replicates (to the LPs' rounding: the engine's last bits depend on which
+    LPs share a batch), failures and draws as with every LP sent to the engine, and fewer LPs sent."""
+    data = firms(8, 30).assign(y2=lambda f: f["y"] * np.random.default_rng(2).uniform(0.5, 1.5, len(f)))
+    sent = []
+    evaluate = Problem.evaluate_many
+
+    def counted(self, requests, **kwargs):
+        sent.append(sum(len(points) for points, _ in requests))
+        return evaluate(self, requests, **kwargs)
+
+    monkeypatch.setattr(Problem, "evaluate_many", counted)
+    kwargs = dict(B=8, scheme=scheme, orientation=orientation, random_state=4, kappa=0.7 if scheme == "subsampling"
+                  else None)
+    screened = fr.bootstrap(data, ["x1", "x2"], ["y", "y2"], **kwargs)
+    lps_screened, sent[:] = sum(sent), []
+    monkeypatch.setattr(bootstrap_module, "beyond_reach", lambda fixed, *args: np.zeros(len(fixed), dtype=bool))
+    every = fr.bootstrap(data, ["x1", "x2"], ["y", "y2"], **kwargs)
+    assert lps_screened < sum(sent)
+    pd.testing.assert_frame_equal(screened.replicate_failures, every.replicate_failures)
+    np.testing.assert_allclose(screened.replicates, every.replicates, rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(screened.draws, every.draws)
+    np.testing.assert_array_equal(screened.reference_size, every.reference_size)
