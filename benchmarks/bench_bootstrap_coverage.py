@@ -23,10 +23,22 @@ Every finished cell is appended to ``<out>/coverage.csv`` at once; ``--resume`` 
 an interrupted run loses at most the cell it was in. The table is printed from the CSV; cells of the design not in
 it are listed as not run.
 
-    python benchmarks/bench_bootstrap_coverage.py --out /tmp/cov                    # a small first look
-    nice -n 10 python benchmarks/bench_bootstrap_coverage.py --out bench_out/coverage --resume \\
-        --n 25 100 400 800 --reps 25:24 100:8 400:3 800:2 --dims 1,1 2,2 3,3 --B 199  # the docs' run
-    python benchmarks/bench_bootstrap_coverage.py --out bench_out/coverage --table  # only print the table
+    python benchmarks/bench_bootstrap_coverage.py --out out/first-look          # a small first look (n 25, 50)
+
+The docs' run (docs/bootstrap.md, "Coverage"): one design, run as a sequence of resumed calls so that every n is
+reached within the time (an interrupted call is resumed by running it again):
+
+    C="nice -n 10 python benchmarks/bench_bootstrap_coverage.py --out out/coverage --resume --B 199 --n-jobs 1 \
+       --dims 1,1 2,2 3,3"
+    $C --n 25 --reps 8
+    $C --n 100 --reps 3
+    $C --n 400 --reps 2 --methods homogeneous heterogeneous --kappa 0.7
+    $C --n 800 --reps 1 --methods homogeneous heterogeneous --kappa 0.7
+    $C --n 400 --reps 2 --methods subsampling
+    $C --n 25 100 --reps 25:8 100:3 --methods homogeneous --kappa 0.7
+    $C --n 800 --reps 1 --methods subsampling --dims 1,1
+    python benchmarks/bench_bootstrap_coverage.py --out out/coverage --table --n 25 100 400 800 \
+        --dims 1,1 2,2 3,3 --kappa 0.7                                           # the table, not-run cells listed
 """
 from __future__ import annotations
 
@@ -172,6 +184,7 @@ def table(done: pd.DataFrame, cells: list[tuple]) -> pd.DataFrame:
             rows.append(dict(zip(KEY, cell), **{"cover 95%": np.nan, "note": "not run"}))
     out = pd.DataFrame(rows)
     out.insert(KEY.index("q") + 1, "p+q", out["p"] + out["q"])
+    out["note"] = out["note"].fillna("")
     return out
 
 
@@ -188,7 +201,7 @@ def main(argv=None) -> pd.DataFrame:
                         help="samples per cell: one number, or n:R entries (e.g. 25:24 100:8 400:3 800:2)")
     parser.add_argument("--seed", type=int, default=1998)
     parser.add_argument("--n-jobs", type=int, default=1)
-    parser.add_argument("--out", default="bench_out/coverage", help="directory of coverage.csv")
+    parser.add_argument("--out", default="out/coverage", help="directory of coverage.csv")
     parser.add_argument("--resume", action="store_true", help="skip the cells already in coverage.csv")
     parser.add_argument("--table", action="store_true", help="print the table from coverage.csv, run nothing")
     args = parser.parse_args(argv)
