@@ -184,7 +184,7 @@ def table(done: pd.DataFrame, cells: list[tuple]) -> pd.DataFrame:
             rows.append(dict(zip(KEY, cell), **{"cover 95%": np.nan, "note": "not run"}))
     out = pd.DataFrame(rows)
     out.insert(KEY.index("q") + 1, "p+q", out["p"] + out["q"])
-    out["note"] = out["note"].fillna("")
+    out["note"] = [v if isinstance(v, str) else "" for v in out["note"]]
     return out
 
 
