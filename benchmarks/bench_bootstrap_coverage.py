@@ -36,7 +36,7 @@ reached within the time (an interrupted call is resumed by running it again):
     $C --n 800 --reps 1 --methods homogeneous heterogeneous --kappa 0.7
     $C --n 400 --reps 2 --methods subsampling
     $C --n 25 100 --reps 25:8 100:3 --methods homogeneous --kappa 0.7
-    $C --n 800 --reps 1 --methods subsampling --dims 1,1
+    $C --n 800 --reps 1 --methods subsampling
     python benchmarks/bench_bootstrap_coverage.py --out out/coverage --table --n 25 100 400 800 \
         --dims 1,1 2,2 3,3 --kappa 0.7                                           # the table, not-run cells listed
 """
