@@ -11,9 +11,9 @@ freely disposable, and the input-oriented Farrell efficiency of (x_j, y_j) is ex
 
 A cell is (method, returns to scale, n, p, q). Its R samples are drawn from one (returns to scale, n, p, q) seed,
 so every method sees the same samples, and each is bootstrapped on its own (its own frontier, bandwidth and, for
-subsampling, kappa); a sample the bootstrap refuses is counted (``refused``, with the reason) and left out. Methods: ``homogeneous``, ``heterogeneous`` (both with their
-default bandwidth), ``subsampling`` (m = n^kappa with kappa chosen by the package's volatility rule) and
-``subsampling-k<kappa>`` (kappa given, ``--kappa``). Coverage is the share of DMUs whose interval holds the true
+subsampling, kappa); a sample the bootstrap refuses is counted (``refused``, with the reason) and left out.
+Methods: ``homogeneous``, ``heterogeneous`` (both with their default bandwidth), ``subsampling`` (m = n^kappa with
+kappa chosen by the package's volatility rule) and ``subsampling-k<kappa>`` (kappa given, ``--kappa``). Coverage is the share of DMUs whose interval holds the true
 theta (a DMU without an interval counts as not covering and is reported); the Monte Carlo standard error is the
 sd of the R per-sample coverages over sqrt(R) (the DMUs of a sample share one frontier, so they are not
 independent draws). The 90% intervals come from the same replicates as the 95% ones (for subsampling: with the
