@@ -236,3 +236,17 @@ def test_formats_and_drawing_primitives_know_no_result_type(module):
     imported = {b for a, b in TOP | LAZY if a == module}
     above = sorted(b for b in imported if b.split(".")[0] == "results" or _layer(b) > LAYERS["io"])
     assert not [b for b in above if b != "__init__"], f"frontier.{module} imports {above}"
+
+
+def test_a_first_efficiency_call_does_not_import_scipy_special():
+    """Every result module is imported with the results package, and scipy.special (0.18 s, most of it
+    numpy.f2py through scipy's array-API layer) was imported by the second stage's table for every first call of
+    any analysis; it is now imported where a p-value is computed."""
+    import subprocess
+    import sys
+
+    code = ("import sys, frontier as fr; from frontier.datasets import synthetic_firms; "
+            "fr.efficiency(synthetic_firms(20), inputs=['K', 'L'], outputs=['Y']); "
+            "print('scipy.special' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"

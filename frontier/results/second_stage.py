@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scipy.special import ndtr, ndtri, stdtr, stdtrit
 
 from .. import io
 from .base import FileExports, Summary, SummaryViews, export_header, row_line
@@ -159,6 +158,8 @@ class SecondStageResult(SummaryViews, FileExports):
         std_error = ok.std(ddof=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             z = (estimates / std_error).where(estimates.index != "sigma")
+        from scipy.special import ndtr     # here, not at import: scipy.special costs every first call 0.18 s
+
         p_value = 2.0 * ndtr(-z.abs())
         out = self._layout(estimates, std_error, z, p_value, lower, upper)
         out.attrs["algorithm"] = self.algorithm
@@ -189,6 +190,8 @@ class SecondStageResult(SummaryViews, FileExports):
                               index=estimates.index)
         with np.errstate(divide="ignore", invalid="ignore"):
             z = (estimates / std_error).where(estimates.index != "sigma")
+        from scipy.special import ndtr, ndtri, stdtr, stdtrit     # (as above: not at import)
+
         if self.df_resid is not None:
             p_value = 2.0 * stdtr(self.df_resid, -z.abs())
             quantile = stdtrit(self.df_resid, 1 - self.alpha / 2)
