@@ -512,6 +512,24 @@ def test_no_threads_or_workers_without_a_free_core(monkeypatch):
     assert calls == [2]
 
 
+def test_a_call_that_starts_on_a_busy_machine_starts_the_pool_once_a_core_frees(monkeypatch):
+    """The free-core reading is taken again after each round in the calling process: a call that began while other
+    work held the second core used to stay in the process for the whole call (a million-observation GML ran on
+    one process for 20 minutes after a moment's load at its start). Here the second core frees after the first
+    round: the rest goes to the workers, with the serial run's results."""
+    calls = _recorded_parallel(monkeypatch)
+    monkeypatch.setitem(engine.pool._pool, "warm_until", 0.0)
+    monkeypatch.setitem(engine.pool._pool, "forgone", 0.0)
+    monkeypatch.setattr(engine.settings, "POOL_START_SECONDS", 0.0)     # any saving starts the pool
+    df, inputs, outputs, bads = firms(engine.settings.PARALLEL_MIN, 6)
+    serial = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=1, chunk_size=100)
+    readings = iter([1.0, 1.0])
+    monkeypatch.setattr(engine.pool, "free_cores", lambda: next(readings, 2.0))
+    freed = fr.efficiency(df, inputs, outputs, bads, model="sbm", rts="vrs", n_jobs=2, chunk_size=100)
+    assert calls == [2]
+    np.testing.assert_array_equal(freed.scores.to_numpy(), serial.scores.to_numpy())
+
+
 def test_only_the_loky_pool_is_cold(monkeypatch):
     """Threads and Dask start at no cost here, so any backend but joblib's default loky is never held back."""
     from joblib import parallel_config

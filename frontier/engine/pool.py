@@ -72,9 +72,10 @@ def solve_in_process(units: list[WorkUnit], which: list[int], n_jobs: int, finis
 
 def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
     """Solve every unit of work, calling ``finished(i, answer)`` as unit ``i`` ends: on joblib's workers, except that
-    a call that would start a cold pool stays in this process while no second core is free (:func:`usable_jobs`),
-    else first solves a unit there (one per thread: :func:`in_process_threads`) and goes on there unless the workers'
-    saving is worth their start-up (``POOL_START_SECONDS``, plus ``KERNEL_LOAD_SECONDS`` when the units use the
+    a call that would start a cold pool solves a round of units in this process (one per thread:
+    :func:`in_process_threads`) and then decides: another round here while no second core is free
+    (:func:`usable_jobs`, read again after each round), else the rest here unless the workers' saving is worth their
+    start-up (``POOL_START_SECONDS``, plus ``KERNEL_LOAD_SECONDS`` when the units use the
     compiled kernel). On a Dask cluster (joblib's Dask backend active) the
     units go to :func:`map_units_on_dask`."""
     from joblib import Parallel, delayed
@@ -84,22 +85,28 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
         map_units_on_dask(client, units, finished)
         return
     left = list(range(len(units)))
-    if pool_is_cold() and usable_jobs(n_jobs) < 2:
-        solve_in_process(units, left, n_jobs, finished)
-        return
-    if pool_is_cold():
+    while left and pool_is_cold():
+        # a round in this process (one unit per thread), then the decision again: a call that starts while other
+        # work holds the cores is not pinned to this process for the rest of a long run
         k = in_process_threads(units, left, n_jobs)
         probe, left = left[:k], left[k:]
         start = time.perf_counter()
         solve_in_process(units, probe, n_jobs, finished)
+        usable = usable_jobs(n_jobs)
+        if not left or usable < 2:
+            continue
         rest = (time.perf_counter() - start) * sum(units[i].size for i in left) / max(
             sum(units[i].size for i in probe), 1)
-        _pool["forgone"] += rest * (1.0 - 1.0 / usable_jobs(n_jobs))
+        saving = rest * (1.0 - 1.0 / usable)
         start_up = settings.POOL_START_SECONDS + (settings.KERNEL_LOAD_SECONDS if any(
             units[i].uses_kernel for i in left) else 0.0)        # each new worker loads numba for the kernel
-        if _pool["forgone"] <= start_up:
+        if _pool["forgone"] + saving <= start_up:
+            _pool["forgone"] += saving
             solve_in_process(units, left, n_jobs, finished)
             return
+        break
+    if not left:
+        return
     calls = (delayed(WorkUnit.solve)(units[i]) for i in left)
     for i, answer in zip(left, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
         finished(i, answer)
