@@ -45,8 +45,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import network_sbm
 from .base import ModelSpec
-from .network_sbm import ORIENTATIONS, NetworkSBMLayout, NetworkSBMScore
+from .network_sbm import NetworkSBMLayout
 
 #: a carry-over's kind as a variable of its (period, node): good on the output side, bad on the input side, free
 #: and fixed without slack (the network's links, free or held)
@@ -81,12 +82,9 @@ def expanded_layout(network: NetworkSBMLayout, carry_overs: tuple, T: int, perio
 
 
 def build(layout: NetworkSBMLayout, orientation: str) -> ModelSpec:
-    """The dynamic network SBM stage for entities with the expanded ``layout`` (:func:`expanded_layout`)."""
-    if orientation not in ORIENTATIONS:
-        raise ValueError(f"dynamic network SBM takes orientation {ORIENTATIONS}, got {orientation!r}")
-    rts = "VRS" if all(layout.vrs) else "CRS" if not any(layout.vrs) else "CRS/VRS per node"
-    return ModelSpec([NetworkSBMScore(layout, orientation)], layout.width,
-                     f"dynamic network SBM ({orientation}, {rts}), overall score in (0, 1]")
+    """The dynamic network SBM stage for entities with the expanded ``layout`` (:func:`expanded_layout`): network
+    SBM's stage over it."""
+    return network_sbm.build(layout, orientation, name="dynamic network SBM")
 
 
 def grouped_efficiencies(input_side: np.ndarray, output_side: np.ndarray, period_weights: np.ndarray,

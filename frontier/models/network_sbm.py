@@ -220,13 +220,14 @@ class NetworkSBMScore(Stage):
         return 0.0 if dropped or count == 0 else 1.0 / count
 
 
-def build(layout: NetworkSBMLayout, orientation: str) -> ModelSpec:
-    """The network SBM stage for DMUs with ``layout``'s columns."""
+def build(layout: NetworkSBMLayout, orientation: str, name: str = "network SBM") -> ModelSpec:
+    """The network SBM stage for DMUs with ``layout``'s columns (``name`` in the description and the refusal:
+    dynamic network SBM is this stage over its expanded layout)."""
     if orientation not in ORIENTATIONS:
-        raise ValueError(f"network SBM takes orientation {ORIENTATIONS}, got {orientation!r}")
+        raise ValueError(f"{name} takes orientation {ORIENTATIONS}, got {orientation!r}")
     rts = "VRS" if all(layout.vrs) else "CRS" if not any(layout.vrs) else "CRS/VRS per node"
     return ModelSpec([NetworkSBMScore(layout, orientation)], layout.width,
-                     f"network SBM ({orientation}, {rts}), overall score in (0, 1]")
+                     f"{name} ({orientation}, {rts}), overall score in (0, 1]")
 
 
 def _build_family(layout, options, constants, super_efficiency: bool, score_outside: bool) -> ModelSpec:
