@@ -17,6 +17,7 @@ import subprocess
 import sys
 
 import numpy as np
+from common import installed_environment
 
 CHILD = r"""
 import json, sys, time
@@ -42,7 +43,7 @@ print(json.dumps({"import": t_import, "first": t_first, "second": t_second, "sam
 
 def run_child(n: int, n_jobs: int, model: str) -> dict:
     out = subprocess.run([sys.executable, "-c", CHILD, str(n), str(n_jobs), model], capture_output=True, text=True,
-                         check=True, env=os.environ.copy())
+                         check=True, env=installed_environment())
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

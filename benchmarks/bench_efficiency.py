@@ -29,7 +29,7 @@ import tempfile
 import time
 
 import numpy as np
-from common import BADS, INPUTS, OUTPUTS, cross_section, data_kinds, max_abs_diff, peak_rss_mb
+from common import BADS, INPUTS, OUTPUTS, cross_section, data_kinds, installed_environment, max_abs_diff, peak_rss_mb
 from scipy.optimize import linprog
 
 import frontier as fr
@@ -160,7 +160,7 @@ def timed_call(kind: str, n: int, model: str, n_jobs: int, cold: bool, kernel: b
         path = os.path.join(tmp, "scores.npz")
         spec = json.dumps(dict(kind=kind, n=n, model=model, n_jobs=n_jobs, path=path, kernel=kernel))
         done = subprocess.run([sys.executable, os.path.abspath(__file__), "--cold-child", spec], check=True,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env=installed_environment())
         seconds, cpu, child_mb = json.loads(done.stdout.strip().splitlines()[-1])
         saved = np.load(path, allow_pickle=True)
         return seconds, cpu, saved["scores"], saved["status"], child_mb

@@ -21,7 +21,7 @@ import tempfile
 import time
 
 import numpy as np
-from common import BADS, INPUTS, OUTPUTS, data_kinds, max_abs_diff, panel, peak_rss_mb
+from common import BADS, INPUTS, OUTPUTS, data_kinds, installed_environment, max_abs_diff, panel, peak_rss_mb
 
 import frontier as fr
 from frontier import engine
@@ -56,7 +56,7 @@ def timed_gml(kind, firms, years, n_jobs, super_efficiency, cold, kernel=True):
         spec = json.dumps(dict(kind=kind, firms=firms, years=years, n_jobs=n_jobs, super=super_efficiency, path=path,
                                kernel=kernel))
         done = subprocess.run([sys.executable, os.path.abspath(__file__), "--cold-child", spec], check=True,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env=installed_environment())
         seconds, cpu, child_mb = json.loads(done.stdout.strip().splitlines()[-1])
         return seconds, cpu, pd.read_pickle(path), child_mb
 

@@ -28,7 +28,7 @@ CHILD = r"""
 import json, sys, time
 import numpy as np
 sys.path.insert(0, sys.argv[4])
-from common import BADS, INPUTS, OUTPUTS, hard_firms
+from common import BADS, INPUTS, OUTPUTS, hard_firms, installed_environment
 import frontier as fr
 from frontier.engine import pool
 n, n_jobs, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -43,7 +43,7 @@ print(json.dumps({"seconds": seconds, "started": pool._pool["warm_until"] > 0}))
 
 def run_child(n: int, n_jobs: int, out: str) -> dict:
     done = subprocess.run([sys.executable, "-c", CHILD, str(n), str(n_jobs), out, str(HERE)], capture_output=True,
-                          text=True, check=True, env=os.environ.copy())
+                          text=True, check=True, env=installed_environment())
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
