@@ -27,18 +27,32 @@ def kernel_on(monkeypatch):
     monkeypatch.setattr(engine.settings, "KERNEL_MIN_DMUS", 0)
 
 
+class KernelOutcomes:
+    """The kernel's solves over a test, by outcome (OPTIMAL, INFEASIBLE, ...), summed over every :class:`KernelLP`
+    made meanwhile: its per-LP solves and those of its compiled runs (``KernelLP.outcomes``)."""
+
+    def __init__(self):
+        self.models: list = []
+
+    def get(self, outcome: int, default: int = 0) -> int:
+        total = sum(int(lp.outcomes[outcome]) for lp in self.models)
+        return total if total else default
+
+    def __bool__(self) -> bool:
+        return any(lp.outcomes.any() for lp in self.models)
+
+
 @pytest.fixture
 def kernel_calls(monkeypatch):
-    """Counts of the kernel's outcomes (OPTIMAL, INFEASIBLE, ...) over the calls of a test."""
-    counts: dict[int, int] = {}
-    original = K.KernelLP.solve
+    """The kernel's solves by outcome over the calls of a test (:class:`KernelOutcomes`)."""
+    counts = KernelOutcomes()
+    original = K.KernelLP.__init__
 
-    def spy(self):
-        outcome = original(self)
-        counts[outcome] = counts.get(outcome, 0) + 1
-        return outcome
+    def spy(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        counts.models.append(self)
 
-    monkeypatch.setattr(K.KernelLP, "solve", spy)
+    monkeypatch.setattr(K.KernelLP, "__init__", spy)
     return counts
 
 
@@ -237,6 +251,13 @@ def test_refused_kernel_answers_are_solved_again_by_highs(large, monkeypatch):
     df, inputs, outputs, bads = large
     full = fr.efficiency(df, inputs, outputs, bads, method="full", model="sbm", rts="vrs")
     monkeypatch.setattr(K.KernelLP, "values", property(lambda self: self.x[self.R: self.R + self.n] * 1.01))
+    original_record = engine.restricted._record_run
+
+    def record_too_large(stage, got, *args):        # the same for the answers of the compiled runs
+        got.nz_lam *= 1.01
+        original_record(stage, got, *args)
+
+    monkeypatch.setattr(engine.restricted, "_record_run", record_too_large)
     tightened = {"count": 0}
     original = engine.restricted.StageSolver.tighten
 

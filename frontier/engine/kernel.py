@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -346,7 +347,158 @@ def _simplex(A, n, cost, lower, upper, head, state, x, Binv, y, max_iter, refact
         since_factor += 1
 
 
+
+# why a run of DMUs (:func:`_run_dmus`) returned to Python before its end: RUN_END, every DMU solved; RUN_ROOM, the
+# model or the output buffers are full (grow them and call again from the DMU it stopped at); RUN_CAP, the active set
+# passed the caller's cap after the DMU before (the caller rebuilds its model); RUN_HANDOFF, the model is larger than
+# KERNEL_MAX_COLUMNS (the DMU is the per-LP path's); else the kernel's status of the LP it did not finish
+RUN_END, RUN_ROOM, RUN_CAP, RUN_HANDOFF = 10, 11, 12, 13
+
+
+def _run_dmus(A, n, cost, lower, upper, head, state, x, Binv, y, col_pos, outcomes,
+              dmus, own, extra_matrix, extra_cost, extra_lower, extra_upper, row_lower, row_upper,
+              prices, pricing, is_active, col_of, var_rows, conv, pricing_tol, max_add, cap, max_columns,
+              out_own, out_dual, out_obj, nz_ptr, nz_pos, nz_lam, neg_ptr, neg_idx, neg_val,
+              iterations_min, iterations_per_size, refactor, bland_after, primal_tol, dual_tol, pivot_tol,
+              residual_tol):
+    """Solve the LPs of the DMUs ``dmus`` (rows of the batch's patch arrays) one after another on one restricted
+    LP of a single default-layout block, each with exact column generation: set the DMU's part of the LP, solve
+    (warm, from the previous basis), price every candidate with the duals (``prices``: the candidates' data, their
+    convexity coefficient and cost side by side, as :class:`~frontier.engine.restricted.StageSolver` keeps them),
+    add the ``max_add`` most negative eligible ones (not active, not the excluded DMU ``own[t]``) and solve again,
+    until none prices in; then record the answer: the own columns' values clipped to their bounds, the row duals,
+    the objective, the nonzero intensities (their reference positions), and the last pricing's negative reduced
+    costs (indices into the candidates, as ``StageSolver._price``). Returns (DMUs done, columns ``n``, why it
+    stopped: ``RUN_*`` or the kernel's status of the LP of ``dmus[done]``, which it leaves to the caller with the
+    basis it ended at: a phase-1 end (INFEASIBLE) to price its Farkas certificate, any other one reset)."""
+    R = head.shape[0]
+    E = extra_cost.shape[1]
+    capacity = A.shape[1]
+    n_cand = prices.shape[0]
+    W = prices.shape[1] - 2
+    weights = np.zeros(W + 2)
+    reduced = np.empty(n_cand)
+    chosen = np.empty(n_cand, dtype=np.int64)
+    for t in range(dmus.shape[0]):
+        if n - E > cap:
+            return t, n, RUN_CAP
+        if n > max_columns:
+            return t, n, RUN_HANDOFF
+        if neg_ptr[t] + n_cand > neg_idx.shape[0]:
+            return t, n, RUN_ROOM
+        i = dmus[t]
+        for r in range(R):
+            for e in range(E):
+                A[r, e] = extra_matrix[i, r, e]
+            lower[r], upper[r] = row_lower[i, r], row_upper[i, r]
+        for e in range(E):
+            cost[e] = extra_cost[i, e]
+            lower[R + e], upper[R + e] = extra_lower[i, e], extra_upper[i, e]
+        excluded = col_of[own[t]] if own[t] >= 0 else -1
+        if excluded >= 0:
+            upper[R + excluded] = 0.0
+        while True:
+            status, _ = _simplex(A, n, cost, lower, upper, head, state, x, Binv, y,
+                                 iterations_min + iterations_per_size * (R + n), refactor, bland_after,
+                                 primal_tol, dual_tol, pivot_tol, residual_tol)
+            outcomes[status] += 1
+            if status != OPTIMAL:
+                if excluded >= 0:
+                    upper[R + excluded] = np.inf
+                if status != INFEASIBLE:        # the basis is forgotten (KernelLP.solve)
+                    for k in range(R + n):
+                        state[k] = _AT_LOWER
+                    for k in range(R):
+                        head[k] = k
+                        state[k] = _BASIC
+                return t, n, status
+            # the candidates' reduced costs c_j - a_j'y, one pass over their data column by column
+            for w in range(W):
+                weights[w] = 0.0
+            for r in var_rows:
+                weights[r] = -y[r]
+            weights[W] = -y[conv] if conv >= 0 else 0.0
+            weights[W + 1] = 1.0
+            for j in range(n_cand):
+                reduced[j] = 0.0
+            for w in range(W + 2):
+                f = weights[w]
+                if f != 0.0:
+                    for j in range(n_cand):
+                        reduced[j] += prices[j, w] * f
+            start = neg_ptr[t]
+            stored, n_chosen = 0, 0
+            for j in range(n_cand):
+                rc = reduced[j]
+                if rc < 0.0:
+                    p = pricing[j]
+                    if p == own[t]:
+                        continue
+                    neg_idx[start + stored], neg_val[start + stored] = j, rc
+                    stored += 1
+                    if rc < -pricing_tol and not is_active[p]:
+                        chosen[n_chosen] = j
+                        n_chosen += 1
+            neg_ptr[t + 1] = start + stored
+            if n_chosen == 0:
+                break
+            if n_chosen > max_add:      # the max_add most negative
+                order = np.argsort(reduced[chosen[:n_chosen]], kind="mergesort")[:max_add]
+                picked = np.sort(chosen[:n_chosen][order])
+                n_chosen = max_add
+                chosen[:n_chosen] = picked
+            if n + n_chosen > capacity:
+                if excluded >= 0:
+                    upper[R + excluded] = np.inf
+                return t, n, RUN_ROOM
+            for c in range(n_chosen):
+                j = chosen[c]
+                p = pricing[j]
+                for r in range(R):
+                    A[r, n] = 0.0
+                for r in var_rows:
+                    A[r, n] = prices[j, r]
+                if conv >= 0:
+                    A[conv, n] = prices[j, W]
+                cost[n] = prices[j, W + 1]
+                lower[R + n], upper[R + n] = 0.0, np.inf
+                state[R + n], x[R + n] = _AT_LOWER, 0.0
+                is_active[p] = True
+                col_of[p] = n
+                col_pos[n] = p
+                n += 1
+        # the answer
+        if excluded >= 0:
+            upper[R + excluded] = np.inf
+        objective = 0.0
+        for j in range(n):
+            objective += cost[j] * x[R + j]
+        out_obj[t] = objective
+        for e in range(E):
+            out_own[t, e] = min(max(x[R + e], extra_lower[i, e]), extra_upper[i, e])
+        for r in range(R):
+            out_dual[t, r] = y[r]
+        largest = 0.0
+        for j in range(E, n):
+            largest = max(largest, x[R + j])
+        threshold = 1e-12 * max(1.0, largest)
+        at = nz_ptr[t]
+        used = 0
+        for j in range(E, n):
+            if x[R + j] > threshold:
+                used += 1
+        if at + used > nz_pos.shape[0]:     # (at most R basic intensities: not expected)
+            return t, n, RUN_ROOM
+        for j in range(E, n):
+            if x[R + j] > threshold:
+                nz_pos[at], nz_lam[at] = col_pos[j], x[R + j]
+                at += 1
+        nz_ptr[t + 1] = at
+    return dmus.shape[0], n, RUN_END
+
+
 _compiled = None
+_compiled_run = None
 _compile_lock = threading.Lock()
 
 
@@ -354,7 +506,7 @@ def compiled_simplex():
     """:func:`_simplex` compiled by Numba (on first use in a process: numba imported and the kernel loaded from its
     cache, or compiled once per machine; callers check :func:`use_kernel` first). ``nogil``: the engine's in-process
     threads solve in parallel."""
-    global _compiled, _factor, _basic_values, _place_nonbasic, _rows_met
+    global _compiled, _compiled_run, _factor, _basic_values, _place_nonbasic, _rows_met, _simplex
     if _compiled is None:
         with _compile_lock:
             if _compiled is None:
@@ -363,7 +515,9 @@ def compiled_simplex():
                 jit = njit(cache=True, nogil=True)
                 _factor, _basic_values, _place_nonbasic = jit(_factor), jit(_basic_values), jit(_place_nonbasic)
                 _rows_met = jit(_rows_met)
-                _compiled = jit(_simplex)
+                _simplex = jit(_simplex)
+                _compiled_run = jit(_run_dmus)
+                _compiled = _simplex
     return _compiled
 
 
@@ -429,7 +583,9 @@ class KernelLP:
         self.x = np.zeros(R + capacity)
         self.Binv = -np.eye(R)
         self.y = np.zeros(R)
+        self.col_pos = np.full(capacity, -1, dtype=np.int64)   # per structural column: its reference position
         self.iterations = 0
+        self.outcomes = np.zeros(6, dtype=np.int64)      # solves ended OPTIMAL, INFEASIBLE, ... (tests read them)
 
     def _grow(self, needed: int) -> None:
         capacity = self.A.shape[1]
@@ -445,12 +601,17 @@ class KernelLP:
         self.upper = np.concatenate([self.upper, np.full(new - capacity, np.inf)])
         self.state = np.concatenate([self.state, np.full(new - capacity, _AT_LOWER, dtype=np.int8)])
         self.x = np.concatenate([self.x, np.zeros(new - capacity)])
+        self.col_pos = np.concatenate([self.col_pos, np.full(new - capacity, -1, dtype=np.int64)])
 
-    def add_columns(self, rows: np.ndarray, values: np.ndarray, costs: np.ndarray) -> None:
-        """Append reference columns (nonbasic at 0): their entries ``values`` (columns x len(rows)) in ``rows``."""
+    def add_columns(self, rows: np.ndarray, values: np.ndarray, costs: np.ndarray,
+                    positions: np.ndarray | None = None) -> None:
+        """Append reference columns (nonbasic at 0): their entries ``values`` (columns x len(rows)) in ``rows``;
+        ``positions``: their reference positions (what :meth:`run` reports the intensities by)."""
         k = values.shape[0]
         self._grow(self.n + k)
         first = self.n
+        if positions is not None:
+            self.col_pos[first: first + k] = positions
         self.A[np.ix_(rows, np.arange(first, first + k))] = values.T
         self.cost[first: first + k] = costs
         R = self.R
@@ -475,6 +636,7 @@ class KernelLP:
     def solve(self) -> int:
         """Solve from the current basis; the status (``OPTIMAL`` ... ``INACCURATE``)."""
         status, self.iterations = self._run()
+        self.outcomes[status] += 1
         if status != OPTIMAL and status != INFEASIBLE:
             self.reset()
         return status
@@ -486,6 +648,34 @@ class KernelLP:
             settings.KERNEL_ITERATIONS_MIN + settings.KERNEL_ITERATIONS_PER_SIZE * (self.R + self.n),
             settings.KERNEL_REFACTOR, settings.KERNEL_BLAND_AFTER, settings.KERNEL_PRIMAL_TOL,
             settings.KERNEL_DUAL_TOL, settings.KERNEL_PIVOT_TOL, settings.KERNEL_RESIDUAL_TOL)
+
+    def run(self, dmus: np.ndarray, own: np.ndarray, patch, pricing: "RunPricing", cap: int) -> "RunAnswers":
+        """Solve the LPs of the DMUs ``dmus`` of the batch ``patch`` (:class:`~frontier.engine.certify.BatchPatch`)
+        in one compiled loop with exact column generation over one block's candidates (:func:`_run_dmus`); ``own``:
+        per DMU, the reference position whose column its LP excludes (-1: none); ``cap``: stop once the model has
+        more reference columns than this (the caller rebuilds it). The model grows as columns join; what the loop
+        leaves (see :class:`RunAnswers`) is the caller's."""
+        compiled_simplex()
+        m, R, E = dmus.size, self.R, self.E
+        answers = RunAnswers(m, R, E, pricing.prices.shape[0])
+        done, n, why = 0, self.n, RUN_ROOM
+        while why == RUN_ROOM:
+            self._grow(n + settings.MAX_ADD_PER_ROUND + 1)
+            rest = answers.view(done)
+            done_now, n, why = _compiled_run(
+                self.A, self.n, self.cost, self.lower, self.upper, self.head, self.state, self.x, self.Binv, self.y,
+                self.col_pos, self.outcomes, dmus[done:], own[done:], patch.extra_matrix, patch.extra_cost,
+                patch.extra_lower, patch.extra_upper, patch.row_lower, patch.row_upper, pricing.prices,
+                pricing.positions, pricing.is_active, pricing.col_of, pricing.var_rows, pricing.conv,
+                settings.PRICING_TOL, settings.MAX_ADD_PER_ROUND, cap, settings.KERNEL_MAX_COLUMNS, *rest,
+                settings.KERNEL_ITERATIONS_MIN, settings.KERNEL_ITERATIONS_PER_SIZE, settings.KERNEL_REFACTOR,
+                settings.KERNEL_BLAND_AFTER, settings.KERNEL_PRIMAL_TOL, settings.KERNEL_DUAL_TOL,
+                settings.KERNEL_PIVOT_TOL, settings.KERNEL_RESIDUAL_TOL)
+            self.n = n
+            answers.keep(done, done_now)
+            done += done_now
+        answers.done, answers.why = done, why
+        return answers
 
     def reset(self) -> None:
         """Forget the basis: the next solve starts from the logicals."""
@@ -507,3 +697,53 @@ class KernelLP:
     @property
     def objective(self) -> float:
         return float(self.cost[: self.n] @ self.x[self.R: self.R + self.n])
+
+
+@dataclass
+class RunPricing:
+    """What :meth:`KernelLP.run` prices over, for one block of the default layout: the candidates' data, convexity
+    coefficient and cost side by side (``prices``, candidates x (data columns + 2)) and their reference positions; per
+    reference position whether its column is in the model and its model column (-1: none), both updated in place as
+    columns join; the data columns that fill rows (``var_rows``: column v fills row v) and the convexity row (-1:
+    none)."""
+
+    prices: np.ndarray
+    positions: np.ndarray
+    is_active: np.ndarray
+    col_of: np.ndarray
+    var_rows: np.ndarray
+    conv: int
+
+
+class RunAnswers:
+    """The answers of :meth:`KernelLP.run` for its m DMUs, of which the first ``done`` are solved (``why``: why it
+    stopped there, ``RUN_END`` or as :func:`_run_dmus`): per DMU the own columns' clipped values (``own``, m x E), the
+    row duals (``duals``), the objective, and in CSR form (``*_ptr``) the nonzero intensities (reference positions
+    ``nz_pos``, values ``nz_lam``) and the last pricing's negative reduced costs (indices into the candidates
+    ``neg_idx``, values ``neg_val``)."""
+
+    def __init__(self, m: int, R: int, E: int, n_cand: int):
+        self.own, self.duals, self.objective = np.zeros((m, E)), np.zeros((m, R)), np.zeros(m)
+        self.nz_ptr, self.neg_ptr = np.zeros(m + 1, dtype=np.int64), np.zeros(m + 1, dtype=np.int64)
+        self.nz_pos, self.nz_lam = np.zeros(m * R, dtype=np.int64), np.zeros(m * R)
+        self.neg_idx, self.neg_val = np.zeros(n_cand + 8 * m, dtype=np.int64), np.zeros(n_cand + 8 * m)
+        self.n_cand = n_cand
+        self.done, self.why = 0, RUN_END
+
+    def view(self, t: int) -> tuple:
+        """The output arrays from DMU ``t`` on, for a loop resumed there (its pointers continue the ones before)."""
+        return (self.own[t:], self.duals[t:], self.objective[t:], self.nz_ptr[t:], self.nz_pos, self.nz_lam,
+                self.neg_ptr[t:], self.neg_idx, self.neg_val)
+
+    def keep(self, t: int, count: int) -> None:
+        """After a loop that solved ``count`` DMUs from ``t``: make room for the next DMU's negative reduced costs (at
+        most one per candidate) and intensities (at most one per row), so a loop resumed there goes on."""
+        at = t + count
+        if self.neg_ptr[at] + self.n_cand > self.neg_idx.size:
+            grow = self.neg_idx.size + self.n_cand
+            self.neg_idx = np.concatenate([self.neg_idx, np.zeros(grow, dtype=np.int64)])
+            self.neg_val = np.concatenate([self.neg_val, np.zeros(grow)])
+        if self.nz_ptr[at] + self.duals.shape[1] > self.nz_pos.size:
+            grow = self.nz_pos.size + self.duals.shape[1]
+            self.nz_pos = np.concatenate([self.nz_pos, np.zeros(grow, dtype=np.int64)])
+            self.nz_lam = np.concatenate([self.nz_lam, np.zeros(grow)])

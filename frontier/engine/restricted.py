@@ -9,7 +9,8 @@ from ..models.base import Stage
 from . import settings
 from .certify import BatchPatch, Columns, Stacked, StageAnswers, accepted, certified
 from .highs import DEFAULT_OPTIONS, HINF, MS, RETRY_OPTIONS, engine_threads, new_highs, run_highs, status_name
-from .kernel import INFEASIBLE, OPTIMAL, KernelLP, in_range, magnitudes, use_kernel
+from .kernel import (INFEASIBLE, OPTIMAL, RUN_CAP, RUN_END, RUN_HANDOFF, KernelLP, RunPricing, in_range,
+                     magnitudes, use_kernel)
 from .pricing import StagePlan
 from .robust import in_reference, infeasible_certified
 
@@ -76,33 +77,67 @@ class StageSolver:
         if self.kernel is not None:     # the magnitudes of the reference data (kernel.in_range)
             spans = [magnitudes(data, (0, 1)) for data in self.pricing_data]
             self.reference_magnitudes = (max(hi for hi, _ in spans), min(lo for _, lo in spans))
+        # the kernel's compiled loop over a run of DMUs (KernelLP.run) serves one block of the default layout; its
+        # arrays share is_active and col_of with this solver
+        block = stage.blocks[0]
+        self.run_pricing = (RunPricing(self.pricing_matrix[0], self.pricing[0].astype(np.int64, copy=False),
+                                       self.is_active[0], self.col_of[0], np.flatnonzero(block.variables),
+                                       self.conv_rows[0])
+                            if self.kernel is not None and len(stage.blocks) == 1 and not block.declared else None)
+        self.highs_columns = 0      # the reference columns the HiGHS model holds (the first of pos_arr: _highs)
+        self.excluded = -1          # the reference position whose column the LP being solved excludes
         for b, seed in enumerate(plan.seeds):
             self._add_columns(b, seed)
 
     # -- model edits ---------------------------------------------------------------------------------
-    def _add_columns(self, b: int, positions: np.ndarray) -> None:
-        positions = np.asarray(positions, dtype=np.int64)
-        positions = positions[~self.is_active[b][positions]]
-        if positions.size == 0:
-            return
+    def _entries(self, b: int, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows that block ``b``'s columns fill and the columns ``positions``' entries there (columns x rows)."""
         block = self.stage.blocks[b]
-        rows = np.flatnonzero(block.row_map.any(axis=1) if block.declared else block.variables)   # the rows it fills
+        rows = np.flatnonzero(block.row_map.any(axis=1) if block.declared else block.variables)
         vals = block.data_rows(self.ref[positions], self.n_rows, self.d)[:, rows]
         if self.conv_rows[b] >= 0:
             rows = np.append(rows, self.conv_rows[b])
             vals = np.hstack([vals, np.ones((positions.size, 1))])
-        k, per = vals.shape
-        starts = (np.arange(k) * per).astype(np.int32)
-        index = np.tile(rows, k).astype(np.int32)
-        first = self.n_extra + self.pos_arr.size
-        self.h.addCols(k, self.costs[b][positions], np.zeros(k), np.full(k, HINF), k * per,
-                       starts, index, vals.ravel())
+        return rows, vals
+
+    def _add_columns(self, b: int, positions: np.ndarray) -> None:
+        """Reference columns ``positions`` of block ``b`` join the restricted LP (those not in it yet)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        positions = positions[~self.is_active[b][positions]]
+        if positions.size == 0:
+            return
         if self.kernel is not None:
-            self.kernel.add_columns(rows, vals, self.costs[b][positions])
-        self.col_of[b][positions] = first + np.arange(k)
+            self.kernel.add_columns(*self._entries(b, positions), self.costs[b][positions], positions)
+        self._joined(b, positions)
+
+    def _joined(self, b: int, positions: np.ndarray) -> None:
+        """The bookkeeping of reference columns ``positions`` of block ``b`` appended to the model (the kernel's
+        already, HiGHS's when it next solves: :meth:`_highs`)."""
+        k = positions.size
+        self.col_of[b][positions] = self.n_extra + self.pos_arr.size + np.arange(k)
         self.block_arr = np.concatenate([self.block_arr, np.full(k, b, dtype=np.int64)])
         self.pos_arr = np.concatenate([self.pos_arr, positions])
         self.is_active[b][positions] = True
+
+    def _highs(self):
+        """The HiGHS model, first given the reference columns that joined since it last ran: columns join the
+        bookkeeping and the kernel at once, the HiGHS model only when it solves (most LPs never reach it)."""
+        start = self.highs_columns
+        if start < self.pos_arr.size:
+            blocks = self.block_arr[start:]
+            cuts = np.flatnonzero(np.diff(blocks)) + 1
+            for first, stop in zip(np.r_[0, cuts], np.r_[cuts, blocks.size]):
+                b = int(blocks[first])
+                positions = self.pos_arr[start + first: start + stop]
+                rows, vals = self._entries(b, positions)
+                k, per = vals.shape
+                self.h.addCols(k, self.costs[b][positions], np.zeros(k), np.full(k, HINF), k * per,
+                               (np.arange(k) * per).astype(np.int32), np.tile(rows, k).astype(np.int32),
+                               vals.ravel())
+            self.highs_columns = self.pos_arr.size
+            if self.excluded >= 0:
+                self._set_own_bound(self.excluded, 0.0)
+        return self.h
 
     def _apply(self, patch: BatchPatch, i: int) -> None:
         """Make the HiGHS model DMU ``i``'s LP: after DMU ``i - 1`` of the same batch only what differs between the two
@@ -149,10 +184,13 @@ class StageSolver:
             self.h.setOptionValue(key, settings.TIGHT_TOL)
 
     def _set_own_bound(self, own: int, upper: float) -> None:
+        """Bound the column of reference position ``own`` (of every block) above by ``upper``: 0 excludes it."""
+        self.excluded = own if upper == 0.0 else -1
         for b in range(len(self.stage.blocks)):
             col = int(self.col_of[b][own])
             if col >= 0:
-                self.h.changeColBounds(col, 0.0, upper)
+                if col < self.n_extra + self.highs_columns:
+                    self.h.changeColBounds(col, 0.0, upper)
                 if self.kernel is not None:
                     self.kernel.set_column_upper(col, np.inf if upper >= HINF else upper)
 
@@ -273,12 +311,14 @@ class StageSolver:
         return "unbounded" if feasible else "infeasible"
 
     # -- the per-DMU loop ---------------------------------------------------------------------------------
-    def solve(self, patch: BatchPatch, i: int, own: int):
+    def solve(self, patch: BatchPatch, i: int, own: int, kernel_first: bool = True):
         """Solve DMU ``i`` of ``patch``; ``own`` is its position in the reference set (-1 if absent). The compiled
-        kernel solves the restricted LP first where there is one; from the first LP it does not finish, HiGHS
-        (given the DMU's patch then) solves this DMU's LPs."""
+        kernel solves the restricted LP first where there is one (and ``kernel_first``: not after a compiled run
+        that it did not finish, :meth:`run`); from the first LP it does not finish, HiGHS (given the DMU's patch
+        then) solves this DMU's LPs."""
         self.current = (patch, i)
-        kernel = self.kernel if self.kernel is not None and self._kernel_solves(patch, i) else None
+        kernel = (self.kernel if kernel_first and self.kernel is not None and self._kernel_solves(patch, i)
+                  else None)
         if kernel is not None:
             kernel.set_dmu(patch.extra_matrix[i], patch.extra_cost[i], patch.extra_lower[i], patch.extra_upper[i],
                            patch.row_lower[i], patch.row_upper[i])
@@ -310,7 +350,7 @@ class StageSolver:
                         continue
                 kernel = None         # not finished: HiGHS solves this DMU's LP from here on
                 self._apply(patch, i)
-            ms = run_highs(self.h)
+            ms = run_highs(self._highs())
             if ms == MS.kOptimal:
                 solution = self.h.getSolution()
                 row_dual = np.asarray(solution.row_dual, dtype=float)
@@ -369,6 +409,29 @@ class StageSolver:
             self._set_own_bound(own, HINF)
         return status, objective, values, row_dual
 
+    def kernel_runs(self, patch: BatchPatch) -> np.ndarray:
+        """Per DMU of ``patch``, whether the kernel's compiled loop (:meth:`run`) may solve it: the loop serves this
+        stage, and the kernel may solve the DMU's LPs (:meth:`_kernel_solves`, but the model's size, which the loop
+        checks before each DMU)."""
+        k = patch.row_lower.shape[0]
+        if self.run_pricing is None:
+            return np.zeros(k, dtype=bool)
+        return in_range(self.reference_magnitudes, patch) & (patch.primal_tol >= settings.VERIFY_TOL)
+
+    def run(self, patch: BatchPatch, dmus: np.ndarray, own: np.ndarray, cap: int):
+        """Solve the DMUs ``dmus`` of ``patch`` (each at reference position ``own``, -1: absent) in the kernel's
+        compiled loop (:meth:`KernelLP.run`: set the DMU's LP, solve, price, add columns, until none prices in, then
+        the next DMU) until one it does not finish or the model passes ``cap`` reference columns; the
+        :class:`~frontier.engine.kernel.RunAnswers` say which, and the caller solves that DMU with :meth:`solve`."""
+        excluded = own if self.stage.exclude_self else np.full(own.shape, -1, dtype=np.int64)
+        first = self.n_extra + self.pos_arr.size
+        answers = self.kernel.run(dmus, excluded, patch, self.run_pricing, cap)
+        joined = self.kernel.col_pos[first: self.kernel.n]
+        if joined.size:          # columns the loop added (is_active and col_of it has set already)
+            self.block_arr = np.concatenate([self.block_arr, np.zeros(joined.size, dtype=np.int64)])
+            self.pos_arr = np.concatenate([self.pos_arr, joined])
+        return answers
+
     @property
     def candidates(self) -> list[tuple]:
         """Per block, the reference columns an optimality certificate prices (:func:`kkt_violation`): the pricing
@@ -383,6 +446,39 @@ class StageSolver:
         return Columns(values[: self.n_extra], self.pos_arr[nz], self.block_arr[nz], lam[nz], duals)
 
 
+def _record_run(stage: Stage, got, dmus: np.ndarray, objective: np.ndarray, row_duals: np.ndarray, sols: list,
+                negatives: list, fast: list, recent: list) -> None:
+    """The answers of a compiled run (:meth:`StageSolver.run`, ``got``) for its DMUs ``dmus``, entered as
+    :func:`solve_with_highs` enters the per-LP path's: to be certified (``fast``) with what pricing found
+    (``negatives``), their supports in ``recent``."""
+    done = got.done
+    if not done:
+        return
+    rows = dmus[:done]
+    objective[rows], row_duals[rows] = got.objective[:done], got.duals[:done]
+    nz, neg = got.nz_ptr, got.neg_ptr
+    keep_duals = stage.keep_duals
+    for t, i in enumerate(rows.tolist()):
+        pos = got.nz_pos[nz[t]: nz[t + 1]]
+        sols[i] = Columns(got.own[t], pos, np.zeros(pos.size, dtype=np.int64), got.nz_lam[nz[t]: nz[t + 1]],
+                          got.duals[t] if keep_duals else None)
+        negatives[i] = [(got.neg_idx[neg[t]: neg[t + 1]], got.neg_val[neg[t]: neg[t + 1]])]
+        recent.append(pos)
+    fast.extend(rows.tolist())
+
+
+def _rebuilt(solver: StageSolver, stage: Stage, ref_data: np.ndarray, plan: StagePlan, method: str, recent: list,
+             cap: int) -> tuple[StageSolver, int]:
+    """``solver``, or a new one seeded with the columns the last ``RECENT`` solutions used once its model has grown
+    past ``cap`` reference columns (and the new cap: never rebuild over and over)."""
+    if method == "full" or solver.pos_arr.size <= cap:
+        return solver, cap
+    used = np.unique(np.concatenate(recent[-settings.RECENT:] or [np.zeros(0, dtype=np.int64)]))
+    seeds = [np.union1d(s, used) for s in plan.seeds]
+    solver = StageSolver(stage, ref_data, StagePlan(plan.pricing, seeds, plan.kernel), method, solver.pricing_matrix)
+    return solver, max(settings.ACTIVE_CAP, 2 * solver.pos_arr.size)
+
+
 def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method: str, own: np.ndarray,
                      answers: StageAnswers, pending: list[int]) -> None:
     """The HiGHS pass of :func:`solve_stage_batch` over the DMUs ``pending``: one warm-started restricted model (rebuilt
@@ -395,8 +491,27 @@ def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method
     cap = settings.ACTIVE_CAP
     negatives: list = [None] * len(status)
     fast = []       # optimal on the fast path, to certify (an unbounded LP or a failure stays for the robust path)
-    for i in pending:
-        st, obj, values, row_dual = solver.solve(patch, i, int(own[i]))
+    pending = np.asarray(pending, dtype=np.int64)
+    # the DMUs the kernel's compiled loop may take, and from each place in ``pending`` the next one it may not
+    in_loop = solver.kernel_runs(patch)[pending]
+    stops = np.append(np.flatnonzero(~in_loop), pending.size)
+    t = 0
+    while t < pending.size:
+        kernel_first = True
+        if in_loop[t]:
+            dmus = pending[t: stops[np.searchsorted(stops, t)]]
+            got = solver.run(patch, dmus, own[dmus], cap)
+            _record_run(stage, got, dmus, objective, row_duals, sols, negatives, fast, recent)
+            t += got.done
+            if got.why in (RUN_END, RUN_CAP):
+                solver, cap = _rebuilt(solver, stage, ref_data, plan, method, recent, cap)
+                continue
+            # the DMU it did not finish: with the per-LP path, from the kernel's phase-1 end if its restricted LP
+            # is infeasible (its Farkas pricing), from HiGHS if the kernel failed on it
+            kernel_first = got.why in (INFEASIBLE, RUN_HANDOFF)
+        i = int(pending[t])
+        t += 1
+        st, obj, values, row_dual = solver.solve(patch, i, int(own[i]), kernel_first)
         if st == "optimal":
             sols[i] = solver.columns(values).clipped(patch, i)
             objective[i], row_duals[i], negatives[i] = obj, row_dual, solver.negative
@@ -404,12 +519,7 @@ def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method
             recent.append(sols[i].pos)
         elif st == "infeasible" and infeasible_certified(stage, ref_data, patch, i, int(own[i]), row_dual):
             status[i] = st          # else the robust path proves it or reports numerical_error
-        if method != "full" and solver.pos_arr.size > cap:
-            used = np.unique(np.concatenate(recent[-settings.RECENT:] or [np.zeros(0, dtype=np.int64)]))
-            seeds = [np.union1d(s, used) for s in plan.seeds]
-            solver = StageSolver(stage, ref_data, StagePlan(plan.pricing, seeds, plan.kernel), method,
-                                 solver.pricing_matrix)
-            cap = max(settings.ACTIVE_CAP, 2 * solver.pos_arr.size)     # never rebuild over and over
+        solver, cap = _rebuilt(solver, stage, ref_data, plan, method, recent, cap)
     fast = np.asarray(fast, dtype=np.int64)
     ok = certified(stage, ref_data, patch, fast, own[fast], objective[fast],
                    Stacked.of([sols[i] for i in fast], stage.n_extra_cols), row_duals[fast], solver.candidates,
