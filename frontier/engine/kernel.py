@@ -355,28 +355,147 @@ def _simplex(A, n, cost, lower, upper, head, state, x, Binv, y, max_iter, refact
 RUN_END, RUN_ROOM, RUN_CAP, RUN_HANDOFF = 10, 11, 12, 13
 
 
+def _candidate_products(prices, var_rows, conv, y, cost_weight, weights, out):
+    """``out[j] = cost_weight * c_j - a_j' y`` for every candidate j (``prices``: their data, convexity coefficient and
+    cost side by side, column-major), one pass over the candidates' data column by column."""
+    W = prices.shape[1] - 2
+    for w in range(W):
+        weights[w] = 0.0
+    for r in var_rows:
+        weights[r] = -y[r]
+    weights[W] = -y[conv] if conv >= 0 else 0.0
+    weights[W + 1] = cost_weight
+    for j in range(prices.shape[0]):
+        out[j] = 0.0
+    for w in range(W + 2):
+        f = weights[w]
+        if f != 0.0:
+            for j in range(prices.shape[0]):
+                out[j] += prices[j, w] * f
+
+
+def _most_negative(values, chosen, count, max_add):
+    """Keep in ``chosen[:count]`` the ``max_add`` candidates of the smallest ``values`` (in candidate order); their
+    number."""
+    if count <= max_add:
+        return count
+    order = np.argsort(values[chosen[:count]], kind="mergesort")[:max_add]
+    picked = np.sort(chosen[:count][order])
+    chosen[:max_add] = picked
+    return max_add
+
+
+def _append_columns(A, n, cost, lower, upper, state, x, col_pos, prices, positions, is_active, col_of, var_rows,
+                    conv, chosen, count):
+    """The candidates ``chosen[:count]`` join the LP as columns ``n, n + 1, ...`` (nonbasic at 0); the new ``n``."""
+    R = A.shape[0]
+    W = prices.shape[1] - 2
+    for c in range(count):
+        j = chosen[c]
+        p = positions[j]
+        for r in range(R):
+            A[r, n] = 0.0
+        for r in var_rows:
+            A[r, n] = prices[j, r]
+        if conv >= 0:
+            A[conv, n] = prices[j, W]
+        cost[n] = prices[j, W + 1]
+        lower[R + n], upper[R + n] = 0.0, np.inf
+        state[R + n], x[R + n] = _AT_LOWER, 0.0
+        is_active[p] = True
+        col_of[p] = n
+        col_pos[n] = p
+        n += 1
+    return n
+
+
+def _farkas_candidates(A, n, E, lower, upper, y, prices, positions, is_active, var_rows, conv, own, farkas_tol,
+                       weights, products, chosen):
+    """The candidates that can break the infeasibility certificate ``y`` of the restricted LP (the kernel's phase-1
+    duals), as :meth:`~frontier.engine.restricted.StageSolver._farkas` finds them: in ``chosen``, their number; -1
+    where ``y`` proves nothing (the caller then leaves the LP to HiGHS), 0 where no candidate can break it."""
+    R = A.shape[0]
+    y_max, q_max = 0.0, 0.0
+    for r in range(R):
+        y_max = max(y_max, abs(y[r]))
+    q = np.empty(n)
+    for j in range(n):
+        s = 0.0
+        for r in range(R):
+            s += A[r, j] * y[r]
+        q[j] = s
+        q_max = max(q_max, abs(s))
+    ax_max, ax_min, r_min, r_max = 0.0, 0.0, 0.0, 0.0
+    for j in range(n):
+        qj = q[j]
+        if abs(qj) <= 1e-9 * max(1.0, q_max):       # the ray is numerical
+            continue
+        lo = lower[R + j]       # (a reference column's bounds: 0 and inf, or 0 and 0 for the excluded DMU's)
+        up = upper[R + j]
+        if qj > 0:
+            ax_max += qj * up
+            ax_min += qj * lo
+        else:
+            ax_max += qj * lo
+            ax_min += qj * up
+    for r in range(R):
+        yr = y[r]
+        if abs(yr) <= 1e-12 * max(1.0, y_max):
+            continue
+        if yr > 0:
+            r_min += yr * lower[r]
+            r_max += yr * upper[r]
+        else:
+            r_min += yr * upper[r]
+            r_max += yr * lower[r]
+    if ax_max < r_min:
+        sign = 1.0      # (Ax)'y can never reach the rows: columns with a'y > 0 can help
+    elif ax_min > r_max:
+        sign = -1.0
+    else:
+        return -1       # (also where a sum is NaN, inf - inf)
+    ray = y.copy()
+    for r in range(R):
+        if abs(ray[r]) <= 1e-12 * max(1.0, y_max):
+            ray[r] = 0.0
+    _candidate_products(prices, var_rows, conv, ray, 0.0, weights, products)
+    largest = 0.0
+    for j in range(products.shape[0]):
+        products[j] = sign * products[j]        # -sign a_j'y: StageSolver._farkas's -qb
+        largest = max(largest, abs(products[j]))
+    threshold = farkas_tol * max(1.0, largest)
+    count = 0
+    for j in range(products.shape[0]):
+        if products[j] < -threshold and not is_active[positions[j]] and positions[j] != own:
+            chosen[count] = j
+            count += 1
+    return count
+
+
 def _run_dmus(A, n, cost, lower, upper, head, state, x, Binv, y, col_pos, outcomes,
               dmus, own, extra_matrix, extra_cost, extra_lower, extra_upper, row_lower, row_upper,
-              prices, pricing, is_active, col_of, var_rows, conv, pricing_tol, max_add, cap, max_columns,
-              out_own, out_dual, out_obj, nz_ptr, nz_pos, nz_lam, neg_ptr, neg_idx, neg_val,
+              prices, positions, is_active, col_of, var_rows, conv, pricing_tol, farkas_tol, max_add, cap,
+              max_columns, out_own, out_dual, out_obj, nz_ptr, nz_pos, nz_lam, neg_ptr, neg_idx, neg_val,
               iterations_min, iterations_per_size, refactor, bland_after, primal_tol, dual_tol, pivot_tol,
               residual_tol):
     """Solve the LPs of the DMUs ``dmus`` (rows of the batch's patch arrays) one after another on one restricted
     LP of a single default-layout block, each with exact column generation: set the DMU's part of the LP, solve
     (warm, from the previous basis), price every candidate with the duals (``prices``: the candidates' data, their
-    convexity coefficient and cost side by side, as :class:`~frontier.engine.restricted.StageSolver` keeps them),
-    add the ``max_add`` most negative eligible ones (not active, not the excluded DMU ``own[t]``) and solve again,
-    until none prices in; then record the answer: the own columns' values clipped to their bounds, the row duals,
-    the objective, the nonzero intensities (their reference positions), and the last pricing's negative reduced
-    costs (indices into the candidates, as ``StageSolver._price``). Returns (DMUs done, columns ``n``, why it
-    stopped: ``RUN_*`` or the kernel's status of the LP of ``dmus[done]``, which it leaves to the caller with the
-    basis it ended at: a phase-1 end (INFEASIBLE) to price its Farkas certificate, any other one reset)."""
+    convexity coefficient and cost side by side, as :class:`~frontier.engine.restricted.StageSolver` keeps them;
+    ``positions``: their reference positions), add the ``max_add`` most negative eligible ones (not active, not the
+    excluded DMU ``own[t]``) and solve again, until none prices in; an infeasible restricted LP is priced with its
+    phase-1 duals (Farkas pricing, :func:`_farkas_candidates`). Then it records the answer: the own columns' values
+    clipped to their bounds, the row duals, the objective, the nonzero intensities (their reference positions), and
+    the last pricing's negative reduced costs (indices into the candidates, as ``StageSolver._price``).
+
+    Returns (DMUs done, columns ``n``, why it stopped: ``RUN_*``, or the kernel's status of the LP of
+    ``dmus[done]``, which it leaves to the caller: INFEASIBLE where its Farkas pricing adds no column (HiGHS proves
+    it or finds the columns), any other with the basis reset)."""
     R = head.shape[0]
     E = extra_cost.shape[1]
     capacity = A.shape[1]
     n_cand = prices.shape[0]
-    W = prices.shape[1] - 2
-    weights = np.zeros(W + 2)
+    weights = np.zeros(prices.shape[1])
     reduced = np.empty(n_cand)
     chosen = np.empty(n_cand, dtype=np.int64)
     for t in range(dmus.shape[0]):
@@ -402,82 +521,46 @@ def _run_dmus(A, n, cost, lower, upper, head, state, x, Binv, y, col_pos, outcom
                                  iterations_min + iterations_per_size * (R + n), refactor, bland_after,
                                  primal_tol, dual_tol, pivot_tol, residual_tol)
             outcomes[status] += 1
-            if status != OPTIMAL:
+            if status == OPTIMAL:
+                _candidate_products(prices, var_rows, conv, y, 1.0, weights, reduced)
+                start = neg_ptr[t]
+                stored, count = 0, 0
+                for j in range(n_cand):
+                    rc = reduced[j]
+                    if rc < 0.0:
+                        p = positions[j]
+                        if p == own[t]:
+                            continue
+                        neg_idx[start + stored], neg_val[start + stored] = j, rc
+                        stored += 1
+                        if rc < -pricing_tol and not is_active[p]:
+                            chosen[count] = j
+                            count += 1
+                neg_ptr[t + 1] = start + stored
+                if count == 0:
+                    break
+                count = _most_negative(reduced, chosen, count, max_add)
+            elif status == INFEASIBLE:
+                count = _farkas_candidates(A, n, E, lower, upper, y, prices, positions, is_active, var_rows, conv,
+                                           own[t], farkas_tol, weights, reduced, chosen)
+                if count > 0:
+                    count = _most_negative(reduced, chosen, count, max_add)
+            else:
+                count = 0
+                for k in range(R + n):          # the basis is forgotten (KernelLP.solve)
+                    state[k] = _AT_LOWER
+                for k in range(R):
+                    head[k] = k
+                    state[k] = _BASIC
+            if count <= 0 or n + count > capacity:
                 if excluded >= 0:
                     upper[R + excluded] = np.inf
-                if status != INFEASIBLE:        # the basis is forgotten (KernelLP.solve)
-                    for k in range(R + n):
-                        state[k] = _AT_LOWER
-                    for k in range(R):
-                        head[k] = k
-                        state[k] = _BASIC
-                return t, n, status
-            # the candidates' reduced costs c_j - a_j'y, one pass over their data column by column
-            for w in range(W):
-                weights[w] = 0.0
-            for r in var_rows:
-                weights[r] = -y[r]
-            weights[W] = -y[conv] if conv >= 0 else 0.0
-            weights[W + 1] = 1.0
-            for j in range(n_cand):
-                reduced[j] = 0.0
-            for w in range(W + 2):
-                f = weights[w]
-                if f != 0.0:
-                    for j in range(n_cand):
-                        reduced[j] += prices[j, w] * f
-            start = neg_ptr[t]
-            stored, n_chosen = 0, 0
-            for j in range(n_cand):
-                rc = reduced[j]
-                if rc < 0.0:
-                    p = pricing[j]
-                    if p == own[t]:
-                        continue
-                    neg_idx[start + stored], neg_val[start + stored] = j, rc
-                    stored += 1
-                    if rc < -pricing_tol and not is_active[p]:
-                        chosen[n_chosen] = j
-                        n_chosen += 1
-            neg_ptr[t + 1] = start + stored
-            if n_chosen == 0:
-                break
-            if n_chosen > max_add:      # the max_add most negative
-                order = np.argsort(reduced[chosen[:n_chosen]], kind="mergesort")[:max_add]
-                picked = np.sort(chosen[:n_chosen][order])
-                n_chosen = max_add
-                chosen[:n_chosen] = picked
-            if n + n_chosen > capacity:
-                if excluded >= 0:
-                    upper[R + excluded] = np.inf
-                return t, n, RUN_ROOM
-            for c in range(n_chosen):
-                j = chosen[c]
-                p = pricing[j]
-                for r in range(R):
-                    A[r, n] = 0.0
-                for r in var_rows:
-                    A[r, n] = prices[j, r]
-                if conv >= 0:
-                    A[conv, n] = prices[j, W]
-                cost[n] = prices[j, W + 1]
-                lower[R + n], upper[R + n] = 0.0, np.inf
-                state[R + n], x[R + n] = _AT_LOWER, 0.0
-                is_active[p] = True
-                col_of[p] = n
-                col_pos[n] = p
-                n += 1
+                return t, n, (status if count <= 0 else RUN_ROOM)
+            n = _append_columns(A, n, cost, lower, upper, state, x, col_pos, prices, positions, is_active, col_of,
+                                var_rows, conv, chosen, count)
         # the answer
         if excluded >= 0:
             upper[R + excluded] = np.inf
-        objective = 0.0
-        for j in range(n):
-            objective += cost[j] * x[R + j]
-        out_obj[t] = objective
-        for e in range(E):
-            out_own[t, e] = min(max(x[R + e], extra_lower[i, e]), extra_upper[i, e])
-        for r in range(R):
-            out_dual[t, r] = y[r]
         largest = 0.0
         for j in range(E, n):
             largest = max(largest, x[R + j])
@@ -489,6 +572,14 @@ def _run_dmus(A, n, cost, lower, upper, head, state, x, Binv, y, col_pos, outcom
                 used += 1
         if at + used > nz_pos.shape[0]:     # (at most R basic intensities: not expected)
             return t, n, RUN_ROOM
+        objective = 0.0
+        for j in range(n):
+            objective += cost[j] * x[R + j]
+        out_obj[t] = objective
+        for e in range(E):
+            out_own[t, e] = min(max(x[R + e], extra_lower[i, e]), extra_upper[i, e])
+        for r in range(R):
+            out_dual[t, r] = y[r]
         for j in range(E, n):
             if x[R + j] > threshold:
                 nz_pos[at], nz_lam[at] = col_pos[j], x[R + j]
@@ -507,6 +598,7 @@ def compiled_simplex():
     cache, or compiled once per machine; callers check :func:`use_kernel` first). ``nogil``: the engine's in-process
     threads solve in parallel."""
     global _compiled, _compiled_run, _factor, _basic_values, _place_nonbasic, _rows_met, _simplex
+    global _candidate_products, _most_negative, _append_columns, _farkas_candidates
     if _compiled is None:
         with _compile_lock:
             if _compiled is None:
@@ -516,6 +608,8 @@ def compiled_simplex():
                 _factor, _basic_values, _place_nonbasic = jit(_factor), jit(_basic_values), jit(_place_nonbasic)
                 _rows_met = jit(_rows_met)
                 _simplex = jit(_simplex)
+                _candidate_products, _most_negative = jit(_candidate_products), jit(_most_negative)
+                _append_columns, _farkas_candidates = jit(_append_columns), jit(_farkas_candidates)
                 _compiled_run = jit(_run_dmus)
                 _compiled = _simplex
     return _compiled
@@ -667,7 +761,7 @@ class KernelLP:
                 self.col_pos, self.outcomes, dmus[done:], own[done:], patch.extra_matrix, patch.extra_cost,
                 patch.extra_lower, patch.extra_upper, patch.row_lower, patch.row_upper, pricing.prices,
                 pricing.positions, pricing.is_active, pricing.col_of, pricing.var_rows, pricing.conv,
-                settings.PRICING_TOL, settings.MAX_ADD_PER_ROUND, cap, settings.KERNEL_MAX_COLUMNS, *rest,
+                settings.PRICING_TOL, settings.FARKAS_TOL, settings.MAX_ADD_PER_ROUND, cap, settings.KERNEL_MAX_COLUMNS, *rest,
                 settings.KERNEL_ITERATIONS_MIN, settings.KERNEL_ITERATIONS_PER_SIZE, settings.KERNEL_REFACTOR,
                 settings.KERNEL_BLAND_AFTER, settings.KERNEL_PRIMAL_TOL, settings.KERNEL_DUAL_TOL,
                 settings.KERNEL_PIVOT_TOL, settings.KERNEL_RESIDUAL_TOL)

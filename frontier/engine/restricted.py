@@ -506,9 +506,10 @@ def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method
             if got.why in (RUN_END, RUN_CAP):
                 solver, cap = _rebuilt(solver, stage, ref_data, plan, method, recent, cap)
                 continue
-            # the DMU it did not finish: with the per-LP path, from the kernel's phase-1 end if its restricted LP
-            # is infeasible (its Farkas pricing), from HiGHS if the kernel failed on it
-            kernel_first = got.why in (INFEASIBLE, RUN_HANDOFF)
+            # the DMU it did not finish goes to the per-LP path: HiGHS's where the kernel failed on it or its
+            # infeasible restricted LP's Farkas pricing added no column (as solve() does), solve()'s own choice where
+            # the model outgrew the kernel
+            kernel_first = got.why == RUN_HANDOFF
         i = int(pending[t])
         t += 1
         st, obj, values, row_dual = solver.solve(patch, i, int(own[i]), kernel_first)
