@@ -617,12 +617,26 @@ def compiled_simplex():
 
 def load() -> None:
     """Make the kernel ready in this process (numba imported, the kernel compiled or loaded from numba's cache and
-    run once), so that the first unit of work a call times (the pool's rule, :func:`~frontier.engine.pool.map_units`)
-    measures its LPs, not this one-off cost."""
-    lp = KernelLP(1, 0)
-    lp.add_columns(np.array([0]), np.ones((1, 1)), np.ones(1))
-    lp.set_dmu(np.zeros((1, 0)), [], [], [], np.ones(1), np.ones(1))
-    lp._run()
+    run once: its per-LP solve and its compiled run, with the array layouts of real work, two rows at least, since a
+    one-row matrix would be typed C-contiguous and load another signature), so that the first unit of work a call
+    times (the pool's rule, :func:`~frontier.engine.pool.map_units`) measures its LPs, not this one-off cost."""
+    from .certify import BatchPatch     # (certify does not import this module)
+    from ..models.base import Patch
+
+    lp = KernelLP(2, 1)
+    prices = np.asfortranarray([[1.0, 1.0, 0.0], [2.0, 1.0, 0.0]])      # two candidates: data, convexity, cost
+    positions = np.arange(2, dtype=np.int64)
+    active, col_of = np.zeros(2, dtype=bool), np.full(2, -1, dtype=np.int64)
+    lp.add_columns(np.array([0, 1]), np.array([[1.0, 1.0]]), np.zeros(1), positions[:1])
+    active[0], col_of[0] = True, 1
+    patch = BatchPatch(Patch(row_lower=np.array([[-np.inf, 1.0]]), row_upper=np.array([[0.0, 1.0]]),
+                             extra_matrix=np.array([[[-1.0], [0.0]]]), extra_cost=np.ones((1, 1)),
+                             extra_lower=np.full((1, 1), -np.inf), extra_upper=np.full((1, 1), np.inf)))
+    lp.set_dmu(patch.extra_matrix[0], patch.extra_cost[0], patch.extra_lower[0], patch.extra_upper[0],
+               patch.row_lower[0], patch.row_upper[0])
+    lp.solve()
+    lp.run(np.zeros(1, dtype=np.int64), np.full(1, -1, dtype=np.int64), patch,
+           RunPricing(prices, positions, active, col_of, np.array([0], dtype=np.int64), 1), 300)
 
 
 def kernel_pays(n_rows: int, n_dmus: int) -> bool:
