@@ -46,6 +46,8 @@ class KernelOutcomes:
 def kernel_calls(monkeypatch):
     """The kernel's solves by outcome over the calls of a test (:class:`KernelOutcomes`)."""
     counts = KernelOutcomes()
+    K.load()            # (loaded now, so a call's own loading, which runs the kernel once, is not counted)
+    monkeypatch.setattr(K, "load", lambda: None)
     original = K.KernelLP.__init__
 
     def spy(self, *args, **kwargs):
