@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models.base import Stage
-from . import settings
+from . import dense_kernel, settings
 from .certify import Columns, Stacked, certified, column_matrix
 
 @dataclass(frozen=True)
@@ -474,9 +474,13 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
         for (_, _, own, _), (pos, _, _, _), size in zip(parts, columns, sizes):
             banned[first: first + size, : pos.size] = (pos[None, :] == own[:, None]) & (own[:, None] >= 0)
             first += size
-    out = solve_batch(A, cost, stack("extra_matrix"), stack("extra_cost"), stack("extra_lower"),
-                      stack("extra_upper"), stack("row_lower"), stack("row_upper"),
-                                    group=np.repeat(np.arange(len(parts)), sizes), banned=banned, active=active)
+    lps = (A, cost, stack("extra_matrix"), stack("extra_cost"), stack("extra_lower"), stack("extra_upper"),
+           stack("row_lower"), stack("row_upper"))
+    group = np.repeat(np.arange(len(parts)), sizes)
+    if all(plan.kernel for _, plan, _, _ in parts) and dense_kernel.available(stage.n_rows):
+        out = DenseSolution(*dense_kernel.solve_packed(*lps, group=group, banned=banned))
+    else:
+        out = solve_batch(*lps, group=group, banned=banned, active=active)
     first = 0
     for (ref_data, plan, own, answers), (pos, blk, _, _), size in zip(parts, columns, sizes):
         rows = slice(first, first + size)

@@ -106,6 +106,12 @@ PRICE_SHARE = 8        # ... and a pass waits until 1 / PRICE_SHARE of the runni
 DENSE_MIN_BATCH = 64     # fewer LPs (a max-slack stage's few unsettled DMUs) are HiGHS's: an iteration costs too much
 DENSE_ALL_COLUMNS = 400  # the dense simplex prices every candidate column up to this many, else generates columns
 PACK_DMUS = 1200        # "dense" jobs of one model are packed into one batch of the dense simplex up to this many DMUs
+# The compiled loop over a dense batch's LPs (dense_kernel.py), used where the call's plans carry the kernel flag
+# (kernel.kernel_pays): each LP's iteration limit is this many pivots plus this many per row and column, beyond it the
+# LP is HiGHS's; an optimum counts only if its clipped solution meets every row to this fraction of the row's terms
+DENSE_KERNEL_ITERATIONS_MIN = 100
+DENSE_KERNEL_ITERATIONS_PER_SIZE = 2
+DENSE_RESIDUAL_TOL = 1e-10
 
 # ----------------------------------------------------------------------------------------------------
 # chunks, order, method choice and packing (schedule.py)
