@@ -148,8 +148,8 @@ def _rows_met(M, R, n, lower, upper, x, residual_tol) -> bool:
 
 def _simplex(M, norms, R, n, cost, lower, upper, head, state, x, Binv, y, work, rhs, cB, alpha, d, max_iter,
              refactor, bland_after, primal_tol, dual_tol, pivot_tol, residual_tol):
-    """Solve one LP (the module docstring) over the ``n`` structural columns of ``M`` (their squared norms
-    ``norms``) from the basis ``head`` / ``state`` (updated in place, with the values ``x`` and the row duals ``y``;
+    """Solve one LP (the module docstring) over the ``n`` structural columns of ``M`` (``norms``: the squared norm
+    of every variable's column) from the basis ``head`` / ``state`` (updated in place, with the values ``x`` and the row duals ``y``;
     ``work`` .. ``d`` are scratch).
     Returns (status, iterations)."""
     N = R + n
@@ -188,41 +188,45 @@ def _simplex(M, norms, R, n, cost, lower, upper, head, state, x, Binv, y, work, 
             for k in range(R):
                 s += Binv[k, i] * cB[k]
             y[i] = s
-        # pricing: every reduced cost at once (a tight loop over contiguous rows of M), then the entering variable
-        # and its direction: Dantzig's rule scaled by the column norms, Bland's (the first eligible one) after a run
-        # of degenerate pivots
+        # pricing: every reduced cost at once (the logicals' are the duals; the structural columns' a tight loop over
+        # contiguous rows of M), then the entering variable and its direction: Dantzig's rule scaled by the column
+        # norms, Bland's (the first eligible one) after a run of degenerate pivots. A reduced cost enters only beyond
+        # DUAL_TOL x (1 + |c_j| + sum |a_ij y_i|), computed only for a column that would be chosen
+        for i in range(R):
+            d[i] = y[i]
         for j in range(n):
-            d[j] = 0.0 if infeasible else cost[j]
+            d[R + j] = 0.0 if infeasible else cost[j]
         for i in range(R):
             yi = y[i]
             if yi != 0.0:
                 for j in range(n):
-                    d[j] -= M[i, j] * yi
+                    d[R + j] -= M[i, j] * yi
         q, direction, best = -1, 0.0, 0.0
         bland = degenerate >= bland_after
         for j in range(N):
-            st = state[j]
-            dv = y[j] if j < R else d[j - R]
-            if (st == _AT_LOWER and dv >= 0.0) or (st == _AT_UPPER and dv <= 0.0) or dv == 0.0 or st == _BASIC \
-                    or lower[j] == upper[j]:
-                continue        # most columns price out with the right sign: their scale is not needed
+            dv, st = d[j], state[j]
+            if dv < 0.0:
+                if st != _AT_LOWER and st != _FREE:
+                    continue
+            elif dv > 0.0:
+                if st != _AT_UPPER and st != _FREE:
+                    continue
+            else:
+                continue
+            score = dv * dv / (1.0 + norms[j])
+            if (score <= best and not bland) or lower[j] == upper[j]:
+                continue
             if j < R:
                 scale = 1.0 + abs(y[j])
-                norm = 1.0
             else:
                 scale = 1.0 + (0.0 if infeasible else abs(cost[j - R]))
                 for i in range(R):
                     scale += abs(M[i, j - R] * y[i])
-                norm = norms[j - R]
             if abs(dv) <= dual_tol * scale:
                 continue
-            dj = 1.0 if dv < 0 else -1.0
+            q, direction, best = j, (1.0 if dv < 0 else -1.0), score
             if bland:
-                q, direction = j, dj
                 break
-            score = dv * dv / (1.0 + norm)
-            if score > best:
-                q, direction, best = j, dj, score
         if q < 0:
             if since_factor > 0:        # confirm on a fresh factorisation
                 since_factor = refactor
@@ -347,8 +351,8 @@ def _solve_all(A, cost, own_matrix, own_cost, own_lower, own_upper, row_lower, r
     x = np.zeros(R + n)
     Binv = np.empty((R, R))
     y = np.zeros(R)
-    norms = np.zeros(n)                 # their squared norms (pricing's scale)
-    work, rhs, cB, alpha, d = np.empty((R, R)), np.empty(R), np.empty(R), np.empty(R), np.empty(n)
+    norms = np.ones(R + n)              # the variables' squared column norms (pricing's scale; logicals 1)
+    work, rhs, cB, alpha, d = np.empty((R, R)), np.empty(R), np.empty(R), np.empty(R), np.empty(R + n)
     max_iter = iterations_min + iterations_per_size * (R + n)
     has_bans = banned.shape[0] > 0
     current, warm, total = -1, False, 0
@@ -363,7 +367,7 @@ def _solve_all(A, cost, own_matrix, own_cost, own_lower, own_upper, row_lower, r
                 norm = 0.0
                 for r in range(R):
                     norm += A[g, r, j] * A[g, r, j]
-                norms[E + j] = norm
+                norms[R + E + j] = norm
             current, warm = g, False
         if not warm:
             _logical_basis(R, n, head, state)
@@ -378,7 +382,7 @@ def _solve_all(A, cost, own_matrix, own_cost, own_lower, own_upper, row_lower, r
             norm = 0.0
             for r in range(R):
                 norm += M[r, e] * M[r, e]
-            norms[e] = norm
+            norms[R + e] = norm
             lower[R + e], upper[R + e] = own_lower[i, e], own_upper[i, e]
         for j in range(N):
             upper[R + E + j] = 0.0 if has_bans and banned[i, j] else np.inf
