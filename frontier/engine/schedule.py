@@ -101,7 +101,9 @@ class Job:
 def job_method(method: str, n_reference: int, n_rows: int = 0, n_packable: int = 1, kernel: bool = False) -> str:
     """The method of a job of ``n_reference`` reference columns whose largest stage LP has ``n_rows`` rows, in a call
     with ``n_packable`` one-chunk jobs of its model (itself included). ``"auto"``: ``"dense"`` up to ``DENSE_ROWS``
-    rows and ``DENSE_MAX`` columns when ``PACK_MIN_JOBS`` jobs can be packed; otherwise ``"restricted"`` where the
+    rows and ``DENSE_MAX`` columns when ``PACK_MIN_JOBS`` jobs can be packed or, where the compiled kernel solves
+    (``kernel``: the dense batch then goes through its compiled loop, :mod:`~frontier.engine.dense_kernel`), up to
+    ``DENSE_KERNEL_MAX`` columns; otherwise ``"restricted"`` where the
     compiled kernel solves its LPs (``kernel``, :func:`~frontier.engine.kernel.kernel_pays`: 1.5-6x faster than
     HiGHS and the dense simplex on one reference set, slower than the packed dense simplex on a bootstrap's
     replicates), else ``"dense"`` up to ``DENSE_ROWS`` rows and ``DENSE_MAX`` columns above ``FULL_MAX`` columns,
@@ -109,7 +111,7 @@ def job_method(method: str, n_reference: int, n_rows: int = 0, n_packable: int =
     if method != "auto":
         return method
     dense_fits = n_rows <= settings.DENSE_ROWS and n_reference <= settings.DENSE_MAX
-    if dense_fits and n_packable >= settings.PACK_MIN_JOBS:
+    if dense_fits and (n_packable >= settings.PACK_MIN_JOBS or (kernel and n_reference <= settings.DENSE_KERNEL_MAX)):
         return "dense"
     if kernel:
         return "restricted"
