@@ -38,6 +38,7 @@ import numpy as np
 from ..models.base import Stage
 from . import dense_kernel, settings
 from .certify import Columns, Stacked, certified, column_matrix
+from .kernel import in_range, magnitudes
 
 @dataclass(frozen=True)
 class DenseSolution:
@@ -479,6 +480,11 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
     group = np.repeat(np.arange(len(parts)), sizes)
     if all(plan.kernel for _, plan, _, _ in parts) and dense_kernel.available(stage.n_rows):
         out = DenseSolution(*dense_kernel.solve_packed(*lps, group=group, banned=banned))
+        # as on the restricted path's kernel: LPs whose data span more than KERNEL_MAX_RANGE, and those held to an
+        # exact answer's rounding (a max-slack stage after the robust path), are HiGHS's
+        trusted = np.concatenate([in_range(magnitudes(A_g, (0, 1)), p) & (p.primal_tol >= settings.VERIFY_TOL)
+                                  for (_, _, A_g, _), p in zip(columns, patches)])
+        out.solved[~trusted] = False
     else:
         out = solve_batch(*lps, group=group, banned=banned, active=active)
     first = 0
