@@ -1,9 +1,9 @@
 """Peak memory of the Malmquist bootstrap against B (docs/performance.md, "The Malmquist bootstrap's memory").
 
 Each B runs in a fresh process: the radial Malmquist index (VRS, FGNZ decomposition, input orientation) of the
-synthetic city panel with ``bootstrap=B``; it prints the time, the peak resident memory of the process
-(``ru_maxrss``; ``n_jobs=1``, so no worker holds any of it) and a digest of the intervals and replicates, so runs of
-two versions of the code can be compared number for number (``--save DIR`` keeps the arrays).
+synthetic city panel with ``bootstrap=B``; it prints the time (wall and the process's CPU), the peak resident memory
+of the process (``ru_maxrss``; ``n_jobs=1``, so no worker holds any of it) and a digest of the intervals and
+replicates, so runs of two versions of the code can be compared number for number (``--save DIR`` keeps the arrays).
 
     python benchmarks/bench_malmquist_memory.py --cities 270 --years 12 --B 25 50 100
 """
@@ -48,13 +48,14 @@ def main(argv=None):
     args = ap.parse_args(argv)
     print(f"radial VRS Malmquist bootstrap, city panel {args.cities} x {args.years}, n_jobs=1; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"{'B':>6} {'LPs':>10} {'seconds':>9} {'CPU s':>7} {'peak MB':>9} {'before MB':>10}  digest of the replicates")
+    print(f"{'B':>6} {'LPs':>10} {'seconds':>9} {'CPU s':>7} {'peak MB':>9} {'before MB':>10}  "
+          "digest of the replicates")
     for B in args.B:
         done = subprocess.run([sys.executable, "-c", CHILD, str(args.cities), str(args.years), str(B), args.save],
                               capture_output=True, text=True, check=True, env=os.environ.copy())
         r = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"{B:>6} {r['n_lps']:>10} {r['seconds']:>9.1f} {r['cpu']:>7.1f} {r['peak_mb']:>9.0f} {r['before_mb']:>10.0f}  "
-              f"{r['digest']!r}", flush=True)
+        print(f"{B:>6} {r['n_lps']:>10} {r['seconds']:>9.1f} {r['cpu']:>7.1f} {r['peak_mb']:>9.0f} "
+              f"{r['before_mb']:>10.0f}  {r['digest']!r}", flush=True)
 
 
 if __name__ == "__main__":

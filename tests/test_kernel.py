@@ -190,11 +190,13 @@ def test_kernel_equals_full_highs(large, name, kernel_calls):
 
 def test_auto_uses_the_kernel_from_the_calls_size(monkeypatch):
     """``method="auto"``: the restricted path with the kernel from KERNEL_MIN_DMUS DMUs in the call (numba's
-    loading in a process costs more than smaller calls save), except for small reference sets packed into the dense
-    simplex; below, the methods measured before it."""
+    loading in a process costs more than smaller calls save), except for small reference sets, which the dense batch's
+    compiled loop solves (packed or not); below, the methods measured before it."""
     rows = engine.settings.DENSE_ROWS
-    assert engine.job_method("auto", 300, rows, 1, kernel=True) == "restricted"
-    assert engine.job_method("auto", 100, rows, 1, kernel=True) == "restricted"
+    large = engine.settings.DENSE_KERNEL_MAX + 1    # up to DENSE_KERNEL_MAX columns: the dense batch's compiled loop
+    assert engine.job_method("auto", large, rows, 1, kernel=True) == "restricted"
+    assert engine.job_method("auto", large, rows + 1, 1, kernel=True) == "restricted"
+    assert engine.job_method("auto", 100, rows, 1, kernel=True) == "dense"
     packed = engine.settings.PACK_MIN_JOBS          # a bootstrap's replicates: the packed dense simplex is faster
     assert engine.job_method("auto", 300, rows, packed, kernel=True) == "dense"
     assert engine.job_method("auto", 300, rows, 1, kernel=False) == "dense"

@@ -149,9 +149,8 @@ def _rows_met(M, R, n, lower, upper, x, residual_tol) -> bool:
 def _simplex(M, norms, R, n, cost, lower, upper, head, state, x, Binv, y, work, rhs, cB, alpha, d, max_iter,
              refactor, bland_after, primal_tol, dual_tol, pivot_tol, residual_tol):
     """Solve one LP (the module docstring) over the ``n`` structural columns of ``M`` (``norms``: the squared norm
-    of every variable's column) from the basis ``head`` / ``state`` (updated in place, with the values ``x`` and the row duals ``y``;
-    ``work`` .. ``d`` are scratch).
-    Returns (status, iterations)."""
+    of every variable's column) from the basis ``head`` / ``state`` (updated in place, with the values ``x`` and the
+    row duals ``y``; ``work`` .. ``d`` are scratch). Returns (status, iterations)."""
     N = R + n
     _place_nonbasic(lower, upper, state, x, N)
     if not _factor(M, R, head, Binv, work):
