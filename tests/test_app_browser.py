@@ -118,6 +118,14 @@ def _open(page, url):
     return page
 
 
+def _settle(page) -> None:
+    """Wait for the page's rerun after an input: a moment for the rerun to start, then until the script has stopped
+    (Streamlit marks its root with the script's state). A fixed pause alone was too short on a loaded machine: Run was
+    clicked before the last pick had reached the script, and the summary never came."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=60000)
+
+
 def _field(page, label: str, widget: str):
     """The Streamlit ``widget`` of the form labelled ``label``, as the page shows it: the plain label, then the API's
     keyword in small type (``Returns to scale · rts``), a star when required."""
@@ -133,7 +141,7 @@ def _pick(page, label: str, options: list[str], widget: str = "stMultiSelect") -
         page.get_by_role("option", name=option, exact=True).click()
         if widget == "stMultiSelect":
             page.keyboard.press("Escape")            # close the list (a select box closes itself)
-        page.wait_for_timeout(300)                   # the page's rerun
+        _settle(page)
 
 
 def test_upload_pick_run_and_compare_with_the_api(server, page, tmp_path):
@@ -149,6 +157,7 @@ def test_upload_pick_run_and_compare_with_the_api(server, page, tmp_path):
     _pick(page, "Inputs", ["capital", "labour"])
     _pick(page, "Desirable outputs", ["value_added"])
     _pick(page, "Model", ["radial"], widget="stSelectbox")
+    _settle(page)
     page.get_by_role("button", name="Run", exact=True).click()
     summary = page.locator("code").filter(has_text="frontier efficiency").first
     summary.wait_for(timeout=60000)
@@ -163,14 +172,14 @@ def _analysis(page, name: str) -> None:
     box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text(re.compile(r"^Analysis$"))).first
     box.locator("input").click()
     page.get_by_role("option", name=re.compile(rf"^{name}:")).click()
-    page.wait_for_timeout(300)
+    _settle(page)
 
 
 def _type(page, label: str, value: str) -> None:
     """Type ``value`` in the text field labelled ``label`` (Enter commits it, as a user does)."""
     _field(page, label, "stTextInput").locator("input").fill(value)
     page.keyboard.press("Enter")
-    page.wait_for_timeout(300)
+    _settle(page)
 
 
 def _upload(page, path: Path, rows: int) -> None:
@@ -180,6 +189,7 @@ def _upload(page, path: Path, rows: int) -> None:
 
 def _summary(page, command: str) -> str:
     """The result's summary as the page shows it, after Run (waits for it)."""
+    _settle(page)
     page.get_by_role("button", name="Run", exact=True).click()
     summary = page.locator("code").filter(has_text=f"frontier {command}").first
     summary.wait_for(timeout=60000)
