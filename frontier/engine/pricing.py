@@ -15,14 +15,15 @@ def pricing_set(ref_data: np.ndarray, block: ReferenceBlock, layers: int, n_eval
     no disposal), narrowed to the block's frame (:func:`frontier.frame.frame`, exact) when that pays, i.e. for one
     layer when at least ``FRAME_MIN_EVALUATED`` DMUs (``n_evaluated``, default the reference set's size) are priced
     against at least ``FRAME_MIN_CANDIDATES`` candidates. A block that declares its own row map is priced over every
-    column: dominance and the frame assume each data column in one row of one sign (the default layout)."""
-    if block.declared:
-        return np.arange(ref_data.shape[0])
+    column unless its model gives every column it reads a sense (:class:`~frontier.models.base.ReferenceBlock`: then
+    the dominance screen, never the frame, which assumes the default layout)."""
     used = block.variables & (block.sense != 0)
     if np.any(block.variables & (block.sense == 0)) or not used.any():
         candidates = np.arange(ref_data.shape[0])
     else:
         candidates = dominance_screen(-ref_data[:, used] * block.sense[used], layers)
+    if block.declared:
+        return candidates
     n_evaluated = ref_data.shape[0] if n_evaluated is None else n_evaluated
     if layers == 1 and candidates.size >= settings.FRAME_MIN_CANDIDATES and n_evaluated >= settings.FRAME_MIN_EVALUATED:
         return cached_frame(ref_data, block, layers, candidates)

@@ -64,8 +64,11 @@ class ReferenceBlock:
 
     Then the column's coefficients are ``M data_j + e_conv``, its reduced cost under row duals ``y`` is
     ``c_j - data_j' (M' y) - y_conv``, and the certificate judges it on ``|M|' |y|``. A block with a row map is
-    priced over every reference column: dominance and the frame (:mod:`frontier.engine.reduction`) rest on each
-    data column feeding one row of one sign, which a map need not keep.
+    priced over every reference column (dominance and the frame, :mod:`frontier.engine.reduction`, rest on each
+    data column feeding one row of one sign, which a map need not keep), unless its model gives every column in
+    ``variables`` a nonzero ``sense``: then pricing screens it by dominance (never by the frame), which the model
+    must have proven for its map, in every stage (relational network DEA: each column in one ``>=`` row, no cost;
+    :func:`frontier.models.network.dominance_sense`).
     """
 
     variables: np.ndarray

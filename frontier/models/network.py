@@ -121,6 +121,26 @@ class NetworkLayout:
         return sum(self.produced(k) for k in self.stages[s])
 
 
+def dominance_sense(row_map: np.ndarray, uses: np.ndarray) -> np.ndarray:
+    """The sense of a node's block for pricing's dominance screen (:class:`~frontier.models.base.ReferenceBlock`):
+    per data column the sign of its one entry in the node's row map (+1 produced, -1 consumed); all zeros (no
+    screen) if a column the node uses feeds no row or several.
+
+    Why the screen is exact here: every measure row of both stages is a ``>=`` row (the score LP's ``>= T_o``, the
+    tie LP's ``>= B_o``), the convexity rows give every column of a node the same coefficient 1, and reference
+    columns cost nothing. If column i is at least as good as column j of the same node in every column the node
+    uses (``sense * data_i >= sense * data_j``), then ``M data_i >= M data_j`` in every measure row (each row adds
+    data columns of one sign), so moving column j's intensity onto column i keeps every row satisfied and the
+    objective unchanged; and at an optimum the row duals of ``>=`` rows are ``>= 0``, so column j's reduced cost is
+    at least column i's: pricing and the certificate may leave j out."""
+    entries = row_map[:, uses]
+    if np.any((entries != 0).sum(axis=0) != 1):
+        return np.zeros(row_map.shape[1])
+    sense = np.zeros(row_map.shape[1])
+    sense[uses] = np.sign(entries.sum(axis=0))
+    return sense
+
+
 class NetworkStage(Stage):
     """The score LP (``tie=False``) or the tie-rule LP (``tie=True``) of a network model; rows: the measures, then
     (VRS) one convexity row per node. Own columns: theta (free), and in the tie LP phi >= 0."""
@@ -130,7 +150,7 @@ class NetworkStage(Stage):
         blocks = []
         for k in range(len(layout.nodes)):
             uses = (layout.consumed(k) + layout.produced(k)).any(axis=0)
-            blocks.append(ReferenceBlock(uses, np.zeros(layout.width), vrs, row_map=layout.net(k),
+            blocks.append(ReferenceBlock(uses, dominance_sense(layout.net(k), uses), vrs, row_map=layout.net(k),
                                          convexity_row=n_rows + k if vrs else None))
         super().__init__(d=n_rows, blocks=blocks, convexity=False, n_extra_rows=len(layout.nodes) if vrs else 0,
                          n_extra_cols=2 if tie else 1, name="decomposition" if tie else "score", detail=tie,
