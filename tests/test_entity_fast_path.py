@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 
 import frontier as fr
+from frontier.analyses import dynamic as dynamic_analysis
 from frontier.analyses.network import network_layout
 from frontier.engine import restricted
 from frontier.engine.pricing import plan_stage
+from frontier.models import dynamic as dynamic_model
 from frontier.models.network import NetworkStage, dominance_sense
 
 
@@ -122,3 +124,44 @@ def test_a_node_column_in_two_rows_leaves_its_block_unscreened():
     assert not dominance_sense(row_map, np.array([True, True, True])).any()
     np.testing.assert_array_equal(dominance_sense(row_map[1:], np.array([True, False, True])), [1.0, 0.0, 1.0])
     assert not dominance_sense(row_map[:1], np.array([True, True, True])).any()
+
+
+def test_dynamic_cold_start_gives_the_warm_start_answers(monkeypatch):
+    """Dynamic SBM's stage asks HiGHS to start each entity's LP from its slack basis (``Stage.cold_start``: the
+    previous entity's basis cost more iterations than it saved); the answers are those of warm starts, and of the
+    model with every column."""
+    df = _panel(12, n=40, T=3)
+    cold = _dynamic(df, "restricted", "vrs")
+    init = dynamic_model.DynamicSBMScore.__init__
+
+    def warm(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        assert self.cold_start
+        self.cold_start = False
+
+    monkeypatch.setattr(dynamic_model.DynamicSBMScore, "__init__", warm)
+    warm_started = _dynamic(df, "restricted", "vrs")
+    full = _dynamic(df, "full", "vrs")
+    np.testing.assert_allclose(cold.scores, warm_started.scores, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(cold.scores, full.scores, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(cold.terms, full.terms, rtol=0, atol=1e-7)
+
+
+def test_dynamic_auto_takes_every_column_from_fifty_rows(monkeypatch):
+    """``method="auto"`` gives dynamic SBM LPs of ``FULL_MIN_ROWS`` rows or more every column (their entities' optima
+    rest on columns of their own, so column generation only adds re-solves), shorter ones column generation, whose
+    answers are the full model's."""
+    methods = []
+    run_jobs = dynamic_analysis.engine.run_jobs
+
+    def recording(jobs, **kwargs):
+        methods.append((jobs[0].spec.stages[0].n_rows, kwargs["method"]))
+        return run_jobs(jobs, **kwargs)
+
+    monkeypatch.setattr(dynamic_analysis.engine, "run_jobs", recording)
+    long_panel, short_panel = _panel(13, n=30, T=6), _panel(13, n=30, T=3)
+    auto_long, auto_short = _dynamic(long_panel, "auto", "vrs"), _dynamic(short_panel, "auto", "vrs")
+    assert methods[0][0] >= dynamic_analysis.FULL_MIN_ROWS and methods[0][1] == "full"
+    assert methods[1][0] < dynamic_analysis.FULL_MIN_ROWS and methods[1][1] == "auto"
+    np.testing.assert_array_equal(auto_long.scores, _dynamic(long_panel, "full", "vrs").scores)
+    np.testing.assert_allclose(auto_short.scores, _dynamic(short_panel, "full", "vrs").scores, rtol=0, atol=1e-9)

@@ -324,6 +324,8 @@ class StageSolver:
                            patch.row_lower[i], patch.row_upper[i])
         else:
             self._apply(patch, i)
+        if self.stage.cold_start:
+            self.h.clearSolver()
         exclude = self.stage.exclude_self and own >= 0
         if exclude:
             self._set_own_bound(own, 0.0)

@@ -224,6 +224,9 @@ class Stage:
     # the score is the LP objective up to cancellation (SBM: t - sum w S / x0): an objective far below the
     # magnitude of its terms is only reported when certified exactly (see frontier.engine.certify.accepted)
     relative_objective: bool = False
+    # HiGHS solves each DMU's LP from its slack basis, not from the previous DMU's optimal basis: for LPs whose own
+    # columns differ so much between DMUs that the warm start costs more iterations than it saves (dynamic SBM)
+    cold_start: bool = False
 
     @property
     def n_rows(self) -> int:
