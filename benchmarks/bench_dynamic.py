@@ -3,19 +3,17 @@
 The same LP (non-oriented, VRS, Charnes-Cooper form; 2 inputs, 1 output, 1 bad output and the carry-overs, one
 good, one bad, one fixed, then more good ones) is built densely for each entity with every entity's every period as a
 column, and solved by ``scipy.optimize.linprog(method="highs")``, one call per entity: what a user writes without the
-engine. Both are timed once in the same process on the same data, and the largest score difference is printed (the
-two must agree).
+engine. Then HiGHS's ``run()`` alone on each of those LPs (built outside the clock): the floor of any per-entity
+HiGHS solve. All in the same process on the same data, wall and CPU time, with the largest score differences.
 
     python benchmarks/bench_dynamic.py --n 300 --T 10 --carry 3
 
-Measured (2-core machine shared with other jobs, load 5-9, one process, wall time; the figures move 2x with the
-load, compare the ratio of one run): before the row-mapped blocks' seeds and own columns were fixed (issue 29), engine
-74.1 s, scipy loop 64.5 s (0.87x); after, 9.5 s against 21.7 s (2.3x) and 18.7 s against 27.2 s (1.5x), max score
-difference 3e-11. CPU time of the engine alone: 8.0 s before, 6.7 s after. The 50x target of issue 32 is missed: each
-entity's LP has 108 rows and 3,000 columns, its warm start from the entity before saves nothing (245 dual simplex
-iterations warm, 219 cold, with every column in the model), no column can be screened out (each term's columns enter
-the continuity rows, equalities, with both signs), and HiGHS's iterations (about 100 us each here) are the floor;
-the loop pays the same HiGHS per entity.
+Measured (eighth session; 2-core machine loaded 5-9 by other jobs, so read the CPU ratios): engine 5.6 s of CPU
+against 11.6 s for the loop (2.1x; wall 2.6x) and 4.2 s for HiGHS alone (217 dual simplex iterations per entity,
+2.8x the loop), scores equal to 6e-12. Before the session (warm starts across entities, column generation): 8.7 s
+against 13.2 s (1.5x). Issue 32's 50x is out of reach for any per-entity simplex: 50x the loop is 0.77 ms per entity,
+217 pivots of 3.5 microseconds on a 108-row basis, where HiGHS takes about 65 (docs/performance.md, eighth session).
+Issue 29's figures: before the row-mapped blocks' seeds and own columns were fixed, engine 74.1 s, loop 64.5 s.
 """
 from __future__ import annotations
 

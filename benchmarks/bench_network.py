@@ -1,20 +1,25 @@
 """Network DEA (``fr.network``) through the engine against a plain per-DMU scipy ``linprog`` loop.
 
 Two-stage data (R&D: inputs x1, x2 -> links z1, z2; commercialisation: z1, z2 and input x3 -> output y1 and bad
-output b1). Two models, each timed once in the same process on the same data, with the largest score difference
-printed (the two must agree):
+output b1). Two models in the same process on the same data, with the largest differences printed (the two must
+agree):
 
-* the relational model (Kao & Hwang 2008, CRS; ``ccr=False`` and, for the engine, only the system score: the loop
-  solves one multiplier LP per DMU, ``max u'y_o  s.t.  v'x_o = 1, w'z_j - v'x_j <= 0, u'y_j - w'z_j - v3'x3_j <= 0``);
+* the relational model (Kao & Hwang 2008, CRS; ``ccr=False``): ``fr.network`` returns the system score and its
+  decomposition, two LPs per DMU, so the loop solves both in multiplier form: the score, ``max u'y_o  s.t.  v'x_o = 1,
+  w'z_j - v'x_j <= 0, u'y_j - w'z_j - v3'x3_j <= 0``, then the tie rule (the first stage's efficiency maximised with
+  the score held at its optimum times ``1 - TIE_SLACK``, as the engine holds it); the ratio against the score's LPs
+  alone is printed too;
 * network SBM (Tone & Tsutsui 2009), non-oriented, VRS in both nodes, free links, the bad output on the output side,
   equal node weights (the Charnes-Cooper LP of ``frontier.models.network_sbm``, built densely per DMU).
 
+Each engine call is timed twice (the process's first call, then again), wall and CPU time.
+
     python benchmarks/bench_network.py --n 2000
 
-Measured at n = 2,000 (2-core machine shared with other jobs, load 5-9, one run, wall time): relational 2.72 s against
-56.99 s (21.0x; 1.31 s against 27.41 s in a quieter run, 21.0x), network SBM 2.12 s against 92.71 s (43.8x; 1.16 s
-against 77.65 s, 66.8x), max score differences 6e-15 and 6e-13. The relational loop solves the small multiplier LP
-(6 variables), which HiGHS does fast; the engine solves the envelopment form with a decomposition stage.
+Measured at n = 2,000 (eighth session; 2-core machine loaded 5-9 by other jobs, so read the CPU ratios): relational
+0.93 s of CPU on a first call, 0.45 s again, against 54.9 s for the loop of both LPs (59x, 121x; wall 46x, 108x) and
+24.5 s for the score's LPs alone (26x, 54x); network SBM 0.30 s / 0.39 s against 42.3 s (143x, 110x); max
+differences 6e-15 (system), 4.8e-10 (first stage, held to TIE_SLACK) and 1e-13 (network SBM).
 """
 from __future__ import annotations
 
