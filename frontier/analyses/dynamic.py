@@ -40,8 +40,8 @@ DYNAMIC = Analysis("dynamic", roles=("entity", "period", "inputs", "outputs", "b
 #: restricted model grows to most columns anyway and its pricing rounds only add re-solves. CPU seconds, one core,
 #: each entity from HiGHS's slack basis, full against column generation: 300 x 10 x 3 (108 rows) 5.2-6.3 against
 #: 8.6-8.8, 500 x 10 x 3 14.2 against 17.1, 300 x 10 x 1 (70 rows) 3.0-3.5 against 4.1-4.8, 600 x 5 x 3 (53 rows) 6.5
-#: against 7.7, 1,000 x 5 x 3 14.9 against 15.3; 300 x 5 x 1 (35 rows) 1.2 against 1.0-1.2, 1,000 x 5 x 1 8.7 against
-#: 5.4 (column generation's side)
+#: against 7.7, 1,000 x 5 x 3 14.9 against 15.3, 300 x 10 x 3 input-oriented 4.1 against 8.1, output-oriented 7.4
+#: against 7.6-8.1; 300 x 5 x 1 (35 rows) 1.2 against 1.0-1.2, 1,000 x 5 x 1 8.7 against 5.4 (column generation's side)
 FULL_MIN_ROWS = 50
 SNAP_TOL = 1e-9        # an overall or term score within this of 1 is reported as exactly 1 (LP noise is ~1e-12)
 
