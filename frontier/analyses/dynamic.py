@@ -3,8 +3,9 @@ with ``nodes=``, their (2014) dynamic network SBM, each period opened into nodes
 
 The long panel (one row per entity and period) becomes one wide row per entity (its periods side by side, each with
 its inputs, outputs, bad outputs and carry-overs: :class:`frontier.models.dynamic.DynamicLayout`); every entity is
-evaluated against all of them in one engine job (:func:`frontier.engine.run_jobs`: column generation, warm starts,
-the certificate and the parallel map as for every model), and the answers are read back per period. The mathematics
+evaluated against all of them in one engine job (:func:`frontier.engine.run_jobs`: column generation, or every
+column from :data:`FULL_MIN_ROWS` rows under ``method="auto"``, each entity's LP from HiGHS's slack basis, the
+certificate and the parallel map as for every model), and the answers are read back per period. The mathematics
 is in :mod:`frontier.models.dynamic`; the result is a :class:`frontier.results.dynamic.DynamicResult`.
 
 Units: each wide column is divided by the power of two nearest its mean (the LP's data are then the user's exactly;
