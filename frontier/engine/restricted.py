@@ -485,7 +485,8 @@ def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method
                      answers: StageAnswers, pending: list[int]) -> None:
     """The HiGHS pass of :func:`solve_stage_batch` over the DMUs ``pending``: one warm-started restricted model (rebuilt
     past the active-set cap), every optimal answer certified (a refused one solved again at HiGHS's tightest
-    tolerances); what stays ``"not_solved"`` in ``answers`` goes to the robust path."""
+    tolerances); what stays ``"not_solved"`` in ``answers`` goes to the robust path, which starts from the model's
+    active columns (returned, per block)."""
     patch, status, objective, row_duals, sols = (answers.patch, answers.status, answers.objective, answers.row_duals,
                                                  answers.sols)
     solver = StageSolver(stage, ref_data, plan, method)
@@ -539,3 +540,4 @@ def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method
                 if accepted(stage, ref_data, patch, i, int(own[i]), obj, cols, row_dual, solver.candidates,
                             solver.negative):
                     status[i], objective[i], sols[i], row_duals[i] = "optimal", obj, cols, row_dual
+    return [solver.pos_arr[solver.block_arr == b] for b in range(len(stage.blocks))]

@@ -1,7 +1,8 @@
-"""The robust path: one LP with every reference column, rescaled (:func:`own_value_scaling`, :func:`equilibrate`),
-tightly toleranced, its basis recomputed in exact rationals (:func:`exact_basic_solution`, :func:`exact_simplex`),
-and infeasible or unbounded only with a checked certificate (:func:`farkas_certified`, :func:`infeasibility_proven`,
-:func:`ray_certified`)."""
+"""The robust path: DMU ``i``'s LP rescaled (:func:`own_value_scaling`, :func:`equilibrate`), tightly toleranced, its
+basis recomputed in exact rationals (:func:`exact_basic_solution`, :func:`exact_simplex`), and infeasible or unbounded
+only with a checked certificate (:func:`farkas_certified`, :func:`infeasibility_certificate`, :func:`ray_certified`); over
+every reference column for a small reference set, else over a restricted column set grown by exact pricing of every
+other column (:func:`solve_robust`)."""
 from __future__ import annotations
 
 import time
@@ -85,32 +86,66 @@ def _reference_columns(stage: Stage, ref: np.ndarray, exclude: int) -> tuple[lis
     return positions, costs
 
 
-def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int, point: np.ndarray):
-    """Solve DMU ``i`` of ``patch`` (its own data ``point``) with every reference column, rescaled, tightly
-    toleranced, and certify the answer; the rare path for LPs the fast path could not solve or certify.
+def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int, point: np.ndarray,
+                 active: list[np.ndarray] | None = None, pricing: list[np.ndarray] | None = None):
+    """Solve DMU ``i`` of ``patch`` (its own data ``point``) rescaled, tightly toleranced, and certify the answer;
+    the rare path for LPs the fast path could not solve or certify.
 
-    Scalings are tried in turn (:data:`ROBUST_SCALINGS`): rows by the DMU's own values (:func:`own_value_scaling`),
-    then plain geometric equilibration (:func:`equilibrate`), then with the objective balanced as a further row.
-    Scaling rows and columns by powers of two is exact, so each is the same LP. The first answer that is certified
-    in the LP's units is returned: an optimum by :func:`accepted` (relative primal and dual errors), an
-    ``"infeasible"`` by a Farkas certificate checked exactly (:func:`farkas_certified`, :func:`infeasibility_proven`)
-    and never for a stage the model guarantees feasible (:meth:`Stage.always_feasible`), an ``"unbounded"`` by a
-    primal ray and a feasible point (:func:`ray_certified`). Returns ``(status, objective, Columns | None)``; when no answer can be
-    certified the status is ``"numerical_error"`` (NaN, never a number).
+    Over every reference column when the reference set has at most ``ROBUST_FULL_COLUMNS`` columns (or no ``active``
+    set is given); else over a restricted set, starting from ``active`` (per block, the restricted path's active
+    columns) and the DMU's own column, grown until no other column prices in (:class:`_Outside`): an optimum's exact
+    duals price every column of ``pricing`` (per block, the stage plan's candidates; default every column), a Farkas
+    certificate is checked against every reference column, in rational arithmetic where floating point cannot
+    decide. An answer is reported only when no column outside the LP breaks its certificate, so it is the full LP's.
+
+    Each LP is solved by :func:`_solve_columns`: scalings tried in turn (:data:`ROBUST_SCALINGS`), the first answer
+    certified in the LP's units returned: an optimum exactly optimal or by :func:`accepted` (relative primal and dual
+    errors), an ``"infeasible"`` by a Farkas certificate checked exactly and never for a stage the model guarantees
+    feasible (:meth:`Stage.always_feasible`), an ``"unbounded"`` by a primal ray and a feasible point
+    (:func:`ray_certified`). Returns ``(status, objective, Columns | None)``; when no answer can be certified within
+    ``ROBUST_SECONDS`` the status is ``"numerical_error"`` (NaN, never a number).
     """
+    excluded = own if stage.exclude_self and own >= 0 else -1
+    every = [_without(np.arange(ref.shape[0]), excluded) for _ in stage.blocks]
+    if active is None or ref.shape[0] * len(stage.blocks) <= settings.ROBUST_FULL_COLUMNS:
+        columns, priced = every, every
+    else:
+        mine = np.array([own] if own >= 0 else [], dtype=np.int64)
+        columns = [_without(np.union1d(np.asarray(a, dtype=np.int64), mine), excluded) for a in active]
+        priced = every if pricing is None else [_without(np.asarray(p, dtype=np.int64), excluded) for p in pricing]
+    outside = _Outside(stage, ref, every, priced, restricted=columns is not every)
+    deadline = time.monotonic() + settings.ROBUST_SECONDS
+    while True:
+        answer, more = _solve_columns(stage, ref, patch, i, own, point, columns, outside, deadline)
+        if more is None or time.monotonic() >= deadline:
+            return answer if more is None else ("numerical_error", np.nan, None)
+        columns = [np.union1d(c, m) for c, m in zip(columns, more)]
+
+
+def _without(positions: np.ndarray, excluded: int) -> np.ndarray:
+    return positions[positions != excluded] if excluded >= 0 else positions
+
+
+def _solve_columns(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int, point: np.ndarray,
+                   columns: list[np.ndarray], outside: "_Outside", deadline: float):
+    """DMU ``i``'s LP over the reference ``columns`` (per block), solved and certified as :func:`solve_robust` says.
+
+    Returns ``(answer, None)`` with ``answer`` the ``(status, objective, Columns | None)`` of the full LP, or
+    ``(None, more)`` when columns outside the LP break the certificate of an answer (per block, the positions to
+    add: an exact optimum's negative reduced costs, a float optimum's beyond ``OPTIMALITY_TOL``, a Farkas ray's
+    columns that could meet the rows)."""
     E = stage.n_extra_cols
-    lp, every_pos, every_blk, positions = dmu_lp(stage, ref, patch, i, own)
+    lp, every_pos, every_blk = dmu_lp(stage, ref, patch, i, own, columns)
     # a max-slack answer held to its score's exactness (certify.primal_tolerance) is solved exactly: the fixed score
     # free within its rounding, optimised first by the score stage's own cost (so it takes its exact optimum), then
     # the slacks over that face; from HiGHS's basis, pivoted on in rationals (exact_simplex), else the slack basis
     exact_only = stage.detail and patch.score_cost is not None and patch.primal_tol[i] < settings.VERIFY_TOL
+    score_first = None
     if exact_only:
         lp = _with_rounding_room(lp, E, patch.score_accuracy[i])
         score_first = np.concatenate([patch.score_cost[i], np.zeros(every_pos.size)])
     A = lp.A
-    candidates = [(p, ref[p]) for p in positions]
     feasible = stage.always_feasible(in_reference(stage, own))
-    deadline = time.monotonic() + settings.ROBUST_SECONDS
     for scaling, strategy in ROBUST_ATTEMPTS:
         if time.monotonic() >= deadline:
             break
@@ -122,37 +157,176 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
         status, x, objective, row_dual, basis = _solve_scaled(lp, row_factor, col_factor, strategy, deadline,
                                                               prove=not feasible)
         if status == "optimal":
-            answers = [(x, objective, row_dual, False)]
-            exact = exact_basic_solution(lp, *basis)
-            if exact_only:
-                exact = _exact_max_slack(lp, basis, score_first) or exact
+            answers = [(x, objective, row_dual, None)]
+            exact = _exact_answer(lp, basis, score_first, pivot=outside.restricted)
             if exact is not None:
                 answers.insert(0, exact)
-            for x, objective, row_dual, exactly_optimal in answers:
+            for x, objective, row_dual, levels in answers:
+                if levels is not None:       # exactly optimal over the LP's columns: exactly over all, or more
+                    more = outside.breaking(columns, levels)
+                    if more is not None:
+                        return None, more
                 cols = _columns(stage, patch, i, x, row_dual, every_pos, every_blk)
-                if exactly_optimal and in_range(stage, np.array([own]), np.array([objective]))[0]:
-                    return "optimal", objective, cols
-                if accepted(stage, ref, patch, i, own, objective, cols, row_dual, candidates):
-                    return "optimal", objective, cols
+                if levels is not None and in_range(stage, np.array([own]), np.array([objective]))[0]:
+                    return ("optimal", objective, cols), None
+                if accepted(stage, ref, patch, i, own, objective, cols, row_dual, outside.candidates):
+                    return ("optimal", objective, cols), None
+                more = outside.violating(columns, row_dual)
+                if more is not None:
+                    return None, more
         elif status == "infeasible" and feasible:
             continue     # only the LP as rounded can be (a max-slack stage's fixed score), never the model's
-        elif status in ("infeasible", "unbounded"):
-            return status, np.nan, None      # certified by _solve_scaled
-    if exact_only and np.isfinite(lp.col_lo).all():
+        elif status == "infeasible":          # row_dual: the certificate, checked against the LP's columns
+            more = outside.breaking(columns, [(False, *row_dual)])
+            return (("infeasible", np.nan, None), None) if more is None else (None, more)
+        elif status == "unbounded":           # a ray of the LP is one of any LP with more columns
+            return ("unbounded", np.nan, None), None
+    if (exact_only or outside.restricted) and np.isfinite(lp.col_lo).all():
         # HiGHS found no basis under any scaling (a score of 1e7 on coefficients of 1e-17): the exact simplex from
         # the slack basis (every column at its lower bound, every row basic), with a phase 1
-        exact = _exact_max_slack(lp, (np.full(A.shape[1], AT_LOWER), np.full(A.shape[0], BASIC)), score_first)
-        if exact is not None and in_range(stage, np.array([own]), np.array([exact[1]]))[0]:
-            return "optimal", exact[1], _columns(stage, patch, i, exact[0], exact[2], every_pos, every_blk)
-    return "numerical_error", np.nan, None
+        slack_basis = (np.full(A.shape[1], AT_LOWER), np.full(A.shape[0], BASIC))
+        exact = (_exact_max_slack(lp, slack_basis, score_first) if exact_only
+                 else _exact_answer(lp, slack_basis, None, pivot=True))
+        if exact is not None and exact[3] is not None:
+            more = outside.breaking(columns, exact[3])
+            if more is not None:
+                return None, more
+            if in_range(stage, np.array([own]), np.array([exact[1]]))[0]:
+                return ("optimal", exact[1], _columns(stage, patch, i, exact[0], exact[2], every_pos, every_blk)), None
+    return ("numerical_error", np.nan, None), None
+
+
+def _exact_answer(lp: "_LP", basis: tuple, score_first: np.ndarray | None, pivot: bool = False):
+    """HiGHS's optimal ``basis`` of ``lp`` recomputed in rationals: ``(x, objective, row_dual, levels)``, ``levels``
+    the exact duals that prove it optimal (:meth:`_Outside.breaking`) or None when it is optimal only within
+    tolerances; with ``score_first`` (a max-slack LP) its exact lexicographic optimum (:func:`_exact_max_slack`).
+    With ``pivot`` (a restricted LP of at most ``ROBUST_EXACT_COLUMNS`` columns, where rational pivots are cheap) a
+    basis that is not exactly optimal, or not even feasible (HiGHS's answer on data its tolerances cannot hold), is
+    pivoted on to one that is (:func:`exact_simplex`). None when the basis is singular or the pivots fail."""
+    if score_first is not None:
+        lexicographic = _exact_max_slack(lp, basis, score_first)
+        if lexicographic is not None:
+            return lexicographic
+    exact = _basic_solution(lp, *basis)
+    if (exact is None or not exact[3]) and pivot and lp.A.shape[1] <= settings.ROBUST_EXACT_COLUMNS:
+        polished = exact_simplex(lp, *basis, max_pivots=settings.EXACT_PIVOTS)
+        exact = (_basic_solution(lp, *polished) if polished is not None else None) or exact
+    if exact is None:
+        return None
+    x, objective, row_dual, exactly_optimal, y = exact
+    return x, objective, row_dual, [(True, row_dual, y)] if exactly_optimal else None
+
+
+class _Outside:
+    """The reference columns outside a restricted robust LP, priced against an answer's certificate.
+
+    ``priced``: per block, the positions an optimum must price (every column, or the stage plan's candidates: the
+    dominance screen and the frame are exact); a Farkas certificate is checked against every reference column. The
+    columns are formed in chunks of ``ROBUST_PRICING_CHUNK`` (:func:`column_matrix`, as :func:`dmu_lp` forms them),
+    their reduced costs ``c_j - a_j'y`` decided in floating point with a rigorous error bound and, where that leaves
+    the sign open, in rational arithmetic (:func:`_exact_signs`)."""
+
+    def __init__(self, stage: Stage, ref: np.ndarray, every: list[np.ndarray], priced: list[np.ndarray],
+                 restricted: bool = False):
+        self.stage, self.ref, self.every, self.priced, self.restricted = stage, ref, every, priced, restricted
+        self.costs = [block.costs(ref) for block in stage.blocks]
+        n = ref.shape[0]
+        self.candidates = [(p, ref if p.size == n else np.ascontiguousarray(ref[p])) for p in priced]
+
+    def _chunks(self, columns: list[np.ndarray], every: bool):
+        """``(block, positions, A, costs)`` for the columns not in ``columns``: of ``priced``, or with ``every`` of
+        ``every`` (the reference set but the excluded DMU)."""
+        for b, block_columns in enumerate(columns):
+            mask = np.zeros(self.ref.shape[0], dtype=bool)
+            mask[(self.every if every else self.priced)[b]] = True
+            mask[block_columns] = False
+            rest = np.flatnonzero(mask)
+            for a in range(0, rest.size, settings.ROBUST_PRICING_CHUNK):
+                pos = rest[a: a + settings.ROBUST_PRICING_CHUNK]
+                yield b, pos, column_matrix(self.stage, self.ref, pos, np.full(pos.size, b)), self.costs[b][pos]
+
+    def breaking(self, columns: list[np.ndarray], levels: list[tuple]) -> list[np.ndarray] | None:
+        """Per block, the columns outside ``columns`` that break an exact certificate, or None if none does.
+
+        ``levels``: ``(with_costs, y_float, y_exact)`` per objective, lexicographically: a column breaks it when its
+        exact ``c_j - a_j'y`` (``-a_j'y`` without costs) is negative at some level and zero at every level before.
+        An optimum has one level (its duals), a max-slack optimum two (the score's, then the slacks'), a Farkas
+        certificate one without costs, signed so that a column with ``a_j'y > 0`` breaks it; those are checked
+        against every reference column."""
+        farkas = not levels[0][0]
+        found = [[] for _ in columns]
+        for b, pos, A, cost in self._chunks(columns, every=farkas):
+            undecided = np.arange(pos.size)
+            key = np.zeros(pos.size)
+            broken = np.zeros(pos.size, dtype=bool)
+            for with_costs, y_float, y_exact in levels:
+                c = cost[undecided] if with_costs else np.zeros(undecided.size)
+                sign, relative = _exact_signs(A[:, undecided], c, y_float, y_exact)
+                broken[undecided[sign < 0]] = True
+                key[undecided[sign < 0]] = relative[sign < 0]
+                undecided = undecided[sign == 0]
+            if broken.any():
+                found[b].append((pos[broken], key[broken]))
+        return self._strongest(found)
+
+    def violating(self, columns: list[np.ndarray], row_dual: np.ndarray) -> list[np.ndarray] | None:
+        """Per block, the columns outside ``columns`` whose reduced cost under a float answer's duals is negative
+        beyond ``OPTIMALITY_TOL`` of its terms (those the certificate refuses), or None if none is."""
+        found = [[] for _ in columns]
+        for b, pos, A, cost in self._chunks(columns, every=False):
+            d = cost - row_dual @ A
+            relative = d / (np.abs(cost) + np.abs(row_dual) @ np.abs(A) + 1e-300)
+            hit = relative < -settings.OPTIMALITY_TOL
+            if hit.any():
+                found[b].append((pos[hit], relative[hit]))
+        return self._strongest(found)
+
+    @staticmethod
+    def _strongest(found: list[list[tuple]]) -> list[np.ndarray] | None:
+        """Per block, at most ``MAX_ADD_PER_ROUND`` of the positions found, the most negative first."""
+        if not any(found):
+            return None
+        more = []
+        for parts in found:
+            pos = np.concatenate([p for p, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+            key = np.concatenate([k for _, k in parts]) if parts else np.zeros(0)
+            if pos.size > settings.MAX_ADD_PER_ROUND:
+                pos = pos[np.argpartition(key, settings.MAX_ADD_PER_ROUND)[: settings.MAX_ADD_PER_ROUND]]
+            more.append(np.sort(pos))
+        return more
+
+
+def _exact_signs(A: np.ndarray, cost: np.ndarray, y_float: np.ndarray, y_exact: list) -> tuple[np.ndarray, np.ndarray]:
+    """The exact sign (-1, 0, 1) of each column's ``cost_j - a_j'y`` for the exact duals ``y_exact`` (Fractions, one
+    per row; ``y_float`` their rounding), and its float value relative to its terms ``|c_j| + |a_j|'|y|``.
+
+    Decided in floating point where the float value exceeds a rigorous bound on its error (the duals' rounding and
+    the products' and sums' rounding, as :func:`_exactly_optimal` bounds it), in rational arithmetic elsewhere."""
+    F = Fraction
+    rows = np.flatnonzero(y_float != 0)
+    d = cost - y_float[rows] @ A[rows]
+    size = np.abs(cost) + np.abs(y_float[rows]) @ np.abs(A[rows])
+    bound = 4.0 * (rows.size + 2) * np.finfo(float).eps * size + 1e-300 * (np.abs(A).sum(axis=0) + 1.0)
+    sign = np.where(d >= bound, 1, np.where(d <= -bound, -1, 0))
+    used = [(int(r), y_exact[r]) for r in range(len(y_exact)) if y_exact[r] != 0]
+    for j in np.flatnonzero(sign == 0):
+        exact = F(float(cost[j])) - sum((F(float(A[r, j])) * y for r, y in used if A[r, j] != 0), F(0))
+        sign[j] = (exact > 0) - (exact < 0)
+    return sign, d / (size + 1e-300)
 
 
 def _exact_max_slack(lp: "_LP", basis: tuple, score_first: np.ndarray):
     """The exact lexicographic optimum of a max-slack LP (the score's own cost first, :func:`exact_simplex`) from
-    ``basis``, as :func:`exact_basic_solution` gives it and marked exactly optimal; None if the pivots fail."""
-    polished = exact_simplex(lp, *basis, max_pivots=settings.EXACT_PIVOTS, first_cost=score_first)
+    ``basis``, as :func:`exact_basic_solution` gives it, with the exact duals of both objectives that prove it
+    (``levels``, :meth:`_Outside.breaking`; the score's cost is 0 on every reference column); None if the pivots
+    fail."""
+    duals: list = []
+    polished = exact_simplex(lp, *basis, max_pivots=settings.EXACT_PIVOTS, first_cost=score_first, duals=duals)
     exact = exact_basic_solution(lp, *polished) if polished is not None else None
-    return None if exact is None else (*exact[:3], True)
+    if exact is None:
+        return None
+    levels = [(with_costs, np.array([float(v) for v in y]), y) for with_costs, y in zip((False, True), duals)]
+    return (*exact[:3], levels)
 
 
 def _columns(stage: Stage, patch: BatchPatch, i: int, x: np.ndarray, row_dual: np.ndarray, every_pos: np.ndarray,
@@ -189,29 +363,48 @@ def in_reference(stage: Stage, own: int) -> bool:
     return own >= 0 and not stage.exclude_self
 
 
-def dmu_lp(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int):
-    """DMU ``i``'s LP of ``stage`` with every reference column (but the DMU itself where the stage excludes it), as a
-    dense :class:`_LP`; with the columns' reference positions and blocks, and per block the positions."""
-    excluded = own if stage.exclude_self and own >= 0 else -1
-    positions, costs = _reference_columns(stage, ref, excluded)
-    every_pos = np.concatenate(positions)
-    every_blk = np.concatenate([np.full(p.size, b) for b, p in enumerate(positions)])
+def dmu_lp(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int,
+           columns: list[np.ndarray] | None = None):
+    """DMU ``i``'s LP of ``stage`` as a dense :class:`_LP`, over the reference positions ``columns`` (per block;
+    default every reference column but the DMU itself where the stage excludes it); with the columns' reference
+    positions and blocks."""
+    if columns is None:
+        columns = _reference_columns(stage, ref, own if stage.exclude_self and own >= 0 else -1)[0]
+    every_pos = np.concatenate(columns).astype(np.int64)
+    every_blk = np.concatenate([np.full(p.size, b) for b, p in enumerate(columns)])
+    costs = [block.costs(ref)[p] if p.size else np.zeros(0) for block, p in zip(stage.blocks, columns)]
     A = np.hstack([patch.extra_matrix[i], column_matrix(stage, ref, every_pos, every_blk)])
     lp = _LP(A, np.concatenate([patch.extra_cost[i]] + costs),
              np.concatenate([patch.extra_lower[i], np.zeros(every_pos.size)]),
              np.concatenate([patch.extra_upper[i], np.full(every_pos.size, np.inf)]),
              patch.row_lower[i], patch.row_upper[i])
-    return lp, every_pos, every_blk, positions
+    return lp, every_pos, every_blk
 
 
 def infeasible_certified(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int, ray) -> bool:
     """Whether a fast-path "infeasible" stands: the stage does not guarantee a feasible LP
     (:meth:`Stage.always_feasible`) and the restricted model's dual ray ``ray`` is a Farkas certificate of DMU
-    ``i``'s LP with every reference column, checked exactly (:func:`farkas_certified`). Otherwise the LP goes to
-    the robust path, which proves infeasibility or reports ``"numerical_error"``."""
+    ``i``'s LP with every reference column, checked exactly: :func:`farkas_certified` of the LP's own columns, and
+    no reference column with ``a_j'y > 0`` for the sign that holds (:meth:`_Outside.breaking`, in chunks: no dense
+    matrix of the whole reference set). Otherwise the LP goes to the robust path, which proves infeasibility or
+    reports ``"numerical_error"``."""
     if ray is None or stage.always_feasible(in_reference(stage, own)):
         return False
-    return farkas_certified(dmu_lp(stage, ref, patch, i, own)[0], ray)
+    y = np.asarray(ray, dtype=float)
+    if not np.isfinite(y).all() or not y.any():
+        return False
+    no_columns = [np.zeros(0, dtype=np.int64) for _ in stage.blocks]
+    lp = dmu_lp(stage, ref, patch, i, own, no_columns)[0]
+    excluded = own if stage.exclude_self and own >= 0 else -1
+    every = [_without(np.arange(ref.shape[0]), excluded) for _ in stage.blocks]
+    outside = _Outside(stage, ref, every, every)
+    return any(_farkas_exact(lp, signed) and outside.breaking(no_columns, [(False, signed, _fractions(signed))]) is None
+               for signed in (y, -y))
+
+
+def _fractions(v: np.ndarray) -> list:
+    """The floats ``v`` as exact rationals."""
+    return [Fraction(float(x)) for x in v]
 
 
 BASIC, AT_LOWER, AT_UPPER = (int(highspy.HighsBasisStatus.kBasic), int(highspy.HighsBasisStatus.kLower),
@@ -245,6 +438,12 @@ def exact_basic_solution(lp: "_LP", col_status: np.ndarray, row_status: np.ndarr
     Returns ``(x, objective, row_dual, exactly_optimal)`` (:func:`_exactly_optimal`), or None when the basis is
     singular or rests on an infinite bound.
     """
+    exact = _basic_solution(lp, col_status, row_status)
+    return None if exact is None else exact[:4]
+
+
+def _basic_solution(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray):
+    """:func:`exact_basic_solution` with the exact row duals (Fractions, one per row) as a fifth element."""
     R, C = lp.A.shape
     basic = np.flatnonzero(col_status == BASIC)
     tight = np.flatnonzero(row_status != BASIC)
@@ -269,7 +468,10 @@ def exact_basic_solution(lp: "_LP", col_status: np.ndarray, row_status: np.ndarr
     row_dual = np.zeros(R)
     row_dual[tight] = [float(y) for y in y_tight]
     objective = float(sum((F(lp.cost[j]) * v for j, v in x.items() if lp.cost[j] != 0), F(0)))
-    return x_float, objective, row_dual, exact
+    y = [F(0)] * R
+    for i, v in zip(tight, y_tight):
+        y[int(i)] = v
+    return x_float, objective, row_dual, exact, y
 
 
 def _exactly_optimal(lp, col_status, row_status, basic, tight, x, y_tight) -> bool:
@@ -311,7 +513,7 @@ def _exactly_optimal(lp, col_status, row_status, basic, tight, x, y_tight) -> bo
 
 
 def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max_pivots: int = 50,
-                  first_cost: np.ndarray | None = None):
+                  first_cost: np.ndarray | None = None, duals: list | None = None):
     """Primal simplex pivots in rational arithmetic from a floating-point simplex's final basis, until the basis is
     exactly optimal for the LP as given (its floats are exact rationals).
 
@@ -326,6 +528,8 @@ def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max
     then every nonbasic variable it prices nonzero is held at its bound (the rest span its optimal face) and the LP's
     own cost is minimised over that face. Returns HiGHS-coded ``(col_status, row_status)`` of an exactly optimal basis,
     or None when the LP is exactly infeasible, a basis is singular, the LP is unbounded, or ``max_pivots`` run out.
+    ``duals`` (a list): receives the exact row duals (Fractions) that prove each objective optimal, in turn (with
+    ``first_cost``, those of ``first_cost`` at its optimum, then those of the LP's cost over its optimal face).
     """
     F = Fraction
     R, C = lp.A.shape
@@ -390,6 +594,8 @@ def exact_simplex(lp: "_LP", col_status: np.ndarray, row_status: np.ndarray, max
         if entering is None:
             if phase1:
                 return None                      # no pivot reduces the violations: exactly infeasible
+            if duals is not None:
+                duals.append(list(y))
             if costs:                            # optimal for the first cost: on to the next over its optimal face
                 for j in priced:
                     lower[j] = upper[j] = float(values[j])
@@ -468,10 +674,16 @@ def farkas_certified(lp: _LP, y: np.ndarray) -> bool:
     rounding of a badly scaled ray into a false "infeasible", issue 25 item 1). The many reference columns (bounds
     ``[0, inf)``) are decided in floating point with a rigorous error bound on ``A'y`` where its sign is clear; the
     few others, and every column whose sign the bound leaves open, in rational arithmetic."""
+    return _farkas_signed(lp, y) is not None
+
+
+def _farkas_signed(lp: _LP, y) -> np.ndarray | None:
+    """``y`` or ``-y``, whichever :func:`farkas_certified` proves the LP infeasible with (signed so that a column
+    with ``a_j'y > 0`` could break it, :meth:`_Outside.breaking`), or None."""
     y = np.asarray(y, dtype=float)
     if not np.isfinite(y).all() or not y.any():
-        return False
-    return _farkas_exact(lp, y) or _farkas_exact(lp, -y)
+        return None
+    return next((signed for signed in (y, -y) if _farkas_exact(lp, signed)), None)
 
 
 def _farkas_exact(lp: _LP, y: np.ndarray) -> bool:
@@ -504,13 +716,15 @@ def _farkas_exact(lp: _LP, y: np.ndarray) -> bool:
     return bound < floor
 
 
-def infeasibility_proven(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray,
-                         deadline: float | None = None) -> bool:
-    """Whether ``lp`` is infeasible, proven exactly when HiGHS's ray is not a certificate (its rounding can break one
-    on a badly scaled LP): the phase-1 LP ``min sum(u + v)  s.t.  row_lo <= A x + u - v <= row_up`` (x in its box,
+def infeasibility_certificate(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray,
+                              deadline: float | None = None) -> list | None:
+    """A proof that ``lp`` is infeasible, found exactly when HiGHS's ray is not a certificate (its rounding can break
+    one on a badly scaled LP): the phase-1 LP ``min sum(u + v)  s.t.  row_lo <= A x + u - v <= row_up`` (x in its box,
     u, v >= 0; always feasible and bounded) is solved with the same scaling (within ``deadline``, as the LP's own
-    solves), and its final basis is recomputed and checked in rational arithmetic (:func:`exact_basic_solution`). An exactly optimal basis with a positive
-    exact objective proves that no x meets the rows; its dual is the Farkas certificate."""
+    solves), and its final basis is recomputed and checked in rational arithmetic (:func:`exact_basic_solution`). An
+    exactly optimal basis with a positive exact objective proves that no x meets the rows; its exact row duals
+    (returned, Fractions) are the Farkas certificate: a column outside the LP with ``a_j'y > 0`` would price into the
+    phase 1 (:meth:`_Outside.breaking`). None when no proof is found."""
     R, C = lp.A.shape
     identity = np.eye(R)
     phase1 = _LP(np.hstack([lp.A, identity, -identity]), np.concatenate([np.zeros(C), np.ones(2 * R)]),
@@ -519,12 +733,12 @@ def infeasibility_proven(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray
     factors = np.concatenate([col_factor, 1.0 / row_factor, 1.0 / row_factor])
     status, _, _, _, basis = _solve_scaled(phase1, row_factor, factors, deadline=deadline, prove=False)
     if status != "optimal":
-        return False
-    exact = exact_basic_solution(phase1, *basis)
+        return None
+    exact = _basic_solution(phase1, *basis)
     if exact is not None and not exact[3]:          # optimal within tolerances only: pivot on, exactly
         polished = exact_simplex(phase1, *basis)
-        exact = exact_basic_solution(phase1, *polished) if polished is not None else None
-    return exact is not None and exact[3] and exact[1] > 0
+        exact = _basic_solution(phase1, *polished) if polished is not None else None
+    return exact[4] if exact is not None and exact[3] and exact[1] > 0 else None
 
 
 def ray_certified(lp: _LP, r: np.ndarray) -> bool:
@@ -550,8 +764,10 @@ def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strat
     Returns ``(status, x, objective, row_dual, basis)`` in the LP's own units; ``x``, ``row_dual`` and ``basis``
     (HiGHS's column and row basis statuses as integers) are None unless optimal. ``"infeasible"`` and ``"unbounded"``
     are only returned when certified: HiGHS's dual ray checked exactly (:func:`farkas_certified`) or, where it fails,
-    the infeasibility proven exactly (:func:`infeasibility_proven`, unless ``prove`` is False); a primal ray with a
-    feasible point (:func:`ray_certified`). Otherwise ``"numerical_error"``.
+    the infeasibility proven exactly (:func:`infeasibility_certificate`, unless ``prove`` is False); a primal ray
+    with a feasible point (:func:`ray_certified`). Otherwise ``"numerical_error"``. An ``"infeasible"`` comes with
+    its certificate in place of ``row_dual``: ``(y_float, y_exact)``, signed so that a column with ``a_j'y > 0``
+    could break it (:meth:`_Outside.breaking`).
     """
     if deadline is None:
         deadline = time.monotonic() + settings.SOLVE_SECONDS
@@ -592,10 +808,12 @@ def _solve_scaled(lp: _LP, row_factor: np.ndarray, col_factor: np.ndarray, strat
         return "optimal", x, h.getObjectiveValue() / cost_factor, row_dual, status
     if ms in (MS.kInfeasible, MS.kUnboundedOrInfeasible):
         _, has_ray, ray = h.getDualRay()
-        if has_ray and farkas_certified(lp, np.asarray(ray, dtype=float) * row_factor):
-            return "infeasible", None, np.nan, None, None
-        if prove and infeasibility_proven(lp, row_factor, col_factor, deadline):
-            return "infeasible", None, np.nan, None, None
+        signed = _farkas_signed(lp, np.asarray(ray, dtype=float) * row_factor) if has_ray else None
+        if signed is not None:
+            return "infeasible", None, np.nan, (signed, _fractions(signed)), None
+        y = infeasibility_certificate(lp, row_factor, col_factor, deadline) if prove else None
+        if y is not None:
+            return "infeasible", None, np.nan, (np.array([float(v) for v in y]), y), None
     if ms in (MS.kUnbounded, MS.kUnboundedOrInfeasible):
         _, has_ray, ray = h.getPrimalRay()
         if has_ray and ray_certified(lp, np.asarray(ray, dtype=float) * col_factor) and _feasible(h, lp, col_factor,

@@ -52,6 +52,24 @@ SIMPLEX_ITERATIONS_MIN = 10_000     # simplex iterations one solve may take: at 
 SIMPLEX_ITERATIONS_PER_SIZE = 20    # ... or this many per row and column of the model
 IPM_ITERATIONS = 100        # interior-point iterations (its own default is 2^31 - 1)
 ROBUST_SECONDS = 60.0       # the robust path's time for one LP, over all its scalings and retries
+# The robust path's LP has every reference column up to ROBUST_FULL_COLUMNS columns (all blocks together); beyond, it
+# starts from the restricted path's active columns and the DMU's own and adds the columns that price in under the
+# exact duals (or break the Farkas certificate), ROBUST_PRICING_CHUNK columns formed and priced at a time
+ROBUST_FULL_COLUMNS = 5000
+ROBUST_PRICING_CHUNK = 1 << 16
+# ... and a restricted robust LP of at most ROBUST_EXACT_COLUMNS columns whose HiGHS basis is not exactly optimal (or
+# for which HiGHS finds none) is pivoted on in rational arithmetic (robust.exact_simplex): on 1e-8 placeholders HiGHS
+# answered a 35-column LP with a basis 100 % off its rows under every scaling (tests/test_robust_restricted.py)
+ROBUST_EXACT_COLUMNS = 1000
+# The robust path's LP has every reference column up to ROBUST_FULL_COLUMNS columns (all blocks together); beyond, it
+# starts from the restricted path's active columns and the DMU's own and adds the columns that price in under the
+# exact duals (or break the Farkas certificate), ROBUST_PRICING_CHUNK columns formed and priced at a time
+ROBUST_FULL_COLUMNS = 5000
+ROBUST_PRICING_CHUNK = 1 << 16
+# ... and a restricted robust LP of at most ROBUST_EXACT_COLUMNS columns whose HiGHS basis is not exactly optimal (or
+# for which HiGHS finds none) is pivoted on in rational arithmetic (robust.exact_simplex): on 1e-8 placeholders HiGHS
+# answered a 35-column LP with a basis 100 % off its rows under every scaling (tests/test_robust_restricted.py)
+ROBUST_EXACT_COLUMNS = 1000
 
 # ----------------------------------------------------------------------------------------------------
 # pricing: the exact frame pre-pass (pricing.py, reduction.py)

@@ -31,20 +31,24 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
         if method == "dense" and k >= settings.DENSE_MIN_BATCH:
             solve_dense(stage, [(ref_data, plan, own, answers)])
     pending = np.flatnonzero(answers.status == "not_solved").tolist()
+    active = None     # the restricted model's active columns, where the robust path's LPs start
     if pending:      # (a dense batch may have left none: then no HiGHS model is built)
-        solve_with_highs(stage, ref_data, plan, method, own, answers, pending)
+        active = solve_with_highs(stage, ref_data, plan, method, own, answers, pending)
     left = np.flatnonzero(answers.status == "not_solved").tolist()
     if method == "full" and left:
         # what the model with every column could not solve or certify (on extreme data its dual simplex can cycle
         # at the tight tolerances, ending at the iteration limit) goes to column generation over the screened
         # candidates first: the same LP, smaller, solved as "auto" would, so "full" gives the same answers
-        solve_with_highs(stage, ref_data, plan_stage(stage, ref_data, "restricted", n_evaluated=k), "restricted", own, answers,
-                         left)
+        plan = plan_stage(stage, ref_data, "restricted", n_evaluated=k)
+        active = solve_with_highs(stage, ref_data, plan, "restricted", own, answers, left)
     patch, status, objective, row_duals, sols = (answers.patch, answers.status, answers.objective, answers.row_duals,
                                                  answers.sols)
     robust = status == "not_solved"
     for i in sorted(np.flatnonzero(robust).tolist()):
-        status[i], objective[i], sols[i] = solve_robust(stage, ref_data, patch, i, int(own[i]), data0[i])
+        start = active if sols[i] is None else [np.union1d(a, sols[i].pos[sols[i].blk == b])
+                                                for b, a in enumerate(active)]      # with its refused answer's
+        status[i], objective[i], sols[i] = solve_robust(stage, ref_data, patch, i, int(own[i]), data0[i], start,
+                                                        plan.pricing)
         row_duals[i] = np.nan if sols[i] is None or sols[i].duals is None else sols[i].duals
     return _stage_solution(stage, ref_data, patch, status, objective, sols, row_duals, robust)
 
