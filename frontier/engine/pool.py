@@ -50,36 +50,70 @@ def in_process_threads(units: list[WorkUnit], which: list[int], n_jobs: int) -> 
 
 def solve_in_process(units: list[WorkUnit], which: list[int], n_jobs: int, finished) -> None:
     """Solve the units ``which`` in this process, on :func:`in_process_threads` threads."""
-    threads = in_process_threads(units, which, n_jobs)
-    if threads == 1:
+    if in_process_threads(units, which, n_jobs) == 1:
         for i in which:
             finished(i, units[i].solve())
         return
-    from concurrent.futures import ThreadPoolExecutor, as_completed
+    _Round(units, which, n_jobs).finish(finished)
 
-    pool = ThreadPoolExecutor(threads, thread_name_prefix="frontier")
-    try:
-        running = {pool.submit(units[i].solve): i for i in which}
-        for done in as_completed(running):
-            finished(running[done], done.result())
-    except BaseException:
-        STOP.set()      # (a Ctrl-C here): the other threads' HiGHS solves end at their next time slice
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        STOP.clear()
+
+class _Round:
+    """Units of work solved in this process on :func:`in_process_threads` threads, started at once, while the caller
+    waits for them (:meth:`wait`) or does other work, then takes their answers (:meth:`finish`)."""
+
+    def __init__(self, units: list[WorkUnit], which: list[int], n_jobs: int):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.executor = ThreadPoolExecutor(in_process_threads(units, which, n_jobs), thread_name_prefix="frontier")
+        self.running = {self.executor.submit(units[i].solve): i for i in which}
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for every unit; whether all have ended."""
+        from concurrent.futures import wait
+
+        return not wait(self.running, timeout=seconds).not_done
+
+    def finish(self, finished) -> None:
+        """Call ``finished(i, answer)`` for each unit as it ends, then end the threads."""
+        from concurrent.futures import as_completed
+
+        try:
+            for done in as_completed(self.running):
+                finished(self.running[done], done.result())
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """End the threads: unstarted units are dropped; after an error or a Ctrl-C (``STOP``) the running HiGHS
+        solves end at their next time slice."""
+        if any(not future.done() for future in self.running):
+            STOP.set()
+        try:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+        finally:
+            STOP.clear()
+
+
+def workers_pay(units: list[WorkUnit], done: list[int], left: list[int], seconds: float, usable: int) -> tuple:
+    """``(saving, start_up)`` of starting the workers for the units ``left``: the time they would save, the work left
+    extrapolated from ``seconds`` spent on the units ``done`` in this process (their time, or while they run a lower
+    bound on it) by DMUs, times ``1 - 1 / usable``; and the workers' start-up, ``POOL_START_SECONDS`` plus
+    ``KERNEL_LOAD_SECONDS`` when the units use the compiled kernel (each new worker loads numba)."""
+    rest = seconds * sum(units[i].size for i in left) / max(sum(units[i].size for i in done), 1)
+    start_up = settings.POOL_START_SECONDS + (settings.KERNEL_LOAD_SECONDS if any(
+        units[i].uses_kernel for i in left) else 0.0)
+    return rest * (1.0 - 1.0 / usable), start_up
 
 
 def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
     """Solve every unit of work, calling ``finished(i, answer)`` as unit ``i`` ends: on joblib's workers, except that
     a call that would start a cold pool solves a round of units in this process (one per thread:
-    :func:`in_process_threads`) and then decides: another round here while no second core is free
-    (:func:`usable_jobs`, read again after each round), else the rest here unless the workers' saving is worth their
-    start-up (``POOL_START_SECONDS``, plus ``KERNEL_LOAD_SECONDS`` when the units use the
-    compiled kernel). On a Dask cluster (joblib's Dask backend active) the
-    units go to :func:`map_units_on_dask`."""
-    from joblib import Parallel, delayed
-
+    :func:`in_process_threads`) and decides from its cost (:func:`workers_pay`, the ski-rental rule): while the round
+    runs, every ``POOL_POLL_SECONDS``, the workers start for the rest at once if the time the round has taken so far
+    (a lower bound on each of its units') already shows they pay, with a second core free when it began (the round
+    then ends in this process meanwhile); once it ends, another round here while no second core is free
+    (:func:`usable_jobs`, read again after each round), else the rest here unless the workers' saving is worth
+    their start-up. On a Dask cluster (joblib's Dask backend active) the units go to :func:`map_units_on_dask`."""
     client = active_dask_client()
     if client is not None:
         map_units_on_dask(client, units, finished)
@@ -90,25 +124,39 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
         # work holds the cores is not pinned to this process for the rest of a long run
         k = in_process_threads(units, left, n_jobs)
         probe, left = left[:k], left[k:]
+        usable = usable_jobs(n_jobs)        # before the round, whose own threads would count as busy
         start = time.perf_counter()
-        solve_in_process(units, probe, n_jobs, finished)
+        round_ = _Round(units, probe, n_jobs)
+        try:
+            while left and usable >= 2 and not round_.wait(settings.POOL_POLL_SECONDS):
+                saving, start_up = workers_pay(units, probe, left, time.perf_counter() - start, usable)
+                if _pool["forgone"] + saving > start_up:
+                    # a large unit (a million-observation job's) need not end first: its time so far shows enough
+                    _on_workers(units, left, n_jobs, finished)
+                    left = []
+        except BaseException:
+            round_.stop()
+            raise
+        round_.finish(finished)
         usable = usable_jobs(n_jobs)
         if not left or usable < 2:
             continue
-        rest = (time.perf_counter() - start) * sum(units[i].size for i in left) / max(
-            sum(units[i].size for i in probe), 1)
-        saving = rest * (1.0 - 1.0 / usable)
-        start_up = settings.POOL_START_SECONDS + (settings.KERNEL_LOAD_SECONDS if any(
-            units[i].uses_kernel for i in left) else 0.0)        # each new worker loads numba for the kernel
+        saving, start_up = workers_pay(units, probe, left, time.perf_counter() - start, usable)
         if _pool["forgone"] + saving <= start_up:
             _pool["forgone"] += saving
             solve_in_process(units, left, n_jobs, finished)
             return
         break
-    if not left:
-        return
-    calls = (delayed(WorkUnit.solve)(units[i]) for i in left)
-    for i, answer in zip(left, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
+    if left:
+        _on_workers(units, left, n_jobs, finished)
+
+
+def _on_workers(units: list[WorkUnit], which: list[int], n_jobs: int, finished) -> None:
+    """Solve the units ``which`` on joblib's workers (started if they are not running)."""
+    from joblib import Parallel, delayed
+
+    calls = (delayed(WorkUnit.solve)(units[i]) for i in which)
+    for i, answer in zip(which, Parallel(n_jobs=n_jobs, return_as="generator")(calls)):
         finished(i, answer)
     pool_started()
 

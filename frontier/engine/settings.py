@@ -194,6 +194,10 @@ PACK_MIN_JOBS = 4
 # on the 2 cores, two threads at n = 1,000 took 1.24x as long as one, a started pool at n = 10,000 1.23x), so a cold
 # call on a busy machine stays on one thread. Whoever solves a unit, its answer is the same.
 POOL_START_SECONDS = 1.0
+# ... decided while the first round runs too, every POOL_POLL_SECONDS: its time so far bounds each of its units' from
+# below, so a call of large units (a million-observation GML: a unit of 1,024 DMUs against the global frontier took
+# minutes) starts the workers once that bound shows they pay, not after the round
+POOL_POLL_SECONDS = 0.05
 POOL_IDLE_SECONDS = 300.0      # joblib's loky workers stop after this long idle (its default idle_worker_timeout)
 THREADS_MAX = 2     # HiGHS releases the GIL for about half of an LP's time, so more threads would add little
 
