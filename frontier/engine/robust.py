@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 import highspy
 import numpy as np
@@ -229,9 +230,17 @@ class _Outside:
     def __init__(self, stage: Stage, ref: np.ndarray, every: list[np.ndarray], priced: list[np.ndarray],
                  restricted: bool = False):
         self.stage, self.ref, self.every, self.priced, self.restricted = stage, ref, every, priced, restricted
-        self.costs = [block.costs(ref) for block in stage.blocks]
-        n = ref.shape[0]
-        self.candidates = [(p, ref if p.size == n else np.ascontiguousarray(ref[p])) for p in priced]
+
+    @cached_property
+    def costs(self) -> list[np.ndarray]:
+        """Per block, every reference column's cost."""
+        return [block.costs(self.ref) for block in self.stage.blocks]
+
+    @cached_property
+    def candidates(self) -> list[tuple]:
+        """Per block, the priced positions and their data rows (what :func:`accepted` prices)."""
+        n = self.ref.shape[0]
+        return [(p, self.ref if p.size == n else np.ascontiguousarray(self.ref[p])) for p in self.priced]
 
     def _chunks(self, columns: list[np.ndarray], every: bool):
         """``(block, positions, A, costs)`` for the columns not in ``columns``: of ``priced``, or with ``every`` of
