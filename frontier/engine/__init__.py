@@ -71,9 +71,15 @@ it refuses is first solved again from the same warm model at HiGHS's tightest to
 absolute, the certificate asks 1e-9 relative; this second solve usually closes the gap).
 
 A solution that still fails, and any LP the fast path calls unbounded or fails to solve, goes to :func:`solve_robust`:
-one LP with every reference column, rows scaled by the evaluated DMU's own values (:func:`own_value_scaling`) or
-equilibrated, tight HiGHS tolerances, HiGHS's final basis recomputed in exact rationals
-(:func:`exact_basic_solution`), and each answer certified as above. An infeasible or unbounded status is only
+the DMU's LP with rows scaled by its own values (:func:`own_value_scaling`) or equilibrated, tight HiGHS tolerances,
+HiGHS's final basis recomputed in exact rationals (:func:`exact_basic_solution`), and each answer certified as above.
+Up to ``settings.ROBUST_FULL_COLUMNS`` reference columns the LP holds every one; beyond (a million-observation global
+frontier: hundreds of such LPs over up to a million columns each), it starts from the restricted model's active
+columns and the DMU's own, and columns join until none prices in: every candidate column is priced against the
+exact duals of an exactly optimal basis (in floating point with a rigorous error bound, in rationals where that
+leaves the sign open), and a Farkas ray is checked against every reference column, so an answer is reported only
+when it holds for the full LP. A restricted LP small enough (``settings.ROBUST_EXACT_COLUMNS``) whose HiGHS basis is
+not exactly optimal is pivoted to one that is (:func:`exact_simplex`). An infeasible or unbounded status is only
 returned with a checked Farkas ray (:func:`farkas_certified`) or unbounded ray and feasible point
 (:func:`ray_certified`). Anything else is NaN with status ``"numerical_error"``, never a number.
 
