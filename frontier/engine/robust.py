@@ -222,10 +222,11 @@ class _Outside:
     """The reference columns outside a restricted robust LP, priced against an answer's certificate.
 
     ``priced``: per block, the positions an optimum must price (every column, or the stage plan's candidates: the
-    dominance screen and the frame are exact); a Farkas certificate is checked against every reference column. The
-    columns are formed in chunks of ``ROBUST_PRICING_CHUNK`` (:func:`column_matrix`, as :func:`dmu_lp` forms them),
-    their reduced costs ``c_j - a_j'y`` decided in floating point with a rigorous error bound and, where that leaves
-    the sign open, in rational arithmetic (:func:`_exact_signs`)."""
+    dominance screen and the frame are exact); a Farkas certificate is checked against every reference column
+    (``every``: the reference set but the excluded DMU). Their reduced costs ``c_j - a_j'y`` are one product of the
+    data with the duals carried to the data columns, decided in floating point with a rigorous error bound and, where
+    that leaves the sign open, in rational arithmetic on those columns' coefficients (:meth:`_signs`); no dense
+    matrix of the whole reference set is formed. ``restricted``: the LP holds fewer than every column."""
 
     def __init__(self, stage: Stage, ref: np.ndarray, every: list[np.ndarray], priced: list[np.ndarray],
                  restricted: bool = False):
@@ -242,17 +243,55 @@ class _Outside:
         n = self.ref.shape[0]
         return [(p, self.ref if p.size == n else np.ascontiguousarray(self.ref[p])) for p in self.priced]
 
-    def _chunks(self, columns: list[np.ndarray], every: bool):
-        """``(block, positions, A, costs)`` for the columns not in ``columns``: of ``priced``, or with ``every`` of
-        ``every`` (the reference set but the excluded DMU)."""
-        for b, block_columns in enumerate(columns):
-            mask = np.zeros(self.ref.shape[0], dtype=bool)
-            mask[(self.every if every else self.priced)[b]] = True
-            mask[block_columns] = False
-            rest = np.flatnonzero(mask)
-            for a in range(0, rest.size, settings.ROBUST_PRICING_CHUNK):
-                pos = rest[a: a + settings.ROBUST_PRICING_CHUNK]
-                yield b, pos, column_matrix(self.stage, self.ref, pos, np.full(pos.size, b)), self.costs[b][pos]
+    @cached_property
+    def abs_ref(self) -> np.ndarray:
+        """``|ref|`` (the reference data themselves when non-negative, as they are after validation)."""
+        return self.ref if (self.ref >= 0).all() else np.abs(self.ref)
+
+    def _outside(self, b: int, columns: list[np.ndarray], every: bool) -> np.ndarray:
+        """Block ``b``'s positions not in ``columns``: of ``priced``, or with ``every`` of the reference set but the
+        excluded DMU."""
+        mask = np.zeros(self.ref.shape[0], dtype=bool)
+        mask[(self.every if every else self.priced)[b]] = True
+        mask[columns[b]] = False
+        return np.flatnonzero(mask)
+
+    def _reduced(self, b: int, pos: np.ndarray, y: np.ndarray, with_costs: bool) -> tuple[np.ndarray, np.ndarray]:
+        """For block ``b``'s columns ``pos``: ``c_j - a_j'y`` in floating point (``-a_j'y`` without costs) and the
+        magnitude of its terms ``|c_j| + |a_j|'|y|`` (with a row map, the upper bound ``|data_j|'|M|'|y|``), from
+        the data and the duals carried to the data columns (:meth:`ReferenceBlock.dual_weights`), the reference set
+        in one product where most of it is asked."""
+        stage, block = self.stage, self.stage.blocks[b]
+        conv = stage.convexity_row_of(block)
+        y_conv = y[conv] if conv >= 0 else 0.0
+        whole = pos.size > self.ref.shape[0] // 2
+        data, abs_data = (self.ref, self.abs_ref) if whole else (self.ref[pos], self.abs_ref[pos])
+        q = data @ block.dual_weights(y, stage.d) + y_conv
+        size = abs_data @ block.dual_magnitudes(np.abs(y), stage.d) + abs(y_conv)
+        if whole:
+            q, size = q[pos], size[pos]
+        if not with_costs:
+            return -q, size
+        cost = self.costs[b][pos]
+        return cost - q, size + np.abs(cost)
+
+    def _signs(self, b: int, pos: np.ndarray, with_costs: bool, y_float: np.ndarray,
+               y_exact: list) -> tuple[np.ndarray, np.ndarray]:
+        """The exact sign (-1, 0, 1) of ``c_j - a_j'y`` (:meth:`_reduced`) for the exact duals ``y_exact``
+        (Fractions, one per row; ``y_float`` their rounding) and its float value relative to its terms: decided in
+        floating point where the value exceeds a rigorous bound on its error (the duals' rounding, the products' and
+        sums' rounding, underflow), exactly 0 where every term is 0, in rational arithmetic elsewhere
+        (:func:`_exact_signs` on those columns' coefficients, :func:`column_matrix`)."""
+        d, size = self._reduced(b, pos, y_float, with_costs)
+        width = self.ref.shape[1] + len(y_float) + 2
+        bound = 4.0 * width * np.finfo(float).eps * size + 1e-300
+        sign = np.where(d >= bound, 1, np.where(d <= -bound, -1, 0))
+        open_ = np.flatnonzero((sign == 0) & (size > 0))
+        if open_.size:
+            A = column_matrix(self.stage, self.ref, pos[open_], np.full(open_.size, b))
+            cost = self.costs[b][pos[open_]] if with_costs else np.zeros(open_.size)
+            sign[open_] = _exact_signs(A, cost, y_float, y_exact)[0]
+        return sign, d / (size + 1e-300)
 
     def breaking(self, columns: list[np.ndarray], levels: list[tuple]) -> list[np.ndarray] | None:
         """Per block, the columns outside ``columns`` that break an exact certificate, or None if none does.
@@ -264,27 +303,25 @@ class _Outside:
         against every reference column."""
         farkas = not levels[0][0]
         found = [[] for _ in columns]
-        for b, pos, A, cost in self._chunks(columns, every=farkas):
-            undecided = np.arange(pos.size)
-            key = np.zeros(pos.size)
-            broken = np.zeros(pos.size, dtype=bool)
+        for b in range(len(columns)):
+            pos = self._outside(b, columns, every=farkas)
             for with_costs, y_float, y_exact in levels:
-                c = cost[undecided] if with_costs else np.zeros(undecided.size)
-                sign, relative = _exact_signs(A[:, undecided], c, y_float, y_exact)
-                broken[undecided[sign < 0]] = True
-                key[undecided[sign < 0]] = relative[sign < 0]
-                undecided = undecided[sign == 0]
-            if broken.any():
-                found[b].append((pos[broken], key[broken]))
+                if not pos.size:
+                    break
+                sign, relative = self._signs(b, pos, with_costs, y_float, y_exact)
+                if (sign < 0).any():
+                    found[b].append((pos[sign < 0], relative[sign < 0]))
+                pos = pos[sign == 0]
         return self._strongest(found)
 
     def violating(self, columns: list[np.ndarray], row_dual: np.ndarray) -> list[np.ndarray] | None:
         """Per block, the columns outside ``columns`` whose reduced cost under a float answer's duals is negative
         beyond ``OPTIMALITY_TOL`` of its terms (those the certificate refuses), or None if none is."""
         found = [[] for _ in columns]
-        for b, pos, A, cost in self._chunks(columns, every=False):
-            d = cost - row_dual @ A
-            relative = d / (np.abs(cost) + np.abs(row_dual) @ np.abs(A) + 1e-300)
+        for b in range(len(columns)):
+            pos = self._outside(b, columns, every=False)
+            d, size = self._reduced(b, pos, row_dual, True)
+            relative = d / (size + 1e-300)
             hit = relative < -settings.OPTIMALITY_TOL
             if hit.any():
                 found[b].append((pos[hit], relative[hit]))
@@ -317,8 +354,10 @@ def _exact_signs(A: np.ndarray, cost: np.ndarray, y_float: np.ndarray, y_exact: 
     size = np.abs(cost) + np.abs(y_float[rows]) @ np.abs(A[rows])
     bound = 4.0 * (rows.size + 2) * np.finfo(float).eps * size + 1e-300 * (np.abs(A).sum(axis=0) + 1.0)
     sign = np.where(d >= bound, 1, np.where(d <= -bound, -1, 0))
+    # a column with no cost and no entry in a row of nonzero dual (a degenerate dual's many columns) is exactly 0
+    vanishes = (cost == 0) & ~(A[rows] != 0).any(axis=0)
     used = [(int(r), y_exact[r]) for r in range(len(y_exact)) if y_exact[r] != 0]
-    for j in np.flatnonzero(sign == 0):
+    for j in np.flatnonzero((sign == 0) & ~vanishes):
         exact = F(float(cost[j])) - sum((F(float(A[r, j])) * y for r, y in used if A[r, j] != 0), F(0))
         sign[j] = (exact > 0) - (exact < 0)
     return sign, d / (size + 1e-300)
@@ -394,7 +433,7 @@ def infeasible_certified(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: in
     """Whether a fast-path "infeasible" stands: the stage does not guarantee a feasible LP
     (:meth:`Stage.always_feasible`) and the restricted model's dual ray ``ray`` is a Farkas certificate of DMU
     ``i``'s LP with every reference column, checked exactly: :func:`farkas_certified` of the LP's own columns, and
-    no reference column with ``a_j'y > 0`` for the sign that holds (:meth:`_Outside.breaking`, in chunks: no dense
+    no reference column with ``a_j'y > 0`` for the sign that holds (:meth:`_Outside.breaking`: no dense
     matrix of the whole reference set). Otherwise the LP goes to the robust path, which proves infeasibility or
     reports ``"numerical_error"``."""
     if ray is None or stage.always_feasible(in_reference(stage, own)):
@@ -514,6 +553,7 @@ def _exactly_optimal(lp, col_status, row_status, basic, tight, x, y_tight) -> bo
     bound = 4.0 * (rows.size + 2) * np.finfo(float).eps * size + 1e-300 * (np.abs(A_used).sum(axis=0) + 1.0)
     status = col_status[nonbasic]
     sure = ((status == AT_LOWER) & (d_float >= bound)) | ((status == AT_UPPER) & (d_float <= -bound))
+    sure |= (lp.cost[nonbasic] == 0) & ~(A_used != 0).any(axis=0)     # exactly 0: no cost, no entry in a used row
     for j in nonbasic[~sure]:
         d = F(lp.cost[j]) - sum((F(lp.A[i, j]) * y for i, y in used if lp.A[i, j] != 0), F(0))
         if (d < 0 and col_status[j] != AT_UPPER) or (d > 0 and col_status[j] != AT_LOWER):

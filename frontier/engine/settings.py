@@ -54,18 +54,9 @@ IPM_ITERATIONS = 100        # interior-point iterations (its own default is 2^31
 ROBUST_SECONDS = 60.0       # the robust path's time for one LP, over all its scalings and retries
 # The robust path's LP has every reference column up to ROBUST_FULL_COLUMNS columns (all blocks together); beyond, it
 # starts from the restricted path's active columns and the DMU's own and adds the columns that price in under the
-# exact duals (or break the Farkas certificate), ROBUST_PRICING_CHUNK columns formed and priced at a time
+# exact duals (or break the Farkas certificate). At 30,000 columns (GML 3,000 x 10 hard, the global technology, from
+# the plan's 21 seed columns, load 10): 76 against 350 ms per score LP, 41 against 338 ms per super-SBM LP
 ROBUST_FULL_COLUMNS = 5000
-ROBUST_PRICING_CHUNK = 1 << 16
-# ... and a restricted robust LP of at most ROBUST_EXACT_COLUMNS columns whose HiGHS basis is not exactly optimal (or
-# for which HiGHS finds none) is pivoted on in rational arithmetic (robust.exact_simplex): on 1e-8 placeholders HiGHS
-# answered a 35-column LP with a basis 100 % off its rows under every scaling (tests/test_robust_restricted.py)
-ROBUST_EXACT_COLUMNS = 1000
-# The robust path's LP has every reference column up to ROBUST_FULL_COLUMNS columns (all blocks together); beyond, it
-# starts from the restricted path's active columns and the DMU's own and adds the columns that price in under the
-# exact duals (or break the Farkas certificate), ROBUST_PRICING_CHUNK columns formed and priced at a time
-ROBUST_FULL_COLUMNS = 5000
-ROBUST_PRICING_CHUNK = 1 << 16
 # ... and a restricted robust LP of at most ROBUST_EXACT_COLUMNS columns whose HiGHS basis is not exactly optimal (or
 # for which HiGHS finds none) is pivoted on in rational arithmetic (robust.exact_simplex): on 1e-8 placeholders HiGHS
 # answered a 35-column LP with a basis 100 % off its rows under every scaling (tests/test_robust_restricted.py)
