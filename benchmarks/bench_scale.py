@@ -1,12 +1,15 @@
 """Scale: 100,000 DMUs (VRS SBM with bad outputs) and the million-observation GML, with time and memory.
 
-Two runs, on the hard data of ``benchmarks/common.py`` (``hard_firms``, ``hard_panel``) by default or on the friendly
+Three runs, on the hard data of ``benchmarks/common.py`` (``hard_firms``, ``hard_panel``) by default or on the friendly
 data with ``--data friendly`` (``synthetic_firms``, the city panel):
 
 * ``cross``: ``efficiency()`` of ``--n`` DMUs (default 100,000), VRS SBM with bad outputs (target: <= 60 s and
   <= 2 GB on the 2-core machine);
 * ``gml``: ``productivity(index="gml")`` on ``--firms`` x ``--years`` (default 100,000 x 10 = 1,000,000
   observations), VRS super-SBM with bad outputs, global technology (target: <= 20 min and <= 8 GB).
+* ``robust``: the robust path's LPs (engine/robust.py) over every reference column against the restricted ones, on
+  the global technology of the ``--firms`` x ``--years`` panel, ``--sample`` DMUs per stage (time per LP, statuses
+  and values compared).
 
 Memory is the peak of the summed resident memory of this process and all its children (the joblib worker
 processes), sampled every 0.2 s with psutil, since the workers of a reusable pool are still alive when the run
@@ -141,9 +144,52 @@ def gml(args):
           f"{np.isfinite(res.indices['index']).sum()} finite indices")
 
 
+def robust(args):
+    """Per LP, the robust path over every reference column against the restricted one (from the stage plan's seed
+    columns, adding what prices in), on the global technology of a ``--firms`` x ``--years`` panel: ``--sample`` DMUs
+    per stage of the GML's model, both ways, with their statuses and values compared."""
+    from frontier.data import validate_frame
+    from frontier.engine import robust as robust_path
+    from frontier.engine import settings
+    from frontier.engine.certify import BatchPatch
+    from frontier.engine.pricing import plan_stage
+    from frontier.models import resolve_options
+    from frontier.problem import Problem
+
+    data = panel(args.data, args.firms, args.years)
+    problem = Problem(validate_frame(data.reset_index(drop=True), INPUTS, OUTPUTS, BADS),
+                      resolve_options("sbm", rts="vrs"))
+    rows = problem.rows
+    ref = np.ascontiguousarray(rows[:, : problem.layout.d])
+    sample = np.unique(np.linspace(0, len(rows) - 1, args.sample).astype(int))
+    saved = settings.ROBUST_FULL_COLUMNS
+    try:
+        for stage in problem.spec(True).stages:
+            plan = plan_stage(stage, ref, "restricted")
+            patch = BatchPatch(stage.patch(rows[sample], {"status": np.full(sample.size, "not_solved", dtype=object)}))
+            seconds, same, diff = {"full": 0.0, "restricted": 0.0}, True, 0.0
+            for i, o in enumerate(sample):
+                answers = {}
+                for way, threshold, start in (("full", 10 ** 12, None), ("restricted", 0, plan.seeds)):
+                    settings.ROBUST_FULL_COLUMNS = threshold
+                    t0 = time.perf_counter()
+                    answers[way] = robust_path.solve_robust(stage, ref, patch, i, int(o), rows[o], start, plan.pricing)
+                    seconds[way] += time.perf_counter() - t0
+                same &= answers["full"][0] == answers["restricted"][0]
+                if answers["full"][0] == "optimal" == answers["restricted"][0]:
+                    diff = max(diff, abs(answers["full"][1] - answers["restricted"][1]))
+            print(f"{stage.name}: {sample.size} robust LPs over {ref.shape[0]} columns ({plan.pricing[0].size} pricing "
+                  f"candidates): every column {seconds['full'] / sample.size * 1e3:.0f} ms per LP, restricted from "
+                  f"{plan.seeds[0].size} seed columns {seconds['restricted'] / sample.size * 1e3:.0f} ms per LP; "
+                  f"statuses equal: {same}; max abs diff {diff:.1e}; load average "
+                  f"{' '.join(f'{x:.2f}' for x in psutil.getloadavg())}", flush=True)
+    finally:
+        settings.ROBUST_FULL_COLUMNS = saved
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("run", choices=["cross", "gml"])
+    ap.add_argument("run", choices=["cross", "gml", "robust"])
     ap.add_argument("--n", type=int, default=100_000, help="cross: DMUs")
     ap.add_argument("--firms", type=int, default=100_000, help="gml: firms")
     ap.add_argument("--years", type=int, default=10, help="gml: years")
@@ -153,11 +199,12 @@ def main(argv=None):
                     help="the progress bar (default: frontier's, on in a terminal for long runs)")
     ap.add_argument("--profile", action="store_true", help="cProfile the call (with --n-jobs 1)")
     ap.add_argument("--stub-lps", action="store_true", help="no LPs: measure the overhead around them only")
+    ap.add_argument("--sample", type=int, default=20, help="robust: DMUs per stage")
     args = ap.parse_args(argv)
     if args.stub_lps:
         stub_lps()
         print("--stub-lps: NO LP IS SOLVED; the figures below are the overhead around the LPs only")
-    (cross if args.run == "cross" else gml)(args)
+    {"cross": cross, "gml": gml, "robust": robust}[args.run](args)
 
 
 if __name__ == "__main__":

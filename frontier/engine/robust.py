@@ -124,6 +124,7 @@ def solve_robust(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: 
 
 
 def _without(positions: np.ndarray, excluded: int) -> np.ndarray:
+    """``positions`` but ``excluded`` (-1: none)."""
     return positions[positions != excluded] if excluded >= 0 else positions
 
 
@@ -286,11 +287,12 @@ class _Outside:
         width = self.ref.shape[1] + len(y_float) + 2
         bound = 4.0 * width * np.finfo(float).eps * size + 1e-300
         sign = np.where(d >= bound, 1, np.where(d <= -bound, -1, 0))
-        open_ = np.flatnonzero((sign == 0) & (size > 0))
+        underflow = any(f == 0 and y != 0 for f, y in zip(y_float, y_exact))    # a dual below the floats' range
+        open_ = np.flatnonzero((sign == 0) & ((size > 0) | underflow))
         if open_.size:
             A = column_matrix(self.stage, self.ref, pos[open_], np.full(open_.size, b))
             cost = self.costs[b][pos[open_]] if with_costs else np.zeros(open_.size)
-            sign[open_] = _exact_signs(A, cost, y_float, y_exact)[0]
+            sign[open_] = _exact_signs(A, cost, y_exact)
         return sign, d / (size + 1e-300)
 
     def breaking(self, columns: list[np.ndarray], levels: list[tuple]) -> list[np.ndarray] | None:
@@ -342,25 +344,16 @@ class _Outside:
         return more
 
 
-def _exact_signs(A: np.ndarray, cost: np.ndarray, y_float: np.ndarray, y_exact: list) -> tuple[np.ndarray, np.ndarray]:
-    """The exact sign (-1, 0, 1) of each column's ``cost_j - a_j'y`` for the exact duals ``y_exact`` (Fractions, one
-    per row; ``y_float`` their rounding), and its float value relative to its terms ``|c_j| + |a_j|'|y|``.
-
-    Decided in floating point where the float value exceeds a rigorous bound on its error (the duals' rounding and
-    the products' and sums' rounding, as :func:`_exactly_optimal` bounds it), in rational arithmetic elsewhere."""
+def _exact_signs(A: np.ndarray, cost: np.ndarray, y_exact: list) -> np.ndarray:
+    """The sign (-1, 0, 1) of each column's ``cost_j - a_j'y`` for the duals ``y_exact`` (Fractions, one per row), in
+    rational arithmetic (the columns' floats are exact rationals)."""
     F = Fraction
-    rows = np.flatnonzero(y_float != 0)
-    d = cost - y_float[rows] @ A[rows]
-    size = np.abs(cost) + np.abs(y_float[rows]) @ np.abs(A[rows])
-    bound = 4.0 * (rows.size + 2) * np.finfo(float).eps * size + 1e-300 * (np.abs(A).sum(axis=0) + 1.0)
-    sign = np.where(d >= bound, 1, np.where(d <= -bound, -1, 0))
-    # a column with no cost and no entry in a row of nonzero dual (a degenerate dual's many columns) is exactly 0
-    vanishes = (cost == 0) & ~(A[rows] != 0).any(axis=0)
-    used = [(int(r), y_exact[r]) for r in range(len(y_exact)) if y_exact[r] != 0]
-    for j in np.flatnonzero((sign == 0) & ~vanishes):
+    used = [(int(r), y) for r, y in enumerate(y_exact) if y != 0]
+    sign = np.zeros(A.shape[1], dtype=np.int64)
+    for j in range(A.shape[1]):
         exact = F(float(cost[j])) - sum((F(float(A[r, j])) * y for r, y in used if A[r, j] != 0), F(0))
         sign[j] = (exact > 0) - (exact < 0)
-    return sign, d / (size + 1e-300)
+    return sign
 
 
 def _exact_max_slack(lp: "_LP", basis: tuple, score_first: np.ndarray):

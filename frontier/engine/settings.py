@@ -55,7 +55,8 @@ ROBUST_SECONDS = 60.0       # the robust path's time for one LP, over all its sc
 # The robust path's LP has every reference column up to ROBUST_FULL_COLUMNS columns (all blocks together); beyond, it
 # starts from the restricted path's active columns and the DMU's own and adds the columns that price in under the
 # exact duals (or break the Farkas certificate). At 30,000 columns (GML 3,000 x 10 hard, the global technology, from
-# the plan's 21 seed columns, load 10): 76 against 350 ms per score LP, 41 against 338 ms per super-SBM LP
+# the plan's 21 seed columns, benchmarks/bench_scale.py robust): 48 against 258 ms per score LP, 30 against 247 ms per
+# super-SBM LP; below a few thousand columns the LP with every column is as cheap and needs no pricing rounds
 ROBUST_FULL_COLUMNS = 5000
 # ... and a restricted robust LP of at most ROBUST_EXACT_COLUMNS columns whose HiGHS basis is not exactly optimal (or
 # for which HiGHS finds none) is pivoted on in rational arithmetic (robust.exact_simplex): on 1e-8 placeholders HiGHS
