@@ -87,10 +87,11 @@ The modules, in dependency order (each imports only those before it)
 --------------------------------------------------------------------
 * :mod:`~frontier.engine.settings`: every tuning constant and tolerance, read at call time (``settings.FULL_MAX``);
 * :mod:`~frontier.engine.highs`: the HiGHS wrapper (silent instances, status names, option sets, bounded solves);
-* :mod:`~frontier.engine.kernel`: the compiled simplex the restricted path tries before HiGHS;
 * :mod:`~frontier.engine.reduction`: the dominance screen and the exact frame;
 * :mod:`~frontier.engine.pricing`: each block's pricing candidates and seed columns (:class:`StagePlan`);
 * :mod:`~frontier.engine.certify`: the certificate every answer passes, whichever backend found it;
+* :mod:`~frontier.engine.kernel`: the compiled simplex the restricted path tries before HiGHS;
+* :mod:`~frontier.engine.dense_kernel`: the compiled loop that solves a dense batch's LPs one after another;
 * :mod:`~frontier.engine.robust`: the robust path and its exact rational checks;
 * :mod:`~frontier.engine.restricted`: the HiGHS backends (``"restricted"``, with the kernel before HiGHS; ``"full"``);
 * :mod:`~frontier.engine.dense`: the batched dense simplex (``"dense"``);

@@ -34,7 +34,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..models.base import Patch
 from . import settings
+from .certify import BatchPatch
 
 # FAILED: a singular basis; INACCURATE: an optimal basis whose rows the clipped solution misses by more than
 # KERNEL_RESIDUAL_TOL of their terms (badly scaled data: HiGHS, which scales the LP, solves it instead)
@@ -620,9 +622,6 @@ def load() -> None:
     run once: its per-LP solve and its compiled run, with the array layouts of real work, two rows at least, since a
     one-row matrix would be typed C-contiguous and load another signature), so that the first unit of work a call
     times (the pool's rule, :func:`~frontier.engine.pool.map_units`) measures its LPs, not this one-off cost."""
-    from .certify import BatchPatch     # (certify does not import this module)
-    from ..models.base import Patch
-
     lp = KernelLP(2, 1)
     prices = np.asfortranarray([[1.0, 1.0, 0.0], [2.0, 1.0, 0.0]])      # two candidates: data, convexity, cost
     positions = np.arange(2, dtype=np.int64)
