@@ -33,303 +33,9 @@ import threading
 
 import numpy as np
 
-from . import settings
+from . import settings, simplex
 from .kernel import use_kernel
-
-_BASIC, _AT_LOWER, _AT_UPPER, _FREE = 0, 1, 2, 3
-OPTIMAL, INFEASIBLE, UNBOUNDED, ITERATION_LIMIT, FAILED, INACCURATE = 0, 1, 2, 3, 4, 5
-
-
-def _factor(M, R, head, Binv, work) -> bool:
-    """The inverse of the basis ``head`` (logicals ``-e_i`` below R, else columns of ``M``) in ``Binv``
-    (Gauss-Jordan with partial pivoting); False if singular."""
-    for k in range(R):
-        for i in range(R):
-            work[i, k] = 0.0
-        j = head[k]
-        if j < R:
-            work[j, k] = -1.0
-        else:
-            for i in range(R):
-                work[i, k] = M[i, j - R]
-    for i in range(R):
-        for k in range(R):
-            Binv[i, k] = 1.0 if i == k else 0.0
-    for c in range(R):
-        p, best, scale = c, 0.0, 0.0
-        for i in range(R):
-            scale = max(scale, abs(work[i, c]))
-        for i in range(c, R):
-            if abs(work[i, c]) > best:
-                best, p = abs(work[i, c]), i
-        if best == 0.0 or best <= 1e-11 * scale:
-            return False
-        if p != c:
-            for k in range(R):
-                work[c, k], work[p, k] = work[p, k], work[c, k]
-                Binv[c, k], Binv[p, k] = Binv[p, k], Binv[c, k]
-        piv = work[c, c]
-        for k in range(R):
-            work[c, k] /= piv
-            Binv[c, k] /= piv
-        for i in range(R):
-            if i != c:
-                f = work[i, c]
-                if f != 0.0:
-                    for k in range(R):
-                        work[i, k] -= f * work[c, k]
-                        Binv[i, k] -= f * Binv[c, k]
-    return True
-
-
-def _basic_values(M, R, n, head, state, x, Binv, rhs) -> None:
-    """x_B = -B^-1 (N x_N): the basic values from the nonbasic ones."""
-    for i in range(R):
-        rhs[i] = 0.0
-    for j in range(R + n):
-        if state[j] != _BASIC and x[j] != 0.0:
-            if j < R:
-                rhs[j] += x[j]
-            else:
-                for i in range(R):
-                    rhs[i] -= M[i, j - R] * x[j]
-    for k in range(R):
-        s = 0.0
-        for i in range(R):
-            s += Binv[k, i] * rhs[i]
-        x[head[k]] = s
-
-
-def _logical_basis(R, n, head, state) -> None:
-    """The slack basis: every logical basic, every structural column nonbasic (always a basis: B = -I)."""
-    for j in range(R + n):
-        state[j] = _AT_LOWER
-    for k in range(R):
-        head[k] = k
-        state[k] = _BASIC
-
-
-def _place_nonbasic(lower, upper, state, x, count) -> None:
-    """Every nonbasic variable at a finite bound (the bounds change from LP to LP): at its upper bound if it was there
-    and that is finite, else at its lower bound, else its upper, else free at 0."""
-    for j in range(count):
-        if state[j] == _BASIC:
-            continue
-        lo, up = lower[j], upper[j]
-        if state[j] == _AT_UPPER and up < np.inf:
-            x[j] = up
-        elif lo > -np.inf:
-            state[j], x[j] = _AT_LOWER, lo
-        elif up < np.inf:
-            state[j], x[j] = _AT_UPPER, up
-        else:
-            state[j], x[j] = _FREE, 0.0
-
-
-def _rows_met(M, R, n, lower, upper, x, residual_tol) -> bool:
-    """Whether the solution ``x``, clipped to its bounds, meets every row to ``residual_tol`` of the magnitude of the
-    row's terms."""
-    for i in range(R):
-        activity, size = 0.0, 0.0
-        for j in range(n):
-            v = min(max(x[R + j], lower[R + j]), upper[R + j])
-            activity += M[i, j] * v
-            size += abs(M[i, j] * v)
-        lo, up = lower[i], upper[i]
-        bound = 0.0
-        if lo > -np.inf:
-            bound = abs(lo)
-        if up < np.inf:
-            bound = max(bound, abs(up))
-        if max(lo - activity, activity - up, 0.0) > residual_tol * (size + bound):
-            return False
-    return True
-
-
-def _simplex(M, norms, R, n, cost, lower, upper, head, state, x, Binv, y, work, rhs, cB, alpha, d, max_iter,
-             refactor, bland_after, primal_tol, dual_tol, pivot_tol, residual_tol):
-    """Solve one LP (the module docstring) over the ``n`` structural columns of ``M`` (``norms``: the squared norm
-    of every variable's column) from the basis ``head`` / ``state`` (updated in place, with the values ``x`` and the
-    row duals ``y``; ``work`` .. ``d`` are scratch). Returns (status, iterations)."""
-    N = R + n
-    _place_nonbasic(lower, upper, state, x, N)
-    if not _factor(M, R, head, Binv, work):
-        _logical_basis(R, n, head, state)       # a singular warm basis: start again from the slack basis
-        _place_nonbasic(lower, upper, state, x, N)
-        if not _factor(M, R, head, Binv, work):
-            return FAILED, 0
-    _basic_values(M, R, n, head, state, x, Binv, rhs)
-    since_factor, degenerate, iterations = 0, 0, 0
-    while True:
-        if since_factor >= refactor:
-            if not _factor(M, R, head, Binv, work):
-                return FAILED, iterations
-            _basic_values(M, R, n, head, state, x, Binv, rhs)
-            since_factor = 0
-        # phase: the sum of infeasibilities while a basic value breaks its bounds, else the objective
-        infeasible = False
-        for k in range(R):
-            v = head[k]
-            if x[v] < lower[v] - primal_tol * max(1.0, abs(lower[v])):
-                cB[k] = -1.0
-                infeasible = True
-            elif x[v] > upper[v] + primal_tol * max(1.0, abs(upper[v])):
-                cB[k] = 1.0
-                infeasible = True
-            else:
-                cB[k] = 0.0
-        if not infeasible:
-            for k in range(R):
-                v = head[k]
-                cB[k] = cost[v - R] if v >= R else 0.0
-        for i in range(R):
-            s = 0.0
-            for k in range(R):
-                s += Binv[k, i] * cB[k]
-            y[i] = s
-        # pricing: every reduced cost at once (the logicals' are the duals; the structural columns' a tight loop over
-        # contiguous rows of M), then the entering variable and its direction: Dantzig's rule scaled by the column
-        # norms, Bland's (the first eligible one) after a run of degenerate pivots. A reduced cost enters only beyond
-        # DUAL_TOL x (1 + |c_j| + sum |a_ij y_i|), computed only for a column that would be chosen
-        for i in range(R):
-            d[i] = y[i]
-        for j in range(n):
-            d[R + j] = 0.0 if infeasible else cost[j]
-        for i in range(R):
-            yi = y[i]
-            if yi != 0.0:
-                for j in range(n):
-                    d[R + j] -= M[i, j] * yi
-        q, direction, best = -1, 0.0, 0.0
-        bland = degenerate >= bland_after
-        for j in range(N):
-            dv, st = d[j], state[j]
-            if dv < 0.0:
-                if st != _AT_LOWER and st != _FREE:
-                    continue
-            elif dv > 0.0:
-                if st != _AT_UPPER and st != _FREE:
-                    continue
-            else:
-                continue
-            score = dv * dv / (1.0 + norms[j])
-            if (score <= best and not bland) or lower[j] == upper[j]:
-                continue
-            if j < R:
-                scale = 1.0 + abs(y[j])
-            else:
-                scale = 1.0 + (0.0 if infeasible else abs(cost[j - R]))
-                for i in range(R):
-                    scale += abs(M[i, j - R] * y[i])
-            if abs(dv) <= dual_tol * scale:
-                continue
-            q, direction, best = j, (1.0 if dv < 0 else -1.0), score
-            if bland:
-                break
-        if q < 0:
-            if since_factor > 0:        # confirm on a fresh factorisation
-                since_factor = refactor
-                continue
-            if infeasible:
-                return INFEASIBLE, iterations
-            return (OPTIMAL if _rows_met(M, R, n, lower, upper, x, residual_tol) else INACCURATE), iterations
-        if iterations >= max_iter:
-            return ITERATION_LIMIT, iterations
-        iterations += 1
-        # the entering column in the basis: alpha = B^-1 a_q
-        amax = 0.0
-        for k in range(R):
-            if q < R:
-                s = -Binv[k, q]
-            else:
-                s = 0.0
-                for i in range(R):
-                    s += Binv[k, i] * M[i, q - R]
-            alpha[k] = s
-            amax = max(amax, abs(s))
-        # Harris's ratio test: basic k moves by -direction * alpha[k] per unit step; pass 1 the relaxed bound
-        relaxed = np.inf
-        for k in range(R):
-            if abs(alpha[k]) <= pivot_tol * amax:
-                continue
-            v = head[k]
-            delta = -direction * alpha[k]
-            lo, up, xv = lower[v], upper[v], x[v]
-            tlo = primal_tol * max(1.0, abs(lo))
-            tup = primal_tol * max(1.0, abs(up))
-            if delta < 0:
-                if xv > up + tup:
-                    t = (xv - up + tup) / -delta
-                elif xv >= lo - tlo and lo > -np.inf:
-                    t = (xv - lo + tlo) / -delta
-                else:
-                    continue
-            else:
-                if xv < lo - tlo:
-                    t = (lo + tlo - xv) / delta
-                elif xv <= up + tup and up < np.inf:
-                    t = (up + tup - xv) / delta
-                else:
-                    continue
-            if t < relaxed:
-                relaxed = t
-        # pass 2: among the rows that block within the relaxed step, the largest pivot
-        flip = upper[q] - lower[q]      # inf unless the entering variable is boxed
-        r, step, hit_upper, size = -1, np.inf, False, 0.0
-        if relaxed < np.inf:
-            for k in range(R):
-                if abs(alpha[k]) <= pivot_tol * amax:
-                    continue
-                v = head[k]
-                delta = -direction * alpha[k]
-                lo, up, xv = lower[v], upper[v], x[v]
-                tlo = primal_tol * max(1.0, abs(lo))
-                tup = primal_tol * max(1.0, abs(up))
-                if delta < 0:
-                    if xv > up + tup:
-                        t, bound_up = (xv - up) / -delta, True
-                    elif xv >= lo - tlo and lo > -np.inf:
-                        t, bound_up = (xv - lo) / -delta, False
-                    else:
-                        continue
-                else:
-                    if xv < lo - tlo:
-                        t, bound_up = (lo - xv) / delta, False
-                    elif xv <= up + tup and up < np.inf:
-                        t, bound_up = (up - xv) / delta, True
-                    else:
-                        continue
-                if t <= relaxed and abs(alpha[k]) > size:
-                    r, step, hit_upper, size = k, max(t, 0.0), bound_up, abs(alpha[k])
-        if flip <= step:        # the entering variable reaches its other bound first: no basis change
-            if flip == np.inf:
-                return (UNBOUNDED if not infeasible else FAILED), iterations
-            x[q] += direction * flip
-            for k in range(R):
-                x[head[k]] -= direction * flip * alpha[k]
-            state[q] = _AT_UPPER if direction > 0 else _AT_LOWER
-            degenerate = 0
-            continue
-        degenerate = degenerate + 1 if step <= 1e-12 else 0
-        x[q] += direction * step
-        for k in range(R):
-            x[head[k]] -= direction * step * alpha[k]
-        v = head[r]
-        if lower[v] == upper[v] or not hit_upper:
-            state[v], x[v] = _AT_LOWER, lower[v]
-        else:
-            state[v], x[v] = _AT_UPPER, upper[v]
-        head[r] = q
-        state[q] = _BASIC
-        piv = alpha[r]
-        for i in range(R):
-            Binv[r, i] /= piv
-        for k in range(R):
-            if k != r and alpha[k] != 0.0:
-                f = alpha[k]
-                for i in range(R):
-                    Binv[k, i] -= f * Binv[r, i]
-        since_factor += 1
+from .simplex import OPTIMAL
 
 
 def _solve_all(A, cost, own_matrix, own_cost, own_lower, own_upper, row_lower, row_upper, group, banned,
@@ -350,7 +56,7 @@ def _solve_all(A, cost, own_matrix, own_cost, own_lower, own_upper, row_lower, r
     x = np.zeros(R + n)
     Binv = np.empty((R, R))
     y = np.zeros(R)
-    norms = np.ones(R + n)              # the variables' squared column norms (pricing's scale; logicals 1)
+    norms = np.ones(R + n)              # the variables' squared column norms (simplex.column_norms; logicals 1)
     work, rhs, cB, alpha, d = np.empty((R, R)), np.empty(R), np.empty(R), np.empty(R), np.empty(R + n)
     max_iter = iterations_min + iterations_per_size * (R + n)
     has_bans = banned.shape[0] > 0
@@ -363,13 +69,10 @@ def _solve_all(A, cost, own_matrix, own_cost, own_lower, own_upper, row_lower, r
                     M[r, E + j] = A[g, r, j]
             for j in range(N):
                 cost_lp[E + j] = cost[g, j]
-                norm = 0.0
-                for r in range(R):
-                    norm += A[g, r, j] * A[g, r, j]
-                norms[R + E + j] = norm
+            simplex.column_norms(M, E, n, norms)
             current, warm = g, False
         if not warm:
-            _logical_basis(R, n, head, state)
+            simplex.logical_basis(n, head, state)
             for j in range(R + n):
                 x[j] = 0.0
         for r in range(R):
@@ -378,16 +81,13 @@ def _solve_all(A, cost, own_matrix, own_cost, own_lower, own_upper, row_lower, r
                 M[r, e] = own_matrix[i, r, e]
         for e in range(E):
             cost_lp[e] = own_cost[i, e]
-            norm = 0.0
-            for r in range(R):
-                norm += M[r, e] * M[r, e]
-            norms[R + e] = norm
             lower[R + e], upper[R + e] = own_lower[i, e], own_upper[i, e]
+        simplex.column_norms(M, 0, E, norms)
         for j in range(N):
             upper[R + E + j] = 0.0 if has_bans and banned[i, j] else np.inf
-        status, iterations = _simplex(M, norms, R, n, cost_lp, lower, upper, head, state, x, Binv, y, work, rhs,
-                                      cB, alpha, d, max_iter, refactor, bland_after, primal_tol, dual_tol,
-                                      pivot_tol, residual_tol)
+        status, iterations = simplex.solve(M, norms, n, cost_lp, lower, upper, head, state, x, Binv, y, work, rhs,
+                                           cB, alpha, d, max_iter, refactor, bland_after, primal_tol, dual_tol,
+                                           pivot_tol, residual_tol)
         total += iterations
         warm = status == OPTIMAL
         if not warm:
@@ -412,18 +112,17 @@ _compile_lock = threading.Lock()
 
 
 def _compiled_solver():
-    """:func:`_solve_all` compiled by Numba (numba imported and the loop loaded from its cache, or compiled once per
-    machine, on first use in a process)."""
-    global _compiled, _factor, _basic_values, _logical_basis, _place_nonbasic, _rows_met, _simplex
+    """:func:`_solve_all` compiled by Numba, with the simplex it calls (:func:`~frontier.engine.simplex.
+    jit_functions`): numba imported and the loop loaded from its cache, or compiled once per machine, on first use in
+    a process."""
+    global _compiled
     if _compiled is None:
         with _compile_lock:
             if _compiled is None:
                 from numba import njit
 
-                jit = njit(cache=True, nogil=True)
-                _factor, _basic_values, _logical_basis = jit(_factor), jit(_basic_values), jit(_logical_basis)
-                _place_nonbasic, _rows_met, _simplex = jit(_place_nonbasic), jit(_rows_met), jit(_simplex)
-                _compiled = jit(_solve_all)
+                simplex.jit_functions()
+                _compiled = njit(cache=True, nogil=True)(_solve_all)
     return _compiled
 
 

@@ -35,319 +35,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models.base import Patch
-from . import settings
+from . import settings, simplex
 from .certify import BatchPatch
-
-# FAILED: a singular basis; INACCURATE: an optimal basis whose rows the clipped solution misses by more than
-# KERNEL_RESIDUAL_TOL of their terms (badly scaled data: HiGHS, which scales the LP, solves it instead)
-OPTIMAL, INFEASIBLE, UNBOUNDED, ITERATION_LIMIT, FAILED, INACCURATE = 0, 1, 2, 3, 4, 5
-_BASIC, _AT_LOWER, _AT_UPPER, _FREE = 0, 1, 2, 3
+from .simplex import AT_LOWER, BASIC, FAILED, INACCURATE, INFEASIBLE, ITERATION_LIMIT, OPTIMAL, UNBOUNDED  # noqa: F401
 
 # numba is a dependency, but the engine stays correct without it (HiGHS then solves everything); it is imported only
 # when the kernel is first used (its import and the kernel's loading cost 0.6-0.7 s of CPU: docs/performance.md)
 _NUMBA = importlib.util.find_spec("numba") is not None
-
-
-def _factor(A, R, head, Binv, work) -> bool:
-    """The inverse of the basis ``head`` in ``Binv`` (Gauss-Jordan with partial pivoting); False if singular."""
-    for k in range(R):
-        for i in range(R):
-            work[i, k] = 0.0
-        j = head[k]
-        if j < R:
-            work[j, k] = -1.0
-        else:
-            for i in range(R):
-                work[i, k] = A[i, j - R]
-    for i in range(R):
-        for k in range(R):
-            Binv[i, k] = 1.0 if i == k else 0.0
-    for c in range(R):
-        p, best, scale = c, 0.0, 0.0
-        for i in range(R):
-            scale = max(scale, abs(work[i, c]))
-        for i in range(c, R):
-            if abs(work[i, c]) > best:
-                best, p = abs(work[i, c]), i
-        if best <= 1e-11 * max(scale, 1e-300) or best == 0.0:
-            return False
-        if p != c:
-            for k in range(R):
-                work[c, k], work[p, k] = work[p, k], work[c, k]
-                Binv[c, k], Binv[p, k] = Binv[p, k], Binv[c, k]
-        piv = work[c, c]
-        for k in range(R):
-            work[c, k] /= piv
-            Binv[c, k] /= piv
-        for i in range(R):
-            if i != c:
-                f = work[i, c]
-                if f != 0.0:
-                    for k in range(R):
-                        work[i, k] -= f * work[c, k]
-                        Binv[i, k] -= f * Binv[c, k]
-    return True
-
-
-def _basic_values(A, R, n, head, state, x, Binv, rhs):
-    """x_B = -B^-1 (N x_N): the basic values from the nonbasic ones."""
-    for i in range(R):
-        rhs[i] = 0.0
-    for j in range(R + n):
-        if state[j] != _BASIC and x[j] != 0.0:
-            if j < R:
-                rhs[j] += x[j]
-            else:
-                for i in range(R):
-                    rhs[i] -= A[i, j - R] * x[j]
-    for k in range(R):
-        s = 0.0
-        for i in range(R):
-            s += Binv[k, i] * rhs[i]
-        x[head[k]] = s
-
-
-def _place_nonbasic(lower, upper, state, x, N):
-    """Every nonbasic variable at a finite bound (the bounds may have changed since the basis was left): at its upper
-    bound if it was there and that is finite, else at its lower bound, else its upper, else free at 0."""
-    for j in range(N):
-        if state[j] == _BASIC:
-            continue
-        lo, up = lower[j], upper[j]
-        if state[j] == _AT_UPPER and up < np.inf:
-            x[j] = up
-        elif lo > -np.inf:
-            state[j], x[j] = _AT_LOWER, lo
-        elif up < np.inf:
-            state[j], x[j] = _AT_UPPER, up
-        else:
-            state[j], x[j] = _FREE, 0.0
-
-
-def _rows_met(A, n, lower, upper, x, residual_tol) -> bool:
-    """Whether the solution ``x``, clipped to its bounds, meets every row to ``residual_tol`` of the magnitude of the
-    row's terms (the certificate's primal measure, :func:`~frontier.engine.certify.kkt_violation`, held tighter)."""
-    R = A.shape[0]
-    for i in range(R):
-        activity, size = 0.0, 0.0
-        for j in range(n):
-            v = min(max(x[R + j], lower[R + j]), upper[R + j])
-            activity += A[i, j] * v
-            size += abs(A[i, j] * v)
-        lo, up = lower[i], upper[i]
-        bound = 0.0
-        if lo > -np.inf:
-            bound = abs(lo)
-        if up < np.inf:
-            bound = max(bound, abs(up))
-        miss = max(lo - activity, activity - up, 0.0)
-        if miss > residual_tol * (size + bound):
-            return False
-    return True
-
-
-def _simplex(A, n, cost, lower, upper, head, state, x, Binv, y, max_iter, refactor, bland_after,
-             primal_tol, dual_tol, pivot_tol, residual_tol):
-    """Solve the LP of the module docstring over the first ``n`` structural columns from the basis ``head`` /
-    ``state`` (updated in place, with the values ``x`` and the row duals ``y``). ``lower`` / ``upper`` cover all
-    R + n variables (the logicals' first: the row bounds). Returns (status, iterations)."""
-    R = head.shape[0]
-    N = R + n
-    work = np.empty((R, R))
-    rhs = np.empty(R)
-    cB = np.empty(R)
-    alpha = np.empty(R)
-    _place_nonbasic(lower, upper, state, x, N)
-    if not _factor(A, R, head, Binv, work):
-        # a singular warm basis: start again from the logicals (always a basis)
-        for k in range(R):
-            state[head[k]] = _AT_LOWER
-        for k in range(R):
-            head[k] = k
-            state[k] = _BASIC
-        _place_nonbasic(lower, upper, state, x, N)
-        if not _factor(A, R, head, Binv, work):
-            return FAILED, 0
-    _basic_values(A, R, n, head, state, x, Binv, rhs)
-    since_factor, degenerate, iterations = 0, 0, 0
-    while True:
-        if since_factor >= refactor:
-            if not _factor(A, R, head, Binv, work):
-                return FAILED, iterations
-            _basic_values(A, R, n, head, state, x, Binv, rhs)
-            since_factor = 0
-        # phase: the sum of infeasibilities while a basic value breaks its bounds, else the objective
-        infeasible = False
-        for k in range(R):
-            v = head[k]
-            if x[v] < lower[v] - primal_tol * max(1.0, abs(lower[v])):
-                cB[k] = -1.0
-                infeasible = True
-            elif x[v] > upper[v] + primal_tol * max(1.0, abs(upper[v])):
-                cB[k] = 1.0
-                infeasible = True
-            else:
-                cB[k] = 0.0
-        if not infeasible:
-            for k in range(R):
-                v = head[k]
-                cB[k] = cost[v - R] if v >= R else 0.0
-        for i in range(R):
-            s = 0.0
-            for k in range(R):
-                s += Binv[k, i] * cB[k]
-            y[i] = s
-        # pricing: the entering variable and its direction
-        q, direction, best = -1, 0.0, 0.0
-        bland = degenerate >= bland_after
-        for j in range(N):
-            st = state[j]
-            if st == _BASIC or lower[j] == upper[j]:
-                continue
-            if j < R:
-                d = y[j]
-            else:
-                d = 0.0 if infeasible else cost[j - R]
-                for i in range(R):
-                    d -= A[i, j - R] * y[i]
-            # most columns price out of the right sign: their scale is not needed
-            if (st == _AT_LOWER and d >= 0.0) or (st == _AT_UPPER and d <= 0.0) or d == 0.0:
-                continue
-            if j < R:
-                scale = 1.0 + abs(y[j])
-                norm = 1.0
-            else:
-                scale = 1.0 + (0.0 if infeasible else abs(cost[j - R]))
-                norm = 0.0
-                for i in range(R):
-                    a = A[i, j - R]
-                    scale += abs(a * y[i])
-                    norm += a * a
-            tol = dual_tol * scale
-            if st == _AT_LOWER:
-                if d >= -tol:
-                    continue
-                dj = 1.0
-            elif st == _AT_UPPER:
-                if d <= tol:
-                    continue
-                dj = -1.0
-            else:
-                if abs(d) <= tol:
-                    continue
-                dj = 1.0 if d < 0 else -1.0
-            if bland:
-                q, direction = j, dj
-                break
-            score = d * d / (1.0 + norm)
-            if score > best:
-                q, direction, best = j, dj, score
-        if q < 0:
-            if since_factor > 0:        # confirm on a fresh factorisation
-                since_factor = refactor
-                continue
-            if infeasible:
-                return INFEASIBLE, iterations
-            return (OPTIMAL if _rows_met(A, n, lower, upper, x, residual_tol) else INACCURATE), iterations
-        if iterations >= max_iter:
-            return ITERATION_LIMIT, iterations
-        iterations += 1
-        # the entering column in the basis: alpha = B^-1 a_q
-        amax = 0.0
-        for k in range(R):
-            if q < R:
-                s = -Binv[k, q]
-            else:
-                s = 0.0
-                for i in range(R):
-                    s += Binv[k, i] * A[i, q - R]
-            alpha[k] = s
-            amax = max(amax, abs(s))
-        # Harris's ratio test: basic k moves by -direction * alpha[k] per unit step
-        relaxed = np.inf
-        for k in range(R):
-            if abs(alpha[k]) <= pivot_tol * amax:
-                continue
-            v = head[k]
-            delta = -direction * alpha[k]
-            lo, up, xv = lower[v], upper[v], x[v]
-            tlo = primal_tol * max(1.0, abs(lo))
-            tup = primal_tol * max(1.0, abs(up))
-            if delta < 0:
-                if xv > up + tup:
-                    t = (xv - up + tup) / -delta
-                elif xv >= lo - tlo and lo > -np.inf:
-                    t = (xv - lo + tlo) / -delta
-                else:
-                    continue
-            else:
-                if xv < lo - tlo:
-                    t = (lo + tlo - xv) / delta
-                elif xv <= up + tup and up < np.inf:
-                    t = (up + tup - xv) / delta
-                else:
-                    continue
-            if t < relaxed:
-                relaxed = t
-        flip = upper[q] - lower[q]      # inf unless the entering variable is boxed
-        r, step, hit_upper, size = -1, np.inf, False, 0.0
-        if relaxed < np.inf:
-            for k in range(R):
-                if abs(alpha[k]) <= pivot_tol * amax:
-                    continue
-                v = head[k]
-                delta = -direction * alpha[k]
-                lo, up, xv = lower[v], upper[v], x[v]
-                tlo = primal_tol * max(1.0, abs(lo))
-                tup = primal_tol * max(1.0, abs(up))
-                if delta < 0:
-                    if xv > up + tup:
-                        t, bound_up = (xv - up) / -delta, True
-                    elif xv >= lo - tlo and lo > -np.inf:
-                        t, bound_up = (xv - lo) / -delta, False
-                    else:
-                        continue
-                else:
-                    if xv < lo - tlo:
-                        t, bound_up = (lo - xv) / delta, False
-                    elif xv <= up + tup and up < np.inf:
-                        t, bound_up = (up - xv) / delta, True
-                    else:
-                        continue
-                if t <= relaxed and abs(alpha[k]) > size:
-                    r, step, hit_upper, size = k, max(t, 0.0), bound_up, abs(alpha[k])
-        if flip <= step:        # the entering variable reaches its other bound first: no basis change
-            if flip == np.inf:
-                return (UNBOUNDED if not infeasible else FAILED), iterations
-            x[q] += direction * flip
-            for k in range(R):
-                x[head[k]] -= direction * flip * alpha[k]
-            state[q] = _AT_UPPER if direction > 0 else _AT_LOWER
-            degenerate = 0
-            continue
-        degenerate = degenerate + 1 if step <= 1e-12 else 0
-        x[q] += direction * step
-        for k in range(R):
-            x[head[k]] -= direction * step * alpha[k]
-        v = head[r]
-        if lower[v] == upper[v]:
-            state[v], x[v] = _AT_LOWER, lower[v]
-        elif hit_upper:
-            state[v], x[v] = _AT_UPPER, upper[v]
-        else:
-            state[v], x[v] = _AT_LOWER, lower[v]
-        head[r] = q
-        state[q] = _BASIC
-        piv = alpha[r]
-        for i in range(R):
-            Binv[r, i] /= piv
-        for k in range(R):
-            if k != r and alpha[k] != 0.0:
-                f = alpha[k]
-                for i in range(R):
-                    Binv[k, i] -= f * Binv[r, i]
-        since_factor += 1
-
 
 
 # why a run of DMUs (:func:`_run_dmus`) returned to Python before its end: RUN_END, every DMU solved; RUN_ROOM, the
@@ -387,9 +81,10 @@ def _most_negative(values, chosen, count, max_add):
     return max_add
 
 
-def _append_columns(A, n, cost, lower, upper, state, x, col_pos, prices, positions, is_active, col_of, var_rows,
-                    conv, chosen, count):
-    """The candidates ``chosen[:count]`` join the LP as columns ``n, n + 1, ...`` (nonbasic at 0); the new ``n``."""
+def _append_columns(A, norms, n, cost, lower, upper, state, x, col_pos, prices, positions, is_active, col_of,
+                    var_rows, conv, chosen, count):
+    """The candidates ``chosen[:count]`` join the LP as columns ``n, n + 1, ...`` (nonbasic at 0, their ``norms``
+    set); the new ``n``."""
     R = A.shape[0]
     W = prices.shape[1] - 2
     for c in range(count):
@@ -403,11 +98,12 @@ def _append_columns(A, n, cost, lower, upper, state, x, col_pos, prices, positio
             A[conv, n] = prices[j, W]
         cost[n] = prices[j, W + 1]
         lower[R + n], upper[R + n] = 0.0, np.inf
-        state[R + n], x[R + n] = _AT_LOWER, 0.0
+        state[R + n], x[R + n] = AT_LOWER, 0.0
         is_active[p] = True
         col_of[p] = n
         col_pos[n] = p
         n += 1
+    simplex.column_norms(A, n - count, n, norms)
     return n
 
 
@@ -474,7 +170,7 @@ def _farkas_candidates(A, n, E, lower, upper, y, prices, positions, is_active, v
     return count
 
 
-def _run_dmus(A, n, cost, lower, upper, head, state, x, Binv, y, col_pos, outcomes,
+def _run_dmus(A, norms, n, cost, lower, upper, head, state, x, Binv, y, d, col_pos, outcomes,
               dmus, own, extra_matrix, extra_cost, extra_lower, extra_upper, row_lower, row_upper,
               prices, positions, is_active, col_of, var_rows, conv, pricing_tol, farkas_tol, max_add, cap,
               max_columns, out_own, out_dual, out_obj, nz_ptr, nz_pos, nz_lam, neg_ptr, neg_idx, neg_val,
@@ -500,6 +196,7 @@ def _run_dmus(A, n, cost, lower, upper, head, state, x, Binv, y, col_pos, outcom
     weights = np.zeros(prices.shape[1])
     reduced = np.empty(n_cand)
     chosen = np.empty(n_cand, dtype=np.int64)
+    work, rhs, cB, alpha = np.empty((R, R)), np.empty(R), np.empty(R), np.empty(R)
     for t in range(dmus.shape[0]):
         if n - E > cap:
             return t, n, RUN_CAP
@@ -515,13 +212,14 @@ def _run_dmus(A, n, cost, lower, upper, head, state, x, Binv, y, col_pos, outcom
         for e in range(E):
             cost[e] = extra_cost[i, e]
             lower[R + e], upper[R + e] = extra_lower[i, e], extra_upper[i, e]
+        simplex.column_norms(A, 0, E, norms)
         excluded = col_of[own[t]] if own[t] >= 0 else -1
         if excluded >= 0:
             upper[R + excluded] = 0.0
         while True:
-            status, _ = _simplex(A, n, cost, lower, upper, head, state, x, Binv, y,
-                                 iterations_min + iterations_per_size * (R + n), refactor, bland_after,
-                                 primal_tol, dual_tol, pivot_tol, residual_tol)
+            status, _ = simplex.solve(A, norms, n, cost, lower, upper, head, state, x, Binv, y, work, rhs, cB, alpha,
+                                      d, iterations_min + iterations_per_size * (R + n), refactor, bland_after,
+                                      primal_tol, dual_tol, pivot_tol, residual_tol)
             outcomes[status] += 1
             if status == OPTIMAL:
                 _candidate_products(prices, var_rows, conv, y, 1.0, weights, reduced)
@@ -549,17 +247,13 @@ def _run_dmus(A, n, cost, lower, upper, head, state, x, Binv, y, col_pos, outcom
                     count = _most_negative(reduced, chosen, count, max_add)
             else:
                 count = 0
-                for k in range(R + n):          # the basis is forgotten (KernelLP.solve)
-                    state[k] = _AT_LOWER
-                for k in range(R):
-                    head[k] = k
-                    state[k] = _BASIC
+                simplex.logical_basis(n, head, state)       # the basis is forgotten (KernelLP.solve)
             if count <= 0 or n + count > capacity:
                 if excluded >= 0:
                     upper[R + excluded] = np.inf
                 return t, n, (status if count <= 0 else RUN_ROOM)
-            n = _append_columns(A, n, cost, lower, upper, state, x, col_pos, prices, positions, is_active, col_of,
-                                var_rows, conv, chosen, count)
+            n = _append_columns(A, norms, n, cost, lower, upper, state, x, col_pos, prices, positions, is_active,
+                                col_of, var_rows, conv, chosen, count)
         # the answer
         if excluded >= 0:
             upper[R + excluded] = np.inf
@@ -590,31 +284,27 @@ def _run_dmus(A, n, cost, lower, upper, head, state, x, Binv, y, col_pos, outcom
     return dmus.shape[0], n, RUN_END
 
 
-_compiled = None
 _compiled_run = None
 _compile_lock = threading.Lock()
 
 
-def compiled_simplex():
-    """:func:`_simplex` compiled by Numba (on first use in a process: numba imported and the kernel loaded from its
-    cache, or compiled once per machine; callers check :func:`use_kernel` first). ``nogil``: the engine's in-process
-    threads solve in parallel."""
-    global _compiled, _compiled_run, _factor, _basic_values, _place_nonbasic, _rows_met, _simplex
-    global _candidate_products, _most_negative, _append_columns, _farkas_candidates
-    if _compiled is None:
+def compiled_run():
+    """:func:`_run_dmus` compiled by Numba, with the helpers it calls and the simplex (:func:`~frontier.engine.simplex.
+    jit_functions`): on first use in a process numba is imported and the kernel loaded from its cache, or compiled
+    once per machine (callers check :func:`use_kernel` first). ``nogil``: the engine's in-process threads solve in
+    parallel."""
+    global _compiled_run, _candidate_products, _most_negative, _append_columns, _farkas_candidates
+    if _compiled_run is None:
         with _compile_lock:
-            if _compiled is None:
+            if _compiled_run is None:
                 from numba import njit
 
+                simplex.jit_functions()
                 jit = njit(cache=True, nogil=True)
-                _factor, _basic_values, _place_nonbasic = jit(_factor), jit(_basic_values), jit(_place_nonbasic)
-                _rows_met = jit(_rows_met)
-                _simplex = jit(_simplex)
                 _candidate_products, _most_negative = jit(_candidate_products), jit(_most_negative)
                 _append_columns, _farkas_candidates = jit(_append_columns), jit(_farkas_candidates)
                 _compiled_run = jit(_run_dmus)
-                _compiled = _simplex
-    return _compiled
+    return _compiled_run
 
 
 def load() -> None:
@@ -677,19 +367,24 @@ class KernelLP:
     compiled simplex from the basis the previous solve left (see the module docstring)."""
 
     def __init__(self, n_rows: int, n_extra: int, capacity: int = 128):
+        compiled_run()
         R = n_rows
         self.R, self.E, self.n = R, n_extra, n_extra      # n: structural columns (own first)
         capacity = max(capacity, n_extra + 1)
-        self.A = np.zeros((R, capacity), order="F")
+        self.A = np.zeros((R, capacity))        # row-major: the simplex prices along its rows
+        self.norms = np.ones(R + capacity)      # the variables' squared column norms (simplex.column_norms)
         self.cost = np.zeros(capacity)
         self.lower = np.zeros(R + capacity)
         self.upper = np.full(R + capacity, np.inf)
-        self.state = np.full(R + capacity, _AT_LOWER, dtype=np.int8)
-        self.state[:R] = _BASIC
+        self.state = np.full(R + capacity, AT_LOWER, dtype=np.int8)
+        self.state[:R] = BASIC
         self.head = np.arange(R, dtype=np.int64)
         self.x = np.zeros(R + capacity)
         self.Binv = -np.eye(R)
         self.y = np.zeros(R)
+        # the simplex's scratch arrays (simplex.solve)
+        self.work, self.rhs, self.cB, self.alpha = np.empty((R, R)), np.empty(R), np.empty(R), np.empty(R)
+        self.d = np.empty(R + capacity)
         self.col_pos = np.full(capacity, -1, dtype=np.int64)   # per structural column: its reference position
         self.iterations = 0
         self.outcomes = np.zeros(6, dtype=np.int64)      # solves ended OPTIMAL, INFEASIBLE, ... (tests read them)
@@ -700,13 +395,15 @@ class KernelLP:
             return
         new = max(needed, 2 * capacity)
         R = self.R
-        A = np.zeros((R, new), order="F")
+        A = np.zeros((R, new))
         A[:, :capacity] = self.A
         self.A = A
+        self.norms = np.concatenate([self.norms, np.ones(new - capacity)])
+        self.d = np.empty(R + new)
         self.cost = np.concatenate([self.cost, np.zeros(new - capacity)])
         self.lower = np.concatenate([self.lower, np.zeros(new - capacity)])
         self.upper = np.concatenate([self.upper, np.full(new - capacity, np.inf)])
-        self.state = np.concatenate([self.state, np.full(new - capacity, _AT_LOWER, dtype=np.int8)])
+        self.state = np.concatenate([self.state, np.full(new - capacity, AT_LOWER, dtype=np.int8)])
         self.x = np.concatenate([self.x, np.zeros(new - capacity)])
         self.col_pos = np.concatenate([self.col_pos, np.full(new - capacity, -1, dtype=np.int64)])
 
@@ -720,11 +417,12 @@ class KernelLP:
         if positions is not None:
             self.col_pos[first: first + k] = positions
         self.A[np.ix_(rows, np.arange(first, first + k))] = values.T
+        simplex.column_norms(self.A, first, first + k, self.norms)
         self.cost[first: first + k] = costs
         R = self.R
         self.lower[R + first: R + first + k] = 0.0
         self.upper[R + first: R + first + k] = np.inf
-        self.state[R + first: R + first + k] = _AT_LOWER
+        self.state[R + first: R + first + k] = AT_LOWER
         self.x[R + first: R + first + k] = 0.0
         self.n += k
 
@@ -732,6 +430,7 @@ class KernelLP:
         """The evaluated DMU's part of the LP: its own columns, their costs and bounds, the row bounds."""
         R, E = self.R, self.E
         self.A[:, :E] = extra_matrix
+        simplex.column_norms(self.A, 0, E, self.norms)
         self.cost[:E] = extra_cost
         self.lower[:R], self.upper[:R] = row_lower, row_upper
         self.lower[R: R + E], self.upper[R: R + E] = extra_lower, extra_upper
@@ -750,9 +449,9 @@ class KernelLP:
 
     def _run(self) -> tuple[int, int]:
         """The compiled simplex on this LP: its status and iterations."""
-        return compiled_simplex()(
-            self.A, self.n, self.cost, self.lower, self.upper, self.head, self.state, self.x, self.Binv, self.y,
-            settings.KERNEL_ITERATIONS_MIN + settings.KERNEL_ITERATIONS_PER_SIZE * (self.R + self.n),
+        return simplex.solve(
+            self.A, self.norms, self.n, self.cost, self.lower, self.upper, self.head, self.state, self.x, self.Binv,
+            self.y, self.work, self.rhs, self.cB, self.alpha, self.d, settings.KERNEL_ITERATIONS_MIN + settings.KERNEL_ITERATIONS_PER_SIZE * (self.R + self.n),
             settings.KERNEL_REFACTOR, settings.KERNEL_BLAND_AFTER, settings.KERNEL_PRIMAL_TOL,
             settings.KERNEL_DUAL_TOL, settings.KERNEL_PIVOT_TOL, settings.KERNEL_RESIDUAL_TOL)
 
@@ -762,16 +461,15 @@ class KernelLP:
         per DMU, the reference position whose column its LP excludes (-1: none); ``cap``: stop once the model has
         more reference columns than this (the caller rebuilds it). The model grows as columns join; what the loop
         leaves (see :class:`RunAnswers`) is the caller's."""
-        compiled_simplex()
         m, R, E = dmus.size, self.R, self.E
         answers = RunAnswers(m, R, E, pricing.prices.shape[0])
         done, n, why = 0, self.n, RUN_ROOM
         while why == RUN_ROOM:
             self._grow(n + settings.MAX_ADD_PER_ROUND + 1)
             rest = answers.view(done)
-            done_now, n, why = _compiled_run(
-                self.A, self.n, self.cost, self.lower, self.upper, self.head, self.state, self.x, self.Binv, self.y,
-                self.col_pos, self.outcomes, dmus[done:], own[done:], patch.extra_matrix, patch.extra_cost,
+            done_now, n, why = compiled_run()(
+                self.A, self.norms, self.n, self.cost, self.lower, self.upper, self.head, self.state, self.x,
+                self.Binv, self.y, self.d, self.col_pos, self.outcomes, dmus[done:], own[done:], patch.extra_matrix, patch.extra_cost,
                 patch.extra_lower, patch.extra_upper, patch.row_lower, patch.row_upper, pricing.prices,
                 pricing.positions, pricing.is_active, pricing.col_of, pricing.var_rows, pricing.conv,
                 settings.PRICING_TOL, settings.FARKAS_TOL, settings.MAX_ADD_PER_ROUND, cap, settings.KERNEL_MAX_COLUMNS, *rest,
@@ -786,10 +484,7 @@ class KernelLP:
 
     def reset(self) -> None:
         """Forget the basis: the next solve starts from the logicals."""
-        R = self.R
-        self.state[:] = _AT_LOWER
-        self.state[:R] = _BASIC
-        self.head[:] = np.arange(R)
+        simplex.logical_basis(self.n, self.head, self.state)
 
     @property
     def values(self) -> np.ndarray:
