@@ -27,7 +27,8 @@ How one stage is solved for a batch of DMUs
 baseline the restricted path is tested and benchmarked against.
 
 **The compiled kernel** (:mod:`frontier.engine.kernel`). On the restricted path, LPs of at most
-``settings.KERNEL_ROWS`` rows are first solved by a bounded primal simplex compiled with Numba, over the same active
+``settings.KERNEL_ROWS`` rows are first solved by a bounded primal simplex compiled with Numba
+(:mod:`frontier.engine.simplex`, the one the dense batch's compiled loop also uses), over the same active
 columns and warm-started from the previous DMU's basis; its answers are priced and certified exactly as HiGHS's, and
 HiGHS solves whatever it does not finish (an infeasible restricted LP its phase-1 duals cannot price out of, an
 unbounded ray, the iteration limit, a singular basis), badly scaled LPs (data spanning more than
@@ -87,14 +88,18 @@ The modules, in dependency order (each imports only those before it)
 --------------------------------------------------------------------
 * :mod:`~frontier.engine.settings`: every tuning constant and tolerance, read at call time (``settings.FULL_MAX``);
 * :mod:`~frontier.engine.highs`: the HiGHS wrapper (silent instances, status names, option sets, bounded solves);
+* :mod:`~frontier.engine.simplex`: the compiled bounded-variable primal simplex of both compiled paths;
 * :mod:`~frontier.engine.reduction`: the dominance screen and the exact frame;
 * :mod:`~frontier.engine.pricing`: each block's pricing candidates and seed columns (:class:`StagePlan`);
 * :mod:`~frontier.engine.certify`: the certificate every answer passes, whichever backend found it;
-* :mod:`~frontier.engine.kernel`: the compiled simplex the restricted path tries before HiGHS;
+* :mod:`~frontier.engine.kernel`: the restricted path's copy of its LP, solved by that simplex before HiGHS, and the
+  compiled per-DMU run;
 * :mod:`~frontier.engine.dense_kernel`: the compiled loop that solves a dense batch's LPs one after another;
 * :mod:`~frontier.engine.robust`: the robust path and its exact rational checks;
 * :mod:`~frontier.engine.restricted`: the HiGHS backends (``"restricted"``, with the kernel before HiGHS; ``"full"``);
-* :mod:`~frontier.engine.dense`: the batched dense simplex (``"dense"``);
+* :mod:`~frontier.engine.dense_kernel`: the dense batch's LPs one after another on the compiled simplex;
+* :mod:`~frontier.engine.dense`: the batched dense simplex (``"dense"``), its compiled loop where the call has the
+  kernel;
 * :mod:`~frontier.engine.stages`: one stage for a batch, a model for several chunks, the unit of parallel work;
 * :mod:`~frontier.engine.pool`: the worker pool's policy;
 * :mod:`~frontier.engine.schedule`: jobs, chunks, order, method choice, packing and :func:`run_jobs`.

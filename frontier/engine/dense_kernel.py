@@ -10,17 +10,11 @@ evaluated DMU, over its group's columns, with its own columns, row bounds and ba
 bounded-variable primal simplex warm-started from the optimal basis of the LP before it in the same group (the engine
 orders a reference set's DMUs so that neighbours are similar: :func:`~frontier.engine.schedule.solve_order`).
 
-The LP of one DMU, with one logical variable ``r_i`` per row (its activity, boxed by the row's bounds)::
-
-    min c'x   s.t.   A x - r = 0,   lower <= x <= upper,   row_lower <= r <= row_upper
-
-Variables ``0 .. R-1`` are the logicals (column ``-e_i``), then the DMU's E own columns, then the group's N reference
-columns (bounds [0, inf), [0, 0] where banned; padding columns are zero with cost 0 and never enter). The basis
-inverse is an explicit R x R matrix, updated at each pivot and recomputed every ``REFACTOR`` pivots and before an
-optimum is reported. A basis whose basic values break their bounds first minimises the sum of infeasibilities (the
-composite phase 1, from the warm basis; the logical basis when the warm one is singular), then the objective;
-Dantzig pricing scaled by the column norms, Harris's two-pass ratio test, Bland's rule after ``BLAND_AFTER``
-degenerate pivots in a row (the dense section of :mod:`~frontier.engine.settings`).
+The LP of one DMU is :mod:`~frontier.engine.simplex`'s (one logical per row; the DMU's E own columns, then the
+group's N reference columns with bounds [0, inf), [0, 0] where banned; padding columns are zero with cost 0 and never
+enter), solved by its compiled simplex (shared with the restricted path's kernel) with the dense section's constants
+of :mod:`~frontier.engine.settings` (``REFACTOR``, ``BLAND_AFTER``, the tolerances); a group's column norms are
+computed once, the own columns' per LP, and the logical basis starts each group.
 
 Nothing here is trusted, exactly as for the numpy batch: only an optimal basis whose clipped solution meets every row
 to ``DENSE_RESIDUAL_TOL`` of its terms counts as solved, and :func:`~frontier.engine.dense.solve_dense` certifies it

@@ -7,24 +7,21 @@ of the restricted LP (the stage's own columns first, then the active reference c
 solves it with a bounded-variable primal simplex compiled by Numba, warm-started from the previous DMU's basis (the
 solve order puts similar DMUs one after another).
 
-The LP, with one logical variable ``r_i`` per row (its activity, boxed by the row's bounds)::
-
-    min c'x   s.t.   A x - r = 0,   lower <= x <= upper,   row_lower <= r <= row_upper
-
-Variables ``0 .. R-1`` are the logicals (column ``-e_i``), ``R ..`` the structural columns. The basis inverse is an
-explicit R x R matrix, updated at each pivot and recomputed every ``KERNEL_REFACTOR`` pivots and before an optimum is
-reported. A basis whose basic values break their bounds first minimises the sum of infeasibilities (the textbook
-composite phase 1, from the warm basis), then the objective; Dantzig pricing scaled by the column norms, Harris's
-two-pass ratio test, Bland's rule after ``KERNEL_BLAND_AFTER`` degenerate pivots in a row.
+The LP and its simplex (a bounded-variable primal simplex on an explicit basis inverse, phase 1 from the warm basis,
+Dantzig pricing scaled by the column norms, Harris's ratio test, Bland's rule after ``KERNEL_BLAND_AFTER`` degenerate
+pivots) are :mod:`~frontier.engine.simplex`'s, shared with the dense batch's loop (:mod:`~frontier.engine.
+dense_kernel`); this module keeps the LP (:class:`KernelLP`: the matrix row-major, the column norms beside it, the
+basis between solves) and the compiled per-DMU run with its column generation (:func:`_run_dmus`).
 
 Nothing here is trusted: the caller (:class:`~frontier.engine.restricted.StageSolver`) prices the answer's duals
 over every candidate and the batch certificate (:func:`~frontier.engine.certify.certified`) checks it as it checks
 HiGHS's; whatever the kernel does not finish (an infeasible restricted LP its phase-1 duals cannot price out of, an
 unbounded ray, the iteration limit, a singular basis it cannot repair, an optimum whose rows it meets only to more
 than ``KERNEL_RESIDUAL_TOL``) and any answer the certificate refuses are HiGHS's, as before; so are badly scaled LPs
-(:func:`in_range`). Numba compiles the kernel once per machine (``cache=True``: 5 s of CPU on the 2-core machine)
-and loads it from its cache in every new process (0.6-0.7 s of CPU, numba's import included), so a call uses it only
-when it is large enough to repay that (:func:`kernel_pays`); numba is imported only then.
+(:func:`in_range`). Numba compiles the kernel once per machine (``cache=True``, in ``frontier/engine/__pycache__``:
+17 s of CPU on the loaded 2-core machine, the dense loop 2.5 s more) and loads it from its cache in every new process
+(about 0.9 s of CPU, numba's import included), so a call uses it only when it is large enough to repay that
+(:func:`kernel_pays`); numba is imported only then.
 """
 from __future__ import annotations
 
