@@ -172,6 +172,40 @@ def test_kernel_warm_start_across_dmus():
     assert np.mean(iterations[1:]) < cold.iterations
 
 
+def test_kernel_column_norms_follow_its_columns():
+    """The simplex prices with the squared column norms the kernel keeps beside its matrix (simplex.column_norms):
+    they equal the columns' after the own columns change, after columns join and after the matrix grows past its
+    capacity; the logicals' stay 1."""
+    rng = np.random.default_rng(5)
+    R = 4
+    lp = K.KernelLP(R, 1, capacity=8)
+    for _ in range(3):                                   # 3 x 5 columns join: the matrix grows past 8
+        lp.add_columns(np.array([0, 2, 3]), rng.normal(size=(5, 3)), np.zeros(5))
+        lp.set_dmu(rng.normal(size=(R, 1)), [1.0], [-np.inf], [np.inf], np.full(R, -np.inf), np.zeros(R))
+        n = lp.n
+        assert lp.A.shape[1] >= n and np.array_equal(lp.norms[:R], np.ones(R))
+        np.testing.assert_allclose(lp.norms[R: R + n], (lp.A[:, :n] ** 2).sum(axis=0), rtol=1e-15)
+
+
+@pytest.mark.parametrize("relaxed", [False, True])
+def test_harris_row_ratio(relaxed):
+    """Harris's per-row test (simplex.row_ratio), both passes: the step at which a basic value reaches the bound that
+    blocks it, moved out by its tolerance in pass 1 (``relaxed``), and whether that bound is the upper one."""
+    from frontier.engine.simplex import row_ratio
+
+    tol = 1e-7
+    shift = tol if relaxed else 0.0
+    # (rate, lower, upper, value): falls to its lower bound, rises to its upper, falls back to its upper from above,
+    # rises back to its lower from below
+    assert row_ratio(-2.0, 0.0, 5.0, 1.0, tol, relaxed) == ((1.0 + shift) / 2.0, False)
+    assert row_ratio(4.0, 0.0, 5.0, 1.0, tol, relaxed) == ((5.0 + 5 * shift - 1.0) / 4.0, True)
+    assert row_ratio(-1.0, 0.0, 5.0, 6.0, tol, relaxed) == (6.0 - 5.0 + 5 * shift, True)
+    assert row_ratio(2.0, 0.0, 5.0, -1.0, tol, relaxed) == ((shift + 1.0) / 2.0, False)
+    # nothing blocks: towards an infinite bound
+    assert row_ratio(-1.0, -np.inf, 5.0, 1.0, tol, relaxed) == (np.inf, False)
+    assert row_ratio(1.0, 0.0, np.inf, 1.0, tol, relaxed) == (np.inf, False)
+
+
 # ----------------------------------------------------------------------------------------------------
 # the engine with the kernel on, against HiGHS's full-column path
 # ----------------------------------------------------------------------------------------------------
