@@ -1,4 +1,4 @@
-"""A compiled simplex for the restricted path's small LPs (:class:`KernelLP`), tried before HiGHS's ``run()``.
+"""The restricted path's small LPs solved by the compiled simplex (:class:`KernelLP`), tried before HiGHS's ``run()``.
 
 Why: on the 8-row LPs of column generation HiGHS's ``run()`` costs about 0.16 ms per call plus 0.6 microseconds per
 column plus 14 microseconds per iteration (docs/performance.md), about 60 % of an LP's time, while the arithmetic of
@@ -19,9 +19,9 @@ HiGHS's; whatever the kernel does not finish (an infeasible restricted LP its ph
 unbounded ray, the iteration limit, a singular basis it cannot repair, an optimum whose rows it meets only to more
 than ``KERNEL_RESIDUAL_TOL``) and any answer the certificate refuses are HiGHS's, as before; so are badly scaled LPs
 (:func:`in_range`). Numba compiles the kernel once per machine (``cache=True``, in ``frontier/engine/__pycache__``:
-17 s of CPU on the loaded 2-core machine, the dense loop 2.5 s more) and loads it from its cache in every new process
-(about 0.9 s of CPU, numba's import included), so a call uses it only when it is large enough to repay that
-(:func:`kernel_pays`); numba is imported only then.
+5 s of CPU on the quiet 2-core machine, 16-17 s on the loaded one; the dense loop 2.5 s more) and loads it from its
+cache in every new process (0.7-0.9 s of CPU, numba's import included), so a call uses it only when it is large enough
+to repay that (:func:`kernel_pays`); numba is imported only then.
 """
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ import numpy as np
 from ..models.base import Patch
 from . import settings, simplex
 from .certify import BatchPatch
+# the simplex's statuses, read here by the restricted path and the tests
 from .simplex import AT_LOWER, BASIC, FAILED, INACCURATE, INFEASIBLE, ITERATION_LIMIT, OPTIMAL, UNBOUNDED  # noqa: F401
 
 # numba is a dependency, but the engine stays correct without it (HiGHS then solves everything); it is imported only
@@ -448,7 +449,8 @@ class KernelLP:
         """The compiled simplex on this LP: its status and iterations."""
         return simplex.solve(
             self.A, self.norms, self.n, self.cost, self.lower, self.upper, self.head, self.state, self.x, self.Binv,
-            self.y, self.work, self.rhs, self.cB, self.alpha, self.d, settings.KERNEL_ITERATIONS_MIN + settings.KERNEL_ITERATIONS_PER_SIZE * (self.R + self.n),
+            self.y, self.work, self.rhs, self.cB, self.alpha, self.d,
+            settings.KERNEL_ITERATIONS_MIN + settings.KERNEL_ITERATIONS_PER_SIZE * (self.R + self.n),
             settings.KERNEL_REFACTOR, settings.KERNEL_BLAND_AFTER, settings.KERNEL_PRIMAL_TOL,
             settings.KERNEL_DUAL_TOL, settings.KERNEL_PIVOT_TOL, settings.KERNEL_RESIDUAL_TOL)
 
@@ -466,9 +468,9 @@ class KernelLP:
             rest = answers.view(done)
             done_now, n, why = compiled_run()(
                 self.A, self.norms, self.n, self.cost, self.lower, self.upper, self.head, self.state, self.x,
-                self.Binv, self.y, self.d, self.col_pos, self.outcomes, dmus[done:], own[done:], patch.extra_matrix, patch.extra_cost,
-                patch.extra_lower, patch.extra_upper, patch.row_lower, patch.row_upper, pricing.prices,
-                pricing.positions, pricing.is_active, pricing.col_of, pricing.var_rows, pricing.conv,
+                self.Binv, self.y, self.d, self.col_pos, self.outcomes, dmus[done:], own[done:], patch.extra_matrix,
+                patch.extra_cost, patch.extra_lower, patch.extra_upper, patch.row_lower, patch.row_upper,
+                pricing.prices, pricing.positions, pricing.is_active, pricing.col_of, pricing.var_rows, pricing.conv,
                 settings.PRICING_TOL, settings.FARKAS_TOL, settings.MAX_ADD_PER_ROUND, cap, settings.KERNEL_MAX_COLUMNS, *rest,
                 settings.KERNEL_ITERATIONS_MIN, settings.KERNEL_ITERATIONS_PER_SIZE, settings.KERNEL_REFACTOR,
                 settings.KERNEL_BLAND_AFTER, settings.KERNEL_PRIMAL_TOL, settings.KERNEL_DUAL_TOL,
