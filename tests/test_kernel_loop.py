@@ -126,3 +126,29 @@ def test_run_answers_match_the_per_lp_kernel(large, monkeypatch):
                         lambda self, patch: np.zeros(patch.row_lower.shape[0], dtype=bool))
     per_lp = fr.efficiency(df, inputs, outputs, bads, method="restricted", **kw)
     assert_same(per_lp, with_runs, atol=1e-12)
+
+
+@pytest.mark.parametrize("kw", [dict(model="radial", orientation="input"), dict(model="ddf"),
+                                dict(model="radial", orientation="input", reference="half")])
+def test_two_block_stages_run_compiled(large, runs, monkeypatch, kw):
+    """Weakly disposable bad outputs under VRS (Kuosmanen's technology: two reference blocks per stage, lambda = z + u)
+    run in the compiled loop too: the LPs of the score and max-slack stages, each block priced and its columns joining
+    with their block, every answer accepted by the certificate (the per-LP path solves only the DMUs a run stops at),
+    the scores and statuses of HiGHS's full-column path; also against a reference set half the DMUs are not in."""
+    df, inputs, outputs, bads = large
+    kw = dict(rts="vrs", bad_disposability="weak", **kw)
+    if kw.get("reference") == "half":
+        kw["reference"] = list(df.index[::2])
+    per_lp = {"solves": 0}
+    original = engine.restricted.StageSolver.solve
+
+    def spy(self, *args, **kwargs):
+        per_lp["solves"] += 1
+        return original(self, *args, **kwargs)
+
+    full = fr.efficiency(df, inputs, outputs, bads, method="full", **kw)
+    monkeypatch.setattr(engine.restricted.StageSolver, "solve", spy)
+    assert_same(full, fr.efficiency(df, inputs, outputs, bads, method="restricted", **kw))
+    assert sum(c["done"] for c in runs) >= 0.9 * len(df)        # the score stage's LPs, then the max-slack stage's
+    # the per-LP path solved only the DMUs a run stopped at (LPs infeasible over every column, HiGHS's to prove)
+    assert per_lp["solves"] == sum(c["why"] not in (K.RUN_END, K.RUN_CAP) for c in runs)

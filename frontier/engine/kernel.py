@@ -49,23 +49,24 @@ _NUMBA = importlib.util.find_spec("numba") is not None
 RUN_END, RUN_ROOM, RUN_CAP, RUN_HANDOFF = 10, 11, 12, 13
 
 
-def _candidate_products(prices, var_rows, conv, y, cost_weight, weights, out):
+def _candidate_products(prices, starts, fills, conv, y, cost_weight, weights, out):
     """``out[j] = cost_weight * c_j - a_j' y`` for every candidate j (``prices``: their data, convexity coefficient and
-    cost side by side, column-major), one pass over the candidates' data column by column."""
+    cost side by side, column-major; block b's candidates ``starts[b]`` to ``starts[b + 1]``, filling the data rows
+    ``fills[b]`` and the convexity row ``conv[b]``), one pass over each block's candidates' data column by column."""
     W = prices.shape[1] - 2
-    for w in range(W):
-        weights[w] = 0.0
-    for r in var_rows:
-        weights[r] = -y[r]
-    weights[W] = -y[conv] if conv >= 0 else 0.0
-    weights[W + 1] = cost_weight
-    for j in range(prices.shape[0]):
-        out[j] = 0.0
-    for w in range(W + 2):
-        f = weights[w]
-        if f != 0.0:
-            for j in range(prices.shape[0]):
-                out[j] += prices[j, w] * f
+    for b in range(starts.shape[0] - 1):
+        for w in range(W):
+            weights[w] = -y[w] if fills[b, w] else 0.0
+        weights[W] = -y[conv[b]] if conv[b] >= 0 else 0.0
+        weights[W + 1] = cost_weight
+        first, stop = starts[b], starts[b + 1]
+        for j in range(first, stop):
+            out[j] = 0.0
+        for w in range(W + 2):
+            f = weights[w]
+            if f != 0.0:
+                for j in range(first, stop):
+                    out[j] += prices[j, w] * f
 
 
 def _most_negative(values, chosen, count, max_add):
@@ -79,8 +80,26 @@ def _most_negative(values, chosen, count, max_add):
     return max_add
 
 
-def _append_columns(A, norms, n, cost, lower, upper, state, x, col_pos, prices, positions, is_active, col_of,
-                    var_rows, conv, chosen, count):
+def _block_of(starts, j):
+    """The block of candidate ``j`` (``starts``: each block's first candidate, then their number)."""
+    b = 0
+    while j >= starts[b + 1]:
+        b += 1
+    return b
+
+
+def _exclude(col_of, own, upper, R, bound):
+    """The upper bound ``bound`` (0: excluded; inf: restored) on every block's model column of reference position
+    ``own`` (none where -1 or not in the model)."""
+    if own >= 0:
+        for b in range(col_of.shape[0]):
+            col = col_of[b, own]
+            if col >= 0:
+                upper[R + col] = bound
+
+
+def _append_columns(A, norms, n, cost, lower, upper, state, x, col_pos, col_block, prices, positions, starts, fills,
+                    conv, is_active, col_of, chosen, count):
     """The candidates ``chosen[:count]`` join the LP as columns ``n, n + 1, ...`` (nonbasic at 0, their ``norms``
     set); the new ``n``."""
     R = A.shape[0]
@@ -88,28 +107,31 @@ def _append_columns(A, norms, n, cost, lower, upper, state, x, col_pos, prices, 
     for c in range(count):
         j = chosen[c]
         p = positions[j]
+        b = _block_of(starts, j)
         for r in range(R):
             A[r, n] = 0.0
-        for r in var_rows:
-            A[r, n] = prices[j, r]
-        if conv >= 0:
-            A[conv, n] = prices[j, W]
+        for r in range(W):
+            if fills[b, r]:
+                A[r, n] = prices[j, r]
+        if conv[b] >= 0:
+            A[conv[b], n] = prices[j, W]
         cost[n] = prices[j, W + 1]
         lower[R + n], upper[R + n] = 0.0, np.inf
         state[R + n], x[R + n] = AT_LOWER, 0.0
-        is_active[p] = True
-        col_of[p] = n
-        col_pos[n] = p
+        is_active[b, p] = True
+        col_of[b, p] = n
+        col_pos[n], col_block[n] = p, b
         n += 1
     simplex.column_norms(A, n - count, n, norms)
     return n
 
 
-def _farkas_candidates(A, n, E, lower, upper, y, prices, positions, is_active, var_rows, conv, own, farkas_tol,
-                       weights, products, chosen):
+def _farkas_candidates(A, n, lower, upper, y, prices, positions, starts, fills, conv, is_active, own, farkas_tol,
+                       max_add, weights, products, chosen):
     """The candidates that can break the infeasibility certificate ``y`` of the restricted LP (the kernel's phase-1
-    duals), as :meth:`~frontier.engine.restricted.StageSolver._farkas` finds them: in ``chosen``, their number; -1
-    where ``y`` proves nothing (the caller then leaves the LP to HiGHS), 0 where no candidate can break it."""
+    duals), as :meth:`~frontier.engine.restricted.StageSolver._farkas` finds them (at most ``max_add`` per block): in
+    ``chosen``, their number; -1 where ``y`` proves nothing (the caller then leaves the LP to HiGHS), 0 where no
+    candidate can break it."""
     R = A.shape[0]
     y_max, q_max = 0.0, 0.0
     for r in range(R):
@@ -154,35 +176,37 @@ def _farkas_candidates(A, n, E, lower, upper, y, prices, positions, is_active, v
     for r in range(R):
         if abs(ray[r]) <= 1e-12 * max(1.0, y_max):
             ray[r] = 0.0
-    _candidate_products(prices, var_rows, conv, ray, 0.0, weights, products)
-    largest = 0.0
-    for j in range(products.shape[0]):
-        products[j] = sign * products[j]        # -sign a_j'y: StageSolver._farkas's -qb
-        largest = max(largest, abs(products[j]))
-    threshold = farkas_tol * max(1.0, largest)
+    _candidate_products(prices, starts, fills, conv, ray, 0.0, weights, products)
     count = 0
-    for j in range(products.shape[0]):
-        if products[j] < -threshold and not is_active[positions[j]] and positions[j] != own:
-            chosen[count] = j
-            count += 1
+    for b in range(starts.shape[0] - 1):
+        largest = 0.0
+        for j in range(starts[b], starts[b + 1]):
+            products[j] = sign * products[j]        # -sign a_j'y: StageSolver._farkas's -qb
+            largest = max(largest, abs(products[j]))
+        threshold = farkas_tol * max(1.0, largest)
+        first = count
+        for j in range(starts[b], starts[b + 1]):
+            if products[j] < -threshold and not is_active[b, positions[j]] and positions[j] != own:
+                chosen[count] = j
+                count += 1
+        count = first + _most_negative(products, chosen[first:], count - first, max_add)
     return count
 
 
-def _run_dmus(A, norms, n, cost, lower, upper, head, state, x, Binv, y, d, col_pos, outcomes,
+def _run_dmus(A, norms, n, cost, lower, upper, head, state, x, Binv, y, d, col_pos, col_block, outcomes,
               dmus, own, extra_matrix, extra_cost, extra_lower, extra_upper, row_lower, row_upper,
-              prices, positions, is_active, col_of, var_rows, conv, pricing_tol, farkas_tol, max_add, cap,
-              max_columns, out_own, out_dual, out_obj, nz_ptr, nz_pos, nz_lam, neg_ptr, neg_idx, neg_val,
+              prices, positions, starts, fills, conv, is_active, col_of, pricing_tol, farkas_tol, max_add, cap,
+              max_columns, out_own, out_dual, out_obj, nz_ptr, nz_pos, nz_blk, nz_lam, neg_ptr, neg_idx, neg_val,
               iterations_min, iterations_per_size, refactor, bland_after, primal_tol, dual_tol, pivot_tol,
               residual_tol):
     """Solve the LPs of the DMUs ``dmus`` (rows of the batch's patch arrays) one after another on one restricted
-    LP of a single default-layout block, each with exact column generation: set the DMU's part of the LP, solve
-    (warm, from the previous basis), price every candidate with the duals (``prices``: the candidates' data, their
-    convexity coefficient and cost side by side, as :class:`~frontier.engine.restricted.StageSolver` keeps them;
-    ``positions``: their reference positions), add the ``max_add`` most negative eligible ones (not active, not the
-    excluded DMU ``own[t]``) and solve again, until none prices in; an infeasible restricted LP is priced with its
-    phase-1 duals (Farkas pricing, :func:`_farkas_candidates`). Then it records the answer: the own columns' values
-    clipped to their bounds, the row duals, the objective, the nonzero intensities (their reference positions), and
-    the last pricing's negative reduced costs (indices into the candidates, as ``StageSolver._price``).
+    LP of default-layout blocks, each with exact column generation: set the DMU's part of the LP, solve (warm, from
+    the previous basis), price every candidate with the duals (the pricing of :class:`RunPricing`), add the
+    ``max_add`` most negative eligible ones of each block (not active, not the excluded DMU ``own[t]``) and solve
+    again, until none prices in; an infeasible restricted LP is priced with its phase-1 duals (Farkas pricing,
+    :func:`_farkas_candidates`). Then it records the answer: the own columns' values clipped to their bounds, the row
+    duals, the objective, the nonzero intensities (their reference positions and blocks), and the last pricing's
+    negative reduced costs (indices into the candidates, as ``StageSolver._price`` keeps them per block).
 
     Returns (DMUs done, columns ``n``, why it stopped: ``RUN_*``, or the kernel's status of the LP of
     ``dmus[done]``, which it leaves to the caller: INFEASIBLE where its Farkas pricing adds no column (HiGHS proves
@@ -211,50 +235,46 @@ def _run_dmus(A, norms, n, cost, lower, upper, head, state, x, Binv, y, d, col_p
             cost[e] = extra_cost[i, e]
             lower[R + e], upper[R + e] = extra_lower[i, e], extra_upper[i, e]
         simplex.column_norms(A, 0, E, norms)
-        excluded = col_of[own[t]] if own[t] >= 0 else -1
-        if excluded >= 0:
-            upper[R + excluded] = 0.0
+        _exclude(col_of, own[t], upper, R, 0.0)
         while True:
             status, _ = simplex.solve(A, norms, n, cost, lower, upper, head, state, x, Binv, y, work, rhs, cB, alpha,
                                       d, iterations_min + iterations_per_size * (R + n), refactor, bland_after,
                                       primal_tol, dual_tol, pivot_tol, residual_tol)
             outcomes[status] += 1
             if status == OPTIMAL:
-                _candidate_products(prices, var_rows, conv, y, 1.0, weights, reduced)
+                _candidate_products(prices, starts, fills, conv, y, 1.0, weights, reduced)
                 start = neg_ptr[t]
                 stored, count = 0, 0
-                for j in range(n_cand):
-                    rc = reduced[j]
-                    if rc < 0.0:
-                        p = positions[j]
-                        if p == own[t]:
-                            continue
-                        neg_idx[start + stored], neg_val[start + stored] = j, rc
-                        stored += 1
-                        if rc < -pricing_tol and not is_active[p]:
-                            chosen[count] = j
-                            count += 1
+                for b in range(starts.shape[0] - 1):
+                    first = count
+                    for j in range(starts[b], starts[b + 1]):
+                        rc = reduced[j]
+                        if rc < 0.0:
+                            p = positions[j]
+                            if p == own[t]:
+                                continue
+                            neg_idx[start + stored], neg_val[start + stored] = j, rc
+                            stored += 1
+                            if rc < -pricing_tol and not is_active[b, p]:
+                                chosen[count] = j
+                                count += 1
+                    count = first + _most_negative(reduced, chosen[first:], count - first, max_add)
                 neg_ptr[t + 1] = start + stored
                 if count == 0:
                     break
-                count = _most_negative(reduced, chosen, count, max_add)
             elif status == INFEASIBLE:
-                count = _farkas_candidates(A, n, E, lower, upper, y, prices, positions, is_active, var_rows, conv,
-                                           own[t], farkas_tol, weights, reduced, chosen)
-                if count > 0:
-                    count = _most_negative(reduced, chosen, count, max_add)
+                count = _farkas_candidates(A, n, lower, upper, y, prices, positions, starts, fills, conv, is_active,
+                                           own[t], farkas_tol, max_add, weights, reduced, chosen)
             else:
                 count = 0
                 simplex.logical_basis(n, head, state)       # the basis is forgotten (KernelLP.solve)
             if count <= 0 or n + count > capacity:
-                if excluded >= 0:
-                    upper[R + excluded] = np.inf
+                _exclude(col_of, own[t], upper, R, np.inf)
                 return t, n, (status if count <= 0 else RUN_ROOM)
-            n = _append_columns(A, norms, n, cost, lower, upper, state, x, col_pos, prices, positions, is_active,
-                                col_of, var_rows, conv, chosen, count)
+            n = _append_columns(A, norms, n, cost, lower, upper, state, x, col_pos, col_block, prices, positions,
+                                starts, fills, conv, is_active, col_of, chosen, count)
         # the answer
-        if excluded >= 0:
-            upper[R + excluded] = np.inf
+        _exclude(col_of, own[t], upper, R, np.inf)
         largest = 0.0
         for j in range(E, n):
             largest = max(largest, x[R + j])
@@ -276,7 +296,7 @@ def _run_dmus(A, norms, n, cost, lower, upper, head, state, x, Binv, y, d, col_p
             out_dual[t, r] = y[r]
         for j in range(E, n):
             if x[R + j] > threshold:
-                nz_pos[at], nz_lam[at] = col_pos[j], x[R + j]
+                nz_pos[at], nz_blk[at], nz_lam[at] = col_pos[j], col_block[j], x[R + j]
                 at += 1
         nz_ptr[t + 1] = at
     return dmus.shape[0], n, RUN_END
@@ -291,7 +311,8 @@ def compiled_run():
     jit_functions`): on first use in a process numba is imported and the kernel loaded from its cache, or compiled
     once per machine (callers check :func:`use_kernel` first). ``nogil``: the engine's in-process threads solve in
     parallel."""
-    global _compiled_run, _candidate_products, _most_negative, _append_columns, _farkas_candidates
+    global _compiled_run, _candidate_products, _most_negative, _block_of, _exclude, _append_columns
+    global _farkas_candidates
     if _compiled_run is None:
         with _compile_lock:
             if _compiled_run is None:
@@ -300,6 +321,7 @@ def compiled_run():
                 simplex.jit_functions()
                 jit = njit(cache=True, nogil=True)
                 _candidate_products, _most_negative = jit(_candidate_products), jit(_most_negative)
+                _block_of, _exclude = jit(_block_of), jit(_exclude)
                 _append_columns, _farkas_candidates = jit(_append_columns), jit(_farkas_candidates)
                 _compiled_run = jit(_run_dmus)
     return _compiled_run
@@ -313,9 +335,9 @@ def load() -> None:
     lp = KernelLP(2, 1)
     prices = np.asfortranarray([[1.0, 1.0, 0.0], [2.0, 1.0, 0.0]])      # two candidates: data, convexity, cost
     positions = np.arange(2, dtype=np.int64)
-    active, col_of = np.zeros(2, dtype=bool), np.full(2, -1, dtype=np.int64)
+    active, col_of = np.zeros((1, 2), dtype=bool), np.full((1, 2), -1, dtype=np.int64)      # one block
     lp.add_columns(np.array([0, 1]), np.array([[1.0, 1.0]]), np.zeros(1), positions[:1])
-    active[0], col_of[0] = True, 1
+    active[0, 0], col_of[0, 0] = True, 1
     patch = BatchPatch(Patch(row_lower=np.array([[-np.inf, 1.0]]), row_upper=np.array([[0.0, 1.0]]),
                              extra_matrix=np.array([[[-1.0], [0.0]]]), extra_cost=np.ones((1, 1)),
                              extra_lower=np.full((1, 1), -np.inf), extra_upper=np.full((1, 1), np.inf)))
@@ -323,7 +345,8 @@ def load() -> None:
                patch.row_lower[0], patch.row_upper[0])
     lp.solve()
     lp.run(np.zeros(1, dtype=np.int64), np.full(1, -1, dtype=np.int64), patch,
-           RunPricing(prices, positions, active, col_of, np.array([0], dtype=np.int64), 1), 300)
+           RunPricing(prices, positions, np.array([0, 2], dtype=np.int64), np.ones((1, 1), dtype=bool),
+                      np.array([1], dtype=np.int64), active, col_of), 300)
 
 
 def kernel_pays(n_rows: int, n_dmus: int) -> bool:
@@ -384,6 +407,7 @@ class KernelLP:
         self.work, self.rhs, self.cB, self.alpha = np.empty((R, R)), np.empty(R), np.empty(R), np.empty(R)
         self.d = np.empty(R + capacity)
         self.col_pos = np.full(capacity, -1, dtype=np.int64)   # per structural column: its reference position
+        self.col_block = np.zeros(capacity, dtype=np.int64)     # ... and its block
         self.iterations = 0
         self.outcomes = np.zeros(6, dtype=np.int64)      # solves ended OPTIMAL, INFEASIBLE, ... (tests read them)
 
@@ -404,16 +428,19 @@ class KernelLP:
         self.state = np.concatenate([self.state, np.full(new - capacity, AT_LOWER, dtype=np.int8)])
         self.x = np.concatenate([self.x, np.zeros(new - capacity)])
         self.col_pos = np.concatenate([self.col_pos, np.full(new - capacity, -1, dtype=np.int64)])
+        self.col_block = np.concatenate([self.col_block, np.zeros(new - capacity, dtype=np.int64)])
 
     def add_columns(self, rows: np.ndarray, values: np.ndarray, costs: np.ndarray,
-                    positions: np.ndarray | None = None) -> None:
+                    positions: np.ndarray | None = None, block: int = 0) -> None:
         """Append reference columns (nonbasic at 0): their entries ``values`` (columns x len(rows)) in ``rows``;
-        ``positions``: their reference positions (what :meth:`run` reports the intensities by)."""
+        ``positions``: their reference positions and ``block`` their block (what :meth:`run` reports the
+        intensities by)."""
         k = values.shape[0]
         self._grow(self.n + k)
         first = self.n
         if positions is not None:
             self.col_pos[first: first + k] = positions
+            self.col_block[first: first + k] = block
         self.A[np.ix_(rows, np.arange(first, first + k))] = values.T
         simplex.column_norms(self.A, first, first + k, self.norms)
         self.cost[first: first + k] = costs
@@ -456,22 +483,22 @@ class KernelLP:
 
     def run(self, dmus: np.ndarray, own: np.ndarray, patch, pricing: "RunPricing", cap: int) -> "RunAnswers":
         """Solve the LPs of the DMUs ``dmus`` of the batch ``patch`` (:class:`~frontier.engine.certify.BatchPatch`)
-        in one compiled loop with exact column generation over one block's candidates (:func:`_run_dmus`); ``own``:
+        in one compiled loop with exact column generation over the blocks' candidates (:func:`_run_dmus`); ``own``:
         per DMU, the reference position whose column its LP excludes (-1: none); ``cap``: stop once the model has
         more reference columns than this (the caller rebuilds it). The model grows as columns join; what the loop
         leaves (see :class:`RunAnswers`) is the caller's."""
         m, R, E = dmus.size, self.R, self.E
         answers = RunAnswers(m, R, E, pricing.prices.shape[0])
         done, n, why = 0, self.n, RUN_ROOM
-        while why == RUN_ROOM:
-            self._grow(n + settings.MAX_ADD_PER_ROUND + 1)
+        while why == RUN_ROOM:         # room for a pricing round's columns: MAX_ADD_PER_ROUND per block
+            self._grow(n + (pricing.starts.size - 1) * settings.MAX_ADD_PER_ROUND + 1)
             rest = answers.view(done)
             done_now, n, why = compiled_run()(
                 self.A, self.norms, self.n, self.cost, self.lower, self.upper, self.head, self.state, self.x,
-                self.Binv, self.y, self.d, self.col_pos, self.outcomes, dmus[done:], own[done:], patch.extra_matrix,
-                patch.extra_cost, patch.extra_lower, patch.extra_upper, patch.row_lower, patch.row_upper,
-                pricing.prices, pricing.positions, pricing.is_active, pricing.col_of, pricing.var_rows, pricing.conv,
-                settings.PRICING_TOL, settings.FARKAS_TOL, settings.MAX_ADD_PER_ROUND, cap, settings.KERNEL_MAX_COLUMNS, *rest,
+                self.Binv, self.y, self.d, self.col_pos, self.col_block, self.outcomes, dmus[done:], own[done:],
+                patch.extra_matrix, patch.extra_cost, patch.extra_lower, patch.extra_upper, patch.row_lower,
+                patch.row_upper, pricing.prices, pricing.positions, pricing.starts, pricing.fills, pricing.conv,
+                pricing.is_active, pricing.col_of, settings.PRICING_TOL, settings.FARKAS_TOL, settings.MAX_ADD_PER_ROUND, cap, settings.KERNEL_MAX_COLUMNS, *rest,
                 settings.KERNEL_ITERATIONS_MIN, settings.KERNEL_ITERATIONS_PER_SIZE, settings.KERNEL_REFACTOR,
                 settings.KERNEL_BLAND_AFTER, settings.KERNEL_PRIMAL_TOL, settings.KERNEL_DUAL_TOL,
                 settings.KERNEL_PIVOT_TOL, settings.KERNEL_RESIDUAL_TOL)
@@ -502,39 +529,42 @@ class KernelLP:
 
 @dataclass
 class RunPricing:
-    """What :meth:`KernelLP.run` prices over, for one block of the default layout: the candidates' data, convexity
-    coefficient and cost side by side (``prices``, candidates x (data columns + 2)) and their reference positions; per
-    reference position whether its column is in the model and its model column (-1: none), both updated in place as
-    columns join; the data columns that fill rows (``var_rows``: column v fills row v) and the convexity row (-1:
-    none)."""
+    """What :meth:`KernelLP.run` prices over, for the blocks of the default layout: every block's candidates one
+    after another, their data, convexity coefficient and cost side by side (``prices``, candidates x (data columns +
+    2), column-major) and their reference positions; each block's first candidate, then their number (``starts``);
+    per block the data columns that fill rows (``fills``, blocks x data columns: column v fills row v) and its
+    convexity row (``conv``, -1: none); per block and reference position whether its column is in the model and its
+    model column (-1: none), both updated in place as columns join (``is_active``, ``col_of``: blocks x positions)."""
 
     prices: np.ndarray
     positions: np.ndarray
+    starts: np.ndarray
+    fills: np.ndarray
+    conv: np.ndarray
     is_active: np.ndarray
     col_of: np.ndarray
-    var_rows: np.ndarray
-    conv: int
 
 
 class RunAnswers:
     """The answers of :meth:`KernelLP.run` for its m DMUs, of which the first ``done`` are solved (``why``: why it
     stopped there, ``RUN_END`` or as :func:`_run_dmus`): per DMU the own columns' clipped values (``own``, m x E), the
     row duals (``duals``), the objective, and in CSR form (``*_ptr``) the nonzero intensities (reference positions
-    ``nz_pos``, values ``nz_lam``) and the last pricing's negative reduced costs (indices into the candidates
-    ``neg_idx``, values ``neg_val``)."""
+    ``nz_pos``, blocks ``nz_blk``, values ``nz_lam``) and the last pricing's negative reduced costs (indices into the
+    candidates ``neg_idx``, values ``neg_val``)."""
 
     def __init__(self, m: int, R: int, E: int, n_cand: int):
         self.own, self.duals, self.objective = np.zeros((m, E)), np.zeros((m, R)), np.zeros(m)
         self.nz_ptr, self.neg_ptr = np.zeros(m + 1, dtype=np.int64), np.zeros(m + 1, dtype=np.int64)
-        self.nz_pos, self.nz_lam = np.zeros(m * R, dtype=np.int64), np.zeros(m * R)
+        self.nz_pos, self.nz_blk, self.nz_lam = (np.zeros(m * R, dtype=np.int64), np.zeros(m * R, dtype=np.int64),
+                                                 np.zeros(m * R))
         self.neg_idx, self.neg_val = np.zeros(n_cand + 8 * m, dtype=np.int64), np.zeros(n_cand + 8 * m)
         self.n_cand = n_cand
         self.done, self.why = 0, RUN_END
 
     def view(self, t: int) -> tuple:
         """The output arrays from DMU ``t`` on, for a loop resumed there (its pointers continue the ones before)."""
-        return (self.own[t:], self.duals[t:], self.objective[t:], self.nz_ptr[t:], self.nz_pos, self.nz_lam,
-                self.neg_ptr[t:], self.neg_idx, self.neg_val)
+        return (self.own[t:], self.duals[t:], self.objective[t:], self.nz_ptr[t:], self.nz_pos, self.nz_blk,
+                self.nz_lam, self.neg_ptr[t:], self.neg_idx, self.neg_val)
 
     def keep(self, t: int, count: int) -> None:
         """After a loop that solved ``count`` DMUs from ``t``: make room for the next DMU's negative reduced costs (at
@@ -547,4 +577,5 @@ class RunAnswers:
         if self.nz_ptr[at] + self.duals.shape[1] > self.nz_pos.size:
             grow = self.nz_pos.size + self.duals.shape[1]
             self.nz_pos = np.concatenate([self.nz_pos, np.zeros(grow, dtype=np.int64)])
+            self.nz_blk = np.concatenate([self.nz_blk, np.zeros(grow, dtype=np.int64)])
             self.nz_lam = np.concatenate([self.nz_lam, np.zeros(grow)])

@@ -60,12 +60,12 @@ class StageSolver:
             np.asfortranarray(np.column_stack([data, np.full(p.size, float(block.convexity)), cost[p]]))
             for (p, data), cost, block in zip(plan.candidates(ref_data), self.costs, stage.blocks)]
         self.pricing_data = [m[:, : self.width] for m in self.pricing_matrix]
-        self.is_active = [np.zeros(ref_data.shape[0], dtype=bool) for _ in stage.blocks]
+        self.is_active = np.zeros((len(stage.blocks), ref_data.shape[0]), dtype=bool)     # per block, per position
         # the model's reference columns, in column order (after the stage's own): their block and position, and per
         # block the model column of each reference position (-1: not in the model)
         self.block_arr = np.zeros(0, dtype=np.int64)
         self.pos_arr = np.zeros(0, dtype=np.int64)
-        self.col_of = [np.full(ref_data.shape[0], -1, dtype=np.int64) for _ in stage.blocks]
+        self.col_of = np.full((len(stage.blocks), ref_data.shape[0]), -1, dtype=np.int64)
         self.last_duals = None
         self.negative = None     # the last solve's negative reduced costs (see _price)
         self.applied: tuple[BatchPatch | None, int] = (None, -1)     # the patch and DMU the HiGHS model holds
@@ -77,17 +77,27 @@ class StageSolver:
         if self.kernel is not None:     # the magnitudes of the reference data (kernel.in_range)
             spans = [magnitudes(data, (0, 1)) for data in self.pricing_data]
             self.reference_magnitudes = (max(hi for hi, _ in spans), min(lo for _, lo in spans))
-        # the kernel's compiled loop over a run of DMUs (KernelLP.run) serves one block of the default layout; its
+        # the kernel's compiled loop over a run of DMUs (KernelLP.run) serves blocks of the default layout; its
         # arrays share is_active and col_of with this solver
-        block = stage.blocks[0]
-        self.run_pricing = (RunPricing(self.pricing_matrix[0], self.pricing[0].astype(np.int64, copy=False),
-                                       self.is_active[0], self.col_of[0], np.flatnonzero(block.variables),
-                                       self.conv_rows[0])
-                            if self.kernel is not None and len(stage.blocks) == 1 and not block.declared else None)
+        self.run_pricing = (self._run_pricing()
+                            if self.kernel is not None and not any(block.declared for block in stage.blocks) else None)
         self.highs_columns = 0      # the reference columns the HiGHS model holds (the first of pos_arr: _highs)
         self.excluded = -1          # the reference position whose column the LP being solved excludes
         for b, seed in enumerate(plan.seeds):
             self._add_columns(b, seed)
+
+    def _run_pricing(self) -> RunPricing:
+        """The pricing of the kernel's compiled run (:class:`~frontier.engine.kernel.RunPricing`): every block's
+        candidates one after another (one block's pricing matrix as it is)."""
+        blocks = self.stage.blocks
+        prices = (self.pricing_matrix[0] if len(blocks) == 1
+                  else np.asfortranarray(np.vstack(self.pricing_matrix)))
+        fills = np.zeros((len(blocks), self.width), dtype=bool)      # data column v fills row v
+        for b, block in enumerate(blocks):
+            fills[b, np.flatnonzero(block.variables)] = True
+        return RunPricing(prices, np.concatenate(self.pricing).astype(np.int64, copy=False),
+                          np.cumsum([0] + [p.size for p in self.pricing]).astype(np.int64), fills,
+                          np.array(self.conv_rows, dtype=np.int64), self.is_active, self.col_of)
 
     # -- model edits ---------------------------------------------------------------------------------
     def _entries(self, b: int, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -107,7 +117,7 @@ class StageSolver:
         if positions.size == 0:
             return
         if self.kernel is not None:
-            self.kernel.add_columns(*self._entries(b, positions), self.costs[b][positions], positions)
+            self.kernel.add_columns(*self._entries(b, positions), self.costs[b][positions], positions, b)
         self._joined(b, positions)
 
     def _joined(self, b: int, positions: np.ndarray) -> None:
@@ -430,7 +440,7 @@ class StageSolver:
         answers = self.kernel.run(dmus, excluded, patch, self.run_pricing, cap)
         joined = self.kernel.col_pos[first: self.kernel.n]
         if joined.size:          # columns the loop added (is_active and col_of it has set already)
-            self.block_arr = np.concatenate([self.block_arr, np.zeros(joined.size, dtype=np.int64)])
+            self.block_arr = np.concatenate([self.block_arr, self.kernel.col_block[first: self.kernel.n]])
             self.pos_arr = np.concatenate([self.pos_arr, joined])
         return answers
 
@@ -448,11 +458,12 @@ class StageSolver:
         return Columns(values[: self.n_extra], self.pos_arr[nz], self.block_arr[nz], lam[nz], duals)
 
 
-def _record_run(stage: Stage, got, dmus: np.ndarray, objective: np.ndarray, row_duals: np.ndarray, sols: list,
-                negatives: list, fast: list, recent: list) -> None:
+def _record_run(stage: Stage, got, starts: np.ndarray, dmus: np.ndarray, objective: np.ndarray, row_duals: np.ndarray,
+                sols: list, negatives: list, fast: list, recent: list) -> None:
     """The answers of a compiled run (:meth:`StageSolver.run`, ``got``) for its DMUs ``dmus``, entered as
     :func:`solve_with_highs` enters the per-LP path's: to be certified (``fast``) with what pricing found
-    (``negatives``), their supports in ``recent``."""
+    (``negatives``, per block: the run's candidate indices, in block order, less the block's first, ``starts``),
+    their supports in ``recent``."""
     done = got.done
     if not done:
         return
@@ -462,9 +473,11 @@ def _record_run(stage: Stage, got, dmus: np.ndarray, objective: np.ndarray, row_
     keep_duals = stage.keep_duals
     for t, i in enumerate(rows.tolist()):
         pos = got.nz_pos[nz[t]: nz[t + 1]]
-        sols[i] = Columns(got.own[t], pos, np.zeros(pos.size, dtype=np.int64), got.nz_lam[nz[t]: nz[t + 1]],
+        sols[i] = Columns(got.own[t], pos, got.nz_blk[nz[t]: nz[t + 1]], got.nz_lam[nz[t]: nz[t + 1]],
                           got.duals[t] if keep_duals else None)
-        negatives[i] = [(got.neg_idx[neg[t]: neg[t + 1]], got.neg_val[neg[t]: neg[t + 1]])]
+        idx, val = got.neg_idx[neg[t]: neg[t + 1]], got.neg_val[neg[t]: neg[t + 1]]
+        cut = np.searchsorted(idx, starts)
+        negatives[i] = [(idx[cut[b]: cut[b + 1]] - starts[b], val[cut[b]: cut[b + 1]]) for b in range(starts.size - 1)]
         recent.append(pos)
     fast.extend(rows.tolist())
 
@@ -504,7 +517,8 @@ def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method
         if in_loop[t]:
             dmus = pending[t: stops[np.searchsorted(stops, t)]]
             got = solver.run(patch, dmus, own[dmus], cap)
-            _record_run(stage, got, dmus, objective, row_duals, sols, negatives, fast, recent)
+            _record_run(stage, got, solver.run_pricing.starts, dmus, objective, row_duals, sols, negatives, fast,
+                        recent)
             t += got.done
             if got.why in (RUN_END, RUN_CAP):
                 solver, cap = _rebuilt(solver, stage, ref_data, plan, method, recent, cap)
