@@ -59,14 +59,14 @@ def _candidate_products(prices, starts, fills, conv, y, cost_weight, weights, ou
             weights[w] = -y[w] if fills[b, w] else 0.0
         weights[W] = -y[conv[b]] if conv[b] >= 0 else 0.0
         weights[W + 1] = cost_weight
-        first, stop = starts[b], starts[b + 1]
-        for j in range(first, stop):
-            out[j] = 0.0
+        block_prices, block_out = prices[starts[b]: starts[b + 1]], out[starts[b]: starts[b + 1]]
+        for j in range(block_out.shape[0]):     # (loops from 0: no negative-index checks in the way of SIMD)
+            block_out[j] = 0.0
         for w in range(W + 2):
             f = weights[w]
             if f != 0.0:
-                for j in range(first, stop):
-                    out[j] += prices[j, w] * f
+                for j in range(block_out.shape[0]):
+                    block_out[j] += block_prices[j, w] * f
 
 
 def _most_negative(values, chosen, count, max_add):

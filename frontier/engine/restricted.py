@@ -476,8 +476,12 @@ def _record_run(stage: Stage, got, starts: np.ndarray, dmus: np.ndarray, objecti
         sols[i] = Columns(got.own[t], pos, got.nz_blk[nz[t]: nz[t + 1]], got.nz_lam[nz[t]: nz[t + 1]],
                           got.duals[t] if keep_duals else None)
         idx, val = got.neg_idx[neg[t]: neg[t + 1]], got.neg_val[neg[t]: neg[t + 1]]
-        cut = np.searchsorted(idx, starts)
-        negatives[i] = [(idx[cut[b]: cut[b + 1]] - starts[b], val[cut[b]: cut[b + 1]]) for b in range(starts.size - 1)]
+        if starts.size == 2:        # one block (most stages): its candidates' indices as they are
+            negatives[i] = [(idx, val)]
+        else:
+            cut = np.searchsorted(idx, starts)
+            negatives[i] = [(idx[cut[b]: cut[b + 1]] - starts[b], val[cut[b]: cut[b + 1]])
+                            for b in range(starts.size - 1)]
         recent.append(pos)
     fast.extend(rows.tolist())
 
