@@ -59,14 +59,18 @@ def _candidate_products(prices, starts, fills, conv, y, cost_weight, weights, ou
             weights[w] = -y[w] if fills[b, w] else 0.0
         weights[W] = -y[conv[b]] if conv[b] >= 0 else 0.0
         weights[W + 1] = cost_weight
-        block_prices, block_out = prices[starts[b]: starts[b + 1]], out[starts[b]: starts[b + 1]]
-        for j in range(block_out.shape[0]):     # (loops from 0: no negative-index checks in the way of SIMD)
+        # the block's part of each column, a contiguous slice looped from 0 (a loop from an offset keeps numba's
+        # negative-index checks and a 2-d slice its strides, both in the way of SIMD)
+        first, stop = starts[b], starts[b + 1]
+        block_out = out[first: stop]
+        for j in range(block_out.shape[0]):
             block_out[j] = 0.0
         for w in range(W + 2):
             f = weights[w]
             if f != 0.0:
-                for j in range(block_out.shape[0]):
-                    block_out[j] += block_prices[j, w] * f
+                column = prices[first: stop, w]
+                for j in range(column.shape[0]):
+                    block_out[j] += column[j] * f
 
 
 def _most_negative(values, chosen, count, max_add):
@@ -246,19 +250,22 @@ def _run_dmus(A, norms, n, cost, lower, upper, head, state, x, Binv, y, d, col_p
                 start = neg_ptr[t]
                 stored, count = 0, 0
                 for b in range(starts.shape[0] - 1):
-                    first = count
-                    for j in range(starts[b], starts[b + 1]):
-                        rc = reduced[j]
+                    first, offset = count, starts[b]
+                    block_reduced, block_positions = reduced[offset: starts[b + 1]], positions[offset: starts[b + 1]]
+                    active = is_active[b]
+                    for k in range(block_reduced.shape[0]):       # (from 0, as in _candidate_products)
+                        rc = block_reduced[k]
                         if rc < 0.0:
-                            p = positions[j]
+                            p = block_positions[k]
                             if p == own[t]:
                                 continue
-                            neg_idx[start + stored], neg_val[start + stored] = j, rc
+                            neg_idx[start + stored], neg_val[start + stored] = offset + k, rc
                             stored += 1
-                            if rc < -pricing_tol and not is_active[b, p]:
-                                chosen[count] = j
+                            if rc < -pricing_tol and not active[p]:
+                                chosen[count] = offset + k
                                 count += 1
-                    count = first + _most_negative(reduced, chosen[first:], count - first, max_add)
+                    if count - first > max_add:
+                        count = first + _most_negative(reduced, chosen[first:], count - first, max_add)
                 neg_ptr[t + 1] = start + stored
                 if count == 0:
                     break
