@@ -33,7 +33,7 @@ columns and warm-started from the previous DMU's basis; its answers are priced a
 HiGHS solves whatever it does not finish (an infeasible restricted LP its phase-1 duals cannot price out of, an
 unbounded ray, the iteration limit, a singular basis), badly scaled LPs (data spanning more than
 ``settings.KERNEL_MAX_RANGE``), max-slack LPs held to an exact answer's rounding, and every answer the certificate
-refuses. For a stage of one default-layout block the whole per-DMU loop (set the LP, solve, price, add columns,
+refuses. For a stage of default-layout blocks the whole per-DMU loop (set the LP, solve, price, add columns,
 record the answer; Farkas pricing of an infeasible restricted LP) runs compiled over a run of DMUs
 (:meth:`~frontier.engine.kernel.KernelLP.run`), back in Python only for a DMU it does not finish, a model rebuild and
 the batch certificate. A call uses it from ``settings.KERNEL_MIN_DMUS`` DMUs (loading numba in a process costs about 0.7 s), and

@@ -505,7 +505,8 @@ class KernelLP:
                 self.Binv, self.y, self.d, self.col_pos, self.col_block, self.outcomes, dmus[done:], own[done:],
                 patch.extra_matrix, patch.extra_cost, patch.extra_lower, patch.extra_upper, patch.row_lower,
                 patch.row_upper, pricing.prices, pricing.positions, pricing.starts, pricing.fills, pricing.conv,
-                pricing.is_active, pricing.col_of, settings.PRICING_TOL, settings.FARKAS_TOL, settings.MAX_ADD_PER_ROUND, cap, settings.KERNEL_MAX_COLUMNS, *rest,
+                pricing.is_active, pricing.col_of, settings.PRICING_TOL, settings.FARKAS_TOL,
+                settings.MAX_ADD_PER_ROUND, cap, settings.KERNEL_MAX_COLUMNS, *rest,
                 settings.KERNEL_ITERATIONS_MIN, settings.KERNEL_ITERATIONS_PER_SIZE, settings.KERNEL_REFACTOR,
                 settings.KERNEL_BLAND_AFTER, settings.KERNEL_PRIMAL_TOL, settings.KERNEL_DUAL_TOL,
                 settings.KERNEL_PIVOT_TOL, settings.KERNEL_RESIDUAL_TOL)
