@@ -94,7 +94,6 @@ The modules, in dependency order (each imports only those before it)
 * :mod:`~frontier.engine.certify`: the certificate every answer passes, whichever backend found it;
 * :mod:`~frontier.engine.kernel`: the restricted path's copy of its LP, solved by that simplex before HiGHS, and the
   compiled per-DMU run;
-* :mod:`~frontier.engine.dense_kernel`: the compiled loop that solves a dense batch's LPs one after another;
 * :mod:`~frontier.engine.robust`: the robust path and its exact rational checks;
 * :mod:`~frontier.engine.restricted`: the HiGHS backends (``"restricted"``, with the kernel before HiGHS; ``"full"``);
 * :mod:`~frontier.engine.dense_kernel`: the dense batch's LPs one after another on the compiled simplex;
