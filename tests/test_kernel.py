@@ -362,3 +362,24 @@ def test_kernel_against_the_exact_oracle(family, kernel_calls):
         assert counts.get("wrong_status", 0) == counts.get("wrong_number", 0) == 0, (options, counts)
     assert not wrong, wrong[:5]
     assert kernel_calls.get(K.OPTIMAL, 0) >= len(df)
+
+
+def test_an_edit_of_the_simplex_drops_the_cached_loops_that_call_it(tmp_path):
+    """Numba keys a cached loop by its own file only: after the simplex changes, its callers' cached loops (which
+    hold the old simplex compiled in) are deleted, once; while it is unchanged they are kept."""
+    from frontier.engine.simplex import drop_stale_loops
+
+    source = tmp_path / "simplex.py"
+    source.write_text("version = 1\n")
+    cache = tmp_path / "__pycache__"
+    cache.mkdir()
+    loop = cache / "kernel._run_dmus-1.py311.nbi"
+    loop.write_bytes(b"old")
+    drop_stale_loops(source)
+    assert not loop.exists()                            # no stamp yet: compiled with an unknown simplex
+    loop.write_bytes(b"new")
+    drop_stale_loops(source)
+    assert loop.exists()                                # the simplex is the one its stamp names
+    source.write_text("version = 2\n")
+    drop_stale_loops(source)
+    assert not loop.exists() and len(list(cache.glob("simplex-*.stamp"))) == 1

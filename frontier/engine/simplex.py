@@ -19,12 +19,15 @@ residual tolerance (:func:`rows_met`) and has the engine's certificate check it 
 certified`); everything else is HiGHS's. The functions are plain Python until :func:`compile` replaces them by their
 compiled versions (Numba is imported only then: the callers load it only for calls large enough to repay it,
 :func:`~frontier.engine.kernel.kernel_pays`). Numba caches each caller's compiled loop (``cache=True``) next to the
-caller's source file, keyed by that file alone: after editing this module, delete ``frontier/engine/__pycache__/
-*.nbi`` / ``*.nbc`` so that the callers' loops are compiled again with it (an installed release is compiled afresh).
+caller's source file, keyed by that file alone, so a loop compiled with an older version of this module would load
+unchanged after an edit here: :func:`drop_stale_loops` keeps a stamp of this file's contents in the cache directory
+and, when it differs, deletes the engine's cached loops first (they compile again, once).
 """
 from __future__ import annotations
 
+import hashlib
 import threading
+from pathlib import Path
 
 import numpy as np
 
@@ -334,6 +337,23 @@ _compiled = False
 _compile_lock = threading.Lock()
 
 
+def drop_stale_loops(source: Path = Path(__file__)) -> None:
+    """Delete numba's cached loops in the cache directory beside ``source`` (this module) when ``source`` changed
+    since they were compiled (its contents' digest is the name of a stamp file there); a directory that cannot be
+    written is left alone (numba then caches elsewhere, keyed the same way)."""
+    cache = source.parent / "__pycache__"
+    stamp = cache / f"simplex-{hashlib.blake2b(source.read_bytes(), digest_size=8).hexdigest()}.stamp"
+    if stamp.exists():
+        return
+    try:
+        for old in [*cache.glob("*.nbi"), *cache.glob("*.nbc"), *cache.glob("simplex-*.stamp")]:
+            old.unlink(missing_ok=True)
+        cache.mkdir(exist_ok=True)
+        stamp.touch()
+    except OSError:
+        pass
+
+
 def jit_functions() -> None:
     """Replace this module's functions by their Numba-compiled versions, once per process (numba imported here; the
     callers call this before compiling their loops, which call these functions as ``simplex.solve`` and so on).
@@ -344,6 +364,7 @@ def jit_functions() -> None:
             if not _compiled:
                 from numba import njit
 
+                drop_stale_loops()
                 jit = njit(cache=True, nogil=True)
                 factor, basic_values, logical_basis = jit(factor), jit(basic_values), jit(logical_basis)
                 place_nonbasic, column_norms, rows_met = jit(place_nonbasic), jit(column_norms), jit(rows_met)
