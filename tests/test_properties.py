@@ -7,6 +7,9 @@ file runs in well under a minute.
 """
 from __future__ import annotations
 
+import os
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,6 +20,9 @@ import frontier as fr
 from frontier import engine
 from frontier.models import sbm as sbm_model
 from frontier.models.base import Layout, ModelSpec
+
+sys.path.insert(0, os.path.dirname(__file__))
+import reference_cvxpy as ref  # noqa: E402
 
 FAST = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEW = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -111,7 +117,10 @@ def test_super_sbm_hybrid_ranges(rts, data):
     Under VRS with bad outputs the slack-form super-SBM LP of an efficient DMU can be infeasible (every
     feasible point needs bad-output slacks so large that the denominator 1 - avg(sg/y0, sb/b0) is not
     positive; formulations.md §2.5 claims "always feasible", which only holds without bads or under CRS):
-    then the score is NaN with status "infeasible", never a number."""
+    then the score is NaN with status "infeasible", never a number. Such an LP can be infeasible with a zero margin
+    (points with t -> infinity come ever closer to the rows): its float coefficients (1/3 rounded) then admit a
+    feasible point with t ~ 2^54, so no certificate exists for the LP as stored and the status is
+    "numerical_error" (:func:`test_zero_margin_infeasible_super_sbm_is_never_a_number`), NaN as well."""
     df, inputs, outputs, bads = data
     plain = run(data, model="sbm", rts=rts)
     hyb = run(data, model="sbm", rts=rts, super_efficiency=True)
@@ -122,8 +131,26 @@ def test_super_sbm_hybrid_ranges(rts, data):
     ok = status == "optimal"
     if rts == "crs" or not bads:
         assert ok.all(), status
-    assert np.all(status[~ok] == "infeasible") and np.all(np.isnan(score[~ok]))
+    assert np.all(np.isin(status[~ok], ["infeasible", "numerical_error"])) and np.all(np.isnan(score[~ok]))
     assert np.all(score[~ineff & ok] >= 1 - 1e-9)
+
+
+def test_zero_margin_infeasible_super_sbm_is_never_a_number():
+    """Found by the property above: u7's VRS super-SBM LP with bad outputs is infeasible (cvxpy agrees) with a zero
+    margin. In exact arithmetic on its float coefficients the engine's phase 1 finds a feasible point (t = 2^54,
+    a slack 3 * 2^54: 1/3 rounded leaves room), so infeasibility cannot be certified and HiGHS's ray is refused:
+    the DMU gets NaN with status "numerical_error", never a number; the other DMUs are optimal."""
+    values = [[5, 1, 3, 5, 4, 1], [3, 3, 3, 3, 4, 2], [2, 5, 5, 1, 2, 3], [5, 1, 4, 5, 2, 4],
+              [5, 4, 4, 1, 1, 5], [1, 2, 2, 1, 4, 5], [5, 2, 4, 1, 5, 3], [5, 2, 5, 5, 1, 1]]
+    df = pd.DataFrame(np.array(values, dtype=float), index=[f"u{i}" for i in range(8)],
+                      columns=["x0", "x1", "x2", "y0", "b0", "b1"])
+    X, Y, B = df[["x0", "x1", "x2"]].to_numpy(), df[["y0"]].to_numpy(), df[["b0", "b1"]].to_numpy()
+    assert ref.super_sbm(X, Y, B, 7, rts="vrs")[0] == "infeasible"
+    for method in ("full", "restricted", "dense"):
+        res = fr.efficiency(df, ["x0", "x1", "x2"], ["y0"], ["b0", "b1"], model="sbm", rts="vrs",
+                            super_efficiency=True, method=method)
+        assert res.status.iloc[7] in ("infeasible", "numerical_error") and np.isnan(res.scores.iloc[7])
+        assert (res.status.iloc[:7] == "optimal").all()
 
 
 # ----------------------------------------------------------------------------------------------------
