@@ -53,3 +53,27 @@ def workers_start_at_once(monkeypatch):
 
     monkeypatch.setattr(engine.settings, "POOL_START_SECONDS", 0.0)
     monkeypatch.setattr(engine.pool, "free_cores", lambda: 8.0)
+
+
+def pytest_configure(config):
+    """Before any test process starts (the pytest-xdist controller, or the only process), the compiled kernels are
+    compiled into numba's cache, or loaded from it, once: the restricted path's per-DMU run and the dense batch's loop,
+    on small data with the kernel forced on. On a fresh checkout the test processes otherwise compiled them at the
+    same time (20-30 s of CPU each), and the browser tests' page, whose run compiled them as well, never answered."""
+    if hasattr(config, "workerinput"):                  # a pytest-xdist worker: the controller has done it
+        return
+    from frontier.engine import kernel, settings
+
+    if not kernel._NUMBA:
+        return
+    import frontier as fr
+    from frontier.datasets import synthetic_firms
+
+    data = synthetic_firms(40, seed=1)
+    saved = settings.KERNEL_MIN_DMUS
+    settings.KERNEL_MIN_DMUS = 0
+    try:
+        fr.efficiency(data, ["K", "L", "E"], ["Y"], ["SO2", "COD"], model="sbm", rts="vrs")
+        fr.bootstrap(data, ["K", "L", "E"], ["Y"], B=5, random_state=1)
+    finally:
+        settings.KERNEL_MIN_DMUS = saved
