@@ -27,6 +27,11 @@ from pathlib import Path
 
 import pytest
 
+# a real page and its runs, timed by the browser: these run alone, after the other tests (README's test command),
+# since beside another test process a run's page sometimes never showed its result (see the closing note of
+# 2026-12-07; under the serial suite they always passed)
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = next((p for p in (os.environ.get("FRONTIER_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium")
                  if p and Path(p).is_file()), None)
