@@ -55,6 +55,22 @@ def workers_start_at_once(monkeypatch):
     monkeypatch.setattr(engine.pool, "free_cores", lambda: 8.0)
 
 
+@pytest.fixture
+def highs_runs(monkeypatch):
+    """A counter of the restricted path's HiGHS solves (``engine.restricted.run_highs``), as ``{"runs": n}``."""
+    from frontier import engine
+
+    counted = {"runs": 0}
+    original = engine.restricted.run_highs
+
+    def counting(h, *args):
+        counted["runs"] += 1
+        return original(h, *args)
+
+    monkeypatch.setattr(engine.restricted, "run_highs", counting)
+    return counted
+
+
 def pytest_configure(config):
     """Before any test process starts (the pytest-xdist controller, or the only process), the compiled kernels are
     compiled into numba's cache, or loaded from it, once: the restricted path's per-DMU run and the dense batch's loop,

@@ -254,23 +254,15 @@ def test_kernel_infeasible_restricted_lps(two_groups, name, kernel_calls):
         assert kernel_calls.get(K.INFEASIBLE, 0) >= 5 and (full.status == "infeasible").sum() >= 5
 
 
-def test_kernel_failures_go_to_highs(large, monkeypatch, kernel_calls):
+def test_kernel_failures_go_to_highs(large, monkeypatch, kernel_calls, highs_runs):
     """A kernel that stops at its iteration limit on every LP with a pivot to make: HiGHS solves those LPs, with the
     same answers."""
     df, inputs, outputs, bads = large
     full = fr.efficiency(df, inputs, outputs, bads, method="full", model="sbm", rts="vrs")
     monkeypatch.setattr(engine.settings, "KERNEL_ITERATIONS_MIN", 0)
     monkeypatch.setattr(engine.settings, "KERNEL_ITERATIONS_PER_SIZE", 0)
-    runs = {"highs": 0}
-    original = engine.restricted.run_highs
-
-    def spy(h, *args):
-        runs["highs"] += 1
-        return original(h, *args)
-
-    monkeypatch.setattr(engine.restricted, "run_highs", spy)
     assert_same(full, fr.efficiency(df, inputs, outputs, bads, method="restricted", model="sbm", rts="vrs"))
-    assert kernel_calls.get(K.ITERATION_LIMIT, 0) >= 100 and runs["highs"] >= 100
+    assert kernel_calls.get(K.ITERATION_LIMIT, 0) >= 100 and highs_runs["runs"] >= 100
 
 
 def test_models_past_the_kernels_size_are_highs(large, monkeypatch, kernel_calls):
