@@ -70,3 +70,45 @@ def test_no_early_start_without_a_second_free_core(monkeypatch, timed_units):
     answers = {}
     engine.pool.map_units(make([0.3] + [0.0] * 4), 2, lambda i, answer: answers.setdefault(i, []).append(answer))
     assert started == [] and answers == {i: [i] for i in range(5)}
+
+
+def test_the_workers_start_once_a_core_frees_during_a_long_first_round(monkeypatch, timed_units):
+    """A call begun with no second core free runs a round of one unit; when a core frees while that unit runs, the
+    workers start for the rest before it ends (issue 32: the free cores were read once, before the round, and a
+    moment's load at the start kept a million-observation GML's round of minutes on one thread)."""
+    make, started = timed_units
+    monkeypatch.setattr(engine.settings, "POOL_START_SECONDS", 0.2)
+    t0 = time.perf_counter()
+    monkeypatch.setattr(engine.pool, "free_cores", lambda: 1.0 if time.perf_counter() - t0 < 0.3 else 2.0)
+    answers = {}
+    engine.pool.map_units(make([1.5] + [0.0] * 6), 2, lambda i, answer: answers.setdefault(i, []).append(answer))
+    assert len(started) == 1 and started[0] - t0 < 1.0
+    assert answers == {i: [i] for i in range(7)}
+
+
+def test_own_runnable_threads_counts_this_process_running_threads():
+    """The free-core reading subtracts this process's runnable threads from the machine's (so that a call's own round
+    does not read as other work): two threads hashing (which releases the GIL, so both run) are counted."""
+    import hashlib
+    import os
+    import threading
+
+    if not os.path.exists("/proc/self/task"):
+        pytest.skip("Linux's /proc only")
+    stop, block = threading.Event(), bytes(1 << 22)
+
+    def hash_until_stopped():
+        while not stop.is_set():
+            hashlib.sha256(block).digest()
+
+    threads = [threading.Thread(target=hash_until_stopped) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(0.05)
+        spinning = max(engine.pool.own_runnable_threads() for _ in range(50))
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert spinning >= 3

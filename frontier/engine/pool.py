@@ -110,10 +110,10 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
     a call that would start a cold pool solves a round of units in this process (one per thread:
     :func:`in_process_threads`) and decides from its cost (:func:`workers_pay`, the ski-rental rule): while the round
     runs, every ``POOL_POLL_SECONDS``, the workers start for the rest at once if the time the round has taken so far
-    (a lower bound on each of its units') already shows they pay, with a second core free when it began (the round
-    then ends in this process meanwhile); once it ends, another round here while no second core is free
-    (:func:`usable_jobs`, read again after each round), else the rest here unless the workers' saving is worth
-    their start-up. On a Dask cluster (joblib's Dask backend active) the units go to :func:`map_units_on_dask`."""
+    (a lower bound on each of its units') already shows they pay, with a second core free at that poll
+    (:func:`usable_jobs`, whose reading leaves out the round's own threads; the round then ends in this process
+    meanwhile); once it ends, another round here while no second core is free, else the rest here unless the
+    workers' saving is worth their start-up. On a Dask cluster (joblib's Dask backend active) the units go to :func:`map_units_on_dask`."""
     client = active_dask_client()
     if client is not None:
         map_units_on_dask(client, units, finished)
@@ -124,11 +124,13 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
         # work holds the cores is not pinned to this process for the rest of a long run
         k = in_process_threads(units, left, n_jobs)
         probe, left = left[:k], left[k:]
-        usable = usable_jobs(n_jobs)        # before the round, whose own threads would count as busy
         start = time.perf_counter()
         round_ = _Round(units, probe, n_jobs)
         try:
-            while left and usable >= 2 and not round_.wait(settings.POOL_POLL_SECONDS):
+            while left and not round_.wait(settings.POOL_POLL_SECONDS):
+                usable = usable_jobs(n_jobs)    # read at each poll: a core may free while a long round runs
+                if usable < 2:
+                    continue
                 saving, start_up = workers_pay(units, probe, left, time.perf_counter() - start, usable)
                 if _pool["forgone"] + saving > start_up:
                     # a large unit (a million-observation job's) need not end first: its time so far shows enough
@@ -235,19 +237,33 @@ def is_lost_worker(exc: BaseException) -> bool:
 
 
 def free_cores() -> float:
-    """The cores other processes leave free now: the machine's cores less the threads running or waiting to run
-    besides this one (Linux: ``/proc/loadavg``'s count of runnable threads; elsewhere the 1-minute load average less
-    one, which lags a minute behind; every core where there is neither, e.g. Windows)."""
+    """The cores other processes leave free now: the machine's cores less the threads of other processes running or
+    waiting to run (Linux: ``/proc/loadavg``'s count of runnable threads less this process's own, from
+    ``/proc/self/task``, so that a reading taken while this call's threads solve does not count them; elsewhere the
+    1-minute load average less one, which lags a minute behind; every core where there is neither, e.g. Windows)."""
     cores = os.cpu_count() or 1
     try:
         with open("/proc/loadavg") as f:
-            busy = int(f.read().split()[3].split("/")[0]) - 1
+            busy = int(f.read().split()[3].split("/")[0]) - own_runnable_threads()
     except (OSError, IndexError, ValueError):
         try:
             busy = os.getloadavg()[0] - 1.0
         except (AttributeError, OSError):
             busy = 0.0
     return cores - max(busy, 0.0)
+
+
+def own_runnable_threads() -> int:
+    """How many of this process's threads are running or waiting to run (state ``R`` in ``/proc/self/task/*/stat``),
+    at least one: the thread asking. A thread waiting for the GIL or for a result sleeps, and is not counted."""
+    count = 0
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/stat") as f:
+                count += f.read().rpartition(")")[2].split()[0] == "R"
+        except (OSError, IndexError):
+            continue                        # a thread that ended meanwhile
+    return max(count, 1)
 
 
 def usable_jobs(n_jobs: int | None) -> int:
