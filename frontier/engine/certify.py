@@ -330,13 +330,16 @@ def in_range(stage: Stage, own: np.ndarray, objective: np.ndarray) -> np.ndarray
 @dataclass
 class StageAnswers:
     """One stage's answers for k DMUs while they are being found: the batch's patch and, per DMU, the status
-    (``"not_solved"`` until an answer is certified or proven), objective, row duals and solution."""
+    (``"not_solved"`` until an answer is certified or proven), objective, row duals and solution (``sols``, a
+    :class:`Columns` each, or for the answers a dense batch certified at once ``bulk``: their rows, ascending, and
+    their solutions as one :class:`Stacked`; :func:`stacked_answers` reads both)."""
 
     patch: BatchPatch
     status: np.ndarray
     objective: np.ndarray
     row_duals: np.ndarray
     sols: list
+    bulk: tuple | None = None     # (rows, Stacked): answers certified in one batch, without a Columns each
 
     @classmethod
     def start(cls, stage: Stage, data0: np.ndarray, prev: dict,
@@ -349,3 +352,92 @@ class StageAnswers:
                            previous_accuracy)
         return cls(patch, np.full(k, "not_solved", dtype=object), np.full(k, np.nan),
                    np.full((k, stage.n_rows), np.nan), [None] * k)
+
+
+def stacked_answers(sols: list, done: np.ndarray, n_extra: int, bulk: tuple | None = None) -> Stacked:
+    """The solutions of the DMUs ``done`` (ascending) stacked in that order: each DMU's :class:`Columns` from
+    ``sols``, or for the DMUs a dense batch certified at once (``bulk``: their rows, ascending, all in ``done``, and
+    their :class:`Stacked`; :attr:`StageAnswers.bulk`) their entries as they are, in the same order within a DMU."""
+    if bulk is None:
+        return Stacked.of([sols[i] for i in done], n_extra)
+    rows, batch = bulk
+    if rows.size == done.size:
+        return batch
+    where = np.searchsorted(done, rows)                 # each bulk DMU's place in done
+    others = np.setdiff1d(np.arange(done.size), where, assume_unique=True)
+    rest = Stacked.of([sols[i] for i in done[others]], n_extra)
+    own = np.empty((done.size, n_extra))
+    own[where], own[others] = batch.own, rest.own
+    seg = np.concatenate([where[batch.seg], others[rest.seg]])
+    order = np.argsort(seg, kind="stable")
+    return Stacked(own, seg[order], np.concatenate([batch.pos, rest.pos])[order],
+                   np.concatenate([batch.blk, rest.blk])[order], np.concatenate([batch.lam, rest.lam])[order])
+
+
+class JoinedPatch:
+    """The DMUs of several :class:`BatchPatch` one after another, with the fields the certificate reads
+    (:func:`certified_packed`, :func:`~frontier.engine.kernel.in_range`)."""
+
+    FIELDS = ("row_lower", "row_upper", "extra_matrix", "extra_cost", "extra_lower", "extra_upper", "bound",
+              "abs_extra_matrix", "abs_extra_cost", "primal_tol")
+
+    def __init__(self, patches: list[BatchPatch]):
+        for name in self.FIELDS:
+            setattr(self, name, np.concatenate([getattr(p, name) for p in patches]))
+
+
+def certified_packed(stage: Stage, ref: np.ndarray, patch: JoinedPatch, rows: np.ndarray, own: np.ndarray,
+                     objective: np.ndarray, sols: Stacked, row_duals: np.ndarray, groups: list[tuple]) -> np.ndarray:
+    """:func:`certified` for the LPs of several reference sets at once (a packed dense batch: a bootstrap's
+    replicates), in one pass instead of one per reference set, with the same tests and tolerances: ``ref`` holds the
+    reference sets one after another, ``own`` and ``sols.pos`` are positions in it; ``groups``: per reference set
+    ``(first, stop, candidates)``, its LPs ``first:stop`` of ``rows`` and its pricing candidates per block (positions
+    in ``ref`` and data rows, :meth:`~frontier.engine.pricing.StagePlan.candidates`), the only columns its LPs are
+    priced against. Not for a stage with a ``relative_objective`` (its extra test is :func:`certified`'s)."""
+    if stage.relative_objective:
+        raise ValueError(f"certified_packed does not test a relative objective (stage {stage.name!r}): use certified")
+    ok = in_range(stage, own, objective)
+    m, d = rows.size, stage.d
+    E, abs_E, x = patch.extra_matrix[rows], patch.abs_extra_matrix[rows], sols.own
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # as _kkt_violation: the primal errors, the duals made consistent with the solution, the own columns
+        below, above, magnitude = row_residuals(patch, rows, x, *sols.reference_activity(stage, ref))
+        primal = primal_error(below, above, magnitude)
+        if stage.exclude_self:
+            on_self = (own[sols.seg] >= 0) & (sols.pos == own[sols.seg]) & (sols.lam > 0)
+            primal[sols.seg[on_self]] = np.inf
+        tol = settings.VERIFY_TOL * magnitude
+        y = np.where(np.where(row_duals > 0, np.abs(below) <= tol, np.abs(above) <= tol), row_duals, 0.0)
+        d_own = patch.extra_cost[rows] - np.einsum("mre,mr->me", E, y)
+        violation = np.maximum(np.where(x <= patch.extra_lower[rows], 0.0, d_own),
+                               np.where(x >= patch.extra_upper[rows], 0.0, -d_own))
+        dual = _row_max_relative(violation, patch.abs_extra_cost[rows] + np.einsum("mre,mr->me", abs_E, np.abs(y)))
+        for b, block in enumerate(stage.blocks):
+            cost_v = np.zeros(ref.shape[1]) if block.cost is None else block.cost
+            Y = block.dual_weights(y, d)
+            abs_Y = block.dual_magnitudes(np.abs(y), d)
+            conv = stage.convexity_row_of(block)
+            y_conv = y[:, conv] if conv >= 0 else np.zeros(m)
+            # every candidate of each LP's own reference set (only a negative reduced cost can violate)
+            for first, stop, candidates in groups:
+                positions, data = candidates[b]
+                step = max(1, settings.CERTIFY_ENTRIES // max(positions.size, 1))
+                for a in range(first, stop if positions.size else first, step):
+                    part = np.arange(a, min(a + step, stop))
+                    reduced = data @ (cost_v[:, None] - Y[part].T) - y_conv[part]
+                    if stage.exclude_self:
+                        at = np.minimum(np.searchsorted(positions, own[part]), positions.size - 1)
+                        hit = np.flatnonzero((own[part] >= 0) & (positions[at] == own[part]))
+                        reduced[at[hit], hit] = np.inf
+                    col, lp = np.nonzero(reduced < 0)
+                    if col.size:
+                        terms = (np.einsum("kv,kv->k", data[col], np.abs(cost_v) + abs_Y[part[lp]])
+                                 + np.abs(y_conv[part[lp]]))
+                        np.fmax.at(dual, part[lp], -reduced[col, lp] / terms)
+            # every used column must have d = 0
+            used = sols.blk == b
+            at, data_used = sols.seg[used], ref[sols.pos[used]]
+            reduced = data_used @ cost_v - np.einsum("jv,jv->j", data_used, Y[at]) - y_conv[at]
+            terms = data_used @ np.abs(cost_v) + np.einsum("jv,jv->j", data_used, abs_Y[at]) + np.abs(y_conv[at])
+            np.fmax.at(dual, at, np.abs(reduced) / terms)
+    return ok & (primal <= patch.primal_tol[rows]) & (dual <= settings.OPTIMALITY_TOL)

@@ -37,7 +37,7 @@ import numpy as np
 
 from ..models.base import Stage
 from . import dense_kernel, settings
-from .certify import Columns, Stacked, certified, column_matrix
+from .certify import JoinedPatch, Stacked, certified, certified_packed, column_matrix
 from .kernel import in_range, magnitudes
 
 @dataclass(frozen=True)
@@ -478,33 +478,76 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
     lps = (A, cost, stack("extra_matrix"), stack("extra_cost"), stack("extra_lower"), stack("extra_upper"),
            stack("row_lower"), stack("row_upper"))
     group = np.repeat(np.arange(len(parts)), sizes)
+    joined = JoinedPatch(patches)
     if all(plan.kernel for _, plan, _, _ in parts) and dense_kernel.available(stage.n_rows):
         out = DenseSolution(*dense_kernel.solve_packed(*lps, group=group, banned=banned))
         # as on the restricted path's kernel: LPs whose data span more than KERNEL_MAX_RANGE, and those held to an
         # exact answer's rounding (a max-slack stage after the robust path), are HiGHS's
-        trusted = np.concatenate([in_range(magnitudes(A_g, (0, 1)), p) & (p.primal_tol >= settings.VERIFY_TOL)
-                                  for (_, _, A_g, _), p in zip(columns, patches)])
+        reference_hi, reference_lo = magnitudes(A, (1, 2))         # per reference set (its padding is zero)
+        trusted = in_range((reference_hi[group], reference_lo[group]), joined) & (joined.primal_tol >= settings.VERIFY_TOL)
         out.solved[~trusted] = False
     else:
         out = solve_batch(*lps, group=group, banned=banned, active=active)
-    first = 0
-    for (ref_data, plan, own, answers), (pos, blk, _, _), size in zip(parts, columns, sizes):
-        rows = slice(first, first + size)
-        first += size
-        patch = answers.patch
-        done = np.flatnonzero(out.solved[rows])
-        lam, duals, objective = out.lam[rows][:, : pos.size], out.duals[rows], out.objective[rows]
-        own_values = np.clip(out.own[rows], patch.extra_lower, patch.extra_upper)    # as Columns.clipped
-        # the nonzero intensities of the solved LPs, row by row (an unsolved LP's are all 0)
-        at, col = np.nonzero(lam > 1e-12 * np.maximum(1.0, lam.max(axis=1, initial=0.0))[:, None])
-        stacked = Stacked(own_values[done], np.searchsorted(done, at), pos[col], blk[col], lam[at, col])
-        ok = certified(stage, ref_data, patch, done, own[done], objective[done], stacked, duals[done],
-                       plan.candidates(ref_data))
-        cuts = np.searchsorted(at, np.arange(size + 1))
-        for i in done[ok].tolist():
-            nz = slice(cuts[i], cuts[i + 1])
-            answers.sols[i] = Columns(own_values[i], stacked.pos[nz], stacked.blk[nz], stacked.lam[nz],
-                                      duals[i] if stage.keep_duals else None)
-        answers.status[done[ok]] = "optimal"
-        answers.objective[done[ok]] = objective[done[ok]]
-        answers.row_duals[done[ok]] = duals[done[ok]]
+    _record(stage, parts, columns, sizes, group, joined, out)
+
+
+def _record(stage: Stage, parts: list[tuple], columns: list[tuple], sizes: list[int], group: np.ndarray,
+            joined: JoinedPatch, out: DenseSolution) -> None:
+    """Certify the batch's solved LPs and write the certified ones into their parts' :class:`StageAnswers` (status,
+    objective, row duals and, for all of a part at once, the solutions as ``bulk``). One certificate for the whole
+    batch (:func:`certified_packed`: the reference sets one after another), or one per part for a stage with a
+    relative objective (:func:`certified`). The solutions are the clipped ones (as :meth:`Columns.clipped`) with
+    the intensities above 1e-12 of each LP's largest."""
+    firsts = np.cumsum([0] + sizes)
+    done = np.flatnonzero(out.solved)
+    part_of = group[done]
+    cuts = np.searchsorted(part_of, np.arange(len(parts) + 1))          # each part's LPs in done
+    own_values = np.clip(out.own[done], joined.extra_lower[done], joined.extra_upper[done])
+    lam = out.lam[done]
+    at, col = np.nonzero(lam > 1e-12 * np.maximum(1.0, lam.max(axis=1, initial=0.0))[:, None])
+    at_part = part_of[at]
+    N = lam.shape[1]
+    pos_of = np.zeros((len(parts), N), dtype=np.int64)               # each part's column -> reference position, block
+    blk_of = np.zeros((len(parts), N), dtype=np.int64)
+    for g, (pos, blk, _, _) in enumerate(columns):
+        pos_of[g, : pos.size], blk_of[g, : pos.size] = pos, blk
+    lam_at = lam[at, col]
+    pos_at, blk_at = pos_of[at_part, col], blk_of[at_part, col]
+    objective, duals = out.objective[done], out.duals[done]
+    local = done - firsts[part_of]                                   # each LP's row in its part
+    if stage.relative_objective:
+        ok = np.zeros(done.size, dtype=bool)
+        entry_cuts = np.searchsorted(at, cuts)
+        for g, (ref_data, plan, own, answers) in enumerate(parts):
+            lps, entries = slice(cuts[g], cuts[g + 1]), slice(entry_cuts[g], entry_cuts[g + 1])
+            mine = local[lps]
+            stacked = Stacked(own_values[lps], at[entries] - cuts[g], pos_at[entries], blk_at[entries],
+                              lam_at[entries])
+            ok[lps] = certified(stage, ref_data, answers.patch, mine, own[mine], objective[lps], stacked, duals[lps],
+                                plan.candidates(ref_data))
+    else:
+        offsets = np.cumsum([0] + [ref_data.shape[0] for ref_data, _, _, _ in parts])
+        own_all = np.concatenate([own for _, _, own, _ in parts])[done]
+        own_all = np.where(own_all >= 0, own_all + offsets[part_of], -1)
+        groups = [(cuts[g], cuts[g + 1], [(p + offsets[g], data) for p, data in plan.candidates(ref_data)])
+                  for g, (ref_data, plan, _, _) in enumerate(parts)]
+        stacked = Stacked(own_values, at, pos_at + offsets[at_part], blk_at, lam_at)
+        ok = certified_packed(stage, np.concatenate([ref_data for ref_data, _, _, _ in parts]), joined, done,
+                              own_all, objective, stacked, duals, groups)
+    # the certified LPs' solutions, renumbered among them, part by part
+    rank = np.cumsum(ok) - 1
+    keep = ok[at]
+    at, pos_at, blk_at, lam_at, at_part = at[keep], pos_at[keep], blk_at[keep], lam_at[keep], at_part[keep]
+    ok_cuts = np.concatenate([[0], np.cumsum(ok)])[cuts]                # each part's certified LPs, counted
+    entry_cuts = np.searchsorted(rank[at], ok_cuts)
+    good = np.flatnonzero(ok)
+    for g, (_, _, _, answers) in enumerate(parts):
+        lps, entries = good[ok_cuts[g]: ok_cuts[g + 1]], slice(entry_cuts[g], entry_cuts[g + 1])
+        if not lps.size:
+            continue
+        rows = local[lps]
+        answers.status[rows] = "optimal"
+        answers.objective[rows] = objective[lps]
+        answers.row_duals[rows] = duals[lps]
+        answers.bulk = (rows, Stacked(own_values[lps], rank[at[entries]] - ok_cuts[g], pos_at[entries],
+                                      blk_at[entries], lam_at[entries]))

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..models.base import ModelSpec, Stage, StageOutput, StageSolution
 from . import settings
-from .certify import Stacked, StageAnswers, certified_accuracy, row_residuals
+from .certify import StageAnswers, certified_accuracy, row_residuals, stacked_answers
 from .dense import solve_dense
 from .pricing import StagePlan, plan_stage
 from .restricted import solve_with_highs
@@ -50,18 +50,19 @@ def solve_stage_batch(stage: Stage, ref_data: np.ndarray, plan: StagePlan, metho
         status[i], objective[i], sols[i] = solve_robust(stage, ref_data, patch, i, int(own[i]), data0[i], start,
                                                         plan.pricing)
         row_duals[i] = np.nan if sols[i] is None or sols[i].duals is None else sols[i].duals
-    return _stage_solution(stage, ref_data, patch, status, objective, sols, row_duals, robust)
+    return _stage_solution(stage, ref_data, patch, status, objective, sols, row_duals, robust, answers.bulk)
 
 
 def _stage_solution(stage: Stage, ref: np.ndarray, patch, status: np.ndarray, objective: np.ndarray,
-                    sols: list, row_duals: np.ndarray, robust: np.ndarray) -> StageSolution:
+                    sols: list, row_duals: np.ndarray, robust: np.ndarray, bulk: tuple | None = None) -> StageSolution:
     """The answers of one stage for k DMUs (of the :class:`~frontier.engine.certify.BatchPatch` ``patch``): values
     of the optimal ones, NaN elsewhere; intensities summed over blocks per reference position (sorted) in CSR form;
-    the accuracy each is certified to (``robust``: the DMUs solved on the robust path)."""
+    the accuracy each is certified to (``robust``: the DMUs solved on the robust path); ``bulk``: the solutions a
+    dense batch certified at once (:attr:`~frontier.engine.certify.StageAnswers.bulk`)."""
     k, n_ref = status.size, ref.shape[0]
     done = np.flatnonzero(status == "optimal")
     objective = np.where(status == "optimal", objective, np.nan)
-    stacked = Stacked.of([sols[i] for i in done], stage.n_extra_cols)
+    stacked = stacked_answers(sols, done, stage.n_extra_cols, bulk)
     extras = np.full((k, stage.n_extra_cols), np.nan)
     sums = np.full((k, stage.d), np.nan)
     accuracy = np.full(k, np.nan)
