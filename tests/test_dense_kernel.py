@@ -9,18 +9,32 @@ import frontier as fr
 from frontier import engine
 from frontier.engine import dense as dense_simplex
 from frontier.engine import dense_kernel
+from frontier.engine.certify import Columns, Stacked, certified, stacked_answers
 from frontier.engine.schedule import job_method
 from test_dense_simplex import _firms, random_batch, scipy_solve
 
 pytestmark = pytest.mark.skipif(not dense_kernel.available(5), reason="numba is not installed")
 
 
+def _dense(intensities, n_columns):
+    """The loop's sparse intensities ``(count, col, lam)`` as a dense k x n_columns matrix."""
+    count, col, lam = intensities
+    dense = np.zeros((count.size, n_columns))
+    at, slot = np.nonzero(np.arange(col.shape[1]) < count[:, None])
+    dense[at, col[at, slot]] = lam[at, slot]
+    return dense
+
+
 def _check_against_scipy(lp, N, out, rtol=1e-8):
-    """Every LP the loop reports solved has scipy's optimum, a feasible solution and duals that price every column."""
+    """Every LP the loop reports solved has scipy's optimum, a feasible solution and duals that price every column;
+    its intensities are kept in column order."""
+    count, col, _ = out[2]
+    dense = _dense(out[2], lp["A"].shape[2])
     for i in np.flatnonzero(out[0]):
         ref = scipy_solve(lp, i, N)
         assert ref.status == 0
-        own, lam, duals, objective = out[1][i], out[2][i], out[3][i], out[4][i]
+        assert np.all(np.diff(col[i, : count[i]]) > 0)
+        own, lam, duals, objective = out[1][i], dense[i], out[3][i], out[4][i]
         assert abs(objective - ref.fun) <= rtol * max(1.0, abs(ref.fun))
         g, n = lp["group"][i], N[lp["group"][i]]
         activity = lp["own_matrix"][i] @ own + lp["A"][g, :, :n] @ lam[:n]
@@ -119,13 +133,13 @@ def test_wrong_answers_of_the_compiled_loop_go_to_highs(kernel_on, monkeypatch):
     touched = []
 
     def corrupted(*args, **kw):
-        solved, own, lam, duals, objective, iterations = real(*args, **kw)
+        solved, own, intensities, duals, objective, iterations = real(*args, **kw)
         bad = np.flatnonzero(solved)[::2]
         touched.append(bad.size)
         own, objective = own.copy(), objective.copy()
         own[bad] *= 1.05
         objective[bad] *= 1.05
-        return solved, own, lam, duals, objective, iterations
+        return solved, own, intensities, duals, objective, iterations
 
     monkeypatch.setattr(dense_kernel, "solve_packed", corrupted)
     dense = fr.efficiency(df, ["K", "L", "E"], ["Y"], method="dense", model="radial", rts="vrs")
@@ -143,3 +157,68 @@ def test_bootstrap_replicates_through_the_compiled_loop_equal_the_numpy_batch(mo
     monkeypatch.setattr(engine.settings, "KERNEL", False)
     numpy_batch = fr.bootstrap(df, ["K", "L", "E"], ["Y"], rts="vrs", B=12, random_state=3)
     np.testing.assert_allclose(compiled.replicates, numpy_batch.replicates, rtol=0, atol=1e-9)
+
+
+def test_nonzero_intensities_keep_those_above_the_cut_in_column_order():
+    """The numpy batch's dense intensities in the compiled loop's sparse form: per LP the columns above
+    INTENSITY_CUT of its largest intensity (at least 1), in column order, padded to the largest count."""
+    lam = np.array([[0.0, 2.0, 1e-13, 0.5],
+                    [0.0, 0.0, 0.0, 0.0],
+                    [3e-12, 0.0, 1e-13, 0.0]])
+    count, col, value = dense_simplex.nonzero_intensities(lam)
+    np.testing.assert_array_equal(count, [2, 0, 1])
+    np.testing.assert_array_equal(col[0], [1, 3])
+    np.testing.assert_array_equal(value[0], [2.0, 0.5])
+    assert col[2, 0] == 0 and value[2, 0] == 3e-12
+
+
+def test_one_certificate_for_a_packed_batch_equals_one_per_reference_set(monkeypatch):
+    """A packed batch of bootstrap replicates is certified in one pass (certify.certified_packed): for every
+    reference set it accepts exactly what certify.certified accepts of that set's LPs alone, refusing the answers
+    moved off the optimum; HiGHS solves those, and the replicates equal a run without the moved answers."""
+    df = _firms(n=60, seed=5)
+    monkeypatch.setattr(engine.settings, "KERNEL_MIN_DMUS", 0)
+    clean = fr.bootstrap(df, ["K", "L", "E"], ["Y"], rts="vrs", B=12, random_state=3)
+    real_certified, real_solve = dense_simplex.certified_packed, dense_kernel.solve_packed
+    seen = []
+
+    def compared(stage, ref, patch, rows, own, objective, sols, duals, groups):
+        ok = real_certified(stage, ref, patch, rows, own, objective, sols, duals, groups)
+        for first, stop, candidates in groups:
+            inside = (sols.seg >= first) & (sols.seg < stop)
+            alone = Stacked(sols.own[first:stop], sols.seg[inside] - first, sols.pos[inside], sols.blk[inside],
+                            sols.lam[inside])
+            np.testing.assert_array_equal(ok[first:stop], certified(
+                stage, ref, patch, rows[first:stop], own[first:stop], objective[first:stop], alone,
+                duals[first:stop], candidates))
+        seen.append((len(groups), int(ok.sum()), int((~ok).sum())))
+        return ok
+
+    def corrupted(*args, **kw):
+        solved, own, intensities, duals, objective, iterations = real_solve(*args, **kw)
+        bad = np.flatnonzero(solved)[::3]
+        own[bad] *= 1.05
+        objective[bad] *= 1.05
+        return solved, own, intensities, duals, objective, iterations
+
+    monkeypatch.setattr(dense_simplex, "certified_packed", compared)
+    monkeypatch.setattr(dense_kernel, "solve_packed", corrupted)
+    moved = fr.bootstrap(df, ["K", "L", "E"], ["Y"], rts="vrs", B=12, random_state=3)
+    assert max(groups for groups, _, _ in seen) > 1
+    assert sum(accepted for _, accepted, _ in seen) > 0 and sum(refused for _, _, refused in seen) > 0
+    np.testing.assert_allclose(moved.replicates, clean.replicates, rtol=0, atol=1e-9)
+
+
+def test_stacked_answers_merge_a_batch_with_single_answers():
+    """A stage's solutions in the order of its optimal DMUs, some certified in one dense batch (bulk), the others one
+    by one: the same as stacking every DMU's own Columns."""
+    rng = np.random.default_rng(0)
+    sols = [Columns(rng.random(2), np.sort(rng.choice(9, size, replace=False)), np.zeros(size, dtype=np.int64),
+                    rng.random(size)) for size in (2, 3, 1, 2, 3)]
+    done, bulk_rows = np.array([0, 1, 3, 4]), np.array([1, 4])
+    bulk = (bulk_rows, Stacked.of([sols[i] for i in bulk_rows], 2))
+    merged = stacked_answers([s if i not in bulk_rows else None for i, s in enumerate(sols)], done, 2, bulk)
+    expected = Stacked.of([sols[i] for i in done], 2)
+    for field in ("own", "seg", "pos", "blk", "lam"):
+        np.testing.assert_array_equal(getattr(merged, field), getattr(expected, field))
+    assert stacked_answers([None] * 5, bulk_rows, 2, bulk) is bulk[1]

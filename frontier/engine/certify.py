@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -40,7 +41,7 @@ class BatchPatch:
         self.primal_tol = np.full(k, settings.VERIFY_TOL) if primal_tol is None else np.asarray(primal_tol, float)
         self.score_cost, self.score_accuracy = score_cost, score_accuracy
         # DMU i >= 1 against DMU i - 1: which of the row bounds, costs and column bounds changed, and which entries of
-        # the own columns' coefficients (as (row, column, value) lists, grouped by DMU)
+        # the own columns' coefficients (coeff_changes)
         self.rows_changed = np.ones(k, dtype=bool)
         self.cost_changed = np.ones(k, dtype=bool)
         self.bounds_changed = np.ones(k, dtype=bool)
@@ -49,11 +50,18 @@ class BatchPatch:
             self.cost_changed[1:] = (patch.extra_cost[1:] != patch.extra_cost[:-1]).any(axis=1)
             self.bounds_changed[1:] = ((patch.extra_lower[1:] != patch.extra_lower[:-1])
                                        | (patch.extra_upper[1:] != patch.extra_upper[:-1])).any(axis=1)
-        dmu, row, col = np.nonzero(patch.extra_matrix[1:] != patch.extra_matrix[:-1])
-        value = patch.extra_matrix[dmu + 1, row, col]
-        cuts = np.searchsorted(dmu, np.arange(k))
+
+    @cached_property
+    def coeff_changes(self) -> list:
+        """Per DMU i >= 1, the entries of the own columns' coefficients that differ from DMU i - 1's, as (row,
+        column, value) triples (None for DMU 0): what HiGHS's warm-started model patches. Computed when first read
+        (the dense batch never reads it)."""
+        matrix = self.extra_matrix
+        dmu, row, col = np.nonzero(matrix[1:] != matrix[:-1])
+        value = matrix[dmu + 1, row, col]
+        cuts = np.searchsorted(dmu, np.arange(matrix.shape[0]))
         triples = list(zip(row.tolist(), col.tolist(), value.tolist()))
-        self.coeff_changes = [triples[cuts[i - 1]: cuts[i]] if i else None for i in range(k)]
+        return [triples[cuts[i - 1]: cuts[i]] if i else None for i in range(matrix.shape[0])]
 
 
 @dataclass

@@ -480,40 +480,58 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
     group = np.repeat(np.arange(len(parts)), sizes)
     joined = JoinedPatch(patches)
     if all(plan.kernel for _, plan, _, _ in parts) and dense_kernel.available(stage.n_rows):
-        out = DenseSolution(*dense_kernel.solve_packed(*lps, group=group, banned=banned))
+        solved, own_values, intensities, duals, objective, _ = dense_kernel.solve_packed(*lps, group=group,
+                                                                                        banned=banned)
         # as on the restricted path's kernel: LPs whose data span more than KERNEL_MAX_RANGE, and those held to an
         # exact answer's rounding (a max-slack stage after the robust path), are HiGHS's
         reference_hi, reference_lo = magnitudes(A, (1, 2))         # per reference set (its padding is zero)
-        trusted = in_range((reference_hi[group], reference_lo[group]), joined) & (joined.primal_tol >= settings.VERIFY_TOL)
-        out.solved[~trusted] = False
+        solved &= in_range((reference_hi[group], reference_lo[group]), joined)
+        solved &= joined.primal_tol >= settings.VERIFY_TOL
     else:
         out = solve_batch(*lps, group=group, banned=banned, active=active)
-    _record(stage, parts, columns, sizes, group, joined, out)
+        solved, own_values, duals, objective = out.solved, out.own, out.duals, out.objective
+        intensities = nonzero_intensities(out.lam)
+    _record(stage, parts, columns, sizes, group, joined, (solved, own_values, intensities, duals, objective))
+
+
+def nonzero_intensities(lam: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The intensities a dense batch's answer keeps, from the dense k x N ``lam``: per LP those above
+    ``INTENSITY_CUT`` times its largest (at least 1), in column order, as ``(count, col, value)`` (k, k x S, k x S;
+    S the largest count), the form the compiled loop gives them in (:func:`~frontier.engine.dense_kernel.
+    solve_packed`)."""
+    keep = lam > settings.INTENSITY_CUT * np.maximum(1.0, lam.max(axis=1, initial=0.0))[:, None]
+    count = keep.sum(axis=1)
+    at, col = np.nonzero(keep)
+    slot = np.arange(at.size) - np.repeat(np.cumsum(count) - count, count)
+    shape = (lam.shape[0], count.max(initial=0))
+    cols, values = np.zeros(shape, dtype=np.int64), np.zeros(shape)
+    cols[at, slot], values[at, slot] = col, lam[at, col]
+    return count, cols, values
 
 
 def _record(stage: Stage, parts: list[tuple], columns: list[tuple], sizes: list[int], group: np.ndarray,
-            joined: JoinedPatch, out: DenseSolution) -> None:
+            joined: JoinedPatch, answer: tuple) -> None:
     """Certify the batch's solved LPs and write the certified ones into their parts' :class:`StageAnswers` (status,
-    objective, row duals and, for all of a part at once, the solutions as ``bulk``). One certificate for the whole
+    objective, row duals and, for all of a part at once, the solutions as ``bulk``). ``answer``: the batch's
+    ``(solved, own, intensities, duals, objective)`` (:func:`nonzero_intensities`). One certificate for the whole
     batch (:func:`certified_packed`: the reference sets one after another), or one per part for a stage with a
-    relative objective (:func:`certified`). The solutions are the clipped ones (as :meth:`Columns.clipped`) with
-    the intensities above 1e-12 of each LP's largest."""
+    relative objective (:func:`certified`). The solutions are the clipped ones (as :meth:`Columns.clipped`)."""
+    solved, own, (count, col_of, lam_of), duals, objective = answer
     firsts = np.cumsum([0] + sizes)
-    done = np.flatnonzero(out.solved)
+    done = np.flatnonzero(solved)
     part_of = group[done]
     cuts = np.searchsorted(part_of, np.arange(len(parts) + 1))          # each part's LPs in done
-    own_values = np.clip(out.own[done], joined.extra_lower[done], joined.extra_upper[done])
-    lam = out.lam[done]
-    at, col = np.nonzero(lam > 1e-12 * np.maximum(1.0, lam.max(axis=1, initial=0.0))[:, None])
+    own_values = np.clip(own[done], joined.extra_lower[done], joined.extra_upper[done])
+    at, slot = np.nonzero(np.arange(col_of.shape[1]) < count[done][:, None])
+    col, lam_at = col_of[done[at], slot], lam_of[done[at], slot]
     at_part = part_of[at]
-    N = lam.shape[1]
+    N = max(pos.size for pos, _, _, _ in columns)
     pos_of = np.zeros((len(parts), N), dtype=np.int64)               # each part's column -> reference position, block
     blk_of = np.zeros((len(parts), N), dtype=np.int64)
     for g, (pos, blk, _, _) in enumerate(columns):
         pos_of[g, : pos.size], blk_of[g, : pos.size] = pos, blk
-    lam_at = lam[at, col]
     pos_at, blk_at = pos_of[at_part, col], blk_of[at_part, col]
-    objective, duals = out.objective[done], out.duals[done]
+    objective, duals = objective[done], duals[done]
     local = done - firsts[part_of]                                   # each LP's row in its part
     if stage.relative_objective:
         ok = np.zeros(done.size, dtype=bool)

@@ -34,12 +34,16 @@ from .simplex import OPTIMAL
 
 def _solve_all(A, cost, own_matrix, own_cost, own_lower, own_upper, row_lower, row_upper, group, banned,
                iterations_min, iterations_per_size, refactor, bland_after, primal_tol, dual_tol, pivot_tol,
-               residual_tol, solved, own_out, lam_out, duals_out, objective_out) -> int:
+               residual_tol, intensity_cut, solved, own_out, lam_count, lam_col, lam_val, duals_out,
+               objective_out) -> int:
     """Every LP of the batch in turn (the module docstring), each warm-started from the last optimal basis of its
     group; fills the outputs of the optimal ones and returns the pivots taken in all. ``banned``: k x N, or 0 x 0
-    for none."""
+    for none. The intensities are kept sparse: per LP the columns above ``intensity_cut`` times the largest (at
+    least 1), in column order (``lam_count``, ``lam_col``, ``lam_val``: k, k x S, k x S); an LP with more than S of
+    them (a basic solution has at most R) is left unsolved."""
     G, R, N = A.shape
     k, _, E = own_matrix.shape
+    S = lam_col.shape[1]
     n = E + N
     M = np.zeros((R, n))                # the structural columns of the current LP: its own, then its group's
     cost_lp = np.zeros(n)
@@ -86,15 +90,25 @@ def _solve_all(A, cost, own_matrix, own_cost, own_lower, own_upper, row_lower, r
         warm = status == OPTIMAL
         if not warm:
             continue
-        solved[i] = True
-        value = 0.0
+        value, largest = 0.0, 1.0
         for e in range(E):
             own_out[i, e] = x[R + e]
             value += own_cost[i, e] * x[R + e]
         for j in range(N):
             lam = max(x[R + E + j], 0.0)
-            lam_out[i, j] = lam
             value += cost[g, j] * lam
+            largest = max(largest, lam)
+        cut, count = intensity_cut * largest, 0
+        for j in range(N):
+            lam = max(x[R + E + j], 0.0)
+            if lam > cut:
+                if count < S:
+                    lam_col[i, count], lam_val[i, count] = j, lam
+                count += 1
+        if count > S:
+            continue
+        lam_count[i] = count
+        solved[i] = True
         for r in range(R):
             duals_out[i, r] = y[r]
         objective_out[i] = value
@@ -130,14 +144,17 @@ def solve_packed(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_co
                  own_lower: np.ndarray, own_upper: np.ndarray, row_lower: np.ndarray, row_upper: np.ndarray,
                  group: np.ndarray | None = None, banned: np.ndarray | None = None) -> tuple:
     """The LPs of :func:`~frontier.engine.dense.solve_batch` (same arguments; every column of a group is priced, so
-    there is no active set) solved by the compiled loop: ``(solved, own, lam, duals, objective, iterations)`` as the
-    fields of :class:`~frontier.engine.dense.DenseSolution`."""
+    there is no active set) solved by the compiled loop: ``(solved, own, intensities, duals, objective,
+    iterations)`` as the fields of :class:`~frontier.engine.dense.DenseSolution`, but the intensities sparse, as
+    :func:`~frontier.engine.dense.nonzero_intensities` gives them: ``(count, col, lam)``, per LP its ``count``
+    nonzero intensities (k x R each, in column order; those above ``INTENSITY_CUT`` of the largest)."""
     G, R, N = A.shape
     k, _, E = own_matrix.shape
     group = np.zeros(k, dtype=np.int64) if group is None else np.ascontiguousarray(group, dtype=np.int64)
     banned = np.zeros((0, 0), dtype=np.bool_) if banned is None else np.ascontiguousarray(banned, dtype=np.bool_)
     solved = np.zeros(k, dtype=np.bool_)
-    own, lam, duals = np.zeros((k, E)), np.zeros((k, N)), np.full((k, R), np.nan)
+    own, duals = np.zeros((k, E)), np.full((k, R), np.nan)
+    count, col, lam = np.zeros(k, dtype=np.int64), np.zeros((k, R), dtype=np.int64), np.zeros((k, R))
     objective = np.full(k, np.nan)
 
     def c(a):
@@ -147,5 +164,5 @@ def solve_packed(A: np.ndarray, cost: np.ndarray, own_matrix: np.ndarray, own_co
         c(A), c(cost), c(own_matrix), c(own_cost), c(own_lower), c(own_upper), c(row_lower), c(row_upper), group,
         banned, settings.DENSE_KERNEL_ITERATIONS_MIN, settings.DENSE_KERNEL_ITERATIONS_PER_SIZE, settings.REFACTOR,
         settings.BLAND_AFTER, settings.PRIMAL_TOL, settings.DUAL_TOL, settings.PIVOT_TOL,
-        settings.DENSE_RESIDUAL_TOL, solved, own, lam, duals, objective)
-    return solved, own, lam, duals, objective, int(iterations)
+        settings.DENSE_RESIDUAL_TOL, settings.INTENSITY_CUT, solved, own, count, col, lam, duals, objective)
+    return solved, own, (count, col, lam), duals, objective, int(iterations)

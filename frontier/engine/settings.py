@@ -116,6 +116,7 @@ PRICE_SHARE = 8        # ... and a pass waits until 1 / PRICE_SHARE of the runni
 DENSE_MIN_BATCH = 64     # fewer LPs (a max-slack stage's few unsettled DMUs) are HiGHS's: an iteration costs too much
 DENSE_ALL_COLUMNS = 400  # the dense simplex prices every candidate column up to this many, else generates columns
 PACK_DMUS = 1200        # "dense" jobs of one model are packed into one batch of the dense simplex up to this many DMUs
+INTENSITY_CUT = 1e-12   # a dense batch's answer keeps the intensities above this times its largest (at least 1)
 # The compiled loop over a dense batch's LPs (dense_kernel.py), used where the call's plans carry the kernel flag
 # (kernel.kernel_pays): each LP's iteration limit is this many pivots plus this many per row and column, beyond it the
 # LP is HiGHS's; an optimum counts only if its clipped solution meets every row to this fraction of the row's terms
