@@ -362,17 +362,17 @@ class _Run:
         per_map = max(1, MAP_VALUES // max(1, width))
         return [range(first, min(first + per_map, self.B)) for first in range(0, self.B, per_map)]
 
-    def _evaluate(self, requests: list) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _evaluate(self, requests: list, screen: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
         """(score, status) of each (points, reference) request, points and reference as row positions or data
-        matrices: the LPs :func:`beyond_reach` proves infeasible are NaN with status ``"infeasible"`` without an
-        LP (the engine would prove the same, at the cost of an exact proof each), the others go through one
-        parallel map of the engine."""
+        matrices: with ``screen``, the LPs :func:`beyond_reach` proves infeasible are NaN with status
+        ``"infeasible"`` without an LP (the engine would prove the same, at the cost of an exact proof each); the
+        others go through one parallel map of the engine."""
         matrix, rts = self.problem.data.matrix, self.problem.options.rts
         answers, todo, where = [], [], []
         for points, reference in requests:
             fixed = (matrix[points] if points.ndim == 1 else points)[:, self.fixed]
-            unreachable = beyond_reach(fixed, (matrix[reference] if reference.ndim == 1 else reference)[:, self.fixed],
-                                       self.orientation, rts)
+            unreachable = (beyond_reach(fixed, (matrix[reference] if reference.ndim == 1 else reference)[:, self.fixed],
+                                        self.orientation, rts) if screen else np.zeros(len(fixed), dtype=bool))
             answer = (np.full(len(fixed), np.nan), np.where(unreachable, "infeasible", "not_solved").astype(object))
             keep = np.flatnonzero(~unreachable)
             if keep.size:
@@ -386,10 +386,10 @@ class _Run:
             score[keep], status[keep] = out.score, out.status
         return answers
 
-    def _solve(self, requests: list, owners: list, into: np.ndarray, failures: list) -> None:
-        """Score the (rows, reference) requests into ``into[b, rows]``; a failed LP is NaN and its (replicate, row
-        position, status) goes to ``failures``."""
-        for (b, rows), (score, status) in zip(owners, self._evaluate(requests)):
+    def _solve(self, requests: list, owners: list, into: np.ndarray, failures: list, screen: bool = True) -> None:
+        """Score the (rows, reference) requests into ``into[b, rows]`` (``screen``: see :meth:`_evaluate`); a failed
+        LP is NaN and its (replicate, row position, status) goes to ``failures``."""
+        for (b, rows), (score, status) in zip(owners, self._evaluate(requests, screen)):
             into[b, rows] = score
             bad = status != "optimal"
             failures.extend((b, r, s) for r, s in zip(rows[bad], status[bad]))
@@ -445,7 +445,9 @@ class _Run:
                     self.reference_size[b] += len(reference)
                     requests.append((rows, reference))
                     owners.append((b, rows))
-            self._solve(requests, owners, self.replicates, self.failures)
+            # the homogeneous scheme's pseudo DMUs keep the quantities the LP holds fixed (each DMU's own among
+            # them reaches it), so none of its LPs is beyond reach: no screen
+            self._solve(requests, owners, self.replicates, self.failures, screen=scheme != "homogeneous")
         return {"bandwidth": bandwidths}
 
     # -- subsampling ----------------------------------------------------------------------------------

@@ -432,16 +432,17 @@ def certified_packed(stage: Stage, ref: np.ndarray, patch: JoinedPatch, rows: np
                 step = max(1, settings.CERTIFY_ENTRIES // max(positions.size, 1))
                 for a in range(first, stop if positions.size else first, step):
                     part = np.arange(a, min(a + step, stop))
-                    reduced = data @ (cost_v[:, None] - Y[part].T) - y_conv[part]
+                    priced = data @ (cost_v[:, None] - Y[part].T)      # the reduced costs plus y_conv
                     if stage.exclude_self:
                         at = np.minimum(np.searchsorted(positions, own[part]), positions.size - 1)
                         hit = np.flatnonzero((own[part] >= 0) & (positions[at] == own[part]))
-                        reduced[at[hit], hit] = np.inf
-                    col, lp = np.nonzero(reduced < 0)
+                        priced[at[hit], hit] = np.inf
+                    col, lp = np.divmod(np.flatnonzero(priced < y_conv[part]), part.size)   # (faster than 2-d nonzero)
                     if col.size:
+                        reduced = priced[col, lp] - y_conv[part[lp]]
                         terms = (np.einsum("kv,kv->k", data[col], np.abs(cost_v) + abs_Y[part[lp]])
                                  + np.abs(y_conv[part[lp]]))
-                        np.fmax.at(dual, part[lp], -reduced[col, lp] / terms)
+                        np.fmax.at(dual, part[lp], -reduced / terms)
             # every used column must have d = 0
             used = sols.blk == b
             at, data_used = sols.seg[used], ref[sols.pos[used]]
