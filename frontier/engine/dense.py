@@ -464,10 +464,7 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
                 active[g, : pos.size] |= (blk == b) & np.isin(pos, seed)
     patches = [answers.patch for _, _, _, answers in parts]
     sizes = [len(p.row_lower) for p in patches]
-
-    def stack(name):
-        return np.concatenate([getattr(p, name) for p in patches])
-
+    joined = JoinedPatch(patches)
     banned = None
     if stage.exclude_self:
         banned = np.zeros((sum(sizes), N), dtype=bool)
@@ -475,10 +472,9 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
         for (_, _, own, _), (pos, _, _, _), size in zip(parts, columns, sizes):
             banned[first: first + size, : pos.size] = (pos[None, :] == own[:, None]) & (own[:, None] >= 0)
             first += size
-    lps = (A, cost, stack("extra_matrix"), stack("extra_cost"), stack("extra_lower"), stack("extra_upper"),
-           stack("row_lower"), stack("row_upper"))
+    lps = (A, cost, joined.extra_matrix, joined.extra_cost, joined.extra_lower, joined.extra_upper, joined.row_lower,
+           joined.row_upper)
     group = np.repeat(np.arange(len(parts)), sizes)
-    joined = JoinedPatch(patches)
     if all(plan.kernel for _, plan, _, _ in parts) and dense_kernel.available(stage.n_rows):
         solved, own_values, intensities, duals, objective, _ = dense_kernel.solve_packed(*lps, group=group,
                                                                                         banned=banned)
