@@ -476,8 +476,8 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
            joined.row_upper)
     group = np.repeat(np.arange(len(parts)), sizes)
     if all(plan.kernel for _, plan, _, _ in parts) and dense_kernel.available(stage.n_rows):
-        solved, own_values, intensities, duals, objective, _ = dense_kernel.solve_packed(*lps, group=group,
-                                                                                        banned=banned)
+        solved, own_columns, intensities, duals, objective, _ = dense_kernel.solve_packed(*lps, group=group,
+                                                                                         banned=banned)
         # as on the restricted path's kernel: LPs whose data span more than KERNEL_MAX_RANGE, and those held to an
         # exact answer's rounding (a max-slack stage after the robust path), are HiGHS's
         reference_hi, reference_lo = magnitudes(A, (1, 2))         # per reference set (its padding is zero)
@@ -485,9 +485,9 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
         solved &= joined.primal_tol >= settings.VERIFY_TOL
     else:
         out = solve_batch(*lps, group=group, banned=banned, active=active)
-        solved, own_values, duals, objective = out.solved, out.own, out.duals, out.objective
+        solved, own_columns, duals, objective = out.solved, out.own, out.duals, out.objective
         intensities = nonzero_intensities(out.lam)
-    _record(stage, parts, columns, sizes, group, joined, (solved, own_values, intensities, duals, objective))
+    _record(stage, parts, columns, sizes, group, joined, (solved, own_columns, intensities, duals, objective))
 
 
 def nonzero_intensities(lam: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -512,12 +512,12 @@ def _record(stage: Stage, parts: list[tuple], columns: list[tuple], sizes: list[
     ``(solved, own, intensities, duals, objective)`` (:func:`nonzero_intensities`). One certificate for the whole
     batch (:func:`certified_packed`: the reference sets one after another), or one per part for a stage with a
     relative objective (:func:`certified`). The solutions are the clipped ones (as :meth:`Columns.clipped`)."""
-    solved, own, (count, col_of, lam_of), duals, objective = answer
+    solved, own_columns, (count, col_of, lam_of), duals, objective = answer
     firsts = np.cumsum([0] + sizes)
     done = np.flatnonzero(solved)
     part_of = group[done]
     cuts = np.searchsorted(part_of, np.arange(len(parts) + 1))          # each part's LPs in done
-    own_values = np.clip(own[done], joined.extra_lower[done], joined.extra_upper[done])
+    own_values = np.clip(own_columns[done], joined.extra_lower[done], joined.extra_upper[done])
     at, slot = np.nonzero(np.arange(col_of.shape[1]) < count[done][:, None])
     col, lam_at = col_of[done[at], slot], lam_of[done[at], slot]
     at_part = part_of[at]
@@ -551,7 +551,7 @@ def _record(stage: Stage, parts: list[tuple], columns: list[tuple], sizes: list[
     # the certified LPs' solutions, renumbered among them, part by part
     rank = np.cumsum(ok) - 1
     keep = ok[at]
-    at, pos_at, blk_at, lam_at, at_part = at[keep], pos_at[keep], blk_at[keep], lam_at[keep], at_part[keep]
+    at, pos_at, blk_at, lam_at = at[keep], pos_at[keep], blk_at[keep], lam_at[keep]
     ok_cuts = np.concatenate([[0], np.cumsum(ok)])[cuts]                # each part's certified LPs, counted
     entry_cuts = np.searchsorted(rank[at], ok_cuts)
     good = np.flatnonzero(ok)
