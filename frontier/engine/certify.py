@@ -179,7 +179,7 @@ def kkt_violation(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.nda
     those are then judged. Elsewhere the candidates' reduced costs are one matrix product per block and slice.
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, negatives)
+        return _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, [(0, rows.size, candidates)], negatives)
 
 
 def row_residuals(patch: BatchPatch, rows: np.ndarray, own_values: np.ndarray, ref_activity: np.ndarray,
@@ -228,7 +228,9 @@ def certified_accuracy(below: np.ndarray, above: np.ndarray, magnitude: np.ndarr
     return np.where(robust, primal_error(below, above, magnitude), settings.VERIFY_TOL)
 
 
-def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, negatives):
+def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, groups, negatives):
+    """:func:`kkt_violation`, for the LPs of one or several reference sets (``groups``: per reference set ``(first,
+    stop, candidates)``, its LPs ``first:stop`` of ``rows`` and their pricing candidates per block)."""
     m, d = rows.size, stage.d
     E, abs_E, x = patch.extra_matrix[rows], patch.abs_extra_matrix[rows], sols.own
     below, above, magnitude = row_residuals(patch, rows, x, *sols.reference_activity(stage, ref))
@@ -246,35 +248,39 @@ def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, ne
                            np.where(x >= patch.extra_upper[rows], 0.0, -d_own))
     dual = _row_max_relative(violation, patch.abs_extra_cost[rows] + np.einsum("mre,mr->me", abs_E, np.abs(y)))
     same = (y == row_duals).all(axis=1)
-    for b, (block, (positions, data)) in enumerate(zip(stage.blocks, candidates)):
-        cost_v = np.zeros(data.shape[1]) if block.cost is None else block.cost
+    for b, block in enumerate(stage.blocks):
+        cost_v = np.zeros(ref.shape[1]) if block.cost is None else block.cost
         Y = block.dual_weights(y, d)                        # M' y per data column (the layout's, see ReferenceBlock)
         abs_Y = block.dual_magnitudes(np.abs(y), d)         # |M|' |y|
         conv = stage.convexity_row_of(block)
         y_conv = y[:, conv] if conv >= 0 else np.zeros(m)
-        # every candidate: only a negative reduced cost can violate (an unused column must have d >= 0). Where
-        # pricing kept them under these very duals, only those few are judged; elsewhere all are recomputed.
-        known = [j for j in range(m) if negatives is not None and negatives[j] is not None and same[j]]
-        if known:
-            at = np.repeat(known, [negatives[j][b][0].size for j in known])
-            index = np.concatenate([negatives[j][b][0] for j in known])
-            reduced = np.concatenate([negatives[j][b][1] for j in known])
-            terms = (np.einsum("jv,jv->j", data[index], np.abs(cost_v) + abs_Y[at]) + np.abs(y_conv[at]))
-            np.fmax.at(dual, at, -reduced / terms)
-        rest = np.setdiff1d(np.arange(m), known)
-        step = max(1, settings.CERTIFY_ENTRIES // max(positions.size, 1))
-        for a in range(0, rest.size if positions.size else 0, step):
-            part = rest[a: a + step]
-            reduced = data @ (cost_v[:, None] - Y[part].T) - y_conv[part]
-            if stage.exclude_self:
-                at = np.minimum(np.searchsorted(positions, own[part]), positions.size - 1)
-                hit = np.flatnonzero((own[part] >= 0) & (positions[at] == own[part]))
-                reduced[at[hit], hit] = np.inf
-            col, lp = np.nonzero(reduced < 0)      # only these can violate: their terms are computed alone
-            if col.size:
-                terms = (np.einsum("kv,kv->k", data[col], np.abs(cost_v) + abs_Y[part[lp]])
-                         + np.abs(y_conv[part[lp]]))
-                np.fmax.at(dual, part[lp], -reduced[col, lp] / terms)
+        for first, stop, candidates in groups:
+            positions, data = candidates[b]
+            # every candidate: only a negative reduced cost can violate (an unused column must have d >= 0). Where
+            # pricing kept them under these very duals, only those few are judged; elsewhere all are recomputed.
+            known = [j for j in range(first, stop) if negatives is not None and negatives[j] is not None and same[j]]
+            if known:
+                at = np.repeat(known, [negatives[j][b][0].size for j in known])
+                index = np.concatenate([negatives[j][b][0] for j in known])
+                reduced = np.concatenate([negatives[j][b][1] for j in known])
+                terms = (np.einsum("jv,jv->j", data[index], np.abs(cost_v) + abs_Y[at]) + np.abs(y_conv[at]))
+                np.fmax.at(dual, at, -reduced / terms)
+            rest = np.setdiff1d(np.arange(first, stop), known) if known else np.arange(first, stop)
+            step = max(1, settings.CERTIFY_ENTRIES // max(positions.size, 1))
+            for a in range(0, rest.size if positions.size else 0, step):
+                part = rest[a: a + step]
+                priced = data @ (cost_v[:, None] - Y[part].T)      # the reduced costs plus y_conv
+                if stage.exclude_self:
+                    at = np.minimum(np.searchsorted(positions, own[part]), positions.size - 1)
+                    hit = np.flatnonzero((own[part] >= 0) & (positions[at] == own[part]))
+                    priced[at[hit], hit] = np.inf
+                # only these can violate: their terms are computed alone (one flat pass: faster than 2-d nonzero)
+                col, lp = np.divmod(np.flatnonzero(priced < y_conv[part]), part.size)
+                if col.size:
+                    reduced = priced[col, lp] - y_conv[part[lp]]
+                    terms = (np.einsum("kv,kv->k", data[col], np.abs(cost_v) + abs_Y[part[lp]])
+                             + np.abs(y_conv[part[lp]]))
+                    np.fmax.at(dual, part[lp], -reduced / terms)
         # every used column must have d = 0 (the data are non-negative, so |a_j|'|y| is a_j' |y|)
         used = sols.blk == b
         at, data_used = sols.seg[used], ref[sols.pos[used]]
@@ -405,48 +411,6 @@ def certified_packed(stage: Stage, ref: np.ndarray, patch: JoinedPatch, rows: np
     if stage.relative_objective:
         raise ValueError(f"certified_packed does not test a relative objective (stage {stage.name!r}): use certified")
     ok = in_range(stage, own, objective)
-    m, d = rows.size, stage.d
-    E, abs_E, x = patch.extra_matrix[rows], patch.abs_extra_matrix[rows], sols.own
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # as _kkt_violation: the primal errors, the duals made consistent with the solution, the own columns
-        below, above, magnitude = row_residuals(patch, rows, x, *sols.reference_activity(stage, ref))
-        primal = primal_error(below, above, magnitude)
-        if stage.exclude_self:
-            on_self = (own[sols.seg] >= 0) & (sols.pos == own[sols.seg]) & (sols.lam > 0)
-            primal[sols.seg[on_self]] = np.inf
-        tol = settings.VERIFY_TOL * magnitude
-        y = np.where(np.where(row_duals > 0, np.abs(below) <= tol, np.abs(above) <= tol), row_duals, 0.0)
-        d_own = patch.extra_cost[rows] - np.einsum("mre,mr->me", E, y)
-        violation = np.maximum(np.where(x <= patch.extra_lower[rows], 0.0, d_own),
-                               np.where(x >= patch.extra_upper[rows], 0.0, -d_own))
-        dual = _row_max_relative(violation, patch.abs_extra_cost[rows] + np.einsum("mre,mr->me", abs_E, np.abs(y)))
-        for b, block in enumerate(stage.blocks):
-            cost_v = np.zeros(ref.shape[1]) if block.cost is None else block.cost
-            Y = block.dual_weights(y, d)
-            abs_Y = block.dual_magnitudes(np.abs(y), d)
-            conv = stage.convexity_row_of(block)
-            y_conv = y[:, conv] if conv >= 0 else np.zeros(m)
-            # every candidate of each LP's own reference set (only a negative reduced cost can violate)
-            for first, stop, candidates in groups:
-                positions, data = candidates[b]
-                step = max(1, settings.CERTIFY_ENTRIES // max(positions.size, 1))
-                for a in range(first, stop if positions.size else first, step):
-                    part = np.arange(a, min(a + step, stop))
-                    priced = data @ (cost_v[:, None] - Y[part].T)      # the reduced costs plus y_conv
-                    if stage.exclude_self:
-                        at = np.minimum(np.searchsorted(positions, own[part]), positions.size - 1)
-                        hit = np.flatnonzero((own[part] >= 0) & (positions[at] == own[part]))
-                        priced[at[hit], hit] = np.inf
-                    col, lp = np.divmod(np.flatnonzero(priced < y_conv[part]), part.size)   # (faster than 2-d nonzero)
-                    if col.size:
-                        reduced = priced[col, lp] - y_conv[part[lp]]
-                        terms = (np.einsum("kv,kv->k", data[col], np.abs(cost_v) + abs_Y[part[lp]])
-                                 + np.abs(y_conv[part[lp]]))
-                        np.fmax.at(dual, part[lp], -reduced / terms)
-            # every used column must have d = 0
-            used = sols.blk == b
-            at, data_used = sols.seg[used], ref[sols.pos[used]]
-            reduced = data_used @ cost_v - np.einsum("jv,jv->j", data_used, Y[at]) - y_conv[at]
-            terms = data_used @ np.abs(cost_v) + np.einsum("jv,jv->j", data_used, abs_Y[at]) + np.abs(y_conv[at])
-            np.fmax.at(dual, at, np.abs(reduced) / terms)
+        primal, dual = _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, groups, None)
     return ok & (primal <= patch.primal_tol[rows]) & (dual <= settings.OPTIMALITY_TOL)
