@@ -3,6 +3,8 @@ set, patched per DMU, with exact column generation and Farkas pricing (:class:`S
 batch (:func:`solve_with_highs`)."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ..models.base import Stage
@@ -10,7 +12,7 @@ from . import settings
 from .certify import BatchPatch, Columns, Stacked, StageAnswers, accepted, certified
 from .highs import DEFAULT_OPTIONS, HINF, MS, RETRY_OPTIONS, engine_threads, new_highs, run_highs, status_name
 from .kernel import (INFEASIBLE, OPTIMAL, RUN_CAP, RUN_END, RUN_HANDOFF, KernelLP, RunPricing, in_range,
-                     magnitudes, use_kernel)
+                     magnitudes, pricing_screen, use_kernel)
 from .pricing import StagePlan
 from .robust import in_reference, infeasible_certified
 
@@ -18,9 +20,10 @@ class StageSolver:
     """A HiGHS model for one stage against one reference set, reused for many DMUs."""
 
     def __init__(self, stage: Stage, ref_data: np.ndarray, plan: StagePlan, method: str,
-                 pricing_matrix: list[np.ndarray] | None = None):
-        """``pricing_matrix``: that of a solver over the same stage, data and pricing sets (a rebuilt model reuses
-        it rather than gathering the candidates again)."""
+                 previous: "StageSolver | None" = None):
+        """``previous``: a solver over the same stage, data and pricing sets, whose pricing matrix, reference
+        magnitudes and the kernel run's pricing arrays a rebuilt model reuses rather than computing them again (at
+        30,000 DMUs a model is rebuilt every 80 DMUs or so)."""
         self.stage = stage
         self.ref = ref_data
         self.full = method == "full"
@@ -56,7 +59,7 @@ class StageSolver:
         # cost c_j - a_j'y (or a product a_j'y) is one product with a short vector; column-major, so that product runs
         # over contiguous columns, 2.3-3x faster (3,000 / 20,000 / 100,000 candidates x 6 rows: 18 / 100 / 293 us
         # row-major, 7 / 32 / 128 us)
-        self.pricing_matrix = pricing_matrix or [
+        self.pricing_matrix = previous.pricing_matrix if previous is not None else [
             np.asfortranarray(np.column_stack([data, np.full(p.size, float(block.convexity)), cost[p]]))
             for (p, data), cost, block in zip(plan.candidates(ref_data), self.costs, stage.blocks)]
         self.pricing_data = [m[:, : self.width] for m in self.pricing_matrix]
@@ -75,20 +78,28 @@ class StageSolver:
         self.kernel = KernelLP(R, E) if plan.kernel and not self.full and use_kernel(R) else None
         self.kernel_dmus: tuple[BatchPatch | None, np.ndarray | None] = (None, None)   # per DMU of a batch: in_range
         if self.kernel is not None:     # the magnitudes of the reference data (kernel.in_range)
-            spans = [magnitudes(data, (0, 1)) for data in self.pricing_data]
-            self.reference_magnitudes = (max(hi for hi, _ in spans), min(lo for _, lo in spans))
+            if previous is not None and previous.reference_magnitudes is not None:
+                self.reference_magnitudes = previous.reference_magnitudes
+            else:
+                spans = [magnitudes(data, (0, 1)) for data in self.pricing_data]
+                self.reference_magnitudes = (max(hi for hi, _ in spans), min(lo for _, lo in spans))
+        else:
+            self.reference_magnitudes = None
         # the kernel's compiled loop over a run of DMUs (KernelLP.run) serves blocks of the default layout; its
         # arrays share is_active and col_of with this solver
-        self.run_pricing = (self._run_pricing()
+        self.run_pricing = (self._run_pricing(previous.run_pricing if previous is not None else None)
                             if self.kernel is not None and not any(block.declared for block in stage.blocks) else None)
         self.highs_columns = 0      # the reference columns the HiGHS model holds (the first of pos_arr: _highs)
         self.excluded = -1          # the reference position whose column the LP being solved excludes
         for b, seed in enumerate(plan.seeds):
             self._add_columns(b, seed)
 
-    def _run_pricing(self) -> RunPricing:
+    def _run_pricing(self, previous: RunPricing | None) -> RunPricing:
         """The pricing of the kernel's compiled run (:class:`~frontier.engine.kernel.RunPricing`): every block's
-        candidates one after another (one block's pricing matrix as it is)."""
+        candidates one after another (one block's pricing matrix as it is) and their float32 screen, or those of a
+        previous solver's (``previous``) with this solver's ``is_active`` and ``col_of``."""
+        if previous is not None:
+            return dataclasses.replace(previous, is_active=self.is_active, col_of=self.col_of)
         blocks = self.stage.blocks
         prices = (self.pricing_matrix[0] if len(blocks) == 1
                   else np.asfortranarray(np.vstack(self.pricing_matrix)))
@@ -97,7 +108,8 @@ class StageSolver:
             fills[b, np.flatnonzero(block.variables)] = True
         return RunPricing(prices, np.concatenate(self.pricing).astype(np.int64, copy=False),
                           np.cumsum([0] + [p.size for p in self.pricing]).astype(np.int64), fills,
-                          np.array(self.conv_rows, dtype=np.int64), self.is_active, self.col_of)
+                          np.array(self.conv_rows, dtype=np.int64), self.is_active, self.col_of,
+                          *pricing_screen(prices))
 
     # -- model edits ---------------------------------------------------------------------------------
     def _entries(self, b: int, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -494,7 +506,7 @@ def _rebuilt(solver: StageSolver, stage: Stage, ref_data: np.ndarray, plan: Stag
         return solver, cap
     used = np.unique(np.concatenate(recent[-settings.RECENT:] or [np.zeros(0, dtype=np.int64)]))
     seeds = [np.union1d(s, used) for s in plan.seeds]
-    solver = StageSolver(stage, ref_data, StagePlan(plan.pricing, seeds, plan.kernel), method, solver.pricing_matrix)
+    solver = StageSolver(stage, ref_data, StagePlan(plan.pricing, seeds, plan.kernel), method, solver)
     return solver, max(settings.ACTIVE_CAP, 2 * solver.pos_arr.size)
 
 

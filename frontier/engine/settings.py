@@ -12,6 +12,9 @@ silently (``tests/test_engine.py``).
 PRICING_TOL = 1e-9
 FARKAS_TOL = 1e-12
 MAX_ADD_PER_ROUND = 64
+# the kernel's pricing screens every candidate in float32 first and computes in float64 only those the screen cannot
+# prove positive (kernel._negative_candidates: the same candidates and values as a float64 pass); off: float64 only
+PRICING_SCREEN = True
 VERIFY_TOL = 1e-7       # largest accepted row residual, relative to the magnitude of the row's terms
 # ... in a max-slack stage whose score needed the robust path: the rounding of an exact answer. HiGHS's max-slack
 # answers miss rows by 1e-12..3e-11 of their terms on ordinary data, and by 5e-13..6e-9 where they were wrong on data
