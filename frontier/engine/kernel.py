@@ -51,6 +51,7 @@ RUN_END, RUN_ROOM, RUN_CAP, RUN_HANDOFF = 10, 11, 12, 13
 # pricing's float32 screen (:func:`_negative_candidates`) is sound while every nonzero magnitude it multiplies lies in
 # this range: float32 holds them to its relative precision (normal numbers from 1.2e-38) and no sum overflows (3.4e38)
 SCREEN_LOWEST, SCREEN_HIGHEST = 1e-30, 1e30
+SCREEN_PIECE = 256      # screened sums checked at a time for one that needs its float64 reduced cost
 
 
 def _block_weights(fills, conv, b, y, cost_weight, weights):
@@ -142,6 +143,8 @@ def _negative_candidates(prices, screen, used, screen_max, screen_eps, lowest, h
             m += 1
     rows[m], factors[m] = W, np.float32(-screen_eps * largest)
     m += 1
+    # (unsigned slice bounds: with signed ones numba keeps its negative-index checks and the loops lose SIMD)
+    first, stop = np.uint64(first), np.uint64(stop)
     t = screen_sums[: stop - first]
     for j in range(t.shape[0]):
         t[j] = 0.0
@@ -169,19 +172,30 @@ def _negative_candidates(prices, screen, used, screen_max, screen_eps, lowest, h
         for j in range(t.shape[0]):
             t[j] += c0[j] * f0
         g += 1
+    # the few sums the screen cannot prove positive, found 256 at a time: a count of the clear ones vectorises, a
+    # loop that branches on each does not (26 of 40 microseconds per pass over 30,000 candidates)
     floor = np.float32(2.0 ** -100)
-    for j in range(t.shape[0]):
-        if not t[j] > floor:        # (NaN included)
-            k = first + j
-            rc = 0.0
-            for w in range(W):
-                f = weights[w]
-                if f != 0.0:
-                    rc += prices[k, w] * f
-            if rc < 0.0:
-                reduced[k] = rc
-                found[count] = k
-                count += 1
+    size = t.shape[0]
+    for piece in range((size + SCREEN_PIECE - 1) // SCREEN_PIECE):
+        lo = piece * SCREEN_PIECE
+        part = t[lo: min(lo + SCREEN_PIECE, size)]
+        clear = 0
+        for j in range(part.shape[0]):
+            clear += 1 if part[j] > floor else 0
+        if clear == part.shape[0]:
+            continue
+        for j in range(part.shape[0]):
+            if not part[j] > floor:        # (NaN included)
+                k = np.int64(first) + lo + j
+                rc = 0.0
+                for w in range(W):
+                    f = weights[w]
+                    if f != 0.0:
+                        rc += prices[k, w] * f
+                if rc < 0.0:
+                    reduced[k] = rc
+                    found[count] = k
+                    count += 1
     return count
 
 
