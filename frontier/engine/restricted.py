@@ -36,16 +36,8 @@ class StageSolver:
         self.n_rows = stage.n_rows
         self.n_extra = stage.n_extra_cols
         self.conv_rows = [stage.convexity_row_of(b) for b in stage.blocks]     # per block, -1: none
-        h = new_highs()
-        for key, value in {"threads": engine_threads(), **DEFAULT_OPTIONS}.items():
-            h.setOptionValue(key, value)
-        self.h = h
-        E = self.n_extra
-        h.addCols(E, np.zeros(E), np.zeros(E), np.full(E, HINF), 0,
-                  np.zeros(E, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
-        R = self.n_rows
-        h.addRows(R, np.full(R, -HINF), np.full(R, HINF), 0,
-                  np.zeros(R, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+        self._h = None      # the HiGHS model, made when first needed (the h property)
+        E, R = self.n_extra, self.n_rows
         # what the HiGHS model holds of the evaluated DMU's own columns (_apply patches only what differs)
         self.E_cur = np.zeros((R, E))
         self.extra_lower = np.zeros(E)
@@ -93,6 +85,23 @@ class StageSolver:
         self.excluded = -1          # the reference position whose column the LP being solved excludes
         for b, seed in enumerate(plan.seeds):
             self._add_columns(b, seed)
+
+    @property
+    def h(self):
+        """The HiGHS model: the stage's own columns and rows, made on first use, since the kernel solves most LPs
+        and a model is rebuilt every 80 DMUs or so at 30,000 DMUs (a new HiGHS model and its threads probe cost
+        about 1 ms); it takes the reference columns when it next solves (:meth:`_highs`)."""
+        if self._h is None:
+            h = new_highs()
+            for key, value in {"threads": engine_threads(), **DEFAULT_OPTIONS}.items():
+                h.setOptionValue(key, value)
+            E, R = self.n_extra, self.n_rows
+            h.addCols(E, np.zeros(E), np.zeros(E), np.full(E, HINF), 0,
+                      np.zeros(E, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+            h.addRows(R, np.full(R, -HINF), np.full(R, HINF), 0,
+                      np.zeros(R, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+            self._h = h
+        return self._h
 
     def _run_pricing(self, previous: RunPricing | None) -> RunPricing:
         """The pricing of the kernel's compiled run (:class:`~frontier.engine.kernel.RunPricing`): every block's
