@@ -497,16 +497,16 @@ def pricing_screen(prices: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     not hold it to its relative precision."""
     n, W = prices.shape
     size = np.abs(prices)
-    used = (size > 0).any(axis=0)
-    sums = size.sum(axis=1) if n else np.zeros(0)
-    nonzero = size[size > 0]
+    used = size.max(axis=0, initial=0.0) > 0
+    sums = size.sum(axis=1)
     largest = float(sums.max(initial=0.0))
-    sound = (nonzero.size == 0 or (nonzero.min() >= SCREEN_LOWEST and nonzero.max() <= SCREEN_HIGHEST)) \
-        and np.isfinite(largest) and largest <= SCREEN_HIGHEST
+    smallest = float(size.min(where=size > 0, initial=np.inf))
+    sound = (smallest >= SCREEN_LOWEST or smallest == np.inf) and largest <= SCREEN_HIGHEST    # (NaN: not sound)
     if not (settings.PRICING_SCREEN and sound):
         return np.zeros((0, n), dtype=np.float32), used, largest
     screen = np.zeros((W + 1, n), dtype=np.float32)
-    screen[:W][used] = prices.T[used]
+    for w in np.flatnonzero(used):
+        screen[w] = prices[:, w]
     screen[W] = sums
     return screen, used, largest
 
@@ -731,9 +731,11 @@ class RunAnswers:
     def __init__(self, m: int, R: int, E: int, n_cand: int):
         self.own, self.duals, self.objective = np.zeros((m, E)), np.zeros((m, R)), np.zeros(m)
         self.nz_ptr, self.neg_ptr = np.zeros(m + 1, dtype=np.int64), np.zeros(m + 1, dtype=np.int64)
-        self.nz_pos, self.nz_blk, self.nz_lam = (np.zeros(m * R, dtype=np.int64), np.zeros(m * R, dtype=np.int64),
-                                                 np.zeros(m * R))
-        self.neg_idx, self.neg_val = np.zeros(n_cand + 8 * m, dtype=np.int64), np.zeros(n_cand + 8 * m)
+        # (the loop writes every entry before the pointers cover it: np.empty leaves the room of a DMU's negative
+        # reduced costs, one per candidate, untouched; zeroing it cost 0.5 ms per run at 100,000 candidates)
+        self.nz_pos, self.nz_blk, self.nz_lam = (np.empty(m * R, dtype=np.int64), np.empty(m * R, dtype=np.int64),
+                                                 np.empty(m * R))
+        self.neg_idx, self.neg_val = np.empty(n_cand + 8 * m, dtype=np.int64), np.empty(n_cand + 8 * m)
         self.n_cand = n_cand
         self.done, self.why = 0, RUN_END
 
