@@ -11,7 +11,9 @@ The LP and its simplex (a bounded-variable primal simplex on an explicit basis i
 Dantzig pricing scaled by the column norms, Harris's ratio test, Bland's rule after ``KERNEL_BLAND_AFTER`` degenerate
 pivots) are :mod:`~frontier.engine.simplex`'s, shared with the dense batch's loop (:mod:`~frontier.engine.
 dense_kernel`); this module keeps the LP (:class:`KernelLP`: the matrix row-major, the column norms beside it, the
-basis between solves) and the compiled per-DMU run with its column generation (:func:`_run_dmus`).
+basis between solves) and the compiled per-DMU run with its column generation (:func:`_run_dmus`), whose pricing
+screens every candidate in float32 and computes in float64 only those the screen cannot prove positive
+(:func:`_negative_candidates`: the candidates found and their values are a float64 pass's, bit for bit).
 
 Nothing here is trusted: the caller (:class:`~frontier.engine.restricted.StageSolver`) prices the answer's duals
 over every candidate and the batch certificate (:func:`~frontier.engine.certify.certified`) checks it as it checks
@@ -114,7 +116,7 @@ def _negative_candidates(prices, screen, used, screen_max, screen_eps, lowest, h
     indices (ascending) in ``found``, their reduced costs in ``reduced`` (elsewhere ``reduced`` is left stale); their
     number.
 
-    Each reduced cost that can be negative is computed exactly as a full float64 pass (:func:`_candidate_products`)
+    Each reduced cost that can be negative is computed exactly as a full float64 pass (:func:`_block_products`)
     computes it, term by term in column order, so the candidates found and their values are that pass's. Which can
     be negative, a float32 screen decides where it is sound (:func:`_screen_usable`; ``screen``: the used columns in
     float32, one row each, then each candidate's sum of their magnitudes ``S_j``): in one pass over the float32 rows,
