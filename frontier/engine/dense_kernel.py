@@ -127,10 +127,8 @@ def _compiled_solver():
     if _compiled is None:
         with _compile_lock:
             if _compiled is None:
-                from numba import njit
-
                 simplex.jit_functions()
-                _compiled = njit(cache=True, nogil=True)(_solve_all)
+                _compiled = simplex.jit(_solve_all)
     return _compiled
 
 

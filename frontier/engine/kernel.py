@@ -455,10 +455,8 @@ def compiled_run():
     if _compiled_run is None:
         with _compile_lock:
             if _compiled_run is None:
-                from numba import njit
-
                 simplex.jit_functions()
-                jit = njit(cache=True, nogil=True)
+                jit = simplex.jit
                 _candidate_products, _most_negative = jit(_candidate_products), jit(_most_negative)
                 _block_weights, _block_products = jit(_block_weights), jit(_block_products)
                 _screen_usable, _negative_candidates = jit(_screen_usable), jit(_negative_candidates)

@@ -22,9 +22,15 @@ compiled versions (Numba is imported only then: the callers load it only for cal
 caller's source file, keyed by that file alone, so a loop compiled with an older version of this module would load
 unchanged after an edit here: :func:`drop_stale_loops` keeps a stamp of this file's contents in the cache directory
 and, when it differs, deletes the engine's cached loops first (they compile again, once).
+
+Loading a cached loop in a new process: numba's own cache load first refreshes its whole compiler context (imports
+and registers every implementation it could lower: 0.20-0.28 s of CPU, most of a cold call's loading), which a
+compiled loop does not use. :func:`jit` gives each of the engine's loops a cache that loads without it
+(:func:`quick_load_cache`): only numba's runtime, whose symbols the loaded code links against, is initialised first.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from pathlib import Path
@@ -354,20 +360,55 @@ def drop_stale_loops(source: Path = Path(__file__)) -> None:
         pass
 
 
+@functools.cache
+def quick_load_cache() -> type:
+    """The disk cache of the engine's compiled loops (numba imported here): numba's ``FunctionCache`` (same files,
+    same keys), but a cached loop loads after initialising numba's runtime only, not after numba's refresh of its
+    whole compiler context (the imports and registrations of every implementation numba could compile, 0.20-0.28 s of
+    CPU in a new process; a compilation refreshes it anyway, as numba's compiler always does). What the loaded code
+    links against is in place without it: numba's C helpers and Python's exceptions (registered when its context is
+    made) and its runtime (``rtsys``, initialised here). So the engine's loops must use no numba feature whose symbols
+    are registered by importing its implementation (``hash()``, ``prange``): the kernel tests load the loops this way in
+    every test process. Any error on the way falls back to numba's own load."""
+    from numba.core.caching import FunctionCache
+    from numba.core.runtime import rtsys
+
+    class QuickLoadCache(FunctionCache):
+        def load_overload(self, sig, target_context):
+            try:
+                rtsys.initialize(target_context)
+                with self._guard_against_spurious_io_errors():
+                    return self._load_overload(sig, target_context)
+            except Exception:
+                return super().load_overload(sig, target_context)
+
+    return QuickLoadCache
+
+
+def jit(function, inline: bool = False):
+    """``function`` compiled by Numba: ``nogil`` (the engine's in-process threads solve in parallel), cached on disk
+    beside its module (``cache=True``) and loaded from there by :func:`quick_load_cache`; ``inline``: inlined into
+    its callers (numba's ``inline="always"``)."""
+    from numba import njit
+    from numba.core.caching import FunctionCache
+
+    dispatcher = njit(cache=True, nogil=True, **({"inline": "always"} if inline else {}))(function)
+    if type(getattr(dispatcher, "_cache", None)) is FunctionCache:     # numba's own, as cache=True made it
+        dispatcher._cache = quick_load_cache()(function)
+    return dispatcher
+
+
 def jit_functions() -> None:
-    """Replace this module's functions by their Numba-compiled versions, once per process (numba imported here; the
-    callers call this before compiling their loops, which call these functions as ``simplex.solve`` and so on).
-    ``nogil``: the engine's in-process threads solve in parallel; the small helpers are inlined into their callers."""
+    """Replace this module's functions by their Numba-compiled versions (:func:`jit`), once per process (numba
+    imported here; the callers call this before compiling their loops, which call these functions as
+    ``simplex.solve`` and so on). The small helpers are inlined into their callers."""
     global _compiled, factor, basic_values, logical_basis, place_nonbasic, column_norms, rows_met, row_ratio, solve
     if not _compiled:
         with _compile_lock:
             if not _compiled:
-                from numba import njit
-
                 drop_stale_loops()
-                jit = njit(cache=True, nogil=True)
                 factor, basic_values, logical_basis = jit(factor), jit(basic_values), jit(logical_basis)
                 place_nonbasic, column_norms, rows_met = jit(place_nonbasic), jit(column_norms), jit(rows_met)
-                row_ratio = njit(cache=True, nogil=True, inline="always")(row_ratio)
+                row_ratio = jit(row_ratio, inline=True)
                 solve = jit(solve)
                 _compiled = True
