@@ -4,6 +4,11 @@ from KERNEL_MIN_DMUS DMUs, so these small cases set that to 0) against HiGHS's f
 oracle; whatever the kernel does not finish, or whose answer the certificate refuses, HiGHS solves."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +16,7 @@ import pytest
 import frontier as fr
 from frontier import engine
 from frontier.engine import kernel as K
+from frontier.engine import simplex as S
 from frontier.engine.certify import BatchPatch
 from frontier.engine.highs import HINF, new_highs
 from frontier.models.base import Patch
@@ -375,3 +381,51 @@ def test_an_edit_of_the_simplex_drops_the_cached_loops_that_call_it(tmp_path):
     source.write_text("version = 2\n")
     drop_stale_loops(source)
     assert not loop.exists() and len(list(cache.glob("simplex-*.stamp"))) == 1
+
+
+def test_a_cached_loop_loads_without_numbas_refresh_and_falls_back_to_numbas_own_load(monkeypatch):
+    """The engine's loops load from numba's cache after numba's runtime only (``simplex.quick_load_cache``), not
+    after numba's refresh of its whole compiler context (0.2 s of a cold call); where that way fails (numba's
+    internals changed), numba's own load, refresh and all, loads the loop."""
+    from numba.core.registry import cpu_target
+    from numba.core.runtime import rtsys
+
+    K.load()                                    # (compiled into the cache on a fresh checkout)
+    context = cpu_target.target_context
+    refreshes, original_refresh = [], type(context).refresh
+    monkeypatch.setattr(type(context), "refresh", lambda self: (refreshes.append(self), original_refresh(self))[1])
+    signature = S.column_norms.signatures[0]
+    cache = S.quick_load_cache()(S.column_norms.py_func)
+    assert cache.load_overload(signature, context) is not None and not refreshes
+
+    failed, original_initialize = [], rtsys.initialize
+
+    def fails_once(target_context):
+        if not failed:
+            failed.append(target_context)
+            raise RuntimeError("numba's runtime changed")
+        return original_initialize(target_context)
+
+    monkeypatch.setattr(rtsys, "initialize", fails_once)
+    assert cache.load_overload(signature, context) is not None and failed and refreshes
+
+
+def test_a_new_process_loads_only_the_compiled_run_and_without_numbas_refresh():
+    """A new process readies the kernel (``kernel.load``, what a call that uses it runs first) by loading the
+    compiled run alone from numba's cache: not numba's refresh, not the per-LP solve (loaded at its first use), not
+    the dense batch's loop; and the run it loaded solves."""
+    code = """
+from numba.core.base import BaseContext
+refreshes = []
+original = BaseContext.refresh
+BaseContext.refresh = lambda self: (refreshes.append(self), original(self))[1]
+import numpy as np
+from frontier.engine import dense_kernel, kernel, simplex
+kernel.load()
+print(len(refreshes), len(simplex.solve.signatures), dense_kernel._compiled is None)
+"""
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=root, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "0", "True"]
