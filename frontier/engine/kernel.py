@@ -22,8 +22,9 @@ unbounded ray, the iteration limit, a singular basis it cannot repair, an optimu
 than ``KERNEL_RESIDUAL_TOL``) and any answer the certificate refuses are HiGHS's, as before; so are badly scaled LPs
 (:func:`in_range`). Numba compiles the kernel once per machine (``cache=True``, in ``frontier/engine/__pycache__``:
 5 s of CPU on the quiet 2-core machine, 16-17 s on the loaded one; the dense loop 2.5 s more) and loads it from its
-cache in every new process (0.7-0.9 s of CPU, numba's import included), so a call uses it only when it is large enough
-to repay that (:func:`kernel_pays`); numba is imported only then.
+cache in every new process (0.24-0.28 s of CPU, numba's import 0.16-0.19 s of it; numba's own cache load took 0.2 s
+more: :func:`~frontier.engine.simplex.quick_load_cache`), so a call uses it only when it is large enough to repay that
+(:func:`kernel_pays`); numba is imported only then.
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ from .certify import BatchPatch
 from .simplex import AT_LOWER, BASIC, FAILED, INACCURATE, INFEASIBLE, ITERATION_LIMIT, OPTIMAL, UNBOUNDED  # noqa: F401
 
 # numba is a dependency, but the engine stays correct without it (HiGHS then solves everything); it is imported only
-# when the kernel is first used (its import and the kernel's loading cost 0.6-0.7 s of CPU: docs/performance.md)
+# when the kernel is first used (its import and the kernel's loading cost about 0.25 s of CPU: docs/performance.md)
 _NUMBA = importlib.util.find_spec("numba") is not None
 
 

@@ -202,10 +202,12 @@ THREADS_MAX = 2     # HiGHS releases the GIL for about half of an LP's time, so 
 # ----------------------------------------------------------------------------------------------------
 KERNEL = True                   # off: HiGHS solves every LP of the restricted path
 KERNEL_ROWS = 12
-# Loading numba in a process (its import and the kernel's first call, from numba's cache) costs about 0.7 s of CPU on
-# the 2-core machine (compiling it the first time on a machine: 4-8 s); the kernel saves about 0.35 ms per DMU of VRS
-# SBM with bad outputs against HiGHS and 0.6 ms of input BCC against the dense simplex (n = 3,000, one core): a call
-# uses it from this many DMUs (all its jobs together)
+# Loading numba in a process (its import and the kernel's first call, from numba's cache) cost about 0.7 s of CPU on
+# the 2-core machine when the two constants below were set, 0.24-0.28 s since the ninth session's quicker cache load
+# (simplex.quick_load_cache; both kept as they were, so that no call changes its path or its pool decision); compiling
+# it the first time on a machine: 5-17 s. The kernel saves about 0.35 ms per DMU of VRS SBM with bad outputs against
+# HiGHS and 0.6 ms of input BCC against the dense simplex (n = 3,000, one core): a call uses it from this many DMUs (all
+# its jobs together)
 KERNEL_MIN_DMUS = 2000
 KERNEL_LOAD_SECONDS = 0.7       # ... that loading, which a started worker pays too (pool.map_units' start-up rule)
 KERNEL_REFACTOR = 20            # pivots between recomputations of the basis inverse and the basic values
