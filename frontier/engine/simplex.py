@@ -23,10 +23,9 @@ caller's source file, keyed by that file alone, so a loop compiled with an older
 unchanged after an edit here: :func:`drop_stale_loops` keeps a stamp of this file's contents in the cache directory
 and, when it differs, deletes the engine's cached loops first (they compile again, once).
 
-Loading a cached loop in a new process: numba's own cache load first refreshes its whole compiler context (imports
-and registers every implementation it could lower: 0.20-0.28 s of CPU, most of a cold call's loading), which a
-compiled loop does not use. :func:`jit` gives each of the engine's loops a cache that loads without it
-(:func:`quick_load_cache`): only numba's runtime, whose symbols the loaded code links against, is initialised first.
+Loading a cached loop in a new process: numba's own cache load first refreshes its whole compiler context, most of
+what a cold call spent loading the kernel, which a compiled loop does not use; :func:`jit` gives each of the engine's
+loops a cache that loads without it (:func:`quick_load_cache`).
 """
 from __future__ import annotations
 
@@ -362,14 +361,14 @@ def drop_stale_loops(source: Path = Path(__file__)) -> None:
 
 @functools.cache
 def quick_load_cache() -> type:
-    """The disk cache of the engine's compiled loops (numba imported here): numba's ``FunctionCache`` (same files,
-    same keys), but a cached loop loads after initialising numba's runtime only, not after numba's refresh of its
-    whole compiler context (the imports and registrations of every implementation numba could compile, 0.20-0.28 s of
-    CPU in a new process; a compilation refreshes it anyway, as numba's compiler always does). What the loaded code
-    links against is in place without it: numba's C helpers and Python's exceptions (registered when its context is
-    made) and its runtime (``rtsys``, initialised here). So the engine's loops must use no numba feature whose symbols
-    are registered by importing its implementation (``hash()``, ``prange``): the kernel tests load the loops this way in
-    every test process. Any error on the way falls back to numba's own load."""
+    """The class of the engine's loops' disk cache (numba imported here): numba's ``FunctionCache`` (same files, same
+    keys), but a cached loop loads after initialising numba's runtime only, not after numba's refresh of its whole
+    compiler context (importing and registering every implementation numba could compile: 0.20-0.24 s of CPU in a new
+    process; a compilation still refreshes it, as numba's compiler always does). What the loaded code links against
+    is in place without it: numba's C helpers and Python's exceptions (registered when numba's context is made) and
+    its runtime (``rtsys``, initialised here). So the engine's loops must use no numba feature whose C symbols are
+    registered only by importing its implementation (``parallel=True``'s scheduler, for one); the kernel tests load
+    the loops this way in every test process. Any error on the way falls back to numba's own load."""
     from numba.core.caching import FunctionCache
     from numba.core.runtime import rtsys
 
