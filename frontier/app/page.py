@@ -8,6 +8,7 @@ own ``st.session_state``. No text of the data or of a settings file is ever exec
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -245,23 +246,32 @@ if state.get("run_error"):
     st.error(t("failed", lang(), error=state["run_error"]))
 
 
-@st.fragment(run_every=0.5)
-def progress() -> None:
-    run = state.get("run")
-    if run is None or not run.running:
-        return
-    if run.poll() != "running":
-        st.rerun()
-    fraction = run.fraction
-    text = (t("running", lang(), done=run.done, total=run.total) if fraction is not None
-            else t("starting", lang()))
-    st.progress(fraction or 0.0, text=text)
+#: how often the page reads a running run's progress (seconds)
+POLL_SECONDS = 0.3
+
+
+def follow(run) -> None:
+    """Show the run's progress until it ends, then rerun the page, which shows the result.
+
+    The script itself waits for the run (reading it every :data:`POLL_SECONDS`) instead of a fragment rerun on a
+    browser timer (``st.fragment(run_every=...)``): under load that timer's reruns could stop coming, or the one rerun
+    that shows the result was dropped (a script stopped for a newer rerun), and the page kept its progress bar until
+    the user touched a widget. Now every script run that finds the run going follows it to its end. The page stays
+    responsive: each progress update is a point where Streamlit stops the script for a click (Cancel, any widget),
+    and the new script run follows the run again or shows how it ended."""
+    bar = st.empty()
     st.button(t("cancel", lang()), on_click=cancel_run, key="cancel_button")
+    while run.poll() == "running":
+        fraction = run.fraction
+        text = (t("running", lang(), done=run.done, total=run.total) if fraction is not None
+                else t("starting", lang()))
+        bar.progress(fraction or 0.0, text=text)
+        time.sleep(POLL_SECONDS)
+    st.rerun()
 
 
 if run is not None and run.running:
-    progress()
-    st.stop()
+    follow(run)
 if run is None:
     st.stop()
 if run.state == "cancelled":

@@ -16,6 +16,7 @@ import multiprocessing
 import queue
 import re
 import sys
+import threading
 import time
 import traceback
 import types
@@ -119,6 +120,10 @@ class Run:
         # the parsed arguments without the parser's callback (a lambda): what the command's call reads
         self.args = argparse.Namespace(**{k: v for k, v in vars(self.args).items() if k != "func"})
         self._messages = ctx.Queue()
+        # two script runs of one page may read the run at once (Streamlit starts a new one for a click while the
+        # last one stops): one at a time, or one could take the result's message as the other found the pipe empty
+        # and the child ended, and call the run failed
+        self._lock = threading.Lock()
         self._process = ctx.Process(target=_work, args=(self.command_name, self.data, self.keywords, self.args,
                                                          self._messages), daemon=True)
         with _no_main_module():
@@ -135,6 +140,10 @@ class Run:
 
     def poll(self) -> str:
         """Read what the child sent; returns the state."""
+        with self._lock:
+            return self._read()
+
+    def _read(self) -> str:
         while self.running:
             try:
                 message = self._messages.get_nowait()
@@ -164,9 +173,10 @@ class Run:
 
     def cancel(self) -> None:
         """Stop the run now: the child process ends (its LPs with it)."""
-        if self.running:
-            self._process.terminate()
-            self._finish("cancelled")
+        with self._lock:
+            if self.running:
+                self._process.terminate()
+                self._finish("cancelled")
 
     def _finish(self, state: str, error: str = "", details: str = "") -> None:
         self.state, self.error, self.details = state, error, details
