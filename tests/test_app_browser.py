@@ -20,7 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -63,24 +63,29 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
+    """``frontier app`` on a free port, with a temporary folder of its own (``TMPDIR``): the uploads' folder it makes
+    there is its, not another test process's (whose page tests make ``frontier-app-*`` folders in the same /tmp)."""
     _require_browser()
     pytest.importorskip("streamlit")
     port = _free_port()
-    before = set(Path(tempfile.gettempdir()).glob("frontier-app-*"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    temporary = tmp_path_factory.mktemp("app-tmp")
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+           "TMPDIR": str(temporary)}
     process = subprocess.Popen([sys.executable, "-m", "frontier", "app", "--port", str(port), "--no-browser"],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     first_line = process.stdout.readline()
     url = f"http://127.0.0.1:{port}"
     assert url in first_line, first_line
+    # the rest of its output is read as it comes: unread, a full pipe would block the server at its next write
+    threading.Thread(target=process.stdout.read, daemon=True).start()
     for _ in range(100):
         try:
             urllib.request.urlopen(url + "/_stcore/health", timeout=1)
             break
         except OSError:
             time.sleep(0.2)
-    ours = set(Path(tempfile.gettempdir()).glob("frontier-app-*")) - before
+    ours = list(temporary.glob("frontier-app-*"))
     assert ours, "frontier app made no temporary folder for the uploads"
     yield url
     process.send_signal(signal.SIGINT)            # Ctrl-C: stops cleanly, the uploads' folder removed
