@@ -253,12 +253,13 @@ POLL_SECONDS = 0.3
 def follow(run) -> None:
     """Show the run's progress until it ends, then rerun the page, which shows the result.
 
-    The script itself waits for the run (reading it every :data:`POLL_SECONDS`) instead of a fragment rerun on a
-    browser timer (``st.fragment(run_every=...)``): under load that timer's reruns could stop coming, or the one rerun
-    that shows the result was dropped (a script stopped for a newer rerun), and the page kept its progress bar until
-    the user touched a widget. Now every script run that finds the run going follows it to its end. The page stays
-    responsive: each progress update is a point where Streamlit stops the script for a click (Cancel, any widget),
-    and the new script run follows the run again or shows how it ended."""
+    The script itself waits for the run (reading it every :data:`POLL_SECONDS`). It had polled from a fragment
+    rerun by a timer in the browser (``st.fragment(run_every=0.5)``), so the result came only with a later request
+    from the browser, and a fragment that found the run ended by another script run returned without showing it:
+    on a loaded machine the progress bar sometimes stayed until the user touched a widget. Now every script run that
+    finds the run going follows it to its end. The page stays responsive: each progress update is a point where
+    Streamlit stops the script for a click (Cancel, any widget), and the new script run follows the run again or
+    shows how it ended."""
     bar = st.empty()
     st.button(t("cancel", lang()), on_click=cancel_run, key="cancel_button")
     while run.poll() == "running":
