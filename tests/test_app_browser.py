@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 
-# a real page and its runs, timed by the browser: these run alone, after the other tests (README's test command),
-# since beside another test process a run's page sometimes never showed its result (see the closing note of
-# 2026-12-07; under the serial suite they always passed)
+# a real page and its runs, timed by the browser (``-m browser`` runs them alone); they run beside the other test
+# processes since the page follows a run to its end itself (it had waited for a browser timer's rerun that, on a
+# loaded machine, sometimes never came)
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
