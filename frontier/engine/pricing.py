@@ -2,8 +2,6 @@
 frame when that pays) and the starting active set, computed once per stage and reference set (:class:`StagePlan`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ..models.base import ReferenceBlock, Stage
@@ -60,14 +58,59 @@ def seed_columns(ref_data: np.ndarray, block: ReferenceBlock, candidates: np.nda
 # one stage, one reference set: a patched, warm-started HiGHS model
 # ----------------------------------------------------------------------------------------------------
 
-@dataclass
 class StagePlan:
-    """What every worker needs to solve a stage against one reference set (computed once, shipped); ``kernel``: the
-    restricted path tries the compiled kernel before HiGHS (:func:`~frontier.engine.kernel.kernel_pays`)."""
+    """What every worker needs to solve a stage against one reference set: per block the pricing candidates
+    (``pricing``, the columns pricing and the optimality certificate go over) and a starting active set (``seeds``);
+    ``kernel``: the restricted path tries the compiled kernel before HiGHS (:func:`~frontier.engine.kernel.
+    kernel_pays`).
 
-    pricing: list[np.ndarray]
-    seeds: list[np.ndarray]
-    kernel: bool = False
+    Given, or computed from the stage and reference set when first read (:func:`plan_stage`): a plan made
+    ``deferred`` is computed where it is used, in the process solving its unit of work rather than in the calling
+    process before any unit starts, and its seeds only if something reads them (the restricted path and the dense
+    simplex's column generation do; the compiled dense loop prices every candidate and never does)."""
+
+    def __init__(self, pricing: list[np.ndarray] | None, seeds: list[np.ndarray] | None, kernel: bool = False):
+        self._pricing, self._seeds, self.kernel = pricing, seeds, kernel
+        self._source = None     # a deferred plan's (stage, ref_data, method, n_evaluated), until both are computed
+
+    @classmethod
+    def deferred(cls, stage: Stage, ref_data: np.ndarray, method: str, n_evaluated: int | None,
+                 kernel: bool = False) -> "StagePlan":
+        """The plan of ``stage`` against ``ref_data``, computed when first read (arguments as :func:`plan_stage`)."""
+        plan = cls(None, None, kernel)
+        plan._source = (stage, ref_data, method, n_evaluated)
+        return plan
+
+    @property
+    def pricing(self) -> list[np.ndarray]:
+        if self._pricing is None:
+            stage, ref_data, method, n_evaluated = self._source
+            if method == "full":
+                self._pricing = [np.arange(ref_data.shape[0]) for _ in stage.blocks]
+            else:
+                layers = 2 if stage.exclude_self else 1
+                self._pricing = [pricing_set(ref_data, b, layers, n_evaluated) for b in stage.blocks]
+            self._release()
+        return self._pricing
+
+    @property
+    def seeds(self) -> list[np.ndarray]:
+        if self._seeds is None:
+            stage, ref_data, method, _ = self._source
+            self._seeds = (self.pricing if method == "full" else
+                           [seed_columns(ref_data, b, p) for b, p in zip(stage.blocks, self.pricing)])
+            self._release()
+        return self._seeds
+
+    def computed(self) -> "StagePlan":
+        """This plan, everything in it computed now."""
+        self.seeds          # (the pricing sets first)
+        return self
+
+    def _release(self) -> None:
+        """Drop the source once everything is computed (a shipped plan then carries its arrays only)."""
+        if self._pricing is not None and self._seeds is not None:
+            self._source = None
 
     def candidates(self, ref_data: np.ndarray) -> list[tuple]:
         """Per block, the pricing candidates' positions and their data rows (what pricing and the optimality
@@ -77,15 +120,10 @@ class StagePlan:
 
 
 def plan_stage(stage: Stage, ref_data: np.ndarray, method: str, n_evaluated: int | None = None,
-               kernel: bool = False) -> StagePlan:
-    """Pricing candidates and starting columns of each block; ``n_evaluated`` (default: as many DMUs as the
-    reference set has) decides whether the exact frame pre-pass pays (:func:`pricing_set`); ``kernel``: see
-    :class:`StagePlan`."""
-    n_ref = ref_data.shape[0]
-    if method == "full":
-        everything = [np.arange(n_ref) for _ in stage.blocks]
-        return StagePlan(pricing=everything, seeds=everything, kernel=kernel)
-    layers = 2 if stage.exclude_self else 1
-    pricing = [pricing_set(ref_data, b, layers, n_evaluated) for b in stage.blocks]
-    seeds = [seed_columns(ref_data, b, p) for b, p in zip(stage.blocks, pricing)]
-    return StagePlan(pricing=pricing, seeds=seeds, kernel=kernel)
+               kernel: bool = False, deferred: bool = False) -> StagePlan:
+    """Pricing candidates and starting columns of each block (every column with ``method="full"``); ``n_evaluated``
+    (default: as many DMUs as the reference set has) decides whether the exact frame pre-pass pays
+    (:func:`pricing_set`); ``kernel``: see :class:`StagePlan`. ``deferred``: computed when first read (where the plan
+    is used), else now."""
+    plan = StagePlan.deferred(stage, ref_data, method, n_evaluated, kernel)
+    return plan if deferred else plan.computed()

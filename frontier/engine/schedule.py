@@ -162,7 +162,7 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
     n_dmus = sum(job.data0.shape[0] for job in jobs)
     loading = None
     if any(small_lp.kernel_pays(max(stage.n_rows for stage in job.spec.stages), n_dmus) for job in jobs):
-        # numba's import and the kernel's loading (about 0.7 s of CPU) overlap the planning below
+        # numba's import and the kernel's loading overlap the solve orders and planning below
         loading = threading.Thread(target=small_lp.load, name="frontier-kernel", daemon=True)
         loading.start()
     orders, known = [], {}
@@ -183,8 +183,10 @@ def run_jobs(jobs: list[Job], *, method: str = "auto", n_jobs: int = 1, chunk_si
         n_rows = max(stage.n_rows for stage in job.spec.stages)
         kernel = small_lp.kernel_pays(n_rows, n_dmus)
         how = job_method(method, ref_data.shape[0], n_rows, packable[id(job.spec)] if one_chunk[j] else 1, kernel)
-        plans = [plan_stage(stage, ref_data, how, n_evaluated=job.data0.shape[0], kernel=kernel)
-                 for stage in job.spec.stages]
+        # a job of one chunk is one unit's: planned where that unit is solved (on a worker, in parallel; a stage
+        # none of its DMUs reaches is never planned); a job of several chunks is planned here, once for them all
+        plans = [plan_stage(stage, ref_data, how, n_evaluated=job.data0.shape[0], kernel=kernel,
+                            deferred=len(bounds[j]) == 1) for stage in job.spec.stages]
         prepared.append((ref_data, plans, how))
         tasks.extend((j, a, b) for a, b in bounds[j])
     if loading is not None:         # ready before the first unit is timed (the pool's rule times LPs, not loading)
