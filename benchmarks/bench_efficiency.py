@@ -141,24 +141,29 @@ def model_kwargs(model: str) -> dict:
     return dict(rts="vrs", model=model, bad_outputs=BADS)
 
 
-def timed_call(kind: str, n: int, model: str, n_jobs: int, cold: bool, kernel: bool = True):
+def timed_call(kind: str, n: int, model: str, n_jobs: int, cold: bool, kernel: bool = True,
+               kernel_min_dmus: int | None = None):
     """frontier's scores and statuses for one call, its wall time and the CPU time of the calling process (all its
     threads; not the workers'); ``cold``: in a fresh process (see :func:`cold_child`), whose peak memory is returned
     too (else None); ``kernel``: the compiled kernel on or off (``engine.settings.KERNEL``: off is the engine before
-    it)."""
+    it); ``kernel_min_dmus``: ``engine.settings.KERNEL_MIN_DMUS`` for the call (default: as set), the size from
+    which a call uses the kernel."""
     if not cold:
         data = cross_section(kind, n)
-        saved_kernel, engine.settings.KERNEL = engine.settings.KERNEL, kernel
+        saved = engine.settings.KERNEL, engine.settings.KERNEL_MIN_DMUS
+        engine.settings.KERNEL = kernel
+        engine.settings.KERNEL_MIN_DMUS = saved[1] if kernel_min_dmus is None else kernel_min_dmus
         try:
             t0, c0 = time.perf_counter(), time.process_time()
             res = fr.efficiency(data, INPUTS, OUTPUTS, n_jobs=n_jobs, **model_kwargs(model))
             seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         finally:
-            engine.settings.KERNEL = saved_kernel
+            engine.settings.KERNEL, engine.settings.KERNEL_MIN_DMUS = saved
         return seconds, cpu, res.scores.to_numpy(), res.status.to_numpy(), None
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "scores.npz")
-        spec = json.dumps(dict(kind=kind, n=n, model=model, n_jobs=n_jobs, path=path, kernel=kernel))
+        spec = json.dumps(dict(kind=kind, n=n, model=model, n_jobs=n_jobs, path=path, kernel=kernel,
+                               kernel_min_dmus=kernel_min_dmus))
         done = subprocess.run([sys.executable, os.path.abspath(__file__), "--cold-child", spec], check=True,
                               capture_output=True, text=True, env=installed_environment())
         seconds, cpu, child_mb = json.loads(done.stdout.strip().splitlines()[-1])
@@ -172,6 +177,8 @@ def cold_child(spec: str) -> None:
     the call uses the kernel, is imported and loaded inside the call)."""
     args = json.loads(spec)
     engine.settings.KERNEL = args["kernel"]
+    if args["kernel_min_dmus"] is not None:
+        engine.settings.KERNEL_MIN_DMUS = args["kernel_min_dmus"]
     data = cross_section(args["kind"], args["n"])
     t0, c0 = time.perf_counter(), time.process_time()
     res = fr.efficiency(data, INPUTS, OUTPUTS, n_jobs=args["n_jobs"], **model_kwargs(args["model"]))
@@ -181,11 +188,11 @@ def cold_child(spec: str) -> None:
 
 
 def run(kind: str, n: int, model: str, n_jobs: int, scipy_sample: int, full_max: int, full_sample: int,
-        cold: bool, kernels: list[bool]) -> list[dict]:
+        cold: bool, kernels: list[bool], kernel_min_dmus: int | None = None) -> list[dict]:
     """One row per kernel setting in ``kernels``: frontier's call (the settings' calls one after another), its
     wall and CPU time, and the baselines (timed once) with their score differences against it."""
     data = cross_section(kind, n)
-    calls = [(kernel, *timed_call(kind, n, model, n_jobs, cold, kernel)) for kernel in kernels]
+    calls = [(kernel, *timed_call(kind, n, model, n_jobs, cold, kernel, kernel_min_dmus)) for kernel in kernels]
     base = baselines(data, n, model, n_jobs, scipy_sample, full_max, full_sample)
     rows = []
     for kernel, seconds, cpu, scores, status, child_mb in calls:
@@ -256,6 +263,8 @@ def main(argv=None):
     ap.add_argument("--kernel", nargs="+", choices=["on", "off"], default=["on"],
                     help="the compiled kernel on and/or off (off: the engine before it); 'on off' times both, one "
                          "after the other, against the same baselines")
+    ap.add_argument("--kernel-min-dmus", type=int, help="engine.settings.KERNEL_MIN_DMUS for frontier's calls (the "
+                    "size from which a call uses the kernel; 0 with '--kernel on off' measures the threshold)")
     ap.add_argument("--cold-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.cold_child:
@@ -277,7 +286,7 @@ def main(argv=None):
         for model in args.models:
             for n in args.sizes:
                 for r in run(kind, n, model, args.n_jobs, args.scipy_sample, args.full_max, args.full_sample,
-                             args.cold, [k == "on" for k in args.kernel]):
+                             args.cold, [k == "on" for k in args.kernel], args.kernel_min_dmus):
                     vs_scipy = f"{r['scipy_s'] / r['frontier_s']:.0f}x" if "scipy_s" in r else "-"
                     diff_scipy = f"{r['diff_scipy']:.1e}" if "diff_scipy" in r else "-"
                     efficient = "-" if np.isnan(r["efficient"]) else format(r["efficient"], ".1%")

@@ -202,14 +202,15 @@ THREADS_MAX = 2     # HiGHS releases the GIL for about half of an LP's time, so 
 # ----------------------------------------------------------------------------------------------------
 KERNEL = True                   # off: HiGHS solves every LP of the restricted path
 KERNEL_ROWS = 12
-# Loading numba in a process (its import and the kernel's first call, from numba's cache) cost about 0.7 s of CPU on
-# the 2-core machine when the two constants below were set, 0.24-0.28 s since the ninth session's quicker cache load
-# (simplex.quick_load_cache; both kept as they were, so that no call changes its path or its pool decision); compiling
-# it the first time on a machine: 5-17 s. The kernel saves about 0.35 ms per DMU of VRS SBM with bad outputs against
-# HiGHS and 0.6 ms of input BCC against the dense simplex (n = 3,000, one core): a call uses it from this many DMUs (all
-# its jobs together)
-KERNEL_MIN_DMUS = 2000
-KERNEL_LOAD_SECONDS = 0.7       # ... that loading, which a started worker pays too (pool.map_units' start-up rule)
+# Loading numba in a process (its import and the kernel's first call, from numba's cache) costs 0.23-0.25 s of CPU
+# (0.34-0.37 s wall; five fresh processes, ninth session; compiling it the first time on a machine: 5-17 s). A cold
+# call with the kernel against without it, hard data, n_jobs=1, CPU of the process, medians of 4 alternated rounds
+# (ninth session): VRS SBM with bad outputs 0.28 / 0.25 s at 500 DMUs, 0.30 / 0.35 at 750, 0.31 / 0.45 at 1,000,
+# 0.41 / 0.93 at 2,000; input BCC 0.31 / 0.11 at 500, 0.29 / 0.19 at 750, 0.30 / 0.30 at 1,000, 0.30 / 0.52 at
+# 1,250, 0.33 / 1.17 at 2,000. The kernel pays from about 600 DMUs of SBM and 1,000 of BCC: a call uses it from this
+# many DMUs (all its jobs together; 2,000 before that measurement)
+KERNEL_MIN_DMUS = 1000
+KERNEL_LOAD_SECONDS = 0.3       # ... that loading, which a started worker pays too (pool.map_units' start-up rule)
 KERNEL_REFACTOR = 20            # pivots between recomputations of the basis inverse and the basic values
 KERNEL_BLAND_AFTER = 30         # degenerate pivots in a row before Bland's rule (no cycling)
 KERNEL_PRIMAL_TOL = 1e-9        # a basic value this far outside a bound (times max(1, |bound|)) is infeasible
