@@ -287,13 +287,13 @@ def test_refused_kernel_answers_are_solved_again_by_highs(large, monkeypatch):
     df, inputs, outputs, bads = large
     full = fr.efficiency(df, inputs, outputs, bads, method="full", model="sbm", rts="vrs")
     monkeypatch.setattr(K.KernelLP, "values", property(lambda self: self.x[self.R: self.R + self.n] * 1.01))
-    original_record = engine.restricted._record_run
+    original_record = engine.restricted._Found.add_run
 
-    def record_too_large(stage, got, *args):        # the same for the answers of the compiled runs
+    def record_too_large(self, got, *args):        # the same for the answers of the compiled runs
         got.nz_lam *= 1.01
-        original_record(stage, got, *args)
+        original_record(self, got, *args)
 
-    monkeypatch.setattr(engine.restricted, "_record_run", record_too_large)
+    monkeypatch.setattr(engine.restricted._Found, "add_run", record_too_large)
     tightened = {"count": 0}
     original = engine.restricted.StageSolver.tighten
 

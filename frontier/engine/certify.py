@@ -127,6 +127,23 @@ class Stacked:
         return cls(own, np.repeat(np.arange(len(sols)), counts), flat("pos", np.int64), flat("blk", np.int64),
                    flat("lam", float))
 
+    @classmethod
+    def joined(cls, parts: list["Stacked"], n_extra: int) -> "Stacked":
+        """The solutions of ``parts`` one after another (each part's DMUs renumbered after the parts before it)."""
+        if not parts:
+            return cls.of([], n_extra)
+        offsets = np.cumsum([0] + [part.own.shape[0] for part in parts[:-1]])
+        return cls(np.concatenate([part.own for part in parts]),
+                   np.concatenate([part.seg + offset for part, offset in zip(parts, offsets)]),
+                   *(np.concatenate([getattr(part, name) for part in parts]) for name in ("pos", "blk", "lam")))
+
+    def taken(self, keep: np.ndarray) -> "Stacked":
+        """The solutions of the DMUs where ``keep`` (one flag per DMU) holds, renumbered in order."""
+        rank = np.cumsum(keep) - 1
+        entries = keep[self.seg]
+        return Stacked(self.own[keep], rank[self.seg[entries]], self.pos[entries], self.blk[entries],
+                       self.lam[entries])
+
     def reference_activity(self, stage: Stage, ref: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per DMU and row, ``A lam`` and ``|A| lam`` over the reference columns (m x n_rows); with a block's row
         map, ``|M| |data_j| lam_j`` (the magnitude of the row's terms before they cancel)."""
@@ -147,9 +164,46 @@ class Stacked:
         return signed, size
 
 
+@dataclass
+class NegativeCosts:
+    """What pricing found under the final duals of m answers (:meth:`StageSolver._price`, or a compiled run's last
+    pricing), flat for all of them: per block, the candidates with a negative reduced cost (``index``: indices into
+    the block's pricing set), their values (``value``) and the answer each belongs to (``seg``, ascending);
+    ``known`` (m,): whether an answer's are known at all (else the certificate prices every candidate for it)."""
+
+    known: np.ndarray
+    seg: list[np.ndarray]
+    index: list[np.ndarray]
+    value: list[np.ndarray]
+
+    @classmethod
+    def of(cls, negatives: list, n_blocks: int) -> "NegativeCosts":
+        """From one entry per answer: None (unknown) or, per block, the indices and the values."""
+        known = np.array([n is not None for n in negatives], dtype=bool)
+        found = [n for n in negatives if n is not None]
+        seg, index, value = [], [], []
+        for b in range(n_blocks):
+            seg.append(np.repeat(np.flatnonzero(known), [n[b][0].size for n in found]).astype(np.int64))
+            index.append(np.concatenate([np.zeros(0, dtype=np.int64)] + [n[b][0] for n in found]).astype(np.int64))
+            value.append(np.concatenate([np.zeros(0)] + [n[b][1] for n in found]).astype(float))
+        return cls(known, seg, index, value)
+
+    @classmethod
+    def joined(cls, parts: list["NegativeCosts"], n_blocks: int) -> "NegativeCosts":
+        """The answers of ``parts`` one after another (renumbered after the parts before each)."""
+        if not parts:
+            return cls.of([], n_blocks)
+        offsets = np.cumsum([0] + [part.known.size for part in parts[:-1]])
+        return cls(np.concatenate([part.known for part in parts]),
+                   [np.concatenate([part.seg[b] + offset for part, offset in zip(parts, offsets)])
+                    for b in range(n_blocks)],
+                   [np.concatenate([part.index[b] for part in parts]) for b in range(n_blocks)],
+                   [np.concatenate([part.value[b] for part in parts]) for b in range(n_blocks)])
+
+
 def kkt_violation(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.ndarray, own: np.ndarray,
                   sols: Stacked, row_duals: np.ndarray, candidates: list[tuple],
-                  negatives: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+                  negatives: NegativeCosts | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Relative primal and dual (optimality) errors of the clipped solutions ``sols`` of DMUs ``rows`` of ``patch``
     (``own``: their positions in the reference set, -1 if absent) with row duals ``row_duals`` (one row each).
 
@@ -174,9 +228,10 @@ def kkt_violation(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.nda
     dominated ones (:func:`dominance_screen`): a column dominated by another never prices below it.
 
     Computed for all m DMUs at once, so the certificate costs a few vectorised operations per batch, not per LP.
-    ``negatives`` (optional, per DMU, None where unknown) holds what pricing already found under the same duals:
-    per block, the candidates with a negative reduced cost and their values (:meth:`StageSolver._price`); only
-    those are then judged. Elsewhere the candidates' reduced costs are one matrix product per block and slice.
+    ``negatives`` (optional, :class:`NegativeCosts`) holds what pricing already found under the same duals: per
+    block, the candidates with a negative reduced cost and their values (:meth:`StageSolver._price`); only those
+    are then judged for a DMU whose are known. Elsewhere the candidates' reduced costs are one matrix product per
+    block and slice.
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, [(0, rows.size, candidates)], negatives)
@@ -248,6 +303,7 @@ def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, groups, negati
                            np.where(x >= patch.extra_upper[rows], 0.0, -d_own))
     dual = _row_max_relative(violation, patch.abs_extra_cost[rows] + np.einsum("mre,mr->me", abs_E, np.abs(y)))
     same = (y == row_duals).all(axis=1)
+    known = negatives.known & same if negatives is not None else np.zeros(m, dtype=bool)
     for b, block in enumerate(stage.blocks):
         cost_v = np.zeros(ref.shape[1]) if block.cost is None else block.cost
         Y = block.dual_weights(y, d)                        # M' y per data column (the layout's, see ReferenceBlock)
@@ -258,14 +314,14 @@ def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, groups, negati
             positions, data = candidates[b]
             # every candidate: only a negative reduced cost can violate (an unused column must have d >= 0). Where
             # pricing kept them under these very duals, only those few are judged; elsewhere all are recomputed.
-            known = [j for j in range(first, stop) if negatives is not None and negatives[j] is not None and same[j]]
-            if known:
-                at = np.repeat(known, [negatives[j][b][0].size for j in known])
-                index = np.concatenate([negatives[j][b][0] for j in known])
-                reduced = np.concatenate([negatives[j][b][1] for j in known])
+            mine = known[first: stop]
+            if mine.any():
+                seg = negatives.seg[b]
+                take = known[seg] & (seg >= first) & (seg < stop)
+                at, index, reduced = seg[take], negatives.index[b][take], negatives.value[b][take]
                 terms = (np.einsum("jv,jv->j", data[index], np.abs(cost_v) + abs_Y[at]) + np.abs(y_conv[at]))
                 np.fmax.at(dual, at, -reduced / terms)
-            rest = np.setdiff1d(np.arange(first, stop), known) if known else np.arange(first, stop)
+            rest = np.flatnonzero(~mine) + first
             step = max(1, settings.CERTIFY_ENTRIES // max(positions.size, 1))
             for a in range(0, rest.size if positions.size else 0, step):
                 part = rest[a: a + step]
@@ -292,7 +348,7 @@ def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, groups, negati
 
 def certified(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.ndarray, own: np.ndarray,
               objective: np.ndarray, sols: Stacked, row_duals: np.ndarray, candidates: list[tuple],
-              negatives: list | None = None) -> np.ndarray:
+              negatives: NegativeCosts | None = None) -> np.ndarray:
     """Which of the clipped solutions ``sols`` (of DMUs ``rows`` of ``patch``) are certified optimal: the objective
     inside its documented range (:func:`in_range`) and relative primal and dual errors (:func:`kkt_violation`)
     below the batch's ``primal_tol`` (``VERIFY_TOL``, or for a max-slack stage :func:`primal_tolerance`) and
@@ -329,7 +385,8 @@ def accepted(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int,
              row_dual: np.ndarray, candidates: list[tuple], negative: list | None = None) -> bool:
     """:func:`certified` for one solution (DMU ``i`` of ``patch``, at reference position ``own``)."""
     return bool(certified(stage, ref, patch, np.array([i]), np.array([own]), np.array([objective]),
-                          Stacked.of([cols], stage.n_extra_cols), row_dual[None, :], candidates, [negative])[0])
+                          Stacked.of([cols], stage.n_extra_cols), row_dual[None, :], candidates,
+                          NegativeCosts.of([negative], len(stage.blocks)))[0])
 
 
 def in_range(stage: Stage, own: np.ndarray, objective: np.ndarray) -> np.ndarray:
@@ -355,6 +412,10 @@ class StageAnswers:
     sols: list
     bulk: tuple | None = None     # (rows, Stacked): answers certified in one batch, without a Columns each
 
+    def add_bulk(self, rows: np.ndarray, sols: Stacked) -> None:
+        """The answers of DMUs ``rows`` (ascending, none in ``bulk`` yet), certified at once, join ``bulk``."""
+        self.bulk = (rows, sols) if self.bulk is None else merged_answers([self.bulk, (rows, sols)])
+
     @classmethod
     def start(cls, stage: Stage, data0: np.ndarray, prev: dict,
               previous_accuracy: np.ndarray | None = None) -> "StageAnswers":
@@ -377,15 +438,22 @@ def stacked_answers(sols: list, done: np.ndarray, n_extra: int, bulk: tuple | No
     rows, batch = bulk
     if rows.size == done.size:
         return batch
-    where = np.searchsorted(done, rows)                 # each bulk DMU's place in done
-    others = np.setdiff1d(np.arange(done.size), where, assume_unique=True)
-    rest = Stacked.of([sols[i] for i in done[others]], n_extra)
-    own = np.empty((done.size, n_extra))
-    own[where], own[others] = batch.own, rest.own
-    seg = np.concatenate([where[batch.seg], others[rest.seg]])
-    order = np.argsort(seg, kind="stable")
-    return Stacked(own, seg[order], np.concatenate([batch.pos, rest.pos])[order],
-                   np.concatenate([batch.blk, rest.blk])[order], np.concatenate([batch.lam, rest.lam])[order])
+    others = np.setdiff1d(done, rows, assume_unique=True)
+    return merged_answers([bulk, (others, Stacked.of([sols[i] for i in others], n_extra))])[1]
+
+
+def merged_answers(parts: list[tuple]) -> tuple[np.ndarray, Stacked]:
+    """The answers of disjoint sets of DMUs (``(rows, Stacked)`` each, rows ascending) as one: the DMUs ascending,
+    each DMU's entries in their order."""
+    rows = np.concatenate([part_rows for part_rows, _ in parts])
+    order = np.argsort(rows, kind="stable")
+    place = np.empty(order.size, dtype=np.int64)        # each DMU's place among all
+    place[order] = np.arange(order.size)
+    joined = Stacked.joined([part for _, part in parts], parts[0][1].own.shape[1])
+    seg = place[joined.seg]
+    entries = np.argsort(seg, kind="stable")
+    return rows[order], Stacked(joined.own[order], seg[entries], joined.pos[entries], joined.blk[entries],
+                                joined.lam[entries])
 
 
 class JoinedPatch:

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..models.base import Stage
 from . import settings
-from .certify import BatchPatch, Columns, Stacked, StageAnswers, accepted, certified
+from .certify import BatchPatch, Columns, NegativeCosts, Stacked, StageAnswers, accepted, certified
 from .highs import DEFAULT_OPTIONS, HINF, MS, RETRY_OPTIONS, engine_threads, new_highs, run_highs, status_name
 from .kernel import (INFEASIBLE, OPTIMAL, RUN_CAP, RUN_END, RUN_HANDOFF, KernelLP, RunPricing, in_range,
                      magnitudes, pricing_screen, use_kernel)
@@ -479,41 +479,68 @@ class StageSolver:
         return Columns(values[: self.n_extra], self.pos_arr[nz], self.block_arr[nz], lam[nz], duals)
 
 
-def _record_run(stage: Stage, got, starts: np.ndarray, dmus: np.ndarray, objective: np.ndarray, row_duals: np.ndarray,
-                sols: list, negatives: list, fast: list, recent: list) -> None:
-    """The answers of a compiled run (:meth:`StageSolver.run`, ``got``) for its DMUs ``dmus``, entered as
-    :func:`solve_with_highs` enters the per-LP path's: to be certified (``fast``) with what pricing found
-    (``negatives``, per block: the run's candidate indices, in block order, less the block's first, ``starts``),
-    their supports in ``recent``."""
-    done = got.done
-    if not done:
-        return
-    rows = dmus[:done]
-    objective[rows], row_duals[rows] = got.objective[:done], got.duals[:done]
-    nz, neg = got.nz_ptr, got.neg_ptr
-    keep_duals = stage.keep_duals
-    for t, i in enumerate(rows.tolist()):
-        pos = got.nz_pos[nz[t]: nz[t + 1]]
-        sols[i] = Columns(got.own[t], pos, got.nz_blk[nz[t]: nz[t + 1]], got.nz_lam[nz[t]: nz[t + 1]],
-                          got.duals[t] if keep_duals else None)
-        idx, val = got.neg_idx[neg[t]: neg[t + 1]], got.neg_val[neg[t]: neg[t + 1]]
+class _Found:
+    """The fast path's optimal answers of one pass of :func:`solve_with_highs`, in the order they were found (the
+    pass's DMUs ascending), before the batch certificate: their DMUs, solutions and what their last pricing found,
+    one piece per compiled run (:meth:`add_run`: its arrays as they are, no object per DMU) or per LP HiGHS solved
+    (:meth:`add`)."""
+
+    def __init__(self, stage: Stage):
+        self.n_blocks, self.n_extra = len(stage.blocks), stage.n_extra_cols
+        self.rows: list[np.ndarray] = []
+        self.sols: list[Stacked] = []
+        self.negatives: list[NegativeCosts] = []
+
+    def add_run(self, got, dmus: np.ndarray, starts: np.ndarray) -> None:
+        """The answers of a compiled run (:meth:`StageSolver.run`, ``got``) for its DMUs ``dmus`` (those it finished):
+        its last pricing's negatives are indices into every block's candidates one after another (block b's from
+        ``starts[b]``)."""
+        done = got.done
+        nz, neg = got.nz_ptr[: done + 1], got.neg_ptr[: done + 1]
+        self.rows.append(dmus[:done])
+        self.sols.append(Stacked(got.own[:done], np.repeat(np.arange(done), np.diff(nz)), got.nz_pos[: nz[done]],
+                                 got.nz_blk[: nz[done]], got.nz_lam[: nz[done]]))
+        owner = np.repeat(np.arange(done), np.diff(neg))
+        index, value = got.neg_idx[: neg[done]], got.neg_val[: neg[done]]
         if starts.size == 2:        # one block (most stages): its candidates' indices as they are
-            negatives[i] = [(idx, val)]
+            negatives = NegativeCosts(np.ones(done, dtype=bool), [owner], [index], [value])
         else:
-            cut = np.searchsorted(idx, starts)
-            negatives[i] = [(idx[cut[b]: cut[b + 1]] - starts[b], val[cut[b]: cut[b + 1]])
-                            for b in range(starts.size - 1)]
-        recent.append(pos)
-    fast.extend(rows.tolist())
+            block = np.searchsorted(starts, index, side="right") - 1
+            mine = [block == b for b in range(starts.size - 1)]
+            negatives = NegativeCosts(np.ones(done, dtype=bool), [owner[m] for m in mine],
+                                      [index[m] - starts[b] for b, m in enumerate(mine)], [value[m] for m in mine])
+        self.negatives.append(negatives)
+
+    def add(self, i: int, sol: Columns, negative: list | None) -> None:
+        """DMU ``i``'s answer, found by :meth:`StageSolver.solve` (``negative``: its :attr:`StageSolver.negative`)."""
+        self.rows.append(np.array([i], dtype=np.int64))
+        self.sols.append(Stacked.of([sol], self.n_extra))
+        self.negatives.append(NegativeCosts.of([negative], self.n_blocks))
+
+    def recent_columns(self, count: int) -> np.ndarray:
+        """The reference positions that the last ``count`` answers use (with repeats)."""
+        taken, left = [np.zeros(0, dtype=np.int64)], count
+        for part in reversed(self.sols):
+            m = part.own.shape[0]
+            taken.append(part.pos if m <= left else part.pos[part.seg >= m - left])
+            left -= min(m, left)
+            if not left:
+                break
+        return np.concatenate(taken)
+
+    def collected(self) -> tuple[np.ndarray, Stacked, NegativeCosts]:
+        """Every answer found: their DMUs (ascending), solutions and what their last pricing found."""
+        return (np.concatenate([np.zeros(0, dtype=np.int64)] + self.rows), Stacked.joined(self.sols, self.n_extra),
+                NegativeCosts.joined(self.negatives, self.n_blocks))
 
 
-def _rebuilt(solver: StageSolver, stage: Stage, ref_data: np.ndarray, plan: StagePlan, method: str, recent: list,
+def _rebuilt(solver: StageSolver, stage: Stage, ref_data: np.ndarray, plan: StagePlan, method: str, found: _Found,
              cap: int) -> tuple[StageSolver, int]:
     """``solver``, or a new one seeded with the columns the last ``RECENT`` solutions used once its model has grown
     past ``cap`` reference columns (and the new cap: never rebuild over and over)."""
     if method == "full" or solver.pos_arr.size <= cap:
         return solver, cap
-    used = np.unique(np.concatenate(recent[-settings.RECENT:] or [np.zeros(0, dtype=np.int64)]))
+    used = np.unique(found.recent_columns(settings.RECENT))
     seeds = [np.union1d(s, used) for s in plan.seeds]
     solver = StageSolver(stage, ref_data, StagePlan(plan.pricing, seeds, plan.kernel), method, solver)
     return solver, max(settings.ACTIVE_CAP, 2 * solver.pos_arr.size)
@@ -528,10 +555,8 @@ def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method
     patch, status, objective, row_duals, sols = (answers.patch, answers.status, answers.objective, answers.row_duals,
                                                  answers.sols)
     solver = StageSolver(stage, ref_data, plan, method)
-    recent: list[np.ndarray] = []
     cap = settings.ACTIVE_CAP
-    negatives: list = [None] * len(status)
-    fast = []       # optimal on the fast path, to certify (an unbounded LP or a failure stays for the robust path)
+    found = _Found(stage)   # optimal on the fast path, to certify (an unbounded LP or a failure: the robust path's)
     pending = np.asarray(pending, dtype=np.int64)
     # the DMUs the kernel's compiled loop may take, and from each place in ``pending`` the next one it may not
     in_loop = solver.kernel_runs(patch)[pending]
@@ -542,11 +567,12 @@ def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method
         if in_loop[t]:
             dmus = pending[t: stops[np.searchsorted(stops, t)]]
             got = solver.run(patch, dmus, own[dmus], cap)
-            _record_run(stage, got, solver.run_pricing.starts, dmus, objective, row_duals, sols, negatives, fast,
-                        recent)
+            if got.done:
+                objective[dmus[:got.done]], row_duals[dmus[:got.done]] = got.objective[:got.done], got.duals[:got.done]
+                found.add_run(got, dmus, solver.run_pricing.starts)
             t += got.done
             if got.why in (RUN_END, RUN_CAP):
-                solver, cap = _rebuilt(solver, stage, ref_data, plan, method, recent, cap)
+                solver, cap = _rebuilt(solver, stage, ref_data, plan, method, found, cap)
                 continue
             # the DMU it did not finish goes to the per-LP path: HiGHS's where the kernel failed on it or its
             # infeasible restricted LP's Farkas pricing added no column (as solve() does), solve()'s own choice where
@@ -556,19 +582,24 @@ def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method
         t += 1
         st, obj, values, row_dual = solver.solve(patch, i, int(own[i]), kernel_first)
         if st == "optimal":
-            sols[i] = solver.columns(values).clipped(patch, i)
-            objective[i], row_duals[i], negatives[i] = obj, row_dual, solver.negative
-            fast.append(i)
-            recent.append(sols[i].pos)
+            objective[i], row_duals[i] = obj, row_dual
+            found.add(i, solver.columns(values).clipped(patch, i), solver.negative)
         elif st == "infeasible" and infeasible_certified(stage, ref_data, patch, i, int(own[i]), row_dual):
             status[i] = st          # else the robust path proves it or reports numerical_error
-        solver, cap = _rebuilt(solver, stage, ref_data, plan, method, recent, cap)
-    fast = np.asarray(fast, dtype=np.int64)
-    ok = certified(stage, ref_data, patch, fast, own[fast], objective[fast],
-                   Stacked.of([sols[i] for i in fast], stage.n_extra_cols), row_duals[fast], solver.candidates,
-                   [negatives[i] for i in fast])
+        solver, cap = _rebuilt(solver, stage, ref_data, plan, method, found, cap)
+    fast, stacked, negatives = found.collected()
+    ok = certified(stage, ref_data, patch, fast, own[fast], objective[fast], stacked, row_duals[fast],
+                   solver.candidates, negatives)
     status[fast[ok]] = "optimal"
+    if ok.any():            # the certified answers stay stacked (StageAnswers.bulk), the others get a Columns each
+        answers.add_bulk(fast[ok], stacked.taken(ok))
     if not ok.all():
+        refused = stacked.taken(~ok)
+        cuts = np.searchsorted(refused.seg, np.arange(refused.own.shape[0] + 1))
+        for r, i in enumerate(fast[~ok].tolist()):      # (the robust path starts from a refused answer's columns)
+            entries = slice(cuts[r], cuts[r + 1])
+            sols[i] = Columns(refused.own[r], refused.pos[entries], refused.blk[entries], refused.lam[entries],
+                              row_duals[i] if stage.keep_duals else None)
         # HiGHS stops at absolute tolerances of 1e-7, the certificate asks 1e-9 relative: a second solve of the same
         # restricted model with HiGHS's tightest tolerances usually closes the gap at the cost of one warm LP
         solver.tighten()
