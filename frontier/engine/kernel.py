@@ -557,7 +557,9 @@ class KernelLP:
     """The restricted LP of one :class:`~frontier.engine.restricted.StageSolver` as dense arrays, solved by the
     compiled simplex from the basis the previous solve left (see the module docstring)."""
 
-    def __init__(self, n_rows: int, n_extra: int, capacity: int = 128):
+    CAPACITY = 128      # the structural columns a new model has room for (it grows as columns join)
+
+    def __init__(self, n_rows: int, n_extra: int, capacity: int = CAPACITY):
         compiled_run()
         R = n_rows
         self.R, self.E, self.n = R, n_extra, n_extra      # n: structural columns (own first)
@@ -580,6 +582,11 @@ class KernelLP:
         self.col_block = np.zeros(capacity, dtype=np.int64)     # ... and its block
         self.iterations = 0
         self.outcomes = np.zeros(6, dtype=np.int64)      # solves ended OPTIMAL, INFEASIBLE, ... (tests read them)
+
+    @property
+    def capacity(self) -> int:
+        """The structural columns the model has room for."""
+        return self.A.shape[1]
 
     def _grow(self, needed: int) -> None:
         capacity = self.A.shape[1]

@@ -4,6 +4,7 @@ batch (:func:`solve_with_highs`)."""
 from __future__ import annotations
 
 import dataclasses
+import weakref
 
 import numpy as np
 
@@ -16,14 +17,85 @@ from .kernel import (INFEASIBLE, OPTIMAL, RUN_CAP, RUN_END, RUN_HANDOFF, KernelL
 from .pricing import StagePlan
 from .robust import in_reference, infeasible_certified
 
+class _SharedPricing:
+    """What every solver of one stage, reference set and pricing plan prices over, computed once and shared by the
+    solvers of every chunk of the plan that a process solves and by their rebuilt models (:func:`_shared_pricing`;
+    at 50,000 DMUs, 50 chunks each computed it again): per block the reference columns' costs and the candidates'
+    pricing matrix, and, made when first needed, the magnitudes of the reference data (the kernel's ``in_range``)
+    and the pricing of the kernel's compiled run."""
+
+    def __init__(self, stage: Stage, ref_data: np.ndarray, plan: StagePlan):
+        # (nothing that holds the plan: the cache's entry goes when the plan does)
+        self.blocks, self.pricing, self.width = stage.blocks, plan.pricing, ref_data.shape[1]
+        self.conv_rows = np.array([stage.convexity_row_of(b) for b in stage.blocks], dtype=np.int64)
+        self.costs = [b.costs(ref_data) for b in stage.blocks]
+        # per block, the candidates' data rows, a convexity coefficient and the cost side by side, so that a reduced
+        # cost c_j - a_j'y (or a product a_j'y) is one product with a short vector; column-major, so that product runs
+        # over contiguous columns, 2.3-3x faster (3,000 / 20,000 / 100,000 candidates x 6 rows: 18 / 100 / 293 us
+        # row-major, 7 / 32 / 128 us)
+        self.pricing_matrix = [
+            np.asfortranarray(np.column_stack([data, np.full(p.size, float(block.convexity)), cost[p]]))
+            for (p, data), cost, block in zip(plan.candidates(ref_data), self.costs, stage.blocks)]
+        self.pricing_data = [m[:, : self.width] for m in self.pricing_matrix]
+        self._magnitudes: tuple[float, float] | None = None
+        self._run_pricing: RunPricing | None = None
+
+    def reference_magnitudes(self) -> tuple[float, float]:
+        """The largest and smallest nonzero magnitude of the candidates' data (:func:`~frontier.engine.kernel.
+        in_range`)."""
+        if self._magnitudes is None:
+            spans = [magnitudes(data, (0, 1)) for data in self.pricing_data]
+            self._magnitudes = (max(hi for hi, _ in spans), min(lo for _, lo in spans))
+        return self._magnitudes
+
+    def run_pricing(self, is_active: np.ndarray, col_of: np.ndarray) -> RunPricing:
+        """The pricing of the kernel's compiled run (:class:`~frontier.engine.kernel.RunPricing`) over a solver's
+        ``is_active`` and ``col_of``: every block's candidates one after another (one block's pricing matrix as it
+        is) and their float32 screen."""
+        if self._run_pricing is None:
+            blocks, pricing = self.blocks, self.pricing
+            prices = (self.pricing_matrix[0] if len(blocks) == 1
+                      else np.asfortranarray(np.vstack(self.pricing_matrix)))
+            fills = np.zeros((len(blocks), self.width), dtype=bool)      # data column v fills row v
+            for b, block in enumerate(blocks):
+                fills[b, np.flatnonzero(block.variables)] = True
+            self._run_pricing = RunPricing(
+                prices, np.concatenate(pricing).astype(np.int64, copy=False),
+                np.cumsum([0] + [p.size for p in pricing]).astype(np.int64), fills,
+                self.conv_rows, is_active, col_of,
+                *pricing_screen(prices))
+        if self._run_pricing.is_active is not is_active or self._run_pricing.col_of is not col_of:
+            self._run_pricing = dataclasses.replace(self._run_pricing, is_active=is_active, col_of=col_of)
+        return self._run_pricing
+
+
+_SHARED: dict[int, tuple] = {}      # id(plan): (the plan, reference set and stage, weakly; their _SharedPricing)
+
+
+def _shared_pricing(stage: Stage, ref_data: np.ndarray, plan: StagePlan) -> _SharedPricing:
+    """The :class:`_SharedPricing` of ``plan`` (with ``stage`` and ``ref_data``): made for its first chunk in this
+    process, then reused while the plan lives (a call's plans live until its results are assembled; the entry goes
+    with its plan)."""
+    key = id(plan)
+    entry = _SHARED.get(key)
+    if entry is not None and entry[0]() is plan and entry[1]() is ref_data and entry[2]() is stage:
+        return entry[3]
+    shared = _SharedPricing(stage, ref_data, plan)
+    _SHARED[key] = (weakref.ref(plan), weakref.ref(ref_data), weakref.ref(stage), shared)
+    weakref.finalize(plan, _SHARED.pop, key, None)
+    return shared
+
+
 class StageSolver:
     """A HiGHS model for one stage against one reference set, reused for many DMUs."""
 
     def __init__(self, stage: Stage, ref_data: np.ndarray, plan: StagePlan, method: str,
                  previous: "StageSolver | None" = None):
-        """``previous``: a solver over the same stage, data and pricing sets, whose pricing matrix, reference
-        magnitudes and the kernel run's pricing arrays a rebuilt model reuses rather than computing them again (at
-        30,000 DMUs a model is rebuilt every 80 DMUs or so)."""
+        """``previous``: the solver this one replaces (:func:`_rebuilt`: the same stage, data and pricing sets, its
+        model grown past the cap), which it takes over and which is not used again: its pricing arrays
+        (:class:`_SharedPricing`), its arrays per reference position (reset where it had columns: at 30,000 DMUs a
+        model is rebuilt every 80 DMUs or so, and clearing every position each time grew with the reference set)
+        and the room its kernel's model had grown to."""
         self.stage = stage
         self.ref = ref_data
         self.full = method == "full"
@@ -45,41 +117,37 @@ class StageSolver:
         self.extra_cost = np.zeros(E)
         self.extra_idx = np.arange(E, dtype=np.int32)
         self.row_idx = np.arange(R, dtype=np.int32)
-        self.costs = [b.costs(ref_data) for b in stage.blocks]
+        self.shared = previous.shared if previous is not None else _shared_pricing(stage, ref_data, plan)
+        self.costs = self.shared.costs
         self.pricing = plan.pricing
-        # per block, the candidates' data rows, a convexity coefficient and the cost side by side, so that a reduced
-        # cost c_j - a_j'y (or a product a_j'y) is one product with a short vector; column-major, so that product runs
-        # over contiguous columns, 2.3-3x faster (3,000 / 20,000 / 100,000 candidates x 6 rows: 18 / 100 / 293 us
-        # row-major, 7 / 32 / 128 us)
-        self.pricing_matrix = previous.pricing_matrix if previous is not None else [
-            np.asfortranarray(np.column_stack([data, np.full(p.size, float(block.convexity)), cost[p]]))
-            for (p, data), cost, block in zip(plan.candidates(ref_data), self.costs, stage.blocks)]
-        self.pricing_data = [m[:, : self.width] for m in self.pricing_matrix]
-        self.is_active = np.zeros((len(stage.blocks), ref_data.shape[0]), dtype=bool)     # per block, per position
-        # the model's reference columns, in column order (after the stage's own): their block and position, and per
-        # block the model column of each reference position (-1: not in the model)
+        self.pricing_matrix, self.pricing_data = self.shared.pricing_matrix, self.shared.pricing_data
+        # per block and reference position: whether its column is in the model and its model column (-1: none)
+        if previous is not None:
+            self.is_active, self.col_of = previous.is_active, previous.col_of
+            for b in range(len(stage.blocks)):
+                had = previous.pos_arr[previous.block_arr == b]
+                self.is_active[b][had], self.col_of[b][had] = False, -1
+        else:
+            self.is_active = np.zeros((len(stage.blocks), ref_data.shape[0]), dtype=bool)
+            self.col_of = np.full((len(stage.blocks), ref_data.shape[0]), -1, dtype=np.int64)
+        # the model's reference columns, in column order (after the stage's own): their block and position
         self.block_arr = np.zeros(0, dtype=np.int64)
         self.pos_arr = np.zeros(0, dtype=np.int64)
-        self.col_of = np.full((len(stage.blocks), ref_data.shape[0]), -1, dtype=np.int64)
         self.last_duals = None
         self.negative = None     # the last solve's negative reduced costs (see _price)
         self.applied: tuple[BatchPatch | None, int] = (None, -1)     # the patch and DMU the HiGHS model holds
         self.current: tuple[BatchPatch | None, int] = (None, -1)     # ... and those of the LP being solved
         # the compiled kernel's copy of the restricted LP (None: HiGHS solves every LP); the HiGHS model then takes
         # a DMU's patch only when the kernel leaves that DMU's LP to it (_apply)
-        self.kernel = KernelLP(R, E) if plan.kernel and not self.full and use_kernel(R) else None
+        room = previous.kernel.capacity if previous is not None and previous.kernel is not None else 0
+        self.kernel = (KernelLP(R, E, max(room, KernelLP.CAPACITY)) if plan.kernel and not self.full
+                       and use_kernel(R) else None)
         self.kernel_dmus: tuple[BatchPatch | None, np.ndarray | None] = (None, None)   # per DMU of a batch: in_range
-        if self.kernel is not None:     # the magnitudes of the reference data (kernel.in_range)
-            if previous is not None and previous.reference_magnitudes is not None:
-                self.reference_magnitudes = previous.reference_magnitudes
-            else:
-                spans = [magnitudes(data, (0, 1)) for data in self.pricing_data]
-                self.reference_magnitudes = (max(hi for hi, _ in spans), min(lo for _, lo in spans))
-        else:
-            self.reference_magnitudes = None
+        # the magnitudes of the reference data (kernel.in_range)
+        self.reference_magnitudes = self.shared.reference_magnitudes() if self.kernel is not None else None
         # the kernel's compiled loop over a run of DMUs (KernelLP.run) serves blocks of the default layout; its
         # arrays share is_active and col_of with this solver
-        self.run_pricing = (self._run_pricing(previous.run_pricing if previous is not None else None)
+        self.run_pricing = (self.shared.run_pricing(self.is_active, self.col_of)
                             if self.kernel is not None and not any(block.declared for block in stage.blocks) else None)
         self.highs_columns = 0      # the reference columns the HiGHS model holds (the first of pos_arr: _highs)
         self.excluded = -1          # the reference position whose column the LP being solved excludes
@@ -102,23 +170,6 @@ class StageSolver:
                       np.zeros(R, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
             self._h = h
         return self._h
-
-    def _run_pricing(self, previous: RunPricing | None) -> RunPricing:
-        """The pricing of the kernel's compiled run (:class:`~frontier.engine.kernel.RunPricing`): every block's
-        candidates one after another (one block's pricing matrix as it is) and their float32 screen, or those of a
-        previous solver's (``previous``) with this solver's ``is_active`` and ``col_of``."""
-        if previous is not None:
-            return dataclasses.replace(previous, is_active=self.is_active, col_of=self.col_of)
-        blocks = self.stage.blocks
-        prices = (self.pricing_matrix[0] if len(blocks) == 1
-                  else np.asfortranarray(np.vstack(self.pricing_matrix)))
-        fills = np.zeros((len(blocks), self.width), dtype=bool)      # data column v fills row v
-        for b, block in enumerate(blocks):
-            fills[b, np.flatnonzero(block.variables)] = True
-        return RunPricing(prices, np.concatenate(self.pricing).astype(np.int64, copy=False),
-                          np.cumsum([0] + [p.size for p in self.pricing]).astype(np.int64), fills,
-                          np.array(self.conv_rows, dtype=np.int64), self.is_active, self.col_of,
-                          *pricing_screen(prices))
 
     # -- model edits ---------------------------------------------------------------------------------
     def _entries(self, b: int, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
