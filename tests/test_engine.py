@@ -417,6 +417,97 @@ def test_batch_certificate_equals_one_by_one(large):
     assert not batch[3] and not batch[5] and batch[np.setdiff1d(rows, [3, 5])].all()
 
 
+def test_certificate_judges_what_pricing_found_as_it_judges_every_candidate(large):
+    """The negative reduced costs pricing found under each answer's duals, flat for a batch (NegativeCosts, some
+    answers' unknown), give the certificate's dual errors that pricing every candidate gives."""
+    df, inputs, outputs, bads = large
+    problem_data = df[inputs + outputs + bads].to_numpy() / df[inputs + outputs + bads].to_numpy().mean(axis=0)
+    L = Layout(3, 1, 2)
+    stage = sbm_model.SBMScore(L, "vrs", "none", np.ones(L.d), "error", np.zeros(L.d))
+    solver = engine.restricted.StageSolver(stage, problem_data, engine.pricing.plan_stage(stage, problem_data,
+                                                                                         "restricted"), "restricted")
+    patch = engine.certify.BatchPatch(stage.patch(problem_data[:30], {}))
+    sols, duals, negatives = [], [], []
+    for i in range(30):
+        status, _, values, row_dual = solver.solve(patch, i, i)
+        assert status == "optimal"
+        sols.append(solver.columns(values).clipped(patch, i))
+        duals.append(row_dual)
+        negatives.append(None if i % 4 == 0 else solver.negative)
+    assert sum(neg[0][0].size for neg in negatives if neg is not None) > 0      # (some candidates price below 0)
+    rows, stacked = np.arange(30), engine.certify.Stacked.of(sols, stage.n_extra_cols)
+    found = engine.certify.NegativeCosts.of(negatives, len(stage.blocks))
+    with_found = engine.certify.kkt_violation(stage, problem_data, patch, rows, rows, stacked, np.array(duals),
+                                              solver.candidates, found)
+    every = engine.certify.kkt_violation(stage, problem_data, patch, rows, rows, stacked, np.array(duals),
+                                         solver.candidates)
+    np.testing.assert_array_equal(with_found[0], every[0])
+    # (the same errors up to rounding: pricing and the certificate sum a reduced cost's terms differently)
+    np.testing.assert_allclose(with_found[1], every[1], rtol=1e-6, atol=1e-14)
+    assert with_found[1].max() > 0
+
+
+def test_answers_certified_in_two_batches_join_in_order():
+    """Answers certified at once in two batches (a dense batch's, then a HiGHS pass's) join StageAnswers.bulk as
+    one: the DMUs ascending, each DMU's entries in their order, as stacking every answer one by one gives."""
+    rng = np.random.default_rng(3)
+    sols = [engine.certify.Columns(rng.normal(size=2), rng.permutation(50)[: 1 + i % 4], np.zeros(1 + i % 4, dtype=int),
+                                   rng.uniform(size=1 + i % 4)) for i in range(9)]
+    answers = engine.certify.StageAnswers(None, np.full(9, "optimal", dtype=object), np.zeros(9), np.zeros((9, 1)),
+                                          [None] * 9)
+    for rows in (np.array([0, 3, 4, 8]), np.array([1, 2, 5, 7])):
+        answers.add_bulk(rows, engine.certify.Stacked.of([sols[i] for i in rows], 2))
+    rows, merged = answers.bulk
+    expected = engine.certify.Stacked.of([sols[i] for i in rows], 2)
+    np.testing.assert_array_equal(rows, [0, 1, 2, 3, 4, 5, 7, 8])
+    for name in ("own", "seg", "pos", "blk", "lam"):
+        np.testing.assert_array_equal(getattr(merged, name), getattr(expected, name))
+
+
+def test_solvers_of_one_plan_share_its_pricing_arrays_while_it_lives(large):
+    """Every chunk's solver of one stage plan shares the pricing arrays made for the first (not made again per
+    chunk); another plan gets its own, and the shared arrays go with their plan."""
+    import gc
+    df, inputs, outputs, bads = large
+    problem_data = df[inputs + outputs + bads].to_numpy() / df[inputs + outputs + bads].to_numpy().mean(axis=0)
+    L = Layout(3, 1, 2)
+    stage = sbm_model.SBMScore(L, "vrs", "none", np.ones(L.d), "error", np.zeros(L.d))
+    plan = engine.pricing.plan_stage(stage, problem_data, "restricted")
+    first = engine.restricted.StageSolver(stage, problem_data, plan, "restricted")
+    second = engine.restricted.StageSolver(stage, problem_data, plan, "restricted")
+    assert second.shared is first.shared and second.pricing_matrix[0] is first.pricing_matrix[0]
+    other = engine.pricing.plan_stage(stage, problem_data, "restricted")
+    assert engine.restricted.StageSolver(stage, problem_data, other, "restricted").shared is not first.shared
+    key = id(plan)
+    assert key in engine.restricted._SHARED
+    del plan, first, second
+    gc.collect()
+    assert key not in engine.restricted._SHARED
+
+
+def test_a_rebuilt_solver_marks_only_its_own_columns(large):
+    """A rebuilt model takes over its predecessor's per-position arrays: afterwards they mark exactly its own
+    columns (none of the predecessor's that it left out), and it solves as a new solver does."""
+    df, inputs, outputs, bads = large
+    problem_data = df[inputs + outputs + bads].to_numpy() / df[inputs + outputs + bads].to_numpy().mean(axis=0)
+    L = Layout(3, 1, 2)
+    stage = sbm_model.SBMScore(L, "vrs", "none", np.ones(L.d), "error", np.zeros(L.d))
+    plan = engine.pricing.plan_stage(stage, problem_data, "restricted")
+    old = engine.restricted.StageSolver(stage, problem_data, plan, "restricted")
+    patch = engine.certify.BatchPatch(stage.patch(problem_data[:20], {}))
+    for i in range(20):
+        old.solve(patch, i, i)
+    seeds = [np.union1d(plan.seeds[0], old.pos_arr[:3])]
+    assert np.setdiff1d(old.pos_arr, seeds[0]).size          # (columns the rebuilt model leaves out)
+    rebuilt_plan = engine.pricing.StagePlan(plan.pricing, seeds, plan.kernel)
+    rebuilt = engine.restricted.StageSolver(stage, problem_data, rebuilt_plan, "restricted", old)
+    fresh = engine.restricted.StageSolver(stage, problem_data, rebuilt_plan, "restricted")
+    np.testing.assert_array_equal(np.flatnonzero(rebuilt.is_active[0]), np.sort(rebuilt.pos_arr))
+    np.testing.assert_array_equal(rebuilt.col_of, fresh.col_of)
+    for i in range(20):
+        assert rebuilt.solve(patch, i, i)[:2] == fresh.solve(patch, i, i)[:2]
+
+
 def test_chunks_depend_on_the_job_size_only():
     """Default chunks: one below SPLIT_MIN DMUs, else an even number of balanced chunks of at most DEFAULT_CHUNK."""
     assert engine.schedule.chunk_bounds(engine.settings.SPLIT_MIN - 1, None) == [(0, engine.settings.SPLIT_MIN - 1)]
