@@ -402,8 +402,9 @@ def in_range(stage: Stage, own: np.ndarray, objective: np.ndarray) -> np.ndarray
 class StageAnswers:
     """One stage's answers for k DMUs while they are being found: the batch's patch and, per DMU, the status
     (``"not_solved"`` until an answer is certified or proven), objective, row duals and solution (``sols``, a
-    :class:`Columns` each, or for the answers a dense batch certified at once ``bulk``: their rows, ascending, and
-    their solutions as one :class:`Stacked`; :func:`stacked_answers` reads both)."""
+    :class:`Columns` each, or for the answers certified at once, by a dense batch or after a HiGHS pass's compiled
+    runs, ``bulk``: their rows, ascending, and their solutions as one :class:`Stacked`; :func:`stacked_answers`
+    reads both)."""
 
     patch: BatchPatch
     status: np.ndarray
@@ -431,8 +432,8 @@ class StageAnswers:
 
 def stacked_answers(sols: list, done: np.ndarray, n_extra: int, bulk: tuple | None = None) -> Stacked:
     """The solutions of the DMUs ``done`` (ascending) stacked in that order: each DMU's :class:`Columns` from
-    ``sols``, or for the DMUs a dense batch certified at once (``bulk``: their rows, ascending, all in ``done``, and
-    their :class:`Stacked`; :attr:`StageAnswers.bulk`) their entries as they are, in the same order within a DMU."""
+    ``sols``, or for the DMUs certified at once (``bulk``: their rows, ascending, all in ``done``, and their
+    :class:`Stacked`; :attr:`StageAnswers.bulk`) their entries as they are, in the same order within a DMU."""
     if bulk is None:
         return Stacked.of([sols[i] for i in done], n_extra)
     rows, batch = bulk

@@ -57,8 +57,8 @@ def _stage_solution(stage: Stage, ref: np.ndarray, patch, status: np.ndarray, ob
                     sols: list, row_duals: np.ndarray, robust: np.ndarray, bulk: tuple | None = None) -> StageSolution:
     """The answers of one stage for k DMUs (of the :class:`~frontier.engine.certify.BatchPatch` ``patch``): values
     of the optimal ones, NaN elsewhere; intensities summed over blocks per reference position (sorted) in CSR form;
-    the accuracy each is certified to (``robust``: the DMUs solved on the robust path); ``bulk``: the solutions a
-    dense batch certified at once (:attr:`~frontier.engine.certify.StageAnswers.bulk`)."""
+    the accuracy each is certified to (``robust``: the DMUs solved on the robust path); ``bulk``: the solutions
+    certified at once (:attr:`~frontier.engine.certify.StageAnswers.bulk`)."""
     k, n_ref = status.size, ref.shape[0]
     done = np.flatnonzero(status == "optimal")
     objective = np.where(status == "optimal", objective, np.nan)
