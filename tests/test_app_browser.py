@@ -27,9 +27,10 @@ from pathlib import Path
 
 import pytest
 
-# a real page and its runs, timed by the browser (``-m browser`` runs them alone); they run beside the other test
-# processes since the page follows a run to its end itself (it had waited for a browser timer's rerun that, on a
-# loaded machine, sometimes never came)
+# a real page and its runs, timed by the browser: these run alone, after the other tests (README's test command).
+# Beside another test process a run's page sometimes never showed its result; the page now follows a run to its end
+# itself (no browser timer), yet in a fresh-clone CI under pytest-xdist the bootstrap walkthrough's summary still did
+# not show within 240 s once (2026-12-07, ninth session: cause not found; alone they pass)
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
