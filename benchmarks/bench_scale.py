@@ -3,10 +3,10 @@
 Three runs, on the hard data of ``benchmarks/common.py`` (``hard_firms``, ``hard_panel``) by default or on the friendly
 data with ``--data friendly`` (``synthetic_firms``, the city panel):
 
-* ``cross``: ``efficiency()`` of ``--n`` DMUs (default 100,000), VRS SBM with bad outputs (target: <= 60 s and
-  <= 2 GB on the 2-core machine);
+* ``cross``: ``efficiency()`` of ``--n`` DMUs (default 100,000), VRS SBM with bad outputs (issue 32's target:
+  <= 15 s on the 2-core machine);
 * ``gml``: ``productivity(index="gml")`` on ``--firms`` x ``--years`` (default 100,000 x 10 = 1,000,000
-  observations), VRS super-SBM with bad outputs, global technology (target: <= 20 min and <= 8 GB).
+  observations), VRS super-SBM with bad outputs, global technology (issue 32's target: <= 10 min and <= 4 GB).
 * ``robust``: the robust path's LPs (engine/robust.py) over every reference column against the restricted ones, on
   the global technology of the ``--firms`` x ``--years`` panel, ``--sample`` DMUs per stage (time per LP, statuses
   and values compared).
