@@ -34,7 +34,7 @@ import pytest
 import frontier as fr
 from frontier import engine
 from frontier.cli import build_parser
-from frontier.engine.certify import Columns, Stacked, StageAnswers, accepted, kkt_violation
+from frontier.engine.certify import Columns, Stacked, StageAnswers, accepted, kkt_violation, stacked_answers
 from frontier.engine.pricing import plan_stage
 from frontier.engine.restricted import solve_with_highs
 from frontier.models import REGISTRY, ModelFamily, model_names, register
@@ -185,6 +185,13 @@ def _engine_answers(stage: Stage, data: np.ndarray):
     return answers, plan.candidates(data)
 
 
+def _solution(answers: StageAnswers, stage: Stage, i: int) -> Columns:
+    """DMU ``i``'s answer as one :class:`Columns` (answers certified at once stay stacked in ``answers.bulk``)."""
+    everyone = np.arange(len(answers.status))
+    one = stacked_answers(answers.sols, everyone, stage.n_extra_cols, answers.bulk).taken(everyone == i)
+    return Columns(one.own[0], one.pos, one.blk, one.lam)
+
+
 def test_the_certificate_reads_the_declared_layout():
     data = _entities(5, 30)
     stage, unlinked_stage = TwoPeriodRadial(True), TwoPeriodRadial(False)
@@ -193,13 +200,13 @@ def test_the_certificate_reads_the_declared_layout():
     assert (answers.status == "optimal").all()
     patch = answers.patch
     for i in range(data.shape[0]):
-        assert accepted(stage, data, patch, i, i, answers.objective[i], answers.sols[i], answers.row_duals[i],
-                        candidates)
+        assert accepted(stage, data, patch, i, i, answers.objective[i], _solution(answers, stage, i),
+                        answers.row_duals[i], candidates)
     # a wrong answer: theta above its optimum (still feasible) is not optimal, the reduced costs say so
     worse = np.flatnonzero(answers.objective < 0.99)
     assert worse.size
     i = int(worse[0])
-    sol = answers.sols[i]
+    sol = _solution(answers, stage, i)
     raised = Columns(np.minimum(sol.own + 0.01, 1.0), sol.pos, sol.blk, sol.lam)
     assert not accepted(stage, data, patch, i, i, float(raised.own.mean()), raised, answers.row_duals[i], candidates)
     # a wrong answer that breaks only the continuity row: the unlinked optimum of an entity the link binds satisfies
@@ -207,7 +214,7 @@ def test_the_certificate_reads_the_declared_layout():
     bound = np.flatnonzero(answers.objective > free.objective + 1e-4)
     assert bound.size
     i = int(bound[0])
-    wrong = free.sols[i]
+    wrong = _solution(free, unlinked_stage, i)
     duals = np.insert(free.row_duals[i], 2 * PER_PERIOD, 0.0)          # the linked LP's rows
     primal, _ = kkt_violation(stage, data, patch, np.array([i]), np.array([i]), Stacked.of([wrong], 2),
                               duals[None, :], candidates)
