@@ -73,8 +73,11 @@ def server(tmp_path_factory):
     temporary = tmp_path_factory.mktemp("app-tmp")
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
            "TMPDIR": str(temporary)}
+    # SIGINT at its default, as a terminal's foreground process has it (a child inherits an ignored SIGINT, e.g. from
+    # a test run started in the background, and the Ctrl-C below would then not stop the server)
     process = subprocess.Popen([sys.executable, "-m", "frontier", "app", "--port", str(port), "--no-browser"],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     first_line = process.stdout.readline()
     url = f"http://127.0.0.1:{port}"
     assert url in first_line, first_line

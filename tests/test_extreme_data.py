@@ -149,8 +149,8 @@ def _interrupted_after(script: str, seconds: float) -> tuple[float, subprocess.C
     """Start ``script`` in a fresh interpreter, send it SIGINT ``seconds`` after it prints ``running``, and return
     how long it took to exit after that and its output."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    # SIGINT as a terminal's foreground process has it: a child inherits an ignored SIGINT (a test runner's worker may
-    # ignore it), and Python then installs no KeyboardInterrupt handler at all
+    # SIGINT as a terminal's foreground process has it: a child inherits an ignored SIGINT (a test run started in the
+    # background by a shell without job control has it ignored), and Python then installs no KeyboardInterrupt handler
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, env=env, cwd=ROOT,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
