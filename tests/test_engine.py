@@ -384,23 +384,37 @@ def test_dominance_screen_drops_dominated_rows():
 # per-DMU cost and the parallel threshold
 # ----------------------------------------------------------------------------------------------------
 
-def test_batch_certificate_equals_one_by_one(large):
-    """The certificate of a batch (one vectorised pass over all its solutions) decides each solution as the
-    certificate of that solution alone does, and a solution made slightly wrong fails it."""
+@pytest.fixture
+def sbm_score(large):
+    """The large sample's data scaled to column means 1, and a VRS SBM score stage with two bad outputs over it."""
     df, inputs, outputs, bads = large
     problem_data = df[inputs + outputs + bads].to_numpy() / df[inputs + outputs + bads].to_numpy().mean(axis=0)
     L = Layout(3, 1, 2)
-    stage = sbm_model.SBMScore(L, "vrs", "none", np.ones(L.d), "error", np.zeros(L.d))
-    plan = engine.pricing.plan_stage(stage, problem_data, "restricted")
-    solver = engine.restricted.StageSolver(stage, problem_data, plan, "restricted")
-    patch = engine.certify.BatchPatch(stage.patch(problem_data[:40], {}))
-    sols, objectives, duals = [], [], []
-    for i in range(40):
+    return problem_data, L, sbm_model.SBMScore(L, "vrs", "none", np.ones(L.d), "error", np.zeros(L.d))
+
+
+def _solved_one_by_one(solver, patch, k: int) -> tuple[list, list, list, list]:
+    """DMUs 0..k-1 of ``patch`` solved one at a time (each optimal): their clipped solutions, objectives, row duals
+    and the negative reduced costs pricing found for each."""
+    sols, objectives, duals, negatives = [], [], [], []
+    for i in range(k):
         status, objective, values, row_dual = solver.solve(patch, i, i)
         assert status == "optimal"
         sols.append(solver.columns(values).clipped(patch, i))
         objectives.append(objective)
         duals.append(row_dual)
+        negatives.append(solver.negative)
+    return sols, objectives, duals, negatives
+
+
+def test_batch_certificate_equals_one_by_one(sbm_score):
+    """The certificate of a batch (one vectorised pass over all its solutions) decides each solution as the
+    certificate of that solution alone does, and a solution made slightly wrong fails it."""
+    problem_data, L, stage = sbm_score
+    plan = engine.pricing.plan_stage(stage, problem_data, "restricted")
+    solver = engine.restricted.StageSolver(stage, problem_data, plan, "restricted")
+    patch = engine.certify.BatchPatch(stage.patch(problem_data[:40], {}))
+    sols, objectives, duals, _ = _solved_one_by_one(solver, patch, 40)
     rows = np.arange(40)
     batch = engine.certify.certified(stage, problem_data, patch, rows, rows, np.array(objectives),
                              engine.certify.Stacked.of(sols, stage.n_extra_cols), np.array(duals), solver.candidates)
@@ -417,23 +431,15 @@ def test_batch_certificate_equals_one_by_one(large):
     assert not batch[3] and not batch[5] and batch[np.setdiff1d(rows, [3, 5])].all()
 
 
-def test_certificate_judges_what_pricing_found_as_it_judges_every_candidate(large):
+def test_certificate_judges_what_pricing_found_as_it_judges_every_candidate(sbm_score):
     """The negative reduced costs pricing found under each answer's duals, flat for a batch (NegativeCosts, some
     answers' unknown), give the certificate's dual errors that pricing every candidate gives."""
-    df, inputs, outputs, bads = large
-    problem_data = df[inputs + outputs + bads].to_numpy() / df[inputs + outputs + bads].to_numpy().mean(axis=0)
-    L = Layout(3, 1, 2)
-    stage = sbm_model.SBMScore(L, "vrs", "none", np.ones(L.d), "error", np.zeros(L.d))
+    problem_data, _, stage = sbm_score
     solver = engine.restricted.StageSolver(stage, problem_data, engine.pricing.plan_stage(stage, problem_data,
                                                                                          "restricted"), "restricted")
     patch = engine.certify.BatchPatch(stage.patch(problem_data[:30], {}))
-    sols, duals, negatives = [], [], []
-    for i in range(30):
-        status, _, values, row_dual = solver.solve(patch, i, i)
-        assert status == "optimal"
-        sols.append(solver.columns(values).clipped(patch, i))
-        duals.append(row_dual)
-        negatives.append(None if i % 4 == 0 else solver.negative)
+    sols, _, duals, negatives = _solved_one_by_one(solver, patch, 30)
+    negatives = [None if i % 4 == 0 else found for i, found in enumerate(negatives)]     # some answers' unknown
     assert sum(neg[0][0].size for neg in negatives if neg is not None) > 0      # (some candidates price below 0)
     rows, stacked = np.arange(30), engine.certify.Stacked.of(sols, stage.n_extra_cols)
     found = engine.certify.NegativeCosts.of(negatives, len(stage.blocks))
@@ -464,14 +470,11 @@ def test_answers_certified_in_two_batches_join_in_order():
         np.testing.assert_array_equal(getattr(merged, name), getattr(expected, name))
 
 
-def test_solvers_of_one_plan_share_its_pricing_arrays_while_it_lives(large):
+def test_solvers_of_one_plan_share_its_pricing_arrays_while_it_lives(sbm_score):
     """Every chunk's solver of one stage plan shares the pricing arrays made for the first (not made again per
     chunk); another plan gets its own, and the shared arrays go with their plan."""
     import gc
-    df, inputs, outputs, bads = large
-    problem_data = df[inputs + outputs + bads].to_numpy() / df[inputs + outputs + bads].to_numpy().mean(axis=0)
-    L = Layout(3, 1, 2)
-    stage = sbm_model.SBMScore(L, "vrs", "none", np.ones(L.d), "error", np.zeros(L.d))
+    problem_data, _, stage = sbm_score
     plan = engine.pricing.plan_stage(stage, problem_data, "restricted")
     first = engine.restricted.StageSolver(stage, problem_data, plan, "restricted")
     second = engine.restricted.StageSolver(stage, problem_data, plan, "restricted")
@@ -485,13 +488,10 @@ def test_solvers_of_one_plan_share_its_pricing_arrays_while_it_lives(large):
     assert key not in engine.restricted._SHARED
 
 
-def test_a_rebuilt_solver_marks_only_its_own_columns(large):
+def test_a_rebuilt_solver_marks_only_its_own_columns(sbm_score):
     """A rebuilt model takes over its predecessor's per-position arrays: afterwards they mark exactly its own
     columns (none of the predecessor's that it left out), and it solves as a new solver does."""
-    df, inputs, outputs, bads = large
-    problem_data = df[inputs + outputs + bads].to_numpy() / df[inputs + outputs + bads].to_numpy().mean(axis=0)
-    L = Layout(3, 1, 2)
-    stage = sbm_model.SBMScore(L, "vrs", "none", np.ones(L.d), "error", np.zeros(L.d))
+    problem_data, _, stage = sbm_score
     plan = engine.pricing.plan_stage(stage, problem_data, "restricted")
     old = engine.restricted.StageSolver(stage, problem_data, plan, "restricted")
     patch = engine.certify.BatchPatch(stage.patch(problem_data[:20], {}))
@@ -715,13 +715,10 @@ def test_solve_order_is_a_deterministic_permutation_that_keeps_neighbours_togeth
     np.testing.assert_array_equal(back.lam_val, 2.0 * back.lam_idx)
 
 
-def test_a_refused_solution_is_solved_again_at_tight_tolerances_before_the_robust_path(large, monkeypatch):
+def test_a_refused_solution_is_solved_again_at_tight_tolerances_before_the_robust_path(sbm_score, monkeypatch):
     """A solution the batch certificate refuses gets one more solve of the same warm model at HiGHS's tightest
     tolerances; certified there, it is reported (the robust path is not needed) with the full LP's value."""
-    df, inputs, outputs, bads = large
-    problem_data = df[inputs + outputs + bads].to_numpy() / df[inputs + outputs + bads].to_numpy().mean(axis=0)
-    L = Layout(3, 1, 2)
-    stage = sbm_model.SBMScore(L, "vrs", "none", np.ones(L.d), "error", np.zeros(L.d))
+    problem_data, _, stage = sbm_score
     real_certified, real_tighten = engine.certify.certified, engine.restricted.StageSolver.tighten
     tightened = []
 
