@@ -11,8 +11,7 @@ result, export and index layers, which is most of a cold call's start-up cost.
 """
 from __future__ import annotations
 
-import importlib
-
+from ._lazy import lazy_exports
 from ._version import __version__  # noqa: F401  (a leaf module: the build reads it there)
 
 # public name -> the module that defines it
@@ -54,15 +53,4 @@ _PUBLIC = {
 }
 
 __all__ = list(_PUBLIC)    # every public name, in one place: the table above
-
-
-def __getattr__(name: str):
-    if name not in _PUBLIC:
-        raise AttributeError(f"module 'frontier' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
-    globals()[name] = value      # later look-ups skip this function
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_PUBLIC))
+__getattr__, __dir__ = lazy_exports(__name__, _PUBLIC)

@@ -7,7 +7,7 @@ only its own result type's module: a first ``fr.efficiency`` no longer imports t
 """
 from __future__ import annotations
 
-import importlib
+from .._lazy import lazy_exports
 
 # public name -> the module (of this package) that defines it
 _PUBLIC = {
@@ -45,15 +45,4 @@ _PUBLIC = {
 }
 
 __all__ = sorted(_PUBLIC)    # every public name, in one place: the table above
-
-
-def __getattr__(name: str):
-    if name not in _PUBLIC:
-        raise AttributeError(f"module 'frontier.results' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
-    globals()[name] = value      # later look-ups skip this function
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_PUBLIC))
+__getattr__, __dir__ = lazy_exports(__name__, _PUBLIC)
