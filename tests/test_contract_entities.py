@@ -188,8 +188,7 @@ def _engine_answers(stage: Stage, data: np.ndarray):
 def _solution(answers: StageAnswers, stage: Stage, i: int) -> Columns:
     """DMU ``i``'s answer as one :class:`Columns` (answers certified at once stay stacked in ``answers.bulk``)."""
     everyone = np.arange(len(answers.status))
-    one = stacked_answers(answers.sols, everyone, stage.n_extra_cols, answers.bulk).taken(everyone == i)
-    return Columns(one.own[0], one.pos, one.blk, one.lam)
+    return stacked_answers(answers.sols, everyone, stage.n_extra_cols, answers.bulk).taken(everyone == i).split()[0]
 
 
 def test_the_certificate_reads_the_declared_layout():

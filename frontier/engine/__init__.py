@@ -36,8 +36,9 @@ unbounded ray, the iteration limit, a singular basis), badly scaled LPs (data sp
 refuses. For a stage of default-layout blocks the whole per-DMU loop (set the LP, solve, price, add columns,
 record the answer; Farkas pricing of an infeasible restricted LP) runs compiled over a run of DMUs
 (:meth:`~frontier.engine.kernel.KernelLP.run`), back in Python only for a DMU it does not finish, a model rebuild and
-the batch certificate. A call uses it from ``settings.KERNEL_MIN_DMUS`` DMUs (loading numba in a process costs about 0.25 s), and
-``"auto"`` then takes the restricted path for every job but small reference sets packed into the dense simplex.
+the batch certificate. A call uses it from ``settings.KERNEL_MIN_DMUS`` DMUs (loading numba in a process costs about
+0.25 s), and ``"auto"`` then takes the restricted path for every job but small reference sets packed into the dense
+simplex.
 
 ``method="dense"`` first solves all the LPs of a stage at once with the batched dense simplex of
 :mod:`frontier.engine.dense` over the pricing candidates (several small reference sets, e.g. a bootstrap's

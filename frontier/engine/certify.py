@@ -144,6 +144,12 @@ class Stacked:
         return Stacked(self.own[keep], rank[self.seg[entries]], self.pos[entries], self.blk[entries],
                        self.lam[entries])
 
+    def split(self, duals: np.ndarray | None = None) -> list[Columns]:
+        """Each DMU's solution as one :class:`Columns` (``duals``: their row duals, one row per DMU, or None)."""
+        cuts = np.searchsorted(self.seg, np.arange(self.own.shape[0] + 1))
+        return [Columns(self.own[r], self.pos[a: b], self.blk[a: b], self.lam[a: b],
+                        None if duals is None else duals[r]) for r, (a, b) in enumerate(zip(cuts[:-1], cuts[1:]))]
+
     def reference_activity(self, stage: Stage, ref: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per DMU and row, ``A lam`` and ``|A| lam`` over the reference columns (m x n_rows); with a block's row
         map, ``|M| |data_j| lam_j`` (the magnitude of the row's terms before they cancel)."""

@@ -113,7 +113,8 @@ def map_units(units: list[WorkUnit], n_jobs: int, finished) -> None:
     (a lower bound on each of its units') already shows they pay, with a second core free at that poll
     (:func:`usable_jobs`, whose reading leaves out the round's own threads; the round then ends in this process
     meanwhile); once it ends, another round here while no second core is free, else the rest here unless the
-    workers' saving is worth their start-up. On a Dask cluster (joblib's Dask backend active) the units go to :func:`map_units_on_dask`."""
+    workers' saving is worth their start-up. On a Dask cluster (joblib's Dask backend active) the units go to
+    :func:`map_units_on_dask`."""
     client = active_dask_client()
     if client is not None:
         map_units_on_dask(client, units, finished)

@@ -645,16 +645,14 @@ def solve_with_highs(stage: Stage, ref_data: np.ndarray, plan: StagePlan, method
     if ok.any():            # the certified answers stay stacked (StageAnswers.bulk), the others get a Columns each
         answers.add_bulk(fast[ok], stacked.taken(ok))
     if not ok.all():
-        refused = stacked.taken(~ok)
-        cuts = np.searchsorted(refused.seg, np.arange(refused.own.shape[0] + 1))
-        for r, i in enumerate(fast[~ok].tolist()):      # (the robust path starts from a refused answer's columns)
-            entries = slice(cuts[r], cuts[r + 1])
-            sols[i] = Columns(refused.own[r], refused.pos[entries], refused.blk[entries], refused.lam[entries],
-                              row_duals[i] if stage.keep_duals else None)
+        refused = fast[~ok]     # (the robust path starts from a refused answer's columns)
+        duals = row_duals[refused] if stage.keep_duals else None
+        for i, cols in zip(refused.tolist(), stacked.taken(~ok).split(duals)):
+            sols[i] = cols
         # HiGHS stops at absolute tolerances of 1e-7, the certificate asks 1e-9 relative: a second solve of the same
         # restricted model with HiGHS's tightest tolerances usually closes the gap at the cost of one warm LP
         solver.tighten()
-        for i in fast[~ok].tolist():
+        for i in refused.tolist():
             st, obj, values, row_dual = solver.solve(patch, i, int(own[i]))
             if st == "optimal":
                 cols = solver.columns(values).clipped(patch, i)
