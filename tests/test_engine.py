@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import frontier as fr
 from frontier import engine
+from frontier.engine import settings as settings_module
 from frontier.models.base import Layout
 from frontier.models import sbm as sbm_model
 
@@ -429,6 +430,63 @@ def test_batch_certificate_equals_one_by_one(sbm_score):
     batch = engine.certify.certified(stage, problem_data, patch, rows, rows, wrong_objective,
                              engine.certify.Stacked.of(sols, stage.n_extra_cols), wrong, solver.candidates)
     assert not batch[3] and not batch[5] and batch[np.setdiff1d(rows, [3, 5])].all()
+
+
+def test_score_one_with_degenerate_large_duals_is_certified_by_its_measured_errors(sbm_score):
+    """An efficient DMU's score 1 (its own column) has a dual optimal face with rays: any supporting hyperplane at
+    its point, scaled up, added to an optimal dual stays optimal. HiGHS returns such duals of 1e4 and more on large
+    frontiers, whose terms times OPTIMALITY_TOL swamp the objective: the certificate accepts the answer on its
+    measured reduced-cost errors (exact to rounding here), and refuses it once one is wrong by 1e-11 of its
+    terms (within OPTIMALITY_TOL), which leaves the objective known to only 1e-6 of itself."""
+    from scipy.optimize import linprog
+
+    problem_data, L, stage = sbm_score
+    solver = engine.restricted.StageSolver(stage, problem_data, engine.pricing.plan_stage(stage, problem_data,
+                                                                                         "restricted"), "restricted")
+    patch = engine.certify.BatchPatch(stage.patch(problem_data, {}))
+    assert (patch.row_lower == patch.row_upper).all()           # (every row of the score stage an equality)
+    positions = np.arange(problem_data.shape[0])
+    A_ref = engine.certify.column_matrix(stage, problem_data, positions, np.zeros(positions.size, dtype=int))
+    for i in range(problem_data.shape[0]):
+        status, objective, values, row_dual = solver.solve(patch, i, i)
+        cols = solver.columns(values).clipped(patch, i)
+        if not (status == "optimal" and objective == 1.0 and cols.pos.tolist() == [i]):
+            continue
+        # a ray of the dual optimal face: A'r = 0 on the used columns (t and the own column), A'r <= 0 on the rest
+        A = np.hstack([patch.extra_matrix[i], A_ref])
+        used = np.concatenate([cols.own > 0, positions == i])
+        # (the hyperplane's input and bad-output weights made negative, its good outputs' positive, by the objective)
+        toward = np.zeros(A.shape[0])
+        toward[: L.d] = np.where(L.mask(goods=True), -1.0, 1.0)
+        ray = linprog(toward, A_ub=A[:, ~used].T, b_ub=np.zeros((~used).sum()),
+                      A_eq=np.vstack([A[:, used].T, patch.row_lower[i]]), b_eq=np.zeros(used.sum() + 1),
+                      bounds=(-1, 1), method="highs")
+        if ray.status == 0 and np.abs(ray.x).max() > 0.1:
+            break
+    else:
+        pytest.fail("no efficient DMU with a dual ray in the sample")
+    large = row_dual + 1e5 / np.abs(ray.x).max() * ray.x
+    assert np.abs(large).max() >= 1e5
+
+    def judged(duals):
+        return engine.certify.certified(stage, problem_data, patch, np.array([i]), np.array([i]), np.array([1.0]),
+                                        engine.certify.Stacked.of([cols], stage.n_extra_cols), duals[None, :],
+                                        solver.candidates)[0]
+
+    primal, dual = engine.certify.kkt_violation(stage, problem_data, patch, np.array([i]), np.array([i]),
+                                                engine.certify.Stacked.of([cols], stage.n_extra_cols),
+                                                large[None, :], solver.candidates)
+    assert primal[0] <= 1e-13 and dual[0] <= 1e-13
+    assert judged(row_dual) and judged(large)
+    # the score column t (basic: its reduced cost must be 0) off by 1e-11 of its terms through the convexity row
+    t_terms = np.abs(patch.extra_matrix[i][:, 0]) @ np.abs(large) + abs(patch.extra_cost[i][0])
+    off = large.copy()
+    off[stage.convexity_row_of(stage.blocks[0])] += 1e-11 * t_terms
+    primal, dual = engine.certify.kkt_violation(stage, problem_data, patch, np.array([i]), np.array([i]),
+                                                engine.certify.Stacked.of([cols], stage.n_extra_cols),
+                                                off[None, :], solver.candidates)
+    assert 5e-12 <= dual[0] <= settings_module.OPTIMALITY_TOL      # (within the dual tolerance)
+    assert not judged(off)
 
 
 def test_certificate_judges_what_pricing_found_as_it_judges_every_candidate(sbm_score):

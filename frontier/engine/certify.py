@@ -240,7 +240,9 @@ def kkt_violation(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.nda
     block and slice.
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, [(0, rows.size, candidates)], negatives)
+        primal, dual, _ = _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, [(0, rows.size, candidates)],
+                                         negatives)
+    return primal, dual
 
 
 def row_residuals(patch: BatchPatch, rows: np.ndarray, own_values: np.ndarray, ref_activity: np.ndarray,
@@ -291,7 +293,8 @@ def certified_accuracy(below: np.ndarray, above: np.ndarray, magnitude: np.ndarr
 
 def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, groups, negatives):
     """:func:`kkt_violation`, for the LPs of one or several reference sets (``groups``: per reference set ``(first,
-    stop, candidates)``, its LPs ``first:stop`` of ``rows`` and their pricing candidates per block)."""
+    stop, candidates)``, its LPs ``first:stop`` of ``rows`` and their pricing candidates per block), and per LP the
+    objective's first-order change were the row bounds moved onto the solution, ``sum_r |y_r| residual_r``."""
     m, d = rows.size, stage.d
     E, abs_E, x = patch.extra_matrix[rows], patch.abs_extra_matrix[rows], sols.own
     below, above, magnitude = row_residuals(patch, rows, x, *sols.reference_activity(stage, ref))
@@ -349,7 +352,9 @@ def _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, groups, negati
         reduced = data_used @ cost_v - np.einsum("jv,jv->j", data_used, Y[at]) - y_conv[at]
         terms = data_used @ np.abs(cost_v) + np.einsum("jv,jv->j", data_used, abs_Y[at]) + np.abs(y_conv[at])
         np.fmax.at(dual, at, np.abs(reduced) / terms)
-    return primal, dual
+    # what moving each row's bound onto the solution moves the objective by, to first order: sum_r |y_r| residual_r
+    shift = np.einsum("mr,mr->m", np.abs(y), np.maximum(np.maximum(below, above), 0.0))
+    return primal, dual, shift
 
 
 def certified(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.ndarray, own: np.ndarray,
@@ -358,33 +363,51 @@ def certified(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.ndarray
     """Which of the clipped solutions ``sols`` (of DMUs ``rows`` of ``patch``) are certified optimal: the objective
     inside its documented range (:func:`in_range`) and relative primal and dual errors (:func:`kkt_violation`)
     below the batch's ``primal_tol`` (``VERIFY_TOL``, or for a max-slack stage :func:`primal_tolerance`) and
-    ``OPTIMALITY_TOL``; for a stage with a ``relative_objective``, the objective not a
-    tiny difference of large terms either, nor below what the dual certificate can resolve over the range the
-    model allows its own columns (:meth:`Stage.implied_upper`): such an objective needs the robust path's exact
-    certificate, else it is a ``numerical_error``."""
+    ``OPTIMALITY_TOL``; for a stage with a ``relative_objective``, also the objective not lost in the errors of its
+    terms. Three parts bound the objective's error, each invariant to scaling rows and columns:
+
+    - the cost side: relative errors of size ``OPTIMALITY_TOL`` leave the objective uncertain by that much of its
+      terms ``sum |c_j x_j|`` (an SBM score of 1e-21 that is a tiny difference of terms of 1 is not certified);
+    - the own columns' reduced costs, each known to a relative error of its terms ``|c_e| + sum_r |a_re y_r|``:
+      the optimum may lie that much per unit lower along the column, over the whole range the model allows it
+      (:meth:`Stage.implied_upper`; SBM's t in [0, 1], whose reduced cost 1 - 0.5 - 0.5 left a score of 2.4e-13
+      certified where the exact one is 8.0e-14);
+    - the rows: ``sum_r |y_r| residual_r``, the objective's first-order change were each row's bound moved onto
+      the solution.
+
+    The objective is certified if either of two readings holds. With the reduced costs known only to their
+    tolerance ``OPTIMALITY_TOL`` (the cost and column parts), the objective is at least ``CANCELLATION_TOL`` of the
+    terms, i.e. known to ``OPTIMALITY_TOL / CANCELLATION_TOL`` of itself. Or, with each reduced cost known to the
+    error measured (the largest relative dual error, at least the rounding of an ``n_rows``-term sum) and the rows'
+    part, the three parts together are at most ``VERIFY_TOL`` of the objective (the accuracy a fast answer is
+    reported with, :func:`certified_accuracy`). The second is what certifies a DMU on a large frontier: its score 1
+    has degenerate duals of 1e4 and more (any supporting hyperplane scaled up is optimal), whose terms times the
+    tolerance swamp the objective though its reduced costs are exact to rounding. An objective certified by
+    neither needs the robust path's exact certificate, else it is a ``numerical_error``."""
     ok = in_range(stage, own, objective)
-    primal, dual = kkt_violation(stage, ref, patch, rows, own, sols, row_duals, candidates, negatives)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        primal, dual, shift = _kkt_violation(stage, ref, patch, rows, own, sols, row_duals,
+                                             [(0, rows.size, candidates)], negatives)
     ok &= (primal <= patch.primal_tol[rows]) & (dual <= settings.OPTIMALITY_TOL)
     if not stage.relative_objective:
         return ok
-    # relative errors of size OPTIMALITY_TOL leave the objective uncertain by that much of its terms' magnitude:
-    # an objective that is a tiny difference of large terms (an SBM score of 1e-21) is not certified by them
-    terms = np.einsum("me,me->m", patch.abs_extra_cost[rows], np.abs(sols.own))
+    cost_terms = np.einsum("me,me->m", patch.abs_extra_cost[rows], np.abs(sols.own))
     for b, block in enumerate(stage.blocks):
         if block.cost is not None:
             used = sols.blk == b
-            terms += np.bincount(sols.seg[used], weights=(ref[sols.pos[used]] @ np.abs(block.cost)) * sols.lam[used],
-                                 minlength=rows.size)
-    # nor by the dual side: an own column's reduced cost is known to OPTIMALITY_TOL of its terms
-    # |c_e| + sum_r |a_re y_r|, so the optimum may lie that much per unit lower along the column, over the whole range
-    # the model allows it (Stage.implied_upper; SBM's t in [0, 1], whose reduced cost 1 - 0.5 - 0.5 left a score of
-    # 2.4e-13 certified where the exact one is 8.0e-14)
+            cost_terms += np.bincount(sols.seg[used], weights=(ref[sols.pos[used]] @ np.abs(block.cost))
+                                      * sols.lam[used], minlength=rows.size)
     column_terms = (patch.abs_extra_cost[rows]
                     + np.einsum("mre,mr->me", patch.abs_extra_matrix[rows], np.abs(row_duals)))
     upper = stage.implied_upper(patch.extra_matrix[rows], patch.extra_upper[rows])
+    rounding = (patch.extra_matrix.shape[1] + 1) * np.finfo(float).eps
+    size = np.abs(objective)
     with np.errstate(invalid="ignore"):
-        terms += np.where(np.isfinite(upper), column_terms * upper, 0.0).sum(axis=1)
-        return ok & (np.abs(objective) >= settings.CANCELLATION_TOL * terms)      # (NaN duals: not certified)
+        along_own = np.where(np.isfinite(upper), column_terms * upper, 0.0).sum(axis=1)
+        at_tolerance = size >= settings.CANCELLATION_TOL * (cost_terms + along_own)
+        measured = (settings.OPTIMALITY_TOL * cost_terms + np.maximum(dual, rounding) * along_own + shift
+                    <= settings.VERIFY_TOL * size)
+        return ok & (at_tolerance | measured)      # (NaN duals: neither)
 
 
 def accepted(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own: int, objective: float, cols: Columns,
@@ -487,5 +510,5 @@ def certified_packed(stage: Stage, ref: np.ndarray, patch: JoinedPatch, rows: np
         raise ValueError(f"certified_packed does not test a relative objective (stage {stage.name!r}): use certified")
     ok = in_range(stage, own, objective)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        primal, dual = _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, groups, None)
+        primal, dual, _ = _kkt_violation(stage, ref, patch, rows, own, sols, row_duals, groups, None)
     return ok & (primal <= patch.primal_tol[rows]) & (dual <= settings.OPTIMALITY_TOL)
