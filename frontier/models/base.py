@@ -363,6 +363,18 @@ def convexity_bounds(rts: str, t_scaled: bool = False) -> tuple[float, float]:
     return {"vrs": (one, one), "nirs": (-INF, one), "ndrs": (one, INF)}[rts]
 
 
+def charnes_cooper_upper(extra_matrix: np.ndarray, extra_upper: np.ndarray, norm_row: int) -> np.ndarray:
+    """:meth:`Stage.implied_upper` of a Charnes-Cooper SBM stage whose own columns are the score column t (u in
+    dynamic SBM; first),
+    then one slack S' per variable (network and dynamic SBM): the normalisation row ``t + sum w S' = 1`` has
+    non-negative terms, so t <= 1 and each output-side S' <= 1 / its coefficient there; an input-side S' (no
+    coefficient there) <= t <= 1, as its target row keeps it."""
+    norm = extra_matrix[:, norm_row, 1:]
+    with np.errstate(divide="ignore"):
+        slack = np.where(norm > 0, 1.0 / norm, 1.0)
+    return np.minimum(np.hstack([np.ones((extra_matrix.shape[0], 1)), slack]), extra_upper)
+
+
 def dominance_sense(layout: Layout, bads_disposable: bool) -> np.ndarray:
     """-1 smaller is better (inputs, disposable bads), +1 larger is better (outputs), 0 equality rows."""
     sense = np.zeros(layout.d)

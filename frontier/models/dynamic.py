@@ -53,7 +53,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..options import CARRY_OVER_KINDS, DYNAMIC_RTS
-from .base import INF, ModelSpec, ReferenceBlock, Stage, StageOutput
+from .base import INF, ModelSpec, ReferenceBlock, Stage, StageOutput, charnes_cooper_upper
 from .registry import ModelFamily, register
 
 ORIENTATIONS = ("nonoriented", "input", "output")
@@ -143,11 +143,7 @@ class DynamicSBMScore(Stage):
         return 0.0, 1.0
 
     def implied_upper(self, extra_matrix, extra_upper):
-        # u <= 1 and each output-side S' <= 1 / its coefficient in the normalisation row; an input-side S' <= u <= 1
-        norm = extra_matrix[:, self.norm_row, 1:]
-        with np.errstate(divide="ignore"):
-            slack = np.where(norm > 0, 1.0 / norm, 1.0)
-        return np.minimum(np.hstack([np.ones((extra_matrix.shape[0], 1)), slack]), extra_upper)
+        return charnes_cooper_upper(extra_matrix, extra_upper, self.norm_row)
 
     def divisors(self, data0: np.ndarray) -> np.ndarray:
         """The value each slack column is measured in (the entity's own value; 1 where it is 0 and not divided by)."""

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import ModelSpec, ReferenceBlock, Stage, StageOutput
+from .base import ModelSpec, ReferenceBlock, Stage, StageOutput, charnes_cooper_upper
 from .registry import ModelFamily, register
 
 ORIENTATIONS = ("nonoriented", "input", "output")
@@ -143,11 +143,7 @@ class NetworkSBMScore(Stage):
         return 0.0, 1.0
 
     def implied_upper(self, extra_matrix, extra_upper):
-        # t <= 1 and each output-side S' <= 1 / its normalisation coefficient; an input-side S' <= t <= 1
-        norm = extra_matrix[:, self.norm_row, 1:]
-        with np.errstate(divide="ignore"):
-            slack = np.where(norm > 0, 1.0 / norm, 1.0)
-        return np.minimum(np.hstack([np.ones((extra_matrix.shape[0], 1)), slack]), extra_upper)
+        return charnes_cooper_upper(extra_matrix, extra_upper, self.norm_row)
 
     def patch(self, data0, prev):
         L, k = self.layout, data0.shape[0]
