@@ -365,10 +365,9 @@ def convexity_bounds(rts: str, t_scaled: bool = False) -> tuple[float, float]:
 
 def charnes_cooper_upper(extra_matrix: np.ndarray, extra_upper: np.ndarray, norm_row: int) -> np.ndarray:
     """:meth:`Stage.implied_upper` of a Charnes-Cooper SBM stage whose own columns are the score column t (u in
-    dynamic SBM; first),
-    then one slack S' per variable (network and dynamic SBM): the normalisation row ``t + sum w S' = 1`` has
-    non-negative terms, so t <= 1 and each output-side S' <= 1 / its coefficient there; an input-side S' (no
-    coefficient there) <= t <= 1, as its target row keeps it."""
+    dynamic SBM) and then one slack S' per variable (network and dynamic SBM): the normalisation row
+    ``t + sum w S' = 1`` has non-negative terms, so t <= 1 and each output-side S' <= 1 / its coefficient there;
+    an input-side S' (no coefficient there) <= t <= 1, as its target row keeps it."""
     norm = extra_matrix[:, norm_row, 1:]
     with np.errstate(divide="ignore"):
         slack = np.where(norm > 0, 1.0 / norm, 1.0)
