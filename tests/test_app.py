@@ -411,6 +411,19 @@ def test_every_field_of_every_command_has_a_plain_label_in_english_and_chinese()
                          p.label_zh_of(analysis))
 
 
+def test_every_field_of_every_command_has_help_in_english_and_chinese():
+    """The Chinese page showed the model family options' English help (fixed inputs and outputs, weight bounds and
+    cones, EBM's epsilon): each is declared with its Chinese help (``registry.labelled``), and the command line keeps
+    the English."""
+    for cmd in COMMANDS:
+        for f in form.fields(cmd):
+            assert f.help.strip(), f"{cmd.name}.{f.name}: no help"
+            assert CJK.search(f.zh), f"{cmd.name}.{f.name}: the Chinese help {f.zh!r} has no Chinese"
+            assert f.help_in("zh") == f.zh and f.help_in("en") == f.help
+    epsilon = next(f for f in form.fields(COMMAND["efficiency"]) if f.name == "epsilon")
+    assert epsilon.zh.startswith("epsilon，松弛项的权重") and "calibrated from the data" in epsilon.help
+
+
 def test_the_page_shows_the_label_with_the_keyword_and_hands_back_the_keywords(panel_file):
     """The widgets carry the plain label and the API's name in small type; the settings and the code keep the API's
     names (the label is the page's only)."""

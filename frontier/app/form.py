@@ -27,7 +27,7 @@ from ..cli import build_parser, distribution_version
 from ..cli.commands import COMMAND, COMMANDS, Command
 from ..cli.parser import MODEL_OPTION, family_options
 from ..cli.runner import resolve
-from ..models.registry import option_label
+from ..models.registry import option_help, option_label
 from ..options import PARAMETERS
 
 #: kinds of field that name columns of the data (the "variables by role" part of the form)
@@ -149,8 +149,8 @@ def fields(cmd: Command) -> list[Field]:
                 if name in PARAMETERS:
                     out.append(_parameter_field(cmd, name, action, title))
                     continue
-                out.append(Field(name, action.dest, _long_flag(action), "json", title, action.help, action.help,
-                                 option_label(name), option_label(name, "zh")))
+                out.append(Field(name, action.dest, _long_flag(action), "json", title, action.help,
+                                 option_help(name, "zh"), option_label(name), option_label(name, "zh")))
     return out
 
 

@@ -9,6 +9,7 @@ import os
 import textwrap
 
 from ..models import REGISTRY, model_names
+from ..models.registry import option_help
 from ..options import PARAMETERS, CHAIN_POLICIES
 from .commands import PLOT_OPTIONS
 
@@ -306,8 +307,7 @@ def add_family_options(group, analysis: str) -> None:
         if name in PARAMETERS:
             add_parameter(group, name, analysis, dest=MODEL_OPTION + name)
             continue
-        validator = REGISTRY[models[0]].model_options[name]
-        about = " ".join((validator.__doc__ or "").split())
+        about = option_help(name)
         group.add_argument(f"--{name.replace('_', '-')}", dest=MODEL_OPTION + name, type=number_or_json,
                            metavar="VALUE", help=f"model {'/'.join(models)}: {about} A number or JSON text, e.g. "
                                                  "'{\"input\": 0.3, \"output\": 0.6}'.")

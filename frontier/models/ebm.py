@@ -433,7 +433,10 @@ FAMILY = register(ModelFamily(
     convention="EBM score in (0, 1], 1 = efficient (output orientation: 1/eta); super-EBM > 1 for efficient DMUs",
     divides_by=lambda layout, options: counted_columns(layout, options.orientation),
     counted=lambda layout, options: counted_columns(layout, options.orientation),
-    model_options={"epsilon": labelled(check_epsilon, "Slack weight ε", "松弛项权重 ε"), "bounded": check_bounded},
+    model_options={"epsilon": labelled(check_epsilon, "Slack weight ε", "松弛项权重 ε",
+                                       "epsilon，松弛项的权重，取值于 [0, 1]：两侧共用一个数，或 "
+                                       "{\"input\": eps_x, \"output\": eps_y}；不给出时由数据校准。"),
+                   "bounded": check_bounded},
     check_combination=check_combination,
     calibrate=calibrate, parts=("theta", "phi"),
 ))

@@ -243,31 +243,43 @@ def options_used(fam: ModelFamily) -> dict[str, str]:
     if fam.divides_by(Layout(1, 1, 1), ModelOptions(fam.name, fam.default_orientation, "vrs", "slacks",
                                                        "observed", None, "error")) is not None:
         used["zeros"] = "error/small_positive/drop_term, where the score divides by the data"
-    for name, validator in fam.model_options.items():
-        used[name] = " ".join((validator.__doc__ or "").split()).split(": ", 1)[0]
+    for name in fam.model_options:
+        used[name] = option_help(name).split(": ", 1)[0]
     return used
 
 
-def labelled(check: Callable, label: str, label_zh: str) -> Callable:
+def labelled(check: Callable, label: str, label_zh: str, help_zh: str) -> Callable:
     """The validator ``check`` of a family option (``ModelFamily.model_options``), naming the option in plain words,
     English and Chinese, as the page of ``frontier app`` shows it beside the keyword (``weight_bounds``: "Weight
-    ratio bounds" / "权重比约束"). What it accepts and its help (the docstring) are ``check``'s; one validator may serve
-    two options, each with its own label."""
+    ratio bounds" / "权重比约束"), with its help in Chinese (the English help is ``check``'s docstring, which says
+    what it accepts). One validator may serve two options, each with its own label and Chinese help."""
     @functools.wraps(check)
     def validate(value):
         return check(value)
 
-    validate.label, validate.label_zh = label, label_zh
+    validate.label, validate.label_zh, validate.help_zh = label, label_zh, help_zh
     return validate
+
+
+def _option_validator(name: str) -> Callable:
+    return next(fam.model_options[name] for fam in REGISTRY.values() if name in fam.model_options)
 
 
 def option_label(name: str, language: str = "en") -> str:
     """The plain name of the family option ``name`` in ``language`` ("en" or "zh"), as declared with
     :func:`labelled`; an option declared without one is named by its keyword in words ("weight_cone": "Weight
     cone"), in both languages."""
-    validator = next(fam.model_options[name] for fam in REGISTRY.values() if name in fam.model_options)
+    validator = _option_validator(name)
     english = getattr(validator, "label", None) or name.replace("_", " ").capitalize()
     return (getattr(validator, "label_zh", None) or english) if language == "zh" else english
+
+
+def option_help(name: str, language: str = "en") -> str:
+    """The help of the family option ``name`` in ``language``: its validator's docstring on one line, or the
+    Chinese help declared with :func:`labelled` (the English where none is)."""
+    validator = _option_validator(name)
+    english = " ".join((validator.__doc__ or "").split())
+    return (getattr(validator, "help_zh", None) or english) if language == "zh" else english
 
 
 def model_option_names() -> tuple[str, ...]:

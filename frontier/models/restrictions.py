@@ -141,11 +141,23 @@ def check_weight_cone(value) -> tuple:
 
 
 #: the model options of the families that take fixed variables (radial, SBM, DDF, NDDF, SBM-DDF)
-FIXED_OPTIONS = {"fixed_inputs": labelled(check_columns, "Fixed (non-discretionary) inputs", "固定（不可控）投入"),
-                 "fixed_outputs": labelled(check_columns, "Fixed (non-discretionary) outputs", "固定（不可控）产出")}
+FIXED_OPTIONS = {"fixed_inputs": labelled(check_columns, "Fixed (non-discretionary) inputs", "固定（不可控）投入",
+                                          "保持在观测水平的投入列（不可控投入，Banker & Morey 1986）：列名的列表（或一个列名）。"),
+                 "fixed_outputs": labelled(check_columns, "Fixed (non-discretionary) outputs", "固定（不可控）产出",
+                                           "保持在观测水平的产出列（不可控产出，Banker & Morey 1986）：列名的列表（或一个列名）。")}
 #: the model options of the families that take weight restrictions (radial, SBM)
-WEIGHT_OPTIONS = {"weight_bounds": labelled(check_weight_bounds, "Weight ratio bounds", "权重比约束"),
-                  "weight_cone": labelled(check_weight_cone, "Weight restrictions (cone)", "权重锥约束")}
+WEIGHT_OPTIONS = {
+    "weight_bounds": labelled(
+        check_weight_bounds, "Weight ratio bounds", "权重比约束",
+        "乘数形式中两个投入（或两个产出）权重之比的上下限，lower <= v_i/v_k <= upper（保证域 I，Thompson et al. 1990）："
+        "Python 中为 {(分子列, 分母列): (下限, 上限)}；命令行和网页中为 JSON 列表 [分子列, 分母列, 下限, 上限]，"
+        "例如 '[[\"capital\", \"labour\", 0.5, 2]]'（null 表示该侧无界）。"),
+    "weight_cone": labelled(
+        check_weight_cone, "Weight restrictions (cone)", "权重锥约束",
+        "乘数形式中投入权重 v 与期望产出权重 u 的齐次线性约束 sum_j a_j w_j >= 0（锥比率，Charnes et al. 1989；"
+        "连接投入与产出的 AR-II，Thompson et al. 1990）：{列名: 系数} 行的列表，或以模型各列为列的 DataFrame"
+        "（每行一条约束）；命令行和网页中为 JSON，例如 '[{\"capital\": 1, \"labour\": -2}]' 表示 "
+        "v_capital >= 2 v_labour。")}
 
 
 def fixed_mask(extra: dict, inputs: list, outputs: list, bad_outputs: list) -> np.ndarray | None:
