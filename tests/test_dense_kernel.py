@@ -225,7 +225,7 @@ def test_stacked_answers_merge_a_batch_with_single_answers():
 
 
 def test_sbm_periods_through_the_compiled_loop_equal_the_full_model(kernel_on):
-    """SBM (a relative objective: each reference set's answers certified on their own, certify.certified) over the
+    """SBM (a relative objective, whose tests certify.certified_packed applies as certify.certified does) over the
     packed periods of a panel through the compiled loop: the same statuses and scores as the full HiGHS model."""
     df = pd.concat([_firms(n=40, seed=s).assign(year=s) for s in range(4)], ignore_index=True)
     full = fr.efficiency(df, ["K", "L", "E"], ["Y"], model="sbm", period="year", method="full")

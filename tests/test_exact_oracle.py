@@ -264,6 +264,21 @@ def test_random_badly_scaled_instances_dense_simplex_against_exact_oracle(monkey
     assert not wrong and not any(c["nan"] for c in counts.values()), counts
 
 
+def test_radial_score_off_by_its_rows_residuals_under_large_duals_is_not_reported():
+    """Output radial VRS on a badly scaled instance (the first of seed 777): DMU 6 is efficient (exact phi = 1), but
+    HiGHS's answer 1.0000051 met every row to 2.6e-8 of its terms (within VERIFY_TOL) and every reduced cost to
+    7e-10: under duals of 3e11 those residuals move the objective by 5.1e-6. The certificate now bounds that move
+    (sum |y| x residual, at most VERIFY_TOL of the objective), so the answer is the exact 1 (or an honest NaN)."""
+    df, inputs, outputs, _ = random_instance(np.random.default_rng(777))
+    X, Y = df[inputs].to_numpy().tolist(), df[outputs].to_numpy().tolist()
+    for method in ("auto", "full", "dense"):
+        res = fr.efficiency(df, inputs, outputs, model="radial", rts="vrs", orientation="output", method=method)
+        for o in range(len(df)):
+            status, value, _ = exact_radial_output(X, Y, o, "vrs")
+            assert verdict(res.scores.iloc[o], res.status.iloc[o], status, value) != "wrong", (method, o)
+        assert res.scores.iloc[6] == 1.0 or res.status.iloc[6] == "numerical_error", res.scores.iloc[6]
+
+
 ISSUE_REPROS = [
     (pd.DataFrame({"x": [75.0, 327.0, 8.7], "y": [74.0, 255.0, 4.1], "b": [0.28, 153.0, 1e-6]}), ["x"], ["y"], ["b"]),
     (pd.DataFrame({"x": [1e-8, 1.0, 1e12], "y": [1.0, 1.0, 1.0]}), ["x"], ["y"], []),

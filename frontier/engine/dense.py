@@ -37,7 +37,7 @@ import numpy as np
 
 from ..models.base import Stage
 from . import dense_kernel, settings
-from .certify import JoinedPatch, Stacked, certified, certified_packed, column_matrix
+from .certify import JoinedPatch, Stacked, certified_packed, column_matrix
 from .kernel import in_range, magnitudes
 
 @dataclass(frozen=True)
@@ -443,8 +443,9 @@ def _inverse(B: np.ndarray) -> np.ndarray:
 def solve_dense(stage: Stage, parts: list[tuple]) -> None:
     """Solve the stage's LPs of every DMU of every part ``(ref_data, plan, own, answers)`` (one reference set each) in
     one batch of the dense simplex (:func:`solve_batch`), over each reference set's pricing candidates (exact:
-    the other columns are dominated), and certify the solutions exactly as HiGHS's (:func:`certified`). The certified
-    ones are written into each part's :class:`StageAnswers`; the others stay ``"not_solved"`` (for HiGHS)."""
+    the other columns are dominated), and certify the solutions exactly as HiGHS's
+    (:func:`~frontier.engine.certify.certified`). The certified ones are written into each part's
+    :class:`StageAnswers`; the others stay ``"not_solved"`` (for HiGHS)."""
     columns = []
     for ref_data, plan, _, _ in parts:
         pos = np.concatenate(plan.pricing).astype(np.int64)
@@ -510,8 +511,8 @@ def _record(stage: Stage, parts: list[tuple], columns: list[tuple], sizes: list[
     """Certify the batch's solved LPs and write the certified ones into their parts' :class:`StageAnswers` (status,
     objective, row duals and, for all of a part at once, the solutions as ``bulk``). ``answer``: the batch's
     ``(solved, own, intensities, duals, objective)`` (:func:`nonzero_intensities`). One certificate for the whole
-    batch (:func:`certified_packed`: the reference sets one after another), or one per part for a stage with a
-    relative objective (:func:`certified`). The solutions are the clipped ones (as :meth:`Columns.clipped`)."""
+    batch (:func:`certified_packed`: the reference sets one after another, the tests of ``certified``). The
+    solutions are the clipped ones (as :meth:`Columns.clipped`)."""
     solved, own_columns, (count, col_of, lam_of), duals, objective = answer
     firsts = np.cumsum([0] + sizes)
     done = np.flatnonzero(solved)
@@ -529,25 +530,14 @@ def _record(stage: Stage, parts: list[tuple], columns: list[tuple], sizes: list[
     pos_at, blk_at = pos_of[at_part, col], blk_of[at_part, col]
     objective, duals = objective[done], duals[done]
     local = done - firsts[part_of]                                   # each LP's row in its part
-    if stage.relative_objective:
-        ok = np.zeros(done.size, dtype=bool)
-        entry_cuts = np.searchsorted(at, cuts)
-        for g, (ref_data, plan, own, answers) in enumerate(parts):
-            lps, entries = slice(cuts[g], cuts[g + 1]), slice(entry_cuts[g], entry_cuts[g + 1])
-            mine = local[lps]
-            stacked = Stacked(own_values[lps], at[entries] - cuts[g], pos_at[entries], blk_at[entries],
-                              lam_at[entries])
-            ok[lps] = certified(stage, ref_data, answers.patch, mine, own[mine], objective[lps], stacked, duals[lps],
-                                plan.candidates(ref_data))
-    else:
-        offsets = np.cumsum([0] + [ref_data.shape[0] for ref_data, _, _, _ in parts])
-        own_all = np.concatenate([own for _, _, own, _ in parts])[done]
-        own_all = np.where(own_all >= 0, own_all + offsets[part_of], -1)
-        groups = [(cuts[g], cuts[g + 1], [(p + offsets[g], data) for p, data in plan.candidates(ref_data)])
-                  for g, (ref_data, plan, _, _) in enumerate(parts)]
-        stacked = Stacked(own_values, at, pos_at + offsets[at_part], blk_at, lam_at)
-        ok = certified_packed(stage, np.concatenate([ref_data for ref_data, _, _, _ in parts]), joined, done,
-                              own_all, objective, stacked, duals, groups)
+    offsets = np.cumsum([0] + [ref_data.shape[0] for ref_data, _, _, _ in parts])
+    own_all = np.concatenate([own for _, _, own, _ in parts])[done]
+    own_all = np.where(own_all >= 0, own_all + offsets[part_of], -1)
+    groups = [(cuts[g], cuts[g + 1], [(p + offsets[g], data) for p, data in plan.candidates(ref_data)])
+              for g, (ref_data, plan, _, _) in enumerate(parts)]
+    stacked = Stacked(own_values, at, pos_at + offsets[at_part], blk_at, lam_at)
+    ok = certified_packed(stage, np.concatenate([ref_data for ref_data, _, _, _ in parts]), joined, done,
+                          own_all, objective, stacked, duals, groups)
     # the certified LPs' solutions, renumbered among them, part by part
     rank = np.cumsum(ok) - 1
     keep = ok[at]

@@ -25,8 +25,8 @@ and the engine's caller multiplies slacks and targets back.
 Verification: the engine certifies every optimal solution before it is reported (see
 :func:`frontier.engine.certify.accepted`): each row's residual and each reduced cost relative to the magnitude of its
 terms, with the variables clipped to their bounds, and the objective inside :meth:`Stage.objective_range`, a fact
-of the model. A stage only states that range (and ``relative_objective`` where its score is the objective up to
-cancellation); the check itself is generic.
+of the model. A stage only states that range (and ``relative_objective`` where its score is the objective, judged
+relative to its size); the check itself is generic.
 """
 from __future__ import annotations
 
@@ -221,8 +221,9 @@ class Stage:
     name: str = "score"
     detail: bool = False        # a detail stage (slacks) is skipped when only scores are asked for
     keep_duals: bool = False    # the engine reports each LP's row duals (the multipliers; shadow prices)
-    # the score is the LP objective up to cancellation (SBM: t - sum w S / x0): an objective far below the
-    # magnitude of its terms is only reported when certified exactly (see frontier.engine.certify.accepted)
+    # the score is the LP objective, judged relative to its size (radial: theta or phi; SBM: t - sum w S / x0, up to
+    # cancellation): an objective the errors of its terms or its rows' residuals could move by more than
+    # VERIFY_TOL of itself is only reported when certified exactly (frontier.engine.certify.certified)
     relative_objective: bool = False
     # HiGHS solves each DMU's LP from its slack basis, not from the previous DMU's optimal basis: for LPs whose own
     # columns differ so much between DMUs that the warm start costs more iterations than it saves (dynamic SBM)

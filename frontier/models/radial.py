@@ -58,7 +58,8 @@ class RadialScore(Stage):
         weight_columns = np.zeros((0, layout.d)) if weight_columns is None else weight_columns
         # the score LP keeps its row duals: the multiplier form's weights (res.multipliers)
         super().__init__(d=layout.d, blocks=blocks, convexity=rts != "crs", n_extra_rows=0,
-                         n_extra_cols=1 + len(weight_columns), exclude_self=super_eff, name="score", keep_duals=True)
+                         n_extra_cols=1 + len(weight_columns), exclude_self=super_eff, name="score", keep_duals=True,
+                         relative_objective=True)
         self.layout, self.rts, self.orientation, self.disposability = layout, rts, orientation, disposability
         self.fixed = np.zeros(layout.d, dtype=bool) if fixed is None else fixed
         self.weight_columns = weight_columns
