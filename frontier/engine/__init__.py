@@ -63,12 +63,12 @@ row's residual below ``settings.VERIFY_TOL`` relative to the magnitude of its te
 columns and every priced reference column, in the model or not) of the right sign to within ``settings.OPTIMALITY_TOL``
 of its terms' magnitude, and the objective in the stage's documented range (:meth:`Stage.objective_range`). These
 measures do not change when a row or column is rescaled, so they mean the same in the user's units. A stage whose
-score is its objective (``relative_objective``: SBM, network and dynamic SBM) also needs the objective clear of its
-terms' errors (:func:`certified`): at least ``settings.CANCELLATION_TOL`` of its terms with every reduced cost
-known only to its tolerance, or, with each known to the error measured, a bound of the objective's error (the
-cost side, the own columns over the range the model allows them, the rows' residuals times their duals) at most
-``settings.VERIFY_TOL`` of it; the second certifies an efficient DMU's score 1 under the large degenerate duals of
-a large frontier. A max-slack
+score is its objective (``relative_objective``: radial, SBM, network and dynamic SBM) also needs its rows'
+residuals times their duals to move the objective by at most ``settings.VERIFY_TOL`` of it, and the objective clear
+of its terms' errors (:func:`certified`): at least ``settings.CANCELLATION_TOL`` of its terms with every reduced
+cost known only to its tolerance, or, with each known to the error measured, a bound of the objective's error (the
+cost side, the own columns over the range the model allows them, the rows' part) at most ``settings.VERIFY_TOL`` of
+it; the second certifies an efficient DMU's score 1 under the large degenerate duals of a large frontier. A max-slack
 stage's answer is held to the accuracy its score was certified to (:func:`certify.primal_tolerance`): where the score
 needed the robust path, its rows to ``settings.DETAIL_VERIFY_TOL`` (an exact answer's rounding), and the robust path
 solves it exactly (the score at its exact optimum first, then the slacks: :func:`robust.exact_simplex`).
