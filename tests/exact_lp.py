@@ -273,13 +273,16 @@ def badly_scaled_instance(rng, n_range=(5, 9)):
 
 
 def model_configurations(has_bads):
-    """Every registered model family with each orientation, returns to scale (CRS, VRS, NIRS), super-efficiency
-    where the family supports it, and bad outputs under its default disposability: ``efficiency()`` options."""
-    from frontier.models import REGISTRY
+    """Every registered model family that scores rows, with each orientation, returns to scale (CRS, VRS, NIRS),
+    super-efficiency where the family supports it, and bad outputs under its default disposability: ``efficiency()``
+    options, only the combinations the family accepts (``resolve_options``: super-EBM of the bounded non-oriented
+    form is not defined)."""
+    from frontier.models import REGISTRY, resolve_options
 
     for name, family in REGISTRY.items():
-        if family.serves != "efficiency":       # the economic families need prices (tests/test_economic.py)
-            continue
+        if family.serves != "efficiency" or family.evaluates != "rows":
+            continue    # the economic families need prices (tests/test_economic.py); network and dynamic models
+                        # evaluate whole DMUs or entities (their own oracle tests)
         for orientation in family.orientations:
             for rts in ("crs", "vrs", "nirs"):
                 for super_eff in (False, True) if family.super_efficiency else (False,):
@@ -290,6 +293,11 @@ def model_configurations(has_bads):
                         options["direction"] = "observed"
                     if has_bads and "weak" in family.disposabilities:
                         options["bad_disposability"] = "strong"
+                    try:
+                        resolve_options(**options)
+                    except ValueError as refused:
+                        assert "not defined" in str(refused), (options, refused)
+                        continue
                     yield options
 
 
