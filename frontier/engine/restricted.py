@@ -107,7 +107,6 @@ class StageSolver:
         self.width = ref_data.shape[1]      # data columns (the variables; a block with a row map reads them as declared)
         self.n_rows = stage.n_rows
         self.n_extra = stage.n_extra_cols
-        self.conv_rows = [stage.convexity_row_of(b) for b in stage.blocks]     # per block, -1: none
         self._h = None      # the HiGHS model, made when first needed (the h property)
         E, R = self.n_extra, self.n_rows
         # what the HiGHS model holds of the evaluated DMU's own columns (_apply patches only what differs)
@@ -118,6 +117,7 @@ class StageSolver:
         self.extra_idx = np.arange(E, dtype=np.int32)
         self.row_idx = np.arange(R, dtype=np.int32)
         self.shared = previous.shared if previous is not None else _shared_pricing(stage, ref_data, plan)
+        self.conv_rows = self.shared.conv_rows.tolist()     # per block, -1: none (as Python ints: read per LP)
         self.costs = self.shared.costs
         self.pricing = plan.pricing
         self.pricing_matrix, self.pricing_data = self.shared.pricing_matrix, self.shared.pricing_data
