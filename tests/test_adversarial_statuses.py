@@ -349,6 +349,25 @@ def test_max_slack_answers_are_exact_where_the_score_is(rows, options, columns, 
     assert not failures and counts["wrong_number"] == counts["wrong_status"] == 0, counts
 
 
+@pytest.mark.parametrize("options", [dict(rts="nirs", super_efficiency=False), dict(rts="crs", super_efficiency=True)],
+                         ids=["nirs", "crs-super"])
+def test_max_slack_answer_after_a_fast_score_meets_its_rows_tighter(options):
+    """Radial input, the fourth instance of benchmarks/bench_oracle.py's seed 11, DMU 2: its score (0.0017, exact
+    to the last bit on the fast path) leaves an optimal face that is one point, where DMU 4 supplies the output and
+    DMU 0 the last 13.9 of 1.24e8 of it, using all of x1's 4,012. The max-slack answer left DMU 0 out, missed the
+    output row by 5.6e-8 of its terms (inside VERIFY_TOL) and reported a slack of 4,009 on x1, exactly 0. After a
+    fast score the max-slack rows are held to DETAIL_FAST_VERIFY_TOL (1e-9)."""
+    rng = np.random.default_rng(11)
+    for _ in range(4):
+        df, inputs, outputs, bads = badly_scaled_instance(rng)
+    options = dict(options, model="radial", orientation="input")
+    for method in METHODS:
+        counts, failures = judged_run(df, inputs, outputs, bads, options, method)
+        assert not failures and counts["wrong_number"] == counts["wrong_status"] == 0, (method, counts, failures)
+    res = fr.efficiency(df, inputs, outputs, bads or None, **options)
+    assert res.status.iloc[2] == "optimal" and res.slacks.iloc[2]["x1"] <= 1e-6 * res.targets.iloc[2]["x1"]
+
+
 def test_exact_simplex_starts_from_an_infeasible_basis():
     """The rational simplex's phase 1: from the slack basis of ``min x0 + 2 x1  s.t.  x0 + x1 >= 1,  x0 <= 3/4``
     (the row basic at 0, below its bound) it pivots to the exactly optimal basis x = (3/4, 1/4), value 5/4. Before,

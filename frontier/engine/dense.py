@@ -37,7 +37,7 @@ import numpy as np
 
 from ..models.base import Stage
 from . import dense_kernel, settings
-from .certify import JoinedPatch, Stacked, certified_packed, column_matrix
+from .certify import JoinedPatch, Stacked, certified_packed, column_matrix, held_exact
 from .kernel import in_range, magnitudes
 
 @dataclass(frozen=True)
@@ -483,7 +483,7 @@ def solve_dense(stage: Stage, parts: list[tuple]) -> None:
         # exact answer's rounding (a max-slack stage after the robust path), are HiGHS's
         reference_hi, reference_lo = magnitudes(A, (1, 2))         # per reference set (its padding is zero)
         solved &= in_range((reference_hi[group], reference_lo[group]), joined)
-        solved &= joined.primal_tol >= settings.VERIFY_TOL
+        solved &= ~held_exact(joined.primal_tol)
     else:
         out = solve_batch(*lps, group=group, banned=banned, active=active)
         solved, own_columns, duals, objective = out.solved, out.own, out.duals, out.objective

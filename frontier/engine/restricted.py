@@ -10,7 +10,7 @@ import numpy as np
 
 from ..models.base import Stage
 from . import settings
-from .certify import BatchPatch, Columns, NegativeCosts, Stacked, StageAnswers, accepted, certified
+from .certify import BatchPatch, Columns, NegativeCosts, Stacked, StageAnswers, accepted, certified, held_exact
 from .highs import DEFAULT_OPTIONS, HINF, MS, RETRY_OPTIONS, engine_threads, new_highs, run_highs, status_name
 from .kernel import (INFEASIBLE, OPTIMAL, RUN_CAP, RUN_END, RUN_HANDOFF, KernelLP, RunPricing, in_range,
                      magnitudes, pricing_screen, use_kernel)
@@ -249,13 +249,13 @@ class StageSolver:
 
     def _kernel_solves(self, patch: BatchPatch, i: int) -> bool:
         """Whether the kernel may solve DMU ``i`` of ``patch``: its LP's data within the kernel's range
-        (:func:`~frontier.engine.kernel.in_range`), its answer held to the certificate's ``VERIFY_TOL``, not to an
-        exact answer's rounding (a max-slack stage whose score needed the robust path: there a float answer that
-        meets every row can still be far from the exact optimum, certify.primal_tolerance), and the model no larger
-        than ``KERNEL_MAX_COLUMNS`` (a kernel call cannot be interrupted: its iteration limit bounds it)."""
+        (:func:`~frontier.engine.kernel.in_range`), its answer not held to an exact answer's rounding (a max-slack
+        stage whose score needed the robust path: there a float answer that meets every row can still be far from
+        the exact optimum, :func:`~frontier.engine.certify.held_exact`), and the model no larger than
+        ``KERNEL_MAX_COLUMNS`` (a kernel call cannot be interrupted: its iteration limit bounds it)."""
         if self.kernel_dmus[0] is not patch:
             self.kernel_dmus = (patch, in_range(self.reference_magnitudes, patch))
-        return (bool(self.kernel_dmus[1][i]) and patch.primal_tol[i] >= settings.VERIFY_TOL
+        return (bool(self.kernel_dmus[1][i]) and not held_exact(patch.primal_tol[i])
                 and self.kernel.n <= settings.KERNEL_MAX_COLUMNS)
 
     def tighten(self) -> None:
@@ -500,7 +500,7 @@ class StageSolver:
         k = patch.row_lower.shape[0]
         if self.run_pricing is None:
             return np.zeros(k, dtype=bool)
-        return in_range(self.reference_magnitudes, patch) & (patch.primal_tol >= settings.VERIFY_TOL)
+        return in_range(self.reference_magnitudes, patch) & ~held_exact(patch.primal_tol)
 
     def run(self, patch: BatchPatch, dmus: np.ndarray, own: np.ndarray, cap: int):
         """Solve the DMUs ``dmus`` of ``patch`` (each at reference position ``own``, -1: absent) in the kernel's

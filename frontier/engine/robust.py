@@ -15,7 +15,7 @@ import numpy as np
 
 from ..models.base import Stage
 from . import settings
-from .certify import BatchPatch, Columns, _relative, accepted, column_matrix, in_range
+from .certify import BatchPatch, Columns, _relative, accepted, column_matrix, held_exact, in_range
 from .highs import HINF, MS, RETRY_OPTIONS, engine_threads, new_highs, robust_options, run_highs
 
 def equilibrate(A: np.ndarray, row_fixed: np.ndarray | None = None, passes: int = 10) -> tuple[np.ndarray, np.ndarray]:
@@ -141,7 +141,7 @@ def _solve_columns(stage: Stage, ref: np.ndarray, patch: BatchPatch, i: int, own
     # a max-slack answer held to its score's exactness (certify.primal_tolerance) is solved exactly: the fixed score
     # free within its rounding, optimised first by the score stage's own cost (so it takes its exact optimum), then
     # the slacks over that face; from HiGHS's basis, pivoted on in rationals (exact_simplex), else the slack basis
-    exact_only = stage.detail and patch.score_cost is not None and patch.primal_tol[i] < settings.VERIFY_TOL
+    exact_only = stage.detail and patch.score_cost is not None and held_exact(patch.primal_tol[i])
     score_first = None
     if exact_only:
         lp = _with_rounding_room(lp, E, patch.score_accuracy[i])

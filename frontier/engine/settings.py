@@ -21,6 +21,10 @@ VERIFY_TOL = 1e-7       # largest accepted row residual, relative to the magnitu
 # spanning 1e-8..1e10: no one tolerance parts them, so a score that needed the robust path (the mark of such data)
 # has its slacks solved exactly (certify.primal_tolerance, robust.exact_simplex)
 DETAIL_VERIFY_TOL = 1e-14
+# ... in a max-slack stage after a score of the fast path: a degenerate optimal face turns a row missed by 5.6e-8 of
+# its terms (an output 13.9 short of 1.2e8) into a slack of 4,009 on a moved input of 4,012 whose exact value is 0
+# (benchmarks/bench_oracle.py, seed 11); ordinary answers miss by 1e-12..3e-11
+DETAIL_FAST_VERIFY_TOL = 1e-9
 EXACT_PIVOTS = 200       # rational simplex pivots the robust path may take from the slack basis (robust.exact_simplex)
 OPTIMALITY_TOL = 1e-9   # largest accepted wrong-signed reduced cost, relative to the magnitude of its terms
 CANCELLATION_TOL = 1e-5  # an objective below this fraction of its terms' magnitude needs an exact certificate
