@@ -69,9 +69,10 @@ of its terms' errors (:func:`certified`): at least ``settings.CANCELLATION_TOL``
 cost known only to its tolerance, or, with each known to the error measured, a bound of the objective's error (the
 cost side, the own columns over the range the model allows them, the rows' part) at most ``settings.VERIFY_TOL`` of
 it; the second certifies an efficient DMU's score 1 under the large degenerate duals of a large frontier. A max-slack
-stage's answer is held to the accuracy its score was certified to (:func:`certify.primal_tolerance`): where the score
-needed the robust path, its rows to ``settings.DETAIL_VERIFY_TOL`` (an exact answer's rounding), and the robust path
-solves it exactly (the score at its exact optimum first, then the slacks: :func:`robust.exact_simplex`).
+stage's answer is held to the accuracy its score was certified to (:func:`certify.primal_tolerance`): after a score
+of the fast path, its rows to ``settings.DETAIL_FAST_VERIFY_TOL``; where the score needed the robust path, to
+``settings.DETAIL_VERIFY_TOL`` (an exact answer's rounding), and the robust path solves it exactly (the score at its
+exact optimum first, then the slacks: :func:`robust.exact_simplex`).
 
 The certificate runs once per batch of DMUs, vectorised over all their solutions (:func:`certified`): pricing
 already found each LP's negative reduced costs under its final duals, so only those few are judged there. A solution
