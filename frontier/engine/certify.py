@@ -273,12 +273,12 @@ def primal_tolerance(stage: Stage, previous_accuracy: np.ndarray | None) -> np.n
     previous optimum. After a score certified on the fast path, its rows are met to ``DETAIL_FAST_VERIFY_TOL``
     (1e-9): an optimal face that is a single point at the exact score moves far on a row missed by more (a slack of
     4,009 on a moved input of 4,012, exactly 0, from an output row missed by 5.6e-8 of its terms), and ordinary
-    answers miss by 1e-12..3e-11. A score that needed the robust path (its LP defeats HiGHS's tolerances) is exact, or close to it, and a
-    max-slack answer within ``VERIFY_TOL`` of its rows can be far from exact: on data spanning 1e-8..1e10 the score
-    may rest on a peer whose contribution to a row is 7e-10 of the row's terms (or 5e-13, where the row is the
-    difference of two large terms, y0 - beta g), and a max-slack solution that leaves it out frees a slack of 8.5e7
-    whose exact value is 0. Its slacks must then be exact: rows met to ``DETAIL_VERIFY_TOL`` (the rounding of an
-    exact answer), which a float answer rarely is, so the robust path solves the LP exactly
+    answers miss by 1e-12..3e-11. A score that needed the robust path (its LP defeats HiGHS's tolerances) is exact,
+    or close to it, and a max-slack answer within ``VERIFY_TOL`` of its rows can be far from exact: on data spanning
+    1e-8..1e10 the score may rest on a peer whose contribution to a row is 7e-10 of the row's terms (or 5e-13, where
+    the row is the difference of two large terms, y0 - beta g), and a max-slack solution that leaves it out frees a
+    slack of 8.5e7 whose exact value is 0. Its slacks must then be exact: rows met to ``DETAIL_VERIFY_TOL`` (the
+    rounding of an exact answer), which a float answer rarely is, so the robust path solves the LP exactly
     (:func:`~frontier.engine.robust.solve_robust`) or reports ``numerical_error``."""
     if not stage.detail or previous_accuracy is None:
         return None
@@ -387,7 +387,7 @@ def certified(stage: Stage, ref: np.ndarray, patch: BatchPatch, rows: np.ndarray
 
     The rows' part alone must be at most ``VERIFY_TOL`` of the objective: the objective of a solution that misses
     rows with large duals is off by that much however exact its reduced costs (a radial score of 1.0000051 whose
-    exact value is 1, on data spanning 1e-8..1e12, met every row to 2.6e-8 of its terms under duals of 1e11). And
+    exact value is 1, on data spanning 1e-8..1e12, met every row to 2.6e-8 of its terms under duals of 3e11). And
     the objective is certified if either of two readings holds. With the reduced costs known only to their
     tolerance ``OPTIMALITY_TOL`` (the cost and column parts), the objective is at least ``CANCELLATION_TOL`` of the
     terms, i.e. known to ``OPTIMALITY_TOL / CANCELLATION_TOL`` of itself. Or, with each reduced cost known to the

@@ -553,5 +553,5 @@ def _record(stage: Stage, parts: list[tuple], columns: list[tuple], sizes: list[
         answers.status[rows] = "optimal"
         answers.objective[rows] = objective[lps]
         answers.row_duals[rows] = duals[lps]
-        answers.bulk = (rows, Stacked(own_values[lps], rank[at[entries]] - ok_cuts[g], pos_at[entries],
-                                      blk_at[entries], lam_at[entries]))
+        answers.add_bulk(rows, Stacked(own_values[lps], rank[at[entries]] - ok_cuts[g], pos_at[entries],
+                                       blk_at[entries], lam_at[entries]))
